@@ -1,0 +1,52 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+/** Repository root, so that defaults do not depend on the working directory. */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** `../shared/<rel>` beside the checkout when present (the development layout), else undefined. */
+function sharedDefault(rel: string): string | undefined {
+  const p = path.resolve(REPO_ROOT, "..", "shared", rel);
+  return existsSync(p) ? p : undefined;
+}
+
+const ConfigSchema = z.object({
+  romeDir: z.string().min(1),
+  modelDir: z.string().min(1),
+  modelDtype: z.enum(["fp32", "q8"]),
+  queryPrefix: z.string(),
+  passagePrefix: z.string(),
+  indexRoot: z.string().min(1),
+  port: z.coerce.number().int().min(0).max(65535),
+  host: z.string(),
+  databaseUrl: z.string().optional(),
+  lakeDir: z.string().min(1),
+  apiKeys: z.string().optional(),
+  cvRetentionDays: z.coerce.number().int().min(0),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+/**
+ * Reads the documented environment variables (see README "Configuration").
+ * Throws a readable error when the ROME folder or model folder cannot be found.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const romeDir = env.ROME_DIR ?? sharedDefault("rome/v460") ?? path.join(REPO_ROOT, "data", "rome");
+  const modelDir = env.MODEL_DIR ?? sharedDefault("models/rome-fr-static-256") ?? path.join(REPO_ROOT, "models", "rome-fr-static-256");
+  return ConfigSchema.parse({
+    romeDir,
+    modelDir,
+    modelDtype: env.MODEL_DTYPE ?? "fp32",
+    queryPrefix: env.EMBED_QUERY_PREFIX ?? "",
+    passagePrefix: env.EMBED_PASSAGE_PREFIX ?? "",
+    indexRoot: env.INDEX_DIR ?? path.join(REPO_ROOT, "indexes"),
+    port: env.PORT ?? 3000,
+    host: env.HOST ?? "127.0.0.1",
+    databaseUrl: env.DATABASE_URL || undefined,
+    lakeDir: env.LAKE_DIR ?? path.join(REPO_ROOT, "data", "lake"),
+    apiKeys: env.API_KEYS || undefined,
+    cvRetentionDays: env.CV_RETENTION_DAYS ?? 365,
+  });
+}

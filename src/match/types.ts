@@ -1,0 +1,85 @@
+/** Shapes the matching engine returns; the API's zod response schemas mirror them. */
+
+export type DocumentKind = "offer" | "cv";
+
+export interface Span {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** A ROME compétence or savoir found in a text, with the text that shows it. */
+export interface ExtractedSkill {
+  code: string;
+  kind: "competence" | "savoir";
+  libelle: string;
+  /** For a compétence, its macro-compétence (code_ogr); null for a savoir. */
+  macroCompetence: string | null;
+  /** 0..1: combined vector and lexical evidence. */
+  score: number;
+  evidence: Span[];
+}
+
+export interface MacroCompetenceEvidence {
+  code: string;
+  libelle: string;
+  /** IDF weight of the MC across fiches. */
+  weight: number;
+  coeurMetier: boolean;
+  /** The extracted compétences (codes) behind it and the spans that showed them. */
+  competences: { code: string; libelle: string; score: number }[];
+  evidence: Span[];
+}
+
+export interface MissingMacroCompetence {
+  code: string;
+  libelle: string;
+  weight: number;
+  coeurMetier: boolean;
+}
+
+export interface ScoreBreakdown {
+  /** Title ↔ appellations (lexical + vector), 0..1. */
+  title: number;
+  /** Body ↔ fiche (lexical + vector), 0..1. */
+  body: number;
+  /** IDF-weighted share of the fiche's MCs that the text shows, 0..1. */
+  mcOverlap: number;
+  /** Weighted sum of the above, the ranking score. */
+  total: number;
+}
+
+export interface MetierMatch {
+  code: string;
+  libelle: string;
+  /** Calibrated-looking 0..1 confidence for this code (softmax over the candidate list). */
+  confidence: number;
+  score: ScoreBreakdown;
+  /** The appellation that best matches the title or text, when one does. */
+  appellation: { code: string; libelle: string; score: number } | null;
+  sharedMacroCompetences: MacroCompetenceEvidence[];
+  missingMacroCompetences: MissingMacroCompetence[];
+  /** Extracted skills that this fiche does not use. */
+  unusedSkills: { code: string; libelle: string }[];
+}
+
+export interface MatchResult {
+  romeVersion: string;
+  model: string;
+  kind: DocumentKind;
+  /** "confident" when the top score and its margin clear the calibrated thresholds, else "uncertain"; "empty" when nothing matched. */
+  status: "confident" | "uncertain" | "empty";
+  margin: number;
+  metiers: MetierMatch[];
+  skills: ExtractedSkill[];
+  /** Frequent phrases of the text that no ROME item covers (stemmed keys), for trend analysis. */
+  uncoveredPhrases: string[];
+  timings: { totalMs: number; embedMs: number };
+}
+
+export interface MatchInput {
+  text: string;
+  title?: string;
+  kind: DocumentKind;
+  topK?: number;
+}

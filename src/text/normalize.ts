@@ -1,0 +1,76 @@
+// natural pulls in dotenv, which prints tips on import unless told to be quiet; this import must come first.
+import "./quiet.js";
+import natural from "natural";
+
+/** Lower-case, strip accents and ligatures, keep letters/digits; one space between words. */
+export function normalizeText(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/œ/g, "oe")
+    .replace(/æ/g, "ae")
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[’']/g, " ")
+    .replace(/[^a-z0-9+#]+/g, " ")
+    .trim();
+}
+
+const STOP = new Set(
+  [
+    ...natural.stopwords,
+    ...`a au aux avec ce ces dans de des du elle en et eux il je la le les leur lui ma mais me meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos votre vous c d j l m n s t y ete etre avoir fait faire sont est sera ainsi afin cette cet tout tous toute toutes plus tres selon etc h f hf ou/et dont leurs chez entre sous lors vers via sein`.split(
+      " ",
+    ),
+  ].map((w) => normalizeText(w)),
+);
+
+export function isStopword(normalizedWord: string): boolean {
+  return STOP.has(normalizedWord);
+}
+
+/**
+ * Folds French feminine job-title endings onto the masculine form before stemming, so that
+ * "développeuse" and "développeur", "conseillère" and "conseiller" meet (ROME labels carry both forms).
+ */
+export function foldGender(w: string): string {
+  if (w.length < 5) return w;
+  if (w.endsWith("euses")) return w.slice(0, -5) + "eur";
+  if (w.endsWith("euse")) return w.slice(0, -4) + "eur";
+  if (w.endsWith("trices")) return w.slice(0, -6) + "teur";
+  if (w.endsWith("trice")) return w.slice(0, -5) + "teur";
+  if (w.endsWith("ieres")) return w.slice(0, -5) + "ier";
+  if (w.endsWith("iere")) return w.slice(0, -4) + "ier";
+  if (w.endsWith("eres")) return w.slice(0, -4) + "er";
+  if (w.endsWith("ere")) return w.slice(0, -3) + "er";
+  if (w.endsWith("iennes")) return w.slice(0, -6) + "ien";
+  if (w.endsWith("ienne")) return w.slice(0, -5) + "ien";
+  return w;
+}
+
+const stemCache = new Map<string, string>();
+/** French Porter stem of a normalised word, after gender folding (memoised: the vocabulary is small). */
+export function stem(normalizedWord: string): string {
+  let s = stemCache.get(normalizedWord);
+  if (s === undefined) {
+    s = /^[0-9]/.test(normalizedWord) ? normalizedWord : natural.PorterStemmerFr.stem(foldGender(normalizedWord));
+    if (stemCache.size < 200_000) stemCache.set(normalizedWord, s);
+  }
+  return s;
+}
+
+/** Normalised words of a text, stopwords kept (offsets are not tracked here; see segment.ts). */
+export function words(s: string): string[] {
+  const n = normalizeText(s);
+  return n ? n.split(" ") : [];
+}
+
+/** Content tokens: normalised, stopwords and 1-letter words removed, stemmed. */
+export function contentStems(s: string): string[] {
+  const out: string[] = [];
+  for (const w of words(s)) {
+    if (w.length < 2 && !/[0-9]/.test(w)) continue;
+    if (STOP.has(w)) continue;
+    out.push(stem(w));
+  }
+  return out;
+}
