@@ -1,0 +1,46 @@
+import express from "express";
+import type { Config } from "../config.js";
+import type { Engine } from "../match/index.js";
+import type { Auth } from "./auth.js";
+import { errorHandler, unknownRoute } from "./errors.js";
+import { describeRoute, openApiDocument } from "./openapi.js";
+import { z } from "zod";
+
+/** What route modules receive. Optional parts are absent when the service runs without them. */
+export interface AppContext {
+  config: Config;
+  engine: Engine;
+  auth: Auth;
+}
+
+/** Documented request limits (README "Limits"). */
+export const LIMITS = {
+  maxBodyBytes: 2 * 1024 * 1024,
+  maxTextChars: 50_000,
+  maxTitleChars: 300,
+  maxTopK: 50,
+  maxBatch: 32,
+} as const;
+
+export function createApp(ctx: AppContext): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("query parser", "simple");
+  app.use(express.json({ limit: LIMITS.maxBodyBytes, strict: true }));
+
+  describeRoute({ method: "get", path: "/health", summary: "Liveness and the ROME version / model that answer", response: z.object({ status: z.literal("ok"), romeVersion: z.string(), model: z.string() }) });
+  app.get("/health", (_req, res) => {
+    res.json({ status: "ok", romeVersion: ctx.engine.referential.version, model: ctx.engine.modelId });
+  });
+  for (const mount of routeModules) app.use(mount(ctx));
+  app.get("/openapi.json", (_req, res) => {
+    res.json(openApiDocument(ctx.engine.referential.version));
+  });
+  app.use(unknownRoute);
+  app.use(errorHandler);
+  return app;
+}
+
+/** Route modules, each `(ctx) => Router`. Add new ones here. */
+import { matchRoutes } from "./routes/match.js";
+const routeModules: ((ctx: AppContext) => express.Router)[] = [matchRoutes];

@@ -1,0 +1,51 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import { z } from "zod";
+
+/** The one error shape every endpoint returns: `{ error: { status, code, message, details? } }`. */
+export const ErrorBody = z.object({
+  error: z.object({
+    status: z.number().int(),
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string, code: string) => new HttpError(404, "not_found", `${what} ${code} does not exist in this ROME version`);
+
+/** Parses with a zod schema or throws a 400 listing every problem with its path. */
+export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    throw new HttpError(400, "invalid_request", `invalid ${where}`, r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
+  }
+  return r.data;
+}
+
+export const unknownRoute: RequestHandler = (req, _res, next) => next(new HttpError(404, "not_found", `no route ${req.method} ${req.path}`));
+
+/** Maps body-parser errors (bad JSON, too large, bad charset) and our HttpErrors to JSON; anything else is a 500 without internals. */
+export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
+  let e: HttpError;
+  if (err instanceof HttpError) e = err;
+  else if (err?.type === "entity.too.large") e = new HttpError(413, "payload_too_large", `request body exceeds the ${err.limit} byte limit`);
+  else if (err?.type === "entity.parse.failed") e = new HttpError(400, "invalid_json", "request body is not valid JSON");
+  else if (err?.type === "encoding.unsupported" || err?.type === "charset.unsupported") e = new HttpError(415, "unsupported_encoding", String(err.message));
+  else if (typeof err?.status === "number" && err.status >= 400 && err.status < 500) e = new HttpError(err.status, "bad_request", String(err.message));
+  else {
+    console.error(err);
+    e = new HttpError(500, "internal_error", "internal error");
+  }
+  res.status(e.status).json({ error: { status: e.status, code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } });
+};
