@@ -2,6 +2,7 @@ import express from "express";
 import type { Config } from "../config.js";
 import type { Engine } from "../match/index.js";
 import type { Auth } from "./auth.js";
+import type { Lake } from "../lake/index.js";
 import { errorHandler, unknownRoute } from "./errors.js";
 import { describeRoute, openApiDocument } from "./openapi.js";
 import { z } from "zod";
@@ -11,16 +12,12 @@ export interface AppContext {
   config: Config;
   engine: Engine;
   auth: Auth;
+  /** The document lake (offers, CVs); absent when the service runs without it (lake routes answer 503). */
+  lake?: Lake;
 }
 
-/** Documented request limits (README "Limits"). */
-export const LIMITS = {
-  maxBodyBytes: 2 * 1024 * 1024,
-  maxTextChars: 50_000,
-  maxTitleChars: 300,
-  maxTopK: 50,
-  maxBatch: 32,
-} as const;
+export { LIMITS } from "./limits.js";
+import { LIMITS } from "./limits.js";
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -43,4 +40,5 @@ export function createApp(ctx: AppContext): express.Express {
 
 /** Route modules, each `(ctx) => Router`. Add new ones here. */
 import { matchRoutes } from "./routes/match.js";
-const routeModules: ((ctx: AppContext) => express.Router)[] = [matchRoutes];
+import { documentRoutes } from "./routes/documents.js";
+const routeModules: ((ctx: AppContext) => express.Router)[] = [matchRoutes, documentRoutes];

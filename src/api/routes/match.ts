@@ -1,0 +1,116 @@
+import { Router } from "express";
+import { z } from "zod";
+import type { AppContext } from "../app.js";
+import { LIMITS } from "../limits.js";
+import { HttpError, notFound, parseOr400 } from "../errors.js";
+import { describeRoute } from "../openapi.js";
+import { searchAppellations } from "../../match/appellation-search.js";
+
+// Control characters other than tab/newline, and U+FFFD from undecodable bytes, mark binary garbage.
+// eslint-disable-next-line no-control-regex
+const BINARY = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFD]/g;
+const textField = (max: number) =>
+  z
+    .string()
+    .max(max, `at most ${max} characters`)
+    .refine((s) => s.trim().length > 0, "must not be empty")
+    .refine((s) => (s.match(BINARY)?.length ?? 0) <= Math.max(2, s.length * 0.01), "looks like binary data, not text");
+
+export const MatchRequest = z.object({
+  text: textField(LIMITS.maxTextChars),
+  title: z.string().max(LIMITS.maxTitleChars, `at most ${LIMITS.maxTitleChars} characters`).optional(),
+  kind: z.enum(["offer", "cv"]).default("offer"),
+  topK: z.number().int().min(1).max(LIMITS.maxTopK).default(10),
+}).strict();
+
+const Span = z.object({ start: z.number().int(), end: z.number().int(), text: z.string() });
+const Skill = z.object({ code: z.string(), kind: z.enum(["competence", "savoir"]), libelle: z.string(), macroCompetence: z.string().nullable(), score: z.number(), evidence: z.array(Span) });
+const Metier = z.object({
+  code: z.string(),
+  libelle: z.string(),
+  confidence: z.number(),
+  score: z.object({ title: z.number(), body: z.number(), mcOverlap: z.number(), total: z.number() }),
+  appellation: z.object({ code: z.string(), libelle: z.string(), score: z.number() }).nullable(),
+  sharedMacroCompetences: z.array(z.object({ code: z.string(), libelle: z.string(), weight: z.number(), coeurMetier: z.boolean(), competences: z.array(z.object({ code: z.string(), libelle: z.string(), score: z.number() })), evidence: z.array(Span) })),
+  missingMacroCompetences: z.array(z.object({ code: z.string(), libelle: z.string(), weight: z.number(), coeurMetier: z.boolean() })),
+  unusedSkills: z.array(z.object({ code: z.string(), libelle: z.string() })),
+});
+export const MatchResponse = z.object({
+  romeVersion: z.string(),
+  model: z.string(),
+  kind: z.enum(["offer", "cv"]),
+  status: z.enum(["confident", "uncertain", "empty"]),
+  margin: z.number(),
+  metiers: z.array(Metier),
+  skills: z.array(Skill),
+  uncoveredPhrases: z.array(z.string()),
+  timings: z.object({ totalMs: z.number(), embedMs: z.number() }),
+});
+const BatchRequest = z.object({ items: z.array(MatchRequest).min(1, "items must not be empty").max(LIMITS.maxBatch, `at most ${LIMITS.maxBatch} items per batch`) }).strict();
+const ExtractRequest = z.object({ text: textField(LIMITS.maxTextChars) }).strict();
+const CodeParams = z.object({ code: z.string().regex(/^[A-Na-n]\d{4}$/, "a ROME code is a letter A–N and four digits, e.g. M1805") });
+const SearchQuery = z.object({ q: z.string().trim().min(1, "q must not be empty").max(100), limit: z.coerce.number().int().min(1).max(50).default(10) });
+
+export function matchRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const { engine } = ctx;
+  const ref = engine.referential;
+
+  describeRoute({ method: "post", path: "/v1/match", summary: "Rank ROME métiers for an offer or CV, with explanations and extracted skills", tags: ["match"], body: MatchRequest, response: MatchResponse });
+  r.post("/v1/match", async (req, res) => {
+    const body = parseOr400(MatchRequest, req.body, "request body");
+    res.json(await engine.match(body));
+  });
+
+  describeRoute({ method: "post", path: "/v1/match/batch", summary: `Match up to ${LIMITS.maxBatch} texts in one call`, tags: ["match"], body: BatchRequest, response: z.object({ results: z.array(MatchResponse) }) });
+  r.post("/v1/match/batch", async (req, res) => {
+    const body = parseOr400(BatchRequest, req.body, "request body");
+    res.json({ results: await Promise.all(body.items.map((i) => engine.match(i))) });
+  });
+
+  describeRoute({ method: "post", path: "/v1/skills/extract", summary: "ROME compétences and savoirs shown by a text, with evidence spans", tags: ["match"], body: ExtractRequest, response: z.object({ romeVersion: z.string(), skills: z.array(Skill) }) });
+  r.post("/v1/skills/extract", async (req, res) => {
+    const body = parseOr400(ExtractRequest, req.body, "request body");
+    res.json({ romeVersion: ref.version, skills: await engine.extractSkills(body.text) });
+  });
+
+  const FicheResponse = z.object({
+    romeVersion: z.string(), code: z.string(), libelle: z.string(), definition: z.string(), accesMetier: z.string(),
+    grandDomaine: z.object({ code: z.string(), libelle: z.string() }), domaineProfessionnel: z.object({ code: z.string(), libelle: z.string() }),
+    tags: z.object({ transitionEcologique: z.string().nullable(), transitionNumerique: z.boolean().nullable(), transitionDemographique: z.boolean().nullable(), emploiReglemente: z.boolean().nullable(), emploiCadre: z.boolean().nullable() }),
+    appellations: z.array(z.object({ code: z.string(), libelle: z.string(), principale: z.boolean() })),
+    enjeux: z.array(z.object({ code: z.string(), libelle: z.string(), macroCompetences: z.array(z.object({ code: z.string(), libelle: z.string(), coeurMetier: z.boolean(), weight: z.number(), competences: z.array(z.object({ code: z.string(), libelle: z.string() })) })) })),
+    savoirs: z.array(z.object({ code: z.string(), libelle: z.string(), coeurMetier: z.boolean() })),
+    contextes: z.array(z.object({ code: z.string(), libelle: z.string(), type: z.string() })),
+    mobilites: z.array(z.object({ code: z.string(), libelle: z.string(), rang: z.number() })),
+  });
+  describeRoute({ method: "get", path: "/v1/metiers/:code", summary: "A fiche métier: appellations, MCs grouped by enjeu, savoirs, contextes, tags", tags: ["referential"], params: CodeParams, response: FicheResponse });
+  r.get("/v1/metiers/:code", (req, res) => {
+    const { code } = parseOr400(CodeParams, req.params, "path");
+    const f = ref.fiche(code);
+    if (!f) throw notFound("fiche", code.toUpperCase());
+    const enjeux = new Map<string, z.infer<typeof FicheResponse>["enjeux"][number]>();
+    for (const mc of ref.ficheMacroCompetences(f.code).values()) {
+      const m = ref.macroCompetences.get(mc.code)!;
+      let e = enjeux.get(m.enjeu.code);
+      if (!e) enjeux.set(m.enjeu.code, (e = { code: m.enjeu.code, libelle: m.enjeu.libelle, macroCompetences: [] }));
+      e.macroCompetences.push({ code: m.code, libelle: m.libelle, coeurMetier: mc.coeur, weight: Math.round(ref.mcIdf(m.code) * 1000) / 1000, competences: mc.competences.map((c) => ({ code: c, libelle: ref.competences.get(c)!.libelle })) });
+    }
+    res.json({
+      romeVersion: ref.version, code: f.code, libelle: f.libelle, definition: f.definition, accesMetier: f.accesMetier, grandDomaine: f.grandDomaine, domaineProfessionnel: f.domaineProfessionnel, tags: f.tags,
+      appellations: f.appellations.map((a) => ref.appellations.get(a)!).map((a) => ({ code: a.code, libelle: a.libelle, principale: a.principale })),
+      enjeux: [...enjeux.values()].sort((a, b) => a.code.localeCompare(b.code)).map((e) => ({ ...e, macroCompetences: e.macroCompetences.sort((a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || b.weight - a.weight) })),
+      savoirs: f.savoirs.map((s) => ({ code: s.code, libelle: ref.savoirs.get(s.code)!.libelle, coeurMetier: s.coeurMetier === "principale" })),
+      contextes: f.contextes.map((c) => ref.contextes.get(c)!).map((c) => ({ code: c.code, libelle: c.libelle, type: c.typeLibelle })),
+      mobilites: f.mobilites.map((m) => ({ code: m.cible, libelle: ref.fiches.get(m.cible)!.libelle, rang: m.rang })),
+    });
+  });
+
+  describeRoute({ method: "get", path: "/v1/appellations/search", summary: "Typo-tolerant autocomplete over the 13,120 appellations", tags: ["referential"], query: SearchQuery, response: z.object({ romeVersion: z.string(), results: z.array(z.object({ code: z.string(), libelle: z.string(), ficheCode: z.string(), ficheLibelle: z.string(), score: z.number() })) }) });
+  r.get("/v1/appellations/search", (req, res) => {
+    const q = parseOr400(SearchQuery, req.query, "query");
+    if (/[\u0000-\u001F]/.test(q.q)) throw new HttpError(400, "invalid_request", "q contains control characters");
+    res.json({ romeVersion: ref.version, results: searchAppellations(engine.appellationSearch, q.q, q.limit) });
+  });
+  return r;
+}

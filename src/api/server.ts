@@ -1,0 +1,20 @@
+import type { Server } from "node:http";
+import type { Config } from "../config.js";
+import type { Engine } from "../match/index.js";
+import { createApp, type AppContext } from "./app.js";
+import { createAuth, parseApiKeys } from "./auth.js";
+
+/** Starts the HTTP server; resolves once it listens. Closes cleanly on SIGTERM/SIGINT. */
+export async function startServer(config: Config, engine: Engine, extra: Partial<AppContext> = {}): Promise<Server> {
+  const ctx: AppContext = { config, engine, auth: createAuth(parseApiKeys(config.apiKeys)), ...extra };
+  const app = createApp(ctx);
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+  });
+  const addr = server.address();
+  console.error(`rome-match listening on ${typeof addr === "object" && addr ? `http://${addr.address}:${addr.port}` : addr} (ROME ${engine.referential.version}, model ${engine.modelId})`);
+  const stop = () => server.close(() => process.exit(0));
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  return server;
+}

@@ -1,0 +1,228 @@
+import "../text/quiet.js";
+import type { Config } from "../config.js";
+import { dot, normalizeVector, TransformersEmbedder, type Embedder } from "../embed/index.js";
+import { openIndexes, type ProgressFn, type RomeIndexes } from "../index/index.js";
+import { loadReferential, type Referential } from "../rome/index.js";
+import { contentStems, segment, type TextUnit } from "../text/index.js";
+import { buildAppellationSearch, type AppellationSearchIndex } from "./appellation-search.js";
+import { explainFiche } from "./explain.js";
+import { aggregateSkills, EXTRACTION, scoreUnit, unitStems, type ExtractionContext } from "./extract.js";
+import { buildLexicon, type Lexicon } from "./lexicon.js";
+import { combine, mcCoverage, RANK_WEIGHTS, RANK_WEIGHTS_NO_TITLE, scaleToMax, softmax, type FicheFeatures, type RankWeights } from "./rank.js";
+import type { ExtractedSkill, MatchInput, MatchResult, MetierMatch } from "./types.js";
+import { createCoverageChecker } from "./uncovered.js";
+
+/** Confidence rules (DESIGN "Confidence and abstention"), tuned on the dev offers. */
+export const CONFIDENCE = {
+  /** Softmax temperature over the candidates' total scores. */
+  temperature: 0.04,
+  /** "confident" needs the first candidate's confidence at least this… */
+  minTop: 0.5,
+  /** …and this margin over the second. */
+  minMargin: 0.2,
+} as const;
+
+export interface EngineOptions {
+  rebuildIndexes?: boolean;
+  onIndexProgress?: ProgressFn;
+}
+
+interface Prepared {
+  title: string;
+  units: TextUnit[];
+  stems: string[][];
+  titleVec: Float32Array | null;
+  bodyVec: Float32Array | null;
+  unitVecs: (Float32Array | null)[];
+}
+
+/** The matching engine: referential, embedder, indexes and lexicon in memory; stateless between calls. */
+export class Engine {
+  readonly modelId: string;
+  private readonly extractionCtx: ExtractionContext;
+  private readonly ficheCentroids: Float32Array[];
+  private readonly coverage: ReturnType<typeof createCoverageChecker>;
+  private readonly appRow: Map<string, number>;
+  readonly appellationSearch: AppellationSearchIndex;
+
+  constructor(
+    readonly referential: Referential,
+    readonly embedder: Embedder,
+    readonly indexes: RomeIndexes,
+    readonly lexicon: Lexicon,
+  ) {
+    this.modelId = embedder.id;
+    const rowsOf = (ids: readonly string[]) => new Map(ids.map((id, i) => [id, i]));
+    this.extractionCtx = {
+      ref: referential, lex: lexicon, indexes,
+      rows: { competences: rowsOf(indexes.competences.ids), savoirs: rowsOf(indexes.savoirs.ids) },
+      skillRow: rowsOf(lexicon.skillIds),
+    };
+    this.appRow = rowsOf(indexes.appellations.ids);
+    this.appellationSearch = buildAppellationSearch(referential);
+    this.ficheCentroids = computeFicheCentroids(referential, lexicon, indexes);
+    this.coverage = createCoverageChecker(referential);
+  }
+
+  /** Extracted ROME compétences and savoirs with evidence spans. */
+  async extractSkills(text: string): Promise<ExtractedSkill[]> {
+    const p = await this.prepare(text, undefined);
+    return this.skillsOf(p);
+  }
+
+  async match(input: MatchInput): Promise<MatchResult> {
+    const t0 = performance.now();
+    const topK = input.topK ?? 10;
+    const p = await this.prepare(input.text, input.title);
+    const embedMs = performance.now() - t0;
+    const skills = this.skillsOf(p);
+    const textMcs = mcProfile(skills);
+    const features = this.features(p, textMcs);
+    const weights: RankWeights = p.title ? RANK_WEIGHTS : RANK_WEIGHTS_NO_TITLE;
+    const codes = this.lexicon.ficheCodes;
+    const totals = codes.map((_, i) => combine(features, weights, i));
+    const order = totals.map((_, i) => i).filter((i) => totals[i]! > 0).sort((a, b) => totals[b]! - totals[a]!);
+    const pool = order.slice(0, Math.max(topK, 10));
+    const conf = softmax(pool.map((i) => totals[i]!), CONFIDENCE.temperature);
+    const metiers: MetierMatch[] = pool.slice(0, topK).map((i, rank) => {
+      const code = codes[i]!;
+      return {
+        code,
+        libelle: this.referential.fiches.get(code)!.libelle,
+        confidence: round(conf[rank]!),
+        score: {
+          title: round(weights.titleLex + weights.titleVec > 0 ? (weights.titleLex * features.titleLex[i]! + weights.titleVec * features.titleVec[i]!) / (weights.titleLex + weights.titleVec) : 0),
+          body: round((weights.bodyLex * features.bodyLex[i]! + weights.bodyVec * features.bodyVec[i]!) / (weights.bodyLex + weights.bodyVec)),
+          mcOverlap: round(features.mc[i]!),
+          total: round(totals[i]!),
+        },
+        appellation: this.bestAppellation(code, p),
+        ...explainFiche(this.referential, code, skills),
+      };
+    });
+    const margin = conf.length > 1 ? conf[0]! - conf[1]! : conf.length === 1 ? 1 : 0;
+    const status = metiers.length === 0 ? "empty" : conf[0]! >= CONFIDENCE.minTop && margin >= CONFIDENCE.minMargin ? "confident" : "uncertain";
+    const covered = skills.flatMap((s) => s.evidence);
+    return {
+      romeVersion: this.referential.version,
+      model: this.modelId,
+      kind: input.kind,
+      status,
+      margin: round(margin),
+      metiers,
+      skills,
+      uncoveredPhrases: this.coverage(p.units, covered).map((u) => u.key),
+      timings: { totalMs: round(performance.now() - t0), embedMs: round(embedMs) },
+    };
+  }
+
+  /** Per-fiche features for a text; exposed for the accuracy benchmark's baselines and weight tuning. */
+  async featuresFor(text: string, title?: string): Promise<FicheFeatures> {
+    const p = await this.prepare(text, title);
+    return this.features(p, mcProfile(this.skillsOf(p)));
+  }
+
+  private async prepare(text: string, title: string | undefined): Promise<Prepared> {
+    const units = segment(text).slice(0, EXTRACTION.maxUnits);
+    const t = (title ?? "").trim();
+    const vecs = await this.embedder.embed([t || " ", text || " ", ...units.map((u) => u.text)], "query");
+    const nz = (v: Float32Array | undefined) => (v && v.some((x) => x !== 0) ? v : null);
+    return { title: t, units, stems: unitStems(units), titleVec: t ? nz(vecs[0]) : null, bodyVec: nz(vecs[1]), unitVecs: vecs.slice(2).map(nz) };
+  }
+
+  private skillsOf(p: Prepared): ExtractedSkill[] {
+    const perUnit = p.units.map((_, i) => scoreUnit(this.extractionCtx, i, p.stems[i]!, p.unitVecs[i]!));
+    return aggregateSkills(this.referential, p.units, perUnit);
+  }
+
+  private features(p: Prepared, textMcs: Map<string, number>): FicheFeatures {
+    const n = this.lexicon.ficheCodes.length;
+    const f: FicheFeatures = { titleLex: new Float64Array(n), titleVec: new Float64Array(n), bodyLex: new Float64Array(n), bodyVec: new Float64Array(n), mc: new Float64Array(n) };
+    const row = this.lexicon.ficheRow;
+    if (p.title) {
+      const ts = contentStems(p.title);
+      const hits = this.lexicon.appellations.search(ts, 300);
+      const best = hits[0]?.score ?? 0;
+      for (const h of hits) {
+        const i = row.get(this.lexicon.appellationFiche[h.doc]!)!;
+        f.titleLex[i] = Math.max(f.titleLex[i]!, h.score / best);
+      }
+      if (p.titleVec) {
+        for (const h of this.indexes.appellations.search(p.titleVec, 100)) {
+          const i = row.get(this.referential.appellations.get(h.id)!.ficheCode)!;
+          f.titleVec[i] = Math.max(f.titleVec[i]!, Math.max(0, h.score));
+        }
+      }
+    }
+    const bodyStems = p.stems.flat();
+    if (bodyStems.length) {
+      const tf = new Map<string, number>();
+      for (const s of bodyStems) tf.set(s, (tf.get(s) ?? 0) + 1);
+      const w = new Map([...tf].map(([k, v]) => [k, 1 + Math.log(v)]));
+      for (const h of this.lexicon.fiches.search(bodyStems, n, w)) f.bodyLex[h.doc] = h.score;
+      scaleToMax(f.bodyLex);
+    }
+    if (p.bodyVec) for (let i = 0; i < n; i++) f.bodyVec[i] = Math.max(0, dot(p.bodyVec, this.ficheCentroids[i]!));
+    if (textMcs.size) {
+      const idf = (mc: string) => this.referential.mcIdf(mc);
+      for (let i = 0; i < n; i++) f.mc[i] = mcCoverage(textMcs, this.referential.ficheMacroCompetences(this.lexicon.ficheCodes[i]!), idf);
+      scaleToMax(f.mc);
+    }
+    return f;
+  }
+
+  private bestAppellation(code: string, p: Prepared): MetierMatch["appellation"] {
+    const fiche = this.referential.fiches.get(code)!;
+    const probe = p.titleVec ?? p.bodyVec;
+    if (!probe) return null;
+    let best: { code: string; libelle: string; score: number } | null = null;
+    for (const a of fiche.appellations) {
+      const i = this.appRow.get(a);
+      if (i === undefined) continue;
+      const s = dot(probe, this.indexes.appellations.vectorAt(i));
+      if (!best || s > best.score) best = { code: a, libelle: this.referential.appellations.get(a)!.libelle, score: round(s) };
+    }
+    return best;
+  }
+}
+
+/** The text's macro-compétence profile: MC → best score of the compétences that show it. */
+export function mcProfile(skills: readonly ExtractedSkill[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const s of skills) if (s.macroCompetence) m.set(s.macroCompetence, Math.max(m.get(s.macroCompetence) ?? 0, s.score));
+  return m;
+}
+
+/** A fiche's vector: its appellations' mean direction plus its compétences' mean direction. */
+function computeFicheCentroids(ref: Referential, lex: Lexicon, idx: RomeIndexes): Float32Array[] {
+  const appRow = new Map(idx.appellations.ids.map((id, i) => [id, i]));
+  const compRow = new Map(idx.competences.ids.map((id, i) => [id, i]));
+  const dim = idx.appellations.dimension;
+  const meanOf = (rows: number[], index: typeof idx.appellations) => {
+    const v = new Float32Array(dim);
+    for (const r of rows) {
+      const x = index.vectorAt(r);
+      for (let j = 0; j < dim; j++) v[j]! += x[j]!;
+    }
+    return normalizeVector(v);
+  };
+  return lex.ficheCodes.map((code) => {
+    const f = ref.fiches.get(code)!;
+    const a = meanOf(f.appellations.map((x) => appRow.get(x)!).filter((x) => x !== undefined), idx.appellations);
+    const c = meanOf(f.competences.map((x) => compRow.get(x.code)!).filter((x) => x !== undefined), idx.competences);
+    const v = new Float32Array(dim);
+    for (let j = 0; j < dim; j++) v[j] = a[j]! + 0.5 * c[j]!;
+    return normalizeVector(v);
+  });
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Loads everything the engine needs from configuration; builds indexes when missing or stale. */
+export async function createEngine(config: Config, opts: EngineOptions = {}): Promise<Engine> {
+  const referential = loadReferential(config.romeDir);
+  const embedder = await TransformersEmbedder.load({ modelDir: config.modelDir, dtype: config.modelDtype, queryPrefix: config.queryPrefix, passagePrefix: config.passagePrefix });
+  const indexes = await openIndexes(config.indexRoot, referential, embedder, { rebuild: opts.rebuildIndexes, onProgress: opts.onIndexProgress });
+  const engine = new Engine(referential, embedder, indexes, buildLexicon(referential));
+  return engine;
+}

@@ -1,0 +1,47 @@
+import type { Referential } from "../rome/index.js";
+import type { ExtractedSkill, MacroCompetenceEvidence, MetierMatch, MissingMacroCompetence } from "./types.js";
+
+/** How many missing MCs an explanation lists (coeur de métier first, then by IDF weight). */
+export const MAX_MISSING = 8;
+
+/**
+ * Why a fiche matches: the MCs it shares with the text (with the compétences and spans behind them),
+ * its most important MCs the text does not show, and the text's skills this fiche does not use.
+ */
+export function explainFiche(
+  ref: Referential,
+  ficheCode: string,
+  skills: readonly ExtractedSkill[],
+): Pick<MetierMatch, "sharedMacroCompetences" | "missingMacroCompetences" | "unusedSkills"> {
+  const ficheMcs = ref.ficheMacroCompetences(ficheCode);
+  const fiche = ref.fiches.get(ficheCode)!;
+  const ficheItems = new Set([...fiche.competences, ...fiche.savoirs].map((l) => l.code));
+  const shared = new Map<string, MacroCompetenceEvidence>();
+  const unused: { code: string; libelle: string }[] = [];
+  for (const s of skills) {
+    const mc = s.macroCompetence ? ficheMcs.get(s.macroCompetence) : undefined;
+    if (!mc) {
+      if (!ficheItems.has(s.code)) unused.push({ code: s.code, libelle: s.libelle });
+      continue;
+    }
+    let e = shared.get(mc.code);
+    if (!e) {
+      e = { code: mc.code, libelle: ref.macroCompetences.get(mc.code)!.libelle, weight: round(ref.mcIdf(mc.code)), coeurMetier: mc.coeur, competences: [], evidence: [] };
+      shared.set(mc.code, e);
+    }
+    e.competences.push({ code: s.code, libelle: s.libelle, score: s.score });
+    for (const span of s.evidence) if (e.evidence.length < 3 && !e.evidence.some((x) => x.start === span.start)) e.evidence.push(span);
+  }
+  const missing: MissingMacroCompetence[] = [...ficheMcs.values()]
+    .filter((mc) => !shared.has(mc.code))
+    .map((mc) => ({ code: mc.code, libelle: ref.macroCompetences.get(mc.code)!.libelle, weight: round(ref.mcIdf(mc.code)), coeurMetier: mc.coeur }))
+    .sort((a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || b.weight - a.weight || a.code.localeCompare(b.code))
+    .slice(0, MAX_MISSING);
+  return {
+    sharedMacroCompetences: [...shared.values()].sort((a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || b.weight - a.weight),
+    missingMacroCompetences: missing,
+    unusedSkills: unused.slice(0, 10),
+  };
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;

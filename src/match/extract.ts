@@ -1,0 +1,111 @@
+import { dot } from "../embed/index.js";
+import type { RomeIndexes, VectorIndex } from "../index/index.js";
+import type { Referential } from "../rome/index.js";
+import { contentStems, type TextUnit } from "../text/index.js";
+import type { Lexicon } from "./lexicon.js";
+import type { ExtractedSkill, Span } from "./types.js";
+
+/** Extraction thresholds, tuned on the dev offers' recruiter-chosen compétences (see README "Figures"). */
+export const EXTRACTION = {
+  /** Minimum combined score for a unit ↔ skill pair. */
+  minScore: 0.5,
+  /** Weight of the vector cosine in the combined score (the rest is lexical coverage of the label). */
+  vectorWeight: 0.45,
+  /** A pair with no shared word must have at least this cosine (the static model is weak on paraphrase). */
+  vectorOnlyMin: 0.86,
+  /** At most this many skills per unit, so that one rich line does not fill the whole profile. */
+  perUnit: 3,
+  /** Units beyond this are ignored (CVs can be long; the limit is documented). */
+  maxUnits: 300,
+  vectorK: 8,
+  lexicalK: 12,
+} as const;
+
+export interface SkillCandidate {
+  code: string;
+  kind: "competence" | "savoir";
+  score: number;
+  unit: number;
+}
+
+export interface ExtractionContext {
+  ref: Referential;
+  lex: Lexicon;
+  indexes: RomeIndexes;
+  /** id → row in the competences / savoirs vector index. */
+  rows: { competences: Map<string, number>; savoirs: Map<string, number> };
+  skillRow: Map<string, number>;
+}
+
+/** Share of a label's IDF mass whose stems appear in the unit: 1 when every word of the label is there. */
+export function lexicalCoverage(labelStems: readonly string[], unitStems: ReadonlySet<string>, idf: (t: string) => number): number {
+  let have = 0;
+  let total = 0;
+  for (const t of new Set(labelStems)) {
+    const w = idf(t) || 0.1;
+    total += w;
+    if (unitStems.has(t)) have += w;
+  }
+  return total === 0 ? 0 : have / total;
+}
+
+/** Scores one unit against its vector and lexical neighbours; returns the best few, best first. */
+export function scoreUnit(ctx: ExtractionContext, unitIndex: number, stems: string[], vec: Float32Array | null): SkillCandidate[] {
+  const set = new Set(stems);
+  const cands = new Map<string, "competence" | "savoir">();
+  if (vec) {
+    for (const h of ctx.indexes.competences.search(vec, EXTRACTION.vectorK)) cands.set(h.id, "competence");
+    for (const h of ctx.indexes.savoirs.search(vec, EXTRACTION.vectorK)) cands.set(h.id, "savoir");
+  }
+  for (const h of ctx.lex.skills.search(stems, EXTRACTION.lexicalK)) {
+    const id = ctx.lex.skillIds[h.doc]!;
+    cands.set(id, ctx.ref.competences.has(id) ? "competence" : "savoir");
+  }
+  const out: SkillCandidate[] = [];
+  const idf = (t: string) => ctx.lex.skills.idf(t);
+  for (const [code, kind] of cands) {
+    const labelStems = ctx.lex.skillStems[ctx.skillRow.get(code)!]!;
+    const cov = lexicalCoverage(labelStems, set, idf);
+    const index: VectorIndex = kind === "competence" ? ctx.indexes.competences : ctx.indexes.savoirs;
+    const row = (kind === "competence" ? ctx.rows.competences : ctx.rows.savoirs).get(code);
+    const cos = vec && row !== undefined ? dot(vec, index.vectorAt(row)) : 0;
+    if (cov === 0 && cos < EXTRACTION.vectorOnlyMin) continue;
+    const score = EXTRACTION.vectorWeight * cos + (1 - EXTRACTION.vectorWeight) * cov;
+    if (score >= EXTRACTION.minScore) out.push({ code, kind, score, unit: unitIndex });
+  }
+  out.sort((a, b) => b.score - a.score);
+  return out.slice(0, EXTRACTION.perUnit);
+}
+
+/** Merges per-unit candidates into one list of skills with all their evidence spans, best first. */
+export function aggregateSkills(ref: Referential, units: readonly TextUnit[], perUnit: readonly SkillCandidate[][]): ExtractedSkill[] {
+  const byCode = new Map<string, ExtractedSkill>();
+  perUnit.forEach((cands) => {
+    for (const c of cands) {
+      const u = units[c.unit]!;
+      const span: Span = { start: u.start, end: u.end, text: u.text };
+      const prev = byCode.get(c.code);
+      if (prev) {
+        prev.score = Math.max(prev.score, c.score);
+        if (prev.evidence.length < 5) prev.evidence.push(span);
+      } else {
+        const comp = c.kind === "competence" ? ref.competences.get(c.code)! : null;
+        byCode.set(c.code, {
+          code: c.code,
+          kind: c.kind,
+          libelle: comp?.libelle ?? ref.savoirs.get(c.code)!.libelle,
+          macroCompetence: comp?.macroCompetence ?? null,
+          score: round(c.score),
+          evidence: [span],
+        });
+      }
+    }
+  });
+  return [...byCode.values()].map((s) => ({ ...s, score: round(s.score) })).sort((a, b) => b.score - a.score || a.code.localeCompare(b.code));
+}
+
+export function unitStems(units: readonly TextUnit[]): string[][] {
+  return units.map((u) => contentStems(u.text));
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -1,0 +1,59 @@
+import type { FicheMacroCompetence } from "../rome/index.js";
+
+/** Per-fiche features, each in 0..1, as dense arrays aligned with the lexicon's fiche order. */
+export interface FicheFeatures {
+  titleLex: Float64Array;
+  titleVec: Float64Array;
+  bodyLex: Float64Array;
+  bodyVec: Float64Array;
+  mc: Float64Array;
+}
+
+export type RankWeights = Record<keyof FicheFeatures, number>;
+
+/**
+ * Weights of the hybrid score, tuned on the dev offers (benchmarks/accuracy.ts prints the figures).
+ * Title evidence dominates because recruiters' titles name the job; body and MC evidence decide between
+ * close fiches and carry texts without a usable title (CVs).
+ */
+export const RANK_WEIGHTS: RankWeights = { titleLex: 0.45, titleVec: 0.15, bodyLex: 0.2, bodyVec: 0.1, mc: 0.1 };
+
+/** Without a title, body and MC evidence carry the score. */
+export const RANK_WEIGHTS_NO_TITLE: RankWeights = { titleLex: 0, titleVec: 0, bodyLex: 0.5, bodyVec: 0.25, mc: 0.25 };
+
+export function combine(f: FicheFeatures, w: RankWeights, i: number): number {
+  return w.titleLex * f.titleLex[i]! + w.titleVec * f.titleVec[i]! + w.bodyLex * f.bodyLex[i]! + w.bodyVec * f.bodyVec[i]! + w.mc * f.mc[i]!;
+}
+
+/**
+ * IDF-weighted coverage of a fiche's macro-compétences by the text's MC profile:
+ * Σ idf(shared MC) · strength / Σ idf(fiche MC). Strength is the best skill score behind the MC (0..1).
+ */
+export function mcCoverage(textMcs: ReadonlyMap<string, number>, ficheMcs: ReadonlyMap<string, FicheMacroCompetence>, idf: (mc: string) => number): number {
+  let shared = 0;
+  let total = 0;
+  for (const mc of ficheMcs.keys()) {
+    const w = idf(mc);
+    total += w;
+    const s = textMcs.get(mc);
+    if (s !== undefined) shared += w * s;
+  }
+  return total === 0 ? 0 : shared / total;
+}
+
+/** Softmax with temperature over scores, for a confidence per candidate that sums to 1 over the list. */
+export function softmax(scores: readonly number[], temperature: number): number[] {
+  if (scores.length === 0) return [];
+  const m = Math.max(...scores);
+  const e = scores.map((s) => Math.exp((s - m) / temperature));
+  const z = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / z);
+}
+
+/** Scales an array so its maximum is 1 (all zeros stay zeros). */
+export function scaleToMax(a: Float64Array): Float64Array {
+  let m = 0;
+  for (const x of a) if (x > m) m = x;
+  if (m > 0) for (let i = 0; i < a.length; i++) a[i]! /= m;
+  return a;
+}
