@@ -73,10 +73,16 @@ export class TransformersEmbedder implements Embedder {
 
   private async flush(): Promise<void> {
     this.scheduled = false;
-    const pending = this.queue;
+    // Similar lengths share a batch: padding a short unit to the length of a whole offer costs more than the model.
+    const pending = this.queue.sort((a, b) => a.text.length - b.text.length);
     this.queue = [];
-    for (let i = 0; i < pending.length; i += this.opts.batchSize) {
-      const batch = pending.slice(i, i + this.opts.batchSize);
+    const batches: (typeof pending)[] = [];
+    for (const item of pending) {
+      const cur = batches[batches.length - 1];
+      if (cur && cur.length < this.opts.batchSize && item.text.length <= 2 * cur[0]!.text.length + 16) cur.push(item);
+      else batches.push([item]);
+    }
+    for (const batch of batches) {
       try {
         const out = await this.pipe!(batch.map((b) => b.text), { pooling: "mean", normalize: true });
         const dim = out.dims[1]!;

@@ -6,9 +6,9 @@ import { loadReferential, type Referential } from "../rome/index.js";
 import { contentStems, segment, type TextUnit } from "../text/index.js";
 import { buildAppellationSearch, type AppellationSearchIndex } from "./appellation-search.js";
 import { explainFiche } from "./explain.js";
-import { aggregateSkills, EXTRACTION, scoreUnit, unitStems, type ExtractionContext } from "./extract.js";
+import { aggregateSkills, EXTRACTION, rescoreInContext, scoreItemsAgainstUnits, scoreUnit, unitStems, type ExtractionContext } from "./extract.js";
 import { buildLexicon, type Lexicon } from "./lexicon.js";
-import { combine, mcCoverage, RANK_WEIGHTS, RANK_WEIGHTS_NO_TITLE, scaleToMax, softmax, type FicheFeatures, type RankWeights } from "./rank.js";
+import { combine, RANK_WEIGHTS, RANK_WEIGHTS_NO_TITLE, scaleToMax, softmax, type FicheFeatures, type RankWeights } from "./rank.js";
 import type { ExtractedSkill, MatchInput, MatchResult, MetierMatch } from "./types.js";
 import { createCoverageChecker } from "./uncovered.js";
 
@@ -44,6 +44,8 @@ export class Engine {
   private readonly coverage: ReturnType<typeof createCoverageChecker>;
   private readonly appRow: Map<string, number>;
   readonly appellationSearch: AppellationSearchIndex;
+  /** Σ idf of each fiche's MCs, the denominator of the MC coverage feature. */
+  private readonly ficheMcMass: Float64Array;
 
   constructor(
     readonly referential: Referential,
@@ -60,6 +62,7 @@ export class Engine {
     };
     this.appRow = rowsOf(indexes.appellations.ids);
     this.appellationSearch = buildAppellationSearch(referential);
+    this.ficheMcMass = Float64Array.from(lexicon.ficheCodes, (code) => [...referential.ficheMacroCompetences(code).keys()].reduce((s, mc) => s + referential.mcIdf(mc), 0));
     this.ficheCentroids = computeFicheCentroids(referential, lexicon, indexes);
     this.coverage = createCoverageChecker(referential);
   }
@@ -100,6 +103,14 @@ export class Engine {
         ...explainFiche(this.referential, code, skills),
       };
     });
+    let reported = skills.filter((s) => s.score >= EXTRACTION.reportMin);
+    if (metiers.length) {
+      const top = this.referential.fiches.get(metiers[0]!.code)!;
+      const items = [...top.competences.map((l) => ({ code: l.code, kind: "competence" as const })), ...top.savoirs.map((l) => ({ code: l.code, kind: "savoir" as const }))];
+      const targeted = aggregateSkills(this.referential, p.units, [scoreItemsAgainstUnits(this.extractionCtx, items, p.stems, p.unitVecs, EXTRACTION.ficheItemMin)]);
+      const known = new Set(skills.map((s) => s.code));
+      reported = rescoreInContext([...skills, ...targeted.filter((s) => !known.has(s.code))], this.ficheItems(top.code));
+    }
     const margin = conf.length > 1 ? conf[0]! - conf[1]! : conf.length === 1 ? 1 : 0;
     const status = metiers.length === 0 ? "empty" : conf[0]! >= CONFIDENCE.minTop && margin >= CONFIDENCE.minMargin ? "confident" : "uncertain";
     const covered = skills.flatMap((s) => s.evidence);
@@ -110,7 +121,7 @@ export class Engine {
       status,
       margin: round(margin),
       metiers,
-      skills,
+      skills: reported,
       uncoveredPhrases: this.coverage(p.units, covered).map((u) => u.key),
       timings: { totalMs: round(performance.now() - t0), embedMs: round(embedMs) },
     };
@@ -120,6 +131,12 @@ export class Engine {
   async featuresFor(text: string, title?: string): Promise<FicheFeatures> {
     const p = await this.prepare(text, title);
     return this.features(p, mcProfile(this.skillsOf(p)));
+  }
+
+  /** Compétences, savoirs and MCs a fiche lists. */
+  private ficheItems(code: string): Set<string> {
+    const f = this.referential.fiches.get(code)!;
+    return new Set([...f.competences, ...f.savoirs, ...f.macroCompetences].map((l) => l.code));
   }
 
   private async prepare(text: string, title: string | undefined): Promise<Prepared> {
@@ -164,8 +181,12 @@ export class Engine {
     }
     if (p.bodyVec) for (let i = 0; i < n; i++) f.bodyVec[i] = Math.max(0, dot(p.bodyVec, this.ficheCentroids[i]!));
     if (textMcs.size) {
-      const idf = (mc: string) => this.referential.mcIdf(mc);
-      for (let i = 0; i < n; i++) f.mc[i] = mcCoverage(textMcs, this.referential.ficheMacroCompetences(this.lexicon.ficheCodes[i]!), idf);
+      // Σ idf·strength over shared MCs / Σ idf over the fiche's MCs (see mcCoverage), walking only the text's MCs.
+      for (const [mc, strength] of textMcs) {
+        const w = this.referential.mcIdf(mc) * strength;
+        for (const code of this.referential.fichesForMacroCompetence(mc)) f.mc[row.get(code)!]! += w;
+      }
+      for (let i = 0; i < n; i++) f.mc[i] = this.ficheMcMass[i]! > 0 ? f.mc[i]! / this.ficheMcMass[i]! : 0;
       scaleToMax(f.mc);
     }
     return f;

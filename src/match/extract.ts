@@ -19,7 +19,26 @@ export const EXTRACTION = {
   maxUnits: 300,
   vectorK: 8,
   lexicalK: 12,
+  /** In /v1/match, skills that the best-ranked fiche itself lists get this bonus (recruiters pick from the fiche)… */
+  contextBoost: 0.15,
+  /** Minimum score for the targeted pass over the best fiche's own items (before the context bonus). */
+  ficheItemMin: 0.5,
+  /** …and only skills scoring at least this after the bonus are reported, at most `maxReported`. */
+  reportMin: 0.75,
+  maxReported: 25,
 } as const;
+
+/**
+ * Re-scores extracted skills in the context of the best-ranked fiches: items a top fiche lists are more
+ * likely what the text means ("Accueil" in a hotel offer is hotel reception, not patient reception).
+ */
+export function rescoreInContext(skills: readonly ExtractedSkill[], ficheItems: ReadonlySet<string>): ExtractedSkill[] {
+  return skills
+    .map((s) => (ficheItems.has(s.code) || (s.macroCompetence !== null && ficheItems.has(s.macroCompetence)) ? { ...s, score: round(Math.min(1, s.score + EXTRACTION.contextBoost)) } : s))
+    .filter((s) => s.score >= EXTRACTION.reportMin)
+    .sort((a, b) => b.score - a.score || a.code.localeCompare(b.code))
+    .slice(0, EXTRACTION.maxReported);
+}
 
 export interface SkillCandidate {
   code: string;
@@ -75,6 +94,32 @@ export function scoreUnit(ctx: ExtractionContext, unitIndex: number, stems: stri
   }
   out.sort((a, b) => b.score - a.score);
   return out.slice(0, EXTRACTION.perUnit);
+}
+
+/**
+ * Scores a fiche's own compétences and savoirs against every unit: "which of this métier's skills does the
+ * text show", a targeted pass that finds items the open search ranks below its cut.
+ */
+export function scoreItemsAgainstUnits(ctx: ExtractionContext, items: readonly { code: string; kind: "competence" | "savoir" }[], stems: readonly string[][], vecs: readonly (Float32Array | null)[], minScore: number): SkillCandidate[] {
+  const sets = stems.map((s) => new Set(s));
+  const idf = (t: string) => ctx.lex.skills.idf(t);
+  const out: SkillCandidate[] = [];
+  for (const { code, kind } of items) {
+    const labelStems = ctx.lex.skillStems[ctx.skillRow.get(code)!]!;
+    const index = kind === "competence" ? ctx.indexes.competences : ctx.indexes.savoirs;
+    const row = (kind === "competence" ? ctx.rows.competences : ctx.rows.savoirs).get(code);
+    let best: SkillCandidate | null = null;
+    for (let u = 0; u < sets.length; u++) {
+      const cov = lexicalCoverage(labelStems, sets[u]!, idf);
+      const v = vecs[u];
+      const cos = v && row !== undefined ? dot(v, index.vectorAt(row)) : 0;
+      if (cov === 0 && cos < EXTRACTION.vectorOnlyMin) continue;
+      const score = EXTRACTION.vectorWeight * cos + (1 - EXTRACTION.vectorWeight) * cov;
+      if (score >= minScore && (!best || score > best.score)) best = { code, kind, score, unit: u };
+    }
+    if (best) out.push(best);
+  }
+  return out;
 }
 
 /** Merges per-unit candidates into one list of skills with all their evidence spans, best first. */

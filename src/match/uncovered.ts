@@ -1,0 +1,105 @@
+import type { Referential } from "../rome/index.js";
+import { candidatePhrases, contentStems, type TextUnit } from "../text/index.js";
+
+export interface UncoveredPhrase {
+  /** Stemmed content words in order: the grouping key for trends ("gestion des donnees" → "gestion don"). */
+  key: string;
+  /** Normalised surface form, as first seen in this document. */
+  text: string;
+}
+
+/**
+ * Word-level noise that recurs in offers but is never a skill (contract, pay, boilerplate). Kept
+ * short on purpose: the trend analysis also drops phrases too far from any ROME item by vector,
+ * so this list only has to remove what would otherwise flood every period equally.
+ */
+const NOISE_STEMS = new Set(
+  contentStems(
+    `cdi cdd interim alternance stage contrat temps plein partiel heure heures semaine mois an ans annee annees jour jours
+     salaire remuneration euros brut net prime primes ticket tickets restaurant mutuelle avantage avantages poste postes
+     h f hf candidat candidate candidature profil recherchons recrute recrutons rejoindre rejoignez entreprise societe
+     groupe client clients equipe equipes mission missions experience experiences souhaitee exigee minimum debutant
+     accepte formation niveau bac diplome lundi mardi mercredi jeudi vendredi samedi dimanche matin soir
+     france travail pole emploi www http https com fr mail email cv lettre motivation offre offres`,
+  ),
+);
+
+/**
+ * Builds the lexical vocabulary of the referential once (stems of compétence, savoir, MC, appellation and
+ * contexte labels) and returns a fast, synchronous checker. A phrase is "covered" when
+ *   - it lies inside an evidence span of an extracted ROME skill, or
+ *   - all its content stems occur together in one ROME label (word-bag inclusion: "gestion projet" is
+ *     covered by "Gestion de projet" and by "Projet: gestion et suivi"), or
+ *   - it is made only of noise stems.
+ * Vector proximity to ROME labels is checked later, once per aggregated candidate (see src/trends/),
+ * because doing it per phrase per document would cost an embedding call on the match path.
+ */
+export function createCoverageChecker(
+  referential: Referential,
+): (units: TextUnit[], coveredSpans: { start: number; end: number }[]) => UncoveredPhrase[] {
+  const labelStemSets: Set<string>[] = [];
+  const addLabel = (label: string) => {
+    const s = new Set(contentStems(label));
+    if (s.size > 0) labelStemSets.push(s);
+  };
+  for (const c of referential.competences.values()) addLabel(c.libelle);
+  for (const s of referential.savoirs.values()) addLabel(s.libelle);
+  for (const m of referential.macroCompetences.values()) addLabel(m.libelle);
+  for (const a of referential.appellations.values()) addLabel(a.libelle);
+  for (const c of referential.contextes.values()) addLabel(c.libelle);
+
+  // stem → indices of labels containing it: lets a multi-word check intersect small posting lists.
+  const postings = new Map<string, number[]>();
+  labelStemSets.forEach((set, i) => {
+    for (const st of set) {
+      const p = postings.get(st);
+      if (p) p.push(i);
+      else postings.set(st, [i]);
+    }
+  });
+
+  const memo = new Map<string, boolean>();
+  /** True when the key is covered by words or is noise only; memoised because keys recur across documents. */
+  const keyCovered = (key: string): boolean => {
+    let v = memo.get(key);
+    if (v !== undefined) return v;
+    const stems = key.split(" ");
+    v =
+      stems.every((s) => NOISE_STEMS.has(s) || /^[0-9]+$/.test(s) || s.length < 2) ||
+      lexicallyCovered(stems, postings, labelStemSets);
+    if (memo.size < 500_000) memo.set(key, v);
+    return v;
+  };
+
+  return (units, coveredSpans) => {
+    const out: UncoveredPhrase[] = [];
+    const seen = new Set<string>();
+    for (const unit of units) {
+      for (const p of candidatePhrases(unit)) {
+        if (!p.key || seen.has(p.key)) continue;
+        if (coveredSpans.length > 0 && insideAny(p.start, p.end, coveredSpans)) continue;
+        if (keyCovered(p.key)) continue;
+        seen.add(p.key);
+        out.push({ key: p.key, text: p.text });
+      }
+    }
+    return out;
+  };
+}
+
+function insideAny(start: number, end: number, spans: { start: number; end: number }[]): boolean {
+  for (const s of spans) if (start >= s.start && end <= s.end) return true;
+  return false;
+}
+
+/** True when one ROME label contains every stem of the phrase. */
+function lexicallyCovered(stems: string[], postings: Map<string, number[]>, labels: Set<string>[]): boolean {
+  let smallest: number[] | undefined;
+  for (const s of stems) {
+    const p = postings.get(s);
+    if (!p) return false;
+    if (!smallest || p.length < smallest.length) smallest = p;
+  }
+  if (!smallest) return false;
+  return smallest.some((i) => stems.every((s) => labels[i]!.has(s)));
+}

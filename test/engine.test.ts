@@ -1,0 +1,139 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { TransformersEmbedder } from "../src/embed/index.js";
+import { indexDir, indexesAreCurrent, openIndexes, VectorIndex } from "../src/index/index.js";
+import type { Engine } from "../src/match/index.js";
+import { loadConfig } from "../src/config.js";
+import { testEngine } from "./helpers.js";
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await testEngine();
+});
+
+const OFFER = {
+  title: "Développeur Java / Spring (H/F)",
+  text: `Nous recherchons un développeur Java pour rejoindre notre équipe.
+Vos missions :
+- Concevoir et développer des applications web en Java / Spring Boot
+- Rédiger les tests unitaires et la documentation technique
+- Participer aux revues de code et à l'amélioration continue
+Profil : maîtrise de SQL, Git et des méthodes agiles.`,
+};
+
+describe("matching a job offer", () => {
+  it("ranks the developer fiche first, with a score breakdown and confidence", async () => {
+    const r = await engine.match({ ...OFFER, kind: "offer", topK: 5 });
+    expect(r.romeVersion).toBe("v460");
+    expect(r.metiers[0]!.code).toBe("M1805");
+    expect(r.metiers).toHaveLength(5);
+    const m = r.metiers[0]!;
+    expect(m.score.total).toBeGreaterThan(r.metiers[1]!.score.total);
+    expect(m.confidence).toBeGreaterThan(r.metiers[1]!.confidence);
+    expect(r.metiers.reduce((s, x) => s + x.confidence, 0)).toBeLessThanOrEqual(1.0001);
+    expect(m.appellation?.libelle).toMatch(/[Dd]éveloppeur/);
+  });
+
+  it("returns evidence spans that are verbatim slices of the text", async () => {
+    const r = await engine.match({ ...OFFER, kind: "offer" });
+    expect(r.skills.length).toBeGreaterThan(0);
+    for (const s of r.skills) for (const e of s.evidence) expect(OFFER.text.slice(e.start, e.end)).toBe(e.text);
+  });
+
+  it("explains shared MCs with real compétences and lists missing MCs of the fiche only", async () => {
+    const r = await engine.match({ ...OFFER, kind: "offer" });
+    const ref = engine.referential;
+    for (const m of r.metiers) {
+      const mcs = ref.ficheMacroCompetences(m.code);
+      for (const s of m.sharedMacroCompetences) {
+        expect(mcs.has(s.code)).toBe(true);
+        for (const c of s.competences) expect(ref.competences.get(c.code)!.macroCompetence).toBe(s.code);
+      }
+      for (const x of m.missingMacroCompetences) {
+        expect(mcs.has(x.code)).toBe(true);
+        expect(m.sharedMacroCompetences.some((s) => s.code === x.code)).toBe(false);
+      }
+      // coeur de métier first
+      const flags = m.missingMacroCompetences.map((x) => x.coeurMetier);
+      expect(flags).toEqual([...flags].sort((a, b) => Number(b) - Number(a)));
+    }
+  });
+
+  it("ranks other métiers for clearly different texts", async () => {
+    const cases: [string, string, string][] = [
+      ["Boulanger H/F", "Fabrication du pain et des viennoiseries, pétrissage, façonnage et cuisson au four.", "D1102"],
+      ["Aide-soignant de nuit", "Réaliser les soins d'hygiène et de confort des patients, aider à la toilette, surveiller l'état de santé.", "J1501"],
+      ["Conducteur poids lourd", "Transport de marchandises en camion porteur, chargement et déchargement, permis C.", "N4101"],
+    ];
+    for (const [title, text, code] of cases) {
+      const r = await engine.match({ title, text, kind: "offer", topK: 5 });
+      expect(r.metiers.map((m) => m.code)).toContain(code);
+    }
+  });
+
+  it("says there is nothing to match for text without a known word", async () => {
+    const r = await engine.match({ text: "zzqx wwvk ppfl", kind: "cv" });
+    expect(r.status).toBe("empty");
+    expect(r.metiers).toEqual([]);
+    expect(r.skills).toEqual([]);
+  });
+
+  it("matches a CV without a title", async () => {
+    const r = await engine.match({ text: "Expérience de 5 ans en comptabilité générale : saisie des écritures, rapprochements bancaires, déclarations de TVA, bilan.", kind: "cv", topK: 5 });
+    expect(r.metiers.length).toBeGreaterThan(0);
+    expect(r.metiers.some((m) => /compta/i.test(m.libelle))).toBe(true);
+  });
+});
+
+describe("skill extraction", () => {
+  it("finds cashier skills in a cashier's lines, with evidence", async () => {
+    const text = "Accueil des clients\nEncaissement\nMise en rayon des produits";
+    const skills = await engine.extractSkills(text);
+    const labels = skills.map((s) => s.libelle.toLowerCase());
+    expect(labels.some((l) => l.includes("encaissement"))).toBe(true);
+    expect(labels.some((l) => l.includes("rayon"))).toBe(true);
+    for (const s of skills) {
+      if (s.kind === "competence") expect(engine.referential.competences.get(s.code)!.macroCompetence).toBe(s.macroCompetence);
+      else expect(engine.referential.savoirs.has(s.code)).toBe(true);
+    }
+  });
+});
+
+describe("HNSW indexes", () => {
+  it("agree with the exact scan (recall@10 ≥ 0.95 on appellation titles)", async () => {
+    const idx = engine.indexes.appellations;
+    const queries = await engine.embedder.embed(["chauffeur livreur", "infirmier de bloc", "comptable", "chef de projet informatique", "serveur en restauration", "maçon", "professeur de mathématiques", "agent de sécurité"]);
+    let hit = 0;
+    for (const q of queries) {
+      const exact = new Set(idx.exact(q, 10).map((h) => h.id));
+      hit += idx.search(q, 10).filter((h) => exact.has(h.id)).length;
+    }
+    expect(hit / (queries.length * 10)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it("are rebuilt when the manifest names another referential version", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), "idx-"));
+    try {
+      const config = loadConfig();
+      const embedder = await TransformersEmbedder.load({ modelDir: config.modelDir });
+      const ref = engine.referential;
+      // Start from a copy of the real, current indexes, then make its manifest name another ROME version.
+      const dir = indexDir(root, ref.version, embedder.id);
+      cpSync(indexDir(config.indexRoot, ref.version, embedder.id), dir, { recursive: true });
+      expect(indexesAreCurrent(dir, ref.version, embedder.id)).toBe(true);
+      const mf = path.join(dir, "manifest.json");
+      const before = JSON.parse(readFileSync(mf, "utf8")) as { builtAt: string };
+      writeFileSync(mf, readFileSync(mf, "utf8").replace('"romeVersion": "v460"', '"romeVersion": "v459"'));
+      expect(indexesAreCurrent(dir, ref.version, embedder.id)).toBe(false);
+      const rebuilt = await openIndexes(root, ref, embedder);
+      expect(indexesAreCurrent(dir, ref.version, embedder.id)).toBe(true);
+      expect((JSON.parse(readFileSync(mf, "utf8")) as { builtAt: string }).builtAt).not.toBe(before.builtAt);
+      expect(rebuilt.savoirs.size).toBe(15354);
+      expect(VectorIndex.exists(dir, "competences")).toBe(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 240_000);
+});
