@@ -41,4 +41,7 @@ export function createApp(ctx: AppContext): express.Express {
 /** Route modules, each `(ctx) => Router`. Add new ones here. */
 import { matchRoutes } from "./routes/match.js";
 import { documentRoutes } from "./routes/documents.js";
-const routeModules: ((ctx: AppContext) => express.Router)[] = [matchRoutes, documentRoutes];
+import { passerellesRoutes } from "./routes/passerelles.js";
+import { referentialRoutes } from "./routes/referential.js";
+import { trendsRoutes } from "./routes/trends.js";
+const routeModules: ((ctx: AppContext) => express.Router)[] = [matchRoutes, documentRoutes, passerellesRoutes, referentialRoutes, trendsRoutes];

@@ -35,17 +35,20 @@ export function buildAppellationSearch(ref: Referential): AppellationSearchIndex
   return s;
 }
 
-/** How close a vocabulary word is to a typed token: exact 1, prefix of the last token 0.9, one or two typos 0.75. */
+/**
+ * How close a vocabulary word is to a typed token: exact 1; a completion 0.8–0.9 (closer to 0.9 the less is
+ * missing, so "boulan" prefers "boulanger" to "boulangerie"); one or two typos 0.75; a typo inside a prefix
+ * being typed 0.7. Earlier tokens may be abbreviations too ("dev jav"), at a small discount.
+ */
 export function tokenSimilarity(token: string, word: string, isLast: boolean): number {
   if (word === token) return 1;
-  if (isLast && token.length >= 2 && word.startsWith(token)) return 0.9;
+  const minPrefix = isLast ? 2 : 3;
+  if (token.length >= minPrefix && word.startsWith(token)) return (isLast ? 0.8 : 0.75) + 0.1 * (token.length / word.length);
   const maxEdits = token.length >= 8 ? 2 : token.length >= 4 ? 1 : 0;
-  if (maxEdits === 0 || Math.abs(word.length - token.length) > maxEdits) {
-    // a typo inside a prefix being typed: compare with the word's prefix of the same length
-    if (isLast && maxEdits > 0 && word.length > token.length && distance(token, word.slice(0, token.length)) <= maxEdits) return 0.7;
-    return 0;
-  }
-  return distance(token, word) <= maxEdits ? 0.75 : 0;
+  if (maxEdits === 0) return 0;
+  if (Math.abs(word.length - token.length) <= maxEdits && distance(token, word) <= maxEdits) return 0.75;
+  if (isLast && word.length > token.length && distance(token, word.slice(0, token.length)) <= maxEdits) return 0.7;
+  return 0;
 }
 
 export function searchAppellations(s: AppellationSearchIndex, query: string, limit: number) {
@@ -55,16 +58,20 @@ export function searchAppellations(s: AppellationSearchIndex, query: string, lim
   let norm = 0;
   tokens.forEach((t, ti) => {
     const isLast = ti === tokens.length - 1;
-    const best = new Map<number, number>();
-    let tokenIdf = 0;
+    const matched: [string, number][] = [];
     for (const w of s.vocab) {
       const sim = tokenSimilarity(t, w, isLast);
-      if (sim === 0) continue;
-      const weight = sim * s.idf.get(w)!;
-      tokenIdf = Math.max(tokenIdf, s.idf.get(w)!);
+      if (sim > 0) matched.push([w, sim]);
+    }
+    if (matched.length === 0) return;
+    // One weight per typed token (the IDF of its most common reading), so rare completions do not win on rarity alone.
+    const tokenIdf = Math.min(...matched.map(([w]) => s.idf.get(w)!));
+    norm += tokenIdf;
+    const best = new Map<number, number>();
+    for (const [w, sim] of matched) {
+      const weight = sim * tokenIdf;
       for (const row of s.postings.get(w)!) if ((best.get(row) ?? 0) < weight) best.set(row, weight);
     }
-    norm += tokenIdf;
     for (const [row, w] of best) scores.set(row, (scores.get(row) ?? 0) + w);
   });
   return [...scores.entries()]

@@ -20,7 +20,14 @@ const NOISE_STEMS = new Set(
      h f hf candidat candidate candidature profil recherchons recrute recrutons rejoindre rejoignez entreprise societe
      groupe client clients equipe equipes mission missions experience experiences souhaitee exigee minimum debutant
      accepte formation niveau bac diplome lundi mardi mercredi jeudi vendredi samedi dimanche matin soir
-     france travail pole emploi www http https com fr mail email cv lettre motivation offre offres`,
+     france travail pole emploi www http https com fr mail email cv lettre motivation offre offres
+     rtt cse conge conges paye payes cp teletravail cheque cheques vacances cadeau epargne salariale interessement
+     participation anciennete 13eme 35h 39h horaire horaires taux statut cadre nbsp pourvoir postuler postulez interesse
+     interessee passion passionne passionnee description profil similaire principal principale principales premiere
+     significative reussie moins suivantes suivants incluront futur environnement challenge croissance impatient ambitieux
+     aventure date debut fin annuelle annuel possible possibilite base mot mots quelques job vrai vraie bel belle beau
+     superbe rejoindre integrer integrez dot dote situe situee proche offrons accord donc deja jusqu aucun
+     euro k€ smic fixe variable selon lieu site agence siege ville region`,
   ),
 );
 

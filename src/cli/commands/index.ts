@@ -1,5 +1,8 @@
 import type { Command } from "../command.js";
+import { proximityCommand, profileCommand, searchCommand, browseCommand } from "./passerelles.js";
+import { ingestCommand, lakeDeleteCommand, lakePurgeCommand, lakeStatsCommand } from "./ingest.js";
 import { buildIndexesCommand, evalCommand, matchCommand, serveCommand } from "./core.js";
+import { trendsCommand } from "./trends.js";
 
 /** Every CLI command. Add new ones here. */
-export const commands: Command[] = [buildIndexesCommand, serveCommand, matchCommand, evalCommand];
+export const commands: Command[] = [buildIndexesCommand, serveCommand, matchCommand, evalCommand, proximityCommand, profileCommand, searchCommand, browseCommand, ingestCommand, lakePurgeCommand, lakeDeleteCommand, lakeStatsCommand, trendsCommand];

@@ -1,0 +1,200 @@
+/**
+ * Passerelles benchmark: our proximity ranking against ROME's official mobilités (unix_rubrique_mobilite,
+ * 14,912 directed edges), beside an unweighted MC-Jaccard baseline measured in the same run.
+ * Prints ONE JSON object. `npm run bench:proximity` (set TUNE=1 to also print a weight grid search on stderr).
+ *
+ * recall@k = official targets found in our top k / all official targets (micro-averaged over edges);
+ * ceiling@k = the best recall@k any ranking could get (a source with 12 targets can place only k of them).
+ * MRR = mean over sources of 1 / rank of the first official target (0 when not in the top 100).
+ */
+import { loadConfig } from "../src/config.js";
+import { loadReferential } from "../src/rome/index.js";
+import type { Referential } from "../src/rome/referential.js";
+import { DEFAULT_PROXIMITY_WEIGHTS, ProximityIndex, type ProximityWeights, mcJaccard, viabilityOf } from "../src/match/proximity.js";
+import { ProfileMatcher } from "../src/match/profile.js";
+
+interface Metrics {
+  recallAt5: number;
+  recallAt10: number;
+  mrr: number;
+  /** Diagnostic: how many official targets are at least in our top 50. */
+  recallAt50: number;
+}
+
+function evaluate(ref: Referential, rankFor: (source: string) => string[]): Metrics {
+  let edges = 0;
+  let hit5 = 0;
+  let hit10 = 0;
+  let hit50 = 0;
+  let rr = 0;
+  let sources = 0;
+  for (const f of ref.fiches.values()) {
+    const targets = new Set(f.mobilites.map((m) => m.cible).filter((c) => c !== f.code && ref.fiches.has(c)));
+    if (!targets.size) continue;
+    sources++;
+    edges += targets.size;
+    const ranked = rankFor(f.code);
+    ranked.slice(0, 5).forEach((c) => (hit5 += Number(targets.has(c))));
+    ranked.slice(0, 10).forEach((c) => (hit10 += Number(targets.has(c))));
+    ranked.slice(0, 50).forEach((c) => (hit50 += Number(targets.has(c))));
+    const first = ranked.slice(0, 100).findIndex((c) => targets.has(c));
+    if (first >= 0) rr += 1 / (first + 1);
+  }
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  return { recallAt5: r(hit5 / edges), recallAt10: r(hit10 / edges), mrr: r(rr / sources), recallAt50: r(hit50 / edges) };
+}
+
+function jaccardRank(ref: Referential, codes: string[], source: string): string[] {
+  return codes
+    .filter((c) => c !== source)
+    .map((c) => ({ c, s: mcJaccard(ref, source, c) }))
+    .sort((a, b) => b.s - a.s || a.c.localeCompare(b.c))
+    .map((x) => x.c);
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 1000) / 1000;
+}
+
+const ref = await loadReferential(loadConfig().romeDir);
+const codes = [...ref.fiches.keys()].sort();
+let edges = 0;
+let ceil5 = 0;
+let ceil10 = 0;
+for (const f of ref.fiches.values()) {
+  const n = new Set(f.mobilites.map((m) => m.cible).filter((c) => c !== f.code && ref.fiches.has(c))).size;
+  edges += n;
+  ceil5 += Math.min(5, n);
+  ceil10 += Math.min(10, n);
+}
+
+if (process.env.TUNE) {
+  // Features per source computed once per coeurBoost; each weight mix then re-ranks from them.
+  // Stage 1: each feature alone, for coeurBoost 0 and 1. Stage 2: the 5-feature simplex in steps of 0.25 (70 mixes).
+  const feats = ["mc", "competence", "savoir", "title", "definition"] as const;
+  const unit = (k: (typeof feats)[number], boost: number): ProximityWeights => ({ mc: 0, competence: 0, savoir: 0, title: 0, definition: 0, coeurBoost: boost, [k]: 1 });
+  const results: (ProximityWeights & Metrics)[] = [];
+  const evalMix = (F: Map<string, Float32Array[]>, w: number[]) =>
+    evaluate(ref, (src) => {
+      const f = F.get(src)!;
+      const sc: { c: string; s: number }[] = [];
+      for (let i = 0; i < codes.length; i++) if (codes[i] !== src) sc.push({ c: codes[i]!, s: w[0]! * f[0]![i]! + w[1]! * f[1]![i]! + w[2]! * f[2]![i]! + w[3]! * f[3]![i]! + w[4]! * f[4]![i]! });
+      return sc.sort((a, b) => b.s - a.s).slice(0, 100).map((x) => x.c);
+    });
+  const featuresFor = (boost: number) => {
+    const idx = new ProximityIndex(ref, { ...DEFAULT_PROXIMITY_WEIGHTS, coeurBoost: boost });
+    return new Map(codes.map((c) => [c, feats.map((k) => Float32Array.from(idx.scoreAll(c, unit(k, boost))))]));
+  };
+  const byBoost = new Map([0, 1].map((b) => [b, featuresFor(b)]));
+  for (const [coeurBoost, F] of byBoost)
+    feats.forEach((_, k) => {
+      const w = feats.map((__, j) => Number(j === k));
+      const m = evalMix(F, w);
+      process.stderr.write(JSON.stringify({ alone: feats[k], coeurBoost, ...m }) + "\n");
+    });
+  const steps = [0, 0.25, 0.5, 0.75, 1];
+  for (const [coeurBoost, F] of byBoost)
+    for (const mc of steps) for (const competence of steps) for (const savoir of steps) for (const title of steps) {
+      const definition = 1 - mc - competence - savoir - title;
+      if (definition < -1e-9) continue;
+      const m = evalMix(F, [mc, competence, savoir, title, Math.max(0, definition)]);
+      const r = { mc, competence, savoir, title, definition: Math.max(0, definition), coeurBoost, ...m };
+      results.push(r);
+      process.stderr.write(JSON.stringify(r) + "\n");
+    }
+  results.sort((a, b) => b.recallAt10 - a.recallAt10);
+  process.stderr.write("BEST " + JSON.stringify(results.slice(0, 10)) + "\n");
+}
+
+const t0 = performance.now();
+const index = new ProximityIndex(ref);
+const buildMs = performance.now() - t0;
+const ours = evaluate(ref, (s) => index.rank(s, 100).map((x) => x.code));
+const baseline = evaluate(ref, (s) => jaccardRank(ref, codes, s));
+
+// Viability calibration: where official mobilités fall on our coverage scale.
+const cov: number[] = [];
+const core: number[] = [];
+const tiers = { highly_viable: 0, viable: 0, stretch: 0 };
+for (const f of ref.fiches.values())
+  for (const m of f.mobilites) {
+    if (!ref.fiches.has(m.cible) || m.cible === f.code) continue;
+    const s = index.score(f.code, m.cible);
+    cov.push(s.mcCoverage);
+    core.push(s.coreCoverage);
+  }
+for (const [i, c] of cov.entries()) tiers[viabilityOf(c, core[i]!)]++;
+
+// Latency: full explained answers (topK 10), one per fiche, and profile matching on fiche-derived profiles.
+const proxMs: number[] = [];
+const rankMs: number[] = [];
+for (const c of codes) index.passerelles(c, 10); // warm-up, untimed
+for (const c of codes) {
+  const t0r = performance.now();
+  index.rank(c, 10);
+  rankMs.push(performance.now() - t0r);
+}
+for (const c of codes) {
+  const t = performance.now();
+  index.passerelles(c, 10);
+  proxMs.push(performance.now() - t);
+}
+const matcher = new ProfileMatcher(ref);
+const profMs: number[] = [];
+// One untimed pass first, so the timed one measures warm code (as a long-running server does).
+for (const pass of ["warm-up", "timed"])
+codes.forEach((c, i) => {
+  const f = ref.fiches.get(c)!;
+  // Half the fiche's compétences plus two of a neighbour's: a realistic, imperfect profile.
+  const other = ref.fiches.get(codes[(i + 7) % codes.length]!)!;
+  const profile = [...f.competences.filter((_, j) => j % 2 === 0), ...other.competences.slice(0, 2)].map((x) => x.code);
+  const t = performance.now();
+  matcher.match({ codes: profile, labels: [] }, { topK: 10 });
+  if (pass === "timed") profMs.push(performance.now() - t);
+});
+
+// What limits recall: hub targets (career moves, not skill proximity) and edges with little skill overlap.
+const inDegree = new Map<string, number>();
+let sameDomainePro = 0;
+let noSharedCompetence = 0;
+for (const f of ref.fiches.values())
+  for (const m of f.mobilites) {
+    const t = ref.fiches.get(m.cible);
+    if (!t || t.code === f.code) continue;
+    inDegree.set(t.code, (inDegree.get(t.code) ?? 0) + 1);
+    if (t.domaineProfessionnel.code === f.domaineProfessionnel.code) sameDomainePro++;
+    const fc = new Set(f.competences.map((c) => c.code));
+    if (!t.competences.some((c) => fc.has(c.code))) noSharedCompetence++;
+  }
+const hubs = [...inDegree].sort((a, b) => b[1] - a[1]).slice(0, 10);
+const share = (x: number) => Math.round((x / edges) * 1000) / 1000;
+
+console.log(
+  JSON.stringify({
+    romeVersion: ref.version,
+    officialEdges: edges,
+    sources: [...ref.fiches.values()].filter((f) => f.mobilites.length).length,
+    weights: DEFAULT_PROXIMITY_WEIGHTS,
+    ours,
+    baselineMcJaccard: baseline,
+    ceiling: { recallAt5: Math.round((ceil5 / edges) * 1000) / 1000, recallAt10: Math.round((ceil10 / edges) * 1000) / 1000, mrr: 1 },
+    officialEdgesOnOurScale: {
+      mcCoverage: { p10: percentile(cov, 10), p25: percentile(cov, 25), p50: percentile(cov, 50) },
+      coreCoverage: { p10: percentile(core, 10), p25: percentile(core, 25), p50: percentile(core, 50) },
+      viability: tiers,
+    },
+    limits: {
+      top10HubTargets: hubs.map(([code, n]) => ({ code, libelle: ref.fiches.get(code)!.libelle, officialInEdges: n })),
+      shareOfEdgesToTop10Hubs: share(hubs.reduce((x, [, n]) => x + n, 0)),
+      shareSameDomaineProfessionnel: share(sameDomainePro),
+      shareSharingNoCompetence: share(noSharedCompetence),
+    },
+    latencyMs: {
+      indexBuild: Math.round(buildMs),
+      proximityTop10RankOnly: { p50: percentile(rankMs, 50), p95: percentile(rankMs, 95) },
+      proximityTop10Explained: { p50: percentile(proxMs, 50), p95: percentile(proxMs, 95), n: proxMs.length },
+      profileMatchTop10: { p50: percentile(profMs, 50), p95: percentile(profMs, 95), n: profMs.length },
+    },
+  }),
+);

@@ -1,0 +1,182 @@
+import { Router } from "express";
+import { z } from "zod";
+import type { Referential } from "../../rome/referential.js";
+import { FilterError, TRANSITIONS, type FicheFilter, validateFilter } from "../../match/filters.js";
+import { ProximityIndex, VIABILITY } from "../../match/proximity.js";
+import { ACCESS_RULE, PROFILE_LIMITS, ProfileError, ProfileMatcher } from "../../match/profile.js";
+import { HttpError, notFound, parseOr400 } from "../errors.js";
+import { LIMITS } from "../limits.js";
+import { describeRoute } from "../openapi.js";
+
+/** What these routes need from the app context (AppContext satisfies it; tests pass just a referential). */
+export interface ReferentialContext {
+  engine: { referential: Referential };
+}
+
+// ---- filters, shared by GET (comma-separated query values) and POST (JSON arrays) ----
+const csv = (what: string) =>
+  z
+    .string()
+    .max(2000)
+    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+    .describe(`comma-separated ${what}`);
+const boolParam = z.enum(["true", "false"]).transform((v) => v === "true");
+
+export const FilterQuery = z.object({
+  contextesRequired: csv("contexte de travail codes the fiche must carry (GET /v1/contextes)").optional(),
+  contextesExcluded: csv("contexte de travail codes the fiche must not carry, e.g. 300803 = travail de nuit").optional(),
+  transitions: csv(`transition tags, each one of ${TRANSITIONS.join(", ")}`)
+    .pipe(z.array(z.enum(TRANSITIONS)))
+    .optional(),
+  emploiCadre: boolParam.optional(),
+  emploiReglemente: boolParam.optional(),
+  grandDomaines: csv("grand domaine letters A–N").optional(),
+});
+
+export const FilterBody = z
+  .object({
+    contextesRequired: z.array(z.string()).max(50).optional(),
+    contextesExcluded: z.array(z.string()).max(50).optional(),
+    transitions: z.array(z.enum(TRANSITIONS)).max(3).optional(),
+    emploiCadre: z.boolean().optional(),
+    emploiReglemente: z.boolean().optional(),
+    grandDomaines: z.array(z.string()).max(14).optional(),
+  })
+  .strict();
+
+/** Validates filter codes and contradictions; a bad filter is a 400 naming each problem. */
+export function checkFilter(ref: Referential, f: FicheFilter): FicheFilter {
+  try {
+    return validateFilter(ref, f);
+  } catch (e) {
+    if (e instanceof FilterError) throw new HttpError(400, "invalid_filter", e.message, e.details);
+    throw e;
+  }
+}
+
+// ---- proximity ----
+const CodeParams = z.object({ code: z.string().regex(/^[A-Na-n]\d{4}$/, "a ROME code is a letter A–N and four digits, e.g. M1805") });
+const ProximityQuery = FilterQuery.extend({ topK: z.coerce.number().int().min(1).max(LIMITS.maxTopK).default(10) });
+
+const Item = z.object({ code: z.string(), libelle: z.string() });
+const ItemCoeur = Item.extend({ coeurMetier: z.boolean() });
+const Shared = z.object({ code: z.string(), libelle: z.string(), weight: z.number(), coeurMetierInTarget: z.boolean(), sharedCompetences: z.array(Item), targetOnlyCompetences: z.array(ItemCoeur) });
+const McToAcquire = z.object({ code: z.string(), libelle: z.string(), weight: z.number(), coeurMetier: z.boolean(), competences: z.array(ItemCoeur) });
+const CompToAcquire = ItemCoeur.extend({ macroCompetence: z.string(), macroCompetenceCovered: z.boolean() });
+const Passerelle = z.object({
+  code: z.string(),
+  libelle: z.string(),
+  rank: z.number().int(),
+  score: z.object({ mcCoverage: z.number(), coreCoverage: z.number(), competenceCoverage: z.number(), savoirCoverage: z.number(), titleSim: z.number(), definitionSim: z.number(), total: z.number() }),
+  viability: z.enum(["highly_viable", "viable", "stretch"]),
+  officialMobilite: z.object({ listed: z.boolean(), rang: z.number().int().nullable() }),
+  shared: z.array(Shared),
+  toAcquire: z.object({ macroCompetences: z.array(McToAcquire), competences: z.array(CompToAcquire) }),
+});
+export const ProximityResponse = z.object({
+  romeVersion: z.string(),
+  source: z.object({ code: z.string(), libelle: z.string() }),
+  viabilityRule: z.string(),
+  filters: z.record(z.string(), z.unknown()),
+  passerelles: z.array(Passerelle),
+});
+
+// ---- profile ----
+const ProfileRequest = z
+  .object({
+    competences: z.array(z.string().max(20)).max(PROFILE_LIMITS.maxCodes, `at most ${PROFILE_LIMITS.maxCodes} codes`).default([]).describe("code_ogr of compétences, macro-compétences or savoirs"),
+    labels: z.array(z.string().max(PROFILE_LIMITS.maxLabelChars, `at most ${PROFILE_LIMITS.maxLabelChars} characters`)).max(PROFILE_LIMITS.maxLabels, `at most ${PROFILE_LIMITS.maxLabels} labels`).default([]).describe("free-text skill labels, resolved to codes"),
+    topK: z.number().int().min(1).max(LIMITS.maxTopK).default(10),
+    filters: FilterBody.default({}),
+  })
+  .strict();
+const Resolved = z.object({ input: z.string(), via: z.enum(["code", "exact-label", "search"]), code: z.string(), kind: z.enum(["competence", "macro-competence", "savoir"]), libelle: z.string(), score: z.number(), macroCompetence: z.string().nullable() });
+const Unresolved = z.object({ input: z.string(), reason: z.string(), suggestions: z.array(z.object({ code: z.string(), kind: z.enum(["competence", "macro-competence", "savoir"]), libelle: z.string(), score: z.number() })) });
+const ProfileMetier = z.object({
+  code: z.string(),
+  libelle: z.string(),
+  rank: z.number().int(),
+  access: z.enum(["now", "training"]),
+  reason: z.string(),
+  emploiReglemente: z.boolean(),
+  score: z.object({ coverage: z.number(), mcCoverage: z.number(), coreCoverage: z.number(), savoirCoverage: z.number().nullable() }),
+  shared: z.array(Shared),
+  gap: z.object({ macroCompetences: z.array(McToAcquire), competences: z.array(CompToAcquire), savoirs: z.array(ItemCoeur) }),
+});
+export const ProfileResponse = z.object({
+  romeVersion: z.string(),
+  status: z.enum(["ok", "nothing_to_match"]),
+  message: z.string().optional(),
+  accessRule: z.string(),
+  resolution: z.object({ resolved: z.array(Resolved), unresolved: z.array(Unresolved) }),
+  profile: z.object({ macroCompetences: z.number().int(), competences: z.number().int(), savoirs: z.number().int() }),
+  accessibleNow: z.array(ProfileMetier),
+  accessibleWithTraining: z.array(ProfileMetier),
+  belowThreshold: z.number().int(),
+});
+
+export const VIABILITY_RULE = `highly_viable: the source covers ≥ ${VIABILITY.highlyViable.mcCoverage * 100} % of the target's IDF-weighted macro-compétences and ≥ ${VIABILITY.highlyViable.coreCoverage * 100} % of its coeur-de-métier ones; viable: ≥ ${VIABILITY.viable.mcCoverage * 100} % of its macro-compétences; stretch: below`;
+export const ACCESS_RULE_TEXT = `now: ≥ ${ACCESS_RULE.now.coreCoverage * 100} % of the coeur-de-métier macro-compétences and ≥ ${ACCESS_RULE.now.mcCoverage * 100} % of all (IDF-weighted), and not an emploi réglementé; training: ≥ ${ACCESS_RULE.training.mcCoverage * 100} % of all or ≥ ${ACCESS_RULE.training.coreCoverage * 100} % of the coeur, or a regulated fiche meeting the "now" bar; below: not listed`;
+
+const indexes = new WeakMap<Referential, { proximity: ProximityIndex; profile: ProfileMatcher }>();
+/** Built on first use per referential (~2 s), then shared by every request. */
+export function passerellesIndexes(ref: Referential): { proximity: ProximityIndex; profile: ProfileMatcher } {
+  let x = indexes.get(ref);
+  if (!x) indexes.set(ref, (x = { proximity: new ProximityIndex(ref), profile: new ProfileMatcher(ref) }));
+  return x;
+}
+
+export function passerellesRoutes(ctx: ReferentialContext): Router {
+  const r = Router();
+  const ref = ctx.engine.referential;
+
+  describeRoute({
+    method: "get",
+    path: "/v1/metiers/:code/proximity",
+    summary: "Passerelles: the fiches closest to a fiche (asymmetric IDF-weighted macro-compétence coverage + text similarity), with shared skills, skills to acquire and the official mobilité flag",
+    tags: ["passerelles"],
+    params: CodeParams,
+    query: ProximityQuery,
+    response: ProximityResponse,
+  });
+  r.get("/v1/metiers/:code/proximity", (req, res) => {
+    const { code } = parseOr400(CodeParams, req.params, "path");
+    const q = parseOr400(ProximityQuery, req.query, "query");
+    const { topK, ...f } = q;
+    const fiche = ref.fiche(code);
+    if (!fiche) throw notFound("fiche métier", code.toUpperCase());
+    const filter = checkFilter(ref, f);
+    const body: z.input<typeof ProximityResponse> = {
+      romeVersion: ref.version,
+      source: { code: fiche.code, libelle: fiche.libelle },
+      viabilityRule: VIABILITY_RULE,
+      filters: filter as Record<string, unknown>,
+      passerelles: passerellesIndexes(ref).proximity.passerelles(fiche.code, topK, filter),
+    };
+    res.json(body);
+  });
+
+  describeRoute({
+    method: "post",
+    path: "/v1/profile/match",
+    summary: "Profile → métiers: compétence/savoir codes and/or skill labels (resolved and shown back), métiers ranked by coverage, split into accessible now / with training",
+    tags: ["passerelles"],
+    body: ProfileRequest,
+    response: ProfileResponse,
+  });
+  r.post("/v1/profile/match", (req, res) => {
+    const p = parseOr400(ProfileRequest, req.body, "body");
+    const filter = checkFilter(ref, p.filters);
+    let out;
+    try {
+      out = passerellesIndexes(ref).profile.match({ codes: p.competences, labels: p.labels }, { topK: p.topK, filter });
+    } catch (e) {
+      if (e instanceof ProfileError) throw new HttpError(e.status, e.code, e.message, e.details);
+      throw e;
+    }
+    const body: z.input<typeof ProfileResponse> = { romeVersion: ref.version, accessRule: ACCESS_RULE_TEXT, ...out };
+    res.json(body);
+  });
+
+  return r;
+}

@@ -1,0 +1,190 @@
+/**
+ * Lake commands: `ingest FILE.jsonl` (progress bar, resumable), `lake-purge`, `lake-delete`, `lake-stats`.
+ * Resumable because ingest is idempotent and skips documents whose content hash is already stored (no embedding,
+ * no matching): re-running after an interruption only does the remaining work. `--from N` skips N lines outright.
+ */
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { createInterface } from "node:readline";
+import cliProgress from "cli-progress";
+import { loadConfig } from "../../config.js";
+import { DocumentBody, LAKE_LIMITS, lineToBody, openLake, toInput, type DocumentInput, type Lake } from "../../lake/index.js";
+import type { Command } from "../command.js";
+import { parseFlags } from "../command.js";
+import { engineWithProgress } from "./core.js";
+
+const positiveInt = (v: string | undefined, def: number, max: number, what: string): number => {
+  if (v === undefined) return def;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`--${what} must be an integer between 0 and ${max}`);
+  return n;
+};
+
+async function countLines(file: string): Promise<number> {
+  let n = 0;
+  for await (const chunk of createReadStream(file)) for (const b of chunk as Buffer) if (b === 10) n++;
+  return n;
+}
+
+export const ingestCommand: Command = {
+  name: "ingest",
+  summary: "ingest a JSONL file of offers or CVs into the lake (idempotent, resumable)",
+  usage: "ingest FILE.jsonl [--kind offer|cv] [--source S] [--store-text] [--batch N] [--from LINE] [--limit N]",
+  async run(args) {
+    const { flags, positional } = parseFlags(args);
+    const file = positional[0];
+    if (!file) {
+      console.error(`usage: ${this.usage}`);
+      return 2;
+    }
+    if (!(await stat(file).catch(() => null))?.isFile()) {
+      console.error(`ingest: ${file} is not a readable file`);
+      return 2;
+    }
+    const kindFlag = flags.get("kind");
+    if (kindFlag !== undefined && kindFlag !== "offer" && kindFlag !== "cv") {
+      console.error("ingest: --kind must be offer or cv");
+      return 2;
+    }
+    const batchSize = Math.max(1, positiveInt(flags.get("batch"), 50, LAKE_LIMITS.maxBatch, "batch"));
+    const from = positiveInt(flags.get("from"), 0, Number.MAX_SAFE_INTEGER, "from");
+    const limit = positiveInt(flags.get("limit"), Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, "limit");
+    const defaults = { kind: kindFlag as "offer" | "cv" | undefined, source: flags.get("source"), storeText: flags.has("store-text") ? true : undefined };
+
+    const config = loadConfig();
+    const engine = await engineWithProgress();
+    const lake = await openLake(config, engine);
+    const total = Math.min(Math.max(0, (await countLines(file)) - from), limit);
+    const bar = new cliProgress.SingleBar(
+      { format: "  ingest [{bar}] {value}/{total} | {rate} docs/s | new {created} upd {updated} same {unchanged} bad {invalid} err {errors}", stream: process.stderr, hideCursor: true, etaBuffer: 200 },
+      cliProgress.Presets.shades_classic,
+    );
+    const counts = { created: 0, updated: 0, unchanged: 0, invalid: 0, errors: 0 };
+    const problems: string[] = [];
+    const t0 = performance.now();
+    let done = 0;
+    bar.start(total, 0, { ...counts, rate: "0" });
+    const flush = async (batch: { line: number; doc: DocumentInput }[]) => {
+      if (batch.length === 0) return;
+      const res = await lake.ingestBatch(batch.map((b) => b.doc));
+      res.forEach((r, i) => {
+        if (r.status === "error") {
+          counts.errors++;
+          if (problems.length < 10) problems.push(`line ${batch[i]!.line}: ${r.error?.code}: ${r.error?.message}`);
+        } else counts[r.status]++;
+      });
+      done += batch.length;
+      bar.update(done, { ...counts, rate: (done / ((performance.now() - t0) / 1000)).toFixed(1) });
+    };
+    let code = 0;
+    try {
+      const rl = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
+      let line = 0;
+      let batch: { line: number; doc: DocumentInput }[] = [];
+      for await (const raw of rl) {
+        line++;
+        if (line <= from) continue;
+        if (line > from + limit) break;
+        if (raw.trim() === "") {
+          done++;
+          continue;
+        }
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(raw);
+        } catch {
+          parsed = null;
+        }
+        const body = parsed && typeof parsed === "object" && !Array.isArray(parsed) ? DocumentBody.safeParse(lineToBody(parsed as Record<string, unknown>, defaults)) : null;
+        if (!body?.success) {
+          counts.invalid++;
+          done++;
+          if (problems.length < 10) problems.push(`line ${line}: ${body ? body.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : "not a JSON object"}`);
+          continue;
+        }
+        batch.push({ line, doc: toInput(body.data) });
+        if (batch.length >= batchSize) {
+          await flush(batch);
+          batch = [];
+        }
+      }
+      await flush(batch);
+    } catch (e) {
+      // Everything flushed before the failure is committed: re-run the same command to resume.
+      problems.push(`stopped: ${(e as Error).message} (re-run the same command to resume)`);
+      code = 1;
+    } finally {
+      bar.stop();
+      await lake.close();
+    }
+    for (const p of problems) console.error(`  ${p}`);
+    const seconds = (performance.now() - t0) / 1000;
+    console.log(JSON.stringify({ file, backend: lake.backend, lines: done, ...counts, seconds: Math.round(seconds * 10) / 10, docsPerSecond: Math.round((done / seconds) * 10) / 10 }));
+    return code || (counts.errors > 0 ? 1 : 0);
+  },
+};
+
+/** Opens the lake without loading the engine (administrative commands need no model). */
+async function adminLake(): Promise<Lake> {
+  return openLake(loadConfig(), undefined, { retentionSweepMs: 0 });
+}
+
+export const lakePurgeCommand: Command = {
+  name: "lake-purge",
+  summary: "delete CVs not updated for CV_RETENTION_DAYS (or --days N) days",
+  usage: "lake-purge [--days N]",
+  async run(args) {
+    const { flags } = parseFlags(args);
+    const config = loadConfig();
+    const days = positiveInt(flags.get("days"), config.cvRetentionDays, 36_500, "days");
+    const lake = await adminLake();
+    try {
+      console.log(JSON.stringify({ deleted: await lake.purgeExpiredCvs(days), days }));
+    } finally {
+      await lake.close();
+    }
+    return 0;
+  },
+};
+
+export const lakeDeleteCommand: Command = {
+  name: "lake-delete",
+  summary: "erasure request: delete one document (--id) or a source's documents (--source [--external-id])",
+  usage: "lake-delete --id UUID | --source S [--external-id X]",
+  async run(args) {
+    const { flags } = parseFlags(args);
+    const id = flags.get("id");
+    const source = flags.get("source");
+    if (!id === !source) {
+      console.error(`usage: ${this.usage}`);
+      return 2;
+    }
+    if (id && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+      console.error("lake-delete: --id must be a document UUID");
+      return 2;
+    }
+    const lake = await adminLake();
+    try {
+      const deleted = id ? Number(await lake.delete(id)) : await lake.deleteBySource(source!, flags.get("external-id"));
+      console.log(JSON.stringify({ deleted }));
+    } finally {
+      await lake.close();
+    }
+    return 0;
+  },
+};
+
+export const lakeStatsCommand: Command = {
+  name: "lake-stats",
+  summary: "document counts of the lake and the store in use",
+  usage: "lake-stats",
+  async run() {
+    const lake = await adminLake();
+    try {
+      console.log(JSON.stringify(await lake.stats()));
+    } finally {
+      await lake.close();
+    }
+    return 0;
+  },
+};

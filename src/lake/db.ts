@@ -1,0 +1,164 @@
+/**
+ * One small query interface over the two deployments, so every SQL statement of the lake runs unchanged on both:
+ * - a PostgreSQL server through a `pg` Pool (DATABASE_URL),
+ * - the embedded PGlite (WASM PostgreSQL, one backend session) with its pgvector extension, data in a folder.
+ */
+import { mkdirSync } from "node:fs";
+import pg from "pg";
+import pgvector from "pgvector";
+import { LakeUnavailableError } from "./types.js";
+
+export interface Queryable {
+  query<R>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }>;
+  /** Several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly backend: "postgres" | "pglite";
+  /** BEGIN … COMMIT; ROLLBACK on any error (including a lost connection: the server rolls back itself). */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  databaseUrl?: string;
+  lakeDir: string;
+  /** Optional schema (created if missing) put first on the search_path: isolates tests and benchmarks. */
+  schema?: string;
+  poolSize?: number;
+  /** Session settings (GUCs) of every connection, e.g. pgvector's hnsw.ef_search. */
+  settings?: Record<string, string>;
+}
+
+const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export async function openDb(o: DbOptions): Promise<Db> {
+  if (o.schema !== undefined && !SCHEMA_RE.test(o.schema)) throw new Error(`invalid lake schema name "${o.schema}"`);
+  const settings = o.settings ?? {};
+  for (const [k, v] of Object.entries(settings)) if (!/^[a-z_.]+$/.test(k) || !/^[\w.]+$/.test(v)) throw new Error(`invalid setting ${k}=${v}`);
+  return o.databaseUrl ? openPostgres(o.databaseUrl, o.schema, o.poolSize ?? 8, settings) : openPglite(o.lakeDir, o.schema, settings);
+}
+
+async function openPostgres(url: string, schema: string | undefined, max: number, settings: Record<string, string>): Promise<Db> {
+  // Startup options: set once per connection, no extra round trip per query (works before the extension is loaded).
+  const options = [...(schema ? [`-c search_path=${schema},public`] : []), ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(" ");
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    ...(options ? { options } : {}),
+  });
+  // Without a listener, an idle client whose server goes away would crash the process.
+  pool.on("error", () => undefined);
+  const wrap = async <T>(p: Promise<T>): Promise<T> => {
+    try {
+      return await p;
+    } catch (e) {
+      throw asUnavailable(e);
+    }
+  };
+  if (schema) await wrap(pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`));
+  const query: Db["query"] = async <R>(sql: string, params?: readonly unknown[]) => {
+    const r = await wrap(pool.query(sql, params as unknown[] | undefined));
+    return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
+  };
+  return {
+    backend: "postgres",
+    query,
+    exec: async (sql: string) => {
+      await wrap(pool.query(sql));
+    },
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await wrap(pool.connect());
+      let broken: unknown;
+      // A checked-out client reports a dropped connection as an 'error' event: without a listener the process dies.
+      const onError = (e: Error) => (broken = e);
+      client.on("error", onError);
+      try {
+        await client.query("BEGIN");
+        const tx: Queryable = {
+          query: async <R>(sql: string, params?: readonly unknown[]) => {
+            const r = await client.query(sql, params as unknown[] | undefined);
+            return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
+          },
+          exec: async (sql: string) => {
+            await client.query(sql);
+          },
+        };
+        const out = await fn(tx);
+        await client.query("COMMIT");
+        return out;
+      } catch (e) {
+        if (isConnectionError(e)) broken = e;
+        else await client.query("ROLLBACK").catch((re: unknown) => (broken = re));
+        throw asUnavailable(e);
+      } finally {
+        // A client whose connection broke is destroyed instead of going back to the pool.
+        client.off("error", onError);
+        client.release(broken instanceof Error ? broken : broken ? true : undefined);
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(dir: string, schema: string | undefined, settings: Record<string, string>): Promise<Db> {
+  // Imported lazily: the WASM module is only loaded when the embedded store is used.
+  const [{ PGlite }, { vector }] = await Promise.all([import("@electric-sql/pglite"), import("@electric-sql/pglite-pgvector")]);
+  mkdirSync(dir, { recursive: true });
+  const db = await PGlite.create(dir, { extensions: { vector } });
+  // PGlite has one session: the superuser can create the extension, and the search_path set here stays.
+  await db.exec("CREATE EXTENSION IF NOT EXISTS vector");
+  if (schema) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path = ${schema}, public`);
+  for (const [k, v] of Object.entries(settings)) await db.exec(`SET ${k} = '${v}'`);
+  return {
+    backend: "pglite",
+    async query<R>(sql: string, params?: readonly unknown[]) {
+      const r = await db.query<R>(sql, params ? [...params] : undefined);
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+    async exec(sql: string) {
+      await db.exec(sql);
+    },
+    transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      return db.transaction(async (t) =>
+        fn({
+          query: async <R>(sql: string, params?: readonly unknown[]) => {
+            const r = await t.query<R>(sql, params ? [...params] : undefined);
+            return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+          },
+          exec: async (sql: string) => {
+            await t.exec(sql);
+          },
+        }),
+      );
+    },
+    close: () => db.close(),
+  };
+}
+
+const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH", "57P01", "57P02", "57P03", "53300"]);
+
+/** True for errors that mean "the database is not reachable right now" rather than "this statement is wrong". */
+export function isConnectionError(e: unknown): boolean {
+  if (e instanceof LakeUnavailableError) return true;
+  if (!(e instanceof Error)) return false;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === "string" && (CONNECTION_CODES.has(code) || code.startsWith("08"))) return true;
+  return /Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed|not queryable|Cannot use a pool after calling end/i.test(e.message);
+}
+
+function asUnavailable(e: unknown): unknown {
+  return isConnectionError(e) && !(e instanceof LakeUnavailableError) ? new LakeUnavailableError(`lake database unavailable: ${(e as Error).message}`) : e;
+}
+
+/** pgvector's text form, '[x,y,…]', for a `$n::vector` parameter (same on both backends). */
+export function vectorParam(v: Float32Array | null): string | null {
+  return v ? (pgvector.toSql(Array.from(v)) as string) : null;
+}
+
+export function parseVector(s: string | null): Float32Array | null {
+  return s === null ? null : Float32Array.from(pgvector.fromSql(s) as number[]);
+}

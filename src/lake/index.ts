@@ -1,0 +1,6 @@
+/** The lake's public surface: open it, ingest, read, match across documents, erase, feed trends. */
+export { openLake, type OpenLakeOptions } from "./store.js";
+export { isConnectionError } from "./db.js";
+export { SIMILAR_WEIGHTS } from "./score.js";
+export * from "./types.js";
+export { DocumentBody, lineToBody, toInput } from "./schema.js";

@@ -1,0 +1,50 @@
+/** zod schemas at the lake's boundaries (HTTP body, JSONL lines), shared by the API and the CLI. */
+import { z } from "zod";
+import { LAKE_LIMITS, type DocumentInput } from "./types.js";
+
+// eslint-disable-next-line no-control-regex
+const BINARY = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFD]/g;
+export const isoDate = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: "an ISO 8601 date, e.g. 2025-05-31 or 2025-05-31T14:14:44Z" });
+
+export const DocumentBody = z
+  .object({
+    kind: z.enum(["offer", "cv"]),
+    source: z.string().trim().min(1).max(LAKE_LIMITS.maxSourceChars).regex(/^[\p{L}\p{N}_.:@/ -]+$/u, "letters, digits, spaces and _ . : @ / - only"),
+    externalId: z.string().trim().min(1).max(LAKE_LIMITS.maxExternalIdChars),
+    title: z.string().max(LAKE_LIMITS.maxTitleChars, `at most ${LAKE_LIMITS.maxTitleChars} characters`).optional(),
+    text: z
+      .string()
+      .max(LAKE_LIMITS.maxTextChars, `at most ${LAKE_LIMITS.maxTextChars} characters`)
+      .refine((s) => s.trim().length > 0, "must not be empty")
+      .refine((s) => (s.match(BINARY)?.length ?? 0) <= Math.max(2, s.length * 0.01), "looks like binary data, not text"),
+    documentDate: isoDate.optional(),
+    storeText: z.boolean().optional().describe("CVs only: keep the raw text (default false). Offers always keep theirs."),
+  })
+  .strict();
+type DocumentBody = z.infer<typeof DocumentBody>;
+
+export function toInput(b: DocumentBody): DocumentInput {
+  return { kind: b.kind, source: b.source, externalId: b.externalId, title: b.title, text: b.text, documentDate: b.documentDate ? new Date(b.documentDate) : undefined, storeText: b.storeText };
+}
+
+/**
+ * One JSONL line → a document body, before validation. Accepts our own shape ({kind, source, externalId, title,
+ * text, documentDate, storeText}) and France Travail "Offres d'emploi v2" dumps as in eval/offers-dev.jsonl
+ * ({id, intitule, description, dateCreation, source_dataset, …}), whose other fields are ignored.
+ */
+export function lineToBody(o: Record<string, unknown>, defaults: { kind?: "offer" | "cv"; source?: string; storeText?: boolean }): Record<string, unknown> {
+  const str = (v: unknown) => (typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined);
+  const isFt = "intitule" in o || "description" in o;
+  const body: Record<string, unknown> = {
+    kind: defaults.kind ?? o.kind ?? (isFt ? "offer" : undefined),
+    source: defaults.source ?? str(o.source) ?? str(o.source_dataset) ?? (isFt ? "france-travail" : undefined),
+    externalId: str(o.externalId) ?? str(o.id),
+    title: str(o.title) ?? str(o.intitule),
+    text: str(o.text) ?? str(o.description),
+    documentDate: str(o.documentDate) ?? str(o.dateCreation),
+    storeText: typeof o.storeText === "boolean" ? o.storeText : defaults.storeText,
+  };
+  if (typeof body.title === "string") body.title = body.title.slice(0, LAKE_LIMITS.maxTitleChars);
+  for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
+  return body;
+}

@@ -1,0 +1,193 @@
+/** Public shapes of the lake (documents store). Other modules (api, cli, trends) code against these. */
+import type { EmbedRole } from "../embed/embedder.js";
+import type { DocumentKind, MatchInput, MatchResult, MacroCompetenceEvidence, MissingMacroCompetence } from "../match/types.js";
+import type { Referential } from "../rome/referential.js";
+
+export type { DocumentKind };
+
+/** Documented limits of the lake (README "Lake"). */
+export const LAKE_LIMITS = {
+  /** Documents per POST /v1/documents/batch. */
+  maxBatch: 100,
+  /** Characters of `text` per document. */
+  maxTextChars: 50_000,
+  maxTitleChars: 300,
+  maxSourceChars: 100,
+  maxExternalIdChars: 200,
+  /** topK bounds of /v1/documents/:id/similar. */
+  maxTopK: 50,
+  defaultTopK: 10,
+  /** Predicted métiers and extracted compétences kept per document. */
+  maxMetiers: 10,
+  maxCompetences: 200,
+  maxPhrases: 100,
+} as const;
+
+/** What the lake needs from the match engine (a structural subset of `Engine`, so tests can pass a small fake). */
+export interface LakeEngine {
+  readonly modelId: string;
+  readonly referential: Pick<Referential, "version" | "mcIdf" | "macroCompetences" | "competences" | "savoirs"> & Partial<Pick<Referential, "ficheMacroCompetences">>;
+  readonly embedder: { readonly dimension: number; embed(texts: readonly string[], role?: EmbedRole): Promise<Float32Array[]> };
+  match(input: MatchInput): Promise<MatchResult>;
+}
+
+/** One document to ingest. `externalId` is unique within `source`: re-posting it updates the document. */
+export interface DocumentInput {
+  kind: DocumentKind;
+  source: string;
+  externalId: string;
+  title?: string;
+  text: string;
+  /** Publication date of an offer / date of a CV; defaults to the ingest time. */
+  documentDate?: Date;
+  /** CVs only: keep the raw text (off by default: personal data). Offers always keep their text. */
+  storeText?: boolean;
+}
+
+export type IngestStatus = "created" | "updated" | "unchanged";
+
+export interface IngestResult {
+  id: string;
+  source: string;
+  externalId: string;
+  status: IngestStatus;
+}
+
+export interface BatchItemResult {
+  index: number;
+  source: string;
+  externalId: string;
+  status: IngestStatus | "error";
+  id?: string;
+  error?: { code: string; message: string };
+}
+
+export interface StoredMetier {
+  code: string;
+  score: number;
+  confidence: number;
+}
+
+export interface StoredCompetence {
+  code: string;
+  kind: "competence" | "savoir";
+  macroCompetence: string | null;
+  score: number;
+}
+
+/** A stored document as read back. `text` is null unless stored AND asked for (see Lake.get). */
+export interface StoredDocument {
+  id: string;
+  kind: DocumentKind;
+  source: string;
+  externalId: string;
+  title: string | null;
+  documentDate: Date;
+  ingestedAt: Date;
+  updatedAt: Date;
+  romeVersion: string;
+  model: string;
+  hasText: boolean;
+  text: string | null;
+  metiers: StoredMetier[];
+  competences: StoredCompetence[];
+  phrases: string[];
+}
+
+export interface SimilarQuery {
+  kind?: DocumentKind;
+  topK?: number;
+  /** Only documents whose predicted métiers include this ROME code. */
+  metier?: string;
+  from?: Date;
+  to?: Date;
+}
+
+/** One similar document with the same explanation shape as /v1/match (shared / missing macro-compétences). */
+export interface SimilarDocument {
+  id: string;
+  kind: DocumentKind;
+  source: string;
+  externalId: string;
+  title: string | null;
+  documentDate: Date;
+  metiers: StoredMetier[];
+  score: { vector: number; mcOverlap: number; total: number };
+  /** MCs both documents show, rarest first (evidence spans are not stored: always empty). */
+  sharedMacroCompetences: MacroCompetenceEvidence[];
+  /** MCs of the requiring side (the offer; the found document between two of a kind) the other side does not show. */
+  missingMacroCompetences: MissingMacroCompetence[];
+}
+
+export interface SimilarResult {
+  query: { id: string; kind: DocumentKind };
+  kind: DocumentKind;
+  results: SimilarDocument[];
+  timings: { totalMs: number };
+}
+
+/** Filter for the trends module. */
+export interface TrendFilter {
+  from?: Date;
+  to?: Date;
+  /** Only documents whose predicted métiers include this code. */
+  metier?: string;
+  kinds?: DocumentKind[];
+}
+
+/** What trends reads from the lake: codes and uncovered phrases, and text only for offers (never a CV's). */
+export interface TrendDocument {
+  id: string;
+  kind: DocumentKind;
+  source: string;
+  documentDate: Date;
+  /** Predicted ROME fiche codes, best first. */
+  metiers: string[];
+  /** Extracted compétence / savoir codes (code_ogr). */
+  competences: string[];
+  /** Phrases no ROME item covers (stemmed keys, as MatchResult.uncoveredPhrases). */
+  phrases: string[];
+  /** Raw text for offers; always null for CVs. */
+  text: string | null;
+}
+
+export interface LakeStats {
+  documents: { offer: number; cv: number };
+  backend: "postgres" | "pglite";
+  dimension: number;
+  schemaVersion: number;
+}
+
+export interface Lake {
+  readonly backend: "postgres" | "pglite";
+  /** Embeds, matches and writes one document in one transaction. Idempotent on (source, externalId). */
+  ingest(doc: DocumentInput): Promise<IngestResult>;
+  /** Each document in its own transaction; per-item status. Throws LakeUnavailableError (with the items so far) when the database goes away. */
+  ingestBatch(docs: DocumentInput[]): Promise<BatchItemResult[]>;
+  /** Content hashes of already-stored documents, to skip unchanged ones (resumable CLI ingest). */
+  unchanged(docs: DocumentInput[]): Promise<boolean[]>;
+  get(id: string, opts?: { includeText?: boolean }): Promise<StoredDocument | null>;
+  findByExternalId(source: string, externalId: string): Promise<string | null>;
+  similar(id: string, q?: SimilarQuery): Promise<SimilarResult | null>;
+  /** Erasure: deletes the document and every row that refers to it. True when something was deleted. */
+  delete(id: string): Promise<boolean>;
+  deleteBySource(source: string, externalId?: string): Promise<number>;
+  /** Deletes CVs last updated more than `days` days ago (default: config.cvRetentionDays; 0 disables). */
+  purgeExpiredCvs(days?: number, now?: Date): Promise<number>;
+  trendDocuments(filter?: TrendFilter): AsyncIterable<TrendDocument>;
+  stats(): Promise<LakeStats>;
+  close(): Promise<void>;
+}
+
+/** The database went away (connection lost, server shutting down): the API answers 503. */
+export class LakeUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly items?: BatchItemResult[],
+  ) {
+    super(message);
+  }
+}
+
+/** A request the lake cannot satisfy for a reason the caller can fix (e.g. dimension mismatch). */
+export class LakeInputError extends Error {}

@@ -1,0 +1,253 @@
+import type { Referential } from "../rome/referential.js";
+import { romeSearch, type RomeSearch, type SearchKind } from "../rome/search.js";
+import { type FicheFilter, matchesFilter } from "./filters.js";
+import { DEFAULT_PROXIMITY_WEIGHTS, VIABILITY, explainGap, mcWeight, type MacroCompetenceToAcquire, type Passerelle, type SharedMacroCompetence } from "./proximity.js";
+
+/** Documented limits of one profile. */
+export const PROFILE_LIMITS = { maxCodes: 200, maxLabels: 50, maxLabelChars: 200 } as const;
+
+/** A free-text label resolves to a ROME item when its best keyword hit scores at least this (0..1, see RomeSearch). */
+export const RESOLVE_MIN_SCORE = 0.6;
+
+/**
+ * Access rule (documented in the API):
+ * - accessible now: the profile covers ≥ 80 % (IDF-weighted) of the fiche's coeur-de-métier MCs and ≥ 60 % of
+ *   all its MCs, and the fiche is not an emploi réglementé (those need a diploma or licence whatever the skills);
+ * - accessible with training: ≥ 25 % of all MCs (the passerelle "viable" floor, VIABILITY.viable) or ≥ 50 % of the coeur MCs,
+ *   or a regulated fiche that meets the "now" bar;
+ * - below both: not listed (counted in `belowThreshold`).
+ */
+export const ACCESS_RULE = {
+  now: { coreCoverage: 0.8, mcCoverage: 0.6 },
+  training: { mcCoverage: VIABILITY.viable.mcCoverage, coreCoverage: 0.5 },
+} as const;
+
+/** Weight of savoir coverage in the ranking score, applied only when the profile lists savoirs. */
+export const SAVOIR_SHARE = 0.2;
+
+export type ProfileItemKind = "competence" | "macro-competence" | "savoir";
+
+export interface ProfileInput {
+  /** ROME code_ogr of compétences, macro-compétences or savoirs. */
+  codes: readonly string[];
+  /** Free-text skill labels, resolved to codes by keyword search. */
+  labels: readonly string[];
+}
+
+export interface ResolvedItem {
+  input: string;
+  via: "code" | "exact-label" | "search";
+  code: string;
+  kind: ProfileItemKind;
+  libelle: string;
+  score: number;
+  macroCompetence: string | null;
+}
+
+export interface UnresolvedLabel {
+  input: string;
+  reason: string;
+  suggestions: { code: string; kind: ProfileItemKind; libelle: string; score: number }[];
+}
+
+export type Access = "now" | "training";
+
+export interface ProfileMetier {
+  code: string;
+  libelle: string;
+  rank: number;
+  access: Access;
+  reason: string;
+  emploiReglemente: boolean;
+  score: { coverage: number; mcCoverage: number; coreCoverage: number; savoirCoverage: number | null };
+  shared: SharedMacroCompetence[];
+  gap: {
+    macroCompetences: MacroCompetenceToAcquire[];
+    competences: Passerelle["toAcquire"]["competences"];
+    /** The fiche's savoirs the profile does not list (coeur de métier first); only when the profile lists savoirs. */
+    savoirs: { code: string; libelle: string; coeurMetier: boolean }[];
+  };
+}
+
+export interface ProfileMatch {
+  status: "ok" | "nothing_to_match";
+  message?: string;
+  resolution: { resolved: ResolvedItem[]; unresolved: UnresolvedLabel[] };
+  profile: { macroCompetences: number; competences: number; savoirs: number };
+  accessibleNow: ProfileMetier[];
+  accessibleWithTraining: ProfileMetier[];
+  /** Fiches (after filters) with some overlap but below the "with training" bar. */
+  belowThreshold: number;
+}
+
+/** Bad profile input: 400 (empty, wrong kind of code) or 404 (codes unknown to this ROME version). */
+export class ProfileError extends Error {
+  constructor(
+    readonly status: 400 | 404,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export function accessOf(mcCoverage: number, coreCoverage: number, reglemente: boolean): { access: Access; reason: string } | null {
+  const meetsNow = coreCoverage >= ACCESS_RULE.now.coreCoverage && mcCoverage >= ACCESS_RULE.now.mcCoverage;
+  if (meetsNow && !reglemente) return { access: "now", reason: "covers the coeur de métier and most of the fiche's macro-compétences" };
+  if (meetsNow) return { access: "training", reason: "skills suffice but this is an emploi réglementé: a diploma, licence or authorisation is required" };
+  if (mcCoverage >= ACCESS_RULE.training.mcCoverage || coreCoverage >= ACCESS_RULE.training.coreCoverage)
+    return { access: "training", reason: coreCoverage < ACCESS_RULE.now.coreCoverage ? "part of the coeur de métier is missing" : "the coeur de métier is covered but many other macro-compétences are missing" };
+  return null;
+}
+
+const ITEM_KINDS: readonly SearchKind[] = ["competence", "macro-competence", "savoir"];
+
+/** Profile → métiers. Build once per referential; a match takes ~1 ms. */
+export class ProfileMatcher {
+  private readonly search: RomeSearch;
+  private readonly savoirIdf = new Map<string, number>();
+  private readonly ficheTotals = new Map<string, { total: number; coreTotal: number; savoirTotal: number }>();
+
+  constructor(
+    readonly ref: Referential,
+    readonly coeurBoost = DEFAULT_PROXIMITY_WEIGHTS.coeurBoost,
+  ) {
+    this.search = romeSearch(ref);
+    const n = ref.fiches.size;
+    for (const s of ref.savoirs.keys()) this.savoirIdf.set(s, Math.log((n + 1) / (ref.fichesForItem(s).length + 0.5)));
+    for (const f of ref.fiches.values()) {
+      let total = 0;
+      let coreTotal = 0;
+      for (const m of ref.ficheMacroCompetences(f.code).values()) {
+        total += mcWeight(ref.mcIdf(m.code), m.coeur, coeurBoost);
+        if (m.coeur) coreTotal += ref.mcIdf(m.code);
+      }
+      let savoirTotal = 0;
+      for (const s of f.savoirs) savoirTotal += this.savoirIdf.get(s.code) ?? 0;
+      this.ficheTotals.set(f.code, { total, coreTotal, savoirTotal });
+    }
+  }
+
+  /** Codes checked against the referential; labels resolved by exact label, else keyword search. */
+  resolve(input: ProfileInput): { resolved: ResolvedItem[]; unresolved: UnresolvedLabel[] } {
+    const resolved: ResolvedItem[] = [];
+    const unknown: string[] = [];
+    const wrongKind: { code: string; kind: string }[] = [];
+    for (const raw of input.codes) {
+      const code = raw.trim();
+      const kind = this.ref.itemKind(code);
+      if (kind === undefined) unknown.push(code);
+      else if (kind === "contexte" || kind === "appellation") wrongKind.push({ code, kind });
+      else resolved.push(this.item(code, kind, raw, "code", 1));
+    }
+    if (unknown.length) throw new ProfileError(404, "not_found", `unknown code${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}: not a compétence, macro-compétence or savoir of ROME ${this.ref.version}`, { unknown });
+    if (wrongKind.length) throw new ProfileError(400, "invalid_request", `a profile lists compétences, macro-compétences or savoirs; got ${wrongKind.map((w) => `${w.code} (${w.kind})`).join(", ")}`, { wrongKind });
+    const unresolved: UnresolvedLabel[] = [];
+    for (const label of input.labels) {
+      const exact = this.search.exactLabel(label, ITEM_KINDS).sort((a, b) => ITEM_KINDS.indexOf(a.kind) - ITEM_KINDS.indexOf(b.kind))[0];
+      if (exact) {
+        resolved.push(this.item(exact.code, exact.kind as ProfileItemKind, label, "exact-label", 1));
+        continue;
+      }
+      const hits = this.search.search(label, ITEM_KINDS, 3).hits;
+      const best = hits[0];
+      if (best && best.score >= RESOLVE_MIN_SCORE) resolved.push(this.item(best.code, best.kind as ProfileItemKind, label, "search", best.score));
+      else
+        unresolved.push({
+          input: label,
+          reason: best ? `best match scores ${best.score.toFixed(2)} < ${RESOLVE_MIN_SCORE}` : "no ROME label shares a word with it",
+          suggestions: hits.map((h) => ({ code: h.code, kind: h.kind as ProfileItemKind, libelle: h.libelle, score: round(h.score) })),
+        });
+    }
+    // One entry per code (the first way it was given).
+    const seen = new Set<string>();
+    return { resolved: resolved.filter((r) => !seen.has(r.code) && seen.add(r.code)), unresolved };
+  }
+
+  private item(code: string, kind: ProfileItemKind, input: string, via: ResolvedItem["via"], score: number): ResolvedItem {
+    const macroCompetence = kind === "competence" ? this.ref.competences.get(code)!.macroCompetence : kind === "macro-competence" ? code : null;
+    return { input, via, code, kind, libelle: this.ref.itemLabel(code) ?? code, score: round(score), macroCompetence };
+  }
+
+  match(input: ProfileInput, opts: { topK: number; filter?: FicheFilter }): ProfileMatch {
+    if (input.codes.length === 0 && input.labels.every((l) => !l.trim())) throw new ProfileError(400, "empty_profile", "the profile is empty: give compétence/savoir codes or skill labels; there is nothing to match");
+    const resolution = this.resolve({ codes: input.codes, labels: input.labels.filter((l) => l.trim()) });
+    const mcs = new Set<string>();
+    const competences = new Set<string>();
+    const savoirs = new Set<string>();
+    for (const r of resolution.resolved) {
+      if (r.macroCompetence) mcs.add(r.macroCompetence);
+      if (r.kind === "competence") competences.add(r.code);
+      if (r.kind === "savoir") savoirs.add(r.code);
+    }
+    const profile = { macroCompetences: mcs.size, competences: competences.size, savoirs: savoirs.size };
+    const empty = { resolution, profile, accessibleNow: [], accessibleWithTraining: [], belowThreshold: 0 };
+    if (mcs.size === 0 && savoirs.size === 0) return { status: "nothing_to_match", message: "no input resolved to a ROME compétence or savoir: there is nothing to match", ...empty };
+
+    // Accumulate covered weights over the fiches that mobilise each profile MC / savoir (sparse).
+    const covered = new Map<string, { mc: number; core: number; savoir: number }>();
+    const at = (f: string) => covered.get(f) ?? (covered.set(f, { mc: 0, core: 0, savoir: 0 }), covered.get(f)!);
+    for (const mc of mcs)
+      for (const f of this.ref.fichesForMacroCompetence(mc)) {
+        const m = this.ref.ficheMacroCompetences(f).get(mc)!;
+        const c = at(f);
+        c.mc += mcWeight(this.ref.mcIdf(mc), m.coeur, this.coeurBoost);
+        if (m.coeur) c.core += this.ref.mcIdf(mc);
+      }
+    for (const s of savoirs) for (const f of this.ref.fichesForItem(s)) at(f).savoir += this.savoirIdf.get(s) ?? 0;
+
+    const scored: { code: string; coverage: number; mcCoverage: number; coreCoverage: number; savoirCoverage: number | null; access: Access; reason: string }[] = [];
+    let belowThreshold = 0;
+    for (const [code, c] of covered) {
+      const fiche = this.ref.fiches.get(code)!;
+      if (opts.filter && !matchesFilter(fiche, opts.filter)) continue;
+      const t = this.ficheTotals.get(code)!;
+      const mcCoverage = t.total > 0 ? c.mc / t.total : 0;
+      const coreCoverage = t.coreTotal > 0 ? c.core / t.coreTotal : mcCoverage;
+      // Savoirs count only when the profile lists some: silence about savoirs is not evidence of lacking them.
+      const savoirCoverage = savoirs.size && t.savoirTotal > 0 ? c.savoir / t.savoirTotal : null;
+      const coverage = savoirCoverage === null ? mcCoverage : (1 - SAVOIR_SHARE) * mcCoverage + SAVOIR_SHARE * savoirCoverage;
+      const a = accessOf(mcCoverage, coreCoverage, fiche.tags.emploiReglemente === true);
+      if (!a) {
+        belowThreshold++;
+        continue;
+      }
+      scored.push({ code, coverage, mcCoverage, coreCoverage, savoirCoverage, ...a });
+    }
+    scored.sort((a, b) => b.coverage - a.coverage || b.coreCoverage - a.coreCoverage || a.code.localeCompare(b.code));
+    const held = { macroCompetences: mcs, competences };
+    const detail = (s: (typeof scored)[number], i: number): ProfileMetier => {
+      const fiche = this.ref.fiches.get(s.code)!;
+      const g = explainGap(this.ref, held, s.code, this.coeurBoost);
+      return {
+        code: s.code,
+        libelle: fiche.libelle,
+        rank: i + 1,
+        access: s.access,
+        reason: s.reason,
+        emploiReglemente: fiche.tags.emploiReglemente === true,
+        score: { coverage: round(s.coverage), mcCoverage: round(s.mcCoverage), coreCoverage: round(s.coreCoverage), savoirCoverage: s.savoirCoverage === null ? null : round(s.savoirCoverage) },
+        shared: g.shared,
+        gap: {
+          macroCompetences: g.toAcquire.macroCompetences,
+          competences: g.toAcquire.competences,
+          savoirs: savoirs.size
+            ? fiche.savoirs
+                .filter((x) => !savoirs.has(x.code))
+                .map((x) => ({ code: x.code, libelle: this.ref.itemLabel(x.code) ?? x.code, coeurMetier: x.coeurMetier === "principale" }))
+                .sort((a, b) => Number(b.coeurMetier) - Number(a.coeurMetier))
+            : [],
+        },
+      };
+    };
+    const accessibleNow = scored.filter((s) => s.access === "now").slice(0, opts.topK).map(detail);
+    const accessibleWithTraining = scored.filter((s) => s.access === "training").slice(0, opts.topK).map(detail);
+    const message = scored.length ? undefined : `no métier reaches the "with training" bar (${belowThreshold} overlap partly): the profile is too small or the filters too strict; add skills`;
+    return { status: "ok", ...(message ? { message } : {}), resolution, profile, accessibleNow, accessibleWithTraining, belowThreshold };
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

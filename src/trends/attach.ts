@@ -1,0 +1,104 @@
+import { dot, isZero, type Embedder } from "../embed/index.js";
+import type { Referential } from "../rome/index.js";
+import { contentStems } from "../text/index.js";
+import type { PhraseAttacher } from "./analyze.js";
+import type { Attachment } from "./types.js";
+
+/**
+ * Coverage by vector and words, checked once per aggregated candidate (not per document): a phrase is
+ * already said by ROME when a compétence/savoir label is almost the same vector, or close and sharing
+ * most of its words. Values were set by reading the dev-offer candidates (README "Emerging compétences").
+ */
+export const ATTACH = {
+  /**
+   * A label covers the phrase when its cosine reaches coverCos AND it holds ≥ coverWordShare of the phrase's
+   * stems (close "by vector and by words"). Vector alone is not trusted: the static model ignores unknown
+   * words, so "maintenance des hydroliennes" embeds as "maintenance" (cos 0.98 to "Procédures de maintenance").
+   * For the same reason a phrase with a word unknown to the model is never covered by vector.
+   */
+  coverCos: 0.85,
+  coverWordShare: 0.5,
+  /** Nearest compétences reported per phrase. */
+  nearest: 5,
+} as const;
+
+interface LabelRow {
+  code: string;
+  libelle: string;
+  kind: "competence" | "savoir";
+  mc: string | null;
+  stems: Set<string>;
+}
+
+/** Embeds every compétence and savoir label once (a few seconds), then attaches phrases by exact scan. */
+export async function createPhraseAttacher(ref: Referential, embedder: Embedder): Promise<PhraseAttacher> {
+  const rows: LabelRow[] = [];
+  for (const c of ref.competences.values()) rows.push({ code: c.code, libelle: c.libelle, kind: "competence", mc: c.macroCompetence, stems: new Set(contentStems(c.libelle)) });
+  for (const s of ref.savoirs.values()) rows.push({ code: s.code, libelle: s.libelle, kind: "savoir", mc: null, stems: new Set(contentStems(s.libelle)) });
+  const mcs = [...ref.macroCompetences.values()];
+  const [rowVecs, mcVecs] = await Promise.all([embedder.embed(rows.map((r) => r.libelle), "passage"), embedder.embed(mcs.map((m) => m.libelle), "passage")]);
+  const mcIndex = new Map(mcs.map((m, i) => [m.code, i]));
+
+  const mcOut = (code: string, score: number): Attachment["macroCompetence"] => {
+    const m = ref.macroCompetences.get(code);
+    return m ? { code, libelle: m.libelle, codeArbo: m.codeArbo, score: Math.round(score * 1000) / 1000 } : null;
+  };
+
+  return {
+    async attach(labels, cooccurring) {
+      const vecs = await embedder.embed(labels, "query");
+      const words = labels.map((l) => l.split(/\s+/).filter((w) => contentStems(w).length > 0));
+      const wordVecs = await embedder.embed([...new Set(words.flat())], "query");
+      const known = new Map([...new Set(words.flat())].map((w, k) => [w, !isZero(wordVecs[k]!)]));
+      const unknownWord = words.map((ws) => ws.some((w) => !known.get(w)));
+      return labels.map((label, i) => {
+        const v = vecs[i]!;
+        const stems = contentStems(label);
+        if (isZero(v)) {
+          // Words unknown to the model (new tool names often are): place it where the offers that use it sit.
+          const coocMcs = (cooccurring[i] ?? []).map((c) => ref.competences.get(c)?.macroCompetence).filter((x): x is string => !!x);
+          const counts = new Map<string, number>();
+          coocMcs.forEach((m, r) => counts.set(m, (counts.get(m) ?? 0) + 1 / (r + 1)));
+          const best = [...counts].sort((a, b) => b[1] - a[1])[0];
+          return {
+            covered: false,
+            macroCompetence: best ? mcOut(best[0], 0) : null,
+            competences: (cooccurring[i] ?? []).slice(0, ATTACH.nearest).flatMap((c) => {
+              const r = ref.competences.get(c) ?? ref.savoirs.get(c);
+              return r ? [{ code: c, libelle: r.libelle, kind: ref.competences.has(c) ? ("competence" as const) : ("savoir" as const), similarity: 0 }] : [];
+            }),
+            attachedBy: best ? "cooccurrence" : "none",
+            nearestSimilarity: 0,
+          };
+        }
+        const sims = rowVecs.map((rv) => dot(v, rv));
+        const ranked = sims.map((s, j) => [s, j] as const).sort((a, b) => b[0] - a[0]);
+        const bestSim = ranked[0]![0];
+        let covered = false;
+        for (const [s, j] of ranked) {
+          if (covered || s < ATTACH.coverCos || unknownWord[i]) break;
+          const shared = stems.filter((st) => rows[j]!.stems.has(st)).length;
+          covered = stems.length > 0 && shared / stems.length >= ATTACH.coverWordShare;
+        }
+        // MC score: its own label or its best compétence, whichever is closer.
+        const mcScore = new Map<string, number>();
+        for (const [s, j] of ranked.slice(0, 50)) {
+          const mc = rows[j]!.mc;
+          if (mc && s > (mcScore.get(mc) ?? -1)) mcScore.set(mc, s);
+        }
+        for (const [code, idx] of mcIndex) {
+          const s = dot(v, mcVecs[idx]!);
+          if (s > (mcScore.get(code) ?? -1)) mcScore.set(code, s);
+        }
+        const bestMc = [...mcScore].sort((a, b) => b[1] - a[1])[0];
+        return {
+          covered,
+          macroCompetence: bestMc ? mcOut(bestMc[0], bestMc[1]) : null,
+          competences: ranked.slice(0, ATTACH.nearest).map(([s, j]) => ({ code: rows[j]!.code, libelle: rows[j]!.libelle, kind: rows[j]!.kind, similarity: Math.round(s * 1000) / 1000 })),
+          attachedBy: "vector",
+          nearestSimilarity: Math.round(bestSim * 1000) / 1000,
+        };
+      });
+    },
+  };
+}

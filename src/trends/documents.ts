@@ -1,0 +1,69 @@
+import type { UncoveredPhrase } from "../match/uncovered.js";
+import { normalizeText, segment, type TextUnit } from "../text/index.js";
+import type { TrendDocument } from "./types.js";
+
+export type CoverageChecker = (units: TextUnit[], coveredSpans: { start: number; end: number }[]) => UncoveredPhrase[];
+
+/** Documented defaults for template (boilerplate) removal. */
+export const BOILERPLATE = {
+  /** A unit of at least this many words… */
+  minWords: 12,
+  /** …found word for word in at least this many documents is an employer's template, not a skill statement. */
+  minDocuments: 5,
+} as const;
+
+function unitSignature(u: TextUnit): string | null {
+  const n = normalizeText(u.text);
+  return n.split(" ").length >= BOILERPLATE.minWords ? n : null;
+}
+
+/**
+ * Normalised units repeated verbatim across many documents ("Sopra Steria, acteur majeur de la Tech en
+ * Europe…"). Their phrases recur with the hiring volume of one employer, so counting them would report
+ * recruiting campaigns as skills.
+ */
+export function findBoilerplate(texts: Iterable<string>, minDocuments: number = BOILERPLATE.minDocuments): Set<string> {
+  const counts = new Map<string, number>();
+  for (const t of texts) {
+    const seen = new Set<string>();
+    for (const u of segment(t)) {
+      const s = unitSignature(u);
+      if (s && !seen.has(s)) (seen.add(s), counts.set(s, (counts.get(s) ?? 0) + 1));
+    }
+  }
+  return new Set([...counts].filter(([, n]) => n >= minDocuments).map(([s]) => s));
+}
+
+export interface OfferInput {
+  id: string;
+  source: string;
+  date: Date;
+  title: string;
+  description: string;
+  metiers: string[];
+  /** Extracted ROME skills with their evidence spans in `title + "\n" + description` (from the engine), if any. */
+  skills?: { code: string; evidence: { start: number; end: number }[] }[];
+}
+
+/** Offer text as the pipeline reads it: title line, then the description (offsets refer to this string). */
+export function offerText(o: Pick<OfferInput, "title" | "description">): string {
+  return `${o.title}\n${o.description}`;
+}
+
+/** Turns an offer into a TrendDocument: uncovered phrase keys outside skill evidence and boilerplate units. */
+export function offerToTrendDocument(o: OfferInput, checker: CoverageChecker, boilerplate: ReadonlySet<string> = new Set()): TrendDocument {
+  const text = offerText(o);
+  const units = segment(text);
+  const covered = (o.skills ?? []).flatMap((s) => s.evidence);
+  const kept = boilerplate.size > 0 ? units.filter((u) => !boilerplate.has(unitSignature(u) ?? "")) : units;
+  return {
+    id: o.id,
+    kind: "offer",
+    source: o.source,
+    documentDate: o.date,
+    metiers: o.metiers,
+    competences: [...new Set((o.skills ?? []).map((s) => s.code))],
+    phrases: checker(kept, covered).map((p) => p.key),
+    text,
+  };
+}

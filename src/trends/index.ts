@@ -1,0 +1,8 @@
+export { analyzeTrends, containsPhrase, snippetAround, type PhraseAttacher, type TrendContext } from "./analyze.js";
+export { createPhraseAttacher, ATTACH } from "./attach.js";
+export { BOILERPLATE, findBoilerplate, offerText, offerToTrendDocument, type CoverageChecker, type OfferInput } from "./documents.js";
+export { periodOf, periodStart } from "./periods.js";
+export { buildProposal, type RomeEvolutionProposal } from "./proposal.js";
+export { benjaminiHochberg, binomialUpperTail, compareRates, wilsonBound } from "./stats.js";
+export * from "./types.js";
+export { offersToTrendDocuments, type OffersToDocumentsOptions } from "./offers.js";

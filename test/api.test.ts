@@ -1,0 +1,123 @@
+import request from "supertest";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Express } from "express";
+import { createApp } from "../src/api/app.js";
+import { createAuth } from "../src/api/auth.js";
+import { LIMITS } from "../src/api/limits.js";
+import { loadConfig } from "../src/config.js";
+import { testEngine } from "./helpers.js";
+
+let app: Express;
+beforeAll(async () => {
+  app = createApp({ config: loadConfig(), engine: await testEngine(), auth: createAuth([]) });
+});
+
+const expectError = (res: request.Response, status: number, code: string) => {
+  expect(res.status).toBe(status);
+  expect(res.headers["content-type"]).toMatch(/json/);
+  expect(res.body.error).toMatchObject({ status, code });
+  expect(typeof res.body.error.message).toBe("string");
+};
+
+describe("POST /v1/match", () => {
+  it("ranks métiers with explanations", async () => {
+    const res = await request(app).post("/v1/match").send({ title: "Vendeuse en prêt-à-porter", text: "Accueil et conseil des clientes, encaissement, mise en rayon et tenue du magasin de vêtements.", kind: "offer", topK: 3 });
+    expect(res.status).toBe(200);
+    expect(res.body.metiers).toHaveLength(3);
+    expect(res.body.metiers[0].code).toBe("D1214");
+    expect(res.body.romeVersion).toBe("v460");
+    expect(["confident", "uncertain"]).toContain(res.body.status);
+  });
+
+  it("rejects invalid JSON, wrong types, empty and oversized text, unknown fields and topK out of bounds", async () => {
+    expectError(await request(app).post("/v1/match").set("content-type", "application/json").send('{"text": "abc",'), 400, "invalid_json");
+    expectError(await request(app).post("/v1/match").send({ text: 42 }), 400, "invalid_request");
+    expectError(await request(app).post("/v1/match").send({ text: "   " }), 400, "invalid_request");
+    expectError(await request(app).post("/v1/match").send({ text: "x".repeat(LIMITS.maxTextChars + 1) }), 400, "invalid_request");
+    expectError(await request(app).post("/v1/match").send({ text: "boulanger", topK: LIMITS.maxTopK + 1 }), 400, "invalid_request");
+    expectError(await request(app).post("/v1/match").send({ text: "boulanger", topK: 0 }), 400, "invalid_request");
+    expectError(await request(app).post("/v1/match").send({ text: "boulanger", kind: "resume" }), 400, "invalid_request");
+    expectError(await request(app).post("/v1/match").send({ text: "boulanger", colour: "red" }), 400, "invalid_request");
+    expectError(await request(app).post("/v1/match").send([1, 2]), 400, "invalid_request");
+  });
+
+  it("rejects binary garbage and bodies over the byte limit", async () => {
+    const garbage = Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 7919) % 256)).toString("latin1");
+    expectError(await request(app).post("/v1/match").send({ text: garbage.replace(/[\s\S]/g, (c) => (c.charCodeAt(0) < 32 ? "\u0001" : c)) }), 400, "invalid_request");
+    expectError(await request(app).post("/v1/match").set("content-type", "application/json").send(`{"text":"${"a".repeat(LIMITS.maxBodyBytes + 10)}"}`), 413, "payload_too_large");
+  });
+});
+
+describe("POST /v1/match/batch", () => {
+  it("answers each item in order", async () => {
+    const res = await request(app).post("/v1/match/batch").send({ items: [{ title: "Boulanger", text: "Fabrication du pain" }, { title: "Comptable", text: "Tenue de la comptabilité générale", kind: "offer", topK: 2 }] });
+    expect(res.status).toBe(200);
+    expect(res.body.results).toHaveLength(2);
+    expect(res.body.results[1].metiers).toHaveLength(2);
+  });
+  it("enforces the batch limit and reports the failing item", async () => {
+    const items = Array.from({ length: LIMITS.maxBatch + 1 }, () => ({ text: "boulanger" }));
+    expectError(await request(app).post("/v1/match/batch").send({ items }), 400, "invalid_request");
+    const res = await request(app).post("/v1/match/batch").send({ items: [{ text: "ok" }, { text: "" }] });
+    expectError(res, 400, "invalid_request");
+    expect(JSON.stringify(res.body.error.details)).toContain("items.1.text");
+  });
+});
+
+describe("POST /v1/skills/extract", () => {
+  it("returns skills with spans into the text", async () => {
+    const text = "Encaissement des achats\nMise en rayon";
+    const res = await request(app).post("/v1/skills/extract").send({ text });
+    expect(res.status).toBe(200);
+    expect(res.body.skills.length).toBeGreaterThan(0);
+    for (const s of res.body.skills) for (const e of s.evidence) expect(text.slice(e.start, e.end)).toBe(e.text);
+  });
+});
+
+describe("GET /v1/metiers/:code", () => {
+  it("returns the fiche with MCs grouped by enjeu", async () => {
+    const res = await request(app).get("/v1/metiers/m1805");
+    expect(res.status).toBe(200);
+    expect(res.body.code).toBe("M1805");
+    expect(res.body.appellations.length).toBeGreaterThan(5);
+    expect(res.body.enjeux.length).toBeGreaterThan(0);
+    for (const e of res.body.enjeux) for (const mc of e.macroCompetences) expect(mc.code).toMatch(/^\d+$/);
+    expect(res.body.tags.transitionNumerique).toBe(true);
+  });
+  it("gives 404 for an unknown code and 400 for a malformed one", async () => {
+    expectError(await request(app).get("/v1/metiers/Z9999"), 400, "invalid_request");
+    const res = await request(app).get("/v1/metiers/A9999");
+    expectError(res, 404, "not_found");
+    expect(res.body.error.message).toContain("A9999");
+  });
+});
+
+describe("GET /v1/appellations/search", () => {
+  it("completes prefixes and tolerates typos", async () => {
+    const pre = await request(app).get("/v1/appellations/search").query({ q: "boulan" });
+    expect(pre.status).toBe(200);
+    expect(pre.body.results[0].ficheCode).toBe("D1102");
+    const typo = await request(app).get("/v1/appellations/search").query({ q: "infirmeir", limit: 5 });
+    expect(typo.body.results.some((r: { libelle: string }) => /Infirmier/.test(r.libelle))).toBe(true);
+  });
+  it("requires q", async () => {
+    expectError(await request(app).get("/v1/appellations/search"), 400, "invalid_request");
+    expectError(await request(app).get("/v1/appellations/search").query({ q: "a", limit: 500 }), 400, "invalid_request");
+  });
+});
+
+describe("service endpoints", () => {
+  it("reports health with the ROME version", async () => {
+    const res = await request(app).get("/health");
+    expect(res.body).toMatchObject({ status: "ok", romeVersion: "v460" });
+  });
+  it("publishes an OpenAPI document generated from the schemas", async () => {
+    const res = await request(app).get("/openapi.json");
+    expect(res.body.openapi).toBe("3.1.0");
+    expect(res.body.paths["/v1/match"].post.requestBody.content["application/json"].schema.properties.text.maxLength).toBe(LIMITS.maxTextChars);
+    expect(res.body.paths["/v1/metiers/{code}"].get.parameters[0].name).toBe("code");
+  });
+  it("answers unknown routes with a JSON 404", async () => {
+    expectError(await request(app).get("/v2/nothing"), 404, "not_found");
+  });
+});
