@@ -62,12 +62,12 @@ async function main(): Promise<void> {
     // The same without stratification, to show how much of a naive "rise" is a change of job mix / collection.
     const naive = await analyzeTrends(source, { ...o, stratify: false, limit: 5 }, { referential: ref, attacher });
     perYear[y] = { ...summarise(r), unstratifiedTop: naive.emerging.map((e) => `${e.label} (${e.figures.baseline}→${e.figures.recent})`) };
-    log(`   unstratified would flag: ${naive.emerging.map((e) => e.label).join(", ") || "-"}`);
     log(`\n== ${y}: ${r.status} (${r.documents.baseline} baseline / ${r.documents.recent} recent docs, ${r.tested} phrases tested) ${r.message ?? ""}`);
     for (const e of r.emerging) {
       const f = e.figures;
       log(`  ${e.label.padEnd(32)} ${String(f.baseline).padStart(4)}→${String(f.recent).padEnd(4)} share ${(f.baselineShare * 100).toFixed(1)}%→${(f.recentShare * 100).toFixed(1)}% RR≥${f.rateRatioBound.toFixed(1)} q=${f.qValue.toExponential(1)} src=${f.sources} MC: ${e.attachment.macroCompetence?.libelle ?? "-"} [${e.attachment.attachedBy}] métiers: ${e.metiers.slice(0, 2).map((m) => m.code).join(",")}`);
     }
+    log(`   (unstratified would flag: ${naive.emerging.map((e) => e.label).join(", ") || "-"})`);
   }
 
   // ROME's own "Émergente" fiche items: how many does the detector see rising in the offers?
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     pairs: emergentePairs.length,
     distinctItems: emergenteItems.size,
     itemsSeenInOffers: [...emergenteItems].filter((c) => seenItems.has(c)).length,
-    itemsTested: [...emergenteItems].filter((c) => full.items.rising.some((i) => i.code === c) || full.items.falling.some((i) => i.code === c)).length,
+    itemsSignificantEitherWay: [...emergenteItems].filter((c) => full.items.rising.some((i) => i.code === c) || full.items.falling.some((i) => i.code === c)).length,
     pairsRankedRisingFullWindow: emergentePairs.filter((p) => risingItems.has(p.code)).length,
     itemsRankedRisingFullWindow: [...emergenteItems].filter((c) => risingItems.has(c)).length,
     pairsRankedRisingAnyYear: emergentePairs.filter((p) => yearlyRising.has(p.code)).length,

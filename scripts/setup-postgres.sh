@@ -63,5 +63,5 @@ if ! as_postgres psql -tAq -d postgres -c "SELECT 1 FROM pg_database WHERE datna
   as_postgres createdb -O rome "$DB"
 fi
 # vector is not a trusted extension: the superuser creates it, the app role only uses it.
-as_postgres psql -v ON_ERROR_STOP=1 -q -d "$DB" -c "CREATE EXTENSION IF NOT EXISTS vector"
+as_postgres psql -v ON_ERROR_STOP=1 -q -d "$DB" -c "SET client_min_messages = warning" -c "CREATE EXTENSION IF NOT EXISTS vector"
 echo "setup-postgres: ready: postgres://rome:rome@127.0.0.1:5432/$DB (vector $(as_postgres psql -tAq -d "$DB" -c "SELECT extversion FROM pg_extension WHERE extname='vector'"))"

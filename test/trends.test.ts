@@ -186,6 +186,21 @@ describe("emerging compétences on synthetic dated offers", () => {
     expect(buildProposal(report, "no such phrase", ref)).toBeNull();
   });
 
+  it("coverage checker keeps new phrases, drops ROME wording, evidence spans and noise, fast", () => {
+    const checker = createCoverageChecker(ref);
+    const text = "Maîtrise de la comptabilité carbone.\nGestion de projet.\nTickets restaurant et RTT.";
+    const keys = checker(segment(text), []).map((p) => p.key);
+    expect(keys).toContain(injectedKey);
+    expect(keys).not.toContain("gestion projet");
+    expect(keys.some((k) => /rtt|ticket/.test(k))).toBe(false);
+    expect(checker(segment(text), [{ start: 0, end: text.length }])).toEqual([]);
+    const long = Array.from({ length: 30 }, (_, i) => `Ligne ${i} : comptabilité carbone, accueil des clients et suivi qualité.`).join("\n");
+    checker(segment(long), []);
+    const t0 = performance.now();
+    for (let i = 0; i < 50; i++) checker(segment(long), []);
+    expect((performance.now() - t0) / 50).toBeLessThan(2);
+  });
+
   it("says there is nothing to compare within one period", async () => {
     const one = await analyzeTrends(() => docs, trendOptions({ from: new Date("2025-05-01"), to: new Date("2025-06-01") }), { referential: ref, attacher });
     expect(one.status).toBe("nothing-to-compare");

@@ -46,6 +46,8 @@ export class Engine {
   readonly appellationSearch: AppellationSearchIndex;
   /** Σ idf of each fiche's MCs, the denominator of the MC coverage feature. */
   private readonly ficheMcMass: Float64Array;
+  /** Row of each fiche's code_rome_parent (itself for the 532 fiches that were not split). */
+  private readonly parentRow: Int32Array;
 
   constructor(
     readonly referential: Referential,
@@ -62,6 +64,7 @@ export class Engine {
     };
     this.appRow = rowsOf(indexes.appellations.ids);
     this.appellationSearch = buildAppellationSearch(referential);
+    this.parentRow = Int32Array.from(lexicon.ficheCodes, (code) => lexicon.ficheRow.get(referential.fiches.get(code)!.parent) ?? lexicon.ficheRow.get(code)!);
     this.ficheMcMass = Float64Array.from(lexicon.ficheCodes, (code) => [...referential.ficheMacroCompetences(code).keys()].reduce((s, mc) => s + referential.mcIdf(mc), 0));
     this.ficheCentroids = computeFicheCentroids(referential, lexicon, indexes);
     this.coverage = createCoverageChecker(referential);
@@ -79,19 +82,19 @@ export class Engine {
     const p = await this.prepare(input.text, input.title);
     const embedMs = performance.now() - t0;
     const skills = this.skillsOf(p);
-    const textMcs = mcProfile(skills);
-    const features = this.features(p, textMcs);
+    const features = this.features(p, skills);
     const weights: RankWeights = p.title ? RANK_WEIGHTS : RANK_WEIGHTS_NO_TITLE;
     const codes = this.lexicon.ficheCodes;
     const totals = codes.map((_, i) => combine(features, weights, i));
     const order = totals.map((_, i) => i).filter((i) => totals[i]! > 0).sort((a, b) => totals[b]! - totals[a]!);
-    const pool = order.slice(0, Math.max(topK, 10));
-    const conf = softmax(pool.map((i) => totals[i]!), CONFIDENCE.temperature);
-    const metiers: MetierMatch[] = pool.slice(0, topK).map((i, rank) => {
+    const pool = withParents(order.slice(0, Math.max(topK, 10) * 2), totals, (i) => this.parentRow[i]!).slice(0, Math.max(topK, 10));
+    const conf = softmax(pool.map((x) => x.rankScore), CONFIDENCE.temperature);
+    const metiers: MetierMatch[] = pool.slice(0, topK).map(({ row: i, parentOf }, rank) => {
       const code = codes[i]!;
       return {
         code,
         libelle: this.referential.fiches.get(code)!.libelle,
+        parentOf: parentOf === null ? null : codes[parentOf]!,
         confidence: round(conf[rank]!),
         score: {
           title: round(weights.titleLex + weights.titleVec > 0 ? (weights.titleLex * features.titleLex[i]! + weights.titleVec * features.titleVec[i]!) / (weights.titleLex + weights.titleVec) : 0),
@@ -130,7 +133,7 @@ export class Engine {
   /** Per-fiche features for a text; exposed for the accuracy benchmark's baselines and weight tuning. */
   async featuresFor(text: string, title?: string): Promise<FicheFeatures> {
     const p = await this.prepare(text, title);
-    return this.features(p, mcProfile(this.skillsOf(p)));
+    return this.features(p, this.skillsOf(p));
   }
 
   /** Compétences, savoirs and MCs a fiche lists. */
@@ -152,9 +155,10 @@ export class Engine {
     return aggregateSkills(this.referential, p.units, perUnit);
   }
 
-  private features(p: Prepared, textMcs: Map<string, number>): FicheFeatures {
+  private features(p: Prepared, skills: readonly ExtractedSkill[]): FicheFeatures {
+    const textMcs = mcProfile(skills);
     const n = this.lexicon.ficheCodes.length;
-    const f: FicheFeatures = { titleLex: new Float64Array(n), titleVec: new Float64Array(n), bodyLex: new Float64Array(n), bodyVec: new Float64Array(n), mc: new Float64Array(n) };
+    const f: FicheFeatures = { titleLex: new Float64Array(n), titleVec: new Float64Array(n), bodyLex: new Float64Array(n), bodyVec: new Float64Array(n), mc: new Float64Array(n), items: new Float64Array(n), bodyTitle: new Float64Array(n) };
     const row = this.lexicon.ficheRow;
     if (p.title) {
       const ts = contentStems(p.title);
@@ -178,6 +182,23 @@ export class Engine {
       const w = new Map([...tf].map(([k, v]) => [k, 1 + Math.log(v)]));
       for (const h of this.lexicon.fiches.search(bodyStems, n, w)) f.bodyLex[h.doc] = h.score;
       scaleToMax(f.bodyLex);
+    }
+    if (bodyStems.length) {
+      for (const h of this.lexicon.appellations.search(bodyStems, 500)) {
+        const i = row.get(this.lexicon.appellationFiche[h.doc]!)!;
+        f.bodyTitle[i] = Math.max(f.bodyTitle[i]!, h.score);
+      }
+      scaleToMax(f.bodyTitle);
+    }
+    if (skills.length) {
+      const nf = this.referential.fiches.size;
+      for (const s of skills) {
+        const fiches = this.referential.fichesForItem(s.code);
+        if (fiches.length === 0) continue;
+        const w = s.score * Math.log(1 + nf / fiches.length);
+        for (const code of fiches) f.items[row.get(code)!]! += w;
+      }
+      scaleToMax(f.items);
     }
     if (p.bodyVec) for (let i = 0; i < n; i++) f.bodyVec[i] = Math.max(0, dot(p.bodyVec, this.ficheCentroids[i]!));
     if (textMcs.size) {
@@ -205,6 +226,28 @@ export class Engine {
     }
     return best;
   }
+}
+
+/**
+ * ROME 4.0 split 532 fiches into 1,584 (`code_rome_parent`); systems and offers coded before a split still use
+ * the parent code. Each split fiche is therefore followed by its parent (when the parent is not already ranked
+ * higher), marked `parentOf`, ranked just below the child.
+ */
+export function withParents(order: readonly number[], totals: readonly number[], parentOf: (row: number) => number): { row: number; parentOf: number | null; rankScore: number }[] {
+  const out: { row: number; parentOf: number | null; rankScore: number }[] = [];
+  const seen = new Set<number>();
+  for (const i of order) {
+    if (!seen.has(i)) {
+      seen.add(i);
+      out.push({ row: i, parentOf: null, rankScore: totals[i]! });
+    }
+    const p = parentOf(i);
+    if (p !== i && !seen.has(p)) {
+      seen.add(p);
+      out.push({ row: p, parentOf: i, rankScore: Math.max(totals[p]!, totals[i]! - 1e-6) });
+    }
+  }
+  return out;
 }
 
 /** The text's macro-compétence profile: MC → best score of the compétences that show it. */

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import type { Engine } from "./engine.js";
 import type { ExtractedSkill } from "./types.js";
 
 /** One line of an offers file in the format of France Travail's "Offres d'emploi v2" dumps (shared/eval). */
@@ -96,3 +97,53 @@ export function skillAgreement(extracted: readonly ExtractedSkill[], gold: reado
 }
 
 const r4 = (x: number) => Math.round(x * 10000) / 10000;
+
+export interface EvalOptions {
+  /** Also rank by the two single-signal baselines (BM25 over appellations; nearest appellation by embedding). */
+  baselines?: boolean;
+  onProgress?: (done: number) => void;
+}
+
+/** The figures `npm run eval` prints (README "Figures"), and the baselines measured on the same offers. */
+export async function evaluateOffers(engine: Engine, offers: readonly EvalOffer[], opts: EvalOptions = {}) {
+  const records: RankRecord[] = [];
+  const bm25: RankRecord[] = [];
+  const nearest: RankRecord[] = [];
+  const times: number[] = [];
+  let tp = 0, predicted = 0, goldMatched = 0, gold = 0;
+  for (const [n, o] of offers.entries()) {
+    const t = performance.now();
+    const r = await engine.match({ text: o.description ?? "", title: o.intitule ?? undefined, kind: "offer", topK: 10 });
+    times.push(performance.now() - t);
+    const origin = o.origineOffre_origine ?? "unknown";
+    records.push({ gold: o.romeCode, rank: rankOf(r.metiers.map((m) => m.code), o.romeCode), origin });
+    if (opts.baselines) {
+      const f = await engine.featuresFor(o.description ?? "", o.intitule ?? undefined);
+      const top = (a: Float64Array) => [...a.keys()].filter((i) => a[i]! > 0).sort((x, y) => a[y]! - a[x]!).slice(0, 10).map((i) => engine.lexicon.ficheCodes[i]!);
+      bm25.push({ gold: o.romeCode, rank: rankOf(top(f.titleLex), o.romeCode), origin });
+      nearest.push({ gold: o.romeCode, rank: rankOf(top(f.titleVec), o.romeCode), origin });
+    }
+    const codes = (o.competences ?? []).flatMap((c) => (c.code ? [c.code] : []));
+    if (codes.length) {
+      const a = skillAgreement(r.skills, codes);
+      tp += a.tp; predicted += a.predicted; goldMatched += a.goldMatched; gold += a.gold;
+    }
+    opts.onProgress?.(n + 1);
+  }
+  times.sort((a, b) => a - b);
+  const figures = {
+    ...rankFigures(records),
+    macro_top1: macroTop1(records),
+    by_origin: byOrigin(records),
+    skills: { precision: r4(predicted ? tp / predicted : 0), recall: r4(gold ? goldMatched / gold : 0) },
+    ms_per_offer_p50: r4(times[Math.floor(times.length / 2)] ?? 0),
+  };
+  if (!opts.baselines) return figures;
+  return {
+    ...figures,
+    baselines: {
+      bm25_appellations: { ...rankFigures(bm25), macro_top1: macroTop1(bm25) },
+      nearest_appellation_embedding: { ...rankFigures(nearest), macro_top1: macroTop1(nearest) },
+    },
+  };
+}

@@ -2,4 +2,4 @@ export { createEngine, Engine, mcProfile, CONFIDENCE, type EngineOptions } from 
 export { RANK_WEIGHTS, RANK_WEIGHTS_NO_TITLE, type FicheFeatures, type RankWeights } from "./rank.js";
 export { EXTRACTION } from "./extract.js";
 export type * from "./types.js";
-export { readOffers, rankOf, rankFigures, macroTop1, byOrigin, skillAgreement, EvalOffer, type RankRecord, type RankFigures } from "./evaluate.js";
+export { evaluateOffers, readOffers, rankOf, rankFigures, macroTop1, byOrigin, skillAgreement, EvalOffer, type RankRecord, type RankFigures } from "./evaluate.js";

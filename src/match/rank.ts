@@ -7,6 +7,10 @@ export interface FicheFeatures {
   bodyLex: Float64Array;
   bodyVec: Float64Array;
   mc: Float64Array;
+  /** IDF-weighted extracted compétences/savoirs that the fiche itself lists (item level, sharper than MCs). */
+  items: Float64Array;
+  /** Appellations named in the body ("nous recherchons un vendeur en prêt-à-porter"). */
+  bodyTitle: Float64Array;
 }
 
 export type RankWeights = Record<keyof FicheFeatures, number>;
@@ -16,13 +20,15 @@ export type RankWeights = Record<keyof FicheFeatures, number>;
  * Title evidence dominates because recruiters' titles name the job; body and MC evidence decide between
  * close fiches and carry texts without a usable title (CVs).
  */
-export const RANK_WEIGHTS: RankWeights = { titleLex: 0.45, titleVec: 0.15, bodyLex: 0.2, bodyVec: 0.1, mc: 0.1 };
+export const RANK_WEIGHTS: RankWeights = { titleLex: 0.45, titleVec: 0.15, bodyLex: 0.2, bodyVec: 0.1, mc: 0.1, items: 0, bodyTitle: 0 };
 
 /** Without a title, body and MC evidence carry the score. */
-export const RANK_WEIGHTS_NO_TITLE: RankWeights = { titleLex: 0, titleVec: 0, bodyLex: 0.5, bodyVec: 0.25, mc: 0.25 };
+export const RANK_WEIGHTS_NO_TITLE: RankWeights = { titleLex: 0, titleVec: 0, bodyLex: 0.5, bodyVec: 0.25, mc: 0.25, items: 0, bodyTitle: 0 };
 
 export function combine(f: FicheFeatures, w: RankWeights, i: number): number {
-  return w.titleLex * f.titleLex[i]! + w.titleVec * f.titleVec[i]! + w.bodyLex * f.bodyLex[i]! + w.bodyVec * f.bodyVec[i]! + w.mc * f.mc[i]!;
+  return (
+    w.titleLex * f.titleLex[i]! + w.titleVec * f.titleVec[i]! + w.bodyLex * f.bodyLex[i]! + w.bodyVec * f.bodyVec[i]! + w.mc * f.mc[i]! + w.items * f.items[i]! + w.bodyTitle * f.bodyTitle[i]!
+  );
 }
 
 /**

@@ -52,6 +52,8 @@ export interface ScoreBreakdown {
 export interface MetierMatch {
   code: string;
   libelle: string;
+  /** Set when this fiche is listed as the code_rome_parent of a better-ranked split fiche (code of that child). */
+  parentOf: string | null;
   /** Calibrated-looking 0..1 confidence for this code (softmax over the candidate list). */
   confidence: number;
   score: ScoreBreakdown;

@@ -90,7 +90,7 @@ export function loadReferential(dir: string): Referential {
       emploiCadre: yesNo(r.emploi_cadre),
     };
     fiches.set(r.code_rome, {
-      code: r.code_rome, codeOgr: r.code_ogr, libelle: r.libelle_rome,
+      code: r.code_rome, codeOgr: r.code_ogr, libelle: r.libelle_rome, parent: /^[A-N]\d{4}$/.test(r.code_rome_parent) ? r.code_rome_parent : r.code_rome,
       grandDomaine: { code: d?.code_grand_domaine ?? r.code_rome[0], libelle: d?.libelle_grand_domaine ?? "" },
       domaineProfessionnel: { code: d?.code_domaine_professionel ?? r.code_rome.slice(0, 3), libelle: d?.libelle_domaine_professionel ?? "" },
       tags, definition: "", accesMetier: "", appellations: [], competences: [], macroCompetences: [], savoirs: [], contextes: [], mobilites: [],

@@ -20,6 +20,8 @@ export interface Fiche {
   code: string;
   codeOgr: string;
   libelle: string;
+  /** code_rome_parent: the pre-split ROME 4.0 fiche this one came from (its own code when not split). */
+  parent: string;
   grandDomaine: { code: string; libelle: string };
   domaineProfessionnel: { code: string; libelle: string };
   tags: FicheTags;

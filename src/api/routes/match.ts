@@ -28,6 +28,7 @@ const Skill = z.object({ code: z.string(), kind: z.enum(["competence", "savoir"]
 const Metier = z.object({
   code: z.string(),
   libelle: z.string(),
+  parentOf: z.string().nullable(),
   confidence: z.number(),
   score: z.object({ title: z.number(), body: z.number(), mcOverlap: z.number(), total: z.number() }),
   appellation: z.object({ code: z.string(), libelle: z.string(), score: z.number() }).nullable(),

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import cliProgress from "cli-progress";
 import { loadConfig } from "../../config.js";
-import { createEngine, readOffers, rankOf, rankFigures, macroTop1, byOrigin, skillAgreement, type Engine, type RankRecord } from "../../match/index.js";
+import { createEngine, evaluateOffers, readOffers, type Engine } from "../../match/index.js";
 import { startServer } from "../../api/server.js";
+import { openLake } from "../../lake/index.js";
 import type { Command } from "../command.js";
 import { parseFlags } from "../command.js";
 
@@ -43,7 +44,9 @@ export const serveCommand: Command = {
   summary: "start the HTTP API (PORT, HOST; see README)",
   usage: "serve",
   async run() {
-    await startServer(loadConfig(), await engineWithProgress());
+    const config = loadConfig();
+    const engine = await engineWithProgress();
+    await startServer(config, engine, { lake: await openLake(config, engine) });
     return new Promise<number>(() => {}); // runs until killed
   },
 };
@@ -78,37 +81,12 @@ export const evalCommand: Command = {
     const limit = flags.has("limit") ? Number(flags.get("limit")) : undefined;
     const offers = readOffers(file, limit);
     const engine = await engineWithProgress();
-    console.log(JSON.stringify(await evaluateOffers(engine, offers)));
+    const bar = new cliProgress.SingleBar({ format: "  eval [{bar}] {value}/{total}", stream: process.stderr }, cliProgress.Presets.shades_classic);
+    bar.start(offers.length, 0);
+    const figures = await evaluateOffers(engine, offers, { onProgress: (done) => bar.update(done) });
+    bar.stop();
+    console.log(JSON.stringify(figures));
     return 0;
   },
 };
 
-/** The figures `npm run eval` prints (README "Figures"). */
-export async function evaluateOffers(engine: Engine, offers: ReturnType<typeof readOffers>) {
-  const records: RankRecord[] = [];
-  const times: number[] = [];
-  let tp = 0, predicted = 0, goldMatched = 0, gold = 0;
-  const bar = new cliProgress.SingleBar({ format: "  eval [{bar}] {value}/{total}", stream: process.stderr }, cliProgress.Presets.shades_classic);
-  bar.start(offers.length, 0);
-  for (const o of offers) {
-    const t = performance.now();
-    const r = await engine.match({ text: o.description ?? "", title: o.intitule ?? undefined, kind: "offer", topK: 10 });
-    times.push(performance.now() - t);
-    records.push({ gold: o.romeCode, rank: rankOf(r.metiers.map((m) => m.code), o.romeCode), origin: o.origineOffre_origine ?? "unknown" });
-    if (o.competences?.some((c) => c.code)) {
-      const a = skillAgreement(r.skills, o.competences.flatMap((c) => (c.code ? [c.code] : [])));
-      tp += a.tp; predicted += a.predicted; goldMatched += a.goldMatched; gold += a.gold;
-    }
-    bar.increment();
-  }
-  bar.stop();
-  times.sort((a, b) => a - b);
-  const r4 = (x: number) => Math.round(x * 10000) / 10000;
-  return {
-    ...rankFigures(records),
-    macro_top1: macroTop1(records),
-    by_origin: byOrigin(records),
-    skills: { precision: r4(predicted ? tp / predicted : 0), recall: r4(gold ? goldMatched / gold : 0) },
-    ms_per_offer_p50: r4(times[Math.floor(times.length / 2)] ?? 0),
-  };
-}

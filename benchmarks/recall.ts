@@ -1,0 +1,43 @@
+/**
+ * HNSW recall@10 against the exact scan, and query latency of both, for the three ROME indexes:
+ *   npm run bench:recall -- [--queries N]
+ * Queries are real offer titles and description lines from the dev set. Prints one JSON object.
+ */
+import "../src/text/quiet.js";
+import path from "node:path";
+import { loadConfig, REPO_ROOT } from "../src/config.js";
+import { createEngine, readOffers } from "../src/match/index.js";
+import { segment } from "../src/text/index.js";
+import { parseFlags } from "../src/cli/command.js";
+
+const { flags } = parseFlags(process.argv.slice(2));
+const n = Number(flags.get("queries") ?? 1000);
+const engine = await createEngine(loadConfig());
+const offers = readOffers(path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl"));
+const texts: string[] = [];
+for (const o of offers) {
+  if (texts.length >= n) break;
+  if (o.intitule) texts.push(o.intitule);
+  const u = segment(o.description ?? "")[1];
+  if (u) texts.push(u.text);
+}
+const vecs = (await engine.embedder.embed(texts.slice(0, n))).filter((v) => v.some((x) => x !== 0));
+const median = (a: number[]) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? 0;
+const out: Record<string, unknown> = {};
+for (const [name, idx] of Object.entries(engine.indexes)) {
+  let hits = 0;
+  const tH: number[] = [];
+  const tE: number[] = [];
+  for (const q of vecs) {
+    let t = performance.now();
+    const approx = idx.search(q, 10);
+    tH.push(performance.now() - t);
+    t = performance.now();
+    const exact = idx.exact(q, 10);
+    tE.push(performance.now() - t);
+    const ids = new Set(exact.map((h) => h.id));
+    hits += approx.filter((h) => ids.has(h.id)).length;
+  }
+  out[name] = { size: idx.size, recallAt10: Math.round((hits / (vecs.length * 10)) * 10000) / 10000, hnswMsP50: +median(tH).toFixed(4), exactMsP50: +median(tE).toFixed(4), params: idx.params };
+}
+console.log(JSON.stringify({ benchmark: "hnsw-recall", queries: vecs.length, ...out }));
