@@ -72,14 +72,14 @@ export class VectorIndex {
     return this.ids.length;
   }
 
-  setEf(ef: number): void {
-    this.hnsw.setEf(ef);
-  }
-
-  /** Approximate k nearest neighbours by HNSW. */
-  search(query: Float32Array, k: number): VectorHit[] {
+  /**
+   * Approximate k nearest neighbours by HNSW. `ef` trades recall for speed per call (default: the index's
+   * efSearch); extraction uses a smaller one because it re-scores candidates lexically anyway.
+   */
+  search(query: Float32Array, k: number, ef?: number): VectorHit[] {
     const n = this.hnsw.getCurrentCount();
     if (n === 0 || isZeroRow(query, 0, query.length)) return [];
+    this.hnsw.setEf(Math.max(k, ef ?? this.params.efSearch));
     const r = this.hnsw.searchKnn(Array.from(query), Math.min(k, n));
     return r.neighbors.map((label, i) => ({ id: this.ids[label]!, score: 1 - r.distances[i]! }));
   }

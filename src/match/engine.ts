@@ -82,8 +82,8 @@ export class Engine {
     const p = await this.prepare(input.text, input.title);
     const embedMs = performance.now() - t0;
     const skills = this.skillsOf(p);
-    const features = this.features(p, skills);
     const weights: RankWeights = p.title ? RANK_WEIGHTS : RANK_WEIGHTS_NO_TITLE;
+    const features = this.features(p, skills, weights);
     const codes = this.lexicon.ficheCodes;
     const totals = codes.map((_, i) => combine(features, weights, i));
     const order = totals.map((_, i) => i).filter((i) => totals[i]! > 0).sort((a, b) => totals[b]! - totals[a]!);
@@ -145,9 +145,14 @@ export class Engine {
   private async prepare(text: string, title: string | undefined): Promise<Prepared> {
     const units = segment(text).slice(0, EXTRACTION.maxUnits);
     const t = (title ?? "").trim();
-    const vecs = await this.embedder.embed([t || " ", text || " ", ...units.map((u) => u.text)], "query");
+    const vecs = await this.embedder.embed([t || " ", ...units.map((u) => u.text)], "query");
     const nz = (v: Float32Array | undefined) => (v && v.some((x) => x !== 0) ? v : null);
-    return { title: t, units, stems: unitStems(units), titleVec: t ? nz(vecs[0]) : null, bodyVec: nz(vecs[1]), unitVecs: vecs.slice(2).map(nz) };
+    const unitVecs = vecs.slice(1).map(nz);
+    // The body vector is the mean direction of its units: embedding the whole text again would cost as much as
+    // all units together (tokenising and padding 300 words) for a signal the units already carry.
+    const sum = new Float32Array(this.embedder.dimension);
+    for (const v of unitVecs) if (v) for (let j = 0; j < sum.length; j++) sum[j]! += v[j]!;
+    return { title: t, units, stems: unitStems(units), titleVec: t ? nz(vecs[0]) : null, bodyVec: nz(normalizeVector(sum)), unitVecs };
   }
 
   private skillsOf(p: Prepared): ExtractedSkill[] {
@@ -155,7 +160,9 @@ export class Engine {
     return aggregateSkills(this.referential, p.units, perUnit);
   }
 
-  private features(p: Prepared, skills: readonly ExtractedSkill[]): FicheFeatures {
+  /** Per-fiche features; with `weights`, features weighted 0 are skipped (MC coverage is always computed: it is shown). */
+  private features(p: Prepared, skills: readonly ExtractedSkill[], weights?: RankWeights): FicheFeatures {
+    const need = (k: keyof RankWeights) => !weights || weights[k] > 0;
     const textMcs = mcProfile(skills);
     const n = this.lexicon.ficheCodes.length;
     const f: FicheFeatures = { titleLex: new Float64Array(n), titleVec: new Float64Array(n), bodyLex: new Float64Array(n), bodyVec: new Float64Array(n), mc: new Float64Array(n), items: new Float64Array(n), bodyTitle: new Float64Array(n) };
@@ -176,21 +183,21 @@ export class Engine {
       }
     }
     const bodyStems = p.stems.flat();
-    if (bodyStems.length) {
+    if (bodyStems.length && need("bodyLex")) {
       const tf = new Map<string, number>();
       for (const s of bodyStems) tf.set(s, (tf.get(s) ?? 0) + 1);
       const w = new Map([...tf].map(([k, v]) => [k, 1 + Math.log(v)]));
       for (const h of this.lexicon.fiches.search(bodyStems, n, w)) f.bodyLex[h.doc] = h.score;
       scaleToMax(f.bodyLex);
     }
-    if (bodyStems.length) {
+    if (bodyStems.length && need("bodyTitle")) {
       for (const h of this.lexicon.appellations.search(bodyStems, 500)) {
         const i = row.get(this.lexicon.appellationFiche[h.doc]!)!;
         f.bodyTitle[i] = Math.max(f.bodyTitle[i]!, h.score);
       }
       scaleToMax(f.bodyTitle);
     }
-    if (skills.length) {
+    if (skills.length && need("items")) {
       const nf = this.referential.fiches.size;
       for (const s of skills) {
         const fiches = this.referential.fichesForItem(s.code);
@@ -200,7 +207,7 @@ export class Engine {
       }
       scaleToMax(f.items);
     }
-    if (p.bodyVec) for (let i = 0; i < n; i++) f.bodyVec[i] = Math.max(0, dot(p.bodyVec, this.ficheCentroids[i]!));
+    if (p.bodyVec && need("bodyVec")) for (let i = 0; i < n; i++) f.bodyVec[i] = Math.max(0, dot(p.bodyVec, this.ficheCentroids[i]!));
     if (textMcs.size) {
       // Σ idf·strength over shared MCs / Σ idf over the fiche's MCs (see mcCoverage), walking only the text's MCs.
       for (const [mc, strength] of textMcs) {

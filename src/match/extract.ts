@@ -18,6 +18,8 @@ export const EXTRACTION = {
   /** Units beyond this are ignored (CVs can be long; the limit is documented). */
   maxUnits: 300,
   vectorK: 8,
+  /** HNSW ef for unit → skill search (candidates are re-scored, so a lower recall is cheap). */
+  vectorEf: 24,
   lexicalK: 12,
   /** In /v1/match, skills that the best-ranked fiche itself lists get this bonus (recruiters pick from the fiche)… */
   contextBoost: 0.15,
@@ -73,8 +75,8 @@ export function scoreUnit(ctx: ExtractionContext, unitIndex: number, stems: stri
   const set = new Set(stems);
   const cands = new Map<string, "competence" | "savoir">();
   if (vec) {
-    for (const h of ctx.indexes.competences.search(vec, EXTRACTION.vectorK)) cands.set(h.id, "competence");
-    for (const h of ctx.indexes.savoirs.search(vec, EXTRACTION.vectorK)) cands.set(h.id, "savoir");
+    for (const h of ctx.indexes.competences.search(vec, EXTRACTION.vectorK, EXTRACTION.vectorEf)) cands.set(h.id, "competence");
+    for (const h of ctx.indexes.savoirs.search(vec, EXTRACTION.vectorK, EXTRACTION.vectorEf)) cands.set(h.id, "savoir");
   }
   for (const h of ctx.lex.skills.search(stems, EXTRACTION.lexicalK)) {
     const id = ctx.lex.skillIds[h.doc]!;
