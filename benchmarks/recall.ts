@@ -26,6 +26,7 @@ const median = (a: number[]) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)
 const out: Record<string, unknown> = {};
 for (const [name, idx] of Object.entries(engine.indexes)) {
   let hits = 0;
+  let strict = 0;
   const tH: number[] = [];
   const tE: number[] = [];
   for (const q of vecs) {
@@ -35,9 +36,13 @@ for (const [name, idx] of Object.entries(engine.indexes)) {
     t = performance.now();
     const exact = idx.exact(q, 10);
     tE.push(performance.now() - t);
+    // Tie-aware: the static model maps labels made of the same words to the same vector, so the exact
+    // top-10 is not unique; an approximate hit counts when it scores at least the exact 10th score.
     const ids = new Set(exact.map((h) => h.id));
-    hits += approx.filter((h) => ids.has(h.id)).length;
+    const tenth = exact[exact.length - 1]?.score ?? 1;
+    hits += approx.filter((h) => ids.has(h.id) || h.score >= tenth - 1e-6).length;
+    strict += approx.filter((h) => ids.has(h.id)).length;
   }
-  out[name] = { size: idx.size, recallAt10: Math.round((hits / (vecs.length * 10)) * 10000) / 10000, hnswMsP50: +median(tH).toFixed(4), exactMsP50: +median(tE).toFixed(4), params: idx.params };
+  out[name] = { size: idx.size, recallAt10: Math.round((hits / (vecs.length * 10)) * 10000) / 10000, recallAt10IdsOnly: Math.round((strict / (vecs.length * 10)) * 10000) / 10000, hnswMsP50: +median(tH).toFixed(4), exactMsP50: +median(tE).toFixed(4), params: idx.params };
 }
 console.log(JSON.stringify({ benchmark: "hnsw-recall", queries: vecs.length, ...out }));

@@ -16,7 +16,7 @@ export interface HnswParams {
 }
 
 /** Defaults chosen on the recall benchmark (benchmarks/recall.ts): recall@10 ≥ 0.99 at a fraction of a millisecond. */
-export const DEFAULT_HNSW: HnswParams = { m: 16, efConstruction: 200, efSearch: 100 };
+export const DEFAULT_HNSW: HnswParams = { m: 16, efConstruction: 200, efSearch: 300 };
 
 const Meta = z.object({ ids: z.array(z.string()), dimension: z.number().int().positive(), params: z.object({ m: z.number(), efConstruction: z.number(), efSearch: z.number() }) });
 
@@ -57,8 +57,10 @@ export class VectorIndex {
     if (vectors.length !== meta.ids.length * meta.dimension) throw new Error(`index ${name}: vector file does not match its metadata; rebuild with npm run build-indexes`);
     const h = new hnswlib.HierarchicalNSW("cosine", meta.dimension);
     h.readIndexSync(path.join(dir, `${name}.hnsw`));
-    h.setEf(meta.params.efSearch);
-    return new VectorIndex(meta.ids, vectors, meta.dimension, h, meta.params);
+    // efSearch is a query-time setting: take the current default, not the one recorded at build time.
+    const params = { ...meta.params, efSearch: DEFAULT_HNSW.efSearch };
+    h.setEf(params.efSearch);
+    return new VectorIndex(meta.ids, vectors, meta.dimension, h, params);
   }
 
   save(dir: string, name: string): void {
