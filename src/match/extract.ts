@@ -58,11 +58,11 @@ export interface ExtractionContext {
   skillRow: Map<string, number>;
 }
 
-/** Share of a label's IDF mass whose stems appear in the unit: 1 when every word of the label is there. */
+/** Share of a label's IDF mass whose stems appear in the unit: 1 when every word of the label is there (label stems are unique). */
 export function lexicalCoverage(labelStems: readonly string[], unitStems: ReadonlySet<string>, idf: (t: string) => number): number {
   let have = 0;
   let total = 0;
-  for (const t of new Set(labelStems)) {
+  for (const t of labelStems) {
     const w = idf(t) || 0.1;
     total += w;
     if (unitStems.has(t)) have += w;

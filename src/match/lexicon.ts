@@ -42,13 +42,14 @@ export function buildLexicon(ref: Referential): Lexicon {
   });
   const skillIds: string[] = [];
   const skillStems: string[][] = [];
+  // Unique stems per label: coverage counts a word once, and BM25 over short labels gains nothing from repeats.
   for (const c of ref.competences.values()) {
     skillIds.push(c.code);
-    skillStems.push(contentStems(c.libelle));
+    skillStems.push([...new Set(contentStems(c.libelle))]);
   }
   for (const s of ref.savoirs.values()) {
     skillIds.push(s.code);
-    skillStems.push(contentStems(s.libelle));
+    skillStems.push([...new Set(contentStems(s.libelle))]);
   }
   return {
     appellationIds, appellationFiche, appellations: new Bm25Index(appDocs, 1.2, 0.5),

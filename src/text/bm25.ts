@@ -6,6 +6,7 @@ export interface Bm25Hit {
 interface Posting {
   docs: number[];
   tfs: number[];
+  idf: number;
 }
 
 /**
@@ -35,19 +36,18 @@ export class Bm25Index {
       for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
       for (const [t, n] of tf) {
         let p = this.postings.get(t);
-        if (!p) this.postings.set(t, (p = { docs: [], tfs: [] }));
+        if (!p) this.postings.set(t, (p = { docs: [], tfs: [], idf: 0 }));
         p.docs.push(d);
         p.tfs.push(n);
       }
     });
     this.avgLen = docs.length ? total / docs.length || 1 : 1;
+    for (const p of this.postings.values()) p.idf = Math.max(0, Math.log(1 + (this.size - p.docs.length + 0.5) / (p.docs.length + 0.5)));
   }
 
   /** Robertson–Sparck Jones IDF, floored at 0 so very common terms never count against a document. */
   idf(term: string): number {
-    const df = this.postings.get(term)?.docs.length ?? 0;
-    if (df === 0) return 0;
-    return Math.max(0, Math.log(1 + (this.size - df + 0.5) / (df + 0.5)));
+    return this.postings.get(term)?.idf ?? 0;
   }
 
   has(term: string): boolean {
@@ -66,7 +66,7 @@ export class Bm25Index {
       seen.add(t);
       const p = this.postings.get(t);
       if (!p) continue;
-      const w = this.idf(t) * (weights?.get(t) ?? 1);
+      const w = p.idf * (weights?.get(t) ?? 1);
       if (w === 0) continue;
       for (let i = 0; i < p.docs.length; i++) {
         const d = p.docs[i]!;
