@@ -1,25 +1,11 @@
 import { z } from "zod";
 
 /**
- * One document as the trend analysis reads it. Structurally compatible with the lake's `TrendDocument`
- * (src/lake/types.ts): the analysis never needs more than this, so it runs the same on the lake, on a
- * JSONL file or on synthetic data.
+ * One document as the trend analysis reads it: the lake's own shape (src/lake/types.ts), so the analysis runs
+ * the same on the lake, on a JSONL file or on synthetic data.
  */
-export interface TrendDocument {
-  id: string;
-  kind: "offer" | "cv";
-  /** Where the document came from (job board, dataset, agency): support must span several. */
-  source: string;
-  documentDate: Date;
-  /** ROME fiche codes the document was matched to (or labelled with). */
-  metiers: string[];
-  /** ROME compétence / savoir codes extracted from it (covered items). */
-  competences: string[];
-  /** Stemmed keys of uncovered phrases (`createCoverageChecker` output keys). */
-  phrases: string[];
-  /** Raw text, offers only: used for evidence snippets and surface forms, never returned for a CV. */
-  text: string | null;
-}
+import type { TrendDocument } from "../lake/types.js";
+export type { TrendDocument };
 
 /** A source of documents that can be read more than once (the analysis makes two passes). */
 export type TrendDocumentSource = () => AsyncIterable<TrendDocument> | Iterable<TrendDocument>;
