@@ -110,6 +110,7 @@ export async function evaluateOffers(engine: Engine, offers: readonly EvalOffer[
   const bm25: RankRecord[] = [];
   const nearest: RankRecord[] = [];
   const times: number[] = [];
+  const byStatus = new Map<string, { n: number; hit: number }>();
   let tp = 0, predicted = 0, goldMatched = 0, gold = 0;
   for (const [n, o] of offers.entries()) {
     const t = performance.now();
@@ -117,6 +118,10 @@ export async function evaluateOffers(engine: Engine, offers: readonly EvalOffer[
     times.push(performance.now() - t);
     const origin = o.origineOffre_origine ?? "unknown";
     records.push({ gold: o.romeCode, rank: rankOf(r.metiers.map((m) => m.code), o.romeCode), origin });
+    const st = byStatus.get(r.status) ?? { n: 0, hit: 0 };
+    st.n++;
+    if (records[records.length - 1]!.rank === 1) st.hit++;
+    byStatus.set(r.status, st);
     if (opts.baselines) {
       const f = await engine.featuresFor(o.description ?? "", o.intitule ?? undefined);
       const top = (a: Float64Array) => [...a.keys()].filter((i) => a[i]! > 0).sort((x, y) => a[y]! - a[x]!).slice(0, 10).map((i) => engine.lexicon.ficheCodes[i]!);
@@ -136,6 +141,8 @@ export async function evaluateOffers(engine: Engine, offers: readonly EvalOffer[
     macro_top1: macroTop1(records),
     by_origin: byOrigin(records),
     skills: { precision: r4(predicted ? tp / predicted : 0), recall: r4(gold ? goldMatched / gold : 0) },
+    // Abstention check: share of offers per status and top-1 within it ("confident" should be right more often).
+    by_status: Object.fromEntries([...byStatus].sort().map(([k, v]) => [k, { share: r4(v.n / Math.max(1, records.length)), top1: r4(v.hit / v.n) }])),
     ms_per_offer_p50: r4(times[Math.floor(times.length / 2)] ?? 0),
   };
   if (!opts.baselines) return figures;
