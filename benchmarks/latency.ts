@@ -1,6 +1,7 @@
 /**
  * /v1/match latency and throughput with autocannon, on a real server in this process, for a ~300-word offer:
- *   npm run bench:latency -- [--seconds 10]
+ *   npm run bench:latency -- [--seconds 10] [--url http://127.0.0.1:3000]
+ * With --url it loads a running server (e.g. started with WORKERS=2) instead of one in this process.
  * Single-client p50/p99 (concurrency 1) and throughput at concurrency 32. Prints one JSON object.
  */
 import "../src/text/quiet.js";
@@ -22,15 +23,16 @@ const offers = readOffers(path.resolve(REPO_ROOT, "..", "shared", "eval", "offer
   return w >= 250 && w <= 350;
 });
 const bodies = offers.map((o) => JSON.stringify({ title: o.intitule, text: o.description, kind: "offer", topK: 10 }));
+const external = flags.get("url");
 const app = createApp({ config, engine, auth: createAuth([]) });
 const server = app.listen(0, "127.0.0.1");
 await new Promise((r) => server.once("listening", r));
-const port = (server.address() as { port: number }).port;
+const base = external ?? `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 
 async function run(connections: number) {
   let i = 0;
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}/v1/match`,
+    url: `${base}/v1/match`,
     connections,
     duration: seconds,
     requests: [{ method: "POST", headers: { "content-type": "application/json" }, setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
@@ -42,5 +44,5 @@ await run(1); // warm-up: JIT, caches of the model runtime
 const single = await run(1);
 const c32 = await run(32);
 server.close();
-console.log(JSON.stringify({ benchmark: "match-latency", offers: bodies.length, words: "250-350", seconds, concurrency1: single, concurrency32: c32 }));
+console.log(JSON.stringify({ benchmark: "match-latency", target: external ?? "in-process", offers: bodies.length, words: "250-350", seconds, concurrency1: single, concurrency32: c32 }));
 process.exit(0);

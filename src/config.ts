@@ -25,6 +25,8 @@ const ConfigSchema = z.object({
   lakeDir: z.string().min(1),
   apiKeys: z.string().optional(),
   cvRetentionDays: z.coerce.number().int().min(0),
+  /** HTTP worker processes (node:cluster); >1 needs DATABASE_URL because the embedded lake has one session. */
+  workers: z.coerce.number().int().min(1).max(64),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -48,5 +50,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lakeDir: env.LAKE_DIR ?? path.join(REPO_ROOT, "data", "lake"),
     apiKeys: env.API_KEYS || undefined,
     cvRetentionDays: env.CV_RETENTION_DAYS ?? 365,
+    workers: env.WORKERS ?? 1,
   });
 }

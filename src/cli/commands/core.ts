@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import { readFileSync } from "node:fs";
 import cliProgress from "cli-progress";
 import { loadConfig } from "../../config.js";
@@ -45,6 +46,28 @@ export const serveCommand: Command = {
   usage: "serve",
   async run() {
     const config = loadConfig();
+    if (config.workers > 1 && cluster.isPrimary) {
+      if (!config.databaseUrl) {
+        console.error("serve: WORKERS > 1 needs DATABASE_URL (the embedded lake allows one process); set WORKERS=1 or a server");
+        return 2;
+      }
+      // Build or check the indexes once, before the workers load them.
+      await engineWithProgress();
+      for (let i = 0; i < config.workers; i++) cluster.fork();
+      cluster.on("exit", (w, code, signal) => {
+        if (signal !== "SIGTERM" && code !== 0) {
+          console.error(`worker ${w.process.pid} exited (${signal ?? code}); starting another`);
+          cluster.fork();
+        }
+      });
+      const stop = () => {
+        for (const w of Object.values(cluster.workers ?? {})) w?.kill("SIGTERM");
+        process.exit(0);
+      };
+      process.once("SIGTERM", stop);
+      process.once("SIGINT", stop);
+      return new Promise<number>(() => {});
+    }
     const engine = await engineWithProgress();
     await startServer(config, engine, { lake: await openLake(config, engine) });
     return new Promise<number>(() => {}); // runs until killed
