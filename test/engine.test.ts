@@ -51,11 +51,15 @@ describe("matching a job offer", () => {
   it("explains shared MCs with real compétences and lists missing MCs of the fiche only", async () => {
     const r = await engine.match({ ...OFFER, kind: "offer" });
     const ref = engine.referential;
+    expect(r.metiers[0]!.sharedMacroCompetences.length).toBeGreaterThan(0);
     for (const m of r.metiers) {
       const mcs = ref.ficheMacroCompetences(m.code);
       for (const s of m.sharedMacroCompetences) {
         expect(mcs.has(s.code)).toBe(true);
-        for (const c of s.competences) expect(ref.competences.get(c.code)!.macroCompetence).toBe(s.code);
+        for (const c of s.competences) {
+          expect(ref.competences.get(c.code)!.macroCompetence).toBe(s.code);
+          expect(r.skills.some((x) => x.code === c.code)).toBe(true); // explanations name only reported skills
+        }
       }
       for (const x of m.missingMacroCompetences) {
         expect(mcs.has(x.code)).toBe(true);

@@ -89,6 +89,16 @@ export class Engine {
     const order = totals.map((_, i) => i).filter((i) => totals[i]! > 0).sort((a, b) => totals[b]! - totals[a]!);
     const pool = withParents(order.slice(0, Math.max(topK, 10) * 2), totals, (i) => this.parentRow[i]!).slice(0, Math.max(topK, 10));
     const conf = softmax(pool.map((x) => x.rankScore), CONFIDENCE.temperature);
+    // Reported skills are re-scored in the context of the best fiche; explanations are built from the same list,
+    // so every compétence an explanation names is one the response reports.
+    let reported = skills.filter((s) => s.score >= EXTRACTION.reportMin);
+    if (pool.length) {
+      const top = this.referential.fiches.get(codes[pool[0]!.row]!)!;
+      const items = [...top.competences.map((l) => ({ code: l.code, kind: "competence" as const })), ...top.savoirs.map((l) => ({ code: l.code, kind: "savoir" as const }))];
+      const targeted = aggregateSkills(this.referential, p.units, [scoreItemsAgainstUnits(this.extractionCtx, items, p.stems, p.unitVecs, EXTRACTION.ficheItemMin)]);
+      const known = new Set(skills.map((s) => s.code));
+      reported = rescoreInContext([...skills, ...targeted.filter((s) => !known.has(s.code))], this.ficheItems(top.code));
+    }
     const metiers: MetierMatch[] = pool.slice(0, topK).map(({ row: i, parentOf }, rank) => {
       const code = codes[i]!;
       return {
@@ -103,17 +113,9 @@ export class Engine {
           total: round(totals[i]!),
         },
         appellation: this.bestAppellation(code, p),
-        ...explainFiche(this.referential, code, skills),
+        ...explainFiche(this.referential, code, reported),
       };
     });
-    let reported = skills.filter((s) => s.score >= EXTRACTION.reportMin);
-    if (metiers.length) {
-      const top = this.referential.fiches.get(metiers[0]!.code)!;
-      const items = [...top.competences.map((l) => ({ code: l.code, kind: "competence" as const })), ...top.savoirs.map((l) => ({ code: l.code, kind: "savoir" as const }))];
-      const targeted = aggregateSkills(this.referential, p.units, [scoreItemsAgainstUnits(this.extractionCtx, items, p.stems, p.unitVecs, EXTRACTION.ficheItemMin)]);
-      const known = new Set(skills.map((s) => s.code));
-      reported = rescoreInContext([...skills, ...targeted.filter((s) => !known.has(s.code))], this.ficheItems(top.code));
-    }
     const margin = conf.length > 1 ? conf[0]! - conf[1]! : conf.length === 1 ? 1 : 0;
     const status = metiers.length === 0 ? "empty" : conf[0]! >= CONFIDENCE.minTop && margin >= CONFIDENCE.minMargin ? "confident" : "uncertain";
     const covered = skills.flatMap((s) => s.evidence);
