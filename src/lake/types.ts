@@ -104,14 +104,7 @@ export interface SimilarQuery {
 }
 
 /** One similar document with the same explanation shape as /v1/match (shared / missing macro-compétences). */
-export interface SimilarDocument {
-  id: string;
-  kind: DocumentKind;
-  source: string;
-  externalId: string;
-  title: string | null;
-  documentDate: Date;
-  metiers: StoredMetier[];
+export interface SimilarDocument extends Pick<StoredDocument, "id" | "kind" | "source" | "externalId" | "title" | "documentDate" | "metiers"> {
   score: { vector: number; mcOverlap: number; total: number };
   /** MCs both documents show, rarest first (evidence spans are not stored: always empty). */
   sharedMacroCompetences: MacroCompetenceEvidence[];

@@ -147,9 +147,9 @@ export class Engine {
   private async prepare(text: string, title: string | undefined): Promise<Prepared> {
     const units = segment(text).slice(0, EXTRACTION.maxUnits);
     const t = (title ?? "").trim();
-    const vecs = await this.embedder.embed([t || " ", ...units.map((u) => u.text)], "query");
+    const vecs = await this.embedder.embed(t ? [t, ...units.map((u) => u.text)] : units.map((u) => u.text), "query");
     const nz = (v: Float32Array | undefined) => (v && v.some((x) => x !== 0) ? v : null);
-    const unitVecs = vecs.slice(1).map(nz);
+    const unitVecs = (t ? vecs.slice(1) : vecs).map(nz);
     // The body vector is the mean direction of its units: embedding the whole text again would cost as much as
     // all units together (tokenising and padding 300 words) for a signal the units already carry.
     const sum = new Float32Array(this.embedder.dimension);
@@ -211,7 +211,8 @@ export class Engine {
     }
     if (p.bodyVec && need("bodyVec")) for (let i = 0; i < n; i++) f.bodyVec[i] = Math.max(0, dot(p.bodyVec, this.ficheCentroids[i]!));
     if (textMcs.size) {
-      // Σ idf·strength over shared MCs / Σ idf over the fiche's MCs (see mcCoverage), walking only the text's MCs.
+      // IDF-weighted coverage of each fiche's MCs: Σ idf·strength over shared MCs / Σ idf over the fiche's MCs
+      // (strength = best skill score behind the MC), walking only the text's MCs.
       for (const [mc, strength] of textMcs) {
         const w = this.referential.mcIdf(mc) * strength;
         for (const code of this.referential.fichesForMacroCompetence(mc)) f.mc[row.get(code)!]! += w;

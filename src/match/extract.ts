@@ -70,6 +70,19 @@ export function lexicalCoverage(labelStems: readonly string[], unitStems: Readon
   return total === 0 ? 0 : have / total;
 }
 
+/**
+ * Unit ↔ item score: `vectorWeight·cosine + (1 − vectorWeight)·lexical coverage`; null when they share no word
+ * and the cosine is below `vectorOnlyMin` (the static model is weak on paraphrase).
+ */
+export function pairScore(ctx: ExtractionContext, code: string, kind: "competence" | "savoir", unitStems: ReadonlySet<string>, vec: Float32Array | null): number | null {
+  const cov = lexicalCoverage(ctx.lex.skillStems[ctx.skillRow.get(code)!]!, unitStems, (t) => ctx.lex.skills.idf(t));
+  const index: VectorIndex = kind === "competence" ? ctx.indexes.competences : ctx.indexes.savoirs;
+  const row = (kind === "competence" ? ctx.rows.competences : ctx.rows.savoirs).get(code);
+  const cos = vec && row !== undefined ? dot(vec, index.vectorAt(row)) : 0;
+  if (cov === 0 && cos < EXTRACTION.vectorOnlyMin) return null;
+  return EXTRACTION.vectorWeight * cos + (1 - EXTRACTION.vectorWeight) * cov;
+}
+
 /** Scores one unit against its vector and lexical neighbours; returns the best few, best first. */
 export function scoreUnit(ctx: ExtractionContext, unitIndex: number, stems: string[], vec: Float32Array | null): SkillCandidate[] {
   const set = new Set(stems);
@@ -83,16 +96,9 @@ export function scoreUnit(ctx: ExtractionContext, unitIndex: number, stems: stri
     cands.set(id, ctx.ref.competences.has(id) ? "competence" : "savoir");
   }
   const out: SkillCandidate[] = [];
-  const idf = (t: string) => ctx.lex.skills.idf(t);
   for (const [code, kind] of cands) {
-    const labelStems = ctx.lex.skillStems[ctx.skillRow.get(code)!]!;
-    const cov = lexicalCoverage(labelStems, set, idf);
-    const index: VectorIndex = kind === "competence" ? ctx.indexes.competences : ctx.indexes.savoirs;
-    const row = (kind === "competence" ? ctx.rows.competences : ctx.rows.savoirs).get(code);
-    const cos = vec && row !== undefined ? dot(vec, index.vectorAt(row)) : 0;
-    if (cov === 0 && cos < EXTRACTION.vectorOnlyMin) continue;
-    const score = EXTRACTION.vectorWeight * cos + (1 - EXTRACTION.vectorWeight) * cov;
-    if (score >= EXTRACTION.minScore) out.push({ code, kind, score, unit: unitIndex });
+    const score = pairScore(ctx, code, kind, set, vec);
+    if (score !== null && score >= EXTRACTION.minScore) out.push({ code, kind, score, unit: unitIndex });
   }
   out.sort((a, b) => b.score - a.score);
   return out.slice(0, EXTRACTION.perUnit);
@@ -104,20 +110,12 @@ export function scoreUnit(ctx: ExtractionContext, unitIndex: number, stems: stri
  */
 export function scoreItemsAgainstUnits(ctx: ExtractionContext, items: readonly { code: string; kind: "competence" | "savoir" }[], stems: readonly string[][], vecs: readonly (Float32Array | null)[], minScore: number): SkillCandidate[] {
   const sets = stems.map((s) => new Set(s));
-  const idf = (t: string) => ctx.lex.skills.idf(t);
   const out: SkillCandidate[] = [];
   for (const { code, kind } of items) {
-    const labelStems = ctx.lex.skillStems[ctx.skillRow.get(code)!]!;
-    const index = kind === "competence" ? ctx.indexes.competences : ctx.indexes.savoirs;
-    const row = (kind === "competence" ? ctx.rows.competences : ctx.rows.savoirs).get(code);
     let best: SkillCandidate | null = null;
     for (let u = 0; u < sets.length; u++) {
-      const cov = lexicalCoverage(labelStems, sets[u]!, idf);
-      const v = vecs[u];
-      const cos = v && row !== undefined ? dot(v, index.vectorAt(row)) : 0;
-      if (cov === 0 && cos < EXTRACTION.vectorOnlyMin) continue;
-      const score = EXTRACTION.vectorWeight * cos + (1 - EXTRACTION.vectorWeight) * cov;
-      if (score >= minScore && (!best || score > best.score)) best = { code, kind, score, unit: u };
+      const score = pairScore(ctx, code, kind, sets[u]!, vecs[u] ?? null);
+      if (score !== null && score >= minScore && (!best || score > best.score)) best = { code, kind, score, unit: u };
     }
     if (best) out.push(best);
   }

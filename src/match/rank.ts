@@ -1,5 +1,3 @@
-import type { FicheMacroCompetence } from "../rome/index.js";
-
 /** Per-fiche features, each in 0..1, as dense arrays aligned with the lexicon's fiche order. */
 export interface FicheFeatures {
   titleLex: Float64Array;
@@ -30,22 +28,6 @@ export function combine(f: FicheFeatures, w: RankWeights, i: number): number {
   return (
     w.titleLex * f.titleLex[i]! + w.titleVec * f.titleVec[i]! + w.bodyLex * f.bodyLex[i]! + w.bodyVec * f.bodyVec[i]! + w.mc * f.mc[i]! + w.items * f.items[i]! + w.bodyTitle * f.bodyTitle[i]!
   );
-}
-
-/**
- * IDF-weighted coverage of a fiche's macro-compétences by the text's MC profile:
- * Σ idf(shared MC) · strength / Σ idf(fiche MC). Strength is the best skill score behind the MC (0..1).
- */
-export function mcCoverage(textMcs: ReadonlyMap<string, number>, ficheMcs: ReadonlyMap<string, FicheMacroCompetence>, idf: (mc: string) => number): number {
-  let shared = 0;
-  let total = 0;
-  for (const mc of ficheMcs.keys()) {
-    const w = idf(mc);
-    total += w;
-    const s = textMcs.get(mc);
-    if (s !== undefined) shared += w * s;
-  }
-  return total === 0 ? 0 : shared / total;
 }
 
 /** Softmax with temperature over scores, for a confidence per candidate that sums to 1 over the list. */

@@ -15,6 +15,7 @@ import { HttpError, parseOr400 } from "../errors.js";
 import { describeRoute } from "../openapi.js";
 import { DocumentBody, isoDate, toInput } from "../../lake/schema.js";
 import { LAKE_LIMITS, LakeInputError, LakeUnavailableError, isConnectionError, type BatchItemResult, type DocumentInput, type Lake, type StoredDocument } from "../../lake/index.js";
+import { MissingMacroCompetence, SharedMacroCompetence } from "./match.js";
 
 const BatchBody = z
   .object({ documents: z.array(z.unknown()).min(1, "documents must not be empty").max(LAKE_LIMITS.maxBatch, `at most ${LAKE_LIMITS.maxBatch} documents per batch`) })
@@ -63,22 +64,14 @@ const DocumentResponse = z.object({
   competences: z.array(z.object({ code: z.string(), kind: z.enum(["competence", "savoir"]), macroCompetence: z.string().nullable(), score: z.number() })),
   phrases: z.array(z.string()),
 });
-const Span = z.object({ start: z.number().int(), end: z.number().int(), text: z.string() });
 const SimilarResponse = z.object({
   query: z.object({ id: z.string(), kind: z.enum(["offer", "cv"]) }),
   kind: z.enum(["offer", "cv"]),
   results: z.array(
-    z.object({
-      id: z.string(),
-      kind: z.enum(["offer", "cv"]),
-      source: z.string(),
-      externalId: z.string(),
-      title: z.string().nullable(),
-      documentDate: z.string(),
-      metiers: z.array(Metier),
+    DocumentResponse.pick({ id: true, kind: true, source: true, externalId: true, title: true, documentDate: true, metiers: true }).extend({
       score: z.object({ vector: z.number(), mcOverlap: z.number(), total: z.number() }),
-      sharedMacroCompetences: z.array(z.object({ code: z.string(), libelle: z.string(), weight: z.number(), coeurMetier: z.boolean(), competences: z.array(z.object({ code: z.string(), libelle: z.string(), score: z.number() })), evidence: z.array(Span) })),
-      missingMacroCompetences: z.array(z.object({ code: z.string(), libelle: z.string(), weight: z.number(), coeurMetier: z.boolean() })),
+      sharedMacroCompetences: z.array(SharedMacroCompetence),
+      missingMacroCompetences: z.array(MissingMacroCompetence),
     }),
   ),
   timings: z.object({ totalMs: z.number() }),

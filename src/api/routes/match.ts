@@ -23,7 +23,10 @@ export const MatchRequest = z.object({
   topK: z.number().int().min(1).max(LIMITS.maxTopK).default(10),
 }).strict();
 
-const Span = z.object({ start: z.number().int(), end: z.number().int(), text: z.string() });
+export const Span = z.object({ start: z.number().int(), end: z.number().int(), text: z.string() });
+/** Explanation shapes shared with the lake's similar-document answers. */
+export const SharedMacroCompetence = z.object({ code: z.string(), libelle: z.string(), weight: z.number(), coeurMetier: z.boolean(), competences: z.array(z.object({ code: z.string(), libelle: z.string(), score: z.number() })), evidence: z.array(Span) });
+export const MissingMacroCompetence = z.object({ code: z.string(), libelle: z.string(), weight: z.number(), coeurMetier: z.boolean() });
 const Skill = z.object({ code: z.string(), kind: z.enum(["competence", "savoir"]), libelle: z.string(), macroCompetence: z.string().nullable(), score: z.number(), evidence: z.array(Span) });
 const Metier = z.object({
   code: z.string(),
@@ -32,8 +35,8 @@ const Metier = z.object({
   confidence: z.number(),
   score: z.object({ title: z.number(), body: z.number(), mcOverlap: z.number(), total: z.number() }),
   appellation: z.object({ code: z.string(), libelle: z.string(), score: z.number() }).nullable(),
-  sharedMacroCompetences: z.array(z.object({ code: z.string(), libelle: z.string(), weight: z.number(), coeurMetier: z.boolean(), competences: z.array(z.object({ code: z.string(), libelle: z.string(), score: z.number() })), evidence: z.array(Span) })),
-  missingMacroCompetences: z.array(z.object({ code: z.string(), libelle: z.string(), weight: z.number(), coeurMetier: z.boolean() })),
+  sharedMacroCompetences: z.array(SharedMacroCompetence),
+  missingMacroCompetences: z.array(MissingMacroCompetence),
   unusedSkills: z.array(z.object({ code: z.string(), libelle: z.string() })),
 });
 export const MatchResponse = z.object({
