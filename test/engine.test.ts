@@ -2,9 +2,10 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TransformersEmbedder } from "../src/embed/index.js";
+import { dot, dotRows, TransformersEmbedder } from "../src/embed/index.js";
 import { indexDir, indexesAreCurrent, openIndexes, VectorIndex } from "../src/index/index.js";
-import type { Engine } from "../src/match/index.js";
+import { readOffers, type Engine } from "../src/match/index.js";
+import { segment } from "../src/text/index.js";
 import { loadConfig } from "../src/config.js";
 import { testEngine } from "./helpers.js";
 
@@ -108,6 +109,33 @@ describe("skill extraction", () => {
       if (s.kind === "competence") expect(engine.referential.competences.get(s.code)!.macroCompetence).toBe(s.macroCompetence);
       else expect(engine.referential.savoirs.has(s.code)).toBe(true);
     }
+  });
+});
+
+describe("embedder", () => {
+  it("uses the static-table fast path for the bundled model, with the ONNX pipeline's vectors", async () => {
+    const config = loadConfig();
+    const onnx = await TransformersEmbedder.load({ modelDir: config.modelDir, fastPath: false });
+    const fast = engine.embedder as TransformersEmbedder;
+    expect(fast.mode).toBe("static-table");
+    expect(onnx.mode).toBe("onnx");
+    // Real offers cut into units, whole offers (some past the 512-token limit), and odd characters.
+    const offers = readOffers(path.join(config.romeDir, "..", "..", "eval", "offers-dev.jsonl"), 40);
+    const texts = offers.flatMap((o) => [o.intitule ?? "", ...segment(o.description ?? "").map((u) => u.text), `${o.intitule}\n${o.description}`]);
+    texts.push("\u00a0\ufeffchef\u200bde rang\u0085serveur", "🙂 émoji — « guillemets »", "x".repeat(300), "Ⅻ ﬁnance ＡＢＣ");
+    const [a, b] = [await fast.embed(texts), await onnx.embed(texts)];
+    let worst = 0;
+    a.forEach((v, i) => v.forEach((x, j) => (worst = Math.max(worst, Math.abs(x - b[i]![j]!)))));
+    expect(texts.length).toBeGreaterThan(400);
+    expect(worst).toBeLessThan(1e-5);
+  }, 60_000);
+
+  it("scores every fiche row like dot() does", () => {
+    const m = Float32Array.from({ length: 7 * 5 }, (_, i) => Math.sin(i));
+    const q = Float32Array.from({ length: 5 }, (_, i) => Math.cos(i));
+    const out = new Float64Array(7);
+    dotRows(m, q, out);
+    out.forEach((x, r) => expect(x).toBeCloseTo(dot(q, m.subarray(r * 5, r * 5 + 5)), 6));
   });
 });
 

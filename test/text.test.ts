@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Bm25Index, candidatePhrases, contentStems, normalizeText, segment, stem } from "../src/text/index.js";
+import { Bm25Index, candidatePhrases, contentStems, CoverageIndex, normalizeText, segment, stem, topK } from "../src/text/index.js";
 
 describe("French normalisation", () => {
   it("strips accents, ligatures and punctuation", () => {
@@ -49,6 +49,42 @@ describe("BM25", () => {
   });
   it("gives rarer terms a higher IDF", () => {
     expect(idx.idf("java")).toBeGreaterThan(idx.idf("develop"));
+  });
+});
+
+describe("label coverage", () => {
+  const labels = [["gestion", "stock"], ["gestion", "projet", "agil"], ["stock"], ["conduit", "engin"]];
+  const weight = (t: string) => ({ gestion: 0.5, stock: 2, projet: 1.5, agil: 3, conduit: 1, engin: 1 })[t] ?? 0;
+  const idx = new CoverageIndex(labels, weight);
+  it("scores the weighted share of each label's words the query contains", () => {
+    const hits = idx.search(new Set(["gestion", "stock", "entrepot"]), 10);
+    expect(hits.map((h) => h.doc)).toEqual([0, 2, 1]); // ties by label order
+    expect(hits[0]!.coverage).toBeCloseTo(1);
+    expect(hits[2]!.coverage).toBeCloseTo(0.5 / 5);
+    expect(idx.coverageOf(1, new Set(["projet", "agil"]))).toBeCloseTo(4.5 / 5);
+  });
+  it("keeps the best k above the floor and leaves no state between queries", () => {
+    expect(idx.search(new Set(["gestion", "stock"]), 1).map((h) => h.doc)).toEqual([0]);
+    expect(idx.search(new Set(["gestion"]), 10, 0.2).map((h) => h.doc)).toEqual([0]); // "projet agile" is 10 % covered
+    expect(idx.search(new Set(["engin"]), 10)).toEqual([{ doc: 3, coverage: 0.5 }]);
+    expect(idx.search(new Set(["inconnu"]), 10)).toEqual([]);
+  });
+});
+
+describe("top-k selection", () => {
+  it("returns the k best, best first, ties by smaller index", () => {
+    const score = Float64Array.from([0.1, 0.9, 0.5, 0.9, 0.3, 0.7]);
+    expect(topK([0, 1, 2, 3, 4, 5], score, 3)).toEqual([1, 3, 5]);
+    expect(topK([4, 0, 2], score, 10)).toEqual([2, 4, 0]);
+    expect(topK([1, 2], score, 0)).toEqual([]);
+  });
+  it("agrees with a full sort on random data", () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const score = Float64Array.from({ length: 500 }, () => Math.round(rand() * 50) / 50);
+    const docs = Array.from({ length: 500 }, (_, i) => i);
+    const sorted = [...docs].sort((a, b) => score[b]! - score[a]! || a - b);
+    expect(topK(docs, score, 37)).toEqual(sorted.slice(0, 37));
   });
 });
 

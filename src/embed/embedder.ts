@@ -19,6 +19,27 @@ export function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
+/**
+ * `out[r] = q · row r` for a row-major matrix (rows × q.length). Four accumulators: about twice as fast as calling
+ * `dot` per row, which matters for scoring every fiche on every request.
+ */
+export function dotRows(matrix: Float32Array, q: Float32Array, out: Float64Array): void {
+  const dim = q.length;
+  const rows = Math.min(out.length, Math.floor(matrix.length / dim));
+  const tail = dim - (dim % 4);
+  for (let r = 0, o = 0; r < rows; r++, o += dim) {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let j = 0; j < tail; j += 4) {
+      s0 += q[j]! * matrix[o + j]!;
+      s1 += q[j + 1]! * matrix[o + j + 1]!;
+      s2 += q[j + 2]! * matrix[o + j + 2]!;
+      s3 += q[j + 3]! * matrix[o + j + 3]!;
+    }
+    for (let j = tail; j < dim; j++) s0 += q[j]! * matrix[o + j]!;
+    out[r] = s0 + s1 + s2 + s3;
+  }
+}
+
 /** Unit-length copy (zero stays zero). */
 export function normalizeVector(v: Float32Array): Float32Array {
   let n = 0;

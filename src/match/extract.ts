@@ -1,4 +1,4 @@
-import { dot } from "../embed/index.js";
+import { dot, isZero } from "../embed/index.js";
 import type { RomeIndexes, VectorIndex } from "../index/index.js";
 import type { Referential } from "../rome/index.js";
 import { contentStems, type TextUnit } from "../text/index.js";
@@ -9,18 +9,17 @@ import type { ExtractedSkill, Span } from "./types.js";
 export const EXTRACTION = {
   /** Minimum combined score for a unit ↔ skill pair. */
   minScore: 0.5,
-  /** Weight of the vector cosine in the combined score (the rest is lexical coverage of the label). */
+  /**
+   * Weight of the vector cosine in the combined score (the rest is lexical coverage of the label). As it is below
+   * `minScore`, a pair must share at least one word: the static model is weak on paraphrase.
+   */
   vectorWeight: 0.45,
-  /** A pair with no shared word must have at least this cosine (the static model is weak on paraphrase). */
-  vectorOnlyMin: 0.86,
+  /** Labels re-scored per unit: the best covered (a pair scores at most vectorWeight + (1 − vectorWeight)·coverage). */
+  candidates: 24,
   /** At most this many skills per unit, so that one rich line does not fill the whole profile. */
   perUnit: 3,
   /** Units beyond this are ignored (CVs can be long; the limit is documented). */
   maxUnits: 300,
-  vectorK: 8,
-  /** HNSW ef for unit → skill search (candidates are re-scored, so a lower recall is cheap). */
-  vectorEf: 24,
-  lexicalK: 12,
   /** In /v1/match, skills that the best-ranked fiche itself lists get this bonus (recruiters pick from the fiche)… */
   contextBoost: 0.15,
   /** Minimum score for the targeted pass over the best fiche's own items (before the context bonus). */
@@ -50,57 +49,52 @@ export interface SkillCandidate {
 }
 
 export interface ExtractionContext {
-  ref: Referential;
   lex: Lexicon;
-  indexes: RomeIndexes;
-  /** id → row in the competences / savoirs vector index. */
-  rows: { competences: Map<string, number>; savoirs: Map<string, number> };
-  skillRow: Map<string, number>;
+  /** Row of `lex.skillIds` → the label's vector (null when the embedder knows none of its words). */
+  skillVectors: readonly (Float32Array | null)[];
+  /** Skill code → row of `lex.skillIds`. */
+  skillRow: ReadonlyMap<string, number>;
 }
 
-/** Share of a label's IDF mass whose stems appear in the unit: 1 when every word of the label is there (label stems are unique). */
-export function lexicalCoverage(labelStems: readonly string[], unitStems: ReadonlySet<string>, idf: (t: string) => number): number {
-  let have = 0;
-  let total = 0;
-  for (const t of labelStems) {
-    const w = idf(t) || 0.1;
-    total += w;
-    if (unitStems.has(t)) have += w;
-  }
-  return total === 0 ? 0 : have / total;
+export function createExtractionContext(lex: Lexicon, indexes: RomeIndexes): ExtractionContext {
+  const rowOf = (index: VectorIndex) => new Map(index.ids.map((id, i) => [id, i]));
+  const comp = rowOf(indexes.competences);
+  const sav = rowOf(indexes.savoirs);
+  const skillVectors = lex.skillIds.map((id, i) => {
+    const [index, row] = i < lex.competenceCount ? [indexes.competences, comp.get(id)] : [indexes.savoirs, sav.get(id)];
+    if (row === undefined) return null;
+    const v = index.vectorAt(row);
+    return isZero(v) ? null : v;
+  });
+  return { lex, skillVectors, skillRow: new Map(lex.skillIds.map((id, i) => [id, i])) };
 }
 
-/**
- * Unit ↔ item score: `vectorWeight·cosine + (1 − vectorWeight)·lexical coverage`; null when they share no word
- * and the cosine is below `vectorOnlyMin` (the static model is weak on paraphrase).
- */
-export function pairScore(ctx: ExtractionContext, code: string, kind: "competence" | "savoir", unitStems: ReadonlySet<string>, vec: Float32Array | null): number | null {
-  const cov = lexicalCoverage(ctx.lex.skillStems[ctx.skillRow.get(code)!]!, unitStems, (t) => ctx.lex.skills.idf(t));
-  const index: VectorIndex = kind === "competence" ? ctx.indexes.competences : ctx.indexes.savoirs;
-  const row = (kind === "competence" ? ctx.rows.competences : ctx.rows.savoirs).get(code);
-  const cos = vec && row !== undefined ? dot(vec, index.vectorAt(row)) : 0;
-  if (cov === 0 && cos < EXTRACTION.vectorOnlyMin) return null;
-  return EXTRACTION.vectorWeight * cos + (1 - EXTRACTION.vectorWeight) * cov;
+/** Unit ↔ label score: `vectorWeight·cosine + (1 − vectorWeight)·lexical coverage`. */
+export function pairScore(coverage: number, cosine: number): number {
+  return EXTRACTION.vectorWeight * cosine + (1 - EXTRACTION.vectorWeight) * coverage;
 }
 
-/** Scores one unit against its vector and lexical neighbours; returns the best few, best first. */
-export function scoreUnit(ctx: ExtractionContext, unitIndex: number, stems: string[], vec: Float32Array | null): SkillCandidate[] {
-  const set = new Set(stems);
-  const cands = new Map<string, "competence" | "savoir">();
-  if (vec) {
-    for (const h of ctx.indexes.competences.search(vec, EXTRACTION.vectorK, EXTRACTION.vectorEf)) cands.set(h.id, "competence");
-    for (const h of ctx.indexes.savoirs.search(vec, EXTRACTION.vectorK, EXTRACTION.vectorEf)) cands.set(h.id, "savoir");
-  }
-  for (const h of ctx.lex.skills.search(stems, EXTRACTION.lexicalK)) {
-    const id = ctx.lex.skillIds[h.doc]!;
-    cands.set(id, ctx.ref.competences.has(id) ? "competence" : "savoir");
-  }
+/** Lowest coverage that can still reach `min` (with a cosine of 1). */
+const coverageFloor = (min: number) => Math.max(0, (min - EXTRACTION.vectorWeight) / (1 - EXTRACTION.vectorWeight));
+
+function candidate(ctx: ExtractionContext, row: number, coverage: number, vec: Float32Array | null, unit: number): SkillCandidate {
+  const sv = ctx.skillVectors[row];
+  return {
+    code: ctx.lex.skillIds[row]!,
+    kind: row < ctx.lex.competenceCount ? "competence" : "savoir",
+    score: pairScore(coverage, vec && sv ? dot(vec, sv) : 0),
+    unit,
+  };
+}
+
+/** Scores one unit against the labels it covers best; returns the best few, best first. */
+export function scoreUnit(ctx: ExtractionContext, unitIndex: number, stems: ReadonlySet<string>, vec: Float32Array | null): SkillCandidate[] {
   const out: SkillCandidate[] = [];
-  for (const [code, kind] of cands) {
-    const score = pairScore(ctx, code, kind, set, vec);
-    if (score !== null && score >= EXTRACTION.minScore) out.push({ code, kind, score, unit: unitIndex });
+  for (const h of ctx.lex.skills.search(stems, EXTRACTION.candidates, coverageFloor(EXTRACTION.minScore))) {
+    const c = candidate(ctx, h.doc, h.coverage, vec, unitIndex);
+    if (c.score >= EXTRACTION.minScore) out.push(c);
   }
-  out.sort((a, b) => b.score - a.score);
+  out.sort((a, b) => b.score - a.score || a.code.localeCompare(b.code));
   return out.slice(0, EXTRACTION.perUnit);
 }
 
@@ -108,14 +102,18 @@ export function scoreUnit(ctx: ExtractionContext, unitIndex: number, stems: stri
  * Scores a fiche's own compétences and savoirs against every unit: "which of this métier's skills does the
  * text show", a targeted pass that finds items the open search ranks below its cut.
  */
-export function scoreItemsAgainstUnits(ctx: ExtractionContext, items: readonly { code: string; kind: "competence" | "savoir" }[], stems: readonly string[][], vecs: readonly (Float32Array | null)[], minScore: number): SkillCandidate[] {
-  const sets = stems.map((s) => new Set(s));
+export function scoreItemsAgainstUnits(ctx: ExtractionContext, codes: readonly string[], stems: readonly ReadonlySet<string>[], vecs: readonly (Float32Array | null)[], minScore: number): SkillCandidate[] {
+  const floor = coverageFloor(minScore);
   const out: SkillCandidate[] = [];
-  for (const { code, kind } of items) {
+  for (const code of codes) {
+    const row = ctx.skillRow.get(code);
+    if (row === undefined) continue;
     let best: SkillCandidate | null = null;
-    for (let u = 0; u < sets.length; u++) {
-      const score = pairScore(ctx, code, kind, sets[u]!, vecs[u] ?? null);
-      if (score !== null && score >= minScore && (!best || score > best.score)) best = { code, kind, score, unit: u };
+    for (let u = 0; u < stems.length; u++) {
+      const cov = ctx.lex.skills.coverageOf(row, stems[u]!);
+      if (cov === 0 || cov < floor) continue;
+      const c = candidate(ctx, row, cov, vecs[u] ?? null, u);
+      if (c.score >= minScore && (!best || c.score > best.score)) best = c;
     }
     if (best) out.push(best);
   }
@@ -147,10 +145,6 @@ export function aggregateSkills(ref: Referential, units: readonly TextUnit[], pe
     }
   });
   return [...byCode.values()].map((s) => ({ ...s, score: round(s.score) })).sort((a, b) => b.score - a.score || a.code.localeCompare(b.code));
-}
-
-export function unitStems(units: readonly TextUnit[]): string[][] {
-  return units.map((u) => contentStems(u.text));
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -1,5 +1,5 @@
 import type { Referential } from "../rome/index.js";
-import { Bm25Index, contentStems } from "../text/index.js";
+import { Bm25Index, contentStems, CoverageIndex } from "../text/index.js";
 
 /**
  * The lexical side of the referential: BM25 indexes over appellations (title matching), whole fiches
@@ -13,9 +13,12 @@ export interface Lexicon {
   ficheCodes: string[];
   ficheRow: Map<string, number>;
   fiches: Bm25Index;
+  /** Rows of `skills`: compétences first, then savoirs. */
   skillIds: string[];
-  skillStems: string[][];
-  skills: Bm25Index;
+  /** Number of compétence rows at the start of `skillIds`. */
+  competenceCount: number;
+  /** IDF-weighted coverage of skill labels (extraction evidence). */
+  skills: CoverageIndex;
 }
 
 export function buildLexicon(ref: Referential): Lexicon {
@@ -42,7 +45,7 @@ export function buildLexicon(ref: Referential): Lexicon {
   });
   const skillIds: string[] = [];
   const skillStems: string[][] = [];
-  // Unique stems per label: coverage counts a word once, and BM25 over short labels gains nothing from repeats.
+  // Unique stems per label: coverage counts a word once.
   for (const c of ref.competences.values()) {
     skillIds.push(c.code);
     skillStems.push([...new Set(contentStems(c.libelle))]);
@@ -51,9 +54,11 @@ export function buildLexicon(ref: Referential): Lexicon {
     skillIds.push(s.code);
     skillStems.push([...new Set(contentStems(s.libelle))]);
   }
+  // BM25's IDF over the labels weighs their words; words in nearly every label still count a little.
+  const skillIdf = new Bm25Index(skillStems);
   return {
     appellationIds, appellationFiche, appellations: new Bm25Index(appDocs, 1.2, 0.5),
     ficheCodes, ficheRow, fiches: new Bm25Index(ficheDocs, 1.2, 0.75),
-    skillIds, skillStems, skills: new Bm25Index(skillStems, 1.2, 0.5),
+    skillIds, competenceCount: ref.competences.size, skills: new CoverageIndex(skillStems, (t) => skillIdf.idf(t) || 0.1),
   };
 }

@@ -1,3 +1,5 @@
+import { topK as selectTop } from "./top-k.js";
+
 export interface Bm25Hit {
   doc: number;
   score: number;
@@ -76,20 +78,9 @@ export class Bm25Index {
         this.scores[d]! += (w * tf * (this.k1 + 1)) / norm;
       }
     }
-    // Only the best topK are sorted: find the k-th score with a numeric typed-array sort, keep what clears it.
-    let cut = -Infinity;
-    if (touched.length > topK) {
-      const vals = Float64Array.from(touched, (d) => this.scores[d]!).sort();
-      cut = vals[vals.length - topK]!;
-    }
-    const hits: Bm25Hit[] = [];
-    for (const d of touched) {
-      const sc = this.scores[d]!;
-      if (sc >= cut) hits.push({ doc: d, score: sc });
-      this.scores[d] = 0;
-    }
-    hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
-    return hits.slice(0, topK);
+    const hits = selectTop(touched, this.scores, topK).map((doc) => ({ doc, score: this.scores[doc]! }));
+    for (const d of touched) this.scores[d] = 0;
+    return hits;
   }
 
   /** The best score a document could get for this query: the score of a document equal to the query. */
