@@ -1,35 +1,59 @@
 /**
- * /v1/match latency and throughput with autocannon, on a real server in this process, for a ~300-word offer:
- *   npm run bench:latency -- [--seconds 10] [--url http://127.0.0.1:3000]
- * With --url it loads a running server (e.g. started with WORKERS=2) instead of one in this process.
- * Single-client p50/p99 (concurrency 1) and throughput at concurrency 32. Prints one JSON object.
+ * /v1/match latency and throughput with autocannon, for ~300-word offers (250–350 words, each request another offer):
+ *   npm run bench:latency -- [--seconds 10] [--workers N] [--url http://127.0.0.1:3000]
+ * Without --url it starts `serve` as a child process (WORKERS=N, default 1; N > 1 needs a PostgreSQL lake, as serve
+ * does: DATABASE_URL, else the test database of scripts/setup-postgres.sh) on a free port with a throw-away LAKE_DIR, so that the load generator does not share the server's event loop.
+ * Single-client p50/p99 (concurrency 1) and throughput at concurrency 32. Prints one JSON object on stdout.
+ * On a 2-core machine autocannon itself takes part of a core: the figures are for server and client together.
  */
 import "../src/text/quiet.js";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
-import { loadConfig, REPO_ROOT } from "../src/config.js";
-import { createEngine, readOffers } from "../src/match/index.js";
-import { createApp } from "../src/api/app.js";
-import { createAuth } from "../src/api/auth.js";
+import { REPO_ROOT } from "../src/config.js";
+import { readOffers } from "../src/match/index.js";
 import { parseFlags } from "../src/cli/command.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const seconds = Number(flags.get("seconds") ?? 10);
-const config = loadConfig();
-const engine = await createEngine(config);
-// Offers of 250–350 words, so that every request is "a 300-word offer" and the cache does not serve repeats.
+const workers = Number(flags.get("workers") ?? 1);
+const log = (...a: unknown[]) => console.error("[bench:latency]", ...a);
+
 const offers = readOffers(path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl")).filter((o) => {
   const w = (o.description ?? "").split(/\s+/).length;
   return w >= 250 && w <= 350;
 });
 const bodies = offers.map((o) => JSON.stringify({ title: o.intitule, text: o.description, kind: "offer", topK: 10 }));
-const external = flags.get("url");
-const app = createApp({ config, engine, auth: createAuth([]) });
-const server = app.listen(0, "127.0.0.1");
-await new Promise((r) => server.once("listening", r));
-const base = external ?? `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 
-async function run(connections: number) {
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(base: string, child: ChildProcess | null, timeoutMs = 600_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (child && child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > end) throw new Error(`server not ready at ${base}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function run(base: string, connections: number) {
   let i = 0;
   const result = await autocannon({
     url: `${base}/v1/match`,
@@ -40,9 +64,31 @@ async function run(connections: number) {
   return { connections, requests: result.requests.total, non2xx: result.non2xx, errors: result.errors, rps: result.requests.average, latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99 } };
 }
 
-await run(1); // warm-up: JIT, caches of the model runtime
-const single = await run(1);
-const c32 = await run(32);
-server.close();
-console.log(JSON.stringify({ benchmark: "match-latency", target: external ?? "in-process", offers: bodies.length, words: "250-350", seconds, concurrency1: single, concurrency32: c32 }));
+let child: ChildProcess | null = null;
+const lakeDir = mkdtempSync(path.join(tmpdir(), "bench-latency-lake-"));
+try {
+  let base = flags.get("url");
+  if (!base) {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "src", "cli", "main.ts"), "serve"], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        PORT: String(port), HOST: "127.0.0.1", WORKERS: String(workers), LAKE_DIR: lakeDir, DOTENV_CONFIG_QUIET: "true",
+        ...(workers > 1 ? { DATABASE_URL: process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://rome:rome@127.0.0.1:5432/rome_test" } : {}),
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+  }
+  await waitReady(base, child);
+  log(`loading ${base} with ${bodies.length} distinct offers`);
+  await run(base, 1); // warm-up: JIT
+  const single = await run(base, 1);
+  const c32 = await run(base, 32);
+  console.log(JSON.stringify({ benchmark: "match-latency", target: flags.get("url") ?? `serve (WORKERS=${workers})`, offers: bodies.length, words: "250-350", seconds, concurrency1: single, concurrency32: c32 }));
+} finally {
+  child?.kill("SIGTERM");
+  rmSync(lakeDir, { recursive: true, force: true });
+}
 process.exit(0);

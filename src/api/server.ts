@@ -13,7 +13,11 @@ export async function startServer(config: Config, engine: Engine, extra: Partial
   });
   const addr = server.address();
   console.error(`rome-match listening on ${typeof addr === "object" && addr ? `http://${addr.address}:${addr.port}` : addr} (ROME ${engine.referential.version}, model ${engine.modelId})`);
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => {
+    server.close(() => process.exit(0));
+    // Keep-alive clients that never hang up must not hold the process forever.
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
   return server;

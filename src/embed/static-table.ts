@@ -64,8 +64,9 @@ export class StaticTable {
   }
 
   private add(v: Float32Array, id: number): void {
-    const o = id * this.dimension;
-    for (let j = 0; j < this.dimension; j++) v[j]! += this.table[o + j]!;
+    const table = this.table;
+    const dim = this.dimension;
+    for (let j = 0, o = id * dim; j < dim; j++, o++) v[j]! += table[o]!;
   }
 
   /**

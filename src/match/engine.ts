@@ -46,6 +46,10 @@ export class Engine {
   private readonly ficheCentroids: Float32Array;
   private readonly coverage: ReturnType<typeof createCoverageChecker>;
   private readonly appRow: Map<string, number>;
+  /** Appellation code → row of its fiche. */
+  private readonly appFicheRow: Map<string, number>;
+  /** Macro-compétence → rows of the fiches that list it. */
+  private readonly mcFicheRows: Map<string, Int32Array>;
   readonly appellationSearch: AppellationSearchIndex;
   /** Σ idf of each fiche's MCs, the denominator of the MC coverage feature. */
   private readonly ficheMcMass: Float64Array;
@@ -61,6 +65,8 @@ export class Engine {
     this.modelId = embedder.id;
     this.extractionCtx = createExtractionContext(lexicon, indexes);
     this.appRow = new Map(indexes.appellations.ids.map((id, i) => [id, i]));
+    this.appFicheRow = new Map([...referential.appellations.values()].map((a) => [a.code, lexicon.ficheRow.get(a.ficheCode)!]));
+    this.mcFicheRows = new Map([...referential.macroCompetences.keys()].map((mc) => [mc, Int32Array.from(referential.fichesForMacroCompetence(mc), (c) => lexicon.ficheRow.get(c)!)]));
     this.appellationSearch = buildAppellationSearch(referential);
     this.parentRow = Int32Array.from(lexicon.ficheCodes, (code) => lexicon.ficheRow.get(referential.fiches.get(code)!.parent) ?? lexicon.ficheRow.get(code)!);
     this.ficheMcMass = Float64Array.from(lexicon.ficheCodes, (code) => [...referential.ficheMacroCompetences(code).keys()].reduce((s, mc) => s + referential.mcIdf(mc), 0));
@@ -78,16 +84,18 @@ export class Engine {
     const t0 = performance.now();
     const topK = input.topK ?? 10;
     const p = await this.prepare(input.text, input.title);
-    const embedMs = performance.now() - t0;
+    const t1 = performance.now();
     const skills = this.skillsOf(p);
+    const t2 = performance.now();
     const weights: RankWeights = p.title ? RANK_WEIGHTS : RANK_WEIGHTS_NO_TITLE;
     const features = this.features(p, skills, weights);
     const codes = this.lexicon.ficheCodes;
-    const totals = Float64Array.from(codes, (_, i) => combine(features, weights, i));
+    const totals = new Float64Array(codes.length);
     const positive: number[] = [];
-    for (let i = 0; i < totals.length; i++) if (totals[i]! > 0) positive.push(i);
+    for (let i = 0; i < totals.length; i++) if ((totals[i] = combine(features, weights, i)) > 0) positive.push(i);
     const pool = withParents(topKRows(positive, totals, Math.max(topK, 10) * 2), totals, (i) => this.parentRow[i]!).slice(0, Math.max(topK, 10));
     const conf = softmax(pool.map((x) => x.rankScore), CONFIDENCE.temperature);
+    const t3 = performance.now();
     // Reported skills are re-scored in the context of the best fiche; explanations are built from the same list,
     // so every compétence an explanation names is one the response reports.
     let reported = skills.filter((s) => s.score >= EXTRACTION.reportMin);
@@ -127,7 +135,7 @@ export class Engine {
       metiers,
       skills: reported,
       uncoveredPhrases: this.coverage(p.units, covered).map((u) => u.key),
-      timings: { totalMs: round(performance.now() - t0), embedMs: round(embedMs) },
+      timings: { totalMs: round(performance.now() - t0), embedMs: round(t1 - t0), extractMs: round(t2 - t1), rankMs: round(t3 - t2), explainMs: round(performance.now() - t3) },
     };
   }
 
@@ -174,12 +182,12 @@ export class Engine {
       const hits = this.lexicon.appellations.search(ts, 300);
       const best = hits[0]?.score ?? 0;
       for (const h of hits) {
-        const i = row.get(this.lexicon.appellationFiche[h.doc]!)!;
+        const i = this.lexicon.appellationFicheRow[h.doc]!;
         f.titleLex[i] = Math.max(f.titleLex[i]!, h.score / best);
       }
       if (p.titleVec) {
         for (const h of this.indexes.appellations.search(p.titleVec, TITLE_VECTOR_K, TITLE_VECTOR_K)) {
-          const i = row.get(this.referential.appellations.get(h.id)!.ficheCode)!;
+          const i = this.appFicheRow.get(h.id)!;
           f.titleVec[i] = Math.max(f.titleVec[i]!, Math.max(0, h.score));
         }
       }
@@ -194,7 +202,7 @@ export class Engine {
     }
     if (bodyStems.length && need("bodyTitle")) {
       for (const h of this.lexicon.appellations.search(bodyStems, 500)) {
-        const i = row.get(this.lexicon.appellationFiche[h.doc]!)!;
+        const i = this.lexicon.appellationFicheRow[h.doc]!;
         f.bodyTitle[i] = Math.max(f.bodyTitle[i]!, h.score);
       }
       scaleToMax(f.bodyTitle);
@@ -218,7 +226,7 @@ export class Engine {
       // (strength = best skill score behind the MC), walking only the text's MCs.
       for (const [mc, strength] of textMcs) {
         const w = this.referential.mcIdf(mc) * strength;
-        for (const code of this.referential.fichesForMacroCompetence(mc)) f.mc[row.get(code)!]! += w;
+        for (const i of this.mcFicheRows.get(mc) ?? []) f.mc[i]! += w;
       }
       for (let i = 0; i < n; i++) f.mc[i] = this.ficheMcMass[i]! > 0 ? f.mc[i]! / this.ficheMcMass[i]! : 0;
       scaleToMax(f.mc);

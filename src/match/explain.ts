@@ -1,4 +1,5 @@
 import type { Referential } from "../rome/index.js";
+import { cmpCode } from "./extract.js";
 import type { ExtractedSkill, MacroCompetenceEvidence, MetierMatch, MissingMacroCompetence } from "./types.js";
 
 /** How many missing MCs an explanation lists (coeur de métier first, then by IDF weight). */
@@ -35,7 +36,7 @@ export function explainFiche(
   const missing: MissingMacroCompetence[] = [...ficheMcs.values()]
     .filter((mc) => !shared.has(mc.code))
     .map((mc) => ({ code: mc.code, libelle: ref.macroCompetences.get(mc.code)!.libelle, weight: round(ref.mcIdf(mc.code)), coeurMetier: mc.coeur }))
-    .sort((a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || b.weight - a.weight || a.code.localeCompare(b.code))
+    .sort((a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || b.weight - a.weight || cmpCode(a.code, b.code))
     .slice(0, MAX_MISSING);
   return {
     sharedMacroCompetences: [...shared.values()].sort((a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || b.weight - a.weight),

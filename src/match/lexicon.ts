@@ -9,6 +9,8 @@ export interface Lexicon {
   /** Row i of `appellations` is appellation `appellationIds[i]` (fiche labels are added as extra rows). */
   appellationIds: string[];
   appellationFiche: string[];
+  /** Row of `appellations` → row of its fiche in `ficheCodes`. */
+  appellationFicheRow: Int32Array;
   appellations: Bm25Index;
   ficheCodes: string[];
   ficheRow: Map<string, number>;
@@ -57,7 +59,7 @@ export function buildLexicon(ref: Referential): Lexicon {
   // BM25's IDF over the labels weighs their words; words in nearly every label still count a little.
   const skillIdf = new Bm25Index(skillStems);
   return {
-    appellationIds, appellationFiche, appellations: new Bm25Index(appDocs, 1.2, 0.5),
+    appellationIds, appellationFiche, appellationFicheRow: Int32Array.from(appellationFiche, (c) => ficheRow.get(c)!), appellations: new Bm25Index(appDocs, 1.2, 0.5),
     ficheCodes, ficheRow, fiches: new Bm25Index(ficheDocs, 1.2, 0.75),
     skillIds, competenceCount: ref.competences.size, skills: new CoverageIndex(skillStems, (t) => skillIdf.idf(t) || 0.1),
   };

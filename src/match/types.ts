@@ -76,7 +76,8 @@ export interface MatchResult {
   skills: ExtractedSkill[];
   /** Frequent phrases of the text that no ROME item covers (stemmed keys), for trend analysis. */
   uncoveredPhrases: string[];
-  timings: { totalMs: number; embedMs: number };
+  /** Where the time went: segmentation + stemming + embedding, skill extraction, fiche ranking, explanations. */
+  timings: { totalMs: number; embedMs: number; extractMs: number; rankMs: number; explainMs: number };
 }
 
 export interface MatchInput {

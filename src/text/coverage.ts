@@ -15,6 +15,7 @@ export interface CoverageHit {
 export class CoverageIndex {
   private readonly postings = new Map<string, { docs: Int32Array; weight: number }>();
   private readonly mass: Float64Array;
+  private readonly invMass: Float64Array;
   private readonly acc: Float64Array;
   private readonly docTerms: readonly (readonly string[])[];
 
@@ -35,6 +36,7 @@ export class CoverageIndex {
     docs.forEach((terms, d) => {
       for (const t of terms) this.mass[d]! += this.postings.get(t)!.weight;
     });
+    this.invMass = this.mass.map((m) => (m > 0 ? 1 / m : 0));
   }
 
   /** The `k` documents the query covers best (coverage ≥ `minCoverage`), best first, ties by document order. */
@@ -51,10 +53,11 @@ export class CoverageIndex {
     }
     // Coverage replaces the accumulated mass in place; the buffer is cleared once the best are read.
     const kept: number[] = [];
-    for (const d of touched) {
-      const c = this.mass[d]! > 0 ? this.acc[d]! / this.mass[d]! : 0;
-      this.acc[d] = c;
-      if (c >= minCoverage && c > 0) kept.push(d);
+    const floor = Math.max(minCoverage, Number.MIN_VALUE);
+    for (let i = 0; i < touched.length; i++) {
+      const d = touched[i]!;
+      const c = (this.acc[d] = this.acc[d]! * this.invMass[d]!);
+      if (c >= floor) kept.push(d);
     }
     const hits = topK(kept, this.acc, k).map((doc) => ({ doc, coverage: this.acc[doc]! }));
     for (const d of touched) this.acc[d] = 0;

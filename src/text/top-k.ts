@@ -28,7 +28,7 @@ export function topK(docs: readonly number[], score: Float64Array, k: number): n
         [heap[i], heap[p]] = [heap[p]!, heap[i]!];
         i = p;
       }
-    } else if (worse(heap[0]!, d)) {
+    } else if (score[d]! >= score[heap[0]!]! && worse(heap[0]!, d)) {
       heap[0] = d;
       down(0);
     }

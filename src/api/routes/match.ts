@@ -48,7 +48,7 @@ export const MatchResponse = z.object({
   metiers: z.array(Metier),
   skills: z.array(Skill),
   uncoveredPhrases: z.array(z.string()),
-  timings: z.object({ totalMs: z.number(), embedMs: z.number() }),
+  timings: z.object({ totalMs: z.number(), embedMs: z.number(), extractMs: z.number(), rankMs: z.number(), explainMs: z.number() }).describe("Milliseconds: segmentation, stemming and embedding; skill extraction; ranking; explanations"),
 });
 const BatchRequest = z.object({ items: z.array(MatchRequest).min(1, "items must not be empty").max(LIMITS.maxBatch, `at most ${LIMITS.maxBatch} items per batch`) }).strict();
 const ExtractRequest = z.object({ text: textField(LIMITS.maxTextChars) }).strict();

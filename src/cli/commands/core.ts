@@ -54,15 +54,22 @@ export const serveCommand: Command = {
       // Build or check the indexes once, before the workers load them.
       await engineWithProgress();
       for (let i = 0; i < config.workers; i++) cluster.fork();
+      let stopping = false;
       cluster.on("exit", (w, code, signal) => {
+        if (stopping) {
+          if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+          return;
+        }
         if (signal !== "SIGTERM" && code !== 0) {
           console.error(`worker ${w.process.pid} exited (${signal ?? code}); starting another`);
           cluster.fork();
         }
       });
+      // Workers finish their requests and close while the primary still holds the shared socket; then it exits.
       const stop = () => {
-        for (const w of Object.values(cluster.workers ?? {})) w?.kill("SIGTERM");
-        process.exit(0);
+        stopping = true;
+        for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGTERM");
+        setTimeout(() => process.exit(0), 10_000).unref();
       };
       process.once("SIGTERM", stop);
       process.once("SIGINT", stop);
