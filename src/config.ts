@@ -27,6 +27,8 @@ const ConfigSchema = z.object({
   cvRetentionDays: z.coerce.number().int().min(0),
   /** HTTP worker processes (node:cluster); >1 needs DATABASE_URL because the embedded lake has one session. */
   workers: z.coerce.number().int().min(1).max(64),
+  /** Engines in worker threads per process (0: match in the event-loop thread). */
+  matchThreads: z.coerce.number().int().min(0).max(64),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -51,5 +53,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKeys: env.API_KEYS || undefined,
     cvRetentionDays: env.CV_RETENTION_DAYS ?? 365,
     workers: env.WORKERS ?? 1,
+    matchThreads: env.MATCH_THREADS ?? 0,
   });
 }

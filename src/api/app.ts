@@ -1,6 +1,6 @@
 import express from "express";
 import type { Config } from "../config.js";
-import type { Engine } from "../match/index.js";
+import type { Engine, Matcher } from "../match/index.js";
 import type { Auth } from "./auth.js";
 import type { Lake } from "../lake/index.js";
 import { errorHandler, unknownRoute } from "./errors.js";
@@ -11,6 +11,8 @@ import { z } from "zod";
 export interface AppContext {
   config: Config;
   engine: Engine;
+  /** Who runs /v1/match and skill extraction: a MatchPool (MATCH_THREADS) or, by default, the engine itself. */
+  matcher?: Matcher;
   auth: Auth;
   /** The document lake (offers, CVs); absent when the service runs without it (lake routes answer 503). */
   lake?: Lake;

@@ -156,19 +156,19 @@ class LakeImpl implements Lake {
       docs.map((d) => (d.title ? `${d.title}\n${d.text}` : d.text)),
       "passage",
     );
-    const out: (Prepared | Error)[] = [];
-    for (let i = 0; i < docs.length; i++) {
-      const doc = docs[i]!;
-      try {
-        const v = vectors[i]!;
-        if (v.length !== this.dimension) throw new LakeInputError(`embedding has ${v.length} dimensions, the lake ${this.dimension}`);
-        const match = await e.match({ text: doc.text, title: doc.title, kind: doc.kind, topK: LAKE_LIMITS.maxMetiers });
-        out.push({ doc, hash: this.hashOf(doc), embedding: isZero(v) ? null : v, match });
-      } catch (err) {
-        out.push(err instanceof Error ? err : new Error(String(err)));
-      }
-    }
-    return out;
+    // All documents at once: with a MatchPool the engine threads work in parallel (a plain engine runs them in turn).
+    return Promise.all(
+      docs.map(async (doc, i): Promise<Prepared | Error> => {
+        try {
+          const v = vectors[i]!;
+          if (v.length !== this.dimension) throw new LakeInputError(`embedding has ${v.length} dimensions, the lake ${this.dimension}`);
+          const match = await e.match({ text: doc.text, title: doc.title, kind: doc.kind, topK: LAKE_LIMITS.maxMetiers, explain: false });
+          return { doc, hash: this.hashOf(doc), embedding: isZero(v) ? null : v, match };
+        } catch (err) {
+          return err instanceof Error ? err : new Error(String(err));
+        }
+      }),
+    );
   }
 
   /**

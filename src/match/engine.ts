@@ -119,8 +119,9 @@ export class Engine {
           mcOverlap: round(features.mc[i]!),
           total: round(totals[i]!),
         },
-        appellation: this.bestAppellation(code, p),
-        ...explainFiche(this.referential, code, reported),
+        ...(input.explain === false
+          ? { appellation: null, sharedMacroCompetences: [], missingMacroCompetences: [], unusedSkills: [] }
+          : { appellation: this.bestAppellation(code, p), ...explainFiche(this.referential, code, reported) }),
       };
     });
     const margin = conf.length > 1 ? conf[0]! - conf[1]! : conf.length === 1 ? 1 : 0;

@@ -3,3 +3,4 @@ export { RANK_WEIGHTS, RANK_WEIGHTS_NO_TITLE, type FicheFeatures, type RankWeigh
 export { EXTRACTION } from "./extract.js";
 export type * from "./types.js";
 export { evaluateOffers, readOffers, rankOf, rankFigures, macroTop1, byOrigin, skillAgreement, EvalOffer, type RankRecord, type RankFigures } from "./evaluate.js";
+export { MatchPool, pooled, type Matcher } from "./pool.js";

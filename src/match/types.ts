@@ -85,4 +85,9 @@ export interface MatchInput {
   title?: string;
   kind: DocumentKind;
   topK?: number;
+  /**
+   * false: métiers come without explanations (shared/missing MCs, unused skills, best appellation), for callers that
+   * keep only codes and scores, such as the lake. Default true.
+   */
+  explain?: boolean;
 }

@@ -58,24 +58,25 @@ const SearchQuery = z.object({ q: z.string().trim().min(1, "q must not be empty"
 export function matchRoutes(ctx: AppContext): Router {
   const r = Router();
   const { engine } = ctx;
+  const matcher = ctx.matcher ?? engine;
   const ref = engine.referential;
 
   describeRoute({ method: "post", path: "/v1/match", summary: "Rank ROME métiers for an offer or CV, with explanations and extracted skills", tags: ["match"], body: MatchRequest, response: MatchResponse });
   r.post("/v1/match", async (req, res) => {
     const body = parseOr400(MatchRequest, req.body, "request body");
-    res.json(await engine.match(body));
+    res.json(await matcher.match(body));
   });
 
   describeRoute({ method: "post", path: "/v1/match/batch", summary: `Match up to ${LIMITS.maxBatch} texts in one call`, tags: ["match"], body: BatchRequest, response: z.object({ results: z.array(MatchResponse) }) });
   r.post("/v1/match/batch", async (req, res) => {
     const body = parseOr400(BatchRequest, req.body, "request body");
-    res.json({ results: await Promise.all(body.items.map((i) => engine.match(i))) });
+    res.json({ results: await Promise.all(body.items.map((i) => matcher.match(i))) });
   });
 
   describeRoute({ method: "post", path: "/v1/skills/extract", summary: "ROME compétences and savoirs shown by a text, with evidence spans", tags: ["match"], body: ExtractRequest, response: z.object({ romeVersion: z.string(), skills: z.array(Skill) }) });
   r.post("/v1/skills/extract", async (req, res) => {
     const body = parseOr400(ExtractRequest, req.body, "request body");
-    res.json({ romeVersion: ref.version, skills: await engine.extractSkills(body.text) });
+    res.json({ romeVersion: ref.version, skills: await matcher.extractSkills(body.text) });
   });
 
   const FicheResponse = z.object({

@@ -2,7 +2,7 @@ import cluster from "node:cluster";
 import { readFileSync } from "node:fs";
 import cliProgress from "cli-progress";
 import { loadConfig } from "../../config.js";
-import { createEngine, evaluateOffers, readOffers, type Engine } from "../../match/index.js";
+import { createEngine, evaluateOffers, MatchPool, pooled, readOffers, type Engine } from "../../match/index.js";
 import { startServer } from "../../api/server.js";
 import { openLake } from "../../lake/index.js";
 import type { Command } from "../command.js";
@@ -76,7 +76,12 @@ export const serveCommand: Command = {
       return new Promise<number>(() => {});
     }
     const engine = await engineWithProgress();
-    await startServer(config, engine, { lake: await openLake(config, engine) });
+    if (config.matchThreads > 0) {
+      const pool = await MatchPool.start(config, config.matchThreads);
+      await startServer(config, engine, { matcher: pool, lake: await openLake(config, pooled(engine, pool)) });
+    } else {
+      await startServer(config, engine, { lake: await openLake(config, engine) });
+    }
     return new Promise<number>(() => {}); // runs until killed
   },
 };

@@ -11,6 +11,7 @@ import { loadConfig } from "../../config.js";
 import { DocumentBody, LAKE_LIMITS, lineToBody, openLake, toInput, type DocumentInput, type Lake } from "../../lake/index.js";
 import type { Command } from "../command.js";
 import { parseFlags } from "../command.js";
+import { MatchPool, pooled } from "../../match/index.js";
 import { engineWithProgress } from "./core.js";
 
 const positiveInt = (v: string | undefined, def: number, max: number, what: string): number => {
@@ -29,7 +30,7 @@ async function countLines(file: string): Promise<number> {
 export const ingestCommand: Command = {
   name: "ingest",
   summary: "ingest a JSONL file of offers or CVs into the lake (idempotent, resumable)",
-  usage: "ingest FILE.jsonl [--kind offer|cv] [--source S] [--store-text] [--batch N] [--from LINE] [--limit N]",
+  usage: "ingest FILE.jsonl [--kind offer|cv] [--source S] [--store-text] [--batch N] [--from LINE] [--limit N] [--threads N]",
   async run(args) {
     const { flags, positional } = parseFlags(args);
     const file = positional[0];
@@ -52,8 +53,11 @@ export const ingestCommand: Command = {
     const defaults = { kind: kindFlag as "offer" | "cv" | undefined, source: flags.get("source"), storeText: flags.has("store-text") ? true : undefined };
 
     const config = loadConfig();
+    const threads = positiveInt(flags.get("threads"), config.matchThreads, 64, "threads");
     const engine = await engineWithProgress();
-    const lake = await openLake(config, engine);
+    // With threads, documents are matched on several cores while this thread parses lines and writes to the lake.
+    const pool = threads > 0 ? await MatchPool.start(config, threads) : null;
+    const lake = await openLake(config, pool ? pooled(engine, pool) : engine);
     const total = Math.min(Math.max(0, (await countLines(file)) - from), limit);
     const bar = new cliProgress.SingleBar(
       { format: "  ingest [{bar}] {value}/{total} | {rate} docs/s | new {created} upd {updated} same {unchanged} bad {invalid} err {errors}", stream: process.stderr, hideCursor: true, etaBuffer: 200 },
@@ -81,6 +85,7 @@ export const ingestCommand: Command = {
       const rl = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
       let line = 0;
       let batch: { line: number; doc: DocumentInput }[] = [];
+      let inflight: Promise<void> = Promise.resolve();
       for await (const raw of rl) {
         line++;
         if (line <= from) continue;
@@ -104,10 +109,14 @@ export const ingestCommand: Command = {
         }
         batch.push({ line, doc: toInput(body.data) });
         if (batch.length >= batchSize) {
-          await flush(batch);
+          // Two batches in flight: one is matched while the previous one is written.
+          await inflight;
+          inflight = flush(batch);
+          inflight.catch(() => {}); // handled at the next await; not an unhandled rejection meanwhile
           batch = [];
         }
       }
+      await inflight;
       await flush(batch);
     } catch (e) {
       // Everything flushed before the failure is committed: re-run the same command to resume.
@@ -116,6 +125,7 @@ export const ingestCommand: Command = {
     } finally {
       bar.stop();
       await lake.close();
+      await pool?.close();
     }
     for (const p of problems) console.error(`  ${p}`);
     const seconds = (performance.now() - t0) / 1000;

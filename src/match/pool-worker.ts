@@ -1,0 +1,30 @@
+/**
+ * One engine in a worker thread (see pool.ts). Messages in: { id, op: "match", input } | { id, op: "extract", text }
+ * | { id, op: "embed", texts, role }; out: { id, ok: true, result } | { id, ok: false, error }.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { Config } from "../config.js";
+import type { EmbedRole } from "../embed/index.js";
+import { createEngine } from "./engine.js";
+import type { MatchInput } from "./types.js";
+
+type Request = { id: number; op: "match"; input: MatchInput } | { id: number; op: "extract"; text: string } | { id: number; op: "embed"; texts: string[]; role: EmbedRole };
+
+const port = parentPort!;
+const engine = await createEngine(workerData as Config);
+port.on("message", (req: Request) => {
+  void (async () => {
+    try {
+      if (req.op === "embed") {
+        const vecs = await engine.embedder.embed(req.texts, req.role);
+        port.postMessage({ id: req.id, ok: true, result: vecs }, vecs.map((v) => v.buffer as ArrayBuffer));
+      } else {
+        const result = req.op === "match" ? await engine.match(req.input) : await engine.extractSkills(req.text);
+        port.postMessage({ id: req.id, ok: true, result });
+      }
+    } catch (e) {
+      port.postMessage({ id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) });
+    }
+  })();
+});
+port.postMessage({ ready: true });

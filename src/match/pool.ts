@@ -1,0 +1,124 @@
+import { Worker } from "node:worker_threads";
+import type { Config } from "../config.js";
+import type { EmbedRole } from "../embed/index.js";
+import type { Engine } from "./engine.js";
+import type { ExtractedSkill, MatchInput, MatchResult } from "./types.js";
+
+/** What callers of the matching need; `Engine` and `MatchPool` both provide it. */
+export interface Matcher {
+  match(input: MatchInput): Promise<MatchResult>;
+  extractSkills(text: string): Promise<ExtractedSkill[]>;
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, { resolve: (v: never) => void; reject: (e: Error) => void }>;
+}
+
+/**
+ * Engines in worker threads (MATCH_THREADS), so that one process matches on several cores: matching is CPU-bound
+ * and synchronous, so in the event-loop thread it serialises every request. Each thread loads its own engine
+ * (referential, indexes: ~5 s and a few hundred MB each); requests go to the least busy thread. A thread that dies
+ * fails its pending requests and is replaced.
+ */
+export class MatchPool implements Matcher {
+  private readonly slots: Slot[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  private constructor(private readonly config: Config) {}
+
+  static async start(config: Config, threads: number): Promise<MatchPool> {
+    if (!Number.isInteger(threads) || threads < 1) throw new Error(`MatchPool: threads must be a positive integer, got ${threads}`);
+    const pool = new MatchPool(config);
+    try {
+      await Promise.all(Array.from({ length: threads }, () => pool.spawn()));
+    } catch (e) {
+      await pool.close();
+      throw e;
+    }
+    return pool;
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  match(input: MatchInput): Promise<MatchResult> {
+    return this.call({ op: "match", input });
+  }
+
+  extractSkills(text: string): Promise<ExtractedSkill[]> {
+    return this.call({ op: "extract", text });
+  }
+
+  embed(texts: readonly string[], role: EmbedRole = "query"): Promise<Float32Array[]> {
+    return this.call({ op: "embed", texts: [...texts], role });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.splice(0).map((s) => s.worker.terminate()));
+  }
+
+  private spawn(): Promise<void> {
+    // Under tsx (npm start, tests) the worker needs tsx's loader; a compiled build runs the .js file directly.
+    const entry = import.meta.url.endsWith(".ts") ? new URL("./pool-worker-tsx.mjs", import.meta.url) : new URL("./pool-worker.js", import.meta.url);
+    const worker = new Worker(entry, { workerData: this.config, env: { ...process.env, DOTENV_CONFIG_QUIET: "true" } });
+    const slot: Slot = { worker, pending: new Map() };
+    return new Promise<void>((resolve, reject) => {
+      let ready = false;
+      worker.on("message", (m: { ready?: boolean; id?: number; ok?: boolean; result?: unknown; error?: string }) => {
+        if (m.ready) {
+          ready = true;
+          this.slots.push(slot);
+          resolve();
+          return;
+        }
+        const p = slot.pending.get(m.id!);
+        if (!p) return;
+        slot.pending.delete(m.id!);
+        if (m.ok) p.resolve(m.result as never);
+        else p.reject(new Error(m.error));
+      });
+      let dead = false;
+      const fail = (err: Error) => {
+        if (dead) return; // "error" is followed by "exit"
+        dead = true;
+        const i = this.slots.indexOf(slot);
+        if (i >= 0) this.slots.splice(i, 1);
+        for (const p of slot.pending.values()) p.reject(err);
+        slot.pending.clear();
+        if (!ready) reject(err);
+        else if (!this.closed) this.spawn().catch((e: unknown) => console.error("match pool: could not replace a thread:", (e as Error).message));
+      };
+      worker.on("error", fail);
+      worker.on("exit", (code) => fail(new Error(`match thread exited with code ${code}`)));
+    });
+  }
+
+  private call<T>(msg: { op: "match"; input: MatchInput } | { op: "extract"; text: string } | { op: "embed"; texts: string[]; role: EmbedRole }): Promise<T> {
+    if (this.slots.length === 0) return Promise.reject(new Error(this.closed ? "match pool closed" : "no match thread available"));
+    let slot = this.slots[0]!;
+    for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      slot.pending.set(id, { resolve: resolve as (v: never) => void, reject });
+      slot.worker.postMessage({ id, ...msg });
+    });
+  }
+}
+
+/**
+ * The engine's referential and identity with matching and embedding done by the pool's threads: what the lake
+ * and the routes need, so that ingest and /v1/match use every thread.
+ */
+export function pooled(engine: Engine, pool: MatchPool) {
+  return {
+    modelId: engine.modelId,
+    referential: engine.referential,
+    embedder: { dimension: engine.embedder.dimension, embed: (texts: readonly string[], role?: EmbedRole) => pool.embed(texts, role) },
+    match: (input: MatchInput) => pool.match(input),
+    extractSkills: (text: string) => pool.extractSkills(text),
+  };
+}
