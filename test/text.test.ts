@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Bm25Index, candidatePhrases, contentStems, CoverageIndex, normalizeText, segment, stem, topK } from "../src/text/index.js";
+import { Bm25Index, candidatePhrases, contentStems, CoverageIndex, isStopword, normalizeText, segment, stem, topK, words } from "../src/text/index.js";
 
 describe("French normalisation", () => {
   it("strips accents, ligatures and punctuation", () => {
@@ -10,6 +10,13 @@ describe("French normalisation", () => {
     expect(stem("conseillere")).toBe(stem("conseiller"));
     expect(stem("animatrice")).toBe(stem("animateur"));
     expect(stem("infirmiere")).toBe(stem("infirmier"));
+  });
+  it("stems a text as the sum of its whitespace-delimited chunks (the memoised path) gives", () => {
+    const direct = (t: string) => words(t).filter((w) => !(w.length < 2 && !/[0-9]/.test(w)) && !isStopword(w)).map(stem);
+    for (const t of ["L'équipe\u00a0commerciale,vente;C++/C#", "cœur  de  métier\n\tœuvre", "Aide-soignant(e) H/F — 35h", "ÉLECTRICIEN N2 l’atelier", ""]) {
+      expect(contentStems(t)).toEqual(direct(t));
+      expect(contentStems(t)).toEqual(direct(t)); // second call served from the memo
+    }
   });
   it("drops stopwords and H/F", () => {
     expect(contentStems("Vendeur / Vendeuse en prêt-à-porter (H/F)")).toEqual(["vendeur", "vendeur", "pret", "port"]);

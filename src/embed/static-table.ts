@@ -66,7 +66,15 @@ export class StaticTable {
   private add(v: Float32Array, id: number): void {
     const table = this.table;
     const dim = this.dimension;
-    for (let j = 0, o = id * dim; j < dim; j++, o++) v[j]! += table[o]!;
+    const o = id * dim;
+    let j = 0;
+    for (; j + 4 <= dim; j += 4) {
+      v[j]! += table[o + j]!;
+      v[j + 1]! += table[o + j + 1]!;
+      v[j + 2]! += table[o + j + 2]!;
+      v[j + 3]! += table[o + j + 3]!;
+    }
+    for (; j < dim; j++) v[j]! += table[o + j]!;
   }
 
   /**

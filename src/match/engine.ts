@@ -202,10 +202,11 @@ export class Engine {
       scaleToMax(f.bodyLex);
     }
     if (bodyStems.length && need("bodyTitle")) {
-      for (const h of this.lexicon.appellations.search(bodyStems, 500)) {
-        const i = this.lexicon.appellationFicheRow[h.doc]!;
-        f.bodyTitle[i] = Math.max(f.bodyTitle[i]!, h.score);
-      }
+      const ficheOf = this.lexicon.appellationFicheRow;
+      this.lexicon.appellations.forEachScore(bodyStems, (doc, score) => {
+        const i = ficheOf[doc]!;
+        if (score > f.bodyTitle[i]!) f.bodyTitle[i] = score;
+      });
       scaleToMax(f.bodyTitle);
     }
     if (skills.length && need("items")) {

@@ -15,7 +15,7 @@ export const EXTRACTION = {
    */
   vectorWeight: 0.45,
   /** Labels re-scored per unit: the best covered (a pair scores at most vectorWeight + (1 − vectorWeight)·coverage). */
-  candidates: 24,
+  candidates: 12,
   /**
    * Labels less covered than this are not candidates: on the dev offers 99 % of accepted pairs have coverage ≥ 0.3,
    * and the cut halves the labels each unit must rank.
@@ -82,22 +82,21 @@ export function pairScore(coverage: number, cosine: number): number {
 /** Lowest coverage that can still reach `min` (with a cosine of 1). */
 const coverageFloor = (min: number) => Math.max(0, (min - EXTRACTION.vectorWeight) / (1 - EXTRACTION.vectorWeight));
 
-function candidate(ctx: ExtractionContext, row: number, coverage: number, vec: Float32Array | null, unit: number): SkillCandidate {
+function rowScore(ctx: ExtractionContext, row: number, coverage: number, vec: Float32Array | null): number {
   const sv = ctx.skillVectors[row];
-  return {
-    code: ctx.lex.skillIds[row]!,
-    kind: row < ctx.lex.competenceCount ? "competence" : "savoir",
-    score: pairScore(coverage, vec && sv ? dot(vec, sv) : 0),
-    unit,
-  };
+  return pairScore(coverage, vec && sv ? dot(vec, sv) : 0);
+}
+
+function candidate(ctx: ExtractionContext, row: number, score: number, unit: number): SkillCandidate {
+  return { code: ctx.lex.skillIds[row]!, kind: row < ctx.lex.competenceCount ? "competence" : "savoir", score, unit };
 }
 
 /** Scores one unit against the labels it covers best; returns the best few, best first. */
 export function scoreUnit(ctx: ExtractionContext, unitIndex: number, stems: ReadonlySet<string>, vec: Float32Array | null): SkillCandidate[] {
   const out: SkillCandidate[] = [];
   for (const h of ctx.lex.skills.search(stems, EXTRACTION.candidates, Math.max(EXTRACTION.minCoverage, coverageFloor(EXTRACTION.minScore)))) {
-    const c = candidate(ctx, h.doc, h.coverage, vec, unitIndex);
-    if (c.score >= EXTRACTION.minScore) out.push(c);
+    const score = rowScore(ctx, h.doc, h.coverage, vec);
+    if (score >= EXTRACTION.minScore) out.push(candidate(ctx, h.doc, score, unitIndex));
   }
   out.sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
   return out.slice(0, EXTRACTION.perUnit);
@@ -117,8 +116,8 @@ export function scoreItemsAgainstUnits(ctx: ExtractionContext, codes: readonly s
     for (let u = 0; u < stems.length; u++) {
       const cov = ctx.lex.skills.coverageOf(row, stems[u]!);
       if (cov === 0 || cov < floor) continue;
-      const c = candidate(ctx, row, cov, vecs[u] ?? null, u);
-      if (c.score >= minScore && (!best || c.score > best.score)) best = c;
+      const score = rowScore(ctx, row, cov, vecs[u] ?? null);
+      if (score >= minScore && (!best || score > best.score)) best = candidate(ctx, row, score, u);
     }
     if (best) out.push(best);
   }

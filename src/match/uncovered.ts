@@ -82,6 +82,8 @@ export function createCoverageChecker(
     const out: UncoveredPhrase[] = [];
     const seen = new Set<string>();
     for (const unit of units) {
+      // A unit inside an evidence span (extraction quotes whole units) has nothing uncovered: skip its n-grams.
+      if (coveredSpans.length > 0 && insideAny(unit.start, unit.end, coveredSpans)) continue;
       for (const p of candidatePhrases(unit)) {
         if (!p.key || seen.has(p.key)) continue;
         if (coveredSpans.length > 0 && insideAny(p.start, p.end, coveredSpans)) continue;

@@ -6,8 +6,9 @@ export interface Bm25Hit {
 }
 
 interface Posting {
-  docs: number[];
-  tfs: number[];
+  docs: Int32Array;
+  /** tf·(k1+1) / (tf + k1·(1 − b + b·len/avgLen)) of each document: the query-independent part of its score. */
+  part: Float64Array;
   idf: number;
 }
 
@@ -31,20 +32,28 @@ export class Bm25Index {
     this.docLen = new Float64Array(docs.length);
     this.scores = new Float64Array(docs.length);
     let total = 0;
+    const lists = new Map<string, { docs: number[]; tfs: number[] }>();
     docs.forEach((terms, d) => {
       this.docLen[d] = terms.length;
       total += terms.length;
       const tf = new Map<string, number>();
       for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
       for (const [t, n] of tf) {
-        let p = this.postings.get(t);
-        if (!p) this.postings.set(t, (p = { docs: [], tfs: [], idf: 0 }));
-        p.docs.push(d);
-        p.tfs.push(n);
+        let l = lists.get(t);
+        if (!l) lists.set(t, (l = { docs: [], tfs: [] }));
+        l.docs.push(d);
+        l.tfs.push(n);
       }
     });
     this.avgLen = docs.length ? total / docs.length || 1 : 1;
-    for (const p of this.postings.values()) p.idf = Math.max(0, Math.log(1 + (this.size - p.docs.length + 0.5) / (p.docs.length + 0.5)));
+    for (const [t, l] of lists) {
+      const part = Float64Array.from(l.docs, (d, i) => {
+        const tf = l.tfs[i]!;
+        return (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * this.docLen[d]!) / this.avgLen));
+      });
+      const idf = Math.max(0, Math.log(1 + (this.size - l.docs.length + 0.5) / (l.docs.length + 0.5)));
+      this.postings.set(t, { docs: Int32Array.from(l.docs), part, idf });
+    }
   }
 
   /** Robertson–Sparck Jones IDF, floored at 0 so very common terms never count against a document. */
@@ -61,6 +70,23 @@ export class Bm25Index {
    * Returns the best `topK`, highest first.
    */
   search(query: readonly string[], topK: number, weights?: ReadonlyMap<string, number>): Bm25Hit[] {
+    const touched = this.accumulate(query, weights);
+    const hits = selectTop(touched, this.scores, topK).map((doc) => ({ doc, score: this.scores[doc]! }));
+    for (const d of touched) this.scores[d] = 0;
+    return hits;
+  }
+
+  /** Calls `visit` for every document with a positive score, in no particular order (no ranking cost). */
+  forEachScore(query: readonly string[], visit: (doc: number, score: number) => void, weights?: ReadonlyMap<string, number>): void {
+    const touched = this.accumulate(query, weights);
+    for (const d of touched) {
+      visit(d, this.scores[d]!);
+      this.scores[d] = 0;
+    }
+  }
+
+  /** Adds each query term's contribution into `scores`; returns the documents touched (the caller resets them). */
+  private accumulate(query: readonly string[], weights?: ReadonlyMap<string, number>): number[] {
     const touched: number[] = [];
     const seen = new Set<string>();
     for (const t of query) {
@@ -70,17 +96,15 @@ export class Bm25Index {
       if (!p) continue;
       const w = p.idf * (weights?.get(t) ?? 1);
       if (w === 0) continue;
-      for (let i = 0; i < p.docs.length; i++) {
-        const d = p.docs[i]!;
-        const tf = p.tfs[i]!;
-        const norm = tf + this.k1 * (1 - this.b + (this.b * this.docLen[d]!) / this.avgLen);
-        if (this.scores[d] === 0) touched.push(d);
-        this.scores[d]! += (w * tf * (this.k1 + 1)) / norm;
+      const { docs, part } = p;
+      const scores = this.scores;
+      for (let i = 0; i < docs.length; i++) {
+        const d = docs[i]!;
+        if (scores[d] === 0) touched.push(d);
+        scores[d]! += w * part[i]!;
       }
     }
-    const hits = selectTop(touched, this.scores, topK).map((doc) => ({ doc, score: this.scores[doc]! }));
-    for (const d of touched) this.scores[d] = 0;
-    return hits;
+    return touched;
   }
 
   /** The best score a document could get for this query: the score of a document equal to the query. */

@@ -67,10 +67,24 @@ export function words(s: string): string[] {
 /** Content tokens: normalised, stopwords and 1-letter words removed, stemmed. */
 export function contentStems(s: string): string[] {
   const out: string[] = [];
-  for (const w of words(s)) {
-    if (w.length < 2 && !/[0-9]/.test(w)) continue;
-    if (STOP.has(w)) continue;
-    out.push(stem(w));
+  // normalizeText works char by char and whitespace always separates words, so a text's stems are its
+  // whitespace-delimited chunks' stems in order: memoised per chunk, which skips the regex passes for known words.
+  for (const chunk of s.split(/\s+/)) {
+    if (!chunk) continue;
+    let stems = chunkStems.get(chunk);
+    if (stems === undefined) {
+      const fresh: string[] = [];
+      for (const w of words(chunk)) {
+        if (w.length < 2 && !/[0-9]/.test(w)) continue;
+        if (STOP.has(w)) continue;
+        fresh.push(stem(w));
+      }
+      stems = fresh;
+      if (chunkStems.size >= 300_000) chunkStems.clear();
+      chunkStems.set(chunk, stems);
+    }
+    for (const st of stems) out.push(st);
   }
   return out;
 }
+const chunkStems = new Map<string, readonly string[]>();
