@@ -109,10 +109,11 @@ export const ingestCommand: Command = {
         }
         batch.push({ line, doc: toInput(body.data) });
         if (batch.length >= batchSize) {
-          // Two batches in flight: one is matched while the previous one is written.
+          // Two batches in flight: this one is matched while the previous one is written.
+          const next = flush(batch);
+          next.catch(() => {}); // awaited below or at the next batch; not an unhandled rejection meanwhile
           await inflight;
-          inflight = flush(batch);
-          inflight.catch(() => {}); // handled at the next await; not an unhandled rejection meanwhile
+          inflight = next;
           batch = [];
         }
       }
