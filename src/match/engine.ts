@@ -6,6 +6,8 @@ import { loadReferential, type Referential } from "../rome/index.js";
 import { contentStems, segment, topK as topKRows, type TextUnit } from "../text/index.js";
 import { buildAppellationSearch, type AppellationSearchIndex } from "./appellation-search.js";
 import { explainFiche } from "./explain.js";
+import { ExemplarMemory, type Exemplar } from "./exemplars.js";
+import { readOffers } from "./evaluate.js";
 import { aggregateSkills, createExtractionContext, EXTRACTION, rescoreInContext, scoreItemsAgainstUnits, scoreUnit, type ExtractionContext } from "./extract.js";
 import { buildLexicon, type Lexicon } from "./lexicon.js";
 import { combine, RANK_WEIGHTS, RANK_WEIGHTS_NO_TITLE, scaleToMax, softmax, type FicheFeatures, type RankWeights } from "./rank.js";
@@ -21,6 +23,12 @@ export const CONFIDENCE = {
   /** …and this margin over the second. */
   minMargin: 0.2,
 } as const;
+
+/** Per-call overrides, for evaluation. */
+export interface MatchOptions {
+  /** Exemplar memory to use instead of the engine's (cross-validation folds); null: none. */
+  exemplars?: ExemplarMemory | null;
+}
 
 export interface EngineOptions {
   rebuildIndexes?: boolean;
@@ -61,6 +69,8 @@ export class Engine {
     readonly embedder: Embedder,
     readonly indexes: RomeIndexes,
     readonly lexicon: Lexicon,
+    /** Labelled offers whose codes vote (LABELLED_OFFERS); null without. */
+    readonly exemplars: ExemplarMemory | null = null,
   ) {
     this.modelId = embedder.id;
     this.extractionCtx = createExtractionContext(lexicon, indexes);
@@ -80,7 +90,7 @@ export class Engine {
     return this.skillsOf(p);
   }
 
-  async match(input: MatchInput): Promise<MatchResult> {
+  async match(input: MatchInput, options: MatchOptions = {}): Promise<MatchResult> {
     const t0 = performance.now();
     const topK = input.topK ?? 10;
     const p = await this.prepare(input.text, input.title);
@@ -88,7 +98,7 @@ export class Engine {
     const skills = this.skillsOf(p);
     const t2 = performance.now();
     const weights: RankWeights = p.title ? RANK_WEIGHTS : RANK_WEIGHTS_NO_TITLE;
-    const features = this.features(p, skills, weights);
+    const features = this.features(p, skills, weights, options.exemplars === undefined ? this.exemplars : options.exemplars);
     const codes = this.lexicon.ficheCodes;
     const totals = new Float64Array(codes.length);
     const positive: number[] = [];
@@ -117,6 +127,7 @@ export class Engine {
           title: round(weights.titleLex + weights.titleVec > 0 ? (weights.titleLex * features.titleLex[i]! + weights.titleVec * features.titleVec[i]!) / (weights.titleLex + weights.titleVec) : 0),
           body: round((weights.bodyLex * features.bodyLex[i]! + weights.bodyVec * features.bodyVec[i]!) / (weights.bodyLex + weights.bodyVec)),
           mcOverlap: round(features.mc[i]!),
+          exemplars: round(weights.exemplarTitle + weights.exemplarBody > 0 ? (weights.exemplarTitle * features.exemplarTitle[i]! + weights.exemplarBody * features.exemplarBody[i]!) / (weights.exemplarTitle + weights.exemplarBody) : 0),
           total: round(totals[i]!),
         },
         ...(input.explain === false
@@ -141,9 +152,9 @@ export class Engine {
   }
 
   /** Per-fiche features for a text; exposed for the accuracy benchmark's baselines and weight tuning. */
-  async featuresFor(text: string, title?: string): Promise<FicheFeatures> {
+  async featuresFor(text: string, title?: string, options: MatchOptions = {}): Promise<FicheFeatures> {
     const p = await this.prepare(text, title);
-    return this.features(p, this.skillsOf(p));
+    return this.features(p, this.skillsOf(p), undefined, options.exemplars === undefined ? this.exemplars : options.exemplars);
   }
 
   /** Compétences, savoirs and MCs a fiche lists. */
@@ -172,11 +183,12 @@ export class Engine {
   }
 
   /** Per-fiche features; with `weights`, features weighted 0 are skipped (MC coverage is always computed: it is shown). */
-  private features(p: Prepared, skills: readonly ExtractedSkill[], weights?: RankWeights): FicheFeatures {
+  private features(p: Prepared, skills: readonly ExtractedSkill[], weights: RankWeights | undefined, exemplars: ExemplarMemory | null): FicheFeatures {
     const need = (k: keyof RankWeights) => !weights || weights[k] > 0;
     const textMcs = mcProfile(skills);
     const n = this.lexicon.ficheCodes.length;
-    const f: FicheFeatures = { titleLex: new Float64Array(n), titleVec: new Float64Array(n), bodyLex: new Float64Array(n), bodyVec: new Float64Array(n), mc: new Float64Array(n), items: new Float64Array(n), bodyTitle: new Float64Array(n) };
+    const z = () => new Float64Array(n);
+    const f: FicheFeatures = { titleLex: z(), titleVec: z(), bodyLex: z(), bodyVec: z(), mc: z(), items: z(), bodyTitle: z(), exemplarTitle: z(), exemplarBody: z() };
     const row = this.lexicon.ficheRow;
     if (p.title) {
       const ts = contentStems(p.title);
@@ -194,6 +206,9 @@ export class Engine {
       }
     }
     const bodyStems = p.stems.flat();
+    if (exemplars && (need("exemplarTitle") || need("exemplarBody"))) {
+      exemplars.vote(need("exemplarTitle") && p.title ? contentStems(p.title) : [], need("exemplarBody") ? [...contentStems(p.title), ...bodyStems] : [], { title: f.exemplarTitle, body: f.exemplarBody });
+    }
     if (bodyStems.length && need("bodyLex")) {
       const tf = new Map<string, number>();
       for (const s of bodyStems) tf.set(s, (tf.get(s) ?? 0) + 1);
@@ -315,6 +330,13 @@ export async function createEngine(config: Config, opts: EngineOptions = {}): Pr
   const referential = loadReferential(config.romeDir);
   const embedder = await TransformersEmbedder.load({ modelDir: config.modelDir, dtype: config.modelDtype, queryPrefix: config.queryPrefix, passagePrefix: config.passagePrefix });
   const indexes = await openIndexes(config.indexRoot, referential, embedder, { rebuild: opts.rebuildIndexes, onProgress: opts.onIndexProgress });
-  const engine = new Engine(referential, embedder, indexes, buildLexicon(referential));
-  return engine;
+  const lexicon = buildLexicon(referential);
+  let exemplars: ExemplarMemory | null = null;
+  if (config.labelledOffers) {
+    const offers: Exemplar[] = readOffers(config.labelledOffers).map((o) => ({ id: o.id, title: o.intitule ?? "", text: o.description ?? "", romeCode: o.romeCode }));
+    const built = ExemplarMemory.build(offers, lexicon.ficheRow);
+    if (built.skipped > 0) console.error(`labelled offers: ${built.skipped} of ${offers.length} name a code that is not a ${referential.version} fiche; left out`);
+    exemplars = built.memory;
+  }
+  return new Engine(referential, embedder, indexes, lexicon, exemplars);
 }

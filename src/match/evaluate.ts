@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { Engine } from "./engine.js";
+import { exemplarGroup, type ExemplarMemory } from "./exemplars.js";
 import type { ExtractedSkill } from "./types.js";
 
 /** One line of an offers file in the format of France Travail's "Offres d'emploi v2" dumps (shared/eval). */
@@ -105,7 +106,18 @@ export interface EvalOptions {
 }
 
 /** The figures `npm run eval` prints (README "Figures"), and the baselines measured on the same offers. */
+/** Folds of the cross-validation run when the evaluated offers are in the engine's labelled-offer memory. */
+export const CV_FOLDS = 5;
+
 export async function evaluateOffers(engine: Engine, offers: readonly EvalOffer[], opts: EvalOptions = {}) {
+  // Offers the memory holds would vote for themselves: then each offer is matched with a memory that leaves out
+  // its fold (grouped by text, so reposted copies go out together): grouped 5-fold cross-validation.
+  const memory = engine.exemplars;
+  const inMemory = memory ? new Set(memory.exemplars.map((e) => e.id)) : new Set<string>();
+  const crossValidated = memory !== null && offers.some((o) => inMemory.has(o.id));
+  const foldOf = (text: string) => exemplarGroup(text) % CV_FOLDS;
+  const folds: (ExemplarMemory | undefined)[] = crossValidated ? Array.from({ length: CV_FOLDS }, (_, f) => memory!.without((e) => foldOf(e.text) === f)) : [];
+  const memoryFor = (o: EvalOffer) => (crossValidated ? folds[foldOf(o.description ?? "")] : undefined);
   const records: RankRecord[] = [];
   const bm25: RankRecord[] = [];
   const nearest: RankRecord[] = [];
@@ -114,7 +126,7 @@ export async function evaluateOffers(engine: Engine, offers: readonly EvalOffer[
   let tp = 0, predicted = 0, goldMatched = 0, gold = 0;
   for (const [n, o] of offers.entries()) {
     const t = performance.now();
-    const r = await engine.match({ text: o.description ?? "", title: o.intitule ?? undefined, kind: "offer", topK: 10 });
+    const r = await engine.match({ text: o.description ?? "", title: o.intitule ?? undefined, kind: "offer", topK: 10 }, { exemplars: memoryFor(o) });
     times.push(performance.now() - t);
     const origin = o.origineOffre_origine ?? "unknown";
     records.push({ gold: o.romeCode, rank: rankOf(r.metiers.map((m) => m.code), o.romeCode), origin });
@@ -144,6 +156,7 @@ export async function evaluateOffers(engine: Engine, offers: readonly EvalOffer[
     // Abstention check: share of offers per status and top-1 within it ("confident" should be right more often).
     by_status: Object.fromEntries([...byStatus].sort().map(([k, v]) => [k, { share: r4(v.n / Math.max(1, records.length)), top1: r4(v.hit / v.n) }])),
     ms_per_offer_p50: r4(times[Math.floor(times.length / 2)] ?? 0),
+    labelled_offers: { size: memory?.size ?? 0, cross_validated: crossValidated, folds: crossValidated ? CV_FOLDS : 0 },
   };
   if (!opts.baselines) return figures;
   return {

@@ -1,4 +1,5 @@
-export { createEngine, Engine, mcProfile, CONFIDENCE, type EngineOptions } from "./engine.js";
+export { createEngine, Engine, mcProfile, CONFIDENCE, type EngineOptions, type MatchOptions } from "./engine.js";
+export { ExemplarMemory, exemplarGroup, type Exemplar } from "./exemplars.js";
 export { RANK_WEIGHTS, RANK_WEIGHTS_NO_TITLE, type FicheFeatures, type RankWeights } from "./rank.js";
 export { EXTRACTION } from "./extract.js";
 export type * from "./types.js";

@@ -45,6 +45,8 @@ export interface ScoreBreakdown {
   body: number;
   /** IDF-weighted share of the fiche's MCs that the text shows, 0..1. */
   mcOverlap: number;
+  /** Votes of the most similar labelled offers (LABELLED_OFFERS) for this fiche, 0..1; 0 without a memory. */
+  exemplars: number;
   /** Weighted sum of the above, the ranking score. */
   total: number;
 }
