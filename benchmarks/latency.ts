@@ -86,7 +86,7 @@ try {
   await run(base, 1); // warm-up: JIT
   const single = await run(base, 1);
   const c32 = await run(base, 32);
-  console.log(JSON.stringify({ benchmark: "match-latency", target: flags.get("url") ?? `serve (WORKERS=${workers})`, offers: bodies.length, words: "250-350", seconds, concurrency1: single, concurrency32: c32 }));
+  console.log(JSON.stringify({ benchmark: "match-latency", target: flags.get("url") ?? `serve (WORKERS=${workers}, MATCH_THREADS=${process.env.MATCH_THREADS ?? 0})`, offers: bodies.length, words: "250-350", seconds, concurrency1: single, concurrency32: c32 }));
 } finally {
   child?.kill("SIGTERM");
   rmSync(lakeDir, { recursive: true, force: true });
