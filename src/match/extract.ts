@@ -18,7 +18,7 @@ export const EXTRACTION = {
   candidates: 12,
   /**
    * Labels less covered than this are not candidates: on the dev offers 99 % of accepted pairs have coverage ≥ 0.3,
-   * and the cut halves the labels each unit must rank.
+   * and the cut saves about a sixth of the extraction time.
    */
   minCoverage: 0.25,
   /** At most this many skills per unit, so that one rich line does not fill the whole profile. */
