@@ -11,11 +11,13 @@
  *
  * Synthetic documents are perturbations of the real offers' embeddings (a mix of two offers plus Gaussian noise)
  * with their métiers and compétences, so that the vector space has the clusters real data has.
- * Env: LAKE_BENCH_OFFERS (dev offers to ingest, default 1,200), LAKE_BENCH_DOCS, LAKE_BENCH_QUERIES (default 300).
+ * Env: LAKE_BENCH_OFFERS (dev offers to ingest, default 1,200), LAKE_BENCH_DOCS, LAKE_BENCH_QUERIES (default 300),
+ * LAKE_BENCH_THREADS (default 2), LAKE_BENCH_BATCH (documents per batch, default 50).
  */
 import "../src/text/quiet.js";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import seedrandom from "seedrandom";
 import { loadConfig } from "../src/config.js";
 import { openDb, parseVector, vectorParam } from "../src/lake/db.js";
 import { DocumentBody, LAKE_LIMITS, lineToBody, openLake, toInput, type DocumentInput, type Lake, type LakeEngine } from "../src/lake/index.js";
@@ -27,6 +29,8 @@ const DOCS = Number(process.env.LAKE_BENCH_DOCS ?? 100_000);
 const QUERIES = Number(process.env.LAKE_BENCH_QUERIES ?? 300);
 const THREADS = Number(process.env.LAKE_BENCH_THREADS ?? 2);
 const WARM = 200;
+/** Documents per ingestBatch call (the CLI's default is 50; the API's maximum 100). */
+const BATCH = Number(process.env.LAKE_BENCH_BATCH ?? 50);
 const DATABASE_URL = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://rome:rome@127.0.0.1:5432/rome_test";
 const SCHEMA = "lake_bench";
 const log = (...a: unknown[]) => console.error("[bench:lake]", ...a);
@@ -46,10 +50,9 @@ function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
 }
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-/** Deterministic PRNG so runs are comparable. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  const next = () => ((s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 2 ** 32);
+/** Seeded random numbers so that runs are comparable: uniform, Gaussian (Box–Muller), integers below n. */
+function rng(seed: string) {
+  const next = seedrandom(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
   return { next, gauss, int: (n: number) => Math.floor(next() * n) };
 }
@@ -86,8 +89,8 @@ async function main() {
     let created = 0;
     // Two batches in flight, as the CLI does: one is matched while the other is written.
     let inflight: Promise<void> = Promise.resolve();
-    for (let i = 0; i < docs.length; i += 50) {
-      const next = target.ingestBatch(docs.slice(i, i + 50)).then((res) => void (created += res.filter((x) => x.status === "created").length));
+    for (let i = 0; i < docs.length; i += BATCH) {
+      const next = target.ingestBatch(docs.slice(i, i + BATCH)).then((res) => void (created += res.filter((x) => x.status === "created").length));
       next.catch(() => {}); // awaited below
       await inflight;
       inflight = next;
@@ -135,7 +138,7 @@ async function main() {
   const compsOf = groupBy(comps.rows, (r) => r.document_id);
   const metsOf = groupBy(mets.rows, (r) => r.document_id);
   const dim = engine.embedder.dimension;
-  const rand = rng(42);
+  const rand = rng("42");
   const toLoad = Math.max(0, DOCS - base.length);
   log(`bulk-loading ${toLoad} synthetic documents`);
   await db.query("DROP INDEX IF EXISTS documents_embedding_hnsw");

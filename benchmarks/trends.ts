@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import seedrandom from "seedrandom";
 import { loadConfig } from "../src/config.js";
 import { createEngine, readOffers } from "../src/match/index.js";
 import { createCoverageChecker } from "../src/match/uncovered.js";
@@ -136,24 +137,13 @@ function summarise(r: TrendReport) {
   };
 }
 
-/** Deterministic PRNG so runs are comparable. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * N synthetic documents over 36 months, 8 sources, ~120 phrase keys each drawn from a Zipf-like vocabulary of
  * 60,000 keys, 6 ROME items each, and one injected phrase whose share rises from 0.2% to 5%. Measures the
  * whole analysis (both passes, attachment of candidates) and checks the injected phrase comes first.
  */
 async function syntheticRuntime(n: number, attacher: Awaited<ReturnType<typeof createPhraseAttacher>>, ref: Awaited<ReturnType<typeof createEngine>>["referential"]) {
-  const rnd = mulberry32(42);
+  const rnd = seedrandom("42"); // the same corpus on every run
   const vocab = Array.from({ length: 60_000 }, (_, i) => `w${i.toString(36)} x${(i * 7919).toString(36)}`);
   const items = [...ref.competences.keys()].slice(0, 3000);
   const fiches = [...ref.fiches.keys()].slice(0, 300);

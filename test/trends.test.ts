@@ -1,5 +1,6 @@
 import express from "express";
 import request from "supertest";
+import seedrandom from "seedrandom";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../src/api/app.js";
 import { createAuth } from "../src/api/auth.js";
@@ -74,17 +75,6 @@ describe("trend statistics", () => {
   });
 });
 
-/** Deterministic PRNG so the synthetic corpus is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const INJECTED = "Maîtrise de la comptabilité carbone et des bilans d'émissions.";
 const CV_MARKER = "Jean-Baptiste Quenouille";
 const FILLER = [
@@ -103,7 +93,7 @@ const FILLER = [
  */
 function syntheticDocuments(ref: Referential): TrendDocument[] {
   const checker = createCoverageChecker(ref);
-  const rnd = rng(7);
+  const rnd = seedrandom("7"); // the synthetic corpus is the same on every run
   const metiers = ["M1203", "D1106", "K2111"];
   const raw: { id: string; source: string; date: Date; title: string; description: string; metiers: string[] }[] = [];
   let n = 0;
@@ -114,7 +104,8 @@ function syntheticDocuments(ref: Referential): TrendDocument[] {
       const lines = [FILLER[Math.floor(rnd() * FILLER.length)]!, FILLER[Math.floor(rnd() * FILLER.length)]!];
       if (rnd() < 0.3) lines.push("Vous avez un véritable esprit startup.");
       if (rnd() < 0.15) lines.push("Une pratique de la cuisine végétale est appréciée.");
-      if (metier === "M1203" && rnd() < 0.01 + (0.44 * m) / 11) lines.push(INJECTED);
+      // The injected skill is rare for six months, then spreads (a clear emergence, whatever the random stream).
+      if (metier === "M1203" && rnd() < (m < 6 ? 0.01 : 0.15 + (0.3 * (m - 6)) / 5)) lines.push(INJECTED);
       if (source === "board-0" && m >= 6 && rnd() < 0.6) lines.push("Connaissance de la plateforme xyzzyplus.");
       if (m === 11 && i < 3) lines.push("Usage du logiciel zorglub.");
       raw.push({ id: `o${n++}`, source, date: new Date(Date.UTC(2025, m, 1 + Math.floor(rnd() * 27))), title: ref.fiche(metier)!.libelle, description: lines.join("\n"), metiers: [metier] });
