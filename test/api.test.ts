@@ -109,7 +109,9 @@ describe("GET /v1/appellations/search", () => {
 describe("service endpoints", () => {
   it("reports health with the ROME version", async () => {
     const res = await request(app).get("/health");
-    expect(res.body).toMatchObject({ status: "ok", romeVersion: "v460" });
+    expect(res.body).toMatchObject({ status: "ok", romeVersion: "v460", model: "rome-fr-static-256" });
+    expect(res.body.labelledOffers).toBe((await testEngine()).exemplars?.size ?? 0);
+    expect(res.body.labelledOffers > 0).toBe(loadConfig().labelledOffers !== undefined);
   });
   it("publishes an OpenAPI document generated from the schemas", async () => {
     const res = await request(app).get("/openapi.json");

@@ -27,9 +27,15 @@ export function createApp(ctx: AppContext): express.Express {
   app.set("query parser", "simple");
   app.use(express.json({ limit: LIMITS.maxBodyBytes, strict: true }));
 
-  describeRoute({ method: "get", path: "/health", summary: "Liveness and the ROME version / model that answer", response: z.object({ status: z.literal("ok"), romeVersion: z.string(), model: z.string() }) });
+  const Health = z.object({
+    status: z.literal("ok"),
+    romeVersion: z.string(),
+    model: z.string(),
+    labelledOffers: z.number().int().describe("offers in the labelled-offer memory (LABELLED_OFFERS); 0 without"),
+  });
+  describeRoute({ method: "get", path: "/health", summary: "Liveness, and the ROME version, model and labelled-offer memory that answer", response: Health });
   app.get("/health", (_req, res) => {
-    res.json({ status: "ok", romeVersion: ctx.engine.referential.version, model: ctx.engine.modelId });
+    res.json({ status: "ok", romeVersion: ctx.engine.referential.version, model: ctx.engine.modelId, labelledOffers: ctx.engine.exemplars?.size ?? 0 } satisfies z.infer<typeof Health>);
   });
   for (const mount of routeModules) app.use(mount(ctx));
   app.get("/openapi.json", (_req, res) => {
