@@ -235,8 +235,19 @@ export class Engine {
       scaleToMax(f.items);
     }
     if (p.bodyVec && need("bodyVec")) {
-      dotRows(this.ficheCentroids, p.bodyVec, f.bodyVec);
-      for (let i = 0; i < n; i++) f.bodyVec[i] = Math.max(0, f.bodyVec[i]!);
+      if (p.title && weights) {
+        // With a title, the body vector (weight 0.1) only re-orders fiches that the title or the labelled offers
+        // already name: scoring those instead of all 1,584 saves ~0.6 ms with the same dev figures.
+        const dim = p.bodyVec.length;
+        for (let i = 0; i < n; i++) {
+          if (f.titleLex[i]! > 0 || f.titleVec[i]! > 0 || f.exemplarTitle[i]! > 0 || f.exemplarBody[i]! > 0) {
+            f.bodyVec[i] = Math.max(0, dot(p.bodyVec, this.ficheCentroids.subarray(i * dim, (i + 1) * dim)));
+          }
+        }
+      } else {
+        dotRows(this.ficheCentroids, p.bodyVec, f.bodyVec);
+        for (let i = 0; i < n; i++) f.bodyVec[i] = Math.max(0, f.bodyVec[i]!);
+      }
     }
     if (textMcs.size) {
       // IDF-weighted coverage of each fiche's MCs: Σ idf·strength over shared MCs / Σ idf over the fiche's MCs
