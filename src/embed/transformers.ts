@@ -61,11 +61,17 @@ export class TransformersEmbedder implements Embedder {
     const cfg = JSON.parse(readFileSync(path.join(dir, "config.json"), "utf8")) as { hidden_size?: number; num_hidden_layers?: number; vocab_size?: number; max_position_embeddings?: number };
     e.dimension = cfg.hidden_size ?? (await e.embed(["test"]))[0]!.length;
     if (opts.fastPath && cfg.num_hidden_layers === 0 && cfg.vocab_size && cfg.hidden_size) {
-      const table = await StaticTable.read(e.pipe, cfg.vocab_size, cfg.hidden_size, e.pipe.tokenizer.model_max_length ?? cfg.max_position_embeddings ?? 512);
-      const probes = PROBES.map((p) => opts.queryPrefix + p);
-      const reference = await e.embed(probes);
-      if (probes.every((p, i) => maxAbsDiff(table.embed(p), reference[i]!) < 1e-5)) e.table = table;
-      else console.error(`embedder: the static fast path does not reproduce ${e.id}; using the ONNX pipeline`);
+      // Any failure here only means the model is not a plain lookup: the pipeline stays in use.
+      const table = await StaticTable.read(e.pipe, cfg.vocab_size, cfg.hidden_size, e.pipe.tokenizer.model_max_length ?? cfg.max_position_embeddings ?? 512).catch((err: unknown) => {
+        console.error(`embedder: no static fast path for ${e.id} (${(err as Error).message}); using the ONNX pipeline`);
+        return null;
+      });
+      if (table) {
+        const probes = PROBES.map((p) => opts.queryPrefix + p);
+        const reference = await e.embed(probes);
+        if (probes.every((p, i) => maxAbsDiff(table.embed(p), reference[i]!) < 1e-5)) e.table = table;
+        else console.error(`embedder: the static fast path does not reproduce ${e.id}; using the ONNX pipeline`);
+      }
     }
     return e;
   }
