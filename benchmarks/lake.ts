@@ -18,6 +18,7 @@ import "../src/text/quiet.js";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import seedrandom from "seedrandom";
+import { quantile } from "./quantile.js";
 import { loadConfig } from "../src/config.js";
 import { openDb, parseVector, vectorParam } from "../src/lake/db.js";
 import { DocumentBody, LAKE_LIMITS, lineToBody, openLake, toInput, type DocumentInput, type Lake, type LakeEngine } from "../src/lake/index.js";
@@ -35,10 +36,6 @@ const DATABASE_URL = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?
 const SCHEMA = "lake_bench";
 const log = (...a: unknown[]) => console.error("[bench:lake]", ...a);
 
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-}
 function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
   const m = new Map<string, T[]>();
   for (const x of xs) {

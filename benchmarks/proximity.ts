@@ -12,6 +12,7 @@ import { loadReferential } from "../src/rome/index.js";
 import type { Referential } from "../src/rome/referential.js";
 import { DEFAULT_PROXIMITY_WEIGHTS, ProximityIndex, type ProximityWeights, mcJaccard, viabilityOf } from "../src/match/proximity.js";
 import { ProfileMatcher } from "../src/match/profile.js";
+import { quantile } from "./quantile.js";
 
 interface Metrics {
   recallAt5: number;
@@ -52,10 +53,7 @@ function jaccardRank(ref: Referential, codes: string[], source: string): string[
     .map((x) => x.c);
 }
 
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 1000) / 1000;
-}
+const percentile = (xs: number[], p: number) => Math.round(quantile(xs, p / 100) * 1000) / 1000;
 
 const ref = await loadReferential(loadConfig().romeDir);
 const codes = [...ref.fiches.keys()].sort();

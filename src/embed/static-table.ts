@@ -1,4 +1,5 @@
 import { Tensor, type FeatureExtractionPipeline } from "@huggingface/transformers";
+import { normalizeVector } from "./embedder.js";
 
 /**
  * Fast path for static (zero-layer) embedding models such as the bundled rome-fr-static-256, whose ONNX graph
@@ -55,12 +56,12 @@ export class StaticTable {
     for (const word of text.split(/[ \t\n\r]+/)) {
       if (!word) continue;
       for (const id of this.tokens(word)) {
-        if (room-- <= 0) return normalise(v);
+        if (room-- <= 0) return normalizeVector(v);
         this.add(v, id);
       }
     }
     for (const id of this.suffix) if (room-- > 0) this.add(v, id);
-    return normalise(v);
+    return normalizeVector(v);
   }
 
   private add(v: Float32Array, id: number): void {
@@ -90,13 +91,4 @@ export class StaticTable {
     }
     return ids;
   }
-}
-
-function normalise(v: Float32Array): Float32Array {
-  let n = 0;
-  for (let j = 0; j < v.length; j++) n += v[j]! * v[j]!;
-  if (n === 0 || !Number.isFinite(n)) return v.fill(0);
-  const inv = 1 / Math.sqrt(n);
-  for (let j = 0; j < v.length; j++) v[j]! *= inv;
-  return v;
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import hnswlib from "hnswlib-node";
 import { z } from "zod";
+import { dot } from "../embed/embedder.js";
 
 export interface VectorHit {
   id: string;
@@ -99,10 +100,7 @@ export class VectorIndex {
 
   /** Cosine similarity between a query and row `i`. */
   similarityAt(query: Float32Array, i: number): number {
-    const o = i * this.dimension;
-    let s = 0;
-    for (let j = 0; j < this.dimension; j++) s += query[j]! * this.vectors[o + j]!;
-    return s;
+    return dot(query, this.vectorAt(i));
   }
 
   vectorAt(i: number): Float32Array {

@@ -37,6 +37,8 @@ export interface EngineOptions {
 
 interface Prepared {
   title: string;
+  /** Content stems of the title (title features and the labelled-offer votes use them). */
+  titleStems: string[];
   units: TextUnit[];
   /** Content stems of each unit, in order (body features count repeats) and as sets (extraction). */
   stems: string[][];
@@ -174,7 +176,7 @@ export class Engine {
     const sum = new Float32Array(this.embedder.dimension);
     for (const v of unitVecs) if (v) for (let j = 0; j < sum.length; j++) sum[j]! += v[j]!;
     const stems = units.map((u) => contentStems(u.text));
-    return { title: t, units, stems, stemSets: stems.map((x) => new Set(x)), titleVec: t ? nz(vecs[0]) : null, bodyVec: nz(normalizeVector(sum)), unitVecs };
+    return { title: t, titleStems: contentStems(t), units, stems, stemSets: stems.map((x) => new Set(x)), titleVec: t ? nz(vecs[0]) : null, bodyVec: nz(normalizeVector(sum)), unitVecs };
   }
 
   private skillsOf(p: Prepared): ExtractedSkill[] {
@@ -191,8 +193,7 @@ export class Engine {
     const f: FicheFeatures = { titleLex: z(), titleVec: z(), bodyLex: z(), bodyVec: z(), mc: z(), items: z(), bodyTitle: z(), exemplarTitle: z(), exemplarBody: z() };
     const row = this.lexicon.ficheRow;
     if (p.title) {
-      const ts = contentStems(p.title);
-      const hits = this.lexicon.appellations.search(ts, 300);
+      const hits = this.lexicon.appellations.search(p.titleStems, 300);
       const best = hits[0]?.score ?? 0;
       for (const h of hits) {
         const i = this.lexicon.appellationFicheRow[h.doc]!;
@@ -207,7 +208,7 @@ export class Engine {
     }
     const bodyStems = p.stems.flat();
     if (exemplars && (need("exemplarTitle") || need("exemplarBody"))) {
-      exemplars.vote(need("exemplarTitle") && p.title ? contentStems(p.title) : [], need("exemplarBody") ? [...contentStems(p.title), ...bodyStems] : [], { title: f.exemplarTitle, body: f.exemplarBody });
+      exemplars.vote(need("exemplarTitle") ? p.titleStems : [], need("exemplarBody") ? [...p.titleStems, ...bodyStems] : [], { title: f.exemplarTitle, body: f.exemplarBody });
     }
     if (bodyStems.length && need("bodyLex")) {
       const tf = new Map<string, number>();

@@ -135,9 +135,14 @@ export const ingestCommand: Command = {
   },
 };
 
-/** Opens the lake without loading the engine (administrative commands need no model). */
-async function adminLake(): Promise<Lake> {
-  return openLake(loadConfig(), undefined, { retentionSweepMs: 0 });
+/** Runs `fn` on the lake opened without the engine (administrative commands need no model), then closes it. */
+async function withAdminLake<T>(fn: (lake: Lake) => Promise<T>): Promise<T> {
+  const lake = await openLake(loadConfig(), undefined, { retentionSweepMs: 0 });
+  try {
+    return await fn(lake);
+  } finally {
+    await lake.close();
+  }
 }
 
 export const lakePurgeCommand: Command = {
@@ -148,12 +153,8 @@ export const lakePurgeCommand: Command = {
     const { flags } = parseFlags(args);
     const config = loadConfig();
     const days = positiveInt(flags.get("days"), config.cvRetentionDays, 36_500, "days");
-    const lake = await adminLake();
-    try {
-      console.log(JSON.stringify({ deleted: await lake.purgeExpiredCvs(days), days }));
-    } finally {
-      await lake.close();
-    }
+    const deleted = await withAdminLake((lake) => lake.purgeExpiredCvs(days));
+    console.log(JSON.stringify({ deleted, days }));
     return 0;
   },
 };
@@ -174,13 +175,8 @@ export const lakeDeleteCommand: Command = {
       console.error("lake-delete: --id must be a document UUID");
       return 2;
     }
-    const lake = await adminLake();
-    try {
-      const deleted = id ? Number(await lake.delete(id)) : await lake.deleteBySource(source!, flags.get("external-id"));
-      console.log(JSON.stringify({ deleted }));
-    } finally {
-      await lake.close();
-    }
+    const deleted = await withAdminLake(async (lake) => (id ? Number(await lake.delete(id)) : lake.deleteBySource(source!, flags.get("external-id"))));
+    console.log(JSON.stringify({ deleted }));
     return 0;
   },
 };
@@ -190,12 +186,7 @@ export const lakeStatsCommand: Command = {
   summary: "document counts of the lake and the store in use",
   usage: "lake-stats",
   async run() {
-    const lake = await adminLake();
-    try {
-      console.log(JSON.stringify(await lake.stats()));
-    } finally {
-      await lake.close();
-    }
+    console.log(JSON.stringify(await withAdminLake((lake) => lake.stats())));
     return 0;
   },
 };
