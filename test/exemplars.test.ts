@@ -37,6 +37,26 @@ describe("labelled-offer memory", () => {
     expect(none.title[row.get("G1602")!]).toBe(0);
   });
 
+  it("shares the same-title vote among the codes of offers with the same title, whatever case, accents, H/F or numbers", () => {
+    const sameTitle: Exemplar[] = [
+      { id: "s1", title: "Serveur H/F", text: "Service en salle.", romeCode: "G1803" },
+      { id: "s2", title: "SERVEUR (h/f) 35h", text: "Service en terrasse.", romeCode: "G1803" },
+      { id: "s3", title: "serveur", text: "Serveurs Linux.", romeCode: "M1843" },
+      { id: "s4", title: "Serveur de restaurant", text: "Service.", romeCode: "G1803" },
+    ];
+    const { memory } = ExemplarMemory.build(sameTitle, engine.lexicon.ficheRow);
+    const row = engine.lexicon.ficheRow;
+    const into = new Float64Array(engine.lexicon.ficheCodes.length);
+    memory.voteSameTitle(contentStems("Serveur - H/F"), into);
+    expect(into[row.get("G1803")!]).toBeCloseTo(2 / 3, 10);
+    expect(into[row.get("M1843")!]).toBeCloseTo(1 / 3, 10);
+    expect(into.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
+    const other = new Float64Array(into.length);
+    memory.voteSameTitle(contentStems("Serveur polyvalent"), other);
+    memory.voteSameTitle([], other);
+    expect(other.every((x) => x === 0)).toBe(true);
+  });
+
   it("moves the recruiters' fiche up for a local title the referential does not know, and shows it in the score", async () => {
     const { memory } = ExemplarMemory.build(FIXTURE, engine.lexicon.ficheRow);
     const input = { title: "Plongeur polyvalent snacking", text: "Plonge et mise en place.", kind: "offer" as const, topK: 10 };

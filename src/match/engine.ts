@@ -129,7 +129,7 @@ export class Engine {
           title: round(weights.titleLex + weights.titleVec > 0 ? (weights.titleLex * features.titleLex[i]! + weights.titleVec * features.titleVec[i]!) / (weights.titleLex + weights.titleVec) : 0),
           body: round((weights.bodyLex * features.bodyLex[i]! + weights.bodyVec * features.bodyVec[i]!) / (weights.bodyLex + weights.bodyVec)),
           mcOverlap: round(features.mc[i]!),
-          exemplars: round(weights.exemplarTitle + weights.exemplarBody > 0 ? (weights.exemplarTitle * features.exemplarTitle[i]! + weights.exemplarBody * features.exemplarBody[i]!) / (weights.exemplarTitle + weights.exemplarBody) : 0),
+          exemplars: round(exemplarScore(features, weights, i)),
           total: round(totals[i]!),
         },
         ...(input.explain === false
@@ -190,7 +190,7 @@ export class Engine {
     const textMcs = mcProfile(skills);
     const n = this.lexicon.ficheCodes.length;
     const z = () => new Float64Array(n);
-    const f: FicheFeatures = { titleLex: z(), titleVec: z(), bodyLex: z(), bodyVec: z(), mc: z(), items: z(), bodyTitle: z(), exemplarTitle: z(), exemplarBody: z() };
+    const f: FicheFeatures = { titleLex: z(), titleVec: z(), bodyLex: z(), bodyVec: z(), mc: z(), items: z(), bodyTitle: z(), exemplarTitle: z(), exemplarBody: z(), exemplarSameTitle: z() };
     const row = this.lexicon.ficheRow;
     if (p.title) {
       const hits = this.lexicon.appellations.search(p.titleStems, 300);
@@ -210,6 +210,7 @@ export class Engine {
     if (exemplars && (need("exemplarTitle") || need("exemplarBody"))) {
       exemplars.vote(need("exemplarTitle") ? p.titleStems : [], need("exemplarBody") ? [...p.titleStems, ...bodyStems] : [], { title: f.exemplarTitle, body: f.exemplarBody });
     }
+    if (exemplars && need("exemplarSameTitle")) exemplars.voteSameTitle(p.titleStems, f.exemplarSameTitle);
     if (bodyStems.length && need("bodyLex")) {
       const tf = new Map<string, number>();
       for (const s of bodyStems) tf.set(s, (tf.get(s) ?? 0) + 1);
@@ -241,7 +242,7 @@ export class Engine {
         // already name: scoring those instead of all 1,584 saves ~0.6 ms with the same dev figures.
         const dim = p.bodyVec.length;
         for (let i = 0; i < n; i++) {
-          if (f.titleLex[i]! > 0 || f.titleVec[i]! > 0 || f.exemplarTitle[i]! > 0 || f.exemplarBody[i]! > 0) {
+          if (f.titleLex[i]! > 0 || f.titleVec[i]! > 0 || f.exemplarTitle[i]! > 0 || f.exemplarBody[i]! > 0 || f.exemplarSameTitle[i]! > 0) {
             f.bodyVec[i] = Math.max(0, dot(p.bodyVec, this.ficheCentroids.subarray(i * dim, (i + 1) * dim)));
           }
         }
@@ -333,6 +334,12 @@ function computeFicheCentroids(ref: Referential, lex: Lexicon, idx: RomeIndexes)
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** The labelled offers' part of a fiche's score, as a weighted mean of their votes (0..1). */
+function exemplarScore(f: FicheFeatures, w: RankWeights, i: number): number {
+  const sum = w.exemplarTitle + w.exemplarBody + w.exemplarSameTitle;
+  return sum > 0 ? (w.exemplarTitle * f.exemplarTitle[i]! + w.exemplarBody * f.exemplarBody[i]! + w.exemplarSameTitle * f.exemplarSameTitle[i]!) / sum : 0;
+}
 
 /** Appellations a title's vector reaches, searched with ef = k: only each fiche's best one counts, so a missed far neighbour costs nothing (dev accuracy unchanged, 1 ms saved). */
 const TITLE_VECTOR_K = 100;
