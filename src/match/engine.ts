@@ -341,8 +341,8 @@ function exemplarScore(f: FicheFeatures, w: RankWeights, i: number): number {
   return sum > 0 ? (w.exemplarTitle * f.exemplarTitle[i]! + w.exemplarBody * f.exemplarBody[i]! + w.exemplarSameTitle * f.exemplarSameTitle[i]!) / sum : 0;
 }
 
-/** Appellations a title's vector reaches, searched with ef = k: only each fiche's best one counts, so a missed far neighbour costs nothing (dev accuracy unchanged, 1 ms saved). */
-const TITLE_VECTOR_K = 100;
+/** Appellations a title's vector reaches, searched with ef = k: only each fiche's best one counts, so a missed far neighbour costs nothing (dev figures the same at k = 30, 50 or 100; 50 takes 0.14 ms, 100 0.21 ms). */
+const TITLE_VECTOR_K = 50;
 
 /** Loads everything the engine needs from configuration; builds indexes when missing or stale. */
 export async function createEngine(config: Config, opts: EngineOptions = {}): Promise<Engine> {
