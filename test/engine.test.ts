@@ -84,6 +84,19 @@ describe("matching a job offer", () => {
     }
   });
 
+  it("gives the title-is-an-appellation feature to the fiche of that appellation only, whatever the case or H/F", async () => {
+    const row = engine.lexicon.ficheRow.get("D1214")!; // Vendeur / Vendeuse en prêt-à-porter
+    const text = "Accueil des clients, conseil, encaissement et mise en rayon.";
+    const exact = await engine.featuresFor(text, "VENDEUR / VENDEUSE EN PRÊT-À-PORTER (H/F)", { exemplars: null });
+    expect(exact.titleAppellation[row]).toBe(1);
+    expect(exact.titleAppellation.reduce((a, b) => a + b, 0)).toBe(1);
+    const looser = await engine.featuresFor(text, "Vendeur prêt-à-porter et chaussures", { exemplars: null });
+    expect(looser.titleAppellation.every((x) => x === 0)).toBe(true);
+    expect(looser.titleLex[row]).toBeGreaterThan(0); // still found by the title's words
+    const r = await engine.match({ title: "Vendeur / Vendeuse en prêt-à-porter", text, kind: "offer", topK: 3 }, { exemplars: null });
+    expect(r.metiers[0]!.code).toBe("D1214");
+  });
+
   it("says there is nothing to match for text without a known word", async () => {
     const r = await engine.match({ text: "zzqx wwvk ppfl", kind: "cv" });
     expect(r.status).toBe("empty");

@@ -3,7 +3,7 @@ import type { Config } from "../config.js";
 import { dot, dotRows, normalizeVector, TransformersEmbedder, type Embedder } from "../embed/index.js";
 import { openIndexes, type ProgressFn, type RomeIndexes } from "../index/index.js";
 import { loadReferential, type Referential } from "../rome/index.js";
-import { contentStems, segment, topK as topKRows, type TextUnit } from "../text/index.js";
+import { contentStems, segment, titleKey, topK as topKRows, type TextUnit } from "../text/index.js";
 import { buildAppellationSearch, type AppellationSearchIndex } from "./appellation-search.js";
 import { explainFiche } from "./explain.js";
 import { ExemplarMemory, type Exemplar } from "./exemplars.js";
@@ -58,6 +58,8 @@ export class Engine {
   private readonly appRow: Map<string, number>;
   /** Appellation code → row of its fiche. */
   private readonly appFicheRow: Map<string, number>;
+  /** `titleKey` of an appellation → rows of the fiches that list an appellation with that key. */
+  private readonly appellationKeyRows = new Map<string, number[]>();
   /** Macro-compétence → rows of the fiches that list it. */
   private readonly mcFicheRows: Map<string, Int32Array>;
   readonly appellationSearch: AppellationSearchIndex;
@@ -80,6 +82,14 @@ export class Engine {
     this.appFicheRow = new Map([...referential.appellations.values()].map((a) => [a.code, lexicon.ficheRow.get(a.ficheCode)!]));
     this.mcFicheRows = new Map([...referential.macroCompetences.keys()].map((mc) => [mc, Int32Array.from(referential.fichesForMacroCompetence(mc), (c) => lexicon.ficheRow.get(c)!)]));
     this.appellationSearch = buildAppellationSearch(referential);
+    for (const a of referential.appellations.values()) {
+      const key = titleKey(contentStems(a.libelle));
+      const row = lexicon.ficheRow.get(a.ficheCode);
+      if (!key || row === undefined) continue;
+      const rows = this.appellationKeyRows.get(key);
+      if (!rows) this.appellationKeyRows.set(key, [row]);
+      else if (!rows.includes(row)) rows.push(row);
+    }
     this.parentRow = Int32Array.from(lexicon.ficheCodes, (code) => lexicon.ficheRow.get(referential.fiches.get(code)!.parent) ?? lexicon.ficheRow.get(code)!);
     this.ficheMcMass = Float64Array.from(lexicon.ficheCodes, (code) => [...referential.ficheMacroCompetences(code).keys()].reduce((s, mc) => s + referential.mcIdf(mc), 0));
     this.ficheCentroids = computeFicheCentroids(referential, lexicon, indexes);
@@ -126,7 +136,7 @@ export class Engine {
         parentOf: parentOf === null ? null : codes[parentOf]!,
         confidence: round(conf[rank]!),
         score: {
-          title: round(weights.titleLex + weights.titleVec > 0 ? (weights.titleLex * features.titleLex[i]! + weights.titleVec * features.titleVec[i]!) / (weights.titleLex + weights.titleVec) : 0),
+          title: round(titleScore(features, weights, i)),
           body: round((weights.bodyLex * features.bodyLex[i]! + weights.bodyVec * features.bodyVec[i]!) / (weights.bodyLex + weights.bodyVec)),
           mcOverlap: round(features.mc[i]!),
           exemplars: round(exemplarScore(features, weights, i)),
@@ -190,7 +200,7 @@ export class Engine {
     const textMcs = mcProfile(skills);
     const n = this.lexicon.ficheCodes.length;
     const z = () => new Float64Array(n);
-    const f: FicheFeatures = { titleLex: z(), titleVec: z(), bodyLex: z(), bodyVec: z(), mc: z(), items: z(), bodyTitle: z(), exemplarTitle: z(), exemplarBody: z(), exemplarSameTitle: z() };
+    const f: FicheFeatures = { titleLex: z(), titleVec: z(), titleAppellation: z(), bodyLex: z(), bodyVec: z(), mc: z(), items: z(), bodyTitle: z(), exemplarTitle: z(), exemplarBody: z(), exemplarSameTitle: z() };
     const row = this.lexicon.ficheRow;
     if (p.title) {
       const hits = this.lexicon.appellations.search(p.titleStems, 300);
@@ -199,6 +209,8 @@ export class Engine {
         const i = this.lexicon.appellationFicheRow[h.doc]!;
         f.titleLex[i] = Math.max(f.titleLex[i]!, h.score / best);
       }
+      const named = this.appellationKeyRows.get(titleKey(p.titleStems)) ?? [];
+      for (const i of named) f.titleAppellation[i] = 1 / named.length;
       if (p.titleVec) {
         for (const h of this.indexes.appellations.search(p.titleVec, TITLE_VECTOR_K, TITLE_VECTOR_K)) {
           const i = this.appFicheRow.get(h.id)!;
@@ -236,13 +248,25 @@ export class Engine {
       }
       scaleToMax(f.items);
     }
+    if (exemplars) {
+      // Votes for a fiche the text gives no ROME evidence for (title words or vector, appellations named in the
+      // body) count half: labelled offers can still teach a local job name, but one mislabelled offer posted twice
+      // as "Développeur Java JEE - Spring" no longer puts "DJ" first for every Java developer. Same dev figures.
+      for (let i = 0; i < n; i++) {
+        if (!(f.titleLex[i]! > 0 || f.titleVec[i]! > 0 || f.titleAppellation[i]! > 0 || f.bodyTitle[i]! > 0)) {
+          f.exemplarTitle[i]! *= UNSUPPORTED_VOTE;
+          f.exemplarBody[i]! *= UNSUPPORTED_VOTE;
+          f.exemplarSameTitle[i]! *= UNSUPPORTED_VOTE;
+        }
+      }
+    }
     if (p.bodyVec && need("bodyVec")) {
       if (p.title && weights) {
         // With a title, the body vector (weight 0.1) only re-orders fiches that the title or the labelled offers
         // already name: scoring those instead of all 1,584 saves ~0.6 ms with the same dev figures.
         const dim = p.bodyVec.length;
         for (let i = 0; i < n; i++) {
-          if (f.titleLex[i]! > 0 || f.titleVec[i]! > 0 || f.exemplarTitle[i]! > 0 || f.exemplarBody[i]! > 0 || f.exemplarSameTitle[i]! > 0) {
+          if (f.titleLex[i]! > 0 || f.titleVec[i]! > 0 || f.titleAppellation[i]! > 0 || f.exemplarTitle[i]! > 0 || f.exemplarBody[i]! > 0 || f.exemplarSameTitle[i]! > 0) {
             f.bodyVec[i] = Math.max(0, dot(p.bodyVec, this.ficheCentroids.subarray(i * dim, (i + 1) * dim)));
           }
         }
@@ -335,6 +359,12 @@ function computeFicheCentroids(ref: Referential, lex: Lexicon, idx: RomeIndexes)
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
+/** The title's part of a fiche's score, as a weighted mean of the title features (0..1). */
+function titleScore(f: FicheFeatures, w: RankWeights, i: number): number {
+  const sum = w.titleLex + w.titleVec + w.titleAppellation;
+  return sum > 0 ? (w.titleLex * f.titleLex[i]! + w.titleVec * f.titleVec[i]! + w.titleAppellation * f.titleAppellation[i]!) / sum : 0;
+}
+
 /** The labelled offers' part of a fiche's score, as a weighted mean of their votes (0..1). */
 function exemplarScore(f: FicheFeatures, w: RankWeights, i: number): number {
   const sum = w.exemplarTitle + w.exemplarBody + w.exemplarSameTitle;
@@ -343,6 +373,9 @@ function exemplarScore(f: FicheFeatures, w: RankWeights, i: number): number {
 
 /** Appellations a title's vector reaches, searched with ef = k: only each fiche's best one counts, so a missed far neighbour costs nothing (dev figures the same at k = 30, 50 or 100; 50 takes 0.14 ms, 100 0.21 ms). */
 const TITLE_VECTOR_K = 50;
+
+/** Weight of labelled-offer votes for a fiche without ROME evidence in the text (0 and 0.75 give the same dev figures). */
+const UNSUPPORTED_VOTE = 0.5;
 
 /** Loads everything the engine needs from configuration; builds indexes when missing or stale. */
 export async function createEngine(config: Config, opts: EngineOptions = {}): Promise<Engine> {

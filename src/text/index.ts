@@ -1,4 +1,4 @@
-export { normalizeText, stem, words, contentStems, isStopword, foldGender } from "./normalize.js";
+export { normalizeText, stem, words, contentStems, isStopword, foldGender, titleKey } from "./normalize.js";
 export { segment, type TextUnit } from "./segment.js";
 export { Bm25Index, type Bm25Hit } from "./bm25.js";
 export { candidatePhrases, type CandidatePhrase } from "./phrases.js";

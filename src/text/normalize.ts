@@ -88,3 +88,12 @@ export function contentStems(s: string): string[] {
   return out;
 }
 const chunkStems = new Map<string, readonly string[]>();
+
+/**
+ * A short title's identity, for exact lookups: its distinct content stems, sorted, without stems of one or two
+ * letters or with digits (references, "35h", "H/F" leftovers), which name no job. So "SERVEUR (h/f) 35h" and
+ * "Serveur H/F" share one key. "" when nothing is left.
+ */
+export function titleKey(stems: readonly string[]): string {
+  return [...new Set(stems.filter((s) => s.length > 2 && !/\d/.test(s)))].sort().join(" ");
+}
