@@ -46,9 +46,9 @@ export class ExemplarMemory {
     const counted = new Set<string>();
     this.titleStems.forEach((stems, i) => {
       const key = titleKey(stems);
-      const text = `${key}\u0000${rows[i]}\u0000${exemplarGroup(exemplars[i]!.text)}`;
-      if (!key || counted.has(text)) return;
-      counted.add(text);
+      const distinct = `${key}\u0000${rows[i]}\u0000${exemplarGroup(exemplars[i]!.text)}`;
+      if (!key || counted.has(distinct)) return;
+      counted.add(distinct);
       let codes = this.sameTitle.get(key);
       if (!codes) this.sameTitle.set(key, (codes = new Map()));
       codes.set(rows[i]!, (codes.get(rows[i]!) ?? 0) + 1);
@@ -93,7 +93,7 @@ export class ExemplarMemory {
     if (!codes) return;
     let total = 0;
     for (const n of codes.values()) total += n;
-    for (const [row, n] of codes) into[row]! += (n / total) * (total / (total + 1));
+    for (const [row, n] of codes) into[row]! += n / (total + 1); // (n / total) · (total / (total + 1))
   }
 
   private addVotes(index: Bm25Index, query: readonly string[], into: Float64Array): void {
