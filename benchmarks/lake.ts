@@ -12,7 +12,8 @@
  * Synthetic documents are perturbations of the real offers' embeddings (a mix of two offers plus Gaussian noise)
  * with their métiers and compétences, so that the vector space has the clusters real data has.
  * Env: LAKE_BENCH_OFFERS (dev offers to ingest, default 1,200), LAKE_BENCH_DOCS, LAKE_BENCH_QUERIES (default 300),
- * LAKE_BENCH_THREADS (default 2), LAKE_BENCH_BATCH (documents per batch, default 50).
+ * LAKE_BENCH_THREADS (default 2), LAKE_BENCH_BATCH (documents per batch, default 50), LAKE_BENCH_INFLIGHT (batches in
+ * flight, default 2 as the CLI). The ingested offers are a seeded shuffle of the dev file, so that each slice has its mix.
  */
 import "../src/text/quiet.js";
 import { randomUUID } from "node:crypto";
@@ -32,6 +33,8 @@ const THREADS = Number(process.env.LAKE_BENCH_THREADS ?? 2);
 const WARM = 200;
 /** Documents per ingestBatch call (the CLI's default is 50; the API's maximum 100). */
 const BATCH = Number(process.env.LAKE_BENCH_BATCH ?? 50);
+/** Batches in flight (the CLI keeps 2). */
+const INFLIGHT = Number(process.env.LAKE_BENCH_INFLIGHT ?? 2);
 const DATABASE_URL = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://rome:rome@127.0.0.1:5432/rome_test";
 const SCHEMA = "lake_bench";
 const log = (...a: unknown[]) => console.error("[bench:lake]", ...a);
@@ -67,14 +70,22 @@ async function main() {
   const db = await openDb({ databaseUrl: DATABASE_URL, lakeDir: "unused", schema: SCHEMA, poolSize: 2 });
 
   // 1. Ingest the dev offers as the CLI would (batches of 50).
-  const offers: DocumentInput[] = [];
+  const all: DocumentInput[] = [];
   for (const line of readFileSync(new URL("../../shared/eval/offers-dev.jsonl", import.meta.url), "utf8").split("\n")) {
-    if (!line.trim() || offers.length >= OFFERS + WARM) continue;
+    if (!line.trim()) continue;
     const p = DocumentBody.safeParse(lineToBody(JSON.parse(line) as Record<string, unknown>, {}));
-    if (p.success) offers.push(toInput(p.data));
+    if (p.success) all.push(toInput(p.data));
   }
+  // The dev file is ordered by collection, and collections differ in length (500 to 2,100 characters on average):
+  // a seeded shuffle gives every slice the file's mix, so that the slices' figures compare.
+  const order = rng("lake-ingest");
+  for (let i = all.length - 1; i > 0; i--) {
+    const j = order.int(i + 1);
+    [all[i], all[j]] = [all[j]!, all[i]!];
+  }
+  const offers = all.slice(0, OFFERS);
   // Warm-up outside the measure (JIT, word and stem caches) on offers that are not ingested.
-  const warm = offers.splice(OFFERS);
+  const warm = all.slice(OFFERS, OFFERS + WARM);
   for (const d of warm) await engine.match({ text: d.text, title: d.title, kind: d.kind });
   // Three slices of fresh documents (cold caches, like real traffic): (a) the engine alone, then the same documents
   // written by a lake whose engine replays those results (the store alone); (b) ingest with the engine in this
@@ -84,15 +95,15 @@ async function main() {
   const runIngest = async (target: Lake, docs: DocumentInput[], label: string) => {
     const ti = performance.now();
     let created = 0;
-    // Two batches in flight, as the CLI does: one is matched while the other is written.
-    let inflight: Promise<void> = Promise.resolve();
+    // INFLIGHT batches at once (two, as the CLI: one is matched while the other is written).
+    const inflight: Promise<void>[] = [];
     for (let i = 0; i < docs.length; i += BATCH) {
       const next = target.ingestBatch(docs.slice(i, i + BATCH)).then((res) => void (created += res.filter((x) => x.status === "created").length));
       next.catch(() => {}); // awaited below
-      await inflight;
-      inflight = next;
+      inflight.push(next);
+      if (inflight.length >= INFLIGHT) await inflight.shift();
     }
-    await inflight;
+    await Promise.all(inflight);
     const ms = performance.now() - ti;
     const out = { offers: docs.length, created, documentsPerSecond: r2(docs.length / (ms / 1000)) };
     log(label, out);
@@ -121,7 +132,9 @@ async function main() {
   const ingest = { ...single, engineMsPerDocument: r2(engineMs / sliceA.length), storeOnlyDocumentsPerSecond: storeOnly.documentsPerSecond };
   const pool = await MatchPool.start(config, THREADS);
   const pooledLake = await openLake(config, pooled(engine, pool), { schema: SCHEMA, retentionSweepMs: 0 });
-  await Promise.all(warm.map((d) => pool.match({ text: d.text, title: d.title, kind: d.kind })));
+  // Each thread sees what the in-thread engine saw before its slice (the warm-up set and slice A): its JIT, word and
+  // stem caches are its own. Requests go to the least busy thread, so each round gives each thread about 1/THREADS.
+  for (let k = 0; k < THREADS; k++) await Promise.all([...warm, ...sliceA].map((d) => pool.match({ text: d.text, title: d.title, kind: d.kind })));
   const ingestThreads = { threads: THREADS, ...(await runIngest(pooledLake, sliceC, `ingest (${THREADS} match threads)`)) };
   await pooledLake.close();
   await pool.close();
