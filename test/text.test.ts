@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Bm25Index, candidatePhrases, contentStems, CoverageIndex, isStopword, normalizeText, segment, stem, topK, words } from "../src/text/index.js";
+import { Bm25Index, candidatePhrases, contentStems, CoverageIndex, isStopword, normalizeText, segment, stem, titleKey, topK, words } from "../src/text/index.js";
 
 describe("French normalisation", () => {
   it("strips accents, ligatures and punctuation", () => {
@@ -20,6 +20,16 @@ describe("French normalisation", () => {
   });
   it("drops stopwords and H/F", () => {
     expect(contentStems("Vendeur / Vendeuse en prêt-à-porter (H/F)")).toEqual(["vendeur", "vendeur", "pret", "port"]);
+  });
+});
+
+describe("title keys", () => {
+  it("ignore case, accents, word order, H/F and numbers, but not job words", () => {
+    const key = (t: string) => titleKey(contentStems(t));
+    expect(key("SERVEUR (h/f) 35h")).toBe(key("Serveur H/F"));
+    expect(key("Prêt-à-porter vendeur")).toBe(key("VENDEUR PRET A PORTER"));
+    expect(key("Serveur de restaurant")).not.toBe(key("Serveur"));
+    expect(key("H/F - 35h")).toBe("");
   });
 });
 

@@ -121,10 +121,10 @@ async function nearestAppellationFiches(engine: Engine, title: string): Promise<
   return [...fiches];
 }
 
-/** The figures `npm run eval` prints (README "Figures"), and the baselines measured on the same offers. */
 /** Folds of the cross-validation run when the evaluated offers are in the engine's labelled-offer memory. */
 export const CV_FOLDS = 5;
 
+/** The figures `npm run eval` prints (README "Figures"), and the baselines measured on the same offers. */
 export async function evaluateOffers(engine: Engine, offers: readonly EvalOffer[], opts: EvalOptions = {}) {
   // Offers the memory holds would vote for themselves: then each offer is matched with a memory that leaves out
   // its fold (grouped by text, so reposted copies go out together): grouped 5-fold cross-validation.

@@ -15,7 +15,7 @@ export interface FicheFeatures {
   exemplarTitle: Float64Array;
   /** …and whose title + text are most like the text… */
   exemplarBody: Float64Array;
-  /** …and whose title is the text's title (share of those offers per code). */
+  /** …and whose title is the text's title (share of those texts per code, shrunk when they are few). */
   exemplarSameTitle: Float64Array;
 }
 
