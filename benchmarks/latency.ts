@@ -3,7 +3,8 @@
  *   npm run bench:latency -- [--seconds 10] [--workers N] [--url http://127.0.0.1:3000]
  * Without --url it starts `serve` as a child process (WORKERS=N, default 1; N > 1 needs a PostgreSQL lake, as serve
  * does: DATABASE_URL, else the test database of scripts/setup-postgres.sh) on a free port with a throw-away LAKE_DIR, so that the load generator does not share the server's event loop.
- * Single-client p50/p99 (concurrency 1) and throughput at concurrency 32. Prints one JSON object on stdout.
+ * Single-client p50/p99 (concurrency 1) and throughput at concurrency 32, after `engineShare` (the engine's own time
+ * against the round trip, one request at a time). Prints one JSON object on stdout.
  * On a 2-core machine autocannon itself takes part of a core: the figures are for server and client together.
  */
 import "../src/text/quiet.js";
@@ -64,6 +65,24 @@ async function run(base: string, connections: number) {
   return { connections, requests: result.requests.total, non2xx: result.non2xx, errors: result.errors, rps: result.requests.average, latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99 } };
 }
 
+/**
+ * Where a request's time goes, one request at a time over every offer once: the engine's own `timings.totalMs`
+ * against the client's round trip (the rest is HTTP, JSON of the answer and the client). Medians, in ms.
+ */
+async function engineShare(base: string) {
+  const engine: number[] = [];
+  const roundTrip: number[] = [];
+  for (const body of bodies) {
+    const t = performance.now();
+    const r = await fetch(`${base}/v1/match`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const j = (await r.json()) as { timings: { totalMs: number } };
+    roundTrip.push(performance.now() - t);
+    engine.push(j.timings.totalMs);
+  }
+  const median = (xs: number[]) => Math.round([...xs].sort((a, b) => a - b)[xs.length >> 1]! * 100) / 100;
+  return { requests: bodies.length, engineMsP50: median(engine), roundTripMsP50: median(roundTrip) };
+}
+
 let child: ChildProcess | null = null;
 const lakeDir = mkdtempSync(path.join(tmpdir(), "bench-latency-lake-"));
 try {
@@ -84,9 +103,10 @@ try {
   await waitReady(base, child);
   log(`loading ${base} with ${bodies.length} distinct offers`);
   await run(base, 1); // warm-up: JIT
+  const split = await engineShare(base);
   const single = await run(base, 1);
   const c32 = await run(base, 32);
-  console.log(JSON.stringify({ benchmark: "match-latency", target: flags.get("url") ?? `serve (WORKERS=${workers}, MATCH_THREADS=${process.env.MATCH_THREADS ?? 0})`, offers: bodies.length, words: "250-350", seconds, concurrency1: single, concurrency32: c32 }));
+  console.log(JSON.stringify({ benchmark: "match-latency", target: flags.get("url") ?? `serve (WORKERS=${workers}, MATCH_THREADS=${process.env.MATCH_THREADS ?? 0})`, offers: bodies.length, words: "250-350", seconds, engineShare: split, concurrency1: single, concurrency32: c32 }));
 } finally {
   child?.kill("SIGTERM");
   rmSync(lakeDir, { recursive: true, force: true });
