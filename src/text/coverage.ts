@@ -17,6 +17,8 @@ export class CoverageIndex {
   private readonly mass: Float64Array;
   private readonly invMass: Float64Array;
   private readonly acc: Float64Array;
+  /** Documents touched by the current search (a reused buffer: the search allocates only its results). */
+  private readonly touched: Int32Array;
   private readonly docTerms: readonly (readonly string[])[];
 
   /** `docs` hold unique terms; `weight` gives each term's weight (e.g. its IDF). */
@@ -24,6 +26,7 @@ export class CoverageIndex {
     this.docTerms = docs;
     this.mass = new Float64Array(docs.length);
     this.acc = new Float64Array(docs.length);
+    this.touched = new Int32Array(docs.length);
     const lists = new Map<string, number[]>();
     docs.forEach((terms, d) => {
       for (const t of terms) {
@@ -41,26 +44,31 @@ export class CoverageIndex {
 
   /** The `k` documents the query covers best (coverage ≥ `minCoverage`), best first, ties by document order. */
   search(query: ReadonlySet<string>, k: number, minCoverage = 0): CoverageHit[] {
-    const touched: number[] = [];
+    const acc = this.acc;
+    const touched = this.touched;
+    let n = 0;
     for (const t of query) {
       const p = this.postings.get(t);
       if (!p) continue;
-      for (let i = 0; i < p.docs.length; i++) {
-        const d = p.docs[i]!;
-        if (this.acc[d] === 0) touched.push(d);
-        this.acc[d]! += p.weight;
+      const docs = p.docs;
+      const w = p.weight;
+      for (let i = 0; i < docs.length; i++) {
+        const d = docs[i]!;
+        if (acc[d] === 0) touched[n++] = d;
+        acc[d]! += w;
       }
     }
     // Coverage replaces the accumulated mass in place; the buffer is cleared once the best are read.
     const kept: number[] = [];
     const floor = Math.max(minCoverage, Number.MIN_VALUE);
-    for (let i = 0; i < touched.length; i++) {
+    const invMass = this.invMass;
+    for (let i = 0; i < n; i++) {
       const d = touched[i]!;
-      const c = (this.acc[d] = this.acc[d]! * this.invMass[d]!);
+      const c = (acc[d] = acc[d]! * invMass[d]!);
       if (c >= floor) kept.push(d);
     }
-    const hits = topK(kept, this.acc, k).map((doc) => ({ doc, coverage: this.acc[doc]! }));
-    for (const d of touched) this.acc[d] = 0;
+    const hits = topK(kept, acc, k).map((doc) => ({ doc, coverage: acc[doc]! }));
+    for (let i = 0; i < n; i++) acc[touched[i]!] = 0;
     return hits;
   }
 
