@@ -15,8 +15,7 @@ export function explainFiche(
   skills: readonly ExtractedSkill[],
 ): Pick<MetierMatch, "sharedMacroCompetences" | "missingMacroCompetences" | "unusedSkills"> {
   const ficheMcs = ref.ficheMacroCompetences(ficheCode);
-  const fiche = ref.fiches.get(ficheCode)!;
-  const ficheItems = new Set([...fiche.competences, ...fiche.savoirs].map((l) => l.code));
+  const { items: ficheItems, byImportance } = ficheIndex(ref, ficheCode);
   const shared = new Map<string, MacroCompetenceEvidence>();
   const unused: { code: string; libelle: string }[] = [];
   for (const s of skills) {
@@ -33,11 +32,11 @@ export function explainFiche(
     e.competences.push({ code: s.code, libelle: s.libelle, score: s.score });
     for (const span of s.evidence) if (e.evidence.length < 3 && !e.evidence.some((x) => x.start === span.start)) e.evidence.push(span);
   }
-  const missing: MissingMacroCompetence[] = [...ficheMcs.values()]
-    .filter((mc) => !shared.has(mc.code))
-    .map((mc) => ({ code: mc.code, libelle: ref.macroCompetences.get(mc.code)!.libelle, weight: round(ref.mcIdf(mc.code)), coeurMetier: mc.coeur }))
-    .sort((a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || b.weight - a.weight || cmpCode(a.code, b.code))
-    .slice(0, MAX_MISSING);
+  const missing: MissingMacroCompetence[] = [];
+  for (const mc of byImportance) {
+    if (missing.length === MAX_MISSING) break;
+    if (!shared.has(mc.code)) missing.push({ ...mc });
+  }
   return {
     sharedMacroCompetences: [...shared.values()].sort((a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || b.weight - a.weight),
     missingMacroCompetences: missing,
@@ -46,3 +45,30 @@ export function explainFiche(
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** What explanations need of a fiche, computed once per fiche: ten fiches are explained per match. */
+interface FicheExplainIndex {
+  /** Codes of the fiche's compétences and savoirs. */
+  items: ReadonlySet<string>;
+  /** The fiche's MCs, coeur de métier first, then by IDF weight, then by code: the order of missing MCs. */
+  byImportance: readonly MissingMacroCompetence[];
+}
+
+const explainIndexes = new WeakMap<Referential, Map<string, FicheExplainIndex>>();
+
+function ficheIndex(ref: Referential, code: string): FicheExplainIndex {
+  let perFiche = explainIndexes.get(ref);
+  if (!perFiche) explainIndexes.set(ref, (perFiche = new Map()));
+  let x = perFiche.get(code);
+  if (!x) {
+    const fiche = ref.fiches.get(code)!;
+    x = {
+      items: new Set([...fiche.competences, ...fiche.savoirs].map((l) => l.code)),
+      byImportance: [...ref.ficheMacroCompetences(code).values()]
+        .map((mc) => ({ code: mc.code, libelle: ref.macroCompetences.get(mc.code)!.libelle, weight: round(ref.mcIdf(mc.code)), coeurMetier: mc.coeur }))
+        .sort((a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || b.weight - a.weight || cmpCode(a.code, b.code)),
+    };
+    perFiche.set(code, x);
+  }
+  return x;
+}
