@@ -2,7 +2,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { evaluateOffers, ExemplarMemory, exemplarGroup, readOffers, type Engine, type Exemplar } from "../src/match/index.js";
-import { contentStems } from "../src/text/index.js";
+import { contentStems, titleKey } from "../src/text/index.js";
 import { testEngine } from "./helpers.js";
 
 let engine: Engine;
@@ -48,14 +48,14 @@ describe("labelled-offer memory", () => {
     const { memory } = ExemplarMemory.build(sameTitle, engine.lexicon.ficheRow);
     const row = engine.lexicon.ficheRow;
     const into = new Float64Array(engine.lexicon.ficheCodes.length);
-    memory.voteSameTitle(contentStems("Serveur - H/F"), into);
+    memory.voteSameTitle(titleKey(contentStems("Serveur - H/F")), into);
     // 3 distinct texts: shares 2/3 and 1/3, times 3/4 (one more text would make the evidence stronger)
     expect(into[row.get("G1803")!]).toBeCloseTo((2 / 3) * (3 / 4), 10);
     expect(into[row.get("M1843")!]).toBeCloseTo((1 / 3) * (3 / 4), 10);
     expect(into.reduce((a, b) => a + b, 0)).toBeCloseTo(3 / 4, 10);
     const other = new Float64Array(into.length);
-    memory.voteSameTitle(contentStems("Serveur polyvalent"), other);
-    memory.voteSameTitle([], other);
+    memory.voteSameTitle(titleKey(contentStems("Serveur polyvalent")), other);
+    memory.voteSameTitle(titleKey([]), other);
     expect(other.every((x) => x === 0)).toBe(true);
   });
 

@@ -37,8 +37,10 @@ export interface EngineOptions {
 
 interface Prepared {
   title: string;
-  /** Content stems of the title (title features and the labelled-offer votes use them). */
+  /** Content stems of the title (title features and the labelled-offer votes use them)… */
   titleStems: string[];
+  /** …and its `titleKey` (exact lookups of appellations and labelled offers). */
+  titleKey: string;
   units: TextUnit[];
   /** Content stems of each unit, in order (body features count repeats) and as sets (extraction). */
   stems: string[][];
@@ -186,7 +188,8 @@ export class Engine {
     const sum = new Float32Array(this.embedder.dimension);
     for (const v of unitVecs) if (v) for (let j = 0; j < sum.length; j++) sum[j]! += v[j]!;
     const stems = units.map((u) => contentStems(u.text));
-    return { title: t, titleStems: contentStems(t), units, stems, stemSets: stems.map((x) => new Set(x)), titleVec: t ? nz(vecs[0]) : null, bodyVec: nz(normalizeVector(sum)), unitVecs };
+    const titleStems = contentStems(t);
+    return { title: t, titleStems, titleKey: titleKey(titleStems), units, stems, stemSets: stems.map((x) => new Set(x)), titleVec: t ? nz(vecs[0]) : null, bodyVec: nz(normalizeVector(sum)), unitVecs };
   }
 
   private skillsOf(p: Prepared): ExtractedSkill[] {
@@ -209,7 +212,7 @@ export class Engine {
         const i = this.lexicon.appellationFicheRow[h.doc]!;
         f.titleLex[i] = Math.max(f.titleLex[i]!, h.score / best);
       }
-      const named = this.appellationKeyRows.get(titleKey(p.titleStems)) ?? [];
+      const named = this.appellationKeyRows.get(p.titleKey) ?? [];
       for (const i of named) f.titleAppellation[i] = 1 / named.length;
       if (p.titleVec) {
         for (const h of this.indexes.appellations.search(p.titleVec, TITLE_VECTOR_K, TITLE_VECTOR_K)) {
@@ -222,7 +225,7 @@ export class Engine {
     if (exemplars && (need("exemplarTitle") || need("exemplarBody"))) {
       exemplars.vote(need("exemplarTitle") ? p.titleStems : [], need("exemplarBody") ? [...p.titleStems, ...bodyStems] : [], { title: f.exemplarTitle, body: f.exemplarBody });
     }
-    if (exemplars && need("exemplarSameTitle")) exemplars.voteSameTitle(p.titleStems, f.exemplarSameTitle);
+    if (exemplars && need("exemplarSameTitle")) exemplars.voteSameTitle(p.titleKey, f.exemplarSameTitle);
     if (bodyStems.length && need("bodyLex")) {
       const tf = new Map<string, number>();
       for (const s of bodyStems) tf.set(s, (tf.get(s) ?? 0) + 1);

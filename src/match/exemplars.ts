@@ -82,14 +82,14 @@ export class ExemplarMemory {
   }
 
   /**
-   * Adds, for each fiche, the share of the exemplars with the same title (`titleKey`: the same content stems,
-   * whatever the order, case, accents, "H/F" or numbers) that carry its code, times m / (m + 1) for m distinct
-   * texts: one offer is weaker evidence than ten. Five nearest titles can be outvoted by near misses; all offers
+   * Adds, for each fiche, the share of the exemplars with the same title (`key` is the title's `titleKey`: the same
+   * content stems, whatever the order, case, accents, "H/F" or numbers) that carry its code, times m / (m + 1) for
+   * m distinct texts: one offer is weaker evidence than ten. Five nearest titles can be outvoted by near misses; all offers
    * with exactly this title are how recruiters code it (on the dev offers, the majority code of an identical title
    * is right 85 % of the time where ours was right 81 %).
    */
-  voteSameTitle(titleStems: readonly string[], into: Float64Array): void {
-    const codes = this.sameTitle.get(titleKey(titleStems));
+  voteSameTitle(key: string, into: Float64Array): void {
+    const codes = this.sameTitle.get(key); // never "": titles without a key are not indexed
     if (!codes) return;
     let total = 0;
     for (const n of codes.values()) total += n;
