@@ -132,7 +132,7 @@ export async function evaluateOffers(engine: Engine, offers: readonly EvalOffer[
   const inMemory = memory ? new Set(memory.exemplars.map((e) => e.id)) : new Set<string>();
   const crossValidated = memory !== null && offers.some((o) => inMemory.has(o.id));
   const foldOf = (text: string) => exemplarGroup(text) % CV_FOLDS;
-  const folds: (ExemplarMemory | undefined)[] = crossValidated ? Array.from({ length: CV_FOLDS }, (_, f) => memory!.without((e) => foldOf(e.text) === f)) : [];
+  const folds: (ExemplarMemory | undefined)[] = crossValidated ? Array.from({ length: CV_FOLDS }, (_, f) => memory!.without((_, group) => group % CV_FOLDS === f)) : [];
   const memoryFor = (o: EvalOffer) => (crossValidated ? folds[foldOf(o.description ?? "")] : undefined);
   const records: RankRecord[] = [];
   const bm25: RankRecord[] = [];

@@ -30,6 +30,8 @@ export class ExemplarMemory {
   private readonly bodies: Bm25Index;
   private readonly titleStems: string[][];
   private readonly bodyStems: string[][];
+  /** `exemplarGroup` of each exemplar's text. */
+  private readonly groups: Uint32Array;
   /** `titleKey` → fiche row → number of distinct texts (reposts count once) with that title and code. */
   private readonly sameTitle = new Map<string, Map<number, number>>();
 
@@ -37,16 +39,17 @@ export class ExemplarMemory {
     readonly exemplars: readonly Exemplar[],
     /** Fiche row of each exemplar's code. */
     private readonly rows: Int32Array,
-    stems?: { titles: string[][]; bodies: string[][] },
+    derived?: { titles: string[][]; bodies: string[][]; groups: Uint32Array },
   ) {
-    this.titleStems = stems?.titles ?? exemplars.map((e) => contentStems(e.title));
-    this.bodyStems = stems?.bodies ?? exemplars.map((e) => contentStems(`${e.title}\n${e.text}`));
+    this.titleStems = derived?.titles ?? exemplars.map((e) => contentStems(e.title));
+    this.bodyStems = derived?.bodies ?? exemplars.map((e) => contentStems(`${e.title}\n${e.text}`));
+    this.groups = derived?.groups ?? Uint32Array.from(exemplars, (e) => exemplarGroup(e.text));
     this.titles = new Bm25Index(this.titleStems, 1.2, 0.5);
     this.bodies = new Bm25Index(this.bodyStems, 1.2, 0.75);
     const counted = new Set<string>();
     this.titleStems.forEach((stems, i) => {
       const key = titleKey(stems);
-      const distinct = `${key}\u0000${rows[i]}\u0000${exemplarGroup(exemplars[i]!.text)}`;
+      const distinct = `${key}\u0000${rows[i]}\u0000${this.groups[i]}`;
       if (!key || counted.has(distinct)) return;
       counted.add(distinct);
       let codes = this.sameTitle.get(key);
@@ -65,13 +68,17 @@ export class ExemplarMemory {
     return this.exemplars.length;
   }
 
-  /** The same memory without some exemplars (cross-validation), reusing their stems. */
-  without(drop: (e: Exemplar) => boolean): ExemplarMemory {
-    const keep = this.exemplars.map((e, i) => (drop(e) ? -1 : i)).filter((i) => i >= 0);
+  /** The same memory without some exemplars (cross-validation; `group` is the text's `exemplarGroup`), reusing what was derived. */
+  without(drop: (e: Exemplar, group: number) => boolean): ExemplarMemory {
+    const keep = this.exemplars.map((e, i) => (drop(e, this.groups[i]!) ? -1 : i)).filter((i) => i >= 0);
     return new ExemplarMemory(
       keep.map((i) => this.exemplars[i]!),
       Int32Array.from(keep, (i) => this.rows[i]!),
-      { titles: keep.map((i) => this.titleStems[i]!), bodies: keep.map((i) => this.bodyStems[i]!) },
+      {
+        titles: keep.map((i) => this.titleStems[i]!),
+        bodies: keep.map((i) => this.bodyStems[i]!),
+        groups: Uint32Array.from(keep, (i) => this.groups[i]!),
+      },
     );
   }
 
