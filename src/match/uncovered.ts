@@ -1,5 +1,5 @@
 import type { Referential } from "../rome/index.js";
-import { candidatePhrases, contentStems, type TextUnit } from "../text/index.js";
+import { candidatePhrases, contentStems, postingLists, type TextUnit } from "../text/index.js";
 
 export interface UncoveredPhrase {
   /** Stemmed content words in order: the grouping key for trends ("gestion des donnees" → "gestion don"). */
@@ -56,14 +56,7 @@ export function createCoverageChecker(
   for (const c of referential.contextes.values()) addLabel(c.libelle);
 
   // stem → indices of labels containing it: lets a multi-word check intersect small posting lists.
-  const postings = new Map<string, number[]>();
-  labelStemSets.forEach((set, i) => {
-    for (const st of set) {
-      const p = postings.get(st);
-      if (p) p.push(i);
-      else postings.set(st, [i]);
-    }
-  });
+  const postings = postingLists(labelStemSets);
 
   const memo = new Map<string, boolean>();
   /** True when the key is covered by words or is noise only; memoised because keys recur across documents. */

@@ -1,5 +1,18 @@
 import { topK } from "./top-k.js";
 
+/** Term → indices of the documents holding it, in document order (each document's terms are unique). */
+export function postingLists(docs: readonly Iterable<string>[]): Map<string, number[]> {
+  const lists = new Map<string, number[]>();
+  docs.forEach((terms, d) => {
+    for (const t of terms) {
+      const l = lists.get(t);
+      if (l) l.push(d);
+      else lists.set(t, [d]);
+    }
+  });
+  return lists;
+}
+
 export interface CoverageHit {
   doc: number;
   /** Share of the document's term weight that the query contains, in [0, 1]. */
@@ -27,15 +40,7 @@ export class CoverageIndex {
     this.mass = new Float64Array(docs.length);
     this.acc = new Float64Array(docs.length);
     this.touched = new Int32Array(docs.length);
-    const lists = new Map<string, number[]>();
-    docs.forEach((terms, d) => {
-      for (const t of terms) {
-        const l = lists.get(t);
-        if (l) l.push(d);
-        else lists.set(t, [d]);
-      }
-    });
-    for (const [t, l] of lists) this.postings.set(t, { docs: Int32Array.from(l), weight: weight(t) });
+    for (const [t, l] of postingLists(docs)) this.postings.set(t, { docs: Int32Array.from(l), weight: weight(t) });
     docs.forEach((terms, d) => {
       for (const t of terms) this.mass[d]! += this.postings.get(t)!.weight;
     });

@@ -2,5 +2,5 @@ export { normalizeText, stem, words, contentStems, isStopword, foldGender, title
 export { segment, type TextUnit } from "./segment.js";
 export { Bm25Index, type Bm25Hit } from "./bm25.js";
 export { candidatePhrases, type CandidatePhrase } from "./phrases.js";
-export { CoverageIndex, type CoverageHit } from "./coverage.js";
+export { CoverageIndex, postingLists, type CoverageHit } from "./coverage.js";
 export { topK } from "./top-k.js";
