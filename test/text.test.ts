@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Bm25Index, candidatePhrases, contentStems, CoverageIndex, isStopword, normalizeText, segment, stem, titleKey, topK, words } from "../src/text/index.js";
+import { Bm25Index, candidatePhrases, contentStems, CoverageIndex, isStopword, normalizeText, postingLists, segment, stem, titleKey, topK, words } from "../src/text/index.js";
 
 describe("French normalisation", () => {
   it("strips accents, ligatures and punctuation", () => {
@@ -91,6 +91,13 @@ describe("label coverage", () => {
     expect(idx.search(new Set(["gestion"]), 10, 0.2).map((h) => h.doc)).toEqual([0]); // "projet agile" is 10 % covered
     expect(idx.search(new Set(["engin"]), 10)).toEqual([{ doc: 3, coverage: 0.5 }]);
     expect(idx.search(new Set(["inconnu"]), 10)).toEqual([]);
+  });
+  it("covers one label by several term sets at once as coverageOf does set by set", () => {
+    const sets = [new Set(["projet"]), new Set(["conduit"]), new Set(["agil", "gestion", "projet"]), new Set(["agil"])];
+    const across = idx.coverageAcross(1, postingLists(sets)).sort((a, b) => a.set - b.set);
+    expect(across.map((x) => x.set)).toEqual([0, 2, 3]); // set 1 shares no word with "gestion projet agile"
+    for (const { set, coverage } of across) expect(coverage).toBe(idx.coverageOf(1, sets[set]!));
+    expect(across[1]!.coverage).toBeCloseTo(1);
   });
 });
 

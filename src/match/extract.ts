@@ -1,7 +1,7 @@
 import { dot, isZero } from "../embed/index.js";
 import type { RomeIndexes, VectorIndex } from "../index/index.js";
 import type { Referential } from "../rome/index.js";
-import { contentStems, type TextUnit } from "../text/index.js";
+import { postingLists, type TextUnit } from "../text/index.js";
 import type { Lexicon } from "./lexicon.js";
 import type { ExtractedSkill, Span } from "./types.js";
 
@@ -108,16 +108,19 @@ export function scoreUnit(ctx: ExtractionContext, unitIndex: number, stems: Read
  */
 export function scoreItemsAgainstUnits(ctx: ExtractionContext, codes: readonly string[], stems: readonly ReadonlySet<string>[], vecs: readonly (Float32Array | null)[], minScore: number): SkillCandidate[] {
   const floor = coverageFloor(minScore);
+  const unitsWith = postingLists(stems);
   const out: SkillCandidate[] = [];
   for (const code of codes) {
     const row = ctx.skillRow.get(code);
     if (row === undefined) continue;
     let best: SkillCandidate | null = null;
-    for (let u = 0; u < stems.length; u++) {
-      const cov = ctx.lex.skills.coverageOf(row, stems[u]!);
-      if (cov === 0 || cov < floor) continue;
+    // Best covered units first: once even a cosine of 1 could not beat the best so far, the rest cannot either
+    // (ties go to the earlier unit, as in a walk in text order).
+    const across = ctx.lex.skills.coverageAcross(row, unitsWith).sort((a, b) => b.coverage - a.coverage || a.set - b.set);
+    for (const { set: u, coverage: cov } of across) {
+      if (cov < floor || pairScore(cov, 1) + 1e-9 < (best?.score ?? minScore)) break;
       const score = rowScore(ctx, row, cov, vecs[u] ?? null);
-      if (score >= minScore && (!best || score > best.score)) best = candidate(ctx, row, score, u);
+      if (score >= minScore && (!best || score > best.score || (score === best.score && u < best.unit))) best = candidate(ctx, row, score, u);
     }
     if (best) out.push(best);
   }

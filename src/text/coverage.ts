@@ -90,6 +90,24 @@ export class CoverageIndex {
     return hits;
   }
 
+  /**
+   * Coverage of one document by each of several term sets at once (a text's units): `setsWith` maps a term to the
+   * indices of the sets holding it (`postingLists` of the sets). Returns the sets with coverage > 0 (in no set order),
+   * each with the value `coverageOf` gives; one walk over the document's few terms instead of one per set.
+   */
+  coverageAcross(doc: number, setsWith: ReadonlyMap<string, readonly number[]>): { set: number; coverage: number }[] {
+    const mass = this.mass[doc]!;
+    if (mass === 0) return [];
+    const have = new Map<number, number>();
+    for (const t of this.docTerms[doc]!) {
+      const sets = setsWith.get(t);
+      if (!sets) continue;
+      const w = this.postings.get(t)!.weight;
+      for (const set of sets) have.set(set, (have.get(set) ?? 0) + w);
+    }
+    return Array.from(have, ([set, h]) => ({ set, coverage: h / mass }));
+  }
+
   /** Coverage of one document by a set of terms. */
   coverageOf(doc: number, query: ReadonlySet<string>): number {
     const mass = this.mass[doc]!;
