@@ -125,7 +125,7 @@ class CosineIndex {
 }
 
 /** Asymmetric weighted coverage at one level: per fiche, item → w_t(item); inverted for one-pass scoring. */
-class CoverageIndex {
+class ItemCoverageIndex {
   private readonly postings: Map<string, Postings>;
   private readonly totals: Float64Array;
   constructor(readonly items: Map<string, number>[]) {
@@ -203,10 +203,10 @@ export class ProximityIndex {
   readonly codes: string[];
   private readonly pos = new Map<string, number>();
   private readonly fiches: Fiche[];
-  private readonly mc: CoverageIndex;
-  private readonly core: CoverageIndex;
-  private readonly competence: CoverageIndex;
-  private readonly savoir: CoverageIndex;
+  private readonly mc: ItemCoverageIndex;
+  private readonly core: ItemCoverageIndex;
+  private readonly competence: ItemCoverageIndex;
+  private readonly savoir: ItemCoverageIndex;
   private readonly title: CosineIndex;
   private readonly definition: CosineIndex;
   private readonly tmp: Float64Array;
@@ -223,11 +223,11 @@ export class ProximityIndex {
     const itemIdf = (code: string) => Math.log((n + 1) / (ref.fichesForItem(code).length + 0.5));
     const boost = weights.coeurBoost;
     const mcMaps = this.codes.map((c) => new Map([...ref.ficheMacroCompetences(c).values()].map((m) => [m.code, mcWeight(ref.mcIdf(m.code), m.coeur, boost)])));
-    this.mc = new CoverageIndex(mcMaps);
+    this.mc = new ItemCoverageIndex(mcMaps);
     // Core: the target's coeur-de-métier MCs only; the source side is all its MCs (this.mc.items).
-    this.core = new CoverageIndex(this.codes.map((c) => new Map([...ref.ficheMacroCompetences(c).values()].filter((m) => m.coeur).map((m) => [m.code, ref.mcIdf(m.code)]))));
-    this.competence = new CoverageIndex(this.fiches.map((f) => new Map(f.competences.map((l) => [l.code, mcWeight(itemIdf(l.code), l.coeurMetier === "principale", boost)]))));
-    this.savoir = new CoverageIndex(this.fiches.map((f) => new Map(f.savoirs.map((l) => [l.code, mcWeight(itemIdf(l.code), l.coeurMetier === "principale", boost)]))));
+    this.core = new ItemCoverageIndex(this.codes.map((c) => new Map([...ref.ficheMacroCompetences(c).values()].filter((m) => m.coeur).map((m) => [m.code, ref.mcIdf(m.code)]))));
+    this.competence = new ItemCoverageIndex(this.fiches.map((f) => new Map(f.competences.map((l) => [l.code, mcWeight(itemIdf(l.code), l.coeurMetier === "principale", boost)]))));
+    this.savoir = new ItemCoverageIndex(this.fiches.map((f) => new Map(f.savoirs.map((l) => [l.code, mcWeight(itemIdf(l.code), l.coeurMetier === "principale", boost)]))));
     const appLabel = (a: string) => ref.appellations.get(a)?.libelle ?? "";
     this.title = new CosineIndex(tfidfVectors(this.fiches.map((f) => contentStems([f.libelle, ...f.appellations.map(appLabel)].join(" ")))));
     this.definition = new CosineIndex(tfidfVectors(this.fiches.map((f) => contentStems(f.definition))));
