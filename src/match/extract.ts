@@ -118,7 +118,7 @@ export function scoreItemsAgainstUnits(ctx: ExtractionContext, codes: readonly s
     // (ties go to the earlier unit, as in a walk in text order).
     const across = ctx.lex.skills.coverageAcross(row, unitsWith).sort((a, b) => b.coverage - a.coverage || a.set - b.set);
     for (const { set: u, coverage: cov } of across) {
-      if (cov < floor || pairScore(cov, 1) + 1e-9 < (best?.score ?? minScore)) break;
+      if (cov < floor || pairScore(cov, 1) + 1e-6 < (best?.score ?? minScore)) break; // 1e-6: a float32 cosine can pass 1 by ~1e-7
       const score = rowScore(ctx, row, cov, vecs[u] ?? null);
       if (score >= minScore && (!best || score > best.score || (score === best.score && u < best.unit))) best = candidate(ctx, row, score, u);
     }
