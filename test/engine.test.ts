@@ -150,6 +150,16 @@ describe("embedder", () => {
     dotRows(m, q, out);
     out.forEach((x, r) => expect(x).toBeCloseTo(dot(q, m.subarray(r * 5, r * 5 + 5)), 6));
   });
+
+  it("dot() sums every coordinate, whatever the length's remainder by four", () => {
+    for (const n of [0, 1, 3, 4, 7, 256]) {
+      const a = Float32Array.from({ length: n }, (_, i) => Math.sin(i + 1));
+      const b = Float32Array.from({ length: n }, (_, i) => Math.cos(3 * i));
+      let naive = 0;
+      for (let i = 0; i < n; i++) naive += a[i]! * b[i]!;
+      expect(dot(a, b)).toBeCloseTo(naive, 12);
+    }
+  });
 });
 
 describe("HNSW indexes", () => {

@@ -13,10 +13,22 @@ export function isZero(v: Float32Array): boolean {
   return true;
 }
 
+/**
+ * Four independent sums: one running sum makes every addition wait for the previous one, which made `dot` ~2×
+ * slower on the engine's 256-dimension rows (scoring skill labels and appellations runs ~500 of them a match).
+ */
 export function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
+  const n = a.length;
+  const tail = n - (n % 4);
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (let i = 0; i < tail; i += 4) {
+    s0 += a[i]! * b[i]!;
+    s1 += a[i + 1]! * b[i + 1]!;
+    s2 += a[i + 2]! * b[i + 2]!;
+    s3 += a[i + 3]! * b[i + 3]!;
+  }
+  for (let i = tail; i < n; i++) s0 += a[i]! * b[i]!;
+  return s0 + s1 + s2 + s3;
 }
 
 /**
