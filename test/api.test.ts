@@ -27,6 +27,10 @@ describe("POST /v1/match", () => {
     expect(res.body.metiers[0].code).toBe("D1214");
     expect(res.body.romeVersion).toBe("v460");
     expect(["confident", "uncertain"]).toContain(res.body.status);
+    // Written without res.json: still JSON in UTF-8 with the body's byte length, and no ETag for a POST answer.
+    expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(Number(res.headers["content-length"])).toBe(Buffer.byteLength(res.text));
+    expect(res.headers.etag).toBeUndefined();
   });
 
   it("rejects invalid JSON, wrong types, empty and oversized text, unknown fields and topK out of bounds", async () => {

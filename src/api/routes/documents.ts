@@ -13,6 +13,7 @@ import type { AppContext } from "../app.js";
 import type { Role } from "../auth.js";
 import { HttpError, parseOr400 } from "../errors.js";
 import { describeRoute } from "../openapi.js";
+import { sendComputedJson } from "../respond.js";
 import { DocumentBody, isoDate, toInput } from "../../lake/schema.js";
 import { LAKE_LIMITS, LakeInputError, LakeUnavailableError, isConnectionError, type BatchItemResult, type DocumentInput, type Lake, type StoredDocument } from "../../lake/index.js";
 import { MissingMacroCompetence, SharedMacroCompetence } from "./match.js";
@@ -113,7 +114,7 @@ export function documentRoutes(ctx: AppContext): Router {
     wrap(async (req, res) => {
       const body = parseOr400(DocumentBody, req.body, "document");
       const out = await lakeOf().ingest(toInput(body));
-      res.status(out.status === "created" ? 201 : 200).json(out);
+      sendComputedJson(res.status(out.status === "created" ? 201 : 200), out);
     }),
   );
 
@@ -162,7 +163,7 @@ export function documentRoutes(ctx: AppContext): Router {
       const all = items.filter((x): x is BatchItemResult => x !== null);
       const summary: Record<string, number> = { created: 0, updated: 0, unchanged: 0, error: 0 };
       for (const x of all) summary[x.status] = (summary[x.status] ?? 0) + 1;
-      res.json({ items: all, summary });
+      sendComputedJson(res, { items: all, summary });
     }),
   );
 

@@ -4,6 +4,7 @@ import type { AppContext } from "../app.js";
 import { LIMITS } from "../limits.js";
 import { HttpError, notFound, parseOr400 } from "../errors.js";
 import { describeRoute } from "../openapi.js";
+import { sendComputedJson } from "../respond.js";
 import { searchAppellations } from "../../match/appellation-search.js";
 
 // Control characters other than tab/newline, and U+FFFD from undecodable bytes, mark binary garbage.
@@ -64,19 +65,19 @@ export function matchRoutes(ctx: AppContext): Router {
   describeRoute({ method: "post", path: "/v1/match", summary: "Rank ROME métiers for an offer or CV, with explanations and extracted skills", tags: ["match"], body: MatchRequest, response: MatchResponse });
   r.post("/v1/match", async (req, res) => {
     const body = parseOr400(MatchRequest, req.body, "request body");
-    res.json(await matcher.match(body));
+    sendComputedJson(res, await matcher.match(body));
   });
 
   describeRoute({ method: "post", path: "/v1/match/batch", summary: `Match up to ${LIMITS.maxBatch} texts in one call`, tags: ["match"], body: BatchRequest, response: z.object({ results: z.array(MatchResponse) }) });
   r.post("/v1/match/batch", async (req, res) => {
     const body = parseOr400(BatchRequest, req.body, "request body");
-    res.json({ results: await Promise.all(body.items.map((i) => matcher.match(i))) });
+    sendComputedJson(res, { results: await Promise.all(body.items.map((i) => matcher.match(i))) });
   });
 
   describeRoute({ method: "post", path: "/v1/skills/extract", summary: "ROME compétences and savoirs shown by a text, with evidence spans", tags: ["match"], body: ExtractRequest, response: z.object({ romeVersion: z.string(), skills: z.array(Skill) }) });
   r.post("/v1/skills/extract", async (req, res) => {
     const body = parseOr400(ExtractRequest, req.body, "request body");
-    res.json({ romeVersion: ref.version, skills: await matcher.extractSkills(body.text) });
+    sendComputedJson(res, { romeVersion: ref.version, skills: await matcher.extractSkills(body.text) });
   });
 
   const FicheResponse = z.object({
