@@ -1,6 +1,6 @@
 import "../text/quiet.js";
 import type { Config } from "../config.js";
-import { dot, dotRows, normalizeVector, TransformersEmbedder, type Embedder } from "../embed/index.js";
+import { dot, dotRows, isZero, normalizeVector, TransformersEmbedder, type Embedder } from "../embed/index.js";
 import { openIndexes, type ProgressFn, type RomeIndexes } from "../index/index.js";
 import { loadReferential, type Referential } from "../rome/index.js";
 import { contentStems, segment, titleKey, topK as topKRows, type TextUnit } from "../text/index.js";
@@ -181,7 +181,7 @@ export class Engine {
     const units = segment(text).slice(0, EXTRACTION.maxUnits);
     const t = (title ?? "").trim();
     const vecs = await this.embedder.embed(t ? [t, ...units.map((u) => u.text)] : units.map((u) => u.text), "query");
-    const nz = (v: Float32Array | undefined) => (v && v.some((x) => x !== 0) ? v : null);
+    const nz = (v: Float32Array | undefined) => (v && !isZero(v) ? v : null);
     const unitVecs = (t ? vecs.slice(1) : vecs).map(nz);
     // The body vector is the mean direction of its units: embedding the whole text again would cost as much as
     // all units together (tokenising and padding 300 words) for a signal the units already carry.

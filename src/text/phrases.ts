@@ -27,15 +27,34 @@ function isEdgeStop(w: string): boolean {
   return w.length < 2 || isStopword(w) || EDGE_STOP.has(w) || (w.length > 4 && w.endsWith("ez"));
 }
 
-const normCache = new Map<string, string>();
-/** normalizeText is NFD-based and dominates phrase extraction; the raw-token vocabulary is small, so memoise it. */
-function normalizeCached(raw: string): string {
-  let w = normCache.get(raw);
-  if (w === undefined) {
-    w = normalizeText(raw);
-    if (normCache.size < 300_000) normCache.set(raw, w);
+/** What phrase building needs of one normalised word. */
+interface WordInfo {
+  w: string;
+  /** Stem; "" for a stopword. */
+  s: string;
+  stop: boolean;
+  edge: boolean;
+}
+
+const wordCache = new Map<string, readonly WordInfo[]>();
+/**
+ * The words of one raw token (normalisation can split it: "aujourd’hui" → "aujourd hui"), memoised: the raw-token
+ * vocabulary is small, and one lookup here replaces the normalisation (NFD-based, the dominant cost) and the
+ * stopword, stem and edge lookups of each word.
+ */
+function wordsOf(raw: string): readonly WordInfo[] {
+  let infos = wordCache.get(raw);
+  if (infos === undefined) {
+    const w = normalizeText(raw);
+    infos = w
+      ? w.split(" ").map((part) => {
+          const stop = isStopword(part);
+          return { w: part, s: stop ? "" : stem(part), stop, edge: isEdgeStop(part) };
+        })
+      : [];
+    if (wordCache.size < 300_000) wordCache.set(raw, infos);
   }
-  return w;
+  return infos;
 }
 
 /**
@@ -48,14 +67,10 @@ export function candidatePhrases(unit: TextUnit, maxWords = 4): CandidatePhrase[
   const re = /[\p{L}\p{N}+#]+/gu;
   let m: RegExpExecArray | null;
   while ((m = re.exec(unit.text))) {
-    const w = normalizeCached(m[0]);
-    if (!w) continue;
-    // normalizeText may split one regex match ("aujourd’hui" → "aujourd hui"): keep one token per word.
+    // One token per word, all with the raw token's offsets.
     const start = unit.start + m.index;
-    for (const part of w.split(" ")) {
-      const stop = isStopword(part);
-      tokens.push({ w: part, s: stop ? "" : stem(part), stop, edge: isEdgeStop(part), start, end: start + m[0].length });
-    }
+    const end = start + m[0].length;
+    for (const x of wordsOf(m[0])) tokens.push({ w: x.w, s: x.s, stop: x.stop, edge: x.edge, start, end });
   }
   const out: CandidatePhrase[] = [];
   for (let i = 0; i < tokens.length; i++) {
