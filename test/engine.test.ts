@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dot, dotRows, TransformersEmbedder } from "../src/embed/index.js";
+import { dot, dotPair, dotRows, TransformersEmbedder } from "../src/embed/index.js";
 import { indexDir, indexesAreCurrent, openIndexes, VectorIndex } from "../src/index/index.js";
 import { readOffers, type Engine } from "../src/match/index.js";
 import { segment } from "../src/text/index.js";
@@ -158,6 +158,11 @@ describe("embedder", () => {
       let naive = 0;
       for (let i = 0; i < n; i++) naive += a[i]! * b[i]!;
       expect(dot(a, b)).toBeCloseTo(naive, 12);
+      // dotPair sums each row exactly as dot does: the same bits, so answers do not depend on which one ran.
+      const c = Float32Array.from({ length: n }, (_, i) => Math.cos(i + 0.5));
+      const out = new Float64Array(2);
+      dotPair(a, b, c, out);
+      expect([out[0], out[1]]).toEqual([dot(a, b), dot(a, c)]);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { dot, isZero } from "../embed/index.js";
+import { dot, dotPair, isZero } from "../embed/index.js";
 import type { RomeIndexes, VectorIndex } from "../index/index.js";
 import type { Referential } from "../rome/index.js";
 import { postingLists, type TextUnit } from "../text/index.js";
@@ -87,6 +87,28 @@ function rowScore(ctx: ExtractionContext, row: number, coverage: number, vec: Fl
   return pairScore(coverage, vec && sv ? dot(vec, sv) : 0);
 }
 
+const pair = new Float64Array(2);
+/** Cosine of a unit with each label (0 without vectors), the labels' rows read two at a time (see `dotPair`). */
+function labelCosines(ctx: ExtractionContext, hits: readonly { doc: number }[], vec: Float32Array | null): Float64Array {
+  const out = new Float64Array(hits.length);
+  if (!vec) return out;
+  let waiting = -1;
+  for (let i = 0; i < hits.length; i++) {
+    const sv = ctx.skillVectors[hits[i]!.doc];
+    if (!sv) continue;
+    if (waiting < 0) {
+      waiting = i;
+      continue;
+    }
+    dotPair(vec, ctx.skillVectors[hits[waiting]!.doc]!, sv, pair);
+    out[waiting] = pair[0]!;
+    out[i] = pair[1]!;
+    waiting = -1;
+  }
+  if (waiting >= 0) out[waiting] = dot(vec, ctx.skillVectors[hits[waiting]!.doc]!);
+  return out;
+}
+
 function candidate(ctx: ExtractionContext, row: number, score: number, unit: number): SkillCandidate {
   return { code: ctx.lex.skillIds[row]!, kind: row < ctx.lex.competenceCount ? "competence" : "savoir", score, unit };
 }
@@ -94,10 +116,12 @@ function candidate(ctx: ExtractionContext, row: number, score: number, unit: num
 /** Scores one unit against the labels it covers best; returns the best few, best first. */
 export function scoreUnit(ctx: ExtractionContext, unitIndex: number, stems: ReadonlySet<string>, vec: Float32Array | null): SkillCandidate[] {
   const out: SkillCandidate[] = [];
-  for (const h of ctx.lex.skills.search(stems, EXTRACTION.candidates, Math.max(EXTRACTION.minCoverage, coverageFloor(EXTRACTION.minScore)))) {
-    const score = rowScore(ctx, h.doc, h.coverage, vec);
+  const hits = ctx.lex.skills.search(stems, EXTRACTION.candidates, Math.max(EXTRACTION.minCoverage, coverageFloor(EXTRACTION.minScore)));
+  const cosines = labelCosines(ctx, hits, vec);
+  hits.forEach((h, i) => {
+    const score = pairScore(h.coverage, cosines[i]!);
     if (score >= EXTRACTION.minScore) out.push(candidate(ctx, h.doc, score, unitIndex));
-  }
+  });
   out.sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
   return out.slice(0, EXTRACTION.perUnit);
 }
