@@ -8,7 +8,7 @@ import { buildAppellationSearch, type AppellationSearchIndex } from "./appellati
 import { explainFiche } from "./explain.js";
 import { ExemplarMemory, type Exemplar } from "./exemplars.js";
 import { readOffers } from "./evaluate.js";
-import { aggregateSkills, createExtractionContext, EXTRACTION, rescoreInContext, scoreItemsAgainstUnits, scoreUnit, type ExtractionContext } from "./extract.js";
+import { aggregateSkills, createExtractionContext, EXTRACTION, ficheItemRows, rescoreInContext, scoreItemsAgainstUnits, scoreUnit, type ExtractionContext } from "./extract.js";
 import { buildLexicon, type Lexicon } from "./lexicon.js";
 import { combine, RANK_WEIGHTS, RANK_WEIGHTS_NO_TITLE, scaleToMax, softmax, type FicheFeatures, type RankWeights } from "./rank.js";
 import type { ExtractedSkill, MatchInput, MatchResult, MetierMatch } from "./types.js";
@@ -69,6 +69,8 @@ export class Engine {
   private readonly ficheMcMass: Float64Array;
   /** Row of each fiche's code_rome_parent (itself for the 532 fiches that were not split). */
   private readonly parentRow: Int32Array;
+  /** Fiche code → its items' rows for the targeted pass, filled as fiches come first (at most one per fiche). */
+  private readonly itemRows = new Map<string, Int32Array>();
 
   constructor(
     readonly referential: Referential,
@@ -125,8 +127,9 @@ export class Engine {
     let reported = skills.filter((s) => s.score >= EXTRACTION.reportMin);
     if (pool.length) {
       const top = this.referential.fiches.get(codes[pool[0]!.row]!)!;
-      const items = [...top.competences, ...top.savoirs].map((l) => l.code);
-      const targeted = aggregateSkills(this.referential, p.units, [scoreItemsAgainstUnits(this.extractionCtx, items, p.stemSets, p.unitVecs, EXTRACTION.ficheItemMin)]);
+      let rows = this.itemRows.get(top.code);
+      if (!rows) this.itemRows.set(top.code, (rows = ficheItemRows(this.extractionCtx, top)));
+      const targeted = aggregateSkills(this.referential, p.units, [scoreItemsAgainstUnits(this.extractionCtx, rows, p.stemSets, p.unitVecs, EXTRACTION.ficheItemMin)]);
       const known = new Set(skills.map((s) => s.code));
       reported = rescoreInContext([...skills, ...targeted.filter((s) => !known.has(s.code))], this.ficheItems(top.code));
     }

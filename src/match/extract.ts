@@ -87,6 +87,11 @@ function rowScore(ctx: ExtractionContext, row: number, coverage: number, vec: Fl
   return pairScore(coverage, vec && sv ? dot(vec, sv) : 0);
 }
 
+/** Rows of `lex.skillIds` of a fiche's compétences and savoirs, in the fiche's order (those the lexicon has). */
+export function ficheItemRows(ctx: ExtractionContext, fiche: { competences: readonly { code: string }[]; savoirs: readonly { code: string }[] }): Int32Array {
+  return Int32Array.from([...fiche.competences, ...fiche.savoirs].map((l) => ctx.skillRow.get(l.code)).filter((r): r is number => r !== undefined));
+}
+
 const pair = new Float64Array(2);
 /** Cosine of a unit with each label (0 without vectors), the labels' rows read two at a time (see `dotPair`). */
 function labelCosines(ctx: ExtractionContext, hits: readonly { doc: number }[], vec: Float32Array | null): Float64Array {
@@ -128,15 +133,15 @@ export function scoreUnit(ctx: ExtractionContext, unitIndex: number, stems: Read
 
 /**
  * Scores a fiche's own compétences and savoirs against every unit: "which of this métier's skills does the
- * text show", a targeted pass that finds items the open search ranks below its cut.
+ * text show", a targeted pass that finds items the open search ranks below its cut. `rows` are the items' rows
+ * of `lex.skillIds` (see `ficheItemRows`).
  */
-export function scoreItemsAgainstUnits(ctx: ExtractionContext, codes: readonly string[], stems: readonly ReadonlySet<string>[], vecs: readonly (Float32Array | null)[], minScore: number): SkillCandidate[] {
+export function scoreItemsAgainstUnits(ctx: ExtractionContext, rows: ArrayLike<number>, stems: readonly ReadonlySet<string>[], vecs: readonly (Float32Array | null)[], minScore: number): SkillCandidate[] {
   const floor = coverageFloor(minScore);
   const unitsWith = postingLists(stems);
   const out: SkillCandidate[] = [];
-  for (const code of codes) {
-    const row = ctx.skillRow.get(code);
-    if (row === undefined) continue;
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
     let best: SkillCandidate | null = null;
     // Best covered units first: once even a cosine of 1 could not beat the best so far, the rest cannot either
     // (ties go to the earlier unit, as in a walk in text order).

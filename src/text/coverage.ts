@@ -36,6 +36,9 @@ export class CoverageIndex {
   /** Term id → the documents holding it. */
   private readonly postings: Int32Array[];
   private readonly mass: Int32Array;
+  /** Weight of each document's terms, in `docTerms` order: document d's are `termWeight[termStart[d] ..]`. */
+  private readonly termWeight: Int32Array;
+  private readonly termStart: Int32Array;
   private readonly acc: Int32Array;
   /** Documents touched by the current search (a reused buffer: the search allocates only its results). */
   private readonly touched: Int32Array;
@@ -53,6 +56,9 @@ export class CoverageIndex {
     }
     this.weight = Int32Array.from(weights);
     this.mass = Int32Array.from(docs, (terms) => terms.reduce((sum, t) => sum + this.weight[this.termId.get(t)!]!, 0));
+    this.termStart = new Int32Array(docs.length + 1);
+    docs.forEach((terms, d) => (this.termStart[d + 1] = this.termStart[d]! + terms.length));
+    this.termWeight = Int32Array.from(docs.flat(), (t) => this.weight[this.termId.get(t)!]!);
     this.acc = new Int32Array(docs.length);
     this.touched = new Int32Array(docs.length);
   }
@@ -111,10 +117,12 @@ export class CoverageIndex {
     const mass = this.mass[doc]!;
     if (mass === 0) return [];
     const have = new Map<number, number>();
-    for (const t of this.docTerms[doc]!) {
-      const sets = setsWith.get(t);
+    const terms = this.docTerms[doc]!;
+    const at = this.termStart[doc]!;
+    for (let j = 0; j < terms.length; j++) {
+      const sets = setsWith.get(terms[j]!);
       if (!sets) continue;
-      const w = this.weight[this.termId.get(t)!]!;
+      const w = this.termWeight[at + j]!;
       for (const set of sets) have.set(set, (have.get(set) ?? 0) + w);
     }
     return Array.from(have, ([set, h]) => ({ set, coverage: h / mass }));
@@ -125,7 +133,9 @@ export class CoverageIndex {
     const mass = this.mass[doc]!;
     if (mass === 0) return 0;
     let have = 0;
-    for (const t of this.docTerms[doc]!) if (query.has(t)) have += this.weight[this.termId.get(t)!]!;
+    const terms = this.docTerms[doc]!;
+    const at = this.termStart[doc]!;
+    for (let j = 0; j < terms.length; j++) if (query.has(terms[j]!)) have += this.termWeight[at + j]!;
     return have / mass;
   }
 }
