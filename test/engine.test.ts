@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dot, dotPair, dotRows, TransformersEmbedder } from "../src/embed/index.js";
+import { dot, dotEach, dotPair, dotRows, TransformersEmbedder } from "../src/embed/index.js";
 import { indexDir, indexesAreCurrent, openIndexes, VectorIndex } from "../src/index/index.js";
 import { readOffers, type Engine } from "../src/match/index.js";
 import { segment } from "../src/text/index.js";
@@ -163,6 +163,9 @@ describe("embedder", () => {
       const out = new Float64Array(2);
       dotPair(a, b, c, out);
       expect([out[0], out[1]]).toEqual([dot(a, b), dot(a, c)]);
+      const each = new Float64Array(3);
+      dotEach(a, [b, c, a], each);
+      expect([...each]).toEqual([dot(a, b), dot(a, c), dot(a, a)]);
     }
   });
 });

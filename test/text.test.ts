@@ -92,6 +92,11 @@ describe("label coverage", () => {
     expect(idx.search(new Set(["engin"]), 10)).toEqual([{ doc: 3, coverage: 0.5 }]);
     expect(idx.search(new Set(["inconnu"]), 10)).toEqual([]);
   });
+  it("keeps exact shares with weights too heavy for its default integer steps", () => {
+    const heavy = new CoverageIndex([["a", "b"], ["a", "c", "d"]], (t) => ({ a: 3e6, b: 1e6, c: 2e6, d: 2e6 })[t] ?? 0);
+    expect(heavy.search(new Set(["a"]), 10)).toEqual([{ doc: 0, coverage: 0.75 }, { doc: 1, coverage: 3 / 7 }]);
+    expect(heavy.coverageOf(1, new Set(["c", "d"]))).toBeCloseTo(4 / 7, 6);
+  });
   it("covers one label by several term sets at once as coverageOf does set by set", () => {
     const sets = [new Set(["projet"]), new Set(["conduit"]), new Set(["agil", "gestion", "projet"]), new Set(["agil"])];
     const across = idx.coverageAcross(1, postingLists(sets)).sort((a, b) => a.set - b.set);

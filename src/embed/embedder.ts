@@ -59,6 +59,18 @@ export function dotPair(q: Float32Array, a: Float32Array, b: Float32Array, out: 
   out[1] = b0 + b1 + b2 + b3;
 }
 
+/** `out[i] = q · rows[i]` (the same sums as `dot`), rows read two at a time with `dotPair`. */
+export function dotEach(q: Float32Array, rows: readonly Float32Array[], out: Float64Array): void {
+  const pair = new Float64Array(2);
+  let i = 0;
+  for (; i + 1 < rows.length; i += 2) {
+    dotPair(q, rows[i]!, rows[i + 1]!, pair);
+    out[i] = pair[0]!;
+    out[i + 1] = pair[1]!;
+  }
+  if (i < rows.length) out[i] = dot(q, rows[i]!);
+}
+
 /**
  * `out[r] = q · row r` for a row-major matrix (rows × q.length). Four accumulators: about twice as fast as calling
  * `dot` per row, which matters for scoring every fiche on every request.

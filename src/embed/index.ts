@@ -1,3 +1,3 @@
 export type { Embedder, EmbedRole } from "./embedder.js";
-export { dot, dotPair, dotRows, isZero, normalizeVector } from "./embedder.js";
+export { dot, dotEach, dotPair, dotRows, isZero, normalizeVector } from "./embedder.js";
 export { TransformersEmbedder, type TransformersEmbedderOptions } from "./transformers.js";

@@ -1,6 +1,6 @@
 import "../text/quiet.js";
 import type { Config } from "../config.js";
-import { dot, dotPair, dotRows, isZero, normalizeVector, TransformersEmbedder, type Embedder } from "../embed/index.js";
+import { dot, dotEach, dotRows, isZero, normalizeVector, TransformersEmbedder, type Embedder } from "../embed/index.js";
 import { openIndexes, type ProgressFn, type RomeIndexes } from "../index/index.js";
 import { loadReferential, type Referential } from "../rome/index.js";
 import { contentStems, segment, titleKey, topK as topKRows, type TextUnit } from "../text/index.js";
@@ -300,16 +300,9 @@ export class Engine {
     if (!probe) return null;
     const codes = fiche.appellations.filter((a) => this.appRow.has(a));
     const rows = codes.map((a) => this.indexes.appellations.vectorAt(this.appRow.get(a)!));
-    // Rows two at a time (see dotPair): a fiche has 8 appellations on average, the ten fiches of an answer ~130.
+    // Rows two at a time (dotEach): a fiche has 8 appellations on average, the ten fiches of an answer ~130.
     const scores = new Float64Array(rows.length);
-    const pair = new Float64Array(2);
-    let k = 0;
-    for (; k + 1 < rows.length; k += 2) {
-      dotPair(probe, rows[k]!, rows[k + 1]!, pair);
-      scores[k] = pair[0]!;
-      scores[k + 1] = pair[1]!;
-    }
-    if (k < rows.length) scores[k] = dot(probe, rows[k]!);
+    dotEach(probe, rows, scores);
     let best: { code: string; libelle: string; score: number } | null = null;
     codes.forEach((a, j) => {
       const s = scores[j]!;

@@ -1,4 +1,4 @@
-import { dot, dotPair, isZero } from "../embed/index.js";
+import { dot, dotEach, isZero } from "../embed/index.js";
 import type { RomeIndexes, VectorIndex } from "../index/index.js";
 import type { Referential } from "../rome/index.js";
 import { postingLists, type TextUnit } from "../text/index.js";
@@ -92,25 +92,14 @@ export function ficheItemRows(ctx: ExtractionContext, fiche: { competences: read
   return Int32Array.from([...fiche.competences, ...fiche.savoirs].map((l) => ctx.skillRow.get(l.code)).filter((r): r is number => r !== undefined));
 }
 
-const pair = new Float64Array(2);
 /** Cosine of a unit with each label (0 without vectors), the labels' rows read two at a time (see `dotPair`). */
 function labelCosines(ctx: ExtractionContext, hits: readonly { doc: number }[], vec: Float32Array | null): Float64Array {
   const out = new Float64Array(hits.length);
   if (!vec) return out;
-  let waiting = -1;
-  for (let i = 0; i < hits.length; i++) {
-    const sv = ctx.skillVectors[hits[i]!.doc];
-    if (!sv) continue;
-    if (waiting < 0) {
-      waiting = i;
-      continue;
-    }
-    dotPair(vec, ctx.skillVectors[hits[waiting]!.doc]!, sv, pair);
-    out[waiting] = pair[0]!;
-    out[i] = pair[1]!;
-    waiting = -1;
-  }
-  if (waiting >= 0) out[waiting] = dot(vec, ctx.skillVectors[hits[waiting]!.doc]!);
+  const at = hits.flatMap((h, i) => (ctx.skillVectors[h.doc] ? [i] : []));
+  const cos = new Float64Array(at.length);
+  dotEach(vec, at.map((i) => ctx.skillVectors[hits[i]!.doc]!), cos);
+  at.forEach((i, j) => (out[i] = cos[j]!));
   return out;
 }
 

@@ -20,9 +20,11 @@ export interface CoverageHit {
 /**
  * Term weights are integers in steps of 1/65,536 (far below any IDF difference that matters): the running sums
  * of a search then fit an Int32Array, half the memory of float64 sums that every posting touches at random (the
- * search ~10 % faster inside a match), and are exact whatever the order the terms come in.
+ * search ~10 % faster inside a match), and are exact whatever the order the terms come in. Steps are coarser only
+ * if a document's weight would otherwise pass 2^30.
  */
 const WEIGHT_SCALE = 65536;
+const MAX_MASS = 2 ** 30;
 
 /**
  * Weighted term coverage of short labels by a query: Σ w(shared terms) / Σ w(label terms). A label is
@@ -47,14 +49,16 @@ export class CoverageIndex {
   /** `docs` hold unique terms; `weight` gives each term's weight (e.g. its IDF), > 0. */
   constructor(docs: readonly (readonly string[])[], weight: (term: string) => number) {
     this.docTerms = docs;
-    const weights: number[] = [];
+    const raw: number[] = [];
     this.postings = [];
     for (const [t, l] of postingLists(docs)) {
-      this.termId.set(t, weights.length);
-      weights.push(Math.max(1, Math.round(weight(t) * WEIGHT_SCALE)));
+      this.termId.set(t, raw.length);
+      raw.push(weight(t));
       this.postings.push(Int32Array.from(l));
     }
-    this.weight = Int32Array.from(weights);
+    const heaviest = docs.reduce((max, terms) => Math.max(max, terms.reduce((sum, t) => sum + raw[this.termId.get(t)!]!, 0)), 0);
+    const scale = heaviest * WEIGHT_SCALE > MAX_MASS ? MAX_MASS / heaviest : WEIGHT_SCALE;
+    this.weight = Int32Array.from(raw, (w) => Math.max(1, Math.round(w * scale)));
     this.mass = Int32Array.from(docs, (terms) => terms.reduce((sum, t) => sum + this.weight[this.termId.get(t)!]!, 0));
     this.termStart = new Int32Array(docs.length + 1);
     docs.forEach((terms, d) => (this.termStart[d + 1] = this.termStart[d]! + terms.length));
