@@ -13,8 +13,8 @@ export class StaticTable {
   /** Special tokens before and after the text ([CLS] … [SEP] for BERT): the pipeline counts their rows too. */
   private readonly prefix: readonly number[];
   private readonly suffix: readonly number[];
-  /** Token ids of the text being embedded (a reused buffer of maxTokens). */
-  private readonly ids: Int32Array;
+  /** Token ids of the text being embedded: a reused buffer, doubled when a text needs it (maxTokens can be huge). */
+  private ids: Int32Array = new Int32Array(64);
 
   private constructor(
     private readonly pipe: FeatureExtractionPipeline,
@@ -29,7 +29,6 @@ export class StaticTable {
     if (bare.length === 0 || at < 0) throw new Error("cannot locate the special tokens the tokenizer adds");
     this.prefix = full.slice(0, at);
     this.suffix = full.slice(at + bare.length);
-    this.ids = new Int32Array(maxTokens);
   }
 
   /** Reads the token table by running the model on every vocabulary id (in rows short enough for any position limit). */
@@ -52,12 +51,16 @@ export class StaticTable {
 
   /** Unit-length vector of a text; the zero vector when no token has a non-zero row. */
   embed(text: string): Float32Array {
-    const ids = this.ids;
+    let ids: Int32Array = this.ids;
     let n = 0;
     // The pipeline keeps the first maxTokens of prefix + text + suffix (the suffix is cut first).
     let room = this.maxTokens;
     let truncated = false;
-    for (const id of this.prefix) if (room-- > 0) ids[n++] = id;
+    for (const id of this.prefix) {
+      if (room-- <= 0) break;
+      if (n === ids.length) ids = this.grow();
+      ids[n++] = id;
+    }
     words: for (const word of text.split(/[ \t\n\r]+/)) {
       if (!word) continue;
       for (const id of this.tokens(word)) {
@@ -65,11 +68,25 @@ export class StaticTable {
           truncated = true;
           break words;
         }
+        if (n === ids.length) ids = this.grow();
         ids[n++] = id;
       }
     }
-    if (!truncated) for (const id of this.suffix) if (room-- > 0) ids[n++] = id;
+    if (!truncated) {
+      for (const id of this.suffix) {
+        if (room-- <= 0) break;
+        if (n === ids.length) ids = this.grow();
+        ids[n++] = id;
+      }
+    }
     return normalizeVector(this.sumRows(ids, n));
+  }
+
+  /** Doubles the token-id buffer, keeping its content. */
+  private grow(): Int32Array {
+    const ids = new Int32Array(2 * this.ids.length);
+    ids.set(this.ids);
+    return (this.ids = ids);
   }
 
   /**
