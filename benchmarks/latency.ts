@@ -1,11 +1,12 @@
 /**
  * /v1/match latency and throughput with autocannon, for ~300-word offers (250–350 words, each request another offer):
- *   npm run bench:latency -- [--seconds 10] [--runs 3] [--workers N] [--url http://127.0.0.1:3000]
+ *   npm run bench:latency -- [--seconds 10] [--runs 3] [--workers N] [--explain false] [--url http://127.0.0.1:3000]
  * Without --url it starts `serve` as a child process (WORKERS=N, default 1; N > 1 needs a PostgreSQL lake, as serve
  * does: DATABASE_URL, else the test database of scripts/setup-postgres.sh) on a free port with a throw-away LAKE_DIR, so that the load generator does not share the server's event loop.
  * Single-client p50/p99 (concurrency 1) and throughput at concurrency 32, after `engineShare` (the engine's own time
  * against the round trip, one request at a time). Concurrency 32 runs `--runs` times: on a shared machine one run
  * can move by ±15 %, so `concurrency32` is the run of median throughput and `concurrency32Runs` lists them all.
+ * `--explain false` asks for answers without the métiers' explanations (the lean answer of matching systems).
  * Prints one JSON object on stdout.
  * On a 2-core machine autocannon itself takes part of a core: the figures are for server and client together.
  */
@@ -30,7 +31,8 @@ const offers = readOffers(path.resolve(REPO_ROOT, "..", "shared", "eval", "offer
   const w = (o.description ?? "").split(/\s+/).length;
   return w >= 250 && w <= 350;
 });
-const bodies = offers.map((o) => JSON.stringify({ title: o.intitule, text: o.description, kind: "offer", topK: 10 }));
+const explain = flags.get("explain") !== "false";
+const bodies = offers.map((o) => JSON.stringify({ title: o.intitule, text: o.description, kind: "offer", topK: 10, ...(explain ? {} : { explain: false }) }));
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -111,7 +113,7 @@ try {
   const c32: Awaited<ReturnType<typeof run>>[] = [];
   for (let k = 0; k < runs; k++) c32.push(await run(base, 32));
   const median = [...c32].sort((a, b) => a.rps - b.rps)[(c32.length - 1) >> 1]!;
-  console.log(JSON.stringify({ benchmark: "match-latency", target: flags.get("url") ?? `serve (WORKERS=${workers}, MATCH_THREADS=${process.env.MATCH_THREADS ?? 0})`, offers: bodies.length, words: "250-350", seconds, engineShare: split, concurrency1: single, concurrency32: median, concurrency32Runs: c32.map((r) => r.rps) }));
+  console.log(JSON.stringify({ benchmark: "match-latency", target: flags.get("url") ?? `serve (WORKERS=${workers}, MATCH_THREADS=${process.env.MATCH_THREADS ?? 0})`, offers: bodies.length, words: "250-350", explain, seconds, engineShare: split, concurrency1: single, concurrency32: median, concurrency32Runs: c32.map((r) => r.rps) }));
 } finally {
   child?.kill("SIGTERM");
   rmSync(lakeDir, { recursive: true, force: true });

@@ -52,6 +52,23 @@ describe("POST /v1/match", () => {
   });
 });
 
+describe("POST /v1/match with explain: false", () => {
+  it("ranks the same métiers without their explanations", async () => {
+    const body = { title: "Boulanger H/F", text: "Fabrication du pain et des viennoiseries, pétrissage, façonnage, cuisson au four. Vente en boutique.", topK: 5 };
+    const [full, bare] = await Promise.all([request(app).post("/v1/match").send(body), request(app).post("/v1/match").send({ ...body, explain: false })]);
+    expect(bare.status).toBe(200);
+    expect(bare.body.metiers.map((m: { code: string }) => m.code)).toEqual(full.body.metiers.map((m: { code: string }) => m.code));
+    expect(bare.body.metiers.map((m: { score: unknown }) => m.score)).toEqual(full.body.metiers.map((m: { score: unknown }) => m.score));
+    expect(full.body.metiers[0].sharedMacroCompetences.length).toBeGreaterThan(0);
+    for (const m of bare.body.metiers) {
+      expect(m.appellation).toBeNull();
+      expect([m.sharedMacroCompetences, m.missingMacroCompetences, m.unusedSkills]).toEqual([[], [], []]);
+    }
+    expect(bare.body.skills).toEqual(full.body.skills);
+    expectError(await request(app).post("/v1/match").send({ ...body, explain: "no" }), 400, "invalid_request");
+  });
+});
+
 describe("POST /v1/match/batch", () => {
   it("answers each item in order", async () => {
     const res = await request(app).post("/v1/match/batch").send({ items: [{ title: "Boulanger", text: "Fabrication du pain" }, { title: "Comptable", text: "Tenue de la comptabilité générale", kind: "offer", topK: 2 }] });

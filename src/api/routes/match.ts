@@ -22,6 +22,7 @@ export const MatchRequest = z.object({
   title: z.string().max(LIMITS.maxTitleChars, `at most ${LIMITS.maxTitleChars} characters`).optional(),
   kind: z.enum(["offer", "cv"]).default("offer"),
   topK: z.number().int().min(1).max(LIMITS.maxTopK).default(10),
+  explain: z.boolean().default(true).describe("false: métiers without their explanations (best appellation, shared and missing MCs, unused skills), for systems that only need codes, scores and skills: about a quarter of the bytes of a 300-word offer's answer"),
 }).strict();
 
 export const Span = z.object({ start: z.number().int(), end: z.number().int(), text: z.string() });
