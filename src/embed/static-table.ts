@@ -51,16 +51,11 @@ export class StaticTable {
 
   /** Unit-length vector of a text; the zero vector when no token has a non-zero row. */
   embed(text: string): Float32Array {
-    let ids: Int32Array = this.ids;
     let n = 0;
     // The pipeline keeps the first maxTokens of prefix + text + suffix (the suffix is cut first).
     let room = this.maxTokens;
     let truncated = false;
-    for (const id of this.prefix) {
-      if (room-- <= 0) break;
-      if (n === ids.length) ids = this.grow();
-      ids[n++] = id;
-    }
+    for (const id of this.prefix) if (room-- > 0) n = this.put(n, id);
     words: for (const word of text.split(/[ \t\n\r]+/)) {
       if (!word) continue;
       for (const id of this.tokens(word)) {
@@ -68,25 +63,22 @@ export class StaticTable {
           truncated = true;
           break words;
         }
-        if (n === ids.length) ids = this.grow();
-        ids[n++] = id;
+        n = this.put(n, id);
       }
     }
-    if (!truncated) {
-      for (const id of this.suffix) {
-        if (room-- <= 0) break;
-        if (n === ids.length) ids = this.grow();
-        ids[n++] = id;
-      }
-    }
-    return normalizeVector(this.sumRows(ids, n));
+    if (!truncated) for (const id of this.suffix) if (room-- > 0) n = this.put(n, id);
+    return normalizeVector(this.sumRows(this.ids, n));
   }
 
-  /** Doubles the token-id buffer, keeping its content. */
-  private grow(): Int32Array {
-    const ids = new Int32Array(2 * this.ids.length);
-    ids.set(this.ids);
-    return (this.ids = ids);
+  /** Writes token id `id` at position `n` of the buffer (doubling it when full); returns the next position. */
+  private put(n: number, id: number): number {
+    if (n === this.ids.length) {
+      const grown = new Int32Array(2 * n);
+      grown.set(this.ids);
+      this.ids = grown;
+    }
+    this.ids[n] = id;
+    return n + 1;
   }
 
   /**
