@@ -69,8 +69,8 @@ export class Engine {
   private readonly ficheMcMass: Float64Array;
   /** Row of each fiche's code_rome_parent (itself for the 532 fiches that were not split). */
   private readonly parentRow: Int32Array;
-  /** Fiche code → its items' rows for the targeted pass, filled as fiches come first (at most one per fiche). */
-  private readonly itemRows = new Map<string, Int32Array>();
+  /** Fiche code → what the targeted pass and the context re-scoring need of it, filled as fiches come first. */
+  private readonly topFiche = new Map<string, { rows: Int32Array; items: ReadonlySet<string> }>();
 
   constructor(
     readonly referential: Referential,
@@ -127,11 +127,10 @@ export class Engine {
     let reported = skills.filter((s) => s.score >= EXTRACTION.reportMin);
     if (pool.length) {
       const top = this.referential.fiches.get(codes[pool[0]!.row]!)!;
-      let rows = this.itemRows.get(top.code);
-      if (!rows) this.itemRows.set(top.code, (rows = ficheItemRows(this.extractionCtx, top)));
+      const { rows, items } = this.topFicheOf(top.code);
       const targeted = aggregateSkills(this.referential, p.units, [scoreItemsAgainstUnits(this.extractionCtx, rows, p.stemSets, p.unitVecs, EXTRACTION.ficheItemMin)]);
       const known = new Set(skills.map((s) => s.code));
-      reported = rescoreInContext([...skills, ...targeted.filter((s) => !known.has(s.code))], this.ficheItems(top.code));
+      reported = rescoreInContext([...skills, ...targeted.filter((s) => !known.has(s.code))], items);
     }
     const metiers: MetierMatch[] = pool.slice(0, topK).map(({ row: i, parentOf }, rank) => {
       const code = codes[i]!;
@@ -174,10 +173,15 @@ export class Engine {
     return this.features(p, this.skillsOf(p), undefined, options.exemplars === undefined ? this.exemplars : options.exemplars);
   }
 
-  /** Compétences, savoirs and MCs a fiche lists. */
-  private ficheItems(code: string): Set<string> {
-    const f = this.referential.fiches.get(code)!;
-    return new Set([...f.competences, ...f.savoirs, ...f.macroCompetences].map((l) => l.code));
+  /** A ranked-first fiche: its items' rows (targeted pass) and the codes of its compétences, savoirs and MCs (context bonus), once per fiche. */
+  private topFicheOf(code: string): { rows: Int32Array; items: ReadonlySet<string> } {
+    let x = this.topFiche.get(code);
+    if (!x) {
+      const f = this.referential.fiches.get(code)!;
+      x = { rows: ficheItemRows(this.extractionCtx, f), items: new Set([...f.competences, ...f.savoirs, ...f.macroCompetences].map((l) => l.code)) };
+      this.topFiche.set(code, x);
+    }
+    return x;
   }
 
   private async prepare(text: string, title: string | undefined): Promise<Prepared> {
