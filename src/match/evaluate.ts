@@ -131,9 +131,10 @@ export async function evaluateOffers(engine: Engine, offers: readonly EvalOffer[
   const memory = engine.exemplars;
   const inMemory = memory ? new Set(memory.exemplars.map((e) => e.id)) : new Set<string>();
   const crossValidated = memory !== null && offers.some((o) => inMemory.has(o.id));
-  const foldOf = (text: string) => exemplarGroup(text) % CV_FOLDS;
-  const folds: (ExemplarMemory | undefined)[] = crossValidated ? Array.from({ length: CV_FOLDS }, (_, f) => memory!.without((_, group) => group % CV_FOLDS === f)) : [];
-  const memoryFor = (o: EvalOffer) => (crossValidated ? folds[foldOf(o.description ?? "")] : undefined);
+  // One fold rule for the memory's exemplars and the evaluated offers: a text's fold is its group's.
+  const foldOfGroup = (group: number) => group % CV_FOLDS;
+  const folds: (ExemplarMemory | undefined)[] = crossValidated ? Array.from({ length: CV_FOLDS }, (_, f) => memory!.without((_, group) => foldOfGroup(group) === f)) : [];
+  const memoryFor = (o: EvalOffer) => (crossValidated ? folds[foldOfGroup(exemplarGroup(o.description ?? ""))] : undefined);
   const records: RankRecord[] = [];
   const bm25: RankRecord[] = [];
   const nearest: RankRecord[] = [];
