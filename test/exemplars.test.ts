@@ -1,7 +1,7 @@
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
-import { evaluateOffers, ExemplarMemory, exemplarGroup, readOffers, type Engine, type Exemplar } from "../src/match/index.js";
+import { evaluateOffers, ExemplarMemory, exemplarGroup, RANK_WEIGHTS, readOffers, type Engine, type Exemplar } from "../src/match/index.js";
 import { contentStems, titleKey } from "../src/text/index.js";
 import { testEngine } from "./helpers.js";
 
@@ -84,7 +84,35 @@ describe("labelled-offer memory", () => {
     expect(engine.referential.fiche(r.metiers[0]!.code)!.parent).toBe("M1805");
     const dj = r.metiers.find((m) => m.code === "L1101");
     expect(dj === undefined || dj.score.total < r.metiers[0]!.score.total).toBe(true);
-    expect(dj?.score.exemplars ?? 0).toBeGreaterThan(0); // the memory still speaks, at half weight
+    // The memory still speaks, at half weight: its votes for L1101 are there, only outweighed.
+    const f = await engine.featuresFor(input.text, input.title, { exemplars: memory }, RANK_WEIGHTS);
+    const djRow = engine.lexicon.ficheRow.get("L1101")!;
+    expect(f.exemplarTitle[djRow]! + f.exemplarBody[djRow]!).toBeGreaterThan(0);
+  });
+
+  it("scores each code's offers pooled into one document, so that words from different offers add up", () => {
+    const pooled: Exemplar[] = [
+      { id: "p1", title: "Plongeur", text: "Plonge et batterie de cuisine.", romeCode: "G1602" },
+      { id: "p2", title: "Commis plongeur", text: "Épluchage des légumes, mise en place.", romeCode: "G1602" },
+      { id: "p3", title: "Vendeur en boulangerie", text: "Plonge du matériel, encaissement, mise en rayon.", romeCode: "D1106" },
+    ];
+    const { memory } = ExemplarMemory.build(pooled, engine.lexicon.ficheRow);
+    const row = engine.lexicon.ficheRow;
+    const n = engine.lexicon.ficheCodes.length;
+    const out = { title: new Float64Array(n), body: new Float64Array(n) };
+    // No single offer has both "batterie" and "épluchage": the pooled G1602 document has.
+    memory.voteByCode(contentStems("Commis plongeur"), contentStems("Plonge, batterie, épluchage des légumes"), out);
+    expect(out.title[row.get("G1602")!]).toBe(1);
+    expect(out.body[row.get("G1602")!]).toBe(1);
+    expect(out.body[row.get("D1106")!]).toBeGreaterThan(0);
+    expect(out.body[row.get("D1106")!]).toBeLessThan(1);
+    expect(out.title[row.get("D1106")!]).toBe(0);
+    const fewer = memory.without((e) => e.romeCode === "G1602");
+    const none = { title: new Float64Array(n), body: new Float64Array(n) };
+    fewer.voteByCode(contentStems("Commis plongeur"), contentStems("Plonge, batterie, épluchage des légumes"), none);
+    expect(none.title[row.get("G1602")!]).toBe(0);
+    expect(none.body[row.get("G1602")!]).toBe(0);
+    expect(none.body[row.get("D1106")!]).toBe(1);
   });
 
   it("groups reposted copies together for cross-validation", () => {

@@ -16,8 +16,10 @@ import { createCoverageChecker } from "./uncovered.js";
 
 /** Confidence rules (DESIGN "Confidence and abstention"), tuned on the dev offers. */
 export const CONFIDENCE = {
-  /** Softmax temperature over the candidates' total scores. */
-  temperature: 0.04,
+  /** Softmax temperature over the candidates' total scores (`npm run tune` fits it with the weights)… */
+  temperature: 0.028,
+  /** …and for texts without a title (RANK_WEIGHTS_NO_TITLE). */
+  temperatureNoTitle: 0.039,
   /** "confident" needs the first candidate's confidence at least this… */
   minTop: 0.5,
   /** …and this margin over the second. */
@@ -113,14 +115,14 @@ export class Engine {
     const t1 = performance.now();
     const skills = this.skillsOf(p);
     const t2 = performance.now();
-    const weights: RankWeights = p.title ? RANK_WEIGHTS : RANK_WEIGHTS_NO_TITLE;
+    const weights = this.weightsFor(p.title);
     const features = this.features(p, skills, weights, options.exemplars === undefined ? this.exemplars : options.exemplars);
     const codes = this.lexicon.ficheCodes;
     const totals = new Float64Array(codes.length);
     const positive: number[] = [];
     for (let i = 0; i < totals.length; i++) if ((totals[i] = combine(features, weights, i)) > 0) positive.push(i);
     const pool = withParents(topKRows(positive, totals, Math.max(topK, 10) * 2), totals, (i) => this.parentRow[i]!).slice(0, Math.max(topK, 10));
-    const conf = softmax(pool.map((x) => x.rankScore), CONFIDENCE.temperature);
+    const conf = softmax(pool.map((x) => x.rankScore), p.title ? CONFIDENCE.temperature : CONFIDENCE.temperatureNoTitle);
     const t3 = performance.now();
     // Reported skills are re-scored in the context of the best fiche; explanations are built from the same list,
     // so every compétence an explanation names is one the response reports.
@@ -167,10 +169,18 @@ export class Engine {
     };
   }
 
-  /** Per-fiche features for a text; exposed for the accuracy benchmark's baselines and weight tuning. */
-  async featuresFor(text: string, title?: string, options: MatchOptions = {}): Promise<FicheFeatures> {
+  /**
+   * Per-fiche features for a text; exposed for the accuracy benchmark's baselines and weight tuning. With `weights`,
+   * exactly the features `match` computes with them (features weighted 0 stay 0).
+   */
+  async featuresFor(text: string, title?: string, options: MatchOptions = {}, weights?: RankWeights): Promise<FicheFeatures> {
     const p = await this.prepare(text, title);
-    return this.features(p, this.skillsOf(p), undefined, options.exemplars === undefined ? this.exemplars : options.exemplars);
+    return this.features(p, this.skillsOf(p), weights, options.exemplars === undefined ? this.exemplars : options.exemplars);
+  }
+
+  /** The weights `match` uses for a text with or without a title. */
+  weightsFor(title: string | undefined): RankWeights {
+    return (title ?? "").trim() ? RANK_WEIGHTS : RANK_WEIGHTS_NO_TITLE;
   }
 
   /** A ranked-first fiche: its items' rows (targeted pass) and the codes of its compétences, savoirs and MCs (context bonus), once per fiche. */
@@ -210,7 +220,7 @@ export class Engine {
     const textMcs = mcProfile(skills);
     const n = this.lexicon.ficheCodes.length;
     const z = () => new Float64Array(n);
-    const f: FicheFeatures = { titleLex: z(), titleVec: z(), titleAppellation: z(), bodyLex: z(), bodyVec: z(), mc: z(), items: z(), bodyTitle: z(), exemplarTitle: z(), exemplarBody: z(), exemplarSameTitle: z() };
+    const f: FicheFeatures = { titleLex: z(), titleVec: z(), titleAppellation: z(), bodyLex: z(), bodyVec: z(), mc: z(), items: z(), bodyTitle: z(), exemplarTitle: z(), exemplarBody: z(), exemplarSameTitle: z(), exemplarCodeTitle: z(), exemplarCodeBody: z() };
     const row = this.lexicon.ficheRow;
     if (p.title) {
       const hits = this.lexicon.appellations.search(p.titleStems, 300);
@@ -233,6 +243,9 @@ export class Engine {
       exemplars.vote(need("exemplarTitle") ? p.titleStems : [], need("exemplarBody") ? [...p.titleStems, ...bodyStems] : [], { title: f.exemplarTitle, body: f.exemplarBody });
     }
     if (exemplars && need("exemplarSameTitle")) exemplars.voteSameTitle(p.titleKey, f.exemplarSameTitle);
+    if (exemplars && (need("exemplarCodeTitle") || need("exemplarCodeBody"))) {
+      exemplars.voteByCode(need("exemplarCodeTitle") ? p.titleStems : [], need("exemplarCodeBody") ? [...p.titleStems, ...bodyStems] : [], { title: f.exemplarCodeTitle, body: f.exemplarCodeBody });
+    }
     if (bodyStems.length && need("bodyLex")) {
       const tf = new Map<string, number>();
       for (const s of bodyStems) tf.set(s, (tf.get(s) ?? 0) + 1);
@@ -375,7 +388,7 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 /** The features behind each part of the score breakdown (title, body, labelled offers). */
 const TITLE_FEATURES = ["titleLex", "titleVec", "titleAppellation"] as const;
 const BODY_FEATURES = ["bodyLex", "bodyVec"] as const;
-const EXEMPLAR_FEATURES = ["exemplarTitle", "exemplarBody", "exemplarSameTitle"] as const;
+const EXEMPLAR_FEATURES = ["exemplarTitle", "exemplarBody", "exemplarSameTitle", "exemplarCodeTitle", "exemplarCodeBody"] as const;
 
 /** One part of a fiche's score breakdown: the weighted mean of its features (0..1); 0 when they all weigh 0. */
 function partScore(f: FicheFeatures, w: RankWeights, keys: readonly (keyof FicheFeatures)[], i: number): number {

@@ -124,17 +124,25 @@ async function nearestAppellationFiches(engine: Engine, title: string): Promise<
 /** Folds of the cross-validation run when the evaluated offers are in the engine's labelled-offer memory. */
 export const CV_FOLDS = 5;
 
-/** The figures `npm run eval` prints (README "Figures"), and the baselines measured on the same offers. */
-export async function evaluateOffers(engine: Engine, offers: readonly EvalOffer[], opts: EvalOptions = {}) {
-  // Offers the memory holds would vote for themselves: then each offer is matched with a memory that leaves out
-  // its fold (grouped by text, so reposted copies go out together): grouped 5-fold cross-validation.
-  const memory = engine.exemplars;
+/**
+ * When the evaluated offers are in the labelled-offer memory, each would vote for itself: each offer is then matched
+ * with a memory that leaves out its fold (grouped by text, so reposted copies go out together), grouped
+ * CV_FOLDS-fold cross-validation. `memoryFor` gives undefined (the engine's own memory) otherwise.
+ */
+export function crossValidation(memory: ExemplarMemory | null, offers: readonly EvalOffer[]) {
   const inMemory = memory ? new Set(memory.exemplars.map((e) => e.id)) : new Set<string>();
   const crossValidated = memory !== null && offers.some((o) => inMemory.has(o.id));
   // One fold rule for the memory's exemplars and the evaluated offers: a text's fold is its group's.
   const foldOfGroup = (group: number) => group % CV_FOLDS;
   const folds: (ExemplarMemory | undefined)[] = crossValidated ? Array.from({ length: CV_FOLDS }, (_, f) => memory!.without((_, group) => foldOfGroup(group) === f)) : [];
-  const memoryFor = (o: EvalOffer) => (crossValidated ? folds[foldOfGroup(exemplarGroup(o.description ?? ""))] : undefined);
+  const foldOf = (o: EvalOffer) => foldOfGroup(exemplarGroup(o.description ?? ""));
+  return { crossValidated, foldOf, memoryFor: (o: EvalOffer) => (crossValidated ? folds[foldOf(o)] : undefined) };
+}
+
+/** The figures `npm run eval` prints (README "Figures"), and the baselines measured on the same offers. */
+export async function evaluateOffers(engine: Engine, offers: readonly EvalOffer[], opts: EvalOptions = {}) {
+  const memory = engine.exemplars;
+  const { crossValidated, memoryFor } = crossValidation(memory, offers);
   const records: RankRecord[] = [];
   const bm25: RankRecord[] = [];
   const nearest: RankRecord[] = [];

@@ -17,6 +17,9 @@ export interface Exemplar {
  */
 const BODY_QUERY_TERMS = 25;
 
+/** Codes whose pooled offers (see `voteByCode`) are scored for a text. */
+const CODE_HITS = 100;
+
 /** Neighbours that vote. */
 const NEIGHBOURS = 5;
 /**
@@ -42,6 +45,11 @@ export class ExemplarMemory {
   private readonly groups: Uint32Array;
   /** `titleKey` → fiche row → number of distinct texts (reposts count once) with that title and code. */
   private readonly sameTitle = new Map<string, Map<number, number>>();
+  /** One document per code: the titles, and the titles + texts, of all its offers pooled (see `voteByCode`). */
+  private readonly codeTitles: Bm25Index;
+  private readonly codeBodies: Bm25Index;
+  /** Fiche row of each pooled-code document. */
+  private readonly codeRows: Int32Array;
 
   private constructor(
     readonly exemplars: readonly Exemplar[],
@@ -54,6 +62,17 @@ export class ExemplarMemory {
     this.groups = derived?.groups ?? Uint32Array.from(exemplars, (e) => exemplarGroup(e.text));
     this.titles = new Bm25Index(this.titleStems, 1.2, 0.5);
     this.bodies = new Bm25Index(this.bodyStems, 1.2, 0.75);
+    const pooled = new Map<number, { titles: string[]; bodies: string[] }>();
+    rows.forEach((row, i) => {
+      let p = pooled.get(row);
+      if (!p) pooled.set(row, (p = { titles: [], bodies: [] }));
+      for (const t of this.titleStems[i]!) p.titles.push(t);
+      for (const t of this.bodyStems[i]!) p.bodies.push(t);
+    });
+    this.codeRows = Int32Array.from(pooled.keys());
+    // b = 0.3: a pooled document's length is mostly how many offers the code has, which should not count against it.
+    this.codeTitles = new Bm25Index([...pooled.values()].map((p) => p.titles), 1.2, 0.3);
+    this.codeBodies = new Bm25Index([...pooled.values()].map((p) => p.bodies), 1.2, 0.3);
     const counted = new Set<string>();
     this.titleStems.forEach((stems, i) => {
       const key = titleKey(stems);
@@ -94,6 +113,21 @@ export class ExemplarMemory {
   vote(titleStems: readonly string[], bodyStems: readonly string[], out: { title: Float64Array; body: Float64Array }): void {
     if (titleStems.length) this.addVotes(this.titles, titleStems, out.title);
     if (bodyStems.length) this.addVotes(this.bodies, this.bodies.salientTerms(bodyStems, BODY_QUERY_TERMS), out.body);
+  }
+
+  /**
+   * Scores each code as one document pooling all its offers (a Rocchio-style class profile beside the nearest
+   * neighbours): a code with many varied offers is found by words no single offer shares with the text. Writes
+   * each fiche's score relative to the best code's, 0..1, by title and by title + text (its 25 salient terms).
+   */
+  voteByCode(titleStems: readonly string[], bodyStems: readonly string[], out: { title: Float64Array; body: Float64Array }): void {
+    if (titleStems.length) this.addRelative(this.codeTitles.search(titleStems, CODE_HITS), out.title);
+    if (bodyStems.length) this.addRelative(this.codeBodies.search(this.codeBodies.salientTerms(bodyStems, BODY_QUERY_TERMS), CODE_HITS), out.body);
+  }
+
+  private addRelative(hits: readonly { doc: number; score: number }[], into: Float64Array): void {
+    const best = hits[0]?.score ?? 0;
+    if (best > 0) for (const h of hits) into[this.codeRows[h.doc]!] = h.score / best;
   }
 
   /**

@@ -1,7 +1,8 @@
-export { createEngine, Engine, mcProfile, CONFIDENCE, type EngineOptions, type MatchOptions } from "./engine.js";
+export { createEngine, Engine, mcProfile, withParents, CONFIDENCE, type EngineOptions, type MatchOptions } from "./engine.js";
 export { ExemplarMemory, exemplarGroup, type Exemplar } from "./exemplars.js";
-export { RANK_WEIGHTS, RANK_WEIGHTS_NO_TITLE, type FicheFeatures, type RankWeights } from "./rank.js";
+export { combine, FEATURE_NAMES, GRID_WEIGHTS, RANK_WEIGHTS, RANK_WEIGHTS_NO_TITLE, type FicheFeatures, type RankWeights } from "./rank.js";
+export { fitListwise, listLoss, type FitOptions, type RankingList } from "./learn.js";
 export { EXTRACTION } from "./extract.js";
 export type * from "./types.js";
-export { evaluateOffers, readOffers, rankOf, rankFigures, macroTop1, byOrigin, skillAgreement, EvalOffer, type RankRecord, type RankFigures } from "./evaluate.js";
+export { crossValidation, CV_FOLDS, evaluateOffers, readOffers, rankOf, rankFigures, macroTop1, byOrigin, skillAgreement, EvalOffer, type RankRecord, type RankFigures } from "./evaluate.js";
 export { MatchPool, pooled, type Matcher } from "./pool.js";

@@ -17,29 +17,78 @@ export interface FicheFeatures {
   exemplarBody: Float64Array;
   /** …and whose title is the text's title (share of those texts per code, shrunk when they are few). */
   exemplarSameTitle: Float64Array;
+  /** Each code's labelled offers pooled into one document, scored against the title… */
+  exemplarCodeTitle: Float64Array;
+  /** …and against the title + text. */
+  exemplarCodeBody: Float64Array;
 }
 
 export type RankWeights = Record<keyof FicheFeatures, number>;
 
 /**
- * Weights of the hybrid score, tuned by grid search on a third of the dev offers (1,253; scratch figures in the
- * README): title evidence dominates because recruiters' titles name the job. The exemplar weights were set by
- * grouped 5-fold cross-validation on the dev offers (README "Figures"); without a memory those features are 0.
- * The same-title vote weighs 1: where offers with this very title are labelled, their majority code should win
- * (+2 points top-1 in cross-validation; any weight from 1 to 3 gives the same figures). A title that is exactly
- * one of ROME's appellations adds 0.1 to its fiche: +0.4 point top-1 and +1.8 macro top-1 (0.2 and more cost top-1). Features with weight 0 did not
- * improve top-1/top-5 there (body BM25 over whole fiches, MC coverage, item overlap): they are still computed
- * for the score breakdown where cheap, and kept so that a better embedding model can be re-tuned.
+ * Hand-tuned weights, by grid search on a third of the dev offers (1,253) and, for the labelled-offer votes, by
+ * grouped 5-fold cross-validation: title evidence dominates because recruiters' titles name the job; the same-title
+ * vote weighs 1 (where offers with this very title are labelled, their majority code should win); a title that is
+ * exactly one of ROME's appellations adds 0.1. They are the prior that scripts/tune-weights.ts fits RANK_WEIGHTS
+ * around, and pick the candidates it learns from.
  */
-export const RANK_WEIGHTS: RankWeights = { titleLex: 0.3, titleVec: 0.1, titleAppellation: 0.1, bodyLex: 0, bodyVec: 0.1, mc: 0, items: 0, bodyTitle: 0.05, exemplarTitle: 0.5, exemplarBody: 0.5, exemplarSameTitle: 1 };
+export const GRID_WEIGHTS: RankWeights = { titleLex: 0.3, titleVec: 0.1, titleAppellation: 0.1, bodyLex: 0, bodyVec: 0.1, mc: 0, items: 0, bodyTitle: 0.05, exemplarTitle: 0.5, exemplarBody: 0.5, exemplarSameTitle: 1, exemplarCodeTitle: 0, exemplarCodeBody: 0 };
 
-/** Without a title (most CVs), body evidence carries the score (exemplar weight not tuned: no labelled CVs). */
-export const RANK_WEIGHTS_NO_TITLE: RankWeights = { titleLex: 0, titleVec: 0, titleAppellation: 0, bodyLex: 0.1, bodyVec: 0.4, mc: 0, items: 0, bodyTitle: 0.1, exemplarTitle: 0, exemplarBody: 0.5, exemplarSameTitle: 0 };
+/**
+ * Weights of the hybrid score, fitted by `npm run tune` (scripts/tune-weights.ts, its defaults) on the dev offers:
+ * a listwise ranker with GRID_WEIGHTS as its prior (src/match/learn.ts), each offer weighing (offers with its
+ * code)^-0.4 so that frequent codes do not buy top-1 with rare ones; normalised to sum to 1, and
+ * CONFIDENCE.temperature turns scores back into the fitted probabilities. `npm run eval` (5-fold CV, 2026-12-01):
+ * top-1 0.655 → 0.667, top-5 0.829 → 0.858, top-10 0.867 → 0.889, macro top-1 0.513 → 0.499 against GRID_WEIGHTS.
+ * Without the class weights: top-1 0.670 and top-5 0.865 but macro top-1 0.476. The labelled offers' votes weigh
+ * ~69 %; without a memory those features are 0 and the title and body weights rank alone.
+ */
+export const RANK_WEIGHTS: RankWeights = {
+  titleLex: 0.0998,
+  titleVec: 0.0524,
+  titleAppellation: 0.0494,
+  bodyLex: 0,
+  bodyVec: 0.0855,
+  mc: 0,
+  items: 0,
+  bodyTitle: 0.0265,
+  exemplarTitle: 0.0606,
+  exemplarBody: 0.2634,
+  exemplarSameTitle: 0.316,
+  exemplarCodeTitle: 0.0229,
+  exemplarCodeBody: 0.0234,
+};
+
+/**
+ * Without a title (most CVs), body evidence carries the score: fitted as RANK_WEIGHTS, on the dev offers with
+ * their titles dropped (`npm run tune -- --no-title`), around the hand-set weights { bodyLex 0.1, bodyVec 0.4,
+ * bodyTitle 0.1, exemplarBody 0.5 }. Cross-validated on the candidates: top-1 0.283 → 0.435, top-5 0.512 → 0.665
+ * (offers without their titles; no labelled CVs to check it on).
+ */
+export const RANK_WEIGHTS_NO_TITLE: RankWeights = {
+  titleLex: 0,
+  titleVec: 0,
+  titleAppellation: 0,
+  bodyLex: 0.1085,
+  bodyVec: 0.2322,
+  mc: 0.0219,
+  items: 0.0227,
+  bodyTitle: 0.0984,
+  exemplarTitle: 0,
+  exemplarBody: 0.4006,
+  exemplarSameTitle: 0,
+  exemplarCodeTitle: 0,
+  exemplarCodeBody: 0.1158,
+};
+
+/** The feature names, in a fixed order (weight tuning works on vectors in this order). */
+export const FEATURE_NAMES = ["titleLex", "titleVec", "titleAppellation", "bodyLex", "bodyVec", "mc", "items", "bodyTitle", "exemplarTitle", "exemplarBody", "exemplarSameTitle", "exemplarCodeTitle", "exemplarCodeBody"] as const satisfies readonly (keyof FicheFeatures)[];
 
 export function combine(f: FicheFeatures, w: RankWeights, i: number): number {
   return (
     w.titleLex * f.titleLex[i]! + w.titleVec * f.titleVec[i]! + w.titleAppellation * f.titleAppellation[i]! + w.bodyLex * f.bodyLex[i]! + w.bodyVec * f.bodyVec[i]! + w.mc * f.mc[i]! + w.items * f.items[i]! + w.bodyTitle * f.bodyTitle[i]! +
-    w.exemplarTitle * f.exemplarTitle[i]! + w.exemplarBody * f.exemplarBody[i]! + w.exemplarSameTitle * f.exemplarSameTitle[i]!
+    w.exemplarTitle * f.exemplarTitle[i]! + w.exemplarBody * f.exemplarBody[i]! + w.exemplarSameTitle * f.exemplarSameTitle[i]! +
+    w.exemplarCodeTitle * f.exemplarCodeTitle[i]! + w.exemplarCodeBody * f.exemplarCodeBody[i]!
   );
 }
 
