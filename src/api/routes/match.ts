@@ -35,7 +35,7 @@ const Metier = z.object({
   libelle: z.string(),
   parentOf: z.string().nullable(),
   confidence: z.number(),
-  score: z.object({ title: z.number().describe("title ↔ appellations: words, vector, and the title being one of them"), body: z.number(), mcOverlap: z.number(), exemplars: z.number().describe("votes of the most similar labelled offers and of those with the same title (LABELLED_OFFERS)"), total: z.number() }),
+  score: z.object({ title: z.number().describe("title ↔ appellations: words, vector, and the title being one of them"), body: z.number(), mcOverlap: z.number(), exemplars: z.number().describe("votes of the most similar labelled offers, of those with the same title and of each code's offers pooled (LABELLED_OFFERS)"), total: z.number() }),
   appellation: z.object({ code: z.string(), libelle: z.string(), score: z.number() }).nullable(),
   sharedMacroCompetences: z.array(SharedMacroCompetence),
   missingMacroCompetences: z.array(MissingMacroCompetence),
