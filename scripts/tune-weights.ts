@@ -81,9 +81,12 @@ function figures(set: readonly Item[], w: readonly number[]) {
   const macro = [...byCode.values()].reduce((s, [h, m]) => s + h / m, 0) / Math.max(1, byCode.size);
   return { top1: r4(t1 / n), top5: r4(t5 / n), top10: r4(t10 / n), macro_top1: r4(macro), loss: r4(listLoss(set, w)) };
 }
-const perCode = new Map<string, number>();
-for (const it of items) perCode.set(it.goldCode, (perCode.get(it.goldCode) ?? 0) + 1);
-for (const it of items) it.weight = perCode.get(it.goldCode)! ** -alpha;
+/** The offers with their fit weights, (offers with the same code in `set`)^-alpha: counted on the training folds only. */
+function balanced(set: readonly Item[]): Item[] {
+  const perCode = new Map<string, number>();
+  for (const it of set) perCode.set(it.goldCode, (perCode.get(it.goldCode) ?? 0) + 1);
+  return set.map((it) => ({ ...it, weight: perCode.get(it.goldCode)! ** -alpha }));
+}
 const fit = { l2, pinned };
 const r4 = (x: number) => Math.round(x * 10000) / 10000;
 const mean = (rows: { n: number; f: Record<string, number> }[]) => {
@@ -95,9 +98,9 @@ const prior = FEATURE_NAMES.map((k) => grid[k] * PRIOR_SCALE);
 const perFold = Array.from({ length: CV_FOLDS }, (_, k) => {
   const train = items.filter((it) => it.fold !== k);
   const test = items.filter((it) => it.fold === k);
-  return { n: test.length, grid: figures(test, prior), fitted: figures(test, fitListwise(train, prior, fit)) };
+  return { n: test.length, grid: figures(test, prior), fitted: figures(test, fitListwise(balanced(train), prior, fit)) };
 });
-const fitted = fitListwise(items, prior, fit);
+const fitted = fitListwise(balanced(items), prior, fit);
 const sum = fitted.reduce((a, b) => a + b, 0);
 console.log(
   JSON.stringify({
