@@ -13,7 +13,7 @@ import "../src/text/quiet.js";
 import path from "node:path";
 import { parseFlags } from "../src/cli/command.js";
 import { loadConfig, REPO_ROOT } from "../src/config.js";
-import { combine, createEngine, crossValidation, CV_FOLDS, FEATURE_NAMES, fitListwise, GRID_WEIGHTS, listLoss, readOffers, withParents, type RankingList, type RankWeights } from "../src/match/index.js";
+import { combine, createEngine, crossValidation, CV_FOLDS, FEATURE_NAMES, fitListwise, GRID_WEIGHTS, GRID_WEIGHTS_NO_TITLE, listLoss, macroTop1, rankFigures, rankOf, readOffers, withParents, type RankingList, type RankRecord, type RankWeights } from "../src/match/index.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const file = flags.get("offers") ?? path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl");
@@ -37,8 +37,8 @@ const engine = await createEngine(loadConfig());
 const offers = readOffers(file, limit);
 const { crossValidated, foldOf, memoryFor } = crossValidation(engine.exemplars, offers);
 if (!crossValidated) console.error("the offers are not in the labelled-offer memory: folds split the offers only");
-/** The prior: the hand-tuned weights (for texts without a title, the hand-set ones RANK_WEIGHTS_NO_TITLE was fitted around). */
-const grid: RankWeights = noTitle ? { ...GRID_WEIGHTS, titleLex: 0, titleVec: 0, titleAppellation: 0, bodyLex: 0.1, bodyVec: 0.4, bodyTitle: 0.1, exemplarTitle: 0, exemplarBody: 0.5, exemplarSameTitle: 0 } : GRID_WEIGHTS;
+/** The prior: the hand-tuned weights. */
+const grid = noTitle ? GRID_WEIGHTS_NO_TITLE : GRID_WEIGHTS;
 // Every feature computed, as `match` computes it when all weights are positive.
 const all = Object.fromEntries(FEATURE_NAMES.map((k) => [k, 1])) as RankWeights;
 const codes = engine.lexicon.ficheCodes;
@@ -59,27 +59,16 @@ for (const [n, o] of offers.entries()) {
   if ((n + 1) % 500 === 0) console.error(`  ${n + 1}/${offers.length}`);
 }
 
-/** top-k and macro top-1 of a weight vector over each offer's candidates, split fiches followed by their parent as in `match`. */
+/** The eval's figures for a weight vector over each offer's candidates, split fiches followed by their parent as in `match`. */
 function figures(set: readonly Item[], w: readonly number[]) {
-  let t1 = 0, t5 = 0, t10 = 0;
-  const byCode = new Map<string, [number, number]>();
-  for (const it of set) {
+  const records: RankRecord[] = set.map((it) => {
     const scores = new Float64Array(codes.length);
     it.rows.forEach((r, j) => (scores[r] = it.x[j]!.reduce((s, x, k) => s + x * w[k]!, 0)));
     const order = [...it.rows].sort((a, b) => scores[b]! - scores[a]!);
-    const ranked = withParents(order, scores, parentRow).slice(0, 10).map((x) => codes[x.row]);
-    const k = ranked.indexOf(it.goldCode);
-    if (k === 0) t1++;
-    if (k >= 0 && k < 5) t5++;
-    if (k >= 0) t10++;
-    const e = byCode.get(it.goldCode) ?? [0, 0];
-    e[1]++;
-    if (k === 0) e[0]++;
-    byCode.set(it.goldCode, e);
-  }
-  const n = Math.max(1, set.length);
-  const macro = [...byCode.values()].reduce((s, [h, m]) => s + h / m, 0) / Math.max(1, byCode.size);
-  return { top1: r4(t1 / n), top5: r4(t5 / n), top10: r4(t10 / n), macro_top1: r4(macro), loss: r4(listLoss(set, w)) };
+    return { gold: it.goldCode, rank: rankOf(withParents(order, scores, parentRow).slice(0, 10).map((x) => codes[x.row]!), it.goldCode), origin: "" };
+  });
+  const { top1, top5, top10 } = rankFigures(records);
+  return { top1, top5, top10, macro_top1: macroTop1(records), loss: r4(listLoss(set, w)) };
 }
 /** The offers with their fit weights, (offers with the same code in `set`)^-alpha: counted on the training folds only. */
 function balanced(set: readonly Item[]): Item[] {

@@ -239,12 +239,14 @@ export class Engine {
       }
     }
     const bodyStems = p.stems.flat();
+    // The memory's body queries (nearest offers, pooled codes) read the title and body together.
+    const titleAndBody = exemplars && (need("exemplarBody") || need("exemplarCodeBody")) ? [...p.titleStems, ...bodyStems] : [];
     if (exemplars && (need("exemplarTitle") || need("exemplarBody"))) {
-      exemplars.vote(need("exemplarTitle") ? p.titleStems : [], need("exemplarBody") ? [...p.titleStems, ...bodyStems] : [], { title: f.exemplarTitle, body: f.exemplarBody });
+      exemplars.vote(need("exemplarTitle") ? p.titleStems : [], need("exemplarBody") ? titleAndBody : [], { title: f.exemplarTitle, body: f.exemplarBody });
     }
     if (exemplars && need("exemplarSameTitle")) exemplars.voteSameTitle(p.titleKey, f.exemplarSameTitle);
     if (exemplars && (need("exemplarCodeTitle") || need("exemplarCodeBody"))) {
-      exemplars.voteByCode(need("exemplarCodeTitle") ? p.titleStems : [], need("exemplarCodeBody") ? [...p.titleStems, ...bodyStems] : [], { title: f.exemplarCodeTitle, body: f.exemplarCodeBody });
+      exemplars.voteByCode(need("exemplarCodeTitle") ? p.titleStems : [], need("exemplarCodeBody") ? titleAndBody : [], { title: f.exemplarCodeTitle, body: f.exemplarCodeBody });
     }
     if (bodyStems.length && need("bodyLex")) {
       const tf = new Map<string, number>();

@@ -59,10 +59,12 @@ export const RANK_WEIGHTS: RankWeights = {
   exemplarCodeBody: 0.0234,
 };
 
+/** Hand-set weights for texts without a title (no labelled CVs to tune them on): the prior of RANK_WEIGHTS_NO_TITLE. */
+export const GRID_WEIGHTS_NO_TITLE: RankWeights = { titleLex: 0, titleVec: 0, titleAppellation: 0, bodyLex: 0.1, bodyVec: 0.4, mc: 0, items: 0, bodyTitle: 0.1, exemplarTitle: 0, exemplarBody: 0.5, exemplarSameTitle: 0, exemplarCodeTitle: 0, exemplarCodeBody: 0 };
+
 /**
  * Without a title (most CVs), body evidence carries the score: fitted as RANK_WEIGHTS, on the dev offers with
- * their titles dropped (`npm run tune -- --no-title`), around the hand-set weights { bodyLex 0.1, bodyVec 0.4,
- * bodyTitle 0.1, exemplarBody 0.5 }. Cross-validated on the candidates: top-1 0.283 → 0.435, top-5 0.512 → 0.665
+ * their titles dropped (`npm run tune -- --no-title`), around GRID_WEIGHTS_NO_TITLE. Cross-validated on the candidates: top-1 0.283 → 0.435, top-5 0.512 → 0.665
  * (offers without their titles; no labelled CVs to check it on).
  */
 export const RANK_WEIGHTS_NO_TITLE: RankWeights = {
