@@ -39,7 +39,8 @@ export const GRID_WEIGHTS: RankWeights = { titleLex: 0.3, titleVec: 0.1, titleAp
  * a listwise ranker with GRID_WEIGHTS as its prior (src/match/learn.ts), each offer weighing (offers with its
  * code)^-0.4 so that frequent codes do not buy top-1 with rare ones; normalised to sum to 1, and
  * CONFIDENCE.temperature turns scores back into the fitted probabilities. `npm run eval` (5-fold CV, 2026-12-01):
- * top-1 0.655 → 0.667, top-5 0.829 → 0.858, top-10 0.867 → 0.889, macro top-1 0.513 → 0.499 against GRID_WEIGHTS.
+ * top-1 0.655 → 0.668, top-5 0.829 → 0.858, top-10 0.867 → 0.890, macro top-1 0.513 → 0.499 against GRID_WEIGHTS
+ * (the 11 title-less dev offers ranked with RANK_WEIGHTS_NO_TITLE).
  * Without the class weights: top-1 0.670 and top-5 0.865 but macro top-1 0.476. The labelled offers' votes weigh
  * ~69 %; without a memory those features are 0 and the title and body weights rank alone.
  */
