@@ -19,6 +19,8 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     console.error(err instanceof Error ? err.message : err);
-    process.exitCode = 1;
+    // Exit now: a failed command can leave handles open (a cluster worker's channel, a database pool) that would
+    // keep the process alive, failed, forever.
+    process.exit(1);
   },
 );

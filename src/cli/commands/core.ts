@@ -55,9 +55,18 @@ export const serveCommand: Command = {
       await engineWithProgress();
       for (let i = 0; i < config.workers; i++) cluster.fork();
       let stopping = false;
+      const listened = new Set<number>();
+      cluster.on("listening", (w) => listened.add(w.id));
       cluster.on("exit", (w, code, signal) => {
         if (stopping) {
-          if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+          if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(process.exitCode ?? 0);
+          return;
+        }
+        if (!listened.has(w.id)) {
+          // Failed before serving (lake database down, port taken…): restarting would fail the same way, in a loop.
+          console.error(`serve: worker ${w.process.pid} exited (${signal ?? code}) before listening; stopping`);
+          process.exitCode = 1;
+          stop();
           return;
         }
         if (signal !== "SIGTERM" && code !== 0) {
@@ -66,11 +75,12 @@ export const serveCommand: Command = {
         }
       });
       // Workers finish their requests and close while the primary still holds the shared socket; then it exits.
-      const stop = () => {
+      function stop() {
         stopping = true;
         for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGTERM");
-        setTimeout(() => process.exit(0), 10_000).unref();
-      };
+        if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(process.exitCode ?? 0);
+        setTimeout(() => process.exit(process.exitCode ?? 0), 10_000).unref();
+      }
       process.once("SIGTERM", stop);
       process.once("SIGINT", stop);
       return new Promise<number>(() => {});
