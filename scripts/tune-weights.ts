@@ -1,19 +1,20 @@
 /**
- * Fits the hybrid score's weights (RANK_WEIGHTS in src/match/rank.ts) on labelled offers:
- *   npm run tune -- [--offers FILE.jsonl] [--limit N] [--no-title] [--candidates 60] [--l2 0.003] [--alpha 0.4] [--pin a,b]
+ * Fits the ranking model (RANK_MODEL in src/match/rank.ts) on labelled offers:
+ *   npm run tune -- [--offers FILE.jsonl] [--limit N] [--no-title] [--candidates 60] [--l2 0.003] [--alpha 0.4] [--pin a,b] [--no-interactions] [--epochs 600]
  * For each offer, the features of its `--candidates` best fiches under GRID_WEIGHTS are computed with the
- * labelled-offer memory of its cross-validation fold (as `npm run eval` does); a listwise ranker with GRID_WEIGHTS
- * as its prior (src/match/learn.ts) is fitted on four folds and measured on the fifth, then fitted on all offers.
- * `--no-title` drops the offers' titles (texts without one, such as CVs, use RANK_WEIGHTS_NO_TITLE). Prints one
- * JSON object on the last line: cross-validated figures of the grid and the fitted weights over the candidates
- * (macro top-1 averaged over folds), the fitted weights normalised to sum to 1, and the softmax temperature that
- * gives back their fitted probabilities (CONFIDENCE.temperature).
+ * labelled-offer memory of its cross-validation fold (as `npm run eval` does), with the products of every two
+ * features (RankModel); a listwise ranker with GRID_WEIGHTS as the linear weights' prior and 0 as the products'
+ * (src/match/learn.ts) is fitted on four folds and measured on the fifth, then fitted on all offers.
+ * `--no-title` drops the offers' titles (texts without one, such as CVs, use RANK_MODEL_NO_TITLE). Prints one
+ * JSON object on the last line: cross-validated figures of the grid and the fitted model over the candidates
+ * (macro top-1 averaged over folds), the fitted weights and products normalised so that the weights sum to 1, and
+ * the softmax temperature that gives back their fitted probabilities: the three fields of a RankModel.
  */
 import "../src/text/quiet.js";
 import path from "node:path";
 import { parseFlags } from "../src/cli/command.js";
 import { loadConfig, REPO_ROOT } from "../src/config.js";
-import { combine, createEngine, crossValidation, CV_FOLDS, FEATURE_NAMES, fitListwise, GRID_WEIGHTS, GRID_WEIGHTS_NO_TITLE, listLoss, macroTop1, rankFigures, rankOf, readOffers, withParents, type RankingList, type RankRecord, type RankWeights } from "../src/match/index.js";
+import { combine, createEngine, featurePairs, crossValidation, CV_FOLDS, FEATURE_NAMES, fitListwise, GRID_WEIGHTS, GRID_WEIGHTS_NO_TITLE, listLoss, macroTop1, rankFigures, rankOf, readOffers, withParents, type RankingList, type RankRecord, type RankWeights } from "../src/match/index.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const file = flags.get("offers") ?? path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl");
@@ -30,6 +31,9 @@ const alpha = Number(flags.get("alpha") ?? 0.4);
  */
 const pinned = (flags.get("pin") ?? (noTitle ? "" : "bodyLex,mc,items")).split(",").filter(Boolean).map((k) => FEATURE_NAMES.indexOf(k as (typeof FEATURE_NAMES)[number]));
 if (pinned.includes(-1)) throw new Error(`--pin: features are ${FEATURE_NAMES.join(", ")}`);
+/** Without `--no-interactions`, the products of every two features the candidates have (see RankModel), fitted from 0. */
+const interactions = !flags.has("no-interactions");
+const epochs = Number(flags.get("epochs") ?? 600);
 /** GRID_WEIGHTS in log-odds units: the scale at which the likelihood fit starts and is pulled back to. */
 const PRIOR_SCALE = 20;
 
@@ -58,6 +62,11 @@ for (const [n, o] of offers.entries()) {
   items.push({ fold: foldOf(o), goldCode: o.romeCode, rows, gold: rows.findIndex((i) => codes[i] === o.romeCode), x: rows.map((i) => FEATURE_NAMES.map((k) => f[k][i]!)) });
   if ((n + 1) % 500 === 0) console.error(`  ${n + 1}/${offers.length}`);
 }
+// Products of the features that are not pinned and not 0 on every candidate (title features without titles).
+const active = FEATURE_NAMES.filter((k, j) => !pinned.includes(j) && items.some((it) => it.x.some((x) => x[j]! !== 0)));
+const pairs = interactions ? featurePairs(active) : [];
+const pairIdx = pairs.map(([a, b]) => [FEATURE_NAMES.indexOf(a), FEATURE_NAMES.indexOf(b)] as const);
+for (const it of items) it.x = it.x.map((x) => [...x, ...pairIdx.map(([a, b]) => x[a]! * x[b]!)]);
 
 /** The eval's figures for a weight vector over each offer's candidates, split fiches followed by their parent as in `match`. */
 function figures(set: readonly Item[], w: readonly number[]) {
@@ -76,21 +85,21 @@ function balanced(set: readonly Item[]): Item[] {
   for (const it of set) perCode.set(it.goldCode, (perCode.get(it.goldCode) ?? 0) + 1);
   return set.map((it) => ({ ...it, weight: perCode.get(it.goldCode)! ** -alpha }));
 }
-const fit = { l2, pinned };
+const fit = { l2, pinned, epochs };
 const r4 = (x: number) => Math.round(x * 10000) / 10000;
 const mean = (rows: { n: number; f: Record<string, number> }[]) => {
   const total = rows.reduce((s, r) => s + r.n, 0);
   return Object.fromEntries(Object.keys(rows[0]!.f).map((k) => [k, r4(rows.reduce((s, r) => s + r.f[k]! * r.n, 0) / total)]));
 };
 
-const prior = FEATURE_NAMES.map((k) => grid[k] * PRIOR_SCALE);
+const prior = [...FEATURE_NAMES.map((k) => grid[k] * PRIOR_SCALE), ...pairs.map(() => 0)];
 const perFold = Array.from({ length: CV_FOLDS }, (_, k) => {
   const train = items.filter((it) => it.fold !== k);
   const test = items.filter((it) => it.fold === k);
   return { n: test.length, grid: figures(test, prior), fitted: figures(test, fitListwise(balanced(train), prior, fit)) };
 });
 const fitted = fitListwise(balanced(items), prior, fit);
-const sum = fitted.reduce((a, b) => a + b, 0);
+const sum = fitted.slice(0, FEATURE_NAMES.length).reduce((a, b) => a + b, 0);
 console.log(
   JSON.stringify({
     script: "tune-weights",
@@ -106,7 +115,8 @@ console.log(
     l2,
     alpha,
     pinned: pinned.map((j) => FEATURE_NAMES[j]),
-    weights: Object.fromEntries(FEATURE_NAMES.map((k, j) => [k, Math.round((fitted[j]! / sum) * 10000) / 10000])),
+    weights: Object.fromEntries(FEATURE_NAMES.map((k, j) => [k, r4(fitted[j]! / sum)])),
+    interactions: pairs.map(([a, b], p) => [a, b, r4(fitted[FEATURE_NAMES.length + p]! / sum)]).filter((x) => x[2] !== 0),
     temperature: r4(1 / sum),
   }),
 );

@@ -1,6 +1,6 @@
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
-import { fitListwise, listLoss, type RankingList } from "../src/match/index.js";
+import { combine, featurePairs, featuresUsed, FEATURE_NAMES, fitListwise, listLoss, RANK_MODEL, RANK_MODEL_NO_TITLE, scoreOf, type FicheFeatures, type RankingList, type RankModel } from "../src/match/index.js";
 
 /** Texts of 20 candidates with 4 features each, whose right candidate is the best under `truth` plus noise. */
 function lists(n: number, truth: readonly number[], seed: string): RankingList[] {
@@ -42,5 +42,47 @@ describe("listwise weight fitting", () => {
     const noisy: RankingList[] = [...train, ...train.map((l) => ({ ...l, gold: (l.gold + 1) % 20, weight: 0 })), { x: train[0]!.x, gold: -1 }];
     expect(fitListwise(noisy, prior, { l2: 1e-4, epochs: 50 })).toEqual(fitListwise(train, prior, { l2: 1e-4, epochs: 50 }));
     expect(fitListwise([{ x: train[0]!.x, gold: -1 }], prior)).toEqual(prior);
+  });
+});
+
+describe("pairwise products in the ranking model", () => {
+  it("lists every pair once, squares included", () => {
+    expect(featurePairs(["a", "b", "c"])).toEqual([["a", "a"], ["a", "b"], ["a", "c"], ["b", "b"], ["b", "c"], ["c", "c"]]);
+  });
+
+  it("scores a fiche as the linear sum plus each product times its weight", () => {
+    const f = Object.fromEntries(FEATURE_NAMES.map((k) => [k, Float64Array.of(0, 0.5)])) as unknown as FicheFeatures;
+    f.titleLex[1] = 0.8;
+    f.exemplarBody[1] = 0.25;
+    const model: RankModel = { weights: RANK_MODEL.weights, interactions: [["titleLex", "titleLex", 2], ["titleLex", "exemplarBody", -1]], temperature: 1 };
+    expect(scoreOf(f, model, 1)).toBeCloseTo(combine(f, model.weights, 1) + 2 * 0.64 - 0.2, 12);
+    expect(scoreOf(f, model, 0)).toBe(0);
+  });
+
+  it("makes the engine compute every feature a product reads, even one without a linear weight", () => {
+    const model: RankModel = { weights: { ...RANK_MODEL.weights, mc: 0 }, interactions: [["mc", "titleLex", 0.1], ["items", "items", 0]], temperature: 1 };
+    expect(featuresUsed(model).has("mc")).toBe(true);
+    expect(featuresUsed(model).has("items")).toBe(false); // weight 0: not read
+    for (const m of [RANK_MODEL, RANK_MODEL_NO_TITLE]) for (const [a, b] of m.interactions) expect(featuresUsed(m).has(a) && featuresUsed(m).has(b)).toBe(true);
+  });
+
+  it("learns an interaction that linear weights cannot express", () => {
+    // The right candidate is the one whose two signals agree most, −(a − b)², whatever their level.
+    const make = (n: number, seed: string): RankingList[] => {
+      const rnd = seedrandom(seed);
+      return Array.from({ length: n }, () => {
+        const x = Array.from({ length: 20 }, () => [rnd(), rnd()]);
+        const s = x.map(([a, b]) => -((a! - b!) ** 2) + 0.002 * rnd());
+        return { x, gold: s.indexOf(Math.max(...s)) };
+      });
+    };
+    const expand = (ls: RankingList[]) => ls.map((l) => ({ ...l, x: l.x.map(([a, b]) => [a!, b!, ...featurePairs([0, 1]).map(([i, j]) => [a!, b!][i]! * [a!, b!][j]!)]) }));
+    const train = make(300, "pairs-train");
+    const test = make(300, "pairs-test");
+    const linear = fitListwise(train, [1, 1], { l2: 1e-4 });
+    const withPairs = fitListwise(expand(train), [1, 1, 0, 0, 0], { l2: 1e-4, epochs: 1500 });
+    expect(top1(expand(test), withPairs)).toBeGreaterThan(top1(test, linear) + 0.15);
+    expect(withPairs[3]!).toBeGreaterThan(0); // the product a·b counts for, the squares against
+    expect(withPairs[2]!).toBeLessThan(0);
   });
 });

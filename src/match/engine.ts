@@ -10,16 +10,12 @@ import { ExemplarMemory, type Exemplar } from "./exemplars.js";
 import { readOffers } from "./evaluate.js";
 import { aggregateSkills, createExtractionContext, EXTRACTION, ficheItemRows, rescoreInContext, scoreItemsAgainstUnits, scoreUnit, type ExtractionContext } from "./extract.js";
 import { buildLexicon, type Lexicon } from "./lexicon.js";
-import { combine, RANK_WEIGHTS, RANK_WEIGHTS_NO_TITLE, scaleToMax, softmax, type FicheFeatures, type RankWeights } from "./rank.js";
+import { combine, FEATURE_NAMES, featuresUsed, interactionScore, RANK_MODEL, RANK_MODEL_NO_TITLE, scaleToMax, softmax, type FicheFeatures, type RankModel, type RankWeights } from "./rank.js";
 import type { ExtractedSkill, MatchInput, MatchResult, MetierMatch } from "./types.js";
 import { createCoverageChecker } from "./uncovered.js";
 
 /** Confidence rules (DESIGN "Confidence and abstention"), tuned on the dev offers. */
 export const CONFIDENCE = {
-  /** Softmax temperature over the candidates' total scores (`npm run tune` fits it with the weights)… */
-  temperature: 0.028,
-  /** …and for texts without a title (RANK_WEIGHTS_NO_TITLE). */
-  temperatureNoTitle: 0.039,
   /** "confident" needs the first candidate's confidence at least this… */
   minTop: 0.5,
   /** …and this margin over the second. */
@@ -73,6 +69,8 @@ export class Engine {
   private readonly parentRow: Int32Array;
   /** Fiche code → what the targeted pass and the context re-scoring need of it, filled as fiches come first. */
   private readonly topFiche = new Map<string, { rows: Int32Array; items: ReadonlySet<string> }>();
+  /** The features each ranking model reads. */
+  private readonly usedBy = new Map<RankModel, ReadonlySet<keyof FicheFeatures>>([RANK_MODEL, RANK_MODEL_NO_TITLE].map((m) => [m, featuresUsed(m)]));
 
   constructor(
     readonly referential: Referential,
@@ -115,14 +113,22 @@ export class Engine {
     const t1 = performance.now();
     const skills = this.skillsOf(p);
     const t2 = performance.now();
-    const weights = this.weightsFor(p.title);
-    const features = this.features(p, skills, weights, options.exemplars === undefined ? this.exemplars : options.exemplars);
+    const model = this.modelFor(p.title);
+    const { weights } = model;
+    const features = this.features(p, skills, this.usedBy.get(model)!, options.exemplars === undefined ? this.exemplars : options.exemplars, true);
     const codes = this.lexicon.ficheCodes;
     const totals = new Float64Array(codes.length);
+    const interactions = new Float64Array(codes.length);
     const positive: number[] = [];
-    for (let i = 0; i < totals.length; i++) if ((totals[i] = combine(features, weights, i)) > 0) positive.push(i);
+    for (let i = 0; i < totals.length; i++) {
+      // Only fiches with linear evidence are ranked: a product is never non-zero without its two features.
+      const linear = combine(features, weights, i);
+      if (linear <= 0) continue;
+      interactions[i] = interactionScore(features, model.interactions, i);
+      if ((totals[i] = linear + interactions[i]!) > 0) positive.push(i);
+    }
     const pool = withParents(topKRows(positive, totals, Math.max(topK, 10) * 2), totals, (i) => this.parentRow[i]!).slice(0, Math.max(topK, 10));
-    const conf = softmax(pool.map((x) => x.rankScore), p.title ? CONFIDENCE.temperature : CONFIDENCE.temperatureNoTitle);
+    const conf = softmax(pool.map((x) => x.rankScore), model.temperature);
     const t3 = performance.now();
     // Reported skills are re-scored in the context of the best fiche; explanations are built from the same list,
     // so every compétence an explanation names is one the response reports.
@@ -146,6 +152,7 @@ export class Engine {
           body: round(partScore(features, weights, BODY_FEATURES, i)),
           mcOverlap: round(features.mc[i]!),
           exemplars: round(partScore(features, weights, EXEMPLAR_FEATURES, i)),
+          interactions: round(interactions[i]!),
           total: round(totals[i]!),
         },
         ...(input.explain === false
@@ -175,12 +182,13 @@ export class Engine {
    */
   async featuresFor(text: string, title?: string, options: MatchOptions = {}, weights?: RankWeights): Promise<FicheFeatures> {
     const p = await this.prepare(text, title);
-    return this.features(p, this.skillsOf(p), weights, options.exemplars === undefined ? this.exemplars : options.exemplars);
+    const need = new Set(weights ? FEATURE_NAMES.filter((k) => weights[k] > 0) : FEATURE_NAMES);
+    return this.features(p, this.skillsOf(p), need, options.exemplars === undefined ? this.exemplars : options.exemplars, weights !== undefined);
   }
 
-  /** The weights `match` uses for a text with or without a title. */
-  weightsFor(title: string | undefined): RankWeights {
-    return (title ?? "").trim() ? RANK_WEIGHTS : RANK_WEIGHTS_NO_TITLE;
+  /** The ranking model `match` uses for a text with or without a title. */
+  modelFor(title: string | undefined): RankModel {
+    return (title ?? "").trim() ? RANK_MODEL : RANK_MODEL_NO_TITLE;
   }
 
   /** A ranked-first fiche: its items' rows (targeted pass) and the codes of its compétences, savoirs and MCs (context bonus), once per fiche. */
@@ -214,9 +222,12 @@ export class Engine {
     return aggregateSkills(this.referential, p.units, perUnit);
   }
 
-  /** Per-fiche features; with `weights`, features weighted 0 are skipped (MC coverage is always computed: it is shown). */
-  private features(p: Prepared, skills: readonly ExtractedSkill[], weights: RankWeights | undefined, exemplars: ExemplarMemory | null): FicheFeatures {
-    const need = (k: keyof RankWeights) => !weights || weights[k] > 0;
+  /**
+   * Per-fiche features; those not in `used` are skipped (left 0), but MC coverage is always computed: it is shown.
+   * `ranking`: computed to rank (not to inspect every feature), which lets the body vector skip fiches nothing names.
+   */
+  private features(p: Prepared, skills: readonly ExtractedSkill[], used: ReadonlySet<keyof FicheFeatures>, exemplars: ExemplarMemory | null, ranking: boolean): FicheFeatures {
+    const need = (k: keyof FicheFeatures) => used.has(k);
     const textMcs = mcProfile(skills);
     const n = this.lexicon.ficheCodes.length;
     const z = () => new Float64Array(n);
@@ -282,12 +293,14 @@ export class Engine {
           f.exemplarTitle[i]! *= UNSUPPORTED_VOTE;
           f.exemplarBody[i]! *= UNSUPPORTED_VOTE;
           f.exemplarSameTitle[i]! *= UNSUPPORTED_VOTE;
+          f.exemplarCodeTitle[i]! *= UNSUPPORTED_VOTE;
+          f.exemplarCodeBody[i]! *= UNSUPPORTED_VOTE;
         }
       }
     }
     if (p.bodyVec && need("bodyVec")) {
-      if (p.title && weights) {
-        // With a title, the body vector (~9 % of the score) only re-orders fiches that the title or the labelled offers
+      if (p.title && ranking) {
+        // With a title, the body vector (~5 % of the linear score) only re-orders fiches that the title or the labelled offers
         // already name: scoring those instead of all 1,584 saves ~0.6 ms with the same dev figures.
         const dim = p.bodyVec.length;
         for (let i = 0; i < n; i++) {

@@ -53,30 +53,56 @@ export function fitListwise(lists: readonly RankingList[], prior: readonly numbe
   const used = lists.filter((l) => l.gold >= 0);
   const mass = used.reduce((a, l) => a + (l.weight ?? 1), 0);
   if (!used.length || mass <= 0) return w;
-  for (let t = 1; t <= epochs; t++) {
-    const g = new Float64Array(d);
-    for (const l of used) {
-      const s = l.x.map((x) => dotw(x, w));
-      const mx = Math.max(...s);
-      const e = s.map((v) => Math.exp(v - mx));
-      const z = e.reduce((a, b) => a + b, 0);
-      const lw = l.weight ?? 1;
-      for (let i = 0; i < l.x.length; i++) {
-        const p = lw * (e[i]! / z - (i === l.gold ? 1 : 0));
-        if (Math.abs(p) < 1e-12) continue;
-        const x = l.x[i]!;
-        for (let j = 0; j < d; j++) g[j]! += p * x[j]!;
-      }
-    }
-    for (let j = 0; j < d; j++) {
-      if (pinned.has(j)) continue;
-      const gj = g[j]! / mass + l2 * (w[j]! - prior[j]!);
-      m[j] = 0.9 * m[j]! + 0.1 * gj;
-      v[j] = 0.999 * v[j]! + 0.001 * gj * gj;
-      w[j]! -= (learningRate * (m[j]! / (1 - 0.9 ** t))) / (Math.sqrt(v[j]! / (1 - 0.999 ** t)) + 1e-8);
+  // Candidates packed into one sparse matrix (rows of the lists one after the other, only non-zero features: most
+  // are 0 for most candidates, and so are their products): each epoch reads it once.
+  const starts = new Int32Array(used.length + 1);
+  used.forEach((l, k) => (starts[k + 1] = starts[k]! + l.x.length));
+  const rowStart = [0];
+  const col: number[] = [];
+  const val: number[] = [];
+  for (const l of used) {
+    for (const x of l.x) {
+      x.forEach((xj, j) => {
+        if (xj !== 0) (col.push(j), val.push(xj));
+      });
+      rowStart.push(col.length);
     }
   }
-  return w;
+  const rs = Int32Array.from(rowStart);
+  const cols = Int32Array.from(col);
+  const vals = Float64Array.from(val);
+  const s = new Float64Array(starts[used.length]!);
+  const wa = Float64Array.from(w);
+  for (let t = 1; t <= epochs; t++) {
+    const g = new Float64Array(d);
+    for (let r = 0; r < s.length; r++) {
+      let acc = 0;
+      for (let q = rs[r]!; q < rs[r + 1]!; q++) acc += vals[q]! * wa[cols[q]!]!;
+      s[r] = acc;
+    }
+    used.forEach((l, k) => {
+      const a = starts[k]!;
+      const b = starts[k + 1]!;
+      let mx = -Infinity;
+      for (let r = a; r < b; r++) if (s[r]! > mx) mx = s[r]!;
+      let z = 0;
+      for (let r = a; r < b; r++) z += Math.exp(s[r]! - mx);
+      const lw = l.weight ?? 1;
+      for (let r = a; r < b; r++) {
+        const p = lw * (Math.exp(s[r]! - mx) / z - (r - a === l.gold ? 1 : 0));
+        if (Math.abs(p) < 1e-12) continue;
+        for (let q = rs[r]!; q < rs[r + 1]!; q++) g[cols[q]!]! += p * vals[q]!;
+      }
+    });
+    for (let j = 0; j < d; j++) {
+      if (pinned.has(j)) continue;
+      const gj = g[j]! / mass + l2 * (wa[j]! - prior[j]!);
+      m[j] = 0.9 * m[j]! + 0.1 * gj;
+      v[j] = 0.999 * v[j]! + 0.001 * gj * gj;
+      wa[j]! -= (learningRate * (m[j]! / (1 - 0.9 ** t))) / (Math.sqrt(v[j]! / (1 - 0.999 ** t)) + 1e-8);
+    }
+  }
+  return [...wa];
 }
 
 function dotw(x: readonly number[], w: readonly number[]): number {

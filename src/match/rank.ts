@@ -29,63 +29,55 @@ export type RankWeights = Record<keyof FicheFeatures, number>;
  * Hand-tuned weights, by grid search on a third of the dev offers (1,253) and, for the labelled-offer votes, by
  * grouped 5-fold cross-validation: title evidence dominates because recruiters' titles name the job; the same-title
  * vote weighs 1 (where offers with this very title are labelled, their majority code should win); a title that is
- * exactly one of ROME's appellations adds 0.1. They are the prior that scripts/tune-weights.ts fits RANK_WEIGHTS
+ * exactly one of ROME's appellations adds 0.1. They are the prior that scripts/tune-weights.ts fits RANK_MODEL's weights
  * around, and pick the candidates it learns from.
  */
 export const GRID_WEIGHTS: RankWeights = { titleLex: 0.3, titleVec: 0.1, titleAppellation: 0.1, bodyLex: 0, bodyVec: 0.1, mc: 0, items: 0, bodyTitle: 0.05, exemplarTitle: 0.5, exemplarBody: 0.5, exemplarSameTitle: 1, exemplarCodeTitle: 0, exemplarCodeBody: 0 };
 
-/**
- * Weights of the hybrid score, fitted by `npm run tune` (scripts/tune-weights.ts, its defaults) on the dev offers:
- * a listwise ranker with GRID_WEIGHTS as its prior (src/match/learn.ts), each offer weighing (offers with its
- * code)^-0.4 so that frequent codes do not buy top-1 with rare ones; normalised to sum to 1, and
- * CONFIDENCE.temperature turns scores back into the fitted probabilities. `npm run eval` (5-fold CV, 2026-12-01):
- * top-1 0.655 → 0.668, top-5 0.829 → 0.858, top-10 0.867 → 0.890, macro top-1 0.513 → 0.499 against GRID_WEIGHTS
- * (the 11 title-less dev offers ranked with RANK_WEIGHTS_NO_TITLE).
- * Without the class weights: top-1 0.670 and top-5 0.865 but macro top-1 0.476. The labelled offers' votes weigh
- * ~69 %; without a memory those features are 0 and the title and body weights rank alone.
- */
-export const RANK_WEIGHTS: RankWeights = {
-  titleLex: 0.0998,
-  titleVec: 0.0524,
-  titleAppellation: 0.0494,
-  bodyLex: 0,
-  bodyVec: 0.0855,
-  mc: 0,
-  items: 0,
-  bodyTitle: 0.0265,
-  exemplarTitle: 0.0606,
-  exemplarBody: 0.2634,
-  exemplarSameTitle: 0.316,
-  exemplarCodeTitle: 0.0229,
-  exemplarCodeBody: 0.0234,
-};
-
-/** Hand-set weights for texts without a title (no labelled CVs to tune them on): the prior of RANK_WEIGHTS_NO_TITLE. */
+/** Hand-set weights for texts without a title (no labelled CVs to tune them on): the prior of RANK_MODEL_NO_TITLE. */
 export const GRID_WEIGHTS_NO_TITLE: RankWeights = { titleLex: 0, titleVec: 0, titleAppellation: 0, bodyLex: 0.1, bodyVec: 0.4, mc: 0, items: 0, bodyTitle: 0.1, exemplarTitle: 0, exemplarBody: 0.5, exemplarSameTitle: 0, exemplarCodeTitle: 0, exemplarCodeBody: 0 };
-
-/**
- * Without a title (most CVs), body evidence carries the score: fitted as RANK_WEIGHTS, on the dev offers with
- * their titles dropped (`npm run tune -- --no-title`), around GRID_WEIGHTS_NO_TITLE. Cross-validated on the candidates: top-1 0.283 → 0.435, top-5 0.512 → 0.665
- * (offers without their titles; no labelled CVs to check it on).
- */
-export const RANK_WEIGHTS_NO_TITLE: RankWeights = {
-  titleLex: 0,
-  titleVec: 0,
-  titleAppellation: 0,
-  bodyLex: 0.1085,
-  bodyVec: 0.2322,
-  mc: 0.0219,
-  items: 0.0227,
-  bodyTitle: 0.0984,
-  exemplarTitle: 0,
-  exemplarBody: 0.4006,
-  exemplarSameTitle: 0,
-  exemplarCodeTitle: 0,
-  exemplarCodeBody: 0.1158,
-};
 
 /** The feature names, in a fixed order (weight tuning works on vectors in this order). */
 export const FEATURE_NAMES = ["titleLex", "titleVec", "titleAppellation", "bodyLex", "bodyVec", "mc", "items", "bodyTitle", "exemplarTitle", "exemplarBody", "exemplarSameTitle", "exemplarCodeTitle", "exemplarCodeBody"] as const satisfies readonly (keyof FicheFeatures)[];
+
+/** A pairwise term of the score: weight × feature a × feature b (a = b: the feature's square). */
+export type Interaction = readonly [a: keyof FicheFeatures, b: keyof FicheFeatures, weight: number];
+
+/**
+ * The ranking score of a fiche: linear weights plus pairwise products of features (a second-order polynomial), and
+ * the softmax temperature that turns scores back into the fitted probabilities. The products let signals that agree
+ * count more than their sum (squares: one strong title match beats several weak ones) and signals that say the same
+ * thing count less (title × pooled-code votes, negative): linear weights cannot do either.
+ */
+export interface RankModel {
+  weights: RankWeights;
+  interactions: readonly Interaction[];
+  temperature: number;
+}
+
+/** Every pair of `names`, squares included, in a fixed order: the products the tuner fits. */
+export function featurePairs<K>(names: readonly K[]): [K, K][] {
+  return names.flatMap((a, j) => names.slice(j).map((b) => [a, b] as [K, K]));
+}
+
+/** The features a model reads (a positive weight or a product), so that the engine computes only those. */
+export function featuresUsed(model: RankModel): Set<keyof FicheFeatures> {
+  const used = new Set<keyof FicheFeatures>(FEATURE_NAMES.filter((k) => model.weights[k] > 0));
+  for (const [a, b, w] of model.interactions) if (w !== 0) used.add(a).add(b);
+  return used;
+}
+
+/** The pairwise terms' part of fiche `i`'s score. */
+export function interactionScore(f: FicheFeatures, interactions: readonly Interaction[], i: number): number {
+  let s = 0;
+  for (const [a, b, w] of interactions) s += w * f[a][i]! * f[b][i]!;
+  return s;
+}
+
+/** Fiche `i`'s ranking score under a model. */
+export function scoreOf(f: FicheFeatures, model: RankModel, i: number): number {
+  return combine(f, model.weights, i) + interactionScore(f, model.interactions, i);
+}
 
 export function combine(f: FicheFeatures, w: RankWeights, i: number): number {
   return (
@@ -111,3 +103,142 @@ export function scaleToMax(a: Float64Array): Float64Array {
   if (m > 0) for (let i = 0; i < a.length; i++) a[i]! /= m;
   return a;
 }
+
+/**
+ * The ranking model for texts with a title, fitted by `npm run tune` (scripts/tune-weights.ts, its defaults) on the
+ * dev offers: a listwise ranker over linear weights and the products of every two features (src/match/learn.ts),
+ * the linear weights' prior GRID_WEIGHTS and the products' 0, each offer weighing (offers with its code)^-0.4 so that
+ * frequent codes do not buy top-1 with rare ones; normalised so that the linear weights sum to 1, `temperature`
+ * turning scores back into the fitted probabilities. The products say what a sum cannot: squares are positive (one
+ * strong signal beats several weak ones), products of two sources of the same evidence (the title's words and the
+ * pooled-code votes, which read the same title) negative. `npm run eval` (5-fold CV): see README "Figures".
+ * bodyLex, mc and items are left out (~1 % each when fitted; body BM25 over 1,584 fiches is the costliest feature).
+ */
+export const RANK_MODEL: RankModel = {
+  weights: {
+    titleLex: 0.0858,
+    titleVec: 0.0413,
+    titleAppellation: 0.0414,
+    bodyLex: 0,
+    bodyVec: 0.0557,
+    mc: 0,
+    items: 0,
+    bodyTitle: 0.0196,
+    exemplarTitle: 0.1605,
+    exemplarBody: 0.1937,
+    exemplarSameTitle: 0.3347,
+    exemplarCodeTitle: 0.0338,
+    exemplarCodeBody: 0.0336,
+  },
+  interactions: [
+    ["titleLex", "titleLex", 0.0104],
+    ["titleLex", "titleVec", 0.0067],
+    ["titleLex", "titleAppellation", 0.0008],
+    ["titleLex", "bodyVec", -0.009],
+    ["titleLex", "bodyTitle", -0.0056],
+    ["titleLex", "exemplarTitle", -0.0362],
+    ["titleLex", "exemplarBody", -0.0073],
+    ["titleLex", "exemplarSameTitle", -0.0538],
+    ["titleLex", "exemplarCodeTitle", -0.0207],
+    ["titleLex", "exemplarCodeBody", -0.0336],
+    ["titleVec", "titleVec", 0.0074],
+    ["titleVec", "titleAppellation", 0.0067],
+    ["titleVec", "bodyVec", -0.0069],
+    ["titleVec", "bodyTitle", -0.0035],
+    ["titleVec", "exemplarTitle", -0.0118],
+    ["titleVec", "exemplarBody", -0.0013],
+    ["titleVec", "exemplarSameTitle", -0.0223],
+    ["titleVec", "exemplarCodeTitle", -0.015],
+    ["titleVec", "exemplarCodeBody", -0.0137],
+    ["titleAppellation", "titleAppellation", 0.0042],
+    ["titleAppellation", "bodyVec", -0.0053],
+    ["titleAppellation", "bodyTitle", -0.0025],
+    ["titleAppellation", "exemplarTitle", -0.0103],
+    ["titleAppellation", "exemplarBody", -0.0003],
+    ["titleAppellation", "exemplarSameTitle", -0.0133],
+    ["titleAppellation", "exemplarCodeTitle", -0.0148],
+    ["titleAppellation", "exemplarCodeBody", -0.003],
+    ["bodyVec", "bodyVec", 0.0125],
+    ["bodyVec", "bodyTitle", 0.0069],
+    ["bodyVec", "exemplarTitle", -0.0257],
+    ["bodyVec", "exemplarBody", -0.0029],
+    ["bodyVec", "exemplarSameTitle", -0.0331],
+    ["bodyVec", "exemplarCodeTitle", -0.0039],
+    ["bodyVec", "exemplarCodeBody", 0.003],
+    ["bodyTitle", "bodyTitle", 0.0048],
+    ["bodyTitle", "exemplarTitle", -0.024],
+    ["bodyTitle", "exemplarBody", -0.0014],
+    ["bodyTitle", "exemplarSameTitle", -0.0479],
+    ["bodyTitle", "exemplarCodeTitle", -0.003],
+    ["bodyTitle", "exemplarCodeBody", 0.006],
+    ["exemplarTitle", "exemplarTitle", -0.0231],
+    ["exemplarTitle", "exemplarBody", -0.0018],
+    ["exemplarTitle", "exemplarSameTitle", -0.0221],
+    ["exemplarTitle", "exemplarCodeTitle", -0.0431],
+    ["exemplarTitle", "exemplarCodeBody", -0.0203],
+    ["exemplarBody", "exemplarBody", -0.0058],
+    ["exemplarBody", "exemplarSameTitle", -0.0014],
+    ["exemplarBody", "exemplarCodeTitle", -0.0097],
+    ["exemplarBody", "exemplarCodeBody", -0.012],
+    ["exemplarSameTitle", "exemplarSameTitle", -0.038],
+    ["exemplarSameTitle", "exemplarCodeTitle", -0.0705],
+    ["exemplarSameTitle", "exemplarCodeBody", -0.0461],
+    ["exemplarCodeTitle", "exemplarCodeTitle", 0.0117],
+    ["exemplarCodeTitle", "exemplarCodeBody", 0.0071],
+    ["exemplarCodeBody", "exemplarCodeBody", 0.0067],
+  ],
+  temperature: 0.0206,
+};
+
+/**
+ * Without a title (most CVs), body evidence carries the score: fitted as RANK_MODEL on the dev offers with their
+ * titles dropped (`npm run tune -- --no-title`), around GRID_WEIGHTS_NO_TITLE. No labelled CVs to check it on.
+ */
+export const RANK_MODEL_NO_TITLE: RankModel = {
+  weights: {
+    titleLex: 0,
+    titleVec: 0,
+    titleAppellation: 0,
+    bodyLex: 0.0907,
+    bodyVec: 0.2567,
+    mc: 0.0101,
+    items: 0.022,
+    bodyTitle: 0.0845,
+    exemplarTitle: 0,
+    exemplarBody: 0.3851,
+    exemplarSameTitle: 0,
+    exemplarCodeTitle: 0,
+    exemplarCodeBody: 0.1508,
+  },
+  interactions: [
+    ["bodyLex", "bodyLex", 0.0228],
+    ["bodyLex", "bodyVec", -0.025],
+    ["bodyLex", "mc", 0.0019],
+    ["bodyLex", "items", 0.0035],
+    ["bodyLex", "bodyTitle", 0.0175],
+    ["bodyLex", "exemplarBody", -0.0008],
+    ["bodyLex", "exemplarCodeBody", -0.034],
+    ["bodyVec", "bodyVec", -0.0275],
+    ["bodyVec", "mc", 0.001],
+    ["bodyVec", "items", -0.0133],
+    ["bodyVec", "bodyTitle", -0.0248],
+    ["bodyVec", "exemplarBody", 0.0005],
+    ["bodyVec", "exemplarCodeBody", -0.0027],
+    ["mc", "mc", 0.0172],
+    ["mc", "items", 0.0053],
+    ["mc", "bodyTitle", -0.0029],
+    ["mc", "exemplarBody", 0.0004],
+    ["mc", "exemplarCodeBody", -0.0076],
+    ["items", "items", 0.0054],
+    ["items", "bodyTitle", 0.0084],
+    ["items", "exemplarBody", -0.002],
+    ["items", "exemplarCodeBody", -0.0212],
+    ["bodyTitle", "bodyTitle", 0.0121],
+    ["bodyTitle", "exemplarBody", -0.0001],
+    ["bodyTitle", "exemplarCodeBody", -0.0247],
+    ["exemplarBody", "exemplarBody", 0.0006],
+    ["exemplarBody", "exemplarCodeBody", 0.0091],
+    ["exemplarCodeBody", "exemplarCodeBody", 0.0097],
+  ],
+  temperature: 0.0371,
+};

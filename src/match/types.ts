@@ -47,7 +47,12 @@ export interface ScoreBreakdown {
   mcOverlap: number;
   /** Votes of the most similar labelled offers (LABELLED_OFFERS) for this fiche, 0..1; 0 without a memory. */
   exemplars: number;
-  /** Weighted sum of the above, the ranking score. */
+  /**
+   * The ranking model's pairwise terms (products of two features, RankModel): positive where signals agree beyond
+   * their sum, negative where they say the same thing twice. Not bounded; 0 for a model without them.
+   */
+  interactions: number;
+  /** The ranking score: the linear features' weighted sum plus `interactions`. */
   total: number;
 }
 

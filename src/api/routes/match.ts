@@ -35,7 +35,7 @@ const Metier = z.object({
   libelle: z.string(),
   parentOf: z.string().nullable(),
   confidence: z.number(),
-  score: z.object({ title: z.number().describe("title ↔ appellations: words, vector, and the title being one of them"), body: z.number(), mcOverlap: z.number(), exemplars: z.number().describe("votes of the most similar labelled offers, of those with the same title and of each code's offers pooled (LABELLED_OFFERS)"), total: z.number() }),
+  score: z.object({ title: z.number().describe("title ↔ appellations: words, vector, and the title being one of them"), body: z.number(), mcOverlap: z.number(), exemplars: z.number().describe("votes of the most similar labelled offers, of those with the same title and of each code's offers pooled (LABELLED_OFFERS)"), interactions: z.number().describe("the ranking model's pairwise terms (products of two features): positive where signals agree beyond their sum, negative where they repeat each other"), total: z.number().describe("the ranking score: the features' weighted sum plus interactions") }),
   appellation: z.object({ code: z.string(), libelle: z.string(), score: z.number() }).nullable(),
   sharedMacroCompetences: z.array(SharedMacroCompetence),
   missingMacroCompetences: z.array(MissingMacroCompetence),
