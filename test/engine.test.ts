@@ -4,7 +4,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dot, dotEach, dotPair, dotRows, TransformersEmbedder } from "../src/embed/index.js";
 import { indexDir, indexesAreCurrent, openIndexes, VectorIndex } from "../src/index/index.js";
-import { readOffers, type Engine } from "../src/match/index.js";
+import { combine, RANK_MODEL, RANK_MODEL_NO_TITLE, readOffers, scoreOf, type Engine } from "../src/match/index.js";
 import { segment } from "../src/text/index.js";
 import { loadConfig } from "../src/config.js";
 import { testEngine } from "./helpers.js";
@@ -81,6 +81,21 @@ describe("matching a job offer", () => {
     for (const [title, text, code] of cases) {
       const r = await engine.match({ title, text, kind: "offer", topK: 5 });
       expect(r.metiers.map((m) => m.code)).toContain(code);
+    }
+  });
+
+  it("ranks by the ranking model: each total is its features' weighted sum plus their products, shown as interactions", async () => {
+    for (const [title, model] of [[OFFER.title, RANK_MODEL], [undefined, RANK_MODEL_NO_TITLE]] as const) {
+      const r = await engine.match({ text: OFFER.text, title, kind: "offer", topK: 5 });
+      const f = await engine.featuresFor(OFFER.text, title, {}, model.weights);
+      const ranked = r.metiers.filter((m) => m.parentOf === null);
+      expect(ranked.length).toBeGreaterThan(1);
+      for (const m of ranked) {
+        const i = engine.lexicon.ficheRow.get(m.code)!;
+        expect(m.score.total).toBeCloseTo(scoreOf(f, model, i), 3);
+        expect(m.score.interactions).toBeCloseTo(scoreOf(f, model, i) - combine(f, model.weights, i), 3);
+      }
+      expect(ranked.some((m) => m.score.interactions !== 0)).toBe(true);
     }
   });
 
