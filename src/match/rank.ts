@@ -67,16 +67,24 @@ export function featuresUsed(model: RankModel): Set<keyof FicheFeatures> {
   return used;
 }
 
-/** The pairwise terms' part of fiche `i`'s score. */
-export function interactionScore(f: FicheFeatures, interactions: readonly Interaction[], i: number): number {
-  let s = 0;
-  for (const [a, b, w] of interactions) s += w * f[a][i]! * f[b][i]!;
-  return s;
+/**
+ * The pairwise terms' part of a fiche's score, as a function of its row: the products' feature arrays are resolved
+ * once (per text), not per fiche and product.
+ */
+export function interactionScorer(f: FicheFeatures, interactions: readonly Interaction[]): (i: number) => number {
+  const pa = interactions.map(([a]) => f[a]);
+  const pb = interactions.map(([, b]) => f[b]);
+  const pw = Float64Array.from(interactions, ([, , w]) => w);
+  return (i) => {
+    let x = 0;
+    for (let k = 0; k < pw.length; k++) x += pw[k]! * pa[k]![i]! * pb[k]![i]!;
+    return x;
+  };
 }
 
 /** Fiche `i`'s ranking score under a model. */
 export function scoreOf(f: FicheFeatures, model: RankModel, i: number): number {
-  return combine(f, model.weights, i) + interactionScore(f, model.interactions, i);
+  return combine(f, model.weights, i) + interactionScorer(f, model.interactions)(i);
 }
 
 export function combine(f: FicheFeatures, w: RankWeights, i: number): number {
