@@ -292,15 +292,9 @@ export class Engine {
       // body) count half: labelled offers can still teach a local job name, but one mislabelled offer posted twice
       // as "Développeur Java JEE - Spring" no longer puts "DJ" first for every Java developer. Same dev figures
       // (the pooled-code votes too since they weigh more: −0.1 point top-1 after re-fitting, 0.6819 → 0.6811).
-      for (let i = 0; i < n; i++) {
-        if (!(namedByTitle(f, i) || f.bodyTitle[i]! > 0)) {
-          f.exemplarTitle[i]! *= UNSUPPORTED_VOTE;
-          f.exemplarBody[i]! *= UNSUPPORTED_VOTE;
-          f.exemplarSameTitle[i]! *= UNSUPPORTED_VOTE;
-          f.exemplarCodeTitle[i]! *= UNSUPPORTED_VOTE;
-          f.exemplarCodeBody[i]! *= UNSUPPORTED_VOTE;
-        }
-      }
+      // Every vote feature (EXEMPLAR_FEATURES), so that a new one cannot slip past this rule as the pooled-code ones did.
+      const votes = EXEMPLAR_FEATURES.map((k) => f[k]);
+      for (let i = 0; i < n; i++) if (!(namedByTitle(f, i) || f.bodyTitle[i]! > 0)) for (const v of votes) v[i]! *= UNSUPPORTED_VOTE;
     }
     if (p.bodyVec && need("bodyVec")) {
       if (p.title && ranking) {

@@ -86,10 +86,10 @@ export function fitListwise(lists: readonly RankingList[], prior: readonly numbe
       let mx = -Infinity;
       for (let r = a; r < b; r++) if (s[r]! > mx) mx = s[r]!;
       let z = 0;
-      for (let r = a; r < b; r++) z += Math.exp(s[r]! - mx);
+      for (let r = a; r < b; r++) z += s[r] = Math.exp(s[r]! - mx); // scores become their exponentials
       const lw = l.weight ?? 1;
       for (let r = a; r < b; r++) {
-        const p = lw * (Math.exp(s[r]! - mx) / z - (r - a === l.gold ? 1 : 0));
+        const p = lw * (s[r]! / z - (r - a === l.gold ? 1 : 0));
         if (Math.abs(p) < 1e-12) continue;
         for (let q = rs[r]!; q < rs[r + 1]!; q++) g[cols[q]!]! += p * vals[q]!;
       }
