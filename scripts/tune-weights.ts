@@ -1,8 +1,9 @@
 /**
  * Fits the ranking model (RANK_MODEL in src/match/rank.ts) on labelled offers:
- *   npm run tune -- [--offers FILE.jsonl] [--limit N] [--no-title] [--candidates 60] [--l2 0.003] [--alpha 0.4] [--pin a,b] [--no-interactions] [--epochs 600]
- * For each offer, the features of its `--candidates` best fiches under GRID_WEIGHTS are computed with the
- * labelled-offer memory of its cross-validation fold (as `npm run eval` does), with the products of every two
+ *   npm run tune -- [--offers FILE.jsonl] [--limit N] [--no-title] [--candidates 60] [--from model|grid] [--l2 0.003] [--alpha 0.4] [--pin a,b] [--no-interactions] [--epochs 600]
+ * For each offer, the features of its `--candidates` best fiches as the engine ranks them (`--from model`, the
+ * default: the current RANK_MODEL, so that each fit learns from the lists the last one ranks; `--from grid`: under
+ * GRID_WEIGHTS) are computed with the labelled-offer memory of its cross-validation fold (as `npm run eval` does), with the products of every two
  * features (RankModel); a listwise ranker with GRID_WEIGHTS as the linear weights' prior and 0 as the products'
  * (src/match/learn.ts) is fitted on four folds and measured on the fifth, then fitted on all offers.
  * `--no-title` drops the offers' titles (texts without one, such as CVs, use RANK_MODEL_NO_TITLE). Prints one
@@ -14,13 +15,19 @@ import "../src/text/quiet.js";
 import path from "node:path";
 import { parseFlags } from "../src/cli/command.js";
 import { loadConfig, REPO_ROOT } from "../src/config.js";
-import { combine, createEngine, featurePairs, crossValidation, CV_FOLDS, FEATURE_NAMES, fitListwise, GRID_WEIGHTS, GRID_WEIGHTS_NO_TITLE, listLoss, macroTop1, rankFigures, rankOf, readOffers, withParents, type RankingList, type RankRecord, type RankWeights } from "../src/match/index.js";
+import { combine, createEngine, featurePairs, crossValidation, CV_FOLDS, FEATURE_NAMES, fitListwise, GRID_WEIGHTS, GRID_WEIGHTS_NO_TITLE, listLoss, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScores, macroTop1, rankFigures, rankOf, readOffers, withParents, type RankingList, type RankRecord, type RankWeights } from "../src/match/index.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const file = flags.get("offers") ?? path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl");
 const limit = flags.has("limit") ? Number(flags.get("limit")) : undefined;
 const noTitle = flags.has("no-title");
 const candidates = Number(flags.get("candidates") ?? 60);
+/**
+ * Which ranking picks the candidates. The current model's lists hold the gold code more often than the hand-tuned
+ * weights' (on the dev offers 95.8 % against 92.7 % at 60), and they are the lists the engine shows.
+ */
+const from = flags.get("from") ?? "model";
+if (from !== "model" && from !== "grid") throw new Error("--from: model or grid");
 const l2 = Number(flags.get("l2") ?? 0.003);
 /** Each offer weighs (offers with its code)^-alpha in the fit: > 0 trades top-1 for macro top-1. */
 const alpha = Number(flags.get("alpha") ?? 0.4);
@@ -43,6 +50,7 @@ const { crossValidated, foldOf, memoryFor } = crossValidation(engine.exemplars, 
 if (!crossValidated) console.error("the offers are not in the labelled-offer memory: folds split the offers only");
 /** The prior: the hand-tuned weights. */
 const grid = noTitle ? GRID_WEIGHTS_NO_TITLE : GRID_WEIGHTS;
+const current = noTitle ? RANK_MODEL_NO_TITLE : RANK_MODEL;
 // Every feature computed, as `match` computes it when all weights are positive.
 const all = Object.fromEntries(FEATURE_NAMES.map((k) => [k, 1])) as RankWeights;
 const codes = engine.lexicon.ficheCodes;
@@ -57,8 +65,8 @@ const items: Item[] = [];
 for (const [n, o] of offers.entries()) {
   const title = noTitle ? undefined : (o.intitule ?? undefined);
   const f = await engine.featuresFor(o.description ?? "", title, { exemplars: memoryFor(o) }, all);
-  const totals = Float64Array.from(codes, (_, i) => combine(f, grid, i));
-  const rows = [...totals.keys()].filter((i) => totals[i]! > 0).sort((a, b) => totals[b]! - totals[a]!).slice(0, candidates);
+  const { ranked, totals } = from === "grid" ? { ranked: [...codes.keys()], totals: Float64Array.from(codes, (_, i) => combine(f, grid, i)) } : rankScores(f, current);
+  const rows = ranked.filter((i) => totals[i]! > 0).sort((a, b) => totals[b]! - totals[a]!).slice(0, candidates);
   items.push({ fold: foldOf(o), goldCode: o.romeCode, rows, gold: rows.findIndex((i) => codes[i] === o.romeCode), x: rows.map((i) => FEATURE_NAMES.map((k) => f[k][i]!)) });
   if ((n + 1) % 500 === 0) console.error(`  ${n + 1}/${offers.length}`);
 }
@@ -107,6 +115,7 @@ console.log(
     n: items.length,
     titles: !noTitle,
     candidates,
+    from,
     gold_among_candidates: r4(items.filter((it) => it.gold >= 0).length / Math.max(1, items.length)),
     cross_validated: {
       grid: mean(perFold.map((p) => ({ n: p.n, f: p.grid }))),

@@ -1,6 +1,6 @@
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
-import { combine, featurePairs, featuresUsed, FEATURE_NAMES, fitListwise, listLoss, RANK_MODEL, RANK_MODEL_NO_TITLE, scoreOf, type FicheFeatures, type RankingList, type RankModel } from "../src/match/index.js";
+import { combine, featurePairs, featuresUsed, FEATURE_NAMES, fitListwise, listLoss, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScores, RERANK_DEPTH, scoreOf, type FicheFeatures, type RankingList, type RankModel } from "../src/match/index.js";
 
 /** Texts of 20 candidates with 4 features each, whose right candidate is the best under `truth` plus noise. */
 function lists(n: number, truth: readonly number[], seed: string): RankingList[] {
@@ -64,6 +64,26 @@ describe("pairwise products in the ranking model", () => {
     expect(featuresUsed(model).has("mc")).toBe(true);
     expect(featuresUsed(model).has("items")).toBe(false); // weight 0: not read
     for (const m of [RANK_MODEL, RANK_MODEL_NO_TITLE]) for (const [a, b] of m.interactions) expect(featuresUsed(m).has(a) && featuresUsed(m).has(b)).toBe(true);
+  });
+
+  it("adds the products to the linear score's best RERANK_DEPTH fiches only, the fiches a list is made of", () => {
+    const n = RERANK_DEPTH + 50;
+    const rnd = seedrandom("two-stage");
+    const f = Object.fromEntries(FEATURE_NAMES.map((k) => [k, new Float64Array(n)])) as unknown as FicheFeatures;
+    for (let i = 0; i < n - 10; i++) {
+      f.titleLex[i] = rnd();
+      f.exemplarBody[i] = rnd();
+    } // the last 10 fiches have no evidence
+    const model: RankModel = { weights: RANK_MODEL.weights, interactions: [["titleLex", "exemplarBody", 5]], temperature: 1 };
+    const { ranked, totals, interactions } = rankScores(f, model);
+    const linear = Array.from({ length: n }, (_, i) => combine(f, model.weights, i));
+    const byLinear = [...linear.keys()].filter((i) => linear[i]! > 0).sort((a, b) => linear[b]! - linear[a]!);
+    expect(new Set(ranked)).toEqual(new Set(byLinear.slice(0, RERANK_DEPTH)));
+    for (const i of ranked) expect(totals[i]).toBeCloseTo(scoreOf(f, model, i), 12);
+    for (const i of byLinear.slice(RERANK_DEPTH)) {
+      expect(interactions[i]).toBe(0);
+      expect(totals[i]).toBe(linear[i]);
+    }
   });
 
   it("learns an interaction that linear weights cannot express", () => {

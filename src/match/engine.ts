@@ -10,7 +10,7 @@ import { ExemplarMemory, type Exemplar } from "./exemplars.js";
 import { readOffers } from "./evaluate.js";
 import { aggregateSkills, createExtractionContext, EXTRACTION, ficheItemRows, rescoreInContext, scoreItemsAgainstUnits, scoreUnit, type ExtractionContext } from "./extract.js";
 import { buildLexicon, type Lexicon } from "./lexicon.js";
-import { combine, FEATURE_NAMES, featuresUsed, interactionScorer, RANK_MODEL, RANK_MODEL_NO_TITLE, scaleToMax, softmax, type FicheFeatures, type RankModel, type RankWeights } from "./rank.js";
+import { combine, FEATURE_NAMES, featuresUsed, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScores, scaleToMax, softmax, type FicheFeatures, type RankModel, type RankWeights } from "./rank.js";
 import type { ExtractedSkill, MatchInput, MatchResult, MetierMatch } from "./types.js";
 import { createCoverageChecker } from "./uncovered.js";
 
@@ -117,19 +117,8 @@ export class Engine {
     const { weights } = model;
     const features = this.features(p, skills, this.usedBy.get(model)!, options.exemplars === undefined ? this.exemplars : options.exemplars, true);
     const codes = this.lexicon.ficheCodes;
-    const totals = new Float64Array(codes.length);
-    const interactions = new Float64Array(codes.length);
-    // Two stages, as the model was fitted (on each offer's best 60 fiches): the linear score picks the fiches with
-    // evidence (a product is never non-zero without its two features) and its best RERANK_DEPTH, whose products
-    // are then added.
-    const withEvidence: number[] = [];
-    for (let i = 0; i < totals.length; i++) if ((totals[i] = combine(features, weights, i)) > 0) withEvidence.push(i);
-    const productsOf = interactionScorer(features, model.interactions);
-    const positive: number[] = [];
-    for (const i of topKRows(withEvidence, totals, RERANK_DEPTH)) {
-      interactions[i] = productsOf(i);
-      if ((totals[i]! += interactions[i]!) > 0) positive.push(i);
-    }
+    const { ranked, totals, interactions } = rankScores(features, model);
+    const positive = ranked.filter((i) => totals[i]! > 0);
     const pool = withParents(topKRows(positive, totals, Math.max(topK, 10) * 2), totals, (i) => this.parentRow[i]!).slice(0, Math.max(topK, 10));
     const conf = softmax(pool.map((x) => x.rankScore), model.temperature);
     const t3 = performance.now();
@@ -421,12 +410,6 @@ function namedByTitle(f: FicheFeatures, i: number): boolean {
 
 /** Appellations a title's vector reaches, searched with ef = k: only each fiche's best one counts, so a missed far neighbour costs nothing (dev figures the same at k = 30, 50 or 100; 50 takes 0.14 ms, 100 0.21 ms). */
 const TITLE_VECTOR_K = 50;
-
-/**
- * Fiches of the linear score's best that the model's products re-rank: the tuner fits them on each offer's best 60
- * (under GRID_WEIGHTS); 200 leaves room for topK up to its limit (50) with each split fiche's parent.
- */
-const RERANK_DEPTH = 200;
 
 /** Weight of labelled-offer votes for a fiche without ROME evidence in the text (0 to 0.75: dev figures within 0.1 point). */
 const UNSUPPORTED_VOTE = 0.5;

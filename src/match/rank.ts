@@ -1,3 +1,5 @@
+import { topK } from "../text/index.js";
+
 /** Per-fiche features, each in 0..1, as dense arrays aligned with the lexicon's fiche order. */
 export interface FicheFeatures {
   titleLex: Float64Array;
@@ -30,7 +32,7 @@ export type RankWeights = Record<keyof FicheFeatures, number>;
  * grouped 5-fold cross-validation: title evidence dominates because recruiters' titles name the job; the same-title
  * vote weighs 1 (where offers with this very title are labelled, their majority code should win); a title that is
  * exactly one of ROME's appellations adds 0.1. They are the prior that scripts/tune-weights.ts fits RANK_MODEL's weights
- * around, and pick the candidates it learns from.
+ * around (and, with `--from grid`, pick the candidates it learns from).
  */
 export const GRID_WEIGHTS: RankWeights = { titleLex: 0.3, titleVec: 0.1, titleAppellation: 0.1, bodyLex: 0, bodyVec: 0.1, mc: 0, items: 0, bodyTitle: 0.05, exemplarTitle: 0.5, exemplarBody: 0.5, exemplarSameTitle: 1, exemplarCodeTitle: 0, exemplarCodeBody: 0 };
 
@@ -95,6 +97,29 @@ export function combine(f: FicheFeatures, w: RankWeights, i: number): number {
   );
 }
 
+/**
+ * Fiches of the linear score's best that the model's products re-rank: the tuner fits them on each offer's best 60;
+ * 200 leaves room for topK up to its limit (50) with each split fiche's parent.
+ */
+export const RERANK_DEPTH = 200;
+
+/**
+ * Every fiche's ranking score, in two stages as the model is fitted (on each offer's best 60 fiches): the linear
+ * score picks the fiches with evidence (a product is never non-zero without its two features) and its best
+ * RERANK_DEPTH (`ranked`, the fiches a list is made of), whose products are then added (`interactions`: that part).
+ */
+export function rankScores(f: FicheFeatures, model: RankModel): { ranked: number[]; totals: Float64Array; interactions: Float64Array } {
+  const n = f.titleLex.length;
+  const totals = new Float64Array(n);
+  const interactions = new Float64Array(n);
+  const withEvidence: number[] = [];
+  for (let i = 0; i < n; i++) if ((totals[i] = combine(f, model.weights, i)) > 0) withEvidence.push(i);
+  const productsOf = interactionScorer(f, model.interactions);
+  const ranked = topK(withEvidence, totals, RERANK_DEPTH);
+  for (const i of ranked) totals[i]! += interactions[i] = productsOf(i);
+  return { ranked, totals, interactions };
+}
+
 /** Softmax with temperature over scores, for a confidence per candidate that sums to 1 over the list. */
 export function softmax(scores: readonly number[], temperature: number): number[] {
   if (scores.length === 0) return [];
@@ -114,7 +139,8 @@ export function scaleToMax(a: Float64Array): Float64Array {
 
 /**
  * The ranking model for texts with a title, fitted by `npm run tune` (scripts/tune-weights.ts, its defaults) on the
- * dev offers: a listwise ranker over linear weights and the products of every two features (src/match/learn.ts),
+ * dev offers: a listwise ranker over linear weights and the products of every two features (src/match/learn.ts) on
+ * the 60 best fiches of each offer as the previous model ranked them (refitted until that changed nothing: twice),
  * the linear weights' prior GRID_WEIGHTS and the products' 0, each offer weighing (offers with its code)^-0.4 so that
  * frequent codes do not buy top-1 with rare ones; normalised so that the linear weights sum to 1, `temperature`
  * turning scores back into the fitted probabilities. The products say what a sum cannot: squares are positive (one
@@ -124,129 +150,130 @@ export function scaleToMax(a: Float64Array): Float64Array {
  */
 export const RANK_MODEL: RankModel = {
   weights: {
-    titleLex: 0.0858,
-    titleVec: 0.0413,
-    titleAppellation: 0.0414,
+    titleLex: 0.0761,
+    titleVec: 0.0394,
+    titleAppellation: 0.0428,
     bodyLex: 0,
-    bodyVec: 0.0557,
+    bodyVec: 0.0507,
     mc: 0,
     items: 0,
-    bodyTitle: 0.0196,
-    exemplarTitle: 0.1605,
-    exemplarBody: 0.1937,
-    exemplarSameTitle: 0.3347,
-    exemplarCodeTitle: 0.0338,
-    exemplarCodeBody: 0.0336,
+    bodyTitle: 0.0199,
+    exemplarTitle: 0.1621,
+    exemplarBody: 0.1975,
+    exemplarSameTitle: 0.339,
+    exemplarCodeTitle: 0.033,
+    exemplarCodeBody: 0.0395,
   },
   interactions: [
-    ["titleLex", "titleLex", 0.0104],
-    ["titleLex", "titleVec", 0.0067],
-    ["titleLex", "titleAppellation", 0.0008],
+    ["titleLex", "titleLex", 0.0159],
+    ["titleLex", "titleVec", 0.0107],
+    ["titleLex", "titleAppellation", 0.0013],
     ["titleLex", "bodyVec", -0.009],
-    ["titleLex", "bodyTitle", -0.0056],
-    ["titleLex", "exemplarTitle", -0.0362],
-    ["titleLex", "exemplarBody", -0.0073],
-    ["titleLex", "exemplarSameTitle", -0.0538],
-    ["titleLex", "exemplarCodeTitle", -0.0207],
-    ["titleLex", "exemplarCodeBody", -0.0336],
-    ["titleVec", "titleVec", 0.0074],
-    ["titleVec", "titleAppellation", 0.0067],
-    ["titleVec", "bodyVec", -0.0069],
-    ["titleVec", "bodyTitle", -0.0035],
-    ["titleVec", "exemplarTitle", -0.0118],
-    ["titleVec", "exemplarBody", -0.0013],
-    ["titleVec", "exemplarSameTitle", -0.0223],
-    ["titleVec", "exemplarCodeTitle", -0.015],
-    ["titleVec", "exemplarCodeBody", -0.0137],
-    ["titleAppellation", "titleAppellation", 0.0042],
-    ["titleAppellation", "bodyVec", -0.0053],
-    ["titleAppellation", "bodyTitle", -0.0025],
-    ["titleAppellation", "exemplarTitle", -0.0103],
-    ["titleAppellation", "exemplarBody", -0.0003],
-    ["titleAppellation", "exemplarSameTitle", -0.0133],
-    ["titleAppellation", "exemplarCodeTitle", -0.0148],
-    ["titleAppellation", "exemplarCodeBody", -0.003],
-    ["bodyVec", "bodyVec", 0.0125],
-    ["bodyVec", "bodyTitle", 0.0069],
-    ["bodyVec", "exemplarTitle", -0.0257],
-    ["bodyVec", "exemplarBody", -0.0029],
-    ["bodyVec", "exemplarSameTitle", -0.0331],
-    ["bodyVec", "exemplarCodeTitle", -0.0039],
-    ["bodyVec", "exemplarCodeBody", 0.003],
-    ["bodyTitle", "bodyTitle", 0.0048],
-    ["bodyTitle", "exemplarTitle", -0.024],
+    ["titleLex", "bodyTitle", -0.0069],
+    ["titleLex", "exemplarTitle", -0.0335],
+    ["titleLex", "exemplarBody", -0.0077],
+    ["titleLex", "exemplarSameTitle", -0.0532],
+    ["titleLex", "exemplarCodeTitle", -0.0209],
+    ["titleLex", "exemplarCodeBody", -0.0408],
+    ["titleVec", "titleVec", 0.0098],
+    ["titleVec", "titleAppellation", 0.0077],
+    ["titleVec", "bodyVec", -0.0059],
+    ["titleVec", "bodyTitle", -0.0027],
+    ["titleVec", "exemplarTitle", -0.0092],
+    ["titleVec", "exemplarBody", -0.0016],
+    ["titleVec", "exemplarSameTitle", -0.0198],
+    ["titleVec", "exemplarCodeTitle", -0.0146],
+    ["titleVec", "exemplarCodeBody", -0.0152],
+    ["titleAppellation", "titleAppellation", 0.0037],
+    ["titleAppellation", "bodyVec", -0.0041],
+    ["titleAppellation", "bodyTitle", -0.0021],
+    ["titleAppellation", "exemplarTitle", -0.0114],
+    ["titleAppellation", "exemplarBody", -0.0001],
+    ["titleAppellation", "exemplarSameTitle", -0.0144],
+    ["titleAppellation", "exemplarCodeTitle", -0.015],
+    ["titleAppellation", "exemplarCodeBody", -0.0031],
+    ["bodyVec", "bodyVec", 0.012],
+    ["bodyVec", "bodyTitle", 0.0058],
+    ["bodyVec", "exemplarTitle", -0.0252],
+    ["bodyVec", "exemplarBody", -0.003],
+    ["bodyVec", "exemplarSameTitle", -0.0335],
+    ["bodyVec", "exemplarCodeTitle", -0.0054],
+    ["bodyVec", "exemplarCodeBody", 0.0028],
+    ["bodyTitle", "bodyTitle", 0.0065],
+    ["bodyTitle", "exemplarTitle", -0.0238],
     ["bodyTitle", "exemplarBody", -0.0014],
-    ["bodyTitle", "exemplarSameTitle", -0.0479],
-    ["bodyTitle", "exemplarCodeTitle", -0.003],
-    ["bodyTitle", "exemplarCodeBody", 0.006],
-    ["exemplarTitle", "exemplarTitle", -0.0231],
-    ["exemplarTitle", "exemplarBody", -0.0018],
-    ["exemplarTitle", "exemplarSameTitle", -0.0221],
-    ["exemplarTitle", "exemplarCodeTitle", -0.0431],
-    ["exemplarTitle", "exemplarCodeBody", -0.0203],
-    ["exemplarBody", "exemplarBody", -0.0058],
-    ["exemplarBody", "exemplarSameTitle", -0.0014],
-    ["exemplarBody", "exemplarCodeTitle", -0.0097],
-    ["exemplarBody", "exemplarCodeBody", -0.012],
-    ["exemplarSameTitle", "exemplarSameTitle", -0.038],
-    ["exemplarSameTitle", "exemplarCodeTitle", -0.0705],
-    ["exemplarSameTitle", "exemplarCodeBody", -0.0461],
-    ["exemplarCodeTitle", "exemplarCodeTitle", 0.0117],
-    ["exemplarCodeTitle", "exemplarCodeBody", 0.0071],
-    ["exemplarCodeBody", "exemplarCodeBody", 0.0067],
+    ["bodyTitle", "exemplarSameTitle", -0.0501],
+    ["bodyTitle", "exemplarCodeTitle", -0.0021],
+    ["bodyTitle", "exemplarCodeBody", 0.0058],
+    ["exemplarTitle", "exemplarTitle", -0.0239],
+    ["exemplarTitle", "exemplarBody", -0.0019],
+    ["exemplarTitle", "exemplarSameTitle", -0.0227],
+    ["exemplarTitle", "exemplarCodeTitle", -0.0453],
+    ["exemplarTitle", "exemplarCodeBody", -0.0224],
+    ["exemplarBody", "exemplarBody", -0.0062],
+    ["exemplarBody", "exemplarSameTitle", -0.0012],
+    ["exemplarBody", "exemplarCodeTitle", -0.0103],
+    ["exemplarBody", "exemplarCodeBody", -0.0126],
+    ["exemplarSameTitle", "exemplarSameTitle", -0.0395],
+    ["exemplarSameTitle", "exemplarCodeTitle", -0.0738],
+    ["exemplarSameTitle", "exemplarCodeBody", -0.0483],
+    ["exemplarCodeTitle", "exemplarCodeTitle", 0.0123],
+    ["exemplarCodeTitle", "exemplarCodeBody", 0.007],
+    ["exemplarCodeBody", "exemplarCodeBody", 0.0099],
   ],
-  temperature: 0.0206,
+  temperature: 0.021,
 };
 
 /**
  * Without a title (most CVs), body evidence carries the score: fitted as RANK_MODEL on the dev offers with their
- * titles dropped (`npm run tune -- --no-title`), around GRID_WEIGHTS_NO_TITLE. No labelled CVs to check it on.
+ * titles dropped (`npm run tune -- --no-title`, candidates from the previous RANK_MODEL_NO_TITLE), around
+ * GRID_WEIGHTS_NO_TITLE. No labelled CVs to check it on.
  */
 export const RANK_MODEL_NO_TITLE: RankModel = {
   weights: {
     titleLex: 0,
     titleVec: 0,
     titleAppellation: 0,
-    bodyLex: 0.0907,
-    bodyVec: 0.2567,
-    mc: 0.0101,
-    items: 0.022,
-    bodyTitle: 0.0845,
+    bodyLex: 0.0819,
+    bodyVec: 0.2603,
+    mc: 0.0005,
+    items: 0.0208,
+    bodyTitle: 0.0634,
     exemplarTitle: 0,
-    exemplarBody: 0.3851,
+    exemplarBody: 0.4082,
     exemplarSameTitle: 0,
     exemplarCodeTitle: 0,
-    exemplarCodeBody: 0.1508,
+    exemplarCodeBody: 0.1649,
   },
   interactions: [
-    ["bodyLex", "bodyLex", 0.0228],
-    ["bodyLex", "bodyVec", -0.025],
-    ["bodyLex", "mc", 0.0019],
-    ["bodyLex", "items", 0.0035],
-    ["bodyLex", "bodyTitle", 0.0175],
-    ["bodyLex", "exemplarBody", -0.0008],
-    ["bodyLex", "exemplarCodeBody", -0.034],
-    ["bodyVec", "bodyVec", -0.0275],
-    ["bodyVec", "mc", 0.001],
-    ["bodyVec", "items", -0.0133],
-    ["bodyVec", "bodyTitle", -0.0248],
-    ["bodyVec", "exemplarBody", 0.0005],
-    ["bodyVec", "exemplarCodeBody", -0.0027],
-    ["mc", "mc", 0.0172],
-    ["mc", "items", 0.0053],
-    ["mc", "bodyTitle", -0.0029],
+    ["bodyLex", "bodyLex", 0.0214],
+    ["bodyLex", "bodyVec", -0.0241],
+    ["bodyLex", "mc", 0.006],
+    ["bodyLex", "items", 0.0073],
+    ["bodyLex", "bodyTitle", 0.0272],
+    ["bodyLex", "exemplarBody", -0.0002],
+    ["bodyLex", "exemplarCodeBody", -0.0336],
+    ["bodyVec", "bodyVec", -0.0294],
+    ["bodyVec", "mc", 0.0027],
+    ["bodyVec", "items", -0.014],
+    ["bodyVec", "bodyTitle", -0.0221],
+    ["bodyVec", "exemplarBody", 0.0008],
+    ["bodyVec", "exemplarCodeBody", -0.0105],
+    ["mc", "mc", 0.0162],
+    ["mc", "items", 0.0066],
+    ["mc", "bodyTitle", 0.0032],
     ["mc", "exemplarBody", 0.0004],
-    ["mc", "exemplarCodeBody", -0.0076],
+    ["mc", "exemplarCodeBody", -0.0108],
     ["items", "items", 0.0054],
-    ["items", "bodyTitle", 0.0084],
-    ["items", "exemplarBody", -0.002],
-    ["items", "exemplarCodeBody", -0.0212],
-    ["bodyTitle", "bodyTitle", 0.0121],
-    ["bodyTitle", "exemplarBody", -0.0001],
-    ["bodyTitle", "exemplarCodeBody", -0.0247],
-    ["exemplarBody", "exemplarBody", 0.0006],
-    ["exemplarBody", "exemplarCodeBody", 0.0091],
-    ["exemplarCodeBody", "exemplarCodeBody", 0.0097],
+    ["items", "bodyTitle", 0.0109],
+    ["items", "exemplarBody", -0.0033],
+    ["items", "exemplarCodeBody", -0.0276],
+    ["bodyTitle", "bodyTitle", 0.0185],
+    ["bodyTitle", "exemplarBody", -0.0018],
+    ["bodyTitle", "exemplarCodeBody", -0.0311],
+    ["exemplarBody", "exemplarBody", 0.0001],
+    ["exemplarBody", "exemplarCodeBody", 0.0102],
+    ["exemplarCodeBody", "exemplarCodeBody", 0.0132],
   ],
-  temperature: 0.0371,
+  temperature: 0.039,
 };
