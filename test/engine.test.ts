@@ -87,7 +87,7 @@ describe("matching a job offer", () => {
   it("ranks by the ranking model: each total is its features' weighted sum plus their products, shown as interactions", async () => {
     for (const [title, model] of [[OFFER.title, RANK_MODEL], [undefined, RANK_MODEL_NO_TITLE]] as const) {
       const r = await engine.match({ text: OFFER.text, title, kind: "offer", topK: 5 });
-      const f = await engine.featuresFor(OFFER.text, title, {}, model.weights);
+      const f = await engine.featuresFor(OFFER.text, title, {}, model);
       expect(r.metiers.some((m) => m.parentOf !== null)).toBe(true); // parents listed under a child too
       for (const m of r.metiers) {
         const i = engine.lexicon.ficheRow.get(m.code)!;
@@ -104,7 +104,7 @@ describe("matching a job offer", () => {
     expect(offers.length).toBeGreaterThan(0);
     for (const o of offers.slice(0, 3)) {
       const r = await engine.match({ text: o.description ?? "", title: o.intitule ?? undefined, kind: "offer", topK: 50, explain: false });
-      const f = await engine.featuresFor(o.description ?? "", o.intitule ?? undefined, {}, RANK_MODEL.weights);
+      const f = await engine.featuresFor(o.description ?? "", o.intitule ?? undefined, {}, RANK_MODEL);
       for (const m of r.metiers) expect(m.score.total).toBeCloseTo(scoreOf(f, RANK_MODEL, engine.lexicon.ficheRow.get(m.code)!), 3);
     }
   });

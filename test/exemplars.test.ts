@@ -85,7 +85,7 @@ describe("labelled-offer memory", () => {
     const dj = r.metiers.find((m) => m.code === "L1101");
     expect(dj === undefined || dj.score.total < r.metiers[0]!.score.total).toBe(true);
     // The memory still speaks, at half weight: its votes for L1101 are there, only outweighed.
-    const f = await engine.featuresFor(input.text, input.title, { exemplars: memory }, RANK_MODEL.weights);
+    const f = await engine.featuresFor(input.text, input.title, { exemplars: memory }, RANK_MODEL);
     const djRow = engine.lexicon.ficheRow.get("L1101")!;
     expect(f.exemplarTitle[djRow]! + f.exemplarBody[djRow]!).toBeGreaterThan(0);
   });

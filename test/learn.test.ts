@@ -63,6 +63,7 @@ describe("pairwise products in the ranking model", () => {
     const model: RankModel = { weights: { ...RANK_MODEL.weights, mc: 0 }, interactions: [["mc", "titleLex", 0.1], ["items", "items", 0]], temperature: 1 };
     expect(featuresUsed(model).has("mc")).toBe(true);
     expect(featuresUsed(model).has("items")).toBe(false); // weight 0: not read
+    expect(featuresUsed({ ...model, weights: { ...model.weights, items: -0.05 } }).has("items")).toBe(true); // a negative weight is read
     for (const m of [RANK_MODEL, RANK_MODEL_NO_TITLE]) for (const [a, b] of m.interactions) expect(featuresUsed(m).has(a) && featuresUsed(m).has(b)).toBe(true);
   });
 

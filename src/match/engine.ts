@@ -174,13 +174,13 @@ export class Engine {
   }
 
   /**
-   * Per-fiche features for a text; exposed for the accuracy benchmark's baselines and weight tuning. With `weights`,
-   * exactly the features `match` computes with them (features weighted 0 stay 0).
+   * Per-fiche features for a text; exposed for the accuracy benchmark's baselines and weight tuning. With `model`,
+   * exactly the features `match` computes for it (`featuresUsed`; the others stay 0).
    */
-  async featuresFor(text: string, title?: string, options: MatchOptions = {}, weights?: RankWeights): Promise<FicheFeatures> {
+  async featuresFor(text: string, title?: string, options: MatchOptions = {}, model?: RankModel): Promise<FicheFeatures> {
     const p = await this.prepare(text, title);
-    const need = new Set(weights ? FEATURE_NAMES.filter((k) => weights[k] > 0) : FEATURE_NAMES);
-    return this.features(p, this.skillsOf(p), need, options.exemplars === undefined ? this.exemplars : options.exemplars, weights !== undefined);
+    const need = model ? featuresUsed(model) : new Set(FEATURE_NAMES);
+    return this.features(p, this.skillsOf(p), need, options.exemplars === undefined ? this.exemplars : options.exemplars, model !== undefined);
   }
 
   /** The ranking model `match` uses for a text with or without a title. */
