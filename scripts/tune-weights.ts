@@ -3,9 +3,10 @@
  *   npm run tune -- [--offers FILE.jsonl] [--limit N] [--no-title] [--candidates 60] [--from model|grid] [--l2 0.0003[,0.001,...]] [--alpha 0.2] [--pin a,b] [--no-interactions] [--epochs 600]
  * For each offer, the features of its `--candidates` best fiches as the engine ranks them (`--from model`, the
  * default: the current RANK_MODEL, so that each fit learns from the lists the last one ranks; `--from grid`: under
- * GRID_WEIGHTS) are computed with the labelled-offer memory of its cross-validation fold (as `npm run eval` does), with the products of every two
- * features (RankModel); a listwise ranker with GRID_WEIGHTS as the linear weights' prior and 0 as the products'
- * (src/match/learn.ts) is fitted on four folds and measured on the fifth, then fitted on all offers.
+ * GRID_WEIGHTS) are computed with the labelled-offer memory of its cross-validation fold (as `npm run eval` does),
+ * with the products of every two features (RankModel); a listwise ranker with GRID_WEIGHTS as the linear weights'
+ * prior and 0 as the products' (src/match/learn.ts) is fitted on four folds and measured on the fifth, then fitted
+ * on all offers. A model is a fixed point: refit until the candidates' figures stop moving (two or three runs).
  * `--no-title` drops the offers' titles (texts without one, such as CVs, use RANK_MODEL_NO_TITLE). Prints one
  * JSON object on the last line: cross-validated figures of the grid and the fitted model over the candidates
  * (macro top-1 averaged over folds), the fitted weights and products normalised so that the weights sum to 1, and
@@ -30,9 +31,9 @@ const from = flags.get("from") ?? "model";
 if (from !== "model" && from !== "grid") throw new Error("--from: model or grid");
 /**
  * Pull towards the prior. Several (comma-separated) are each cross-validated on the same features, and the model is
- * fitted with the one of lowest held-out loss (the likelihood the fit maximises). On the dev offers with products:
- * 0.01 → top-1 0.678 / top-5 0.857, 0.003 → 0.684 / 0.871, 0.001 → 0.687 / 0.877, 0.0003 → 0.691 / 0.876, 0.0001 → 0.690 /
- * 0.875 over the candidates (held-out loss 1.289, 1.182, 1.148, 1.134, 1.133): flat below 0.0003.
+ * fitted with the one of lowest held-out loss (the likelihood the fit maximises). On the dev offers with products,
+ * over the candidates: 0.01 → top-1 0.678 / top-5 0.857, 0.003 → 0.684 / 0.871, 0.001 → 0.687 / 0.877,
+ * 0.0003 → 0.691 / 0.876, 0.0001 → 0.690 / 0.875 (held-out loss 1.289, 1.182, 1.148, 1.134, 1.133): flat below 0.0003.
  */
 const l2s = (flags.get("l2") ?? "0.0003").split(",").map(Number);
 if (l2s.some((x) => !(x >= 0))) throw new Error("--l2: numbers ≥ 0, comma-separated");

@@ -107,6 +107,7 @@ export const RERANK_DEPTH = 200;
  * Every fiche's ranking score, in two stages as the model is fitted (on each offer's best 60 fiches): the linear
  * score picks the fiches with evidence (a product is never non-zero without its two features) and its best
  * RERANK_DEPTH (`ranked`, the fiches a list is made of), whose products are then added (`interactions`: that part).
+ * A fiche whose linear score is not positive (a model may weigh a feature negatively) is left out, in the fit too.
  */
 export function rankScores(f: FicheFeatures, model: RankModel): { ranked: number[]; totals: Float64Array; interactions: Float64Array } {
   const n = f.titleLex.length;
