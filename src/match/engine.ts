@@ -10,7 +10,7 @@ import { ExemplarMemory, type Exemplar } from "./exemplars.js";
 import { readOffers } from "./evaluate.js";
 import { aggregateSkills, createExtractionContext, EXTRACTION, ficheItemRows, rescoreInContext, scoreItemsAgainstUnits, scoreUnit, type ExtractionContext } from "./extract.js";
 import { buildLexicon, type Lexicon } from "./lexicon.js";
-import { combine, FEATURE_NAMES, featuresUsed, interactionScorer, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScores, scaleToMax, softmax, type FicheFeatures, type RankModel, type RankWeights } from "./rank.js";
+import { FEATURE_NAMES, featuresUsed, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScores, scaleToMax, softmax, type FicheFeatures, type RankModel, type RankWeights } from "./rank.js";
 import type { ExtractedSkill, MatchInput, MatchResult, MetierMatch } from "./types.js";
 import { createCoverageChecker } from "./uncovered.js";
 
@@ -117,14 +117,13 @@ export class Engine {
     const { weights } = model;
     const features = this.features(p, skills, this.usedBy.get(model)!, options.exemplars === undefined ? this.exemplars : options.exemplars, true);
     const codes = this.lexicon.ficheCodes;
-    const { ranked, totals, interactions } = rankScores(features, model);
+    const { ranked, totals, interactions, productsOf } = rankScores(features, model);
     const positive = ranked.filter((i) => totals[i]! > 0);
     const pool = withParents(topKRows(positive, totals, Math.max(topK, 10) * 2), totals, (i) => this.parentRow[i]!).slice(0, Math.max(topK, 10));
     const conf = softmax(pool.map((x) => x.rankScore), model.temperature);
     // A parent listed under its child may come from below the reranked fiches: its breakdown gets its products too,
     // so that every shown total is the model's score (its place, and so the confidences, stay its child's).
     const reranked = new Set(ranked);
-    const productsOf = interactionScorer(features, model.interactions);
     for (const { row } of pool) if (!reranked.has(row)) totals[row]! += interactions[row] = productsOf(row);
     const t3 = performance.now();
     // Reported skills are re-scored in the context of the best fiche; explanations are built from the same list,

@@ -106,10 +106,11 @@ export const RERANK_DEPTH = 200;
 /**
  * Every fiche's ranking score, in two stages as the model is fitted (on each offer's best 60 fiches): the linear
  * score picks the fiches with evidence (a product is never non-zero without its two features) and its best
- * RERANK_DEPTH (`ranked`, the fiches a list is made of), whose products are then added (`interactions`: that part).
- * A fiche whose linear score is not positive (a model may weigh a feature negatively) is left out, in the fit too.
+ * RERANK_DEPTH (`ranked`, the fiches a list is made of), whose products are then added (`interactions`: that part;
+ * `productsOf` gives it for any other fiche). A fiche whose linear score is not positive (a model may weigh a
+ * feature negatively) is left out, in the fit too.
  */
-export function rankScores(f: FicheFeatures, model: RankModel): { ranked: number[]; totals: Float64Array; interactions: Float64Array } {
+export function rankScores(f: FicheFeatures, model: RankModel): { ranked: number[]; totals: Float64Array; interactions: Float64Array; productsOf: (i: number) => number } {
   const n = f.titleLex.length;
   const totals = new Float64Array(n);
   const interactions = new Float64Array(n);
@@ -118,7 +119,7 @@ export function rankScores(f: FicheFeatures, model: RankModel): { ranked: number
   const productsOf = interactionScorer(f, model.interactions);
   const ranked = topK(withEvidence, totals, RERANK_DEPTH);
   for (const i of ranked) totals[i]! += interactions[i] = productsOf(i);
-  return { ranked, totals, interactions };
+  return { ranked, totals, interactions, productsOf };
 }
 
 /** Softmax with temperature over scores, for a confidence per candidate that sums to 1 over the list. */
