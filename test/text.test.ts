@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Bm25Index, candidatePhrases, contentStems, CoverageIndex, isStopword, normalizeText, postingLists, segment, stem, titleKey, topK, words } from "../src/text/index.js";
+import { Bm25Index, candidatePhrases, contentStems, CoverageIndex, isStopword, normalizeText, postingLists, segment, stem, termCounts, titleKey, topK, words } from "../src/text/index.js";
 
 describe("French normalisation", () => {
   it("strips accents, ligatures and punctuation", () => {
@@ -72,6 +72,16 @@ describe("BM25", () => {
     expect(idx.salientTerms(["java", "develop", "develop", "develop", "xyz", "boulang"], 2)).toEqual(["develop", "boulang"]);
     expect(idx.salientTerms(["java", "xyz"], 5)).toEqual(["java"]);
     expect(idx.salientTerms([], 5)).toEqual([]);
+    // Counted once for several indexes: the same choice.
+    expect(idx.salientTerms(termCounts(["java", "develop", "develop", "develop", "xyz", "boulang"]), 2)).toEqual(["develop", "boulang"]);
+  });
+  it("counts a query's repeated terms once, and one query leaves nothing behind for the next", () => {
+    const once = idx.search(["develop", "web"], 4);
+    expect(idx.search(["web", "develop", "web", "develop", "develop"], 4)).toEqual(once);
+    const seen: [number, number][] = [];
+    idx.forEachScore(["develop", "develop", "php"], (d, s) => seen.push([d, s]));
+    expect(seen.sort((a, b) => a[0] - b[0])).toEqual(idx.search(["php", "develop"], 4).map((h) => [h.doc, h.score]).sort((a, b) => a[0] - b[0]));
+    expect(idx.search(["develop", "web"], 4)).toEqual(once);
   });
 });
 
@@ -112,6 +122,11 @@ describe("top-k selection", () => {
     expect(topK([0, 1, 2, 3, 4, 5], score, 3)).toEqual([1, 3, 5]);
     expect(topK([4, 0, 2], score, 10)).toEqual([2, 4, 0]);
     expect(topK([1, 2], score, 0)).toEqual([]);
+  });
+  it("reads only the first `count` candidates (a reused buffer)", () => {
+    const score = Float64Array.from([0.1, 0.9, 0.5, 0.9, 0.3, 0.7]);
+    expect(topK(Int32Array.from([4, 0, 2, 1, 3]), score, 10, 3)).toEqual([2, 4, 0]);
+    expect(topK(Int32Array.from([4, 0, 2, 1, 3]), score, 2, 0)).toEqual([]);
   });
   it("agrees with a full sort on random data", () => {
     let seed = 7;

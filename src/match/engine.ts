@@ -3,7 +3,7 @@ import type { Config } from "../config.js";
 import { dot, dotEach, dotRows, isZero, normalizeVector, TransformersEmbedder, type Embedder } from "../embed/index.js";
 import { openIndexes, type ProgressFn, type RomeIndexes } from "../index/index.js";
 import { loadReferential, type Referential } from "../rome/index.js";
-import { contentStems, segment, titleKey, topK as topKRows, type TextUnit } from "../text/index.js";
+import { contentStems, segment, termCounts, titleKey, topK as topKRows, type TextUnit } from "../text/index.js";
 import { buildAppellationSearch, type AppellationSearchIndex } from "./appellation-search.js";
 import { explainFiche } from "./explain.js";
 import { ExemplarMemory, type Exemplar } from "./exemplars.js";
@@ -247,7 +247,8 @@ export class Engine {
     }
     const bodyStems = p.stems.flat();
     // The memory's body queries (nearest offers, pooled codes) read the title and body together.
-    const titleAndBody = exemplars && (need("exemplarBody") || need("exemplarCodeBody")) ? [...p.titleStems, ...bodyStems] : [];
+    // Counted once for both (each memory index then picks its own salient terms from the counts).
+    const titleAndBody = termCounts(exemplars && (need("exemplarBody") || need("exemplarCodeBody")) ? [...p.titleStems, ...bodyStems] : []);
     if (exemplars && (need("exemplarTitle") || need("exemplarBody"))) {
       exemplars.vote(need("exemplarTitle") ? p.titleStems : [], need("exemplarBody") ? titleAndBody : [], { title: f.exemplarTitle, body: f.exemplarBody });
     }

@@ -1,5 +1,14 @@
 import { topK as selectTop } from "./top-k.js";
 
+/** Term → how many times a text holds it. */
+export type TermCounts = ReadonlyMap<string, number>;
+
+export function termCounts(terms: readonly string[]): Map<string, number> {
+  const tf = new Map<string, number>();
+  for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
+  return tf;
+}
+
 export interface Bm25Hit {
   doc: number;
   score: number;
@@ -10,6 +19,8 @@ interface Posting {
   /** tf·(k1+1) / (tf + k1·(1 − b + b·len/avgLen)) of each document: the query-independent part of its score. */
   part: Float64Array;
   idf: number;
+  /** Number of the last query that read this posting (see `accumulate`). */
+  stamp: number;
 }
 
 /**
@@ -21,6 +32,9 @@ export class Bm25Index {
   private readonly docLen: Float64Array;
   private readonly avgLen: number;
   private readonly scores: Float64Array;
+  /** Documents the current query touched (a reused buffer) and the number of queries so far. */
+  private readonly touched: Int32Array;
+  private queries = 0;
   readonly size: number;
 
   constructor(
@@ -31,6 +45,7 @@ export class Bm25Index {
     this.size = docs.length;
     this.docLen = new Float64Array(docs.length);
     this.scores = new Float64Array(docs.length);
+    this.touched = new Int32Array(docs.length);
     let total = 0;
     const lists = new Map<string, { docs: number[]; tfs: number[] }>();
     docs.forEach((terms, d) => {
@@ -52,7 +67,7 @@ export class Bm25Index {
         return (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * this.docLen[d]!) / this.avgLen));
       });
       const idf = Math.max(0, Math.log(1 + (this.size - l.docs.length + 0.5) / (l.docs.length + 0.5)));
-      this.postings.set(t, { docs: Int32Array.from(l.docs), part, idf });
+      this.postings.set(t, { docs: Int32Array.from(l.docs), part, idf, stamp: 0 });
     }
   }
 
@@ -70,47 +85,56 @@ export class Bm25Index {
    * Returns the best `topK`, highest first.
    */
   search(query: readonly string[], topK: number, weights?: ReadonlyMap<string, number>): Bm25Hit[] {
-    const touched = this.accumulate(query, weights);
-    const hits = selectTop(touched, this.scores, topK).map((doc) => ({ doc, score: this.scores[doc]! }));
-    for (const d of touched) this.scores[d] = 0;
+    const n = this.accumulate(query, weights);
+    const scores = this.scores;
+    const hits = selectTop(this.touched, scores, topK, n).map((doc) => ({ doc, score: scores[doc]! }));
+    for (let i = 0; i < n; i++) scores[this.touched[i]!] = 0;
     return hits;
   }
 
-  /** Calls `visit` for every document with a positive score, in no particular order (no ranking cost). */
+  /** Calls `visit` for every document with a positive score, in no particular order (no ranking cost); `visit` must not query this index. */
   forEachScore(query: readonly string[], visit: (doc: number, score: number) => void, weights?: ReadonlyMap<string, number>): void {
-    const touched = this.accumulate(query, weights);
-    for (const d of touched) {
-      visit(d, this.scores[d]!);
-      this.scores[d] = 0;
+    const n = this.accumulate(query, weights);
+    const scores = this.scores;
+    for (let i = 0; i < n; i++) {
+      const d = this.touched[i]!;
+      visit(d, scores[d]!);
+      scores[d] = 0;
     }
   }
 
-  /** Adds each query term's contribution into `scores`; returns the documents touched (the caller resets them). */
-  private accumulate(query: readonly string[], weights?: ReadonlyMap<string, number>): number[] {
-    const touched: number[] = [];
-    const seen = new Set<string>();
+  /**
+   * Adds each distinct query term's contribution into `scores`; returns how many documents it touched, listed in
+   * `touched` (the caller resets their scores). A query's repeated terms are skipped by stamping each posting with
+   * the query's number, not by a set of strings: long body queries repeat many words.
+   */
+  private accumulate(query: readonly string[], weights?: ReadonlyMap<string, number>): number {
+    const stamp = ++this.queries;
+    const scores = this.scores;
+    const touched = this.touched;
+    let n = 0;
     for (const t of query) {
-      if (seen.has(t)) continue;
-      seen.add(t);
       const p = this.postings.get(t);
-      if (!p) continue;
+      if (!p || p.stamp === stamp) continue;
+      p.stamp = stamp;
       const w = p.idf * (weights?.get(t) ?? 1);
       if (w === 0) continue;
       const { docs, part } = p;
-      const scores = this.scores;
       for (let i = 0; i < docs.length; i++) {
         const d = docs[i]!;
-        if (scores[d] === 0) touched.push(d);
+        if (scores[d] === 0) touched[n++] = d;
         scores[d]! += w * part[i]!;
       }
     }
-    return touched;
+    return n;
   }
 
-  /** The `max` distinct query terms of highest tf·idf, highest first (ties by term); terms the index lacks are dropped. */
-  salientTerms(query: readonly string[], max: number): string[] {
-    const tf = new Map<string, number>();
-    for (const t of query) tf.set(t, (tf.get(t) ?? 0) + 1);
+  /**
+   * The `max` distinct query terms of highest tf·idf, highest first (ties by term); terms the index lacks are dropped.
+   * The query may come as its `termCounts`, when several indexes pick from one text.
+   */
+  salientTerms(query: readonly string[] | TermCounts, max: number): string[] {
+    const tf = Array.isArray(query) ? termCounts(query) : (query as TermCounts);
     const weighted: { t: string; w: number }[] = [];
     for (const [t, n] of tf) {
       const w = n * this.idf(t);

@@ -1,6 +1,6 @@
 export { normalizeText, stem, words, contentStems, isStopword, foldGender, titleKey } from "./normalize.js";
 export { segment, type TextUnit } from "./segment.js";
-export { Bm25Index, type Bm25Hit } from "./bm25.js";
+export { Bm25Index, termCounts, type Bm25Hit, type TermCounts } from "./bm25.js";
 export { candidatePhrases, type CandidatePhrase } from "./phrases.js";
 export { CoverageIndex, postingLists, type CoverageHit } from "./coverage.js";
 export { topK } from "./top-k.js";

@@ -1,37 +1,58 @@
 /**
- * The `k` best of `docs` by `score[doc]`, best first, ties by smaller doc: a bounded min-heap, O(n log k),
- * no allocation per candidate (the hot loop of every lexical search).
+ * The `k` best of the first `count` of `docs` by `score[doc]`, best first, ties by smaller doc: a bounded min-heap
+ * in an Int32Array, O(n log k), no allocation per candidate (the hot loop of every lexical search and of ranking).
  */
-export function topK(docs: readonly number[], score: Float64Array, k: number): number[] {
-  if (k <= 0 || docs.length === 0) return [];
-  // worse(a, b): a ranks below b.
-  const worse = (a: number, b: number) => score[a]! < score[b]! || (score[a] === score[b] && a > b);
-  const heap: number[] = [];
-  const down = (i: number) => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && worse(heap[l]!, heap[m]!)) m = l;
-      if (r < heap.length && worse(heap[r]!, heap[m]!)) m = r;
-      if (m === i) return;
-      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-      i = m;
-    }
-  };
-  for (const d of docs) {
-    if (heap.length < k) {
-      heap.push(d);
-      for (let i = heap.length - 1; i > 0; ) {
+export function topK(docs: ArrayLike<number>, score: ArrayLike<number>, k: number, count = docs.length): number[] {
+  const n = Math.min(count, docs.length);
+  if (k <= 0 || n === 0) return [];
+  const cap = Math.min(k, n);
+  // heap[0] is the worst kept: the one with the lowest score, ties by larger doc.
+  const heap = new Int32Array(cap);
+  let size = 0;
+  for (let c = 0; c < n; c++) {
+    const d = docs[c]!;
+    const s = score[d]!;
+    if (size < cap) {
+      // Sift up.
+      let i = size++;
+      while (i > 0) {
         const p = (i - 1) >> 1;
-        if (!worse(heap[i]!, heap[p]!)) break;
-        [heap[i], heap[p]] = [heap[p]!, heap[i]!];
+        const h = heap[p]!;
+        const hs = score[h]!;
+        if (!(s < hs || (s === hs && d > h))) break;
+        heap[i] = h;
         i = p;
       }
-    } else if (score[d]! >= score[heap[0]!]! && worse(heap[0]!, d)) {
-      heap[0] = d;
-      down(0);
+      heap[i] = d;
+      continue;
     }
+    const top = heap[0]!;
+    const ts = score[top]!;
+    if (s < ts || (s === ts && d > top)) continue;
+    // Replace the worst and sift down.
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= size) break;
+      const r = l + 1;
+      let m = l;
+      let md = heap[l]!;
+      let ms = score[md]!;
+      if (r < size) {
+        const rd = heap[r]!;
+        const rs = score[rd]!;
+        if (rs < ms || (rs === ms && rd > md)) {
+          m = r;
+          md = rd;
+          ms = rs;
+        }
+      }
+      if (!(ms < s || (ms === s && md > d))) break;
+      heap[i] = md;
+      i = m;
+    }
+    heap[i] = d;
   }
-  return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
+  const out = Array.from(heap.subarray(0, size));
+  return out.sort((a, b) => score[b]! - score[a]! || a - b);
 }
