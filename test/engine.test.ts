@@ -4,7 +4,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dot, dotEach, dotPair, dotRows, TransformersEmbedder } from "../src/embed/index.js";
 import { indexDir, indexesAreCurrent, openIndexes, VectorIndex } from "../src/index/index.js";
-import { combine, RANK_MODEL, RANK_MODEL_NO_TITLE, readOffers, scoreOf, type Engine } from "../src/match/index.js";
+import { combine, PARENT_ODDS, RANK_MODEL, RANK_MODEL_NO_TITLE, readOffers, scoreOf, withParents, type Engine } from "../src/match/index.js";
 import { segment } from "../src/text/index.js";
 import { loadConfig } from "../src/config.js";
 import { testEngine } from "./helpers.js";
@@ -85,10 +85,11 @@ describe("matching a job offer", () => {
   });
 
   it("ranks by the ranking model: each total is its features' weighted sum plus their products, shown as interactions", async () => {
+    let lifted = 0;
     for (const [title, model] of [[OFFER.title, RANK_MODEL], [undefined, RANK_MODEL_NO_TITLE]] as const) {
-      const r = await engine.match({ text: OFFER.text, title, kind: "offer", topK: 5 });
+      const r = await engine.match({ text: OFFER.text, title, kind: "offer", topK: 10 });
       const f = await engine.featuresFor(OFFER.text, title, {}, model);
-      expect(r.metiers.some((m) => m.parentOf !== null)).toBe(true); // parents listed under a child too
+      lifted += r.metiers.filter((m) => m.parentOf !== null).length; // parents a child placed show their own total too
       for (const m of r.metiers) {
         const i = engine.lexicon.ficheRow.get(m.code)!;
         expect(m.score.total).toBeCloseTo(scoreOf(f, model, i), 3);
@@ -96,6 +97,7 @@ describe("matching a job offer", () => {
       }
       expect(r.metiers.some((m) => m.score.interactions !== 0)).toBe(true);
     }
+    expect(lifted).toBeGreaterThan(0);
   });
 
   it("gives a parent listed from below the reranked fiches its products too (a long list: topK 50)", async () => {
@@ -133,6 +135,31 @@ describe("matching a job offer", () => {
     const r = await engine.match({ text: "Expérience de 5 ans en comptabilité générale : saisie des écritures, rapprochements bancaires, déclarations de TVA, bilan.", kind: "cv", topK: 5 });
     expect(r.metiers.length).toBeGreaterThan(0);
     expect(r.metiers.some((m) => /compta/i.test(m.libelle))).toBe(true);
+  });
+});
+
+describe("split fiches and their parents", () => {
+  // Rows: 0 and 1 are children of 5, 2 of 6, 3 and 4 unsplit.
+  const parent = (i: number) => ({ 0: 5, 1: 5, 2: 6 })[i] ?? i;
+  it("lifts a parent to its best child's score less the lift, marked with that child, and lets others in between", () => {
+    const totals = Float64Array.from([1.0, 0.8, 0.5, 0.95, 0.85, 0.1, 0.6]);
+    const list = withParents([0, 3, 4, 1, 2], totals, parent, 0.1);
+    expect(list.map((x) => x.row)).toEqual([0, 3, 5, 4, 1, 6, 2]);
+    expect(list.find((x) => x.row === 5)).toEqual({ row: 5, parentOf: 0, rankScore: 0.9 });
+    // A parent whose own score is above the lift keeps it; it was not in the list on its own, so its child placed it.
+    expect(list.find((x) => x.row === 6)).toEqual({ row: 6, parentOf: 2, rankScore: 0.6 });
+  });
+  it("leaves a parent ranked on its own above the lift unmarked", () => {
+    const totals = Float64Array.from([1.0, 0, 0, 0, 0, 0.95]);
+    expect(withParents([0, 5], totals, parent, 0.1)).toEqual([{ row: 0, parentOf: null, rankScore: 1 }, { row: 5, parentOf: null, rankScore: 0.95 }]);
+  });
+  it("gives a lifted parent 1/PARENT_ODDS of its child's confidence in a match", async () => {
+    // Without its title the offer lists M1811 (Data engineer, split from M1802) well above M1802's own score.
+    const r = await engine.match({ text: OFFER.text, kind: "offer", topK: 10 });
+    const lift = RANK_MODEL_NO_TITLE.temperature * Math.log(PARENT_ODDS);
+    const lifted = r.metiers.filter((m) => m.parentOf !== null && m.score.total < r.metiers.find((c) => c.code === m.parentOf)!.score.total - lift);
+    expect(lifted.length).toBeGreaterThan(0);
+    for (const m of lifted) expect(m.confidence).toBeCloseTo(r.metiers.find((c) => c.code === m.parentOf)!.confidence / PARENT_ODDS, 2);
   });
 });
 

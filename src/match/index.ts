@@ -1,4 +1,4 @@
-export { createEngine, Engine, mcProfile, withParents, CONFIDENCE, type EngineOptions, type MatchOptions } from "./engine.js";
+export { createEngine, Engine, mcProfile, withParents, PARENT_ODDS, CONFIDENCE, type EngineOptions, type MatchOptions } from "./engine.js";
 export { ExemplarMemory, exemplarGroup, type Exemplar } from "./exemplars.js";
 export { combine, featurePairs, featuresUsed, interactionScorer, scoreOf, FEATURE_NAMES, GRID_WEIGHTS, GRID_WEIGHTS_NO_TITLE, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScores, RERANK_DEPTH, type FicheFeatures, type Interaction, type RankModel, type RankWeights } from "./rank.js";
 export { fitListwise, listLoss, type FitOptions, type RankingList } from "./learn.js";
