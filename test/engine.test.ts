@@ -25,7 +25,7 @@ Profil : maîtrise de SQL, Git et des méthodes agiles.`,
 };
 
 describe("matching a job offer", () => {
-  it("ranks a developer fiche first, its pre-split parent next, with a score breakdown and confidence", async () => {
+  it("ranks a developer fiche first, its pre-split parent among the first three, with a score breakdown and confidence", async () => {
     const r = await engine.match({ ...OFFER, kind: "offer", topK: 5 });
     expect(r.romeVersion).toBe("v460");
     const first = engine.referential.fiche(r.metiers[0]!.code)!;

@@ -16,7 +16,7 @@ import { createCoverageChecker } from "./uncovered.js";
 
 /**
  * Confidence rules (DESIGN "Confidence and abstention"), tuned on the dev offers (5-fold CV): the first candidate's
- * confidence is calibrated (0.65 → 65 % right, 0.83 → 88 %, 0.97 → 96 %), and at these thresholds 67 % of offers are
+ * confidence is calibrated (0.65 → 66 % right, 0.83 → 88 %, 0.97 → 96 %), and at these thresholds 67 % of offers are
  * "confident", 86 % of those right (0.5: 75 %, 82 % right; 0.7: 57 %, 89 % right).
  */
 export const CONFIDENCE = {
@@ -126,8 +126,8 @@ export class Engine {
     const lift = model.temperature * Math.log(PARENT_ODDS);
     const pool = withParents(topKRows(positive, totals, Math.max(topK, 10) * 2), totals, (i) => this.parentRow[i]!, lift).slice(0, Math.max(topK, 10));
     const conf = softmax(pool.map((x) => x.rankScore), model.temperature);
-    // A parent listed under its child may come from below the reranked fiches: its breakdown gets its products too,
-    // so that every shown total is the model's score (its place, and so the confidences, stay its child's).
+    // A parent its child lifted may come from below the reranked fiches: its breakdown gets its products too, so that
+    // every shown total is the model's score (its place, and so its confidence, come from the lift).
     const reranked = new Set(ranked);
     for (const { row } of pool) if (!reranked.has(row)) totals[row]! += interactions[row] = productsOf(row);
     const t3 = performance.now();
@@ -366,7 +366,7 @@ export function withParents(order: readonly number[], totals: ArrayLike<number>,
 /**
  * A split fiche lifts its parent to at least 1/PARENT_ODDS of its own fitted probability (a score lift of
  * temperature·ln PARENT_ODDS): high enough that a pre-split code stays in sight, low enough that it does not crowd
- * out other fiches (dev figures within 0.2 point of the best for odds 3 to 20).
+ * out other fiches (dev top-5 within 0.2 point of the best for odds 3 to 20).
  */
 export const PARENT_ODDS = 5;
 

@@ -33,7 +33,7 @@ const Skill = z.object({ code: z.string(), kind: z.enum(["competence", "savoir"]
 const Metier = z.object({
   code: z.string(),
   libelle: z.string(),
-  parentOf: z.string().nullable(),
+  parentOf: z.string().nullable().describe("set when a better-ranked split fiche lifted this fiche, its code_rome_parent, into the list (to at least a fifth of the child's confidence): that child's code"),
   confidence: z.number(),
   score: z.object({ title: z.number().describe("title ↔ appellations: words, vector, and the title being one of them"), body: z.number(), mcOverlap: z.number(), exemplars: z.number().describe("votes of the most similar labelled offers, of those with the same title and of each code's offers pooled (LABELLED_OFFERS)"), interactions: z.number().describe("the ranking model's pairwise terms (products of two features): positive where signals agree beyond their sum, negative where they repeat each other"), total: z.number().describe("the ranking score: the features' weighted sum plus interactions") }),
   appellation: z.object({ code: z.string(), libelle: z.string(), score: z.number() }).nullable(),
