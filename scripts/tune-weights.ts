@@ -16,7 +16,7 @@ import "../src/text/quiet.js";
 import path from "node:path";
 import { parseFlags } from "../src/cli/command.js";
 import { loadConfig, REPO_ROOT } from "../src/config.js";
-import { combine, createEngine, featurePairs, crossValidation, CV_FOLDS, FEATURE_NAMES, fitListwise, GRID_WEIGHTS, GRID_WEIGHTS_NO_TITLE, listLoss, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScores, macroTop1, rankFigures, rankOf, readOffers, withParents, PARENT_ODDS, type RankingList, type RankRecord, type RankModel, type RankWeights } from "../src/match/index.js";
+import { combine, createEngine, dotw, featurePairs, crossValidation, CV_FOLDS, FEATURE_NAMES, fitListwise, GRID_WEIGHTS, GRID_WEIGHTS_NO_TITLE, listLoss, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScores, macroTop1, rankFigures, rankOf, readOffers, withParents, parentLift, type RankingList, type RankRecord, type RankModel, type RankWeights } from "../src/match/index.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const file = flags.get("offers") ?? path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl");
@@ -95,9 +95,9 @@ for (const it of items) it.x = it.x.map((x) => [...x, ...pairIdx.map(([a, b]) =>
 function figures(set: readonly Item[], w: readonly number[]) {
   const records: RankRecord[] = set.map((it) => {
     const scores = new Float64Array(codes.length);
-    it.rows.forEach((r, j) => (scores[r] = it.x[j]!.reduce((s, x, k) => s + x * w[k]!, 0)));
+    it.rows.forEach((r, j) => (scores[r] = dotw(it.x[j]!, w)));
     const order = [...it.rows].sort((a, b) => scores[b]! - scores[a]!);
-    return { gold: it.goldCode, rank: rankOf(withParents(order, scores, parentRow, Math.log(PARENT_ODDS)).slice(0, 10).map((x) => codes[x.row]!), it.goldCode), origin: "" };
+    return { gold: it.goldCode, rank: rankOf(withParents(order, scores, parentRow, parentLift(1)).slice(0, 10).map((x) => codes[x.row]!), it.goldCode), origin: "" };
   });
   const { top1, top5, top10 } = rankFigures(records);
   return { top1, top5, top10, macro_top1: macroTop1(records), loss: r4(listLoss(set, w)) };

@@ -4,7 +4,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dot, dotEach, dotPair, dotRows, TransformersEmbedder } from "../src/embed/index.js";
 import { indexDir, indexesAreCurrent, openIndexes, VectorIndex } from "../src/index/index.js";
-import { combine, PARENT_ODDS, RANK_MODEL, RANK_MODEL_NO_TITLE, readOffers, scoreOf, withParents, type Engine } from "../src/match/index.js";
+import { combine, parentLift, PARENT_ODDS, RANK_MODEL, RANK_MODEL_NO_TITLE, readOffers, scoreOf, withParents, type Engine } from "../src/match/index.js";
 import { segment } from "../src/text/index.js";
 import { loadConfig } from "../src/config.js";
 import { testEngine } from "./helpers.js";
@@ -156,7 +156,7 @@ describe("split fiches and their parents", () => {
   it("gives a lifted parent 1/PARENT_ODDS of its child's confidence in a match", async () => {
     // Without its title the offer lists M1811 (Data engineer, split from M1802) well above M1802's own score.
     const r = await engine.match({ text: OFFER.text, kind: "offer", topK: 10 });
-    const lift = RANK_MODEL_NO_TITLE.temperature * Math.log(PARENT_ODDS);
+    const lift = parentLift(RANK_MODEL_NO_TITLE.temperature);
     const lifted = r.metiers.filter((m) => m.parentOf !== null && m.score.total < r.metiers.find((c) => c.code === m.parentOf)!.score.total - lift);
     expect(lifted.length).toBeGreaterThan(0);
     for (const m of lifted) expect(m.confidence).toBeCloseTo(r.metiers.find((c) => c.code === m.parentOf)!.confidence / PARENT_ODDS, 2);

@@ -2,7 +2,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { evaluateOffers, ExemplarMemory, exemplarGroup, RANK_MODEL, readOffers, type Engine, type Exemplar } from "../src/match/index.js";
-import { contentStems, titleKey } from "../src/text/index.js";
+import { contentStems, termCounts, titleKey } from "../src/text/index.js";
 import { testEngine } from "./helpers.js";
 
 let engine: Engine;
@@ -26,14 +26,14 @@ describe("labelled-offer memory", () => {
     const n = engine.lexicon.ficheCodes.length;
     const row = engine.lexicon.ficheRow;
     const real = { title: new Float64Array(n), body: new Float64Array(n) };
-    memory.vote(contentStems("Plongeur polyvalent snacking"), [], real);
+    memory.vote(contentStems("Plongeur polyvalent snacking"), termCounts([]), real);
     expect(real.title[row.get("G1602")!]).toBeGreaterThan(0.3);
     expect(real.title[row.get("D1106")!]).toBe(0);
     expect(Math.max(...real.title)).toBeLessThanOrEqual(1);
     const fewer = memory.without((e) => e.id === "a" || e.id === "b");
     expect(fewer.size).toBe(1);
     const none = { title: new Float64Array(n), body: new Float64Array(n) };
-    fewer.vote(contentStems("Plongeur polyvalent snacking"), [], none);
+    fewer.vote(contentStems("Plongeur polyvalent snacking"), termCounts([]), none);
     expect(none.title[row.get("G1602")!]).toBe(0);
   });
 
@@ -101,7 +101,7 @@ describe("labelled-offer memory", () => {
     const n = engine.lexicon.ficheCodes.length;
     const out = { title: new Float64Array(n), body: new Float64Array(n) };
     // No single offer has both "batterie" and "épluchage": the pooled G1602 document has.
-    memory.voteByCode(contentStems("Commis plongeur"), contentStems("Plonge, batterie, épluchage des légumes"), out);
+    memory.voteByCode(contentStems("Commis plongeur"), termCounts(contentStems("Plonge, batterie, épluchage des légumes")), out);
     expect(out.title[row.get("G1602")!]).toBe(1);
     expect(out.body[row.get("G1602")!]).toBe(1);
     expect(out.body[row.get("D1106")!]).toBeGreaterThan(0);
@@ -109,7 +109,7 @@ describe("labelled-offer memory", () => {
     expect(out.title[row.get("D1106")!]).toBe(0);
     const fewer = memory.without((e) => e.romeCode === "G1602");
     const none = { title: new Float64Array(n), body: new Float64Array(n) };
-    fewer.voteByCode(contentStems("Commis plongeur"), contentStems("Plonge, batterie, épluchage des légumes"), none);
+    fewer.voteByCode(contentStems("Commis plongeur"), termCounts(contentStems("Plonge, batterie, épluchage des légumes")), none);
     expect(none.title[row.get("G1602")!]).toBe(0);
     expect(none.body[row.get("G1602")!]).toBe(0);
     expect(none.body[row.get("D1106")!]).toBe(1);

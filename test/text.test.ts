@@ -69,11 +69,9 @@ describe("BM25", () => {
   });
   it("keeps a query's terms of highest tf·idf, once each, and drops the ones it does not index", () => {
     // develop ×3 (idf 0.69) outweighs the rarer java and boulang (idf 1.20), tied, then taken in term order
-    expect(idx.salientTerms(["java", "develop", "develop", "develop", "xyz", "boulang"], 2)).toEqual(["develop", "boulang"]);
-    expect(idx.salientTerms(["java", "xyz"], 5)).toEqual(["java"]);
-    expect(idx.salientTerms([], 5)).toEqual([]);
-    // Counted once for several indexes: the same choice.
     expect(idx.salientTerms(termCounts(["java", "develop", "develop", "develop", "xyz", "boulang"]), 2)).toEqual(["develop", "boulang"]);
+    expect(idx.salientTerms(termCounts(["java", "xyz"]), 5)).toEqual(["java"]);
+    expect(idx.salientTerms(termCounts([]), 5)).toEqual([]);
   });
   it("counts a query's repeated terms once, and one query leaves nothing behind for the next", () => {
     const once = idx.search(["develop", "web"], 4);

@@ -3,7 +3,7 @@ import type { Config } from "../config.js";
 import { dot, dotEach, dotRows, isZero, normalizeVector, TransformersEmbedder, type Embedder } from "../embed/index.js";
 import { openIndexes, type ProgressFn, type RomeIndexes } from "../index/index.js";
 import { loadReferential, type Referential } from "../rome/index.js";
-import { contentStems, segment, termCounts, titleKey, topK as topKRows, type TextUnit } from "../text/index.js";
+import { contentStems, segment, termCounts, titleKey, topK as topKRows, type TermCounts, type TextUnit } from "../text/index.js";
 import { buildAppellationSearch, type AppellationSearchIndex } from "./appellation-search.js";
 import { explainFiche } from "./explain.js";
 import { ExemplarMemory, type Exemplar } from "./exemplars.js";
@@ -123,8 +123,7 @@ export class Engine {
     const codes = this.lexicon.ficheCodes;
     const { ranked, totals, interactions, productsOf } = rankScores(features, model);
     const positive = ranked.filter((i) => totals[i]! > 0);
-    const lift = model.temperature * Math.log(PARENT_ODDS);
-    const pool = withParents(topKRows(positive, totals, Math.max(topK, 10) * 2), totals, (i) => this.parentRow[i]!, lift).slice(0, Math.max(topK, 10));
+    const pool = withParents(topKRows(positive, totals, Math.max(topK, 10) * 2), totals, (i) => this.parentRow[i]!, parentLift(model.temperature)).slice(0, Math.max(topK, 10));
     const conf = softmax(pool.map((x) => x.rankScore), model.temperature);
     // A parent its child lifted may come from below the reranked fiches: its breakdown gets its products too, so that
     // every shown total is the model's score (its place, and so its confidence, come from the lift).
@@ -255,11 +254,11 @@ export class Engine {
     // Counted once for both (each memory index then picks its own salient terms from the counts).
     const titleAndBody = termCounts(exemplars && (need("exemplarBody") || need("exemplarCodeBody")) ? [...p.titleStems, ...bodyStems] : []);
     if (exemplars && (need("exemplarTitle") || need("exemplarBody"))) {
-      exemplars.vote(need("exemplarTitle") ? p.titleStems : [], need("exemplarBody") ? titleAndBody : [], { title: f.exemplarTitle, body: f.exemplarBody });
+      exemplars.vote(need("exemplarTitle") ? p.titleStems : [], need("exemplarBody") ? titleAndBody : NO_TERMS, { title: f.exemplarTitle, body: f.exemplarBody });
     }
     if (exemplars && need("exemplarSameTitle")) exemplars.voteSameTitle(p.titleKey, f.exemplarSameTitle);
     if (exemplars && (need("exemplarCodeTitle") || need("exemplarCodeBody"))) {
-      exemplars.voteByCode(need("exemplarCodeTitle") ? p.titleStems : [], need("exemplarCodeBody") ? titleAndBody : [], { title: f.exemplarCodeTitle, body: f.exemplarCodeBody });
+      exemplars.voteByCode(need("exemplarCodeTitle") ? p.titleStems : [], need("exemplarCodeBody") ? titleAndBody : NO_TERMS, { title: f.exemplarCodeTitle, body: f.exemplarCodeBody });
     }
     if (bodyStems.length && need("bodyLex")) {
       const tf = new Map<string, number>();
@@ -370,6 +369,9 @@ export function withParents(order: readonly number[], totals: ArrayLike<number>,
  */
 export const PARENT_ODDS = 5;
 
+/** The score lift of PARENT_ODDS under a softmax at `temperature` (the tuner's fitted scores are at temperature 1). */
+export const parentLift = (temperature: number): number => temperature * Math.log(PARENT_ODDS);
+
 /** The text's macro-compétence profile: MC → best score of the compétences that show it. */
 export function mcProfile(skills: readonly ExtractedSkill[]): Map<string, number> {
   const m = new Map<string, number>();
@@ -427,6 +429,9 @@ function namedByTitle(f: FicheFeatures, i: number): boolean {
 
 /** Appellations a title's vector reaches, searched with ef = k: only each fiche's best one counts, so a missed far neighbour costs nothing (dev figures the same at k = 30, 50 or 100; 50 takes 0.14 ms, 100 0.21 ms). */
 const TITLE_VECTOR_K = 50;
+
+/** An empty body query, for the votes a model does not read. */
+const NO_TERMS: TermCounts = new Map();
 
 /** Weight of labelled-offer votes for a fiche without ROME evidence in the text (0 to 0.75: dev figures within 0.1 point). */
 const UNSUPPORTED_VOTE = 0.5;

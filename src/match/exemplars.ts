@@ -109,21 +109,24 @@ export class ExemplarMemory {
     );
   }
 
-  /** Adds the neighbours' votes into per-fiche arrays: each fiche's share of the NEIGHBOURS' (sharpened) similarity, 0..1. */
-  vote(titleStems: readonly string[], bodyStems: readonly string[] | TermCounts, out: { title: Float64Array; body: Float64Array }): void {
+  /**
+   * Adds the neighbours' votes into per-fiche arrays: each fiche's share of the NEIGHBOURS' (sharpened) similarity,
+   * 0..1, by title and by title + text (`termCounts`; its 25 salient terms).
+   */
+  vote(titleStems: readonly string[], body: TermCounts, out: { title: Float64Array; body: Float64Array }): void {
     if (titleStems.length) this.addVotes(this.titles, titleStems, out.title);
-    if (sizeOf(bodyStems)) this.addVotes(this.bodies, this.bodies.salientTerms(bodyStems, BODY_QUERY_TERMS), out.body);
+    if (body.size) this.addVotes(this.bodies, this.bodies.salientTerms(body, BODY_QUERY_TERMS), out.body);
   }
 
   /**
    * Scores each code as one document pooling all its offers (a Rocchio-style class profile beside the nearest
    * neighbours): a code with many varied offers is found by words no single offer shares with the text. Writes
    * each fiche's score relative to the best code's, 0..1, by title and by title + text (its 25 salient terms). The
-   * body may come as its `termCounts` (as for `vote`: one count for both).
+   * body comes as its `termCounts`, as for `vote` (one count for both).
    */
-  voteByCode(titleStems: readonly string[], bodyStems: readonly string[] | TermCounts, out: { title: Float64Array; body: Float64Array }): void {
+  voteByCode(titleStems: readonly string[], body: TermCounts, out: { title: Float64Array; body: Float64Array }): void {
     if (titleStems.length) this.addRelative(this.codeTitles.search(titleStems, CODE_HITS), out.title);
-    if (sizeOf(bodyStems)) this.addRelative(this.codeBodies.search(this.codeBodies.salientTerms(bodyStems, BODY_QUERY_TERMS), CODE_HITS), out.body);
+    if (body.size) this.addRelative(this.codeBodies.search(this.codeBodies.salientTerms(body, BODY_QUERY_TERMS), CODE_HITS), out.body);
   }
 
   private addRelative(hits: readonly { doc: number; score: number }[], into: Float64Array): void {
@@ -152,8 +155,6 @@ export class ExemplarMemory {
     for (const h of index.search(query, NEIGHBOURS)) into[this.rows[h.doc]!]! += Math.min(1, h.score / self) ** SHARPNESS / NEIGHBOURS;
   }
 }
-
-const sizeOf = (x: readonly string[] | TermCounts) => (Array.isArray(x) ? x.length : (x as TermCounts).size);
 
 /**
  * Cross-validation group of an offer: offers reposted with the same text share it, so that a copy of an offer

@@ -105,7 +105,8 @@ export function fitListwise(lists: readonly RankingList[], prior: readonly numbe
   return [...wa];
 }
 
-function dotw(x: readonly number[], w: readonly number[]): number {
+/** A candidate's score under weights `w`: Σ x·w, in feature order. */
+export function dotw(x: readonly number[], w: readonly number[]): number {
   let s = 0;
   for (let j = 0; j < x.length; j++) s += x[j]! * w[j]!;
   return s;

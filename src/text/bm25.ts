@@ -131,12 +131,11 @@ export class Bm25Index {
 
   /**
    * The `max` distinct query terms of highest tf·idf, highest first (ties by term); terms the index lacks are dropped.
-   * The query may come as its `termCounts`, when several indexes pick from one text.
+   * The query comes as its `termCounts`, counted once when several indexes pick from one text.
    */
-  salientTerms(query: readonly string[] | TermCounts, max: number): string[] {
-    const tf = Array.isArray(query) ? termCounts(query) : (query as TermCounts);
+  salientTerms(query: TermCounts, max: number): string[] {
     const weighted: { t: string; w: number }[] = [];
-    for (const [t, n] of tf) {
+    for (const [t, n] of query) {
       const w = n * this.idf(t);
       if (w > 0) weighted.push({ t, w });
     }
