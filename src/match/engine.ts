@@ -8,10 +8,11 @@ import { buildAppellationSearch, type AppellationSearchIndex } from "./appellati
 import { explainFiche } from "./explain.js";
 import { ExemplarMemory, type Exemplar } from "./exemplars.js";
 import { readOffers } from "./evaluate.js";
-import { aggregateSkills, createExtractionContext, EXTRACTION, ficheItemRows, rescoreInContext, scoreItemsAgainstUnits, scoreUnit, type ExtractionContext } from "./extract.js";
+import { aggregateSkills, cmpCode, createExtractionContext, EXTRACTION, ficheItemRows, rescoreInContext, scoreItemsAgainstUnits, scoreUnit, type ExtractionContext } from "./extract.js";
 import { buildLexicon, type Lexicon } from "./lexicon.js";
 import { FEATURE_NAMES, featuresUsed, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScores, scaleToMax, softmax, type FicheFeatures, type RankModel, type RankWeights } from "./rank.js";
-import type { ExtractedSkill, MatchInput, MatchResult, MetierMatch } from "./types.js";
+import { REQUIRED_MODEL, requiredFeatures, requiredProbability, type RequiredFeatures } from "./required.js";
+import type { ExtractedSkill, MatchInput, MatchResult, MetierMatch, RequiredSkill } from "./types.js";
 import { createCoverageChecker } from "./uncovered.js";
 
 /**
@@ -30,6 +31,13 @@ export const CONFIDENCE = {
 export interface MatchOptions {
   /** Exemplar memory to use instead of the engine's (cross-validation folds); null: none. */
   exemplars?: ExemplarMemory | null;
+  /** Called with every candidate of `requiredSkills`, reported or not, and its features (fitting the model). */
+  onRequiredCandidates?: (candidates: readonly RequiredCandidate[]) => void;
+}
+
+/** An item of the best fiche as the offer-coding model scored it. */
+export interface RequiredCandidate extends RequiredSkill {
+  features: RequiredFeatures;
 }
 
 export interface EngineOptions {
@@ -119,7 +127,8 @@ export class Engine {
     const t2 = performance.now();
     const model = this.modelFor(p.title);
     const { weights } = model;
-    const features = this.features(p, skills, this.usedBy.get(model)!, options.exemplars === undefined ? this.exemplars : options.exemplars, true);
+    const memory = options.exemplars === undefined ? this.exemplars : options.exemplars;
+    const features = this.features(p, skills, this.usedBy.get(model)!, memory, true);
     const codes = this.lexicon.ficheCodes;
     const { ranked, totals, interactions, productsOf } = rankScores(features, model);
     const positive = ranked.filter((i) => totals[i]! > 0);
@@ -133,12 +142,21 @@ export class Engine {
     // Reported skills are re-scored in the context of the best fiche; explanations are built from the same list,
     // so every compétence an explanation names is one the response reports.
     let reported = skills.filter((s) => s.score >= EXTRACTION.reportMin);
+    let requiredSkills: RequiredSkill[] = [];
     if (pool.length) {
       const top = this.referential.fiches.get(codes[pool[0]!.row]!)!;
       const { rows, items } = this.topFicheOf(top.code);
       const targeted = aggregateSkills(this.referential, p.units, [scoreItemsAgainstUnits(this.extractionCtx, rows, p.stemSets, p.unitVecs, EXTRACTION.ficheItemMin)]);
       const known = new Set(skills.map((s) => s.code));
       reported = rescoreInContext([...skills, ...targeted.filter((s) => !known.has(s.code))], items);
+      if (input.kind === "offer") {
+        const candidates = this.requiredCandidates(top.code, pool[0]!.row, conf[0]!, [...skills, ...targeted], memory);
+        options.onRequiredCandidates?.(candidates);
+        requiredSkills = candidates
+          .filter((c) => c.probability >= REQUIRED_MODEL.minProbability)
+          .slice(0, REQUIRED_MODEL.max)
+          .map(({ features: _, ...c }) => ({ ...c, probability: round(c.probability) }));
+      }
     }
     const metiers: MetierMatch[] = pool.slice(0, topK).map(({ row: i, parentOf }, rank) => {
       const code = codes[i]!;
@@ -171,6 +189,7 @@ export class Engine {
       margin: round(margin),
       metiers,
       skills: reported,
+      requiredSkills,
       uncoveredPhrases: this.coverage(p.units, covered).map((u) => u.key),
       timings: { totalMs: round(performance.now() - t0), embedMs: round(t1 - t0), extractMs: round(t2 - t1), rankMs: round(t3 - t2), explainMs: round(performance.now() - t3) },
     };
@@ -189,6 +208,32 @@ export class Engine {
   /** The ranking model `match` uses for a text with or without a title. */
   modelFor(title: string | undefined): RankModel {
     return (title ?? "").trim() ? RANK_MODEL : RANK_MODEL_NO_TITLE;
+  }
+
+  /**
+   * Every compétence and savoir of the best fiche with the offer-coding model's features and probability, most
+   * probable first (ties by code). `shown`: the text's extracted skills, targeted pass included (their raw scores
+   * and spans); `memory`: the labelled offers whose choices of items count.
+   */
+  private requiredCandidates(code: string, row: number, confidence: number, shown: readonly ExtractedSkill[], memory: ExemplarMemory | null): RequiredCandidate[] {
+    const fiche = this.referential.fiches.get(code)!;
+    const best = new Map<string, ExtractedSkill>();
+    for (const s of shown) if ((best.get(s.code)?.score ?? -1) < s.score) best.set(s.code, s);
+    const choices = memory?.itemChoicesOf(row) ?? { offers: 0, chosen: new Map<string, number>() };
+    const total = (c: string) => memory?.itemTotal(c) ?? 0;
+    const links = [...fiche.competences.map((l) => ({ l, kind: "competence" as const })), ...fiche.savoirs.map((l) => ({ l, kind: "savoir" as const }))];
+    return links
+      .map(({ l, kind }) => {
+        const comp = kind === "competence" ? this.referential.competences.get(l.code) : undefined;
+        const libelle = comp?.libelle ?? this.referential.savoirs.get(l.code)?.libelle;
+        if (libelle === undefined) return null;
+        const macroCompetence = comp?.macroCompetence ?? null;
+        const s = best.get(l.code);
+        const features = requiredFeatures({ code: l.code, kind, macroCompetence, coeurMetier: l.coeurMetier, evidence: s?.score ?? 0 }, choices, total, confidence);
+        return { code: l.code, kind, libelle, macroCompetence, probability: requiredProbability(features), evidence: s?.evidence ?? [], features };
+      })
+      .filter((c): c is RequiredCandidate => c !== null)
+      .sort((a, b) => b.probability - a.probability || cmpCode(a.code, b.code));
   }
 
   /** A ranked-first fiche: its items' rows (targeted pass) and the codes of its compétences, savoirs and MCs (context bonus), once per fiche. */
@@ -444,7 +489,7 @@ export async function createEngine(config: Config, opts: EngineOptions = {}): Pr
   const lexicon = buildLexicon(referential);
   let exemplars: ExemplarMemory | null = null;
   if (config.labelledOffers) {
-    const offers: Exemplar[] = readOffers(config.labelledOffers).map((o) => ({ id: o.id, title: o.intitule ?? "", text: o.description ?? "", romeCode: o.romeCode }));
+    const offers: Exemplar[] = readOffers(config.labelledOffers).map((o) => ({ id: o.id, title: o.intitule ?? "", text: o.description ?? "", romeCode: o.romeCode, competences: (o.competences ?? []).flatMap((c) => (c.code ? [c.code] : [])) }));
     const built = ExemplarMemory.build(offers, lexicon.ficheRow);
     if (built.skipped > 0) console.error(`labelled offers: ${built.skipped} of ${offers.length} name a code that is not a ${referential.version} fiche; left out`);
     exemplars = built.memory;

@@ -89,15 +89,26 @@ export function byOrigin(records: readonly RankRecord[]): Record<string, RankFig
  * the codes are equal or the gold item is its macro-compétence (recruiters often pick the MC itself).
  * Precision: share of extracted items that match a gold item; recall: share of gold items matched.
  */
-export function skillAgreement(extracted: readonly ExtractedSkill[], gold: readonly string[]): { tp: number; predicted: number; goldMatched: number; gold: number } {
+export function skillAgreement(extracted: readonly Pick<ExtractedSkill, "code" | "macroCompetence">[], gold: readonly string[]): { tp: number; predicted: number; goldMatched: number; gold: number } {
   const goldSet = new Set(gold);
-  const matches = (s: ExtractedSkill, g: string) => s.code === g || (s.macroCompetence !== null && s.macroCompetence === g);
+  const matches = (s: Pick<ExtractedSkill, "code" | "macroCompetence">, g: string) => s.code === g || (s.macroCompetence !== null && s.macroCompetence === g);
   const tp = extracted.filter((s) => goldSet.has(s.code) || (s.macroCompetence !== null && goldSet.has(s.macroCompetence))).length;
   const goldMatched = [...goldSet].filter((g) => extracted.some((s) => matches(s, g))).length;
   return { tp, predicted: extracted.length, goldMatched, gold: goldSet.size };
 }
 
 const r4 = (x: number) => Math.round(x * 10000) / 10000;
+
+/** Sums `skillAgreement` over offers: precision over all predicted items, recall over all gold items. */
+function agreementSum() {
+  let n = 0, tp = 0, predicted = 0, goldMatched = 0, gold = 0;
+  return {
+    add(a: ReturnType<typeof skillAgreement>) {
+      n++; tp += a.tp; predicted += a.predicted; goldMatched += a.goldMatched; gold += a.gold;
+    },
+    figures: () => ({ precision: r4(predicted ? tp / predicted : 0), recall: r4(gold ? goldMatched / gold : 0), per_offer: r4(predicted / Math.max(1, n)) }),
+  };
+}
 
 export interface EvalOptions {
   /** Also rank by the two single-signal baselines (BM25 over appellations; nearest appellation by embedding). */
@@ -148,7 +159,8 @@ export async function evaluateOffers(engine: Engine, offers: readonly EvalOffer[
   const nearest: RankRecord[] = [];
   const times: number[] = [];
   const byStatus = new Map<string, { n: number; hit: number }>();
-  let tp = 0, predicted = 0, goldMatched = 0, gold = 0;
+  const required = agreementSum();
+  const shown = agreementSum();
   for (const [n, o] of offers.entries()) {
     const t = performance.now();
     const r = await engine.match({ text: o.description ?? "", title: o.intitule ?? undefined, kind: "offer", topK: 10 }, { exemplars: memoryFor(o) });
@@ -167,8 +179,8 @@ export async function evaluateOffers(engine: Engine, offers: readonly EvalOffer[
     }
     const codes = (o.competences ?? []).flatMap((c) => (c.code ? [c.code] : []));
     if (codes.length) {
-      const a = skillAgreement(r.skills, codes);
-      tp += a.tp; predicted += a.predicted; goldMatched += a.goldMatched; gold += a.gold;
+      required.add(skillAgreement(r.requiredSkills, codes));
+      shown.add(skillAgreement(r.skills, codes));
     }
     opts.onProgress?.(n + 1);
   }
@@ -177,7 +189,10 @@ export async function evaluateOffers(engine: Engine, offers: readonly EvalOffer[
     ...rankFigures(records),
     macro_top1: macroTop1(records),
     by_origin: byOrigin(records),
-    skills: { precision: r4(predicted ? tp / predicted : 0), recall: r4(gold ? goldMatched / gold : 0) },
+    // The recruiters' items against `requiredSkills` (the list that predicts them) and, for comparison, against
+    // `skills` (what the text shows, with spans): recruiters pick most items from the fiche, not from the words.
+    skills: required.figures(),
+    skills_text: shown.figures(),
     // Abstention check: share of offers per status and top-1 within it ("confident" should be right more often).
     by_status: Object.fromEntries([...byStatus].sort().map(([k, v]) => [k, { share: r4(v.n / Math.max(1, records.length)), top1: r4(v.hit / v.n) }])),
     ms_per_offer_p50: r4(times[Math.floor(times.length / 2)] ?? 0),

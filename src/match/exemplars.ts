@@ -7,6 +7,16 @@ export interface Exemplar {
   title: string;
   text: string;
   romeCode: string;
+  /** The ROME items (compétences, macro-compétences, savoirs: code_ogr) the recruiter attached, when the offer has them. */
+  competences?: readonly string[];
+}
+
+/** How the labelled offers of one code were coded: offers with ROME items, and how many chose each item. */
+export interface ItemChoices {
+  /** Offers of the code that carry ROME items. */
+  offers: number;
+  /** Item code → offers of the code that chose it. */
+  chosen: ReadonlyMap<string, number>;
 }
 
 /**
@@ -50,6 +60,10 @@ export class ExemplarMemory {
   private readonly codeBodies: Bm25Index;
   /** Fiche row of each pooled-code document. */
   private readonly codeRows: Int32Array;
+  /** Fiche row → how its labelled offers were coded (those with ROME items only). */
+  private readonly itemChoices = new Map<number, { offers: number; chosen: Map<string, number> }>();
+  /** Item code → labelled offers (any code) that chose it. */
+  private readonly itemTotals = new Map<string, number>();
 
   private constructor(
     readonly exemplars: readonly Exemplar[],
@@ -73,6 +87,17 @@ export class ExemplarMemory {
     // b = 0.3: a pooled document's length is mostly how many offers the code has, which should not count against it.
     this.codeTitles = new Bm25Index([...pooled.values()].map((p) => p.titles), 1.2, 0.3);
     this.codeBodies = new Bm25Index([...pooled.values()].map((p) => p.bodies), 1.2, 0.3);
+    exemplars.forEach((e, i) => {
+      const items = new Set(e.competences ?? []);
+      if (items.size === 0) return;
+      let c = this.itemChoices.get(rows[i]!);
+      if (!c) this.itemChoices.set(rows[i]!, (c = { offers: 0, chosen: new Map() }));
+      c.offers++;
+      for (const item of items) {
+        c.chosen.set(item, (c.chosen.get(item) ?? 0) + 1);
+        this.itemTotals.set(item, (this.itemTotals.get(item) ?? 0) + 1);
+      }
+    });
     const counted = new Set<string>();
     this.titleStems.forEach((stems, i) => {
       const key = titleKey(stems);
@@ -107,6 +132,16 @@ export class ExemplarMemory {
         groups: Uint32Array.from(keep, (i) => this.groups[i]!),
       },
     );
+  }
+
+  /** How the labelled offers of fiche `row` were coded (no offers: none of them carries ROME items). */
+  itemChoicesOf(row: number): ItemChoices {
+    return this.itemChoices.get(row) ?? NO_CHOICES;
+  }
+
+  /** Labelled offers, of any code, that chose an item. */
+  itemTotal(code: string): number {
+    return this.itemTotals.get(code) ?? 0;
   }
 
   /**
@@ -155,6 +190,8 @@ export class ExemplarMemory {
     for (const h of index.search(query, NEIGHBOURS)) into[this.rows[h.doc]!]! += Math.min(1, h.score / self) ** SHARPNESS / NEIGHBOURS;
   }
 }
+
+const NO_CHOICES: ItemChoices = { offers: 0, chosen: new Map() };
 
 /**
  * Cross-validation group of an offer: offers reposted with the same text share it, so that a copy of an offer

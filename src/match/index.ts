@@ -1,8 +1,9 @@
-export { createEngine, Engine, mcProfile, withParents, parentLift, PARENT_ODDS, CONFIDENCE, type EngineOptions, type MatchOptions } from "./engine.js";
-export { ExemplarMemory, exemplarGroup, type Exemplar } from "./exemplars.js";
+export { createEngine, Engine, mcProfile, withParents, parentLift, PARENT_ODDS, CONFIDENCE, type EngineOptions, type MatchOptions, type RequiredCandidate } from "./engine.js";
+export { ExemplarMemory, exemplarGroup, type Exemplar, type ItemChoices } from "./exemplars.js";
 export { combine, featurePairs, featuresUsed, interactionScorer, scoreOf, FEATURE_NAMES, GRID_WEIGHTS, GRID_WEIGHTS_NO_TITLE, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScores, RERANK_DEPTH, type FicheFeatures, type Interaction, type RankModel, type RankWeights } from "./rank.js";
-export { dotw, fitListwise, listLoss, type FitOptions, type RankingList } from "./learn.js";
+export { dotw, fitListwise, fitLogistic, listLoss, type FitOptions, type RankingList } from "./learn.js";
 export { EXTRACTION } from "./extract.js";
 export type * from "./types.js";
 export { crossValidation, CV_FOLDS, evaluateOffers, readOffers, rankOf, rankFigures, macroTop1, byOrigin, skillAgreement, EvalOffer, type RankRecord, type RankFigures } from "./evaluate.js";
 export { MatchPool, pooled, type Matcher } from "./pool.js";
+export { REQUIRED_FEATURES, REQUIRED_MODEL, requiredFeatures, requiredProbability, type RequiredFeatures, type RequiredModel } from "./required.js";

@@ -111,3 +111,36 @@ export function dotw(x: readonly number[], w: readonly number[]): number {
   for (let j = 0; j < x.length; j++) s += x[j]! * w[j]!;
   return s;
 }
+
+/**
+ * Logistic regression by full-batch gradient descent on standardised features, with an L2 pull towards 0 (the bias
+ * is not pulled): the offer-coding model's fit (scripts/tune-required.ts). Returns the bias and the weights in the
+ * features' own units. `x`: one row per example; `y`: 1 or 0.
+ */
+export function fitLogistic(x: readonly (readonly number[])[], y: readonly number[], opts: { l2?: number; epochs?: number; rate?: number } = {}): { bias: number; weights: number[] } {
+  const { l2 = 1e-3, epochs = 2000, rate = 0.5 } = opts;
+  const n = x.length;
+  const d = x[0]?.length ?? 0;
+  const mu = Array.from({ length: d }, (_, j) => x.reduce((s, r) => s + r[j]!, 0) / Math.max(1, n));
+  // A constant feature (sd 0) stays at weight 0 rather than dividing by 0.
+  const sd = mu.map((m, j) => Math.sqrt(x.reduce((s, r) => s + (r[j]! - m) ** 2, 0) / Math.max(1, n)) || 1);
+  const z = x.map((r) => r.map((v, j) => (v - mu[j]!) / sd[j]!));
+  let b = 0;
+  const w = new Array<number>(d).fill(0);
+  const g = new Array<number>(d);
+  for (let e = 0; e < epochs; e++) {
+    g.fill(0);
+    let gb = 0;
+    for (let i = 0; i < n; i++) {
+      const r = z[i]!;
+      const p = 1 / (1 + Math.exp(-(b + dotw(r, w))));
+      const err = p - y[i]!;
+      gb += err;
+      for (let j = 0; j < d; j++) g[j]! += err * r[j]!;
+    }
+    b -= (rate * gb) / n;
+    for (let j = 0; j < d; j++) w[j]! -= rate * (g[j]! / n + l2 * w[j]!);
+  }
+  const weights = w.map((v, j) => v / sd[j]!);
+  return { bias: b - weights.reduce((s, v, j) => s + v * mu[j]!, 0), weights };
+}

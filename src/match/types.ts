@@ -20,6 +20,21 @@ export interface ExtractedSkill {
   evidence: Span[];
 }
 
+/**
+ * For an offer, a ROME item of its best-ranked fiche that a recruiter would likely attach to it (France Travail's
+ * offers carry such items), whether or not the text states it.
+ */
+export interface RequiredSkill {
+  code: string;
+  kind: "competence" | "savoir";
+  libelle: string;
+  macroCompetence: string | null;
+  /** 0..1: fitted probability that the recruiter attaches this item (or its macro-compétence). */
+  probability: number;
+  /** The text that shows it; empty when the fiche and the labelled offers alone imply it. */
+  evidence: Span[];
+}
+
 export interface MacroCompetenceEvidence {
   code: string;
   libelle: string;
@@ -81,6 +96,8 @@ export interface MatchResult {
   margin: number;
   metiers: MetierMatch[];
   skills: ExtractedSkill[];
+  /** Offers only (empty for a CV): the best fiche's items a recruiter would attach, most probable first. */
+  requiredSkills: RequiredSkill[];
   /** Frequent phrases of the text that no ROME item covers (stemmed keys), for trend analysis. */
   uncoveredPhrases: string[];
   /** Where the time went: segmentation + stemming + embedding, skill extraction, fiche ranking, explanations. */

@@ -30,6 +30,14 @@ export const Span = z.object({ start: z.number().int(), end: z.number().int(), t
 export const SharedMacroCompetence = z.object({ code: z.string(), libelle: z.string(), weight: z.number(), coeurMetier: z.boolean(), competences: z.array(z.object({ code: z.string(), libelle: z.string(), score: z.number() })), evidence: z.array(Span) });
 export const MissingMacroCompetence = z.object({ code: z.string(), libelle: z.string(), weight: z.number(), coeurMetier: z.boolean() });
 const Skill = z.object({ code: z.string(), kind: z.enum(["competence", "savoir"]), libelle: z.string(), macroCompetence: z.string().nullable(), score: z.number(), evidence: z.array(Span) });
+const RequiredSkill = z.object({
+  code: z.string(),
+  kind: z.enum(["competence", "savoir"]),
+  libelle: z.string(),
+  macroCompetence: z.string().nullable(),
+  probability: z.number().describe("fitted probability that a recruiter attaches this item (or its macro-compétence) to the offer"),
+  evidence: z.array(Span).describe("the text that shows the item; empty when the fiche and the labelled offers alone imply it"),
+});
 const Metier = z.object({
   code: z.string(),
   libelle: z.string(),
@@ -48,7 +56,8 @@ export const MatchResponse = z.object({
   status: z.enum(["confident", "uncertain", "empty"]),
   margin: z.number(),
   metiers: z.array(Metier),
-  skills: z.array(Skill),
+  skills: z.array(Skill).describe("ROME compétences and savoirs the text shows, with the spans that show them (re-scored in the context of the best fiche)"),
+  requiredSkills: z.array(RequiredSkill).describe("offers only (empty for a CV): the best fiche's items a recruiter would attach to the offer (France Travail's offers carry such items), whether or not the text states them, most probable first; at least 0.15, at most 10"),
   uncoveredPhrases: z.array(z.string()),
   timings: z.object({ totalMs: z.number(), embedMs: z.number(), extractMs: z.number(), rankMs: z.number(), explainMs: z.number() }).describe("Milliseconds: segmentation, stemming and embedding; skill extraction; ranking; explanations"),
 });

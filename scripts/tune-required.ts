@@ -1,0 +1,80 @@
+/**
+ * Fits the offer-coding model (REQUIRED_MODEL in src/match/required.ts) on labelled offers that carry recruiters'
+ * ROME items (`competences`):
+ *   npm run tune:required -- [--offers FILE.jsonl] [--limit N] [--l2 0.001]
+ * Each offer is matched with the labelled-offer memory of its cross-validation fold (as `npm run eval` does); every
+ * compétence and savoir of its best fiche is an example, positive when the recruiter chose it or its
+ * macro-compétence. Logistic regression (src/match/learn.ts) is fitted on four folds and measured on the fifth at
+ * several thresholds (precision and recall as `npm run eval` counts them), then fitted on all offers. Prints one
+ * JSON object on the last line: the cross-validated figures and the model's bias and weights.
+ */
+import "../src/text/quiet.js";
+import path from "node:path";
+import { parseFlags } from "../src/cli/command.js";
+import { loadConfig, REPO_ROOT } from "../src/config.js";
+import { createEngine, crossValidation, CV_FOLDS, fitLogistic, readOffers, REQUIRED_FEATURES, REQUIRED_MODEL, skillAgreement, type RequiredCandidate } from "../src/match/index.js";
+
+const { flags } = parseFlags(process.argv.slice(2));
+const file = flags.get("offers") ?? path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl");
+const limit = flags.has("limit") ? Number(flags.get("limit")) : undefined;
+const l2 = Number(flags.get("l2") ?? 1e-3);
+const THRESHOLDS = [0.1, 0.15, 0.2, 0.3];
+
+const engine = await createEngine(loadConfig());
+const offers = readOffers(file, limit);
+const { foldOf, memoryFor } = crossValidation(engine.exemplars, offers);
+
+interface Example {
+  fold: number;
+  gold: string[];
+  candidates: RequiredCandidate[];
+}
+const examples: Example[] = [];
+for (const o of offers) {
+  const gold = (o.competences ?? []).flatMap((c) => (c.code ? [c.code] : []));
+  if (gold.length === 0) continue;
+  let candidates: RequiredCandidate[] = [];
+  await engine.match({ text: o.description ?? "", title: o.intitule ?? undefined, kind: "offer", topK: 10, explain: false }, { exemplars: memoryFor(o), onRequiredCandidates: (c) => (candidates = [...c]) });
+  examples.push({ fold: foldOf(o), gold, candidates });
+}
+const rowsOf = (set: readonly Example[]) => set.flatMap((e) => e.candidates.map((c) => REQUIRED_FEATURES.map((k) => c.features[k])));
+const labelsOf = (set: readonly Example[]) =>
+  set.flatMap((e) => {
+    const g = new Set(e.gold);
+    return e.candidates.map((c) => (g.has(c.code) || (c.macroCompetence !== null && g.has(c.macroCompetence)) ? 1 : 0));
+  });
+const probability = (m: { bias: number; weights: number[] }, c: RequiredCandidate) => 1 / (1 + Math.exp(-(m.bias + REQUIRED_FEATURES.reduce((s, k, j) => s + m.weights[j]! * c.features[k], 0))));
+
+// Held-out probabilities of every candidate, fold by fold.
+const held = new Map<RequiredCandidate, number>();
+for (let k = 0; k < CV_FOLDS; k++) {
+  const train = examples.filter((e) => e.fold !== k);
+  if (train.length === 0) continue;
+  const m = fitLogistic(rowsOf(train), labelsOf(train), { l2 });
+  for (const e of examples) if (e.fold === k) for (const c of e.candidates) held.set(c, probability(m, c));
+}
+const r4 = (x: number) => Math.round(x * 10000) / 10000;
+const atThreshold = (t: number) => {
+  let tp = 0, predicted = 0, goldMatched = 0, gold = 0;
+  for (const e of examples) {
+    const chosen = e.candidates.filter((c) => held.get(c)! >= t).sort((a, b) => held.get(b)! - held.get(a)!).slice(0, REQUIRED_MODEL.max);
+    const a = skillAgreement(chosen, e.gold);
+    tp += a.tp; predicted += a.predicted; goldMatched += a.goldMatched; gold += a.gold;
+  }
+  const precision = predicted ? tp / predicted : 0;
+  const recall = gold ? goldMatched / gold : 0;
+  return { threshold: t, precision: r4(precision), recall: r4(recall), f1: r4(precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0), perOffer: r4(predicted / Math.max(1, examples.length)) };
+};
+const all = fitLogistic(rowsOf(examples), labelsOf(examples), { l2 });
+console.log(
+  JSON.stringify({
+    script: "tune-required",
+    file: path.basename(file),
+    offers: examples.length,
+    candidates: examples.reduce((s, e) => s + e.candidates.length, 0),
+    l2,
+    cross_validated: THRESHOLDS.map(atThreshold),
+    model: { bias: r4(all.bias), weights: Object.fromEntries(REQUIRED_FEATURES.map((k, j) => [k, r4(all.weights[j]!)])) },
+  }),
+);
+process.exit(0);
