@@ -1,9 +1,9 @@
 /**
  * Fits the offer-coding model (REQUIRED_MODEL in src/match/required.ts) on labelled offers that carry recruiters'
  * ROME items (`competences`):
- *   npm run tune:required -- [--offers FILE.jsonl] [--limit N] [--l2 0.001]
+ *   npm run tune:required -- [--offers FILE.jsonl] [--limit N] [--l2 0.001] [--fiches 5]
  * Each offer is matched with the labelled-offer memory of its cross-validation fold (as `npm run eval` does); every
- * compétence and savoir of its best fiche is an example, positive when the recruiter chose it or its
+ * compétence and savoir of its `--fiches` best fiches is an example, positive when the recruiter chose it or its
  * macro-compétence. Logistic regression (src/match/learn.ts) is fitted on four folds and measured on the fifth at
  * several thresholds (precision and recall as `npm run eval` counts them), then fitted on all offers. Prints one
  * JSON object on the last line: the cross-validated figures and the model's bias and weights.
@@ -12,13 +12,14 @@ import "../src/text/quiet.js";
 import path from "node:path";
 import { parseFlags } from "../src/cli/command.js";
 import { loadConfig, REPO_ROOT } from "../src/config.js";
-import { createEngine, crossValidation, CV_FOLDS, fitLogistic, readOffers, REQUIRED_FEATURES, REQUIRED_MODEL, skillAgreement, type RequiredCandidate } from "../src/match/index.js";
+import { createEngine, crossValidation, CV_FOLDS, fitLogistic, readOffers, REQUIRED_FEATURES, REQUIRED_MODEL, requiredProbability, skillAgreement, type RequiredCandidate, type RequiredFeatures, type RequiredModel } from "../src/match/index.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const file = flags.get("offers") ?? path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl");
 const limit = flags.has("limit") ? Number(flags.get("limit")) : undefined;
 const l2 = Number(flags.get("l2") ?? 1e-3);
-const THRESHOLDS = [0.1, 0.15, 0.2, 0.3];
+const fiches = Number(flags.get("fiches") ?? REQUIRED_MODEL.fiches);
+const THRESHOLDS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.4];
 
 const engine = await createEngine(loadConfig());
 const offers = readOffers(file, limit);
@@ -34,7 +35,11 @@ for (const o of offers) {
   const gold = (o.competences ?? []).flatMap((c) => (c.code ? [c.code] : []));
   if (gold.length === 0) continue;
   let candidates: RequiredCandidate[] = [];
-  await engine.match({ text: o.description ?? "", title: o.intitule ?? undefined, kind: "offer", topK: 10, explain: false }, { exemplars: memoryFor(o), onRequiredCandidates: (c) => (candidates = [...c]) });
+  await engine.match({ text: o.description ?? "", title: o.intitule ?? undefined, kind: "offer", topK: 10, explain: false }, {
+    exemplars: memoryFor(o),
+    requiredModel: { ...REQUIRED_MODEL, fiches },
+    onRequiredCandidates: (c) => (candidates = [...c]),
+  });
   examples.push({ fold: foldOf(o), gold, candidates });
 }
 const rowsOf = (set: readonly Example[]) => set.flatMap((e) => e.candidates.map((c) => REQUIRED_FEATURES.map((k) => c.features[k])));
@@ -43,15 +48,15 @@ const labelsOf = (set: readonly Example[]) =>
     const g = new Set(e.gold);
     return e.candidates.map((c) => (g.has(c.code) || (c.macroCompetence !== null && g.has(c.macroCompetence)) ? 1 : 0));
   });
-const probability = (m: { bias: number; weights: number[] }, c: RequiredCandidate) => 1 / (1 + Math.exp(-(m.bias + REQUIRED_FEATURES.reduce((s, k, j) => s + m.weights[j]! * c.features[k], 0))));
+const asModel = (m: { bias: number; weights: number[] }): RequiredModel => ({ ...REQUIRED_MODEL, fiches, bias: m.bias, weights: Object.fromEntries(REQUIRED_FEATURES.map((k, j) => [k, m.weights[j]!])) as Record<keyof RequiredFeatures, number> });
 
 // Held-out probabilities of every candidate, fold by fold.
 const held = new Map<RequiredCandidate, number>();
 for (let k = 0; k < CV_FOLDS; k++) {
   const train = examples.filter((e) => e.fold !== k);
   if (train.length === 0) continue;
-  const m = fitLogistic(rowsOf(train), labelsOf(train), { l2 });
-  for (const e of examples) if (e.fold === k) for (const c of e.candidates) held.set(c, probability(m, c));
+  const m = asModel(fitLogistic(rowsOf(train), labelsOf(train), { l2 }));
+  for (const e of examples) if (e.fold === k) for (const c of e.candidates) held.set(c, requiredProbability(c.features, m));
 }
 const r4 = (x: number) => Math.round(x * 10000) / 10000;
 const atThreshold = (t: number) => {
@@ -73,6 +78,7 @@ console.log(
     offers: examples.length,
     candidates: examples.reduce((s, e) => s + e.candidates.length, 0),
     l2,
+    fiches,
     cross_validated: THRESHOLDS.map(atThreshold),
     model: { bias: r4(all.bias), weights: Object.fromEntries(REQUIRED_FEATURES.map((k, j) => [k, r4(all.weights[j]!)])) },
   }),

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { ExemplarMemory, fitLogistic, REQUIRED_MODEL, requiredFeatures, requiredProbability, type Engine, type Exemplar } from "../src/match/index.js";
+import { ExemplarMemory, fitLogistic, REQUIRED_MODEL, requiredFeatures, requiredProbability, type Engine, type Exemplar, type RequiredCandidate } from "../src/match/index.js";
 import { testEngine } from "./helpers.js";
 
 let engine: Engine;
@@ -18,21 +18,31 @@ describe("offer coding model (requiredSkills)", () => {
   const choices = { offers: 4, chosen: new Map([["C1", 2], ["MC1", 1]]) };
   const total = (c: string) => ({ C1: 10, MC1: 5 })[c] ?? 0;
 
-  it("counts an item as chosen when it or its macro-compétence was", () => {
-    const x = requiredFeatures({ code: "C1", kind: "competence", macroCompetence: "MC1", coeurMetier: "principale", evidence: 0.8 }, choices, total, 0.9);
-    expect(x).toEqual({ evidence: 0.8, shown: 1, principale: 1, savoir: 0, share: 3 / 5, popularity: Math.log1p(15), coded: 1, confidence: 0.9 });
-    const savoir = requiredFeatures({ code: "S1", kind: "savoir", macroCompetence: null, coeurMetier: null, evidence: 0 }, { offers: 0, chosen: new Map() }, total, 0.5);
-    expect(savoir).toEqual({ evidence: 0, shown: 0, principale: 0, savoir: 1, share: 0, popularity: 0, coded: 0, confidence: 0.5 });
+  it("counts an item as chosen when it or its macro-compétence was, summed over the fiches that hold it by their confidence", () => {
+    const item = { code: "C1", kind: "competence" as const, macroCompetence: "MC1", evidence: 0.8 };
+    const x = requiredFeatures(item, [{ confidence: 0.9, coeurMetier: "principale", choices }], total);
+    expect(x).toEqual({ evidence: 0.8, shown: 1, savoir: 0, popularity: Math.log1p(15), inFiches: 0.9, principale: 0.9, share: (0.9 * 3) / 5, coded: 0.9 });
+    const uncoded = { offers: 0, chosen: new Map<string, number>() };
+    const two = requiredFeatures(item, [{ confidence: 0.6, coeurMetier: "principale", choices }, { confidence: 0.3, coeurMetier: null, choices: uncoded }], total);
+    expect(two.inFiches).toBeCloseTo(0.9, 12);
+    expect(two.principale).toBeCloseTo(0.6, 12);
+    expect(two.share).toBeCloseTo((0.6 * 3) / 5, 12);
+    expect(two.coded).toBeCloseTo(0.6, 12);
+    const savoir = requiredFeatures({ code: "S1", kind: "savoir", macroCompetence: null, evidence: 0 }, [{ confidence: 0.5, coeurMetier: null, choices: uncoded }], total);
+    expect(savoir).toEqual({ evidence: 0, shown: 0, savoir: 1, popularity: 0, inFiches: 0.5, principale: 0, share: 0, coded: 0 });
   });
 
-  it("gives a higher probability to items recruiters chose more often, and to items the text shows", () => {
-    const item = { code: "C1", kind: "competence" as const, macroCompetence: null, coeurMetier: null, evidence: 0 };
-    const rarely = requiredProbability(requiredFeatures(item, { offers: 4, chosen: new Map([["C1", 1]]) }, total, 0.8));
-    const often = requiredProbability(requiredFeatures(item, { offers: 4, chosen: new Map([["C1", 4]]) }, total, 0.8));
-    const shown = requiredProbability(requiredFeatures({ ...item, evidence: 0.9 }, { offers: 4, chosen: new Map([["C1", 1]]) }, total, 0.8));
+  it("gives a higher probability to items recruiters chose more often, to items the text shows, and to items more fiches hold", () => {
+    const item = { code: "C1", kind: "competence" as const, macroCompetence: null, evidence: 0 };
+    const holder = (n: number) => ({ confidence: 0.5, coeurMetier: null, choices: { offers: 4, chosen: new Map([["C1", n]]) } });
+    const rarely = requiredProbability(requiredFeatures(item, [holder(1)], total));
+    const often = requiredProbability(requiredFeatures(item, [holder(4)], total));
+    const shown = requiredProbability(requiredFeatures({ ...item, evidence: 0.9 }, [holder(1)], total));
+    const shared = requiredProbability(requiredFeatures(item, [holder(1), holder(1)], total));
     expect(often).toBeGreaterThan(rarely);
     expect(shown).toBeGreaterThan(rarely);
-    for (const p of [rarely, often, shown]) expect(p).toBeGreaterThan(0), expect(p).toBeLessThan(1);
+    expect(shared).toBeGreaterThan(rarely);
+    for (const p of [rarely, often, shown, shared]) expect(p).toBeGreaterThan(0), expect(p).toBeLessThan(1);
   });
 
   it("fits a logistic model that separates what it was shown, in the features' own units", () => {
@@ -65,20 +75,30 @@ describe("offer coding model (requiredSkills)", () => {
     expect(memory.itemChoicesOf(engine.lexicon.ficheRow.get("M1805")!).offers).toBe(0);
   });
 
-  it("lists the best fiche's items a recruiter would attach, with the labelled offers' choices and the text's spans", async () => {
+  it("lists the best fiches' items a recruiter would attach, with the labelled offers' choices and the text's spans", async () => {
     const input = { ...CASHIER, kind: "offer" as const };
-    const alone = await engine.match(input, { exemplars: null });
-    const top = engine.referential.fiche(alone.metiers[0]!.code)!;
-    const fiche = new Set([...top.competences, ...top.savoirs].map((l) => l.code));
-    for (const s of alone.requiredSkills) {
-      expect(fiche.has(s.code)).toBe(true);
+    // With the engine's labelled offers (the dev set's), the cashier's fiche comes with items.
+    const coded = await engine.match(input);
+    const held = new Set(
+      coded.metiers.slice(0, REQUIRED_MODEL.fiches).flatMap((m) => {
+        const f = engine.referential.fiche(m.code)!;
+        return [...f.competences, ...f.savoirs].map((l) => l.code);
+      }),
+    );
+    expect(coded.requiredSkills.length).toBeGreaterThan(0);
+    for (const s of coded.requiredSkills) {
+      expect(held.has(s.code)).toBe(true);
       expect(s.probability).toBeGreaterThanOrEqual(REQUIRED_MODEL.minProbability);
       for (const e of s.evidence) expect(CASHIER.text.slice(e.start, e.end)).toBe(e.text);
     }
-    expect(alone.requiredSkills.map((s) => s.probability)).toEqual([...alone.requiredSkills.map((s) => s.probability)].sort((a, b) => b - a));
-    expect(alone.requiredSkills.length).toBeLessThanOrEqual(REQUIRED_MODEL.max);
-    // An item of the fiche the text never names, not reported alone: recruiters of that code chose it every time.
-    const named = new Set([...alone.requiredSkills, ...alone.skills].map((s) => s.code));
+    expect(coded.requiredSkills.map((s) => s.probability)).toEqual([...coded.requiredSkills.map((s) => s.probability)].sort((a, b) => b - a));
+    expect(coded.requiredSkills.length).toBeLessThanOrEqual(REQUIRED_MODEL.max);
+    // An item of the best fiche the text never shows, not reported without labelled offers: recruiters of that code
+    // chose it every time.
+    let candidates: readonly RequiredCandidate[] = [];
+    const alone = await engine.match(input, { exemplars: null, onRequiredCandidates: (c) => (candidates = c) });
+    const top = engine.referential.fiche(alone.metiers[0]!.code)!;
+    const named = new Set([...alone.requiredSkills.map((s) => s.code), ...candidates.filter((c) => c.features.shown).map((c) => c.code)]);
     const quiet = top.competences.find((l) => !named.has(l.code))!;
     const labelled: Exemplar[] = ["a", "b", "c", "d"].map((id) => ({ id, title: CASHIER.title, text: `${CASHIER.text} ${id}`, romeCode: top.code, competences: [quiet.code] }));
     const withChoices = await engine.match(input, { exemplars: ExemplarMemory.build(labelled, engine.lexicon.ficheRow).memory });
@@ -86,6 +106,29 @@ describe("offer coding model (requiredSkills)", () => {
     const reported = withChoices.requiredSkills.find((s) => s.code === quiet.code);
     expect(reported?.evidence).toEqual([]);
     expect(reported!.probability).toBeGreaterThan(0.5);
+  });
+
+  it("scores every item of the configured number of best fiches, once, each with the confidence of the fiches that hold it", async () => {
+    const input = { ...CASHIER, kind: "offer" as const };
+    const seen = async (fiches: number) => {
+      let out: readonly RequiredCandidate[] = [];
+      const r = await engine.match(input, { exemplars: null, requiredModel: { ...REQUIRED_MODEL, fiches }, onRequiredCandidates: (c) => (out = c) });
+      return { r, out };
+    };
+    const one = await seen(1);
+    const top = engine.referential.fiche(one.r.metiers[0]!.code)!;
+    expect(new Set(one.out.map((c) => c.code))).toEqual(new Set([...top.competences, ...top.savoirs].map((l) => l.code)));
+    for (const c of one.out) expect(c.features.inFiches).toBeCloseTo(one.r.metiers[0]!.confidence, 3);
+    const three = await seen(3);
+    const codes = three.out.map((c) => c.code);
+    expect(new Set(codes).size).toBe(codes.length);
+    const holding = (code: string) => three.r.metiers.slice(0, 3).filter((m) => engine.referential.fiche(m.code)!.competences.concat(engine.referential.fiche(m.code)!.savoirs).some((l) => l.code === code));
+    for (const c of three.out) {
+      const hs = holding(c.code);
+      expect(hs.length).toBeGreaterThan(0);
+      expect(c.features.inFiches).toBeCloseTo(hs.reduce((s, m) => s + m.confidence, 0), 2);
+    }
+    expect(three.out.length).toBeGreaterThan(one.out.length);
   });
 
   it("lists none for a CV: a person's skills are what the text shows", async () => {

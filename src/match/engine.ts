@@ -6,12 +6,12 @@ import { loadReferential, type Referential } from "../rome/index.js";
 import { contentStems, segment, termCounts, titleKey, topK as topKRows, type TermCounts, type TextUnit } from "../text/index.js";
 import { buildAppellationSearch, type AppellationSearchIndex } from "./appellation-search.js";
 import { explainFiche } from "./explain.js";
-import { ExemplarMemory, type Exemplar } from "./exemplars.js";
+import { ExemplarMemory, NO_ITEM_CHOICES, type Exemplar } from "./exemplars.js";
 import { readOffers } from "./evaluate.js";
 import { aggregateSkills, cmpCode, createExtractionContext, EXTRACTION, ficheItemRows, rescoreInContext, scoreItemsAgainstUnits, scoreUnit, type ExtractionContext } from "./extract.js";
 import { buildLexicon, type Lexicon } from "./lexicon.js";
 import { FEATURE_NAMES, featuresUsed, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScores, scaleToMax, softmax, type FicheFeatures, type RankModel, type RankWeights } from "./rank.js";
-import { REQUIRED_MODEL, requiredFeatures, requiredProbability, type RequiredFeatures } from "./required.js";
+import { REQUIRED_MODEL, requiredFeatures, requiredProbability, type ItemHolder, type RequiredFeatures, type RequiredModel } from "./required.js";
 import type { ExtractedSkill, MatchInput, MatchResult, MetierMatch, RequiredSkill } from "./types.js";
 import { createCoverageChecker } from "./uncovered.js";
 
@@ -33,9 +33,11 @@ export interface MatchOptions {
   exemplars?: ExemplarMemory | null;
   /** Called with every candidate of `requiredSkills`, reported or not, and its features (fitting the model). */
   onRequiredCandidates?: (candidates: readonly RequiredCandidate[]) => void;
+  /** The offer-coding model to use instead of REQUIRED_MODEL (fitting it). */
+  requiredModel?: RequiredModel;
 }
 
-/** An item of the best fiche as the offer-coding model scored it. */
+/** An item of the best-ranked fiches as the offer-coding model scored it. */
 export interface RequiredCandidate extends RequiredSkill {
   features: RequiredFeatures;
 }
@@ -150,11 +152,13 @@ export class Engine {
       const known = new Set(skills.map((s) => s.code));
       reported = rescoreInContext([...skills, ...targeted.filter((s) => !known.has(s.code))], items);
       if (input.kind === "offer") {
-        const candidates = this.requiredCandidates(top.code, pool[0]!.row, conf[0]!, [...skills, ...targeted], memory);
+        const rm = options.requiredModel ?? REQUIRED_MODEL;
+        const fiches = pool.slice(0, rm.fiches).map(({ row }, k) => ({ code: codes[row]!, row, confidence: conf[k]! }));
+        const candidates = this.requiredCandidates(fiches, [...skills, ...targeted], memory, rm);
         options.onRequiredCandidates?.(candidates);
         requiredSkills = candidates
-          .filter((c) => c.probability >= REQUIRED_MODEL.minProbability)
-          .slice(0, REQUIRED_MODEL.max)
+          .filter((c) => c.probability >= rm.minProbability)
+          .slice(0, rm.max)
           .map(({ features: _, ...c }) => ({ ...c, probability: round(c.probability) }));
       }
     }
@@ -211,29 +215,36 @@ export class Engine {
   }
 
   /**
-   * Every compétence and savoir of the best fiche with the offer-coding model's features and probability, most
-   * probable first (ties by code). `shown`: the text's extracted skills, targeted pass included (their raw scores
-   * and spans); `memory`: the labelled offers whose choices of items count.
+   * Every compétence and savoir of the best-ranked `fiches` with the offer-coding model's features and probability,
+   * most probable first (ties by code). `shown`: the text's extracted skills, targeted pass included (their raw
+   * scores and spans); `memory`: the labelled offers whose choices of items count.
    */
-  private requiredCandidates(code: string, row: number, confidence: number, shown: readonly ExtractedSkill[], memory: ExemplarMemory | null): RequiredCandidate[] {
-    const fiche = this.referential.fiches.get(code)!;
+  private requiredCandidates(fiches: readonly { code: string; row: number; confidence: number }[], shown: readonly ExtractedSkill[], memory: ExemplarMemory | null, model: RequiredModel): RequiredCandidate[] {
     const best = new Map<string, ExtractedSkill>();
     for (const s of shown) if ((best.get(s.code)?.score ?? -1) < s.score) best.set(s.code, s);
-    const choices = memory?.itemChoicesOf(row) ?? { offers: 0, chosen: new Map<string, number>() };
     const total = (c: string) => memory?.itemTotal(c) ?? 0;
-    const links = [...fiche.competences.map((l) => ({ l, kind: "competence" as const })), ...fiche.savoirs.map((l) => ({ l, kind: "savoir" as const }))];
-    return links
-      .map(({ l, kind }) => {
-        const comp = kind === "competence" ? this.referential.competences.get(l.code) : undefined;
-        const libelle = comp?.libelle ?? this.referential.savoirs.get(l.code)?.libelle;
-        if (libelle === undefined) return null;
-        const macroCompetence = comp?.macroCompetence ?? null;
-        const s = best.get(l.code);
-        const features = requiredFeatures({ code: l.code, kind, macroCompetence, coeurMetier: l.coeurMetier, evidence: s?.score ?? 0 }, choices, total, confidence);
-        return { code: l.code, kind, libelle, macroCompetence, probability: requiredProbability(features), evidence: s?.evidence ?? [], features };
-      })
-      .filter((c): c is RequiredCandidate => c !== null)
-      .sort((a, b) => b.probability - a.probability || cmpCode(a.code, b.code));
+    const holders = new Map<string, { kind: "competence" | "savoir"; list: ItemHolder[] }>();
+    for (const { code, row, confidence } of fiches) {
+      const fiche = this.referential.fiches.get(code)!;
+      const choices = memory?.itemChoicesOf(row) ?? NO_ITEM_CHOICES;
+      const links = [...fiche.competences.map((l) => ({ l, kind: "competence" as const })), ...fiche.savoirs.map((l) => ({ l, kind: "savoir" as const }))];
+      for (const { l, kind } of links) {
+        const h = holders.get(l.code) ?? { kind, list: [] };
+        h.list.push({ confidence, coeurMetier: l.coeurMetier, choices });
+        holders.set(l.code, h);
+      }
+    }
+    const candidates: RequiredCandidate[] = [];
+    for (const [code, { kind, list }] of holders) {
+      const comp = kind === "competence" ? this.referential.competences.get(code) : undefined;
+      const libelle = comp?.libelle ?? this.referential.savoirs.get(code)?.libelle;
+      if (libelle === undefined) continue;
+      const macroCompetence = comp?.macroCompetence ?? null;
+      const s = best.get(code);
+      const features = requiredFeatures({ code, kind, macroCompetence, evidence: s?.score ?? 0 }, list, total);
+      candidates.push({ code, kind, libelle, macroCompetence, probability: requiredProbability(features, model), evidence: s?.evidence ?? [], features });
+    }
+    return candidates.sort((a, b) => b.probability - a.probability || cmpCode(a.code, b.code));
   }
 
   /** A ranked-first fiche: its items' rows (targeted pass) and the codes of its compétences, savoirs and MCs (context bonus), once per fiche. */

@@ -136,7 +136,7 @@ export class ExemplarMemory {
 
   /** How the labelled offers of fiche `row` were coded (no offers: none of them carries ROME items). */
   itemChoicesOf(row: number): ItemChoices {
-    return this.itemChoices.get(row) ?? NO_CHOICES;
+    return this.itemChoices.get(row) ?? NO_ITEM_CHOICES;
   }
 
   /** Labelled offers, of any code, that chose an item. */
@@ -191,7 +191,8 @@ export class ExemplarMemory {
   }
 }
 
-const NO_CHOICES: ItemChoices = { offers: 0, chosen: new Map() };
+/** A code no labelled offer with items speaks for. */
+export const NO_ITEM_CHOICES: ItemChoices = { offers: 0, chosen: new Map() };
 
 /**
  * Cross-validation group of an offer: offers reposted with the same text share it, so that a copy of an offer

@@ -2,36 +2,40 @@ import type { CoeurMetier } from "../rome/index.js";
 import type { ItemChoices } from "./exemplars.js";
 
 /**
- * What the offer-coding model reads of one item (compétence or savoir) of the best-ranked fiche: would a recruiter
- * attach it to this offer? France Travail's recruiters pick an offer's ROME items from its fiche, mostly items the
- * text never states word for word ("Hôte de caisse" → "Procéder à l'encaissement"): so the text's evidence counts, but
- * so do the fiche's core items and what the labelled offers of the same code chose.
+ * What the offer-coding model reads of one candidate item (compétence or savoir of one of the most probable fiches):
+ * would a recruiter attach it to this offer? France Travail's recruiters pick an offer's ROME items from its fiche,
+ * mostly items the text never states word for word ("Hôte de caisse" → "Procéder à l'encaissement"): so the text's
+ * evidence counts, but so do the fiches' core items and what the labelled offers of the same codes chose. The fiche
+ * features are sums over the fiches that hold the item, each weighted by its confidence: an item the first two
+ * fiches share is surer than one of the first alone, and an unsure ranking makes unsure items.
  */
 export interface RequiredFeatures {
-  /** Best evidence score of the item in the text (open extraction or the targeted pass over the fiche), 0 if none. */
+  /** Best evidence score of the item in the text (open extraction or the targeted pass over the best fiche), 0 if none. */
   evidence: number;
   /** 1 when the text shows the item at all. */
   shown: number;
-  /** 1 when the fiche marks the item coeur de métier "Principale". */
-  principale: number;
   /** 1 for a savoir (recruiters pick compétences more often). */
   savoir: number;
-  /** Labelled offers of the fiche that chose the item or its macro-compétence, over (offers of the fiche with items + 1). */
-  share: number;
   /** ln(1 + labelled offers of any code that chose the item or its macro-compétence). */
   popularity: number;
-  /** 1 when some labelled offer of the fiche carries ROME items (else `share` says nothing). */
+  /** Σ confidence of the fiches that hold the item. */
+  inFiches: number;
+  /** Σ confidence of the fiches that mark it coeur de métier "Principale". */
+  principale: number;
+  /** Σ confidence × (labelled offers of the fiche that chose the item or its MC) / (offers of the fiche with items + 1). */
+  share: number;
+  /** Σ confidence of the fiches that hold it and have labelled offers with items (where `share` says something). */
   coded: number;
-  /** The fiche's confidence (first of the list): items of an unsure fiche are unsure too. */
-  confidence: number;
 }
 
-export const REQUIRED_FEATURES = ["evidence", "shown", "principale", "savoir", "share", "popularity", "coded", "confidence"] as const satisfies readonly (keyof RequiredFeatures)[];
+export const REQUIRED_FEATURES = ["evidence", "shown", "savoir", "popularity", "inFiches", "principale", "share", "coded"] as const satisfies readonly (keyof RequiredFeatures)[];
 
 /** A logistic model over RequiredFeatures, and which items a match reports. */
 export interface RequiredModel {
   bias: number;
   weights: RequiredFeatures;
+  /** Candidates are the items of this many of the best-ranked fiches. */
+  fiches: number;
   /** Items at least this probable are reported… */
   minProbability: number;
   /** …at most this many. */
@@ -40,17 +44,20 @@ export interface RequiredModel {
 
 /**
  * Fitted by `npm run tune:required` (scripts/tune-required.ts) on the dev offers that carry recruiters' ROME items
- * (grouped 5-fold CV, the labelled-offer statistics of each offer's fold): logistic regression over each best
- * fiche's items (589 offers, 29,866 items). What weighs: the share of the fiche's labelled offers that chose the item
- * (5.4 per unit of share), the text's evidence (1.1), the fiche's confidence (1.4); savoirs less (−0.8). At 0.15, the
- * best F1 in cross-validation (0.1: P 0.48 / R 0.34; 0.2: 0.69 / 0.29; 0.3: 0.78 / 0.28): 3.0 items an offer, 61 %
- * of them chosen by the recruiter (or under a macro-compétence the recruiter chose), 31 % of the recruiter's items
- * found.
+ * (grouped 5-fold CV, the labelled-offer statistics of each offer's fold): logistic regression over the items of each
+ * offer's three best fiches (589 offers, 78,331 candidates). What weighs: the confidence-weighted share of the
+ * fiches' labelled offers that chose the item (7.1), the confidence of the fiches that hold it (1.8), the text's
+ * evidence (1.4), its popularity (0.8); savoirs less (−0.8). Three fiches rather than the best alone: at the same
+ * precision (~0.70), recall 0.30 → 0.35; five or ten fiches add candidates the model ranks worse (F1 0.468, 0.459).
+ * At 0.3, the best F1 in cross-validation (0.2: P 0.58 / R 0.39; 0.25: 0.65 / 0.37; 0.4: 0.76 / 0.32): 3.5 items an
+ * offer, 71 % of them chosen by the recruiter (or under a macro-compétence the recruiter chose), 35 % of the
+ * recruiter's items found.
  */
 export const REQUIRED_MODEL: RequiredModel = {
-  bias: -3.7806,
-  weights: { evidence: 1.1473, shown: -0.0158, principale: 0.3646, savoir: -0.8312, share: 5.3694, popularity: 0.4018, coded: -1.4995, confidence: 1.3919 },
-  minProbability: 0.15,
+  bias: -4.6092,
+  weights: { evidence: 1.3752, shown: 0.0287, savoir: -0.8485, popularity: 0.8171, inFiches: 1.784, principale: 0.4369, share: 7.1056, coded: -2.2181 },
+  fiches: 3,
+  minProbability: 0.3,
   max: 10,
 };
 
@@ -67,28 +74,43 @@ export interface RequiredItem {
   kind: "competence" | "savoir";
   /** A compétence's macro-compétence; null for a savoir. */
   macroCompetence: string | null;
-  coeurMetier: CoeurMetier;
   /** Best evidence score in the text, 0 when the text does not show it. */
   evidence: number;
 }
 
+/** One of the best-ranked fiches that holds the item. */
+export interface ItemHolder {
+  /** The fiche's confidence in the ranking. */
+  confidence: number;
+  /** How the fiche marks the item. */
+  coeurMetier: CoeurMetier;
+  /** How the fiche's labelled offers were coded. */
+  choices: ItemChoices;
+}
+
 /**
- * The features of an item of the best fiche. `choices`: how the fiche's labelled offers were coded; `total(code)`:
- * labelled offers of any code that chose an item. An item counts as chosen when it or its macro-compétence was
- * (recruiters often pick the MC itself).
+ * The features of a candidate item held by `holders` (one entry a fiche). `total(code)`: labelled offers of any code
+ * that chose an item. An item counts as chosen when it or its macro-compétence was (recruiters often pick the MC
+ * itself).
  */
-export function requiredFeatures(item: RequiredItem, choices: ItemChoices, total: (code: string) => number, confidence: number): RequiredFeatures {
+export function requiredFeatures(item: RequiredItem, holders: readonly ItemHolder[], total: (code: string) => number): RequiredFeatures {
   const mc = item.macroCompetence;
-  const chosen = (choices.chosen.get(item.code) ?? 0) + (mc ? (choices.chosen.get(mc) ?? 0) : 0);
-  const anywhere = total(item.code) + (mc ? total(mc) : 0);
-  return {
+  const x: RequiredFeatures = {
     evidence: item.evidence,
     shown: item.evidence > 0 ? 1 : 0,
-    principale: item.coeurMetier === "principale" ? 1 : 0,
     savoir: item.kind === "savoir" ? 1 : 0,
-    share: chosen / (choices.offers + 1),
-    popularity: Math.log1p(anywhere),
-    coded: choices.offers > 0 ? 1 : 0,
-    confidence,
+    popularity: Math.log1p(total(item.code) + (mc ? total(mc) : 0)),
+    inFiches: 0,
+    principale: 0,
+    share: 0,
+    coded: 0,
   };
+  for (const { confidence, coeurMetier, choices } of holders) {
+    const chosen = (choices.chosen.get(item.code) ?? 0) + (mc ? (choices.chosen.get(mc) ?? 0) : 0);
+    x.inFiches += confidence;
+    if (coeurMetier === "principale") x.principale += confidence;
+    x.share += (confidence * chosen) / (choices.offers + 1);
+    if (choices.offers > 0) x.coded += confidence;
+  }
+  return x;
 }

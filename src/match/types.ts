@@ -96,7 +96,7 @@ export interface MatchResult {
   margin: number;
   metiers: MetierMatch[];
   skills: ExtractedSkill[];
-  /** Offers only (empty for a CV): the best fiche's items a recruiter would attach, most probable first. */
+  /** Offers only (empty for a CV): the best fiches' items a recruiter would attach, most probable first. */
   requiredSkills: RequiredSkill[];
   /** Frequent phrases of the text that no ROME item covers (stemmed keys), for trend analysis. */
   uncoveredPhrases: string[];
