@@ -1,7 +1,7 @@
 /**
- * Fits the offer-coding model (REQUIRED_MODEL in src/match/required.ts) on labelled offers that carry recruiters'
+ * Fits the offer-coding model (REQUIRED_MODEL, or with --uncoded REQUIRED_MODEL_UNCODED, in src/match/required.ts) on labelled offers that carry recruiters'
  * ROME items (`competences`):
- *   npm run tune:required -- [--offers FILE.jsonl] [--limit N] [--l2 0.001] [--fiches 5]
+ *   npm run tune:required -- [--offers FILE.jsonl] [--limit N] [--l2 0.001] [--fiches 3] [--uncoded]
  * Each offer is matched with the labelled-offer memory of its cross-validation fold (as `npm run eval` does); every
  * compétence and savoir of its `--fiches` best fiches is an example, positive when the recruiter chose it or its
  * macro-compétence. Logistic regression (src/match/learn.ts) is fitted on four folds and measured on the fifth at
@@ -12,13 +12,16 @@ import "../src/text/quiet.js";
 import path from "node:path";
 import { parseFlags } from "../src/cli/command.js";
 import { loadConfig, REPO_ROOT } from "../src/config.js";
-import { createEngine, crossValidation, CV_FOLDS, fitLogistic, readOffers, REQUIRED_FEATURES, REQUIRED_MODEL, requiredProbability, skillAgreement, type RequiredCandidate, type RequiredFeatures, type RequiredModel } from "../src/match/index.js";
+import { createEngine, crossValidation, CV_FOLDS, fitLogistic, readOffers, REQUIRED_FEATURES, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, requiredProbability, skillAgreement, type RequiredCandidate, type RequiredFeatures, type RequiredModel } from "../src/match/index.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const file = flags.get("offers") ?? path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl");
 const limit = flags.has("limit") ? Number(flags.get("limit")) : undefined;
 const l2 = Number(flags.get("l2") ?? 1e-3);
-const fiches = Number(flags.get("fiches") ?? REQUIRED_MODEL.fiches);
+// --uncoded: the model for engines without labelled offers that carry items (REQUIRED_MODEL_UNCODED).
+const uncoded = flags.has("uncoded");
+const base = uncoded ? REQUIRED_MODEL_UNCODED : REQUIRED_MODEL;
+const fiches = Number(flags.get("fiches") ?? base.fiches);
 const THRESHOLDS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.4];
 
 const engine = await createEngine(loadConfig());
@@ -36,8 +39,8 @@ for (const o of offers) {
   if (gold.length === 0) continue;
   let candidates: RequiredCandidate[] = [];
   await engine.match({ text: o.description ?? "", title: o.intitule ?? undefined, kind: "offer", topK: 10, explain: false }, {
-    exemplars: memoryFor(o),
-    requiredModel: { ...REQUIRED_MODEL, fiches },
+    exemplars: uncoded ? null : memoryFor(o),
+    requiredModel: { ...base, fiches },
     onRequiredCandidates: (c) => (candidates = [...c]),
   });
   examples.push({ fold: foldOf(o), gold, candidates });
@@ -48,7 +51,7 @@ const labelsOf = (set: readonly Example[]) =>
     const g = new Set(e.gold);
     return e.candidates.map((c) => (g.has(c.code) || (c.macroCompetence !== null && g.has(c.macroCompetence)) ? 1 : 0));
   });
-const asModel = (m: { bias: number; weights: number[] }): RequiredModel => ({ ...REQUIRED_MODEL, fiches, bias: m.bias, weights: Object.fromEntries(REQUIRED_FEATURES.map((k, j) => [k, m.weights[j]!])) as Record<keyof RequiredFeatures, number> });
+const asModel = (m: { bias: number; weights: number[] }): RequiredModel => ({ ...base, fiches, bias: m.bias, weights: Object.fromEntries(REQUIRED_FEATURES.map((k, j) => [k, m.weights[j]!])) as Record<keyof RequiredFeatures, number> });
 
 // Held-out probabilities of every candidate, fold by fold.
 const held = new Map<RequiredCandidate, number>();
@@ -62,7 +65,7 @@ const r4 = (x: number) => Math.round(x * 10000) / 10000;
 const atThreshold = (t: number) => {
   let tp = 0, predicted = 0, goldMatched = 0, gold = 0;
   for (const e of examples) {
-    const chosen = e.candidates.filter((c) => held.get(c)! >= t).sort((a, b) => held.get(b)! - held.get(a)!).slice(0, REQUIRED_MODEL.max);
+    const chosen = e.candidates.filter((c) => held.get(c)! >= t).sort((a, b) => held.get(b)! - held.get(a)!).slice(0, base.max);
     const a = skillAgreement(chosen, e.gold);
     tp += a.tp; predicted += a.predicted; goldMatched += a.goldMatched; gold += a.gold;
   }
@@ -79,6 +82,7 @@ console.log(
     candidates: examples.reduce((s, e) => s + e.candidates.length, 0),
     l2,
     fiches,
+    uncoded,
     cross_validated: THRESHOLDS.map(atThreshold),
     model: { bias: r4(all.bias), weights: Object.fromEntries(REQUIRED_FEATURES.map((k, j) => [k, r4(all.weights[j]!)])) },
   }),

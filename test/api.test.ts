@@ -133,6 +133,8 @@ describe("service endpoints", () => {
     expect(res.body).toMatchObject({ status: "ok", romeVersion: "v460", model: "rome-fr-static-256" });
     expect(res.body.labelledOffers).toBe((await testEngine()).exemplars?.size ?? 0);
     expect(res.body.labelledOffers > 0).toBe(loadConfig().labelledOffers !== undefined);
+    expect(res.body.codedOffers).toBe((await testEngine()).exemplars?.codedOffers ?? 0);
+    expect(res.body.codedOffers).toBeLessThanOrEqual(res.body.labelledOffers);
   });
   it("publishes an OpenAPI document generated from the schemas", async () => {
     const res = await request(app).get("/openapi.json");

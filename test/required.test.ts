@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { ExemplarMemory, fitLogistic, REQUIRED_MODEL, requiredFeatures, requiredProbability, type Engine, type Exemplar, type RequiredCandidate } from "../src/match/index.js";
+import { ExemplarMemory, fitLogistic, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, requiredFeatures, requiredProbability, type Engine, type Exemplar, type RequiredCandidate } from "../src/match/index.js";
 import { testEngine } from "./helpers.js";
 
 let engine: Engine;
@@ -69,9 +69,11 @@ describe("offer coding model (requiredSkills)", () => {
     expect(c.offers).toBe(2); // offer 3 carries no items; offer 1's repeated X counts once
     expect(Object.fromEntries(c.chosen)).toEqual({ X: 2, Y: 1 });
     expect(memory.itemTotal("Y")).toBe(2);
+    expect(memory.codedOffers).toBe(3);
     const fewer = memory.without((e) => e.id === "1");
     expect(Object.fromEntries(fewer.itemChoicesOf(row).chosen)).toEqual({ X: 1 });
     expect(fewer.itemTotal("Y")).toBe(1);
+    expect(fewer.codedOffers).toBe(2);
     expect(memory.itemChoicesOf(engine.lexicon.ficheRow.get("M1805")!).offers).toBe(0);
   });
 
@@ -129,6 +131,28 @@ describe("offer coding model (requiredSkills)", () => {
       expect(c.features.inFiches).toBeCloseTo(hs.reduce((s, m) => s + m.confidence, 0), 2);
     }
     expect(three.out.length).toBeGreaterThan(one.out.length);
+  });
+
+  it("falls back on the text and the fiches alone when no labelled offer carries items", async () => {
+    const input = { ...CASHIER, kind: "offer" as const };
+    const scored = async (exemplars: ExemplarMemory | null) => {
+      let out: readonly RequiredCandidate[] = [];
+      const r = await engine.match(input, { exemplars, onRequiredCandidates: (c) => (out = c) });
+      return { r, out };
+    };
+    const uncodedOffers: Exemplar[] = ["a", "b"].map((id) => ({ id, title: CASHIER.title, text: `${CASHIER.text} ${id}`, romeCode: "D1505" }));
+    for (const exemplars of [null, ExemplarMemory.build(uncodedOffers, engine.lexicon.ficheRow).memory]) {
+      expect(exemplars?.codedOffers ?? 0).toBe(0);
+      const { r, out } = await scored(exemplars);
+      for (const c of out) expect(c.probability).toBeCloseTo(requiredProbability(c.features, REQUIRED_MODEL_UNCODED), 12);
+      expect(r.requiredSkills.length).toBeGreaterThan(0);
+      for (const s of r.requiredSkills) expect(s.probability).toBeGreaterThanOrEqual(REQUIRED_MODEL_UNCODED.minProbability);
+      // The item the text states outright comes first.
+      expect(r.requiredSkills[0]!.evidence.length).toBeGreaterThan(0);
+    }
+    const coded = await scored(engine.exemplars);
+    expect(engine.exemplars!.codedOffers).toBeGreaterThan(0);
+    for (const c of coded.out) expect(c.probability).toBeCloseTo(requiredProbability(c.features, REQUIRED_MODEL), 12);
   });
 
   it("lists none for a CV: a person's skills are what the text shows", async () => {

@@ -11,7 +11,7 @@ import { readOffers } from "./evaluate.js";
 import { aggregateSkills, cmpCode, createExtractionContext, EXTRACTION, ficheItemRows, rescoreInContext, scoreItemsAgainstUnits, scoreUnit, type ExtractionContext } from "./extract.js";
 import { buildLexicon, type Lexicon } from "./lexicon.js";
 import { FEATURE_NAMES, featuresUsed, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScores, scaleToMax, softmax, type FicheFeatures, type RankModel, type RankWeights } from "./rank.js";
-import { REQUIRED_MODEL, requiredFeatures, requiredProbability, type ItemHolder, type RequiredFeatures, type RequiredModel } from "./required.js";
+import { REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, requiredFeatures, requiredProbability, type ItemHolder, type RequiredFeatures, type RequiredModel } from "./required.js";
 import type { ExtractedSkill, MatchInput, MatchResult, MetierMatch, RequiredSkill } from "./types.js";
 import { createCoverageChecker } from "./uncovered.js";
 
@@ -33,7 +33,7 @@ export interface MatchOptions {
   exemplars?: ExemplarMemory | null;
   /** Called with every candidate of `requiredSkills`, reported or not, and its features (fitting the model). */
   onRequiredCandidates?: (candidates: readonly RequiredCandidate[]) => void;
-  /** The offer-coding model to use instead of REQUIRED_MODEL (fitting it). */
+  /** The offer-coding model to use instead of REQUIRED_MODEL / REQUIRED_MODEL_UNCODED (fitting it). */
   requiredModel?: RequiredModel;
 }
 
@@ -152,7 +152,7 @@ export class Engine {
       const known = new Set(skills.map((s) => s.code));
       reported = rescoreInContext([...skills, ...targeted.filter((s) => !known.has(s.code))], items);
       if (input.kind === "offer") {
-        const rm = options.requiredModel ?? REQUIRED_MODEL;
+        const rm = options.requiredModel ?? (memory?.codedOffers ? REQUIRED_MODEL : REQUIRED_MODEL_UNCODED);
         const fiches = pool.slice(0, rm.fiches).map(({ row }, k) => ({ code: codes[row]!, row, confidence: conf[k]! }));
         const candidates = this.requiredCandidates(fiches, [...skills, ...targeted], memory, rm);
         options.onRequiredCandidates?.(candidates);

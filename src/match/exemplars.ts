@@ -139,6 +139,13 @@ export class ExemplarMemory {
     return this.itemChoices.get(row) ?? NO_ITEM_CHOICES;
   }
 
+  /** Labelled offers that carry ROME items (0: the offer-coding model has no choices to read). */
+  get codedOffers(): number {
+    let n = 0;
+    for (const c of this.itemChoices.values()) n += c.offers;
+    return n;
+  }
+
   /** Labelled offers, of any code, that chose an item. */
   itemTotal(code: string): number {
     return this.itemTotals.get(code) ?? 0;

@@ -6,4 +6,4 @@ export { EXTRACTION } from "./extract.js";
 export type * from "./types.js";
 export { crossValidation, CV_FOLDS, evaluateOffers, readOffers, rankOf, rankFigures, macroTop1, byOrigin, skillAgreement, EvalOffer, type RankRecord, type RankFigures } from "./evaluate.js";
 export { MatchPool, pooled, type Matcher } from "./pool.js";
-export { REQUIRED_FEATURES, REQUIRED_MODEL, requiredFeatures, requiredProbability, type ItemHolder, type RequiredFeatures, type RequiredItem, type RequiredModel } from "./required.js";
+export { REQUIRED_FEATURES, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, requiredFeatures, requiredProbability, type ItemHolder, type RequiredFeatures, type RequiredItem, type RequiredModel } from "./required.js";

@@ -61,6 +61,22 @@ export const REQUIRED_MODEL: RequiredModel = {
   max: 10,
 };
 
+/**
+ * The model without labelled offers that carry items (`LABELLED_OFFERS=none`, or a file without `competences`):
+ * `share`, `coded` and `popularity` are 0, so only the text's evidence and the fiches speak. Fitted by
+ * `npm run tune:required -- --uncoded` (the same offers and folds, matched without labelled offers): the text's
+ * evidence (1.4), coeur de métier (1.2) and the fiches' confidence (0.9) raise an item, savoirs fall (−1.9). Far
+ * weaker than with recruiters' choices: at 0.15, in cross-validation, precision 0.21 / recall 0.18, 4.3 items an
+ * offer (0.1: 0.19 / 0.23; 0.2: 0.25 / 0.12); still 4× the precision of the text's evidence alone (0.047).
+ */
+export const REQUIRED_MODEL_UNCODED: RequiredModel = {
+  bias: -3.2718,
+  weights: { evidence: 1.363, shown: 0.1221, savoir: -1.9331, popularity: 0, inFiches: 0.8848, principale: 1.1982, share: 0, coded: 0 },
+  fiches: 3,
+  minProbability: 0.15,
+  max: 10,
+};
+
 /** Probability that a recruiter attaches the item, under `model`. */
 export function requiredProbability(x: RequiredFeatures, model: RequiredModel = REQUIRED_MODEL): number {
   let z = model.bias;

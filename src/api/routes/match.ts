@@ -6,7 +6,7 @@ import { HttpError, notFound, parseOr400 } from "../errors.js";
 import { describeRoute } from "../openapi.js";
 import { sendComputedJson } from "../respond.js";
 import { searchAppellations } from "../../match/appellation-search.js";
-import { REQUIRED_MODEL } from "../../match/index.js";
+import { REQUIRED_MODEL, REQUIRED_MODEL_UNCODED } from "../../match/index.js";
 
 // Control characters other than tab/newline, and U+FFFD from undecodable bytes, mark binary garbage.
 // eslint-disable-next-line no-control-regex
@@ -58,7 +58,7 @@ export const MatchResponse = z.object({
   margin: z.number(),
   metiers: z.array(Metier),
   skills: z.array(Skill).describe("ROME compétences and savoirs the text shows, with the spans that show them (re-scored in the context of the best fiche)"),
-  requiredSkills: z.array(RequiredSkill).describe(`offers only (empty for a CV): the items of the ${REQUIRED_MODEL.fiches} best fiches a recruiter would attach to the offer (France Travail's offers carry such items), whether or not the text states them, most probable first; at least ${REQUIRED_MODEL.minProbability}, at most ${REQUIRED_MODEL.max}`),
+  requiredSkills: z.array(RequiredSkill).describe(`offers only (empty for a CV): the items of the ${REQUIRED_MODEL.fiches} best fiches a recruiter would attach to the offer (France Travail's offers carry such items), whether or not the text states them, most probable first; at least ${REQUIRED_MODEL.minProbability} (${REQUIRED_MODEL_UNCODED.minProbability} when no labelled offer carries items), at most ${REQUIRED_MODEL.max}`),
   uncoveredPhrases: z.array(z.string()),
   timings: z.object({ totalMs: z.number(), embedMs: z.number(), extractMs: z.number(), rankMs: z.number(), explainMs: z.number() }).describe("Milliseconds: segmentation, stemming and embedding; skill extraction; ranking; explanations"),
 });
