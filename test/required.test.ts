@@ -20,21 +20,26 @@ describe("offer coding model (requiredSkills)", () => {
 
   it("counts an item as chosen when it or its macro-compétence was, summed over the fiches that hold it by their confidence", () => {
     const item = { code: "C1", kind: "competence" as const, macroCompetence: "MC1", evidence: 0.8 };
-    const x = requiredFeatures(item, [{ confidence: 0.9, coeurMetier: "principale", choices }], total);
+    const x = requiredFeatures(item, [{ confidence: 0.9, listed: true, coeurMetier: "principale", choices }], total);
     expect(x).toEqual({ evidence: 0.8, shown: 1, savoir: 0, popularity: Math.log1p(15), inFiches: 0.9, principale: 0.9, share: (0.9 * 3) / 5, coded: 0.9 });
     const uncoded = { offers: 0, chosen: new Map<string, number>() };
-    const two = requiredFeatures(item, [{ confidence: 0.6, coeurMetier: "principale", choices }, { confidence: 0.3, coeurMetier: null, choices: uncoded }], total);
+    const two = requiredFeatures(item, [{ confidence: 0.6, listed: true, coeurMetier: "principale", choices }, { confidence: 0.3, listed: true, coeurMetier: null, choices: uncoded }], total);
     expect(two.inFiches).toBeCloseTo(0.9, 12);
     expect(two.principale).toBeCloseTo(0.6, 12);
     expect(two.share).toBeCloseTo((0.6 * 3) / 5, 12);
     expect(two.coded).toBeCloseTo(0.6, 12);
-    const savoir = requiredFeatures({ code: "S1", kind: "savoir", macroCompetence: null, evidence: 0 }, [{ confidence: 0.5, coeurMetier: null, choices: uncoded }], total);
+    // A fiche whose labelled offers chose the item without listing it: its share counts, its presence does not.
+    const unlisted = requiredFeatures(item, [{ confidence: 0.6, listed: false, coeurMetier: null, choices }], total);
+    expect(unlisted.inFiches).toBe(0);
+    expect(unlisted.share).toBeCloseTo((0.6 * 3) / 5, 12);
+    expect(unlisted.coded).toBeCloseTo(0.6, 12);
+    const savoir = requiredFeatures({ code: "S1", kind: "savoir", macroCompetence: null, evidence: 0 }, [{ confidence: 0.5, listed: true, coeurMetier: null, choices: uncoded }], total);
     expect(savoir).toEqual({ evidence: 0, shown: 0, savoir: 1, popularity: 0, inFiches: 0.5, principale: 0, share: 0, coded: 0 });
   });
 
   it("gives a higher probability to items recruiters chose more often, to items the text shows, and to items more fiches hold", () => {
     const item = { code: "C1", kind: "competence" as const, macroCompetence: null, evidence: 0 };
-    const holder = (n: number) => ({ confidence: 0.5, coeurMetier: null, choices: { offers: 4, chosen: new Map([["C1", n]]) } });
+    const holder = (n: number) => ({ confidence: 0.5, listed: true, coeurMetier: null, choices: { offers: 4, chosen: new Map([["C1", n]]) } });
     const rarely = requiredProbability(requiredFeatures(item, [holder(1)], total));
     const often = requiredProbability(requiredFeatures(item, [holder(4)], total));
     const shown = requiredProbability(requiredFeatures({ ...item, evidence: 0.9 }, [holder(1)], total));
@@ -81,10 +86,12 @@ describe("offer coding model (requiredSkills)", () => {
     const input = { ...CASHIER, kind: "offer" as const };
     // With the engine's labelled offers (the dev set's), the cashier's fiche comes with items.
     const coded = await engine.match(input);
+    // Every item is listed by one of the best fiches or was chosen by their labelled offers.
     const held = new Set(
       coded.metiers.slice(0, REQUIRED_MODEL.fiches).flatMap((m) => {
         const f = engine.referential.fiche(m.code)!;
-        return [...f.competences, ...f.savoirs].map((l) => l.code);
+        const chosen = engine.exemplars!.itemChoicesOf(engine.lexicon.ficheRow.get(m.code)!).chosen.keys();
+        return [...f.competences, ...f.savoirs].map((l) => l.code).concat([...chosen]);
       }),
     );
     expect(coded.requiredSkills.length).toBeGreaterThan(0);
@@ -102,12 +109,22 @@ describe("offer coding model (requiredSkills)", () => {
     const top = engine.referential.fiche(alone.metiers[0]!.code)!;
     const named = new Set([...alone.requiredSkills.map((s) => s.code), ...candidates.filter((c) => c.features.shown).map((c) => c.code)]);
     const quiet = top.competences.find((l) => !named.has(l.code))!;
-    const labelled: Exemplar[] = ["a", "b", "c", "d"].map((id) => ({ id, title: CASHIER.title, text: `${CASHIER.text} ${id}`, romeCode: top.code, competences: [quiet.code] }));
-    const withChoices = await engine.match(input, { exemplars: ExemplarMemory.build(labelled, engine.lexicon.ficheRow).memory });
+    // And an item none of the best fiches lists (a web developer's), which the same recruiters chose too.
+    const listed = new Set(alone.metiers.slice(0, REQUIRED_MODEL.fiches).flatMap((m) => engine.referential.fiche(m.code)!.competences.map((l) => l.code)));
+    const foreign = engine.referential.fiche("M1805")!.competences.find((l) => !listed.has(l.code))!;
+    const labelled: Exemplar[] = ["a", "b", "c", "d"].map((id) => ({ id, title: CASHIER.title, text: `${CASHIER.text} ${id}`, romeCode: top.code, competences: [quiet.code, foreign.code] }));
+    let withCandidates: readonly RequiredCandidate[] = [];
+    const withChoices = await engine.match(input, { exemplars: ExemplarMemory.build(labelled, engine.lexicon.ficheRow).memory, onRequiredCandidates: (c) => (withCandidates = c) });
     expect(withChoices.metiers[0]!.code).toBe(top.code);
     const reported = withChoices.requiredSkills.find((s) => s.code === quiet.code);
     expect(reported?.evidence).toEqual([]);
     expect(reported!.probability).toBeGreaterThan(0.5);
+    const unlisted = withCandidates.find((c) => c.code === foreign.code);
+    expect(unlisted?.features.inFiches).toBe(0);
+    expect(unlisted!.features.share).toBeGreaterThan(0);
+    expect(unlisted!.probability).toBeLessThan(reported!.probability);
+    expect(withChoices.requiredSkills.some((s) => s.code === foreign.code)).toBe(unlisted!.probability >= REQUIRED_MODEL.minProbability);
+    expect(candidates.some((c) => c.code === foreign.code)).toBe(false);
   });
 
   it("scores every item of the configured number of best fiches, once, each with the confidence of the fiches that hold it", async () => {

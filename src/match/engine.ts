@@ -2,7 +2,7 @@ import "../text/quiet.js";
 import type { Config } from "../config.js";
 import { dot, dotEach, dotRows, isZero, normalizeVector, TransformersEmbedder, type Embedder } from "../embed/index.js";
 import { openIndexes, type ProgressFn, type RomeIndexes } from "../index/index.js";
-import { loadReferential, type Referential } from "../rome/index.js";
+import { loadReferential, type CoeurMetier, type Referential } from "../rome/index.js";
 import { contentStems, segment, termCounts, titleKey, topK as topKRows, type TermCounts, type TextUnit } from "../text/index.js";
 import { buildAppellationSearch, type AppellationSearchIndex } from "./appellation-search.js";
 import { explainFiche } from "./explain.js";
@@ -228,10 +228,19 @@ export class Engine {
       const fiche = this.referential.fiches.get(code)!;
       const choices = memory?.itemChoicesOf(row) ?? NO_ITEM_CHOICES;
       const links = [...fiche.competences.map((l) => ({ l, kind: "competence" as const })), ...fiche.savoirs.map((l) => ({ l, kind: "savoir" as const }))];
-      for (const { l, kind } of links) {
-        const h = holders.get(l.code) ?? { kind, list: [] };
-        h.list.push({ confidence, coeurMetier: l.coeurMetier, choices });
-        holders.set(l.code, h);
+      const hold = (item: string, kind: "competence" | "savoir", listed: boolean, coeurMetier: CoeurMetier) => {
+        const h = holders.get(item) ?? { kind, list: [] };
+        h.list.push({ confidence, listed, coeurMetier, choices });
+        holders.set(item, h);
+      };
+      const listed = new Set<string>();
+      for (const { l, kind } of links) hold(l.code, kind, true, l.coeurMetier), listed.add(l.code);
+      // Items the fiche's labelled offers chose beyond its list (macro-compétences chosen as such count through
+      // their compétences' shares).
+      for (const item of choices.chosen.keys()) {
+        if (listed.has(item)) continue;
+        if (this.referential.competences.has(item)) hold(item, "competence", false, null);
+        else if (this.referential.savoirs.has(item)) hold(item, "savoir", false, null);
       }
     }
     const candidates: RequiredCandidate[] = [];

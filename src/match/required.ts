@@ -18,7 +18,7 @@ export interface RequiredFeatures {
   savoir: number;
   /** ln(1 + labelled offers of any code that chose the item or its macro-compétence). */
   popularity: number;
-  /** Σ confidence of the fiches that hold the item. */
+  /** Σ confidence of the fiches that list the item. */
   inFiches: number;
   /** Σ confidence of the fiches that mark it coeur de métier "Principale". */
   principale: number;
@@ -45,17 +45,19 @@ export interface RequiredModel {
 /**
  * Fitted by `npm run tune:required` (scripts/tune-required.ts) on the dev offers that carry recruiters' ROME items
  * (grouped 5-fold CV, the labelled-offer statistics of each offer's fold): logistic regression over the items of each
- * offer's three best fiches (589 offers, 78,331 candidates). What weighs: the confidence-weighted share of the
- * fiches' labelled offers that chose the item (7.1), the confidence of the fiches that hold it (1.8), the text's
- * evidence (1.4), its popularity (0.8); savoirs less (−0.8). Three fiches rather than the best alone: at the same
- * precision (~0.70), recall 0.30 → 0.35; five or ten fiches add candidates the model ranks worse (F1 0.468, 0.459).
- * At 0.3, the best F1 in cross-validation (0.2: P 0.58 / R 0.39; 0.25: 0.65 / 0.37; 0.4: 0.76 / 0.32): 3.5 items an
- * offer, 71 % of them chosen by the recruiter (or under a macro-compétence the recruiter chose), 35 % of the
- * recruiter's items found.
+ * offer's three best fiches, those they list and those their labelled offers chose (589 offers, 80,752 candidates).
+ * What weighs: the confidence-weighted share of the fiches' labelled offers that chose the item (6.7), the confidence
+ * of the fiches that list it (1.5), the text's evidence (1.3), its popularity (0.7); savoirs less (−0.9). Three
+ * fiches rather than the best alone: at the same precision (~0.70), recall 0.30 → 0.35; five fiches add candidates
+ * the model ranks worse (F1 0.506 against 0.512). The items the labelled offers chose beyond the fiches' lists:
+ * recall 0.354 → 0.398 (a quarter of the recruiters' items are not in their fiche's list). At 0.3, precision 0.71 /
+ * recall 0.40, 3.6 items an offer (0.2: 0.63 / 0.43; 0.25: 0.68 / 0.41, the best F1 by 0.005; 0.4: 0.77 / 0.36):
+ * 71 % of them chosen by the recruiter (or under a macro-compétence the recruiter chose), 40 % of the recruiter's
+ * items found.
  */
 export const REQUIRED_MODEL: RequiredModel = {
-  bias: -4.6092,
-  weights: { evidence: 1.3752, shown: 0.0287, savoir: -0.8485, popularity: 0.8171, inFiches: 1.784, principale: 0.4369, share: 7.1056, coded: -2.2181 },
+  bias: -4.447,
+  weights: { evidence: 1.3138, shown: 0.0468, savoir: -0.9123, popularity: 0.7156, inFiches: 1.4599, principale: 0.4429, share: 6.663, coded: -1.6546 },
   fiches: 3,
   minProbability: 0.3,
   max: 10,
@@ -94,11 +96,17 @@ export interface RequiredItem {
   evidence: number;
 }
 
-/** One of the best-ranked fiches that holds the item. */
+/**
+ * One of the best-ranked fiches that holds the item: lists it, or has labelled offers that chose it (a quarter of
+ * recruiters' items are not among their fiche's: ROME's lists are not closed, and offers coded before a split name
+ * their items under the parent).
+ */
 export interface ItemHolder {
   /** The fiche's confidence in the ranking. */
   confidence: number;
-  /** How the fiche marks the item. */
+  /** The fiche lists the item (false: only its labelled offers chose it). */
+  listed: boolean;
+  /** How the fiche marks the item (null when it does not list it). */
   coeurMetier: CoeurMetier;
   /** How the fiche's labelled offers were coded. */
   choices: ItemChoices;
@@ -121,9 +129,9 @@ export function requiredFeatures(item: RequiredItem, holders: readonly ItemHolde
     share: 0,
     coded: 0,
   };
-  for (const { confidence, coeurMetier, choices } of holders) {
+  for (const { confidence, listed, coeurMetier, choices } of holders) {
     const chosen = (choices.chosen.get(item.code) ?? 0) + (mc ? (choices.chosen.get(mc) ?? 0) : 0);
-    x.inFiches += confidence;
+    if (listed) x.inFiches += confidence;
     if (coeurMetier === "principale") x.principale += confidence;
     x.share += (confidence * chosen) / (choices.offers + 1);
     if (choices.offers > 0) x.coded += confidence;
