@@ -1,10 +1,10 @@
 /**
- * Fits the offer-coding model (REQUIRED_MODEL, or with --uncoded REQUIRED_MODEL_UNCODED, in src/match/required.ts) on labelled offers that carry recruiters'
- * ROME items (`competences`):
+ * Fits the offer-coding model (REQUIRED_MODEL, or with --uncoded REQUIRED_MODEL_UNCODED, in src/match/required.ts)
+ * on labelled offers that carry recruiters' ROME items (`competences`):
  *   npm run tune:required -- [--offers FILE.jsonl] [--limit N] [--l2 0.001] [--fiches 3] [--uncoded]
  * Each offer is matched with the labelled-offer memory of its cross-validation fold (as `npm run eval` does); every
- * compétence and savoir of its `--fiches` best fiches is an example, positive when the recruiter chose it or its
- * macro-compétence. Logistic regression (src/match/learn.ts) is fitted on four folds and measured on the fifth at
+ * compétence and savoir its `--fiches` best fiches list or their labelled offers chose is an example, positive when
+ * the recruiter chose it or its macro-compétence (--uncoded: matched without labelled offers). Logistic regression (src/match/learn.ts) is fitted on four folds and measured on the fifth at
  * several thresholds (precision and recall as `npm run eval` counts them), then fitted on all offers. Prints one
  * JSON object on the last line: the cross-validated figures and the model's bias and weights.
  */

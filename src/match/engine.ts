@@ -215,8 +215,8 @@ export class Engine {
   }
 
   /**
-   * Every compétence and savoir of the best-ranked `fiches` with the offer-coding model's features and probability,
-   * most probable first (ties by code). `shown`: the text's extracted skills, targeted pass included (their raw
+   * Every compétence and savoir the best-ranked `fiches` list or their labelled offers chose, with the offer-coding
+   * model's features and probability, most probable first (ties by code). `shown`: the text's extracted skills, targeted pass included (their raw
    * scores and spans); `memory`: the labelled offers whose choices of items count.
    */
   private requiredCandidates(fiches: readonly { code: string; row: number; confidence: number }[], shown: readonly ExtractedSkill[], memory: ExemplarMemory | null, model: RequiredModel): RequiredCandidate[] {

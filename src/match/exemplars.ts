@@ -64,6 +64,8 @@ export class ExemplarMemory {
   private readonly itemChoices = new Map<number, { offers: number; chosen: Map<string, number> }>();
   /** Item code → labelled offers (any code) that chose it. */
   private readonly itemTotals = new Map<string, number>();
+  /** Labelled offers that carry ROME items (0: the offer-coding model has no choices to read). */
+  readonly codedOffers: number;
 
   private constructor(
     readonly exemplars: readonly Exemplar[],
@@ -87,17 +89,20 @@ export class ExemplarMemory {
     // b = 0.3: a pooled document's length is mostly how many offers the code has, which should not count against it.
     this.codeTitles = new Bm25Index([...pooled.values()].map((p) => p.titles), 1.2, 0.3);
     this.codeBodies = new Bm25Index([...pooled.values()].map((p) => p.bodies), 1.2, 0.3);
+    let coded = 0;
     exemplars.forEach((e, i) => {
       const items = new Set(e.competences ?? []);
       if (items.size === 0) return;
       let c = this.itemChoices.get(rows[i]!);
       if (!c) this.itemChoices.set(rows[i]!, (c = { offers: 0, chosen: new Map() }));
       c.offers++;
+      coded++;
       for (const item of items) {
         c.chosen.set(item, (c.chosen.get(item) ?? 0) + 1);
         this.itemTotals.set(item, (this.itemTotals.get(item) ?? 0) + 1);
       }
     });
+    this.codedOffers = coded;
     const counted = new Set<string>();
     this.titleStems.forEach((stems, i) => {
       const key = titleKey(stems);
@@ -137,13 +142,6 @@ export class ExemplarMemory {
   /** How the labelled offers of fiche `row` were coded (no offers: none of them carries ROME items). */
   itemChoicesOf(row: number): ItemChoices {
     return this.itemChoices.get(row) ?? NO_ITEM_CHOICES;
-  }
-
-  /** Labelled offers that carry ROME items (0: the offer-coding model has no choices to read). */
-  get codedOffers(): number {
-    let n = 0;
-    for (const c of this.itemChoices.values()) n += c.offers;
-    return n;
   }
 
   /** Labelled offers, of any code, that chose an item. */
