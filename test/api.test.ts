@@ -4,6 +4,8 @@ import type { Express } from "express";
 import { createApp } from "../src/api/app.js";
 import { createAuth } from "../src/api/auth.js";
 import { LIMITS } from "../src/api/limits.js";
+import { MatchResponse } from "../src/api/routes/match.js";
+import { REQUIRED_MODEL } from "../src/match/index.js";
 import { loadConfig } from "../src/config.js";
 import { testEngine } from "./helpers.js";
 
@@ -31,6 +33,12 @@ describe("POST /v1/match", () => {
     expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
     expect(Number(res.headers["content-length"])).toBe(Buffer.byteLength(res.text));
     expect(res.headers.etag).toBeUndefined();
+    // The answer is what the published schema says, with the items a recruiter would attach to this offer.
+    expect(MatchResponse.safeParse(res.body).success).toBe(true);
+    expect(res.body.requiredSkills.length).toBeGreaterThan(0);
+    for (const s of res.body.requiredSkills) expect(s.probability).toBeGreaterThanOrEqual(REQUIRED_MODEL.minProbability);
+    const cv = await request(app).post("/v1/match").send({ text: "Vendeuse en prêt-à-porter : accueil et conseil des clientes, encaissement.", kind: "cv" });
+    expect(cv.body.requiredSkills).toEqual([]);
   });
 
   it("rejects invalid JSON, wrong types, empty and oversized text, unknown fields and topK out of bounds", async () => {
@@ -141,6 +149,7 @@ describe("service endpoints", () => {
     expect(res.body.openapi).toBe("3.1.0");
     expect(res.body.paths["/v1/match"].post.requestBody.content["application/json"].schema.properties.text.maxLength).toBe(LIMITS.maxTextChars);
     expect(res.body.paths["/v1/metiers/{code}"].get.parameters[0].name).toBe("code");
+    expect(res.body.paths["/v1/match"].post.responses["200"].content["application/json"].schema.properties.requiredSkills.type).toBe("array");
   });
   it("answers unknown routes with a JSON 404", async () => {
     expectError(await request(app).get("/v2/nothing"), 404, "not_found");
