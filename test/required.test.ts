@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ExemplarMemory, fitLogistic, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, requiredFeatures, requiredProbability, type Engine, type Exemplar, type RequiredCandidate } from "../src/match/index.js";
+import { contentStems, termCounts } from "../src/text/index.js";
 import { testEngine } from "./helpers.js";
 
 let engine: Engine;
@@ -21,7 +22,7 @@ describe("offer coding model (requiredSkills)", () => {
   it("counts an item as chosen when it or its macro-compétence was, summed over the fiches that hold it by their confidence", () => {
     const item = { code: "C1", kind: "competence" as const, macroCompetence: "MC1", evidence: 0.8 };
     const x = requiredFeatures(item, [{ confidence: 0.9, listed: true, coeurMetier: "principale", choices }], total);
-    expect(x).toEqual({ evidence: 0.8, shown: 1, savoir: 0, popularity: Math.log1p(15), inFiches: 0.9, principale: 0.9, share: (0.9 * 3) / 5, coded: 0.9 });
+    expect(x).toEqual({ evidence: 0.8, shown: 1, savoir: 0, popularity: Math.log1p(15), inFiches: 0.9, principale: 0.9, share: (0.9 * 3) / 5, coded: 0.9, neighbours: 0 });
     const uncoded = { offers: 0, chosen: new Map<string, number>() };
     const two = requiredFeatures(item, [{ confidence: 0.6, listed: true, coeurMetier: "principale", choices }, { confidence: 0.3, listed: true, coeurMetier: null, choices: uncoded }], total);
     expect(two.inFiches).toBeCloseTo(0.9, 12);
@@ -34,7 +35,21 @@ describe("offer coding model (requiredSkills)", () => {
     expect(unlisted.share).toBeCloseTo((0.6 * 3) / 5, 12);
     expect(unlisted.coded).toBeCloseTo(0.6, 12);
     const savoir = requiredFeatures({ code: "S1", kind: "savoir", macroCompetence: null, evidence: 0 }, [{ confidence: 0.5, listed: true, coeurMetier: null, choices: uncoded }], total);
-    expect(savoir).toEqual({ evidence: 0, shown: 0, savoir: 1, popularity: 0, inFiches: 0.5, principale: 0, share: 0, coded: 0 });
+    expect(savoir).toEqual({ evidence: 0, shown: 0, savoir: 1, popularity: 0, inFiches: 0.5, principale: 0, share: 0, coded: 0, neighbours: 0 });
+  });
+
+  it("reads what the similar labelled offers chose, by their similarity", () => {
+    const item = { code: "C1", kind: "competence" as const, macroCompetence: "MC1", evidence: 0 };
+    const neighbours = [
+      { items: new Set(["C1"]), weight: 0.5 },
+      { items: new Set(["MC1", "C2"]), weight: 0.3 },
+      { items: new Set(["C2"]), weight: 0.2 },
+    ];
+    expect(requiredFeatures(item, [], total, neighbours).neighbours).toBeCloseTo(0.8, 12);
+    expect(requiredFeatures({ ...item, code: "C3", macroCompetence: null }, [], total, neighbours).neighbours).toBe(0);
+    expect(requiredFeatures(item, [], total, []).neighbours).toBe(0);
+    const p = (n: typeof neighbours) => requiredProbability(requiredFeatures(item, [], total, n));
+    expect(p(neighbours)).toBeGreaterThan(p([{ items: new Set(["C2"]), weight: 1 }]));
   });
 
   it("gives a higher probability to items recruiters chose more often, to items the text shows, and to items more fiches hold", () => {
@@ -75,6 +90,12 @@ describe("offer coding model (requiredSkills)", () => {
     expect(Object.fromEntries(c.chosen)).toEqual({ X: 2, Y: 1 });
     expect(memory.itemTotal("Y")).toBe(2);
     expect(memory.codedOffers).toBe(3);
+    // The offers with items most like a text, nearest first, with their items; offer 3 (no items) never comes.
+    const near = memory.codedNeighbours(termCounts(contentStems("Caissier Encaissement")), 10);
+    expect(near.map((n) => [...n.items].sort())).toEqual([["X", "Y"], ["X"]]);
+    expect(near[0]!.weight).toBeGreaterThan(near[1]!.weight);
+    for (const n of near) expect(n.weight).toBeGreaterThan(0), expect(n.weight).toBeLessThanOrEqual(1);
+    expect(memory.codedNeighbours(termCounts(contentStems("boulanger")), 10)).toEqual([]);
     const fewer = memory.without((e) => e.id === "1");
     expect(Object.fromEntries(fewer.itemChoicesOf(row).chosen)).toEqual({ X: 1 });
     expect(fewer.itemTotal("Y")).toBe(1);

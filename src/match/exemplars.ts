@@ -66,6 +66,9 @@ export class ExemplarMemory {
   private readonly itemTotals = new Map<string, number>();
   /** Labelled offers that carry ROME items (0: the offer-coding model has no choices to read). */
   readonly codedOffers: number;
+  /** The offers that carry items, by title + text (see `codedNeighbours`), and their distinct items. */
+  private readonly codedBodies: Bm25Index;
+  private readonly codedItems: ReadonlySet<string>[] = [];
 
   private constructor(
     readonly exemplars: readonly Exemplar[],
@@ -90,9 +93,12 @@ export class ExemplarMemory {
     this.codeTitles = new Bm25Index([...pooled.values()].map((p) => p.titles), 1.2, 0.3);
     this.codeBodies = new Bm25Index([...pooled.values()].map((p) => p.bodies), 1.2, 0.3);
     let coded = 0;
+    const codedStems: string[][] = [];
     exemplars.forEach((e, i) => {
       const items = new Set(e.competences ?? []);
       if (items.size === 0) return;
+      codedStems.push(this.bodyStems[i]!);
+      this.codedItems.push(items);
       let c = this.itemChoices.get(rows[i]!);
       if (!c) this.itemChoices.set(rows[i]!, (c = { offers: 0, chosen: new Map() }));
       c.offers++;
@@ -103,6 +109,7 @@ export class ExemplarMemory {
       }
     });
     this.codedOffers = coded;
+    this.codedBodies = new Bm25Index(codedStems, 1.2, 0.75);
     const counted = new Set<string>();
     this.titleStems.forEach((stems, i) => {
       const key = titleKey(stems);
@@ -142,6 +149,19 @@ export class ExemplarMemory {
   /** How the labelled offers of fiche `row` were coded (no offers: none of them carries ROME items). */
   itemChoicesOf(row: number): ItemChoices {
     return this.itemChoices.get(row) ?? NO_ITEM_CHOICES;
+  }
+
+  /**
+   * The labelled offers with ROME items most like a text (title + body `termCounts`, its 25 salient terms), each
+   * with its items and its similarity relative to the query's own score, sharpened as the votes are: what
+   * recruiters chose for offers like this one, whatever their codes.
+   */
+  codedNeighbours(body: TermCounts, k: number): { items: ReadonlySet<string>; weight: number }[] {
+    if (!body.size || this.codedItems.length === 0) return [];
+    const query = this.codedBodies.salientTerms(body, BODY_QUERY_TERMS);
+    const self = this.codedBodies.selfScore(query);
+    if (self <= 0) return [];
+    return this.codedBodies.search(query, k).map((h) => ({ items: this.codedItems[h.doc]!, weight: Math.min(1, h.score / self) ** SHARPNESS }));
   }
 
   /** Labelled offers, of any code, that chose an item. */

@@ -26,9 +26,11 @@ export interface RequiredFeatures {
   share: number;
   /** Σ confidence of the fiches that hold it and have labelled offers with items (where `share` says something). */
   coded: number;
+  /** Of the labelled offers with items most like the text, whatever their codes, the similarity-weighted share that chose it or its MC. */
+  neighbours: number;
 }
 
-export const REQUIRED_FEATURES = ["evidence", "shown", "savoir", "popularity", "inFiches", "principale", "share", "coded"] as const satisfies readonly (keyof RequiredFeatures)[];
+export const REQUIRED_FEATURES = ["evidence", "shown", "savoir", "popularity", "inFiches", "principale", "share", "coded", "neighbours"] as const satisfies readonly (keyof RequiredFeatures)[];
 
 /** A logistic model over RequiredFeatures, and which items a match reports. */
 export interface RequiredModel {
@@ -46,18 +48,18 @@ export interface RequiredModel {
  * Fitted by `npm run tune:required` (scripts/tune-required.ts) on the dev offers that carry recruiters' ROME items
  * (grouped 5-fold CV, the labelled-offer statistics of each offer's fold): logistic regression over the items of each
  * offer's three best fiches, those they list and those their labelled offers chose (589 offers, 80,752 candidates).
- * What weighs: the confidence-weighted share of the fiches' labelled offers that chose the item (6.7), the confidence
- * of the fiches that list it (1.5), the text's evidence (1.3), its popularity (0.7); savoirs less (−0.9). Three
- * fiches rather than the best alone: at the same precision (~0.70), recall 0.30 → 0.35; five fiches add candidates
- * the model ranks worse (F1 0.506 against 0.512). The items the labelled offers chose beyond the fiches' lists:
- * recall 0.354 → 0.398 (a quarter of the recruiters' items are not in their fiche's list). At 0.3, precision 0.71 /
- * recall 0.40, 3.6 items an offer (0.2: 0.63 / 0.43; 0.25: 0.68 / 0.41, the best F1 by 0.005; 0.4: 0.77 / 0.36):
- * 71 % of them chosen by the recruiter (or under a macro-compétence the recruiter chose), 40 % of the recruiter's
- * items found.
+ * What weighs: the confidence-weighted share of the fiches' labelled offers that chose the item (4.5), the share of
+ * the ten most similar labelled offers with items that chose it (4.2), the confidence of the fiches that list it
+ * (1.4), the text's evidence (1.2); savoirs less (−1.0). How it grew (precision / recall at about 0.7 precision):
+ * the best fiche's list alone 0.70 / 0.30; the three best fiches' 0.71 / 0.35 (five: F1 0.506 against 0.512);
+ * with the items their labelled offers chose beyond the lists 0.71 / 0.40 (a quarter of the recruiters' items are
+ * not in their fiche's list); with the similar offers' choices 0.72 / 0.42. At 0.3: 4.1 items an offer, 72 % of
+ * them chosen by the recruiter (or under a macro-compétence the recruiter chose), 42 % of the recruiter's items
+ * found (0.15: 0.62 / 0.46, the best F1 by 0.004; 0.2: 0.66 / 0.44; 0.4: 0.75 / 0.39).
  */
 export const REQUIRED_MODEL: RequiredModel = {
-  bias: -4.447,
-  weights: { evidence: 1.3138, shown: 0.0468, savoir: -0.9123, popularity: 0.7156, inFiches: 1.4599, principale: 0.4429, share: 6.663, coded: -1.6546 },
+  bias: -4.3255,
+  weights: { evidence: 1.2031, shown: -0.024, savoir: -0.9992, popularity: 0.3747, inFiches: 1.4438, principale: 0.5163, share: 4.5049, coded: -1.3803, neighbours: 4.212 },
   fiches: 3,
   minProbability: 0.3,
   max: 10,
@@ -65,7 +67,7 @@ export const REQUIRED_MODEL: RequiredModel = {
 
 /**
  * The model without labelled offers that carry items (`LABELLED_OFFERS=none`, or a file without `competences`):
- * `share`, `coded` and `popularity` are 0, so only the text's evidence and the fiches speak. Fitted by
+ * `share`, `coded`, `popularity` and `neighbours` are 0, so only the text's evidence and the fiches speak. Fitted by
  * `npm run tune:required -- --uncoded` (the same offers and folds, matched without labelled offers): the text's
  * evidence (1.4), coeur de métier (1.2) and the fiches' confidence (0.9) raise an item, savoirs fall (−1.9). Far
  * weaker than with recruiters' choices: at 0.15, in cross-validation, precision 0.21 / recall 0.18, 4.3 items an
@@ -73,7 +75,7 @@ export const REQUIRED_MODEL: RequiredModel = {
  */
 export const REQUIRED_MODEL_UNCODED: RequiredModel = {
   bias: -3.2718,
-  weights: { evidence: 1.363, shown: 0.1221, savoir: -1.9331, popularity: 0, inFiches: 0.8848, principale: 1.1982, share: 0, coded: 0 },
+  weights: { evidence: 1.363, shown: 0.1221, savoir: -1.9331, popularity: 0, inFiches: 0.8848, principale: 1.1982, share: 0, coded: 0, neighbours: 0 },
   fiches: 3,
   minProbability: 0.15,
   max: 10,
@@ -112,12 +114,18 @@ export interface ItemHolder {
   choices: ItemChoices;
 }
 
+/** A labelled offer with items like the text: what it chose, and how like the text it is (0..1). */
+export interface CodedNeighbour {
+  items: ReadonlySet<string>;
+  weight: number;
+}
+
 /**
  * The features of a candidate item held by `holders` (one entry a fiche). `total(code)`: labelled offers of any code
  * that chose an item. An item counts as chosen when it or its macro-compétence was (recruiters often pick the MC
  * itself).
  */
-export function requiredFeatures(item: RequiredItem, holders: readonly ItemHolder[], total: (code: string) => number): RequiredFeatures {
+export function requiredFeatures(item: RequiredItem, holders: readonly ItemHolder[], total: (code: string) => number, neighbours: readonly CodedNeighbour[] = []): RequiredFeatures {
   const mc = item.macroCompetence;
   const x: RequiredFeatures = {
     evidence: item.evidence,
@@ -128,7 +136,14 @@ export function requiredFeatures(item: RequiredItem, holders: readonly ItemHolde
     principale: 0,
     share: 0,
     coded: 0,
+    neighbours: 0,
   };
+  let mass = 0;
+  for (const { items, weight } of neighbours) {
+    mass += weight;
+    if (items.has(item.code) || (mc !== null && items.has(mc))) x.neighbours += weight;
+  }
+  if (mass > 0) x.neighbours /= mass;
   for (const { confidence, listed, coeurMetier, choices } of holders) {
     const chosen = (choices.chosen.get(item.code) ?? 0) + (mc ? (choices.chosen.get(mc) ?? 0) : 0);
     if (listed) x.inFiches += confidence;
