@@ -223,8 +223,9 @@ export class Engine {
 
   /**
    * Every compétence and savoir the best-ranked `fiches` list or their labelled offers chose, with the offer-coding
-   * model's features and probability, most probable first (ties by code). `shown`: the text's extracted skills, targeted pass included (their raw
-   * scores and spans); `memory`: the labelled offers whose choices of items count.
+   * model's features and probability, most probable first (ties by code). `shown`: the text's extracted skills,
+   * targeted pass included (their raw scores and spans); `memory`: the labelled offers whose choices of items count;
+   * `neighbours`: the labelled offers with items most like the text.
    */
   private requiredCandidates(fiches: readonly { code: string; row: number; confidence: number }[], shown: readonly ExtractedSkill[], memory: ExemplarMemory | null, model: RequiredModel, neighbours: readonly CodedNeighbour[]): RequiredCandidate[] {
     const best = new Map<string, ExtractedSkill>();

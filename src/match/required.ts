@@ -5,9 +5,10 @@ import type { ItemChoices } from "./exemplars.js";
  * What the offer-coding model reads of one candidate item (compétence or savoir of one of the most probable fiches):
  * would a recruiter attach it to this offer? France Travail's recruiters pick an offer's ROME items from its fiche,
  * mostly items the text never states word for word ("Hôte de caisse" → "Procéder à l'encaissement"): so the text's
- * evidence counts, but so do the fiches' core items and what the labelled offers of the same codes chose. The fiche
- * features are sums over the fiches that hold the item, each weighted by its confidence: an item the first two
- * fiches share is surer than one of the first alone, and an unsure ranking makes unsure items.
+ * evidence counts, but so do the fiches' core items and what the labelled offers of the same codes, and those most
+ * like the text, chose. The fiche features are sums over the fiches that hold the item, each weighted by its
+ * confidence: an item the first two fiches share is surer than one of the first alone, and an unsure ranking makes
+ * unsure items.
  */
 export interface RequiredFeatures {
   /** Best evidence score of the item in the text (open extraction or the targeted pass over the best fiche), 0 if none. */
@@ -26,7 +27,10 @@ export interface RequiredFeatures {
   share: number;
   /** Σ confidence of the fiches that hold it and have labelled offers with items (where `share` says something). */
   coded: number;
-  /** Of the labelled offers with items most like the text, whatever their codes, the similarity-weighted share that chose it or its MC. */
+  /**
+   * Of the labelled offers with items most like the text, whatever their codes, the similarity-weighted share that
+   * chose the item or its MC.
+   */
   neighbours: number;
 }
 
