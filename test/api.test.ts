@@ -113,6 +113,29 @@ describe("GET /v1/metiers/:code", () => {
     for (const e of res.body.enjeux) for (const mc of e.macroCompetences) expect(mc.code).toMatch(/^\d+$/);
     expect(res.body.tags.transitionNumerique).toBe(true);
   });
+  it("shows what recruiters chose for the fiche's labelled offers, most chosen first", async () => {
+    const engine = await testEngine();
+    // The fiche with the most labelled offers that carry items.
+    const codes = engine.lexicon.ficheCodes;
+    const row = [...codes.keys()].reduce((a, b) => (engine.exemplars!.itemChoicesOf(b).offers > engine.exemplars!.itemChoicesOf(a).offers ? b : a), 0);
+    const choices = engine.exemplars!.itemChoicesOf(row);
+    expect(choices.offers).toBeGreaterThan(1);
+    const res = await request(app).get(`/v1/metiers/${codes[row]}`);
+    const { offers, items } = res.body.recruiterChoices;
+    expect(offers).toBe(choices.offers);
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.length).toBeLessThanOrEqual(20);
+    const fiche = engine.referential.fiche(codes[row]!)!;
+    const listed = new Set([...fiche.competences, ...fiche.savoirs].map((l) => l.code).concat([...engine.referential.ficheMacroCompetences(fiche.code).keys()]));
+    for (const [i, item] of items.entries()) {
+      expect(item.share).toBeCloseTo(choices.chosen.get(item.code)! / choices.offers, 3);
+      expect(item.listed).toBe(listed.has(item.code));
+      if (i > 0) expect(item.share).toBeLessThanOrEqual(items[i - 1].share);
+    }
+    // A fiche no labelled offer with items speaks for: none.
+    const quiet = [...codes.keys()].find((r) => engine.exemplars!.itemChoicesOf(r).offers === 0)!;
+    expect((await request(app).get(`/v1/metiers/${codes[quiet]}`)).body.recruiterChoices).toEqual({ offers: 0, items: [] });
+  });
   it("gives 404 for an unknown code and 400 for a malformed one", async () => {
     expectError(await request(app).get("/v1/metiers/Z9999"), 400, "invalid_request");
     const res = await request(app).get("/v1/metiers/A9999");

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { ExemplarMemory, fitLogistic, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, requiredFeatures, requiredProbability, type Engine, type Exemplar, type RequiredCandidate } from "../src/match/index.js";
+import { chosenItems, ExemplarMemory, fitLogistic, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, requiredFeatures, requiredProbability, type Engine, type Exemplar, type RequiredCandidate } from "../src/match/index.js";
 import { contentStems, termCounts } from "../src/text/index.js";
 import { testEngine } from "./helpers.js";
 
@@ -191,6 +191,21 @@ describe("offer coding model (requiredSkills)", () => {
     const coded = await scored(engine.exemplars);
     expect(engine.exemplars!.codedOffers).toBeGreaterThan(0);
     for (const c of coded.out) expect(c.probability).toBeCloseTo(requiredProbability(c.features, REQUIRED_MODEL), 12);
+  });
+
+  it("shows a fiche's recruiter choices with their kind, whether the fiche lists them, and their share", () => {
+    const ref = engine.referential;
+    const fiche = ref.fiche("D1505")!;
+    const own = fiche.competences[0]!.code;
+    const other = ref.fiche("M1805")!.competences.find((l) => !fiche.competences.some((x) => x.code === l.code))!.code;
+    const mc = ref.competences.get(own)!.macroCompetence;
+    const items = chosenItems(ref, fiche, { offers: 4, chosen: new Map([[other, 1], [own, 3], [mc, 2], ["999999999", 4]]) });
+    expect(items.map((i) => [i.code, i.kind, i.listed, i.share])).toEqual([
+      [own, "competence", true, 0.75],
+      [mc, "macroCompetence", true, 0.5],
+      [other, "competence", false, 0.25],
+    ]);
+    expect(chosenItems(ref, fiche, { offers: 4, chosen: new Map([[own, 3], [other, 1]]) }, 1)).toHaveLength(1);
   });
 
   it("lists none for a CV: a person's skills are what the text shows", async () => {

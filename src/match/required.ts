@@ -1,4 +1,4 @@
-import type { CoeurMetier } from "../rome/index.js";
+import type { CoeurMetier, Fiche, Referential } from "../rome/index.js";
 import type { ItemChoices } from "./exemplars.js";
 
 /**
@@ -156,4 +156,35 @@ export function requiredFeatures(item: RequiredItem, holders: readonly ItemHolde
     if (choices.offers > 0) x.coded += confidence;
   }
   return x;
+}
+
+/** An item the labelled offers of a fiche chose, for showing how recruiters code it. */
+export interface ChosenItem {
+  code: string;
+  kind: "competence" | "savoir" | "macroCompetence";
+  libelle: string;
+  /** The fiche lists it (a macro-compétence: one of its compétences). */
+  listed: boolean;
+  /** Labelled offers of the fiche that chose it, over those that carry items. */
+  share: number;
+}
+
+/**
+ * What the labelled offers of `fiche` chose (`choices`), most chosen first, at most `max`: what recruiters ask for
+ * this métier in practice, beside what ROME lists. Codes the referential does not know are left out.
+ */
+export function chosenItems(referential: Referential, fiche: Fiche, choices: ItemChoices, max = 20): ChosenItem[] {
+  const listed = new Set([...fiche.competences, ...fiche.savoirs, ...fiche.macroCompetences].map((l) => l.code));
+  for (const mc of referential.ficheMacroCompetences(fiche.code).keys()) listed.add(mc);
+  const out: ChosenItem[] = [];
+  for (const [code, n] of choices.chosen) {
+    const c = referential.competences.get(code);
+    const s = c ? undefined : referential.savoirs.get(code);
+    const m = c || s ? undefined : referential.macroCompetences.get(code);
+    const kind = c ? "competence" : s ? "savoir" : m ? "macroCompetence" : null;
+    const libelle = c?.libelle ?? s?.libelle ?? m?.libelle;
+    if (kind === null || libelle === undefined) continue;
+    out.push({ code, kind, libelle, listed: listed.has(code), share: n / choices.offers });
+  }
+  return out.sort((a, b) => b.share - a.share || a.code.localeCompare(b.code)).slice(0, max);
 }

@@ -6,7 +6,7 @@ import { HttpError, notFound, parseOr400 } from "../errors.js";
 import { describeRoute } from "../openapi.js";
 import { sendComputedJson } from "../respond.js";
 import { searchAppellations } from "../../match/appellation-search.js";
-import { REQUIRED_MODEL, REQUIRED_MODEL_UNCODED } from "../../match/index.js";
+import { chosenItems, NO_ITEM_CHOICES, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED } from "../../match/index.js";
 
 // Control characters other than tab/newline, and U+FFFD from undecodable bytes, mark binary garbage.
 // eslint-disable-next-line no-control-regex
@@ -100,12 +100,19 @@ export function matchRoutes(ctx: AppContext): Router {
     savoirs: z.array(z.object({ code: z.string(), libelle: z.string(), coeurMetier: z.boolean() })),
     contextes: z.array(z.object({ code: z.string(), libelle: z.string(), type: z.string() })),
     mobilites: z.array(z.object({ code: z.string(), libelle: z.string(), rang: z.number() })),
+    recruiterChoices: z
+      .object({
+        offers: z.number().int().describe("labelled offers of this fiche that carry the recruiter's ROME items (LABELLED_OFFERS)"),
+        items: z.array(z.object({ code: z.string(), kind: z.enum(["competence", "savoir", "macroCompetence"]), libelle: z.string(), listed: z.boolean().describe("the fiche lists it"), share: z.number().describe("share of those offers that chose it") })),
+      })
+      .describe("what recruiters chose for this fiche's offers, most chosen first (at most 20): ROME in practice, listed by the fiche or not"),
   });
   describeRoute({ method: "get", path: "/v1/metiers/:code", summary: "A fiche métier: appellations, MCs grouped by enjeu, savoirs, contextes, tags", tags: ["referential"], params: CodeParams, response: FicheResponse });
   r.get("/v1/metiers/:code", (req, res) => {
     const { code } = parseOr400(CodeParams, req.params, "path");
     const f = ref.fiche(code);
     if (!f) throw notFound("fiche", code.toUpperCase());
+    const choices = engine.exemplars?.itemChoicesOf(engine.lexicon.ficheRow.get(f.code)!) ?? NO_ITEM_CHOICES;
     const enjeux = new Map<string, z.infer<typeof FicheResponse>["enjeux"][number]>();
     for (const mc of ref.ficheMacroCompetences(f.code).values()) {
       const m = ref.macroCompetences.get(mc.code)!;
@@ -120,7 +127,8 @@ export function matchRoutes(ctx: AppContext): Router {
       savoirs: f.savoirs.map((s) => ({ code: s.code, libelle: ref.savoirs.get(s.code)!.libelle, coeurMetier: s.coeurMetier === "principale" })),
       contextes: f.contextes.map((c) => ref.contextes.get(c)!).map((c) => ({ code: c.code, libelle: c.libelle, type: c.typeLibelle })),
       mobilites: f.mobilites.map((m) => ({ code: m.cible, libelle: ref.fiches.get(m.cible)!.libelle, rang: m.rang })),
-    });
+      recruiterChoices: { offers: choices.offers, items: chosenItems(ref, f, choices).map((i) => ({ ...i, share: Math.round(i.share * 1000) / 1000 })) },
+    } satisfies z.infer<typeof FicheResponse>);
   });
 
   describeRoute({ method: "get", path: "/v1/appellations/search", summary: "Typo-tolerant autocomplete over the 13,120 appellations", tags: ["referential"], query: SearchQuery, response: z.object({ romeVersion: z.string(), results: z.array(z.object({ code: z.string(), libelle: z.string(), ficheCode: z.string(), ficheLibelle: z.string(), score: z.number() })) }) });
