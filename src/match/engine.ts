@@ -66,6 +66,13 @@ interface Prepared {
   titleVec: Float32Array | null;
   bodyVec: Float32Array | null;
   unitVecs: (Float32Array | null)[];
+  /** Term counts of the title and body together (the labelled-offer queries), counted on first use: see `titleAndBodyCounts`. */
+  titleAndBody?: TermCounts;
+}
+
+/** The text's title + body term counts, counted once per text for every labelled-offer query that reads them. */
+function titleAndBodyCounts(p: Prepared): TermCounts {
+  return (p.titleAndBody ??= termCounts([...p.titleStems, ...p.stems.flat()]));
 }
 
 /** The matching engine: referential, embedder, indexes and lexicon in memory; stateless between calls. */
@@ -160,7 +167,7 @@ export class Engine {
       if (input.kind === "offer") {
         const rm = options.requiredModel ?? (memory?.codedOffers ? REQUIRED_MODEL : REQUIRED_MODEL_UNCODED);
         const fiches = pool.slice(0, rm.fiches).map(({ row }, k) => ({ code: codes[row]!, row, confidence: conf[k]! }));
-        const neighbours = memory?.codedOffers ? memory.codedNeighbours(termCounts([...p.titleStems, ...p.stems.flat()]), CODED_NEIGHBOURS) : [];
+        const neighbours = memory?.codedOffers ? memory.codedNeighbours(titleAndBodyCounts(p), CODED_NEIGHBOURS) : [];
         const candidates = this.requiredCandidates(fiches, [...skills, ...targeted], memory, rm, neighbours);
         options.onRequiredCandidates?.(candidates);
         requiredSkills = candidates
@@ -246,9 +253,8 @@ export class Engine {
       // Items the fiche's labelled offers chose beyond its list (macro-compétences chosen as such count through
       // their compétences' shares).
       for (const item of choices.chosen.keys()) {
-        if (listed.has(item)) continue;
-        if (this.referential.competences.has(item)) hold(item, "competence", false, null);
-        else if (this.referential.savoirs.has(item)) hold(item, "savoir", false, null);
+        const kind = listed.has(item) ? undefined : this.referential.itemKind(item);
+        if (kind === "competence" || kind === "savoir") hold(item, kind, false, null);
       }
     }
     const candidates: RequiredCandidate[] = [];
@@ -324,8 +330,8 @@ export class Engine {
     }
     const bodyStems = p.stems.flat();
     // The memory's body queries (nearest offers, pooled codes) read the title and body together.
-    // Counted once for both (each memory index then picks its own salient terms from the counts).
-    const titleAndBody = termCounts(exemplars && (need("exemplarBody") || need("exemplarCodeBody")) ? [...p.titleStems, ...bodyStems] : []);
+    // Counted once for both, and for requiredSkills' coded neighbours (each memory index picks its own salient terms).
+    const titleAndBody = exemplars && (need("exemplarBody") || need("exemplarCodeBody")) ? titleAndBodyCounts(p) : NO_TERMS;
     if (exemplars && (need("exemplarTitle") || need("exemplarBody"))) {
       exemplars.vote(need("exemplarTitle") ? p.titleStems : [], need("exemplarBody") ? titleAndBody : NO_TERMS, { title: f.exemplarTitle, body: f.exemplarBody });
     }

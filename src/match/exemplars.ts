@@ -64,8 +64,6 @@ export class ExemplarMemory {
   private readonly itemChoices = new Map<number, { offers: number; chosen: Map<string, number> }>();
   /** Item code → labelled offers (any code) that chose it. */
   private readonly itemTotals = new Map<string, number>();
-  /** Labelled offers that carry ROME items (0: the offer-coding model has no choices to read). */
-  readonly codedOffers: number;
   /** The offers that carry items, by title + text (see `codedNeighbours`), and their distinct items. */
   private readonly codedBodies: Bm25Index;
   private readonly codedItems: ReadonlySet<string>[] = [];
@@ -92,7 +90,6 @@ export class ExemplarMemory {
     // b = 0.3: a pooled document's length is mostly how many offers the code has, which should not count against it.
     this.codeTitles = new Bm25Index([...pooled.values()].map((p) => p.titles), 1.2, 0.3);
     this.codeBodies = new Bm25Index([...pooled.values()].map((p) => p.bodies), 1.2, 0.3);
-    let coded = 0;
     const codedStems: string[][] = [];
     exemplars.forEach((e, i) => {
       const items = new Set(e.competences ?? []);
@@ -102,13 +99,11 @@ export class ExemplarMemory {
       let c = this.itemChoices.get(rows[i]!);
       if (!c) this.itemChoices.set(rows[i]!, (c = { offers: 0, chosen: new Map() }));
       c.offers++;
-      coded++;
       for (const item of items) {
         c.chosen.set(item, (c.chosen.get(item) ?? 0) + 1);
         this.itemTotals.set(item, (this.itemTotals.get(item) ?? 0) + 1);
       }
     });
-    this.codedOffers = coded;
     this.codedBodies = new Bm25Index(codedStems, 1.2, 0.75);
     const counted = new Set<string>();
     this.titleStems.forEach((stems, i) => {
@@ -146,6 +141,11 @@ export class ExemplarMemory {
     );
   }
 
+  /** Labelled offers that carry ROME items (0: the offer-coding model has no choices to read). */
+  get codedOffers(): number {
+    return this.codedItems.length;
+  }
+
   /** How the labelled offers of fiche `row` were coded (no offers: none of them carries ROME items). */
   itemChoicesOf(row: number): ItemChoices {
     return this.itemChoices.get(row) ?? NO_ITEM_CHOICES;
@@ -158,10 +158,7 @@ export class ExemplarMemory {
    */
   codedNeighbours(body: TermCounts, k: number): { items: ReadonlySet<string>; weight: number }[] {
     if (!body.size || this.codedItems.length === 0) return [];
-    const query = this.codedBodies.salientTerms(body, BODY_QUERY_TERMS);
-    const self = this.codedBodies.selfScore(query);
-    if (self <= 0) return [];
-    return this.codedBodies.search(query, k).map((h) => ({ items: this.codedItems[h.doc]!, weight: Math.min(1, h.score / self) ** SHARPNESS }));
+    return sharpenedNeighbours(this.codedBodies, this.codedBodies.salientTerms(body, BODY_QUERY_TERMS), k).map((h) => ({ items: this.codedItems[h.doc]!, weight: h.weight }));
   }
 
   /** Labelled offers, of any code, that chose an item. */
@@ -210,10 +207,15 @@ export class ExemplarMemory {
   }
 
   private addVotes(index: Bm25Index, query: readonly string[], into: Float64Array): void {
-    const self = index.selfScore(query);
-    if (self <= 0) return;
-    for (const h of index.search(query, NEIGHBOURS)) into[this.rows[h.doc]!]! += Math.min(1, h.score / self) ** SHARPNESS / NEIGHBOURS;
+    for (const h of sharpenedNeighbours(index, query, NEIGHBOURS)) into[this.rows[h.doc]!]! += h.weight / NEIGHBOURS;
   }
+}
+
+/** The `k` documents nearest a query, each weighing (its score relative to the query's own)^SHARPNESS, 0..1. */
+function sharpenedNeighbours(index: Bm25Index, query: readonly string[], k: number): { doc: number; weight: number }[] {
+  const self = index.selfScore(query);
+  if (self <= 0) return [];
+  return index.search(query, k).map((h) => ({ doc: h.doc, weight: Math.min(1, h.score / self) ** SHARPNESS }));
 }
 
 /** A code no labelled offer with items speaks for. */

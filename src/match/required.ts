@@ -1,5 +1,6 @@
 import type { CoeurMetier, Fiche, Referential } from "../rome/index.js";
 import type { ItemChoices } from "./exemplars.js";
+import { cmpCode } from "./extract.js";
 
 /**
  * What the offer-coding model reads of one candidate item (compétence or savoir of one of the most probable fiches):
@@ -178,13 +179,9 @@ export function chosenItems(referential: Referential, fiche: Fiche, choices: Ite
   for (const mc of referential.ficheMacroCompetences(fiche.code).keys()) listed.add(mc);
   const out: ChosenItem[] = [];
   for (const [code, n] of choices.chosen) {
-    const c = referential.competences.get(code);
-    const s = c ? undefined : referential.savoirs.get(code);
-    const m = c || s ? undefined : referential.macroCompetences.get(code);
-    const kind = c ? "competence" : s ? "savoir" : m ? "macroCompetence" : null;
-    const libelle = c?.libelle ?? s?.libelle ?? m?.libelle;
-    if (kind === null || libelle === undefined) continue;
-    out.push({ code, kind, libelle, listed: listed.has(code), share: n / choices.offers });
+    const kind = referential.itemKind(code);
+    if (kind !== "competence" && kind !== "savoir" && kind !== "macro-competence") continue;
+    out.push({ code, kind: kind === "macro-competence" ? "macroCompetence" : kind, libelle: referential.itemLabel(code)!, listed: listed.has(code), share: n / choices.offers });
   }
-  return out.sort((a, b) => b.share - a.share || a.code.localeCompare(b.code)).slice(0, max);
+  return out.sort((a, b) => b.share - a.share || cmpCode(a.code, b.code)).slice(0, max);
 }
