@@ -27,8 +27,8 @@ const ConfigSchema = z.object({
   cvRetentionDays: z.coerce.number().int().min(0),
   /** HTTP worker processes (node:cluster); >1 needs DATABASE_URL because the embedded lake has one session. */
   workers: z.coerce.number().int().min(1).max(64),
-  /** JSONL of offers with their ROME code whose codes vote at match time (README "Labelled offers"); unset: none. */
-  labelledOffers: z.string().optional(),
+  /** JSONL files of offers with their ROME code whose codes vote at match time (README "Labelled offers"); unset: none. */
+  labelledOffers: z.array(z.string().min(1)).min(1).optional(),
   /** Engines in worker threads per process (0: match in the event-loop thread). */
   matchThreads: z.coerce.number().int().min(0).max(64),
 });
@@ -56,7 +56,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cvRetentionDays: env.CV_RETENTION_DAYS ?? 365,
     workers: env.WORKERS ?? 1,
     matchThreads: env.MATCH_THREADS ?? 0,
-    // "none" (or an empty value) turns the memory off; the dev offers beside the checkout are the default.
-    labelledOffers: env.LABELLED_OFFERS === undefined ? sharedDefault("eval/offers-dev.jsonl") : env.LABELLED_OFFERS === "none" ? undefined : env.LABELLED_OFFERS || undefined,
+    // "none" (or an empty value) turns the memory off; the dev offers beside the checkout are the default. Several
+    // files, comma-separated, make one memory (e.g. an export of the lake's feedback beside the coded offers).
+    labelledOffers: labelledFiles(env.LABELLED_OFFERS),
   });
+}
+
+function labelledFiles(v: string | undefined): string[] | undefined {
+  if (v === undefined) {
+    const dev = sharedDefault("eval/offers-dev.jsonl");
+    return dev ? [dev] : undefined;
+  }
+  const files = v === "none" ? [] : v.split(",").map((f) => f.trim()).filter(Boolean);
+  return files.length ? files : undefined;
 }

@@ -1,7 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
-import { evaluateOffers, ExemplarMemory, exemplarGroup, RANK_MODEL, readOffers, type Engine, type Exemplar } from "../src/match/index.js";
+import { evaluateOffers, ExemplarMemory, exemplarGroup, RANK_MODEL, readLabelledOffers, readOffers, type Engine, type Exemplar } from "../src/match/index.js";
 import { contentStems, termCounts, titleKey } from "../src/text/index.js";
 import { testEngine } from "./helpers.js";
 
@@ -113,6 +115,25 @@ describe("labelled-offer memory", () => {
     expect(none.title[row.get("G1602")!]).toBe(0);
     expect(none.body[row.get("G1602")!]).toBe(0);
     expect(none.body[row.get("D1106")!]).toBe(1);
+  });
+
+  it("reads several labelled-offer files as one memory, a repeated id keeping its last line", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "labelled-"));
+    try {
+      const a = path.join(dir, "a.jsonl");
+      const b = path.join(dir, "b.jsonl");
+      writeFileSync(a, [{ id: "1", intitule: "Plongeur", description: "Plonge", romeCode: "G1602" }, { id: "2", intitule: "Vendeur", description: "Vente", romeCode: "D1214" }].map((o) => JSON.stringify(o)).join("\n"));
+      writeFileSync(b, JSON.stringify({ id: "2", intitule: "Vendeur", description: "Vente", romeCode: "D1211", competences: [{ code: "100341" }] }));
+      expect(readLabelledOffers([a, b])).toEqual([
+        { id: "1", title: "Plongeur", text: "Plonge", romeCode: "G1602", competences: [] },
+        { id: "2", title: "Vendeur", text: "Vente", romeCode: "D1211", competences: ["100341"] },
+      ]);
+      expect(loadConfig({ ...process.env, LABELLED_OFFERS: `${a}, ${b}` }).labelledOffers).toEqual([a, b]);
+      expect(loadConfig({ ...process.env, LABELLED_OFFERS: "" }).labelledOffers).toBeUndefined();
+      expect(() => readLabelledOffers([a, path.join(dir, "missing.jsonl")])).toThrow(/missing\.jsonl/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("groups reposted copies together for cross-validation", () => {

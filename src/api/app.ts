@@ -53,4 +53,5 @@ import { documentRoutes } from "./routes/documents.js";
 import { passerellesRoutes } from "./routes/passerelles.js";
 import { referentialRoutes } from "./routes/referential.js";
 import { trendsRoutes } from "./routes/trends.js";
-const routeModules: ((ctx: AppContext) => express.Router)[] = [matchRoutes, documentRoutes, passerellesRoutes, referentialRoutes, trendsRoutes];
+import { feedbackRoutes } from "./routes/feedback.js";
+const routeModules: ((ctx: AppContext) => express.Router)[] = [matchRoutes, documentRoutes, feedbackRoutes, passerellesRoutes, referentialRoutes, trendsRoutes];

@@ -4,6 +4,7 @@ import type { Config } from "../config.js";
 import type { MatchResult } from "../match/types.js";
 import { openDb, isConnectionError, parseVector, vectorParam, type Db, type Queryable } from "./db.js";
 import { migrate } from "./migrations/index.js";
+import { addFeedback, feedbackStats, labelledOffers } from "./feedback.js";
 import { combinedScore, explain, mcOverlap, mcProfile, round, vectorSimilarity, type McLookup } from "./score.js";
 import {
   LAKE_LIMITS,
@@ -12,7 +13,12 @@ import {
   type BatchItemResult,
   type DocumentInput,
   type DocumentKind,
+  type FeedbackInput,
+  type FeedbackQuery,
+  type FeedbackRecord,
+  type FeedbackStats,
   type IngestResult,
+  type LabelledOffer,
   type IngestStatus,
   type Lake,
   type LakeEngine,
@@ -481,6 +487,18 @@ class LakeImpl implements Lake {
       after = { date: last.document_date, id: last.id };
       if (r.rows.length < 500) return;
     }
+  }
+
+  addFeedback(input: FeedbackInput): Promise<FeedbackRecord | null> {
+    return addFeedback(this.db, input);
+  }
+
+  feedbackStats(q?: FeedbackQuery): Promise<FeedbackStats> {
+    return feedbackStats(this.db, q);
+  }
+
+  labelledOffers(): AsyncIterable<LabelledOffer> {
+    return labelledOffers(this.db);
   }
 
   async stats() {

@@ -21,6 +21,8 @@ export const LAKE_LIMITS = {
   maxMetiers: 10,
   maxCompetences: 200,
   maxPhrases: 100,
+  /** Confusion pairs in GET /v1/feedback/stats. */
+  maxConfusions: 20,
 } as const;
 
 /** What the lake needs from the match engine (a structural subset of `Engine`, so tests can pass a small fake). */
@@ -151,6 +153,80 @@ export interface LakeStats {
   schemaVersion: number;
 }
 
+export type FeedbackVerdict = "right" | "wrong";
+
+/**
+ * A verdict on one ROME code for a stored document: `right` (the code fits it) or `wrong`, with the right code when
+ * the caller knows it. Codes are fiche codes of the referential that answered (the API checks them).
+ */
+export interface FeedbackInput {
+  documentId: string;
+  code: string;
+  verdict: FeedbackVerdict;
+  correctCode?: string;
+}
+
+/** A stored verdict, with the prediction it judged as the lake held it then. */
+export interface FeedbackRecord {
+  id: number;
+  documentId: string;
+  kind: DocumentKind;
+  code: string;
+  verdict: FeedbackVerdict;
+  correctCode: string | null;
+  /** The right code this verdict names: `code` when right, `correctCode` when wrong (null when unknown). */
+  answer: string | null;
+  /** First predicted code of the document when judged (null: nothing was predicted). */
+  topCode: string | null;
+  /** 1-based rank of `code` among the document's predicted métiers (null: not among them). */
+  codeRank: number | null;
+  /** 1-based rank of `answer` among them (null: not among them, or no answer). */
+  answerRank: number | null;
+  romeVersion: string;
+  model: string;
+  createdAt: Date;
+}
+
+export interface FeedbackQuery {
+  kind?: DocumentKind;
+  /** Window on when the feedback was given. */
+  from?: Date;
+  to?: Date;
+}
+
+export interface RankAgreement {
+  documents: number;
+  top1: number;
+  top3: number;
+  top5: number;
+  top10: number;
+}
+
+/**
+ * What feedback says of the predictions (README "Feedback"): one verdict per (document, code) and one answer per
+ * document, the latest given in the window.
+ */
+export interface FeedbackStats {
+  feedback: number;
+  documents: number;
+  /** Judged codes by their rank in the prediction (null: a code the engine did not list), and the share right. */
+  byRank: { rank: number | null; judged: number; right: number; precision: number }[];
+  /** Documents whose right code is known: where it sat in the prediction, as `npm run eval` measures offers. */
+  answers: RankAgreement & { byKind: Record<DocumentKind, RankAgreement>; byVersion: ({ romeVersion: string; model: string } & RankAgreement)[] };
+  /** Most frequent (first predicted code → right code) pairs where they differ. */
+  confusions: { predicted: string; answer: string; documents: number }[];
+}
+
+/** An offer whose right code feedback gives, in the LABELLED_OFFERS format (`readOffers`, France Travail's fields). */
+export interface LabelledOffer {
+  /** `source:externalId` of the document. */
+  id: string;
+  intitule: string | null;
+  description: string;
+  romeCode: string;
+  dateCreation: string;
+}
+
 export interface Lake {
   readonly backend: "postgres" | "pglite";
   /** Embeds, matches and writes one document in one transaction. Idempotent on (source, externalId). */
@@ -168,6 +244,14 @@ export interface Lake {
   /** Deletes CVs last updated more than `days` days ago (default: config.cvRetentionDays; 0 disables). */
   purgeExpiredCvs(days?: number, now?: Date): Promise<number>;
   trendDocuments(filter?: TrendFilter): AsyncIterable<TrendDocument>;
+  /** Stores a verdict on a document's prediction; null when the document does not exist. */
+  addFeedback(input: FeedbackInput): Promise<FeedbackRecord | null>;
+  feedbackStats(q?: FeedbackQuery): Promise<FeedbackStats>;
+  /**
+   * Offers whose right code feedback gives (the latest answer, not contradicted by a later `wrong` on that code, given
+   * on the text the lake holds now), oldest first: labelled offers for the engine's memory (`feedback-export`).
+   */
+  labelledOffers(): AsyncIterable<LabelledOffer>;
   stats(): Promise<LakeStats>;
   close(): Promise<void>;
 }

@@ -6,8 +6,8 @@ import { loadReferential, type CoeurMetier, type Referential } from "../rome/ind
 import { contentStems, segment, termCounts, titleKey, topK as topKRows, type TermCounts, type TextUnit } from "../text/index.js";
 import { buildAppellationSearch, type AppellationSearchIndex } from "./appellation-search.js";
 import { explainFiche } from "./explain.js";
-import { ExemplarMemory, NO_ITEM_CHOICES, type Exemplar } from "./exemplars.js";
-import { readOffers } from "./evaluate.js";
+import { ExemplarMemory, NO_ITEM_CHOICES } from "./exemplars.js";
+import { readLabelledOffers } from "./evaluate.js";
 import { aggregateSkills, cmpCode, createExtractionContext, EXTRACTION, ficheItemRows, rescoreInContext, scoreItemsAgainstUnits, scoreUnit, type ExtractionContext } from "./extract.js";
 import { buildLexicon, type Lexicon } from "./lexicon.js";
 import { FEATURE_NAMES, featuresUsed, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScores, scaleToMax, softmax, type FicheFeatures, type RankModel, type RankWeights } from "./rank.js";
@@ -523,7 +523,7 @@ export async function createEngine(config: Config, opts: EngineOptions = {}): Pr
   const lexicon = buildLexicon(referential);
   let exemplars: ExemplarMemory | null = null;
   if (config.labelledOffers) {
-    const offers: Exemplar[] = readOffers(config.labelledOffers).map((o) => ({ id: o.id, title: o.intitule ?? "", text: o.description ?? "", romeCode: o.romeCode, competences: (o.competences ?? []).flatMap((c) => (c.code ? [c.code] : [])) }));
+    const offers = readLabelledOffers(config.labelledOffers);
     const built = ExemplarMemory.build(offers, lexicon.ficheRow);
     if (built.skipped > 0) console.error(`labelled offers: ${built.skipped} of ${offers.length} name a code that is not a ${referential.version} fiche; left out`);
     exemplars = built.memory;

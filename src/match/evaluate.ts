@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { Engine } from "./engine.js";
-import { exemplarGroup, type ExemplarMemory } from "./exemplars.js";
+import { exemplarGroup, type Exemplar, type ExemplarMemory } from "./exemplars.js";
 import type { ExtractedSkill } from "./types.js";
 
 /** One line of an offers file in the format of France Travail's "Offres d'emploi v2" dumps (shared/eval). */
@@ -35,6 +35,18 @@ export function readOffers(file: string, limit?: number): EvalOffer[] {
     out.push(r.data);
   }
   return out;
+}
+
+/**
+ * The labelled-offer memory's exemplars from one or more offers files (LABELLED_OFFERS). Several files make one
+ * memory; an id found again (an offer re-coded, e.g. by feedback) keeps its last line.
+ */
+export function readLabelledOffers(files: readonly string[]): Exemplar[] {
+  const byId = new Map<string, Exemplar>();
+  for (const file of files) {
+    for (const o of readOffers(file)) byId.set(o.id, { id: o.id, title: o.intitule ?? "", text: o.description ?? "", romeCode: o.romeCode, competences: (o.competences ?? []).flatMap((c) => (c.code ? [c.code] : [])) });
+  }
+  return [...byId.values()];
 }
 
 export interface RankRecord {

@@ -4,6 +4,6 @@ export { combine, featurePairs, featuresUsed, interactionScorer, scoreOf, FEATUR
 export { dotw, fitListwise, fitLogistic, listLoss, type FitOptions, type RankingList } from "./learn.js";
 export { EXTRACTION } from "./extract.js";
 export type * from "./types.js";
-export { crossValidation, CV_FOLDS, evaluateOffers, readOffers, rankOf, rankFigures, macroTop1, byOrigin, skillAgreement, EvalOffer, type RankRecord, type RankFigures } from "./evaluate.js";
+export { crossValidation, CV_FOLDS, evaluateOffers, readLabelledOffers, readOffers, rankOf, rankFigures, macroTop1, byOrigin, skillAgreement, EvalOffer, type RankRecord, type RankFigures } from "./evaluate.js";
 export { MatchPool, pooled, type Matcher } from "./pool.js";
 export { chosenItems, REQUIRED_FEATURES, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, requiredFeatures, requiredProbability, type ChosenItem, type CodedNeighbour, type ItemHolder, type RequiredFeatures, type RequiredItem, type RequiredModel } from "./required.js";

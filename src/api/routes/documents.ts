@@ -7,7 +7,7 @@
  * - analyst: GET an offer (not a CV: analysts work on aggregates), GET /v1/lake/stats
  * - admin: everything, including a CV's stored text (`?includeText=true`), erasure and the retention purge
  */
-import { Router, type RequestHandler } from "express";
+import { Router } from "express";
 import { z } from "zod";
 import type { AppContext } from "../app.js";
 import type { Role } from "../auth.js";
@@ -15,7 +15,8 @@ import { HttpError, parseOr400 } from "../errors.js";
 import { describeRoute } from "../openapi.js";
 import { sendComputedJson } from "../respond.js";
 import { DocumentBody, isoDate, toInput } from "../../lake/schema.js";
-import { LAKE_LIMITS, LakeInputError, LakeUnavailableError, isConnectionError, type BatchItemResult, type DocumentInput, type Lake, type StoredDocument } from "../../lake/index.js";
+import { LAKE_LIMITS, LakeUnavailableError, type BatchItemResult, type DocumentInput, type Lake, type StoredDocument } from "../../lake/index.js";
+import { endOfDay, lakeHandler, lakeOf as lakeOfCtx } from "../lake.js";
 import { MissingMacroCompetence, SharedMacroCompetence } from "./match.js";
 
 const BatchBody = z
@@ -78,40 +79,17 @@ const SimilarResponse = z.object({
   timings: z.object({ totalMs: z.number() }),
 });
 
-
-/** Database errors → 503 (lake unreachable) or 400 (input the lake refuses); everything else stays a 500. */
-function lakeError(e: unknown): unknown {
-  if (e instanceof LakeUnavailableError || isConnectionError(e)) {
-    const items = e instanceof LakeUnavailableError ? e.items : undefined;
-    return new HttpError(503, "lake_unavailable", "the document store is unavailable; documents not listed as written were not stored, retry them", items ? { items } : undefined);
-  }
-  if (e instanceof LakeInputError) return new HttpError(400, "invalid_document", e.message);
-  return e;
-}
-
 export function documentRoutes(ctx: AppContext): Router {
   const r = Router();
   const { auth } = ctx;
-  const lakeOf = (): Lake => {
-    if (!ctx.lake) throw new HttpError(503, "lake_disabled", "this server runs without the document lake");
-    return ctx.lake;
-  };
+  const lakeOf = (): Lake => lakeOfCtx(ctx);
   const roles = (res: { locals: Record<string, unknown> }): Role[] => (res.locals.roles as Role[] | undefined) ?? [];
-  const wrap =
-    (fn: RequestHandler): RequestHandler =>
-    async (req, res, next) => {
-      try {
-        await fn(req, res, next);
-      } catch (e) {
-        next(lakeError(e));
-      }
-    };
 
   describeRoute({ method: "post", path: "/v1/documents", summary: "Ingest (create or update) one offer or CV; idempotent on (source, externalId)", tags: ["lake"], body: DocumentBody, response: IngestResponse, roles: ["ingest", "admin"] });
   r.post(
     "/v1/documents",
     auth.require("ingest"),
-    wrap(async (req, res) => {
+    lakeHandler(async (req, res) => {
       const body = parseOr400(DocumentBody, req.body, "document");
       const out = await lakeOf().ingest(toInput(body));
       sendComputedJson(res.status(out.status === "created" ? 201 : 200), out);
@@ -130,7 +108,7 @@ export function documentRoutes(ctx: AppContext): Router {
   r.post(
     "/v1/documents/batch",
     auth.require("ingest"),
-    wrap(async (req, res) => {
+    lakeHandler(async (req, res) => {
       const body = parseOr400(BatchBody, req.body, "request body");
       const items: (BatchItemResult | null)[] = [];
       const valid: { index: number; doc: DocumentInput }[] = [];
@@ -171,7 +149,7 @@ export function documentRoutes(ctx: AppContext): Router {
   r.get(
     "/v1/documents/:id",
     auth.require("advisor", "analyst"),
-    wrap(async (req, res) => {
+    lakeHandler(async (req, res) => {
       const { id } = parseOr400(IdParams, req.params, "path");
       const q = parseOr400(GetQuery, req.query, "query");
       const have = roles(res);
@@ -188,7 +166,7 @@ export function documentRoutes(ctx: AppContext): Router {
   r.get(
     "/v1/documents/:id/similar",
     auth.require("advisor"),
-    wrap(async (req, res) => {
+    lakeHandler(async (req, res) => {
       const { id } = parseOr400(IdParams, req.params, "path");
       const q = parseOr400(SimilarQuery, req.query, "query");
       const from = q.from ? new Date(q.from) : undefined;
@@ -204,7 +182,7 @@ export function documentRoutes(ctx: AppContext): Router {
   r.delete(
     "/v1/documents/:id",
     auth.require("admin"),
-    wrap(async (req, res) => {
+    lakeHandler(async (req, res) => {
       const { id } = parseOr400(IdParams, req.params, "path");
       if (!(await lakeOf().delete(id))) throw new HttpError(404, "not_found", `document ${id} does not exist`);
       res.json({ deleted: 1 });
@@ -215,7 +193,7 @@ export function documentRoutes(ctx: AppContext): Router {
   r.delete(
     "/v1/documents",
     auth.require("admin"),
-    wrap(async (req, res) => {
+    lakeHandler(async (req, res) => {
       const q = parseOr400(DeleteQuery, req.query, "query");
       res.json({ deleted: await lakeOf().deleteBySource(q.source, q.externalId) });
     }),
@@ -225,7 +203,7 @@ export function documentRoutes(ctx: AppContext): Router {
   r.post(
     "/v1/lake/purge",
     auth.require("admin"),
-    wrap(async (req, res) => {
+    lakeHandler(async (req, res) => {
       const q = parseOr400(PurgeQuery, req.query, "query");
       const days = q.days ?? ctx.config.cvRetentionDays;
       res.json({ deleted: await lakeOf().purgeExpiredCvs(days), days });
@@ -236,7 +214,7 @@ export function documentRoutes(ctx: AppContext): Router {
   r.get(
     "/v1/lake/stats",
     auth.require("analyst", "advisor"),
-    wrap(async (_req, res) => {
+    lakeHandler(async (_req, res) => {
       res.json(await lakeOf().stats());
     }),
   );
@@ -246,9 +224,4 @@ export function documentRoutes(ctx: AppContext): Router {
 
 function serialize(d: StoredDocument, withText: boolean) {
   return { ...d, documentDate: d.documentDate.toISOString(), ingestedAt: d.ingestedAt.toISOString(), updatedAt: d.updatedAt.toISOString(), text: withText ? d.text : null };
-}
-
-/** A bare date as `to` means the whole day. */
-function endOfDay(s: string): Date {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) ? new Date(`${s}T23:59:59.999Z`) : new Date(s);
 }

@@ -3,6 +3,7 @@ import { proximityCommand, profileCommand, searchCommand, browseCommand } from "
 import { ingestCommand, lakeDeleteCommand, lakePurgeCommand, lakeStatsCommand } from "./ingest.js";
 import { buildIndexesCommand, evalCommand, matchCommand, serveCommand } from "./core.js";
 import { trendsCommand } from "./trends.js";
+import { feedbackExportCommand } from "./feedback.js";
 
 /** Every CLI command. Add new ones here. */
-export const commands: Command[] = [buildIndexesCommand, serveCommand, matchCommand, evalCommand, proximityCommand, profileCommand, searchCommand, browseCommand, ingestCommand, lakePurgeCommand, lakeDeleteCommand, lakeStatsCommand, trendsCommand];
+export const commands: Command[] = [buildIndexesCommand, serveCommand, matchCommand, evalCommand, proximityCommand, profileCommand, searchCommand, browseCommand, ingestCommand, lakePurgeCommand, lakeDeleteCommand, lakeStatsCommand, feedbackExportCommand, trendsCommand];

@@ -136,7 +136,7 @@ export const ingestCommand: Command = {
 };
 
 /** Runs `fn` on the lake opened without the engine (administrative commands need no model), then closes it. */
-async function withAdminLake<T>(fn: (lake: Lake) => Promise<T>): Promise<T> {
+export async function withAdminLake<T>(fn: (lake: Lake) => Promise<T>): Promise<T> {
   const lake = await openLake(loadConfig(), undefined, { retentionSweepMs: 0 });
   try {
     return await fn(lake);

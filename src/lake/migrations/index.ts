@@ -71,6 +71,32 @@ CREATE TABLE document_phrases (
 CREATE INDEX document_phrases_phrase ON document_phrases (phrase);
 `,
   },
+  {
+    version: 2,
+    name: "feedback",
+    sql: () => `
+-- Right / wrong verdicts on a document's predicted métiers (src/lake/feedback.ts). No text: the document holds it,
+-- and erasing the document erases its feedback (ON DELETE CASCADE).
+CREATE TABLE document_feedback (
+  id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  document_id   uuid NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+  -- The document's content when judged: once it is re-posted with another text, the verdict no longer labels it.
+  content_hash  text NOT NULL,
+  code          text NOT NULL,
+  verdict       text NOT NULL CHECK (verdict IN ('right', 'wrong')),
+  correct_code  text CHECK (correct_code IS NULL OR (verdict = 'wrong' AND correct_code <> code)),
+  -- The prediction judged, as stored then: its first code, the judged code's rank and the right code's (NULL: not listed).
+  top_code      text,
+  code_rank     smallint,
+  answer_rank   smallint,
+  model         text NOT NULL,
+  rome_version  text NOT NULL,
+  created_at    timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX document_feedback_document ON document_feedback (document_id, id);
+CREATE INDEX document_feedback_created ON document_feedback (created_at);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
