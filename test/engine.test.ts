@@ -4,7 +4,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dot, dotEach, dotPair, dotRows, TransformersEmbedder } from "../src/embed/index.js";
 import { indexDir, indexesAreCurrent, openIndexes, VectorIndex } from "../src/index/index.js";
-import { combine, parentLift, PARENT_ODDS, RANK_MODEL, RANK_MODEL_NO_TITLE, readOffers, scoreOf, withParents, type Engine } from "../src/match/index.js";
+import { combine, CONFIDENCE, ExemplarMemory, matchStatus, parentLift, PARENT_ODDS, RANK_MODEL, RANK_MODEL_NO_TITLE, readOffers, scoreOf, withParents, type Engine } from "../src/match/index.js";
 import { segment } from "../src/text/index.js";
 import { loadConfig } from "../src/config.js";
 import { testEngine } from "./helpers.js";
@@ -135,6 +135,38 @@ describe("matching a job offer", () => {
     const r = await engine.match({ text: "Expérience de 5 ans en comptabilité générale : saisie des écritures, rapprochements bancaires, déclarations de TVA, bilan.", kind: "cv", topK: 5 });
     expect(r.metiers.length).toBeGreaterThan(0);
     expect(r.metiers.some((m) => /compta/i.test(m.libelle))).toBe(true);
+  });
+});
+
+describe("status", () => {
+  const c = (code: string, confidence: number, evidence: number) => ({ code, confidence, evidence });
+  it("is confident above the calibrated thresholds, and says which one a match misses", () => {
+    expect(matchStatus([])).toEqual({ status: "empty", statusReason: null, margin: 0, evidenceLeader: null });
+    expect(matchStatus([c("M1805", 0.9, 1), c("M1855", 0.05, 0.9)])).toMatchObject({ status: "confident", statusReason: null, evidenceLeader: null });
+    expect(matchStatus([c("M1805", 0.9, 1)]).margin).toBe(1);
+    expect(matchStatus([c("M1805", CONFIDENCE.minTop - 0.01, 1), c("M1855", 0.1, 1)]).statusReason).toBe("low_confidence");
+    expect(matchStatus([c("M1805", 0.65, 1), c("M1855", 0.5, 1)]).statusReason).toBe("small_margin");
+  });
+
+  it("is uncertain when labelled offers put first a fiche of another grand domaine the text argues against", () => {
+    const waiter = [c("M1843", 0.74, 0.18), c("M1801", 0.15, 0), c("G1803", 0.1, 1.5)];
+    expect(matchStatus(waiter)).toMatchObject({ status: "uncertain", statusReason: "labelled_offers_against_text", evidenceLeader: "G1803" });
+    // Weak evidence, or not twice the first's, or a fiche of the same grand domaine (a ROME 4.0 parent and its child): no conflict.
+    expect(matchStatus([c("M1843", 0.74, 0.18), c("G1803", 0.1, 0.7)]).status).toBe("confident");
+    expect(matchStatus([c("M1843", 0.74, 0.8), c("G1803", 0.1, 1.5)]).status).toBe("confident");
+    expect(matchStatus([c("M1403", 0.8, 0.2), c("M1419", 0.1, 1.6)]).status).toBe("confident");
+  });
+
+  it("flags a waiter the dev offers' mislabelled waiters put under M1843 (Administrateur de serveurs), and not without them", async () => {
+    const waiter = { title: "Serveuse", text: "Accueil des clients, prise de commandes, service à table en brasserie.", kind: "offer" as const };
+    const r = await engine.match(waiter);
+    expect(r.metiers[0]!.code).toBe("M1843"); // what FT's coding taught the memory
+    expect(r).toMatchObject({ status: "uncertain", statusReason: "labelled_offers_against_text", evidenceLeader: "G1803" });
+    const g = r.metiers.find((m) => m.code === "G1803")!;
+    expect(g.score.title + g.score.body).toBeGreaterThan(2 * (r.metiers[0]!.score.title + r.metiers[0]!.score.body));
+    const clean = await engine.match(waiter, { exemplars: ExemplarMemory.build([], engine.lexicon.ficheRow).memory });
+    expect(clean).toMatchObject({ status: "confident", statusReason: null, evidenceLeader: null });
+    expect(clean.metiers[0]!.code).toBe("G1803");
   });
 });
 

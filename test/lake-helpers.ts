@@ -61,6 +61,8 @@ export function fakeEngine(dimension = 32, opts: { failOn?: string; badRowOn?: s
         model: "fake-model",
         kind: input.kind,
         status: codes.length ? "confident" : "empty",
+        statusReason: null,
+        evidenceLeader: null,
         margin: 0.1,
         metiers: codes.map((code, i) => ({ code, libelle: code, parentOf: null, confidence: 0.8 - i * 0.1, score: { title: 0, body: 0, mcOverlap: 0, exemplars: 0, interactions: 0, total: 0.9 - i * 0.1 }, appellation: null, sharedMacroCompetences: [], missingMacroCompetences: [], unusedSkills: [] })),
         skills,

@@ -14,18 +14,8 @@ import { FEATURE_NAMES, featuresUsed, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScore
 import { REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, requiredFeatures, requiredProbability, type CodedNeighbour, type ItemHolder, type RequiredFeatures, type RequiredModel } from "./required.js";
 import type { ExtractedSkill, MatchInput, MatchResult, MetierMatch, RequiredSkill } from "./types.js";
 import { createCoverageChecker } from "./uncovered.js";
+import { matchStatus } from "./status.js";
 
-/**
- * Confidence rules (DESIGN "Confidence and abstention"), tuned on the dev offers (5-fold CV): the first candidate's
- * confidence is calibrated (0.65 → 66 % right, 0.83 → 88 %, 0.97 → 96 %), and at these thresholds 67 % of offers are
- * "confident", 86 % of those right (0.5: 75 %, 82 % right; 0.7: 57 %, 89 % right).
- */
-export const CONFIDENCE = {
-  /** "confident" needs the first candidate's confidence at least this… */
-  minTop: 0.6,
-  /** …and this margin over the second. */
-  minMargin: 0.2,
-} as const;
 
 /**
  * Labelled offers with items like an offer whose choices `requiredSkills` reads. In cross-validation 5, 10 and 20
@@ -196,14 +186,18 @@ export class Engine {
           : { appellation: this.bestAppellation(code, p), ...explainFiche(this.referential, code, reported) }),
       };
     });
-    const margin = conf.length > 1 ? conf[0]! - conf[1]! : conf.length === 1 ? 1 : 0;
-    const status = metiers.length === 0 ? "empty" : conf[0]! >= CONFIDENCE.minTop && margin >= CONFIDENCE.minMargin ? "confident" : "uncertain";
+    // Status over the whole pool (≥ 10 fiches), whatever topK shows.
+    const { status, statusReason, margin, evidenceLeader } = matchStatus(
+      pool.map(({ row }, k) => ({ code: codes[row]!, confidence: conf[k]!, evidence: partScore(features, weights, TITLE_FEATURES, row) + partScore(features, weights, BODY_FEATURES, row) })),
+    );
     const covered = skills.flatMap((s) => s.evidence);
     return {
       romeVersion: this.referential.version,
       model: this.modelId,
       kind: input.kind,
       status,
+      statusReason,
+      evidenceLeader,
       margin: round(margin),
       metiers,
       skills: reported,

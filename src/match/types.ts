@@ -1,4 +1,5 @@
 /** Shapes the matching engine returns; the API's zod response schemas mirror them. */
+import type { MatchStatus, StatusReason } from "./status.js";
 
 export type DocumentKind = "offer" | "cv";
 
@@ -92,7 +93,11 @@ export interface MatchResult {
   model: string;
   kind: DocumentKind;
   /** "confident" when the top score and its margin clear the calibrated thresholds, else "uncertain"; "empty" when nothing matched. */
-  status: "confident" | "uncertain" | "empty";
+  status: MatchStatus;
+  /** Why "uncertain" (null otherwise): low confidence, small margin, or labelled offers against the text (`EVIDENCE_CONFLICT`). */
+  statusReason: StatusReason | null;
+  /** With "labelled_offers_against_text": the fiche the text's own ROME evidence favours. */
+  evidenceLeader: string | null;
   margin: number;
   metiers: MetierMatch[];
   skills: ExtractedSkill[];

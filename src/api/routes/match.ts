@@ -6,7 +6,7 @@ import { HttpError, notFound, parseOr400 } from "../errors.js";
 import { describeRoute } from "../openapi.js";
 import { sendComputedJson } from "../respond.js";
 import { searchAppellations } from "../../match/appellation-search.js";
-import { chosenItems, NO_ITEM_CHOICES, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED } from "../../match/index.js";
+import { chosenItems, CONFIDENCE, EVIDENCE_CONFLICT, NO_ITEM_CHOICES, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED } from "../../match/index.js";
 
 // Control characters other than tab/newline, and U+FFFD from undecodable bytes, mark binary garbage.
 // eslint-disable-next-line no-control-regex
@@ -55,6 +55,11 @@ export const MatchResponse = z.object({
   model: z.string(),
   kind: z.enum(["offer", "cv"]),
   status: z.enum(["confident", "uncertain", "empty"]),
+  statusReason: z
+    .enum(["low_confidence", "small_margin", "labelled_offers_against_text"])
+    .nullable()
+    .describe(`why uncertain: the first's confidence < ${CONFIDENCE.minTop}, its margin < ${CONFIDENCE.minMargin}, or labelled offers put first a fiche against the text's own ROME evidence (another listed fiche, of another grand domaine, has ≥ ${EVIDENCE_CONFLICT.ratio}× its title + body evidence)`),
+  evidenceLeader: z.string().nullable().describe("with labelled_offers_against_text: the fiche the text's own ROME evidence favours"),
   margin: z.number(),
   metiers: z.array(Metier),
   skills: z.array(Skill).describe("ROME compétences and savoirs the text shows, with the spans that show them (re-scored in the context of the best fiche)"),
