@@ -1,9 +1,9 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
-import { loadReferential, RomeLoadError, type Referential } from "../src/rome/index.js";
+import { diffReferentials, loadReferential, mapForward, RomeLoadError, type Referential } from "../src/rome/index.js";
 
 const romeDir = loadConfig().romeDir;
 let ref: Referential;
@@ -107,4 +107,53 @@ describe("loading a broken export", () => {
       writeFileSync(file, saved);
     }
   });
+});
+
+/**
+ * A next quarter's export made from the real v460 files: A1102 retired into A1101 (its appellations moved there),
+ * one appellation renamed, one compétence unlinked from M1805.
+ */
+function nextVersion(root: string): string {
+  const dir = path.join(root, "v461");
+  mkdirSync(dir);
+  const unlinked = '"M1805","5","1","109846"';
+  for (const file of readdirSync(romeDir).filter((f) => f.endsWith(".csv"))) {
+    let text = readFileSync(path.join(romeDir, file), "utf8");
+    if (/referentiel_appellation_/.test(file)) text = text.replaceAll('"A1102"', '"A1101"').replace('"10200","Abatteur / Abatteuse de carrière"', '"10200","Abatteur / Abatteuse en carrière"');
+    else if (/_(referentiel_code_rome|liens_rome_referentiels|rubrique_mobilite|coherence_item|texte)_v460/.test(file)) text = text.split("\n").filter((l) => !l.includes('"A1102"') && l !== unlinked).join("\n");
+    writeFileSync(path.join(dir, file.replace("v460", "v461")), text);
+  }
+  return dir;
+}
+
+describe("referential diff", () => {
+  it("finds nothing between a referential and itself", () => {
+    const d = diffReferentials(ref, ref);
+    expect(Object.values(d.summary).every((n) => n === 0)).toBe(true);
+    expect(d.fiches.successors).toEqual([]);
+  });
+
+  it("lists a quarter's changes and maps a retired code to the fiche its appellations went to", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "rome-diff-"));
+    try {
+      const next = loadReferential(nextVersion(root));
+      const d = diffReferentials(ref, next);
+      expect([d.from, d.to]).toEqual(["v460", "v461"]);
+      expect(d.fiches.removed).toEqual([{ code: "A1102", libelle: ref.fiches.get("A1102")!.libelle }]);
+      expect(d.fiches.added).toEqual([]);
+      const moved = ref.fiches.get("A1102")!.appellations;
+      expect(d.fiches.successors).toEqual([{ code: "A1102", successors: [{ code: "A1101", appellations: moved.length }] }]);
+      expect(d.appellations.moved.map((m) => [m.code, m.from, m.to]).sort()).toEqual(moved.map((c) => [c, "A1102", "A1101"]).sort());
+      expect(d.appellations.renamed).toEqual([{ code: "10200", from: "Abatteur / Abatteuse de carrière", to: "Abatteur / Abatteuse en carrière" }]);
+      expect(d.ficheItems).toEqual([{ code: "M1805", added: [], removed: ["109846"] }]);
+      const involving = [...ref.fiches.values()].flatMap((f) => f.mobilites.map((m) => [f.code, m.cible])).filter(([x, y]) => x === "A1102" || y === "A1102");
+      expect(d.mobilites).toEqual({ added: 0, removed: involving.length });
+      expect(d.summary).toMatchObject({ fichesRemoved: 1, appellationsMoved: moved.length, appellationsRenamed: 1, fichesWithItemChanges: 1, competencesRemoved: 0 });
+      expect(mapForward(d, next, "A1102")).toEqual({ code: "A1102", status: "replaced", successors: ["A1101"] });
+      expect(mapForward(d, next, "M1805")).toEqual({ code: "M1805", status: "kept", successors: ["M1805"] });
+      expect(mapForward(d, next, "Z9999")).toEqual({ code: "Z9999", status: "unknown", successors: [] });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

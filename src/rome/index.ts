@@ -7,3 +7,5 @@ export { competenceTree, competenceDetail, macroCompetenceDetail, contextesByTyp
 export type { TreeDepth, TreeNode, TreeMacroCompetence, CompetenceDetail, MacroCompetenceDetail, ContexteGroup } from "./tree.js";
 export { RomeSearch, romeSearch, SEARCH_KINDS } from "./search.js";
 export type { SearchKind, SearchHit, SearchResult } from "./search.js";
+export { diffReferentials, mapForward } from "./diff.js";
+export type { ReferentialDiff, EntityDiff } from "./diff.js";

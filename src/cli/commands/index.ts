@@ -4,6 +4,7 @@ import { ingestCommand, lakeDeleteCommand, lakePurgeCommand, lakeStatsCommand } 
 import { buildIndexesCommand, evalCommand, matchCommand, serveCommand } from "./core.js";
 import { trendsCommand } from "./trends.js";
 import { feedbackExportCommand } from "./feedback.js";
+import { romeDiffCommand } from "./rome.js";
 
 /** Every CLI command. Add new ones here. */
-export const commands: Command[] = [buildIndexesCommand, serveCommand, matchCommand, evalCommand, proximityCommand, profileCommand, searchCommand, browseCommand, ingestCommand, lakePurgeCommand, lakeDeleteCommand, lakeStatsCommand, feedbackExportCommand, trendsCommand];
+export const commands: Command[] = [buildIndexesCommand, serveCommand, matchCommand, evalCommand, proximityCommand, profileCommand, searchCommand, browseCommand, romeDiffCommand, ingestCommand, lakePurgeCommand, lakeDeleteCommand, lakeStatsCommand, feedbackExportCommand, trendsCommand];
