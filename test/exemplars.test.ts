@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
-import { evaluateOffers, ExemplarMemory, exemplarGroup, RANK_MODEL, readLabelledOffers, readOffers, type Engine, type Exemplar } from "../src/match/index.js";
+import { auditLabels, evaluateOffers, ExemplarMemory, exemplarGroup, isSuspect, RANK_MODEL, readLabelledOffers, readOffers, type Engine, type Exemplar } from "../src/match/index.js";
 import { contentStems, termCounts, titleKey } from "../src/text/index.js";
 import { testEngine } from "./helpers.js";
 
@@ -134,6 +134,24 @@ describe("labelled-offer memory", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("audits labels: a code the offer's own text argues against, in another grand domaine, is suspect and grouped", async () => {
+    expect(isSuspect("M1843", 0.001, { code: "G1803", confidence: 0.95 })).toBe(true);
+    expect(isSuspect("M1403", 0.001, { code: "M1419", confidence: 0.95 })).toBe(false); // same grand domaine: a parent and its child
+    expect(isSuspect("M1843", 0.05, { code: "G1803", confidence: 0.95 })).toBe(false);
+    expect(isSuspect("M1843", 0.001, { code: "G1803", confidence: 0.4 })).toBe(false);
+    const waiter = "Accueil des clients, prise de commandes, service en salle et au bar du restaurant.";
+    const audit = await auditLabels(engine, [
+      { id: "w1", title: "Serveur H/F", text: waiter, romeCode: "M1843" },
+      { id: "w2", title: "Serveur (H/F)", text: `${waiter} Service du midi.`, romeCode: "M1843" },
+      { id: "w3", title: "Serveuse", text: waiter, romeCode: "G1803" },
+      { id: "a1", title: "Administrateur serveurs Linux", text: "Administration des serveurs Linux, supervision, scripts Bash.", romeCode: "M1843" },
+    ]);
+    expect(audit).toMatchObject({ offers: 4, suspects: 2, suspectIds: ["w1", "w2"] });
+    expect(audit.groups).toEqual([
+      { titleKey: "serveur", title: "Serveur H/F", code: "M1843", libelle: engine.referential.fiches.get("M1843")!.libelle, evidence: { code: "G1803", libelle: engine.referential.fiches.get("G1803")!.libelle }, offers: 2, ids: ["w1", "w2"] },
+    ]);
   });
 
   it("groups reposted copies together for cross-validation", () => {

@@ -8,3 +8,4 @@ export { crossValidation, CV_FOLDS, evaluateOffers, readLabelledOffers, readOffe
 export { MatchPool, pooled, type Matcher } from "./pool.js";
 export { chosenItems, REQUIRED_FEATURES, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, requiredFeatures, requiredProbability, type ChosenItem, type CodedNeighbour, type ItemHolder, type RequiredFeatures, type RequiredItem, type RequiredModel } from "./required.js";
 export { CONFIDENCE, EVIDENCE_CONFLICT, evidenceAgainstFirst, matchStatus, type MatchStatus, type StatusReason } from "./status.js";
+export { auditLabels, isSuspect, LABEL_AUDIT, type LabelAudit, type LabelGroup, type LabelSuspect } from "./audit.js";

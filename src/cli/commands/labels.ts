@@ -1,0 +1,52 @@
+/**
+ * `labels-audit [--offers FILE] [--out CLEAN.jsonl]`: which labelled offers' codes their own text argues against
+ * (src/match/audit.ts), grouped so that systematic coding errors stand out; --out writes the file without them.
+ * Default offers: the LABELLED_OFFERS files.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import cliProgress from "cli-progress";
+import { loadConfig } from "../../config.js";
+import { auditLabels, readLabelledOffers } from "../../match/index.js";
+import type { Command } from "../command.js";
+import { parseFlags } from "../command.js";
+import { engineWithProgress } from "./core.js";
+
+export const labelsAuditCommand: Command = {
+  name: "labels-audit",
+  summary: "labelled offers whose code their own text argues against, grouped; --out writes the file without them",
+  usage: "labels-audit [--offers FILE.jsonl] [--out CLEAN.jsonl]",
+  async run(args) {
+    const { flags } = parseFlags(args);
+    const file = flags.get("offers");
+    const out = flags.get("out");
+    if (file === "true" || out === "true") {
+      console.error(`usage: ${this.usage}`);
+      return 2;
+    }
+    const files = file ? [file] : loadConfig().labelledOffers;
+    if (!files) {
+      console.error("labels-audit: no labelled offers (LABELLED_OFFERS is none); give --offers FILE.jsonl");
+      return 2;
+    }
+    if (out && files.length !== 1) {
+      console.error("labels-audit: --out needs one file (--offers FILE.jsonl)");
+      return 2;
+    }
+    const offers = readLabelledOffers(files);
+    const engine = await engineWithProgress();
+    const bar = new cliProgress.SingleBar({ format: "  labels-audit [{bar}] {value}/{total}", stream: process.stderr }, cliProgress.Presets.shades_classic);
+    bar.start(offers.length, 0);
+    const audit = await auditLabels(engine, offers, (n) => bar.update(n));
+    bar.stop();
+    if (out) {
+      // The kept lines as they were (fields the engine does not read included).
+      const drop = new Set(audit.suspectIds);
+      const kept = readFileSync(files[0]!, "utf8").split("\n").filter((l) => l.trim() && !drop.has((JSON.parse(l) as { id: string }).id));
+      writeFileSync(out, `${kept.join("\n")}\n`);
+      console.error(`labels-audit: ${kept.length} offers written to ${out}, ${drop.size} left out`);
+    }
+    const { suspectIds: _, ...report } = audit;
+    console.log(JSON.stringify(report));
+    return 0;
+  },
+};
