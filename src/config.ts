@@ -29,6 +29,8 @@ const ConfigSchema = z.object({
   workers: z.coerce.number().int().min(1).max(64),
   /** JSONL files of offers with their ROME code whose codes vote at match time (README "Labelled offers"); unset: none. */
   labelledOffers: z.array(z.string().min(1)).min(1).optional(),
+  /** France Travail's ESCO ↔ ROME appellation crosswalk (README "ESCO"); unset: none. */
+  escoCrosswalk: z.string().min(1).optional(),
   /** Engines in worker threads per process (0: match in the event-loop thread). */
   matchThreads: z.coerce.number().int().min(0).max(64),
 });
@@ -59,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // "none" (or an empty value) turns the memory off; the dev offers beside the checkout are the default. Several
     // files, comma-separated, make one memory (e.g. an export of the lake's feedback beside the coded offers).
     labelledOffers: labelledFiles(env.LABELLED_OFFERS),
+    escoCrosswalk: env.ESCO_CROSSWALK === undefined ? sharedDefault("rome/correspondences/FR_20230607_mapping_esco_rome.csv") : env.ESCO_CROSSWALK === "none" ? undefined : env.ESCO_CROSSWALK || undefined,
   });
 }
 

@@ -144,6 +144,46 @@ describe("GET /v1/metiers/:code", () => {
   });
 });
 
+describe("ESCO ↔ ROME", () => {
+  const IARD = "http://data.europa.eu/esco/occupation/4975c4cc-a89f-4ea8-82aa-501258dfb2f9";
+  it("lists the ESCO occupations of a fiche's appellations, strongest relation first, and maps them back", async () => {
+    const engine = await testEngine();
+    const fiche = engine.referential.appellations.get("19489")!.ficheCode; // Souscripteur / Souscriptrice IARD
+    const res = await request(app).get(`/v1/metiers/${fiche}`);
+    expect(res.body.esco.version).toBe("ESCO 1.0.9, mapping V1.4");
+    const occupations: { uri: string; relation: string; appellations: { code: string; relation: string }[] }[] = res.body.esco.occupations;
+    const iard = occupations.find((o) => o.uri === IARD)!;
+    expect(iard.relation).toBe("exactMatch");
+    expect(iard.appellations).toContainEqual({ code: "19489", libelle: engine.referential.appellations.get("19489")!.libelle, relation: "exactMatch" });
+    const order = ["exactMatch", "closeMatch", "narrowMatch", "broadMatch"];
+    expect(occupations.map((o) => order.indexOf(o.relation))).toEqual([...occupations.map((o) => order.indexOf(o.relation))].sort((a, b) => a - b));
+    const own = new Set(engine.referential.fiches.get(fiche)!.appellations);
+    expect(occupations.every((o) => o.appellations.every((a) => own.has(a.code)))).toBe(true);
+
+    const back = await request(app).get("/v1/esco/occupation").query({ uri: IARD });
+    expect(back.status).toBe(200);
+    expect(back.body).toMatchObject({ romeVersion: "v460", uri: IARD, label: "souscripteur IARD/souscriptrice IARD" });
+    expect(back.body.fiches[0]).toMatchObject({ code: fiche, relation: "exactMatch" });
+    const apps = back.body.fiches.flatMap((f: { code: string; appellations: { code: string }[] }) => f.appellations.map((a) => [a.code, f.code]));
+    expect(apps).toContainEqual(["19489", fiche]);
+    expect(apps.every(([a, f]: [string, string]) => engine.referential.appellations.get(a)!.ficheCode === f)).toBe(true);
+    expect(engine.esco!.byUri.size).toBe(1915);
+    expect([...engine.esco!.byAppellation.values()].reduce((n, l) => n + l.length, 0)).toBe(11118);
+  });
+
+  it("answers a malformed URI with 400, an unknown one with 404, and 503 without the crosswalk", async () => {
+    expectError(await request(app).get("/v1/esco/occupation").query({ uri: "gemmologue" }), 400, "invalid_request");
+    expectError(await request(app).get("/v1/esco/occupation"), 400, "invalid_request");
+    expectError(await request(app).get("/v1/esco/occupation").query({ uri: IARD, extra: "1" }), 400, "invalid_request");
+    expectError(await request(app).get("/v1/esco/occupation").query({ uri: "http://data.europa.eu/esco/occupation/00000000-0000-0000-0000-000000000000" }), 404, "not_found");
+    const engine = await testEngine();
+    const without = Object.assign(Object.create(Object.getPrototypeOf(engine) as object) as typeof engine, engine, { esco: null });
+    const bare = createApp({ config: loadConfig(), engine: without, auth: createAuth([]) });
+    expectError(await request(bare).get("/v1/esco/occupation").query({ uri: IARD }), 503, "esco_disabled");
+    expect((await request(bare).get("/v1/metiers/M1805")).body.esco).toBeNull();
+  });
+});
+
 describe("GET /v1/appellations/search", () => {
   it("completes prefixes and tolerates typos", async () => {
     const pre = await request(app).get("/v1/appellations/search").query({ q: "boulan" });
@@ -166,6 +206,7 @@ describe("service endpoints", () => {
     expect(res.body.labelledOffers > 0).toBe(loadConfig().labelledOffers !== undefined);
     expect(res.body.codedOffers).toBe((await testEngine()).exemplars?.codedOffers ?? 0);
     expect(res.body.codedOffers).toBeLessThanOrEqual(res.body.labelledOffers);
+    expect(res.body.esco).toBe("ESCO 1.0.9, mapping V1.4");
   });
   it("publishes an OpenAPI document generated from the schemas", async () => {
     const res = await request(app).get("/openapi.json");

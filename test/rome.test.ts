@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
-import { diffReferentials, loadReferential, mapForward, RomeLoadError, type Referential } from "../src/rome/index.js";
+import { diffReferentials, loadEscoCrosswalk, loadReferential, mapForward, RomeLoadError, type Referential } from "../src/rome/index.js";
 
 const romeDir = loadConfig().romeDir;
 let ref: Referential;
@@ -156,4 +156,31 @@ describe("referential diff", () => {
       rmSync(root, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe("ESCO crosswalk", () => {
+  const file = loadConfig().escoCrosswalk!;
+  it("loads France Travail's mapping for the referential's appellations", () => {
+    const cw = loadEscoCrosswalk(file, ref);
+    expect(cw.version).toBe("ESCO 1.0.9, mapping V1.4");
+    expect(cw.skipped).toBe(0);
+    expect(cw.byAppellation.get("19489")).toEqual([{ uri: "http://data.europa.eu/esco/occupation/4975c4cc-a89f-4ea8-82aa-501258dfb2f9", appellation: "19489", relation: "exactMatch" }]);
+  });
+
+  it("names the file and line of a malformed mapping, and skips appellations the referential lacks", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "esco-"));
+    try {
+      const lines = readFileSync(file, "utf8").split("\n");
+      const header = lines.findIndex((l) => l.startsWith("classification 1 ID"));
+      const bad = path.join(dir, "bad.csv");
+      writeFileSync(bad, [...lines.slice(0, header + 3), lines[header + 3]!.replace("skos:closeMatch", "skos:sameAs").replace("skos:exactMatch", "skos:sameAs").replace("skos:narrowMatch", "skos:sameAs").replace("skos:broadMatch", "skos:sameAs")].join("\n"));
+      expect(() => loadEscoCrosswalk(bad, ref)).toThrow(new RegExp(`bad\\.csv, line ${header + 4}: mapping relation`));
+      const older = path.join(dir, "older.csv");
+      writeFileSync(older, [...lines.slice(0, header + 2), lines[header + 2]!.replace(/,(\d+),/, ",99999999,")].join("\n"));
+      expect(loadEscoCrosswalk(older, ref)).toMatchObject({ skipped: 1 });
+      expect(() => loadEscoCrosswalk(path.join(dir, "missing.csv"), ref)).toThrow(RomeLoadError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

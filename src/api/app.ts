@@ -33,10 +33,11 @@ export function createApp(ctx: AppContext): express.Express {
     model: z.string(),
     labelledOffers: z.number().int().describe("offers in the labelled-offer memory (LABELLED_OFFERS); 0 without"),
     codedOffers: z.number().int().describe("of those, offers that carry the recruiter's ROME items (requiredSkills reads their choices; 0: the fallback model)"),
+    esco: z.string().nullable().describe("the ESCO ↔ ROME crosswalk loaded (ESCO_CROSSWALK), null without"),
   });
   describeRoute({ method: "get", path: "/health", summary: "Liveness, and the ROME version, model and labelled-offer memory that answer", response: Health });
   app.get("/health", (_req, res) => {
-    res.json({ status: "ok", romeVersion: ctx.engine.referential.version, model: ctx.engine.modelId, labelledOffers: ctx.engine.exemplars?.size ?? 0, codedOffers: ctx.engine.exemplars?.codedOffers ?? 0 } satisfies z.infer<typeof Health>);
+    res.json({ status: "ok", romeVersion: ctx.engine.referential.version, model: ctx.engine.modelId, labelledOffers: ctx.engine.exemplars?.size ?? 0, codedOffers: ctx.engine.exemplars?.codedOffers ?? 0, esco: ctx.engine.esco?.version ?? null } satisfies z.infer<typeof Health>);
   });
   for (const mount of routeModules) app.use(mount(ctx));
   app.get("/openapi.json", (_req, res) => {

@@ -2,7 +2,7 @@ import "../text/quiet.js";
 import type { Config } from "../config.js";
 import { dot, dotEach, dotRows, isZero, normalizeVector, TransformersEmbedder, type Embedder } from "../embed/index.js";
 import { openIndexes, type ProgressFn, type RomeIndexes } from "../index/index.js";
-import { loadReferential, type CoeurMetier, type Referential } from "../rome/index.js";
+import { loadEscoCrosswalk, loadReferential, type CoeurMetier, type EscoCrosswalk, type Referential } from "../rome/index.js";
 import { contentStems, segment, termCounts, titleKey, topK as topKRows, type TermCounts, type TextUnit } from "../text/index.js";
 import { buildAppellationSearch, type AppellationSearchIndex } from "./appellation-search.js";
 import { explainFiche } from "./explain.js";
@@ -96,6 +96,8 @@ export class Engine {
     readonly lexicon: Lexicon,
     /** Labelled offers whose codes vote (LABELLED_OFFERS); null without. */
     readonly exemplars: ExemplarMemory | null = null,
+    /** ESCO ↔ ROME crosswalk (ESCO_CROSSWALK), for the API's ESCO views; null without. */
+    readonly esco: EscoCrosswalk | null = null,
   ) {
     this.modelId = embedder.id;
     this.extractionCtx = createExtractionContext(lexicon, indexes);
@@ -522,5 +524,7 @@ export async function createEngine(config: Config, opts: EngineOptions = {}): Pr
     if (built.skipped > 0) console.error(`labelled offers: ${built.skipped} of ${offers.length} name a code that is not a ${referential.version} fiche; left out`);
     exemplars = built.memory;
   }
-  return new Engine(referential, embedder, indexes, lexicon, exemplars);
+  const esco = config.escoCrosswalk ? loadEscoCrosswalk(config.escoCrosswalk, referential) : null;
+  if (esco?.skipped) console.error(`ESCO crosswalk: ${esco.skipped} mappings name an appellation ${referential.version} lacks; left out`);
+  return new Engine(referential, embedder, indexes, lexicon, exemplars, esco);
 }

@@ -9,3 +9,5 @@ export { RomeSearch, romeSearch, SEARCH_KINDS } from "./search.js";
 export type { SearchKind, SearchHit, SearchResult } from "./search.js";
 export { diffReferentials, mapForward } from "./diff.js";
 export type { ReferentialDiff, EntityDiff } from "./diff.js";
+export { escoOfFiche, fichesOfEsco, loadEscoCrosswalk, relationRank, ESCO_RELATIONS, ESCO_URI } from "./esco.js";
+export type { EscoCrosswalk, EscoLink, EscoRelation, EscoOccupationOfFiche, FicheOfEscoOccupation } from "./esco.js";

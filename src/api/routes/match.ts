@@ -6,6 +6,7 @@ import { HttpError, notFound, parseOr400 } from "../errors.js";
 import { describeRoute } from "../openapi.js";
 import { sendComputedJson } from "../respond.js";
 import { searchAppellations } from "../../match/appellation-search.js";
+import { ESCO_RELATIONS, ESCO_URI, escoOfFiche, fichesOfEsco } from "../../rome/index.js";
 import { chosenItems, CONFIDENCE, EVIDENCE_CONFLICT, NO_ITEM_CHOICES, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED } from "../../match/index.js";
 
 // Control characters other than tab/newline, and U+FFFD from undecodable bytes, mark binary garbage.
@@ -69,6 +70,7 @@ export const MatchResponse = z.object({
 });
 const BatchRequest = z.object({ items: z.array(MatchRequest).min(1, "items must not be empty").max(LIMITS.maxBatch, `at most ${LIMITS.maxBatch} items per batch`) }).strict();
 const ExtractRequest = z.object({ text: textField(LIMITS.maxTextChars) }).strict();
+const EscoRelationSchema = z.enum(ESCO_RELATIONS);
 const CodeParams = z.object({ code: z.string().regex(/^[A-Na-n]\d{4}$/, "a ROME code is a letter A–N and four digits, e.g. M1805") });
 const SearchQuery = z.object({ q: z.string().trim().min(1, "q must not be empty").max(100), limit: z.coerce.number().int().min(1).max(50).default(10) });
 
@@ -111,6 +113,13 @@ export function matchRoutes(ctx: AppContext): Router {
         items: z.array(z.object({ code: z.string(), kind: z.enum(["competence", "savoir", "macroCompetence"]), libelle: z.string(), listed: z.boolean().describe("the fiche lists it"), share: z.number().describe("share of those offers that chose it") })),
       })
       .describe("what recruiters chose for this fiche's offers, most chosen first (at most 20): ROME in practice, listed by the fiche or not"),
+    esco: z
+      .object({
+        version: z.string(),
+        occupations: z.array(z.object({ uri: z.string(), label: z.string(), relation: EscoRelationSchema.describe("the strongest over the fiche's appellations"), appellations: z.array(z.object({ code: z.string(), libelle: z.string(), relation: EscoRelationSchema })) })),
+      })
+      .nullable()
+      .describe("ESCO occupations mapped to the fiche's appellations (France Travail's crosswalk), strongest relation first; null without ESCO_CROSSWALK"),
   });
   describeRoute({ method: "get", path: "/v1/metiers/:code", summary: "A fiche métier: appellations, MCs grouped by enjeu, savoirs, contextes, tags", tags: ["referential"], params: CodeParams, response: FicheResponse });
   r.get("/v1/metiers/:code", (req, res) => {
@@ -133,7 +142,31 @@ export function matchRoutes(ctx: AppContext): Router {
       contextes: f.contextes.map((c) => ref.contextes.get(c)!).map((c) => ({ code: c.code, libelle: c.libelle, type: c.typeLibelle })),
       mobilites: f.mobilites.map((m) => ({ code: m.cible, libelle: ref.fiches.get(m.cible)!.libelle, rang: m.rang })),
       recruiterChoices: { offers: choices.offers, items: chosenItems(ref, f, choices).map((i) => ({ ...i, share: Math.round(i.share * 1000) / 1000 })) },
+      esco: engine.esco ? { version: engine.esco.version, occupations: escoOfFiche(engine.esco, ref, f.code).map((o) => ({ ...o, appellations: o.appellations.map((a) => ({ ...a, libelle: ref.appellations.get(a.code)!.libelle })) })) } : null,
     } satisfies z.infer<typeof FicheResponse>);
+  });
+
+  const EscoQuery = z.object({ uri: z.string().trim().regex(ESCO_URI, "an ESCO occupation URI, e.g. http://data.europa.eu/esco/occupation/<uuid>") }).strict();
+  const EscoResponse = z.object({
+    romeVersion: z.string(),
+    version: z.string(),
+    uri: z.string(),
+    label: z.string(),
+    fiches: z.array(z.object({ code: z.string(), libelle: z.string(), relation: EscoRelationSchema, appellations: z.array(z.object({ code: z.string(), libelle: z.string(), relation: EscoRelationSchema })) })),
+  });
+  describeRoute({ method: "get", path: "/v1/esco/occupation", summary: "ESCO → ROME: the fiches and appellations an ESCO occupation maps to (France Travail's crosswalk), strongest relation first", tags: ["referential"], query: EscoQuery, response: EscoResponse });
+  r.get("/v1/esco/occupation", (req, res) => {
+    const { uri } = parseOr400(EscoQuery, req.query, "query");
+    if (!engine.esco) throw new HttpError(503, "esco_disabled", "this server runs without the ESCO crosswalk (ESCO_CROSSWALK)");
+    const fiches = fichesOfEsco(engine.esco, ref, uri);
+    if (!fiches) throw new HttpError(404, "not_found", `ESCO occupation ${uri} is not in the crosswalk (${engine.esco.version})`);
+    res.json({
+      romeVersion: ref.version,
+      version: engine.esco.version,
+      uri,
+      label: engine.esco.labels.get(uri)!,
+      fiches: fiches.map((f) => ({ code: f.code, libelle: ref.fiches.get(f.code)!.libelle, relation: f.relation, appellations: f.appellations.map((a) => ({ ...a, libelle: ref.appellations.get(a.code)!.libelle })) })),
+    } satisfies z.infer<typeof EscoResponse>);
   });
 
   describeRoute({ method: "get", path: "/v1/appellations/search", summary: "Typo-tolerant autocomplete over the 13,120 appellations", tags: ["referential"], query: SearchQuery, response: z.object({ romeVersion: z.string(), results: z.array(z.object({ code: z.string(), libelle: z.string(), ficheCode: z.string(), ficheLibelle: z.string(), score: z.number() })) }) });
