@@ -3,7 +3,8 @@
 #   docker run -p 3000:3000 -v /path/to/rome/v460:/data/rome/v460:ro -v /path/to/model:/models/model:ro \
 #     -v /path/to/labelled-offers.jsonl:/data/labelled-offers.jsonl:ro -e LABELLED_OFFERS=/data/labelled-offers.jsonl \
 #     -e DATABASE_URL=postgres://… rome-match
-# (LABELLED_OFFERS is optional: offers with the ROME code a recruiter chose, whose codes vote; see README.)
+# (LABELLED_OFFERS is optional: offers with the ROME code a recruiter chose, whose codes vote; see README. So is
+# ESCO_CROSSWALK, France Travail's ESCO ↔ ROME CSV: mount it and set -e ESCO_CROSSWALK=/data/esco-rome.csv.)
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 ENV ONNXRUNTIME_NODE_INSTALL_CUDA=skip
