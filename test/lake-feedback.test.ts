@@ -158,6 +158,33 @@ describe.each(["pglite", "postgres"] as const)("feedback on %s", (name) => {
     expect((await stats()).feedback).toBe(before);
   });
 
+  it("takes verdicts in batches: the valid ones stored together, a status per item", async () => {
+    const before = (await stats()).feedback;
+    const r = await request(app)
+      .post("/v1/feedback/batch")
+      .set("x-api-key", KEYS.ingest)
+      .send({
+        items: [
+          { documentId: ids.A1, code: "M1805", verdict: "right" },
+          { documentId: ids.A1, code: "A0000", verdict: "right" },
+          { source: "ft", externalId: "nope", code: "M1805", verdict: "right" },
+          { source: "ft", externalId: "A2", code: "J1506", verdict: "right" },
+          "garbage",
+        ],
+      })
+      .expect(200);
+    expect(r.body.items.map((i: { status: string; error?: { code: string } }) => i.error?.code ?? i.status)).toEqual(["created", "unknown_code", "not_found", "created", "invalid_request"]);
+    expect(r.body.items[3].feedback).toMatchObject({ documentId: ids.A2, answer: "J1506", answerRank: 2 });
+    expect(r.body.summary).toEqual({ created: 2, error: 3 });
+    expect((await stats()).feedback).toBe(before + 2);
+    const post = (body: unknown, key = KEYS.advisor) => request(app).post("/v1/feedback/batch").set("x-api-key", key).send(body as object);
+    await post({ items: [] }).expect(400);
+    await post({ items: Array.from({ length: 101 }, () => ({ documentId: ids.A1, code: "M1805", verdict: "right" })) }).expect(400);
+    await post({ items: [{ documentId: ids.A1, code: "M1805", verdict: "right" }], extra: 1 }).expect(400);
+    await post({ items: [{ documentId: ids.A1, code: "M1805", verdict: "right" }] }, KEYS.analyst).expect(403);
+    expect((await stats()).feedback).toBe(before + 2);
+  });
+
   it("erases a document's verdicts with it", async () => {
     const count = async (id: string) => Number((await b.sql<{ n: string }>("SELECT count(*) AS n FROM document_feedback WHERE document_id = $1", [id]))[0]!.n);
     expect(await count(ids.CV!)).toBe(1);

@@ -493,6 +493,14 @@ class LakeImpl implements Lake {
     return addFeedback(this.db, input);
   }
 
+  addFeedbackBatch(inputs: readonly FeedbackInput[]): Promise<(FeedbackRecord | null)[]> {
+    return this.db.transaction(async (tx) => {
+      const out: (FeedbackRecord | null)[] = [];
+      for (const input of inputs) out.push(await addFeedback(tx, input));
+      return out;
+    });
+  }
+
   feedbackStats(q?: FeedbackQuery): Promise<FeedbackStats> {
     return feedbackStats(this.db, q);
   }

@@ -23,6 +23,8 @@ export const LAKE_LIMITS = {
   maxPhrases: 100,
   /** Confusion pairs in GET /v1/feedback/stats. */
   maxConfusions: 20,
+  /** Verdicts per POST /v1/feedback/batch. */
+  maxFeedbackBatch: 100,
 } as const;
 
 /** What the lake needs from the match engine (a structural subset of `Engine`, so tests can pass a small fake). */
@@ -246,6 +248,8 @@ export interface Lake {
   trendDocuments(filter?: TrendFilter): AsyncIterable<TrendDocument>;
   /** Stores a verdict on a document's prediction; null when the document does not exist. */
   addFeedback(input: FeedbackInput): Promise<FeedbackRecord | null>;
+  /** Several verdicts in one transaction (all stored or none); null for a document that does not exist. */
+  addFeedbackBatch(inputs: readonly FeedbackInput[]): Promise<(FeedbackRecord | null)[]>;
   feedbackStats(q?: FeedbackQuery): Promise<FeedbackStats>;
   /**
    * Offers whose right code feedback gives (the latest answer, not contradicted by a later `wrong` on that code, given

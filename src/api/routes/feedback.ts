@@ -1,6 +1,7 @@
 /**
  * Feedback on the lake's predictions (README "Feedback"):
  *   POST /v1/feedback         a verdict (right / wrong, and the right code when known) on one code of a stored document
+ *   POST /v1/feedback/batch   up to 100 of them, stored together, a status per item
  *   GET  /v1/feedback/stats   what the verdicts say: precision by rank, where the right code sat, frequent confusions
  * Roles: ingest and advisor give feedback (the systems that post documents, the people who check them); advisor and
  * analyst read the figures. Verdicts hold no text and go when their document is erased.
@@ -12,7 +13,7 @@ import { HttpError, parseOr400 } from "../errors.js";
 import { endOfDay, lakeHandler, lakeOf } from "../lake.js";
 import { describeRoute } from "../openapi.js";
 import { isoDate } from "../../lake/schema.js";
-import { LAKE_LIMITS, type FeedbackRecord } from "../../lake/index.js";
+import { LAKE_LIMITS, type FeedbackInput, type FeedbackRecord } from "../../lake/index.js";
 
 const RomeCode = z
   .string()
@@ -53,6 +54,17 @@ const FeedbackResponse = z.object({
   createdAt: z.string(),
 });
 
+const BatchBody = z
+  .object({ items: z.array(z.unknown()).min(1, "items must not be empty").max(LAKE_LIMITS.maxFeedbackBatch, `at most ${LAKE_LIMITS.maxFeedbackBatch} verdicts per batch`) })
+  .strict();
+const BatchItem = z.object({
+  index: z.number().int(),
+  status: z.enum(["created", "error"]),
+  feedback: FeedbackResponse.optional(),
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
+});
+const BatchResponse = z.object({ items: z.array(BatchItem), summary: z.object({ created: z.number().int(), error: z.number().int() }) });
+
 const StatsQuery = z.object({ kind: z.enum(["offer", "cv"]).optional(), from: isoDate.optional(), to: isoDate.optional() }).strict();
 const Agreement = z.object({ documents: z.number().int(), top1: z.number(), top3: z.number(), top5: z.number(), top10: z.number() });
 const Fiche = z.object({ code: z.string(), libelle: z.string().nullable().describe("null: not a fiche of the ROME version that answers now") });
@@ -76,19 +88,63 @@ export function feedbackRoutes(ctx: AppContext): Router {
     if (!ref.fiches.has(code)) throw new HttpError(400, "unknown_code", `${field} ${code} is not a fiche of ROME ${ref.version}`);
   };
 
+  /** A body → the verdict to store (its document id, null when no document has that source and externalId); 400 otherwise. */
+  const verdictOf = async (raw: unknown): Promise<{ body: z.infer<typeof FeedbackBody>; input: FeedbackInput | null }> => {
+    const body = parseOr400(FeedbackBody, raw, "feedback");
+    known(body.code, "code");
+    if (body.correctCode !== undefined) known(body.correctCode, "correctCode");
+    const documentId = body.documentId ?? (await lakeOf(ctx).findByExternalId(body.source!, body.externalId!));
+    return { body, input: documentId ? { documentId, code: body.code, verdict: body.verdict, correctCode: body.correctCode } : null };
+  };
+  const missing = (b: z.infer<typeof FeedbackBody>) => new HttpError(404, "not_found", b.documentId ? `document ${b.documentId} does not exist` : `no document ${b.externalId} from source ${b.source}`);
+
   describeRoute({ method: "post", path: "/v1/feedback", summary: "A verdict on one code of a stored document's prediction: right, or wrong with the right code when known", tags: ["lake"], body: FeedbackBody, response: FeedbackResponse, roles: ["ingest", "advisor", "admin"] });
   r.post(
     "/v1/feedback",
     ctx.auth.require("ingest", "advisor"),
     lakeHandler(async (req, res) => {
-      const b = parseOr400(FeedbackBody, req.body, "feedback");
-      known(b.code, "code");
-      if (b.correctCode !== undefined) known(b.correctCode, "correctCode");
-      const lake = lakeOf(ctx);
-      const documentId = b.documentId ?? (await lake.findByExternalId(b.source!, b.externalId!));
-      const out = documentId ? await lake.addFeedback({ documentId, code: b.code, verdict: b.verdict, correctCode: b.correctCode }) : null;
-      if (!out) throw new HttpError(404, "not_found", b.documentId ? `document ${b.documentId} does not exist` : `no document ${b.externalId} from source ${b.source}`);
+      const { body, input } = await verdictOf(req.body);
+      const out = input ? await lakeOf(ctx).addFeedback(input) : null;
+      if (!out) throw missing(body);
       res.status(201).json(serialize(out));
+    }),
+  );
+
+  describeRoute({
+    method: "post",
+    path: "/v1/feedback/batch",
+    summary: `Up to ${LAKE_LIMITS.maxFeedbackBatch} verdicts; the valid ones are stored together (one transaction), each item says created or why not`,
+    tags: ["lake"],
+    body: z.object({ items: z.array(FeedbackBody).max(LAKE_LIMITS.maxFeedbackBatch) }),
+    response: BatchResponse,
+    roles: ["ingest", "advisor", "admin"],
+  });
+  r.post(
+    "/v1/feedback/batch",
+    ctx.auth.require("ingest", "advisor"),
+    lakeHandler(async (req, res) => {
+      const { items } = parseOr400(BatchBody, req.body, "request body");
+      const results: z.infer<typeof BatchItem>[] = [];
+      const valid: { index: number; input: FeedbackInput }[] = [];
+      for (const [index, raw] of items.entries()) {
+        try {
+          const { body, input } = await verdictOf(raw);
+          if (!input) throw missing(body);
+          valid.push({ index, input });
+          results.push({ index, status: "created" });
+        } catch (e) {
+          if (!(e instanceof HttpError)) throw e;
+          results.push({ index, status: "error", error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } });
+        }
+      }
+      const stored = valid.length ? await lakeOf(ctx).addFeedbackBatch(valid.map((v) => v.input)) : [];
+      valid.forEach(({ index }, j) => {
+        const rec = stored[j];
+        // Erased between the check and the write: said as such, nothing stored for it.
+        results[index] = rec ? { index, status: "created", feedback: serialize(rec) } : { index, status: "error", error: { code: "not_found", message: "the document was erased meanwhile" } };
+      });
+      const created = results.filter((x) => x.status === "created").length;
+      res.json({ items: results, summary: { created, error: results.length - created } });
     }),
   );
 
