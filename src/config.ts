@@ -29,7 +29,7 @@ const ConfigSchema = z.object({
   workers: z.coerce.number().int().min(1).max(64),
   /** JSONL files of offers with their ROME code whose codes vote at match time (README "Labelled offers"); unset: none. */
   labelledOffers: z.array(z.string().min(1)).min(1).optional(),
-  /** France Travail's ESCO ↔ ROME appellation crosswalk (README "ESCO"); unset: none. */
+  /** France Travail's ESCO ↔ ROME appellation crosswalk (GET /v1/esco/occupation, the fiche's `esco`); unset: none. */
   escoCrosswalk: z.string().min(1).optional(),
   /** Engines in worker threads per process (0: match in the event-loop thread). */
   matchThreads: z.coerce.number().int().min(0).max(64),

@@ -16,7 +16,6 @@ import type { ExtractedSkill, MatchInput, MatchResult, MetierMatch, RequiredSkil
 import { createCoverageChecker } from "./uncovered.js";
 import { matchStatus } from "./status.js";
 
-
 /**
  * Labelled offers with items like an offer whose choices `requiredSkills` reads. In cross-validation 5, 10 and 20
  * give the same F1 (0.529, 0.527, 0.529 at 0.3); their items as extra candidates (beyond the fiches'): no gain.
