@@ -6,7 +6,9 @@
  *   MatchPool of LAKE_BENCH_THREADS (default 2) engine threads;
  * - similar: GET-similar latency (Lake.similar: HNSW candidates + MC re-ranking + explanations) p50/p99 with
  *   LAKE_BENCH_DOCS (default 100,000) documents;
- * - recall@10 of the HNSW index against an exact scan, same queries.
+ * - recall@10 of the HNSW index against an exact scan, same queries;
+ * - feedback: LAKE_BENCH_FEEDBACK (default 20,000) verdicts through Lake.addFeedbackBatch (verdicts/s), then
+ *   feedbackStats over them (p50 of 5) and the labelled-offer export.
  * Targets (issue 4): ingest ≥ 200 offers/s; similar p50 ≤ 10 ms at 100k; recall@10 ≥ 0.95.
  *
  * Synthetic documents are perturbations of the real offers' embeddings (a mix of two offers plus Gaussian noise)
@@ -22,7 +24,7 @@ import seedrandom from "seedrandom";
 import { quantile } from "./quantile.js";
 import { loadConfig } from "../src/config.js";
 import { openDb, parseVector, vectorParam } from "../src/lake/db.js";
-import { DocumentBody, LAKE_LIMITS, lineToBody, openLake, toInput, type DocumentInput, type Lake, type LakeEngine } from "../src/lake/index.js";
+import { DocumentBody, LAKE_LIMITS, lineToBody, openLake, toInput, type DocumentInput, type FeedbackInput, type Lake, type LakeEngine } from "../src/lake/index.js";
 import { EF_SEARCH, nearestIds } from "../src/lake/store.js";
 import { createEngine, MatchPool, pooled, type MatchResult } from "../src/match/index.js";
 
@@ -30,6 +32,8 @@ const OFFERS = Number(process.env.LAKE_BENCH_OFFERS ?? 1200);
 const DOCS = Number(process.env.LAKE_BENCH_DOCS ?? 100_000);
 const QUERIES = Number(process.env.LAKE_BENCH_QUERIES ?? 300);
 const THREADS = Number(process.env.LAKE_BENCH_THREADS ?? 2);
+/** Verdicts written (one per document, batches of 100) before timing the feedback figures and export. */
+const FEEDBACK = Number(process.env.LAKE_BENCH_FEEDBACK ?? 20_000);
 const WARM = 200;
 /** Documents per ingestBatch call (the CLI's default is 50; the API's maximum 100). */
 const BATCH = Number(process.env.LAKE_BENCH_BATCH ?? 50);
@@ -240,6 +244,36 @@ async function main() {
   }
   const recall = hit / (queries.length * 10);
 
+  // 5. Feedback at scale: verdicts written through the API's batch path, then the analysts' figures and the export.
+  const judged = (await db.query<{ id: string; codes: string[] }>(
+    `SELECT d.id, array_agg(m.code ORDER BY m.rank) AS codes FROM documents d JOIN document_metiers m ON m.document_id = d.id
+     GROUP BY d.id ORDER BY md5(d.id::text) LIMIT $1`,
+    [FEEDBACK],
+  )).rows;
+  const fr = rng("lake-feedback");
+  const verdicts: FeedbackInput[] = judged.map(({ id, codes }) => {
+    const x = fr.next();
+    // Mostly confirmations of the first code, some corrections to the second, some bare "wrong".
+    if (x < 0.6 || codes.length < 2) return { documentId: id, code: codes[0]!, verdict: "right" };
+    return x < 0.9 ? { documentId: id, code: codes[0]!, verdict: "wrong", correctCode: codes[1]! } : { documentId: id, code: codes[0]!, verdict: "wrong" };
+  });
+  const tf = performance.now();
+  for (let i = 0; i < verdicts.length; i += LAKE_LIMITS.maxFeedbackBatch) await lake.addFeedbackBatch(verdicts.slice(i, i + LAKE_LIMITS.maxFeedbackBatch));
+  const feedbackWriteMs = performance.now() - tf;
+  await db.query("ANALYZE document_feedback");
+  const statsLat: number[] = [];
+  let stats = await lake.feedbackStats();
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    stats = await lake.feedbackStats();
+    statsLat.push(performance.now() - t);
+  }
+  const tx0 = performance.now();
+  let exported = 0;
+  for await (const _ of lake.labelledOffers()) exported++;
+  const exportMs = performance.now() - tx0;
+  log("feedback", { verdicts: verdicts.length, statsMsP50: r2(quantile(statsLat, 0.5)), exported });
+
   const out = {
     benchmark: "lake",
     backend: "postgres",
@@ -262,6 +296,15 @@ async function main() {
       annOnly: { p50Ms: r2(quantile(annLat, 0.5)), p99Ms: r2(quantile(annLat, 0.99)) },
     },
     recallAt10: Math.round(recall * 10_000) / 10_000,
+    feedback: {
+      verdicts: verdicts.length,
+      verdictsPerSecond: r2(verdicts.length / (feedbackWriteMs / 1000)),
+      statsMsP50: r2(quantile(statsLat, 0.5)),
+      answers: stats.answers.documents,
+      top1: stats.answers.top1,
+      exportedOffers: exported,
+      exportSeconds: r2(exportMs / 1000),
+    },
     targets: { ingestPerSecond: 200, similarP50Ms: 10, recallAt10: 0.95 },
     met: { ingest: Math.max(ingest.documentsPerSecond, ingestThreads.documentsPerSecond) >= 200, similarP50: quantile(lat, 0.5) <= 10, recall: recall >= 0.95 },
   };

@@ -30,8 +30,8 @@ export async function addFeedback(db: Queryable, input: FeedbackInput): Promise<
   const r = await db.query<FeedbackRow>(
     `WITH d AS (SELECT id, kind, content_hash, model, rome_version FROM documents WHERE id = $1::uuid),
      ins AS (
-       INSERT INTO document_feedback (document_id, content_hash, code, verdict, correct_code, top_code, code_rank, answer_rank, model, rome_version)
-       SELECT d.id, d.content_hash, $2::text, $3::text, $4::text,
+       INSERT INTO document_feedback (document_id, kind, content_hash, code, verdict, correct_code, top_code, code_rank, answer_rank, model, rome_version)
+       SELECT d.id, d.kind, d.content_hash, $2::text, $3::text, $4::text,
          (SELECT m.code FROM document_metiers m WHERE m.document_id = d.id ORDER BY m.rank LIMIT 1),
          (SELECT m.rank FROM document_metiers m WHERE m.document_id = d.id AND m.code = $2::text),
          (SELECT m.rank FROM document_metiers m WHERE m.document_id = d.id AND m.code = (CASE WHEN $3::text = 'right' THEN $2::text ELSE $4::text END)),
@@ -39,8 +39,8 @@ export async function addFeedback(db: Queryable, input: FeedbackInput): Promise<
        FROM d
        RETURNING *
      )
-     SELECT ins.id, ins.document_id, d.kind, ins.code, ins.verdict, ins.correct_code, ins.top_code, ins.code_rank, ins.answer_rank, ins.model, ins.rome_version, ins.created_at
-     FROM ins JOIN d ON d.id = ins.document_id`,
+     SELECT ins.id, ins.document_id, ins.kind, ins.code, ins.verdict, ins.correct_code, ins.top_code, ins.code_rank, ins.answer_rank, ins.model, ins.rome_version, ins.created_at
+     FROM ins`,
     [input.documentId, input.code, input.verdict, input.correctCode ?? null],
   );
   const row = r.rows[0];
@@ -67,15 +67,16 @@ function toRecord(r: FeedbackRow): FeedbackRecord {
 
 /**
  * The window's feedback (`w`), and each document's answer (`a`): its latest verdict naming a right code, unless a
- * later `wrong` was given on that very code.
+ * later `wrong` was given on that very code (a hash join on each (document, code)'s last `wrong`: `w` has no index).
  */
 const WINDOW_SQL = `WITH w AS (
-    SELECT f.*, d.kind, ${ANSWER_SQL} AS answer FROM document_feedback f JOIN documents d ON d.id = f.document_id
-    WHERE ($1::text IS NULL OR d.kind = $1::text) AND ($2::timestamptz IS NULL OR f.created_at >= $2::timestamptz) AND ($3::timestamptz IS NULL OR f.created_at <= $3::timestamptz)
+    SELECT f.*, ${ANSWER_SQL} AS answer FROM document_feedback f
+    WHERE ($1::text IS NULL OR f.kind = $1::text) AND ($2::timestamptz IS NULL OR f.created_at >= $2::timestamptz) AND ($3::timestamptz IS NULL OR f.created_at <= $3::timestamptz)
   ),
   a AS (
-    SELECT * FROM (SELECT DISTINCT ON (document_id) * FROM w WHERE answer IS NOT NULL ORDER BY document_id, id DESC) l
-    WHERE NOT EXISTS (SELECT 1 FROM w x WHERE x.document_id = l.document_id AND x.verdict = 'wrong' AND x.code = l.answer AND x.id > l.id)
+    SELECT l.* FROM (SELECT DISTINCT ON (document_id) * FROM w WHERE answer IS NOT NULL ORDER BY document_id, id DESC) l
+    LEFT JOIN (SELECT document_id, code, max(id) AS last_wrong FROM w WHERE verdict = 'wrong' GROUP BY document_id, code) x ON x.document_id = l.document_id AND x.code = l.answer
+    WHERE x.last_wrong IS NULL OR x.last_wrong < l.id
   )`;
 
 type Count = string | number;
@@ -138,12 +139,13 @@ export async function* labelledOffers(db: Queryable): AsyncIterable<LabelledOffe
     const r: { rows: { id: string; source: string; external_id: string; title: string | null; raw_text: string; document_date: Date; answer: string }[] } = await db.query(
       `WITH l AS (
          SELECT DISTINCT ON (f.document_id) f.id, f.document_id, f.content_hash, ${ANSWER_SQL} AS answer
-         FROM document_feedback f WHERE f.verdict = 'right' OR f.correct_code IS NOT NULL ORDER BY f.document_id, f.id DESC
+         FROM document_feedback f WHERE f.kind = 'offer' AND (f.verdict = 'right' OR f.correct_code IS NOT NULL) ORDER BY f.document_id, f.id DESC
        )
        SELECT d.id, d.source, d.external_id, d.title, d.raw_text, d.document_date, l.answer
        FROM l JOIN documents d ON d.id = l.document_id
        WHERE d.kind = 'offer' AND d.raw_text IS NOT NULL AND d.content_hash = l.content_hash
-         AND NOT EXISTS (SELECT 1 FROM document_feedback x WHERE x.document_id = l.document_id AND x.verdict = 'wrong' AND x.code = l.answer AND x.id > l.id)
+         -- A later "wrong" on the answer withdraws it (an index probe on (document_id, id) per exported row).
+         AND NOT EXISTS (SELECT 1 FROM document_feedback x WHERE x.document_id = l.document_id AND x.id > l.id AND x.verdict = 'wrong' AND x.code = l.answer)
          AND ($1::timestamptz IS NULL OR (d.document_date, d.id) > ($1::timestamptz, $2::uuid))
        ORDER BY d.document_date, d.id
        LIMIT 500`,

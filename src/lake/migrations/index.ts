@@ -80,6 +80,8 @@ CREATE INDEX document_phrases_phrase ON document_phrases (phrase);
 CREATE TABLE document_feedback (
   id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   document_id   uuid NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+  -- The document's kind, here so that the figures never scan the documents table (wide rows: embeddings).
+  kind          text NOT NULL CHECK (kind IN ('offer', 'cv')),
   -- The document's content when judged: once it is re-posted with another text, the verdict no longer labels it.
   content_hash  text NOT NULL,
   code          text NOT NULL,
