@@ -167,6 +167,8 @@ export class Engine {
           .map(({ features: _, ...c }) => ({ ...c, probability: round(c.probability) }));
       }
     }
+    // The text's own ROME evidence per pooled fiche: the breakdown's title and body parts, and the status's conflict test.
+    const evidence = pool.map(({ row }) => ({ title: partScore(features, weights, TITLE_FEATURES, row), body: partScore(features, weights, BODY_FEATURES, row) }));
     const metiers: MetierMatch[] = pool.slice(0, topK).map(({ row: i, parentOf }, rank) => {
       const code = codes[i]!;
       return {
@@ -175,8 +177,8 @@ export class Engine {
         parentOf: parentOf === null ? null : codes[parentOf]!,
         confidence: round(conf[rank]!),
         score: {
-          title: round(partScore(features, weights, TITLE_FEATURES, i)),
-          body: round(partScore(features, weights, BODY_FEATURES, i)),
+          title: round(evidence[rank]!.title),
+          body: round(evidence[rank]!.body),
           mcOverlap: round(features.mc[i]!),
           exemplars: round(partScore(features, weights, EXEMPLAR_FEATURES, i)),
           interactions: round(interactions[i]!),
@@ -189,7 +191,7 @@ export class Engine {
     });
     // Status over the whole pool (≥ 10 fiches), whatever topK shows.
     const { status, statusReason, margin, evidenceLeader } = matchStatus(
-      pool.map(({ row }, k) => ({ code: codes[row]!, confidence: conf[k]!, evidence: partScore(features, weights, TITLE_FEATURES, row) + partScore(features, weights, BODY_FEATURES, row) })),
+      pool.map(({ row }, k) => ({ code: codes[row]!, confidence: conf[k]!, evidence: evidence[k]!.title + evidence[k]!.body })),
     );
     const covered = skills.flatMap((s) => s.evidence);
     return {
