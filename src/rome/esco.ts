@@ -87,6 +87,19 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   else m.set(k, [v]);
 }
 
+/** Links grouped by `keyOf` (an occupation, a fiche), each group with its appellations and its strongest relation. */
+function groupLinks(links: Iterable<EscoLink>, keyOf: (l: EscoLink) => string): Map<string, { relation: EscoRelation; appellations: { code: string; relation: EscoRelation }[] }> {
+  const groups = new Map<string, { relation: EscoRelation; appellations: { code: string; relation: EscoRelation }[] }>();
+  for (const l of links) {
+    const key = keyOf(l);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { relation: l.relation, appellations: [] }));
+    g.appellations.push({ code: l.appellation, relation: l.relation });
+    if (relationRank(l.relation) < relationRank(g.relation)) g.relation = l.relation;
+  }
+  return groups;
+}
+
 export interface EscoOccupationOfFiche {
   uri: string;
   label: string;
@@ -97,16 +110,10 @@ export interface EscoOccupationOfFiche {
 
 /** The ESCO occupations mapped to a fiche's appellations, strongest relation first, then by label. */
 export function escoOfFiche(cw: EscoCrosswalk, ref: Pick<Referential, "fiches">, ficheCode: string): EscoOccupationOfFiche[] {
-  const byUri = new Map<string, EscoOccupationOfFiche>();
-  for (const app of ref.fiches.get(ficheCode)?.appellations ?? []) {
-    for (const l of cw.byAppellation.get(app) ?? []) {
-      let o = byUri.get(l.uri);
-      if (!o) byUri.set(l.uri, (o = { uri: l.uri, label: cw.labels.get(l.uri)!, relation: l.relation, appellations: [] }));
-      o.appellations.push({ code: app, relation: l.relation });
-      if (relationRank(l.relation) < relationRank(o.relation)) o.relation = l.relation;
-    }
-  }
-  return [...byUri.values()].sort((a, b) => relationRank(a.relation) - relationRank(b.relation) || a.label.localeCompare(b.label, "fr"));
+  const links = (ref.fiches.get(ficheCode)?.appellations ?? []).flatMap((app) => cw.byAppellation.get(app) ?? []);
+  return [...groupLinks(links, (l) => l.uri)]
+    .map(([uri, g]) => ({ uri, label: cw.labels.get(uri)!, ...g }))
+    .sort((a, b) => relationRank(a.relation) - relationRank(b.relation) || a.label.localeCompare(b.label, "fr"));
 }
 
 export interface FicheOfEscoOccupation {
@@ -119,13 +126,7 @@ export interface FicheOfEscoOccupation {
 export function fichesOfEsco(cw: EscoCrosswalk, ref: Pick<Referential, "appellations">, uri: string): FicheOfEscoOccupation[] | null {
   const links = cw.byUri.get(uri);
   if (!links) return null;
-  const byFiche = new Map<string, FicheOfEscoOccupation>();
-  for (const l of links) {
-    const code = ref.appellations.get(l.appellation)!.ficheCode;
-    let f = byFiche.get(code);
-    if (!f) byFiche.set(code, (f = { code, relation: l.relation, appellations: [] }));
-    f.appellations.push({ code: l.appellation, relation: l.relation });
-    if (relationRank(l.relation) < relationRank(f.relation)) f.relation = l.relation;
-  }
-  return [...byFiche.values()].sort((a, b) => relationRank(a.relation) - relationRank(b.relation) || b.appellations.length - a.appellations.length || (a.code < b.code ? -1 : 1));
+  return [...groupLinks(links, (l) => ref.appellations.get(l.appellation)!.ficheCode)]
+    .map(([code, g]) => ({ code, ...g }))
+    .sort((a, b) => relationRank(a.relation) - relationRank(b.relation) || b.appellations.length - a.appellations.length || (a.code < b.code ? -1 : 1));
 }
