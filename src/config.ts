@@ -61,15 +61,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // "none" (or an empty value) turns the memory off; the dev offers beside the checkout are the default. Several
     // files, comma-separated, make one memory (e.g. an export of the lake's feedback beside the coded offers).
     labelledOffers: labelledFiles(env.LABELLED_OFFERS),
-    escoCrosswalk: env.ESCO_CROSSWALK === undefined ? sharedDefault("rome/correspondences/FR_20230607_mapping_esco_rome.csv") : env.ESCO_CROSSWALK === "none" ? undefined : env.ESCO_CROSSWALK || undefined,
+    escoCrosswalk: optionalFile(env.ESCO_CROSSWALK, "rome/correspondences/FR_20230607_mapping_esco_rome.csv"),
   });
 }
 
+/** An optional data file: unset → the shared default when present; "none" or empty → none. */
+function optionalFile(v: string | undefined, shared: string): string | undefined {
+  if (v === undefined) return sharedDefault(shared);
+  return v === "none" ? undefined : v || undefined;
+}
+
 function labelledFiles(v: string | undefined): string[] | undefined {
-  if (v === undefined) {
-    const dev = sharedDefault("eval/offers-dev.jsonl");
-    return dev ? [dev] : undefined;
-  }
-  const files = v === "none" ? [] : v.split(",").map((f) => f.trim()).filter(Boolean);
+  const files = optionalFile(v, "eval/offers-dev.jsonl")?.split(",").map((f) => f.trim()).filter(Boolean) ?? [];
   return files.length ? files : undefined;
 }
