@@ -6,7 +6,9 @@
 import "../src/text/quiet.js";
 import path from "node:path";
 import { loadConfig, REPO_ROOT } from "../src/config.js";
-import { createEngine, evaluateOffers, readOffers } from "../src/match/index.js";
+import { createEngine } from "../src/match/index.js";
+import { evaluateOffers } from "../src/tuning/index.js";
+import { readOffers } from "../src/sources/index.js";
 import { parseFlags } from "../src/cli/command.js";
 
 const { flags } = parseFlags(process.argv.slice(2));

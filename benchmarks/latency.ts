@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { REPO_ROOT } from "../src/config.js";
-import { readOffers } from "../src/match/index.js";
+import { readOffers } from "../src/sources/index.js";
 import { parseFlags } from "../src/cli/command.js";
 
 const { flags } = parseFlags(process.argv.slice(2));

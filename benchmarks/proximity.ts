@@ -10,8 +10,8 @@
 import { loadConfig } from "../src/config.js";
 import { loadReferential } from "../src/rome/index.js";
 import type { Referential } from "../src/rome/referential.js";
-import { DEFAULT_PROXIMITY_WEIGHTS, ProximityIndex, type ProximityWeights, mcJaccard, viabilityOf } from "../src/match/proximity.js";
-import { ProfileMatcher } from "../src/match/profile.js";
+import { DEFAULT_PROXIMITY_WEIGHTS, ProximityIndex, type ProximityWeights, mcJaccard, viabilityOf } from "../src/passerelles/index.js";
+import { ProfileMatcher } from "../src/passerelles/index.js";
 import { quantile } from "./quantile.js";
 
 interface Metrics {

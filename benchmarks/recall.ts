@@ -6,7 +6,8 @@
 import "../src/text/quiet.js";
 import path from "node:path";
 import { loadConfig, REPO_ROOT } from "../src/config.js";
-import { createEngine, readOffers } from "../src/match/index.js";
+import { createEngine } from "../src/match/index.js";
+import { readOffers } from "../src/sources/index.js";
 import { segment } from "../src/text/index.js";
 import { parseFlags } from "../src/cli/command.js";
 

@@ -10,7 +10,8 @@ import os from "node:os";
 import path from "node:path";
 import seedrandom from "seedrandom";
 import { loadConfig } from "../src/config.js";
-import { createEngine, readOffers } from "../src/match/index.js";
+import { createEngine } from "../src/match/index.js";
+import { readOffers } from "../src/sources/index.js";
 import { createCoverageChecker } from "../src/match/uncovered.js";
 import {
   analyzeTrends,

@@ -4,7 +4,7 @@
  *   npm run tune:required -- [--offers FILE.jsonl] [--limit N] [--l2 0.001] [--fiches 3] [--uncoded]
  * Each offer is matched with the labelled-offer memory of its cross-validation fold (as `npm run eval` does); every
  * compétence and savoir its `--fiches` best fiches list or their labelled offers chose is an example, positive when
- * the recruiter chose it or its macro-compétence (--uncoded: matched without labelled offers). Logistic regression (src/match/learn.ts) is fitted on four folds and measured on the fifth at
+ * the recruiter chose it or its macro-compétence (--uncoded: matched without labelled offers). Logistic regression (src/tuning/learn.ts) is fitted on four folds and measured on the fifth at
  * several thresholds (precision and recall as `npm run eval` counts them), then fitted on all offers. Prints one
  * JSON object on the last line: the cross-validated figures and the model's bias and weights.
  */
@@ -12,7 +12,9 @@ import "../src/text/quiet.js";
 import path from "node:path";
 import { parseFlags } from "../src/cli/command.js";
 import { loadConfig, REPO_ROOT } from "../src/config.js";
-import { createEngine, crossValidation, CV_FOLDS, fitLogistic, readOffers, REQUIRED_FEATURES, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, requiredProbability, skillAgreement, type RequiredCandidate, type RequiredFeatures, type RequiredModel } from "../src/match/index.js";
+import { createEngine, REQUIRED_FEATURES, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, requiredProbability, type RequiredCandidate, type RequiredFeatures, type RequiredModel } from "../src/match/index.js";
+import { crossValidation, CV_FOLDS, fitLogistic, skillAgreement } from "../src/tuning/index.js";
+import { readOffers } from "../src/sources/index.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const file = flags.get("offers") ?? path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl");

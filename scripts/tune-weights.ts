@@ -5,7 +5,7 @@
  * default: the current RANK_MODEL, so that each fit learns from the lists the last one ranks; `--from grid`: under
  * GRID_WEIGHTS) are computed with the labelled-offer memory of its cross-validation fold (as `npm run eval` does),
  * with the products of every two features (RankModel); a listwise ranker with GRID_WEIGHTS as the linear weights'
- * prior and 0 as the products' (src/match/learn.ts) is fitted on four folds and measured on the fifth, then fitted
+ * prior and 0 as the products' (src/tuning/learn.ts) is fitted on four folds and measured on the fifth, then fitted
  * on all offers. A model is a fixed point: refit until the candidates' figures stop moving (two or three runs).
  * `--no-title` drops the offers' titles (texts without one, such as CVs, use RANK_MODEL_NO_TITLE). Prints one
  * JSON object on the last line: cross-validated figures of the grid and the fitted model over the candidates
@@ -16,7 +16,9 @@ import "../src/text/quiet.js";
 import path from "node:path";
 import { parseFlags } from "../src/cli/command.js";
 import { loadConfig, REPO_ROOT } from "../src/config.js";
-import { combine, createEngine, dotw, featurePairs, crossValidation, CV_FOLDS, FEATURE_NAMES, fitListwise, GRID_WEIGHTS, GRID_WEIGHTS_NO_TITLE, listLoss, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScores, macroTop1, rankFigures, rankOf, readOffers, withParents, parentLift, type RankingList, type RankRecord, type RankModel, type RankWeights } from "../src/match/index.js";
+import { combine, createEngine, featurePairs, FEATURE_NAMES, GRID_WEIGHTS, GRID_WEIGHTS_NO_TITLE, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScores, withParents, parentLift, type RankModel, type RankWeights } from "../src/match/index.js";
+import { dotw, crossValidation, CV_FOLDS, fitListwise, listLoss, macroTop1, rankFigures, rankOf, type RankingList, type RankRecord } from "../src/tuning/index.js";
+import { readOffers } from "../src/sources/index.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const file = flags.get("offers") ?? path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl");

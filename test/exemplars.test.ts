@@ -3,7 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
-import { auditLabels, evaluateOffers, ExemplarMemory, exemplarGroup, isSuspect, RANK_MODEL, readLabelledOffers, readOffers, type Engine, type Exemplar } from "../src/match/index.js";
+import { ExemplarMemory, exemplarGroup, RANK_MODEL, type Engine, type Exemplar } from "../src/match/index.js";
+import { auditLabels, evaluateOffers, isSuspect } from "../src/tuning/index.js";
+import { readLabelledOffers, readOffers } from "../src/sources/index.js";
 import { contentStems, termCounts, titleKey } from "../src/text/index.js";
 import { testEngine } from "./helpers.js";
 

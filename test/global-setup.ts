@@ -1,7 +1,7 @@
 import "../src/text/quiet.js";
 import { loadConfig } from "../src/config.js";
 import { TransformersEmbedder } from "../src/embed/index.js";
-import { indexDir, indexesAreCurrent, openIndexes } from "../src/index/index.js";
+import { indexDir, indexesAreCurrent, openIndexes } from "../src/vectors/index.js";
 import { loadReferential } from "../src/rome/index.js";
 
 /** Builds the real indexes once for the whole run, so test files only load them. */

@@ -5,7 +5,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { DocumentBody, lineToBody, openLake, toInput, type Lake } from "../src/lake/index.js";
-import { createEngine, ExemplarMemory, readLabelledOffers, type Engine } from "../src/match/index.js";
+import { createEngine, ExemplarMemory, type Engine } from "../src/match/index.js";
+import { readLabelledOffers } from "../src/sources/index.js";
 
 describe("lake with the real engine (PGlite)", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "lake-engine-"));

@@ -7,8 +7,8 @@ import type { Referential } from "../src/rome/referential.js";
 import { passerellesIndexes, passerellesRoutes } from "../src/api/routes/passerelles.js";
 import { errorHandler, unknownRoute } from "../src/api/errors.js";
 import { openApiDocument } from "../src/api/openapi.js";
-import { ACCESS_RULE } from "../src/match/profile.js";
-import { VIABILITY } from "../src/match/proximity.js";
+import { ACCESS_RULE } from "../src/passerelles/index.js";
+import { VIABILITY } from "../src/passerelles/index.js";
 
 let ref: Referential;
 let app: express.Express;

@@ -1,13 +1,13 @@
 import "../text/quiet.js";
 import type { Config } from "../config.js";
 import { dot, dotEach, dotRows, isZero, normalizeVector, TransformersEmbedder, type Embedder } from "../embed/index.js";
-import { openIndexes, type ProgressFn, type RomeIndexes } from "../index/index.js";
+import { openIndexes, type ProgressFn, type RomeIndexes } from "../vectors/index.js";
 import { loadEscoCrosswalk, loadReferential, type CoeurMetier, type EscoCrosswalk, type Referential } from "../rome/index.js";
 import { contentStems, segment, termCounts, titleKey, topK as topKRows, type TermCounts, type TextUnit } from "../text/index.js";
-import { buildAppellationSearch, type AppellationSearchIndex } from "./appellation-search.js";
+import { buildAppellationSearch, type AppellationSearchIndex } from "../rome/index.js";
 import { explainFiche } from "./explain.js";
 import { ExemplarMemory, NO_ITEM_CHOICES } from "./exemplars.js";
-import { readLabelledOffers } from "./evaluate.js";
+import { readLabelledOffers } from "../sources/index.js";
 import { aggregateSkills, cmpCode, createExtractionContext, EXTRACTION, ficheItemRows, rescoreInContext, scoreItemsAgainstUnits, scoreUnit, type ExtractionContext } from "./extract.js";
 import { buildLexicon, type Lexicon } from "./lexicon.js";
 import { FEATURE_NAMES, featuresUsed, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScores, scaleToMax, softmax, type FicheFeatures, type RankModel, type RankWeights } from "./rank.js";

@@ -1,5 +1,5 @@
 import { dot, dotEach, isZero } from "../embed/index.js";
-import type { RomeIndexes, VectorIndex } from "../index/index.js";
+import type { RomeIndexes, VectorIndex } from "../vectors/index.js";
 import type { Referential } from "../rome/index.js";
 import { postingLists, type TextUnit } from "../text/index.js";
 import type { Lexicon } from "./lexicon.js";

@@ -154,7 +154,7 @@ export function scaleToMax(a: Float64Array): Float64Array {
 
 /**
  * The ranking model for texts with a title, fitted by `npm run tune` (scripts/tune-weights.ts, its defaults) on the
- * dev offers: a listwise ranker over linear weights and the products of every two features (src/match/learn.ts) on
+ * dev offers: a listwise ranker over linear weights and the products of every two features (src/tuning/learn.ts) on
  * the 60 best fiches of each offer as the previous model ranked them (refitted until that changed nothing), the
  * linear weights' prior GRID_WEIGHTS and the products' 0 with a weak pull (l2 0.0003), each offer weighing (offers
  * with its code)^-0.2 so that frequent codes do not buy top-1 with rare ones; normalised so that the linear weights

@@ -11,3 +11,4 @@ export { diffReferentials, mapForward } from "./diff.js";
 export type { ReferentialDiff, EntityDiff } from "./diff.js";
 export { escoOfFiche, fichesOfEsco, loadEscoCrosswalk, relationRank, ESCO_RELATIONS, ESCO_URI } from "./esco.js";
 export type { EscoCrosswalk, EscoLink, EscoRelation, EscoOccupationOfFiche, FicheOfEscoOccupation } from "./esco.js";
+export { buildAppellationSearch, searchAppellations, tokenSimilarity, type AppellationSearchIndex } from "./appellation-search.js";

@@ -1,4 +1,4 @@
-import type { EvalOffer } from "../match/index.js";
+import type { FranceTravailOffer } from "../sources/index.js";
 import { findBoilerplate, offerText, offerToTrendDocument, type CoverageChecker, type OfferInput } from "./documents.js";
 import type { TrendDocument } from "./types.js";
 
@@ -14,7 +14,7 @@ export interface OffersToDocumentsOptions {
  * métiers from the offer's own ROME code, compétences and uncovered phrases from the text pipeline.
  * Offers without a valid date are skipped (a trend needs a date).
  */
-export async function offersToTrendDocuments(offers: readonly EvalOffer[], opts: OffersToDocumentsOptions): Promise<TrendDocument[]> {
+export async function offersToTrendDocuments(offers: readonly FranceTravailOffer[], opts: OffersToDocumentsOptions): Promise<TrendDocument[]> {
   const dated = offers.filter((o) => o.dateCreation && !Number.isNaN(Date.parse(o.dateCreation)));
   const inputs: OfferInput[] = dated.map((o) => ({
     id: o.id,

@@ -5,7 +5,7 @@ import { LIMITS } from "../limits.js";
 import { HttpError, notFound, parseOr400 } from "../errors.js";
 import { describeRoute } from "../openapi.js";
 import { sendComputedJson } from "../respond.js";
-import { searchAppellations } from "../../match/appellation-search.js";
+import { searchAppellations } from "../../rome/index.js";
 import { ESCO_RELATIONS, ESCO_URI, escoOfFiche, fichesOfEsco } from "../../rome/index.js";
 import { chosenItems, CONFIDENCE, EVIDENCE_CONFLICT, NO_ITEM_CHOICES, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED } from "../../match/index.js";
 

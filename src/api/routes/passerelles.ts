@@ -1,9 +1,9 @@
 import { Router } from "express";
 import { z } from "zod";
 import type { Referential } from "../../rome/referential.js";
-import { FilterError, TRANSITIONS, type FicheFilter, validateFilter } from "../../match/filters.js";
-import { ProximityIndex, VIABILITY } from "../../match/proximity.js";
-import { ACCESS_RULE, PROFILE_LIMITS, ProfileError, ProfileMatcher } from "../../match/profile.js";
+import { FilterError, TRANSITIONS, type FicheFilter, validateFilter } from "../../passerelles/index.js";
+import { ProximityIndex, VIABILITY } from "../../passerelles/index.js";
+import { ACCESS_RULE, PROFILE_LIMITS, ProfileError, ProfileMatcher } from "../../passerelles/index.js";
 import { HttpError, notFound, parseOr400 } from "../errors.js";
 import { LIMITS } from "../limits.js";
 import { describeRoute } from "../openapi.js";

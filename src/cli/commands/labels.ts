@@ -1,12 +1,13 @@
 /**
  * `labels-audit [--offers FILE] [--out CLEAN.jsonl]`: which labelled offers' codes their own text argues against
- * (src/match/audit.ts), grouped so that systematic coding errors stand out; --out writes the file without them.
+ * (src/tuning/audit.ts), grouped so that systematic coding errors stand out; --out writes the file without them.
  * Default offers: the LABELLED_OFFERS files.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import cliProgress from "cli-progress";
 import { loadConfig } from "../../config.js";
-import { auditLabels, readLabelledOffers } from "../../match/index.js";
+import { auditLabels } from "../../tuning/index.js";
+import { readLabelledOffers } from "../../sources/index.js";
 import type { Command } from "../command.js";
 import { parseFlags } from "../command.js";
 import { engineWithProgress } from "./core.js";

@@ -1,7 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { loadConfig } from "../../config.js";
 import { openLake } from "../../lake/index.js";
-import { createEngine, readOffers } from "../../match/index.js";
+import { createEngine } from "../../match/index.js";
+import { readOffers } from "../../sources/index.js";
 import { createCoverageChecker } from "../../match/uncovered.js";
 import {
   analyzeTrends,

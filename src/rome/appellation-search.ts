@@ -1,5 +1,5 @@
 import { distance } from "fastest-levenshtein";
-import type { Referential } from "../rome/index.js";
+import type { Referential } from "./referential.js";
 import { isStopword, normalizeText } from "../text/index.js";
 
 /** Word-level index of appellation labels for autocomplete (prefixes and typos, not stems). */

@@ -1,53 +1,7 @@
-import { readFileSync } from "node:fs";
-import { z } from "zod";
-import type { Engine } from "./engine.js";
-import { exemplarGroup, type Exemplar, type ExemplarMemory } from "./exemplars.js";
-import type { ExtractedSkill } from "./types.js";
-
-/** One line of an offers file in the format of France Travail's "Offres d'emploi v2" dumps (shared/eval). */
-export const EvalOffer = z.object({
-  id: z.string(),
-  intitule: z.string().nullish(),
-  description: z.string().nullish(),
-  romeCode: z.string(),
-  origineOffre_origine: z.string().nullish(),
-  competences: z.array(z.object({ code: z.coerce.string().nullish(), libelle: z.string().nullish(), exigence: z.string().nullish() })).nullish(),
-  dateCreation: z.string().nullish(),
-  source_dataset: z.string().nullish(),
-});
-export type EvalOffer = z.infer<typeof EvalOffer>;
-
-/** Reads a JSONL offers file; a malformed line is an error naming the line. */
-export function readOffers(file: string, limit?: number): EvalOffer[] {
-  const out: EvalOffer[] = [];
-  const lines = readFileSync(file, "utf8").split("\n");
-  for (let i = 0; i < lines.length && (limit === undefined || out.length < limit); i++) {
-    const line = lines[i]!.trim();
-    if (!line) continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      throw new Error(`${file}:${i + 1}: not valid JSON`);
-    }
-    const r = EvalOffer.safeParse(json);
-    if (!r.success) throw new Error(`${file}:${i + 1}: ${r.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ")}`);
-    out.push(r.data);
-  }
-  return out;
-}
-
-/**
- * The labelled-offer memory's exemplars from one or more offers files (LABELLED_OFFERS). Several files make one
- * memory; an id found again (an offer re-coded, e.g. by feedback) keeps its last line.
- */
-export function readLabelledOffers(files: readonly string[]): Exemplar[] {
-  const byId = new Map<string, Exemplar>();
-  for (const file of files) {
-    for (const o of readOffers(file)) byId.set(o.id, { id: o.id, title: o.intitule ?? "", text: o.description ?? "", romeCode: o.romeCode, competences: (o.competences ?? []).flatMap((c) => (c.code ? [c.code] : [])) });
-  }
-  return [...byId.values()];
-}
+import type { FranceTravailOffer } from "../sources/index.js";
+import type { Engine } from "../match/index.js";
+import { exemplarGroup, type Exemplar, type ExemplarMemory } from "../match/index.js";
+import type { ExtractedSkill } from "../match/index.js";
 
 export interface RankRecord {
   gold: string;
@@ -152,18 +106,18 @@ export const CV_FOLDS = 5;
  * with a memory that leaves out its fold (grouped by text, so reposted copies go out together), grouped
  * CV_FOLDS-fold cross-validation. `memoryFor` gives undefined (the engine's own memory) otherwise.
  */
-export function crossValidation(memory: ExemplarMemory | null, offers: readonly EvalOffer[]) {
+export function crossValidation(memory: ExemplarMemory | null, offers: readonly FranceTravailOffer[]) {
   const inMemory = memory ? new Set(memory.exemplars.map((e) => e.id)) : new Set<string>();
   const crossValidated = memory !== null && offers.some((o) => inMemory.has(o.id));
   // One fold rule for the memory's exemplars and the evaluated offers: a text's fold is its group's.
   const foldOfGroup = (group: number) => group % CV_FOLDS;
   const folds: (ExemplarMemory | undefined)[] = crossValidated ? Array.from({ length: CV_FOLDS }, (_, f) => memory!.without((_, group) => foldOfGroup(group) === f)) : [];
-  const foldOf = (o: EvalOffer) => foldOfGroup(exemplarGroup(o.description ?? ""));
-  return { crossValidated, foldOf, memoryFor: (o: EvalOffer) => (crossValidated ? folds[foldOf(o)] : undefined) };
+  const foldOf = (o: FranceTravailOffer) => foldOfGroup(exemplarGroup(o.description ?? ""));
+  return { crossValidated, foldOf, memoryFor: (o: FranceTravailOffer) => (crossValidated ? folds[foldOf(o)] : undefined) };
 }
 
 /** The figures `npm run eval` prints (README "Figures"), and the baselines measured on the same offers. */
-export async function evaluateOffers(engine: Engine, offers: readonly EvalOffer[], opts: EvalOptions = {}) {
+export async function evaluateOffers(engine: Engine, offers: readonly FranceTravailOffer[], opts: EvalOptions = {}) {
   const memory = engine.exemplars;
   const { crossValidated, memoryFor } = crossValidation(memory, offers);
   const records: RankRecord[] = [];

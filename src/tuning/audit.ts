@@ -4,8 +4,8 @@
  * Each offer is matched on its own ROME evidence (no labelled offers), so its label cannot vote for itself.
  */
 import { titleKey, contentStems } from "../text/index.js";
-import type { Engine } from "./engine.js";
-import { ExemplarMemory, type Exemplar } from "./exemplars.js";
+import type { Engine } from "../match/index.js";
+import { ExemplarMemory, type Exemplar } from "../match/index.js";
 
 /**
  * An offer is suspect when, on its text's evidence alone, its code gets < `maxLabelConfidence` while a fiche of

@@ -1,0 +1,4 @@
+/** Métier → métier (passerelles) and profile → métiers, with the skills gap and the filters they share. */
+export * from "./filters.js";
+export * from "./proximity.js";
+export * from "./profile.js";

@@ -1,0 +1,1 @@
+export { FranceTravailOffer, readLabelledOffers, readOffers, type LabelledOfferLine } from "./france-travail.js";

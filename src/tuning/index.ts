@@ -1,0 +1,4 @@
+/** Evaluation, fitting and audits: used by scripts/, benchmarks/ and the CLI, never by the serving path. */
+export * from "./evaluate.js";
+export * from "./learn.js";
+export * from "./audit.js";
