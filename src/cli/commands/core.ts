@@ -10,13 +10,25 @@ import { openLake } from "../../lake/index.js";
 import type { Command } from "../command.js";
 import { parseFlags } from "../command.js";
 
-/** Engine with a progress bar on stderr while indexes are (re)built. */
+/**
+ * Engine with progress on stderr while indexes are (re)built: a bar on a terminal, a line every tenth otherwise
+ * (container logs), so that a first start never looks stuck.
+ */
 export async function engineWithProgress(rebuild = false): Promise<Engine> {
+  const tty = process.stderr.isTTY === true;
   const bar = new cliProgress.SingleBar({ format: "  {phase} [{bar}] {value}/{total}", stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
   let phase = "";
+  let logged = -1;
   const engine = await createEngine(loadConfig(), {
     rebuildIndexes: rebuild,
     onIndexProgress: (p, done, total) => {
+      if (!tty) {
+        const tenth = total > 0 ? Math.floor((10 * done) / total) : 10;
+        if (p !== phase) [phase, logged] = [p, -1];
+        if (tenth > logged) console.error(`building indexes: ${p} ${done}/${total}`);
+        logged = Math.max(logged, tenth);
+        return;
+      }
       if (p !== phase) {
         if (phase) bar.stop();
         phase = p;
@@ -25,7 +37,7 @@ export async function engineWithProgress(rebuild = false): Promise<Engine> {
       bar.update(done, { phase: p.padEnd(12) });
     },
   });
-  if (phase) bar.stop();
+  if (phase && tty) bar.stop();
   return engine;
 }
 
