@@ -20,8 +20,11 @@ export function indexDir(root: string, romeVersion: string, modelId: string): st
   return path.join(root, `${romeVersion}-${modelId}`);
 }
 
+/** What building the indexes reads of a referential (a small fixture can stand in for it in tests). */
+export type IndexedReferential = Pick<Referential, "version" | "appellations" | "competences" | "savoirs">;
+
 /** The labels each index embeds, in a stable order. */
-export function indexLabels(ref: Referential): Record<IndexName, { ids: string[]; texts: string[] }> {
+export function indexLabels(ref: IndexedReferential): Record<IndexName, { ids: string[]; texts: string[] }> {
   const from = <T extends { code: string; libelle: string }>(m: ReadonlyMap<string, T>) => {
     const items = [...m.values()].sort((a, b) => a.code.localeCompare(b.code));
     return { ids: items.map((i) => i.code), texts: items.map((i) => i.libelle) };
@@ -40,7 +43,7 @@ export function indexesAreCurrent(dir: string, romeVersion: string, modelId: str
 }
 
 /** Embeds every label (batched) and builds the three HNSW indexes, then writes them with a manifest. */
-export async function buildIndexes(root: string, ref: Referential, embedder: Embedder, onProgress?: ProgressFn): Promise<RomeIndexes> {
+export async function buildIndexes(root: string, ref: IndexedReferential, embedder: Embedder, onProgress?: ProgressFn): Promise<RomeIndexes> {
   const dir = indexDir(root, ref.version, embedder.id);
   // Build in a private folder and rename it into place, so concurrent builders (test workers, replicas) never see half an index.
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
@@ -75,7 +78,7 @@ export async function buildIndexes(root: string, ref: Referential, embedder: Emb
 }
 
 /** Loads the indexes for this referential and model, building them first when missing or stale. */
-export async function openIndexes(root: string, ref: Referential, embedder: Embedder, opts: { rebuild?: boolean; onProgress?: ProgressFn } = {}): Promise<RomeIndexes> {
+export async function openIndexes(root: string, ref: IndexedReferential, embedder: Embedder, opts: { rebuild?: boolean; onProgress?: ProgressFn } = {}): Promise<RomeIndexes> {
   const dir = indexDir(root, ref.version, embedder.id);
   if (opts.rebuild || !indexesAreCurrent(dir, ref.version, embedder.id)) return buildIndexes(root, ref, embedder, opts.onProgress);
   return Object.fromEntries(INDEX_NAMES.map((n) => [n, VectorIndex.load(dir, n)])) as RomeIndexes;
