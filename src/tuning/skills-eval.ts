@@ -206,8 +206,8 @@ export function skillsEvalFigures(scored: readonly { kind: "offer" | "cv"; count
 /** A text to score: from its gold line, or from a texts file by id (offers-dev's `description`/`intitule` too). */
 export const TextLine = z.object({
   id: z.union([z.string(), z.number()]).transform(String),
-  text: z.string().optional(),
-  description: z.string().optional(),
+  text: z.string().nullish(),
+  description: z.string().nullish(),
   title: z.string().nullable().optional(),
   intitule: z.string().nullable().optional(),
   kind: z.enum(["offer", "cv"]).optional(),
