@@ -10,6 +10,7 @@ import {
   relaxedRight,
   scoreText,
   skillsEvalFigures,
+  textDetails,
   textOf,
   type GoldItem,
   type PredictedSkill,
@@ -192,5 +193,14 @@ describe("gold checks", () => {
     expect(textOf(noText, texts)).toBe("from the offers file");
     expect(textOf(line, texts)).toBe(text);
     expect(textOf({ ...noText, id: "t2" }, texts)).toBeNull();
+  });
+});
+
+describe("details of a text", () => {
+  it("lists the gold items no prediction finds and the predictions right for no gold item, with their evidence", () => {
+    const wrong = pred({ code: "9", libelle: "Conduire un chariot", evidence: [at("Rigueur")] });
+    const d = textDetails(text, G, [pred({ code: "1" }), wrong]);
+    expect(d.missed.map((m) => m.code)).toEqual(["2", "3", "S1"]);
+    expect(d.wrong).toEqual([{ code: "9", libelle: "Conduire un chariot", evidence: ["Rigueur"] }]);
   });
 });

@@ -140,6 +140,29 @@ export function scoreText(text: string, gold: readonly GoldItem[], predictions: 
   return { item, mc, relaxed };
 }
 
+/** What one text's relaxed scoring found and missed, for reading errors (`eval:skills --details`). */
+export interface TextDetails {
+  missed: { code: string; label: string; span: string }[];
+  wrong: { code: string; libelle: string; evidence: string[] }[];
+}
+
+export function textDetails(
+  text: string,
+  gold: readonly GoldItem[],
+  predictions: readonly PredictedSkill[],
+): TextDetails {
+  const preds = distinctByCode(predictions);
+  const evidence = (p: PredictedSkill) => p.evidence.map((e) => text.slice(e.start, e.end));
+  return {
+    missed: gold
+      .filter((g) => !preds.some((p) => relaxedRight(p, g, text)))
+      .map(({ code, label, span }) => ({ code, label, span })),
+    wrong: preds
+      .filter((p) => !gold.some((g) => relaxedRight(p, g, text)))
+      .map((p) => ({ code: p.code, libelle: p.libelle, evidence: evidence(p) })),
+  };
+}
+
 export function addCounts(a: LevelCounts, b: LevelCounts): LevelCounts {
   return {
     right: a.right + b.right,

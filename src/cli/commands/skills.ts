@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { z } from "zod";
 import { loadConfig } from "../../config.js";
 import { loadReferential } from "../../rome/index.js";
@@ -9,6 +9,7 @@ import {
   scoreText,
   skillsEvalFigures,
   TextLine,
+  textDetails,
   textOf,
   type TextCounts,
 } from "../../tuning/index.js";
@@ -51,7 +52,7 @@ function goldWithTexts(goldFile: string, textsFile: string | undefined): { gold:
 export const skillsEvalCommand: Command = {
   name: "eval-skills",
   summary: "stated skills (POST /v1/skills/extract) scored on a gold set; last stdout line is one JSON object",
-  usage: "eval-skills --gold FILE.jsonl [--texts FILE.jsonl] [--check]",
+  usage: "eval-skills --gold FILE.jsonl [--texts FILE.jsonl] [--check] [--details OUT.jsonl]",
   async run(args) {
     const { flags } = parseFlags(args);
     const goldFile = flags.get("gold");
@@ -78,11 +79,17 @@ export const skillsEvalCommand: Command = {
     }
     const engine = await engineWithProgress();
     const scored: { kind: "offer" | "cv"; counts: TextCounts }[] = [];
+    const details: string[] = [];
     for (const { gold, text } of lines) {
       // The canonical extraction: the function POST /v1/skills/extract answers with (the text alone, no title).
       const predicted = await engine.extractSkills(text);
-      scored.push({ kind: gold.kind, counts: scoreText(text, gold.items, predicted) });
+      const counts = scoreText(text, gold.items, predicted);
+      scored.push({ kind: gold.kind, counts });
+      const { missed, wrong } = textDetails(text, gold.items, predicted);
+      details.push(JSON.stringify({ id: gold.id, kind: gold.kind, counts, missed, wrong }));
     }
+    const detailsFile = flags.get("details");
+    if (detailsFile) writeFileSync(detailsFile, details.join("\n") + "\n");
     console.log(JSON.stringify(skillsEvalFigures(scored)));
     return 0;
   },
