@@ -13,6 +13,8 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
+# The console's pages (served at /): built here, where vite (a dev dependency) is installed.
+RUN npm run build:console
 
 FROM node:20-bookworm-slim
 WORKDIR /app

@@ -23,8 +23,10 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-const NOT_BUILT = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Console non construite</title></head>
-<body><h1>La console n'est pas encore construite</h1><p>Lancez <code>npm run build:console</code> puis rechargez cette page.
+const NOT_BUILT = `<!doctype html><html lang="fr"><head><meta charset="utf-8">
+<title>Console non construite</title></head>
+<body><h1>La console n'est pas encore construite</h1>
+<p>Lancez <code>npm run build:console</code> puis rechargez cette page.
 L'API fonctionne déjà sous <a href="/openapi.json">/v1</a>.</p></body></html>`;
 
 export function consoleRoutes(dir: string = CONSOLE_DIR): Router {
@@ -35,7 +37,11 @@ export function consoleRoutes(dir: string = CONSOLE_DIR): Router {
     res.set("Referrer-Policy", "no-referrer");
   };
   // Built file names carry a content hash: cached for good.
-  r.use("/assets", (_req, res, next) => (headers(res), next()), express.static(path.join(dir, "assets"), { index: false, immutable: true, maxAge: "365d", fallthrough: true }));
+  r.use(
+    "/assets",
+    (_req, res, next) => (headers(res), next()),
+    express.static(path.join(dir, "assets"), { index: false, immutable: true, maxAge: "365d", fallthrough: true }),
+  );
   r.get(["/", "/index.html"], (_req, res) => {
     headers(res);
     const file = path.join(dir, "index.html");

@@ -15,7 +15,8 @@ import { startTestServer, syntheticOffers, TEST_KEYS, type TestServer } from "./
 const CV = [
   "Julie Martin",
   "Expérience",
-  "2019-2024 Aide-soignante, EHPAD Les Tilleuls, Lyon : soins d'hygiène et de confort, aide aux repas, transmissions ciblées, surveillance des constantes.",
+  "2019-2024 Aide-soignante, EHPAD Les Tilleuls, Lyon : soins d'hygiène et de confort, aide aux repas, " +
+    "transmissions ciblées, surveillance des constantes.",
   "2016-2019 Agent de service hospitalier, Clinique du Parc : bionettoyage des chambres, distribution des repas.",
   "Formation",
   "Diplôme d'État d'aide-soignant (DEAS), 2019",
@@ -39,7 +40,11 @@ const consoleErrors: string[] = [];
 const assetBytes = new Map<string, number>();
 
 async function post(pathname: string, body: unknown, key: string): Promise<unknown> {
-  const res = await fetch(server.url + pathname, { method: "POST", headers: { "content-type": "application/json", "x-api-key": key }, body: JSON.stringify(body) });
+  const res = await fetch(server.url + pathname, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": key },
+    body: JSON.stringify(body),
+  });
   const json = await res.json();
   if (!res.ok) throw new Error(`${pathname}: ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -50,16 +55,33 @@ beforeAll(async () => {
   server = await startTestServer();
   const offers = syntheticOffers();
   for (let i = 0; i < offers.length; i += 32) {
-    const r = (await post("/v1/documents/batch", { documents: offers.slice(i, i + 32) }, TEST_KEYS.ingest)) as { summary: Record<string, number> };
+    const r = (await post("/v1/documents/batch", { documents: offers.slice(i, i + 32) }, TEST_KEYS.ingest)) as {
+      summary: Record<string, number>;
+    };
     expect(r.summary.error).toBe(0);
   }
-  cvId = ((await post("/v1/documents", { kind: "cv", source: "console-test", externalId: "julie-martin", text: CV, documentDate: "2025-06-25" }, TEST_KEYS.ingest)) as { id: string }).id;
+  cvId = (
+    (await post(
+      "/v1/documents",
+      { kind: "cv", source: "console-test", externalId: "julie-martin", text: CV, documentDate: "2025-06-25" },
+      TEST_KEYS.ingest,
+    )) as { id: string }
+  ).id;
 
   profileDir = mkdtempSync(path.join(os.tmpdir(), "console-chromium-"));
   context = await chromium.launchPersistentContext(profileDir, {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
     viewport: { width: 1280, height: 900 },
     locale: "fr-FR",
   });
@@ -94,7 +116,10 @@ async function record(name: string): Promise<void> {
     const violations = await axe();
     writeFileSync(path.join(OUT, `${name}-${width}-axe.json`), JSON.stringify(violations, null, 2));
     const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    expect(bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.targets.join(" | ")}`), `${name} at ${width} px`).toEqual([]);
+    expect(
+      bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.targets.join(" | ")}`),
+      `${name} at ${width} px`,
+    ).toEqual([]);
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 }
@@ -107,8 +132,11 @@ interface Violation {
 }
 async function axe(): Promise<Violation[]> {
   if (!(await page.evaluate("typeof window.axe !== 'undefined'"))) await page.evaluate(axeSource);
-  return (await page.evaluate(`axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } })
-    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) })))`)) as Violation[];
+  const tags = JSON.stringify(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]);
+  return (await page.evaluate(`axe.run(document, { runOnly: { type: "tag", values: ${tags} } }).then((r) =>
+    r.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+    })))`)) as Violation[];
 }
 
 describe("console in Chromium", () => {
@@ -150,7 +178,13 @@ describe("console in Chromium", () => {
     await page.getByText("Filtres").click();
     await page.getByRole("checkbox", { name: /K · Services à la personne/ }).check();
     await page.getByRole("button", { name: "Afficher les passerelles" }).click();
-    await expect.poll(async () => (await page.locator("li.passerelle").evaluateAll((els) => els.map((e) => e.getAttribute("data-code")))).join(",")).toMatch(/^K\d{4}(,K\d{4})*$/);
+    await expect
+      .poll(async () =>
+        (await page.locator("li.passerelle").evaluateAll((els) => els.map((e) => e.getAttribute("data-code")))).join(
+          ",",
+        ),
+      )
+      .toMatch(/^K\d{4}(,K\d{4})*$/);
     await record("fiche");
   });
 
@@ -161,15 +195,21 @@ describe("console in Chromium", () => {
     await add.waitFor();
     await add.click();
     expect(await page.locator(".chips .chip").count()).toBe(1);
-    await page.getByLabel("Ou collez des libellés, un par ligne").fill("Prodiguer des soins corporels\nSurveiller l'état de santé d'une personne\nAider une personne à s'habiller");
+    await page
+      .getByLabel("Ou collez des libellés, un par ligne")
+      .fill(
+        "Prodiguer des soins corporels\nSurveiller l'état de santé d'une personne\nAider une personne à s'habiller",
+      );
     await page.getByRole("button", { name: "Trouver les métiers accessibles" }).click();
     await page.locator("#titre-resultats").waitFor();
     expect(await page.locator(".results li.metier").count()).toBeGreaterThan(0);
-    expect(await page.locator(".results li.metier details summary").first().textContent()).toMatch(/^Écart : \d+ macro-compétence/);
+    expect(await page.locator(".results li.metier details summary").first().textContent()).toMatch(
+      /^Écart : \d+ macro-compétence/,
+    );
     await record("profil");
   });
 
-  it("Tendances: a wrong key and a key without the role read as clear messages; the analyst key draws the chart", async () => {
+  it("Tendances: wrong key and key without the role → clear messages; the analyst key → a chart", async () => {
     await page.goto(`${server.url}/#/tendances`);
     const keyField = page.getByLabel("Clé API (rôle analyste)");
     await keyField.fill("not-a-key-of-this-service");
@@ -223,6 +263,9 @@ describe("console in Chromium", () => {
     expect(pageErrors).toEqual([]);
     // The expected 401/403 answers are logged by Chromium as failed loads; nothing else may be.
     expect(consoleErrors.filter((m) => !/status of 40[13]/.test(m))).toEqual([]);
-    writeFileSync(path.join(OUT, "assets.json"), JSON.stringify({ bytes: total, files: Object.fromEntries(assetBytes) }, null, 2));
+    writeFileSync(
+      path.join(OUT, "assets.json"),
+      JSON.stringify({ bytes: total, files: Object.fromEntries(assetBytes) }, null, 2),
+    );
   });
 });

@@ -1,4 +1,4 @@
-/** Starts `rome-match serve` for the browser tests: embedded lake in a temporary folder, fixed test keys, a free port. */
+/** Starts `rome-match serve` for the browser tests: embedded lake in a temp folder, fixed test keys, a free port. */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -18,7 +18,8 @@ export interface TestServer {
 
 export async function startTestServer(): Promise<TestServer> {
   // A server already running with the same keys (CONSOLE_TEST_URL) saves a minute while writing tests.
-  if (process.env.CONSOLE_TEST_URL) return { url: process.env.CONSOLE_TEST_URL.replace(/\/$/, ""), stop: async () => undefined };
+  if (process.env.CONSOLE_TEST_URL)
+    return { url: process.env.CONSOLE_TEST_URL.replace(/\/$/, ""), stop: async () => undefined };
   const lakeDir = mkdtempSync(path.join(os.tmpdir(), "console-lake-"));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -30,7 +31,11 @@ export async function startTestServer(): Promise<TestServer> {
     MATCH_THREADS: "0",
     API_KEYS: `${TEST_KEYS.advisor}:advisor;${TEST_KEYS.analyst}:analyst;${TEST_KEYS.ingest}:ingest`,
   };
-  const child = spawn(path.join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["src/cli/main.ts", "serve"], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(path.join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["src/cli/main.ts", "serve"], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let log = "";
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (b: Buffer) => {
@@ -91,6 +96,15 @@ export function syntheticOffers(): Record<string, unknown>[] {
     "Aide-soignante de nuit en clinique : surveillance des constantes, travail en équipe pluridisciplinaire.",
     "Agent de service hospitalier : bionettoyage des chambres, distribution des repas.",
   ];
-  care.forEach((text, i) => out.push({ kind: "offer", source: "site-a", externalId: `soin-${i}`, title: i < 2 ? "Aide-soignant / Aide-soignante" : "Agent de service hospitalier", text, documentDate: "2025-06-20" }));
+  care.forEach((text, i) =>
+    out.push({
+      kind: "offer",
+      source: "site-a",
+      externalId: `soin-${i}`,
+      title: i < 2 ? "Aide-soignant / Aide-soignante" : "Agent de service hospitalier",
+      text,
+      documentDate: "2025-06-20",
+    }),
+  );
   return out;
 }

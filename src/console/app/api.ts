@@ -44,11 +44,17 @@ export async function call<T>(path: string, opts: CallOptions = {}): Promise<T> 
   if (opts.body !== undefined) headers["content-type"] = "application/json";
   if (key) headers["x-api-key"] = key;
   const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined && v !== null && v !== "") qs.set(k, String(v));
+  for (const [k, v] of Object.entries(opts.query ?? {}))
+    if (v !== undefined && v !== null && v !== "") qs.set(k, String(v));
   const url = qs.size ? `${path}?${qs}` : path;
   let res: Response;
   try {
-    res = await fetch(url, { method: opts.method ?? "GET", headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal: opts.signal });
+    res = await fetch(url, {
+      method: opts.method ?? "GET",
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: opts.signal,
+    });
   } catch (e) {
     if (e instanceof DOMException && e.name === "AbortError") throw e;
     throw failure({ status: 0, message: e instanceof Error ? e.message : String(e) }, opts.role, !!key);

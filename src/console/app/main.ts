@@ -13,7 +13,13 @@ export interface Page {
   render(root: HTMLElement, params: string[], heading: HTMLHeadingElement): void;
 }
 
-const pages: Record<string, Page> = { analyser: analysePage, fiche: fichePage, profil: profilPage, tendances: tendancesPage, lac: lacPage };
+const pages: Record<string, Page> = {
+  analyser: analysePage,
+  fiche: fichePage,
+  profil: profilPage,
+  tendances: tendancesPage,
+  lac: lacPage,
+};
 
 function route(): void {
   const parts = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);

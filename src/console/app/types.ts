@@ -61,7 +61,12 @@ export interface Experience {
   dates?: unknown;
   start?: unknown;
   end?: unknown;
-  appellation?: { code?: string; libelle?: string; ficheCode?: string; fiche?: string | { code?: string; libelle?: string } } | null;
+  appellation?: {
+    code?: string;
+    libelle?: string;
+    ficheCode?: string;
+    fiche?: string | { code?: string; libelle?: string };
+  } | null;
   spans?: Span[] | Record<string, Span | Span[] | null>;
   [k: string]: unknown;
 }
@@ -90,11 +95,29 @@ export interface Fiche {
   domaineProfessionnel: { code: string; libelle: string };
   tags: Record<string, string | boolean | null>;
   appellations: { code: string; libelle: string; principale: boolean }[];
-  enjeux: { code: string; libelle: string; macroCompetences: { code: string; libelle: string; coeurMetier: boolean; weight: number; competences: { code: string; libelle: string }[] }[] }[];
+  enjeux: {
+    code: string;
+    libelle: string;
+    macroCompetences: {
+      code: string;
+      libelle: string;
+      coeurMetier: boolean;
+      weight: number;
+      competences: { code: string; libelle: string }[];
+    }[];
+  }[];
   savoirs: { code: string; libelle: string; coeurMetier: boolean }[];
   contextes: { code: string; libelle: string; type: string }[];
   mobilites?: { code: string; libelle: string; rang: number }[];
-  esco?: { version: string; occupations: { uri: string; label: string; relation: string; appellations: { code: string; libelle: string; relation: string }[] }[] } | null;
+  esco?: {
+    version: string;
+    occupations: {
+      uri: string;
+      label: string;
+      relation: string;
+      appellations: { code: string; libelle: string; relation: string }[];
+    }[];
+  } | null;
 }
 
 export interface ItemCoeur {
@@ -124,7 +147,10 @@ export interface Passerelle {
   viability: string;
   officialMobilite: { listed: boolean; rang: number | null };
   shared: SharedBetween[];
-  toAcquire: { macroCompetences: McToAcquire[]; competences: (ItemCoeur & { macroCompetence: string; macroCompetenceCovered: boolean })[] };
+  toAcquire: {
+    macroCompetences: McToAcquire[];
+    competences: (ItemCoeur & { macroCompetence: string; macroCompetenceCovered: boolean })[];
+  };
 }
 export interface ProximityResponse {
   source: { code: string; libelle: string };

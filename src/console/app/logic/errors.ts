@@ -22,32 +22,66 @@ export interface Explained {
   technical?: string;
 }
 
+const ASK = "demandez-en une à l'administrateur du service";
+
 export function explainFailure(f: Failure, ctx: { role?: Role; hadKey?: boolean } = {}): Explained {
   const role = ctx.role ? ROLE_LABEL[ctx.role] : null;
   const technical = technicalText(f);
-  const wait = f.retryAfter && f.retryAfter > 0 ? `patientez ${Math.ceil(f.retryAfter)} s puis réessayez` : "patientez un peu puis réessayez";
+  const wait =
+    f.retryAfter && f.retryAfter > 0
+      ? `patientez ${Math.ceil(f.retryAfter)} s puis réessayez`
+      : "patientez un peu puis réessayez";
   switch (f.status) {
     case 0:
-      return { title: "Le service ne répond pas.", hint: "Vérifiez votre connexion et que le service est démarré, puis réessayez.", technical };
+      return {
+        title: "Le service ne répond pas.",
+        hint: "Vérifiez votre connexion et que le service est démarré, puis réessayez.",
+        technical,
+      };
     case 400:
     case 422:
       return { title: "La demande n'est pas valide.", hint: invalidHint(f), technical };
     case 401:
       return ctx.hadKey
-        ? { title: "Clé API refusée : le service ne reconnaît pas cette clé.", hint: `Vérifiez la clé${role ? ` (rôle ${role})` : ""} ou demandez-en une à l'administrateur du service.`, technical }
-        : { title: `Cette page demande une clé API${role ? ` (rôle ${role})` : ""}.`, hint: "Saisissez-la dans le champ « Clé API » de la page.", technical };
+        ? {
+            title: "Clé API refusée : le service ne reconnaît pas cette clé.",
+            hint: `Vérifiez la clé${role ? ` (rôle ${role})` : ""} ou ${ASK}.`,
+            technical,
+          }
+        : {
+            title: `Cette page demande une clé API${role ? ` (rôle ${role})` : ""}.`,
+            hint: "Saisissez-la dans le champ « Clé API » de la page.",
+            technical,
+          };
     case 403:
-      return { title: `Accès refusé : cette clé n'a pas le rôle ${role ?? "requis"} pour cette action.`, hint: "Utilisez une clé qui porte ce rôle (demandez-la à l'administrateur du service).", technical };
+      return {
+        title: `Accès refusé : cette clé n'a pas le rôle ${role ?? "requis"} pour cette action.`,
+        hint: "Utilisez une clé qui porte ce rôle (demandez-la à l'administrateur du service).",
+        technical,
+      };
     case 404:
       return { title: "Introuvable.", hint: "Vérifiez le code ou l'identifiant saisi.", technical };
     case 413:
-      return { title: "Le texte est trop long pour le service.", hint: "Raccourcissez-le (50 000 caractères au plus).", technical };
+      return {
+        title: "Le texte est trop long pour le service.",
+        hint: "Raccourcissez-le (50 000 caractères au plus).",
+        technical,
+      };
     case 429:
       return { title: "Trop de demandes en peu de temps.", hint: `Le service limite le débit : ${wait}.`, technical };
     case 503:
-      return { title: unavailableTitle(f.code), hint: `Le service ou l'une de ses parties est momentanément indisponible : ${wait}.`, technical };
+      return {
+        title: unavailableTitle(f.code),
+        hint: `Le service ou l'une de ses parties est momentanément indisponible : ${wait}.`,
+        technical,
+      };
     default:
-      if (f.status >= 500) return { title: "Le service a rencontré une erreur interne.", hint: "Réessayez ; si l'erreur persiste, signalez-la avec le détail technique ci-dessous.", technical };
+      if (f.status >= 500)
+        return {
+          title: "Le service a rencontré une erreur interne.",
+          hint: "Réessayez ; si l'erreur persiste, signalez-la avec le détail technique ci-dessous.",
+          technical,
+        };
       return { title: `Le service a refusé la demande (erreur ${f.status}).`, technical };
   }
 }

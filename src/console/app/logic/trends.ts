@@ -27,12 +27,14 @@ export function shareSeries(series: unknown): SeriesPoint[] {
 function findList(v: unknown): unknown[] | null {
   if (!v || typeof v !== "object") return null;
   const o = v as Record<string, unknown>;
-  for (const k of ["points", "share", "shares", "periods", "values", "data"]) if (Array.isArray(o[k])) return o[k] as unknown[];
+  for (const k of ["points", "share", "shares", "periods", "values", "data"])
+    if (Array.isArray(o[k])) return o[k] as unknown[];
   return null;
 }
 
 export const TREND_STATUS: Record<string, string> = {
   ok: "",
-  "nothing-to-compare": "La fenêtre ne couvre qu'une période : il n'y a rien à comparer. Élargissez-la ou choisissez des semaines.",
+  "nothing-to-compare":
+    "La fenêtre ne couvre qu'une période : il n'y a rien à comparer. Élargissez-la ou choisissez des semaines.",
   "no-documents": "Le lac ne contient aucun document dans cette fenêtre.",
 };

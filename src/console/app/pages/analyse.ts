@@ -2,7 +2,7 @@
 import { call } from "../api.js";
 import { colourSlots, pieces, type Mark } from "../logic/spans.js";
 import { datesText, decimal, percent, STATUS_LABEL, STATUS_REASON } from "../logic/format.js";
-import { bar, ficheLink, h, nextId, srOnly, withBusy } from "../ui/dom.js";
+import { bar, coeurTag, ficheLink, h, nextId, srOnly, withBusy } from "../ui/dom.js";
 import type { Page } from "../main.js";
 import type { Experience, MatchResponse, MetierMatch, Span } from "../types.js";
 
@@ -17,7 +17,7 @@ const SCORE_PARTS: [keyof MetierMatch["score"] & string, string][] = [
   ["exemplars", "Offres étiquetées proches"],
 ];
 
-/** The last analysis, kept in memory only (never stored: a CV is personal data), so coming back from a fiche shows it. */
+/** The last analysis, in memory only (never stored: a CV is personal data), so coming back from a fiche shows it. */
 let last: { text: string; title: string; kind: "offer" | "cv"; result: MatchResponse } | null = null;
 
 export const analysePage: Page = {
@@ -25,7 +25,14 @@ export const analysePage: Page = {
   render(root) {
     const textId = nextId("texte");
     const titleId = nextId("titre");
-    const textarea = h("textarea", { id: textId, name: "text", rows: 12, required: true, maxlength: 50000, "aria-describedby": `${textId}-aide` });
+    const textarea = h("textarea", {
+      id: textId,
+      name: "text",
+      rows: 12,
+      required: true,
+      maxlength: 50000,
+      "aria-describedby": `${textId}-aide`,
+    });
     const titleInput = h("input", { id: titleId, name: "title", type: "text", maxlength: 300, autocomplete: "off" });
     const kindOffer = h("input", { type: "radio", name: "kind", value: "offer", id: nextId("kind"), checked: true });
     const kindCv = h("input", { type: "radio", name: "kind", value: "cv", id: nextId("kind") });
@@ -33,12 +40,22 @@ export const analysePage: Page = {
     const form = h(
       "form",
       { class: "card form-analyse", onsubmit: (ev: Event) => (ev.preventDefault(), void submit()) },
-      h("fieldset", { class: "inline-fieldset" }, h("legend", null, "Type de texte"), h("label", { for: kindOffer.id }, kindOffer, " Offre d'emploi"), h("label", { for: kindCv.id }, kindCv, " CV")),
+      h(
+        "fieldset",
+        { class: "inline-fieldset" },
+        h("legend", null, "Type de texte"),
+        h("label", { for: kindOffer.id }, kindOffer, " Offre d'emploi"),
+        h("label", { for: kindCv.id }, kindCv, " CV"),
+      ),
       h("label", { for: titleId }, "Intitulé (facultatif)"),
       titleInput,
       h("label", { for: textId }, "Texte"),
       textarea,
-      h("p", { class: "help", id: `${textId}-aide` }, "Collez le texte d'une offre ou d'un CV. Rien n'est enregistré : le texte est analysé puis oublié."),
+      h(
+        "p",
+        { class: "help", id: `${textId}-aide` },
+        "Collez le texte d'une offre ou d'un CV. Rien n'est enregistré : le texte est analysé puis oublié.",
+      ),
       h("button", { type: "submit" }, "Analyser"),
     );
     root.append(form, results);
@@ -51,7 +68,12 @@ export const analysePage: Page = {
       }
       const kind = kindCv.checked ? "cv" : "offer";
       const title = titleInput.value.trim();
-      const result = await withBusy(results, "Analyse en cours…", () => call<MatchResponse>("/v1/match", { method: "POST", body: { text, kind, topK: 10, ...(title ? { title } : {}) } }));
+      const result = await withBusy(results, "Analyse en cours…", () =>
+        call<MatchResponse>("/v1/match", {
+          method: "POST",
+          body: { text, kind, topK: 10, ...(title ? { title } : {}) },
+        }),
+      );
       if (!result) return;
       last = { text, title, kind, result };
       showResult(results, text, result);
@@ -69,18 +91,37 @@ export const analysePage: Page = {
 
 function showResult(region: HTMLElement, text: string, r: MatchResponse): void {
   const mcNames = new Map<string, string>();
-  for (const m of r.metiers) for (const mc of [...(m.sharedMacroCompetences ?? []), ...(m.missingMacroCompetences ?? [])]) mcNames.set(mc.code, mc.libelle);
+  for (const m of r.metiers)
+    for (const mc of [...(m.sharedMacroCompetences ?? []), ...(m.missingMacroCompetences ?? [])])
+      mcNames.set(mc.code, mc.libelle);
   const experiences = Array.isArray(r.experiences) ? r.experiences : [];
 
   const marks: Mark[] = [];
   for (const s of r.skills ?? []) {
     const group = s.macroCompetence ?? "savoir";
-    for (const e of s.evidence ?? []) marks.push({ start: e.start, end: e.end, group, label: `${s.kind === "savoir" ? "Savoir" : "Compétence"} : ${s.libelle}`, score: s.score });
+    for (const e of s.evidence ?? [])
+      marks.push({
+        start: e.start,
+        end: e.end,
+        group,
+        label: `${s.kind === "savoir" ? "Savoir" : "Compétence"} : ${s.libelle}`,
+        score: s.score,
+      });
   }
   experiences.forEach((x, i) => {
-    for (const sp of spansOf(x.spans)) marks.push({ start: sp.start, end: sp.end, group: "experience", label: `Expérience ${i + 1}${x.title ? ` : ${x.title}` : ""}`, score: -1 });
+    for (const sp of spansOf(x.spans))
+      marks.push({
+        start: sp.start,
+        end: sp.end,
+        group: "experience",
+        label: `Expérience ${i + 1}${x.title ? ` : ${x.title}` : ""}`,
+        score: -1,
+      });
   });
-  const slots = colourSlots(marks.filter((m) => m.group !== "savoir" && m.group !== "experience").map((m) => m.group), SLOTS);
+  const slots = colourSlots(
+    marks.filter((m) => m.group !== "savoir" && m.group !== "experience").map((m) => m.group),
+    SLOTS,
+  );
 
   const status = h(
     "p",
@@ -95,13 +136,23 @@ function showResult(region: HTMLElement, text: string, r: MatchResponse): void {
     "section",
     { class: "col", "aria-labelledby": "titre-metiers" },
     h("h3", { id: "titre-metiers" }, "Métiers classés"),
-    r.metiers.length ? h("ol", { class: "metiers" }, r.metiers.slice(0, TOP_SHOWN).map((m, i) => metierCard(m, i, slots))) : h("p", null, "Aucun métier ne correspond à ce texte."),
+    r.metiers.length
+      ? h(
+          "ol",
+          { class: "metiers" },
+          r.metiers.slice(0, TOP_SHOWN).map((m, i) => metierCard(m, i, slots)),
+        )
+      : h("p", null, "Aucun métier ne correspond à ce texte."),
     r.metiers.length > TOP_SHOWN
       ? h(
           "details",
           { class: "more" },
           h("summary", null, `Voir les ${r.metiers.length - TOP_SHOWN} métiers suivants`),
-          h("ol", { class: "metiers", start: TOP_SHOWN + 1 }, r.metiers.slice(TOP_SHOWN).map((m, i) => metierCard(m, i + TOP_SHOWN, slots))),
+          h(
+            "ol",
+            { class: "metiers", start: TOP_SHOWN + 1 },
+            r.metiers.slice(TOP_SHOWN).map((m, i) => metierCard(m, i + TOP_SHOWN, slots)),
+          ),
         )
       : null,
   );
@@ -111,7 +162,12 @@ function showResult(region: HTMLElement, text: string, r: MatchResponse): void {
     { class: "col", "aria-labelledby": "titre-texte" },
     h("h3", { id: "titre-texte" }, "Texte et preuves"),
     marks.length
-      ? h("p", { class: "help" }, "Chaque passage surligné montre un élément ROME ; survolez-le ou atteignez-le au clavier (Tab) pour le lire. Une couleur par macro-compétence.")
+      ? h(
+          "p",
+          { class: "help" },
+          "Chaque passage surligné montre un élément ROME ; survolez-le ou atteignez-le au clavier (Tab) " +
+            "pour le lire. Une couleur par macro-compétence.",
+        )
       : h("p", { class: "help" }, "Aucun passage du texte n'a été relié à un élément ROME."),
     highlighted(text, marks, slots),
     legend(marks, slots, mcNames),
@@ -136,8 +192,16 @@ function metierCard(m: MetierMatch, i: number, slots: Map<string, number>): HTML
     "details",
     { class: "explain", open: i === 0 },
     h("summary", null, "Pourquoi ce métier ?"),
-    h("div", { class: "bars", role: "group", "aria-label": "Décomposition du score" }, SCORE_PARTS.map(([k, label]) => bar(label, m.score[k] ?? 0, decimal(m.score[k] ?? 0)))),
-    h("p", { class: "muted small" }, `Interactions : ${decimal(m.score.interactions ?? 0)} · score total : ${decimal(m.score.total ?? 0)}`),
+    h(
+      "div",
+      { class: "bars", role: "group", "aria-label": "Décomposition du score" },
+      SCORE_PARTS.map(([k, label]) => bar(label, m.score[k] ?? 0, decimal(m.score[k] ?? 0))),
+    ),
+    h(
+      "p",
+      { class: "muted small" },
+      `Interactions : ${decimal(m.score.interactions ?? 0)} · score total : ${decimal(m.score.total ?? 0)}`,
+    ),
     h("h5", null, `Macro-compétences communes (${shared.length})`),
     shared.length
       ? h(
@@ -149,15 +213,28 @@ function metierCard(m: MetierMatch, i: number, slots: Map<string, number>): HTML
               null,
               swatch(slots.get(mc.code)),
               mc.libelle,
-              mc.coeurMetier ? h("span", { class: "tag tag-coeur" }, "cœur de métier") : null,
-              mc.evidence?.length ? h("span", { class: "quote" }, ` « ${mc.evidence.map((e) => e.text).join(" … ")} »`) : null,
+              coeurTag(mc.coeurMetier),
+              mc.evidence?.length
+                ? h("span", { class: "quote" }, ` « ${mc.evidence.map((e) => e.text).join(" … ")} »`)
+                : null,
             ),
           ),
         )
       : h("p", { class: "muted" }, "Aucune macro-compétence du métier n'a été trouvée dans le texte."),
     h("h5", null, `Macro-compétences manquantes (${missing.length})`),
-    missing.length ? h("ul", { class: "mc-list" }, missing.map((mc) => h("li", null, mc.libelle, mc.coeurMetier ? h("span", { class: "tag tag-coeur" }, "cœur de métier") : null))) : h("p", { class: "muted" }, "Aucune."),
-    m.unusedSkills?.length ? [h("h5", null, "Éléments du texte que ce métier n'utilise pas"), h("p", { class: "small" }, m.unusedSkills.map((s) => s.libelle).join(" · "))] : null,
+    missing.length
+      ? h(
+          "ul",
+          { class: "mc-list" },
+          missing.map((mc) => h("li", null, mc.libelle, coeurTag(mc.coeurMetier))),
+        )
+      : h("p", { class: "muted" }, "Aucune."),
+    m.unusedSkills?.length
+      ? [
+          h("h5", null, "Éléments du texte que ce métier n'utilise pas"),
+          h("p", { class: "small" }, m.unusedSkills.map((s) => s.libelle).join(" · ")),
+        ]
+      : null,
   );
   return h(
     "li",
@@ -168,7 +245,9 @@ function metierCard(m: MetierMatch, i: number, slots: Map<string, number>): HTML
       h("h4", null, h("span", { class: "rank" }, `${i + 1}.`), " ", ficheLink(m.code, m.libelle)),
       h("span", { class: "confidence" }, h("span", { class: "sr-only" }, "confiance "), percent(m.confidence)),
     ),
-    m.appellation ? h("p", { class: "small" }, "Appellation la plus proche : ", h("strong", null, m.appellation.libelle)) : null,
+    m.appellation
+      ? h("p", { class: "small" }, "Appellation la plus proche : ", h("strong", null, m.appellation.libelle))
+      : null,
     m.parentOf ? h("p", { class: "small muted" }, `Fiche parente de ${m.parentOf}`) : null,
     details,
   );
@@ -184,7 +263,13 @@ function highlighted(text: string, marks: Mark[], slots: Map<string, number>): H
     const skill = p.marks.find((m) => m.group !== "experience");
     const exp = p.marks.some((m) => m.group === "experience");
     const tip = p.marks.map((m) => m.label).join(" ; ");
-    const cls = ["ev", skill ? (skill.group === "savoir" ? "ev-savoir" : `ev-${slots.get(skill.group) ?? 0}`) : "ev-none", exp ? "exp" : ""].filter(Boolean).join(" ");
+    const cls = [
+      "ev",
+      skill ? (skill.group === "savoir" ? "ev-savoir" : `ev-${slots.get(skill.group) ?? 0}`) : "ev-none",
+      exp ? "exp" : "",
+    ]
+      .filter(Boolean)
+      .join(" ");
     out.append(h("mark", { class: cls, "data-tip": tip, tabindex: "0" }, p.text), srOnly(` (${tip})`));
   }
   return out;
@@ -200,8 +285,20 @@ function legend(marks: Mark[], slots: Map<string, number>, names: Map<string, st
       h(
         "li",
         { "data-mc": g },
-        g === "savoir" ? h("span", { class: "swatch ev-savoir", "aria-hidden": "true" }) : g === "experience" ? h("span", { class: "swatch exp", "aria-hidden": "true" }) : swatch(slots.get(g)),
-        h("span", { class: "legend-label" }, g === "savoir" ? "Savoirs" : g === "experience" ? "Expériences repérées" : (names.get(g) ?? `Macro-compétence ${g}`)),
+        g === "savoir"
+          ? h("span", { class: "swatch ev-savoir", "aria-hidden": "true" })
+          : g === "experience"
+            ? h("span", { class: "swatch exp", "aria-hidden": "true" })
+            : swatch(slots.get(g)),
+        h(
+          "span",
+          { class: "legend-label" },
+          g === "savoir"
+            ? "Savoirs"
+            : g === "experience"
+              ? "Expériences repérées"
+              : (names.get(g) ?? `Macro-compétence ${g}`),
+        ),
       ),
     ),
   );
@@ -223,7 +320,8 @@ async function fillMcNames(region: HTMLElement, marks: Mark[], names: Map<string
   );
 }
 
-const swatch = (slot: number | undefined): HTMLElement => h("span", { class: `swatch ev-${slot ?? 0}`, "aria-hidden": "true" });
+const swatch = (slot: number | undefined): HTMLElement =>
+  h("span", { class: `swatch ev-${slot ?? 0}`, "aria-hidden": "true" });
 
 function experiencesPart(list: Experience[], absent: boolean): HTMLElement {
   return h(
@@ -237,17 +335,39 @@ function experiencesPart(list: Experience[], absent: boolean): HTMLElement {
           list.map((x) => {
             const dates = datesText(x as Record<string, unknown>);
             const app = x.appellation ?? null;
-            const ficheCode = app ? (typeof app.fiche === "string" ? app.fiche : (app.fiche?.code ?? app.ficheCode)) : undefined;
+            const ficheCode = app
+              ? typeof app.fiche === "string"
+                ? app.fiche
+                : (app.fiche?.code ?? app.ficheCode)
+              : undefined;
             const spans = spansOf(x.spans);
             return h(
               "li",
               { class: "card experience" },
-              h("p", null, h("strong", null, x.title ?? spans[0]?.text ?? "Expérience"), x.employer ? ` — ${x.employer}` : null, dates ? h("span", { class: "muted" }, ` (${dates})`) : null),
-              app?.libelle ? h("p", { class: "small" }, "Appellation : ", app.libelle, ficheCode ? [" · ", ficheLink(ficheCode)] : null) : null,
+              h(
+                "p",
+                null,
+                h("strong", null, x.title ?? spans[0]?.text ?? "Expérience"),
+                x.employer ? ` — ${x.employer}` : null,
+                dates ? h("span", { class: "muted" }, ` (${dates})`) : null,
+              ),
+              app?.libelle
+                ? h(
+                    "p",
+                    { class: "small" },
+                    "Appellation : ",
+                    app.libelle,
+                    ficheCode ? [" · ", ficheLink(ficheCode)] : null,
+                  )
+                : null,
             );
           }),
         )
-      : h("p", { class: "muted" }, absent ? "Ce service ne découpe pas encore les CV en expériences." : "Aucune expérience repérée dans ce CV."),
+      : h(
+          "p",
+          { class: "muted" },
+          absent ? "Ce service ne découpe pas encore les CV en expériences." : "Aucune expérience repérée.",
+        ),
   );
 }
 
@@ -260,7 +380,18 @@ function requiredPart(r: MatchResponse): HTMLElement {
       "ul",
       { class: "plain" },
       (r.requiredSkills ?? []).map((s) =>
-        h("li", null, h("span", { class: "prob" }, percent(s.probability)), " ", s.libelle, h("span", { class: "muted small" }, ` (${s.kind === "savoir" ? "savoir" : "compétence"}${s.evidence.length ? ", dans le texte" : ""})`)),
+        h(
+          "li",
+          null,
+          h("span", { class: "prob" }, percent(s.probability)),
+          " ",
+          s.libelle,
+          h(
+            "span",
+            { class: "muted small" },
+            ` (${s.kind === "savoir" ? "savoir" : "compétence"}${s.evidence.length ? ", dans le texte" : ""})`,
+          ),
+        ),
       ),
     ),
   );
@@ -271,7 +402,22 @@ function skillsPart(r: MatchResponse): HTMLElement {
     "details",
     { class: "skills" },
     h("summary", null, `Éléments ROME trouvés dans le texte (${r.skills.length})`),
-    h("ul", { class: "plain" }, r.skills.map((s) => h("li", null, s.libelle, h("span", { class: "muted small" }, ` · ${s.kind === "savoir" ? "savoir" : "compétence"} · ${decimal(s.score)}`)))),
+    h(
+      "ul",
+      { class: "plain" },
+      r.skills.map((s) =>
+        h(
+          "li",
+          null,
+          s.libelle,
+          h(
+            "span",
+            { class: "muted small" },
+            ` · ${s.kind === "savoir" ? "savoir" : "compétence"} · ${decimal(s.score)}`,
+          ),
+        ),
+      ),
+    ),
   );
 }
 
@@ -282,7 +428,8 @@ function spansOf(v: unknown): Span[] {
     if (!x || typeof x !== "object" || depth > 3) return;
     if (Array.isArray(x)) return x.forEach((y) => visit(y, depth + 1));
     const o = x as Record<string, unknown>;
-    if (typeof o.start === "number" && typeof o.end === "number") out.push({ start: o.start, end: o.end, text: typeof o.text === "string" ? o.text : "" });
+    if (typeof o.start === "number" && typeof o.end === "number")
+      out.push({ start: o.start, end: o.end, text: typeof o.text === "string" ? o.text : "" });
     else Object.values(o).forEach((y) => visit(y, depth + 1));
   };
   visit(v, 0);

@@ -1,12 +1,16 @@
 /** A few DOM helpers: element builder, error and status boxes, the API-key panel. */
-import { ApiError, keys } from "../api.js";
+import { ApiError, call, keys } from "../api.js";
 import { ROLE_LABEL, type Role } from "../logic/errors.js";
 
 type Child = Node | string | number | null | undefined | false | Child[];
 type Props = Record<string, string | number | boolean | null | undefined | EventListener>;
 
 /** `h("a", { href: "#/x", class: "y", onclick: f }, "text", child)`; false/null children are skipped. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props | null = null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props | null = null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(props ?? {})) {
     if (v === undefined || v === null || v === false) continue;
@@ -49,10 +53,17 @@ export function errorBox(e: unknown): HTMLElement {
       { class: "alert alert-error", role: "alert", "data-status": e.failure.status },
       h("p", { class: "alert-title" }, title),
       hint ? h("p", null, hint) : null,
-      technical ? h("details", null, h("summary", null, "Détail technique"), h("p", { class: "mono" }, technical)) : null,
+      technical
+        ? h("details", null, h("summary", null, "Détail technique"), h("p", { class: "mono" }, technical))
+        : null,
     );
   }
-  return h("div", { class: "alert alert-error", role: "alert" }, h("p", { class: "alert-title" }, "Erreur inattendue dans la console."), h("p", { class: "mono" }, e instanceof Error ? e.message : String(e)));
+  return h(
+    "div",
+    { class: "alert alert-error", role: "alert" },
+    h("p", { class: "alert-title" }, "Erreur inattendue dans la console."),
+    h("p", { class: "mono" }, e instanceof Error ? e.message : String(e)),
+  );
 }
 
 /** Runs `work` with `region` marked busy and a status line; errors land in `region` as an alert. */
@@ -80,13 +91,31 @@ export function keyPanel(role: Role, onChange: () => void): HTMLElement {
     const has = keys.get(role);
     if (has) {
       box.replaceChildren(
-        h("p", { class: "key-status" }, "✓ Clé API ", h("strong", null, ROLE_LABEL[role]), " enregistrée pour cette session (onglet)."),
-        h("button", { type: "button", class: "secondary", onclick: () => (keys.forget(role), draw(), onChange()) }, "Oublier la clé"),
+        h(
+          "p",
+          { class: "key-status" },
+          "✓ Clé API ",
+          h("strong", null, ROLE_LABEL[role]),
+          " enregistrée pour cette session (onglet).",
+        ),
+        h(
+          "button",
+          { type: "button", class: "secondary", onclick: () => (keys.forget(role), draw(), onChange()) },
+          "Oublier la clé",
+        ),
       );
       return;
     }
     const id = nextId("cle");
-    const input = h("input", { id, type: "password", name: `cle-${role}`, autocomplete: "off", spellcheck: "false", required: true, minlength: 16 });
+    const input = h("input", {
+      id,
+      type: "password",
+      name: `cle-${role}`,
+      autocomplete: "off",
+      spellcheck: "false",
+      required: true,
+      minlength: 16,
+    });
     const form = h(
       "form",
       {
@@ -114,7 +143,45 @@ export function keyPanel(role: Role, onChange: () => void): HTMLElement {
 export function bar(label: string, value: number, shown: string): HTMLElement {
   const fill = h("span", { class: "bar-fill" });
   fill.style.width = `${Math.round(Math.max(0, Math.min(1, value)) * 100)}%`;
-  return h("div", { class: "bar-row" }, h("span", { class: "bar-label" }, label), h("span", { class: "bar", "aria-hidden": "true" }, fill), h("span", { class: "bar-value" }, shown));
+  return h(
+    "div",
+    { class: "bar-row" },
+    h("span", { class: "bar-label" }, label),
+    h("span", { class: "bar", "aria-hidden": "true" }, fill),
+    h("span", { class: "bar-value" }, shown),
+  );
 }
 
-export const ficheLink = (code: string, libelle?: string): HTMLAnchorElement => h("a", { href: `#/fiche/${encodeURIComponent(code)}` }, libelle ? `${libelle} (${code})` : code);
+export const ficheLink = (code: string, libelle?: string): HTMLAnchorElement =>
+  h(
+    "a",
+    { href: `#/fiche/${encodeURIComponent(code)}`, "data-fiche": libelle ? undefined : code },
+    libelle ? `${libelle} (${code})` : code,
+  );
+
+/** The "cœur de métier" mark beside a macro-compétence. */
+export const coeurTag = (on: boolean): HTMLElement | null =>
+  on ? h("span", { class: "tag tag-coeur" }, "cœur de métier") : null;
+
+const ficheNames = new Map<string, Promise<string | null>>();
+/** Gives the links made from a bare code (`ficheLink(code)`) under `root` their fiche's name, at most `max` fiches. */
+export async function nameFicheLinks(root: Element, max = 8): Promise<void> {
+  const links = [...root.querySelectorAll<HTMLAnchorElement>("a[data-fiche]")];
+  const codes = [...new Set(links.map((a) => a.dataset.fiche!))].slice(0, max);
+  await Promise.all(
+    codes.map(async (code) => {
+      if (!ficheNames.has(code))
+        ficheNames.set(
+          code,
+          call<{ libelle: string }>(`/v1/metiers/${code}`).then(
+            (f) => f.libelle,
+            () => null,
+          ),
+        );
+      const name = await ficheNames.get(code)!;
+      if (!name) return;
+      for (const a of links)
+        if (a.dataset.fiche === code) ((a.textContent = `${name} (${code})`), a.removeAttribute("data-fiche"));
+    }),
+  );
+}

@@ -62,7 +62,13 @@ export function filtersPart(): { element: HTMLElement; values(): FilterValues } 
     .then((c) =>
       select.replaceChildren(
         h("option", { value: "" }, "— choisir un contexte —"),
-        ...c.types.map((t) => h("optgroup", { label: t.typeLibelle }, t.contextes.map((x) => h("option", { value: x.code }, x.libelle)))),
+        ...c.types.map((t) =>
+          h(
+            "optgroup",
+            { label: t.typeLibelle },
+            t.contextes.map((x) => h("option", { value: x.code }, x.libelle)),
+          ),
+        ),
       ),
     )
     .catch(() => {
@@ -70,11 +76,25 @@ export function filtersPart(): { element: HTMLElement; values(): FilterValues } 
       select.replaceChildren(h("option", { value: "" }, "Contextes indisponibles"));
     });
 
-  const transitions = TRANSITIONS.map(([v, label]) => ({ v, box: h("input", { type: "checkbox", value: v, id: nextId("tr") }), label }));
-  const domaines = GRANDS_DOMAINES.map(([v, label]) => ({ v, box: h("input", { type: "checkbox", value: v, id: nextId("gd") }), label }));
+  const transitions = TRANSITIONS.map(([v, label]) => ({
+    v,
+    box: h("input", { type: "checkbox", value: v, id: nextId("tr") }),
+    label,
+  }));
+  const domaines = GRANDS_DOMAINES.map(([v, label]) => ({
+    v,
+    box: h("input", { type: "checkbox", value: v, id: nextId("gd") }),
+    label,
+  }));
   const triSelect = (label: string) => {
     const id = nextId("tri");
-    const s = h("select", { id }, h("option", { value: "" }, "Indifférent"), h("option", { value: "true" }, "Oui"), h("option", { value: "false" }, "Non"));
+    const s = h(
+      "select",
+      { id },
+      h("option", { value: "" }, "Indifférent"),
+      h("option", { value: "true" }, "Oui"),
+      h("option", { value: "false" }, "Non"),
+    );
     return { s, el: h("div", { class: "field" }, h("label", { for: id }, label), s) };
   };
   const cadre = triSelect("Emploi cadre");
@@ -92,13 +112,28 @@ export function filtersPart(): { element: HTMLElement; values(): FilterValues } 
         { class: "field" },
         h("label", { for: selectId }, "Contexte de travail"),
         select,
-        h("div", { class: "inline" }, h("button", { type: "button", class: "secondary", onclick: add(required, excluded) }, "Exiger"), h("button", { type: "button", class: "secondary", onclick: add(excluded, required) }, "Exclure")),
+        h(
+          "div",
+          { class: "inline" },
+          h("button", { type: "button", class: "secondary", onclick: add(required, excluded) }, "Exiger"),
+          h("button", { type: "button", class: "secondary", onclick: add(excluded, required) }, "Exclure"),
+        ),
         chips,
       ),
-      h("fieldset", null, h("legend", null, "Transitions"), transitions.map((t) => h("label", { for: t.box.id, class: "check" }, t.box, ` ${t.label}`))),
+      h(
+        "fieldset",
+        null,
+        h("legend", null, "Transitions"),
+        transitions.map((t) => h("label", { for: t.box.id, class: "check" }, t.box, ` ${t.label}`)),
+      ),
       cadre.el,
       regl.el,
-      h("fieldset", { class: "domaines" }, h("legend", null, "Grands domaines"), domaines.map((d) => h("label", { for: d.box.id, class: "check" }, d.box, ` ${d.v} · ${d.label}`))),
+      h(
+        "fieldset",
+        { class: "domaines" },
+        h("legend", null, "Grands domaines"),
+        domaines.map((d) => h("label", { for: d.box.id, class: "check" }, d.box, ` ${d.v} · ${d.label}`)),
+      ),
     ),
   );
   const tri = (s: HTMLSelectElement) => (s.value === "" ? undefined : s.value === "true");
@@ -136,4 +171,9 @@ export function filterBody(f: FilterValues): Record<string, unknown> {
 }
 
 export const chip = (label: string, remove: () => void): HTMLElement =>
-  h("li", { class: "chip" }, h("span", null, label), h("button", { type: "button", class: "chip-remove", "aria-label": `Retirer ${label}`, onclick: remove }, "×"));
+  h(
+    "li",
+    { class: "chip" },
+    h("span", null, label),
+    h("button", { type: "button", class: "chip-remove", "aria-label": `Retirer ${label}`, onclick: remove }, "×"),
+  );
