@@ -166,6 +166,41 @@ describe("console in Chromium", () => {
     await record("analyser");
   });
 
+  it("Analyser un texte: a CV's experiences are listed when the service gives them", async () => {
+    // The service may not split CVs yet (issue 20): the answer is given the shape it will have.
+    const span = (s: string) => ({ start: CV.indexOf(s), end: CV.indexOf(s) + s.length, text: s });
+    const experiences = [
+      {
+        title: "Aide-soignante",
+        employer: "EHPAD Les Tilleuls",
+        dates: { start: "2019", end: "2024" },
+        appellation: { code: "10891", libelle: "Aide-soignant / Aide-soignante", ficheCode: "J1501" },
+        spans: [span("2019-2024 Aide-soignante, EHPAD Les Tilleuls")],
+      },
+      {
+        title: "Agent de service hospitalier",
+        employer: "Clinique du Parc",
+        dates: "2016-2019",
+        appellation: null,
+        spans: [],
+      },
+    ];
+    await page.route("**/v1/match", async (route) => {
+      const res = await route.fetch();
+      await route.fulfill({ response: res, json: { ...(await res.json()), experiences } });
+    });
+    try {
+      await page.getByRole("button", { name: "Analyser" }).click();
+      const items = page.locator("li.experience");
+      await expect.poll(() => items.count()).toBe(2);
+      expect(await items.first().textContent()).toContain("Aide-soignante — EHPAD Les Tilleuls (2019 – 2024)");
+      expect(await items.first().locator('a[href="#/fiche/J1501"]').count()).toBe(1);
+      expect(await page.locator(".evidence-text mark.exp").count()).toBeGreaterThan(0);
+    } finally {
+      await page.unroute("**/v1/match");
+    }
+  });
+
   it("Fiche métier: the fiche opens from the result, with passerelles and working filters", async () => {
     await page.locator('li.metier[data-code="J1501"] h4 a').click();
     await page.waitForURL(/#\/fiche\/J1501$/);
@@ -191,7 +226,7 @@ describe("console in Chromium", () => {
   it("Profil: a picked compétence and pasted labels → métiers accessible and the gap", async () => {
     await page.goto(`${server.url}/#/profil`);
     await page.getByLabel("Chercher une compétence ou un savoir").fill("soins d'hygiène");
-    const add = page.locator(".suggestion-list button").first();
+    const add = page.getByRole("button", { name: /Réaliser des soins d'hygiène corporelle/ });
     await add.waitFor();
     await add.click();
     expect(await page.locator(".chips .chip").count()).toBe(1);
