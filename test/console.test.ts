@@ -94,6 +94,18 @@ describe("trend series", () => {
       { period: "2025-03", value: 0 },
     ]);
     expect(shareSeries({ points: [{ period: "W1", share: 0.2 }] })).toEqual([{ period: "W1", value: 0.2 }]);
+    expect(shareSeries({ periods: ["W1", "W2"], share: [0.1, 0.3] })).toEqual([
+      { period: "W1", value: 0.1 },
+      { period: "W2", value: 0.3 },
+    ]);
+    expect(shareSeries({ periods: ["W1", "W2"], count: [1, 0], documents: [4, 0] })).toEqual([
+      { period: "W1", value: 0.25 },
+      { period: "W2", value: 0 },
+    ]);
+    expect(shareSeries([0.2, 0.4], ["2025-01", "2025-02"])).toEqual([
+      { period: "2025-01", value: 0.2 },
+      { period: "2025-02", value: 0.4 },
+    ]);
     expect(shareSeries(undefined)).toEqual([]);
     expect(shareSeries([null, 3, { share: 1 }])).toEqual([]);
   });

@@ -147,6 +147,12 @@ describe("console in Chromium", () => {
     await page.goto(`${server.url}/#/analyser`);
     await expect.poll(() => page.locator("h1").textContent()).toBe("Analyser un texte");
     expect(await page.getAttribute("html", "lang")).toBe("fr");
+    // Keyboard: the first Tab reaches the skip link, which takes focus to the page's title and keeps the route.
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate("document.activeElement.textContent")).toBe("Aller au contenu");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate("document.activeElement.id")).toBe("titre-page");
+    expect(new URL(page.url()).hash).toBe("#/analyser");
   });
 
   it("Analyser un texte: the CV of issue 20 → J1501 listed with highlighted evidence", async () => {

@@ -41,7 +41,15 @@ function route(): void {
 }
 let routed = false;
 
-window.addEventListener("hashchange", route);
+// Only "#/…" hashes are routes; another fragment (an in-page anchor) leaves the page as it is.
+window.addEventListener("hashchange", () => {
+  if (location.hash === "" || location.hash.startsWith("#/")) route();
+});
+// The skip link moves focus without touching the hash, which holds the route.
+document.querySelector(".skip-link")?.addEventListener("click", (ev) => {
+  ev.preventDefault();
+  document.getElementById("titre-page")?.focus();
+});
 route();
 
 call<{ romeVersion: string; model: string }>("/health")

@@ -95,7 +95,13 @@ function showReport(region: HTMLElement, r: TrendReport, q: Record<string, unkno
   const select = (e: Emerging, button?: HTMLButtonElement) => {
     for (const b of region.querySelectorAll("button[aria-pressed]")) b.setAttribute("aria-pressed", "false");
     button?.setAttribute("aria-pressed", "true");
-    detail.replaceChildren(phraseDetail(e, q));
+    detail.replaceChildren(
+      phraseDetail(
+        e,
+        q,
+        (r.periods ?? []).map((p) => p.period),
+      ),
+    );
   };
   const statusText = TREND_STATUS[r.status] ?? r.message ?? "";
   fill(
@@ -169,8 +175,8 @@ function showReport(region: HTMLElement, r: TrendReport, q: Record<string, unkno
     select(r.emerging[0], region.querySelector<HTMLButtonElement>("button[aria-pressed]") ?? undefined);
 }
 
-function phraseDetail(e: Emerging, q: Record<string, unknown>): HTMLElement {
-  const series = shareSeries(e.series);
+function phraseDetail(e: Emerging, q: Record<string, unknown>, periods: string[]): HTMLElement {
+  const series = shareSeries(e.series, periods);
   const a = e.attachment;
   const exportOut = h("div", { class: "export-out" });
   const exportProposal = async () => {
