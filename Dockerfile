@@ -18,7 +18,8 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+# The console's pages (served at /) are built here too, where vite (a dev dependency) is installed.
+RUN npm run build && npm run build:console && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app

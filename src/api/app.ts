@@ -6,6 +6,7 @@ import type { Lake } from "../lake/index.js";
 import { errorHandler, unknownRoute } from "./errors.js";
 import { describeRoute, openApiDocument } from "./openapi.js";
 import { z } from "zod";
+import { consoleRoutes } from "../console/index.js";
 
 /** What route modules receive. Optional parts are absent when the service runs without them. */
 export interface AppContext {
@@ -40,6 +41,7 @@ export function createApp(ctx: AppContext): express.Express {
     res.json({ status: "ok", romeVersion: ctx.engine.referential.version, model: ctx.engine.modelId, labelledOffers: ctx.engine.exemplars?.size ?? 0, codedOffers: ctx.engine.exemplars?.codedOffers ?? 0, esco: ctx.engine.esco?.version ?? null } satisfies z.infer<typeof Health>);
   });
   for (const mount of routeModules) app.use(mount(ctx));
+  app.use(consoleRoutes()); // the console's pages at / (src/console)
   app.get("/openapi.json", (_req, res) => {
     res.json(openApiDocument(ctx.engine.referential.version));
   });
