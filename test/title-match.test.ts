@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Engine } from "../src/match/index.js";
+import { searchAppellations } from "../src/rome/index.js";
 import { testEngine } from "./helpers.js";
 
 let engine: Engine;
@@ -31,5 +32,14 @@ describe("titles as new users write them (no labelled offers)", () => {
       const prose = await engine.match({ text, kind: "cv", topK: 3 }, { exemplars: null });
       expect(prose.metiers.every((m) => m.score.title === 0)).toBe(true);
     }
+  });
+});
+
+describe("appellation autocomplete", () => {
+  it("writes out abbreviations already typed, not the word being typed", () => {
+    expect(searchAppellations(engine.appellationSearch, "dev fullstack", 3)[0]!.libelle).toBe("Développeur / Développeuse full-stack");
+    expect(searchAppellations(engine.appellationSearch, "developpeur full stack", 3)[0]!.libelle).toBe("Développeur / Développeuse full-stack");
+    // "dev" alone may be the start of "devis": left as typed.
+    expect(searchAppellations(engine.appellationSearch, "dev", 10).some((a) => /devis/i.test(a.libelle))).toBe(true);
   });
 });

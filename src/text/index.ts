@@ -5,4 +5,4 @@ export { candidatePhrases, type CandidatePhrase } from "./phrases.js";
 export { CoverageIndex, postingLists, type CoverageHit } from "./coverage.js";
 export { topK } from "./top-k.js";
 export { lemma, lemmas, isKnownWord } from "./lemma.js";
-export { cleanTitle, titleParts, leadingTitleLine } from "./title.js";
+export { cleanTitle, titleParts, leadingTitleLine, writtenOut } from "./title.js";

@@ -70,6 +70,15 @@ const ENGLISH: Record<string, string> = {
   scientist: "scientifique", researcher: "chercheur", designer: "designer", data: "donnees",
 };
 
+/**
+ * A normalised word's written-out form when it is an abbreviation of French offers ("dev" → "developpeur",
+ * "fullstack" → "full stack"), else undefined. For search boxes: the acronyms that are French words in lower case
+ * ("as", "es") are not written out.
+ */
+export function writtenOut(word: string): string | undefined {
+  return ABBREVIATIONS[word];
+}
+
 /** Gender marks: "(H/F)", "F/H/X", "H/F", "(e)", "·e", "(trice)", "(ère)". */
 const GENDER = /\(\s*[hfx](?:\s*[\/-]\s*[hfx]){1,2}\s*\)|\b[hfx](?:\s*\/\s*[hfx]){1,2}\b|\((?:e|ne|se|euse|trice|ère|ere|rice|ive|fe|le|te)\)|[·.](?:e|ne|se|euse|trice|ère)\b/gi;
 /** Salaries and hours: "2 000 €", "45K€", "35h", "12,50 €/h", "100%". */
