@@ -303,8 +303,8 @@ export class Engine {
       if (line && this.namesAJob(line)) t = line;
     }
     const rome = t ? this.romeTitle(t) : "";
-    const embedTitle = rome && ROME_TITLE_VECTOR ? rome : t;
-    const vecs = await this.embedder.embed(t ? [embedTitle, ...units.map((u) => u.text)] : units.map((u) => u.text), "query");
+    // The title's vector reads the title as written (the one the ranking model was fitted on).
+    const vecs = await this.embedder.embed(t ? [t, ...units.map((u) => u.text)] : units.map((u) => u.text), "query");
     const nz = (v: Float32Array | undefined) => (v && !isZero(v) ? v : null);
     const unitVecs = (t ? vecs.slice(1) : vecs).map(nz);
     // The body vector is the mean direction of its units: embedding the whole text again would cost as much as
@@ -326,7 +326,6 @@ export class Engine {
    * Financiers - Ile-De-France" keeps its first part, "ALTERNANCE - Data Scientist" its second).
    */
   private romeTitle(title: string): string {
-    if (!ROME_TITLE) return title;
     const parts = titleParts(title);
     if (parts.length <= 1) return parts[0] ?? title;
     const fit = parts.map((x) => this.appellationFit(contentStems(x)));
@@ -362,7 +361,7 @@ export class Engine {
     const textMcs = mcProfile(skills);
     const n = this.lexicon.ficheCodes.length;
     const z = () => new Float64Array(n);
-    const f: FicheFeatures = { titleLex: z(), titleVec: z(), titleAppellation: z(), bodyLex: z(), bodyVec: z(), mc: z(), items: z(), bodyTitle: z(), exemplarTitle: z(), exemplarBody: z(), exemplarSameTitle: z(), exemplarCodeTitle: z(), exemplarCodeBody: z() };
+    const f: FicheFeatures = { titleLex: z(), titleVec: z(), titleAppellation: z(), bodyLex: z(), bodyVec: z(), mc: z(), items: z(), bodyTitle: z(), exemplarTitle: z(), exemplarBody: z(), exemplarSameTitle: z(), exemplarCodeTitle: z(), exemplarCodeBody: z(), titleFiche: z() };
     const row = this.lexicon.ficheRow;
     if (p.title) {
       const hits = this.lexicon.appellations.search(p.romeStems, 300);
@@ -370,6 +369,10 @@ export class Engine {
       for (const h of hits) {
         const i = this.lexicon.appellationFicheRow[h.doc]!;
         f.titleLex[i] = Math.max(f.titleLex[i]!, h.score / best);
+      }
+      if (need("titleFiche") && p.romeStems.length) {
+        for (const h of this.lexicon.fiches.search(p.romeStems, n)) f.titleFiche[h.doc] = h.score;
+        scaleToMax(f.titleFiche);
       }
       const named = this.appellationKeyRows.get(p.romeKey) ?? [];
       for (const i of named) f.titleAppellation[i] = 1 / named.length;
@@ -566,10 +569,6 @@ const LEADING_TITLE_MATCH = 0.6;
 
 /** A title part is kept when it reads as an appellation at least this well relative to the part that reads best. */
 const TITLE_PART_FIT = 0.7;
-
-/** Experiment switches (ROME-side title cleaning, and embedding the cleaned title). */
-const ROME_TITLE = process.env.ACC_ROME_TITLE !== "0";
-const ROME_TITLE_VECTOR = process.env.ACC_ROME_TITLE_VECTOR === "1";
 
 /** An empty body query, for the votes a model does not read. */
 const NO_TERMS: TermCounts = new Map();
