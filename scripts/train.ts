@@ -2,7 +2,7 @@
  * Trains the ranking model for texts with a title (models/rank-model.json, `title`) so that it holds on sources the
  * labelled-offer memory has never seen:
  *   npm run train -- [--offers FILE.jsonl] [--features CACHE.jsonl] [--candidates 40] [--l2 0.0003] [--alpha 0.2]
- *                    [--epochs 300] [--pin a,b] [--no-folds] [--dry]
+ *                    [--epochs 300] [--pin a,b] [--cv-weight 1] [--no-folds] [--dry]
  * Each offer's features are computed under the three ways an offer can meet the memory (src/tuning `crossValidation`):
  * leave-one-source-out (a memory without its source), grouped 5-fold CV (a memory without its fold: in-collection)
  * and no memory. The model is fitted (listwise, src/tuning/learn.ts, prior GRID_WEIGHTS) on all three lists of
@@ -34,6 +34,8 @@ const l2 = Number(flags.get("l2") ?? 0.0003);
 const alpha = Number(flags.get("alpha") ?? 0.2);
 const epochs = Number(flags.get("epochs") ?? 300);
 const pinnedNames = (flags.get("pin") ?? "").split(",").filter(Boolean);
+/** Weight of the grouped-CV lists against the other two (> 1 keeps more of the in-collection accuracy). */
+const cvWeight = Number(flags.get("cv-weight") ?? 1);
 if (pinnedNames.some((k) => !FEATURE_NAMES.includes(k as (typeof FEATURE_NAMES)[number]))) throw new Error(`--pin: features are ${FEATURE_NAMES.join(", ")}`);
 const MODES = ["leave_one_source_out", "grouped_cv", "no_memory"] as const;
 
@@ -101,18 +103,19 @@ const current = (x: readonly number[]) => dotw(x, FEATURE_NAMES.map((k) => RANK_
 interface Item extends RankingList {
   source: string;
   goldCode: string;
+  modeWeight: number;
 }
 /** Each offer's three lists: its best `candidates` under the current model's linear score, products appended. */
 const items: Item[] = data.flatMap((d) =>
-  d.x.map((xs) => {
+  d.x.map((xs, m) => {
     const order = xs.map((x, i) => [i, current(x)] as const).filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1]).slice(0, candidates).map(([i]) => i);
-    return { source: d.source, goldCode: d.gold, x: order.map((i) => expand(xs[i]!)), gold: order.findIndex((i) => d.rows[i] === d.gold) };
+    return { source: d.source, goldCode: d.gold, modeWeight: m === 1 ? cvWeight : 1, x: order.map((i) => expand(xs[i]!)), gold: order.findIndex((i) => d.rows[i] === d.gold) };
   }),
 );
 function balanced(set: readonly Item[]): Item[] {
   const per = new Map<string, number>();
   for (const it of set) per.set(it.goldCode, (per.get(it.goldCode) ?? 0) + 1);
-  return set.map((it) => ({ ...it, weight: per.get(it.goldCode)! ** -alpha }));
+  return set.map((it) => ({ ...it, weight: it.modeWeight * per.get(it.goldCode)! ** -alpha }));
 }
 const prior = [...FEATURE_NAMES.map((k) => GRID_WEIGHTS[k] * 20), ...pairs.map(() => 0)];
 const fit = (set: readonly Item[]) => fitListwise(balanced(set), prior, { l2, pinned, epochs });
@@ -174,7 +177,7 @@ const fitted = {
   command: `npm run train -- ${process.argv.slice(2).join(" ")}`.trim(),
   offers: { file: path.basename(file), sha256: offersHash, n: data.length, sources },
   rome: { dir: path.basename(config.romeDir), sha256: romeHash },
-  settings: { candidates, l2, alpha, epochs, pinned: pinnedNames, modes: MODES },
+  settings: { candidates, l2, alpha, epochs, pinned: pinnedNames, modes: MODES, cvWeight },
   // Each source held out of the fit (weights never saw it), then the final weights on all offers (in-sample).
   figures: { held_out_source: heldOut ?? null, in_sample: inSample },
 };
