@@ -1,6 +1,9 @@
 /**
  * Accuracy on an offers file beside two baselines measured in the same run:
- *   npm run bench:accuracy -- [--offers FILE.jsonl] [--limit N]
+ *   npm run bench:accuracy -- [--offers FILE.jsonl] [--limit N] [--only source]
+ * The headline is leave-one-source-out (each `source_dataset` matched with a labelled-offer memory holding only the
+ * other sources: what a new user's offers meet), with its figures by source; beside it the grouped 5-fold CV
+ * (in-collection) and no memory at all (`LABELLED_OFFERS=none`, as CVs). `--only source` skips the other two.
  * Prints one JSON object on the last line of stdout.
  */
 import "../src/text/quiet.js";
@@ -17,5 +20,11 @@ const limit = flags.has("limit") ? Number(flags.get("limit")) : undefined;
 const engine = await createEngine(loadConfig());
 const offers = readOffers(file, limit);
 const started = Date.now();
-const figures = await evaluateOffers(engine, offers, { baselines: true, onProgress: (n) => n % 500 === 0 && console.error(`  ${n}/${offers.length}`) });
-console.log(JSON.stringify({ benchmark: "accuracy", file: path.basename(file), romeVersion: engine.referential.version, model: engine.modelId, seconds: (Date.now() - started) / 1000, ...figures }));
+const progress = (label: string) => (n: number) => n % 500 === 0 && console.error(`  ${label} ${n}/${offers.length}`);
+const figures = await evaluateOffers(engine, offers, { cv: "source", baselines: true, onProgress: progress("leave-one-source-out") });
+const brief = async (cv: "text" | "none") => {
+  const f = await evaluateOffers(engine, offers, { cv, onProgress: progress(cv) });
+  return { top1: f.top1, top3: f.top3, top5: f.top5, top10: f.top10, mrr: f.mrr, macro_top1: f.macro_top1, by_source: f.by_source, labelled_offers: f.labelled_offers };
+};
+const beside = flags.get("only") === "source" ? {} : { grouped_cv: await brief("text"), memory_none: await brief("none") };
+console.log(JSON.stringify({ benchmark: "accuracy", file: path.basename(file), romeVersion: engine.referential.version, model: engine.modelId, seconds: (Date.now() - started) / 1000, ...figures, ...beside }));

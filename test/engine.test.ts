@@ -162,7 +162,10 @@ describe("status", () => {
     const waiter = { title: "Serveuse", text: "Accueil des clients, prise de commandes, service à table en brasserie.", kind: "offer" as const };
     const r = await engine.match(waiter);
     expect(r.metiers[0]!.code).toBe("M1843"); // what FT's coding taught the memory
-    expect(r).toMatchObject({ status: "uncertain", statusReason: "labelled_offers_against_text", evidenceLeader: "G1803" });
+    // Uncertain, with the fiche the text argues for named (the model refitted across sources trusts the memory less:
+    // its first confidence may fall below CONFIDENCE before the conflict rule is reached).
+    expect(r).toMatchObject({ status: "uncertain", evidenceLeader: "G1803" });
+    expect(["labelled_offers_against_text", "low_confidence"]).toContain(r.statusReason);
     const g = r.metiers.find((m) => m.code === "G1803")!;
     expect(g.score.title + g.score.body).toBeGreaterThan(2 * (r.metiers[0]!.score.title + r.metiers[0]!.score.body));
     const clean = await engine.match(waiter, { exemplars: ExemplarMemory.build([], engine.lexicon.ficheRow).memory });

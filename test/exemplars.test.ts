@@ -167,7 +167,7 @@ describe("labelled-offer memory", () => {
     expect(loadConfig({ ...process.env, LABELLED_OFFERS: "none" }).labelledOffers).toBeUndefined();
     const offers = readOffers(path.join(config.romeDir, "..", "..", "eval", "offers-dev.jsonl"), 60);
     const cv = await evaluateOffers(engine, offers);
-    expect(cv.labelled_offers).toEqual({ size: engine.exemplars!.size, cross_validated: true, folds: 5 });
+    expect(cv.labelled_offers).toEqual({ cv: "text", size: engine.exemplars!.size, cross_validated: true, folds: 5 });
     // With the offers themselves voting, top-1 would be near perfect: cross-validation must stay well below.
     const leaky = { top1: 0 };
     for (const o of offers) {

@@ -61,7 +61,7 @@ describe("pairwise products in the ranking model", () => {
   });
 
   it("makes the engine compute every feature a product reads, even one without a linear weight", () => {
-    const model: RankModel = { weights: { ...RANK_MODEL.weights, mc: 0 }, interactions: [["mc", "titleLex", 0.1], ["items", "items", 0]], temperature: 1 };
+    const model: RankModel = { weights: { ...RANK_MODEL.weights, mc: 0, items: 0 }, interactions: [["mc", "titleLex", 0.1], ["items", "items", 0]], temperature: 1 };
     expect(featuresUsed(model).has("mc")).toBe(true);
     expect(featuresUsed(model).has("items")).toBe(false); // weight 0: not read
     expect(featuresUsed({ ...model, weights: { ...model.weights, items: -0.05 } }).has("items")).toBe(true); // a negative weight is read

@@ -3,7 +3,7 @@ import type { Config } from "../config.js";
 import { dot, dotEach, dotRows, isZero, normalizeVector, TransformersEmbedder, type Embedder } from "../embed/index.js";
 import { openIndexes, type ProgressFn, type RomeIndexes } from "../vectors/index.js";
 import { loadEscoCrosswalk, loadReferential, type CoeurMetier, type EscoCrosswalk, type Referential } from "../rome/index.js";
-import { contentStems, segment, termCounts, titleKey, topK as topKRows, type TermCounts, type TextUnit } from "../text/index.js";
+import { cleanTitle, contentStems, leadingTitleLine, segment, termCounts, titleKey, titleParts, topK as topKRows, type TermCounts, type TextUnit } from "../text/index.js";
 import { buildAppellationSearch, type AppellationSearchIndex } from "../rome/index.js";
 import { explainFiche } from "./explain.js";
 import { ExemplarMemory, NO_ITEM_CHOICES } from "./exemplars.js";
@@ -44,10 +44,14 @@ export interface EngineOptions {
 
 interface Prepared {
   title: string;
-  /** Content stems of the title (title features and the labelled-offer votes use them)… */
+  /** Content stems of the title as written (the labelled-offer votes use them: the memory learns its noise too)… */
   titleStems: string[];
-  /** …and its `titleKey` (exact lookups of appellations and labelled offers). */
+  /** …and its `titleKey` (exact lookups of labelled offers). */
   titleKey: string;
+  /** Content stems of the title's job words (`romeTitle`: noise out, abbreviations written out), for ROME's side… */
+  romeStems: string[];
+  /** …and their `titleKey` (exact lookups of appellations). */
+  romeKey: string;
   units: TextUnit[];
   /** Content stems of each unit, in order (body features count repeats) and as sets (extraction). */
   stems: string[][];
@@ -220,6 +224,17 @@ export class Engine {
     return this.features(p, this.skillsOf(p), need, options.exemplars === undefined ? this.exemplars : options.exemplars, model !== undefined);
   }
 
+  /**
+   * `featuresFor` under several labelled-offer memories at once (null: none), the text prepared and its skills
+   * extracted once: tuning compares how the offers meet a memory (grouped CV, leave-one-source-out, none).
+   */
+  async featuresForMemories(text: string, title: string | undefined, memories: readonly (ExemplarMemory | null)[], model?: RankModel): Promise<FicheFeatures[]> {
+    const p = await this.prepare(text, title);
+    const need = model ? featuresUsed(model) : new Set(FEATURE_NAMES);
+    const skills = this.skillsOf(p);
+    return memories.map((m) => this.features(p, skills, need, m, model !== undefined));
+  }
+
   /** The ranking model `match` uses for a text with or without a title. */
   modelFor(title: string | undefined): RankModel {
     return (title ?? "").trim() ? RANK_MODEL : RANK_MODEL_NO_TITLE;
@@ -280,7 +295,15 @@ export class Engine {
 
   private async prepare(text: string, title: string | undefined): Promise<Prepared> {
     const units = segment(text).slice(0, EXTRACTION.maxUnits);
-    const t = (title ?? "").trim();
+    let t = (title ?? "").trim();
+    if (!t) {
+      // A text sent without a title often starts with one ("Technicien de maintenance H/F\n…"): used as one when it
+      // names a ROME job.
+      const line = leadingTitleLine(text);
+      if (line && this.namesAJob(line)) t = line;
+    }
+    const rome = t ? this.romeTitle(t) : "";
+    // The title's vector reads the title as written (the one the ranking model was fitted on).
     const vecs = await this.embedder.embed(t ? [t, ...units.map((u) => u.text)] : units.map((u) => u.text), "query");
     const nz = (v: Float32Array | undefined) => (v && !isZero(v) ? v : null);
     const unitVecs = (t ? vecs.slice(1) : vecs).map(nz);
@@ -290,7 +313,38 @@ export class Engine {
     for (const v of unitVecs) if (v) for (let j = 0; j < sum.length; j++) sum[j]! += v[j]!;
     const stems = units.map((u) => contentStems(u.text));
     const titleStems = contentStems(t);
-    return { title: t, titleStems, titleKey: titleKey(titleStems), units, stems, stemSets: stems.map((x) => new Set(x)), titleVec: t ? nz(vecs[0]) : null, bodyVec: nz(normalizeVector(sum)), unitVecs };
+    const romeStems = rome ? contentStems(rome) : titleStems;
+    return {
+      title: t, titleStems, titleKey: titleKey(titleStems), romeStems, romeKey: titleKey(romeStems), units, stems,
+      stemSets: stems.map((x) => new Set(x)), titleVec: t ? nz(vecs[0]) : null, bodyVec: nz(normalizeVector(sum)), unitVecs,
+    };
+  }
+
+  /**
+   * The job words of a title for ROME's side (`cleanTitle` per part): of the parts a separator sets apart, the one
+   * that best reads as an appellation and those that read as one nearly as well ("Tech Lead Java - Services
+   * Financiers - Ile-De-France" keeps its first part, "ALTERNANCE - Data Scientist" its second).
+   */
+  private romeTitle(title: string): string {
+    const parts = titleParts(title);
+    if (parts.length <= 1) return parts[0] ?? title;
+    const fit = parts.map((x) => this.appellationFit(contentStems(x)));
+    const best = Math.max(...fit);
+    return parts.filter((_, k) => fit[k]! >= best * TITLE_PART_FIT).join(" ");
+  }
+
+  /** How well words read as an appellation: the best appellation's BM25 score over that of an appellation equal to them. */
+  private appellationFit(stems: readonly string[]): number {
+    if (stems.length === 0) return 0;
+    const self = this.lexicon.appellations.selfScore(stems);
+    return self > 0 ? (this.lexicon.appellations.search(stems, 1)[0]?.score ?? 0) / self : 0;
+  }
+
+  /** Whether a line names a ROME job: its job words are an appellation, or an appellation holds most of their weight. */
+  private namesAJob(line: string): boolean {
+    const stems = contentStems(cleanTitle(line));
+    if (stems.length === 0) return false;
+    return this.appellationKeyRows.has(titleKey(stems)) || this.appellationFit(stems) >= LEADING_TITLE_MATCH;
   }
 
   private skillsOf(p: Prepared): ExtractedSkill[] {
@@ -307,16 +361,20 @@ export class Engine {
     const textMcs = mcProfile(skills);
     const n = this.lexicon.ficheCodes.length;
     const z = () => new Float64Array(n);
-    const f: FicheFeatures = { titleLex: z(), titleVec: z(), titleAppellation: z(), bodyLex: z(), bodyVec: z(), mc: z(), items: z(), bodyTitle: z(), exemplarTitle: z(), exemplarBody: z(), exemplarSameTitle: z(), exemplarCodeTitle: z(), exemplarCodeBody: z() };
+    const f: FicheFeatures = { titleLex: z(), titleVec: z(), titleAppellation: z(), bodyLex: z(), bodyVec: z(), mc: z(), items: z(), bodyTitle: z(), exemplarTitle: z(), exemplarBody: z(), exemplarSameTitle: z(), exemplarCodeTitle: z(), exemplarCodeBody: z(), titleFiche: z() };
     const row = this.lexicon.ficheRow;
     if (p.title) {
-      const hits = this.lexicon.appellations.search(p.titleStems, 300);
+      const hits = this.lexicon.appellations.search(p.romeStems, 300);
       const best = hits[0]?.score ?? 0;
       for (const h of hits) {
         const i = this.lexicon.appellationFicheRow[h.doc]!;
         f.titleLex[i] = Math.max(f.titleLex[i]!, h.score / best);
       }
-      const named = this.appellationKeyRows.get(p.titleKey) ?? [];
+      if (need("titleFiche") && p.romeStems.length) {
+        for (const h of this.lexicon.fiches.search(p.romeStems, n)) f.titleFiche[h.doc] = h.score;
+        scaleToMax(f.titleFiche);
+      }
+      const named = this.appellationKeyRows.get(p.romeKey) ?? [];
       for (const i of named) f.titleAppellation[i] = 1 / named.length;
       if (p.titleVec) {
         for (const h of this.indexes.appellations.search(p.titleVec, TITLE_VECTOR_K, TITLE_VECTOR_K)) {
@@ -505,6 +563,12 @@ function namedByTitle(f: FicheFeatures, i: number): boolean {
 
 /** Appellations a title's vector reaches, searched with ef = k: only each fiche's best one counts, so a missed far neighbour costs nothing (dev figures the same at k = 30, 50 or 100; 50 takes 0.14 ms, 100 0.21 ms). */
 const TITLE_VECTOR_K = 50;
+
+/** Share of an appellation's best BM25 score (a document equal to the line) a first line needs to be read as a title. */
+const LEADING_TITLE_MATCH = 0.6;
+
+/** A title part is kept when it reads as an appellation at least this well relative to the part that reads best. */
+const TITLE_PART_FIT = 0.7;
 
 /** An empty body query, for the votes a model does not read. */
 const NO_TERMS: TermCounts = new Map();

@@ -1,3 +1,7 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { REPO_ROOT } from "../config.js";
 import { topK } from "../text/index.js";
 
 /** Per-fiche features, each in 0..1, as dense arrays aligned with the lexicon's fiche order. */
@@ -23,6 +27,12 @@ export interface FicheFeatures {
   exemplarCodeTitle: Float64Array;
   /** …and against the title + text. */
   exemplarCodeBody: Float64Array;
+  /**
+   * The title's job words against each whole fiche (its labels, appellations, compétences, savoirs, definition;
+   * BM25): what an appellation does not say, the fiche's items may ("Développeur PHP": PHP is a savoir of the web
+   * developer's fiche, not a word of any appellation).
+   */
+  titleFiche: Float64Array;
 }
 
 export type RankWeights = Record<keyof FicheFeatures, number>;
@@ -34,13 +44,13 @@ export type RankWeights = Record<keyof FicheFeatures, number>;
  * exactly one of ROME's appellations adds 0.1. They are the prior that scripts/tune-weights.ts fits RANK_MODEL's weights
  * around (and, with `--from grid`, pick the candidates it learns from).
  */
-export const GRID_WEIGHTS: RankWeights = { titleLex: 0.3, titleVec: 0.1, titleAppellation: 0.1, bodyLex: 0, bodyVec: 0.1, mc: 0, items: 0, bodyTitle: 0.05, exemplarTitle: 0.5, exemplarBody: 0.5, exemplarSameTitle: 1, exemplarCodeTitle: 0, exemplarCodeBody: 0 };
+export const GRID_WEIGHTS: RankWeights = { titleLex: 0.3, titleVec: 0.1, titleAppellation: 0.1, bodyLex: 0, bodyVec: 0.1, mc: 0, items: 0, bodyTitle: 0.05, exemplarTitle: 0.5, exemplarBody: 0.5, exemplarSameTitle: 1, exemplarCodeTitle: 0, exemplarCodeBody: 0, titleFiche: 0.1 };
 
 /** Hand-set weights for texts without a title (no labelled CVs to tune them on): the prior of RANK_MODEL_NO_TITLE. */
-export const GRID_WEIGHTS_NO_TITLE: RankWeights = { titleLex: 0, titleVec: 0, titleAppellation: 0, bodyLex: 0.1, bodyVec: 0.4, mc: 0, items: 0, bodyTitle: 0.1, exemplarTitle: 0, exemplarBody: 0.5, exemplarSameTitle: 0, exemplarCodeTitle: 0, exemplarCodeBody: 0 };
+export const GRID_WEIGHTS_NO_TITLE: RankWeights = { titleLex: 0, titleVec: 0, titleAppellation: 0, bodyLex: 0.1, bodyVec: 0.4, mc: 0, items: 0, bodyTitle: 0.1, exemplarTitle: 0, exemplarBody: 0.5, exemplarSameTitle: 0, exemplarCodeTitle: 0, exemplarCodeBody: 0, titleFiche: 0 };
 
 /** The feature names, in a fixed order (weight tuning works on vectors in this order). */
-export const FEATURE_NAMES = ["titleLex", "titleVec", "titleAppellation", "bodyLex", "bodyVec", "mc", "items", "bodyTitle", "exemplarTitle", "exemplarBody", "exemplarSameTitle", "exemplarCodeTitle", "exemplarCodeBody"] as const satisfies readonly (keyof FicheFeatures)[];
+export const FEATURE_NAMES = ["titleLex", "titleVec", "titleAppellation", "bodyLex", "bodyVec", "mc", "items", "bodyTitle", "exemplarTitle", "exemplarBody", "exemplarSameTitle", "exemplarCodeTitle", "exemplarCodeBody", "titleFiche"] as const satisfies readonly (keyof FicheFeatures)[];
 
 /** A pairwise term of the score: weight × feature a × feature b (a = b: the feature's square). */
 export type Interaction = readonly [a: keyof FicheFeatures, b: keyof FicheFeatures, weight: number];
@@ -93,7 +103,7 @@ export function combine(f: FicheFeatures, w: RankWeights, i: number): number {
   return (
     w.titleLex * f.titleLex[i]! + w.titleVec * f.titleVec[i]! + w.titleAppellation * f.titleAppellation[i]! + w.bodyLex * f.bodyLex[i]! + w.bodyVec * f.bodyVec[i]! + w.mc * f.mc[i]! + w.items * f.items[i]! + w.bodyTitle * f.bodyTitle[i]! +
     w.exemplarTitle * f.exemplarTitle[i]! + w.exemplarBody * f.exemplarBody[i]! + w.exemplarSameTitle * f.exemplarSameTitle[i]! +
-    w.exemplarCodeTitle * f.exemplarCodeTitle[i]! + w.exemplarCodeBody * f.exemplarCodeBody[i]!
+    w.exemplarCodeTitle * f.exemplarCodeTitle[i]! + w.exemplarCodeBody * f.exemplarCodeBody[i]! + w.titleFiche * f.titleFiche[i]!
   );
 }
 
@@ -153,143 +163,43 @@ export function scaleToMax(a: Float64Array): Float64Array {
 }
 
 /**
- * The ranking model for texts with a title, fitted by `npm run tune` (scripts/tune-weights.ts, its defaults) on the
- * dev offers: a listwise ranker over linear weights and the products of every two features (src/tuning/learn.ts) on
- * the 60 best fiches of each offer as the previous model ranked them (refitted until that changed nothing), the
- * linear weights' prior GRID_WEIGHTS and the products' 0 with a weak pull (l2 0.0003), each offer weighing (offers
- * with its code)^-0.2 so that frequent codes do not buy top-1 with rare ones; normalised so that the linear weights
- * sum to 1, `temperature` turning scores back into the fitted probabilities. The products say what a sum cannot:
- * squares of the text's own evidence are positive (one strong title match beats several weak ones), of most votes
- * negative (votes saturate), products of two sources of the same evidence (the title's words and the pooled-code
- * votes, which read the same title) negative. `npm run eval` (5-fold CV): see README "Figures". bodyLex, mc and
- * items are left out (~1 % each when fitted; body BM25 over 1,584 fiches is the costliest feature).
+ * The ranking models live in models/rank-model.json (written by `npm run train`, scripts/train.ts), with how they
+ * were fitted (`fitted`: date, command, data hashes, figures): RANK_MODEL for texts with a title, RANK_MODEL_NO_TITLE
+ * without (most CVs; body evidence carries the score). Validated at load: every feature weighed, known feature
+ * names in the products, a positive temperature; an invalid file stops the engine with its path and the problem.
  */
-export const RANK_MODEL: RankModel = {
-  weights: {
-    titleLex: 0.0212,
-    titleVec: 0.0399,
-    titleAppellation: 0.044,
-    bodyLex: 0,
-    bodyVec: 0.0564,
-    mc: 0,
-    items: 0,
-    bodyTitle: 0.0042,
-    exemplarTitle: 0.1509,
-    exemplarBody: 0.2041,
-    exemplarSameTitle: 0.3386,
-    exemplarCodeTitle: 0.0629,
-    exemplarCodeBody: 0.0778,
-  },
-  interactions: [
-    ["titleLex", "titleLex", 0.0651],
-    ["titleLex", "titleVec", 0.02],
-    ["titleLex", "titleAppellation", 0.0005],
-    ["titleLex", "bodyVec", -0.0219],
-    ["titleLex", "bodyTitle", 0.0108],
-    ["titleLex", "exemplarTitle", -0.0309],
-    ["titleLex", "exemplarBody", -0.0108],
-    ["titleLex", "exemplarSameTitle", -0.056],
-    ["titleLex", "exemplarCodeTitle", -0.0198],
-    ["titleLex", "exemplarCodeBody", -0.0589],
-    ["titleVec", "titleVec", 0.0418],
-    ["titleVec", "titleAppellation", 0.0063],
-    ["titleVec", "bodyVec", -0.0325],
-    ["titleVec", "bodyTitle", -0.0125],
-    ["titleVec", "exemplarTitle", 0.0262],
-    ["titleVec", "exemplarBody", 0.0068],
-    ["titleVec", "exemplarSameTitle", 0.0072],
-    ["titleVec", "exemplarCodeTitle", -0.0262],
-    ["titleVec", "exemplarCodeBody", -0.0295],
-    ["titleAppellation", "titleAppellation", 0.0099],
-    ["titleAppellation", "bodyVec", -0.0089],
-    ["titleAppellation", "bodyTitle", 0.0013],
-    ["titleAppellation", "exemplarTitle", -0.0337],
-    ["titleAppellation", "exemplarBody", -0.0001],
-    ["titleAppellation", "exemplarSameTitle", -0.0177],
-    ["titleAppellation", "exemplarCodeTitle", -0.0243],
-    ["titleAppellation", "exemplarCodeBody", 0.0103],
-    ["bodyVec", "bodyVec", 0.0406],
-    ["bodyVec", "bodyTitle", 0.0161],
-    ["bodyVec", "exemplarTitle", -0.0322],
-    ["bodyVec", "exemplarBody", -0.0042],
-    ["bodyVec", "exemplarSameTitle", -0.0398],
-    ["bodyVec", "exemplarCodeTitle", -0.0322],
-    ["bodyVec", "exemplarCodeBody", 0.0036],
-    ["bodyTitle", "bodyTitle", 0.0118],
-    ["bodyTitle", "exemplarTitle", -0.0123],
-    ["bodyTitle", "exemplarBody", 0.0071],
-    ["bodyTitle", "exemplarSameTitle", -0.0743],
-    ["bodyTitle", "exemplarCodeTitle", -0.0138],
-    ["bodyTitle", "exemplarCodeBody", 0.0142],
-    ["exemplarTitle", "exemplarTitle", -0.0171],
-    ["exemplarTitle", "exemplarBody", 0.0032],
-    ["exemplarTitle", "exemplarSameTitle", 0.0103],
-    ["exemplarTitle", "exemplarCodeTitle", -0.0861],
-    ["exemplarTitle", "exemplarCodeBody", 0.0046],
-    ["exemplarBody", "exemplarBody", -0.031],
-    ["exemplarBody", "exemplarSameTitle", 0.0062],
-    ["exemplarBody", "exemplarCodeTitle", -0.0229],
-    ["exemplarBody", "exemplarCodeBody", -0.0406],
-    ["exemplarSameTitle", "exemplarSameTitle", -0.0143],
-    ["exemplarSameTitle", "exemplarCodeTitle", -0.1196],
-    ["exemplarSameTitle", "exemplarCodeBody", -0.0406],
-    ["exemplarCodeTitle", "exemplarCodeTitle", 0.0178],
-    ["exemplarCodeTitle", "exemplarCodeBody", 0.0108],
-    ["exemplarCodeBody", "exemplarCodeBody", -0.0043],
-  ],
-  temperature: 0.0243,
-};
+const FeatureName = z.enum(FEATURE_NAMES);
+const RankModelSchema = z.object({
+  weights: z.record(FeatureName, z.number()),
+  interactions: z.array(z.tuple([FeatureName, FeatureName, z.number()])),
+  temperature: z.number().positive(),
+});
+export const RankModelFile = z.object({
+  format: z.literal("rome-match/rank-model@1"),
+  fitted: z.looseObject({ date: z.string(), command: z.string() }),
+  title: RankModelSchema,
+  noTitle: RankModelSchema,
+});
+export type RankModelFile = z.infer<typeof RankModelFile>;
 
-/**
- * Without a title (most CVs), body evidence carries the score: fitted as RANK_MODEL on the dev offers with their
- * titles dropped (`npm run tune -- --no-title`, candidates from the previous RANK_MODEL_NO_TITLE), around
- * GRID_WEIGHTS_NO_TITLE. No labelled CVs to check it on.
- */
-export const RANK_MODEL_NO_TITLE: RankModel = {
-  weights: {
-    titleLex: 0,
-    titleVec: 0,
-    titleAppellation: 0,
-    bodyLex: 0.0546,
-    bodyVec: 0.1677,
-    mc: -0.0379,
-    items: 0.0729,
-    bodyTitle: -0.0875,
-    exemplarTitle: 0,
-    exemplarBody: 0.5537,
-    exemplarSameTitle: 0,
-    exemplarCodeTitle: 0,
-    exemplarCodeBody: 0.2766,
-  },
-  interactions: [
-    ["bodyLex", "bodyLex", 0.0332],
-    ["bodyLex", "bodyVec", -0.0424],
-    ["bodyLex", "mc", -0.0044],
-    ["bodyLex", "items", -0.015],
-    ["bodyLex", "bodyTitle", 0.101],
-    ["bodyLex", "exemplarBody", -0.0385],
-    ["bodyLex", "exemplarCodeBody", -0.0576],
-    ["bodyVec", "bodyVec", 0.0089],
-    ["bodyVec", "mc", 0.0682],
-    ["bodyVec", "items", -0.0462],
-    ["bodyVec", "bodyTitle", 0.039],
-    ["bodyVec", "exemplarBody", -0.0109],
-    ["bodyVec", "exemplarCodeBody", 0.0272],
-    ["mc", "mc", 0.0375],
-    ["mc", "items", 0.0002],
-    ["mc", "bodyTitle", 0.0135],
-    ["mc", "exemplarBody", 0.0043],
-    ["mc", "exemplarCodeBody", -0.0194],
-    ["items", "items", 0.0055],
-    ["items", "bodyTitle", 0.0079],
-    ["items", "exemplarBody", -0.028],
-    ["items", "exemplarCodeBody", -0.0381],
-    ["bodyTitle", "bodyTitle", 0.1009],
-    ["bodyTitle", "exemplarBody", -0.0291],
-    ["bodyTitle", "exemplarCodeBody", -0.0579],
-    ["exemplarBody", "exemplarBody", -0.0366],
-    ["exemplarBody", "exemplarCodeBody", 0.0266],
-    ["exemplarCodeBody", "exemplarCodeBody", -0.0168],
-  ],
-  temperature: 0.0476,
-};
+/** Where the ranking models are read from. */
+export const RANK_MODEL_FILE = path.join(REPO_ROOT, "models", "rank-model.json");
+
+/** Reads and validates a ranking-model file; errors name the file and the field. */
+export function readRankModelFile(file: string): RankModelFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new Error(`${file}: ${(e as Error).message}`);
+  }
+  const r = RankModelFile.safeParse(json);
+  if (!r.success) throw new Error(`${file}: ${r.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ")}`);
+  return r.data;
+}
+
+const RANK_MODELS = readRankModelFile(RANK_MODEL_FILE);
+export const RANK_MODEL: RankModel = RANK_MODELS.title;
+export const RANK_MODEL_NO_TITLE: RankModel = RANK_MODELS.noTitle;
+/** How the models were fitted (the file's `fitted`). */
+export const RANK_MODEL_FIT = RANK_MODELS.fitted;

@@ -1,6 +1,6 @@
 import { distance } from "fastest-levenshtein";
 import type { Referential } from "./referential.js";
-import { isStopword, normalizeText } from "../text/index.js";
+import { isStopword, normalizeText, writtenOut } from "../text/index.js";
 
 /** Word-level index of appellation labels for autocomplete (prefixes and typos, not stems). */
 export interface AppellationSearchIndex {
@@ -52,7 +52,13 @@ export function tokenSimilarity(token: string, word: string, isLast: boolean): n
 }
 
 export function searchAppellations(s: AppellationSearchIndex, query: string, limit: number) {
-  const tokens = normalizeText(query).split(" ").filter((t) => t && !isStopword(t));
+  // Abbreviations written out ("dev fullstack" was read "devis"), but not the token being typed unless it is long
+  // enough to be whole ("dev" may be the start of "devis"; "fullstack" is complete).
+  const typed = normalizeText(query).split(" ").filter((t) => t && !isStopword(t));
+  const tokens = typed.flatMap((t, i) => {
+    const w = i < typed.length - 1 || t.length >= 5 ? writtenOut(t) : undefined;
+    return w ? w.split(" ").filter((x) => !isStopword(x)) : [t];
+  });
   if (tokens.length === 0) return [];
   const scores = new Map<number, number>();
   let norm = 0;

@@ -79,6 +79,8 @@ function agreementSum() {
 export interface EvalOptions {
   /** Also rank by the two single-signal baselines (BM25 over appellations; nearest appellation by embedding). */
   baselines?: boolean;
+  /** How the offers meet the labelled-offer memory (see `crossValidation`); default `text`. */
+  cv?: CvMode;
   onProgress?: (done: number) => void;
 }
 
@@ -102,27 +104,55 @@ async function nearestAppellationFiches(engine: Engine, title: string): Promise<
 export const CV_FOLDS = 5;
 
 /**
- * When the evaluated offers are in the labelled-offer memory, each would vote for itself: each offer is then matched
- * with a memory that leaves out its fold (grouped by text, so reposted copies go out together), grouped
- * CV_FOLDS-fold cross-validation. `memoryFor` gives undefined (the engine's own memory) otherwise.
+ * How the evaluated offers meet the labelled-offer memory: `text`, grouped CV_FOLDS-fold cross-validation (folds by
+ * text); `source`, leave-one-source-out (each `source_dataset` matched with a memory holding only the others: what
+ * a new user's own offers meet); `none`, no memory at all (what a CV, or a source with nothing labelled, meets).
  */
-export function crossValidation(memory: ExemplarMemory | null, offers: readonly FranceTravailOffer[]) {
+export type CvMode = "text" | "source" | "none";
+export const CV_MODES: readonly CvMode[] = ["text", "source", "none"];
+
+/** The source of an offer, for leave-one-source-out and `by_source`. */
+export const sourceOf = (o: FranceTravailOffer): string => o.source_dataset ?? "unknown";
+
+/**
+ * When the evaluated offers are in the labelled-offer memory, each would vote for itself: each offer is then matched
+ * with a memory that leaves out its fold. `text` (default): grouped CV_FOLDS-fold cross-validation, grouped by text so
+ * that reposted copies go out together. `source`: one fold per `source_dataset`; a memory exemplar goes out with a
+ * source when it is one of the source's offers (by id) or a copy of one of its texts (reposts go with their source),
+ * so the memory holds only what other sources coded. `none`: no memory. `memoryFor` gives undefined (the engine's own
+ * memory) when the offers are not in it (text mode), null for none.
+ */
+export function crossValidation(memory: ExemplarMemory | null, offers: readonly FranceTravailOffer[], mode: CvMode = "text") {
+  if (mode === "none") {
+    return { crossValidated: false, folds: 0, foldOf: (_: FranceTravailOffer) => 0, memoryFor: (_: FranceTravailOffer): ExemplarMemory | null | undefined => null };
+  }
+  if (mode === "source") {
+    const sources = [...new Set(offers.map(sourceOf))].sort();
+    const foldOfSource = new Map(sources.map((s, k) => [s, k]));
+    const idSource = new Map(offers.map((o) => [o.id, sourceOf(o)]));
+    const groupsOf = sources.map((s) => new Set(offers.filter((o) => sourceOf(o) === s).map((o) => exemplarGroup(o.description ?? ""))));
+    const folds = memory ? sources.map((s, k) => memory.without((e, group) => idSource.get(e.id) === s || groupsOf[k]!.has(group))) : [];
+    const foldOf = (o: FranceTravailOffer) => foldOfSource.get(sourceOf(o))!;
+    return { crossValidated: memory !== null, folds: sources.length, foldOf, memoryFor: (o: FranceTravailOffer): ExemplarMemory | null | undefined => (memory ? folds[foldOf(o)] : undefined) };
+  }
   const inMemory = memory ? new Set(memory.exemplars.map((e) => e.id)) : new Set<string>();
   const crossValidated = memory !== null && offers.some((o) => inMemory.has(o.id));
   // One fold rule for the memory's exemplars and the evaluated offers: a text's fold is its group's.
   const foldOfGroup = (group: number) => group % CV_FOLDS;
   const folds: (ExemplarMemory | undefined)[] = crossValidated ? Array.from({ length: CV_FOLDS }, (_, f) => memory!.without((_, group) => foldOfGroup(group) === f)) : [];
   const foldOf = (o: FranceTravailOffer) => foldOfGroup(exemplarGroup(o.description ?? ""));
-  return { crossValidated, foldOf, memoryFor: (o: FranceTravailOffer) => (crossValidated ? folds[foldOf(o)] : undefined) };
+  return { crossValidated, folds: crossValidated ? CV_FOLDS : 0, foldOf, memoryFor: (o: FranceTravailOffer): ExemplarMemory | null | undefined => (crossValidated ? folds[foldOf(o)] : undefined) };
 }
 
 /** The figures `npm run eval` prints (README "Figures"), and the baselines measured on the same offers. */
 export async function evaluateOffers(engine: Engine, offers: readonly FranceTravailOffer[], opts: EvalOptions = {}) {
   const memory = engine.exemplars;
-  const { crossValidated, memoryFor } = crossValidation(memory, offers);
+  const cv = opts.cv ?? "text";
+  const { crossValidated, folds, memoryFor } = crossValidation(memory, offers, cv);
   const records: RankRecord[] = [];
   const bm25: RankRecord[] = [];
   const nearest: RankRecord[] = [];
+  const bySource: RankRecord[] = [];
   const times: number[] = [];
   const byStatus = new Map<string, { n: number; hit: number }>();
   const required = agreementSum();
@@ -133,6 +163,7 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
     times.push(performance.now() - t);
     const origin = o.origineOffre_origine ?? "unknown";
     records.push({ gold: o.romeCode, rank: rankOf(r.metiers.map((m) => m.code), o.romeCode), origin });
+    bySource.push({ ...records[records.length - 1]!, origin: sourceOf(o) });
     const st = byStatus.get(r.status) ?? { n: 0, hit: 0 };
     st.n++;
     if (records[records.length - 1]!.rank === 1) st.hit++;
@@ -155,6 +186,7 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
     ...rankFigures(records),
     macro_top1: macroTop1(records),
     by_origin: byOrigin(records),
+    by_source: Object.fromEntries(Object.entries(byOrigin(bySource)).map(([k, v]) => [k, { ...v, macro_top1: macroTop1(bySource.filter((r) => r.origin === k)) }])),
     // The recruiters' items against `requiredSkills` (the list that predicts them) and, for comparison, against
     // `skills` (what the text shows, with spans): recruiters pick most items from the fiche, not from the words.
     skills: required.figures(),
@@ -162,7 +194,7 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
     // Abstention check: share of offers per status and top-1 within it ("confident" should be right more often).
     by_status: Object.fromEntries([...byStatus].sort().map(([k, v]) => [k, { share: r4(v.n / Math.max(1, records.length)), top1: r4(v.hit / v.n) }])),
     ms_per_offer_p50: r4(times[Math.floor(times.length / 2)] ?? 0),
-    labelled_offers: { size: memory?.size ?? 0, cross_validated: crossValidated, folds: crossValidated ? CV_FOLDS : 0 },
+    labelled_offers: { cv, size: cv === "none" ? 0 : (memory?.size ?? 0), cross_validated: crossValidated, folds: crossValidated ? folds : 0 },
   };
   if (!opts.baselines) return figures;
   return {

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import cliProgress from "cli-progress";
 import { loadConfig } from "../../config.js";
 import { createEngine, MatchPool, pooled, type Engine } from "../../match/index.js";
-import { evaluateOffers } from "../../tuning/index.js";
+import { CV_MODES, evaluateOffers, type CvMode } from "../../tuning/index.js";
 import { readOffers } from "../../sources/index.js";
 import { startServer } from "../../api/server.js";
 import { openLake } from "../../lake/index.js";
@@ -129,7 +129,7 @@ export const matchCommand: Command = {
 export const evalCommand: Command = {
   name: "eval",
   summary: "accuracy on a JSONL offers file; last stdout line is one JSON object",
-  usage: "eval --offers FILE.jsonl [--limit N]",
+  usage: "eval --offers FILE.jsonl [--limit N] [--cv text|source] [--memory none]",
   async run(args) {
     const { flags } = parseFlags(args);
     const file = flags.get("offers");
@@ -138,11 +138,17 @@ export const evalCommand: Command = {
       return 2;
     }
     const limit = flags.has("limit") ? Number(flags.get("limit")) : undefined;
+    // --cv text: grouped 5-fold CV (default); source: leave-one-source-out; --memory none: no labelled offers.
+    const cv = (flags.get("memory") === "none" ? "none" : (flags.get("cv") ?? "text")) as CvMode;
+    if (!CV_MODES.includes(cv) || (flags.has("memory") && flags.get("memory") !== "none")) {
+      console.error("eval: --cv text|source, --memory none");
+      return 2;
+    }
     const offers = readOffers(file, limit);
     const engine = await engineWithProgress();
     const bar = new cliProgress.SingleBar({ format: "  eval [{bar}] {value}/{total}", stream: process.stderr }, cliProgress.Presets.shades_classic);
     bar.start(offers.length, 0);
-    const figures = await evaluateOffers(engine, offers, { onProgress: (done) => bar.update(done) });
+    const figures = await evaluateOffers(engine, offers, { cv, onProgress: (done) => bar.update(done) });
     bar.stop();
     console.log(JSON.stringify(figures));
     return 0;

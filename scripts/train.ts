@@ -1,0 +1,189 @@
+/**
+ * Trains the ranking model for texts with a title (models/rank-model.json, `title`) so that it holds on sources the
+ * labelled-offer memory has never seen:
+ *   npm run train -- [--offers FILE.jsonl] [--features CACHE.jsonl] [--candidates 40] [--l2 0.0003] [--alpha 0.2]
+ *                    [--epochs 300] [--pin a,b] [--cv-weight 1] [--no-folds] [--dry]
+ * Each offer's features are computed under the three ways an offer can meet the memory (src/tuning `crossValidation`):
+ * leave-one-source-out (a memory without its source), grouped 5-fold CV (a memory without its fold: in-collection)
+ * and no memory. The model is fitted (listwise, src/tuning/learn.ts, prior GRID_WEIGHTS) on all three lists of
+ * every offer, so that it learns how far to trust the memory's votes when they come from other collections, and
+ * what the text's own ROME evidence is worth without them. `--features` caches the features (computing them takes
+ * most of the time; the cache is reused when it exists and names the same offers file hash). Figures: each source
+ * held out of the fit in turn (its three lists scored by a model fitted on the other sources), then the final fit on
+ * all. Deterministic (full-batch Adam from the prior: no random draw). Writes models/rank-model.json (the no-title
+ * model kept as it is) with `fitted`: date, command, the offers file's and ROME's hashes, the figures; `--dry`
+ * prints only. Last stdout line: one JSON object.
+ */
+import "../src/text/quiet.js";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import cliProgress from "cli-progress";
+import { parseFlags } from "../src/cli/command.js";
+import { loadConfig, REPO_ROOT } from "../src/config.js";
+import { createEngine, featurePairs, FEATURE_NAMES, GRID_WEIGHTS, RANK_MODEL, rankScores, withParents, type RankModel, type RankWeights } from "../src/match/index.js";
+import { RANK_MODEL_FILE, readRankModelFile } from "../src/match/rank.js";
+import { crossValidation, dotw, fitListwise, macroTop1, rankFigures, sourceOf, type RankingList, type RankRecord } from "../src/tuning/index.js";
+import { readOffers } from "../src/sources/index.js";
+
+const { flags } = parseFlags(process.argv.slice(2));
+const file = flags.get("offers") ?? path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl");
+const cache = flags.get("features");
+const candidates = Number(flags.get("candidates") ?? 40);
+const l2 = Number(flags.get("l2") ?? 0.0003);
+const alpha = Number(flags.get("alpha") ?? 0.2);
+const epochs = Number(flags.get("epochs") ?? 300);
+const pinnedNames = (flags.get("pin") ?? "").split(",").filter(Boolean);
+/** Weight of the grouped-CV lists against the other two (> 1 keeps more of the in-collection accuracy). */
+const cvWeight = Number(flags.get("cv-weight") ?? 1);
+if (pinnedNames.some((k) => !FEATURE_NAMES.includes(k as (typeof FEATURE_NAMES)[number]))) throw new Error(`--pin: features are ${FEATURE_NAMES.join(", ")}`);
+const MODES = ["leave_one_source_out", "grouped_cv", "no_memory"] as const;
+
+const sha256 = (buf: Buffer | string) => createHash("sha256").update(buf).digest("hex");
+const offersHash = sha256(readFileSync(file));
+const config = loadConfig();
+const romeHash = sha256(readdirSync(config.romeDir).filter((f) => f.endsWith(".csv")).sort().map((f) => sha256(readFileSync(path.join(config.romeDir, f)))).join(""));
+
+/** One offer's candidates (codes) and their features under each mode (rows × FEATURE_NAMES). */
+interface Cached {
+  id: string;
+  gold: string;
+  source: string;
+  rows: string[];
+  x: number[][][];
+}
+
+async function computeFeatures(): Promise<Cached[]> {
+  const engine = await createEngine(config);
+  const offers = readOffers(file);
+  const loso = crossValidation(engine.exemplars, offers, "source");
+  const cv = crossValidation(engine.exemplars, offers, "text");
+  const all: RankModel = { weights: Object.fromEntries(FEATURE_NAMES.map((k) => [k, 1])) as RankWeights, interactions: [], temperature: 1 };
+  const codes = engine.lexicon.ficheCodes;
+  const bar = new cliProgress.SingleBar({ format: "  features [{bar}] {value}/{total} {eta_formatted}", stream: process.stderr }, cliProgress.Presets.shades_classic);
+  bar.start(offers.length, 0);
+  const out: Cached[] = [];
+  for (const o of offers) {
+    const memories = [loso.memoryFor(o) ?? engine.exemplars, cv.memoryFor(o) ?? engine.exemplars, null];
+    const fs = await engine.featuresForMemories(o.description ?? "", o.intitule ?? undefined, memories, all);
+    // Candidates: the union of each mode's best 60 under the current model (the lists the engine shows).
+    const rows = new Set<number>();
+    for (const f of fs) {
+      const { ranked, totals } = rankScores(f, RANK_MODEL);
+      for (const i of ranked.filter((i) => totals[i]! > 0).slice(0, 60)) rows.add(i);
+    }
+    const r = [...rows];
+    out.push({ id: o.id, gold: o.romeCode, source: sourceOf(o), rows: r.map((i) => codes[i]!), x: fs.map((f) => r.map((i) => FEATURE_NAMES.map((k) => Math.round(f[k][i]! * 1e4) / 1e4))) });
+    bar.increment();
+  }
+  bar.stop();
+  return out;
+}
+
+let data: Cached[];
+if (cache && existsSync(cache)) {
+  const [head, ...lines] = readFileSync(cache, "utf8").split("\n").filter(Boolean);
+  const meta = JSON.parse(head!) as { offersHash: string; features: string[] };
+  if (meta.offersHash !== offersHash || meta.features.join() !== FEATURE_NAMES.join()) throw new Error(`${cache}: made from another offers file or feature set; delete it`);
+  data = lines.map((l) => JSON.parse(l) as Cached);
+  console.error(`features from ${cache} (${data.length} offers)`);
+} else {
+  data = await computeFeatures();
+  if (cache) writeFileSync(cache, [JSON.stringify({ offersHash, features: FEATURE_NAMES }), ...data.map((d) => JSON.stringify(d))].join("\n") + "\n");
+}
+
+const F = FEATURE_NAMES.length;
+const idx = (k: string) => FEATURE_NAMES.indexOf(k as (typeof FEATURE_NAMES)[number]);
+const pinned = pinnedNames.map(idx);
+const pairs = featurePairs(FEATURE_NAMES.filter((k) => !pinnedNames.includes(k)));
+const pairIdx = pairs.map(([a, b]) => [idx(a), idx(b)] as const);
+const expand = (x: readonly number[]) => [...x, ...pairIdx.map(([a, b]) => x[a]! * x[b]!)];
+const current = (x: readonly number[]) => dotw(x, FEATURE_NAMES.map((k) => RANK_MODEL.weights[k]));
+
+interface Item extends RankingList {
+  source: string;
+  goldCode: string;
+  modeWeight: number;
+}
+/** Each offer's three lists: its best `candidates` under the current model's linear score, products appended. */
+const items: Item[] = data.flatMap((d) =>
+  d.x.map((xs, m) => {
+    const order = xs.map((x, i) => [i, current(x)] as const).filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1]).slice(0, candidates).map(([i]) => i);
+    return { source: d.source, goldCode: d.gold, modeWeight: m === 1 ? cvWeight : 1, x: order.map((i) => expand(xs[i]!)), gold: order.findIndex((i) => d.rows[i] === d.gold) };
+  }),
+);
+function balanced(set: readonly Item[]): Item[] {
+  const per = new Map<string, number>();
+  for (const it of set) per.set(it.goldCode, (per.get(it.goldCode) ?? 0) + 1);
+  return set.map((it) => ({ ...it, weight: it.modeWeight * per.get(it.goldCode)! ** -alpha }));
+}
+const prior = [...FEATURE_NAMES.map((k) => GRID_WEIGHTS[k] * 20), ...pairs.map(() => 0)];
+const fit = (set: readonly Item[]) => fitListwise(balanced(set), prior, { l2, pinned, epochs });
+
+const parentOf = new Map<string, string>();
+{
+  const engineFree = await import("../src/rome/index.js");
+  const ref = engineFree.loadReferential(config.romeDir);
+  for (const f of ref.fiches.values()) parentOf.set(f.code, f.parent);
+}
+/** The engine's top-10 for one offer's mode under weights `w` (log-odds units), split fiches lifting their parent. */
+function rankOfGold(d: Cached, mode: number, w: readonly number[]): number | null {
+  const codes = [...d.rows];
+  const totals = d.x[mode]!.map((x) => {
+    const lin = dotw(x, w.slice(0, F));
+    return lin > 0 ? dotw(expand(x), w) : -Infinity;
+  });
+  const row = new Map(codes.map((c, i) => [c, i]));
+  const parentRow = (i: number) => {
+    const p = parentOf.get(codes[i]!);
+    if (!p || p === codes[i]) return i;
+    let j = row.get(p);
+    if (j === undefined) (j = codes.length), codes.push(p), totals.push(-Infinity), row.set(p, j);
+    return j;
+  };
+  const order = totals.map((_, i) => i).filter((i) => totals[i]! > -Infinity).sort((a, b) => totals[b]! - totals[a]! || a - b).slice(0, 20);
+  const list = withParents(order, totals, parentRow, Math.log(5)).slice(0, 10).map((e) => codes[e.row]);
+  const r = list.indexOf(d.gold);
+  return r < 0 ? null : r + 1;
+}
+const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+function figuresOf(records: RankRecord[]) {
+  const f = rankFigures(records);
+  return { n: f.n, top1: f.top1, top5: f.top5, macro_top1: macroTop1(records) };
+}
+
+const sources = [...new Set(data.map((d) => d.source))].sort();
+let heldOut: Record<string, unknown> | undefined;
+if (!flags.has("no-folds")) {
+  const records: RankRecord[][] = MODES.map(() => []);
+  for (const s of sources) {
+    console.error(`  fitting without ${s}`);
+    const w = fit(items.filter((it) => it.source !== s));
+    for (const d of data.filter((d) => d.source === s)) MODES.forEach((_, m) => records[m]!.push({ gold: d.gold, rank: rankOfGold(d, m, w), origin: s }));
+  }
+  heldOut = Object.fromEntries(MODES.map((m, k) => [m, { ...figuresOf(records[k]!), by_source: Object.fromEntries(sources.map((s) => [s, figuresOf(records[k]!.filter((r) => r.origin === s))])) }]));
+}
+console.error("  final fit");
+const w = fit(items);
+const inSample = Object.fromEntries(MODES.map((m, k) => [m, figuresOf(data.map((d) => ({ gold: d.gold, rank: rankOfGold(d, k, w), origin: d.source })))]));
+const sum = w.slice(0, F).reduce((a, b) => a + b, 0);
+const title: RankModel = {
+  weights: Object.fromEntries(FEATURE_NAMES.map((k, j) => [k, r4(w[j]! / sum)])) as RankWeights,
+  interactions: pairs.map(([a, b], p) => [a, b, r4(w[F + p]! / sum)] as const).filter((x) => x[2] !== 0),
+  temperature: r4(1 / sum),
+};
+const fitted = {
+  date: new Date().toISOString().slice(0, 10),
+  command: `npm run train -- ${process.argv.slice(2).join(" ")}`.trim(),
+  offers: { file: path.basename(file), sha256: offersHash, n: data.length, sources },
+  rome: { dir: path.basename(config.romeDir), sha256: romeHash },
+  settings: { candidates, l2, alpha, epochs, pinned: pinnedNames, modes: MODES, cvWeight },
+  // Each source held out of the fit (weights never saw it), then the final weights on all offers (in-sample).
+  figures: { held_out_source: heldOut ?? null, in_sample: inSample },
+};
+if (!flags.has("dry")) {
+  const previous = readRankModelFile(RANK_MODEL_FILE);
+  writeFileSync(RANK_MODEL_FILE, JSON.stringify({ format: "rome-match/rank-model@1", fitted, title, noTitle: previous.noTitle }, null, 1) + "\n");
+  readRankModelFile(RANK_MODEL_FILE);
+}
+console.log(JSON.stringify({ script: "train", fitted, title }));
