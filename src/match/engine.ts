@@ -8,7 +8,7 @@ import { buildAppellationSearch, type AppellationSearchIndex } from "../rome/ind
 import { explainFiche } from "./explain.js";
 import { ExemplarMemory, NO_ITEM_CHOICES } from "./exemplars.js";
 import { readLabelledOffers } from "../sources/index.js";
-import { aggregateSkills, cmpCode, createExtractionContext, EXTRACTION, ficheItemRows, rescoreInContext, scoreItemsAgainstUnits, scoreUnit, type ExtractionContext } from "./extract.js";
+import { aggregateSkills, cmpCode, createExtractionContext, createStatedExtractor, EXTRACTION, extractStated, ficheItemRows, rescoreInContext, scoreItemsAgainstUnits, scoreUnit, statementUnits, type ExtractionContext, type StatedExtractor, type StatementUnit } from "../skills/index.js";
 import { buildLexicon, type Lexicon } from "./lexicon.js";
 import { FEATURE_NAMES, featuresUsed, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScores, scaleToMax, softmax, type FicheFeatures, type RankModel, type RankWeights } from "./rank.js";
 import { REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, requiredFeatures, requiredProbability, type CodedNeighbour, type ItemHolder, type RequiredFeatures, type RequiredModel } from "./required.js";
@@ -43,6 +43,7 @@ export interface EngineOptions {
 }
 
 interface Prepared {
+  text: string;
   title: string;
   /** Content stems of the title (title features and the labelled-offer votes use them)… */
   titleStems: string[];
@@ -55,6 +56,9 @@ interface Prepared {
   titleVec: Float32Array | null;
   bodyVec: Float32Array | null;
   unitVecs: (Float32Array | null)[];
+  /** The statements skill extraction reads (sections, clauses; see `statementUnits`) and their vectors. */
+  statements: StatementUnit[];
+  statementVecs: (Float32Array | null)[];
   /** Term counts of the title and body together (the labelled-offer queries), counted on first use: see `titleAndBodyCounts`. */
   titleAndBody?: TermCounts;
 }
@@ -68,6 +72,7 @@ function titleAndBodyCounts(p: Prepared): TermCounts {
 export class Engine {
   readonly modelId: string;
   private readonly extractionCtx: ExtractionContext;
+  private readonly stated: StatedExtractor;
   /** Row-major fiches × dimension, row i = fiche `lexicon.ficheCodes[i]`. */
   private readonly ficheCentroids: Float32Array;
   private readonly coverage: ReturnType<typeof createCoverageChecker>;
@@ -100,6 +105,7 @@ export class Engine {
   ) {
     this.modelId = embedder.id;
     this.extractionCtx = createExtractionContext(lexicon, indexes);
+    this.stated = createStatedExtractor(referential, this.extractionCtx);
     this.appRow = new Map(indexes.appellations.ids.map((id, i) => [id, i]));
     this.appFicheRow = new Map([...referential.appellations.values()].map((a) => [a.code, lexicon.ficheRow.get(a.ficheCode)!]));
     this.mcFicheRows = new Map([...referential.macroCompetences.keys()].map((mc) => [mc, Int32Array.from(referential.fichesForMacroCompetence(mc), (c) => lexicon.ficheRow.get(c)!)]));
@@ -145,21 +151,21 @@ export class Engine {
     const reranked = new Set(ranked);
     for (const { row } of pool) if (!reranked.has(row)) totals[row]! += interactions[row] = productsOf(row);
     const t3 = performance.now();
-    // Reported skills are re-scored in the context of the best fiche; explanations are built from the same list,
-    // so every compétence an explanation names is one the response reports.
-    let reported = skills.filter((s) => s.score >= EXTRACTION.reportMin);
+    // The MC part of the score and the explanations read the same stated skills, all reported; the best fiche's own
+    // items that the text shows (targeted pass, re-scored in that fiche's context) are reported after them.
+    let reported = skills;
     let requiredSkills: RequiredSkill[] = [];
     if (pool.length) {
       const top = this.referential.fiches.get(codes[pool[0]!.row]!)!;
       const { rows, items } = this.topFicheOf(top.code);
       const targeted = aggregateSkills(this.referential, p.units, [scoreItemsAgainstUnits(this.extractionCtx, rows, p.stemSets, p.unitVecs, EXTRACTION.ficheItemMin)]);
       const known = new Set(skills.map((s) => s.code));
-      reported = rescoreInContext([...skills, ...targeted.filter((s) => !known.has(s.code))], items);
+      reported = [...skills, ...rescoreInContext(targeted.filter((s) => !known.has(s.code)), items)];
       if (input.kind === "offer") {
         const rm = options.requiredModel ?? (memory?.codedOffers ? REQUIRED_MODEL : REQUIRED_MODEL_UNCODED);
         const fiches = pool.slice(0, rm.fiches).map(({ row }, k) => ({ code: codes[row]!, row, confidence: conf[k]! }));
         const neighbours = memory?.codedOffers ? memory.codedNeighbours(titleAndBodyCounts(p), CODED_NEIGHBOURS) : [];
-        const candidates = this.requiredCandidates(fiches, [...skills, ...targeted], memory, rm, neighbours);
+        const candidates = this.requiredCandidates(fiches, [...this.unitSkillsOf(p), ...targeted], memory, rm, neighbours);
         options.onRequiredCandidates?.(candidates);
         requiredSkills = candidates
           .filter((c) => c.probability >= rm.minProbability)
@@ -186,7 +192,7 @@ export class Engine {
         },
         ...(input.explain === false
           ? { appellation: null, sharedMacroCompetences: [], missingMacroCompetences: [], unusedSkills: [] }
-          : { appellation: this.bestAppellation(code, p), ...explainFiche(this.referential, code, reported) }),
+          : { appellation: this.bestAppellation(code, p), ...explainFiche(this.referential, code, skills) }),
       };
     });
     // Status over the whole pool (≥ 10 fiches), whatever topK shows.
@@ -281,19 +287,40 @@ export class Engine {
   private async prepare(text: string, title: string | undefined): Promise<Prepared> {
     const units = segment(text).slice(0, EXTRACTION.maxUnits);
     const t = (title ?? "").trim();
-    const vecs = await this.embedder.embed(t ? [t, ...units.map((u) => u.text)] : units.map((u) => u.text), "query");
+    const statements = statementUnits(units);
+    // Statements that are whole units reuse the unit's vector; the others (clauses, lines without their heading) are
+    // embedded in the same call.
+    const unitAt = new Map(units.map((u, i) => [`${u.start}:${u.end}`, i]));
+    const fresh = statements.filter((st) => !unitAt.has(`${st.start}:${st.end}`));
+    const head = t ? [t] : [];
+    const vecs = await this.embedder.embed([...head, ...units.map((u) => u.text), ...fresh.map((st) => st.text)], "query");
     const nz = (v: Float32Array | undefined) => (v && !isZero(v) ? v : null);
-    const unitVecs = (t ? vecs.slice(1) : vecs).map(nz);
+    const unitVecs = vecs.slice(head.length, head.length + units.length).map(nz);
+    const freshVecs = vecs.slice(head.length + units.length).map(nz);
+    let k = 0;
+    const statementVecs = statements.map((st) => {
+      const i = unitAt.get(`${st.start}:${st.end}`);
+      return i === undefined ? freshVecs[k++]! : unitVecs[i]!;
+    });
     // The body vector is the mean direction of its units: embedding the whole text again would cost as much as
     // all units together (tokenising and padding 300 words) for a signal the units already carry.
     const sum = new Float32Array(this.embedder.dimension);
     for (const v of unitVecs) if (v) for (let j = 0; j < sum.length; j++) sum[j]! += v[j]!;
     const stems = units.map((u) => contentStems(u.text));
     const titleStems = contentStems(t);
-    return { title: t, titleStems, titleKey: titleKey(titleStems), units, stems, stemSets: stems.map((x) => new Set(x)), titleVec: t ? nz(vecs[0]) : null, bodyVec: nz(normalizeVector(sum)), unitVecs };
+    return { text, title: t, titleStems, titleKey: titleKey(titleStems), units, stems, stemSets: stems.map((x) => new Set(x)), titleVec: t ? nz(vecs[0]) : null, bodyVec: nz(normalizeVector(sum)), unitVecs, statements, statementVecs };
   }
 
+  /** The ROME items the text states (`extractStated`): what /v1/skills/extract returns, features and explanations read. */
   private skillsOf(p: Prepared): ExtractedSkill[] {
+    return extractStated(this.stated, p.text, p.statements, p.statementVecs);
+  }
+
+  /**
+   * The open per-unit search of earlier versions (every label a unit covers, up to three a unit): what the
+   * offer-coding model (`requiredSkills`) was fitted on, kept for it.
+   */
+  private unitSkillsOf(p: Prepared): ExtractedSkill[] {
     const perUnit = p.units.map((_, i) => scoreUnit(this.extractionCtx, i, p.stemSets[i]!, p.unitVecs[i]!));
     return aggregateSkills(this.referential, p.units, perUnit);
   }
@@ -451,7 +478,10 @@ export const parentLift = (temperature: number): number => temperature * Math.lo
 /** The text's macro-compétence profile: MC → best score of the compétences that show it. */
 export function mcProfile(skills: readonly ExtractedSkill[]): Map<string, number> {
   const m = new Map<string, number>();
-  for (const s of skills) if (s.macroCompetence) m.set(s.macroCompetence, Math.max(m.get(s.macroCompetence) ?? 0, s.score));
+  for (const s of skills) {
+    const mc = s.kind === "macro-competence" ? s.code : s.macroCompetence;
+    if (mc) m.set(mc, Math.max(m.get(mc) ?? 0, s.score));
+  }
   return m;
 }
 

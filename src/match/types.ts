@@ -1,25 +1,10 @@
 /** Shapes the matching engine returns; the API's zod response schemas mirror them. */
+import type { ExtractedSkill, Span } from "../skills/index.js";
 import type { MatchStatus, StatusReason } from "./status.js";
 
+export type { ExtractedSkill, Span };
+
 export type DocumentKind = "offer" | "cv";
-
-export interface Span {
-  start: number;
-  end: number;
-  text: string;
-}
-
-/** A ROME compétence or savoir found in a text, with the text that shows it. */
-export interface ExtractedSkill {
-  code: string;
-  kind: "competence" | "savoir";
-  libelle: string;
-  /** For a compétence, its macro-compétence (code_ogr); null for a savoir. */
-  macroCompetence: string | null;
-  /** 0..1: combined vector and lexical evidence. */
-  score: number;
-  evidence: Span[];
-}
 
 /**
  * For an offer, a ROME item of its best-ranked fiche that a recruiter would likely attach to it (France Travail's

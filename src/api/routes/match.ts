@@ -31,7 +31,7 @@ export const Span = z.object({ start: z.number().int(), end: z.number().int(), t
 /** Explanation shapes shared with the lake's similar-document answers. */
 export const SharedMacroCompetence = z.object({ code: z.string(), libelle: z.string(), weight: z.number(), coeurMetier: z.boolean(), competences: z.array(z.object({ code: z.string(), libelle: z.string(), score: z.number() })), evidence: z.array(Span) });
 export const MissingMacroCompetence = z.object({ code: z.string(), libelle: z.string(), weight: z.number(), coeurMetier: z.boolean() });
-const Skill = z.object({ code: z.string(), kind: z.enum(["competence", "savoir"]), libelle: z.string(), macroCompetence: z.string().nullable(), score: z.number(), evidence: z.array(Span) });
+const Skill = z.object({ code: z.string(), kind: z.enum(["competence", "savoir", "macro-competence"]).describe("macro-competence: a savoir-être or broad skill ROME 4.0 has only as a macro-compétence"), libelle: z.string(), macroCompetence: z.string().nullable(), score: z.number(), evidence: z.array(Span) });
 const RequiredSkill = z.object({
   code: z.string(),
   kind: z.enum(["competence", "savoir"]),

@@ -1,0 +1,198 @@
+import { dot } from "../embed/index.js";
+import type { Referential } from "../rome/index.js";
+import { Bm25Index, contentStems, CoverageIndex } from "../text/index.js";
+import { cmpCode, type ExtractionContext } from "./extract.js";
+import { StemFamilies } from "./families.js";
+import { buildSavoirLexicon, namedSavoirs, type SavoirLexicon } from "./savoir-lexicon.js";
+import { buildSoftSkills, softSkillsIn, type SoftSkillRule } from "./soft-skills.js";
+import type { ExtractedSkill, Span } from "./types.js";
+import { fold, type StatementUnit } from "./units.js";
+
+/** Thresholds of stated-skill extraction (`POST /v1/skills/extract`), set on the dev half of the gold set. */
+export const STATED = {
+  /** Labels re-scored per statement (best label coverage first). */
+  candidates: 40,
+  /** Labels less covered than this are not candidates. */
+  minCoverage: 0.2,
+  /** Weight of the vector cosine; the rest is lexical (label coverage, lifted by how much of the statement it explains). */
+  vectorWeight: 0.4,
+  /** Minimum score of a stated item. */
+  minScore: 0.56,
+  /** A second item from one statement only when it scores within this of the first (and has another MC). */
+  secondWithin: 0.04,
+  /** Statements of more content words than this may give a second item. */
+  longStatement: 8,
+  /** Candidates kept per statement for the coherence pass: those within this of the statement's best… */
+  coherenceMargin: 0.12,
+  /** …re-scored with this bonus × how much the text's other statements point at a fiche that lists them. */
+  coherenceBonus: 0.12,
+  /** Score of a savoir named by its short form ("permis B", "SAP") and of a savoir-être ("rigoureux"). */
+  namedScore: 0.95,
+  softScore: 0.85,
+} as const;
+
+/** What stated-skill extraction needs, built once per referential (~0.5 s). */
+export interface StatedExtractor {
+  ref: Referential;
+  ctx: ExtractionContext;
+  families: StemFamilies;
+  /** Skill labels (rows of `ctx.lex.skillIds`) by word family. */
+  labels: CoverageIndex;
+  /** Weight of a family key absent from every label (a statement's own words: "EHPAD", "Netsoins"). */
+  unknownWeight: number;
+  savoirs: SavoirLexicon;
+  soft: SoftSkillRule[];
+  /** Row → diploma level of a savoir label ("cap", "bts"…); absent when the label names none. */
+  diplomaLevel: Map<number, string>;
+}
+
+const DIPLOMA_LEVELS: readonly [string, RegExp][] = [
+  ["cap", /\bcap\b/],
+  ["bep", /\bbep\b/],
+  ["bac pro", /\bbac(?:calaureat)? pro(?:fessionnel)?\b/],
+  ["bp", /\bbp\b|\bbrevet professionnel\b/],
+  ["bts", /\bbts\b|\bbrevet de technicien superieur\b/],
+  ["but", /\bbut\b|\bdut\b/],
+  ["licence", /\blicence\b/],
+  ["master", /\bmaster\b|\bmastere\b/],
+  ["titre pro", /\btitre pro(?:fessionnel)?\b/],
+  ["cqp", /\bcqp\b/],
+  ["de", /\bdiplome d etat\b|\bde [a-z]/],
+];
+
+export function diplomaLevelOf(text: string): string | null {
+  const f = fold(text);
+  for (const [level, re] of DIPLOMA_LEVELS) if (re.test(f)) return level;
+  return null;
+}
+
+export function createStatedExtractor(ref: Referential, ctx: ExtractionContext): StatedExtractor {
+  const stems = ctx.lex.skillIds.map((_, row) => ctx.lex.skills.termsOf(row));
+  const families = new StemFamilies(stems.flat());
+  const keyed = stems.map((s) => [...new Set(s.map((x) => families.key(x)))]);
+  const idf = new Bm25Index(keyed);
+  const labels = new CoverageIndex(keyed, (t) => idf.idf(t) || 0.1);
+  const diplomaLevel = new Map<number, string>();
+  ctx.lex.skillIds.forEach((code, row) => {
+    if (row < ctx.lex.competenceCount) return;
+    const level = diplomaLevelOf(ref.savoirs.get(code)!.libelle);
+    if (level) diplomaLevel.set(row, level);
+  });
+  // An unknown word weighs as a rare label word (a brand or place name says more about the statement than "de").
+  const unknownWeight = labels.weightOf(families.key("pluridisciplinair")) || 65536 * 5;
+  return { ref, ctx, families, labels, unknownWeight, savoirs: buildSavoirLexicon(ref), soft: buildSoftSkills(ref), diplomaLevel };
+}
+
+interface Found {
+  code: string;
+  kind: ExtractedSkill["kind"];
+  score: number;
+  span: Span;
+}
+
+/**
+ * The ROME items a text states, with spans: savoirs named by their short form, savoir-être macro-compétences, and
+ * for each statement the compétence or savoir whose label it best covers (word families and vector), two when a
+ * long statement clearly holds two. `vecs[i]` is the vector of `units[i]` (null when the model knows none of its words).
+ */
+export function extractStated(x: StatedExtractor, text: string, units: readonly StatementUnit[], vecs: readonly (Float32Array | null)[]): ExtractedSkill[] {
+  const found: Found[] = [];
+  const open: { unit: StatementUnit; long: boolean; cands: Candidate[] }[] = [];
+  units.forEach((u, i) => {
+    const named = namedSavoirs(x.savoirs, u.text, u.start);
+    for (const n of named) found.push({ code: n.code, kind: "savoir", score: STATED.namedScore, span: spanOf(text, n.start, n.end) });
+    const f = fold(u.text);
+    const soft = softSkillsIn(x.soft, f, u.start);
+    for (const s of soft) found.push({ code: s.code, kind: "macro-competence", score: STATED.softScore, span: spanOf(text, s.start, s.end) });
+    // What the named items leave of the statement: scored only when some content word is left.
+    let rest = u.text;
+    for (const n of [...named, ...soft]) {
+      const a = n.start - u.start;
+      const b = n.end - u.start;
+      rest = rest.slice(0, a) + " ".repeat(b - a) + rest.slice(b);
+    }
+    const stems = contentStems(rest);
+    if (stems.length === 0 || ((named.length || soft.length) && stems.length < 2)) return;
+    const cands = scoreStatement(x, stems, vecs[i] ?? null, diplomaLevelOf(u.text));
+    if (cands.length) open.push({ unit: u, long: stems.length > STATED.longStatement, cands });
+  });
+  // Coherence: a statement's near-equal readings are decided by the fiches the whole text points at ("soins
+  // d'hygiène et de confort" in a CV of care work: the patients' care, not the animals').
+  const votes = new Map<string, number>();
+  for (const o of open) {
+    for (const c of o.cands) for (const f of x.ref.fichesForItem(c.code)) votes.set(f, (votes.get(f) ?? 0) + c.score / o.cands.length);
+  }
+  let top = 0;
+  for (const v of votes.values()) top = Math.max(top, v);
+  for (const o of open) {
+    const rescored = o.cands
+      .map((c) => {
+        let best = 0;
+        for (const f of x.ref.fichesForItem(c.code)) best = Math.max(best, votes.get(f) ?? 0);
+        return { ...c, final: c.score + (top > 0 ? (STATED.coherenceBonus * best) / top : 0) };
+      })
+      .sort((a, b) => b.final - a.final || cmpCode(a.code, b.code));
+    const best = rescored[0]!;
+    const picked = [best];
+    const second = rescored.find((c) => c.code !== best.code && (c.mc === null || c.mc !== best.mc));
+    if (second && o.long && second.final >= best.final - STATED.secondWithin) picked.push(second);
+    for (const c of picked) found.push({ code: c.code, kind: c.kind, score: c.score, span: { start: o.unit.start, end: o.unit.end, text: o.unit.text } });
+  }
+  return aggregate(x.ref, found);
+}
+
+function spanOf(text: string, start: number, end: number): Span {
+  return { start, end, text: text.slice(start, end) };
+}
+
+/** A statement's readings: its best-scoring labels, those within `coherenceMargin` of the best. */
+export function scoreStatement(x: StatedExtractor, stems: readonly string[], vec: Float32Array | null, level: string | null): Candidate[] {
+  const keys = new Set(stems.map((s) => x.families.key(s)));
+  let unitMass = 0;
+  for (const k of keys) unitMass += x.labels.weightOf(k) || x.unknownWeight;
+  const hits = x.labels.search(keys, STATED.candidates, STATED.minCoverage);
+  const scored: Candidate[] = [];
+  for (const h of hits) {
+    const labelLevel = x.diplomaLevel.get(h.doc);
+    if (labelLevel && level && labelLevel !== level) continue; // a CAP is not a BTS
+    let shared = 0;
+    for (const t of x.labels.termsOf(h.doc)) if (keys.has(t)) shared += x.labels.weightOf(t);
+    const unitCoverage = unitMass > 0 ? shared / unitMass : 0;
+    const lexical = Math.max(h.coverage, (h.coverage + unitCoverage) / 2);
+    const sv = x.ctx.skillVectors[h.doc];
+    const cos = vec && sv ? dot(vec, sv) : 0;
+    const score = STATED.vectorWeight * cos + (1 - STATED.vectorWeight) * lexical;
+    if (score < STATED.minScore) continue;
+    const code = x.ctx.lex.skillIds[h.doc]!;
+    const comp = h.doc < x.ctx.lex.competenceCount;
+    scored.push({ code, kind: comp ? "competence" : "savoir", score, mc: comp ? x.ref.competences.get(code)!.macroCompetence : null });
+  }
+  scored.sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
+  const best = scored[0];
+  if (!best) return [];
+  return scored.filter((c) => c.score >= best.score - STATED.coherenceMargin).slice(0, 6);
+}
+
+interface Candidate {
+  code: string;
+  kind: "competence" | "savoir";
+  score: number;
+  mc: string | null;
+}
+
+/** One skill per code, with up to 5 distinct spans, best first. */
+function aggregate(ref: Referential, found: readonly Found[]): ExtractedSkill[] {
+  const byCode = new Map<string, ExtractedSkill>();
+  for (const f of found) {
+    const prev = byCode.get(f.code);
+    if (prev) {
+      prev.score = Math.max(prev.score, f.score);
+      if (prev.evidence.length < 5 && !prev.evidence.some((e) => e.start === f.span.start && e.end === f.span.end)) prev.evidence.push(f.span);
+      continue;
+    }
+    const comp = f.kind === "competence" ? ref.competences.get(f.code)! : null;
+    const libelle = comp?.libelle ?? (f.kind === "savoir" ? ref.savoirs.get(f.code)!.libelle : ref.macroCompetences.get(f.code)!.libelle);
+    byCode.set(f.code, { code: f.code, kind: f.kind, libelle, macroCompetence: comp?.macroCompetence ?? null, score: f.score, evidence: [f.span] });
+  }
+  return [...byCode.values()].map((s) => ({ ...s, score: Math.round(s.score * 1000) / 1000 })).sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
+}
