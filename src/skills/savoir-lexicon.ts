@@ -51,6 +51,10 @@ const PROPER = /^(?:[A-Z][A-Z0-9+#]{1,}|[A-Z][a-z]+[A-Z][A-Za-z]*)$/;
 const COMMON_ACRONYMS = new Set("II III IV VI XX UE EU CE BE DE ET OU NF EN ISO H F HF TP CV RH IT BTP".split(" "));
 
 const LANGUAGE_CATEGORY = "Langues";
+/** Where capitalised words inside a label are product names (SAP, AutoCAD, Revit). */
+const PRODUCT_CATEGORIES = new Set(["Logiciels, progiciels", "Langages informatiques"]);
+/** Where a parenthesised acronym names the label ("… (HACCP)"). */
+const NAMING_CATEGORIES = new Set(["Logiciels, progiciels", "Langages informatiques", "Méthodes, procédés, procédures", "Outils, machines, équipement matériel", "Expertises techniques"]);
 
 export function buildSavoirLexicon(ref: Referential): SavoirLexicon {
   const permis = new Map<string, string>();
@@ -58,6 +62,11 @@ export function buildSavoirLexicon(ref: Referential): SavoirLexicon {
   const langues = new Map<string, string>();
   const names = new Map<string, { code: string; caseSensitive: boolean; len: number }>();
   const byLength = [...ref.savoirs.values()].sort((a, b) => a.libelle.length - b.libelle.length || (a.code < b.code ? -1 : 1));
+  // An acronym a label spells out ("Système Hazard Analysis Critical Control Point (HACCP)") names that label first.
+  for (const s of byLength) {
+    if (!NAMING_CATEGORIES.has(s.sousCategorie)) continue;
+    for (const m of s.libelle.matchAll(/\(([A-Z][A-Z0-9]{1,9})\)/g)) addName(names, m[1]!, s.code, s.libelle.length, true);
+  }
   for (const s of byLength) {
     const l = s.libelle;
     const p = /^Permis de conduire(?: catégorie)? ([A-Z][A-Z0-9]{0,2})$/.exec(l);
@@ -72,8 +81,9 @@ export function buildSavoirLexicon(ref: Referential): SavoirLexicon {
       const pr = /^pratique de l ([a-z]+)$/.exec(n);
       if (pr) langues.set(pr[1]!, s.code); // "Pratique de l'anglais": the generic English, there is no bare "Anglais"
     }
-    // Acronyms in parentheses and proper names inside labels (not a label's first word, a capital by position).
-    for (const m of l.matchAll(/\(([A-Z][A-Z0-9]{1,9})\)/g)) addName(names, m[1]!, s.code, l.length, true);
+    // Acronyms in parentheses and proper names inside labels (not a label's first word, a capital by position),
+    // in the categories that name products, tools and standards (elsewhere capitals are schools, places, levels).
+    if (!PRODUCT_CATEGORIES.has(s.sousCategorie)) continue;
     const tokens = l.split(/[\s,;:()/]+/);
     tokens.forEach((t, i) => {
       if (i === 0 || !PROPER.test(t) || COMMON_ACRONYMS.has(t) || /^CACES$/.test(t)) return;
@@ -96,7 +106,7 @@ export function buildSavoirLexicon(ref: Referential): SavoirLexicon {
 
 function addName(names: Map<string, { code: string; caseSensitive: boolean; len: number }>, token: string, code: string, len: number, caseSensitive: boolean): void {
   const key = normalizeText(token);
-  if (key.length < 2 || names.has(key)) return; // labels come shortest first: the most generic label keeps the name
+  if (key.length < 3 || names.has(key)) return; // labels come shortest first: the most generic label keeps the name
   names.set(key, { code, caseSensitive, len });
 }
 

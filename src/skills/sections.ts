@@ -22,12 +22,13 @@ const HEADINGS: Record<Exclude<Section, "none">, string[]> = {
   missions: [
     "missions", "mission", "vos missions", "les missions", "votre mission", "missions principales", "principales missions", "description du poste",
     "descriptif du poste", "le poste", "poste", "description", "activites", "vos activites", "taches", "vos taches", "responsabilites",
-    "vos responsabilites", "votre role", "role", "au quotidien", "ce que vous ferez", "descriptif", "detail du poste", "vos principales missions",
+    "vos responsabilites", "votre role", "role", "definition de poste", "definition du poste", "poste propose", "au quotidien", "ce que vous ferez", "descriptif", "detail du poste", "vos principales missions",
   ],
   profil: [
     "profil", "profil recherche", "votre profil", "le profil", "profil souhaite", "profil candidat", "qualifications", "competences requises",
     "pre requis", "prerequis", "exigences", "savoir etre", "qualites requises", "qualites", "requirements", "vous etes", "qui etes vous",
-    "profil et competences", "competences attendues", "competences recherchees", "experience requise",
+    "profil et competences", "competences attendues", "competences recherchees", "experience requise", "description du profil", "mes qualites",
+    "qualites personnelles", "savoir etre professionnels",
   ],
   avantages: [
     "avantages", "nos avantages", "les avantages", "nous offrons", "nous vous offrons", "ce que nous offrons", "ce que nous vous offrons",
@@ -50,7 +51,7 @@ const HEADINGS: Record<Exclude<Section, "none">, string[]> = {
   competences: [
     "competences", "competence", "competences cles", "competences techniques", "competences professionnelles", "savoir faire", "skills",
     "informatique", "outils", "logiciels", "atouts", "points forts", "outils et logiciels", "competences informatiques", "connaissances",
-    "permis", "savoir faire et savoir etre", "aptitudes", "hard skills", "soft skills",
+    "permis", "savoir faire et savoir etre", "aptitudes", "hard skills", "soft skills", "mes competences", "competences et qualites",
   ],
   langues: ["langues", "languages", "langue", "langues etrangeres"],
   loisirs: [
@@ -79,7 +80,7 @@ export interface SectionedUnit extends TextUnit {
 /**
  * Assigns each unit its section and drops headings: a unit that is a heading ("Formation", "VOTRE PROFIL :") sets
  * the section of the units after it; a unit that starts with one ("Compétences : gestes et postures…") loses the
- * heading (offsets move past it) and takes its section. A short line ending with a colon ("Vous aurez pour
+ * heading (offsets move past it) and takes its section, for itself only. A short line ending with a colon ("Vous aurez pour
  * missions :") announces what follows and is dropped too.
  */
 export function sectionUnits(units: readonly TextUnit[]): SectionedUnit[] {
@@ -97,8 +98,10 @@ export function sectionUnits(units: readonly TextUnit[]): SectionedUnit[] {
       if (head) {
         const m = /\s*[:：]\s*/.exec(u.text.slice(colon))!;
         const cut = colon + m[0].length;
-        current = head;
+        // "Horaires : Journée", "Compétences : gestes et postures…": the heading is this line's alone (a key and
+        // its value), unless nothing follows it on the line.
         if (cut < u.text.length) out.push({ text: u.text.slice(cut), start: u.start + cut, end: u.end, section: head });
+        else current = head;
         continue;
       }
     }

@@ -1,6 +1,6 @@
-import { dot } from "../embed/index.js";
+import { dot, normalizeVector } from "../embed/index.js";
 import type { Referential } from "../rome/index.js";
-import { Bm25Index, contentStems, CoverageIndex } from "../text/index.js";
+import { Bm25Index, contentStems, CoverageIndex, isStopword, normalizeText, titleKey } from "../text/index.js";
 import { cmpCode, type ExtractionContext } from "./extract.js";
 import { StemFamilies } from "./families.js";
 import { buildSavoirLexicon, namedSavoirs, type SavoirLexicon } from "./savoir-lexicon.js";
@@ -16,6 +16,8 @@ export const STATED = {
   minCoverage: 0.2,
   /** Weight of the vector cosine; the rest is lexical (label coverage, lifted by how much of the statement it explains). */
   vectorWeight: 0.4,
+  /** Weight of label coverage over statement coverage in the lexical evidence (an F-measure's β). */
+  labelBeta: 2.5,
   /** Minimum score of a stated item. */
   minScore: 0.56,
   /** A second item from one statement only when it scores within this of the first (and has another MC). */
@@ -36,7 +38,7 @@ export interface StatedExtractor {
   ref: Referential;
   ctx: ExtractionContext;
   families: StemFamilies;
-  /** Skill labels (rows of `ctx.lex.skillIds`) by word family. */
+  /** The labels of `rows` by word family. */
   labels: CoverageIndex;
   /** Weight of a family key absent from every label (a statement's own words: "EHPAD", "Netsoins"). */
   unknownWeight: number;
@@ -44,6 +46,21 @@ export interface StatedExtractor {
   soft: SoftSkillRule[];
   /** Row → diploma level of a savoir label ("cap", "bts"…); absent when the label names none. */
   diplomaLevel: Map<number, string>;
+  /** Row of a one-word label → that word (normalised, singular). */
+  oneWord: Map<number, string>;
+  /** The labels extraction matches (rows of `labels`): compétences, savoirs, macro-compétences. */
+  rows: Row[];
+  /** Rows of savoirs whose label is a job title. */
+  jobTitles: Set<number>;
+}
+
+interface Row {
+  code: string;
+  kind: ExtractedSkill["kind"];
+  /** A compétence's macro-compétence. */
+  mc: string | null;
+  libelle: string;
+  vec: Float32Array | null;
 }
 
 const DIPLOMA_LEVELS: readonly [string, RegExp][] = [
@@ -66,22 +83,76 @@ export function diplomaLevelOf(text: string): string | null {
   return null;
 }
 
+/** Savoir categories whose labels name products by their proper names ("Sage 100", "SAP"): kept as words there. */
+const NAMED_PRODUCTS = new Set(["Logiciels, progiciels", "Langages informatiques", "Outils, machines, équipement matériel"]);
+
+/**
+ * A label's words as stated extraction matches them: capitalised words inside a label (places, schools, brands:
+ * "école de design Nantes - Atlantique", "Le Robert") are left out except in software and tool labels, so that a
+ * CV's address or employer does not state a diploma.
+ */
+function labelWords(libelle: string, keepNames: boolean): string {
+  if (keepNames) return libelle;
+  return libelle
+    .split(/\s+/)
+    .map((w, i) => (i > 0 && /^[A-Z][a-zà-ÿ]/.test(w) ? "" : w))
+    .join(" ");
+}
+
 export function createStatedExtractor(ref: Referential, ctx: ExtractionContext): StatedExtractor {
-  const stems = ctx.lex.skillIds.map((_, row) => ctx.lex.skills.termsOf(row));
+  // Rows: the lexicon's compétences and savoirs, then the macro-compétences (many a text states at that level:
+  // "négocier les contrats", "gérer les plannings"), each MC's vector the mean direction of its compétences'.
+  const mcs = [...ref.macroCompetences.values()];
+  const rows: Row[] = ctx.lex.skillIds.map((code, row) => {
+    if (row < ctx.lex.competenceCount) {
+      const c = ref.competences.get(code)!;
+      return { code, kind: "competence", mc: c.macroCompetence, libelle: c.libelle, vec: ctx.skillVectors[row] ?? null };
+    }
+    return { code, kind: "savoir", mc: null, libelle: ref.savoirs.get(code)!.libelle, vec: ctx.skillVectors[row] ?? null };
+  });
+  for (const m of mcs) rows.push({ code: m.code, kind: "macro-competence", mc: null, libelle: m.libelle, vec: meanVector(m.competences.map((c) => ctx.skillVectors[ctx.skillRow.get(c) ?? -1] ?? null)) });
+  const stems = rows.map((r, row) => {
+    if (r.kind === "competence") return ctx.lex.skills.termsOf(row);
+    const keepNames = r.kind === "savoir" && NAMED_PRODUCTS.has(ref.savoirs.get(r.code)!.sousCategorie);
+    return [...new Set(contentStems(labelWords(r.libelle, keepNames)))];
+  });
   const families = new StemFamilies(stems.flat());
   const keyed = stems.map((s) => [...new Set(s.map((x) => families.key(x)))]);
+  // One-word labels ("Opéras", "Assurances", "Meubles") are met by that very word, not by another of its stem
+  // ("opérateur", "assure").
+  // Savoirs that are job titles ("Data engineer", "Conducteur de travaux - travaux publics"): a title states no skill.
+  const titles = new Set([...ref.appellations.values()].map((a) => titleKey(contentStems(a.libelle))));
+  const jobTitles = new Set<number>();
+  rows.forEach((r, row) => {
+    if (r.kind === "savoir" && titles.has(titleKey(contentStems(r.libelle)))) jobTitles.add(row);
+  });
+  const oneWord = new Map<number, string>();
+  rows.forEach((r, row) => {
+    const w = normalizeText(r.libelle).split(" ").filter((x) => x.length > 1 && !isStopword(x));
+    if (w.length === 1) oneWord.set(row, singular(w[0]!));
+  });
   const idf = new Bm25Index(keyed);
   const labels = new CoverageIndex(keyed, (t) => idf.idf(t) || 0.1);
   const diplomaLevel = new Map<number, string>();
-  ctx.lex.skillIds.forEach((code, row) => {
-    if (row < ctx.lex.competenceCount) return;
-    const level = diplomaLevelOf(ref.savoirs.get(code)!.libelle);
+  rows.forEach((r, row) => {
+    if (r.kind !== "savoir") return;
+    const level = diplomaLevelOf(r.libelle);
     if (level) diplomaLevel.set(row, level);
   });
   // An unknown word weighs as a rare label word (a brand or place name says more about the statement than "de").
   const unknownWeight = labels.weightOf(families.key("pluridisciplinair")) || 65536 * 5;
-  return { ref, ctx, families, labels, unknownWeight, savoirs: buildSavoirLexicon(ref), soft: buildSoftSkills(ref), diplomaLevel };
+  return { ref, ctx, families, labels, unknownWeight, savoirs: buildSavoirLexicon(ref), soft: buildSoftSkills(ref), diplomaLevel, oneWord, rows, jobTitles };
 }
+
+function meanVector(vs: readonly (Float32Array | null)[]): Float32Array | null {
+  const have = vs.filter((v): v is Float32Array => v !== null);
+  if (have.length === 0) return null;
+  const out = new Float32Array(have[0]!.length);
+  for (const v of have) for (let j = 0; j < out.length; j++) out[j]! += v[j]!;
+  return normalizeVector(out);
+}
+
+const singular = (w: string) => (w.length > 3 && /[sx]$/.test(w) ? w.slice(0, -1) : w);
 
 interface Found {
   code: string;
@@ -103,7 +174,7 @@ export function extractStated(x: StatedExtractor, text: string, units: readonly 
     for (const n of named) found.push({ code: n.code, kind: "savoir", score: STATED.namedScore, span: spanOf(text, n.start, n.end) });
     const f = fold(u.text);
     const soft = softSkillsIn(x.soft, f, u.start);
-    for (const s of soft) found.push({ code: s.code, kind: "macro-competence", score: STATED.softScore, span: spanOf(text, s.start, s.end) });
+    for (const s of soft) found.push({ code: s.code, kind: s.kind, score: STATED.softScore, span: spanOf(text, s.start, s.end) });
     // What the named items leave of the statement: scored only when some content word is left.
     let rest = u.text;
     for (const n of [...named, ...soft]) {
@@ -113,7 +184,7 @@ export function extractStated(x: StatedExtractor, text: string, units: readonly 
     }
     const stems = contentStems(rest);
     if (stems.length === 0 || ((named.length || soft.length) && stems.length < 2)) return;
-    const cands = scoreStatement(x, stems, vecs[i] ?? null, diplomaLevelOf(u.text));
+    const cands = scoreStatement(x, stems, vecs[i] ?? null, diplomaLevelOf(u.text), new Set(normalizeText(rest).split(" ").map(singular)));
     if (cands.length) open.push({ unit: u, long: stems.length > STATED.longStatement, cands });
   });
   // Coherence: a statement's near-equal readings are decided by the fiches the whole text points at ("soins
@@ -146,7 +217,7 @@ function spanOf(text: string, start: number, end: number): Span {
 }
 
 /** A statement's readings: its best-scoring labels, those within `coherenceMargin` of the best. */
-export function scoreStatement(x: StatedExtractor, stems: readonly string[], vec: Float32Array | null, level: string | null): Candidate[] {
+export function scoreStatement(x: StatedExtractor, stems: readonly string[], vec: Float32Array | null, level: string | null, words: ReadonlySet<string>): Candidate[] {
   const keys = new Set(stems.map((s) => x.families.key(s)));
   let unitMass = 0;
   for (const k of keys) unitMass += x.labels.weightOf(k) || x.unknownWeight;
@@ -155,17 +226,27 @@ export function scoreStatement(x: StatedExtractor, stems: readonly string[], vec
   for (const h of hits) {
     const labelLevel = x.diplomaLevel.get(h.doc);
     if (labelLevel && level && labelLevel !== level) continue; // a CAP is not a BTS
+    const word = x.oneWord.get(h.doc);
+    if (word !== undefined && !words.has(word)) continue;
+    if (x.jobTitles.has(h.doc)) continue;
+    // One shared word is enough only for a one-word label, or a short statement against a short label ("Accueil",
+    // "Encaissement" in a list); a sentence must share two words with the label it states.
+    const labelTerms = x.labels.termsOf(h.doc);
+    let sharedTerms = 0;
+    for (const t of labelTerms) if (keys.has(t)) sharedTerms++;
+    if (sharedTerms < 2 && labelTerms.length > 1 && !(keys.size <= 2 && labelTerms.length <= 3)) continue;
     let shared = 0;
     for (const t of x.labels.termsOf(h.doc)) if (keys.has(t)) shared += x.labels.weightOf(t);
     const unitCoverage = unitMass > 0 ? shared / unitMass : 0;
-    const lexical = Math.max(h.coverage, (h.coverage + unitCoverage) / 2);
-    const sv = x.ctx.skillVectors[h.doc];
-    const cos = vec && sv ? dot(vec, sv) : 0;
+    // F-measure of the label's coverage (weighing β² times more) and the statement's: a one-word label met by one
+    // word of a long sentence is weak evidence, a short statement inside a long label fair evidence.
+    const b2 = STATED.labelBeta ** 2;
+    const lexical = h.coverage > 0 && unitCoverage > 0 ? ((1 + b2) * h.coverage * unitCoverage) / (b2 * unitCoverage + h.coverage) : 0;
+    const r = x.rows[h.doc]!;
+    const cos = vec && r.vec ? dot(vec, r.vec) : 0;
     const score = STATED.vectorWeight * cos + (1 - STATED.vectorWeight) * lexical;
     if (score < STATED.minScore) continue;
-    const code = x.ctx.lex.skillIds[h.doc]!;
-    const comp = h.doc < x.ctx.lex.competenceCount;
-    scored.push({ code, kind: comp ? "competence" : "savoir", score, mc: comp ? x.ref.competences.get(code)!.macroCompetence : null });
+    scored.push({ code: r.code, kind: r.kind, score, mc: r.kind === "macro-competence" ? r.code : r.mc });
   }
   scored.sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
   const best = scored[0];
@@ -175,7 +256,7 @@ export function scoreStatement(x: StatedExtractor, stems: readonly string[], vec
 
 interface Candidate {
   code: string;
-  kind: "competence" | "savoir";
+  kind: ExtractedSkill["kind"];
   score: number;
   mc: string | null;
 }
