@@ -4,15 +4,15 @@ import { dot, dotEach, dotRows, isZero, normalizeVector, TransformersEmbedder, t
 import { openIndexes, type ProgressFn, type RomeIndexes } from "../vectors/index.js";
 import { loadEscoCrosswalk, loadReferential, type CoeurMetier, type EscoCrosswalk, type Referential } from "../rome/index.js";
 import { contentStems, segment, termCounts, titleKey, topK as topKRows, type TermCounts, type TextUnit } from "../text/index.js";
-import { buildAppellationSearch, type AppellationSearchIndex } from "../rome/index.js";
+import { buildAppellationSearch, searchAppellations, type AppellationSearchIndex } from "../rome/index.js";
 import { explainFiche } from "./explain.js";
 import { ExemplarMemory, NO_ITEM_CHOICES } from "./exemplars.js";
 import { readLabelledOffers } from "../sources/index.js";
-import { aggregateSkills, cmpCode, createExtractionContext, createStatedExtractor, EXTRACTION, extractStated, ficheItemRows, rescoreInContext, scoreItemsAgainstUnits, scoreUnit, statementUnits, type ExtractionContext, type StatedExtractor, type StatementUnit } from "../skills/index.js";
+import { aggregateSkills, cmpCode, createExtractionContext, cleanJobTitle, createStatedExtractor, experienceWeights, EXTRACTION, extractStated, parseCv, ficheItemRows, rescoreInContext, scoreItemsAgainstUnits, scoreUnit, statementUnits, type ExtractionContext, type ParsedCv, type StatedExtractor, type StatementUnit } from "../skills/index.js";
 import { buildLexicon, type Lexicon } from "./lexicon.js";
 import { FEATURE_NAMES, featuresUsed, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScores, scaleToMax, softmax, type FicheFeatures, type RankModel, type RankWeights } from "./rank.js";
 import { REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, requiredFeatures, requiredProbability, type CodedNeighbour, type ItemHolder, type RequiredFeatures, type RequiredModel } from "./required.js";
-import type { ExtractedSkill, MatchInput, MatchResult, MetierMatch, RequiredSkill } from "./types.js";
+import type { CvExperienceMatch, ExtractedSkill, MatchInput, MatchResult, MetierMatch, RequiredSkill } from "./types.js";
 import { createCoverageChecker } from "./uncovered.js";
 import { matchStatus } from "./status.js";
 
@@ -59,6 +59,14 @@ interface Prepared {
   /** The statements skill extraction reads (sections, clauses; see `statementUnits`) and their vectors. */
   statements: StatementUnit[];
   statementVecs: (Float32Array | null)[];
+  /** The text read as a CV (experiences, education); empty lists for most offers. */
+  cv: ParsedCv;
+  /** For a CV, its experiences with their appellations and weights (none for an offer). */
+  experiences: CvExperienceMatch[];
+  /** Fiches the text is known to be about (the title's appellation, a CV's jobs) → weight: extraction prefers their items. */
+  context: Map<string, number>;
+  /** Titles of the CV's other experiences, whose title evidence adds to the title's at their weight. */
+  extraTitles: { stems: string[]; key: string; vec: Float32Array | null; weight: number }[];
   /** Term counts of the title and body together (the labelled-offer queries), counted on first use: see `titleAndBodyCounts`. */
   titleAndBody?: TermCounts;
 }
@@ -133,7 +141,7 @@ export class Engine {
   async match(input: MatchInput, options: MatchOptions = {}): Promise<MatchResult> {
     const t0 = performance.now();
     const topK = input.topK ?? 10;
-    const p = await this.prepare(input.text, input.title);
+    const p = await this.prepare(input.text, input.title, input.kind);
     const t1 = performance.now();
     const skills = this.skillsOf(p);
     const t2 = performance.now();
@@ -210,6 +218,7 @@ export class Engine {
       margin: round(margin),
       metiers,
       skills: reported,
+      experiences: p.experiences,
       requiredSkills,
       uncoveredPhrases: this.coverage(p.units, covered).map((u) => u.key),
       timings: { totalMs: round(performance.now() - t0), embedMs: round(t1 - t0), extractMs: round(t2 - t1), rankMs: round(t3 - t2), explainMs: round(performance.now() - t3) },
@@ -284,19 +293,28 @@ export class Engine {
     return x;
   }
 
-  private async prepare(text: string, title: string | undefined): Promise<Prepared> {
+  private async prepare(text: string, title: string | undefined, kind: MatchInput["kind"] = "offer"): Promise<Prepared> {
     const units = segment(text).slice(0, EXTRACTION.maxUnits);
-    const t = (title ?? "").trim();
-    const statements = statementUnits(units);
+    const cv = parseCv(text);
+    const experiences = kind === "cv" ? this.experiencesOf(cv) : [];
+    // A CV without a title is ranked on its jobs: the heaviest experience's title stands as the title, the others
+    // add their title evidence weighted (see `experienceWeights`).
+    const main = experiences.reduce<CvExperienceMatch | null>((b, e) => (!b || e.weight > b.weight ? e : b), null);
+    const given = (title ?? "").trim();
+    const t = given || (main ? cleanJobTitle(main.title) : "");
+    const extra = given ? experiences : experiences.filter((e) => e !== main);
+    const extraTitles = extra.map((e) => cleanJobTitle(e.title));
+    const statements = statementUnits(units, cv.headerSpans);
     // Statements that are whole units reuse the unit's vector; the others (clauses, lines without their heading) are
     // embedded in the same call.
     const unitAt = new Map(units.map((u, i) => [`${u.start}:${u.end}`, i]));
     const fresh = statements.filter((st) => !unitAt.has(`${st.start}:${st.end}`));
     const head = t ? [t] : [];
-    const vecs = await this.embedder.embed([...head, ...units.map((u) => u.text), ...fresh.map((st) => st.text)], "query");
+    const vecs = await this.embedder.embed([...head, ...units.map((u) => u.text), ...fresh.map((st) => st.text), ...extraTitles], "query");
     const nz = (v: Float32Array | undefined) => (v && !isZero(v) ? v : null);
     const unitVecs = vecs.slice(head.length, head.length + units.length).map(nz);
-    const freshVecs = vecs.slice(head.length + units.length).map(nz);
+    const freshVecs = vecs.slice(head.length + units.length, head.length + units.length + fresh.length).map(nz);
+    const extraVecs = vecs.slice(head.length + units.length + fresh.length).map(nz);
     let k = 0;
     const statementVecs = statements.map((st) => {
       const i = unitAt.get(`${st.start}:${st.end}`);
@@ -308,12 +326,16 @@ export class Engine {
     for (const v of unitVecs) if (v) for (let j = 0; j < sum.length; j++) sum[j]! += v[j]!;
     const stems = units.map((u) => contentStems(u.text));
     const titleStems = contentStems(t);
-    return { text, title: t, titleStems, titleKey: titleKey(titleStems), units, stems, stemSets: stems.map((x) => new Set(x)), titleVec: t ? nz(vecs[0]) : null, bodyVec: nz(normalizeVector(sum)), unitVecs, statements, statementVecs };
+    return { text, title: t, titleStems, titleKey: titleKey(titleStems), units, stems, stemSets: stems.map((x) => new Set(x)), titleVec: t ? nz(vecs[0]) : null, bodyVec: nz(normalizeVector(sum)), unitVecs, statements, statementVecs, cv, experiences, context: this.contextOf(given, experiences),
+      extraTitles: extraTitles.map((x, i) => {
+        const st = contentStems(x);
+        return { stems: st, key: titleKey(st), vec: extraVecs[i] ?? null, weight: extra[i]!.weight };
+      }) };
   }
 
   /** The ROME items the text states (`extractStated`): what /v1/skills/extract returns, features and explanations read. */
   private skillsOf(p: Prepared): ExtractedSkill[] {
-    return extractStated(this.stated, p.text, p.statements, p.statementVecs);
+    return extractStated(this.stated, p.text, p.statements, p.statementVecs, p.context);
   }
 
   /**
@@ -337,20 +359,8 @@ export class Engine {
     const f: FicheFeatures = { titleLex: z(), titleVec: z(), titleAppellation: z(), bodyLex: z(), bodyVec: z(), mc: z(), items: z(), bodyTitle: z(), exemplarTitle: z(), exemplarBody: z(), exemplarSameTitle: z(), exemplarCodeTitle: z(), exemplarCodeBody: z() };
     const row = this.lexicon.ficheRow;
     if (p.title) {
-      const hits = this.lexicon.appellations.search(p.titleStems, 300);
-      const best = hits[0]?.score ?? 0;
-      for (const h of hits) {
-        const i = this.lexicon.appellationFicheRow[h.doc]!;
-        f.titleLex[i] = Math.max(f.titleLex[i]!, h.score / best);
-      }
-      const named = this.appellationKeyRows.get(p.titleKey) ?? [];
-      for (const i of named) f.titleAppellation[i] = 1 / named.length;
-      if (p.titleVec) {
-        for (const h of this.indexes.appellations.search(p.titleVec, TITLE_VECTOR_K, TITLE_VECTOR_K)) {
-          const i = this.appFicheRow.get(h.id)!;
-          f.titleVec[i] = Math.max(f.titleVec[i]!, Math.max(0, h.score));
-        }
-      }
+      this.titleFeatures(f, p.titleStems, p.titleKey, p.titleVec, 1);
+      for (const x of p.extraTitles) this.titleFeatures(f, x.stems, x.key, x.vec, x.weight);
     }
     const bodyStems = p.stems.flat();
     // The memory's body queries (nearest offers, pooled codes) read the title and body together.
@@ -423,6 +433,51 @@ export class Engine {
       scaleToMax(f.mc);
     }
     return f;
+  }
+
+  /** Title evidence (words, appellation named, vector) of one title at `weight`, kept where it beats what is there. */
+  private titleFeatures(f: FicheFeatures, stems: readonly string[], key: string, vec: Float32Array | null, weight: number): void {
+    const hits = this.lexicon.appellations.search(stems as string[], 300);
+    const best = hits[0]?.score ?? 0;
+    for (const h of hits) {
+      const i = this.lexicon.appellationFicheRow[h.doc]!;
+      f.titleLex[i] = Math.max(f.titleLex[i]!, (weight * h.score) / best);
+    }
+    const named = this.appellationKeyRows.get(key) ?? [];
+    for (const i of named) f.titleAppellation[i] = Math.max(f.titleAppellation[i]!, weight / named.length);
+    if (vec) {
+      for (const h of this.indexes.appellations.search(vec, TITLE_VECTOR_K, TITLE_VECTOR_K)) {
+        const i = this.appFicheRow.get(h.id)!;
+        f.titleVec[i] = Math.max(f.titleVec[i]!, weight * Math.max(0, h.score));
+      }
+    }
+  }
+
+  /**
+   * The fiches a title or a CV's jobs name through an appellation (autocomplete score ≥ 0.8, times the job's weight):
+   * among a statement's near-equal readings, extraction prefers their items.
+   */
+  private contextOf(title: string, experiences: readonly CvExperienceMatch[]): Map<string, number> {
+    const out = new Map<string, number>();
+    const add = (fiche: string, w: number) => out.set(fiche, Math.max(out.get(fiche) ?? 0, w));
+    const hit = title ? searchAppellations(this.appellationSearch, cleanJobTitle(title), 1)[0] : undefined;
+    if (hit && hit.score >= 0.8) add(hit.ficheCode, 1);
+    for (const e of experiences) if (e.appellation && e.appellation.score >= 0.8) add(e.appellation.ficheCode, e.weight);
+    return out;
+  }
+
+  /** A CV's experiences with their weights and the appellation each title names (the autocomplete's best, ≥ 0.5). */
+  private experiencesOf(cv: ParsedCv): CvExperienceMatch[] {
+    const now = new Date().getUTCFullYear() + new Date().getUTCMonth() / 12;
+    const weights = experienceWeights(cv.experiences, now);
+    return cv.experiences.map((e, k) => {
+      const hit = searchAppellations(this.appellationSearch, cleanJobTitle(e.title), 1)[0];
+      return {
+        title: e.title, employer: e.employer, start: e.start === null ? null : round(e.start), end: e.end === null ? null : round(e.end), current: e.current,
+        durationMonths: e.durationMonths, weight: weights[k]!, span: e.span, titleSpan: e.titleSpan,
+        appellation: hit && hit.score >= 0.5 ? { code: hit.code, libelle: hit.libelle, ficheCode: hit.ficheCode, score: hit.score } : null,
+      };
+    });
   }
 
   private bestAppellation(code: string, p: Prepared): MetierMatch["appellation"] {

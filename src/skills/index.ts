@@ -6,3 +6,4 @@ export { statementUnits, DATE_RANGE, fold, type StatementUnit } from "./units.js
 export { headingSection, sectionUnits, SKIPPED_SECTIONS, type Section, type SectionedUnit } from "./sections.js";
 export { buildSavoirLexicon, namedSavoirs, type NamedSavoir, type SavoirLexicon } from "./savoir-lexicon.js";
 export { StemFamilies } from "./families.js";
+export { cleanJobTitle, experienceWeights, parseCv, type CvEducation, type CvExperience, type ParsedCv } from "./cv.js";

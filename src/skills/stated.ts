@@ -25,9 +25,11 @@ export const STATED = {
   /** Statements of more content words than this may give a second item. */
   longStatement: 8,
   /** Candidates kept per statement for the coherence pass: those within this of the statement's best… */
-  coherenceMargin: 0.12,
+  coherenceMargin: 0.2,
   /** …re-scored with this bonus × how much the text's other statements point at a fiche that lists them. */
   coherenceBonus: 0.12,
+  /** …and this bonus × the weight of a fiche the text is known to be about (`context`) that lists them. */
+  contextBonus: 0.15,
   /** Score of a savoir named by its short form ("permis B", "SAP") and of a savoir-être ("rigoureux"). */
   namedScore: 0.95,
   softScore: 0.85,
@@ -166,7 +168,14 @@ interface Found {
  * for each statement the compétence or savoir whose label it best covers (word families and vector), two when a
  * long statement clearly holds two. `vecs[i]` is the vector of `units[i]` (null when the model knows none of its words).
  */
-export function extractStated(x: StatedExtractor, text: string, units: readonly StatementUnit[], vecs: readonly (Float32Array | null)[]): ExtractedSkill[] {
+export function extractStated(
+  x: StatedExtractor,
+  text: string,
+  units: readonly StatementUnit[],
+  vecs: readonly (Float32Array | null)[],
+  /** Fiches the text is known to be about (a CV's jobs, an offer's title) → 0..1: their items are preferred. */
+  context: ReadonlyMap<string, number> = new Map(),
+): ExtractedSkill[] {
   const found: Found[] = [];
   const open: { unit: StatementUnit; long: boolean; cands: Candidate[] }[] = [];
   units.forEach((u, i) => {
@@ -199,8 +208,12 @@ export function extractStated(x: StatedExtractor, text: string, units: readonly 
     const rescored = o.cands
       .map((c) => {
         let best = 0;
-        for (const f of x.ref.fichesForItem(c.code)) best = Math.max(best, votes.get(f) ?? 0);
-        return { ...c, final: c.score + (top > 0 ? (STATED.coherenceBonus * best) / top : 0) };
+        let known = 0;
+        for (const f of x.ref.fichesForItem(c.code)) {
+          best = Math.max(best, votes.get(f) ?? 0);
+          known = Math.max(known, context.get(f) ?? 0);
+        }
+        return { ...c, final: c.score + (top > 0 ? (STATED.coherenceBonus * best) / top : 0) + STATED.contextBonus * known };
       })
       .sort((a, b) => b.final - a.final || cmpCode(a.code, b.code));
     const best = rescored[0]!;

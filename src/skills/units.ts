@@ -70,13 +70,15 @@ function trimUnit(u: TextUnit): TextUnit | null {
 
 /**
  * The statements of a text that extraction scores: sections assigned and headings dropped; benefits, company,
- * hobbies and contact sections, boilerplate and negated lines left out; a CV line's experience or diploma header
+ * hobbies and contact sections, boilerplate and negated lines left out, and units inside `headers` (a CV's job
+ * headers and opening lines, see `parseCv`); a CV line's experience or diploma header
  * (dates, job title, employer) cut off before its tasks; enumerations split into clauses.
  */
-export function statementUnits(units: readonly TextUnit[]): StatementUnit[] {
+export function statementUnits(units: readonly TextUnit[], headers: readonly { start: number; end: number }[] = []): StatementUnit[] {
   const out: StatementUnit[] = [];
   for (const u of sectionUnits(units)) {
     if (SKIPPED_SECTIONS.has(u.section)) continue;
+    if (headers.some((h) => h.start <= u.start && u.end <= h.end)) continue;
     let unit: TextUnit = u;
     const f = fold(u.text);
     if (BOILERPLATE.test(f) || NEGATION.test(f)) continue;
