@@ -61,7 +61,9 @@ export interface ExtractionContext {
   skillRow: ReadonlyMap<string, number>;
 }
 
-export function createExtractionContext(lex: SkillLexicon, indexes: RomeIndexes): ExtractionContext {
+/** `indexes` null: a context without vectors (lexical evidence only, e.g. resolving profile labels). */
+export function createExtractionContext(lex: SkillLexicon, indexes: RomeIndexes | null): ExtractionContext {
+  if (!indexes) return { lex, skillVectors: lex.skillIds.map(() => null), skillRow: new Map(lex.skillIds.map((id, i) => [id, i])) };
   const rowOf = (index: VectorIndex) => new Map(index.ids.map((id, i) => [id, i]));
   const comp = rowOf(indexes.competences);
   const sav = rowOf(indexes.savoirs);

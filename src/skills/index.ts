@@ -7,3 +7,4 @@ export { headingSection, sectionUnits, SKIPPED_SECTIONS, type Section, type Sect
 export { buildSavoirLexicon, namedSavoirs, type NamedSavoir, type SavoirLexicon } from "./savoir-lexicon.js";
 export { StemFamilies } from "./families.js";
 export { cleanJobTitle, experienceWeights, parseCv, type CvEducation, type CvExperience, type ParsedCv } from "./cv.js";
+export { SkillLabelResolver, type ResolvedLabel } from "./label-resolver.js";

@@ -230,7 +230,7 @@ function spanOf(text: string, start: number, end: number): Span {
 }
 
 /** A statement's readings: its best-scoring labels, those within `coherenceMargin` of the best. */
-export function scoreStatement(x: StatedExtractor, stems: readonly string[], vec: Float32Array | null, level: string | null, words: ReadonlySet<string>): Candidate[] {
+export function scoreStatement(x: StatedExtractor, stems: readonly string[], vec: Float32Array | null, level: string | null, words: ReadonlySet<string>, minScore: number = STATED.minScore): Candidate[] {
   const keys = new Set(stems.map((s) => x.families.key(s)));
   let unitMass = 0;
   for (const k of keys) unitMass += x.labels.weightOf(k) || x.unknownWeight;
@@ -258,7 +258,7 @@ export function scoreStatement(x: StatedExtractor, stems: readonly string[], vec
     const r = x.rows[h.doc]!;
     const cos = vec && r.vec ? dot(vec, r.vec) : 0;
     const score = STATED.vectorWeight * cos + (1 - STATED.vectorWeight) * lexical;
-    if (score < STATED.minScore) continue;
+    if (score < minScore) continue;
     scored.push({ code: r.code, kind: r.kind, score, mc: r.kind === "macro-competence" ? r.code : r.mc });
   }
   scored.sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
