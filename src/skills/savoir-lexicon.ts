@@ -124,21 +124,23 @@ export function namedSavoirs(lex: SavoirLexicon, text: string, offset: number): 
     seen.add(code);
     out.push({ code, start: offset + start, end: offset + end });
   };
-  for (const m of text.matchAll(/\bpermis\s+(?:de\s+conduire\s+)?(?:(?:cat(?:[ée]gorie)?\.?|type)\s*)?([A-Za-z][A-Za-z0-9]{0,2})\b/gi)) {
+  if (/permis/i.test(text)) for (const m of text.matchAll(/\bpermis\s+(?:de\s+conduire\s+)?(?:(?:cat(?:[ée]gorie)?\.?|type)\s*)?([A-Za-z][A-Za-z0-9]{0,2})\b/gi)) {
     push(lex.permis.get(m[1]!.toLowerCase()), m.index, m.index + m[0].length);
   }
-  for (const m of text.matchAll(/\bCACES\s*(?:®\s*)?(?:R\s*)?(\d{3})(?:\s*[-]?\s*(?:cat(?:[ée]gorie)?\.?\s*)?([0-9][A-Za-z]?|[A-Ga-g]\d?))?\b/gi)) {
+  if (/caces/i.test(text)) for (const m of text.matchAll(/\bCACES\s*(?:®\s*)?(?:R\s*)?(\d{3})(?:\s*[-]?\s*(?:cat(?:[ée]gorie)?\.?\s*)?([0-9][A-Za-z]?|[A-Ga-g]\d?))?\b/gi)) {
     const key = `r${m[1]}`;
     push((m[2] && lex.caces.get(`${key}-${m[2].toLowerCase()}`)) || lex.caces.get(key), m.index, m.index + m[0].length);
   }
   // Languages: positions found on the accent-free lower-case text, which keeps the original's length here (NFD
   // accents removed one for one would not: so the search runs on a same-length fold).
   const fold = foldSameLength(text);
-  for (const m of fold.matchAll(LANG_WORDS)) push(lex.langues.get(m[1]!), m.index, m.index + m[0].length);
+  LANG_WORDS.lastIndex = 0;
+  if (LANG_WORDS.test(fold)) for (const m of fold.matchAll(LANG_WORDS)) push(lex.langues.get(m[1]!), m.index, m.index + m[0].length);
   for (const m of text.matchAll(/[\p{L}\p{N}+#]+(?:\s+(?:office|Office))?/gu)) {
     const raw = m[0];
-    const key = normalizeText(raw);
-    const hit = lex.names.get(key) ?? (raw.includes(" ") ? lex.names.get(normalizeText(raw.split(/\s+/)[0]!)) : undefined);
+    const key = keyOf(raw);
+    if (!raw.includes(" ") && !lex.names.has(key)) continue;
+    const hit = lex.names.get(key) ?? (raw.includes(" ") ? lex.names.get(keyOf(raw.split(/\s+/)[0]!)) : undefined);
     if (!hit) continue;
     if (hit.caseSensitive && !/^[A-Z0-9+#]+$/.test(raw.split(/\s+/)[0]!)) continue;
     push(hit.code, m.index, m.index + raw.length);
@@ -146,8 +148,21 @@ export function namedSavoirs(lex: SavoirLexicon, text: string, offset: number): 
   return out;
 }
 
+const keys = new Map<string, string>();
+/** `normalizeText` of a token, memoised (the token vocabulary is small). */
+function keyOf(raw: string): string {
+  let k = keys.get(raw);
+  if (k === undefined) {
+    k = normalizeText(raw);
+    if (keys.size < 200_000) keys.set(raw, k);
+  }
+  return k;
+}
+
 /** Lower case without accents, one character for one (offsets stay those of the original). */
 function foldSameLength(s: string): string {
+  const quick = s.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  if (quick.length === s.length) return quick;
   let out = "";
   for (const ch of s.toLowerCase()) {
     const base = ch.normalize("NFD").replace(/[\u0300-\u036f]/g, "");

@@ -46,8 +46,14 @@ export function buildSoftSkills(ref: Referential): SoftSkillRule[] {
 }
 
 /** The savoir-être MCs a unit asks for, with spans (offsets in the original text; `fold` keeps the unit's length). */
+const anyRule = new WeakMap<readonly SoftSkillRule[], RegExp>();
+
 export function softSkillsIn(rules: readonly SoftSkillRule[], fold: string, offset: number): { code: string; kind: SoftSkillRule["kind"]; start: number; end: number }[] {
   const out: { code: string; kind: SoftSkillRule["kind"]; start: number; end: number }[] = [];
+  // One pass of all the patterns together first: most statements ask for no savoir-être.
+  let any = anyRule.get(rules);
+  if (!any) anyRule.set(rules, (any = new RegExp(rules.map((r) => `(?:${r.pattern.source})`).join("|"))));
+  if (!any.test(fold)) return out;
   for (const r of rules) {
     r.pattern.lastIndex = 0;
     const m = r.pattern.exec(fold);

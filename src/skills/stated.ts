@@ -11,19 +11,23 @@ import { fold, type StatementUnit } from "./units.js";
 /** Thresholds of stated-skill extraction (`POST /v1/skills/extract`), set on the dev half of the gold set. */
 export const STATED = {
   /** Labels re-scored per statement (best label coverage first). */
-  candidates: 40,
+  candidates: 20,
   /** Labels less covered than this are not candidates. */
   minCoverage: 0.2,
   /** Weight of the vector cosine; the rest is lexical (label coverage, lifted by how much of the statement it explains). */
   vectorWeight: 0.4,
   /** Weight of label coverage over statement coverage in the lexical evidence (an F-measure's β). */
   labelBeta: 2.5,
+  /** Postings the label search walks per statement (rarest words first; see `scoreStatement`). */
+  postingBudget: 2500,
   /** Minimum score of a stated item. */
   minScore: 0.56,
   /** A second item from one statement only when it scores within this of the first (and has another MC). */
   secondWithin: 0.04,
   /** Statements of more content words than this may give a second item. */
   longStatement: 8,
+  /** Items listed by more fiches than this do not vote in the coherence pass. */
+  tellingFiches: 60,
   /** Candidates kept per statement for the coherence pass: those within this of the statement's best… */
   coherenceMargin: 0.2,
   /** …re-scored with this bonus × how much the text's other statements point at a fiche that lists them. */
@@ -79,8 +83,11 @@ const DIPLOMA_LEVELS: readonly [string, RegExp][] = [
   ["de", /\bdiplome d etat\b|\bde [a-z]/],
 ];
 
+const ANY_DIPLOMA = new RegExp(DIPLOMA_LEVELS.map(([, re]) => `(?:${re.source})`).join("|"));
+
 export function diplomaLevelOf(text: string): string | null {
   const f = fold(text);
+  if (!ANY_DIPLOMA.test(f)) return null;
   for (const [level, re] of DIPLOMA_LEVELS) if (re.test(f)) return level;
   return null;
 }
@@ -198,21 +205,26 @@ export function extractStated(
   });
   // Coherence: a statement's near-equal readings are decided by the fiches the whole text points at ("soins
   // d'hygiène et de confort" in a CV of care work: the patients' care, not the animals').
+  // Items of many fiches (most macro-compétences) say nothing of which fiche the text is about: they neither vote
+  // nor gain.
   const votes = new Map<string, number>();
+  const telling = (code: string) => {
+    const f = x.ref.fichesForItem(code);
+    return f.length <= STATED.tellingFiches ? f : NO_FICHES;
+  };
   for (const o of open) {
-    for (const c of o.cands) for (const f of x.ref.fichesForItem(c.code)) votes.set(f, (votes.get(f) ?? 0) + c.score / o.cands.length);
+    for (const c of o.cands) for (const f of telling(c.code)) votes.set(f, (votes.get(f) ?? 0) + c.score / o.cands.length);
   }
   let top = 0;
   for (const v of votes.values()) top = Math.max(top, v);
+  const contextItems = [...context].map(([f, w]) => ({ items: ficheItems(x, f), w }));
   for (const o of open) {
     const rescored = o.cands
       .map((c) => {
         let best = 0;
+        for (const f of telling(c.code)) best = Math.max(best, votes.get(f) ?? 0);
         let known = 0;
-        for (const f of x.ref.fichesForItem(c.code)) {
-          best = Math.max(best, votes.get(f) ?? 0);
-          known = Math.max(known, context.get(f) ?? 0);
-        }
+        for (const k of contextItems) if (k.items.has(c.code)) known = Math.max(known, k.w);
         return { ...c, final: c.score + (top > 0 ? (STATED.coherenceBonus * best) / top : 0) + STATED.contextBonus * known };
       })
       .sort((a, b) => b.final - a.final || cmpCode(a.code, b.code));
@@ -225,6 +237,22 @@ export function extractStated(
   return aggregate(x.ref, found);
 }
 
+const NO_FICHES: readonly string[] = [];
+
+const ficheItemSets = new WeakMap<StatedExtractor, Map<string, Set<string>>>();
+/** The codes of a fiche's compétences, savoirs and macro-compétences, once per fiche. */
+function ficheItems(x: StatedExtractor, code: string): ReadonlySet<string> {
+  let m = ficheItemSets.get(x);
+  if (!m) ficheItemSets.set(x, (m = new Map()));
+  let set = m.get(code);
+  if (!set) {
+    const f = x.ref.fiches.get(code);
+    set = new Set(f ? [...f.competences, ...f.savoirs, ...f.macroCompetences].map((l) => l.code) : []);
+    m.set(code, set);
+  }
+  return set;
+}
+
 function spanOf(text: string, start: number, end: number): Span {
   return { start, end, text: text.slice(start, end) };
 }
@@ -234,7 +262,26 @@ export function scoreStatement(x: StatedExtractor, stems: readonly string[], vec
   const keys = new Set(stems.map((s) => x.families.key(s)));
   let unitMass = 0;
   for (const k of keys) unitMass += x.labels.weightOf(k) || x.unknownWeight;
-  const hits = x.labels.search(keys, STATED.candidates, STATED.minCoverage);
+  // The search walks the rarer words' postings only (a budget of postings, the two rarest always): a label met by
+  // common words alone ("gestion", "client") is rarely the one a statement means, and their postings are long.
+  // Coverage is then recomputed on all the words.
+  const byRarity: { k: string; df: number }[] = [];
+  for (const k of keys) {
+    const df = x.labels.docFrequency(k);
+    if (df > 0) byRarity.push({ k, df });
+  }
+  byRarity.sort((a, b) => a.df - b.df);
+  const probe = new Set<string>();
+  let walked = 0;
+  for (const { k, df } of byRarity) {
+    if (probe.size >= 2 && walked + df > STATED.postingBudget) break;
+    probe.add(k);
+    walked += df;
+  }
+  const hits = x.labels
+    .search(probe, STATED.candidates, STATED.minCoverage / 2)
+    .map((h) => (probe.size === byRarity.length ? h : { doc: h.doc, coverage: x.labels.coverageOf(h.doc, keys) }))
+    .filter((h) => h.coverage >= STATED.minCoverage);
   const scored: Candidate[] = [];
   for (const h of hits) {
     const labelLevel = x.diplomaLevel.get(h.doc);

@@ -23,6 +23,9 @@ export const DATE_RANGE =
 
 /** Accent-free lower case, one character per character (offsets of a fold are the original's). */
 export function fold(s: string): string {
+  // Fast path: accents decompose into a letter and a mark, so removing the marks keeps the length in Latin text.
+  const quick = s.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  if (quick.length === s.length) return quick.replace(/[’']/g, " ");
   let out = "";
   for (const ch of s.toLowerCase()) {
     const base = ch.normalize("NFD").replace(/[\u0300-\u036f]/g, "");

@@ -155,6 +155,12 @@ export class CoverageIndex {
     return id === undefined ? 0 : this.weight[id]!;
   }
 
+  /** How many documents hold a term. */
+  docFrequency(term: string): number {
+    const id = this.termId.get(term);
+    return id === undefined ? 0 : this.postings[id]!.length;
+  }
+
   /** The (unique) terms of one document. */
   termsOf(doc: number): readonly string[] {
     return this.docTerms[doc]!;
