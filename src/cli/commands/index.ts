@@ -6,6 +6,7 @@ import { trendsCommand } from "./trends.js";
 import { feedbackExportCommand } from "./feedback.js";
 import { romeDiffCommand } from "./rome.js";
 import { labelsAuditCommand } from "./labels.js";
+import { skillsEvalCommand } from "./skills.js";
 
 /** Every CLI command. Add new ones here. */
-export const commands: Command[] = [buildIndexesCommand, serveCommand, matchCommand, evalCommand, labelsAuditCommand, proximityCommand, profileCommand, searchCommand, browseCommand, romeDiffCommand, ingestCommand, lakePurgeCommand, lakeDeleteCommand, lakeStatsCommand, feedbackExportCommand, trendsCommand];
+export const commands: Command[] = [buildIndexesCommand, serveCommand, matchCommand, evalCommand, skillsEvalCommand, labelsAuditCommand, proximityCommand, profileCommand, searchCommand, browseCommand, romeDiffCommand, ingestCommand, lakePurgeCommand, lakeDeleteCommand, lakeStatsCommand, feedbackExportCommand, trendsCommand];
