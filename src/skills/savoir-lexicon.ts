@@ -110,6 +110,7 @@ function addName(names: Map<string, { code: string; caseSensitive: boolean; len:
   names.set(key, { code, caseSensitive, len });
 }
 
+const ANY_LANG = /\b(anglais|espagnol|allemand|italien|portugais|arabe|chinois|russe|japonais|neerlandais|polonais|turc|roumain|francais)\b/;
 const LANG_WORDS = /\b(anglais|espagnol|allemand|italien|portugais|arabe|chinois|russe|japonais|neerlandais|polonais|turc|roumain|francais)\b/g;
 
 /**
@@ -134,8 +135,7 @@ export function namedSavoirs(lex: SavoirLexicon, text: string, offset: number): 
   // Languages: positions found on the accent-free lower-case text, which keeps the original's length here (NFD
   // accents removed one for one would not: so the search runs on a same-length fold).
   const fold = foldSameLength(text);
-  LANG_WORDS.lastIndex = 0;
-  if (LANG_WORDS.test(fold)) for (const m of fold.matchAll(LANG_WORDS)) push(lex.langues.get(m[1]!), m.index, m.index + m[0].length);
+  if (ANY_LANG.test(fold)) for (const m of fold.matchAll(LANG_WORDS)) push(lex.langues.get(m[1]!), m.index, m.index + m[0].length);
   for (const m of text.matchAll(/[\p{L}\p{N}+#]+(?:\s+(?:office|Office))?/gu)) {
     const raw = m[0];
     const key = keyOf(raw);
