@@ -66,6 +66,7 @@ export function fakeEngine(dimension = 32, opts: { failOn?: string; badRowOn?: s
         margin: 0.1,
         metiers: codes.map((code, i) => ({ code, libelle: code, parentOf: null, confidence: 0.8 - i * 0.1, score: { title: 0, body: 0, mcOverlap: 0, exemplars: 0, interactions: 0, total: 0.9 - i * 0.1 }, appellation: null, sharedMacroCompetences: [], missingMacroCompetences: [], unusedSkills: [] })),
         skills,
+        experiences: [],
         requiredSkills: [],
         uncoveredPhrases: [...new Set(ws.filter((w) => w.length > 8 && !SKILLS[w]))],
         timings: { totalMs: 0, embedMs: 0, extractMs: 0, rankMs: 0, explainMs: 0 },

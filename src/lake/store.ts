@@ -188,7 +188,8 @@ class LakeImpl implements Lake {
         p,
         keepText: doc.kind === "offer" || doc.storeText === true,
         metiers: match.metiers.slice(0, LAKE_LIMITS.maxMetiers),
-        skills: dedupeBy([...match.skills].sort((x, y) => y.score - x.score), (x) => x.code).slice(0, LAKE_LIMITS.maxCompetences),
+        // The lake keeps compétences and savoirs (a macro-compétence found as such is shown, not stored).
+        skills: dedupeBy(match.skills.flatMap((x) => (x.kind === "macro-competence" ? [] : [{ ...x, kind: x.kind }])).sort((x, y) => y.score - x.score), (x) => x.code).slice(0, LAKE_LIMITS.maxCompetences),
         phrases: [...new Set(match.uncoveredPhrases)].slice(0, LAKE_LIMITS.maxPhrases),
       };
     });

@@ -4,15 +4,15 @@ import { dot, dotEach, dotRows, isZero, normalizeVector, TransformersEmbedder, t
 import { openIndexes, type ProgressFn, type RomeIndexes } from "../vectors/index.js";
 import { loadEscoCrosswalk, loadReferential, type CoeurMetier, type EscoCrosswalk, type Referential } from "../rome/index.js";
 import { cleanTitle, contentStems, leadingTitleLine, segment, termCounts, titleKey, titleParts, topK as topKRows, type TermCounts, type TextUnit } from "../text/index.js";
-import { buildAppellationSearch, type AppellationSearchIndex } from "../rome/index.js";
+import { buildAppellationSearch, searchAppellations, type AppellationSearchIndex } from "../rome/index.js";
 import { explainFiche } from "./explain.js";
 import { ExemplarMemory, NO_ITEM_CHOICES } from "./exemplars.js";
 import { readLabelledOffers } from "../sources/index.js";
-import { aggregateSkills, cmpCode, createExtractionContext, EXTRACTION, ficheItemRows, rescoreInContext, scoreItemsAgainstUnits, scoreUnit, type ExtractionContext } from "./extract.js";
+import { aggregateSkills, cmpCode, createExtractionContext, cleanJobTitle, createStatedExtractor, experienceWeights, EXTRACTION, extractStated, parseCv, ficheItemRows, rescoreInContext, scoreItemsAgainstUnits, scoreUnit, statementUnits, type ExtractionContext, type ParsedCv, type StatedExtractor, type StatementUnit } from "../skills/index.js";
 import { buildLexicon, type Lexicon } from "./lexicon.js";
 import { FEATURE_NAMES, featuresUsed, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScores, scaleToMax, softmax, type FicheFeatures, type RankModel, type RankWeights } from "./rank.js";
 import { REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, requiredFeatures, requiredProbability, type CodedNeighbour, type ItemHolder, type RequiredFeatures, type RequiredModel } from "./required.js";
-import type { ExtractedSkill, MatchInput, MatchResult, MetierMatch, RequiredSkill } from "./types.js";
+import type { CvExperienceMatch, ExtractedSkill, MatchInput, MatchResult, MetierMatch, RequiredSkill } from "./types.js";
 import { createCoverageChecker } from "./uncovered.js";
 import { matchStatus } from "./status.js";
 
@@ -43,6 +43,7 @@ export interface EngineOptions {
 }
 
 interface Prepared {
+  text: string;
   title: string;
   /** Content stems of the title as written (the labelled-offer votes use them: the memory learns its noise too)… */
   titleStems: string[];
@@ -59,6 +60,17 @@ interface Prepared {
   titleVec: Float32Array | null;
   bodyVec: Float32Array | null;
   unitVecs: (Float32Array | null)[];
+  /** The statements skill extraction reads (sections, clauses; see `statementUnits`) and their vectors. */
+  statements: StatementUnit[];
+  statementVecs: (Float32Array | null)[];
+  /** The text read as a CV (experiences, education); empty lists for most offers. */
+  cv: ParsedCv;
+  /** For a CV, its experiences with their appellations and weights (none for an offer). */
+  experiences: CvExperienceMatch[];
+  /** Fiches the text is known to be about (the title's appellation, a CV's jobs) → weight: extraction prefers their items. */
+  context: Map<string, number>;
+  /** Titles of the CV's other experiences, whose title evidence adds to the title's at their weight. */
+  extraTitles: { stems: string[]; key: string; vec: Float32Array | null; weight: number }[];
   /** Term counts of the title and body together (the labelled-offer queries), counted on first use: see `titleAndBodyCounts`. */
   titleAndBody?: TermCounts;
 }
@@ -72,6 +84,7 @@ function titleAndBodyCounts(p: Prepared): TermCounts {
 export class Engine {
   readonly modelId: string;
   private readonly extractionCtx: ExtractionContext;
+  private readonly stated: StatedExtractor;
   /** Row-major fiches × dimension, row i = fiche `lexicon.ficheCodes[i]`. */
   private readonly ficheCentroids: Float32Array;
   private readonly coverage: ReturnType<typeof createCoverageChecker>;
@@ -104,6 +117,7 @@ export class Engine {
   ) {
     this.modelId = embedder.id;
     this.extractionCtx = createExtractionContext(lexicon, indexes);
+    this.stated = createStatedExtractor(referential, this.extractionCtx);
     this.appRow = new Map(indexes.appellations.ids.map((id, i) => [id, i]));
     this.appFicheRow = new Map([...referential.appellations.values()].map((a) => [a.code, lexicon.ficheRow.get(a.ficheCode)!]));
     this.mcFicheRows = new Map([...referential.macroCompetences.keys()].map((mc) => [mc, Int32Array.from(referential.fichesForMacroCompetence(mc), (c) => lexicon.ficheRow.get(c)!)]));
@@ -131,7 +145,7 @@ export class Engine {
   async match(input: MatchInput, options: MatchOptions = {}): Promise<MatchResult> {
     const t0 = performance.now();
     const topK = input.topK ?? 10;
-    const p = await this.prepare(input.text, input.title);
+    const p = await this.prepare(input.text, input.title, input.kind);
     const t1 = performance.now();
     const skills = this.skillsOf(p);
     const t2 = performance.now();
@@ -149,21 +163,21 @@ export class Engine {
     const reranked = new Set(ranked);
     for (const { row } of pool) if (!reranked.has(row)) totals[row]! += interactions[row] = productsOf(row);
     const t3 = performance.now();
-    // Reported skills are re-scored in the context of the best fiche; explanations are built from the same list,
-    // so every compétence an explanation names is one the response reports.
-    let reported = skills.filter((s) => s.score >= EXTRACTION.reportMin);
+    // The MC part of the score and the explanations read the same stated skills, all reported; the best fiche's own
+    // items that the text shows (targeted pass, re-scored in that fiche's context) are reported after them.
+    let reported = skills;
     let requiredSkills: RequiredSkill[] = [];
     if (pool.length) {
       const top = this.referential.fiches.get(codes[pool[0]!.row]!)!;
       const { rows, items } = this.topFicheOf(top.code);
       const targeted = aggregateSkills(this.referential, p.units, [scoreItemsAgainstUnits(this.extractionCtx, rows, p.stemSets, p.unitVecs, EXTRACTION.ficheItemMin)]);
       const known = new Set(skills.map((s) => s.code));
-      reported = rescoreInContext([...skills, ...targeted.filter((s) => !known.has(s.code))], items);
+      reported = [...skills, ...rescoreInContext(targeted.filter((s) => !known.has(s.code)), items)];
       if (input.kind === "offer") {
         const rm = options.requiredModel ?? (memory?.codedOffers ? REQUIRED_MODEL : REQUIRED_MODEL_UNCODED);
         const fiches = pool.slice(0, rm.fiches).map(({ row }, k) => ({ code: codes[row]!, row, confidence: conf[k]! }));
         const neighbours = memory?.codedOffers ? memory.codedNeighbours(titleAndBodyCounts(p), CODED_NEIGHBOURS) : [];
-        const candidates = this.requiredCandidates(fiches, [...skills, ...targeted], memory, rm, neighbours);
+        const candidates = this.requiredCandidates(fiches, [...this.unitSkillsOf(p), ...targeted], memory, rm, neighbours);
         options.onRequiredCandidates?.(candidates);
         requiredSkills = candidates
           .filter((c) => c.probability >= rm.minProbability)
@@ -190,7 +204,7 @@ export class Engine {
         },
         ...(input.explain === false
           ? { appellation: null, sharedMacroCompetences: [], missingMacroCompetences: [], unusedSkills: [] }
-          : { appellation: this.bestAppellation(code, p), ...explainFiche(this.referential, code, reported) }),
+          : { appellation: this.bestAppellation(code, p), ...explainFiche(this.referential, code, skills) }),
       };
     });
     // Status over the whole pool (≥ 10 fiches), whatever topK shows.
@@ -208,6 +222,7 @@ export class Engine {
       margin: round(margin),
       metiers,
       skills: reported,
+      experiences: p.experiences,
       requiredSkills,
       uncoveredPhrases: this.coverage(p.units, covered).map((u) => u.key),
       timings: { totalMs: round(performance.now() - t0), embedMs: round(t1 - t0), extractMs: round(t2 - t1), rankMs: round(t3 - t2), explainMs: round(performance.now() - t3) },
@@ -293,20 +308,42 @@ export class Engine {
     return x;
   }
 
-  private async prepare(text: string, title: string | undefined): Promise<Prepared> {
+  private async prepare(text: string, title: string | undefined, kind: MatchInput["kind"] = "offer"): Promise<Prepared> {
     const units = segment(text).slice(0, EXTRACTION.maxUnits);
-    let t = (title ?? "").trim();
+    const cv = parseCv(text);
+    const experiences = kind === "cv" ? this.experiencesOf(cv) : [];
+    // A CV without a title is ranked on its jobs: the heaviest experience's title stands as the title, the others
+    // add their title evidence weighted (see `experienceWeights`).
+    const main = experiences.reduce<CvExperienceMatch | null>((b, e) => (!b || e.weight > b.weight ? e : b), null);
+    const given = (title ?? "").trim();
+    let t = given || (main ? cleanJobTitle(main.title) : "");
     if (!t) {
       // A text sent without a title often starts with one ("Technicien de maintenance H/F\n…"): used as one when it
       // names a ROME job.
       const line = leadingTitleLine(text);
       if (line && this.namesAJob(line)) t = line;
     }
+    // ROME's side of the title reads its job words (noise out, abbreviations written out); its vector reads the title
+    // as written (the one the ranking model was fitted on).
     const rome = t ? this.romeTitle(t) : "";
-    // The title's vector reads the title as written (the one the ranking model was fitted on).
-    const vecs = await this.embedder.embed(t ? [t, ...units.map((u) => u.text)] : units.map((u) => u.text), "query");
+    const extra = given ? experiences : experiences.filter((e) => e !== main);
+    const extraTitles = extra.map((e) => cleanJobTitle(e.title));
+    const statements = statementUnits(units, cv.headerSpans);
+    // Statements that are whole units reuse the unit's vector; the others (clauses, lines without their heading) are
+    // embedded in the same call.
+    const unitAt = new Map(units.map((u, i) => [`${u.start}:${u.end}`, i]));
+    const fresh = statements.filter((st) => !unitAt.has(`${st.start}:${st.end}`));
+    const head = t ? [t] : [];
+    const vecs = await this.embedder.embed([...head, ...units.map((u) => u.text), ...fresh.map((st) => st.text), ...extraTitles], "query");
     const nz = (v: Float32Array | undefined) => (v && !isZero(v) ? v : null);
-    const unitVecs = (t ? vecs.slice(1) : vecs).map(nz);
+    const unitVecs = vecs.slice(head.length, head.length + units.length).map(nz);
+    const freshVecs = vecs.slice(head.length + units.length, head.length + units.length + fresh.length).map(nz);
+    const extraVecs = vecs.slice(head.length + units.length + fresh.length).map(nz);
+    let k = 0;
+    const statementVecs = statements.map((st) => {
+      const i = unitAt.get(`${st.start}:${st.end}`);
+      return i === undefined ? freshVecs[k++]! : unitVecs[i]!;
+    });
     // The body vector is the mean direction of its units: embedding the whole text again would cost as much as
     // all units together (tokenising and padding 300 words) for a signal the units already carry.
     const sum = new Float32Array(this.embedder.dimension);
@@ -314,10 +351,11 @@ export class Engine {
     const stems = units.map((u) => contentStems(u.text));
     const titleStems = contentStems(t);
     const romeStems = rome ? contentStems(rome) : titleStems;
-    return {
-      title: t, titleStems, titleKey: titleKey(titleStems), romeStems, romeKey: titleKey(romeStems), units, stems,
-      stemSets: stems.map((x) => new Set(x)), titleVec: t ? nz(vecs[0]) : null, bodyVec: nz(normalizeVector(sum)), unitVecs,
-    };
+    return { text, title: t, titleStems, titleKey: titleKey(titleStems), romeStems, romeKey: titleKey(romeStems), units, stems, stemSets: stems.map((x) => new Set(x)), titleVec: t ? nz(vecs[0]) : null, bodyVec: nz(normalizeVector(sum)), unitVecs, statements, statementVecs, cv, experiences, context: this.contextOf(main ? given : t, experiences),
+      extraTitles: extraTitles.map((x, i) => {
+        const st = contentStems(x);
+        return { stems: st, key: titleKey(st), vec: extraVecs[i] ?? null, weight: extra[i]!.weight };
+      }) };
   }
 
   /**
@@ -347,7 +385,16 @@ export class Engine {
     return this.appellationKeyRows.has(titleKey(stems)) || this.appellationFit(stems) >= LEADING_TITLE_MATCH;
   }
 
+  /** The ROME items the text states (`extractStated`): what /v1/skills/extract returns, features and explanations read. */
   private skillsOf(p: Prepared): ExtractedSkill[] {
+    return extractStated(this.stated, p.text, p.statements, p.statementVecs, p.context);
+  }
+
+  /**
+   * The open per-unit search of earlier versions (every label a unit covers, up to three a unit): what the
+   * offer-coding model (`requiredSkills`) was fitted on, kept for it.
+   */
+  private unitSkillsOf(p: Prepared): ExtractedSkill[] {
     const perUnit = p.units.map((_, i) => scoreUnit(this.extractionCtx, i, p.stemSets[i]!, p.unitVecs[i]!));
     return aggregateSkills(this.referential, p.units, perUnit);
   }
@@ -364,24 +411,12 @@ export class Engine {
     const f: FicheFeatures = { titleLex: z(), titleVec: z(), titleAppellation: z(), bodyLex: z(), bodyVec: z(), mc: z(), items: z(), bodyTitle: z(), exemplarTitle: z(), exemplarBody: z(), exemplarSameTitle: z(), exemplarCodeTitle: z(), exemplarCodeBody: z(), titleFiche: z() };
     const row = this.lexicon.ficheRow;
     if (p.title) {
-      const hits = this.lexicon.appellations.search(p.romeStems, 300);
-      const best = hits[0]?.score ?? 0;
-      for (const h of hits) {
-        const i = this.lexicon.appellationFicheRow[h.doc]!;
-        f.titleLex[i] = Math.max(f.titleLex[i]!, h.score / best);
-      }
+      this.titleFeatures(f, p.romeStems, p.romeKey, p.titleVec, 1);
       if (need("titleFiche") && p.romeStems.length) {
         for (const h of this.lexicon.fiches.search(p.romeStems, n)) f.titleFiche[h.doc] = h.score;
         scaleToMax(f.titleFiche);
       }
-      const named = this.appellationKeyRows.get(p.romeKey) ?? [];
-      for (const i of named) f.titleAppellation[i] = 1 / named.length;
-      if (p.titleVec) {
-        for (const h of this.indexes.appellations.search(p.titleVec, TITLE_VECTOR_K, TITLE_VECTOR_K)) {
-          const i = this.appFicheRow.get(h.id)!;
-          f.titleVec[i] = Math.max(f.titleVec[i]!, Math.max(0, h.score));
-        }
-      }
+      for (const x of p.extraTitles) this.titleFeatures(f, x.stems, x.key, x.vec, x.weight);
     }
     const bodyStems = p.stems.flat();
     // The memory's body queries (nearest offers, pooled codes) read the title and body together.
@@ -456,6 +491,51 @@ export class Engine {
     return f;
   }
 
+  /** Title evidence (words, appellation named, vector) of one title at `weight`, kept where it beats what is there. */
+  private titleFeatures(f: FicheFeatures, stems: readonly string[], key: string, vec: Float32Array | null, weight: number): void {
+    const hits = this.lexicon.appellations.search(stems as string[], 300);
+    const best = hits[0]?.score ?? 0;
+    for (const h of hits) {
+      const i = this.lexicon.appellationFicheRow[h.doc]!;
+      f.titleLex[i] = Math.max(f.titleLex[i]!, (weight * h.score) / best);
+    }
+    const named = this.appellationKeyRows.get(key) ?? [];
+    for (const i of named) f.titleAppellation[i] = Math.max(f.titleAppellation[i]!, weight / named.length);
+    if (vec) {
+      for (const h of this.indexes.appellations.search(vec, TITLE_VECTOR_K, TITLE_VECTOR_K)) {
+        const i = this.appFicheRow.get(h.id)!;
+        f.titleVec[i] = Math.max(f.titleVec[i]!, weight * Math.max(0, h.score));
+      }
+    }
+  }
+
+  /**
+   * The fiches a title or a CV's jobs name through an appellation (autocomplete score ≥ 0.8, times the job's weight):
+   * among a statement's near-equal readings, extraction prefers their items.
+   */
+  private contextOf(title: string, experiences: readonly CvExperienceMatch[]): Map<string, number> {
+    const out = new Map<string, number>();
+    const add = (fiche: string, w: number) => out.set(fiche, Math.max(out.get(fiche) ?? 0, w));
+    const hit = title ? searchAppellations(this.appellationSearch, cleanJobTitle(title), 1)[0] : undefined;
+    if (hit && hit.score >= 0.8) add(hit.ficheCode, 1);
+    for (const e of experiences) if (e.appellation && e.appellation.score >= 0.8) add(e.appellation.ficheCode, e.weight);
+    return out;
+  }
+
+  /** A CV's experiences with their weights and the appellation each title names (the autocomplete's best, ≥ 0.5). */
+  private experiencesOf(cv: ParsedCv): CvExperienceMatch[] {
+    const now = new Date().getUTCFullYear() + new Date().getUTCMonth() / 12;
+    const weights = experienceWeights(cv.experiences, now);
+    return cv.experiences.map((e, k) => {
+      const hit = searchAppellations(this.appellationSearch, cleanJobTitle(e.title), 1)[0];
+      return {
+        title: e.title, employer: e.employer, start: e.start === null ? null : round(e.start), end: e.end === null ? null : round(e.end), current: e.current,
+        durationMonths: e.durationMonths, weight: weights[k]!, span: e.span, titleSpan: e.titleSpan,
+        appellation: hit && hit.score >= 0.5 ? { code: hit.code, libelle: hit.libelle, ficheCode: hit.ficheCode, score: hit.score } : null,
+      };
+    });
+  }
+
   private bestAppellation(code: string, p: Prepared): MetierMatch["appellation"] {
     const fiche = this.referential.fiches.get(code)!;
     const probe = p.titleVec ?? p.bodyVec;
@@ -509,7 +589,10 @@ export const parentLift = (temperature: number): number => temperature * Math.lo
 /** The text's macro-compétence profile: MC → best score of the compétences that show it. */
 export function mcProfile(skills: readonly ExtractedSkill[]): Map<string, number> {
   const m = new Map<string, number>();
-  for (const s of skills) if (s.macroCompetence) m.set(s.macroCompetence, Math.max(m.get(s.macroCompetence) ?? 0, s.score));
+  for (const s of skills) {
+    const mc = s.kind === "macro-competence" ? s.code : s.macroCompetence;
+    if (mc) m.set(mc, Math.max(m.get(mc) ?? 0, s.score));
+  }
   return m;
 }
 

@@ -1,5 +1,5 @@
 import type { Referential } from "../rome/index.js";
-import { cmpCode } from "./extract.js";
+import { cmpCode } from "../skills/index.js";
 import type { ExtractedSkill, MacroCompetenceEvidence, MetierMatch, MissingMacroCompetence } from "./types.js";
 
 /** How many missing MCs an explanation lists (coeur de métier first, then by IDF weight). */
@@ -19,7 +19,8 @@ export function explainFiche(
   const shared = new Map<string, MacroCompetenceEvidence>();
   const unused: { code: string; libelle: string }[] = [];
   for (const s of skills) {
-    const mc = s.macroCompetence ? ficheMcs.get(s.macroCompetence) : undefined;
+    const own = s.kind === "macro-competence" ? s.code : s.macroCompetence;
+    const mc = own ? ficheMcs.get(own) : undefined;
     if (!mc) {
       if (!ficheItems.has(s.code)) unused.push({ code: s.code, libelle: s.libelle });
       continue;

@@ -1,11 +1,12 @@
 import type { Referential } from "../rome/index.js";
-import { Bm25Index, contentStems, CoverageIndex } from "../text/index.js";
+import { buildSkillLexicon, type SkillLexicon } from "../skills/index.js";
+import { Bm25Index, contentStems } from "../text/index.js";
 
 /**
  * The lexical side of the referential: BM25 indexes over appellations (title matching), whole fiches
  * (body matching) and skill labels (extraction evidence). Built once at start, ~1 s.
  */
-export interface Lexicon {
+export interface Lexicon extends SkillLexicon {
   /** Row i of `appellations` is appellation `appellationIds[i]` (fiche labels are added as extra rows). */
   appellationIds: string[];
   appellationFiche: string[];
@@ -15,12 +16,6 @@ export interface Lexicon {
   ficheCodes: string[];
   ficheRow: Map<string, number>;
   fiches: Bm25Index;
-  /** Rows of `skills`: compétences first, then savoirs. */
-  skillIds: string[];
-  /** Number of compétence rows at the start of `skillIds`. */
-  competenceCount: number;
-  /** IDF-weighted coverage of skill labels (extraction evidence). */
-  skills: CoverageIndex;
 }
 
 export function buildLexicon(ref: Referential): Lexicon {
@@ -45,22 +40,9 @@ export function buildLexicon(ref: Referential): Lexicon {
     parts.push(f.definition);
     return contentStems(parts.join("\n"));
   });
-  const skillIds: string[] = [];
-  const skillStems: string[][] = [];
-  // Unique stems per label: coverage counts a word once.
-  for (const c of ref.competences.values()) {
-    skillIds.push(c.code);
-    skillStems.push([...new Set(contentStems(c.libelle))]);
-  }
-  for (const s of ref.savoirs.values()) {
-    skillIds.push(s.code);
-    skillStems.push([...new Set(contentStems(s.libelle))]);
-  }
-  // BM25's IDF over the labels weighs their words; words in nearly every label still count a little.
-  const skillIdf = new Bm25Index(skillStems);
   return {
     appellationIds, appellationFiche, appellationFicheRow: Int32Array.from(appellationFiche, (c) => ficheRow.get(c)!), appellations: new Bm25Index(appDocs, 1.2, 0.5),
     ficheCodes, ficheRow, fiches: new Bm25Index(ficheDocs, 1.2, 0.75),
-    skillIds, competenceCount: ref.competences.size, skills: new CoverageIndex(skillStems, (t) => skillIdf.idf(t) || 0.1),
+    ...buildSkillLexicon(ref),
   };
 }

@@ -1,6 +1,6 @@
 import type { CoeurMetier, Fiche, Referential } from "../rome/index.js";
 import type { ItemChoices } from "./exemplars.js";
-import { cmpCode } from "./extract.js";
+import { cmpCode } from "../skills/index.js";
 
 /**
  * What the offer-coding model reads of one candidate item (compétence or savoir of one of the most probable fiches):

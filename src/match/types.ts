@@ -1,25 +1,10 @@
 /** Shapes the matching engine returns; the API's zod response schemas mirror them. */
+import type { ExtractedSkill, Span } from "../skills/index.js";
 import type { MatchStatus, StatusReason } from "./status.js";
 
+export type { ExtractedSkill, Span };
+
 export type DocumentKind = "offer" | "cv";
-
-export interface Span {
-  start: number;
-  end: number;
-  text: string;
-}
-
-/** A ROME compétence or savoir found in a text, with the text that shows it. */
-export interface ExtractedSkill {
-  code: string;
-  kind: "competence" | "savoir";
-  libelle: string;
-  /** For a compétence, its macro-compétence (code_ogr); null for a savoir. */
-  macroCompetence: string | null;
-  /** 0..1: combined vector and lexical evidence. */
-  score: number;
-  evidence: Span[];
-}
 
 /**
  * For an offer, a ROME item of its best-ranked fiche that a recruiter would likely attach to it (France Travail's
@@ -88,6 +73,23 @@ export interface MetierMatch {
   unusedSkills: { code: string; libelle: string }[];
 }
 
+/** A job a CV lists, as the match read it. */
+export interface CvExperienceMatch {
+  title: string;
+  employer: string | null;
+  /** Years, a month as a twelfth (2019.167 is March 2019); `end` null for a job that goes on. */
+  start: number | null;
+  end: number | null;
+  current: boolean;
+  durationMonths: number | null;
+  /** 0..1: how much the job counts in ranking (longer, more recent: more), the heaviest 1. */
+  weight: number;
+  span: Span;
+  titleSpan: Span;
+  /** The appellation the title names (best autocomplete hit scoring ≥ 0.5), null when none does. */
+  appellation: { code: string; libelle: string; ficheCode: string; score: number } | null;
+}
+
 export interface MatchResult {
   romeVersion: string;
   model: string;
@@ -101,6 +103,8 @@ export interface MatchResult {
   margin: number;
   metiers: MetierMatch[];
   skills: ExtractedSkill[];
+  /** CVs only (empty for an offer): the jobs the CV lists, with dates, weight, spans and appellation. */
+  experiences: CvExperienceMatch[];
   /** Offers only (empty for a CV): the best fiches' items a recruiter would attach, most probable first. */
   requiredSkills: RequiredSkill[];
   /** Frequent phrases of the text that no ROME item covers (stemmed keys), for trend analysis. */

@@ -1,5 +1,6 @@
 import type { Referential } from "../rome/referential.js";
 import { romeSearch, type RomeSearch, type SearchKind } from "../rome/search.js";
+import { SkillLabelResolver } from "../skills/index.js";
 import { type FicheFilter, matchesFilter } from "./filters.js";
 import { DEFAULT_PROXIMITY_WEIGHTS, VIABILITY, explainGap, mcWeight, type MacroCompetenceToAcquire, type Passerelle, type SharedMacroCompetence } from "./proximity.js";
 
@@ -14,12 +15,12 @@ export const RESOLVE_MIN_SCORE = 0.6;
  * - accessible now: the profile covers ≥ 80 % (IDF-weighted) of the fiche's coeur-de-métier MCs and ≥ 60 % of
  *   all its MCs, and the fiche is not an emploi réglementé (those need a diploma or licence whatever the skills);
  * - accessible with training: ≥ 25 % of all MCs (the passerelle "viable" floor, VIABILITY.viable) or ≥ 50 % of the coeur MCs,
- *   or a regulated fiche that meets the "now" bar;
+ *   or a regulated fiche that meets the "now" bar, or (a profile that lists savoirs) ≥ 10 % of the fiche's savoirs (IDF-weighted);
  * - below both: not listed (counted in `belowThreshold`).
  */
 export const ACCESS_RULE = {
   now: { coreCoverage: 0.8, mcCoverage: 0.6 },
-  training: { mcCoverage: VIABILITY.viable.mcCoverage, coreCoverage: 0.5 },
+  training: { mcCoverage: VIABILITY.viable.mcCoverage, coreCoverage: 0.5, savoirCoverage: 0.1 },
 } as const;
 
 /** Weight of savoir coverage in the ranking score, applied only when the profile lists savoirs. */
@@ -106,6 +107,11 @@ const ITEM_KINDS: readonly SearchKind[] = ["competence", "macro-competence", "sa
 /** Profile → métiers. Build once per referential; a match takes ~1 ms. */
 export class ProfileMatcher {
   private readonly search: RomeSearch;
+  private labelResolver: SkillLabelResolver | null = null;
+  /** Built on first use (~1 s): most profiles give codes. */
+  private get labels(): SkillLabelResolver {
+    return (this.labelResolver ??= new SkillLabelResolver(this.ref));
+  }
   private readonly savoirIdf = new Map<string, number>();
   private readonly ficheTotals = new Map<string, { total: number; coreTotal: number; savoirTotal: number }>();
 
@@ -152,7 +158,12 @@ export class ProfileMatcher {
       }
       const hits = this.search.search(label, ITEM_KINDS, 3).hits;
       const best = hits[0];
-      if (best && best.score >= RESOLVE_MIN_SCORE) resolved.push(this.item(best.code, best.kind as ProfileItemKind, label, "search", best.score));
+      // What people write is read as extraction reads a statement: short forms first ("permis B", "rigoureux"), then
+      // the keyword search, then the label's word families ("souder à l'arc") when the search finds nothing close.
+      const read = this.labels.resolve(label);
+      if (read?.via === "name") resolved.push(this.item(read.code, read.kind, label, "search", read.score));
+      else if (best && best.score >= RESOLVE_MIN_SCORE) resolved.push(this.item(best.code, best.kind as ProfileItemKind, label, "search", best.score));
+      else if (read) resolved.push(this.item(read.code, read.kind, label, "search", read.score));
       else
         unresolved.push({
           input: label,
@@ -208,7 +219,8 @@ export class ProfileMatcher {
       // Savoirs count only when the profile lists some: silence about savoirs is not evidence of lacking them.
       const savoirCoverage = savoirs.size && t.savoirTotal > 0 ? c.savoir / t.savoirTotal : null;
       const coverage = savoirCoverage === null ? mcCoverage : (1 - SAVOIR_SHARE) * mcCoverage + SAVOIR_SHARE * savoirCoverage;
-      const a = accessOf(mcCoverage, coreCoverage, fiche.tags.emploiReglemente === true);
+      // A profile of savoirs (tools, techniques, licences: what a welder's CV lists) reaches "with training" through them.
+      const a = accessOf(mcCoverage, coreCoverage, fiche.tags.emploiReglemente === true) ?? (savoirCoverage !== null && savoirCoverage >= ACCESS_RULE.training.savoirCoverage ? { access: "training" as const, reason: "many of the fiche's savoirs are covered" } : null);
       if (!a) {
         belowThreshold++;
         continue;

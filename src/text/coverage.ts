@@ -149,6 +149,23 @@ export class CoverageIndex {
     }
     return out;
   }
+  /** A term's weight on the scale of `weightOf`'s sums (0 when no document holds it). */
+  weightOf(term: string): number {
+    const id = this.termId.get(term);
+    return id === undefined ? 0 : this.weight[id]!;
+  }
+
+  /** How many documents hold a term. */
+  docFrequency(term: string): number {
+    const id = this.termId.get(term);
+    return id === undefined ? 0 : this.postings[id]!.length;
+  }
+
+  /** The (unique) terms of one document. */
+  termsOf(doc: number): readonly string[] {
+    return this.docTerms[doc]!;
+  }
+
   /** Coverage of one document by a set of terms. */
   coverageOf(doc: number, query: ReadonlySet<string>): number {
     const mass = this.mass[doc]!;

@@ -31,7 +31,7 @@ export const Span = z.object({ start: z.number().int(), end: z.number().int(), t
 /** Explanation shapes shared with the lake's similar-document answers. */
 export const SharedMacroCompetence = z.object({ code: z.string(), libelle: z.string(), weight: z.number(), coeurMetier: z.boolean(), competences: z.array(z.object({ code: z.string(), libelle: z.string(), score: z.number() })), evidence: z.array(Span) });
 export const MissingMacroCompetence = z.object({ code: z.string(), libelle: z.string(), weight: z.number(), coeurMetier: z.boolean() });
-const Skill = z.object({ code: z.string(), kind: z.enum(["competence", "savoir"]), libelle: z.string(), macroCompetence: z.string().nullable(), score: z.number(), evidence: z.array(Span) });
+const Skill = z.object({ code: z.string(), kind: z.enum(["competence", "savoir", "macro-competence"]).describe("macro-competence: a savoir-être or broad skill ROME 4.0 has only as a macro-compétence"), libelle: z.string(), macroCompetence: z.string().nullable(), score: z.number(), evidence: z.array(Span) });
 const RequiredSkill = z.object({
   code: z.string(),
   kind: z.enum(["competence", "savoir"]),
@@ -64,6 +64,22 @@ export const MatchResponse = z.object({
   margin: z.number(),
   metiers: z.array(Metier),
   skills: z.array(Skill).describe("ROME compétences and savoirs the text shows, with the spans that show them (re-scored in the context of the best fiche)"),
+  experiences: z
+    .array(
+      z.object({
+        title: z.string(),
+        employer: z.string().nullable(),
+        start: z.number().nullable().describe("year, a month as a twelfth (2019.167 is March 2019)"),
+        end: z.number().nullable().describe("null for a job that goes on"),
+        current: z.boolean(),
+        durationMonths: z.number().int().nullable(),
+        weight: z.number().describe("0..1: how much the job counts in ranking (longer and more recent: more); the heaviest 1"),
+        span: Span.describe("the job's header line"),
+        titleSpan: Span,
+        appellation: z.object({ code: z.string(), libelle: z.string(), ficheCode: z.string(), score: z.number() }).nullable().describe("the appellation the title names, null when none scores ≥ 0.5"),
+      }),
+    )
+    .describe("CVs only (empty for an offer): the jobs the CV lists, read from its lines with dates; a CV without a title is ranked on them"),
   requiredSkills: z.array(RequiredSkill).describe(`offers only (empty for a CV): the items of the ${REQUIRED_MODEL.fiches} best fiches a recruiter would attach to the offer (France Travail's offers carry such items), whether or not the text states them, most probable first; at least ${REQUIRED_MODEL.minProbability} (${REQUIRED_MODEL_UNCODED.minProbability} when no labelled offer carries items), at most ${REQUIRED_MODEL.max}`),
   uncoveredPhrases: z.array(z.string()),
   timings: z.object({ totalMs: z.number(), embedMs: z.number(), extractMs: z.number(), rankMs: z.number(), explainMs: z.number() }).describe("Milliseconds: segmentation, stemming and embedding; skill extraction; ranking; explanations"),

@@ -2,7 +2,7 @@ import { dot, dotEach, isZero } from "../embed/index.js";
 import type { RomeIndexes, VectorIndex } from "../vectors/index.js";
 import type { Referential } from "../rome/index.js";
 import { postingLists, type TextUnit } from "../text/index.js";
-import type { Lexicon } from "./lexicon.js";
+import type { SkillLexicon } from "./lexicon.js";
 import type { ExtractedSkill, Span } from "./types.js";
 
 /** Extraction thresholds, tuned on the dev offers' recruiter-chosen compétences (see README "Figures"). */
@@ -54,14 +54,16 @@ export interface SkillCandidate {
 }
 
 export interface ExtractionContext {
-  lex: Lexicon;
+  lex: SkillLexicon;
   /** Row of `lex.skillIds` → the label's vector (null when the embedder knows none of its words). */
   skillVectors: readonly (Float32Array | null)[];
   /** Skill code → row of `lex.skillIds`. */
   skillRow: ReadonlyMap<string, number>;
 }
 
-export function createExtractionContext(lex: Lexicon, indexes: RomeIndexes): ExtractionContext {
+/** `indexes` null: a context without vectors (lexical evidence only, e.g. resolving profile labels). */
+export function createExtractionContext(lex: SkillLexicon, indexes: RomeIndexes | null): ExtractionContext {
+  if (!indexes) return { lex, skillVectors: lex.skillIds.map(() => null), skillRow: new Map(lex.skillIds.map((id, i) => [id, i])) };
   const rowOf = (index: VectorIndex) => new Map(index.ids.map((id, i) => [id, i]));
   const comp = rowOf(indexes.competences);
   const sav = rowOf(indexes.savoirs);

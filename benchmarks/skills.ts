@@ -1,0 +1,41 @@
+/**
+ * Stated-skill extraction time in-process, for ~300-word offers (250–350 words of the dev offers), warm:
+ *   npm run bench:skills -- [--n 300] [--rounds 3]
+ * `extractSkills` (POST /v1/skills/extract: segmentation, embedding, statements, scoring) per text, and the share
+ * of a match that extraction takes (`timings.extractMs`). Prints one JSON object on stdout.
+ */
+import "../src/text/quiet.js";
+import path from "node:path";
+import { loadConfig, REPO_ROOT } from "../src/config.js";
+import { createEngine } from "../src/match/index.js";
+import { readOffers } from "../src/sources/index.js";
+import { parseFlags } from "../src/cli/command.js";
+import { quantile } from "./quantile.js";
+
+const { flags } = parseFlags(process.argv.slice(2));
+const n = Number(flags.get("n") ?? 300);
+const rounds = Math.max(1, Number(flags.get("rounds") ?? 3));
+const offers = readOffers(path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl"))
+  .filter((o) => {
+    const w = (o.description ?? "").split(/\s+/).length;
+    return w >= 250 && w <= 350;
+  })
+  .slice(0, n);
+const engine = await createEngine(loadConfig());
+// One warm-up pass: caches (stems, word forms) and the JIT settle as in a serving process.
+for (const o of offers) await engine.extractSkills(o.description ?? "");
+const extract: number[] = [];
+const inMatch: number[] = [];
+let skills = 0;
+for (let r = 0; r < rounds; r++) {
+  for (const o of offers) {
+    const t0 = performance.now();
+    const s = await engine.extractSkills(o.description ?? "");
+    extract.push(performance.now() - t0);
+    if (r === 0) skills += s.length;
+    const m = await engine.match({ text: o.description ?? "", title: o.intitule ?? undefined, kind: "offer", topK: 10 });
+    inMatch.push(m.timings.extractMs);
+  }
+}
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+console.log(JSON.stringify({ benchmark: "skills-extraction", offers: offers.length, words: "250-350", rounds, skillsPerText: r3(skills / offers.length), extractSkillsMs: { p50: r3(quantile(extract, 0.5)), p90: r3(quantile(extract, 0.9)) }, matchExtractMs: { p50: r3(quantile(inMatch, 0.5)), p90: r3(quantile(inMatch, 0.9)) } }));

@@ -1,0 +1,10 @@
+export { buildSkillLexicon, type SkillLexicon } from "./lexicon.js";
+export { aggregateSkills, cmpCode, createExtractionContext, EXTRACTION, ficheItemRows, pairScore, rescoreInContext, scoreItemsAgainstUnits, scoreUnit, type ExtractionContext, type SkillCandidate } from "./extract.js";
+export type * from "./types.js";
+export { createStatedExtractor, diplomaLevelOf, extractStated, scoreStatement, STATED, type StatedExtractor } from "./stated.js";
+export { statementUnits, DATE_RANGE, fold, type StatementUnit } from "./units.js";
+export { headingSection, sectionUnits, SKIPPED_SECTIONS, type Section, type SectionedUnit } from "./sections.js";
+export { buildSavoirLexicon, namedSavoirs, type NamedSavoir, type SavoirLexicon } from "./savoir-lexicon.js";
+export { StemFamilies } from "./families.js";
+export { cleanJobTitle, experienceWeights, parseCv, type CvEducation, type CvExperience, type ParsedCv } from "./cv.js";
+export { SkillLabelResolver, type ResolvedLabel } from "./label-resolver.js";

@@ -1,0 +1,172 @@
+import type { Referential } from "../rome/index.js";
+import { normalizeText } from "../text/index.js";
+
+/**
+ * Savoirs that a text names by a short form rather than by their label: driving licences ("permis B"), CACES
+ * ("CACES R489"), languages ("anglais courant"), software and standards named by a proper name or acronym ("SAP",
+ * "HACCP", "Excel") and diplomas by their usual abbreviation ("DEAS"). Every entry is derived from the
+ * referential's savoir labels; the few everyday names ROME does not spell (Excel, Word…) point at a label found by
+ * its words, never at a fixed code.
+ */
+export interface SavoirLexicon {
+  /** Licence category ("b", "ce") → savoir. */
+  permis: Map<string, string>;
+  /** "r489" or "r489-1a" → savoir. */
+  caces: Map<string, string>;
+  /** Normalised language name → savoir. */
+  langues: Map<string, string>;
+  /** Normalised short name (acronym, software) → savoir; `caseSensitive` names must be written in capitals. */
+  names: Map<string, { code: string; caseSensitive: boolean }>;
+}
+
+/** A savoir a text names, with the span that names it. */
+export interface NamedSavoir {
+  code: string;
+  start: number;
+  end: number;
+}
+
+/** Everyday names → words of the savoir label they stand for (the shortest label holding all the words wins). */
+const ALIASES: Record<string, string[]> = {
+  excel: ["logiciels", "tableur"],
+  word: ["logiciel", "traitement", "texte"],
+  powerpoint: ["logiciels", "presentation"],
+  "pack office": ["logiciels", "bureautiques"],
+  "microsoft office": ["logiciels", "bureautiques"],
+  "suite office": ["logiciels", "bureautiques"],
+  bureautique: ["logiciels", "bureautiques"],
+  deas: ["diplome", "etat", "aide", "soignant"],
+  deap: ["diplome", "etat", "auxiliaire", "puericulture"],
+  deaes: ["diplome", "etat", "accompagnant", "educatif", "social"],
+  ssiap: ["ssiap"],
+  sst: ["sauveteur", "secouriste", "travail"],
+};
+
+/** Licence categories in the order a text may write them; "VL"/"PL"/"SPL" are the trade's names of B, C and CE. */
+const PERMIS_ALIASES: Record<string, string> = { vl: "b", pl: "c", spl: "ce" };
+
+/** Words whose capitalised form in a label is a proper name worth matching alone (SAP, AutoCAD, Revit). */
+const PROPER = /^(?:[A-Z][A-Z0-9+#]{1,}|[A-Z][a-z]+[A-Z][A-Za-z]*)$/;
+/** Acronyms too ambiguous alone (roman numerals, common abbreviations, units). */
+const COMMON_ACRONYMS = new Set("II III IV VI XX UE EU CE BE DE ET OU NF EN ISO H F HF TP CV RH IT BTP".split(" "));
+
+const LANGUAGE_CATEGORY = "Langues";
+/** Where capitalised words inside a label are product names (SAP, AutoCAD, Revit). */
+const PRODUCT_CATEGORIES = new Set(["Logiciels, progiciels", "Langages informatiques"]);
+/** Where a parenthesised acronym names the label ("… (HACCP)"). */
+const NAMING_CATEGORIES = new Set(["Logiciels, progiciels", "Langages informatiques", "Méthodes, procédés, procédures", "Outils, machines, équipement matériel", "Expertises techniques"]);
+
+export function buildSavoirLexicon(ref: Referential): SavoirLexicon {
+  const permis = new Map<string, string>();
+  const caces = new Map<string, string>();
+  const langues = new Map<string, string>();
+  const names = new Map<string, { code: string; caseSensitive: boolean; len: number }>();
+  const byLength = [...ref.savoirs.values()].sort((a, b) => a.libelle.length - b.libelle.length || (a.code < b.code ? -1 : 1));
+  // An acronym a label spells out ("Système Hazard Analysis Critical Control Point (HACCP)") names that label first.
+  for (const s of byLength) {
+    if (!NAMING_CATEGORIES.has(s.sousCategorie)) continue;
+    for (const m of s.libelle.matchAll(/\(([A-Z][A-Z0-9]{1,9})\)/g)) addName(names, m[1]!, s.code, s.libelle.length, true);
+  }
+  for (const s of byLength) {
+    const l = s.libelle;
+    const p = /^Permis de conduire(?: catégorie)? ([A-Z][A-Z0-9]{0,2})$/.exec(l);
+    if (p && !permis.has(p[1]!.toLowerCase())) permis.set(p[1]!.toLowerCase(), s.code);
+    for (const m of l.matchAll(/CACES\s*R\s*(\d{3})(?:[- ]?([0-9][A-Z]?|[A-G]\d?))?\b/g)) {
+      const key = `r${m[1]}${m[2] ? `-${m[2].toLowerCase()}` : ""}`;
+      if (!caces.has(key)) caces.set(key, s.code);
+    }
+    if (s.sousCategorie === LANGUAGE_CATEGORY) {
+      const n = normalizeText(l);
+      if (/^[a-z]+$/.test(n) && !langues.has(n)) langues.set(n, s.code);
+      const pr = /^pratique de l ([a-z]+)$/.exec(n);
+      if (pr) langues.set(pr[1]!, s.code); // "Pratique de l'anglais": the generic English, there is no bare "Anglais"
+    }
+    // Acronyms in parentheses and proper names inside labels (not a label's first word, a capital by position),
+    // in the categories that name products, tools and standards (elsewhere capitals are schools, places, levels).
+    if (!PRODUCT_CATEGORIES.has(s.sousCategorie)) continue;
+    const tokens = l.split(/[\s,;:()/]+/);
+    tokens.forEach((t, i) => {
+      if (i === 0 || !PROPER.test(t) || COMMON_ACRONYMS.has(t) || /^CACES$/.test(t)) return;
+      addName(names, t, s.code, l.length, /^[A-Z0-9+#]+$/.test(t));
+    });
+  }
+  for (const [alias, words] of Object.entries(ALIASES)) {
+    const hit = byLength.find((s) => {
+      const w = new Set(normalizeText(s.libelle).split(" "));
+      return words.every((x) => w.has(x));
+    });
+    if (hit) names.set(alias, { code: hit.code, caseSensitive: false, len: hit.libelle.length });
+  }
+  for (const [alias, cat] of Object.entries(PERMIS_ALIASES)) {
+    const code = permis.get(cat);
+    if (code) permis.set(alias, code);
+  }
+  return { permis, caces, langues, names: new Map([...names].map(([k, v]) => [k, { code: v.code, caseSensitive: v.caseSensitive }])) };
+}
+
+function addName(names: Map<string, { code: string; caseSensitive: boolean; len: number }>, token: string, code: string, len: number, caseSensitive: boolean): void {
+  const key = normalizeText(token);
+  if (key.length < 3 || names.has(key)) return; // labels come shortest first: the most generic label keeps the name
+  names.set(key, { code, caseSensitive, len });
+}
+
+const ANY_LANG = /\b(anglais|espagnol|allemand|italien|portugais|arabe|chinois|russe|japonais|neerlandais|polonais|turc|roumain|francais)\b/;
+const LANG_WORDS = /\b(anglais|espagnol|allemand|italien|portugais|arabe|chinois|russe|japonais|neerlandais|polonais|turc|roumain|francais)\b/g;
+
+/**
+ * The savoirs a unit names by a short form, with their spans (offsets in the original text: `offset` is the
+ * unit's start).
+ */
+export function namedSavoirs(lex: SavoirLexicon, text: string, offset: number): NamedSavoir[] {
+  const out: NamedSavoir[] = [];
+  const seen = new Set<string>();
+  const push = (code: string | undefined, start: number, end: number) => {
+    if (!code || seen.has(code)) return;
+    seen.add(code);
+    out.push({ code, start: offset + start, end: offset + end });
+  };
+  if (/permis/i.test(text)) for (const m of text.matchAll(/\bpermis\s+(?:de\s+conduire\s+)?(?:(?:cat(?:[ée]gorie)?\.?|type)\s*)?([A-Za-z][A-Za-z0-9]{0,2})\b/gi)) {
+    push(lex.permis.get(m[1]!.toLowerCase()), m.index, m.index + m[0].length);
+  }
+  if (/caces/i.test(text)) for (const m of text.matchAll(/\bCACES\s*(?:®\s*)?(?:R\s*)?(\d{3})(?:\s*[-]?\s*(?:cat(?:[ée]gorie)?\.?\s*)?([0-9][A-Za-z]?|[A-Ga-g]\d?))?\b/gi)) {
+    const key = `r${m[1]}`;
+    push((m[2] && lex.caces.get(`${key}-${m[2].toLowerCase()}`)) || lex.caces.get(key), m.index, m.index + m[0].length);
+  }
+  // Languages: positions found on the accent-free lower-case text, which keeps the original's length here (NFD
+  // accents removed one for one would not: so the search runs on a same-length fold).
+  const fold = foldSameLength(text);
+  if (ANY_LANG.test(fold)) for (const m of fold.matchAll(LANG_WORDS)) push(lex.langues.get(m[1]!), m.index, m.index + m[0].length);
+  for (const m of text.matchAll(/[\p{L}\p{N}+#]+(?:\s+(?:office|Office))?/gu)) {
+    const raw = m[0];
+    const key = keyOf(raw);
+    if (!raw.includes(" ") && !lex.names.has(key)) continue;
+    const hit = lex.names.get(key) ?? (raw.includes(" ") ? lex.names.get(keyOf(raw.split(/\s+/)[0]!)) : undefined);
+    if (!hit) continue;
+    if (hit.caseSensitive && !/^[A-Z0-9+#]+$/.test(raw.split(/\s+/)[0]!)) continue;
+    push(hit.code, m.index, m.index + raw.length);
+  }
+  return out;
+}
+
+const keys = new Map<string, string>();
+/** `normalizeText` of a token, memoised (the token vocabulary is small). */
+function keyOf(raw: string): string {
+  let k = keys.get(raw);
+  if (k === undefined) {
+    k = normalizeText(raw);
+    if (keys.size < 200_000) keys.set(raw, k);
+  }
+  return k;
+}
+
+/** Lower case without accents, one character for one (offsets stay those of the original). */
+function foldSameLength(s: string): string {
+  const quick = s.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  if (quick.length === s.length) return quick;
+  let out = "";
+  for (const ch of s.toLowerCase()) {
+    const base = ch.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    out += base.length === ch.length ? base : ch;
+  }
+  return out;
+}

@@ -1,0 +1,63 @@
+import type { Referential } from "../rome/index.js";
+import { normalizeText } from "../text/index.js";
+
+/**
+ * Savoir-être and broad transverse skills exist in ROME 4.0 only as macro-compétence rows ("Faire preuve de
+ * rigueur et de précision"): a text asks for them in a word or two ("rigoureux", "esprit d'équipe"). Each rule is
+ * a pattern over the accent-free lower-case text and the words of the MC label it stands for (looked up in the
+ * referential, so a renamed label fails the tests, not silently).
+ */
+const RULES: readonly [RegExp, string[]][] = [
+  [/\brigueu\w*|\brigoureu\w*|\bminutie\w*|\bmeticuleu\w*/, ["rigueur", "precision"]],
+  [/\bautonom\w*/, ["faire", "preuve", "autonomie"]],
+  [/\besprit d equipe|\btravail(?:ler)? en equipe|\btravail d equipe|\besprit collaboratif|\bteam ?work|\bsens du collectif/, ["esprit", "equipe"]],
+  [/\breactiv\w*|\breactif\w*/, ["reactivite"]],
+  [/\bcapacite d ecoute|\bsens de l ecoute|\bempathi\w*|\ba l ecoute\b|\becoute\b|\bbienveillan\w*/, ["ecoute", "empathie"]],
+  [/\bcuriosite|\bcurieu\w*|\bouverture d esprit/, ["curiosite"]],
+  [/\bcreativ\w*|\bcreatif\w*|\binventiv\w*/, ["creativite"]],
+  [/\bsens du service|\bsens client|\borientation client/, ["sens", "service"]],
+  [/\bsens de l organisation|\borganise(?:e|s|es)?\b|\bpriorites\b|\bprioris\w*|\bsens de l organisation/, ["organiser", "priorites"]],
+  [/\badaptabilit\w*|\bcapacite d adaptation|\bouvert aux changements/, ["ouvert", "changements"]],
+  [/\bperseveran\w*|\btenac\w*/, ["perseverance"]],
+  [/\bleadership\b/, ["leadership"]],
+  [/\bforce de proposition/, ["force", "proposition"]],
+  [/\bsens des responsabilites|\bresponsabilis\w*/, ["sens", "responsabilites"]],
+  [/\bmaitrise de soi|\bsang.froid|\bgestion du stress|\bresistance au stress/, ["controle", "soi"]],
+  [/\bsens du relationnel|\bqualites relationnelles|\baisance relationnelle|\brelationnel\b|\bsens commercial/, ["aisance", "relationnelle"]],
+  [/\brespect\w* (?:des |les )?(?:consignes|regles|normes|procedures) (?:de |d )?(?:qualite|securite|hygiene)|\bqsse\b|\bqhse\b|\bqhsse\b|\bhse\b/, ["qualite", "hygiene", "securite"]],
+];
+
+export interface SoftSkillRule {
+  pattern: RegExp;
+  code: string;
+  kind: "macro-competence" | "competence";
+}
+
+export function buildSoftSkills(ref: Referential): SoftSkillRule[] {
+  const words = (l: string) => new Set(normalizeText(l).split(" "));
+  const mcs = [...ref.macroCompetences.values()].map((m) => ({ code: m.code, kind: "macro-competence" as const, words: words(m.libelle) }));
+  // A few are compétences of a broader MC ("Faire preuve de sens commercial et d'aisance relationnelle").
+  const comps = [...ref.competences.values()].map((c) => ({ code: c.code, kind: "competence" as const, words: words(c.libelle) }));
+  return RULES.map(([pattern, want]) => {
+    const hit = mcs.find((m) => want.every((w) => m.words.has(w))) ?? comps.find((m) => want.every((w) => m.words.has(w)));
+    if (!hit) throw new Error(`soft skill rule ${pattern}: no macro-compétence or compétence label holds ${want.join(", ")}`);
+    return { pattern: new RegExp(pattern.source, "g"), code: hit.code, kind: hit.kind };
+  });
+}
+
+/** The savoir-être MCs a unit asks for, with spans (offsets in the original text; `fold` keeps the unit's length). */
+const anyRule = new WeakMap<readonly SoftSkillRule[], RegExp>();
+
+export function softSkillsIn(rules: readonly SoftSkillRule[], fold: string, offset: number): { code: string; kind: SoftSkillRule["kind"]; start: number; end: number }[] {
+  const out: { code: string; kind: SoftSkillRule["kind"]; start: number; end: number }[] = [];
+  // One pass of all the patterns together first: most statements ask for no savoir-être.
+  let any = anyRule.get(rules);
+  if (!any) anyRule.set(rules, (any = new RegExp(rules.map((r) => `(?:${r.pattern.source})`).join("|"))));
+  if (!any.test(fold)) return out;
+  for (const r of rules) {
+    r.pattern.lastIndex = 0;
+    const m = r.pattern.exec(fold);
+    if (m && !out.some((o) => o.code === r.code)) out.push({ code: r.code, kind: r.kind, start: offset + m.index, end: offset + m.index + m[0].length });
+  }
+  return out;
+}

@@ -1,0 +1,339 @@
+import { dot, normalizeVector } from "../embed/index.js";
+import type { Referential } from "../rome/index.js";
+import { Bm25Index, contentStems, CoverageIndex, isStopword, normalizeText, titleKey } from "../text/index.js";
+import { cmpCode, type ExtractionContext } from "./extract.js";
+import { StemFamilies } from "./families.js";
+import { buildSavoirLexicon, namedSavoirs, type SavoirLexicon } from "./savoir-lexicon.js";
+import { buildSoftSkills, softSkillsIn, type SoftSkillRule } from "./soft-skills.js";
+import type { ExtractedSkill, Span } from "./types.js";
+import { fold, type StatementUnit } from "./units.js";
+
+/** Thresholds of stated-skill extraction (`POST /v1/skills/extract`), set on the dev half of the gold set. */
+export const STATED = {
+  /** Labels re-scored per statement (best label coverage first). */
+  candidates: 20,
+  /** Labels less covered than this are not candidates. */
+  minCoverage: 0.2,
+  /** Weight of the vector cosine; the rest is lexical (label coverage, lifted by how much of the statement it explains). */
+  vectorWeight: 0.4,
+  /** Weight of label coverage over statement coverage in the lexical evidence (an F-measure's β). */
+  labelBeta: 2.5,
+  /** Postings the label search walks per statement (rarest words first; see `scoreStatement`). */
+  postingBudget: 2500,
+  /** Minimum score of a stated item. */
+  minScore: 0.56,
+  /** A second item from one statement only when it scores within this of the first (and has another MC). */
+  secondWithin: 0.04,
+  /** Statements of more content words than this may give a second item. */
+  longStatement: 8,
+  /** Items listed by more fiches than this do not vote in the coherence pass. */
+  tellingFiches: 60,
+  /** Candidates kept per statement for the coherence pass: those within this of the statement's best… */
+  coherenceMargin: 0.2,
+  /** …re-scored with this bonus × how much the text's other statements point at a fiche that lists them. */
+  coherenceBonus: 0.12,
+  /** …and this bonus × the weight of a fiche the text is known to be about (`context`) that lists them. */
+  contextBonus: 0.15,
+  /** Score of a savoir named by its short form ("permis B", "SAP") and of a savoir-être ("rigoureux"). */
+  namedScore: 0.95,
+  softScore: 0.85,
+} as const;
+
+/** What stated-skill extraction needs, built once per referential (~0.5 s). */
+export interface StatedExtractor {
+  ref: Referential;
+  ctx: ExtractionContext;
+  families: StemFamilies;
+  /** The labels of `rows` by word family. */
+  labels: CoverageIndex;
+  /** Weight of a family key absent from every label (a statement's own words: "EHPAD", "Netsoins"). */
+  unknownWeight: number;
+  savoirs: SavoirLexicon;
+  soft: SoftSkillRule[];
+  /** Row → diploma level of a savoir label ("cap", "bts"…); absent when the label names none. */
+  diplomaLevel: Map<number, string>;
+  /** Row of a one-word label → that word (normalised, singular). */
+  oneWord: Map<number, string>;
+  /** The labels extraction matches (rows of `labels`): compétences, savoirs, macro-compétences. */
+  rows: Row[];
+  /** Rows of savoirs whose label is a job title. */
+  jobTitles: Set<number>;
+}
+
+interface Row {
+  code: string;
+  kind: ExtractedSkill["kind"];
+  /** A compétence's macro-compétence. */
+  mc: string | null;
+  libelle: string;
+  vec: Float32Array | null;
+}
+
+const DIPLOMA_LEVELS: readonly [string, RegExp][] = [
+  ["cap", /\bcap\b/],
+  ["bep", /\bbep\b/],
+  ["bac pro", /\bbac(?:calaureat)? pro(?:fessionnel)?\b/],
+  ["bp", /\bbp\b|\bbrevet professionnel\b/],
+  ["bts", /\bbts\b|\bbrevet de technicien superieur\b/],
+  ["but", /\bbut\b|\bdut\b/],
+  ["licence", /\blicence\b/],
+  ["master", /\bmaster\b|\bmastere\b/],
+  ["titre pro", /\btitre pro(?:fessionnel)?\b/],
+  ["cqp", /\bcqp\b/],
+  ["de", /\bdiplome d etat\b|\bde [a-z]/],
+];
+
+const ANY_DIPLOMA = new RegExp(DIPLOMA_LEVELS.map(([, re]) => `(?:${re.source})`).join("|"));
+
+export function diplomaLevelOf(text: string): string | null {
+  const f = fold(text);
+  if (!ANY_DIPLOMA.test(f)) return null;
+  for (const [level, re] of DIPLOMA_LEVELS) if (re.test(f)) return level;
+  return null;
+}
+
+/** Savoir categories whose labels name products by their proper names ("Sage 100", "SAP"): kept as words there. */
+const NAMED_PRODUCTS = new Set(["Logiciels, progiciels", "Langages informatiques", "Outils, machines, équipement matériel"]);
+
+/**
+ * A label's words as stated extraction matches them: capitalised words inside a label (places, schools, brands:
+ * "école de design Nantes - Atlantique", "Le Robert") are left out except in software and tool labels, so that a
+ * CV's address or employer does not state a diploma.
+ */
+function labelWords(libelle: string, keepNames: boolean): string {
+  if (keepNames) return libelle;
+  return libelle
+    .split(/\s+/)
+    .map((w, i) => (i > 0 && /^[A-Z][a-zà-ÿ]/.test(w) ? "" : w))
+    .join(" ");
+}
+
+export function createStatedExtractor(ref: Referential, ctx: ExtractionContext): StatedExtractor {
+  // Rows: the lexicon's compétences and savoirs, then the macro-compétences (many a text states at that level:
+  // "négocier les contrats", "gérer les plannings"), each MC's vector the mean direction of its compétences'.
+  const mcs = [...ref.macroCompetences.values()];
+  const rows: Row[] = ctx.lex.skillIds.map((code, row) => {
+    if (row < ctx.lex.competenceCount) {
+      const c = ref.competences.get(code)!;
+      return { code, kind: "competence", mc: c.macroCompetence, libelle: c.libelle, vec: ctx.skillVectors[row] ?? null };
+    }
+    return { code, kind: "savoir", mc: null, libelle: ref.savoirs.get(code)!.libelle, vec: ctx.skillVectors[row] ?? null };
+  });
+  for (const m of mcs) rows.push({ code: m.code, kind: "macro-competence", mc: null, libelle: m.libelle, vec: meanVector(m.competences.map((c) => ctx.skillVectors[ctx.skillRow.get(c) ?? -1] ?? null)) });
+  const stems = rows.map((r, row) => {
+    if (r.kind === "competence") return ctx.lex.skills.termsOf(row);
+    const keepNames = r.kind === "savoir" && NAMED_PRODUCTS.has(ref.savoirs.get(r.code)!.sousCategorie);
+    return [...new Set(contentStems(labelWords(r.libelle, keepNames)))];
+  });
+  const families = new StemFamilies(stems.flat());
+  const keyed = stems.map((s) => [...new Set(s.map((x) => families.key(x)))]);
+  // One-word labels ("Opéras", "Assurances", "Meubles") are met by that very word, not by another of its stem
+  // ("opérateur", "assure").
+  // Savoirs that are job titles ("Data engineer", "Conducteur de travaux - travaux publics"): a title states no skill.
+  const titles = new Set([...ref.appellations.values()].map((a) => titleKey(contentStems(a.libelle))));
+  const jobTitles = new Set<number>();
+  rows.forEach((r, row) => {
+    if (r.kind === "savoir" && titles.has(titleKey(contentStems(r.libelle)))) jobTitles.add(row);
+  });
+  const oneWord = new Map<number, string>();
+  rows.forEach((r, row) => {
+    const w = normalizeText(r.libelle).split(" ").filter((x) => x.length > 1 && !isStopword(x));
+    if (w.length === 1) oneWord.set(row, singular(w[0]!));
+  });
+  const idf = new Bm25Index(keyed);
+  const labels = new CoverageIndex(keyed, (t) => idf.idf(t) || 0.1);
+  const diplomaLevel = new Map<number, string>();
+  rows.forEach((r, row) => {
+    if (r.kind !== "savoir") return;
+    const level = diplomaLevelOf(r.libelle);
+    if (level) diplomaLevel.set(row, level);
+  });
+  // An unknown word weighs as a rare label word (a brand or place name says more about the statement than "de").
+  const unknownWeight = labels.weightOf(families.key("pluridisciplinair")) || 65536 * 5;
+  return { ref, ctx, families, labels, unknownWeight, savoirs: buildSavoirLexicon(ref), soft: buildSoftSkills(ref), diplomaLevel, oneWord, rows, jobTitles };
+}
+
+function meanVector(vs: readonly (Float32Array | null)[]): Float32Array | null {
+  const have = vs.filter((v): v is Float32Array => v !== null);
+  if (have.length === 0) return null;
+  const out = new Float32Array(have[0]!.length);
+  for (const v of have) for (let j = 0; j < out.length; j++) out[j]! += v[j]!;
+  return normalizeVector(out);
+}
+
+const singular = (w: string) => (w.length > 3 && /[sx]$/.test(w) ? w.slice(0, -1) : w);
+
+interface Found {
+  code: string;
+  kind: ExtractedSkill["kind"];
+  score: number;
+  span: Span;
+}
+
+/**
+ * The ROME items a text states, with spans: savoirs named by their short form, savoir-être macro-compétences, and
+ * for each statement the compétence or savoir whose label it best covers (word families and vector), two when a
+ * long statement clearly holds two. `vecs[i]` is the vector of `units[i]` (null when the model knows none of its words).
+ */
+export function extractStated(
+  x: StatedExtractor,
+  text: string,
+  units: readonly StatementUnit[],
+  vecs: readonly (Float32Array | null)[],
+  /** Fiches the text is known to be about (a CV's jobs, an offer's title) → 0..1: their items are preferred. */
+  context: ReadonlyMap<string, number> = new Map(),
+): ExtractedSkill[] {
+  const found: Found[] = [];
+  const open: { unit: StatementUnit; long: boolean; cands: Candidate[] }[] = [];
+  units.forEach((u, i) => {
+    const named = namedSavoirs(x.savoirs, u.text, u.start);
+    for (const n of named) found.push({ code: n.code, kind: "savoir", score: STATED.namedScore, span: spanOf(text, n.start, n.end) });
+    const f = fold(u.text);
+    const soft = softSkillsIn(x.soft, f, u.start);
+    for (const s of soft) found.push({ code: s.code, kind: s.kind, score: STATED.softScore, span: spanOf(text, s.start, s.end) });
+    // What the named items leave of the statement: scored only when some content word is left.
+    let rest = u.text;
+    for (const n of [...named, ...soft]) {
+      const a = n.start - u.start;
+      const b = n.end - u.start;
+      rest = rest.slice(0, a) + " ".repeat(b - a) + rest.slice(b);
+    }
+    const stems = contentStems(rest);
+    if (stems.length === 0 || ((named.length || soft.length) && stems.length < 2)) return;
+    const cands = scoreStatement(x, stems, vecs[i] ?? null, diplomaLevelOf(u.text), new Set(normalizeText(rest).split(" ").map(singular)));
+    if (cands.length) open.push({ unit: u, long: stems.length > STATED.longStatement, cands });
+  });
+  // Coherence: a statement's near-equal readings are decided by the fiches the whole text points at ("soins
+  // d'hygiène et de confort" in a CV of care work: the patients' care, not the animals').
+  // Items of many fiches (most macro-compétences) say nothing of which fiche the text is about: they neither vote
+  // nor gain.
+  const votes = new Map<string, number>();
+  const telling = (code: string) => {
+    const f = x.ref.fichesForItem(code);
+    return f.length <= STATED.tellingFiches ? f : NO_FICHES;
+  };
+  for (const o of open) {
+    for (const c of o.cands) for (const f of telling(c.code)) votes.set(f, (votes.get(f) ?? 0) + c.score / o.cands.length);
+  }
+  let top = 0;
+  for (const v of votes.values()) top = Math.max(top, v);
+  const contextItems = [...context].map(([f, w]) => ({ items: ficheItems(x, f), w }));
+  for (const o of open) {
+    const rescored = o.cands
+      .map((c) => {
+        let best = 0;
+        for (const f of telling(c.code)) best = Math.max(best, votes.get(f) ?? 0);
+        let known = 0;
+        for (const k of contextItems) if (k.items.has(c.code)) known = Math.max(known, k.w);
+        return { ...c, final: c.score + (top > 0 ? (STATED.coherenceBonus * best) / top : 0) + STATED.contextBonus * known };
+      })
+      .sort((a, b) => b.final - a.final || cmpCode(a.code, b.code));
+    const best = rescored[0]!;
+    const picked = [best];
+    const second = rescored.find((c) => c.code !== best.code && (c.mc === null || c.mc !== best.mc));
+    if (second && o.long && second.final >= best.final - STATED.secondWithin) picked.push(second);
+    for (const c of picked) found.push({ code: c.code, kind: c.kind, score: c.score, span: { start: o.unit.start, end: o.unit.end, text: o.unit.text } });
+  }
+  return aggregate(x.ref, found);
+}
+
+const NO_FICHES: readonly string[] = [];
+
+const ficheItemSets = new WeakMap<StatedExtractor, Map<string, Set<string>>>();
+/** The codes of a fiche's compétences, savoirs and macro-compétences, once per fiche. */
+function ficheItems(x: StatedExtractor, code: string): ReadonlySet<string> {
+  let m = ficheItemSets.get(x);
+  if (!m) ficheItemSets.set(x, (m = new Map()));
+  let set = m.get(code);
+  if (!set) {
+    const f = x.ref.fiches.get(code);
+    set = new Set(f ? [...f.competences, ...f.savoirs, ...f.macroCompetences].map((l) => l.code) : []);
+    m.set(code, set);
+  }
+  return set;
+}
+
+function spanOf(text: string, start: number, end: number): Span {
+  return { start, end, text: text.slice(start, end) };
+}
+
+/** A statement's readings: its best-scoring labels, those within `coherenceMargin` of the best. */
+export function scoreStatement(x: StatedExtractor, stems: readonly string[], vec: Float32Array | null, level: string | null, words: ReadonlySet<string>, minScore: number = STATED.minScore): Candidate[] {
+  const keys = new Set(stems.map((s) => x.families.key(s)));
+  let unitMass = 0;
+  for (const k of keys) unitMass += x.labels.weightOf(k) || x.unknownWeight;
+  // The search walks the rarer words' postings only (a budget of postings, the two rarest always): a label met by
+  // common words alone ("gestion", "client") is rarely the one a statement means, and their postings are long.
+  // Coverage is then recomputed on all the words.
+  const byRarity: { k: string; df: number }[] = [];
+  for (const k of keys) {
+    const df = x.labels.docFrequency(k);
+    if (df > 0) byRarity.push({ k, df });
+  }
+  byRarity.sort((a, b) => a.df - b.df);
+  const probe = new Set<string>();
+  let walked = 0;
+  for (const { k, df } of byRarity) {
+    if (probe.size >= 2 && walked + df > STATED.postingBudget) break;
+    probe.add(k);
+    walked += df;
+  }
+  const hits = x.labels
+    .search(probe, STATED.candidates, STATED.minCoverage / 2)
+    .map((h) => (probe.size === byRarity.length ? h : { doc: h.doc, coverage: x.labels.coverageOf(h.doc, keys) }))
+    .filter((h) => h.coverage >= STATED.minCoverage);
+  const scored: Candidate[] = [];
+  for (const h of hits) {
+    const labelLevel = x.diplomaLevel.get(h.doc);
+    if (labelLevel && level && labelLevel !== level) continue; // a CAP is not a BTS
+    const word = x.oneWord.get(h.doc);
+    if (word !== undefined && !words.has(word)) continue;
+    if (x.jobTitles.has(h.doc)) continue;
+    // One shared word is enough only for a one-word label, or a short statement against a short label ("Accueil",
+    // "Encaissement" in a list); a sentence must share two words with the label it states.
+    const labelTerms = x.labels.termsOf(h.doc);
+    let sharedTerms = 0;
+    for (const t of labelTerms) if (keys.has(t)) sharedTerms++;
+    if (sharedTerms < 2 && labelTerms.length > 1 && !(keys.size <= 2 && labelTerms.length <= 3)) continue;
+    let shared = 0;
+    for (const t of x.labels.termsOf(h.doc)) if (keys.has(t)) shared += x.labels.weightOf(t);
+    const unitCoverage = unitMass > 0 ? shared / unitMass : 0;
+    // F-measure of the label's coverage (weighing β² times more) and the statement's: a one-word label met by one
+    // word of a long sentence is weak evidence, a short statement inside a long label fair evidence.
+    const b2 = STATED.labelBeta ** 2;
+    const lexical = h.coverage > 0 && unitCoverage > 0 ? ((1 + b2) * h.coverage * unitCoverage) / (b2 * unitCoverage + h.coverage) : 0;
+    const r = x.rows[h.doc]!;
+    const cos = vec && r.vec ? dot(vec, r.vec) : 0;
+    const score = STATED.vectorWeight * cos + (1 - STATED.vectorWeight) * lexical;
+    if (score < minScore) continue;
+    scored.push({ code: r.code, kind: r.kind, score, mc: r.kind === "macro-competence" ? r.code : r.mc });
+  }
+  scored.sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
+  const best = scored[0];
+  if (!best) return [];
+  return scored.filter((c) => c.score >= best.score - STATED.coherenceMargin).slice(0, 6);
+}
+
+interface Candidate {
+  code: string;
+  kind: ExtractedSkill["kind"];
+  score: number;
+  mc: string | null;
+}
+
+/** One skill per code, with up to 5 distinct spans, best first. */
+function aggregate(ref: Referential, found: readonly Found[]): ExtractedSkill[] {
+  const byCode = new Map<string, ExtractedSkill>();
+  for (const f of found) {
+    const prev = byCode.get(f.code);
+    if (prev) {
+      prev.score = Math.max(prev.score, f.score);
+      if (prev.evidence.length < 5 && !prev.evidence.some((e) => e.start === f.span.start && e.end === f.span.end)) prev.evidence.push(f.span);
+      continue;
+    }
+    const comp = f.kind === "competence" ? ref.competences.get(f.code)! : null;
+    const libelle = comp?.libelle ?? (f.kind === "savoir" ? ref.savoirs.get(f.code)!.libelle : ref.macroCompetences.get(f.code)!.libelle);
+    byCode.set(f.code, { code: f.code, kind: f.kind, libelle, macroCompetence: comp?.macroCompetence ?? null, score: f.score, evidence: [f.span] });
+  }
+  return [...byCode.values()].map((s) => ({ ...s, score: Math.round(s.score * 1000) / 1000 })).sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
+}

@@ -1,0 +1,105 @@
+import { contentStems, type TextUnit } from "../text/index.js";
+import { sectionUnits, SKIPPED_SECTIONS, type Section } from "./sections.js";
+
+/** A piece of text extraction scores: one statement (a clause of an enumeration, a line, a sentence) in its section. */
+export interface StatementUnit extends TextUnit {
+  section: Section;
+  /** Said as optional ("un plus", "serait un atout"): kept, the item is still stated. */
+  hedged: boolean;
+}
+
+/** Contract, pay, hours, place and application lines: they state no skill (guide rule 3). */
+const BOILERPLATE =
+  /\b(cdi|cdd|interim|salaire|remuneration|euros?|brut|mensuel|annuel|heures? (par|hebdo)|h ?\/ ?semaine|temps (plein|partiel)|poste a pourvoir|prise de poste|mutuelle|tickets? (resto|restaurant)|date de (debut|demarrage)|type de contrat|horaires?|postulez|postuler|candidature|envoyez|cv et lettre|rejoignez|rejoindre|n hesitez|primes?|13e mois|conges|rtt|teletravail|avantages?|vous interesse|a pourvoir|smic|panier|frais de deplacements?|deplacements?|vehicule de (service|fonction)|(la|notre|une) (societe|entreprise|agence)|nous sommes|handicap|beneficiez|contactez|questions?|niveau d etudes?)\b|@|\b0\d(?:[ .]?\d{2}){4}\b|\bne le\b|\b\d+,? (rue|avenue|bd|boulevard|chemin|place)\b/;
+
+/** "pas de diplôme exigé", "débutant accepté", "sans expérience": what a text says it does not ask. */
+const NEGATION = /\b(pas d[eu]?|aucune?|sans|non)\b[^.;,]{0,40}\b(exige|requis|necessaire|demande|obligatoire|indispensable)|\b(debutants?|debutantes?) (acceptes?|bienvenu)|\bsans (diplome|experience|qualification)|\b(pas|aucun) de diplome|\baucune experience\b/;
+
+const HEDGE = /\bun plus\b|\bserait un (plus|atout)|\bapprecie|\bsouhaite|\bidealement|\bde preference|\bun atout\b/;
+
+/** A year, a month/year or a year range: lines with one are a CV's experience or diploma headers. */
+export const DATE_RANGE =
+  /(?:\b(?:depuis|de|du)\s+)?\b(?:(?:janv|fevr|f[eé]v|mars|avr|mai|juin|juil|ao[uû]t|sept|oct|nov|d[eé]c)\w*\.?\s+|\d{1,2}\s*\/\s*)?(?:19|20)\d{2}\b(?:\s*(?:-|–|—|à|a|au|\/|>)\s*(?:(?:janv|fevr|f[eé]v|mars|avr|mai|juin|juil|ao[uû]t|sept|oct|nov|d[eé]c)\w*\.?\s+|\d{1,2}\s*\/\s*)?(?:(?:19|20)\d{2}\b|aujourd['’]hui|ce jour|pr[eé]sent|maintenant|now|en cours))?/i;
+
+/** Accent-free lower case, one character per character (offsets of a fold are the original's). */
+export function fold(s: string): string {
+  // Fast path: accents decompose into a letter and a mark, so removing the marks keeps the length in Latin text.
+  const quick = s.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  if (quick.length === s.length) return quick.replace(/[’']/g, " ");
+  let out = "";
+  for (const ch of s.toLowerCase()) {
+    const base = ch.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    out += base.length === ch.length ? base : ch;
+  }
+  return out.replace(/[’']/g, " ");
+}
+
+const INFINITIVE = /^[\p{L}-]+(er|ir|re)$/u;
+
+/**
+ * Clauses of an enumeration ("soins d'hygiène et de confort, aide aux repas, transmissions ciblées"), each one
+ * statement. Not split: a unit whose first clause is a lone verb ("Accueillir, conseiller et orienter les clients":
+ * the verbs share the object), or with clauses of one word next to longer ones (a single list item may be one word:
+ * "Accueil, Encaissement" splits).
+ */
+function clauses(u: TextUnit): TextUnit[] {
+  const parts: TextUnit[] = [];
+  const re = /\s*(?:[,;]|\s\/\s|\s\|\s)\s*/g;
+  let p = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(u.text))) {
+    // A comma between digits ("1,5 t") or inside parentheses is not a list separator.
+    const open = (u.text.slice(0, m.index).match(/\(/g)?.length ?? 0) - (u.text.slice(0, m.index).match(/\)/g)?.length ?? 0);
+    if (open > 0 || /\d$/.test(u.text.slice(0, m.index)) && /^\s*\d/.test(u.text.slice(m.index + 1))) continue;
+    parts.push({ text: u.text.slice(p, m.index), start: u.start + p, end: u.start + m.index });
+    p = m.index + m[0].length;
+  }
+  parts.push({ text: u.text.slice(p), start: u.start + p, end: u.end });
+  const kept = parts.map(trimUnit).filter((x): x is TextUnit => x !== null);
+  if (kept.length < 2) return [u];
+  const first = kept[0]!.text.trim();
+  if (!first.includes(" ") && INFINITIVE.test(first.toLowerCase())) return [u];
+  return kept;
+}
+
+function trimUnit(u: TextUnit): TextUnit | null {
+  let s = 0;
+  let e = u.text.length;
+  while (s < e && /[\s\-–—*•.:()]/.test(u.text[s]!)) s++;
+  while (e > s && /[\s.,;:()]/.test(u.text[e - 1]!)) e--;
+  if (e - s < 2) return null;
+  return { text: u.text.slice(s, e), start: u.start + s, end: u.start + e };
+}
+
+/**
+ * The statements of a text that extraction scores: sections assigned and headings dropped; benefits, company,
+ * hobbies and contact sections, boilerplate and negated lines left out, and units inside `headers` (a CV's job
+ * headers and opening lines, see `parseCv`); a CV line's experience or diploma header
+ * (dates, job title, employer) cut off before its tasks; enumerations split into clauses.
+ */
+export function statementUnits(units: readonly TextUnit[], headers: readonly { start: number; end: number }[] = []): StatementUnit[] {
+  const out: StatementUnit[] = [];
+  for (const u of sectionUnits(units)) {
+    if (SKIPPED_SECTIONS.has(u.section)) continue;
+    if (headers.some((h) => h.start <= u.start && u.end <= h.end)) continue;
+    let unit: TextUnit = u;
+    const f = fold(u.text);
+    if (BOILERPLATE.test(f) || NEGATION.test(f)) continue;
+    if (DATE_RANGE.test(u.text) && u.section !== "missions" && u.section !== "profil") {
+      // "2019-2024 Aide-soignante, EHPAD Les Tilleuls : soins…": the tasks follow the colon (or a dash); a header
+      // alone names a job, not a skill (diploma headers are the exception: the diploma is a savoir).
+      const cut = /\s[:–—-]\s|:\s/.exec(u.text.replace(DATE_RANGE, (d) => " ".repeat(d.length)));
+      if (cut) {
+        const rest = trimUnit({ text: u.text.slice(cut.index + cut[0].length), start: u.start + cut.index + cut[0].length, end: u.end });
+        if (!rest) continue;
+        unit = rest;
+      } else if (u.section !== "formation") continue;
+    }
+    const hedged = HEDGE.test(f);
+    for (const c of clauses(unit)) {
+      if (contentStems(c.text).length === 0) continue;
+      out.push({ ...c, section: u.section, hedged });
+    }
+  }
+  return out;
+}
