@@ -6,12 +6,20 @@
  * recall@k = official targets found in our top k / all official targets (micro-averaged over edges);
  * ceiling@k = the best recall@k any ranking could get (a source with 12 targets can place only k of them).
  * MRR = mean over sources of 1 / rank of the first official target (0 when not in the top 100).
+ *
+ * The learned ranker (models/passerelles.json) is measured by grouped cross-validation by source fiche (refitted per
+ * fold, graph features on the training folds' edges only; `--no-cv` skips it), the fixed blend and MC Jaccard beside.
+ * `--forward ../shared/rome/v458`: the forward test. The ranker is fitted on that (older) referential's mobilités
+ * with its own fiches and texts, then ranks, for each source, the older version's fiches that it did not list yet;
+ * the right answers are the mobilités the current version added between fiches that already existed then.
  */
 import { loadConfig } from "../src/config.js";
 import { loadReferential } from "../src/rome/index.js";
 import type { Referential } from "../src/rome/referential.js";
-import { DEFAULT_PROXIMITY_WEIGHTS, ProximityIndex, type ProximityWeights, mcJaccard, viabilityOf } from "../src/passerelles/index.js";
+import { DEFAULT_PROXIMITY_WEIGHTS, FIXED_BLEND_MODEL, ProximityIndex, type ProximityWeights, loadPasserellesModel, mcJaccard, viabilityOf } from "../src/passerelles/index.js";
 import { ProfileMatcher } from "../src/passerelles/index.js";
+import { countRanking, emptyCounts, FEATURE_SETS, finish, fitAll, groupedCv, officialEdges, rankCodes } from "../src/tuning/index.js";
+import { parseFlags } from "../src/cli/command.js";
 import { quantile } from "./quantile.js";
 
 interface Metrics {
@@ -55,7 +63,11 @@ function jaccardRank(ref: Referential, codes: string[], source: string): string[
 
 const percentile = (xs: number[], p: number) => Math.round(quantile(xs, p / 100) * 1000) / 1000;
 
+const { flags } = parseFlags(process.argv.slice(2));
 const ref = await loadReferential(loadConfig().romeDir);
+const bundled = loadPasserellesModel();
+const featureSet = FEATURE_SETS[bundled.fit.featureSet];
+if (!featureSet) throw new Error(`models/passerelles.json: unknown feature set ${bundled.fit.featureSet}`);
 const codes = [...ref.fiches.keys()].sort();
 let edges = 0;
 let ceil5 = 0;
@@ -108,7 +120,41 @@ if (process.env.TUNE) {
 const t0 = performance.now();
 const index = new ProximityIndex(ref);
 const buildMs = performance.now() - t0;
-const ours = evaluate(ref, (s) => index.rank(s, 100).map((x) => x.code));
+const ours = evaluate(ref, (s) => index.rank(s, 100, undefined, "fixed").map((x) => x.code));
+const learnedInSample = evaluate(ref, (s) => index.rank(s, 100, undefined, "learned").map((x) => x.code));
+const edgeList = officialEdges(index);
+const cv = flags.has("no-cv") ? null : groupedCv(index, edgeList, featureSet, { log: (m) => process.stderr.write(m + "\n") });
+
+/** The forward test (see the header): fit on the older version, score the newer version's added mobilités. */
+function forwardTest(oldDir: string) {
+  const old = loadReferential(oldDir);
+  const oldIndex = new ProximityIndex(old, DEFAULT_PROXIMITY_WEIGHTS, null);
+  const oldEdges = officialEdges(oldIndex);
+  const known = new Set(oldEdges.map(([a, b]) => `${a}>${b}`));
+  const added = new Map<string, Set<string>>();
+  for (const f of ref.fiches.values())
+    for (const m of f.mobilites)
+      if (old.fiches.has(f.code) && old.fiches.has(m.cible) && f.code !== m.cible && !known.has(`${f.code}>${m.cible}`)) (added.get(f.code) ?? added.set(f.code, new Set()).get(f.code)!).add(m.cible);
+  const t = performance.now();
+  const model = fitAll(oldIndex, oldEdges, featureSet!);
+  const fitSeconds = Math.round((performance.now() - t) / 1000);
+  const counts = { learned: emptyCounts(), fixedBlend: emptyCounts(), mcJaccard: emptyCounts() };
+  const oldCodes = [...old.fiches.keys()].sort();
+  for (const [s, targets] of added) {
+    const listed = new Set(old.fiches.get(s)!.mobilites.map((m) => m.cible));
+    countRanking(counts.learned, rankCodes(oldIndex, oldIndex.graph, model, s, 100, listed), targets);
+    countRanking(counts.fixedBlend, rankCodes(oldIndex, oldIndex.graph, FIXED_BLEND_MODEL, s, 100, listed), targets);
+    countRanking(counts.mcJaccard, jaccardRank(old, oldCodes, s).filter((c) => !listed.has(c)), targets);
+  }
+  return {
+    fittedOn: { romeVersion: old.version, edges: oldEdges.length, featureSet: featureSet!.name, fitSeconds },
+    scoredOn: { romeVersion: ref.version, addedEdgesBetweenOldFiches: [...added.values()].reduce((a, x) => a + x.size, 0), sources: added.size },
+    learned: finish(counts.learned),
+    fixedBlend: finish(counts.fixedBlend),
+    mcJaccard: finish(counts.mcJaccard),
+  };
+}
+const forward = flags.has("forward") ? forwardTest(flags.get("forward")!) : null;
 const baseline = evaluate(ref, (s) => jaccardRank(ref, codes, s));
 
 // Viability calibration: where official mobilités fall on our coverage scale.
@@ -174,7 +220,11 @@ console.log(
     officialEdges: edges,
     sources: [...ref.fiches.values()].filter((f) => f.mobilites.length).length,
     weights: DEFAULT_PROXIMITY_WEIGHTS,
-    ours,
+    model: { file: "models/passerelles.json", featureSet: bundled.fit.featureSet, fittedOn: bundled.fit.romeVersion, date: bundled.fit.date },
+    groupedCv: cv ? { folds: cv.perFold.length, learned: cv.learned, fixedBlend: cv.fixedBlend } : null,
+    forward,
+    learnedInSample,
+    fixedBlend: ours,
     baselineMcJaccard: baseline,
     ceiling: { recallAt5: Math.round((ceil5 / edges) * 1000) / 1000, recallAt10: Math.round((ceil10 / edges) * 1000) / 1000, mrr: 1 },
     officialEdgesOnOurScale: {

@@ -2,3 +2,4 @@
 export * from "./evaluate.js";
 export * from "./learn.js";
 export * from "./audit.js";
+export * from "./passerelles.js";
