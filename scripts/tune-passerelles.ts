@@ -1,6 +1,6 @@
 /**
  * Fits the passerelles ranker (models/passerelles.json) on a referential's official mobilités:
- *   npm run tune:passerelles -- [--rome DIR] [--sets all,skills,noGraph] [--folds 5] [--epochs 300] [--l2 1e-4] [--out FILE] [--dry]
+ *   npm run tune:passerelles -- [--rome DIR] [--sets allX,all,noFamily,noGraph,skills] [--only-fold K] [--folds 5] [--epochs 300] [--l2 1e-4] [--out FILE] [--dry]
  * Each feature set is cross-validated by source fiche (grouped k-fold, graph features on the training folds' edges
  * only) beside the fixed blend; the first set is then fitted on every edge and written with its metadata (date,
  * commit, data hash, cross-validated figures). `--dry` writes nothing. Last line: one JSON object.
@@ -17,7 +17,7 @@ import { DEFAULT_FIT, DEFAULT_LIST_OPTIONS, FEATURE_SETS, edgesHash, fitAll, gro
 
 const { flags } = parseFlags(process.argv.slice(2));
 const romeDir = flags.get("rome") ?? loadConfig().romeDir;
-const setNames = (flags.get("sets") ?? "all").split(",");
+const setNames = (flags.get("sets") ?? "allX").split(",");
 for (const s of setNames) if (!FEATURE_SETS[s]) throw new Error(`--sets: one or more of ${Object.keys(FEATURE_SETS).join(", ")}`);
 const folds = Number(flags.get("folds") ?? 5);
 const fit = { ...DEFAULT_FIT, ...(flags.has("epochs") ? { epochs: Number(flags.get("epochs")) } : {}), ...(flags.has("l2") ? { l2: Number(flags.get("l2")) } : {}) };
@@ -31,7 +31,7 @@ const edges = officialEdges(index);
 log(`ROME ${ref.version}: ${edges.length} mobilités from ${new Set(edges.map(([a]) => a)).size} fiches`);
 const results = setNames.map((name) => {
   const set = FEATURE_SETS[name]!;
-  const cv = groupedCv(index, edges, set, { folds, fit, log });
+  const cv = groupedCv(index, edges, set, { folds, fit, log, ...(flags.has("only-fold") ? { onlyFold: Number(flags.get("only-fold")) } : {}) });
   log(`${name}: ${JSON.stringify({ learned: cv.learned, fixedBlend: cv.fixedBlend })}`);
   return { set, cv };
 });

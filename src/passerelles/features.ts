@@ -42,6 +42,10 @@ export const PAIR_FEATURES = [
   "coCited",
   "similarSourcesGo",
   "similarSourcesGoMax",
+  "neighboursGo",
+  "familyGo",
+  "familyGoFamily",
+  "inNeighboursGo",
 ] as const;
 export type PairFeature = (typeof PAIR_FEATURES)[number];
 
@@ -67,6 +71,10 @@ export const CAREER_PATTERN_FEATURES: ReadonlySet<PairFeature> = new Set([
   "coCited",
   "similarSourcesGo",
   "similarSourcesGoMax",
+  "neighboursGo",
+  "familyGo",
+  "familyGoFamily",
+  "inNeighboursGo",
 ]);
 
 export function sameGrandDomaine(s: Fiche, t: Fiche): number {
@@ -181,6 +189,9 @@ export class MobiliteGraph {
     return this.out[a]!.includes(b);
   }
 }
+
+/** How many of the source's most similar fiches `neighboursGo` asks (item-based collaborative filtering). */
+export const NEIGHBOURS = 20;
 
 /** log(1 + x): counts (in-degree, co-citations) have a long tail. */
 export const log1p = (x: number): number => Math.log1p(Math.max(0, x));

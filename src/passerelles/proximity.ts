@@ -284,6 +284,8 @@ export class ProximityIndex {
   private readonly level: (number | null)[];
   private readonly openEntry: Uint8Array;
   private readonly contextes: SetOverlapIndex;
+  /** Per fiche: the other fiches of its split family (same pre-split parent, the parent, its children). */
+  readonly family: Int32Array[];
   private readonly secteurs: SetOverlapIndex;
   private readonly centres: SetOverlapIndex;
   /** ROME's own mobilités between this referential's fiches: the graph features' default. */
@@ -308,6 +310,16 @@ export class ProximityIndex {
     this.tmp = new Float64Array(this.codes.length);
     this.level = this.fiches.map((f) => pf.entryLevel(f.accesMetier));
     this.openEntry = Uint8Array.from(this.fiches, (f) => Number(pf.openEntry(f.accesMetier)));
+    // Split families: the fiches sharing a pre-split parent, and the parent itself.
+    const byParent = new Map<string, number[]>();
+    this.fiches.forEach((f, i) => (byParent.get(f.parent) ?? byParent.set(f.parent, []).get(f.parent)!).push(i));
+    this.family = this.fiches.map((f, i) => {
+      const members = new Set([...(byParent.get(f.parent) ?? []), ...(byParent.get(f.code) ?? [])]);
+      const p = this.pos.get(f.parent);
+      if (p !== undefined) members.add(p);
+      members.delete(i);
+      return Int32Array.from(members);
+    });
     this.contextes = new SetOverlapIndex(this.fiches.map((f) => new Set(f.contextes)));
     this.secteurs = new SetOverlapIndex(this.fiches.map((f) => new Set(f.secteursActivite)));
     this.centres = new SetOverlapIndex(this.fiches.map((f) => new Set(f.centresInteret)));
@@ -421,6 +433,38 @@ export class ProximityIndex {
       for (const t of graph.out[u]!) if (t !== s) cc[t]!++;
     }
     for (let i = 0; i < n; i++) cc[i] = pf.log1p(cc[i]!);
+    // The source's NEIGHBOURS most similar fiches vote for their own targets, each by its similarity (normalised).
+    const knn: number[] = [];
+    for (let u = 0; u < n; u++) {
+      if (u === s || !(sim[u]! > 0)) continue;
+      if (knn.length === pf.NEIGHBOURS && sim[u]! <= sim[knn[knn.length - 1]!]!) continue;
+      let j = knn.length;
+      while (j > 0 && sim[knn[j - 1]!]! < sim[u]!) j--;
+      knn.splice(j, 0, u);
+      if (knn.length > pf.NEIGHBOURS) knn.pop();
+    }
+    const nb = c("neighboursGo").fill(0);
+    const mass = knn.reduce((a, u) => a + sim[u]!, 0);
+    for (const u of knn) for (const t of graph.out[u]!) nb[t]! += sim[u]! / mass;
+    // Where the source's split family leads (to the target, or to the target's own family): ROME's editors gave
+    // fiches split from one parent overlapping mobilités.
+    const fam = this.family[s]!;
+    const fg = c("familyGo").fill(0);
+    const fgf = c("familyGoFamily").fill(0);
+    if (fam.length) {
+      for (const u of fam)
+        for (const t of graph.out[u]!) {
+          fg[t]! += 1 / fam.length;
+          fgf[t]! += 1 / fam.length;
+          for (const v of this.family[t]!) fgf[v]! += 1 / fam.length;
+        }
+      for (let i = 0; i < n; i++) fgf[i] = Math.min(1, fgf[i]!);
+    }
+    // Where the fiches that share the source's in-neighbours lead (collaborative filtering on the graph alone):
+    // x → s and x → u, then u → t.
+    const ing = c("inNeighboursGo").fill(0);
+    for (const x of graph.in[s]!) for (const u of graph.out[x]!) if (u !== s) for (const t of graph.out[u]!) ing[t]!++;
+    for (let i = 0; i < n; i++) ing[i] = pf.log1p(ing[i]!);
     const go = c("similarSourcesGo").fill(0);
     const goMax = c("similarSourcesGoMax").fill(0);
     for (let u = 0; u < n; u++) {
@@ -592,6 +636,11 @@ export class ProximityIndex {
         case "split":
           text = x.get("splitSibling") ? `both come from fiche ${S.parent}, split in 2025` : `${S.parent === T.code ? S.code : T.code} was split from ${S.parent === T.code ? T.code : S.code} in 2025`;
           break;
+        case "family_goes": {
+          const k = [...this.family[s]!].filter((u) => g.has(u, t)).length;
+          text = k ? `${k} fiche${k > 1 ? "s" : ""} of the source's split family (${S.parent}) lead${k > 1 ? "" : "s"} here` : `the source's split family (${S.parent}) leads to fiches of this one's family`;
+          break;
+        }
         case "frequent_target":
           text = `souvent vers: ${g.inDegree[t]! - Number(g.has(s, t))} other fiches list it among their mobilités`;
           break;
@@ -600,7 +649,7 @@ export class ProximityIndex {
           break;
         case "co_cited": {
           const k = [...g.in[s]!].filter((u) => g.has(u, t)).length;
-          text = `${k} fiche${k > 1 ? "s" : ""} leading to the source also lead${k > 1 ? "" : "s"} here`;
+          text = k ? `${k} fiche${k > 1 ? "s" : ""} leading to the source also lead${k > 1 ? "" : "s"} here` : "fiches reached from the same places as the source lead here";
           break;
         }
         case "similar_sources": {
@@ -630,10 +679,11 @@ const REASON_GROUPS: { reason: string; kind: PasserelleReason["kind"]; features:
   { reason: "status", kind: "career_pattern", features: ["targetCadre", "cadreUp", "targetReglemente", "reglementeUp"] },
   { reason: "entry_route", kind: "career_pattern", features: ["levelUp", "levelDown", "targetOpenEntry"] },
   { reason: "split", kind: "career_pattern", features: ["splitSibling", "parentOrChild"] },
+  { reason: "family_goes", kind: "career_pattern", features: ["familyGo", "familyGoFamily"] },
   { reason: "frequent_target", kind: "career_pattern", features: ["targetInDegree"] },
   { reason: "reverse_mobilite", kind: "career_pattern", features: ["reverseMobilite"] },
-  { reason: "co_cited", kind: "career_pattern", features: ["coCited"] },
-  { reason: "similar_sources", kind: "career_pattern", features: ["similarSourcesGo", "similarSourcesGoMax"] },
+  { reason: "co_cited", kind: "career_pattern", features: ["coCited", "inNeighboursGo"] },
+  { reason: "similar_sources", kind: "career_pattern", features: ["similarSourcesGo", "similarSourcesGoMax", "neighboursGo"] },
   { reason: "contextes", kind: "work_context", features: ["contextesShared"] },
 ];
 

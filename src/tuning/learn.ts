@@ -152,6 +152,11 @@ export interface MultiRankingList {
   /** Rows of the right candidates (none: the list is skipped). */
   golds: readonly number[];
   weight?: number;
+  /**
+   * Per-row log-weight added to the score (sampled softmax): a random negative standing for m fiches counts m times
+   * in the softmax's denominator, so the sampled loss estimates the loss over every candidate.
+   */
+  offsets?: Float32Array;
 }
 
 /**
@@ -179,6 +184,7 @@ export function fitListwiseSets(lists: readonly MultiRankingList[], d: number, o
         let acc = 0;
         const o = r * d;
         for (let j = 0; j < d; j++) acc += x[o + j]! * w[j]!;
+        if (l.offsets) acc += l.offsets[r]!;
         s[r] = acc;
         if (acc > mx) mx = acc;
       }
@@ -214,7 +220,7 @@ export function listSetsLoss(lists: readonly MultiRankingList[], d: number, w: r
     const s = Array.from({ length: l.rows }, (_, r) => {
       let acc = 0;
       for (let j = 0; j < d; j++) acc += l.x[r * d + j]! * w[j]!;
-      return acc;
+      return acc + (l.offsets?.[r] ?? 0);
     });
     const mx = Math.max(...s);
     const lz = mx + Math.log(s.reduce((a, x) => a + Math.exp(x - mx), 0));

@@ -94,7 +94,7 @@ export function edgesHash(edges: readonly (readonly [string, string])[]): string
 export const widthOf = (set: PasserellesFeatureSet): number => set.features.length + set.interactions.length;
 
 /** Graph features: recomputed per fold (training edges), the others once per source. */
-export const GRAPH_FEATURES: ReadonlySet<PairFeature> = new Set(["targetInDegree", "reverseMobilite", "coCited", "similarSourcesGo", "similarSourcesGoMax"]);
+export const GRAPH_FEATURES: ReadonlySet<PairFeature> = new Set(["targetInDegree", "reverseMobilite", "coCited", "similarSourcesGo", "similarSourcesGoMax", "neighboursGo", "familyGo", "familyGoFamily", "inNeighboursGo"]);
 
 export interface ListOptions {
   /** Hardest negatives: the fixed blend's best-ranked non-targets. */
@@ -113,6 +113,7 @@ export interface SourceCandidates {
   x: Float32Array;
   sim: Float32Array;
   golds: number[];
+  offsets: Float32Array;
 }
 
 /** Candidates per source: its official targets, the fixed blend's best other fiches and random ones. */
@@ -133,11 +134,15 @@ export function candidateCache(index: ProximityIndex, sources: readonly string[]
     const order = Array.from({ length: n }, (_, i) => i).filter((i) => i !== self && !pick.has(i)).sort((a, b) => blend[b]! - blend[a]!);
     order.slice(0, opts.hard).forEach((i) => pick.add(i));
     const rest = order.slice(opts.hard);
-    for (let k = 0; k < opts.random && rest.length; k++) pick.add(rest.splice(Math.floor(rnd() * rest.length), 1)[0]!);
+    const restCount = rest.length;
+    const sampled = new Set<number>();
+    for (let k = 0; k < opts.random && rest.length; k++) sampled.add(rest.splice(Math.floor(rnd() * rest.length), 1)[0]!);
+    for (const i of sampled) pick.add(i);
     const rows = Int32Array.from(pick);
+    const offsets = Float32Array.from(rows, (i) => (sampled.has(i) ? Math.log(restCount / sampled.size) : 0));
     const x = new Float32Array(rows.length * P);
     rows.forEach((i, r) => cols.forEach((c, f) => (x[r * P + f] = c[i]!)));
-    out.push({ source: s, pos: self, rows, x, sim: Float32Array.from(blend), golds: [...rows].flatMap((i, r) => (targets.has(index.codes[i]!) ? [r] : [])) });
+    out.push({ source: s, pos: self, rows, x, sim: Float32Array.from(blend), golds: [...rows].flatMap((i, r) => (targets.has(index.codes[i]!) ? [r] : [])), offsets });
   }
   return out;
 }
@@ -160,7 +165,7 @@ export function listsFromCache(index: ProximityIndex, cache: readonly SourceCand
       for (const f of fi) x[j++] = v(r, f);
       for (const [a, b] of pi) x[j++] = v(r, a) * v(r, b);
     }
-    return { x, rows: c.rows.length, golds: c.golds };
+    return { x, rows: c.rows.length, golds: c.golds, offsets: c.offsets };
   });
 }
 
@@ -169,7 +174,7 @@ export interface FitSettings {
   learningRate: number;
   l2: number;
 }
-export const DEFAULT_FIT: FitSettings = { epochs: 150, learningRate: 0.08, l2: 1e-4 };
+export const DEFAULT_FIT: FitSettings = { epochs: 300, learningRate: 0.08, l2: 1e-4 };
 
 /** Fits a feature set's weights on lists made by `listsFromCache` with the same set. */
 export function fitPasserelles(lists: readonly MultiRankingList[], set: PasserellesFeatureSet, fit: FitSettings = DEFAULT_FIT): PasserellesWeights {
@@ -203,7 +208,7 @@ export interface CvResult {
 }
 
 /** Grouped k-fold cross-validation by source fiche of one feature set on `edges`. */
-export function groupedCv(index: ProximityIndex, edges: readonly (readonly [string, string])[], set: PasserellesFeatureSet, opts: { folds?: number; seed?: number; fit?: FitSettings; lists?: ListOptions; log?: (m: string) => void } = {}): CvResult {
+export function groupedCv(index: ProximityIndex, edges: readonly (readonly [string, string])[], set: PasserellesFeatureSet, opts: { folds?: number; seed?: number; fit?: FitSettings; lists?: ListOptions; log?: (m: string) => void; onlyFold?: number } = {}): CvResult {
   const k = opts.folds ?? 5;
   const targets = new Map<string, Set<string>>();
   for (const [a, b] of edges) (targets.get(a) ?? targets.set(a, new Set()).get(a)!).add(b);
@@ -213,6 +218,7 @@ export function groupedCv(index: ProximityIndex, edges: readonly (readonly [stri
   const total = { learned: emptyCounts(), fixedBlend: emptyCounts() };
   const perFold: CvResult["perFold"] = [];
   for (let f = 0; f < k; f++) {
+    if (opts.onlyFold !== undefined && f !== opts.onlyFold) continue;
     const test = sources.filter((s) => fold.get(s) === f);
     const graph = index.graphOf(edges.filter(([a]) => fold.get(a) !== f));
     const lists = listsFromCache(index, cache.filter((c) => fold.get(c.source) !== f), graph, set);
@@ -239,9 +245,29 @@ export function fitAll(index: ProximityIndex, edges: readonly (readonly [string,
   return fitPasserelles(listsFromCache(index, cache, graph, set), set, opts.fit);
 }
 
-/** Feature sets tried (scripts/tune-passerelles.ts --sets); the first is the default. */
+/** Feature sets tried (scripts/tune-passerelles.ts --sets; allX is the default): see docs/passerelles.md. */
 export const FEATURE_SETS: Record<string, PasserellesFeatureSet> = {
   all: { name: "all", features: PAIR_FEATURES, interactions: [] },
   skills: { name: "skills", features: ["mcCoverage", "coreCoverage", "reverseMcCoverage", "reverseCoreCoverage", "competenceCoverage", "savoirCoverage", "titleSim", "definitionSim"], interactions: [] },
-  noGraph: { name: "noGraph", features: PAIR_FEATURES.filter((k) => !["targetInDegree", "reverseMobilite", "coCited", "similarSourcesGo", "similarSourcesGoMax"].includes(k)), interactions: [] },
+  allX: {
+    name: "allX",
+    features: PAIR_FEATURES,
+    interactions: [
+      ["mcCoverage", "sameDomainePro"],
+      ["titleSim", "sameDomainePro"],
+      ["targetInDegree", "sameGrandDomaine"],
+      ["targetInDegree", "mcCoverage"],
+      ["neighboursGo", "targetInDegree"],
+      ["neighboursGo", "mcCoverage"],
+      ["coCited", "mcCoverage"],
+      ["reverseMobilite", "mcCoverage"],
+      ["splitSibling", "titleSim"],
+      ["mcCoverage", "reverseMcCoverage"],
+      ["inNeighboursGo", "mcCoverage"],
+      ["inNeighboursGo", "neighboursGo"],
+      ["neighboursGo", "sameDomainePro"],
+    ],
+  },
+  noFamily: { name: "noFamily", features: PAIR_FEATURES.filter((k) => k !== "familyGo" && k !== "familyGoFamily"), interactions: [] },
+  noGraph: { name: "noGraph", features: PAIR_FEATURES.filter((k) => !GRAPH_FEATURES.has(k)), interactions: [] },
 };

@@ -95,6 +95,7 @@ const ProfileRequest = z
     labels: z.array(z.string().max(PROFILE_LIMITS.maxLabelChars, `at most ${PROFILE_LIMITS.maxLabelChars} characters`)).max(PROFILE_LIMITS.maxLabels, `at most ${PROFILE_LIMITS.maxLabels} labels`).default([]).describe("free-text skill labels, resolved to codes"),
     topK: z.number().int().min(1).max(LIMITS.maxTopK).default(10),
     filters: FilterBody.default({}),
+    ranker: z.enum(RANKERS).optional().describe("learned (default) or fixed (coverage only)"),
   })
   .strict();
 const Resolved = z.object({ input: z.string(), via: z.enum(["code", "exact-label", "search"]), code: z.string(), kind: z.enum(["competence", "macro-competence", "savoir"]), libelle: z.string(), score: z.number(), macroCompetence: z.string().nullable() });
@@ -106,7 +107,15 @@ const ProfileMetier = z.object({
   access: z.enum(["now", "training"]),
   reason: z.string(),
   emploiReglemente: z.boolean(),
-  score: z.object({ coverage: z.number(), mcCoverage: z.number(), coreCoverage: z.number(), savoirCoverage: z.number().nullable() }),
+  score: z.object({
+    coverage: z.number(),
+    mcCoverage: z.number(),
+    coreCoverage: z.number(),
+    savoirCoverage: z.number().nullable(),
+    competenceCoverage: z.number(),
+    reverseMcCoverage: z.number().describe("share of the profile's macro-compétences (IDF-weighted) the fiche uses"),
+    total: z.number().describe("the ranking score: the learned passerelles ranker's features that apply to a profile (coverage, the fiche's in-degree in ROME's mobilités, cadre, réglementé, open entry), or coverage with ranker=fixed"),
+  }),
   shared: z.array(Shared),
   gap: z.object({ macroCompetences: z.array(McToAcquire), competences: z.array(CompToAcquire), savoirs: z.array(ItemCoeur) }),
 });
@@ -169,7 +178,7 @@ export function passerellesRoutes(ctx: ReferentialContext): Router {
   describeRoute({
     method: "post",
     path: "/v1/profile/match",
-    summary: "Profile → métiers: compétence/savoir codes and/or skill labels (resolved and shown back), métiers ranked by coverage, split into accessible now / with training",
+    summary: "Profile → métiers: compétence/savoir codes and/or skill labels (resolved and shown back), métiers ranked by the learned passerelles signals that apply to a profile (coverage first), split into accessible now / with training",
     tags: ["passerelles"],
     body: ProfileRequest,
     response: ProfileResponse,
@@ -179,7 +188,7 @@ export function passerellesRoutes(ctx: ReferentialContext): Router {
     const filter = checkFilter(ref, p.filters);
     let out;
     try {
-      out = passerellesIndexes(ref).profile.match({ codes: p.competences, labels: p.labels }, { topK: p.topK, filter });
+      out = passerellesIndexes(ref).profile.match({ codes: p.competences, labels: p.labels }, { topK: p.topK, filter, ranker: p.ranker });
     } catch (e) {
       if (e instanceof ProfileError) throw new HttpError(e.status, e.code, e.message, e.details);
       throw e;
