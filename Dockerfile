@@ -13,6 +13,8 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
+# The passerelles ranker (a small JSON data file; embedding models are mounted, not copied).
+COPY models/passerelles.json ./models/passerelles.json
 
 FROM node:20-bookworm-slim
 WORKDIR /app

@@ -278,6 +278,7 @@ describe("pair features", () => {
         expect(col(cols, "coreCoverage")[t]).toBeCloseTo(pair.coreCoverage, 3);
         // How much of the source the target uses is the target → source coverage.
         expect(col(cols, "reverseMcCoverage")[t]).toBeCloseTo(idx.featureColumns(target)[PAIR_FEATURES.indexOf("mcCoverage")]![s]!, 9);
+        expect(col(cols, "riasecShared")[t]).toBeCloseTo(riasecShared(ref.fiche(source)!, ref.fiche(target)!), 9);
         expect(col(cols, "sameDomainePro")[t]).toBe(Number(ref.fiche(source)!.domaineProfessionnel.code === ref.fiche(target)!.domaineProfessionnel.code));
       }
     }

@@ -46,6 +46,7 @@ export const PAIR_FEATURES = [
   "familyGo",
   "familyGoFamily",
   "inNeighboursGo",
+  "ownTargetsGo",
 ] as const;
 export type PairFeature = (typeof PAIR_FEATURES)[number];
 
@@ -75,6 +76,7 @@ export const CAREER_PATTERN_FEATURES: ReadonlySet<PairFeature> = new Set([
   "familyGo",
   "familyGoFamily",
   "inNeighboursGo",
+  "ownTargetsGo",
 ]);
 
 export function sameGrandDomaine(s: Fiche, t: Fiche): number {

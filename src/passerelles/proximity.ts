@@ -283,6 +283,8 @@ export class ProximityIndex {
   private readonly tmp: Float64Array;
   private readonly level: (number | null)[];
   private readonly openEntry: Uint8Array;
+  private readonly riasecLetters: string[][];
+  private buffers: Float64Array[] | undefined;
   private readonly contextes: SetOverlapIndex;
   /** Per fiche: the other fiches of its split family (same pre-split parent, the parent, its children). */
   readonly family: Int32Array[];
@@ -309,6 +311,7 @@ export class ProximityIndex {
     this.fiches = this.codes.map((c) => ref.fiches.get(c)!);
     this.tmp = new Float64Array(this.codes.length);
     this.level = this.fiches.map((f) => pf.entryLevel(f.accesMetier));
+    this.riasecLetters = this.fiches.map((f) => (f.riasec ? [f.riasec.majeur, ...(f.riasec.mineur ? [f.riasec.mineur] : [])] : []));
     this.openEntry = Uint8Array.from(this.fiches, (f) => Number(pf.openEntry(f.accesMetier)));
     // Split families: the fiches sharing a pre-split parent, and the parent itself.
     const byParent = new Map<string, number[]>();
@@ -357,11 +360,13 @@ export class ProximityIndex {
    * Every pair feature of source → each fiche: one column per PAIR_FEATURES entry, index-aligned with `codes`.
    * Graph features read `graph` without the source's own out-edges (see MobiliteGraph).
    */
-  featureColumns(source: string, graph: MobiliteGraph = this.graph): Float64Array[] {
+  featureColumns(source: string, graph: MobiliteGraph = this.graph, known: readonly number[] = [], reuse = false): Float64Array[] {
     const s = this.pos.get(source)!;
     const n = this.codes.length;
-    const col = new Map<PairFeature, Float64Array>(PAIR_FEATURES.map((k) => [k, new Float64Array(n)]));
-    const c = (k: PairFeature) => col.get(k)!;
+    // `reuse`: the serving path's buffers, overwritten by the next call (saves the garbage collector ~35 arrays).
+    const cols = reuse ? (this.buffers ??= PAIR_FEATURES.map(() => new Float64Array(n))) : PAIR_FEATURES.map(() => new Float64Array(n));
+    if (reuse) for (const x of cols) x.fill(0);
+    const c = (k: PairFeature) => cols[PAIR_FEATURES.indexOf(k)]!;
     const mcItems = this.mc.items[s]!;
     this.mc.accumulate(s, 1, c("mcCoverage"), this.tmp);
     this.core.accumulateFrom(mcItems.keys(), 1, c("coreCoverage"), this.tmp);
@@ -377,7 +382,6 @@ export class ProximityIndex {
     for (let i = 0; i < n; i++) if (!(this.core.total(i) > 0)) core[i] = mc[i]!;
     if (!(this.core.total(s) > 0)) c("reverseCoreCoverage").set(c("reverseMcCoverage"));
     const S = this.fiches[s]!;
-    const cols = PAIR_FEATURES.map((k) => col.get(k)!);
     const at = (k: PairFeature) => PAIR_FEATURES.indexOf(k);
     const [gd, dp, sect, ci, ctx, rMaj, rSh, tCad, cadUp, tReg, regUp, lvUp, lvDown, open, sib, poc] = (
       ["sameGrandDomaine", "sameDomainePro", "secteursShared", "centresInteretShared", "contextesShared", "riasecMajeur", "riasecShared", "targetCadre", "cadreUp", "targetReglemente", "reglementeUp", "levelUp", "levelDown", "targetOpenEntry", "splitSibling", "parentOrChild"] as const
@@ -387,12 +391,17 @@ export class ProximityIndex {
     this.contextes.jaccardInto(s, ctx!);
     const sCadre = pf.cadre(S);
     const sReg = pf.reglemente(S);
+    const sLetters = new Set(this.riasecLetters[s]);
     for (let i = 0; i < n; i++) {
       const T = this.fiches[i]!;
       gd![i] = pf.sameGrandDomaine(S, T);
       dp![i] = pf.sameDomainePro(S, T);
       rMaj![i] = pf.riasecMajeur(S, T);
-      rSh![i] = pf.riasecShared(S, T);
+      // pf.riasecShared without its per-pair sets (the hot loop): the target's letters are precomputed.
+      const tl = this.riasecLetters[i]!;
+      let shared = 0;
+      for (const x of tl) if (sLetters.has(x)) shared++;
+      rSh![i] = tl.length && sLetters.size ? shared / tl.length : 0;
       const tc = pf.cadre(T);
       tCad![i] = Number(tc);
       cadUp![i] = Number(tc && !sCadre);
@@ -408,8 +417,9 @@ export class ProximityIndex {
     }
     const w = DEFAULT_PROXIMITY_WEIGHTS;
     const sim = new Float64Array(n);
-    for (let i = 0; i < n; i++) sim[i] = w.mc * mc[i]! + w.savoir * c("savoirCoverage")[i]! + w.title * c("titleSim")[i]! + w.definition * c("definitionSim")[i]!;
-    this.graphColumns(s, graph, sim, cols);
+    const [sav, tit, def] = [c("savoirCoverage"), c("titleSim"), c("definitionSim")];
+    for (let i = 0; i < n; i++) sim[i] = w.mc * mc[i]! + w.savoir * sav[i]! + w.title * tit[i]! + w.definition * def[i]!;
+    this.graphColumns(s, graph, sim, cols, known);
     for (const col of cols) col[s] = 0;
     return cols;
   }
@@ -419,7 +429,7 @@ export class ProximityIndex {
    * without the source's own edge, edges back to the source, co-citation by the fiches that lead to the source, and
    * where the fiches most like the source lead (`sim`: the fixed blend's similarity of the source to each fiche).
    */
-  graphColumns(s: number, graph: MobiliteGraph, sim: ArrayLike<number>, cols: Float64Array[]): void {
+  graphColumns(s: number, graph: MobiliteGraph, sim: ArrayLike<number>, cols: Float64Array[], known: readonly number[] = []): void {
     const n = this.codes.length;
     const c = (k: PairFeature) => cols[PAIR_FEATURES.indexOf(k)]!;
     const indeg = c("targetInDegree");
@@ -465,6 +475,11 @@ export class ProximityIndex {
     const ing = c("inNeighboursGo").fill(0);
     for (const x of graph.in[s]!) for (const u of graph.out[x]!) if (u !== s) for (const t of graph.out[u]!) ing[t]!++;
     for (let i = 0; i < n; i++) ing[i] = pf.log1p(ing[i]!);
+    // Only when the source's current mobilités are given (`known`, the forward test's setting: what a fiche
+    // already lists predicts what ROME adds next): where its own targets lead.
+    const own = c("ownTargetsGo").fill(0);
+    for (const u of known) for (const t of graph.out[u]!) if (t !== s) own[t]!++;
+    for (let i = 0; i < n; i++) own[i] = pf.log1p(own[i]!);
     const go = c("similarSourcesGo").fill(0);
     const goMax = c("similarSourcesGoMax").fill(0);
     for (let u = 0; u < n; u++) {
@@ -521,7 +536,7 @@ export class ProximityIndex {
   /** Scores of source → every fiche under a ranker (index-aligned with `codes`), and the feature columns if used. */
   private scores(source: string, ranker: Ranker): { total: Float64Array; cols: Float64Array[] | null } {
     if (ranker === "learned" && this.model) {
-      const cols = this.featureColumns(source);
+      const cols = this.featureColumns(source, this.graph, [], true);
       return { total: scoreColumns(cols, this.model), cols };
     }
     return { total: this.scoreAll(source, this.weights), cols: null };
@@ -565,11 +580,11 @@ export class ProximityIndex {
     const held = heldBy(this.ref, src);
     const { total, cols: learnedCols } = this.scores(src, ranker);
     // The fixed ranker's reasons come from the same features under its weights (skill overlap only).
-    const cols = learnedCols ?? this.featureColumns(src);
+    const cols = learnedCols ?? this.featureColumns(src, this.graph, [], true);
     const model = learnedCols ? this.model! : FIXED_BLEND_MODEL;
     const w = DEFAULT_PROXIMITY_WEIGHTS;
-    const col = (k: PairFeature) => cols[PAIR_FEATURES.indexOf(k)]!;
-    const sim = (u: number) => w.mc * col("mcCoverage")[u]! + w.savoir * col("savoirCoverage")[u]! + w.title * col("titleSim")[u]! + w.definition * col("definitionSim")[u]!;
+    const [mc, sav, tit, def] = (["mcCoverage", "savoirCoverage", "titleSim", "definitionSim"] as const).map((k) => cols[PAIR_FEATURES.indexOf(k)]!);
+    const sim = (u: number) => w.mc * mc![u]! + w.savoir * sav![u]! + w.title * tit![u]! + w.definition * def![u]!;
     return this.top(total, s, topK, filter).map((t, i) => {
       const score = { ...this.score(src, this.codes[t]!), total: Math.round(total[t]! * 1000) / 1000 };
       const official = sourceFiche.mobilites.find((m) => m.cible === this.codes[t]);
@@ -641,6 +656,9 @@ export class ProximityIndex {
           text = k ? `${k} fiche${k > 1 ? "s" : ""} of the source's split family (${S.parent}) lead${k > 1 ? "" : "s"} here` : `the source's split family (${S.parent}) leads to fiches of this one's family`;
           break;
         }
+        case "own_targets":
+          text = "fiches the source already leads to lead here";
+          break;
         case "frequent_target":
           text = `souvent vers: ${g.inDegree[t]! - Number(g.has(s, t))} other fiches list it among their mobilités`;
           break;
@@ -653,7 +671,8 @@ export class ProximityIndex {
           break;
         }
         case "similar_sources": {
-          const like = [...g.in[t]!].filter((u) => u !== s).sort((a, b) => sim(b) - sim(a))[0];
+          let like: number | undefined;
+          for (const u of g.in[t]!) if (u !== s && (like === undefined || sim(u) > sim(like))) like = u;
           text = like === undefined ? "fiches close to the source lead here" : `fiches close to the source lead here, e.g. ${this.fiches[like]!.libelle} (${this.codes[like]})`;
           break;
         }
@@ -683,6 +702,7 @@ const REASON_GROUPS: { reason: string; kind: PasserelleReason["kind"]; features:
   { reason: "frequent_target", kind: "career_pattern", features: ["targetInDegree"] },
   { reason: "reverse_mobilite", kind: "career_pattern", features: ["reverseMobilite"] },
   { reason: "co_cited", kind: "career_pattern", features: ["coCited", "inNeighboursGo"] },
+  { reason: "own_targets", kind: "career_pattern", features: ["ownTargetsGo"] },
   { reason: "similar_sources", kind: "career_pattern", features: ["similarSourcesGo", "similarSourcesGoMax", "neighboursGo"] },
   { reason: "contextes", kind: "work_context", features: ["contextesShared"] },
 ];

@@ -94,7 +94,7 @@ export function edgesHash(edges: readonly (readonly [string, string])[]): string
 export const widthOf = (set: PasserellesFeatureSet): number => set.features.length + set.interactions.length;
 
 /** Graph features: recomputed per fold (training edges), the others once per source. */
-export const GRAPH_FEATURES: ReadonlySet<PairFeature> = new Set(["targetInDegree", "reverseMobilite", "coCited", "similarSourcesGo", "similarSourcesGoMax", "neighboursGo", "familyGo", "familyGoFamily", "inNeighboursGo"]);
+export const GRAPH_FEATURES: ReadonlySet<PairFeature> = new Set(["targetInDegree", "reverseMobilite", "coCited", "similarSourcesGo", "similarSourcesGoMax", "neighboursGo", "familyGo", "familyGoFamily", "inNeighboursGo", "ownTargetsGo"]);
 
 export interface ListOptions {
   /** Hardest negatives: the fixed blend's best-ranked non-targets. */
@@ -114,10 +114,12 @@ export interface SourceCandidates {
   sim: Float32Array;
   golds: number[];
   offsets: Float32Array;
+  /** Positions of the source's targets taken as already known (warm lists; empty: cold). */
+  known: number[];
 }
 
 /** Candidates per source: its official targets, the fixed blend's best other fiches and random ones. */
-export function candidateCache(index: ProximityIndex, sources: readonly string[], targetsOf: (s: string) => ReadonlySet<string>, opts: ListOptions = DEFAULT_LIST_OPTIONS): SourceCandidates[] {
+export function candidateCache(index: ProximityIndex, sources: readonly string[], targetsOf: (s: string) => ReadonlySet<string>, opts: ListOptions = DEFAULT_LIST_OPTIONS, knownOf?: (s: string) => ReadonlySet<string>): SourceCandidates[] {
   const rnd = random(opts.seed);
   const n = index.codes.length;
   const P = PAIR_FEATURES.length;
@@ -127,11 +129,13 @@ export function candidateCache(index: ProximityIndex, sources: readonly string[]
     const targets = targetsOf(s);
     if (!targets.size) continue;
     const self = index.position(s)!;
+    const known = [...(knownOf?.(s) ?? [])].map((c) => index.position(c)!);
+    const knownSet = new Set(known);
     const cols = index.featureColumns(s, none);
     const blend = scoreColumns(cols, FIXED_BLEND);
     const pick = new Set<number>();
     for (const t of targets) pick.add(index.position(t)!);
-    const order = Array.from({ length: n }, (_, i) => i).filter((i) => i !== self && !pick.has(i)).sort((a, b) => blend[b]! - blend[a]!);
+    const order = Array.from({ length: n }, (_, i) => i).filter((i) => i !== self && !pick.has(i) && !knownSet.has(i)).sort((a, b) => blend[b]! - blend[a]!);
     order.slice(0, opts.hard).forEach((i) => pick.add(i));
     const rest = order.slice(opts.hard);
     const restCount = rest.length;
@@ -142,7 +146,7 @@ export function candidateCache(index: ProximityIndex, sources: readonly string[]
     const offsets = Float32Array.from(rows, (i) => (sampled.has(i) ? Math.log(restCount / sampled.size) : 0));
     const x = new Float32Array(rows.length * P);
     rows.forEach((i, r) => cols.forEach((c, f) => (x[r * P + f] = c[i]!)));
-    out.push({ source: s, pos: self, rows, x, sim: Float32Array.from(blend), golds: [...rows].flatMap((i, r) => (targets.has(index.codes[i]!) ? [r] : [])), offsets });
+    out.push({ source: s, pos: self, rows, x, sim: Float32Array.from(blend), golds: [...rows].flatMap((i, r) => (targets.has(index.codes[i]!) ? [r] : [])), offsets, known });
   }
   return out;
 }
@@ -157,7 +161,7 @@ export function listsFromCache(index: ProximityIndex, cache: readonly SourceCand
   const pi = set.interactions.map(([a, b]) => [PAIR_FEATURES.indexOf(a), PAIR_FEATURES.indexOf(b)] as const);
   const isGraph = PAIR_FEATURES.map((k) => GRAPH_FEATURES.has(k));
   return cache.map((c) => {
-    index.graphColumns(c.pos, graph, c.sim, scratch);
+    index.graphColumns(c.pos, graph, c.sim, scratch, c.known);
     const x = new Float32Array(c.rows.length * d);
     const v = (r: number, f: number) => (isGraph[f] ? scratch[f]![c.rows[r]!]! : c.x[r * P + f]!);
     for (let r = 0; r < c.rows.length; r++) {
@@ -196,9 +200,10 @@ export function topCodes(index: ProximityIndex, scores: Float64Array, source: st
     .map((i) => index.codes[i]!);
 }
 
-/** The model's top `k` codes for a source, graph features on `graph`. */
-export function rankCodes(index: ProximityIndex, graph: MobiliteGraph, model: PasserellesWeights, source: string, k = 100, exclude?: ReadonlySet<string>): string[] {
-  return topCodes(index, scoreColumns(index.featureColumns(source, graph), model), source, k, exclude);
+/** The model's top `k` codes for a source, graph features on `graph` (`known`: its targets taken as known). */
+export function rankCodes(index: ProximityIndex, graph: MobiliteGraph, model: PasserellesWeights, source: string, k = 100, exclude?: ReadonlySet<string>, known?: ReadonlySet<string>): string[] {
+  const kn = [...(known ?? [])].map((c) => index.position(c)!).filter((x) => x !== undefined);
+  return topCodes(index, scoreColumns(index.featureColumns(source, graph, kn), model), source, k, exclude);
 }
 
 export interface CvResult {
@@ -245,13 +250,35 @@ export function fitAll(index: ProximityIndex, edges: readonly (readonly [string,
   return fitPasserelles(listsFromCache(index, cache, graph, set), set, opts.fit);
 }
 
+/**
+ * A model for the forward setting (a fiche's current mobilités known, the next version's additions to find): each
+ * source's targets split at random into known (1 − `share`) and to find (`share`); candidates leave the known ones
+ * out and `ownTargetsGo` reads them.
+ */
+export function fitAllWarm(index: ProximityIndex, edges: readonly (readonly [string, string])[], set: PasserellesFeatureSet, opts: { share?: number; seed?: number; fit?: FitSettings; lists?: ListOptions } = {}): PasserellesWeights {
+  const rnd = random(opts.seed ?? 11);
+  const share = opts.share ?? 0.3;
+  const all = new Map<string, string[]>();
+  for (const [a, b] of edges) (all.get(a) ?? all.set(a, []).get(a)!).push(b);
+  const hidden = new Map<string, Set<string>>();
+  const known = new Map<string, Set<string>>();
+  for (const [s, ts] of all) {
+    const h = new Set(ts.filter(() => rnd() < share));
+    hidden.set(s, h);
+    known.set(s, new Set(ts.filter((t) => !h.has(t))));
+  }
+  const graph = index.graphOf(edges);
+  const cache = candidateCache(index, [...all.keys()].sort(), (s) => hidden.get(s)!, opts.lists, (s) => known.get(s)!);
+  return fitPasserelles(listsFromCache(index, cache, graph, set), set, opts.fit);
+}
+
 /** Feature sets tried (scripts/tune-passerelles.ts --sets; allX is the default): see docs/passerelles.md. */
 export const FEATURE_SETS: Record<string, PasserellesFeatureSet> = {
-  all: { name: "all", features: PAIR_FEATURES, interactions: [] },
+  all: { name: "all", features: PAIR_FEATURES.filter((k) => k !== "ownTargetsGo"), interactions: [] },
   skills: { name: "skills", features: ["mcCoverage", "coreCoverage", "reverseMcCoverage", "reverseCoreCoverage", "competenceCoverage", "savoirCoverage", "titleSim", "definitionSim"], interactions: [] },
   allX: {
     name: "allX",
-    features: PAIR_FEATURES,
+    features: PAIR_FEATURES.filter((k) => k !== "ownTargetsGo"),
     interactions: [
       ["mcCoverage", "sameDomainePro"],
       ["titleSim", "sameDomainePro"],
