@@ -18,6 +18,8 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The fitted models (small JSON data files: ranking, passerelles); embedding models are mounted, not copied.
+COPY models/*.json ./models/
 # The console's pages (served at /) are built here too, where vite (a dev dependency) is installed.
 RUN npm run build && npm run build:console && npm prune --omit=dev
 
@@ -28,6 +30,7 @@ ENV NODE_ENV=production DOTENV_CONFIG_QUIET=true HOST=0.0.0.0 PORT=3000 \
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/models ./models
 RUN mkdir -p /app/indexes /data/lake && chown -R node:node /app/indexes /data/lake
 USER node
 VOLUME ["/app/indexes", "/data/lake"]

@@ -6,12 +6,21 @@
  * recall@k = official targets found in our top k / all official targets (micro-averaged over edges);
  * ceiling@k = the best recall@k any ranking could get (a source with 12 targets can place only k of them).
  * MRR = mean over sources of 1 / rank of the first official target (0 when not in the top 100).
+ *
+ * The learned ranker (models/passerelles.json) is measured by grouped cross-validation by source fiche (refitted per
+ * fold, graph features on the training folds' edges only; `--no-cv` skips it), the fixed blend and MC Jaccard beside.
+ * `--forward ../shared/rome/v458`: the forward test. The ranker is fitted on that (older) referential's mobilités
+ * with its own fiches and texts, then ranks, for each source, the older version's fiches that it did not list yet;
+ * the right answers are the mobilités the current version added between fiches that already existed then.
  */
+import os from "node:os";
 import { loadConfig } from "../src/config.js";
 import { loadReferential } from "../src/rome/index.js";
 import type { Referential } from "../src/rome/referential.js";
-import { DEFAULT_PROXIMITY_WEIGHTS, ProximityIndex, type ProximityWeights, mcJaccard, viabilityOf } from "../src/passerelles/index.js";
+import { DEFAULT_PROXIMITY_WEIGHTS, FIXED_BLEND_MODEL, ProximityIndex, type ProximityWeights, loadPasserellesModel, mcJaccard, viabilityOf } from "../src/passerelles/index.js";
 import { ProfileMatcher } from "../src/passerelles/index.js";
+import { countRanking, emptyCounts, FEATURE_SETS, finish, fitAll, fitAllWarm, groupedCv, officialEdges, rankCodes } from "../src/tuning/index.js";
+import { parseFlags } from "../src/cli/command.js";
 import { quantile } from "./quantile.js";
 
 interface Metrics {
@@ -55,7 +64,11 @@ function jaccardRank(ref: Referential, codes: string[], source: string): string[
 
 const percentile = (xs: number[], p: number) => Math.round(quantile(xs, p / 100) * 1000) / 1000;
 
+const { flags } = parseFlags(process.argv.slice(2));
 const ref = await loadReferential(loadConfig().romeDir);
+const bundled = loadPasserellesModel();
+const featureSet = FEATURE_SETS[bundled.fit.featureSet];
+if (!featureSet) throw new Error(`models/passerelles.json: unknown feature set ${bundled.fit.featureSet}`);
 const codes = [...ref.fiches.keys()].sort();
 let edges = 0;
 let ceil5 = 0;
@@ -108,7 +121,46 @@ if (process.env.TUNE) {
 const t0 = performance.now();
 const index = new ProximityIndex(ref);
 const buildMs = performance.now() - t0;
-const ours = evaluate(ref, (s) => index.rank(s, 100).map((x) => x.code));
+const ours = evaluate(ref, (s) => index.rank(s, 100, undefined, "fixed").map((x) => x.code));
+const learnedInSample = evaluate(ref, (s) => index.rank(s, 100, undefined, "learned").map((x) => x.code));
+const edgeList = officialEdges(index);
+const cv = flags.has("no-cv") ? null : groupedCv(index, edgeList, featureSet, { log: (m) => process.stderr.write(m + "\n") });
+
+/** The forward test (see the header): fit on the older version, score the newer version's added mobilités. */
+function forwardTest(oldDir: string) {
+  const old = loadReferential(oldDir);
+  const oldIndex = new ProximityIndex(old, DEFAULT_PROXIMITY_WEIGHTS, null);
+  const oldEdges = officialEdges(oldIndex);
+  const known = new Set(oldEdges.map(([a, b]) => `${a}>${b}`));
+  const added = new Map<string, Set<string>>();
+  for (const f of ref.fiches.values())
+    for (const m of f.mobilites)
+      if (old.fiches.has(f.code) && old.fiches.has(m.cible) && f.code !== m.cible && !known.has(`${f.code}>${m.cible}`)) (added.get(f.code) ?? added.set(f.code, new Set()).get(f.code)!).add(m.cible);
+  const t = performance.now();
+  const model = fitAll(oldIndex, oldEdges, featureSet!);
+  const fitSeconds = Math.round((performance.now() - t) / 1000);
+  // The same features plus where the source's current targets lead, fitted to find hidden parts of v458's lists.
+  const warmSet = { ...featureSet!, name: `${featureSet!.name}+ownTargetsGo`, features: [...featureSet!.features, "ownTargetsGo" as const] };
+  const warm = fitAllWarm(oldIndex, oldEdges, warmSet);
+  const counts = { learned: emptyCounts(), learnedWarm: emptyCounts(), fixedBlend: emptyCounts(), mcJaccard: emptyCounts() };
+  const oldCodes = [...old.fiches.keys()].sort();
+  for (const [s, targets] of added) {
+    const listed = new Set(old.fiches.get(s)!.mobilites.map((m) => m.cible));
+    countRanking(counts.learned, rankCodes(oldIndex, oldIndex.graph, model, s, 100, listed), targets);
+    countRanking(counts.learnedWarm, rankCodes(oldIndex, oldIndex.graph, warm, s, 100, listed, listed), targets);
+    countRanking(counts.fixedBlend, rankCodes(oldIndex, oldIndex.graph, FIXED_BLEND_MODEL, s, 100, listed), targets);
+    countRanking(counts.mcJaccard, jaccardRank(old, oldCodes, s).filter((c) => !listed.has(c)), targets);
+  }
+  return {
+    fittedOn: { romeVersion: old.version, edges: oldEdges.length, featureSet: featureSet!.name, fitSeconds },
+    scoredOn: { romeVersion: ref.version, addedEdgesBetweenOldFiches: [...added.values()].reduce((a, x) => a + x.size, 0), sources: added.size },
+    learned: finish(counts.learned),
+    learnedWithCurrentList: { featureSet: warmSet.name, ...finish(counts.learnedWarm) },
+    fixedBlend: finish(counts.fixedBlend),
+    mcJaccard: finish(counts.mcJaccard),
+  };
+}
+const forward = flags.has("forward") ? forwardTest(flags.get("forward")!) : null;
 const baseline = evaluate(ref, (s) => jaccardRank(ref, codes, s));
 
 // Viability calibration: where official mobilités fall on our coverage scale.
@@ -133,12 +185,22 @@ for (const c of codes) {
   index.rank(c, 10);
   rankMs.push(performance.now() - t0r);
 }
+// CPU time per answer beside wall-clock percentiles: on a shared machine the wall clock also counts waiting for a core.
+const cpu0 = process.cpuUsage();
 for (const c of codes) {
   const t = performance.now();
   index.passerelles(c, 10);
   proxMs.push(performance.now() - t);
 }
+const proxCpuMs = (process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1000 / codes.length;
+const fixedMs: number[] = [];
+for (const c of codes) {
+  const t = performance.now();
+  index.passerelles(c, 10, undefined, "fixed");
+  fixedMs.push(performance.now() - t);
+}
 const matcher = new ProfileMatcher(ref);
+const profileQuality = { learned: { self: 0, mobilites: 0 }, fixed: { self: 0, mobilites: 0 }, edges: 0 };
 const profMs: number[] = [];
 // One untimed pass first, so the timed one measures warm code (as a long-running server does).
 for (const pass of ["warm-up", "timed"])
@@ -148,9 +210,20 @@ codes.forEach((c, i) => {
   const other = ref.fiches.get(codes[(i + 7) % codes.length]!)!;
   const profile = [...f.competences.filter((_, j) => j % 2 === 0), ...other.competences.slice(0, 2)].map((x) => x.code);
   const t = performance.now();
-  matcher.match({ codes: profile, labels: [] }, { topK: 10 });
+  const m = matcher.match({ codes: profile, labels: [] }, { topK: 10 });
   if (pass === "timed") profMs.push(performance.now() - t);
+  if (pass !== "timed") return;
+  // Quality of the profile ranking: is the fiche itself among the 20 shown, and how many of its official mobilités?
+  const targets = new Set(f.mobilites.map((x) => x.cible));
+  for (const [ranker, out] of [["learned", m], ["fixed", matcher.match({ codes: profile, labels: [] }, { topK: 10, ranker: "fixed" })]] as const) {
+    const shown = [...out.accessibleNow, ...out.accessibleWithTraining].map((x) => x.code);
+    profileQuality[ranker].self += Number(shown.includes(c));
+    profileQuality[ranker].mobilites += shown.filter((x) => targets.has(x)).length;
+  }
+  profileQuality.edges += targets.size;
 });
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const profileFigures = Object.fromEntries((["learned", "fixed"] as const).map((k) => [k, { ficheShown: r3(profileQuality[k].self / codes.length), officialMobilitesShown: r3(profileQuality[k].mobilites / profileQuality.edges) }]));
 
 // What limits recall: hub targets (career moves, not skill proximity) and edges with little skill overlap.
 const inDegree = new Map<string, number>();
@@ -174,9 +247,14 @@ console.log(
     officialEdges: edges,
     sources: [...ref.fiches.values()].filter((f) => f.mobilites.length).length,
     weights: DEFAULT_PROXIMITY_WEIGHTS,
-    ours,
+    model: { file: "models/passerelles.json", featureSet: bundled.fit.featureSet, fittedOn: bundled.fit.romeVersion, date: bundled.fit.date },
+    groupedCv: cv ? { folds: cv.perFold.length, learned: cv.learned, fixedBlend: cv.fixedBlend } : null,
+    forward,
+    learnedInSample,
+    fixedBlend: ours,
     baselineMcJaccard: baseline,
     ceiling: { recallAt5: Math.round((ceil5 / edges) * 1000) / 1000, recallAt10: Math.round((ceil10 / edges) * 1000) / 1000, mrr: 1 },
+    profileRanking: { profiles: "half of each fiche's compétences plus two of another's; 10 now + 10 with training shown", ...profileFigures },
     officialEdgesOnOurScale: {
       mcCoverage: { p10: percentile(cov, 10), p25: percentile(cov, 25), p50: percentile(cov, 50) },
       coreCoverage: { p10: percentile(core, 10), p25: percentile(core, 25), p50: percentile(core, 50) },
@@ -191,7 +269,9 @@ console.log(
     latencyMs: {
       indexBuild: Math.round(buildMs),
       proximityTop10RankOnly: { p50: percentile(rankMs, 50), p95: percentile(rankMs, 95) },
-      proximityTop10Explained: { p50: percentile(proxMs, 50), p95: percentile(proxMs, 95), n: proxMs.length },
+      proximityTop10Explained: { p50: percentile(proxMs, 50), p95: percentile(proxMs, 95), n: proxMs.length, cpuMeanMs: Math.round(proxCpuMs * 1000) / 1000 },
+      proximityTop10ExplainedFixedRanker: { p50: percentile(fixedMs, 50), p95: percentile(fixedMs, 95) },
+      loadAverage1m: Math.round(os.loadavg()[0]! * 10) / 10,
       profileMatchTop10: { p50: percentile(profMs, 50), p95: percentile(profMs, 95), n: profMs.length },
     },
   }),

@@ -9,6 +9,9 @@ import { errorHandler, unknownRoute } from "../src/api/errors.js";
 import { openApiDocument } from "../src/api/openapi.js";
 import { ACCESS_RULE } from "../src/passerelles/index.js";
 import { VIABILITY } from "../src/passerelles/index.js";
+import { entryLevel, jaccard, levelGap, loadPasserellesModel, MobiliteGraph, ModelFileError, openEntry, PAIR_FEATURES, parentOrChild, parseModel, ProximityIndex, riasecShared, splitSibling, type PairFeature } from "../src/passerelles/index.js";
+import { FEATURE_SETS, fitPasserelles, officialEdges, sourceFolds } from "../src/tuning/index.js";
+import { fitListwiseSets } from "../src/tuning/index.js";
 
 let ref: Referential;
 let app: express.Express;
@@ -222,5 +225,149 @@ describe("OpenAPI", () => {
     expect(doc.paths["/v1/profile/match"]?.post).toBeDefined();
     const params = (doc.paths["/v1/metiers/{code}/proximity"]!.get as { parameters: { name: string }[] }).parameters.map((p) => p.name);
     expect(params).toEqual(expect.arrayContaining(["code", "topK", "contextesExcluded", "transitions", "grandDomaines"]));
+  });
+});
+
+describe("pair features", () => {
+  it("reads the entry level and route from 'accès au métier' texts", () => {
+    expect(entryLevel("Cet emploi est accessible avec un diplôme de niveau Bac+5 en management.")).toBe(7);
+    expect(entryLevel("Cet emploi est accessible avec un diplôme de niveau CAP à Bac +2 en couture.")).toBe(3);
+    expect(entryLevel("Cet emploi est accessible sans diplôme ou expérience.")).toBe(0);
+    expect(entryLevel("Un BTS ou un DUT est demandé.")).toBe(5);
+    expect(entryLevel("L'exercice requiert une autorisation préfectorale.")).toBeNull();
+    expect(openEntry("Le DEAES peut aussi être accessible via la Validation des Acquis par l''Expérience (VAE).")).toBe(true);
+    expect(openEntry("Cet emploi est accessible avec un Bac+5.")).toBe(false);
+    expect(levelGap(3, 7)).toEqual({ up: 1, down: 0 });
+    expect(levelGap(6, 4)).toEqual({ up: 0, down: 0.5 });
+    expect(levelGap(null, 4)).toEqual({ up: 0, down: 0 });
+  });
+
+  it("compares code sets, RIASEC and the split hierarchy on real fiches", () => {
+    expect(jaccard(["a", "b"], ["b", "c"])).toBeCloseTo(1 / 3);
+    expect(jaccard([], ["a"])).toBe(0);
+    const soudeur = ref.fiche("H2913")!;
+    const tig = ref.fiche("H2916")!;
+    const mig = ref.fiche("H2917")!;
+    expect(tig.parent).toBe("H2913");
+    expect(parentOrChild(soudeur, tig)).toBe(1);
+    expect(parentOrChild(tig, soudeur)).toBe(1);
+    expect(splitSibling(tig, mig)).toBe(1);
+    expect(splitSibling(soudeur, tig)).toBe(0);
+    expect(soudeur.riasec?.majeur).toMatch(/^[RIASEC]$/);
+    expect(riasecShared(soudeur, soudeur)).toBe(1);
+    expect(soudeur.secteursActivite.length + soudeur.centresInteret.length).toBeGreaterThan(0);
+  });
+
+  it("computes every feature of source → all fiches: finite, 0 on the source itself, coverage in [0, 1], reverse = other way", () => {
+    const idx = new ProximityIndex(ref, undefined, null);
+    const col = (cols: Float64Array[], k: PairFeature) => cols[PAIR_FEATURES.indexOf(k)]!;
+    for (const source of ["M1805", "H2913", "J1506"]) {
+      const cols = idx.featureColumns(source);
+      expect(cols).toHaveLength(PAIR_FEATURES.length);
+      const s = idx.position(source)!;
+      for (const c of cols) {
+        expect(c.every(Number.isFinite)).toBe(true);
+        expect(c[s]).toBe(0);
+      }
+      for (const k of ["mcCoverage", "coreCoverage", "reverseMcCoverage", "reverseCoreCoverage", "competenceCoverage", "savoirCoverage", "contextesShared"] as const)
+        expect(col(cols, k).every((x) => x >= 0 && x <= 1 + 1e-9)).toBe(true);
+      for (const target of idx.rank(source, 5, undefined, "fixed").map((r) => r.code)) {
+        const t = idx.position(target)!;
+        const pair = idx.score(source, target);
+        expect(col(cols, "mcCoverage")[t]).toBeCloseTo(pair.mcCoverage, 3);
+        expect(col(cols, "coreCoverage")[t]).toBeCloseTo(pair.coreCoverage, 3);
+        // How much of the source the target uses is the target → source coverage.
+        expect(col(cols, "reverseMcCoverage")[t]).toBeCloseTo(idx.featureColumns(target)[PAIR_FEATURES.indexOf("mcCoverage")]![s]!, 9);
+        expect(col(cols, "riasecShared")[t]).toBeCloseTo(riasecShared(ref.fiche(source)!, ref.fiche(target)!), 9);
+        expect(col(cols, "sameDomainePro")[t]).toBe(Number(ref.fiche(source)!.domaineProfessionnel.code === ref.fiche(target)!.domaineProfessionnel.code));
+      }
+    }
+  });
+
+  it("never reads the source's own mobilités: its graph features are the same with or without them (no leak)", () => {
+    const idx = new ProximityIndex(ref, undefined, null);
+    const edges = officialEdges(idx);
+    const graphFeatures: PairFeature[] = ["targetInDegree", "reverseMobilite", "coCited", "similarSourcesGo", "similarSourcesGoMax"];
+    for (const source of ["H2913", "M1805", "K2111"]) {
+      expect(ref.fiche(source)!.mobilites.length).toBeGreaterThan(0);
+      const withOwn = idx.featureColumns(source, idx.graphOf(edges));
+      const without = idx.featureColumns(source, idx.graphOf(edges.filter(([a]) => a !== source)));
+      for (const k of graphFeatures) expect([...withOwn[PAIR_FEATURES.indexOf(k)]!]).toEqual([...without[PAIR_FEATURES.indexOf(k)]!]);
+      // …and the graph does matter: the in-degree is ROME's, minus the source's own edge.
+      const t = ref.fiche(source)!.mobilites[0]!.cible;
+      const inDeg = edges.filter(([a, b]) => b === t && a !== source).length;
+      expect(withOwn[PAIR_FEATURES.indexOf("targetInDegree")]![idx.position(t)!]).toBeCloseTo(Math.log1p(inDeg), 9);
+    }
+    // Cross-validation folds: every source in exactly one fold, balanced.
+    const folds = sourceFolds(idx.codes, 5);
+    const sizes = [0, 1, 2, 3, 4].map((f) => [...folds.values()].filter((x) => x === f).length);
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+    expect(sourceFolds(idx.codes, 5)).toEqual(folds);
+  });
+
+  it("counts the graph on the edges it is given only", () => {
+    const g = new MobiliteGraph(4, [[0, 1], [2, 1], [1, 3], [0, 1], [3, 3]]);
+    expect(g.edges).toBe(3);
+    expect([...g.inDegree]).toEqual([0, 2, 0, 1]);
+    expect(g.has(1, 3) && !g.has(3, 1)).toBe(true);
+  });
+});
+
+describe("learned ranker", () => {
+  it("fits several right candidates per list: the feature that marks them gets the weight", () => {
+    // Two features: the first marks the golds, the second is noise.
+    const lists = Array.from({ length: 20 }, (_, k) => {
+      const rows = 10;
+      const x = new Float32Array(rows * 2);
+      for (let r = 0; r < rows; r++) (x[r * 2] = r < 2 ? 1 : 0), (x[r * 2 + 1] = ((r * 7 + k) % 5) / 5);
+      return { x, rows, golds: [0, 1] };
+    });
+    const w = fitListwiseSets(lists, 2, { epochs: 200 });
+    expect(w[0]).toBeGreaterThan(2);
+    expect(Math.abs(w[1]!)).toBeLessThan(w[0]! / 4);
+    expect(fitPasserelles([], FEATURE_SETS.all!).weights.mcCoverage).toBe(0);
+  });
+
+  it("loads the bundled model (fit metadata, known features) and rejects malformed files", () => {
+    const m = loadPasserellesModel();
+    expect(m.kind).toBe("passerelles-ranker");
+    expect(m.fit.dataHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(m.fit.crossValidated.learned.recallAt10).toBeGreaterThan(m.fit.crossValidated.fixedBlend.recallAt10);
+    for (const k of Object.keys(m.weights)) expect(PAIR_FEATURES).toContain(k);
+    const good = JSON.stringify(m);
+    expect(parseModel(good)).toEqual(m);
+    expect(() => parseModel("{not json", "x.json")).toThrow(ModelFileError);
+    expect(() => parseModel(JSON.stringify({ ...m, weights: { ...m.weights, shoeSize: 1 } }), "x.json")).toThrow(/x\.json: weights/);
+    expect(() => parseModel(JSON.stringify({ ...m, weights: { mcCoverage: "high" } }))).toThrow(ModelFileError);
+    expect(() => parseModel(JSON.stringify({ ...m, fit: undefined }))).toThrow(/fit/);
+    expect(() => parseModel(JSON.stringify({ ...m, interactions: [["mcCoverage", "nope", 1]] }))).toThrow(ModelFileError);
+    expect(() => loadPasserellesModel("/nonexistent/passerelles.json")).toThrow(/missing/);
+  });
+
+  it("explains each passerelle: reasons with their kind (career patterns apart from shared skills), coeur first in the gap", async () => {
+    const res = await request(app).get("/v1/metiers/H2913/proximity?topK=10").expect(200);
+    expect(res.body.ranker).toBe("learned");
+    const ps = res.body.passerelles as (GapResult & { reasons: { kind: string; reason: string; contribution: number; text: string }[]; officialMobilite: { listed: boolean } })[];
+    const heldMcs = new Set(ref.ficheMacroCompetences("H2913").keys());
+    const heldComps = new Set(ref.fiche("H2913")!.competences.map((c) => c.code));
+    for (const p of ps) {
+      checkGap(p, heldMcs, heldComps);
+      expect(p.reasons.length).toBeGreaterThan(0);
+      for (let i = 1; i < p.reasons.length; i++) expect(p.reasons[i - 1]!.contribution).toBeGreaterThanOrEqual(p.reasons[i]!.contribution);
+      for (const r of p.reasons) {
+        expect(["shared_skills", "career_pattern", "work_context"]).toContain(r.kind);
+        expect(r.text.length).toBeGreaterThan(10);
+      }
+    }
+    expect(ps.some((p) => p.reasons.some((r) => r.kind === "career_pattern"))).toBe(true);
+    expect(ps.some((p) => p.reasons.some((r) => r.kind === "shared_skills"))).toBe(true);
+    // The example: from Soudeur, the official mobilité Métallier (H2911) is among the first ten.
+    expect(ps.map((p) => p.code)).toContain("H2911");
+    const official = ps.filter((p) => p.officialMobilite.listed).length;
+    const fixed = await request(app).get("/v1/metiers/H2913/proximity?topK=10&ranker=fixed").expect(200);
+    expect(fixed.body.ranker).toBe("fixed");
+    expect(official).toBeGreaterThanOrEqual(fixed.body.passerelles.filter((p: { officialMobilite: { listed: boolean } }) => p.officialMobilite.listed).length);
+    for (const p of fixed.body.passerelles as { reasons: { kind: string }[] }[]) for (const r of p.reasons) expect(r.kind).toBe("shared_skills");
+    await request(app).get("/v1/metiers/H2913/proximity?ranker=magic").expect(400);
   });
 });

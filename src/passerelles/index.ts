@@ -2,3 +2,5 @@
 export * from "./filters.js";
 export * from "./proximity.js";
 export * from "./profile.js";
+export * from "./features.js";
+export * from "./model.js";

@@ -2,7 +2,9 @@ import type { Referential } from "../rome/referential.js";
 import { romeSearch, type RomeSearch, type SearchKind } from "../rome/search.js";
 import { SkillLabelResolver } from "../skills/index.js";
 import { type FicheFilter, matchesFilter } from "./filters.js";
-import { DEFAULT_PROXIMITY_WEIGHTS, VIABILITY, explainGap, mcWeight, type MacroCompetenceToAcquire, type Passerelle, type SharedMacroCompetence } from "./proximity.js";
+import { DEFAULT_PROXIMITY_WEIGHTS, VIABILITY, explainGap, mcWeight, type MacroCompetenceToAcquire, type Passerelle, type Ranker, type SharedMacroCompetence } from "./proximity.js";
+import { cadre, log1p, openEntry, reglemente, type PairFeature } from "./features.js";
+import { loadPasserellesModel, type PasserellesWeights } from "./model.js";
 
 /** Documented limits of one profile. */
 export const PROFILE_LIMITS = { maxCodes: 200, maxLabels: 50, maxLabelChars: 200 } as const;
@@ -60,7 +62,8 @@ export interface ProfileMetier {
   access: Access;
   reason: string;
   emploiReglemente: boolean;
-  score: { coverage: number; mcCoverage: number; coreCoverage: number; savoirCoverage: number | null };
+  /** `total`: the ranking score (the learned ranker's features that apply to a profile, or `coverage` when fixed). */
+  score: { coverage: number; mcCoverage: number; coreCoverage: number; savoirCoverage: number | null; competenceCoverage: number; reverseMcCoverage: number; total: number };
   shared: SharedMacroCompetence[];
   gap: {
     macroCompetences: MacroCompetenceToAcquire[];
@@ -113,14 +116,38 @@ export class ProfileMatcher {
     return (this.labelResolver ??= new SkillLabelResolver(this.ref));
   }
   private readonly savoirIdf = new Map<string, number>();
-  private readonly ficheTotals = new Map<string, { total: number; coreTotal: number; savoirTotal: number }>();
+  private readonly ficheTotals = new Map<string, { total: number; coreTotal: number; savoirTotal: number; competenceTotal: number }>();
+  /** Per compétence: the fiches listing it and its weight for each (IDF, coeur de métier boosted), as in ProximityIndex. */
+  private readonly competenceWeights = new Map<string, [string, number][]>();
+  /** Target-only features of each fiche (in-degree of ROME's mobilités, cadre, réglementé, open entry). */
+  private readonly targetFeatures = new Map<string, Partial<Record<PairFeature, number>>>();
+  /** The learned ranker's weights (null: rank by coverage only). */
+  readonly model: PasserellesWeights | null;
 
+  /**
+   * `model`: the learned passerelles ranker, whose features that apply to a profile (coverage, target-only
+   * signals) rank the métiers; omitted, the bundled models/passerelles.json; null, coverage only.
+   */
   constructor(
     readonly ref: Referential,
     readonly coeurBoost = DEFAULT_PROXIMITY_WEIGHTS.coeurBoost,
+    model?: PasserellesWeights | null,
   ) {
+    this.model = model === undefined ? loadPasserellesModel() : model;
     this.search = romeSearch(ref);
     const n = ref.fiches.size;
+    const inDegree = new Map<string, number>();
+    for (const f of ref.fiches.values()) for (const m of new Set(f.mobilites.map((x) => x.cible))) if (m !== f.code) inDegree.set(m, (inDegree.get(m) ?? 0) + 1);
+    for (const f of ref.fiches.values()) {
+      let competenceTotal = 0;
+      for (const l of f.competences) {
+        const w = mcWeight(Math.log((n + 1) / (ref.fichesForItem(l.code).length + 0.5)), l.coeurMetier === "principale", coeurBoost);
+        competenceTotal += w;
+        (this.competenceWeights.get(l.code) ?? this.competenceWeights.set(l.code, []).get(l.code)!).push([f.code, w]);
+      }
+      this.targetFeatures.set(f.code, { targetInDegree: log1p(inDegree.get(f.code) ?? 0), targetCadre: Number(cadre(f)), targetReglemente: Number(reglemente(f)), targetOpenEntry: Number(openEntry(f.accesMetier)) });
+      this.ficheTotals.set(f.code, { total: 0, coreTotal: 0, savoirTotal: 0, competenceTotal });
+    }
     for (const s of ref.savoirs.keys()) this.savoirIdf.set(s, Math.log((n + 1) / (ref.fichesForItem(s).length + 0.5)));
     for (const f of ref.fiches.values()) {
       let total = 0;
@@ -131,7 +158,7 @@ export class ProfileMatcher {
       }
       let savoirTotal = 0;
       for (const s of f.savoirs) savoirTotal += this.savoirIdf.get(s.code) ?? 0;
-      this.ficheTotals.set(f.code, { total, coreTotal, savoirTotal });
+      this.ficheTotals.set(f.code, { ...this.ficheTotals.get(f.code)!, total, coreTotal, savoirTotal });
     }
   }
 
@@ -181,7 +208,12 @@ export class ProfileMatcher {
     return { input, via, code, kind, libelle: this.ref.itemLabel(code) ?? code, score: round(score), macroCompetence };
   }
 
-  match(input: ProfileInput, opts: { topK: number; filter?: FicheFilter }): ProfileMatch {
+  /** The ranker used when none is asked for: the learned one when the matcher has a model. */
+  get defaultRanker(): Ranker {
+    return this.model ? "learned" : "fixed";
+  }
+
+  match(input: ProfileInput, opts: { topK: number; filter?: FicheFilter; ranker?: Ranker }): ProfileMatch {
     if (input.codes.length === 0 && input.labels.every((l) => !l.trim())) throw new ProfileError(400, "empty_profile", "the profile is empty: give compétence/savoir codes or skill labels; there is nothing to match");
     const resolution = this.resolve({ codes: input.codes, labels: input.labels.filter((l) => l.trim()) });
     const mcs = new Set<string>();
@@ -197,18 +229,26 @@ export class ProfileMatcher {
     if (mcs.size === 0 && savoirs.size === 0) return { status: "nothing_to_match", message: "no input resolved to a ROME compétence or savoir: there is nothing to match", ...empty };
 
     // Accumulate covered weights over the fiches that mobilise each profile MC / savoir (sparse).
-    const covered = new Map<string, { mc: number; core: number; savoir: number }>();
-    const at = (f: string) => covered.get(f) ?? (covered.set(f, { mc: 0, core: 0, savoir: 0 }), covered.get(f)!);
+    const covered = new Map<string, { mc: number; core: number; savoir: number; competence: number; reverse: number }>();
+    const at = (f: string) => covered.get(f) ?? (covered.set(f, { mc: 0, core: 0, savoir: 0, competence: 0, reverse: 0 }), covered.get(f)!);
+    let profileMcTotal = 0;
+    for (const mc of mcs) profileMcTotal += this.ref.mcIdf(mc);
     for (const mc of mcs)
       for (const f of this.ref.fichesForMacroCompetence(mc)) {
         const m = this.ref.ficheMacroCompetences(f).get(mc)!;
         const c = at(f);
         c.mc += mcWeight(this.ref.mcIdf(mc), m.coeur, this.coeurBoost);
         if (m.coeur) c.core += this.ref.mcIdf(mc);
+        // The profile's side (reverseMcCoverage): the share of its MCs (IDF-weighted) the fiche uses.
+        if (profileMcTotal > 0) c.reverse += this.ref.mcIdf(mc) / profileMcTotal;
       }
     for (const s of savoirs) for (const f of this.ref.fichesForItem(s)) at(f).savoir += this.savoirIdf.get(s) ?? 0;
+    for (const comp of competences) for (const [f, w] of this.competenceWeights.get(comp) ?? []) at(f).competence += w;
+    const ranker = opts.ranker ?? this.defaultRanker;
+    const model = ranker === "learned" && this.model ? this.model : null;
 
-    const scored: { code: string; coverage: number; mcCoverage: number; coreCoverage: number; savoirCoverage: number | null; access: Access; reason: string }[] = [];
+    type Scored = { code: string; coverage: number; mcCoverage: number; coreCoverage: number; savoirCoverage: number | null; competenceCoverage: number; reverseMcCoverage: number; total: number; access: Access; reason: string };
+    const scored: Scored[] = [];
     let belowThreshold = 0;
     for (const [code, c] of covered) {
       const fiche = this.ref.fiches.get(code)!;
@@ -225,9 +265,11 @@ export class ProfileMatcher {
         belowThreshold++;
         continue;
       }
-      scored.push({ code, coverage, mcCoverage, coreCoverage, savoirCoverage, ...a });
+      const competenceCoverage = t.competenceTotal > 0 ? c.competence / t.competenceTotal : 0;
+      const total = model ? profileScore(model, { mcCoverage, coreCoverage, savoirCoverage: savoirCoverage ?? 0, competenceCoverage, reverseMcCoverage: c.reverse, ...this.targetFeatures.get(code) }) : coverage;
+      scored.push({ code, coverage, mcCoverage, coreCoverage, savoirCoverage, competenceCoverage, reverseMcCoverage: c.reverse, total, ...a });
     }
-    scored.sort((a, b) => b.coverage - a.coverage || b.coreCoverage - a.coreCoverage || a.code.localeCompare(b.code));
+    scored.sort((a, b) => b.total - a.total || b.coreCoverage - a.coreCoverage || a.code.localeCompare(b.code));
     const held = { macroCompetences: mcs, competences };
     const detail = (s: (typeof scored)[number], i: number): ProfileMetier => {
       const fiche = this.ref.fiches.get(s.code)!;
@@ -239,7 +281,7 @@ export class ProfileMatcher {
         access: s.access,
         reason: s.reason,
         emploiReglemente: fiche.tags.emploiReglemente === true,
-        score: { coverage: round(s.coverage), mcCoverage: round(s.mcCoverage), coreCoverage: round(s.coreCoverage), savoirCoverage: s.savoirCoverage === null ? null : round(s.savoirCoverage) },
+        score: { coverage: round(s.coverage), mcCoverage: round(s.mcCoverage), coreCoverage: round(s.coreCoverage), savoirCoverage: s.savoirCoverage === null ? null : round(s.savoirCoverage), competenceCoverage: round(s.competenceCoverage), reverseMcCoverage: round(s.reverseMcCoverage), total: round(s.total) },
         shared: g.shared,
         gap: {
           macroCompetences: g.toAcquire.macroCompetences,
@@ -258,6 +300,18 @@ export class ProfileMatcher {
     const message = scored.length ? undefined : `no métier reaches the "with training" bar (${belowThreshold} overlap partly): the profile is too small or the filters too strict; add skills`;
     return { status: "ok", ...(message ? { message } : {}), resolution, profile, accessibleNow, accessibleWithTraining, belowThreshold };
   }
+}
+
+/**
+ * The learned ranker's score over the features a profile has (coverage of the target by the profile, the share of the
+ * profile the target uses, and the target's own signals); the pair features of two fiches (same domaine, text
+ * similarity, where similar fiches lead…) do not apply to a list of skills and count 0.
+ */
+export function profileScore(model: PasserellesWeights, x: Partial<Record<PairFeature, number>>): number {
+  let s = 0;
+  for (const [k, w] of Object.entries(model.weights) as [PairFeature, number][]) s += w * (x[k] ?? 0);
+  for (const [a, b, w] of model.interactions) s += w * (x[a] ?? 0) * (x[b] ?? 0);
+  return s;
 }
 
 function round(x: number): number {

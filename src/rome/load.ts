@@ -20,6 +20,9 @@ const LienRow = z.object({ code_rome: codeRome, code_compo_bloc: col, code_rubri
 const CoherenceRow = z.object({ code_rome: codeRome, code_ogr: ogr, coeur_metier: col });
 const MobiliteRow = z.object({ code_rome: codeRome, code_rome_cible: codeRome, numero_ordre: z.string().regex(/^\d+$/) });
 const TexteRow = z.object({ code_rome: codeRome, libelle_type_texte: col, position_phrase: z.string().regex(/^\d+$/), libelle_texte: col });
+const RiasecRow = z.object({ code_rome: codeRome, riasec_majeur: col, riasec_mineur: col });
+const SecteurRow = z.object({ code_sect_activite: col, code_ss_sect_activite: col, code_rome: codeRome });
+const CentreRow = z.object({ code_centre_interet: col, code_rome: codeRome });
 const NiveauRow = z.object({ niveau: z.enum(["domaine", "enjeu", "objectif"]), code: z.string().min(1), libelle: z.string().min(1), code_parent: col });
 
 const yesNo = (v: string): boolean | null => (v === "O" ? true : v === "N" ? false : null);
@@ -94,6 +97,7 @@ export function loadReferential(dir: string): Referential {
       grandDomaine: { code: d?.code_grand_domaine ?? r.code_rome[0], libelle: d?.libelle_grand_domaine ?? "" },
       domaineProfessionnel: { code: d?.code_domaine_professionel ?? r.code_rome.slice(0, 3), libelle: d?.libelle_domaine_professionel ?? "" },
       tags, definition: "", accesMetier: "", appellations: [], competences: [], macroCompetences: [], savoirs: [], contextes: [], mobilites: [],
+      riasec: null, secteursActivite: [], centresInteret: [],
     });
   }
   const fiche = (code: string, file: string, line: number | null = null): Fiche => {
@@ -134,6 +138,22 @@ export function loadReferential(dir: string): Referential {
     fiches.get(r.code_rome)!.mobilites.push({ cible: r.code_rome_cible, rang: Number(r.numero_ordre) });
   }
   for (const f of fiches.values()) f.mobilites.sort((a, b) => a.rang - b.rang);
+
+  // Orientation files (RIASEC, secteurs d'activité, centres d'intérêt): optional, read when the export has them.
+  const optional = <S extends z.ZodObject>(file: string, schema: S): z.infer<S>[] => (existsSync(path.join(dir, file)) ? readRomeCsv(dir, file, schema) : []);
+  for (const r of optional(F(`referentiel_code_rome_riasec_${v}`), RiasecRow)) {
+    const f = fiches.get(r.code_rome);
+    if (f && r.riasec_majeur) f.riasec = { majeur: r.riasec_majeur, mineur: r.riasec_mineur || null };
+  }
+  const addOnce = (xs: string[], x: string) => x && !xs.includes(x) && xs.push(x);
+  for (const r of optional(F(`arborescence_secteur_activite_${v}`), SecteurRow)) {
+    const f = fiches.get(r.code_rome);
+    if (f) (addOnce(f.secteursActivite, r.code_sect_activite), addOnce(f.secteursActivite, `${r.code_sect_activite}/${r.code_ss_sect_activite}`));
+  }
+  for (const r of optional(F(`arborescence_centre_interet_${v}`), CentreRow)) {
+    const f = fiches.get(r.code_rome);
+    if (f) addOnce(f.centresInteret, r.code_centre_interet);
+  }
 
   const texts = readRomeCsv(dir, F(`texte_${v}`), TexteRow).sort((a, b) => Number(a.position_phrase) - Number(b.position_phrase));
   for (const t of texts) {

@@ -36,6 +36,12 @@ export interface Fiche {
   contextes: string[];
   /** Official mobilités from this fiche, in ROME's order. */
   mobilites: { cible: string; rang: number }[];
+  /** Holland (RIASEC) profile of the fiche (`referentiel_code_rome_riasec`); null when the file or row is absent. */
+  riasec: { majeur: string; mineur: string | null } | null;
+  /** Secteurs and sous-secteurs d'activité listing the fiche (`arborescence_secteur_activite` codes). */
+  secteursActivite: string[];
+  /** Centres d'intérêt listing the fiche (`arborescence_centre_interet` codes). */
+  centresInteret: string[];
 }
 
 export interface Appellation {

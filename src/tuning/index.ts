@@ -3,3 +3,4 @@ export * from "./evaluate.js";
 export * from "./learn.js";
 export * from "./audit.js";
 export * from "./skills-eval.js";
+export * from "./passerelles.js";

@@ -144,3 +144,88 @@ export function fitLogistic(x: readonly (readonly number[])[], y: readonly numbe
   const weights = w.map((v, j) => v / sd[j]!);
   return { bias: b - weights.reduce((s, v, j) => s + v * mu[j]!, 0), weights };
 }
+
+/** One list with several right candidates: `x` holds `rows` candidates of `d` features each, row after row. */
+export interface MultiRankingList {
+  x: Float32Array;
+  rows: number;
+  /** Rows of the right candidates (none: the list is skipped). */
+  golds: readonly number[];
+  weight?: number;
+  /**
+   * Per-row log-weight added to the score (sampled softmax): a random negative standing for m fiches counts m times
+   * in the softmax's denominator, so the sampled loss estimates the loss over every candidate.
+   */
+  offsets?: Float32Array;
+}
+
+/**
+ * Listwise fit when a list has several right candidates (a fiche's official mobilités): ListNet's top-1 objective
+ * with the target probability spread evenly over them, i.e. the mean of −log softmax(w·x)[g] over the golds g.
+ * Full-batch Adam from 0 with an L2 pull towards 0. Dense rows (every pair feature is usually non-zero somewhere).
+ */
+export function fitListwiseSets(lists: readonly MultiRankingList[], d: number, opts: { epochs?: number; learningRate?: number; l2?: number } = {}): number[] {
+  const { epochs = 300, learningRate = 0.05, l2 = 1e-4 } = opts;
+  const used = lists.filter((l) => l.golds.length > 0);
+  const mass = used.reduce((a, l) => a + (l.weight ?? 1), 0);
+  const w = new Float64Array(d);
+  if (!used.length || mass <= 0) return [...w];
+  const m = new Float64Array(d);
+  const v = new Float64Array(d);
+  const maxRows = Math.max(...used.map((l) => l.rows));
+  const s = new Float64Array(maxRows);
+  const g = new Float64Array(d);
+  for (let t = 1; t <= epochs; t++) {
+    g.fill(0);
+    for (const l of used) {
+      const { x, rows } = l;
+      let mx = -Infinity;
+      for (let r = 0; r < rows; r++) {
+        let acc = 0;
+        const o = r * d;
+        for (let j = 0; j < d; j++) acc += x[o + j]! * w[j]!;
+        if (l.offsets) acc += l.offsets[r]!;
+        s[r] = acc;
+        if (acc > mx) mx = acc;
+      }
+      let z = 0;
+      for (let r = 0; r < rows; r++) z += s[r] = Math.exp(s[r]! - mx);
+      const lw = (l.weight ?? 1) / mass;
+      for (let r = 0; r < rows; r++) s[r] = (lw * s[r]!) / z;
+      const share = lw / l.golds.length;
+      for (const gr of l.golds) s[gr]! -= share;
+      for (let r = 0; r < rows; r++) {
+        const p = s[r]!;
+        if (Math.abs(p) < 1e-12) continue;
+        const o = r * d;
+        for (let j = 0; j < d; j++) g[j]! += p * x[o + j]!;
+      }
+    }
+    for (let j = 0; j < d; j++) {
+      const gj = g[j]! + l2 * w[j]!;
+      m[j] = 0.9 * m[j]! + 0.1 * gj;
+      v[j] = 0.999 * v[j]! + 0.001 * gj * gj;
+      w[j]! -= (learningRate * (m[j]! / (1 - 0.9 ** t))) / (Math.sqrt(v[j]! / (1 - 0.999 ** t)) + 1e-8);
+    }
+  }
+  return [...w];
+}
+
+/** Mean over lists of −(1/|golds|) Σ log softmax(w·x)[g]: the loss fitListwiseSets minimises (without the L2 term). */
+export function listSetsLoss(lists: readonly MultiRankingList[], d: number, w: readonly number[]): number {
+  let loss = 0;
+  let n = 0;
+  for (const l of lists) {
+    if (!l.golds.length) continue;
+    const s = Array.from({ length: l.rows }, (_, r) => {
+      let acc = 0;
+      for (let j = 0; j < d; j++) acc += l.x[r * d + j]! * w[j]!;
+      return acc + (l.offsets?.[r] ?? 0);
+    });
+    const mx = Math.max(...s);
+    const lz = mx + Math.log(s.reduce((a, x) => a + Math.exp(x - mx), 0));
+    loss += l.golds.reduce((a, gr) => a + lz - s[gr]!, 0) / l.golds.length;
+    n++;
+  }
+  return n ? loss / n : 0;
+}

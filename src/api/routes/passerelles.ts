@@ -2,7 +2,7 @@ import { Router } from "express";
 import { z } from "zod";
 import type { Referential } from "../../rome/referential.js";
 import { FilterError, TRANSITIONS, type FicheFilter, validateFilter } from "../../passerelles/index.js";
-import { ProximityIndex, VIABILITY } from "../../passerelles/index.js";
+import { ProximityIndex, RANKERS, VIABILITY } from "../../passerelles/index.js";
 import { ACCESS_RULE, PROFILE_LIMITS, ProfileError, ProfileMatcher } from "../../passerelles/index.js";
 import { HttpError, notFound, parseOr400 } from "../errors.js";
 import { LIMITS } from "../limits.js";
@@ -56,7 +56,10 @@ export function checkFilter(ref: Referential, f: FicheFilter): FicheFilter {
 
 // ---- proximity ----
 const CodeParams = z.object({ code: z.string().regex(/^[A-Na-n]\d{4}$/, "a ROME code is a letter A–N and four digits, e.g. M1805") });
-const ProximityQuery = FilterQuery.extend({ topK: z.coerce.number().int().min(1).max(LIMITS.maxTopK).default(10) });
+const ProximityQuery = FilterQuery.extend({
+  topK: z.coerce.number().int().min(1).max(LIMITS.maxTopK).default(10),
+  ranker: z.enum(RANKERS).optional().describe("learned (default: fitted on ROME's own mobilités) or fixed (the skill-overlap blend, for comparison)"),
+});
 
 const Item = z.object({ code: z.string(), libelle: z.string() });
 const ItemCoeur = Item.extend({ coeurMetier: z.boolean() });
@@ -68,6 +71,9 @@ const Passerelle = z.object({
   libelle: z.string(),
   rank: z.number().int(),
   score: z.object({ mcCoverage: z.number(), coreCoverage: z.number(), competenceCoverage: z.number(), savoirCoverage: z.number(), titleSim: z.number(), definitionSim: z.number(), total: z.number() }),
+  reasons: z
+    .array(z.object({ kind: z.enum(["shared_skills", "career_pattern", "work_context"]), reason: z.string(), contribution: z.number(), text: z.string() }))
+    .describe("why it ranks here, largest share of the score first: shared skills, career patterns of ROME's mobilités (souvent vers…, same domaine, entry route), work context"),
   viability: z.enum(["highly_viable", "viable", "stretch"]),
   officialMobilite: z.object({ listed: z.boolean(), rang: z.number().int().nullable() }),
   shared: z.array(Shared),
@@ -76,6 +82,7 @@ const Passerelle = z.object({
 export const ProximityResponse = z.object({
   romeVersion: z.string(),
   source: z.object({ code: z.string(), libelle: z.string() }),
+  ranker: z.enum(RANKERS),
   viabilityRule: z.string(),
   filters: z.record(z.string(), z.unknown()),
   passerelles: z.array(Passerelle),
@@ -88,6 +95,7 @@ const ProfileRequest = z
     labels: z.array(z.string().max(PROFILE_LIMITS.maxLabelChars, `at most ${PROFILE_LIMITS.maxLabelChars} characters`)).max(PROFILE_LIMITS.maxLabels, `at most ${PROFILE_LIMITS.maxLabels} labels`).default([]).describe("free-text skill labels, resolved to codes"),
     topK: z.number().int().min(1).max(LIMITS.maxTopK).default(10),
     filters: FilterBody.default({}),
+    ranker: z.enum(RANKERS).optional().describe("learned (default) or fixed (coverage only)"),
   })
   .strict();
 const Resolved = z.object({ input: z.string(), via: z.enum(["code", "exact-label", "search"]), code: z.string(), kind: z.enum(["competence", "macro-competence", "savoir"]), libelle: z.string(), score: z.number(), macroCompetence: z.string().nullable() });
@@ -99,7 +107,15 @@ const ProfileMetier = z.object({
   access: z.enum(["now", "training"]),
   reason: z.string(),
   emploiReglemente: z.boolean(),
-  score: z.object({ coverage: z.number(), mcCoverage: z.number(), coreCoverage: z.number(), savoirCoverage: z.number().nullable() }),
+  score: z.object({
+    coverage: z.number(),
+    mcCoverage: z.number(),
+    coreCoverage: z.number(),
+    savoirCoverage: z.number().nullable(),
+    competenceCoverage: z.number(),
+    reverseMcCoverage: z.number().describe("share of the profile's macro-compétences (IDF-weighted) the fiche uses"),
+    total: z.number().describe("the ranking score: the learned passerelles ranker's features that apply to a profile (coverage, the fiche's in-degree in ROME's mobilités, cadre, réglementé, open entry), or coverage with ranker=fixed"),
+  }),
   shared: z.array(Shared),
   gap: z.object({ macroCompetences: z.array(McToAcquire), competences: z.array(CompToAcquire), savoirs: z.array(ItemCoeur) }),
 });
@@ -133,7 +149,7 @@ export function passerellesRoutes(ctx: ReferentialContext): Router {
   describeRoute({
     method: "get",
     path: "/v1/metiers/:code/proximity",
-    summary: "Passerelles: the fiches closest to a fiche (asymmetric IDF-weighted macro-compétence coverage + text similarity), with shared skills, skills to acquire and the official mobilité flag",
+    summary: "Passerelles: the fiches a fiche leads to, ranked by a model fitted on ROME's own mobilités (skill coverage both ways, same domaine, level, where similar fiches lead; ranker=fixed: the skill-overlap blend), with reasons, shared skills, skills to acquire and the official mobilité flag",
     tags: ["passerelles"],
     params: CodeParams,
     query: ProximityQuery,
@@ -142,16 +158,19 @@ export function passerellesRoutes(ctx: ReferentialContext): Router {
   r.get("/v1/metiers/:code/proximity", (req, res) => {
     const { code } = parseOr400(CodeParams, req.params, "path");
     const q = parseOr400(ProximityQuery, req.query, "query");
-    const { topK, ...f } = q;
+    const { topK, ranker: asked, ...f } = q;
     const fiche = ref.fiche(code);
     if (!fiche) throw notFound("fiche métier", code.toUpperCase());
     const filter = checkFilter(ref, f);
+    const { proximity } = passerellesIndexes(ref);
+    const ranker = asked ?? proximity.defaultRanker;
     const body: z.input<typeof ProximityResponse> = {
       romeVersion: ref.version,
       source: { code: fiche.code, libelle: fiche.libelle },
+      ranker,
       viabilityRule: VIABILITY_RULE,
       filters: filter as Record<string, unknown>,
-      passerelles: passerellesIndexes(ref).proximity.passerelles(fiche.code, topK, filter),
+      passerelles: proximity.passerelles(fiche.code, topK, filter, ranker),
     };
     res.json(body);
   });
@@ -159,7 +178,7 @@ export function passerellesRoutes(ctx: ReferentialContext): Router {
   describeRoute({
     method: "post",
     path: "/v1/profile/match",
-    summary: "Profile → métiers: compétence/savoir codes and/or skill labels (resolved and shown back), métiers ranked by coverage, split into accessible now / with training",
+    summary: "Profile → métiers: compétence/savoir codes and/or skill labels (resolved and shown back), métiers ranked by the learned passerelles signals that apply to a profile (coverage first), split into accessible now / with training",
     tags: ["passerelles"],
     body: ProfileRequest,
     response: ProfileResponse,
@@ -169,7 +188,7 @@ export function passerellesRoutes(ctx: ReferentialContext): Router {
     const filter = checkFilter(ref, p.filters);
     let out;
     try {
-      out = passerellesIndexes(ref).profile.match({ codes: p.competences, labels: p.labels }, { topK: p.topK, filter });
+      out = passerellesIndexes(ref).profile.match({ codes: p.competences, labels: p.labels }, { topK: p.topK, filter, ranker: p.ranker });
     } catch (e) {
       if (e instanceof ProfileError) throw new HttpError(e.status, e.code, e.message, e.details);
       throw e;

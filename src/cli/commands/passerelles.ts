@@ -5,7 +5,7 @@ import type { Referential } from "../../rome/referential.js";
 import { competenceDetail, competenceTree, contextesByType, macroCompetenceDetail, TREE_DEPTHS } from "../../rome/tree.js";
 import { romeSearch, SEARCH_KINDS } from "../../rome/search.js";
 import { FilterError, type FicheFilter, validateFilter } from "../../passerelles/index.js";
-import { ProfileError } from "../../passerelles/index.js";
+import { ProfileError, RANKERS } from "../../passerelles/index.js";
 import { FilterQuery, passerellesIndexes } from "../../api/routes/passerelles.js";
 import { LIMITS } from "../../api/limits.js";
 import type { Command } from "../command.js";
@@ -53,7 +53,7 @@ async function guarded(name: string, body: () => Promise<unknown>): Promise<numb
 export const proximityCommand: Command = {
   name: "proximity",
   summary: "passerelles from a fiche: closest fiches with shared skills and skills to acquire",
-  usage: `proximity CODE [--topK N] ${FILTER_USAGE}`,
+  usage: `proximity CODE [--topK N] [--ranker learned|fixed] ${FILTER_USAGE}`,
   run: (args) =>
     guarded("proximity", async () => {
       const { flags, positional } = parseFlags(args);
@@ -62,7 +62,11 @@ export const proximityCommand: Command = {
       const ref = await referential();
       if (!ref.fiche(code)) throw new ProfileError(404, "not_found", `fiche métier ${code} does not exist in ROME ${ref.version}`);
       const filter = filterFromFlags(ref, flags);
-      return { romeVersion: ref.version, source: { code, libelle: ref.fiche(code)!.libelle }, passerelles: passerellesIndexes(ref).proximity.passerelles(code, topKFrom(flags), filter) };
+      const ranker = z.enum(RANKERS).optional().safeParse(flags.get("ranker"));
+      if (!ranker.success) throw new UsageError(`--ranker: one of ${RANKERS.join(", ")}`);
+      const { proximity } = passerellesIndexes(ref);
+      const used = ranker.data ?? proximity.defaultRanker;
+      return { romeVersion: ref.version, source: { code, libelle: ref.fiche(code)!.libelle }, ranker: used, passerelles: proximity.passerelles(code, topKFrom(flags), filter, used) };
     }),
 };
 

@@ -1,0 +1,77 @@
+/**
+ * Fits the passerelles ranker (models/passerelles.json) on a referential's official mobilités:
+ *   npm run tune:passerelles -- [--rome DIR] [--sets allX,all,noFamily,noGraph,skills] [--only-fold K] [--folds 5] [--epochs 300] [--l2 1e-4] [--out FILE] [--dry]
+ * Each feature set is cross-validated by source fiche (grouped k-fold, graph features on the training folds' edges
+ * only) beside the fixed blend; the first set is then fitted on every edge and written with its metadata (date,
+ * commit, data hash, cross-validated figures). `--dry` writes nothing. Last line: one JSON object.
+ */
+import "../src/text/quiet.js";
+import { execSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseFlags } from "../src/cli/command.js";
+import { loadConfig } from "../src/config.js";
+import { loadReferential } from "../src/rome/index.js";
+import { DEFAULT_MODEL_FILE, ProximityIndex, parseModel, type PasserellesModel } from "../src/passerelles/index.js";
+import { DEFAULT_FIT, DEFAULT_LIST_OPTIONS, FEATURE_SETS, edgesHash, fitAll, groupedCv, officialEdges } from "../src/tuning/index.js";
+
+const { flags } = parseFlags(process.argv.slice(2));
+const romeDir = flags.get("rome") ?? loadConfig().romeDir;
+const setNames = (flags.get("sets") ?? "allX").split(",");
+for (const s of setNames) if (!FEATURE_SETS[s]) throw new Error(`--sets: one or more of ${Object.keys(FEATURE_SETS).join(", ")}`);
+const folds = Number(flags.get("folds") ?? 5);
+const fit = { ...DEFAULT_FIT, ...(flags.has("epochs") ? { epochs: Number(flags.get("epochs")) } : {}), ...(flags.has("l2") ? { l2: Number(flags.get("l2")) } : {}) };
+const out = flags.get("out") ?? DEFAULT_MODEL_FILE;
+const log = (m: string) => console.error(m);
+
+const t0 = performance.now();
+const ref = loadReferential(romeDir);
+const index = new ProximityIndex(ref, undefined, null);
+const edges = officialEdges(index);
+log(`ROME ${ref.version}: ${edges.length} mobilités from ${new Set(edges.map(([a]) => a)).size} fiches`);
+const results = setNames.map((name) => {
+  const set = FEATURE_SETS[name]!;
+  const cv = groupedCv(index, edges, set, { folds, fit, log, ...(flags.has("only-fold") ? { onlyFold: Number(flags.get("only-fold")) } : {}) });
+  log(`${name}: ${JSON.stringify({ learned: cv.learned, fixedBlend: cv.fixedBlend })}`);
+  return { set, cv };
+});
+const best = results[0]!;
+const weights = fitAll(index, edges, best.set, { fit });
+const commit = (() => {
+  try {
+    return execSync("git rev-parse --short HEAD", { encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+})();
+const model: PasserellesModel = parseModel(
+  JSON.stringify({
+    kind: "passerelles-ranker",
+    formatVersion: 1,
+    ...weights,
+    fit: {
+      date: new Date().toISOString(),
+      commit,
+      romeVersion: ref.version,
+      dataHash: edgesHash(edges),
+      edges: edges.length,
+      sources: new Set(edges.map(([a]) => a)).size,
+      folds,
+      featureSet: best.set.name,
+      options: { ...fit, ...DEFAULT_LIST_OPTIONS },
+      crossValidated: { learned: best.cv.learned, fixedBlend: best.cv.fixedBlend },
+    },
+  }),
+);
+if (!flags.has("dry")) writeFileSync(out, JSON.stringify(model, null, 2) + "\n");
+console.log(
+  JSON.stringify({
+    script: "tune-passerelles",
+    romeVersion: ref.version,
+    written: flags.has("dry") ? null : path.relative(process.cwd(), out),
+    seconds: Math.round((performance.now() - t0) / 1000),
+    sets: results.map(({ set, cv }) => ({ name: set.name, features: set.features.length, interactions: set.interactions.length, learned: cv.learned, fixedBlend: cv.fixedBlend })),
+    weights: model.weights,
+    interactions: model.interactions,
+  }),
+);

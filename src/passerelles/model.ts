@@ -1,0 +1,102 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { REPO_ROOT } from "../config.js";
+import { PAIR_FEATURES, type PairFeature } from "./features.js";
+
+/**
+ * The learned passerelles ranker: a linear score over pair features plus products of two features, fitted listwise on
+ * ROME's official mobilités (scripts/tune-passerelles.ts). Weights are log-odds units: softmax over a source's
+ * targets of the score is the fitted probability that ROME lists each one. A data file with its fit's metadata
+ * (models/passerelles.json), validated here at load so that a malformed or stale file fails loudly.
+ */
+const Feature = z.enum(PAIR_FEATURES);
+const finite = z.number().refine(Number.isFinite, "must be a finite number");
+
+const CvFigures = z.object({ recallAt5: z.number(), recallAt10: z.number(), mrr: z.number() }).catchall(z.number());
+
+export const PasserellesModelSchema = z
+  .object({
+    kind: z.literal("passerelles-ranker"),
+    formatVersion: z.literal(1),
+    weights: z.partialRecord(Feature, finite),
+    interactions: z.array(z.tuple([Feature, Feature, finite])).default([]),
+    fit: z.object({
+      date: z.string(),
+      commit: z.string(),
+      romeVersion: z.string(),
+      /** sha256 of the mobilités the model was fitted on (source→target pairs, sorted). */
+      dataHash: z.string(),
+      edges: z.number().int().nonnegative(),
+      sources: z.number().int().nonnegative(),
+      folds: z.number().int().positive(),
+      featureSet: z.string(),
+      options: z.record(z.string(), z.unknown()).default({}),
+      crossValidated: z.object({ learned: CvFigures, fixedBlend: CvFigures }),
+    }),
+  })
+  .strict();
+export type PasserellesModel = z.infer<typeof PasserellesModelSchema>;
+/** What scoring needs: the weights (a fit in progress has no metadata yet). */
+export type PasserellesWeights = Pick<PasserellesModel, "weights" | "interactions">;
+
+export const DEFAULT_MODEL_FILE = path.join(REPO_ROOT, "models", "passerelles.json");
+
+export class ModelFileError extends Error {}
+
+/** Parses and validates a model file's text. */
+export function parseModel(text: string, file = "passerelles model"): PasserellesModel {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ModelFileError(`${file}: not JSON (${(e as Error).message})`);
+  }
+  const parsed = PasserellesModelSchema.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new ModelFileError(`${file}: ${i.path.join(".") || "(root)"}: ${i.message}`);
+  }
+  return parsed.data;
+}
+
+const cache = new Map<string, PasserellesModel>();
+/** Reads a model file once per path (PASSERELLES_MODEL overrides the default path). */
+export function loadPasserellesModel(file = process.env.PASSERELLES_MODEL || DEFAULT_MODEL_FILE): PasserellesModel {
+  const full = path.resolve(file);
+  let m = cache.get(full);
+  if (!m) {
+    if (!existsSync(full)) throw new ModelFileError(`${full}: passerelles model file is missing (npm run tune:passerelles writes it)`);
+    cache.set(full, (m = parseModel(readFileSync(full, "utf8"), full)));
+  }
+  return m;
+}
+
+/** Feature columns (index-aligned with PAIR_FEATURES, one value per target) → the model's score per target. */
+export function scoreColumns(cols: readonly Float64Array[], model: PasserellesWeights, out = new Float64Array(cols[0]!.length)): Float64Array {
+  out.fill(0);
+  for (const [k, w] of Object.entries(model.weights) as [PairFeature, number][]) {
+    if (!w) continue;
+    const c = cols[PAIR_FEATURES.indexOf(k)]!;
+    for (let i = 0; i < out.length; i++) out[i]! += w * c[i]!;
+  }
+  for (const [a, b, w] of model.interactions) {
+    const ca = cols[PAIR_FEATURES.indexOf(a)]!;
+    const cb = cols[PAIR_FEATURES.indexOf(b)]!;
+    for (let i = 0; i < out.length; i++) out[i]! += w * ca[i]! * cb[i]!;
+  }
+  return out;
+}
+
+/** Each feature's share of one target's score (weight × value, products split evenly between their two features). */
+export function contributions(x: ReadonlyMap<PairFeature, number>, model: PasserellesWeights): Map<PairFeature, number> {
+  const c = new Map<PairFeature, number>();
+  const add = (k: PairFeature, v: number) => v && c.set(k, (c.get(k) ?? 0) + v);
+  for (const [k, w] of Object.entries(model.weights) as [PairFeature, number][]) add(k, w * (x.get(k) ?? 0));
+  for (const [a, b, w] of model.interactions) {
+    const v = w * (x.get(a) ?? 0) * (x.get(b) ?? 0);
+    add(a, v / 2);
+    add(b, v / 2);
+  }
+  return c;
+}

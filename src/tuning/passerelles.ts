@@ -1,0 +1,300 @@
+/**
+ * Fitting and measuring the passerelles ranker on ROME's official mobilités (scripts/tune-passerelles.ts,
+ * benchmarks/proximity.ts). Grouped cross-validation by source fiche: a fold's sources are ranked by a model fitted
+ * on the other folds' sources, with graph features (in-degree, co-citation, where similar fiches go) counted on the
+ * other folds' edges only, so a held-out fiche's mobilités are never seen, not even through its targets' in-degree.
+ */
+import { createHash } from "node:crypto";
+import { FIXED_BLEND_MODEL, PAIR_FEATURES, scoreColumns, type MobiliteGraph, type PairFeature, type PasserellesWeights, type ProximityIndex } from "../passerelles/index.js";
+import { fitListwiseSets, type MultiRankingList } from "./learn.js";
+
+/** Which features a model uses: linear terms and products of two. */
+export interface PasserellesFeatureSet {
+  name: string;
+  features: readonly PairFeature[];
+  interactions: readonly (readonly [PairFeature, PairFeature])[];
+}
+
+/** The fixed blend (DEFAULT_PROXIMITY_WEIGHTS) as a model over pair features: the baseline in every comparison. */
+export const FIXED_BLEND: PasserellesWeights = FIXED_BLEND_MODEL;
+
+export interface PasserelleMetrics {
+  recallAt5: number;
+  recallAt10: number;
+  mrr: number;
+  recallAt50: number;
+  edges: number;
+  sources: number;
+}
+
+/** Counts for micro-averaged recall over edges and MRR over sources; add them up across folds, then `finish`. */
+export interface MetricCounts {
+  edges: number;
+  sources: number;
+  hit5: number;
+  hit10: number;
+  hit50: number;
+  rr: number;
+}
+
+export const emptyCounts = (): MetricCounts => ({ edges: 0, sources: 0, hit5: 0, hit10: 0, hit50: 0, rr: 0 });
+
+/** Adds one source's ranking (best first, at least its top 100) against its right targets. */
+export function countRanking(c: MetricCounts, ranked: readonly string[], targets: ReadonlySet<string>): void {
+  if (!targets.size) return;
+  c.sources++;
+  c.edges += targets.size;
+  ranked.slice(0, 5).forEach((x) => (c.hit5 += Number(targets.has(x))));
+  ranked.slice(0, 10).forEach((x) => (c.hit10 += Number(targets.has(x))));
+  ranked.slice(0, 50).forEach((x) => (c.hit50 += Number(targets.has(x))));
+  const first = ranked.slice(0, 100).findIndex((x) => targets.has(x));
+  if (first >= 0) c.rr += 1 / (first + 1);
+}
+
+export function finish(c: MetricCounts): PasserelleMetrics {
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  const e = Math.max(1, c.edges);
+  return { recallAt5: r(c.hit5 / e), recallAt10: r(c.hit10 / e), mrr: r(c.rr / Math.max(1, c.sources)), recallAt50: r(c.hit50 / e), edges: c.edges, sources: c.sources };
+}
+
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32): folds and negative sampling repeat run to run. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Each source fiche's fold (0..k-1), by a seeded shuffle of the sorted codes: balanced and repeatable. */
+export function sourceFolds(codes: readonly string[], k: number, seed = 17): Map<string, number> {
+  const rnd = random(seed);
+  const order = [...codes].sort();
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return new Map(order.map((c, i) => [c, i % k]));
+}
+
+/** The official mobilités of a referential as [source, target] codes (self-loops and unknown targets dropped). */
+export function officialEdges(index: ProximityIndex): [string, string][] {
+  return index.codes.flatMap((s) => index.ref.fiches.get(s)!.mobilites.filter((m) => m.cible !== s && index.has(m.cible)).map((m) => [s, m.cible] as [string, string]));
+}
+
+/** sha256 of sorted "source>target" lines: the fit's data fingerprint. */
+export function edgesHash(edges: readonly (readonly [string, string])[]): string {
+  return createHash("sha256").update(edges.map(([a, b]) => `${a}>${b}`).sort().join("\n")).digest("hex");
+}
+
+/** Number of design columns of a feature set (linear terms, then products). */
+export const widthOf = (set: PasserellesFeatureSet): number => set.features.length + set.interactions.length;
+
+/** Graph features: recomputed per fold (training edges), the others once per source. */
+export const GRAPH_FEATURES: ReadonlySet<PairFeature> = new Set(["targetInDegree", "reverseMobilite", "coCited", "similarSourcesGo", "similarSourcesGoMax", "neighboursGo", "familyGo", "familyGoFamily", "inNeighboursGo", "ownTargetsGo"]);
+
+export interface ListOptions {
+  /** Hardest negatives: the fixed blend's best-ranked non-targets. */
+  hard: number;
+  /** Random other fiches, so that the fit also sees the easy majority. */
+  random: number;
+  seed: number;
+}
+export const DEFAULT_LIST_OPTIONS: ListOptions = { hard: 60, random: 60, seed: 5 };
+
+/** A source's sampled candidates with every non-graph feature (rows × PAIR_FEATURES) and its similarity to all fiches. */
+export interface SourceCandidates {
+  source: string;
+  pos: number;
+  rows: Int32Array;
+  x: Float32Array;
+  sim: Float32Array;
+  golds: number[];
+  offsets: Float32Array;
+  /** Positions of the source's targets taken as already known (warm lists; empty: cold). */
+  known: number[];
+}
+
+/** Candidates per source: its official targets, the fixed blend's best other fiches and random ones. */
+export function candidateCache(index: ProximityIndex, sources: readonly string[], targetsOf: (s: string) => ReadonlySet<string>, opts: ListOptions = DEFAULT_LIST_OPTIONS, knownOf?: (s: string) => ReadonlySet<string>): SourceCandidates[] {
+  const rnd = random(opts.seed);
+  const n = index.codes.length;
+  const P = PAIR_FEATURES.length;
+  const none = index.graphOf([]);
+  const out: SourceCandidates[] = [];
+  for (const s of sources) {
+    const targets = targetsOf(s);
+    if (!targets.size) continue;
+    const self = index.position(s)!;
+    const known = [...(knownOf?.(s) ?? [])].map((c) => index.position(c)!);
+    const knownSet = new Set(known);
+    const cols = index.featureColumns(s, none);
+    const blend = scoreColumns(cols, FIXED_BLEND);
+    const pick = new Set<number>();
+    for (const t of targets) pick.add(index.position(t)!);
+    const order = Array.from({ length: n }, (_, i) => i).filter((i) => i !== self && !pick.has(i) && !knownSet.has(i)).sort((a, b) => blend[b]! - blend[a]!);
+    order.slice(0, opts.hard).forEach((i) => pick.add(i));
+    const rest = order.slice(opts.hard);
+    const restCount = rest.length;
+    const sampled = new Set<number>();
+    for (let k = 0; k < opts.random && rest.length; k++) sampled.add(rest.splice(Math.floor(rnd() * rest.length), 1)[0]!);
+    for (const i of sampled) pick.add(i);
+    const rows = Int32Array.from(pick);
+    const offsets = Float32Array.from(rows, (i) => (sampled.has(i) ? Math.log(restCount / sampled.size) : 0));
+    const x = new Float32Array(rows.length * P);
+    rows.forEach((i, r) => cols.forEach((c, f) => (x[r * P + f] = c[i]!)));
+    out.push({ source: s, pos: self, rows, x, sim: Float32Array.from(blend), golds: [...rows].flatMap((i, r) => (targets.has(index.codes[i]!) ? [r] : [])), offsets, known });
+  }
+  return out;
+}
+
+/** Training lists of a feature set from cached candidates, graph features counted on `graph`. */
+export function listsFromCache(index: ProximityIndex, cache: readonly SourceCandidates[], graph: MobiliteGraph, set: PasserellesFeatureSet): MultiRankingList[] {
+  const n = index.codes.length;
+  const P = PAIR_FEATURES.length;
+  const d = widthOf(set);
+  const scratch = PAIR_FEATURES.map(() => new Float64Array(n));
+  const fi = set.features.map((k) => PAIR_FEATURES.indexOf(k));
+  const pi = set.interactions.map(([a, b]) => [PAIR_FEATURES.indexOf(a), PAIR_FEATURES.indexOf(b)] as const);
+  const isGraph = PAIR_FEATURES.map((k) => GRAPH_FEATURES.has(k));
+  return cache.map((c) => {
+    index.graphColumns(c.pos, graph, c.sim, scratch, c.known);
+    const x = new Float32Array(c.rows.length * d);
+    const v = (r: number, f: number) => (isGraph[f] ? scratch[f]![c.rows[r]!]! : c.x[r * P + f]!);
+    for (let r = 0; r < c.rows.length; r++) {
+      let j = r * d;
+      for (const f of fi) x[j++] = v(r, f);
+      for (const [a, b] of pi) x[j++] = v(r, a) * v(r, b);
+    }
+    return { x, rows: c.rows.length, golds: c.golds, offsets: c.offsets };
+  });
+}
+
+export interface FitSettings {
+  epochs: number;
+  learningRate: number;
+  l2: number;
+}
+export const DEFAULT_FIT: FitSettings = { epochs: 300, learningRate: 0.08, l2: 1e-4 };
+
+/** Fits a feature set's weights on lists made by `listsFromCache` with the same set. */
+export function fitPasserelles(lists: readonly MultiRankingList[], set: PasserellesFeatureSet, fit: FitSettings = DEFAULT_FIT): PasserellesWeights {
+  const w = fitListwiseSets(lists, widthOf(set), fit);
+  const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
+  return {
+    weights: Object.fromEntries(set.features.map((k, j) => [k, r6(w[j]!)])),
+    interactions: set.interactions.map(([a, b], p) => [a, b, r6(w[set.features.length + p]!)] as [PairFeature, PairFeature, number]),
+  };
+}
+
+/** The top `k` codes of a score vector (source and `exclude` left out), best first; ties in code order. */
+export function topCodes(index: ProximityIndex, scores: Float64Array, source: string, k = 100, exclude?: ReadonlySet<string>): string[] {
+  const self = index.position(source)!;
+  return Array.from({ length: scores.length }, (_, i) => i)
+    .filter((i) => i !== self && !exclude?.has(index.codes[i]!))
+    .sort((a, b) => scores[b]! - scores[a]! || a - b)
+    .slice(0, k)
+    .map((i) => index.codes[i]!);
+}
+
+/** The model's top `k` codes for a source, graph features on `graph` (`known`: its targets taken as known). */
+export function rankCodes(index: ProximityIndex, graph: MobiliteGraph, model: PasserellesWeights, source: string, k = 100, exclude?: ReadonlySet<string>, known?: ReadonlySet<string>): string[] {
+  const kn = [...(known ?? [])].map((c) => index.position(c)!).filter((x) => x !== undefined);
+  return topCodes(index, scoreColumns(index.featureColumns(source, graph, kn), model), source, k, exclude);
+}
+
+export interface CvResult {
+  learned: PasserelleMetrics;
+  fixedBlend: PasserelleMetrics;
+  perFold: { fold: number; learned: PasserelleMetrics; fixedBlend: PasserelleMetrics; weights: PasserellesWeights }[];
+}
+
+/** Grouped k-fold cross-validation by source fiche of one feature set on `edges`. */
+export function groupedCv(index: ProximityIndex, edges: readonly (readonly [string, string])[], set: PasserellesFeatureSet, opts: { folds?: number; seed?: number; fit?: FitSettings; lists?: ListOptions; log?: (m: string) => void; onlyFold?: number } = {}): CvResult {
+  const k = opts.folds ?? 5;
+  const targets = new Map<string, Set<string>>();
+  for (const [a, b] of edges) (targets.get(a) ?? targets.set(a, new Set()).get(a)!).add(b);
+  const sources = [...targets.keys()].sort();
+  const fold = sourceFolds(sources, k, opts.seed);
+  const cache = candidateCache(index, sources, (s) => targets.get(s)!, opts.lists);
+  const total = { learned: emptyCounts(), fixedBlend: emptyCounts() };
+  const perFold: CvResult["perFold"] = [];
+  for (let f = 0; f < k; f++) {
+    if (opts.onlyFold !== undefined && f !== opts.onlyFold) continue;
+    const test = sources.filter((s) => fold.get(s) === f);
+    const graph = index.graphOf(edges.filter(([a]) => fold.get(a) !== f));
+    const lists = listsFromCache(index, cache.filter((c) => fold.get(c.source) !== f), graph, set);
+    const model = fitPasserelles(lists, set, opts.fit);
+    const c = { learned: emptyCounts(), fixedBlend: emptyCounts() };
+    for (const s of test) {
+      const cols = index.featureColumns(s, graph);
+      countRanking(c.learned, topCodes(index, scoreColumns(cols, model), s), targets.get(s)!);
+      countRanking(c.fixedBlend, topCodes(index, scoreColumns(cols, FIXED_BLEND), s), targets.get(s)!);
+    }
+    for (const key of ["learned", "fixedBlend"] as const) for (const [m, v] of Object.entries(c[key])) total[key][m as keyof MetricCounts] += v;
+    perFold.push({ fold: f, learned: finish(c.learned), fixedBlend: finish(c.fixedBlend), weights: model });
+    opts.log?.(`  ${set.name} fold ${f}: recall@10 ${finish(c.learned).recallAt10} (fixed blend ${finish(c.fixedBlend).recallAt10})`);
+  }
+  return { learned: finish(total.learned), fixedBlend: finish(total.fixedBlend), perFold };
+}
+
+/** A model fitted on every source's edges (the graph features on all of them). */
+export function fitAll(index: ProximityIndex, edges: readonly (readonly [string, string])[], set: PasserellesFeatureSet, opts: { fit?: FitSettings; lists?: ListOptions } = {}): PasserellesWeights {
+  const targets = new Map<string, Set<string>>();
+  for (const [a, b] of edges) (targets.get(a) ?? targets.set(a, new Set()).get(a)!).add(b);
+  const graph = index.graphOf(edges);
+  const cache = candidateCache(index, [...targets.keys()].sort(), (s) => targets.get(s)!, opts.lists);
+  return fitPasserelles(listsFromCache(index, cache, graph, set), set, opts.fit);
+}
+
+/**
+ * A model for the forward setting (a fiche's current mobilités known, the next version's additions to find): each
+ * source's targets split at random into known (1 − `share`) and to find (`share`); candidates leave the known ones
+ * out and `ownTargetsGo` reads them.
+ */
+export function fitAllWarm(index: ProximityIndex, edges: readonly (readonly [string, string])[], set: PasserellesFeatureSet, opts: { share?: number; seed?: number; fit?: FitSettings; lists?: ListOptions } = {}): PasserellesWeights {
+  const rnd = random(opts.seed ?? 11);
+  const share = opts.share ?? 0.3;
+  const all = new Map<string, string[]>();
+  for (const [a, b] of edges) (all.get(a) ?? all.set(a, []).get(a)!).push(b);
+  const hidden = new Map<string, Set<string>>();
+  const known = new Map<string, Set<string>>();
+  for (const [s, ts] of all) {
+    const h = new Set(ts.filter(() => rnd() < share));
+    hidden.set(s, h);
+    known.set(s, new Set(ts.filter((t) => !h.has(t))));
+  }
+  const graph = index.graphOf(edges);
+  const cache = candidateCache(index, [...all.keys()].sort(), (s) => hidden.get(s)!, opts.lists, (s) => known.get(s)!);
+  return fitPasserelles(listsFromCache(index, cache, graph, set), set, opts.fit);
+}
+
+/** Feature sets tried (scripts/tune-passerelles.ts --sets; allX is the default): see docs/passerelles.md. */
+export const FEATURE_SETS: Record<string, PasserellesFeatureSet> = {
+  all: { name: "all", features: PAIR_FEATURES.filter((k) => k !== "ownTargetsGo"), interactions: [] },
+  skills: { name: "skills", features: ["mcCoverage", "coreCoverage", "reverseMcCoverage", "reverseCoreCoverage", "competenceCoverage", "savoirCoverage", "titleSim", "definitionSim"], interactions: [] },
+  allX: {
+    name: "allX",
+    features: PAIR_FEATURES.filter((k) => k !== "ownTargetsGo"),
+    interactions: [
+      ["mcCoverage", "sameDomainePro"],
+      ["titleSim", "sameDomainePro"],
+      ["targetInDegree", "sameGrandDomaine"],
+      ["targetInDegree", "mcCoverage"],
+      ["neighboursGo", "targetInDegree"],
+      ["neighboursGo", "mcCoverage"],
+      ["coCited", "mcCoverage"],
+      ["reverseMobilite", "mcCoverage"],
+      ["splitSibling", "titleSim"],
+      ["mcCoverage", "reverseMcCoverage"],
+      ["inNeighboursGo", "mcCoverage"],
+      ["inNeighboursGo", "neighboursGo"],
+      ["neighboursGo", "sameDomainePro"],
+    ],
+  },
+  noFamily: { name: "noFamily", features: PAIR_FEATURES.filter((k) => k !== "familyGo" && k !== "familyGoFamily"), interactions: [] },
+  noGraph: { name: "noGraph", features: PAIR_FEATURES.filter((k) => !GRAPH_FEATURES.has(k)), interactions: [] },
+};
