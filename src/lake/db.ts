@@ -3,10 +3,12 @@
  * - a PostgreSQL server through a `pg` Pool (DATABASE_URL),
  * - the embedded PGlite (WASM PostgreSQL, one backend session) with its pgvector extension, data in a folder.
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync } from "node:fs";
+import path from "node:path";
 import pg from "pg";
 import pgvector from "pgvector";
 import { LakeUnavailableError } from "./types.js";
+import { lockLakeDir } from "./lock.js";
 
 export interface Queryable {
   query<R>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }>;
@@ -107,12 +109,20 @@ async function openPostgres(url: string, schema: string | undefined, max: number
 async function openPglite(dir: string, schema: string | undefined, settings: Record<string, string>): Promise<Db> {
   // Imported lazily: the WASM module is only loaded when the embedded store is used.
   const [{ PGlite }, { vector }] = await Promise.all([import("@electric-sql/pglite"), import("@electric-sql/pglite-pgvector")]);
-  mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create(dir, { extensions: { vector } });
-  // PGlite has one session: the superuser can create the extension, and the search_path set here stays.
-  await db.exec("CREATE EXTENSION IF NOT EXISTS vector");
-  if (schema) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path = ${schema}, public`);
-  for (const [k, v] of Object.entries(settings)) await db.exec(`SET ${k} = '${v}'`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const release = lockLakeDir(dir);
+  let db: InstanceType<typeof PGlite>;
+  try {
+    db = await PGlite.create(dir, { extensions: { vector } });
+    // PGlite has one session: the superuser can create the extension, and the search_path set here stays.
+    await db.exec("CREATE EXTENSION IF NOT EXISTS vector");
+    if (schema) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path = ${schema}, public`);
+    for (const [k, v] of Object.entries(settings)) await db.exec(`SET ${k} = '${v}'`);
+    privateModes(dir);
+  } catch (e) {
+    release();
+    throw e;
+  }
   return {
     backend: "pglite",
     async query<R>(sql: string, params?: readonly unknown[]) {
@@ -135,8 +145,28 @@ async function openPglite(dir: string, schema: string | undefined, settings: Rec
         }),
       );
     },
-    close: () => db.close(),
+    async close() {
+      try {
+        await db.close();
+        privateModes(dir);
+      } finally {
+        release();
+      }
+    },
   };
+}
+
+/**
+ * PGlite's file system layer creates every file 0666 whatever the umask: the lake holds CVs, so the folder becomes
+ * 0700 and its files 0600 at open and at close (files made in between are inside the 0700 folder).
+ */
+export function privateModes(dir: string): void {
+  chmodSync(dir, 0o700);
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const p = path.join(e.parentPath, e.name);
+    if (e.isDirectory()) chmodSync(p, 0o700);
+    else if (e.isFile()) chmodSync(p, 0o600);
+  }
 }
 
 const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH", "57P01", "57P02", "57P03", "53300"]);
