@@ -20,6 +20,11 @@ export interface Db extends Queryable {
   readonly backend: "postgres" | "pglite";
   /** BEGIN … COMMIT; ROLLBACK on any error (including a lost connection: the server rolls back itself). */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * After an erasure: leaves no readable copy of deleted rows in the data folder (embedded lake: the tables are
+   * rewritten and the WAL that held them removed). A server keeps its own WAL and backups: see docs/operations.md.
+   */
+  scrub(tables: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -102,6 +107,7 @@ async function openPostgres(url: string, schema: string | undefined, max: number
         client.release(broken instanceof Error ? broken : broken ? true : undefined);
       }
     },
+    scrub: async () => undefined,
     close: () => pool.end(),
   };
 }
@@ -114,6 +120,12 @@ async function openPglite(dir: string, schema: string | undefined, settings: Rec
   let db: InstanceType<typeof PGlite>;
   try {
     db = await PGlite.create(dir, { extensions: { vector } });
+    // Removed WAL segments instead of recycled ones (renamed, their old contents kept): see scrub. Read at start.
+    if ((await db.query<{ wal_recycle: string }>("SHOW wal_recycle")).rows[0]?.wal_recycle !== "off") {
+      await db.exec("ALTER SYSTEM SET wal_recycle = off");
+      await db.close();
+      db = await PGlite.create(dir, { extensions: { vector } });
+    }
     // PGlite has one session: the superuser can create the extension, and the search_path set here stays.
     await db.exec("CREATE EXTENSION IF NOT EXISTS vector");
     if (schema) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path = ${schema}, public`);
@@ -144,6 +156,15 @@ async function openPglite(dir: string, schema: string | undefined, settings: Rec
           },
         }),
       );
+    },
+    async scrub(tables: readonly string[]) {
+      // VACUUM FULL writes live rows to new files and unlinks the old ones: a plain VACUUM leaves deleted bytes in
+      // the page's free space. Then the WAL that logged the rows is switched out and, at the checkpoint, removed.
+      for (const t of tables) if (!/^[a-z_]+$/.test(t)) throw new Error(`invalid table ${t}`);
+      await db.exec(`VACUUM FULL ${tables.join(", ")}`);
+      await db.exec("CHECKPOINT");
+      await db.query("SELECT pg_switch_wal()");
+      await db.exec("CHECKPOINT");
     },
     async close() {
       try {

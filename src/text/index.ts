@@ -4,3 +4,4 @@ export { Bm25Index, termCounts, type Bm25Hit, type TermCounts } from "./bm25.js"
 export { candidatePhrases, type CandidatePhrase } from "./phrases.js";
 export { CoverageIndex, postingLists, type CoverageHit } from "./coverage.js";
 export { topK } from "./top-k.js";
+export { redactPersonalData, hasPersonalData } from "./redact.js";
