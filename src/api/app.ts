@@ -6,6 +6,7 @@ import type { Lake } from "../lake/index.js";
 import { errorHandler, unknownRoute } from "./errors.js";
 import { describeRoute, openApiDocument } from "./openapi.js";
 import { z } from "zod";
+import { Admission } from "./admission.js";
 
 /** What route modules receive. Optional parts are absent when the service runs without them. */
 export interface AppContext {
@@ -16,6 +17,14 @@ export interface AppContext {
   auth: Auth;
   /** The document lake (offers, CVs); absent when the service runs without it (lake routes answer 503). */
   lake?: Lake;
+  /** Bounded queue of the compute-heavy routes (match, extract, ingest); made from the config when absent. */
+  admission?: Admission;
+}
+
+/** The context's admission, made once from the config: one slot per match thread (1 in the event-loop thread). */
+export function admissionOf(ctx: AppContext): Admission {
+  ctx.admission ??= new Admission({ concurrency: ctx.matcher && ctx.config.matchThreads > 0 ? ctx.config.matchThreads : 1, maxWaitMs: ctx.config.matchQueueMs, maxQueued: ctx.config.matchQueueMax });
+  return ctx.admission;
 }
 
 export { LIMITS } from "./limits.js";

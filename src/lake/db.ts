@@ -119,13 +119,9 @@ async function openPglite(dir: string, schema: string | undefined, settings: Rec
   const release = lockLakeDir(dir);
   let db: InstanceType<typeof PGlite>;
   try {
-    db = await PGlite.create(dir, { extensions: { vector } });
-    // Removed WAL segments instead of recycled ones (renamed, their old contents kept): see scrub. Read at start.
-    if ((await db.query<{ wal_recycle: string }>("SHOW wal_recycle")).rows[0]?.wal_recycle !== "off") {
-      await db.exec("ALTER SYSTEM SET wal_recycle = off");
-      await db.close();
-      db = await PGlite.create(dir, { extensions: { vector } });
-    }
+    // WAL segments removed instead of recycled (renamed with their old contents kept): see scrub.
+    const startParams = [...(PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams, "-c", "wal_recycle=off"];
+    db = await PGlite.create(dir, { extensions: { vector }, startParams });
     // PGlite has one session: the superuser can create the extension, and the search_path set here stays.
     await db.exec("CREATE EXTENSION IF NOT EXISTS vector");
     if (schema) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path = ${schema}, public`);

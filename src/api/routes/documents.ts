@@ -9,7 +9,8 @@
  */
 import { Router } from "express";
 import { z } from "zod";
-import type { AppContext } from "../app.js";
+import { admissionOf, type AppContext } from "../app.js";
+import { clientGone } from "../admission.js";
 import type { Role } from "../auth.js";
 import { HttpError, parseOr400 } from "../errors.js";
 import { describeRoute } from "../openapi.js";
@@ -91,7 +92,8 @@ export function documentRoutes(ctx: AppContext): Router {
     auth.require("ingest"),
     lakeHandler(async (req, res) => {
       const body = parseOr400(DocumentBody, req.body, "document");
-      const out = await lakeOf().ingest(toInput(body));
+      const lake = lakeOf();
+      const out = await admissionOf(ctx).run(body.text.length, () => lake.ingest(toInput(body)), clientGone(res));
       sendComputedJson(res.status(out.status === "created" ? 201 : 200), out);
     }),
   );
@@ -130,7 +132,11 @@ export function documentRoutes(ctx: AppContext): Router {
       });
       const place = (rs: BatchItemResult[]) => rs.forEach((x, j) => (items[valid[j]!.index] = { ...x, index: valid[j]!.index }));
       try {
-        if (valid.length > 0) place(await lakeOf().ingestBatch(valid.map((v) => v.doc)));
+        if (valid.length > 0) {
+          const lake = lakeOf();
+          const chars = valid.reduce((n, v) => n + v.doc.text.length, 0);
+          place(await admissionOf(ctx).run(chars, () => lake.ingestBatch(valid.map((v) => v.doc)), clientGone(res)));
+        }
       } catch (e) {
         if (e instanceof LakeUnavailableError && e.items) {
           place(e.items);
