@@ -64,7 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // One engine per core, so that matching never holds the event loop (/health, lake reads); at most 8: each
     // thread loads its own engine (a few hundred MB).
     matchThreads: env.MATCH_THREADS ?? Math.min(os.availableParallelism(), 8),
-    matchQueueMs: env.MATCH_QUEUE_MS ?? 4_000,
+    matchQueueMs: env.MATCH_QUEUE_MS ?? 3_000,
     matchQueueMax: env.MATCH_QUEUE_MAX ?? 256,
     // "none" (or an empty value) turns the memory off; the dev offers beside the checkout are the default. Several
     // files, comma-separated, make one memory (e.g. an export of the lake's feedback beside the coded offers).

@@ -67,6 +67,17 @@ export class Admission {
     return this.active < this.o.concurrency && this.queue.length === 0 ? 0 : (ahead * this.msPerChar) / this.o.concurrency;
   }
 
+  /** The refusal `run` would give now to a job of `chars` characters, or null: to refuse before reading a body. */
+  refusal(chars: number): OverloadedError | null {
+    const cost = BASE_CHARS + Math.max(0, chars);
+    const wait = this.expectedWaitMs(0);
+    // Wait plus its own work within the budget; an idle server takes any job (else a long text is never served).
+    const idle = this.active === 0 && this.queue.length === 0;
+    if (idle || (this.queue.length < this.o.maxQueued && wait + cost * this.msPerChar <= this.o.maxWaitMs)) return null;
+    const s = Math.max(1, Math.ceil(wait / 1000));
+    return new OverloadedError(429, s, `the server is busy (about ${s} s of matching queued); retry after ${s} s`);
+  }
+
   /**
    * Runs `fn` when a slot is free. `chars`: the text it works on. Throws OverloadedError when the expected wait is
    * over budget, ClientGoneError when `signal` aborts while queued.
@@ -74,13 +85,8 @@ export class Admission {
   run<T>(chars: number, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) return Promise.reject(new ClientGoneError());
     const cost = BASE_CHARS + Math.max(0, chars);
-    const wait = this.expectedWaitMs(0);
-    // Wait plus its own work within the budget; an idle server takes any job (else a long text is never served).
-    const idle = this.active === 0 && this.queue.length === 0;
-    if (!idle && (this.queue.length >= this.o.maxQueued || wait + cost * this.msPerChar > this.o.maxWaitMs)) {
-      const s = Math.max(1, Math.ceil(wait / 1000));
-      return Promise.reject(new OverloadedError(429, s, `the server is busy (about ${s} s of matching queued); retry after ${s} s`));
-    }
+    const refused = this.refusal(chars);
+    if (refused) return Promise.reject(refused);
     return new Promise<T>((resolve, reject) => {
       const job: Job = {
         cost,

@@ -34,6 +34,12 @@ export function createApp(ctx: AppContext): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
+  // Over budget: refused before the body is read and parsed (its size in bytes stands for its characters).
+  const admission = admissionOf(ctx);
+  app.use(["/v1/match", "/v1/skills/extract", "/v1/documents"], (req, _res, next) => {
+    const bytes = Number(req.get("content-length"));
+    next(req.method === "POST" && bytes > 0 ? (admission.refusal(bytes) ?? undefined) : undefined);
+  });
   app.use(express.json({ limit: LIMITS.maxBodyBytes, strict: true }));
 
   const Health = z.object({
