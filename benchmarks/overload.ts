@@ -115,7 +115,7 @@ async function load(base: string, pid: number | undefined) {
     health: { probes: health.length, p50Ms: r1(quantile(health, 0.5)), p99Ms: r1(quantile(health, 0.99)), maxMs: r1(Math.max(...health)) },
     requests: total,
     statuses,
-    refusedShare: r1((((statuses[429] ?? 0) + (statuses[503] ?? 0)) / Math.max(1, total)) * 1000) / 1000,
+    refusedShare: Math.round((((statuses[429] ?? 0) + (statuses[503] ?? 0)) / Math.max(1, total)) * 1000) / 1000,
     accepted: { count: accepted.length, p50Ms: accepted.length ? r1(quantile(accepted, 0.5)) : null, maxMs: accepted.length ? r1(Math.max(...accepted)) : null },
     peakRssMb: peakRss,
   };

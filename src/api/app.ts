@@ -7,6 +7,7 @@ import { errorHandler, unknownRoute } from "./errors.js";
 import { describeRoute, openApiDocument } from "./openapi.js";
 import { z } from "zod";
 import { Admission } from "./admission.js";
+import { rejectInvalidStrings } from "./input.js";
 
 /** What route modules receive. Optional parts are absent when the service runs without them. */
 export interface AppContext {
@@ -41,6 +42,7 @@ export function createApp(ctx: AppContext): express.Express {
     next(req.method === "POST" && bytes > 0 ? (admission.refusal(bytes) ?? undefined) : undefined);
   });
   app.use(express.json({ limit: LIMITS.maxBodyBytes, strict: true }));
+  app.use(rejectInvalidStrings);
 
   const Health = z.object({
     status: z.literal("ok"),

@@ -29,7 +29,9 @@ export const notFound = (what: string, code: string) => new HttpError(404, "not_
 
 /** Parses with a zod schema or throws a 400 listing every problem with its path. */
 export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
-  const r = schema.safeParse(value);
+  // Unknown query parameters are refused on every route alike (a misspelt filter must not be silently ignored).
+  const checked = (where === "query" && schema instanceof z.ZodObject ? schema.strict() : schema) as S;
+  const r = checked.safeParse(value);
   if (!r.success) {
     throw new HttpError(400, "invalid_request", `invalid ${where}`, r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
   }

@@ -11,7 +11,8 @@ export function lakeOf(ctx: AppContext): Lake {
 
 /** Database errors → 503 (lake unreachable) or 400 (input the lake refuses); everything else stays a 500. */
 export function lakeError(e: unknown): unknown {
-  if (e instanceof LakeUnavailableError || isConnectionError(e)) {
+  // 57014: statement_timeout (the database is too slow right now), like an outage for the caller: retry later.
+  if (e instanceof LakeUnavailableError || isConnectionError(e) || (e as { code?: unknown } | null)?.code === "57014") {
     const items = e instanceof LakeUnavailableError ? e.items : undefined;
     return new HttpError(503, "lake_unavailable", "the document store is unavailable; documents not listed as written were not stored, retry them", items ? { items } : undefined);
   }

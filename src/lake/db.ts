@@ -157,10 +157,16 @@ async function openPglite(dir: string, schema: string | undefined, settings: Rec
       // VACUUM FULL writes live rows to new files and unlinks the old ones: a plain VACUUM leaves deleted bytes in
       // the page's free space. Then the WAL that logged the rows is switched out and, at the checkpoint, removed.
       for (const t of tables) if (!/^[a-z_]+$/.test(t)) throw new Error(`invalid table ${t}`);
-      await db.exec(`VACUUM FULL ${tables.join(", ")}`);
-      await db.exec("CHECKPOINT");
-      await db.query("SELECT pg_switch_wal()");
-      await db.exec("CHECKPOINT");
+      // A rewrite of a large lake may take longer than the statement timeout of ordinary work.
+      await db.exec("SET statement_timeout = 0");
+      try {
+        await db.exec(`VACUUM FULL ${tables.join(", ")}`);
+        await db.exec("CHECKPOINT");
+        await db.query("SELECT pg_switch_wal()");
+        await db.exec("CHECKPOINT");
+      } finally {
+        await db.exec(`SET statement_timeout = '${settings.statement_timeout ?? "0"}'`);
+      }
     },
     async close() {
       try {

@@ -46,13 +46,15 @@ export interface OpenLakeOptions {
 export const EF_SEARCH = 100;
 /** Iterative scans: with a filter (kind, métier, dates) pgvector keeps walking the graph until LIMIT rows pass it. */
 export const HNSW_SETTINGS = { "hnsw.ef_search": String(EF_SEARCH), "hnsw.iterative_scan": "relaxed_order" } as const;
+/** No statement holds a connection (and its caller) longer than this: the route answers 503 instead. */
+export const STATEMENT_TIMEOUT = "30s";
 
 /**
  * Opens the lake: PostgreSQL when `config.databaseUrl` is set, else the embedded PGlite store in `config.lakeDir`.
  * Applies pending migrations. Without an engine, only the administrative methods work (delete, purge, stats, trends).
  */
 export async function openLake(config: Pick<Config, "databaseUrl" | "lakeDir" | "cvRetentionDays">, engine?: LakeEngine, options: OpenLakeOptions = {}): Promise<Lake> {
-  const db = await openDb({ databaseUrl: config.databaseUrl, lakeDir: config.lakeDir, schema: options.schema, poolSize: options.poolSize, settings: HNSW_SETTINGS });
+  const db = await openDb({ databaseUrl: config.databaseUrl, lakeDir: config.lakeDir, schema: options.schema, poolSize: options.poolSize, settings: { ...HNSW_SETTINGS, statement_timeout: STATEMENT_TIMEOUT } });
   let meta: { dimension: number; schemaVersion: number };
   try {
     meta = await migrate(db, engine?.embedder.dimension);

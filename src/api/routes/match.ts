@@ -4,6 +4,7 @@ import { admissionOf, type AppContext } from "../app.js";
 import { ClientGoneError, clientGone } from "../admission.js";
 import { LIMITS } from "../limits.js";
 import { HttpError, notFound, parseOr400 } from "../errors.js";
+import { queryInt } from "../input.js";
 import { describeRoute } from "../openapi.js";
 import { sendComputedJson } from "../respond.js";
 import { searchAppellations } from "../../rome/index.js";
@@ -73,7 +74,7 @@ const BatchRequest = z.object({ items: z.array(MatchRequest).min(1, "items must 
 const ExtractRequest = z.object({ text: textField(LIMITS.maxTextChars) }).strict();
 const EscoRelationSchema = z.enum(ESCO_RELATIONS);
 const CodeParams = z.object({ code: z.string().regex(/^[A-Na-n]\d{4}$/, "a ROME code is a letter A–N and four digits, e.g. M1805") });
-const SearchQuery = z.object({ q: z.string().trim().min(1, "q must not be empty").max(100), limit: z.coerce.number().int().min(1).max(50).default(10) });
+const SearchQuery = z.object({ q: z.string().trim().min(1, "q must not be empty").max(100), limit: queryInt(1, 50).default(10) });
 
 export function matchRoutes(ctx: AppContext): Router {
   const r = Router();

@@ -6,6 +6,7 @@ import { ProximityIndex, VIABILITY } from "../../passerelles/index.js";
 import { ACCESS_RULE, PROFILE_LIMITS, ProfileError, ProfileMatcher } from "../../passerelles/index.js";
 import { HttpError, notFound, parseOr400 } from "../errors.js";
 import { LIMITS } from "../limits.js";
+import { queryInt } from "../input.js";
 import { describeRoute } from "../openapi.js";
 
 /** What these routes need from the app context (AppContext satisfies it; tests pass just a referential). */
@@ -56,7 +57,7 @@ export function checkFilter(ref: Referential, f: FicheFilter): FicheFilter {
 
 // ---- proximity ----
 const CodeParams = z.object({ code: z.string().regex(/^[A-Na-n]\d{4}$/, "a ROME code is a letter A–N and four digits, e.g. M1805") });
-const ProximityQuery = FilterQuery.extend({ topK: z.coerce.number().int().min(1).max(LIMITS.maxTopK).default(10) });
+const ProximityQuery = FilterQuery.extend({ topK: queryInt(1, LIMITS.maxTopK).default(10) });
 
 const Item = z.object({ code: z.string(), libelle: z.string() });
 const ItemCoeur = Item.extend({ coeurMetier: z.boolean() });
