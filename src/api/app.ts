@@ -3,8 +3,8 @@ import type { Config } from "../config.js";
 import type { Engine, Matcher } from "../match/index.js";
 import type { Auth } from "./auth.js";
 import type { Lake } from "../lake/index.js";
-import { errorHandler, unknownRoute } from "./errors.js";
-import { describeRoute, openApiDocument } from "./openapi.js";
+import { errorHandler, HttpError, unknownRoute } from "./errors.js";
+import { describeRoute, openApiDocument, undocumentedQueryKeys } from "./openapi.js";
 import { z } from "zod";
 import { Admission } from "./admission.js";
 import { rejectInvalidStrings } from "./input.js";
@@ -43,6 +43,10 @@ export function createApp(ctx: AppContext): express.Express {
   });
   app.use(express.json({ limit: LIMITS.maxBodyBytes, strict: true }));
   app.use(rejectInvalidStrings);
+  app.use((req, _res, next) => {
+    const unknown = undocumentedQueryKeys(req.method, req.path, Object.keys(req.query as object));
+    next(unknown?.length ? new HttpError(400, "invalid_request", `unknown query parameter${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`) : undefined);
+  });
 
   const Health = z.object({
     status: z.literal("ok"),
