@@ -174,4 +174,10 @@ describe("bad input on every route of /openapi.json", () => {
     }
     expect((await send("get", "/v1/documents/" + ids.id + "/similar?topK=0x10")).status).toBe(400);
   }, 300_000);
+
+  it("a text of stopwords only is empty: no métiers made up from priors", async () => {
+    const r = await send("post", "/v1/match", { text: "le la les de des et ou mais donc, pour avec sans" }).expect(200);
+    expect(r.body).toMatchObject({ status: "empty", metiers: [] });
+    expect((await send("post", "/v1/match", { text: "Le développeur Java conçoit des applications." }).expect(200)).body.status).not.toBe("empty");
+  });
 });

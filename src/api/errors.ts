@@ -55,8 +55,10 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   else if (err?.type === "encoding.unsupported" || err?.type === "charset.unsupported") e = new HttpError(415, "unsupported_encoding", String(err.message));
   else if (typeof err?.status === "number" && err.status >= 400 && err.status < 500) e = new HttpError(err.status, "bad_request", String(err.message));
   else {
-    // The error's name and message only: a database error's detail and parameters may hold personal data.
-    console.error(`internal error: ${err instanceof Error ? `${err.name}: ${err.message}` : typeof err}`);
+    // Never the error object: a database error's detail, query and parameters may hold personal data.
+    // A database error's message may quote a value ('invalid input syntax …: "…"'): its SQLSTATE only.
+    const code = (err as { code?: unknown } | null)?.code;
+    console.error(`internal error: ${typeof code === "string" ? `database error ${code}` : err instanceof Error ? `${err.name}: ${err.message}` : typeof err}`);
     e = new HttpError(500, "internal_error", "internal error");
   }
   if (e.retryAfterS !== undefined) res.setHeader("Retry-After", String(e.retryAfterS));
