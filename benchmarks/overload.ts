@@ -74,6 +74,8 @@ async function load(base: string, pid: number | undefined) {
   const statuses: Record<string, number> = {};
   const accepted: number[] = [];
   const health: number[] = [];
+  const healthAt: [number, number][] = [];
+  const t0 = performance.now();
   let peakRss = pid ? rssMb(pid) : 0;
   const sampler = pid ? setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 100) : undefined;
   const client = async (c: number) => {
@@ -98,6 +100,7 @@ async function load(base: string, pid: number | undefined) {
       try {
         await (await fetch(`${base}/health`)).arrayBuffer();
         health.push(performance.now() - t);
+        healthAt.push([t - t0, performance.now() - t]);
       } catch {
         health.push(Number.POSITIVE_INFINITY);
       }
@@ -112,7 +115,16 @@ async function load(base: string, pid: number | undefined) {
     clients,
     seconds,
     chars,
-    health: { probes: health.length, p50Ms: r1(quantile(health, 0.5)), p99Ms: r1(quantile(health, 0.99)), maxMs: r1(Math.max(...health)) },
+    health: {
+      probes: health.length,
+      p50Ms: r1(quantile(health, 0.5)),
+      p90Ms: r1(quantile(health, 0.9)),
+      p99Ms: r1(quantile(health, 0.99)),
+      maxMs: r1(Math.max(...health)),
+      over100Ms: health.filter((x) => x > 100).length,
+      // When the slow probes came (s after the start): a burst at the start is the first wave of 64 bodies.
+      slowAtS: healthAt.filter(([, x]) => x > 100).map(([t]) => r1(t / 1000)),
+    },
     requests: total,
     statuses,
     refusedShare: Math.round((((statuses[429] ?? 0) + (statuses[503] ?? 0)) / Math.max(1, total)) * 1000) / 1000,
