@@ -89,7 +89,7 @@ describe("bad input on every route of /openapi.json", () => {
     );
   }, 300_000);
   afterAll(async () => {
-    await lake?.close();
+    await lake?.close().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -174,6 +174,20 @@ describe("bad input on every route of /openapi.json", () => {
     }
     expect((await send("get", "/v1/documents/" + ids.id + "/similar?topK=0x10")).status).toBe(400);
   }, 300_000);
+
+  it("answers 503 (not 500) when the lake is gone, trends included", async () => {
+    await lake.close();
+    for (const [method, url, body] of [
+      ["get", "/v1/trends/emerging"],
+      ["get", "/v1/lake/stats"],
+      ["get", `/v1/documents/${ids.id}`],
+      ["post", "/v1/documents", { ...DOC, externalId: "after-close" }],
+    ] as const) {
+      const r = await send(method, url, body);
+      expect(r.status, `${method} ${url}`).toBe(503);
+      expect(r.body.error.code).toBe("lake_unavailable");
+    }
+  });
 
   it("a text of stopwords only is empty: no métiers made up from priors", async () => {
     const r = await send("post", "/v1/match", { text: "Le la les de des et ou, pour avec un une dans sur il elle nous vous." }).expect(200);
