@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
@@ -33,6 +34,9 @@ const ConfigSchema = z.object({
   escoCrosswalk: z.string().min(1).optional(),
   /** Engines in worker threads per process (0: match in the event-loop thread). */
   matchThreads: z.coerce.number().int().min(0).max(64),
+  /** Admission (docs/operations.md): longest expected wait accepted for matching work (ms), and queued jobs at most. */
+  matchQueueMs: z.coerce.number().int().min(100).max(600_000),
+  matchQueueMax: z.coerce.number().int().min(1).max(100_000),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -57,7 +61,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKeys: env.API_KEYS || undefined,
     cvRetentionDays: env.CV_RETENTION_DAYS ?? 365,
     workers: env.WORKERS ?? 1,
-    matchThreads: env.MATCH_THREADS ?? 0,
+    // One engine per core, so that matching never holds the event loop (/health, lake reads); at most 8: each
+    // thread loads its own engine (a few hundred MB).
+    matchThreads: env.MATCH_THREADS ?? Math.min(os.availableParallelism(), 8),
+    matchQueueMs: env.MATCH_QUEUE_MS ?? 3_000,
+    matchQueueMax: env.MATCH_QUEUE_MAX ?? 256,
     // "none" (or an empty value) turns the memory off; the dev offers beside the checkout are the default. Several
     // files, comma-separated, make one memory (e.g. an export of the lake's feedback beside the coded offers).
     labelledOffers: labelledFiles(env.LABELLED_OFFERS),

@@ -76,13 +76,19 @@ describe.each(["pglite", "postgres"] as const)("feedback on %s", (name) => {
 
   it("stores a verdict with the prediction it judged, by document id or by source and externalId", async () => {
     const right = await post(KEYS.ingest, { documentId: ids.A1, code: "m1805", verdict: "right" }).expect(201);
-    expect(right.body).toMatchObject({ documentId: ids.A1, kind: "offer", code: "M1805", verdict: "right", correctCode: null, answer: "M1805", topCode: "M1805", codeRank: 1, answerRank: 1, romeVersion: "v460", model: "fake-model" });
+    // The ingest role gets the verdict without the prediction it judged (it may not read the document's).
+    expect(right.body).toMatchObject({ documentId: ids.A1, kind: "offer", code: "M1805", verdict: "right", correctCode: null, answer: "M1805", topCode: null, codeRank: null, answerRank: null, romeVersion: "v460", model: "fake-model" });
+    // …which is stored all the same: the advisor reads it in the figures (and the next verdict's answer).
+    expect((await b.sql<{ top_code: string }>("SELECT top_code FROM document_feedback WHERE id = $1", [right.body.id]))[0]!.top_code).toBe("M1805");
     const wrong = await post(KEYS.advisor, { source: "ft", externalId: "A2", code: "D1214", verdict: "wrong", correctCode: "J1506" }).expect(201);
     expect(wrong.body).toMatchObject({ documentId: ids.A2, topCode: "D1214", codeRank: 1, answer: "J1506", answerRank: 2 });
     expect(wrong.body.id).toBeGreaterThan(right.body.id);
     // A right code the engine did not list at all.
     expect((await post(KEYS.advisor, { documentId: ids.A3, code: "J1506", verdict: "wrong", correctCode: "K2111" }).expect(201)).body).toMatchObject({ codeRank: 1, answer: "K2111", answerRank: null });
     expect((await post(KEYS.advisor, { documentId: ids.CV, code: "M1805", verdict: "right" }).expect(201)).body).toMatchObject({ kind: "cv", answerRank: 1 });
+    const byIngest = await request(app).post("/v1/feedback/batch").set("x-api-key", KEYS.ingest).send({ items: [{ documentId: ids.CV, code: "D1214", verdict: "wrong" }] }).expect(200);
+    expect(byIngest.body.items[0].feedback).toMatchObject({ kind: "cv", topCode: null, codeRank: null, answerRank: null });
+    await b.sql("DELETE FROM document_feedback WHERE id = $1", [byIngest.body.items[0].feedback.id]);
   });
 
   it("says what the verdicts tell of the predictions", async () => {
@@ -174,7 +180,7 @@ describe.each(["pglite", "postgres"] as const)("feedback on %s", (name) => {
       })
       .expect(200);
     expect(r.body.items.map((i: { status: string; error?: { code: string } }) => i.error?.code ?? i.status)).toEqual(["created", "unknown_code", "not_found", "created", "invalid_request"]);
-    expect(r.body.items[3].feedback).toMatchObject({ documentId: ids.A2, answer: "J1506", answerRank: 2 });
+    expect(r.body.items[3].feedback).toMatchObject({ documentId: ids.A2, answer: "J1506", answerRank: null }); // ingest role: not the prediction
     expect(r.body.summary).toEqual({ created: 2, error: 3 });
     expect((await stats()).feedback).toBe(before + 2);
     const post = (body: unknown, key = KEYS.advisor) => request(app).post("/v1/feedback/batch").set("x-api-key", key).send(body as object);
@@ -199,7 +205,7 @@ describe.each(["pglite", "postgres"] as const)("feedback on %s", (name) => {
     const docs = (await lake.stats()).documents;
     if (name === "pglite") await lake.close(); // one process per folder
     const again = await b.open();
-    expect(await again.stats()).toMatchObject({ schemaVersion: 2, documents: docs });
+    expect(await again.stats()).toMatchObject({ schemaVersion: 3, documents: docs });
     expect(await again.addFeedback({ documentId: ids.A2!, code: "J1506", verdict: "right" })).toMatchObject({ answer: "J1506", answerRank: 2 });
     lake = again;
   });

@@ -3,10 +3,12 @@ import type { Config } from "../config.js";
 import type { Engine, Matcher } from "../match/index.js";
 import type { Auth } from "./auth.js";
 import type { Lake } from "../lake/index.js";
-import { errorHandler, unknownRoute } from "./errors.js";
-import { describeRoute, openApiDocument } from "./openapi.js";
+import { errorHandler, HttpError, unknownRoute } from "./errors.js";
+import { describeRoute, openApiDocument, undocumentedQueryKeys } from "./openapi.js";
 import { z } from "zod";
 import { consoleRoutes } from "../console/index.js";
+import { Admission } from "./admission.js";
+import { rejectInvalidStrings } from "./input.js";
 
 /** What route modules receive. Optional parts are absent when the service runs without them. */
 export interface AppContext {
@@ -17,6 +19,14 @@ export interface AppContext {
   auth: Auth;
   /** The document lake (offers, CVs); absent when the service runs without it (lake routes answer 503). */
   lake?: Lake;
+  /** Bounded queue of the compute-heavy routes (match, extract, ingest); made from the config when absent. */
+  admission?: Admission;
+}
+
+/** The context's admission, made once from the config: one slot per match thread (1 in the event-loop thread). */
+export function admissionOf(ctx: AppContext): Admission {
+  ctx.admission ??= new Admission({ concurrency: ctx.matcher && ctx.config.matchThreads > 0 ? ctx.config.matchThreads : 1, maxWaitMs: ctx.config.matchQueueMs, maxQueued: ctx.config.matchQueueMax });
+  return ctx.admission;
 }
 
 export { LIMITS } from "./limits.js";
@@ -26,7 +36,18 @@ export function createApp(ctx: AppContext): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
+  // Over budget: refused before the body is read and parsed (its size in bytes stands for its characters).
+  const admission = admissionOf(ctx);
+  app.use(["/v1/match", "/v1/skills/extract", "/v1/documents"], (req, _res, next) => {
+    const bytes = Number(req.get("content-length"));
+    next(req.method === "POST" && bytes > 0 ? (admission.refusal(bytes) ?? undefined) : undefined);
+  });
   app.use(express.json({ limit: LIMITS.maxBodyBytes, strict: true }));
+  app.use(rejectInvalidStrings);
+  app.use((req, _res, next) => {
+    const unknown = undocumentedQueryKeys(req.method, req.path, Object.keys(req.query as object));
+    next(unknown?.length ? new HttpError(400, "invalid_request", `unknown query parameter${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`) : undefined);
+  });
 
   const Health = z.object({
     status: z.literal("ok"),

@@ -18,10 +18,11 @@ export function parseApiKeys(spec: string | undefined): { key: string; roles: Ro
     .split(";")
     .map((s) => s.trim())
     .filter(Boolean)
-    .map((entry) => {
+    .map((entry, n) => {
       const i = entry.lastIndexOf(":");
       const parsed = KeySpec.safeParse({ key: i > 0 ? entry.slice(0, i) : entry, roles: i > 0 ? entry.slice(i + 1).split(",").map((r) => r.trim()) : [] });
-      if (!parsed.success) throw new Error(`API_KEYS: invalid entry "${entry.slice(0, 4)}…": ${parsed.error.issues.map((x) => x.message).join("; ")}`);
+      // The entry's position, never a piece of it: a fragment of a key helps guess it.
+      if (!parsed.success) throw new Error(`API_KEYS: invalid entry #${n + 1}: ${parsed.error.issues.map((x) => x.message).join("; ")}`);
       return parsed.data;
     });
 }

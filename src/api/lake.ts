@@ -2,7 +2,7 @@
 import type { RequestHandler } from "express";
 import type { AppContext } from "./app.js";
 import { HttpError } from "./errors.js";
-import { LakeInputError, LakeUnavailableError, isConnectionError, type Lake } from "../lake/index.js";
+import { LakeConflictError, LakeInputError, LakeUnavailableError, isConnectionError, type Lake } from "../lake/index.js";
 
 export function lakeOf(ctx: AppContext): Lake {
   if (!ctx.lake) throw new HttpError(503, "lake_disabled", "this server runs without the document lake");
@@ -11,11 +11,13 @@ export function lakeOf(ctx: AppContext): Lake {
 
 /** Database errors → 503 (lake unreachable) or 400 (input the lake refuses); everything else stays a 500. */
 export function lakeError(e: unknown): unknown {
-  if (e instanceof LakeUnavailableError || isConnectionError(e)) {
+  // 57014: statement_timeout (the database is too slow right now), like an outage for the caller: retry later.
+  if (e instanceof LakeUnavailableError || isConnectionError(e) || (e as { code?: unknown } | null)?.code === "57014") {
     const items = e instanceof LakeUnavailableError ? e.items : undefined;
     return new HttpError(503, "lake_unavailable", "the document store is unavailable; documents not listed as written were not stored, retry them", items ? { items } : undefined);
   }
   if (e instanceof LakeInputError) return new HttpError(400, "invalid_document", e.message);
+  if (e instanceof LakeConflictError) return new HttpError(409, "kind_conflict", e.message);
   return e;
 }
 

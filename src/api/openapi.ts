@@ -22,6 +22,26 @@ export function describeRoute(spec: PathSpec): void {
   if (!paths.some((p) => p.method === spec.method && p.path === spec.path)) paths.push(spec);
 }
 
+/**
+ * The query parameters of a request that its route does not document; null when no documented route matches (the
+ * 404 handler answers it). One rule for every route: a misspelt parameter is refused, never silently ignored.
+ */
+export function undocumentedQueryKeys(method: string, path: string, keys: readonly string[]): string[] | null {
+  const m = method.toLowerCase() === "head" ? "get" : method.toLowerCase();
+  // Literal segments win over parameters (/v1/competences/tree before /v1/competences/:code), as in the router.
+  const specs = paths.filter((p) => p.method === m && pathPattern(p.path).test(path));
+  const spec = specs.sort((a, b) => a.path.split(":").length - b.path.split(":").length)[0];
+  if (!spec) return null;
+  const known = new Set(spec.query ? Object.keys(spec.query.shape) : []);
+  return keys.filter((k) => !known.has(k));
+}
+const patterns = new Map<string, RegExp>();
+function pathPattern(p: string): RegExp {
+  let re = patterns.get(p);
+  if (!re) patterns.set(p, (re = new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:[A-Za-z_]+/g, "[^/]+")}/?$`)));
+  return re;
+}
+
 const json = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
 const jsonOut = (s: z.ZodType) => z.toJSONSchema(s, { io: "output", unrepresentable: "any" });
 

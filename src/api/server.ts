@@ -3,14 +3,23 @@ import type { Config } from "../config.js";
 import type { Engine } from "../match/index.js";
 import { createApp, type AppContext } from "./app.js";
 import { createAuth, parseApiKeys } from "./auth.js";
+import { passerellesIndexes } from "./routes/passerelles.js";
 
 /** Starts the HTTP server; resolves once it listens. Closes cleanly on SIGTERM/SIGINT. */
 export async function startServer(config: Config, engine: Engine, extra: Partial<AppContext> = {}): Promise<Server> {
   const ctx: AppContext = { config, engine, auth: createAuth(parseApiKeys(config.apiKeys)), ...extra };
   const app = createApp(ctx);
+  // Built now (~2–3 s of CPU) rather than by the first passerelles request, which would hold every other one.
+  passerellesIndexes(engine.referential);
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });
+  // A slow or stalled client cannot hold a socket: headers within 10 s, the whole request within 30 s, idle
+  // keep-alive sockets closed after 5 s, any socket silent for 2 min closed.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  server.setTimeout(120_000);
   const addr = server.address();
   console.error(`rome-match listening on ${typeof addr === "object" && addr ? `http://${addr.address}:${addr.port}` : addr} (ROME ${engine.referential.version}, model ${engine.modelId})`);
   const stop = () => {

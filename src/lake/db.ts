@@ -3,10 +3,12 @@
  * - a PostgreSQL server through a `pg` Pool (DATABASE_URL),
  * - the embedded PGlite (WASM PostgreSQL, one backend session) with its pgvector extension, data in a folder.
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync } from "node:fs";
+import path from "node:path";
 import pg from "pg";
 import pgvector from "pgvector";
 import { LakeUnavailableError } from "./types.js";
+import { lockLakeDir } from "./lock.js";
 
 export interface Queryable {
   query<R>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }>;
@@ -18,6 +20,11 @@ export interface Db extends Queryable {
   readonly backend: "postgres" | "pglite";
   /** BEGIN … COMMIT; ROLLBACK on any error (including a lost connection: the server rolls back itself). */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * After an erasure: leaves no readable copy of deleted rows in the data folder (embedded lake: the tables are
+   * rewritten and the WAL that held them removed). A server keeps its own WAL and backups: see docs/operations.md.
+   */
+  scrub(tables: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -100,6 +107,7 @@ async function openPostgres(url: string, schema: string | undefined, max: number
         client.release(broken instanceof Error ? broken : broken ? true : undefined);
       }
     },
+    scrub: async () => undefined,
     close: () => pool.end(),
   };
 }
@@ -107,12 +115,22 @@ async function openPostgres(url: string, schema: string | undefined, max: number
 async function openPglite(dir: string, schema: string | undefined, settings: Record<string, string>): Promise<Db> {
   // Imported lazily: the WASM module is only loaded when the embedded store is used.
   const [{ PGlite }, { vector }] = await Promise.all([import("@electric-sql/pglite"), import("@electric-sql/pglite-pgvector")]);
-  mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create(dir, { extensions: { vector } });
-  // PGlite has one session: the superuser can create the extension, and the search_path set here stays.
-  await db.exec("CREATE EXTENSION IF NOT EXISTS vector");
-  if (schema) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path = ${schema}, public`);
-  for (const [k, v] of Object.entries(settings)) await db.exec(`SET ${k} = '${v}'`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const release = lockLakeDir(dir);
+  let db: InstanceType<typeof PGlite>;
+  try {
+    // WAL segments removed instead of recycled (renamed with their old contents kept): see scrub.
+    const startParams = [...(PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams, "-c", "wal_recycle=off"];
+    db = await PGlite.create(dir, { extensions: { vector }, startParams });
+    // PGlite has one session: the superuser can create the extension, and the search_path set here stays.
+    await db.exec("CREATE EXTENSION IF NOT EXISTS vector");
+    if (schema) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path = ${schema}, public`);
+    for (const [k, v] of Object.entries(settings)) await db.exec(`SET ${k} = '${v}'`);
+    privateModes(dir);
+  } catch (e) {
+    release();
+    throw e;
+  }
   return {
     backend: "pglite",
     async query<R>(sql: string, params?: readonly unknown[]) {
@@ -135,8 +153,43 @@ async function openPglite(dir: string, schema: string | undefined, settings: Rec
         }),
       );
     },
-    close: () => db.close(),
+    async scrub(tables: readonly string[]) {
+      // VACUUM FULL writes live rows to new files and unlinks the old ones: a plain VACUUM leaves deleted bytes in
+      // the page's free space. Then the WAL that logged the rows is switched out and, at the checkpoint, removed.
+      for (const t of tables) if (!/^[a-z_]+$/.test(t)) throw new Error(`invalid table ${t}`);
+      // A rewrite of a large lake may take longer than the statement timeout of ordinary work.
+      await db.exec("SET statement_timeout = 0");
+      try {
+        await db.exec(`VACUUM FULL ${tables.join(", ")}`);
+        await db.exec("CHECKPOINT");
+        await db.query("SELECT pg_switch_wal()");
+        await db.exec("CHECKPOINT");
+      } finally {
+        await db.exec(`SET statement_timeout = '${settings.statement_timeout ?? "0"}'`);
+      }
+    },
+    async close() {
+      try {
+        await db.close();
+        privateModes(dir);
+      } finally {
+        release();
+      }
+    },
   };
+}
+
+/**
+ * PGlite's file system layer creates every file 0666 whatever the umask: the lake holds CVs, so the folder becomes
+ * 0700 and its files 0600 at open and at close (files made in between are inside the 0700 folder).
+ */
+export function privateModes(dir: string): void {
+  chmodSync(dir, 0o700);
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const p = path.join(e.parentPath, e.name);
+    if (e.isDirectory()) chmodSync(p, 0o700);
+    else if (e.isFile()) chmodSync(p, 0o600);
+  }
 }
 
 const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH", "57P01", "57P02", "57P03", "53300"]);
@@ -147,7 +200,7 @@ export function isConnectionError(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
   const code = (e as { code?: unknown }).code;
   if (typeof code === "string" && (CONNECTION_CODES.has(code) || code.startsWith("08"))) return true;
-  return /Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed|not queryable|Cannot use a pool after calling end/i.test(e.message);
+  return /Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed|not queryable|Cannot use a pool after calling end|PGlite is clos(?:ed|ing)/i.test(e.message);
 }
 
 function asUnavailable(e: unknown): unknown {

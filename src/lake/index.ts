@@ -5,3 +5,4 @@ export { SIMILAR_WEIGHTS } from "./score.js";
 export * from "./types.js";
 export { DocumentBody, lineToBody, toInput } from "./schema.js";
 export { rankAgreement } from "./feedback.js";
+export { assertLakeFree, LakeLockedError } from "./lock.js";

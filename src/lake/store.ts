@@ -2,12 +2,14 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Config } from "../config.js";
 import type { MatchResult } from "../match/types.js";
+import { redactPersonalData } from "../text/index.js";
 import { openDb, isConnectionError, parseVector, vectorParam, type Db, type Queryable } from "./db.js";
 import { migrate } from "./migrations/index.js";
 import { addFeedback, feedbackStats, labelledOffers } from "./feedback.js";
 import { combinedScore, explain, mcOverlap, mcProfile, round, vectorSimilarity, type McLookup } from "./score.js";
 import {
   LAKE_LIMITS,
+  LakeConflictError,
   LakeInputError,
   LakeUnavailableError,
   type BatchItemResult,
@@ -44,13 +46,15 @@ export interface OpenLakeOptions {
 export const EF_SEARCH = 100;
 /** Iterative scans: with a filter (kind, métier, dates) pgvector keeps walking the graph until LIMIT rows pass it. */
 export const HNSW_SETTINGS = { "hnsw.ef_search": String(EF_SEARCH), "hnsw.iterative_scan": "relaxed_order" } as const;
+/** No statement holds a connection (and its caller) longer than this: the route answers 503 instead. */
+export const STATEMENT_TIMEOUT = "30s";
 
 /**
  * Opens the lake: PostgreSQL when `config.databaseUrl` is set, else the embedded PGlite store in `config.lakeDir`.
  * Applies pending migrations. Without an engine, only the administrative methods work (delete, purge, stats, trends).
  */
 export async function openLake(config: Pick<Config, "databaseUrl" | "lakeDir" | "cvRetentionDays">, engine?: LakeEngine, options: OpenLakeOptions = {}): Promise<Lake> {
-  const db = await openDb({ databaseUrl: config.databaseUrl, lakeDir: config.lakeDir, schema: options.schema, poolSize: options.poolSize, settings: HNSW_SETTINGS });
+  const db = await openDb({ databaseUrl: config.databaseUrl, lakeDir: config.lakeDir, schema: options.schema, poolSize: options.poolSize, settings: { ...HNSW_SETTINGS, statement_timeout: STATEMENT_TIMEOUT } });
   let meta: { dimension: number; schemaVersion: number };
   try {
     meta = await migrate(db, engine?.embedder.dimension);
@@ -140,13 +144,13 @@ class LakeImpl implements Lake {
   }
 
   /** Stored id and content hash of each document's (source, externalId), when stored. */
-  private async existing(docs: DocumentInput[]): Promise<({ id: string; hash: string } | undefined)[]> {
+  private async existing(docs: DocumentInput[]): Promise<({ id: string; hash: string; kind: DocumentKind } | undefined)[]> {
     if (docs.length === 0) return [];
-    const r = await this.db.query<{ id: string; source: string; external_id: string; content_hash: string }>(
-      "SELECT d.id, d.source, d.external_id, d.content_hash FROM documents d JOIN unnest($1::text[], $2::text[]) AS k(source, external_id) USING (source, external_id)",
+    const r = await this.db.query<{ id: string; source: string; external_id: string; content_hash: string; kind: DocumentKind }>(
+      "SELECT d.id, d.source, d.external_id, d.content_hash, d.kind FROM documents d JOIN unnest($1::text[], $2::text[]) AS k(source, external_id) USING (source, external_id)",
       [docs.map((d) => d.source), docs.map((d) => d.externalId)],
     );
-    const have = new Map(r.rows.map((x) => [`${x.source}\u0000${x.external_id}`, { id: x.id, hash: x.content_hash }]));
+    const have = new Map(r.rows.map((x) => [`${x.source}\u0000${x.external_id}`, { id: x.id, hash: x.content_hash, kind: x.kind }]));
     return docs.map((d) => have.get(`${d.source}\u0000${d.externalId}`));
   }
 
@@ -155,11 +159,14 @@ class LakeImpl implements Lake {
     return docs.map((d, i) => ex[i]?.hash === this.hashOf(d));
   }
 
-  /** Embedding (one batched call for all documents) and matching: everything before the write. */
+  /**
+   * Embedding (one batched call for all documents) and matching: everything before the write. Both read the text
+   * without e-mails, phones, NIR and dates of birth: the phrases kept come from the match.
+   */
   private async prepare(docs: DocumentInput[]): Promise<(Prepared | Error)[]> {
     const e = this.needEngine();
     const vectors = await e.embedder.embed(
-      docs.map((d) => (d.title ? `${d.title}\n${d.text}` : d.text)),
+      docs.map((d) => redactPersonalData(d.title ? `${d.title}\n${d.text}` : d.text)),
       "passage",
     );
     // All documents at once: with a MatchPool the engine threads work in parallel (a plain engine runs them in turn).
@@ -168,7 +175,9 @@ class LakeImpl implements Lake {
         try {
           const v = vectors[i]!;
           if (v.length !== this.dimension) throw new LakeInputError(`embedding has ${v.length} dimensions, the lake ${this.dimension}`);
-          const match = await e.match({ text: doc.text, title: doc.title, kind: doc.kind, topK: LAKE_LIMITS.maxMetiers, explain: false });
+          const text = redactPersonalData(doc.text);
+          const title = doc.title === undefined ? undefined : redactPersonalData(doc.title);
+          const match = await e.match({ text, title, kind: doc.kind, topK: LAKE_LIMITS.maxMetiers, explain: false });
           return { doc, hash: this.hashOf(doc), embedding: isZero(v) ? null : v, match };
         } catch (err) {
           return err instanceof Error ? err : new Error(String(err));
@@ -184,13 +193,16 @@ class LakeImpl implements Lake {
   private async writeMany(tx: Queryable, ps: Prepared[]): Promise<{ id: string; status: IngestStatus }[]> {
     const rows = ps.map((p) => {
       const { doc, match } = p;
+      const keepText = doc.kind === "offer" || doc.storeText === true;
       return {
         p,
-        keepText: doc.kind === "offer" || doc.storeText === true,
+        keepText,
+        // A CV without storeText keeps ROME-derived data only: its title and phrases could name the person.
+        title: keepText ? (doc.title ?? null) : null,
         metiers: match.metiers.slice(0, LAKE_LIMITS.maxMetiers),
         // The lake keeps compétences and savoirs (a macro-compétence found as such is shown, not stored).
         skills: dedupeBy(match.skills.flatMap((x) => (x.kind === "macro-competence" ? [] : [{ ...x, kind: x.kind }])).sort((x, y) => y.score - x.score), (x) => x.code).slice(0, LAKE_LIMITS.maxCompetences),
-        phrases: [...new Set(match.uncoveredPhrases)].slice(0, LAKE_LIMITS.maxPhrases),
+        phrases: keepText ? [...new Set(match.uncoveredPhrases)].filter(keepablePhrase).slice(0, LAKE_LIMITS.maxPhrases) : [],
       };
     });
     // A re-post without a date keeps the stored one; a new document without a date gets the ingest time.
@@ -210,16 +222,17 @@ class LakeImpl implements Lake {
          WITH ORDINALITY AS u(i, k, s, e, t, x, dt, h, m, rv, v, n)
        ORDER BY n
        ON CONFLICT (source, external_id) DO UPDATE SET
-         kind = EXCLUDED.kind, title = EXCLUDED.title, raw_text = EXCLUDED.raw_text,
+         title = EXCLUDED.title, raw_text = EXCLUDED.raw_text,
          document_date = EXCLUDED.document_date,
          updated_at = now(), content_hash = EXCLUDED.content_hash, model = EXCLUDED.model, rome_version = EXCLUDED.rome_version, embedding = EXCLUDED.embedding
+       WHERE d.kind = EXCLUDED.kind
        RETURNING d.id, d.source, d.external_id, (d.xmax = 0) AS inserted`,
       [
         rows.map(() => randomUUID()),
         rows.map((r) => r.p.doc.kind),
         rows.map((r) => r.p.doc.source),
         rows.map((r) => r.p.doc.externalId),
-        rows.map((r) => r.p.doc.title ?? null),
+        rows.map((r) => r.title),
         rows.map((r) => (r.keepText ? r.p.doc.text : null)),
         rows.map((r) => r.p.doc.documentDate ?? kept.get(`${r.p.doc.source}\u0000${r.p.doc.externalId}`) ?? null),
         rows.map((r) => r.p.hash),
@@ -229,7 +242,12 @@ class LakeImpl implements Lake {
       ],
     );
     const byKey = new Map(up.rows.map((r) => [`${r.source}\u0000${r.external_id}`, r]));
-    const out = rows.map((r) => byKey.get(`${r.p.doc.source}\u0000${r.p.doc.externalId}`)!);
+    const out = rows.map((r) => {
+      const o = byKey.get(`${r.p.doc.source}\u0000${r.p.doc.externalId}`);
+      // Not updated: stored meanwhile with the other kind (the check before the write saw nothing).
+      if (!o) throw new LakeConflictError(kindConflict(r.p.doc));
+      return o;
+    });
     const updated = out.filter((o) => !o.inserted).map((o) => o.id);
     if (updated.length > 0) await deleteChildren(tx, updated);
     const m: { d: string[]; r: number[]; c: string[]; s: number[]; f: number[] } = { d: [], r: [], c: [], s: [], f: [] };
@@ -251,6 +269,7 @@ class LakeImpl implements Lake {
     const [r] = await this.ingestBatch([doc]);
     if (r!.status === "error") {
       if (r!.error?.code === "invalid_document") throw new LakeInputError(r!.error.message);
+      if (r!.error?.code === "kind_conflict") throw new LakeConflictError(r!.error.message);
       throw new Error(r!.error?.message ?? "ingest failed");
     }
     return { id: r!.id!, source: doc.source, externalId: doc.externalId, status: r!.status };
@@ -263,7 +282,9 @@ class LakeImpl implements Lake {
     const todo: number[] = [];
     docs.forEach((d, i) => {
       const e = ex[i];
-      if (e && e.hash === this.hashOf(d)) Object.assign(results[i]!, { status: "unchanged", id: e.id });
+      // An offer never becomes a CV nor the reverse: that would move personal data to analysts or out of retention.
+      if (e && e.kind !== d.kind) results[i]!.error = { code: "kind_conflict", message: kindConflict(d) };
+      else if (e && e.hash === this.hashOf(d)) Object.assign(results[i]!, { status: "unchanged", id: e.id });
       else todo.push(i);
     });
     const prepared = await this.prepare(todo.map((i) => docs[i]!));
@@ -303,7 +324,7 @@ class LakeImpl implements Lake {
             } catch (e) {
               if (isConnectionError(e) || isRetryable(e)) throw e;
               await tx.query("ROLLBACK TO SAVEPOINT doc");
-              out.set(i, { code: "write_failed", message: (e as Error).message });
+              out.set(i, e instanceof LakeConflictError ? { code: "kind_conflict", message: e.message } : { code: "write_failed", message: "the database refused this document" });
             }
           }
           return out;
@@ -433,22 +454,30 @@ class LakeImpl implements Lake {
 
   async delete(id: string): Promise<boolean> {
     // Children go with ON DELETE CASCADE in the same statement: an erasure is all rows or none.
-    const r = await this.db.query("DELETE FROM documents WHERE id = $1", [id]);
+    const r = await this.db.query<{ kind: DocumentKind }>("DELETE FROM documents WHERE id = $1 RETURNING kind", [id]);
+    await this.scrubAfter(r.rows);
     return r.rowCount > 0;
   }
 
   async deleteBySource(source: string, externalId?: string): Promise<number> {
     const r = externalId === undefined
-      ? await this.db.query("DELETE FROM documents WHERE source = $1", [source])
-      : await this.db.query("DELETE FROM documents WHERE source = $1 AND external_id = $2", [source, externalId]);
+      ? await this.db.query<{ kind: DocumentKind }>("DELETE FROM documents WHERE source = $1 RETURNING kind", [source])
+      : await this.db.query<{ kind: DocumentKind }>("DELETE FROM documents WHERE source = $1 AND external_id = $2 RETURNING kind", [source, externalId]);
+    await this.scrubAfter(r.rows);
     return r.rowCount;
+  }
+
+  /** An erased CV leaves no readable copy in the embedded lake's files (offers are public: no rewrite for them). */
+  private async scrubAfter(deleted: { kind: DocumentKind }[]): Promise<void> {
+    if (deleted.some((d) => d.kind === "cv")) await this.db.scrub(["documents", "document_phrases", "document_competences", "document_metiers", "document_feedback"]);
   }
 
   async purgeExpiredCvs(days: number = this.retentionDays, now: Date = new Date()): Promise<number> {
     if (!(days > 0)) return 0;
     const cutoff = new Date(now.getTime() - days * 86_400_000);
     // updated_at: re-posting a CV (a renewed consent) restarts its retention period.
-    const r = await this.db.query("DELETE FROM documents WHERE kind = 'cv' AND updated_at < $1", [cutoff]);
+    const r = await this.db.query<{ kind: DocumentKind }>("DELETE FROM documents WHERE kind = 'cv' AND updated_at < $1 RETURNING kind", [cutoff]);
+    await this.scrubAfter(r.rows);
     return r.rowCount;
   }
 
@@ -560,6 +589,12 @@ function isRetryable(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
   return code === "40P01" || code === "40001";
 }
+
+const kindConflict = (d: DocumentInput): string =>
+  `${d.source} / ${d.externalId} is stored as ${d.kind === "cv" ? "an offer" : "a CV"}: a document keeps its kind (erase it first, or use another externalId)`;
+
+/** Phrases with long digit runs (references, numbers of any kind) are no skill and may be personal. */
+const keepablePhrase = (p: string): boolean => !/\d{5}|(?:\d+\s){3}/.test(p);
 
 const finite = (x: number): number => (Number.isFinite(x) ? x : 0);
 

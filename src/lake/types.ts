@@ -272,3 +272,6 @@ export class LakeUnavailableError extends Error {
 
 /** A request the lake cannot satisfy for a reason the caller can fix (e.g. dimension mismatch). */
 export class LakeInputError extends Error {}
+
+/** The document exists with another kind (offer ↔ CV): HTTP 409. */
+export class LakeConflictError extends Error {}

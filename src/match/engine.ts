@@ -155,7 +155,8 @@ export class Engine {
     const features = this.features(p, skills, this.usedBy.get(model)!, memory, true);
     const codes = this.lexicon.ficheCodes;
     const { ranked, totals, interactions, productsOf } = rankScores(features, model);
-    const positive = ranked.filter((i) => totals[i]! > 0);
+    // A text of stopwords only states nothing: "empty", not métiers from the priors and the labelled offers.
+    const positive = p.titleStems.length + p.stems.reduce((n, x) => n + x.length, 0) === 0 ? [] : ranked.filter((i) => totals[i]! > 0);
     const pool = withParents(topKRows(positive, totals, Math.max(topK, 10) * 2), totals, (i) => this.parentRow[i]!, parentLift(model.temperature)).slice(0, Math.max(topK, 10));
     const conf = softmax(pool.map((x) => x.rankScore), model.temperature);
     // A parent its child lifted may come from below the reranked fiches: its breakdown gets its products too, so that

@@ -2,6 +2,7 @@
  * One engine in a worker thread (see pool.ts). Messages in: { id, op: "match", input } | { id, op: "extract", text }
  * | { id, op: "embed", texts, role }; out: { id, ok: true, result } | { id, ok: false, error }.
  */
+import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Config } from "../config.js";
 import type { EmbedRole } from "../embed/index.js";
@@ -11,6 +12,13 @@ import type { MatchInput } from "./types.js";
 type Request = { id: number; op: "match"; input: MatchInput } | { id: number; op: "extract"; text: string } | { id: number; op: "embed"; texts: string[]; role: EmbedRole };
 
 const port = parentPort!;
+// Linux gives each thread its own nice value: matching yields the CPU to the event-loop thread, so that /health,
+// lake reads and refusals stay fast however much matching is queued (no effect where unsupported).
+try {
+  setPriority(10);
+} catch {
+  // not permitted or not supported: same priority as the loop
+}
 const engine = await createEngine(workerData as Config);
 port.on("message", (req: Request) => {
   void (async () => {

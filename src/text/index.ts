@@ -6,3 +6,4 @@ export { CoverageIndex, postingLists, type CoverageHit } from "./coverage.js";
 export { topK } from "./top-k.js";
 export { lemma, lemmas, isKnownWord } from "./lemma.js";
 export { cleanTitle, titleParts, leadingTitleLine, writtenOut } from "./title.js";
+export { redactPersonalData, hasPersonalData } from "./redact.js";

@@ -9,9 +9,11 @@
  */
 import { Router } from "express";
 import { z } from "zod";
-import type { AppContext } from "../app.js";
+import { admissionOf, type AppContext } from "../app.js";
+import { clientGone } from "../admission.js";
 import type { Role } from "../auth.js";
 import { HttpError, parseOr400 } from "../errors.js";
+import { queryInt } from "../input.js";
 import { describeRoute } from "../openapi.js";
 import { sendComputedJson } from "../respond.js";
 import { DocumentBody, isoDate, toInput } from "../../lake/schema.js";
@@ -28,14 +30,14 @@ const GetQuery = z.object({ includeText: z.enum(["true", "false"]).optional().de
 const SimilarQuery = z
   .object({
     kind: z.enum(["offer", "cv"]).optional().describe("default: the other kind (CV → offers, offer → CVs)"),
-    topK: z.coerce.number().int().min(1).max(LAKE_LIMITS.maxTopK).default(LAKE_LIMITS.defaultTopK),
+    topK: queryInt(1, LAKE_LIMITS.maxTopK).default(LAKE_LIMITS.defaultTopK),
     metier: z.string().regex(/^[A-Na-n]\d{4}$/, "a ROME code is a letter A–N and four digits, e.g. M1805").transform((s) => s.toUpperCase()).optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
   })
   .strict();
 const DeleteQuery = z.object({ source: z.string().trim().min(1).max(LAKE_LIMITS.maxSourceChars), externalId: z.string().trim().min(1).max(LAKE_LIMITS.maxExternalIdChars).optional() }).strict();
-const PurgeQuery = z.object({ days: z.coerce.number().int().min(1).max(36_500).optional() }).strict();
+const PurgeQuery = z.object({ days: queryInt(1, 36_500).optional() }).strict();
 
 const Status = z.enum(["created", "updated", "unchanged"]);
 const IngestResponse = z.object({ id: z.string(), source: z.string(), externalId: z.string(), status: Status });
@@ -91,7 +93,8 @@ export function documentRoutes(ctx: AppContext): Router {
     auth.require("ingest"),
     lakeHandler(async (req, res) => {
       const body = parseOr400(DocumentBody, req.body, "document");
-      const out = await lakeOf().ingest(toInput(body));
+      const lake = lakeOf();
+      const out = await admissionOf(ctx).run(body.text.length, () => lake.ingest(toInput(body)), clientGone(res));
       sendComputedJson(res.status(out.status === "created" ? 201 : 200), out);
     }),
   );
@@ -130,7 +133,11 @@ export function documentRoutes(ctx: AppContext): Router {
       });
       const place = (rs: BatchItemResult[]) => rs.forEach((x, j) => (items[valid[j]!.index] = { ...x, index: valid[j]!.index }));
       try {
-        if (valid.length > 0) place(await lakeOf().ingestBatch(valid.map((v) => v.doc)));
+        if (valid.length > 0) {
+          const lake = lakeOf();
+          const chars = valid.reduce((n, v) => n + v.doc.text.length, 0);
+          place(await admissionOf(ctx).run(chars, () => lake.ingestBatch(valid.map((v) => v.doc)), clientGone(res)));
+        }
       } catch (e) {
         if (e instanceof LakeUnavailableError && e.items) {
           place(e.items);

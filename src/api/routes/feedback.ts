@@ -9,6 +9,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import type { AppContext } from "../app.js";
+import type { Role } from "../auth.js";
 import { HttpError, parseOr400 } from "../errors.js";
 import { endOfDay, lakeHandler, lakeOf } from "../lake.js";
 import { describeRoute } from "../openapi.js";
@@ -46,7 +47,7 @@ const FeedbackResponse = z.object({
   verdict: z.enum(["right", "wrong"]),
   correctCode: z.string().nullable(),
   answer: z.string().nullable().describe("the right code this verdict names (code when right, correctCode when wrong)"),
-  topCode: z.string().nullable().describe("the document's first predicted code when judged"),
+  topCode: z.string().nullable().describe("the document's first predicted code when judged (null for the ingest role, as codeRank and answerRank: it may not read the prediction)"),
   codeRank: z.number().int().nullable().describe("rank of code in the stored prediction (null: not listed)"),
   answerRank: z.number().int().nullable().describe("rank of the right code in it (null: not listed, or unknown)"),
   romeVersion: z.string(),
@@ -106,7 +107,7 @@ export function feedbackRoutes(ctx: AppContext): Router {
       const { body, input } = await verdictOf(req.body);
       const out = input ? await lakeOf(ctx).addFeedback(input) : null;
       if (!out) throw missing(body);
-      res.status(201).json(serialize(out));
+      res.status(201).json(serialize(out, rolesOf(res)));
     }),
   );
 
@@ -141,7 +142,7 @@ export function feedbackRoutes(ctx: AppContext): Router {
       valid.forEach(({ index }, j) => {
         const rec = stored[j];
         // Erased between the check and the write: said as such, nothing stored for it.
-        results[index] = rec ? { index, status: "created", feedback: serialize(rec) } : { index, status: "error", error: { code: "not_found", message: "the document was erased meanwhile" } };
+        results[index] = rec ? { index, status: "created", feedback: serialize(rec, rolesOf(res)) } : { index, status: "error", error: { code: "not_found", message: "the document was erased meanwhile" } };
       });
       const created = results.filter((x) => x.status === "created").length;
       res.json({ items: results, summary: { created, error: results.length - created } });
@@ -164,4 +165,12 @@ export function feedbackRoutes(ctx: AppContext): Router {
   return r;
 }
 
-const serialize = (f: FeedbackRecord): z.infer<typeof FeedbackResponse> => ({ ...f, createdAt: f.createdAt.toISOString() });
+/**
+ * The stored verdict; the prediction it judged (topCode, codeRank, answerRank) only for roles that may read the
+ * document: the ingest role may not read a CV, so it must not learn its predicted code this way either.
+ */
+const serialize = (f: FeedbackRecord, roles: readonly Role[]): z.infer<typeof FeedbackResponse> => {
+  const out = { ...f, createdAt: f.createdAt.toISOString() };
+  return roles.includes("advisor") || roles.includes("admin") ? out : { ...out, topCode: null, codeRank: null, answerRank: null };
+};
+const rolesOf = (res: { locals: Record<string, unknown> }): Role[] => (res.locals.roles as Role[] | undefined) ?? [];

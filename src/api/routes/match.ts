@@ -1,8 +1,10 @@
 import { Router } from "express";
 import { z } from "zod";
-import type { AppContext } from "../app.js";
+import { admissionOf, type AppContext } from "../app.js";
+import { ClientGoneError, clientGone } from "../admission.js";
 import { LIMITS } from "../limits.js";
 import { HttpError, notFound, parseOr400 } from "../errors.js";
+import { queryInt } from "../input.js";
 import { describeRoute } from "../openapi.js";
 import { sendComputedJson } from "../respond.js";
 import { searchAppellations } from "../../rome/index.js";
@@ -88,30 +90,37 @@ const BatchRequest = z.object({ items: z.array(MatchRequest).min(1, "items must 
 const ExtractRequest = z.object({ text: textField(LIMITS.maxTextChars) }).strict();
 const EscoRelationSchema = z.enum(ESCO_RELATIONS);
 const CodeParams = z.object({ code: z.string().regex(/^[A-Na-n]\d{4}$/, "a ROME code is a letter A–N and four digits, e.g. M1805") });
-const SearchQuery = z.object({ q: z.string().trim().min(1, "q must not be empty").max(100), limit: z.coerce.number().int().min(1).max(50).default(10) });
+const SearchQuery = z.object({ q: z.string().trim().min(1, "q must not be empty").max(100), limit: queryInt(1, 50).default(10) });
 
 export function matchRoutes(ctx: AppContext): Router {
   const r = Router();
   const { engine } = ctx;
   const matcher = ctx.matcher ?? engine;
   const ref = engine.referential;
+  const admission = admissionOf(ctx);
+  const chars = (i: { text: string; title?: string }) => i.text.length + (i.title?.length ?? 0);
 
   describeRoute({ method: "post", path: "/v1/match", summary: "Rank ROME métiers for an offer or CV, with explanations and extracted skills", tags: ["match"], body: MatchRequest, response: MatchResponse });
   r.post("/v1/match", async (req, res) => {
     const body = parseOr400(MatchRequest, req.body, "request body");
-    sendComputedJson(res, await matcher.match(body));
+    sendComputedJson(res, await admission.run(chars(body), () => matcher.match(body), clientGone(res)));
   });
 
   describeRoute({ method: "post", path: "/v1/match/batch", summary: `Match up to ${LIMITS.maxBatch} texts in one call`, tags: ["match"], body: BatchRequest, response: z.object({ results: z.array(MatchResponse) }) });
   r.post("/v1/match/batch", async (req, res) => {
     const body = parseOr400(BatchRequest, req.body, "request body");
-    sendComputedJson(res, { results: await Promise.all(body.items.map((i) => matcher.match(i))) });
+    // One job for the batch: admitted whole or refused whole; items not started when the client leaves are dropped.
+    const gone = clientGone(res);
+    const results = await admission.run(body.items.reduce((n, i) => n + chars(i), 0), () =>
+      Promise.all(body.items.map((i) => (gone.aborted ? Promise.reject(new ClientGoneError()) : matcher.match(i)))),
+    gone);
+    sendComputedJson(res, { results });
   });
 
   describeRoute({ method: "post", path: "/v1/skills/extract", summary: "ROME compétences and savoirs shown by a text, with evidence spans", tags: ["match"], body: ExtractRequest, response: z.object({ romeVersion: z.string(), skills: z.array(Skill) }) });
   r.post("/v1/skills/extract", async (req, res) => {
     const body = parseOr400(ExtractRequest, req.body, "request body");
-    sendComputedJson(res, { romeVersion: ref.version, skills: await matcher.extractSkills(body.text) });
+    sendComputedJson(res, { romeVersion: ref.version, skills: await admission.run(body.text.length, () => matcher.extractSkills(body.text), clientGone(res)) });
   });
 
   const FicheResponse = z.object({

@@ -6,6 +6,7 @@ import { ProximityIndex, RANKERS, VIABILITY } from "../../passerelles/index.js";
 import { ACCESS_RULE, PROFILE_LIMITS, ProfileError, ProfileMatcher } from "../../passerelles/index.js";
 import { HttpError, notFound, parseOr400 } from "../errors.js";
 import { LIMITS } from "../limits.js";
+import { queryInt } from "../input.js";
 import { describeRoute } from "../openapi.js";
 
 /** What these routes need from the app context (AppContext satisfies it; tests pass just a referential). */
@@ -57,7 +58,7 @@ export function checkFilter(ref: Referential, f: FicheFilter): FicheFilter {
 // ---- proximity ----
 const CodeParams = z.object({ code: z.string().regex(/^[A-Na-n]\d{4}$/, "a ROME code is a letter A–N and four digits, e.g. M1805") });
 const ProximityQuery = FilterQuery.extend({
-  topK: z.coerce.number().int().min(1).max(LIMITS.maxTopK).default(10),
+  topK: queryInt(1, LIMITS.maxTopK).default(10),
   ranker: z.enum(RANKERS).optional().describe("learned (default: fitted on ROME's own mobilités) or fixed (the skill-overlap blend, for comparison)"),
 });
 

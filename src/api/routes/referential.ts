@@ -4,6 +4,7 @@ import type { Referential } from "../../rome/referential.js";
 import { competenceDetail, competenceTree, contextesByType, macroCompetenceDetail, TREE_DEPTHS, type TreeNode } from "../../rome/tree.js";
 import { romeSearch, SEARCH_KINDS, type SearchKind } from "../../rome/search.js";
 import { HttpError, notFound, parseOr400 } from "../errors.js";
+import { queryInt } from "../input.js";
 import { describeRoute } from "../openapi.js";
 import type { ReferentialContext } from "./passerelles.js";
 
@@ -58,7 +59,7 @@ const SearchQuery = z.object({
     .pipe(z.array(z.enum(SEARCH_KINDS)).min(1))
     .optional()
     .describe(`comma-separated kinds among ${SEARCH_KINDS.join(", ")} (default: all)`),
-  limit: z.coerce.number().int().min(1).max(SEARCH_LIMITS.maxLimit).default(20),
+  limit: queryInt(1, SEARCH_LIMITS.maxLimit).default(20),
 });
 const SearchResponse = z.object({
   romeVersion: z.string(),

@@ -8,6 +8,8 @@ import { Router } from "express";
 import { z } from "zod";
 import type { AppContext } from "../app.js";
 import { HttpError, parseOr400 } from "../errors.js";
+import { lakeHandler } from "../lake.js";
+import { isoDate } from "../../lake/schema.js";
 import { describeRoute } from "../openapi.js";
 import { analyzeTrends, buildProposal, createPhraseAttacher, trendOptions, TrendQuerySchema, type PhraseAttacher, type TrendDocumentSource, type TrendQuery } from "../../trends/index.js";
 
@@ -74,18 +76,25 @@ export function trendsRoutes(ctx: AppContext): Router {
     minSources: z.string().optional().describe("distinct sources, default 2"),
   });
   describeRoute({ method: "get", path: "/v1/trends/emerging", summary: "Phrases the market uses that ROME does not say yet, rising over time (aggregates with minimum support)", tags: ["trends"], query, response: TrendReportResponse, roles: ["analyst"] });
-  r.get("/v1/trends/emerging", ctx.auth.require("analyst"), async (req, res) => {
+  r.get("/v1/trends/emerging", ctx.auth.require("analyst"), lakeHandler(async (req, res) => {
+    checkDates(req.query);
     const q = parseOr400(TrendQuerySchema, req.query, "query");
     res.json(await run(q));
-  });
+  }));
 
   describeRoute({ method: "get", path: "/v1/trends/proposal", summary: "Export one emerging phrase as a ROME evolution proposal (add compétence X under MC Y to fiches Z, with evidence counts)", tags: ["trends"], query: query.extend({ phrase: z.string().describe("label or stemmed key from /v1/trends/emerging") }), response: ProposalResponse, roles: ["analyst"] });
-  r.get("/v1/trends/proposal", ctx.auth.require("analyst"), async (req, res) => {
+  r.get("/v1/trends/proposal", ctx.auth.require("analyst"), lakeHandler(async (req, res) => {
+    checkDates(req.query);
     const q = parseOr400(ProposalQuery, req.query, "query");
     const report = await run({ ...q, limit: 200 });
     const p = buildProposal(report, q.phrase, ref);
     if (!p) throw new HttpError(404, "not_found", `"${q.phrase}" is not an emerging phrase in this window (status: ${report.status})`);
     res.json(p);
-  });
+  }));
   return r;
+}
+
+/** from, to and split as ISO dates in the lake's range ("1" is not 2001-01-01): the same rule as every route. */
+function checkDates(query: unknown): void {
+  parseOr400(z.object({ from: isoDate.optional(), to: isoDate.optional(), split: isoDate.optional() }), query, "query dates");
 }

@@ -7,8 +7,9 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import cliProgress from "cli-progress";
+import type { z } from "zod";
 import { loadConfig } from "../../config.js";
-import { DocumentBody, LAKE_LIMITS, lineToBody, openLake, toInput, type DocumentInput, type Lake } from "../../lake/index.js";
+import { assertLakeFree, DocumentBody, LAKE_LIMITS, lineToBody, openLake, toInput, type BatchItemResult, type Lake } from "../../lake/index.js";
 import type { Command } from "../command.js";
 import { parseFlags } from "../command.js";
 import { MatchPool, pooled } from "../../match/index.js";
@@ -30,7 +31,7 @@ async function countLines(file: string): Promise<number> {
 export const ingestCommand: Command = {
   name: "ingest",
   summary: "ingest a JSONL file of offers or CVs into the lake (idempotent, resumable)",
-  usage: "ingest FILE.jsonl [--kind offer|cv] [--source S] [--store-text] [--batch N] [--from LINE] [--limit N] [--threads N]",
+  usage: "ingest FILE.jsonl [--kind offer|cv] [--source S] [--store-text] [--batch N] [--from LINE] [--limit N] [--threads N] [--url URL --key KEY]",
   async run(args) {
     const { flags, positional } = parseFlags(args);
     const file = positional[0];
@@ -53,11 +54,31 @@ export const ingestCommand: Command = {
     const defaults = { kind: kindFlag as "offer" | "cv" | undefined, source: flags.get("source"), storeText: flags.has("store-text") ? true : undefined };
 
     const config = loadConfig();
-    const threads = positiveInt(flags.get("threads"), config.matchThreads, 64, "threads");
-    const engine = await engineWithProgress();
-    // With threads, documents are matched on several cores while this thread parses lines and writes to the lake.
-    const pool = threads > 0 ? await MatchPool.start(config, threads) : null;
-    const lake = await openLake(config, pool ? pooled(engine, pool) : engine);
+    const url = flags.get("url");
+    // The key from the environment keeps it out of the process list (`ps`); --key for a one-off.
+    const key = flags.get("key") ?? process.env.ROME_MATCH_API_KEY;
+    if (url !== undefined && (!/^https?:\/\/[^\s]+$/.test(url) || !key || key === "true")) {
+      console.error("ingest: --url needs an http(s) URL and an ingest key (--key KEY or ROME_MATCH_API_KEY)");
+      return 2;
+    }
+    let sink: Sink;
+    if (url) sink = remoteSink(url, key!);
+    else {
+      const threads = positiveInt(flags.get("threads"), config.matchThreads, 64, "threads");
+      // Fails at once (before loading the engine) when a server or another ingest holds the embedded lake: see --url.
+      if (!config.databaseUrl) assertLakeFree(config.lakeDir);
+      const engine = await engineWithProgress();
+      // With threads, documents are matched on several cores while this thread parses lines and writes to the lake.
+      const pool = threads > 0 ? await MatchPool.start(config, threads) : null;
+      let lake: Lake;
+      try {
+        lake = await openLake(config, pool ? pooled(engine, pool) : engine);
+      } catch (e) {
+        await pool?.close();
+        throw e;
+      }
+      sink = { backend: lake.backend, write: (docs) => lake.ingestBatch(docs.map(toInput)), close: async () => (await lake.close(), await pool?.close()) };
+    }
     const total = Math.min(Math.max(0, (await countLines(file)) - from), limit);
     const bar = new cliProgress.SingleBar(
       { format: "  ingest [{bar}] {value}/{total} | {rate} docs/s | new {created} upd {updated} same {unchanged} bad {invalid} err {errors}", stream: process.stderr, hideCursor: true, etaBuffer: 200 },
@@ -68,9 +89,9 @@ export const ingestCommand: Command = {
     const t0 = performance.now();
     let done = 0;
     bar.start(total, 0, { ...counts, rate: "0" });
-    const flush = async (batch: { line: number; doc: DocumentInput }[]) => {
+    const flush = async (batch: { line: number; doc: DocumentBody }[]) => {
       if (batch.length === 0) return;
-      const res = await lake.ingestBatch(batch.map((b) => b.doc));
+      const res = await sink.write(batch.map((b) => b.doc));
       res.forEach((r, i) => {
         if (r.status === "error") {
           counts.errors++;
@@ -84,7 +105,7 @@ export const ingestCommand: Command = {
     try {
       const rl = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
       let line = 0;
-      let batch: { line: number; doc: DocumentInput }[] = [];
+      let batch: { line: number; doc: DocumentBody }[] = [];
       let inflight: Promise<void> = Promise.resolve();
       for await (const raw of rl) {
         line++;
@@ -107,7 +128,7 @@ export const ingestCommand: Command = {
           if (problems.length < 10) problems.push(`line ${line}: ${body ? body.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : "not a JSON object"}`);
           continue;
         }
-        batch.push({ line, doc: toInput(body.data) });
+        batch.push({ line, doc: body.data });
         if (batch.length >= batchSize) {
           // Two batches in flight: this one is matched while the previous one is written.
           const next = flush(batch);
@@ -125,15 +146,48 @@ export const ingestCommand: Command = {
       code = 1;
     } finally {
       bar.stop();
-      await lake.close();
-      await pool?.close();
+      await sink.close();
     }
     for (const p of problems) console.error(`  ${p}`);
     const seconds = (performance.now() - t0) / 1000;
-    console.log(JSON.stringify({ file, backend: lake.backend, lines: done, ...counts, seconds: Math.round(seconds * 10) / 10, docsPerSecond: Math.round((done / seconds) * 10) / 10 }));
+    console.log(JSON.stringify({ file, backend: sink.backend, lines: done, ...counts, seconds: Math.round(seconds * 10) / 10, docsPerSecond: Math.round((done / seconds) * 10) / 10 }));
     return code || (counts.errors > 0 ? 1 : 0);
   },
 };
+
+type DocumentBody = z.infer<typeof DocumentBody>;
+
+/** Where `ingest` writes: the lake opened here, or a running server's POST /v1/documents/batch. */
+interface Sink {
+  backend: string;
+  write(docs: DocumentBody[]): Promise<BatchItemResult[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * Ingest through a running server (the embedded lake allows one process: the server's). Busy answers (429, 503
+ * with Retry-After) are retried after the delay they ask for; any other non-2xx stops the run (re-run to resume).
+ */
+export function remoteSink(url: string, key: string, fetchFn: typeof fetch = fetch): Sink {
+  const endpoint = new URL("/v1/documents/batch", url).toString();
+  return {
+    backend: `server ${new URL(url).origin}`,
+    async write(docs) {
+      for (let attempt = 1; ; attempt++) {
+        const res = await fetchFn(endpoint, { method: "POST", headers: { "content-type": "application/json", "x-api-key": key }, body: JSON.stringify({ documents: docs }) });
+        const body = (await res.json().catch(() => null)) as { items?: BatchItemResult[]; error?: { message?: string } } | null;
+        if (res.ok && body?.items) return body.items;
+        const retryAfter = Number(res.headers.get("retry-after"));
+        if ((res.status === 429 || res.status === 503) && attempt < 10) {
+          await new Promise((r) => setTimeout(r, 1000 * (Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 60) : attempt)));
+          continue;
+        }
+        throw new Error(`server answered ${res.status}: ${body?.error?.message ?? res.statusText}`);
+      }
+    },
+    close: async () => undefined,
+  };
+}
 
 /** Runs `fn` on the lake opened without the engine (administrative commands need no model), then closes it. */
 export async function withAdminLake<T>(fn: (lake: Lake) => Promise<T>): Promise<T> {

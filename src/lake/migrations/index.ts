@@ -99,6 +99,17 @@ CREATE INDEX document_feedback_document ON document_feedback (document_id, id);
 CREATE INDEX document_feedback_created ON document_feedback (created_at);
 `,
   },
+  {
+    version: 3,
+    name: "cv_personal_data",
+    sql: () => `
+-- A CV stored without its text keeps ROME-derived data only: its title and phrases could name the person.
+UPDATE documents SET title = NULL WHERE kind = 'cv' AND raw_text IS NULL AND title IS NOT NULL;
+DELETE FROM document_phrases p USING documents d WHERE d.id = p.document_id AND d.kind = 'cv' AND d.raw_text IS NULL;
+-- Phrases with long digit runs were phone numbers, NIR, references: never a skill.
+DELETE FROM document_phrases WHERE phrase ~ '[0-9]{5}' OR phrase ~ '([0-9]+ ){3}';
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,43 @@
+/** Checks every route shares: strings the store cannot keep as sent, and numbers in query strings. */
+import type { RequestHandler } from "express";
+import { z } from "zod";
+import { HttpError } from "./errors.js";
+
+// NUL (PostgreSQL text cannot hold it) and lone surrogates (not Unicode: UTF-8 turns them into U+FFFD).
+// eslint-disable-next-line no-control-regex
+const INVALID = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Path ("body.documents.3.title") of the first string, or key, holding NUL or a lone surrogate; null when none. */
+export function invalidStringPath(value: unknown, root: string): string | null {
+  // Iterative: a deeply nested body must not overflow the stack.
+  const stack: [unknown, string][] = [[value, root]];
+  while (stack.length > 0) {
+    const [v, p] = stack.pop()!;
+    if (typeof v === "string") {
+      if (INVALID.test(v)) return p;
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${p}.${i}`]);
+    } else if (v !== null && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        if (INVALID.test(k)) return `${p} (a key)`;
+        stack.push([x, `${p}.${k}`]);
+      }
+    }
+  }
+  return null;
+}
+
+/** 400 naming the field when the body or the query holds a string the lake could not store as sent. */
+export const rejectInvalidStrings: RequestHandler = (req, _res, next) => {
+  const where = invalidStringPath(req.body, "body") ?? invalidStringPath(req.query, "query");
+  if (where) return next(new HttpError(400, "invalid_string", `${where} holds a NUL character or an invalid code point (a lone UTF-16 surrogate)`));
+  next();
+};
+
+/** An integer query parameter written in decimal digits only ("0x10", "1e3", " 7" are refused, not read as numbers). */
+export const queryInt = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^-?\d{1,12}$/, "an integer in decimal digits")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
