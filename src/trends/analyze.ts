@@ -17,8 +17,11 @@ import {
 
 /** Attaches phrases to ROME by vector (see attach.ts); optional so that the statistics run without a model. */
 export interface PhraseAttacher {
-  attach(labels: readonly string[], cooccurringCodes: readonly string[][]): Promise<(Attachment & { covered: boolean })[]>;
+  attach(labels: readonly string[], cooccurringCodes: readonly string[][]): Promise<AttachResult[]>;
 }
+
+/** An attachment plus the coverage verdict: the label that already says the phrase, if any. */
+export type AttachResult = Attachment & { covered: boolean; coveredBy: { code: string; libelle: string } | null };
 
 export interface TrendContext {
   referential?: Referential;
@@ -402,7 +405,7 @@ export async function analyzeTrends(source: TrendDocumentSource, o: TrendOptions
         host.variants.add(labelOf(t.name));
         continue;
       }
-      const { covered: _c, ...attachment } = att ?? { covered: false, macroCompetence: null, competences: [], attachedBy: "none" as const, nearestSimilarity: 0 };
+      const { covered: _c, coveredBy: _b, ...attachment } = att ?? { covered: false, coveredBy: null, macroCompetence: null, competences: [], attachedBy: "none" as const, nearestSimilarity: 0 };
       kept.push({ t, att: attachment, variants: new Set(top(sp.surfaces.get(t.name), (n) => n).map(([x]) => x)) });
     }
   }

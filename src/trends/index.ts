@@ -1,4 +1,4 @@
-export { analyzeTrends, containsPhrase, snippetAround, type PhraseAttacher, type TrendContext } from "./analyze.js";
+export { analyzeTrends, containsPhrase, snippetAround, type AttachResult, type PhraseAttacher, type TrendContext } from "./analyze.js";
 export { createPhraseAttacher, ATTACH } from "./attach.js";
 export { BOILERPLATE, findBoilerplate, offerText, offerToTrendDocument, type CoverageChecker, type OfferInput } from "./documents.js";
 export { periodOf, periodStart } from "./periods.js";
@@ -6,3 +6,18 @@ export { buildProposal, type RomeEvolutionProposal } from "./proposal.js";
 export { benjaminiHochberg, binomialUpperTail, compareRates, wilsonBound } from "./stats.js";
 export * from "./types.js";
 export { offersToTrendDocuments, type OffersToDocumentsOptions } from "./offers.js";
+export {
+  backtestFigures,
+  byFrequency,
+  createLexicalCoverage,
+  groupFindings,
+  phraseStats,
+  precisionAt,
+  rankFlagged,
+  restrictToFichesOf,
+  shuffleDatesWithinSource,
+  type BacktestFigures,
+  type Covering,
+  type Finding,
+  type ScoredPhrase,
+} from "./backtest.js";
