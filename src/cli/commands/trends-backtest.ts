@@ -12,6 +12,8 @@ import {
   analyzeTrends,
   backtestFigures,
   byFrequency,
+  countCells,
+  detectEmerging,
   createLexicalCoverage,
   createPhraseAttacher,
   offersToTrendDocuments,
@@ -31,7 +33,7 @@ import { parseFlags } from "../command.js";
 const USAGE = `trends-backtest --old DIR --new DIR --offers FILE[,FILE…] [--json] [--detector v1|v2] [--seed S]
         [--min-support N] [--min-sources N]`;
 
-type Detector = (docs: readonly TrendDocument[]) => Promise<Map<string, { score: number; flagged: boolean }>>;
+type Detector = (docs: readonly TrendDocument[]) => Promise<Map<string, { score: number; flagged: boolean; trendScore?: number; rising?: boolean }>>;
 
 /**
  * Backtest on a real ROME update: offers read with the OLD referential (skills, uncovered phrases), the detector's
@@ -83,15 +85,31 @@ export const trendsBacktestCommand: Command = {
     const coveredBy = new Map<string, Covering | null>(pool.map(([k], i) => [k, newLexical(k) ?? newAtt[i]!.coveredBy]));
     log(`${stats.size} phrase keys, ${supported.length} with support ≥ ${minSupport} in ≥ ${minSources} sources, ${pool.length} not covered by ${oldRef.version}, ${[...coveredBy.values()].filter(Boolean).length} of those covered by ${newRef.version}`);
 
-    const detector: Detector = detectorName === "v1" ? v1Detector(oldRef, oldAttacher) : v1Detector(oldRef, oldAttacher);
-    const scored = async (ds: readonly TrendDocument[]): Promise<ScoredPhrase[]> => {
+    const dump = flags.get("dump");
+    if (dump) {
+      // Exploration aid: documents (keys only) and the candidate pool with its coverage, for offline analysis.
+      writeFileSync(dump, JSON.stringify({
+        docs: docs.map((d) => ({ s: d.source, t: d.documentDate.toISOString().slice(0, 10), m: d.metiers[0] ?? "", p: d.phrases, c: d.competences.length })),
+        pool: pool.map(([key, st], i) => ({ key, ...st, covered: coveredBy.get(key), near: newAtt[i]!.nearestSimilarity, nearOld: oldAtt[supported.findIndex(([k]) => k === key)]!.nearestSimilarity })),
+      }));
+    }
+    const detector: Detector = detectorName === "v1" ? v1Detector(oldRef, oldAttacher) : v2Detector(minSupport, minSources);
+    // trendOnly: the trend part alone (score = within-source trend score, flagged = significant rise).
+    const scored = async (ds: readonly TrendDocument[], trendOnly = false): Promise<ScoredPhrase[]> => {
       const s = await detector(ds);
-      return pool.map(([key, st]) => ({ key, label: st.label, support: st.support, sources: st.sources, score: s.get(key)?.score ?? 0, flagged: s.get(key)?.flagged ?? false }));
+      return pool.map(([key, st]) => {
+        const r = s.get(key);
+        const [score, flagged] = trendOnly ? [r?.trendScore ?? r?.score ?? 0, r?.rising ?? r?.flagged ?? false] : [r?.score ?? 0, r?.flagged ?? false];
+        return { key, label: st.label, support: st.support, sources: st.sources, score, flagged };
+      });
     };
     const main = backtestFigures(docs.length, await scored(docs), coveredBy);
     const freq = backtestFigures(docs.length, byFrequency(await scored(docs)), coveredBy);
     const seed = flags.get("seed") ?? "21";
-    const shuffled = backtestFigures(docs.length, await scored(shuffleDatesWithinSource(docs, seedrandom(seed))), coveredBy);
+    const shuffledDocs = shuffleDatesWithinSource(docs, seedrandom(seed));
+    const trend = backtestFigures(docs.length, await scored(docs, true), coveredBy);
+    const shuffled = backtestFigures(docs.length, await scored(shuffledDocs, true), coveredBy);
+    const shuffledAll = backtestFigures(docs.length, await scored(shuffledDocs), coveredBy);
 
     const out = {
       documents: main.documents,
@@ -105,6 +123,11 @@ export const trendsBacktestCommand: Command = {
       controls: {
         frequency_precision_at_20: freq.precision_at_20,
         shuffled_dates_lift_at_20: shuffled.lift_at_20,
+        // Beyond the contract: the trend part on real dates, and the whole detector on shuffled dates.
+        trend_flagged: trend.flagged,
+        trend_lift_at_20: trend.lift_at_20,
+        shuffled_dates_flagged: shuffled.flagged,
+        shuffled_dates_detector_lift_at_20: shuffledAll.lift_at_20,
       },
       examples: main.findings.slice(0, 20).map((f) => ({
         phrase: f.head.label,
@@ -117,7 +140,7 @@ export const trendsBacktestCommand: Command = {
     if (!flags.has("json")) {
       log(`\n${oldRef.version} → ${newRef.version}, detector ${detectorName}: ${out.flagged} findings flagged of ${out.candidates} candidates (base rate ${out.base_rate})`);
       log(`precision@10 ${out.precision_at_10}  @20 ${out.precision_at_20}  @50 ${out.precision_at_50}  lift@20 ${out.lift_at_20}`);
-      log(`controls: frequency p@20 ${out.controls.frequency_precision_at_20}, shuffled dates lift@20 ${out.controls.shuffled_dates_lift_at_20}`);
+      log(`controls: frequency p@20 ${out.controls.frequency_precision_at_20}; trend part: ${trend.flagged} flagged, lift@20 ${trend.lift_at_20}, with shuffled dates ${shuffled.flagged} flagged, lift@20 ${shuffled.lift_at_20}; whole detector on shuffled dates lift@20 ${shuffledAll.lift_at_20}`);
       for (const e of out.examples) log(`  ${e.covered_by ? "✓" : "·"} ${e.phrase.padEnd(36)} score ${e.score} support ${e.support} sources ${e.sources}${e.covered_by ? ` → ${e.covered_by.code} ${e.covered_by.libelle}` : ""}`);
     }
     console.log(JSON.stringify(out));
@@ -136,6 +159,16 @@ function v1Detector(ref: Awaited<ReturnType<typeof createEngine>>["referential"]
   return async (docs) => {
     const r = await analyzeTrends(() => docs, trendOptions({ limit: TREND_DEFAULTS.maxLimit }), { referential: ref, attacher });
     return new Map(r.emerging.map((e) => [e.key, { score: e.figures.growthScore, flagged: true }]));
+  };
+}
+
+/** The detector of src/trends/detector.ts on the documents' aggregated counts. */
+function v2Detector(minSupport: number, minSources: number): Detector {
+  return async (docs) => {
+    const o = trendOptions({ minSupport, minSources });
+    const c = countCells(docs, o.period, o.minSupport);
+    const signals = detectEmerging(c.phrases, c.totals, o);
+    return new Map(signals.map((s) => [s.key, { score: s.score, flagged: s.flagged, trendScore: s.trendScore, rising: s.rising }]));
   };
 }
 
