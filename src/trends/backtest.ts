@@ -21,6 +21,8 @@ export interface ScoredPhrase {
   support: number;
   sources: number;
   flagged: boolean;
+  /** Ranked before score when set: the analysis puts rising phrases (tier 1) before widespread ones (tier 0). */
+  tier?: number;
 }
 
 /** A phrase and its near-duplicates counted once: its first (best-ranked) phrase stands for the group. */
@@ -184,7 +186,7 @@ export function backtestFigures(documents: number, candidates: readonly ScoredPh
 }
 
 export function rankFlagged(candidates: readonly ScoredPhrase[]): ScoredPhrase[] {
-  return candidates.filter((c) => c.flagged).sort((a, b) => b.score - a.score || b.support - a.support || cmp(a.key, b.key));
+  return candidates.filter((c) => c.flagged).sort((a, b) => (b.tier ?? 0) - (a.tier ?? 0) || b.score - a.score || b.support - a.support || cmp(a.key, b.key));
 }
 
 /** The frequency control: the same candidates, the most frequent first, all "flagged". */

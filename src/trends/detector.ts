@@ -11,7 +11,8 @@
  *   - a salience part: how widely the phrase is used across domaines professionnels and across sources
  *     (effective numbers, i.e. exp of the entropy of its spread), a market-wide wording rather than one
  *     collection's, one métier's or one employer's.
- * A phrase is flagged when its trend is significant, or when it is widespread (see DETECTOR).
+ * A phrase is flagged when its trend is significant, or when it is widespread (see DETECTOR). Findings are
+ * ranked rising first (what "emerging" means when time can be measured), then by score = salience + trend.
  */
 import { periodOf } from "./periods.js";
 import { benjaminiHochberg, compareRatesStratified, type Stratum } from "./stats.js";
@@ -31,6 +32,11 @@ export const DETECTOR = {
   minEffectiveDomaines: 3,
   /** …and at least this many effective sources (shares per source, so a large collection does not dominate). */
   minEffectiveSources: 2,
+  /**
+   * Pseudo-documents added to every source when its share is computed: a source of a handful of documents
+   * (a CV upload, a test feed) would otherwise weigh like a whole collection.
+   */
+  sourcePrior: 50,
 } as const;
 
 export interface DetectorOptions {
@@ -150,7 +156,7 @@ export function detectEmerging(phrases: ReadonlyMap<string, readonly CountCell[]
       else (s.y += c.documents), (y += c.documents);
     }
     if (support < o.minSupport || bySource.size < o.minSources) continue;
-    const effectiveSources = effectiveNumber([...bySource].map(([s, n]) => n / (sourceDocs.get(s) ?? 1)));
+    const effectiveSources = effectiveNumber([...bySource].map(([s, n]) => n / ((sourceDocs.get(s) ?? 0) + DETECTOR.sourcePrior)));
     const effectiveDomaines = effectiveNumber(byDomaine.values());
     const t = compareRatesStratified([...strata.values()], o.alpha, "up");
     pending.push({
@@ -177,6 +183,14 @@ export function detectEmerging(phrases: ReadonlyMap<string, readonly CountCell[]
     const widespread = p.effectiveDomaines >= DETECTOR.minEffectiveDomaines && p.effectiveSources >= DETECTOR.minEffectiveSources;
     return { ...p, qValue: q[i]!, trendScore, rising, widespread, score: round(p.salience + trendScore, 4), flagged: rising || widespread };
   });
+}
+
+/**
+ * The detector's order: rising phrases first, then by score and support. Ties keep the counts' order (first
+ * seen first), so the phrases of one sentence come in reading order ("comptabilité carbone" before "bilan").
+ */
+export function byDetectorRank(a: PhraseSignal, b: PhraseSignal): number {
+  return Number(b.rising) - Number(a.rising) || b.score - a.score || b.support - a.support;
 }
 
 /** Adds one document's cell to a phrase's cells (a small map from cell key to count while counting). */
@@ -210,7 +224,7 @@ export function countCells(
   docs: Iterable<TrendDocument>,
   period: PeriodUnit,
   minSupport: number,
-): { totals: CountCell[]; phrases: Map<string, CountCell[]>; items: Map<string, CountCell[]>; offers: number; cvs: number; sources: number } {
+): { totals: CountCell[]; phrases: Map<string, CountCell[]>; items: Map<string, CountCell[]>; offers: number; cvs: number; sources: number; documentsWithItems: number } {
   const support = new Map<string, number>();
   for (const d of docs) for (const k of new Set(d.phrases)) support.set(k, (support.get(k) ?? 0) + 1);
   const totals = new Map<string, number>();
@@ -219,6 +233,7 @@ export function countCells(
   const sources = new Set<string>();
   let offers = 0;
   let cvs = 0;
+  let documentsWithItems = 0;
   const bump = (m: Map<string, Map<string, number>>, k: string, cell: string) => {
     let c = m.get(k);
     if (!c) m.set(k, (c = new Map()));
@@ -232,7 +247,8 @@ export function countCells(
     else cvs++;
     for (const k of new Set(d.phrases)) if (support.get(k)! >= minSupport) bump(phrases, k, cell);
     for (const c of new Set(d.competences)) bump(items, c, cell);
+    if (d.competences.length > 0) documentsWithItems++;
   }
   const toCells = (m: Map<string, Map<string, number>>) => new Map([...m].map(([k, v]) => [k, cellsOf(v)]));
-  return { totals: cellsOf(totals), phrases: toCells(phrases), items: toCells(items), offers, cvs, sources: sources.size };
+  return { totals: cellsOf(totals), phrases: toCells(phrases), items: toCells(items), offers, cvs, sources: sources.size, documentsWithItems };
 }

@@ -21,4 +21,4 @@ export {
   type Finding,
   type ScoredPhrase,
 } from "./backtest.js";
-export { cellKey, cellsOf, countCells, detectEmerging, domaineOf, sourceSplits, DETECTOR, type CountCell, type DetectorOptions, type PhraseSignal } from "./detector.js";
+export { byDetectorRank, cellKey, cellsOf, countCells, detectEmerging, domaineOf, sourceSplits, DETECTOR, type CountCell, type DetectorOptions, type PhraseSignal } from "./detector.js";

@@ -9,7 +9,6 @@ import { createCoverageChecker } from "../../match/uncovered.js";
 import { loadReferential } from "../../rome/index.js";
 import { readOffers } from "../../sources/index.js";
 import {
-  analyzeTrends,
   backtestFigures,
   byFrequency,
   countCells,
@@ -30,10 +29,10 @@ import {
 import type { Command } from "../command.js";
 import { parseFlags } from "../command.js";
 
-const USAGE = `trends-backtest --old DIR --new DIR --offers FILE[,FILE…] [--json] [--detector v1|v2] [--seed S]
+const USAGE = `trends-backtest --old DIR --new DIR --offers FILE[,FILE…] [--json] [--detector both|trend|salience] [--seed S]
         [--min-support N] [--min-sources N]`;
 
-type Detector = (docs: readonly TrendDocument[]) => Promise<Map<string, { score: number; flagged: boolean; trendScore?: number; rising?: boolean }>>;
+type Detector = (docs: readonly TrendDocument[]) => Promise<Map<string, { score: number; flagged: boolean; tier?: number; trendScore?: number; rising?: boolean }>>;
 
 /**
  * Backtest on a real ROME update: offers read with the OLD referential (skills, uncovered phrases), the detector's
@@ -58,9 +57,9 @@ export const trendsBacktestCommand: Command = {
       console.error(`trends-backtest: --min-support must be an integer ≥ 2 and --min-sources ≥ 1\nusage: ${USAGE}`);
       return 2;
     }
-    const detectorName = flags.get("detector") ?? "v1";
-    if (detectorName !== "v1" && detectorName !== "v2") {
-      console.error(`trends-backtest: --detector must be v1 or v2\nusage: ${USAGE}`);
+    const detectorName = flags.get("detector") ?? "both";
+    if (detectorName !== "both" && detectorName !== "trend" && detectorName !== "salience") {
+      console.error(`trends-backtest: --detector must be both, trend or salience\nusage: ${USAGE}`);
       return 2;
     }
     const files = offersArg.split(",").map((f) => f.trim()).filter(Boolean);
@@ -93,14 +92,14 @@ export const trendsBacktestCommand: Command = {
         pool: pool.map(([key, st], i) => ({ key, ...st, covered: coveredBy.get(key), near: newAtt[i]!.nearestSimilarity, nearOld: oldAtt[supported.findIndex(([k]) => k === key)]!.nearestSimilarity })),
       }));
     }
-    const detector: Detector = detectorName === "v1" ? v1Detector(oldRef, oldAttacher) : v2Detector(minSupport, minSources);
+    const detector: Detector = countsDetector(minSupport, minSources, detectorName);
     // trendOnly: the trend part alone (score = within-source trend score, flagged = significant rise).
     const scored = async (ds: readonly TrendDocument[], trendOnly = false): Promise<ScoredPhrase[]> => {
       const s = await detector(ds);
       return pool.map(([key, st]) => {
         const r = s.get(key);
         const [score, flagged] = trendOnly ? [r?.trendScore ?? r?.score ?? 0, r?.rising ?? r?.flagged ?? false] : [r?.score ?? 0, r?.flagged ?? false];
-        return { key, label: st.label, support: st.support, sources: st.sources, score, flagged };
+        return { key, label: st.label, support: st.support, sources: st.sources, score, flagged, ...(!trendOnly && r?.tier !== undefined ? { tier: r.tier } : {}) };
       });
     };
     const main = backtestFigures(docs.length, await scored(docs), coveredBy);
@@ -154,21 +153,16 @@ async function attachAll(a: PhraseAttacher, labels: string[]) {
   return out;
 }
 
-/** Today's detector (src/trends/analyze.ts): growth between the two halves of the window, stratified by domaine. */
-function v1Detector(ref: Awaited<ReturnType<typeof createEngine>>["referential"], attacher: PhraseAttacher): Detector {
-  return async (docs) => {
-    const r = await analyzeTrends(() => docs, trendOptions({ limit: TREND_DEFAULTS.maxLimit }), { referential: ref, attacher });
-    return new Map(r.emerging.map((e) => [e.key, { score: e.figures.growthScore, flagged: true }]));
-  };
-}
-
 /** The detector of src/trends/detector.ts on the documents' aggregated counts. */
-function v2Detector(minSupport: number, minSources: number): Detector {
+function countsDetector(minSupport: number, minSources: number, part: "both" | "trend" | "salience"): Detector {
   return async (docs) => {
     const o = trendOptions({ minSupport, minSources });
     const c = countCells(docs, o.period, o.minSupport);
     const signals = detectEmerging(c.phrases, c.totals, o);
-    return new Map(signals.map((s) => [s.key, { score: s.score, flagged: s.flagged, trendScore: s.trendScore, rising: s.rising }]));
+    const pick = (s: (typeof signals)[number]) =>
+      // "both" ranks as the analysis does: rising first, then by score.
+      part === "both" ? { score: s.score, flagged: s.flagged, tier: s.rising ? 1 : 0 } : part === "trend" ? { score: s.trendScore, flagged: s.rising } : { score: s.salience, flagged: s.widespread };
+    return new Map(signals.map((s) => [s.key, { ...pick(s), trendScore: s.trendScore, rising: s.rising }]));
   };
 }
 
