@@ -1,4 +1,16 @@
-export { analyzeTrends, containsPhrase, snippetAround, type AttachResult, type PhraseAttacher, type TrendContext } from "./analyze.js";
+export {
+  analyzeCounts,
+  analyzeTrends,
+  containsPhrase,
+  detailsFromDocuments,
+  snippetAround,
+  type AttachResult,
+  type DetailsProvider,
+  type PhraseAttacher,
+  type PhraseDetails,
+  type TrendContext,
+  type TrendCounts,
+} from "./analyze.js";
 export { createPhraseAttacher, ATTACH } from "./attach.js";
 export { BOILERPLATE, findBoilerplate, offerText, offerToTrendDocument, type CoverageChecker, type OfferInput } from "./documents.js";
 export { periodOf, periodStart } from "./periods.js";

@@ -3,6 +3,7 @@
  * lake_migrations). Never edit a released migration: add the next one.
  */
 import type { Db } from "../db.js";
+import { TREND_COUNTS_MIGRATION } from "../trend-counts.js";
 import { LakeInputError } from "../types.js";
 
 export interface Migration {
@@ -98,6 +99,13 @@ CREATE TABLE document_feedback (
 CREATE INDEX document_feedback_document ON document_feedback (document_id, id);
 CREATE INDEX document_feedback_created ON document_feedback (created_at);
 `,
+  },
+  // Version 3 is reserved for the reliability work done in parallel; the runner applies versions in list order.
+  {
+    version: 4,
+    name: "trend-counts",
+    // Aggregates for trends (src/lake/trend-counts.ts), backfilled from the documents already stored.
+    sql: () => TREND_COUNTS_MIGRATION,
   },
 ];
 
