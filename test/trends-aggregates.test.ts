@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TrendAnalyses, paramsKey } from "../src/api/trends-analyses.js";
 import { loadConfig } from "../src/config.js";
 import type { Lake, TrendCounts, TrendDocument } from "../src/lake/index.js";
-import { countCells, TrendQuerySchema } from "../src/trends/index.js";
+import { countCells, DETECTOR, sourceSplits, strataOf, sumsOfCells, TrendQuerySchema } from "../src/trends/index.js";
 import { makeBackend, type Backend } from "./lake-helpers.js";
 
 /** Every non-zero cell of the counts as sorted lines, so two ways of counting can be compared whole. */
@@ -71,6 +71,23 @@ describe.each(["pglite", "postgres"] as const)("trend aggregates on %s", (name) 
       expect(new Set(cells.map((x) => x.source)).size).toBeGreaterThanOrEqual(2);
     }
     expect(c.phrases.size).toBeGreaterThan(0);
+  });
+
+  it("computes the detector's per-phrase sums in SQL as the JavaScript path does from cells", async () => {
+    const docs: TrendDocument[] = [];
+    for await (const d of lake.trendDocuments()) docs.push(d);
+    const c = countCells(docs, "month", 2);
+    const st = strataOf(c.totals);
+    const sql = await lake.trendSums({ minSupport: 2, minSources: 1, splits: sourceSplits((await lake.trendCounts({ minSupport: 2, minSources: 1, withPhrases: false })).totals), sourcePrior: DETECTOR.sourcePrior });
+    expect(sql.length).toBe(c.phrases.size);
+    expect(sql.some((x) => x.informative > 0)).toBe(true);
+    for (const row of sql) {
+      const js = sumsOfCells(row.key, c.phrases.get(row.key)!, st);
+      for (const [k, v] of Object.entries(js)) {
+        if (typeof v === "number") expect(row[k as keyof typeof row] as number).toBeCloseTo(v, 9);
+        else expect(row[k as keyof typeof row]).toEqual(v);
+      }
+    }
   });
 
   it("serves the stored analysis with its timestamp, computed once in a worker thread", async () => {

@@ -8,7 +8,9 @@
 import { Worker } from "node:worker_threads";
 import type { Config } from "../config.js";
 import type { Lake, TrendEvidenceRow } from "../lake/index.js";
-import { trendOptions, type TrendQuery, type TrendReport } from "../trends/index.js";
+import { DETECTOR, sourceSplits, trendOptions, type PhraseSums, type TrendQuery, type TrendReport } from "../trends/index.js";
+
+type Counts = Awaited<ReturnType<Lake["trendCounts"]>> & { sums?: PhraseSums[] };
 
 export const TREND_ANALYSES = {
   /** An analysis older than this is served, and refreshed in the background. */
@@ -25,7 +27,7 @@ export interface Analysis {
 }
 
 /** The lake part the analyses need. */
-type AnalysesLake = Pick<Lake, "trendCounts" | "phraseDocuments" | "latestTrendAnalysis" | "saveTrendAnalysis">;
+type AnalysesLake = Pick<Lake, "trendCounts" | "usesTrendAggregates" | "trendSums" | "phraseSeries" | "phraseDocuments" | "latestTrendAnalysis" | "saveTrendAnalysis">;
 
 /** One key per parameter set (dates as ISO strings, every option spelled out). */
 export function paramsKey(q: TrendQuery): string {
@@ -67,14 +69,18 @@ export class TrendAnalyses {
     if (running) return running;
     const job = (async () => {
       const o = trendOptions(q);
-      const counts = await this.lake.trendCounts({
+      const filter = {
         ...(o.from ? { from: o.from } : {}),
         ...(o.to ? { to: o.to } : {}),
         ...(o.metier ? { metier: o.metier } : {}),
         unit: o.period,
         minSupport: o.minSupport,
         minSources: o.minSources,
-      });
+      };
+      // On the monthly aggregates the phrases arrive as one row of sums each (SQL); otherwise as cells.
+      const aggregates = this.lake.usesTrendAggregates(filter);
+      const counts: Counts = await this.lake.trendCounts({ ...filter, withPhrases: !aggregates });
+      if (aggregates) counts.sums = await this.lake.trendSums({ ...filter, splits: sourceSplits(counts.totals), sourcePrior: DETECTOR.sourcePrior });
       const report = await this.analyzeInWorker(counts, o);
       const computedAt = new Date();
       await this.lake.saveTrendAnalysis(key, report.documents.total, report, computedAt);
@@ -95,7 +101,7 @@ export class TrendAnalyses {
     if (w) await (await w.catch(() => null))?.terminate();
   }
 
-  private async analyzeInWorker(counts: Awaited<ReturnType<AnalysesLake["trendCounts"]>>, options: ReturnType<typeof trendOptions>): Promise<TrendReport> {
+  private async analyzeInWorker(counts: Counts, options: ReturnType<typeof trendOptions>): Promise<TrendReport> {
     const w = await this.spawn();
     const id = this.nextId++;
     return new Promise<TrendReport>((resolve, reject) => {
@@ -113,10 +119,10 @@ export class TrendAnalyses {
     // A worker that does not hold the process open: the service's own handles decide when it exits.
     w.unref();
     const ready = new Promise<Worker>((resolve, reject) => {
-      type Msg = { ready?: boolean; id?: number; ok?: boolean; report?: TrendReport; error?: string; ask?: number; phrases?: string[]; from?: Date; to?: Date };
+      type Msg = { ready?: boolean; id?: number; ok?: boolean; report?: TrendReport; error?: string; ask?: number; phrases?: string[]; from?: Date; to?: Date; series?: boolean };
       w.on("message", (m: Msg) => {
         if (m.ready) return resolve(w);
-        if (m.ask !== undefined) return void this.answer(w, m.ask, m.phrases ?? [], { ...(m.from ? { from: m.from } : {}), ...(m.to ? { to: m.to } : {}) });
+        if (m.ask !== undefined) return void this.answer(w, m.ask, m.phrases ?? [], { ...(m.from ? { from: m.from } : {}), ...(m.to ? { to: m.to } : {}) }, m.series === true);
         const p = this.pending.get(m.id!);
         if (!p) return;
         this.pending.delete(m.id!);
@@ -137,7 +143,7 @@ export class TrendAnalyses {
   }
 
   /** The worker asks for the documents of its final phrases: read here, where the database connection lives. */
-  private async answer(w: Worker, ask: number, phrases: string[], window: { from?: Date; to?: Date }): Promise<void> {
+  private async answer(w: Worker, ask: number, phrases: string[], window: { from?: Date; to?: Date }, withSeries: boolean): Promise<void> {
     try {
       const rows: Record<string, TrendEvidenceRow[]> = {};
       for (let i = 0; i < phrases.length; i += TREND_ANALYSES.readConcurrency) {
@@ -145,7 +151,9 @@ export class TrendAnalyses {
         const got = await Promise.all(part.map((p) => this.lake.phraseDocuments(p, { ...window, limit: TREND_ANALYSES.phraseDocuments })));
         part.forEach((p, j) => (rows[p] = got[j]!));
       }
-      w.postMessage({ reply: ask, rows });
+      // Series of the asked phrases from the aggregates (with sums, the counts carried no phrase cells).
+      const series = withSeries ? await this.lake.phraseSeries(phrases, window) : undefined;
+      w.postMessage({ reply: ask, rows, series });
     } catch (e) {
       w.postMessage({ reply: ask, rows: {}, error: e instanceof Error ? e.message : String(e) });
     }

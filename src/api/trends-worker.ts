@@ -7,11 +7,14 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { Config } from "../config.js";
 import { TransformersEmbedder } from "../embed/index.js";
-import type { TrendCounts, TrendEvidenceRow } from "../lake/index.js";
+import type { TrendCountCell, TrendCounts, TrendEvidenceRow } from "../lake/index.js";
 import { loadReferential } from "../rome/index.js";
-import { analyzeCounts, createPhraseAttacher, detailsFromDocuments, type TrendDocument, type TrendOptions } from "../trends/index.js";
+import { analyzeCounts, createPhraseAttacher, detailsFromDocuments, type PhraseSums, type TrendDocument, type TrendOptions } from "../trends/index.js";
 
-type In = { id: number; op: "analyze"; counts: TrendCounts; options: TrendOptions } | { reply: number; rows: Record<string, TrendEvidenceRow[]>; error?: string };
+type Series = Map<string, TrendCountCell[]>;
+type In =
+  | { id: number; op: "analyze"; counts: TrendCounts & { sums?: PhraseSums[] }; options: TrendOptions }
+  | { reply: number; rows: Record<string, TrendEvidenceRow[]>; series?: Series; error?: string };
 
 const port = parentPort!;
 const config = workerData as Config;
@@ -19,14 +22,14 @@ const referential = loadReferential(config.romeDir);
 const embedder = await TransformersEmbedder.load({ modelDir: config.modelDir, dtype: config.modelDtype, queryPrefix: config.queryPrefix, passagePrefix: config.passagePrefix });
 const attacher = await createPhraseAttacher(referential, embedder);
 let nextAsk = 0;
-const asks = new Map<number, { resolve: (r: Record<string, TrendEvidenceRow[]>) => void; reject: (e: Error) => void }>();
+const asks = new Map<number, { resolve: (r: { rows: Record<string, TrendEvidenceRow[]>; series?: Series }) => void; reject: (e: Error) => void }>();
 
 port.on("message", (m: In) => {
   if ("reply" in m) {
     const a = asks.get(m.reply);
     asks.delete(m.reply);
     if (m.error) a?.reject(new Error(m.error));
-    else a?.resolve(m.rows);
+    else a?.resolve({ rows: m.rows, ...(m.series ? { series: m.series } : {}) });
     return;
   }
   void (async () => {
@@ -36,11 +39,12 @@ port.on("message", (m: In) => {
         m.counts,
         async (keys, recentFrom) => {
           const ask = nextAsk++;
-          const rows = await new Promise<Record<string, TrendEvidenceRow[]>>((resolve, reject) => {
+          const got = await new Promise<{ rows: Record<string, TrendEvidenceRow[]>; series?: Series }>((resolve, reject) => {
             asks.set(ask, { resolve, reject });
-            port.postMessage({ ask, phrases: [...keys], ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}) });
+            port.postMessage({ ask, phrases: [...keys], series: m.counts.sums !== undefined, ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}) });
           });
-          return detailsFromDocuments(() => documentsOf(rows), o, keys, recentFrom);
+          const details = await detailsFromDocuments(() => documentsOf(got.rows), o, keys, recentFrom);
+          return got.series ? { ...details, series: got.series } : details;
         },
         o,
         { referential, attacher },

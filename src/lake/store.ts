@@ -12,7 +12,9 @@ import {
   pruneTrendCounts,
   readPhraseDocuments,
   readTrendCounts,
+  readPhraseSeries,
   readTrendCountsFromDocuments,
+  readTrendSums,
   saveTrendAnalysis,
 } from "./trend-counts.js";
 import { combinedScore, explain, mcOverlap, mcProfile, round, vectorSimilarity, type McLookup } from "./score.js";
@@ -38,8 +40,10 @@ import {
   type StoredCompetence,
   type StoredDocument,
   type StoredMetier,
+  type TrendCountCell,
   type TrendCounts,
   type TrendCountsFilter,
+  type TrendSumsRow,
   type TrendDocument,
   type TrendEvidenceRow,
   type TrendFilter,
@@ -514,10 +518,20 @@ class LakeImpl implements Lake {
     }
   }
 
-  trendCounts(filter: TrendCountsFilter & { metier?: string; unit?: "week" | "month" }): Promise<TrendCounts> {
-    const unit = filter.unit ?? "month";
-    const aggregates = unit === "month" && !filter.metier && monthAligned(filter.from) && monthAligned(filter.to);
-    return aggregates ? readTrendCounts(this.db, filter) : readTrendCountsFromDocuments(this.db, { ...filter, unit });
+  usesTrendAggregates(filter: { from?: Date; to?: Date; metier?: string; unit?: "week" | "month" }): boolean {
+    return (filter.unit ?? "month") === "month" && !filter.metier && monthAligned(filter.from) && monthAligned(filter.to);
+  }
+
+  trendCounts(filter: TrendCountsFilter & { metier?: string; unit?: "week" | "month"; withPhrases?: boolean }): Promise<TrendCounts> {
+    return this.usesTrendAggregates(filter) ? readTrendCounts(this.db, filter) : readTrendCountsFromDocuments(this.db, { ...filter, unit: filter.unit ?? "month" });
+  }
+
+  trendSums(filter: TrendCountsFilter & { splits: ReadonlyMap<string, string>; sourcePrior: number }): Promise<TrendSumsRow[]> {
+    return readTrendSums(this.db, filter);
+  }
+
+  phraseSeries(phrases: readonly string[], filter: { from?: Date; to?: Date; kinds?: DocumentKind[] }): Promise<Map<string, TrendCountCell[]>> {
+    return readPhraseSeries(this.db, phrases, filter);
   }
 
   phraseDocuments(phrase: string, filter: { from?: Date; to?: Date; limit: number }): Promise<TrendEvidenceRow[]> {

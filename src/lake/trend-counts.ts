@@ -13,7 +13,7 @@
  * the reads group by the distribution column (shard-local) or filter on it.
  */
 import type { Queryable } from "./db.js";
-import type { DocumentKind, TrendCountCell, TrendCounts, TrendCountsFilter, TrendEvidenceRow } from "./types.js";
+import type { DocumentKind, TrendCountCell, TrendCounts, TrendCountsFilter, TrendEvidenceRow, TrendSumsRow } from "./types.js";
 
 export const TREND_COUNTS_MIGRATION = `
 CREATE TABLE trend_totals (
@@ -112,7 +112,7 @@ const WINDOW = "kind = ANY($1::text[]) AND ($2::date IS NULL OR period >= $2::da
  * The counts of a window of months: totals, every phrase with at least `minSupport` documents in `minSources`
  * sources, and every item. Three statements, each grouping by its table's key.
  */
-export async function readTrendCounts(db: Queryable, f: TrendCountsFilter): Promise<TrendCounts> {
+export async function readTrendCounts(db: Queryable, f: TrendCountsFilter & { withPhrases?: boolean }): Promise<TrendCounts> {
   const kinds: DocumentKind[] = f.kinds && f.kinds.length > 0 ? [...f.kinds] : ["offer", "cv"];
   const args = [kinds, f.from ?? null, f.to ?? null];
   const [totals, phrases, items] = await Promise.all([
@@ -121,7 +121,9 @@ export async function readTrendCounts(db: Queryable, f: TrendCountsFilter): Prom
        FROM trend_totals WHERE ${WINDOW} GROUP BY period, domaine, source, kind HAVING sum(documents) > 0`,
       args,
     ),
-    db.query<PhraseRow>(
+    f.withPhrases === false
+      ? { rows: [] as PhraseRow[] }
+      : db.query<PhraseRow>(
       `SELECT phrase, to_char(period, 'YYYY-MM') AS period, domaine, source, sum(documents)::int AS documents
        FROM trend_phrase_counts
        WHERE ${WINDOW} AND phrase IN (
@@ -226,6 +228,83 @@ export async function readPhraseDocuments(db: Queryable, phrase: string, f: { fr
     [phrase, f.from ?? null, f.to ?? null, f.limit],
   );
   return r.rows.map((x) => ({ id: x.id, kind: x.kind, source: x.source, documentDate: x.document_date, text: x.text, metiers: x.metiers ?? [], competences: x.competences ?? [] }));
+}
+
+/**
+ * The detector's per-phrase sums (src/trends/detector.ts PhraseSums) computed in SQL from the aggregates: one row
+ * per phrase with enough support and sources, whatever the number of documents. `splits` holds each source's
+ * split month (the caller computes it from the totals); every GROUP BY leads with the phrase (the shard key).
+ */
+export async function readTrendSums(db: Queryable, f: TrendCountsFilter & { splits: ReadonlyMap<string, string>; sourcePrior: number }): Promise<TrendSumsRow[]> {
+  const kinds: DocumentKind[] = f.kinds && f.kinds.length > 0 ? [...f.kinds] : ["offer", "cv"];
+  const win = (t: string) => `${t}.kind = ANY($1::text[]) AND ($2::date IS NULL OR ${t}.period >= $2::date) AND ($3::date IS NULL OR ${t}.period < $3::date)`;
+  const r = await db.query<Record<string, number | boolean | string | null>>(
+    `WITH splits AS (SELECT * FROM unnest($4::text[], $5::date[]) AS s(source, split)),
+     st AS (
+       SELECT t.source, t.domaine,
+              COALESCE(sum(t.documents) FILTER (WHERE t.period >= s.split), 0)::float8 AS n1,
+              COALESCE(sum(t.documents) FILTER (WHERE t.period < s.split), 0)::float8 AS n0
+       FROM trend_totals t JOIN splits s ON s.source = t.source WHERE ${win("t")} GROUP BY t.source, t.domaine),
+     src AS (SELECT t.source, sum(t.documents)::float8 AS docs FROM trend_totals t WHERE ${win("t")} GROUP BY t.source),
+     cand AS (
+       SELECT t.phrase FROM trend_phrase_counts t WHERE ${win("t")} AND t.documents > 0
+       GROUP BY t.phrase HAVING sum(t.documents) >= $6 AND count(DISTINCT t.source) >= $7),
+     c AS (
+       SELECT t.phrase, t.source, t.domaine, sum(t.documents)::float8 AS m,
+              COALESCE(sum(t.documents) FILTER (WHERE t.period >= s.split), 0)::float8 AS x,
+              COALESCE(sum(t.documents) FILTER (WHERE t.period < s.split), 0)::float8 AS y
+       FROM trend_phrase_counts t JOIN cand ON cand.phrase = t.phrase LEFT JOIN splits s ON s.source = t.source
+       WHERE ${win("t")} GROUP BY t.phrase, t.source, t.domaine HAVING sum(t.documents) > 0),
+     k AS (
+       SELECT c.phrase, c.x, c.y, st.n1, st.n0, st.n1 + st.n0 AS n, c.x + c.y AS mm
+       FROM c JOIN st ON st.source = c.source AND st.domaine = c.domaine
+       WHERE st.n1 > 0 AND st.n0 > 0 AND c.x + c.y > 0),
+     ks AS (
+       SELECT phrase, count(*) AS informative, bool_or(x > 0) AS any_x, bool_or(y > 0) AS any_y,
+              sum(x) AS sx, sum(mm * n1 / n) AS se, sum(CASE WHEN n > 1 THEN mm * (n - mm) * n1 * n0 / (n * n * (n - 1)) ELSE 0 END) AS sv,
+              sum(x * n0 / n) AS r, sum(y * n1 / n) AS s, sum((n1 * n0 * (x + y) - x * y * n) / (n * n)) AS gr,
+              sum((x + 0.5) * n0 / n) AS rc, sum((y + 0.5) * n1 / n) AS sc, sum((n1 * n0 * (x + y + 1) - (x + 0.5) * (y + 0.5) * n) / (n * n)) AS grc
+       FROM k GROUP BY phrase),
+     dom AS (
+       SELECT phrase, count(*) AS domaines, sum(n) AS dom_n, sum(n * ln(n)) AS dom_nlnn
+       FROM (SELECT phrase, domaine, sum(m) AS n FROM c GROUP BY phrase, domaine) a GROUP BY phrase),
+     sw AS (
+       SELECT phrase, count(*) AS sources, sum(n) AS support, sum(x) AS x, sum(y) AS y, sum(w) AS src_w, sum(w * ln(w)) AS src_wlnw
+       FROM (SELECT c.phrase, sum(c.m) AS n, sum(c.x) AS x, sum(c.y) AS y, sum(c.m) / (src.docs + $8) AS w
+             FROM c JOIN src ON src.source = c.source GROUP BY c.phrase, c.source, src.docs) b GROUP BY phrase)
+     SELECT sw.phrase, sw.support, sw.sources, dom.domaines, sw.x, sw.y, COALESCE(ks.informative, 0) AS informative,
+            COALESCE(ks.any_x, false) AS any_x, COALESCE(ks.any_y, false) AS any_y,
+            COALESCE(ks.sx, 0) AS sx, COALESCE(ks.se, 0) AS se, COALESCE(ks.sv, 0) AS sv, COALESCE(ks.r, 0) AS r, COALESCE(ks.s, 0) AS s,
+            COALESCE(ks.gr, 0) AS gr, COALESCE(ks.rc, 0) AS rc, COALESCE(ks.sc, 0) AS sc, COALESCE(ks.grc, 0) AS grc,
+            dom.dom_n, dom.dom_nlnn, sw.src_w, sw.src_wlnw
+     FROM sw JOIN dom ON dom.phrase = sw.phrase LEFT JOIN ks ON ks.phrase = sw.phrase`,
+    [kinds, f.from ?? null, f.to ?? null, [...f.splits.keys()], [...f.splits.values()].map((l) => `${l}-01`), f.minSupport, f.minSources, f.sourcePrior],
+  );
+  const n = (v: unknown) => Number(v ?? 0);
+  return r.rows.map((x) => ({
+    key: String(x.phrase), support: n(x.support), sources: n(x.sources), domaines: n(x.domaines), x: n(x.x), y: n(x.y),
+    informative: n(x.informative), anyX: x.any_x === true, anyY: x.any_y === true,
+    sx: n(x.sx), se: n(x.se), sv: n(x.sv), r: n(x.r), s: n(x.s), gr: n(x.gr), rc: n(x.rc), sc: n(x.sc), grc: n(x.grc),
+    domN: n(x.dom_n), domNlnN: n(x.dom_nlnn), srcW: n(x.src_w), srcWlnW: n(x.src_wlnw),
+  }));
+}
+
+/** Documents with each phrase per month of the window (the chart series of the final phrases). */
+export async function readPhraseSeries(db: Queryable, phrases: readonly string[], f: { from?: Date; to?: Date; kinds?: DocumentKind[] }): Promise<Map<string, TrendCountCell[]>> {
+  const kinds: DocumentKind[] = f.kinds && f.kinds.length > 0 ? [...f.kinds] : ["offer", "cv"];
+  const r = await db.query<PhraseRow>(
+    `SELECT phrase, to_char(period, 'YYYY-MM') AS period, domaine, source, sum(documents)::int AS documents FROM trend_phrase_counts
+     WHERE phrase = ANY($4::text[]) AND ${WINDOW} GROUP BY phrase, period, domaine, source HAVING sum(documents) > 0`,
+    [kinds, f.from ?? null, f.to ?? null, [...phrases]],
+  );
+  const out = new Map<string, TrendCountCell[]>();
+  for (const x of r.rows) {
+    const cell = { period: x.period, domaine: x.domaine, source: x.source, documents: x.documents };
+    const l = out.get(x.phrase);
+    if (l) l.push(cell);
+    else out.set(x.phrase, [cell]);
+  }
+  return out;
 }
 
 export async function saveTrendAnalysis(db: Queryable, paramsKey: string, documents: number, report: unknown, at: Date): Promise<void> {

@@ -160,6 +160,32 @@ export interface TrendCountsFilter {
   minSources: number;
 }
 
+/** One phrase's sums for the trend detector, computed in SQL (the shape of src/trends/detector.ts PhraseSums). */
+export interface TrendSumsRow {
+  key: string;
+  support: number;
+  sources: number;
+  domaines: number;
+  x: number;
+  y: number;
+  informative: number;
+  anyX: boolean;
+  anyY: boolean;
+  sx: number;
+  se: number;
+  sv: number;
+  r: number;
+  s: number;
+  gr: number;
+  rc: number;
+  sc: number;
+  grc: number;
+  domN: number;
+  domNlnN: number;
+  srcW: number;
+  srcWlnW: number;
+}
+
 /** A document that uses a phrase, as the report's details read it (text only for offers). */
 export interface TrendEvidenceRow {
   id: string;
@@ -289,7 +315,13 @@ export interface Lake {
    * The trend counts of a window: from the monthly aggregates (kept by SQL at ingest and erasure) for months and
    * a window of whole months without a métier; otherwise computed from the documents in SQL.
    */
-  trendCounts(filter: TrendCountsFilter & { metier?: string; unit?: "week" | "month" }): Promise<TrendCounts>;
+  trendCounts(filter: TrendCountsFilter & { metier?: string; unit?: "week" | "month"; withPhrases?: boolean }): Promise<TrendCounts>;
+  /** True when trendCounts of this filter reads the monthly aggregates (then trendSums and phraseSeries apply). */
+  usesTrendAggregates(filter: { from?: Date; to?: Date; metier?: string; unit?: "week" | "month" }): boolean;
+  /** The detector's per-phrase sums, computed in SQL from the aggregates (one row per phrase). */
+  trendSums(filter: TrendCountsFilter & { splits: ReadonlyMap<string, string>; sourcePrior: number }): Promise<TrendSumsRow[]>;
+  /** Per-month cells of a few phrases (chart series). */
+  phraseSeries(phrases: readonly string[], filter: { from?: Date; to?: Date; kinds?: DocumentKind[] }): Promise<Map<string, TrendCountCell[]>>;
   /** A sample of the documents that use a phrase (details of a report). */
   phraseDocuments(phrase: string, filter: { from?: Date; to?: Date; limit: number }): Promise<TrendEvidenceRow[]>;
   /** The stored analysis of a parameter set (the API serves it), and its replacement. */

@@ -1,6 +1,16 @@
 import type { Referential } from "../rome/index.js";
 import { candidatePhrases, segment } from "../text/index.js";
-import { byDetectorRank, countCells, detectEmerging, domaineOf, type CountCell, type PhraseSignal } from "./detector.js";
+import {
+  byDetectorRank,
+  countCells,
+  detectEmerging,
+  domaineOf,
+  signalsFromSums,
+  strataOf,
+  type CountCell,
+  type PhraseSignal,
+  type PhraseSums,
+} from "./detector.js";
 import { periodOf, periodStart } from "./periods.js";
 import { benjaminiHochberg, compareRates, compareRatesStratified, type RateComparison, type Stratum } from "./stats.js";
 import {
@@ -68,6 +78,11 @@ export interface TrendCounts {
   sources: number;
   /** Documents with at least one ROME item (the denominator of a co-occurrence lift). */
   documentsWithItems: number;
+  /**
+   * The detector's per-phrase sums when computed in SQL (then `phrases` may be empty and the final phrases'
+   * series come with their details).
+   */
+  sums?: readonly PhraseSums[];
 }
 
 /** Default split (items and the report's window): the first period starting at or after the time midpoint. */
@@ -154,6 +169,8 @@ export interface PhraseDetails {
   cooc: Map<string, Map<string, number>>;
   surfaces: Map<string, Map<string, number>>;
   evidence: Map<string, { documentId: string; date: string; snippet: string; source: string }[]>;
+  /** Per-period cells of the asked phrases, when the counts did not carry them (the SQL path). */
+  series?: ReadonlyMap<string, readonly CountCell[]>;
   /** Documents with the phrase that carry at least one compétence (the denominator of the lift). */
   withItems: Map<string, number>;
 }
@@ -277,7 +294,11 @@ export async function analyzeCounts(counts: TrendCounts, details: DetailsProvide
     };
   }
 
-  const signals = detectEmerging(counts.phrases, counts.totals, o);
+  let signals: PhraseSignal[];
+  if (counts.sums) {
+    const st = strataOf(counts.totals);
+    signals = signalsFromSums(counts.sums, st.baselineDocuments, st.recentDocuments, o);
+  } else signals = detectEmerging(counts.phrases, counts.totals, o);
   const ranked = signals.filter((s) => s.flagged).sort(byDetectorRank);
   const candidates = ranked.slice(0, Math.min(MAX_CANDIDATES, o.limit * CANDIDATE_FACTOR));
   const sp = await details(new Set(candidates.map((c) => c.key)), split!.getTime());
@@ -318,7 +339,7 @@ export async function analyzeCounts(counts: TrendCounts, details: DetailsProvide
       score: s.score,
       figures: figuresOf(s),
       salience: salienceOf(s),
-      series: seriesOf(counts.phrases.get(s.key) ?? [], sortedLabels, periodDocs),
+      series: seriesOf(sp.series?.get(s.key) ?? counts.phrases.get(s.key) ?? [], sortedLabels, periodDocs),
       attachment: att,
       metiers: top(sp.metiers.get(s.key), (n) => n)
         .filter(([, n]) => n >= TREND_DEFAULTS.minCellCount)

@@ -15,7 +15,7 @@
  * ranked rising first (what "emerging" means when time can be measured), then by score = salience + trend.
  */
 import { periodOf } from "./periods.js";
-import { benjaminiHochberg, compareRatesStratified, type Stratum } from "./stats.js";
+import { benjaminiHochberg, normalQuantileUpper, normalUpperTail } from "./stats.js";
 import type { PeriodUnit, TrendDocument } from "./types.js";
 
 export interface CountCell {
@@ -103,84 +103,172 @@ export function sourceSplits(totals: readonly CountCell[]): Map<string, string> 
   return out;
 }
 
-function effectiveNumber(weights: Iterable<number>): number {
-  const w = [...weights].filter((x) => x > 0);
-  const t = w.reduce((a, b) => a + b, 0);
-  if (t <= 0) return 0;
-  let h = 0;
-  for (const x of w) h -= (x / t) * Math.log(x / t);
-  return Math.exp(h);
+/**
+ * What the detector needs of one phrase, as sums a SQL GROUP BY phrase can return (src/lake/trend-counts.ts) or
+ * sumsOfCells computes from cells: its spread, and the Cochran–Mantel–Haenszel sums over the informative
+ * (source, domaine) strata (documents on both sides of the source's split, the phrase present).
+ */
+export interface PhraseSums {
+  key: string;
+  support: number;
+  sources: number;
+  domaines: number;
+  /** Documents with the phrase in the recent / baseline halves of sources that have a split. */
+  x: number;
+  y: number;
+  informative: number;
+  anyX: boolean;
+  anyY: boolean;
+  /** Σx, Σ m·n1/n, Σ m(n−m)·n1·n0/(n²(n−1)). */
+  sx: number;
+  se: number;
+  sv: number;
+  /** Mantel–Haenszel R, S and Greenland–Robins term, as is and with 0.5 added to x and y. */
+  r: number;
+  s: number;
+  gr: number;
+  rc: number;
+  sc: number;
+  grc: number;
+  /** Σn and Σ n·ln n over the phrase's domaines; Σw and Σ w·ln w over its per-source shares w. */
+  domN: number;
+  domNlnN: number;
+  srcW: number;
+  srcWlnW: number;
 }
 
-/** Scores every phrase with enough support and sources; flagged phrases are the detector's findings. */
-export function detectEmerging(phrases: ReadonlyMap<string, readonly CountCell[]>, totals: readonly CountCell[], o: DetectorOptions): PhraseSignal[] {
+/** exp(entropy) of weights given Σw and Σ w·ln w: H = ln W − (Σ w ln w)/W. */
+function effectiveNumber(total: number, sumWlnW: number): number {
+  return total > 0 ? Math.exp(Math.log(total) - sumWlnW / total) : 0;
+}
+
+const xlnx = (x: number) => (x > 0 ? x * Math.log(x) : 0);
+
+/** Per-source split and the documents of each (source, domaine) stratum and source, from the totals. */
+export function strataOf(totals: readonly CountCell[]) {
   const splits = sourceSplits(totals);
-  const isRecent = (c: CountCell) => {
-    const s = splits.get(c.source);
-    return s !== undefined && c.period >= s;
-  };
-  const stratumKey = (c: CountCell) => `${c.source}\u0000${c.domaine}`;
   const strataDocs = new Map<string, { n1: number; n0: number }>();
   const sourceDocs = new Map<string, number>();
   let nb = 0;
   let nr = 0;
   for (const c of totals) {
     sourceDocs.set(c.source, (sourceDocs.get(c.source) ?? 0) + c.documents);
-    if (!splits.has(c.source)) continue;
-    const k = stratumKey(c);
+    const split = splits.get(c.source);
+    if (split === undefined) continue;
+    const k = `${c.source}\u0000${c.domaine}`;
     const e = strataDocs.get(k) ?? { n1: 0, n0: 0 };
-    if (isRecent(c)) (e.n1 += c.documents), (nr += c.documents);
+    if (c.period >= split) (e.n1 += c.documents), (nr += c.documents);
     else (e.n0 += c.documents), (nb += c.documents);
     strataDocs.set(k, e);
   }
-  const pending: Omit<PhraseSignal, "qValue" | "trendScore" | "rising" | "widespread" | "score" | "flagged">[] = [];
+  return { splits, strataDocs, sourceDocs, baselineDocuments: nb, recentDocuments: nr };
+}
+
+/** The sums of one phrase from its cells (the path of JSONL files and tests; the lake computes them in SQL). */
+export function sumsOfCells(key: string, cells: readonly CountCell[], st: ReturnType<typeof strataOf>): PhraseSums {
+  const bySource = new Map<string, number>();
+  const byDomaine = new Map<string, number>();
+  const strata = new Map<string, { x: number; y: number; n1: number; n0: number }>();
+  let support = 0;
+  let x = 0;
+  let y = 0;
+  for (const c of cells) {
+    support += c.documents;
+    bySource.set(c.source, (bySource.get(c.source) ?? 0) + c.documents);
+    byDomaine.set(c.domaine, (byDomaine.get(c.domaine) ?? 0) + c.documents);
+    const split = st.splits.get(c.source);
+    if (split === undefined) continue;
+    const k = `${c.source}\u0000${c.domaine}`;
+    let e = strata.get(k);
+    if (!e) strata.set(k, (e = { x: 0, y: 0, ...st.strataDocs.get(k)! }));
+    if (c.period >= split) (e.x += c.documents), (x += c.documents);
+    else (e.y += c.documents), (y += c.documents);
+  }
+  const out: PhraseSums = {
+    key, support, sources: bySource.size, domaines: byDomaine.size, x, y,
+    informative: 0, anyX: false, anyY: false, sx: 0, se: 0, sv: 0, r: 0, s: 0, gr: 0, rc: 0, sc: 0, grc: 0,
+    domN: support, domNlnN: 0, srcW: 0, srcWlnW: 0,
+  };
+  for (const n of byDomaine.values()) out.domNlnN += xlnx(n);
+  for (const [src, n] of bySource) {
+    const w = n / ((st.sourceDocs.get(src) ?? 0) + DETECTOR.sourcePrior);
+    out.srcW += w;
+    out.srcWlnW += xlnx(w);
+  }
+  for (const k of strata.values()) {
+    if (!(k.n1 > 0 && k.n0 > 0 && k.x + k.y > 0)) continue;
+    out.informative++;
+    out.anyX ||= k.x > 0;
+    out.anyY ||= k.y > 0;
+    const n = k.n1 + k.n0;
+    const m = k.x + k.y;
+    out.sx += k.x;
+    out.se += (m * k.n1) / n;
+    if (n > 1) out.sv += (m * (n - m) * k.n1 * k.n0) / (n * n * (n - 1));
+    out.r += (k.x * k.n0) / n;
+    out.s += (k.y * k.n1) / n;
+    out.gr += (k.n1 * k.n0 * (k.x + k.y) - k.x * k.y * n) / (n * n);
+    const xc = k.x + 0.5;
+    const yc = k.y + 0.5;
+    out.rc += (xc * k.n0) / n;
+    out.sc += (yc * k.n1) / n;
+    out.grc += (k.n1 * k.n0 * (xc + yc) - xc * yc * n) / (n * n);
+  }
+  return out;
+}
+
+/** Scores every phrase with enough support and sources; flagged phrases are the detector's findings. */
+export function detectEmerging(phrases: ReadonlyMap<string, readonly CountCell[]>, totals: readonly CountCell[], o: DetectorOptions): PhraseSignal[] {
+  const st = strataOf(totals);
+  const sums: PhraseSums[] = [];
   for (const [key, cells] of phrases) {
-    let support = 0;
-    const bySource = new Map<string, number>();
-    const byDomaine = new Map<string, number>();
-    const strata = new Map<string, Stratum>();
-    let x = 0;
-    let y = 0;
-    for (const c of cells) {
-      support += c.documents;
-      bySource.set(c.source, (bySource.get(c.source) ?? 0) + c.documents);
-      byDomaine.set(c.domaine, (byDomaine.get(c.domaine) ?? 0) + c.documents);
-      if (!splits.has(c.source)) continue;
-      const k = stratumKey(c);
-      let s = strata.get(k);
-      if (!s) {
-        const d = strataDocs.get(k)!;
-        strata.set(k, (s = { x: 0, y: 0, n1: d.n1, n0: d.n0 }));
-      }
-      if (isRecent(c)) (s.x += c.documents), (x += c.documents);
-      else (s.y += c.documents), (y += c.documents);
+    const x = sumsOfCells(key, cells, st);
+    if (x.support >= o.minSupport && x.sources >= o.minSources) sums.push(x);
+  }
+  return signalsFromSums(sums, st.baselineDocuments, st.recentDocuments, o);
+}
+
+/**
+ * The stratified comparison (same as stats.ts compareRatesStratified, from sums): continuity correction only
+ * when one side is empty everywhere, so the ratio and its bound stay finite; then the BH guard over all phrases.
+ */
+export function signalsFromSums(all: readonly PhraseSums[], baselineDocuments: number, recentDocuments: number, o: DetectorOptions): PhraseSignal[] {
+  const z = normalQuantileUpper(o.alpha);
+  const pending = all.map((p) => {
+    const [r, s, gr] = p.anyX && p.anyY ? [p.r, p.s, p.gr] : [p.rc, p.sc, p.grc];
+    let rateRatio = 1;
+    let rateRatioBound = 1;
+    let pValue = 1;
+    if (p.informative > 0 && r > 0 && s > 0) {
+      rateRatio = r / s;
+      rateRatioBound = rateRatio * Math.exp(-z * Math.sqrt(Math.max(gr, 0) / (r * s)));
+      pValue = p.sv > 0 ? normalUpperTail((p.sx - p.se - 0.5) / Math.sqrt(p.sv)) : 1;
     }
-    if (support < o.minSupport || bySource.size < o.minSources) continue;
-    const effectiveSources = effectiveNumber([...bySource].map(([s, n]) => n / ((sourceDocs.get(s) ?? 0) + DETECTOR.sourcePrior)));
-    const effectiveDomaines = effectiveNumber(byDomaine.values());
-    const t = compareRatesStratified([...strata.values()], o.alpha, "up");
-    pending.push({
-      key,
-      support,
-      sources: bySource.size,
-      domaines: byDomaine.size,
+    const effectiveDomaines = effectiveNumber(p.domN, p.domNlnN);
+    const effectiveSources = effectiveNumber(p.srcW, p.srcWlnW);
+    return {
+      key: p.key,
+      support: p.support,
+      sources: p.sources,
+      domaines: p.domaines,
       effectiveSources: round(effectiveSources, 3),
       effectiveDomaines: round(effectiveDomaines, 3),
       salience: round(Math.log2(Math.max(1, effectiveDomaines * effectiveSources)), 4),
-      baseline: y,
-      recent: x,
-      baselineDocuments: nb,
-      recentDocuments: nr,
-      rateRatio: t.rateRatio,
-      rateRatioBound: t.rateRatioBound,
-      pValue: t.pValue,
-    });
-  }
+      baseline: p.y,
+      recent: p.x,
+      baselineDocuments,
+      recentDocuments,
+      rateRatio,
+      rateRatioBound,
+      pValue,
+    };
+  });
   const q = benjaminiHochberg(pending.map((p) => p.pValue));
   return pending.map((p, i) => {
     const rising = q[i]! <= o.alpha && p.recent >= o.minRecentSupport && p.rateRatioBound >= o.minRateRatio;
     const trendScore = rising ? Math.log2(p.rateRatioBound) : 0;
-    const widespread = p.effectiveDomaines >= DETECTOR.minEffectiveDomaines && p.effectiveSources >= DETECTOR.minEffectiveSources;
+    // Compared with a margin: the SQL and JS sums of the entropies differ in the last bits.
+    const widespread = p.effectiveDomaines >= DETECTOR.minEffectiveDomaines - 1e-9 && p.effectiveSources >= DETECTOR.minEffectiveSources - 1e-9;
     return { ...p, qValue: q[i]!, trendScore, rising, widespread, score: round(p.salience + trendScore, 4), flagged: rising || widespread };
   });
 }

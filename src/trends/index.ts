@@ -33,4 +33,20 @@ export {
   type Finding,
   type ScoredPhrase,
 } from "./backtest.js";
-export { byDetectorRank, cellKey, cellsOf, countCells, detectEmerging, domaineOf, sourceSplits, DETECTOR, type CountCell, type DetectorOptions, type PhraseSignal } from "./detector.js";
+export {
+  byDetectorRank,
+  cellKey,
+  cellsOf,
+  countCells,
+  detectEmerging,
+  domaineOf,
+  signalsFromSums,
+  sourceSplits,
+  strataOf,
+  sumsOfCells,
+  DETECTOR,
+  type CountCell,
+  type DetectorOptions,
+  type PhraseSignal,
+  type PhraseSums,
+} from "./detector.js";
