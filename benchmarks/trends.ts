@@ -1,14 +1,24 @@
 /**
- * Emerging-compétence benchmark (issue 5).
+ * Emerging-compétence benchmark (issues 5 and 21).
  *   npm run bench:trends              # dev offers + 100k synthetic runtime
  *   OFFERS=path.jsonl SYNTHETIC=20000 npm run bench:trends
+ *   SCALE=1000000 DATABASE_URL=… nice npm run bench:trends   # the lake path only: aggregates of 1M synthetic
+ *                                     # documents, analysis time, GET /v1/trends/emerging p99, event-loop delay
  * Prints human-readable tables, then ONE JSON object on the last line.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import express from "express";
+import pg from "pg";
 import seedrandom from "seedrandom";
+import type { AppContext } from "../src/api/app.js";
+import { createAuth } from "../src/api/auth.js";
+import { trendsRoutes } from "../src/api/routes/trends.js";
+import { TrendAnalyses } from "../src/api/trends-analyses.js";
+import { openLake, type LakeEngine } from "../src/lake/index.js";
+import { loadReferential } from "../src/rome/index.js";
 import { loadConfig } from "../src/config.js";
 import { createEngine } from "../src/match/index.js";
 import { readOffers } from "../src/sources/index.js";
@@ -18,6 +28,7 @@ import {
   createPhraseAttacher,
   offersToTrendDocuments,
   trendOptions,
+  TrendQuerySchema,
   type TrendDocument,
   type TrendReport,
 } from "../src/trends/index.js";
@@ -28,6 +39,7 @@ const syntheticN = Number(process.env.SYNTHETIC ?? 100_000);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 async function main(): Promise<void> {
+  if (process.env.SCALE) return scaleBenchmark(Number(process.env.SCALE));
   const t0 = performance.now();
   const engine = await createEngine(config);
   const ref = engine.referential;
@@ -154,7 +166,7 @@ async function syntheticRuntime(n: number, attacher: Awaited<ReturnType<typeof c
     const month = Math.floor(rnd() * 36);
     const phrases: string[] = [];
     for (let k = 0; k < 120; k++) phrases.push(vocab[Math.floor(vocab.length * rnd() ** 3)]!);
-    if (rnd() < 0.002 + (0.048 * month) / 35) phrases.push("maintenanc eolien offshor");
+    if (rnd() < 0.002 + (0.048 * month) / 35) phrases.push("zorblax agentiqu");
     docs.push({
       id: `s${i}`,
       kind: i % 5 === 0 ? "cv" : "offer",
@@ -169,8 +181,122 @@ async function syntheticRuntime(n: number, attacher: Awaited<ReturnType<typeof c
   const t = performance.now();
   const r = await analyzeTrends(() => docs, trendOptions({ limit: 20 }), { referential: ref, attacher });
   const ms = performance.now() - t;
-  return { documents: n, phrasesPerDoc: 120, analysisMs: Math.round(ms), under30s: ms < 30_000, injectedRank: r.emerging.findIndex((e) => e.key === "maintenanc eolien offshor") + 1, flagged: r.emerging.length, heapMB: Math.round(process.memoryUsage().heapUsed / 1e6) };
+  return { documents: n, phrasesPerDoc: 120, analysisMs: Math.round(ms), under30s: ms < 30_000, injectedRank: r.emerging.findIndex((e) => e.key === "zorblax agentiqu") + 1, flagged: r.emerging.length, heapMB: Math.round(process.memoryUsage().heapUsed / 1e6) };
 }
+
+/**
+ * The lake path at scale. Fills the trend aggregates of a throw-away schema with the counts N synthetic documents
+ * would leave (SQL generate_series, seeded): 36 months, 60 domaines, 8 sources (4 spanning the 36 months, 4 short
+ * collections of 6 months), a Zipf vocabulary of 60,000 phrases (document frequency 200,000·r^−0.8 at N = 1M,
+ * ≤ 200 cells each, ~9 phrases a document), 2,000 ROME items, one made-up phrase rising inside the spanning sources.
+ * Then: the analysis (SQL sums + worker), GET /v1/trends/emerging p50/p99 served from the stored analysis, and
+ * the event loop's delay (a /ping route) while an analysis of other parameters runs.
+ */
+async function scaleBenchmark(n: number): Promise<void> {
+  const url = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error("SCALE needs DATABASE_URL (a PostgreSQL server)");
+  const schema = `bench_trends_${process.pid}`;
+  const fakeEngine = { modelId: "bench", embedder: { dimension: 256 } } as unknown as LakeEngine;
+  const lake = await openLake({ databaseUrl: url, lakeDir: path.join(os.tmpdir(), "unused"), cvRetentionDays: 0 }, fakeEngine, { schema, retentionSweepMs: 0 });
+  const admin = new pg.Client({ connectionString: url, options: `-c search_path=${schema},public` });
+  await admin.connect();
+  const f = n / 1_000_000;
+  try {
+    const t0 = performance.now();
+    await admin.query("SELECT setseed(0.21)");
+    await admin.query(`CREATE TEMP TABLE cells AS
+      SELECT row_number() OVER () - 1 AS i, m, d, s FROM (
+        SELECT m, d, s FROM generate_series(0, 35) m, generate_series(0, 59) d, generate_series(0, 7) s
+        WHERE s < 4 OR m BETWEEN (s - 4) * 9 AND (s - 4) * 9 + 5) x`);
+    await admin.query(`INSERT INTO trend_totals (period, domaine, source, kind, documents, with_items)
+      SELECT (date '2023-01-01' + make_interval(months => m))::date, 'D' || lpad(d::text, 2, '0'), 'src' || s, 'offer', w, (w * 0.9)::int
+      FROM (SELECT m, d, s, greatest(1, round(CASE WHEN s < 4 THEN ${600_000 * f} / 8640.0 ELSE ${400_000 * f} / 1440.0 END * (0.5 + random())))::int AS w FROM cells) t`);
+    const cellCount = 10080;
+    await admin.query(`INSERT INTO trend_phrase_counts (phrase, period, domaine, source, kind, documents)
+      SELECT phrase, (date '2023-01-01' + make_interval(months => c.m))::date, 'D' || lpad(((c.d % spread) + home) % 60 || '', 2, '0'), 'src' || c.s, 'offer', sum(per)::int
+      FROM (SELECT 'p' || r AS phrase, r % 60 AS home, 1 + r % 25 AS spread, greatest(1, (fr / k))::int AS per, k
+            FROM (SELECT r, ${200_000 * f} / power(r, 0.8) AS fr, least(200, greatest(1, (${200_000 * f} / power(r, 0.8))::int)) AS k FROM generate_series(1, 60000) r) a) p
+      CROSS JOIN LATERAL (SELECT floor(random() * ${cellCount})::int + 0 * k AS i FROM generate_series(1, p.k)) pick
+      JOIN cells c ON c.i = pick.i
+      GROUP BY 1, 2, 3, 4, 5`);
+    // One phrase rising inside the spanning sources, in three domaines.
+    await admin.query(`INSERT INTO trend_phrase_counts (phrase, period, domaine, source, kind, documents)
+      SELECT 'zorblax agentiqu', (date '2023-01-01' + make_interval(months => m))::date, 'D0' || d, 'src' || s, 'offer', greatest(1, round(${f} * (1 + m * 1.5)))::int
+      FROM generate_series(0, 35) m, generate_series(5, 7) d, generate_series(0, 3) s`);
+    await admin.query(`INSERT INTO trend_item_counts (code, period, domaine, source, kind, documents)
+      SELECT code, (date '2023-01-01' + make_interval(months => c.m))::date, 'D' || lpad(c.d::text, 2, '0'), 'src' || c.s, 'offer', sum(per)::int
+      FROM (SELECT 'I' || r AS code, greatest(1, (${50_000 * f} / power(r, 0.7) / 100))::int AS per FROM generate_series(1, 2000) r) p
+      CROSS JOIN LATERAL (SELECT floor(random() * ${cellCount})::int AS i FROM generate_series(1, 100)) pick
+      JOIN cells c ON c.i = pick.i GROUP BY 1, 2, 3, 4, 5`);
+    await admin.query("ANALYZE trend_totals; ANALYZE trend_phrase_counts; ANALYZE trend_item_counts");
+    const sizes = (await admin.query<{ t: string; n: string }>(`SELECT 'totals' AS t, sum(documents)::text AS n FROM trend_totals
+      UNION ALL SELECT 'phrase_rows', count(*)::text FROM trend_phrase_counts UNION ALL SELECT 'phrase_pairs', sum(documents)::text FROM trend_phrase_counts
+      UNION ALL SELECT 'item_rows', count(*)::text FROM trend_item_counts`)).rows;
+    const fillMs = performance.now() - t0;
+    const size = Object.fromEntries(sizes.map((r) => [r.t, Number(r.n)]));
+    log(`aggregates of ${size.totals} synthetic documents filled in ${(fillMs / 1000).toFixed(1)} s: ${JSON.stringify(size)}`);
+
+    const config = loadConfig();
+    const analyses = new TrendAnalyses(lake, config);
+    // Warm the worker (model and label embeddings load once per process) on a one-month window.
+    const tw = performance.now();
+    await analyses.refresh(TrendQuerySchema.parse({ from: "2025-11-01", to: "2025-12-01" }));
+    const warmMs = performance.now() - tw;
+    const q = TrendQuerySchema.parse({});
+    const ta = performance.now();
+    const a = await analyses.refresh(q);
+    const analysisMs = performance.now() - ta;
+    const r = a.report;
+    log(`analysis of ${r.documents.total} documents: ${(analysisMs / 1000).toFixed(1)} s (worker warm-up ${(warmMs / 1000).toFixed(1)} s), ${r.tested} phrases tested, ${r.emerging.length} reported; injected rank ${r.emerging.findIndex((e) => e.key === "zorblax agentiqu") + 1}`);
+
+    // The API: requests served from the stored analysis; /ping measures the event loop during another analysis.
+    const ref = loadReferential(config.romeDir);
+    const auth = createAuth([{ key: "analyst-key-0123456789", roles: ["analyst"] }]);
+    const app = express();
+    app.get("/ping", (_req, res) => void res.json({ ok: true }));
+    app.use(trendsRoutes({ config, engine: { referential: ref }, auth, lake } as unknown as AppContext));
+    const server = app.listen(0);
+    await new Promise((ok) => server.once("listening", ok));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const get = async (p: string) => {
+      const t = performance.now();
+      const res = await fetch(`${base}${p}`, { headers: { "x-api-key": "analyst-key-0123456789" } });
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`${p}: ${res.status}`);
+      return performance.now() - t;
+    };
+    await get("/v1/trends/emerging"); // the route's own TrendAnalyses reads the stored analysis once
+    const lat: number[] = [];
+    for (let i = 0; i < 500; i++) lat.push(await get("/v1/trends/emerging"));
+    const pings: number[] = [];
+    let running = true;
+    const other = get("/v1/trends/emerging?minSupport=30").finally(() => (running = false));
+    while (running) {
+      pings.push(await get("/ping"));
+      await new Promise((ok) => setTimeout(ok, 20));
+    }
+    const otherMs = await other;
+    server.close();
+    await analyses.close();
+    const pct = (xs: number[], p: number) => [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+    const out = {
+      benchmark: "trends-scale",
+      documents: size.totals,
+      aggregates: { phraseRows: size.phrase_rows, phraseDocumentPairs: size.phrase_pairs, itemRows: size.item_rows, fillMs: Math.round(fillMs) },
+      analysis: { ms: Math.round(analysisMs), under60s: analysisMs < 60_000, workerWarmupMs: Math.round(warmMs), tested: r.tested, reported: r.emerging.length, injectedRank: r.emerging.findIndex((e) => e.key === "zorblax agentiqu") + 1 },
+      emerging: { requests: lat.length, p50Ms: round2(pct(lat, 0.5)), p99Ms: round2(pct(lat, 0.99)), p99Under50ms: pct(lat, 0.99) <= 50 },
+      eventLoopDuringAnalysis: { analysisMs: Math.round(otherMs), pings: pings.length, pingP50Ms: round2(pct(pings, 0.5)), pingP99Ms: round2(pct(pings, 0.99)), pingMaxMs: round2(Math.max(...pings)) },
+    };
+    log(JSON.stringify(out, null, 2));
+    console.log(JSON.stringify(out));
+  } finally {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await admin.end();
+    await lake.close();
+  }
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
 
 main().catch((e: unknown) => {
   console.error(e);

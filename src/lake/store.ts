@@ -6,6 +6,18 @@ import { redactPersonalData } from "../text/index.js";
 import { openDb, isConnectionError, parseVector, vectorParam, type Db, type Queryable } from "./db.js";
 import { migrate } from "./migrations/index.js";
 import { addFeedback, feedbackStats, labelledOffers } from "./feedback.js";
+import {
+  bumpTrendCounts,
+  latestTrendAnalysis,
+  monthAligned,
+  pruneTrendCounts,
+  readPhraseDocuments,
+  readTrendCounts,
+  readPhraseSeries,
+  readTrendCountsFromDocuments,
+  readTrendSums,
+  saveTrendAnalysis,
+} from "./trend-counts.js";
 import { combinedScore, explain, mcOverlap, mcProfile, round, vectorSimilarity, type McLookup } from "./score.js";
 import {
   LAKE_LIMITS,
@@ -30,7 +42,12 @@ import {
   type StoredCompetence,
   type StoredDocument,
   type StoredMetier,
+  type TrendCountCell,
+  type TrendCounts,
+  type TrendCountsFilter,
+  type TrendSumsRow,
   type TrendDocument,
+  type TrendEvidenceRow,
   type TrendFilter,
 } from "./types.js";
 
@@ -215,6 +232,12 @@ class LakeImpl implements Lake {
       );
       for (const x of r.rows) kept.set(`${x.source}\u0000${x.external_id}`, x.document_date);
     }
+    // A stored version leaves the trend aggregates before the upsert rewrites its date, kind and children.
+    const prior = await tx.query<{ id: string }>(
+      "SELECT d.id FROM documents d JOIN unnest($1::text[], $2::text[]) AS k(source, external_id) USING (source, external_id)",
+      [rows.map((r) => r.p.doc.source), rows.map((r) => r.p.doc.externalId)],
+    );
+    await bumpTrendCounts(tx, prior.rows.map((r) => r.id), -1);
     const up = await tx.query<{ id: string; source: string; external_id: string; inserted: boolean }>(
       `INSERT INTO documents AS d (id, kind, source, external_id, title, raw_text, document_date, content_hash, model, rome_version, embedding)
        SELECT i, k, s, e, t, x, COALESCE(dt, now()), h, m, rv, v::vector
@@ -262,6 +285,7 @@ class LakeImpl implements Lake {
     if (m.d.length > 0) await tx.query("INSERT INTO document_metiers (document_id, rank, code, score, confidence) SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::real[], $5::real[])", [m.d, m.r, m.c, m.s, m.f]);
     if (c.d.length > 0) await tx.query("INSERT INTO document_competences (document_id, code, kind, macro_competence, score) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::real[])", [c.d, c.c, c.k, c.m, c.s]);
     if (ph.d.length > 0) await tx.query("INSERT INTO document_phrases (document_id, phrase) SELECT * FROM unnest($1::uuid[], $2::text[])", [ph.d, ph.p]);
+    await bumpTrendCounts(tx, out.map((o) => o.id), 1);
     return out.map((o) => ({ id: o.id, status: o.inserted ? ("created" as const) : ("updated" as const) }));
   }
 
@@ -454,17 +478,28 @@ class LakeImpl implements Lake {
 
   async delete(id: string): Promise<boolean> {
     // Children go with ON DELETE CASCADE in the same statement: an erasure is all rows or none.
-    const r = await this.db.query<{ kind: DocumentKind }>("DELETE FROM documents WHERE id = $1 RETURNING kind", [id]);
-    await this.scrubAfter(r.rows);
-    return r.rowCount > 0;
+    return (await this.erase("id = $1::uuid", [id])) > 0;
   }
 
   async deleteBySource(source: string, externalId?: string): Promise<number> {
-    const r = externalId === undefined
-      ? await this.db.query<{ kind: DocumentKind }>("DELETE FROM documents WHERE source = $1 RETURNING kind", [source])
-      : await this.db.query<{ kind: DocumentKind }>("DELETE FROM documents WHERE source = $1 AND external_id = $2 RETURNING kind", [source, externalId]);
-    await this.scrubAfter(r.rows);
-    return r.rowCount;
+    return externalId === undefined ? this.erase("source = $1", [source]) : this.erase("source = $1 AND external_id = $2", [source, externalId]);
+  }
+
+  /**
+   * Deletes the documents matching `where`, taking them out of the trend aggregates in the same transaction; an
+   * erased CV then leaves no readable copy in the embedded lake's files (`scrubAfter`).
+   */
+  private async erase(where: string, params: unknown[]): Promise<number> {
+    const deleted = await this.db.transaction(async (tx) => {
+      const rows = (await tx.query<{ id: string; kind: DocumentKind }>(`SELECT id, kind FROM documents WHERE ${where} FOR UPDATE`, params)).rows;
+      if (rows.length === 0) return rows;
+      const ids = rows.map((r) => r.id);
+      await bumpTrendCounts(tx, ids, -1);
+      await tx.query("DELETE FROM documents WHERE id = ANY($1::uuid[])", [ids]);
+      return rows;
+    });
+    await this.scrubAfter(deleted);
+    return deleted.length;
   }
 
   /** An erased CV leaves no readable copy in the embedded lake's files (offers are public: no rewrite for them). */
@@ -476,9 +511,7 @@ class LakeImpl implements Lake {
     if (!(days > 0)) return 0;
     const cutoff = new Date(now.getTime() - days * 86_400_000);
     // updated_at: re-posting a CV (a renewed consent) restarts its retention period.
-    const r = await this.db.query<{ kind: DocumentKind }>("DELETE FROM documents WHERE kind = 'cv' AND updated_at < $1 RETURNING kind", [cutoff]);
-    await this.scrubAfter(r.rows);
-    return r.rowCount;
+    return this.erase("kind = 'cv' AND updated_at < $1", [cutoff]);
   }
 
   async *trendDocuments(filter: TrendFilter = {}): AsyncIterable<TrendDocument> {
@@ -517,6 +550,38 @@ class LakeImpl implements Lake {
       after = { date: last.document_date, id: last.id };
       if (r.rows.length < 500) return;
     }
+  }
+
+  usesTrendAggregates(filter: { from?: Date; to?: Date; metier?: string; unit?: "week" | "month" }): boolean {
+    return (filter.unit ?? "month") === "month" && !filter.metier && monthAligned(filter.from) && monthAligned(filter.to);
+  }
+
+  trendCounts(filter: TrendCountsFilter & { metier?: string; unit?: "week" | "month"; withPhrases?: boolean }): Promise<TrendCounts> {
+    return this.usesTrendAggregates(filter) ? readTrendCounts(this.db, filter) : readTrendCountsFromDocuments(this.db, { ...filter, unit: filter.unit ?? "month" });
+  }
+
+  trendSums(filter: TrendCountsFilter & { splits: ReadonlyMap<string, string>; sourcePrior: number }): Promise<TrendSumsRow[]> {
+    return readTrendSums(this.db, filter);
+  }
+
+  phraseSeries(phrases: readonly string[], filter: { from?: Date; to?: Date; kinds?: DocumentKind[] }): Promise<Map<string, TrendCountCell[]>> {
+    return readPhraseSeries(this.db, phrases, filter);
+  }
+
+  phraseDocuments(phrase: string, filter: { from?: Date; to?: Date; limit: number }): Promise<TrendEvidenceRow[]> {
+    return readPhraseDocuments(this.db, phrase, filter);
+  }
+
+  latestTrendAnalysis(paramsKey: string) {
+    return latestTrendAnalysis(this.db, paramsKey);
+  }
+
+  saveTrendAnalysis(paramsKey: string, documents: number, report: unknown, at: Date): Promise<void> {
+    return saveTrendAnalysis(this.db, paramsKey, documents, report, at);
+  }
+
+  pruneTrendCounts(): Promise<void> {
+    return pruneTrendCounts(this.db);
   }
 
   addFeedback(input: FeedbackInput): Promise<FeedbackRecord | null> {

@@ -132,6 +132,71 @@ export interface TrendFilter {
   kinds?: DocumentKind[];
 }
 
+/** Documents in one (month "YYYY-MM", domaine, source) cell of the trend aggregates. */
+export interface TrendCountCell {
+  period: string;
+  domaine: string;
+  source: string;
+  documents: number;
+}
+
+/** The trend aggregates of a window (src/lake/trend-counts.ts); the same shape src/trends counts from documents. */
+export interface TrendCounts {
+  totals: TrendCountCell[];
+  phrases: Map<string, TrendCountCell[]>;
+  items: Map<string, TrendCountCell[]>;
+  offers: number;
+  cvs: number;
+  sources: number;
+  documentsWithItems: number;
+}
+
+/** A window of whole months (from/to on month starts) and the phrase guards applied in SQL. */
+export interface TrendCountsFilter {
+  from?: Date;
+  to?: Date;
+  kinds?: DocumentKind[];
+  minSupport: number;
+  minSources: number;
+}
+
+/** One phrase's sums for the trend detector, computed in SQL (the shape of src/trends/detector.ts PhraseSums). */
+export interface TrendSumsRow {
+  key: string;
+  support: number;
+  sources: number;
+  domaines: number;
+  x: number;
+  y: number;
+  informative: number;
+  anyX: boolean;
+  anyY: boolean;
+  sx: number;
+  se: number;
+  sv: number;
+  r: number;
+  s: number;
+  gr: number;
+  rc: number;
+  sc: number;
+  grc: number;
+  domN: number;
+  domNlnN: number;
+  srcW: number;
+  srcWlnW: number;
+}
+
+/** A document that uses a phrase, as the report's details read it (text only for offers). */
+export interface TrendEvidenceRow {
+  id: string;
+  kind: DocumentKind;
+  source: string;
+  documentDate: Date;
+  text: string | null;
+  metiers: string[];
+  competences: string[];
+}
+
 /** What trends reads from the lake: codes and uncovered phrases, and text only for offers (never a CV's). */
 export interface TrendDocument {
   id: string;
@@ -246,6 +311,24 @@ export interface Lake {
   /** Deletes CVs last updated more than `days` days ago (default: config.cvRetentionDays; 0 disables). */
   purgeExpiredCvs(days?: number, now?: Date): Promise<number>;
   trendDocuments(filter?: TrendFilter): AsyncIterable<TrendDocument>;
+  /**
+   * The trend counts of a window: from the monthly aggregates (kept by SQL at ingest and erasure) for months and
+   * a window of whole months without a métier; otherwise computed from the documents in SQL.
+   */
+  trendCounts(filter: TrendCountsFilter & { metier?: string; unit?: "week" | "month"; withPhrases?: boolean }): Promise<TrendCounts>;
+  /** True when trendCounts of this filter reads the monthly aggregates (then trendSums and phraseSeries apply). */
+  usesTrendAggregates(filter: { from?: Date; to?: Date; metier?: string; unit?: "week" | "month" }): boolean;
+  /** The detector's per-phrase sums, computed in SQL from the aggregates (one row per phrase). */
+  trendSums(filter: TrendCountsFilter & { splits: ReadonlyMap<string, string>; sourcePrior: number }): Promise<TrendSumsRow[]>;
+  /** Per-month cells of a few phrases (chart series). */
+  phraseSeries(phrases: readonly string[], filter: { from?: Date; to?: Date; kinds?: DocumentKind[] }): Promise<Map<string, TrendCountCell[]>>;
+  /** A sample of the documents that use a phrase (details of a report). */
+  phraseDocuments(phrase: string, filter: { from?: Date; to?: Date; limit: number }): Promise<TrendEvidenceRow[]>;
+  /** The stored analysis of a parameter set (the API serves it), and its replacement. */
+  latestTrendAnalysis(paramsKey: string): Promise<{ computedAt: Date; documents: number; report: unknown } | null>;
+  saveTrendAnalysis(paramsKey: string, documents: number, report: unknown, at: Date): Promise<void>;
+  /** Drops aggregate rows that erasures brought to zero. */
+  pruneTrendCounts(): Promise<void>;
   /** Stores a verdict on a document's prediction; null when the document does not exist. */
   addFeedback(input: FeedbackInput): Promise<FeedbackRecord | null>;
   /** Several verdicts in one transaction (all stored or none); null for a document that does not exist. */

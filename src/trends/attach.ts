@@ -62,6 +62,7 @@ export async function createPhraseAttacher(ref: Referential, embedder: Embedder)
           const best = [...counts].sort((a, b) => b[1] - a[1])[0];
           return {
             covered: false,
+            coveredBy: null,
             macroCompetence: best ? mcOut(best[0], 0) : null,
             competences: (cooccurring[i] ?? []).slice(0, ATTACH.nearest).flatMap((c) => {
               const r = ref.competences.get(c) ?? ref.savoirs.get(c);
@@ -74,11 +75,11 @@ export async function createPhraseAttacher(ref: Referential, embedder: Embedder)
         const sims = rowVecs.map((rv) => dot(v, rv));
         const ranked = sims.map((s, j) => [s, j] as const).sort((a, b) => b[0] - a[0]);
         const bestSim = ranked[0]![0];
-        let covered = false;
+        let coveredBy: { code: string; libelle: string } | null = null;
         for (const [s, j] of ranked) {
-          if (covered || s < ATTACH.coverCos || unknownWord[i]) break;
+          if (coveredBy || s < ATTACH.coverCos || unknownWord[i]) break;
           const shared = stems.filter((st) => rows[j]!.stems.has(st)).length;
-          covered = stems.length > 0 && shared / stems.length >= ATTACH.coverWordShare;
+          if (stems.length > 0 && shared / stems.length >= ATTACH.coverWordShare) coveredBy = { code: rows[j]!.code, libelle: rows[j]!.libelle };
         }
         // MC score: its own label or its best compétence, whichever is closer.
         const mcScore = new Map<string, number>();
@@ -92,7 +93,8 @@ export async function createPhraseAttacher(ref: Referential, embedder: Embedder)
         }
         const bestMc = [...mcScore].sort((a, b) => b[1] - a[1])[0];
         return {
-          covered,
+          covered: coveredBy !== null,
+          coveredBy,
           macroCompetence: bestMc ? mcOut(bestMc[0], bestMc[1]) : null,
           competences: ranked.slice(0, ATTACH.nearest).map(([s, j]) => ({ code: rows[j]!.code, libelle: rows[j]!.libelle, kind: rows[j]!.kind, similarity: Math.round(s * 1000) / 1000 })),
           attachedBy: "vector",

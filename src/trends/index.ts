@@ -1,4 +1,16 @@
-export { analyzeTrends, containsPhrase, snippetAround, type PhraseAttacher, type TrendContext } from "./analyze.js";
+export {
+  analyzeCounts,
+  analyzeTrends,
+  containsPhrase,
+  detailsFromDocuments,
+  snippetAround,
+  type AttachResult,
+  type DetailsProvider,
+  type PhraseAttacher,
+  type PhraseDetails,
+  type TrendContext,
+  type TrendCounts,
+} from "./analyze.js";
 export { createPhraseAttacher, ATTACH } from "./attach.js";
 export { BOILERPLATE, findBoilerplate, offerText, offerToTrendDocument, type CoverageChecker, type OfferInput } from "./documents.js";
 export { periodOf, periodStart } from "./periods.js";
@@ -6,3 +18,35 @@ export { buildProposal, type RomeEvolutionProposal } from "./proposal.js";
 export { benjaminiHochberg, binomialUpperTail, compareRates, wilsonBound } from "./stats.js";
 export * from "./types.js";
 export { offersToTrendDocuments, type OffersToDocumentsOptions } from "./offers.js";
+export {
+  backtestFigures,
+  byFrequency,
+  createLexicalCoverage,
+  groupFindings,
+  phraseStats,
+  precisionAt,
+  rankFlagged,
+  restrictToFichesOf,
+  shuffleDatesWithinSource,
+  type BacktestFigures,
+  type Covering,
+  type Finding,
+  type ScoredPhrase,
+} from "./backtest.js";
+export {
+  byDetectorRank,
+  cellKey,
+  cellsOf,
+  countCells,
+  detectEmerging,
+  domaineOf,
+  signalsFromSums,
+  sourceSplits,
+  strataOf,
+  sumsOfCells,
+  DETECTOR,
+  type CountCell,
+  type DetectorOptions,
+  type PhraseSignal,
+  type PhraseSums,
+} from "./detector.js";

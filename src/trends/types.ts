@@ -111,6 +111,19 @@ export interface GrowthFigures {
   sources: number;
 }
 
+/** How widely a phrase is used: the salience part of the detector's score (src/trends/detector.ts). */
+export interface Salience {
+  /** log2(effectiveDomaines × effectiveSources). */
+  score: number;
+  domaines: number;
+  /** exp(entropy) of its documents across domaines professionnels, and of its per-source shares across sources. */
+  effectiveDomaines: number;
+  effectiveSources: number;
+  /** Flagged for a significant rise within sources, for being widespread, or both. */
+  rising: boolean;
+  widespread: boolean;
+}
+
 export interface SeriesPoint {
   period: string;
   documents: number;
@@ -131,7 +144,11 @@ export interface EmergingPhrase {
   key: string;
   label: string;
   variants: string[];
+  /** The detector's ranking score: salience.score + figures.growthScore. */
+  score: number;
+  /** Within-source growth: each source split at its own median date, compared within (source, domaine). */
   figures: GrowthFigures;
+  salience: Salience;
   series: SeriesPoint[];
   attachment: Attachment;
   metiers: { code: string; libelle: string; documents: number }[];

@@ -11,7 +11,9 @@ import { HttpError, parseOr400 } from "../errors.js";
 import { lakeHandler } from "../lake.js";
 import { isoDate } from "../../lake/schema.js";
 import { describeRoute } from "../openapi.js";
-import { analyzeTrends, buildProposal, createPhraseAttacher, trendOptions, TrendQuerySchema, type PhraseAttacher, type TrendDocumentSource, type TrendQuery } from "../../trends/index.js";
+import { analyzeTrends, buildProposal, createPhraseAttacher, trendOptions, TrendQuerySchema, type PhraseAttacher, type TrendDocumentSource, type TrendQuery, type TrendReport } from "../../trends/index.js";
+import type { Lake } from "../../lake/index.js";
+import { TrendAnalyses } from "../trends-analyses.js";
 
 const Figures = z.object({
   support: z.number(), baseline: z.number(), recent: z.number(), baselineShare: z.number(), recentShare: z.number(),
@@ -24,8 +26,19 @@ const Attachment = z.object({
   attachedBy: z.enum(["vector", "cooccurrence", "none"]),
   nearestSimilarity: z.number(),
 });
+const Salience = z.object({
+  score: z.number().describe("log2(effectiveDomaines × effectiveSources)"), domaines: z.number(),
+  effectiveDomaines: z.number().describe("exp(entropy) of the phrase's documents across domaines professionnels"),
+  effectiveSources: z.number().describe("exp(entropy) of its per-source shares across sources"),
+  rising: z.boolean().describe("significant rise within sources (figures)"), widespread: z.boolean().describe("used across domaines and sources"),
+});
 const Emerging = z.object({
-  key: z.string(), label: z.string(), variants: z.array(z.string()), figures: Figures, series: Series, attachment: Attachment,
+  key: z.string(), label: z.string(), variants: z.array(z.string()),
+  score: z.number().describe("ranking score: salience.score + figures.growthScore (rising phrases come first)"),
+  figures: Figures.describe("within-source growth: each source split at its own median date, halves compared within (source, domaine)"),
+  salience: Salience,
+  series: Series.describe("chart-ready: documents with the phrase per period beside all documents of the period"),
+  attachment: Attachment,
   metiers: z.array(z.object({ code: z.string(), libelle: z.string(), documents: z.number() })),
   cooccurring: z.array(z.object({ code: z.string(), libelle: z.string(), documents: z.number(), lift: z.number() })),
   evidence: z.array(z.object({ documentId: z.string(), date: z.string(), snippet: z.string() })),
@@ -41,6 +54,10 @@ export const TrendReportResponse = z.object({
   tested: z.number(),
   emerging: z.array(Emerging),
   items: z.object({ rising: z.array(Item), falling: z.array(Item) }),
+  analysis: z
+    .object({ computedAt: z.string().describe("when this analysis was computed (served until refreshed)"), ageSeconds: z.number() })
+    .optional()
+    .describe("present when served from the lake's stored analyses"),
 });
 const ProposalQuery = TrendQuerySchema.and(z.object({ phrase: z.string().trim().min(1, "phrase must not be empty").max(200) }));
 const ProposalResponse = z.object({ type: z.literal("rome-evolution-proposal"), romeVersion: z.string(), generatedAt: z.string(), proposal: z.record(z.string(), z.unknown()), evidence: z.record(z.string(), z.unknown()), settings: z.record(z.string(), z.unknown()) });
@@ -57,10 +74,18 @@ export function trendsRoutes(ctx: AppContext): Router {
   let attacher: Promise<PhraseAttacher> | null = null;
   const getAttacher = () => (attacher ??= createPhraseAttacher(ref, ctx.engine.embedder).catch((e: unknown) => ((attacher = null), Promise.reject(e))));
 
-  const run = async (q: TrendQuery) => {
-    const lake = ctx.lake as TrendsLake | undefined;
+  // A real lake keeps aggregates and stored analyses: requests are served from them (trends-analyses.ts). A lake
+  // with documents only (tests) is analysed in process.
+  let analyses: TrendAnalyses | null = null;
+  const run = async (q: TrendQuery): Promise<TrendReport & { analysis?: { computedAt: string; ageSeconds: number } }> => {
+    const lake = ctx.lake as (TrendsLake & Partial<Lake>) | undefined;
     if (!lake) throw new HttpError(503, "lake_unavailable", "trends read the document lake, and this service runs without one (set DATABASE_URL or LAKE_DIR and start with the lake)");
     if (q.metier && !ref.fiche(q.metier)) throw new HttpError(404, "not_found", `métier ${q.metier} does not exist in this ROME version`);
+    if (typeof lake.trendCounts === "function") {
+      analyses ??= new TrendAnalyses(lake as Lake, ctx.config);
+      const a = await analyses.get(q);
+      return { ...a.report, analysis: { computedAt: a.computedAt.toISOString(), ageSeconds: Math.round((Date.now() - a.computedAt.getTime()) / 1000) } };
+    }
     const source: TrendDocumentSource = () => lake.trendDocuments({ ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}), ...(q.metier ? { metier: q.metier } : {}) });
     return analyzeTrends(source, trendOptions(q), { referential: ref, attacher: await getAttacher() });
   };

@@ -3,6 +3,7 @@
  * lake_migrations). Never edit a released migration: add the next one.
  */
 import type { Db } from "../db.js";
+import { TREND_COUNTS_MIGRATION } from "../trend-counts.js";
 import { LakeInputError } from "../types.js";
 
 export interface Migration {
@@ -109,6 +110,12 @@ DELETE FROM document_phrases p USING documents d WHERE d.id = p.document_id AND 
 -- Phrases with long digit runs were phone numbers, NIR, references: never a skill.
 DELETE FROM document_phrases WHERE phrase ~ '[0-9]{5}' OR phrase ~ '([0-9]+ ){3}';
 `,
+  },
+  {
+    version: 4,
+    name: "trend-counts",
+    // Aggregates for trends (src/lake/trend-counts.ts), backfilled from the documents already stored.
+    sql: () => TREND_COUNTS_MIGRATION,
   },
 ];
 

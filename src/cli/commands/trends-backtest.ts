@@ -1,0 +1,194 @@
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import seedrandom from "seedrandom";
+import { loadConfig } from "../../config.js";
+import { createEngine } from "../../match/index.js";
+import { createCoverageChecker } from "../../match/uncovered.js";
+import { loadReferential } from "../../rome/index.js";
+import { readOffers } from "../../sources/index.js";
+import {
+  backtestFigures,
+  byFrequency,
+  countCells,
+  detectEmerging,
+  createLexicalCoverage,
+  createPhraseAttacher,
+  offersToTrendDocuments,
+  phraseStats,
+  restrictToFichesOf,
+  shuffleDatesWithinSource,
+  trendOptions,
+  TREND_DEFAULTS,
+  type Covering,
+  type PhraseAttacher,
+  type ScoredPhrase,
+  type TrendDocument,
+} from "../../trends/index.js";
+import type { Command } from "../command.js";
+import { parseFlags } from "../command.js";
+
+const USAGE = `trends-backtest --old DIR --new DIR --offers FILE[,FILE…] [--json] [--detector both|trend|salience] [--seed S]
+        [--min-support N] [--min-sources N]`;
+
+type Detector = (docs: readonly TrendDocument[]) => Promise<Map<string, { score: number; flagged: boolean; tier?: number; trendScore?: number; rising?: boolean }>>;
+
+/**
+ * Backtest on a real ROME update: offers read with the OLD referential (skills, uncovered phrases), the detector's
+ * ranking of emerging phrases, and for each whether the NEW referential covers it (issue 21, docs/trends.md).
+ */
+export const trendsBacktestCommand: Command = {
+  name: "trends-backtest",
+  summary: "Backtest emerging phrases: read offers with an old ROME, check which flagged phrases a newer ROME covers",
+  usage: USAGE,
+  async run(args) {
+    const { flags } = parseFlags(args);
+    const oldDir = flags.get("old");
+    const newDir = flags.get("new");
+    const offersArg = flags.get("offers");
+    if (!oldDir || !newDir || !offersArg) {
+      console.error(`trends-backtest: --old, --new and --offers are required\nusage: ${USAGE}`);
+      return 2;
+    }
+    const minSupport = Number(flags.get("min-support") ?? TREND_DEFAULTS.minSupport);
+    const minSources = Number(flags.get("min-sources") ?? TREND_DEFAULTS.minSources);
+    if (!Number.isInteger(minSupport) || minSupport < 2 || !Number.isInteger(minSources) || minSources < 1) {
+      console.error(`trends-backtest: --min-support must be an integer ≥ 2 and --min-sources ≥ 1\nusage: ${USAGE}`);
+      return 2;
+    }
+    const detectorName = flags.get("detector") ?? "both";
+    if (detectorName !== "both" && detectorName !== "trend" && detectorName !== "salience") {
+      console.error(`trends-backtest: --detector must be both, trend or salience\nusage: ${USAGE}`);
+      return 2;
+    }
+    const files = offersArg.split(",").map((f) => f.trim()).filter(Boolean);
+    const log = (s: string) => process.stderr.write(`${s}\n`);
+    const config = { ...loadConfig(), romeDir: oldDir, labelledOffers: undefined, escoCrosswalk: undefined };
+    const engine = await createEngine(config);
+    const oldRef = engine.referential;
+    const newRef = restrictToFichesOf(loadReferential(newDir), oldRef);
+    log(`old ${oldRef.version} (${oldRef.fiches.size} fiches), new ${newRef.version}: ${newRef.fiches.size} fiches kept, ${newRef.competences.size} compétences, ${newRef.savoirs.size} savoirs, ${newRef.appellations.size} appellations`);
+
+    const docs = await cachedDocuments(files, engine, log);
+    log(`${docs.length} dated offers read with ${oldRef.version}`);
+    const [oldAttacher, newAttacher] = await Promise.all([createPhraseAttacher(oldRef, engine.embedder), createPhraseAttacher(newRef, engine.embedder)]);
+
+    // Candidates: enough support and sources, and not already said by the old referential (words or vector).
+    const stats = phraseStats(docs);
+    const supported = [...stats].filter(([, s]) => s.support >= minSupport && s.sources >= minSources);
+    const oldAtt = await attachAll(oldAttacher, supported.map(([, s]) => s.label));
+    const pool = supported.filter((_, i) => !oldAtt[i]!.covered);
+    const newLexical = createLexicalCoverage(newRef);
+    const newAtt = await attachAll(newAttacher, pool.map(([, s]) => s.label));
+    const coveredBy = new Map<string, Covering | null>(pool.map(([k], i) => [k, newLexical(k) ?? newAtt[i]!.coveredBy]));
+    log(`${stats.size} phrase keys, ${supported.length} with support ≥ ${minSupport} in ≥ ${minSources} sources, ${pool.length} not covered by ${oldRef.version}, ${[...coveredBy.values()].filter(Boolean).length} of those covered by ${newRef.version}`);
+
+    const dump = flags.get("dump");
+    if (dump) {
+      // Exploration aid: documents (keys only) and the candidate pool with its coverage, for offline analysis.
+      writeFileSync(dump, JSON.stringify({
+        docs: docs.map((d) => ({ s: d.source, t: d.documentDate.toISOString().slice(0, 10), m: d.metiers[0] ?? "", p: d.phrases, c: d.competences.length })),
+        pool: pool.map(([key, st], i) => ({ key, ...st, covered: coveredBy.get(key), near: newAtt[i]!.nearestSimilarity, nearOld: oldAtt[supported.findIndex(([k]) => k === key)]!.nearestSimilarity })),
+      }));
+    }
+    const detector: Detector = countsDetector(minSupport, minSources, detectorName);
+    // trendOnly: the trend part alone (score = within-source trend score, flagged = significant rise).
+    const scored = async (ds: readonly TrendDocument[], trendOnly = false): Promise<ScoredPhrase[]> => {
+      const s = await detector(ds);
+      return pool.map(([key, st]) => {
+        const r = s.get(key);
+        const [score, flagged] = trendOnly ? [r?.trendScore ?? r?.score ?? 0, r?.rising ?? r?.flagged ?? false] : [r?.score ?? 0, r?.flagged ?? false];
+        return { key, label: st.label, support: st.support, sources: st.sources, score, flagged, ...(!trendOnly && r?.tier !== undefined ? { tier: r.tier } : {}) };
+      });
+    };
+    const main = backtestFigures(docs.length, await scored(docs), coveredBy);
+    const freq = backtestFigures(docs.length, byFrequency(await scored(docs)), coveredBy);
+    const seed = flags.get("seed") ?? "21";
+    const shuffledDocs = shuffleDatesWithinSource(docs, seedrandom(seed));
+    const trend = backtestFigures(docs.length, await scored(docs, true), coveredBy);
+    const shuffled = backtestFigures(docs.length, await scored(shuffledDocs, true), coveredBy);
+    const shuffledAll = backtestFigures(docs.length, await scored(shuffledDocs), coveredBy);
+
+    const out = {
+      documents: main.documents,
+      candidates: main.candidates,
+      flagged: main.flagged,
+      precision_at_10: main.precision_at_10,
+      precision_at_20: main.precision_at_20,
+      precision_at_50: main.precision_at_50,
+      base_rate: main.base_rate,
+      lift_at_20: main.lift_at_20,
+      controls: {
+        frequency_precision_at_20: freq.precision_at_20,
+        shuffled_dates_lift_at_20: shuffled.lift_at_20,
+        // Beyond the contract: the trend part on real dates, and the whole detector on shuffled dates.
+        trend_flagged: trend.flagged,
+        trend_lift_at_20: trend.lift_at_20,
+        shuffled_dates_flagged: shuffled.flagged,
+        shuffled_dates_detector_lift_at_20: shuffledAll.lift_at_20,
+      },
+      examples: main.findings.slice(0, 20).map((f) => ({
+        phrase: f.head.label,
+        score: Math.round(f.head.score * 1000) / 1000,
+        support: f.head.support,
+        sources: f.head.sources,
+        covered_by: f.coveredBy,
+      })),
+    };
+    if (!flags.has("json")) {
+      log(`\n${oldRef.version} → ${newRef.version}, detector ${detectorName}: ${out.flagged} findings flagged of ${out.candidates} candidates (base rate ${out.base_rate})`);
+      log(`precision@10 ${out.precision_at_10}  @20 ${out.precision_at_20}  @50 ${out.precision_at_50}  lift@20 ${out.lift_at_20}`);
+      log(`controls: frequency p@20 ${out.controls.frequency_precision_at_20}; trend part: ${trend.flagged} flagged, lift@20 ${trend.lift_at_20}, with shuffled dates ${shuffled.flagged} flagged, lift@20 ${shuffled.lift_at_20}; whole detector on shuffled dates lift@20 ${shuffledAll.lift_at_20}`);
+      for (const e of out.examples) log(`  ${e.covered_by ? "✓" : "·"} ${e.phrase.padEnd(36)} score ${e.score} support ${e.support} sources ${e.sources}${e.covered_by ? ` → ${e.covered_by.code} ${e.covered_by.libelle}` : ""}`);
+    }
+    console.log(JSON.stringify(out));
+    return 0;
+  },
+};
+
+async function attachAll(a: PhraseAttacher, labels: string[]) {
+  const out = [];
+  for (let i = 0; i < labels.length; i += 200) out.push(...(await a.attach(labels.slice(i, i + 200), labels.slice(i, i + 200).map(() => []))));
+  return out;
+}
+
+/** The detector of src/trends/detector.ts on the documents' aggregated counts. */
+function countsDetector(minSupport: number, minSources: number, part: "both" | "trend" | "salience"): Detector {
+  return async (docs) => {
+    const o = trendOptions({ minSupport, minSources });
+    const c = countCells(docs, o.period, o.minSupport);
+    const signals = detectEmerging(c.phrases, c.totals, o);
+    const pick = (s: (typeof signals)[number]) =>
+      // "both" ranks as the analysis does: rising first, then by score.
+      part === "both" ? { score: s.score, flagged: s.flagged, tier: s.rising ? 1 : 0 } : part === "trend" ? { score: s.trendScore, flagged: s.rising } : { score: s.salience, flagged: s.widespread };
+    return new Map(signals.map((s) => [s.key, { ...pick(s), trendScore: s.trendScore, rising: s.rising }]));
+  };
+}
+
+/**
+ * Offers → trend documents read with the engine's referential. Skill extraction (~0.1 s an offer) is cached in
+ * the temporary folder per file content, ROME version and model, so that detector iterations re-run in seconds.
+ */
+async function cachedDocuments(files: string[], engine: Awaited<ReturnType<typeof createEngine>>, log: (s: string) => void): Promise<TrendDocument[]> {
+  const ref = engine.referential;
+  const key = files.map((f) => `${path.resolve(f)}:${statSync(f).size}:${statSync(f).mtimeMs}`).join("|");
+  const cacheFile = path.join(os.tmpdir(), `rome-match-backtest-skills-${createHash("sha1").update(`${key}:${ref.version}:${engine.modelId}`).digest("hex").slice(0, 12)}.json`);
+  type Skills = { code: string; evidence: { start: number; end: number }[] }[];
+  const cache: Record<string, Skills> = existsSync(cacheFile) ? (JSON.parse(readFileSync(cacheFile, "utf8")) as Record<string, Skills>) : {};
+  const before = Object.keys(cache).length;
+  const offers = files.flatMap((f) => readOffers(f));
+  const t0 = performance.now();
+  const docs = await offersToTrendDocuments(offers, {
+    checker: createCoverageChecker(ref),
+    extractSkills: async (t) => {
+      const k = createHash("sha1").update(t).digest("hex");
+      return (cache[k] ??= (await engine.extractSkills(t)).map((s) => ({ code: s.code, evidence: s.evidence.map(({ start, end }) => ({ start, end })) })));
+    },
+    onProgress: (done, total) => {
+      if (done % 500 === 0) log(`  ${done}/${total} offers (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    },
+  });
+  if (Object.keys(cache).length > before) writeFileSync(cacheFile, JSON.stringify(cache));
+  return docs;
+}

@@ -1,0 +1,329 @@
+/**
+ * Aggregated counts for the trend analysis, kept up to date by SQL at ingest and erasure (same transaction as
+ * the documents), so that an analysis reads aggregates instead of documents:
+ *   trend_totals         documents per (month, domaine, source, kind)
+ *   trend_phrase_counts  documents containing an uncovered phrase, per (phrase, month, domaine, source, kind)
+ *   trend_item_counts    documents carrying a ROME item, per (code, month, domaine, source, kind)
+ *   trend_analyses       the latest analysis per parameter set (report JSON and its timestamp)
+ * Domaine = the first three characters of the document's rank-1 métier ("?" when none), as src/trends does.
+ *
+ * Sharding (Citus-style): every statement here groups by its table's whole key and uses no sequence, so
+ * trend_phrase_counts can be distributed by phrase, trend_item_counts by code, trend_totals and trend_analyses
+ * kept as reference tables; the counts' INSERT … SELECT … GROUP BY … ON CONFLICT is a repartitioned insert, and
+ * the reads group by the distribution column (shard-local) or filter on it.
+ */
+import type { Queryable } from "./db.js";
+import type { DocumentKind, TrendCountCell, TrendCounts, TrendCountsFilter, TrendEvidenceRow, TrendSumsRow } from "./types.js";
+
+export const TREND_COUNTS_MIGRATION = `
+CREATE TABLE trend_totals (
+  period     date NOT NULL,
+  domaine    text NOT NULL,
+  source     text NOT NULL,
+  kind       text NOT NULL,
+  documents  integer NOT NULL,
+  -- documents with at least one ROME item (denominator of co-occurrence lifts)
+  with_items integer NOT NULL,
+  PRIMARY KEY (period, domaine, source, kind)
+);
+CREATE TABLE trend_phrase_counts (
+  phrase    text NOT NULL,
+  period    date NOT NULL,
+  domaine   text NOT NULL,
+  source    text NOT NULL,
+  kind      text NOT NULL,
+  documents integer NOT NULL,
+  PRIMARY KEY (phrase, period, domaine, source, kind)
+);
+CREATE TABLE trend_item_counts (
+  code      text NOT NULL,
+  period    date NOT NULL,
+  domaine   text NOT NULL,
+  source    text NOT NULL,
+  kind      text NOT NULL,
+  documents integer NOT NULL,
+  PRIMARY KEY (code, period, domaine, source, kind)
+);
+CREATE TABLE trend_analyses (
+  params_key  text PRIMARY KEY,
+  computed_at timestamptz NOT NULL,
+  documents   bigint NOT NULL,
+  report      jsonb NOT NULL
+);
+${bumpSql("", 1)}
+`;
+
+/** The documents' (month, domaine, source, kind) cells, for all documents or those of $1. */
+function docsCte(filtered: boolean): string {
+  return `d AS (
+  SELECT d.id, d.kind, d.source, date_trunc('month', d.document_date AT TIME ZONE 'UTC')::date AS period,
+         COALESCE(upper(left((SELECT m.code FROM document_metiers m WHERE m.document_id = d.id ORDER BY m.rank LIMIT 1), 3)), '?') AS domaine,
+         EXISTS (SELECT 1 FROM document_competences c WHERE c.document_id = d.id) AS with_items
+  FROM documents d${filtered ? " WHERE d.id = ANY($1::uuid[])" : ""})`;
+}
+
+/**
+ * Adds (sign 1) or removes (sign −1) documents' contributions. `ids` "" means every document (the migration's
+ * backfill); otherwise $1 holds the ids. Rows are upserted in key order so concurrent batches lock alike.
+ */
+function bumpSql(ids: "" | "$1", sign: 1 | -1): string {
+  const filtered = ids !== "";
+  const s = sign === 1 ? "" : "-";
+  return `
+WITH ${docsCte(filtered)}
+INSERT INTO trend_totals AS t (period, domaine, source, kind, documents, with_items)
+SELECT period, domaine, source, kind, ${s}count(*), ${s}count(*) FILTER (WHERE with_items) FROM d GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+ON CONFLICT (period, domaine, source, kind) DO UPDATE SET documents = t.documents + EXCLUDED.documents, with_items = t.with_items + EXCLUDED.with_items;
+WITH ${docsCte(filtered)}
+INSERT INTO trend_phrase_counts AS t (phrase, period, domaine, source, kind, documents)
+SELECT p.phrase, d.period, d.domaine, d.source, d.kind, ${s}count(*) FROM d JOIN document_phrases p ON p.document_id = d.id
+GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+ON CONFLICT (phrase, period, domaine, source, kind) DO UPDATE SET documents = t.documents + EXCLUDED.documents;
+WITH ${docsCte(filtered)}
+INSERT INTO trend_item_counts AS t (code, period, domaine, source, kind, documents)
+SELECT c.code, d.period, d.domaine, d.source, d.kind, ${s}count(*) FROM d JOIN document_competences c ON c.document_id = d.id
+GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+ON CONFLICT (code, period, domaine, source, kind) DO UPDATE SET documents = t.documents + EXCLUDED.documents;`;
+}
+
+const BUMP = { add: splitStatements(bumpSql("$1", 1)), remove: splitStatements(bumpSql("$1", -1)) };
+
+function splitStatements(sql: string): string[] {
+  return sql.split(/;\s*\n(?=WITH)/).map((x) => x.trim().replace(/;$/, "")).filter(Boolean);
+}
+
+/**
+ * Counts documents in (sign 1, after their rows are written) or out (sign −1, before they are deleted or
+ * rewritten). Runs in the caller's transaction: the aggregates never disagree with the documents.
+ */
+export async function bumpTrendCounts(tx: Queryable, ids: readonly string[], sign: 1 | -1): Promise<void> {
+  if (ids.length === 0) return;
+  for (const sql of sign === 1 ? BUMP.add : BUMP.remove) await tx.query(sql, [ids]);
+}
+
+/** Month starts only: the aggregates cannot cut a month. */
+export function monthAligned(d: Date | undefined): boolean {
+  return d === undefined || (d.getUTCDate() === 1 && d.getUTCHours() === 0 && d.getUTCMinutes() === 0 && d.getUTCSeconds() === 0 && d.getUTCMilliseconds() === 0);
+}
+
+const WINDOW = "kind = ANY($1::text[]) AND ($2::date IS NULL OR period >= $2::date) AND ($3::date IS NULL OR period < $3::date)";
+
+/**
+ * The counts of a window of months: totals, every phrase with at least `minSupport` documents in `minSources`
+ * sources, and every item. Three statements, each grouping by its table's key.
+ */
+export async function readTrendCounts(db: Queryable, f: TrendCountsFilter & { withPhrases?: boolean }): Promise<TrendCounts> {
+  const kinds: DocumentKind[] = f.kinds && f.kinds.length > 0 ? [...f.kinds] : ["offer", "cv"];
+  const args = [kinds, f.from ?? null, f.to ?? null];
+  const [totals, phrases, items] = await Promise.all([
+    db.query<TotalRow>(
+      `SELECT to_char(period, 'YYYY-MM') AS period, domaine, source, kind, sum(documents)::int AS documents, sum(with_items)::int AS with_items
+       FROM trend_totals WHERE ${WINDOW} GROUP BY period, domaine, source, kind HAVING sum(documents) > 0`,
+      args,
+    ),
+    f.withPhrases === false
+      ? { rows: [] as PhraseRow[] }
+      : db.query<PhraseRow>(
+      `SELECT phrase, to_char(period, 'YYYY-MM') AS period, domaine, source, sum(documents)::int AS documents
+       FROM trend_phrase_counts
+       WHERE ${WINDOW} AND phrase IN (
+         SELECT phrase FROM trend_phrase_counts WHERE ${WINDOW} AND documents > 0
+         GROUP BY phrase HAVING sum(documents) >= $4 AND count(DISTINCT source) >= $5)
+       GROUP BY phrase, period, domaine, source HAVING sum(documents) > 0`,
+      [...args, f.minSupport, f.minSources],
+    ),
+    db.query<ItemRow>(
+      `SELECT code, to_char(period, 'YYYY-MM') AS period, domaine, source, sum(documents)::int AS documents
+       FROM trend_item_counts WHERE ${WINDOW} GROUP BY code, period, domaine, source HAVING sum(documents) > 0`,
+      args,
+    ),
+  ]);
+  return assemble(totals.rows, phrases.rows, items.rows);
+}
+
+type TotalRow = { period: string; domaine: string; source: string; kind: DocumentKind; documents: number; with_items: number };
+type PhraseRow = { phrase: string; period: string; domaine: string; source: string; documents: number };
+type ItemRow = { code: string; period: string; domaine: string; source: string; documents: number };
+
+function assemble(totalRows: TotalRow[], phraseRows: PhraseRow[], itemRows: ItemRow[]): TrendCounts {
+  const totalCells = new Map<string, TrendCountCell>();
+  let offers = 0;
+  let cvs = 0;
+  let withItems = 0;
+  const sources = new Set<string>();
+  for (const r of totalRows) {
+    const k = `${r.period}\u0000${r.domaine}\u0000${r.source}`;
+    const c = totalCells.get(k) ?? { period: r.period, domaine: r.domaine, source: r.source, documents: 0 };
+    c.documents += r.documents;
+    totalCells.set(k, c);
+    if (r.kind === "offer") offers += r.documents;
+    else cvs += r.documents;
+    withItems += r.with_items;
+    sources.add(r.source);
+  }
+  const group = (rows: { key: string; period: string; domaine: string; source: string; documents: number }[]) => {
+    const out = new Map<string, TrendCountCell[]>();
+    for (const r of rows) {
+      const cell = { period: r.period, domaine: r.domaine, source: r.source, documents: r.documents };
+      const l = out.get(r.key);
+      if (l) l.push(cell);
+      else out.set(r.key, [cell]);
+    }
+    return out;
+  };
+  return {
+    totals: [...totalCells.values()],
+    phrases: group(phraseRows.map((r) => ({ ...r, key: r.phrase }))),
+    items: group(itemRows.map((r) => ({ ...r, key: r.code }))),
+    offers,
+    cvs,
+    sources: sources.size,
+    documentsWithItems: withItems,
+  };
+}
+
+/**
+ * The same counts computed from the documents in one SQL pass, for what the monthly aggregates cannot answer:
+ * weeks, a métier filter, or a window that cuts a month. Slower than the aggregates (it joins the documents'
+ * phrases), still SQL: it never runs on the service's event loop.
+ */
+export async function readTrendCountsFromDocuments(db: Queryable, f: TrendCountsFilter & { metier?: string; unit: "week" | "month" }): Promise<TrendCounts> {
+  const kinds: DocumentKind[] = f.kinds && f.kinds.length > 0 ? [...f.kinds] : ["offer", "cv"];
+  const label = f.unit === "week" ? `to_char(d.document_date AT TIME ZONE 'UTC', 'IYYY-"W"IW')` : `to_char(d.document_date AT TIME ZONE 'UTC', 'YYYY-MM')`;
+  const cte = `WITH d AS (
+    SELECT d.id, d.kind, d.source, ${label} AS period,
+           COALESCE(upper(left((SELECT m.code FROM document_metiers m WHERE m.document_id = d.id ORDER BY m.rank LIMIT 1), 3)), '?') AS domaine,
+           EXISTS (SELECT 1 FROM document_competences c WHERE c.document_id = d.id) AS with_items
+    FROM documents d
+    WHERE d.kind = ANY($1::text[]) AND ($2::timestamptz IS NULL OR d.document_date >= $2::timestamptz)
+      AND ($3::timestamptz IS NULL OR d.document_date < $3::timestamptz)
+      AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM document_metiers m WHERE m.document_id = d.id AND m.code = $4::text)))`;
+  const args = [kinds, f.from ?? null, f.to ?? null, f.metier ?? null];
+  const [totals, phrases, items] = await Promise.all([
+    db.query<TotalRow>(`${cte} SELECT period, domaine, source, kind, count(*)::int AS documents, (count(*) FILTER (WHERE with_items))::int AS with_items FROM d GROUP BY 1, 2, 3, 4`, args),
+    db.query<PhraseRow>(
+      `${cte}, dp AS (SELECT p.phrase, d.period, d.domaine, d.source FROM d JOIN document_phrases p ON p.document_id = d.id)
+       SELECT phrase, period, domaine, source, count(*)::int AS documents FROM dp
+       WHERE phrase IN (SELECT phrase FROM dp GROUP BY phrase HAVING count(*) >= $5 AND count(DISTINCT source) >= $6)
+       GROUP BY 1, 2, 3, 4`,
+      [...args, f.minSupport, f.minSources],
+    ),
+    db.query<ItemRow>(`${cte} SELECT c.code, d.period, d.domaine, d.source, count(*)::int AS documents FROM d JOIN document_competences c ON c.document_id = d.id GROUP BY 1, 2, 3, 4`, args),
+  ]);
+  return assemble(totals.rows, phrases.rows, items.rows);
+}
+
+/**
+ * Documents that use a phrase, for the report's details (métiers, co-occurring items, offer snippets): a sample of
+ * at most `limit` of them (no ORDER BY: a frequent phrase is never sorted whole). One statement per phrase.
+ */
+export async function readPhraseDocuments(db: Queryable, phrase: string, f: { from?: Date; to?: Date; limit: number }): Promise<TrendEvidenceRow[]> {
+  const r = await db.query<{ id: string; kind: DocumentKind; source: string; document_date: Date; text: string | null; metiers: string[] | null; competences: string[] | null }>(
+    `SELECT d.id, d.kind, d.source, d.document_date, CASE WHEN d.kind = 'offer' THEN d.raw_text END AS text,
+            (SELECT array_agg(m.code ORDER BY m.rank) FROM document_metiers m WHERE m.document_id = d.id) AS metiers,
+            (SELECT array_agg(c.code) FROM document_competences c WHERE c.document_id = d.id) AS competences
+     FROM document_phrases p JOIN documents d ON d.id = p.document_id
+     WHERE p.phrase = $1 AND ($2::timestamptz IS NULL OR d.document_date >= $2::timestamptz) AND ($3::timestamptz IS NULL OR d.document_date < $3::timestamptz)
+     LIMIT $4`,
+    [phrase, f.from ?? null, f.to ?? null, f.limit],
+  );
+  return r.rows.map((x) => ({ id: x.id, kind: x.kind, source: x.source, documentDate: x.document_date, text: x.text, metiers: x.metiers ?? [], competences: x.competences ?? [] }));
+}
+
+/**
+ * The detector's per-phrase sums (src/trends/detector.ts PhraseSums) computed in SQL from the aggregates: one row
+ * per phrase with enough support and sources, whatever the number of documents. `splits` holds each source's
+ * split month (the caller computes it from the totals); every GROUP BY leads with the phrase (the shard key).
+ */
+export async function readTrendSums(db: Queryable, f: TrendCountsFilter & { splits: ReadonlyMap<string, string>; sourcePrior: number }): Promise<TrendSumsRow[]> {
+  const kinds: DocumentKind[] = f.kinds && f.kinds.length > 0 ? [...f.kinds] : ["offer", "cv"];
+  const win = (t: string) => `${t}.kind = ANY($1::text[]) AND ($2::date IS NULL OR ${t}.period >= $2::date) AND ($3::date IS NULL OR ${t}.period < $3::date)`;
+  const r = await db.query<Record<string, number | boolean | string | null>>(
+    `WITH splits AS (SELECT * FROM unnest($4::text[], $5::date[]) AS s(source, split)),
+     st AS (
+       SELECT t.source, t.domaine,
+              COALESCE(sum(t.documents) FILTER (WHERE t.period >= s.split), 0)::float8 AS n1,
+              COALESCE(sum(t.documents) FILTER (WHERE t.period < s.split), 0)::float8 AS n0
+       FROM trend_totals t JOIN splits s ON s.source = t.source WHERE ${win("t")} GROUP BY t.source, t.domaine),
+     src AS (SELECT t.source, sum(t.documents)::float8 AS docs FROM trend_totals t WHERE ${win("t")} GROUP BY t.source),
+     cand AS (
+       SELECT t.phrase FROM trend_phrase_counts t WHERE ${win("t")} AND t.documents > 0
+       GROUP BY t.phrase HAVING sum(t.documents) >= $6 AND count(DISTINCT t.source) >= $7),
+     c AS (
+       SELECT t.phrase, t.source, t.domaine, sum(t.documents)::float8 AS m,
+              COALESCE(sum(t.documents) FILTER (WHERE t.period >= s.split), 0)::float8 AS x,
+              COALESCE(sum(t.documents) FILTER (WHERE t.period < s.split), 0)::float8 AS y
+       FROM trend_phrase_counts t JOIN cand ON cand.phrase = t.phrase LEFT JOIN splits s ON s.source = t.source
+       WHERE ${win("t")} GROUP BY t.phrase, t.source, t.domaine HAVING sum(t.documents) > 0),
+     k AS (
+       SELECT c.phrase, c.x, c.y, st.n1, st.n0, st.n1 + st.n0 AS n, c.x + c.y AS mm
+       FROM c JOIN st ON st.source = c.source AND st.domaine = c.domaine
+       WHERE st.n1 > 0 AND st.n0 > 0 AND c.x + c.y > 0),
+     ks AS (
+       SELECT phrase, count(*) AS informative, bool_or(x > 0) AS any_x, bool_or(y > 0) AS any_y,
+              sum(x) AS sx, sum(mm * n1 / n) AS se, sum(CASE WHEN n > 1 THEN mm * (n - mm) * n1 * n0 / (n * n * (n - 1)) ELSE 0 END) AS sv,
+              sum(x * n0 / n) AS r, sum(y * n1 / n) AS s, sum((n1 * n0 * (x + y) - x * y * n) / (n * n)) AS gr,
+              sum((x + 0.5) * n0 / n) AS rc, sum((y + 0.5) * n1 / n) AS sc, sum((n1 * n0 * (x + y + 1) - (x + 0.5) * (y + 0.5) * n) / (n * n)) AS grc
+       FROM k GROUP BY phrase),
+     dom AS (
+       SELECT phrase, count(*) AS domaines, sum(n) AS dom_n, sum(n * ln(n)) AS dom_nlnn
+       FROM (SELECT phrase, domaine, sum(m) AS n FROM c GROUP BY phrase, domaine) a GROUP BY phrase),
+     sw AS (
+       SELECT phrase, count(*) AS sources, sum(n) AS support, sum(x) AS x, sum(y) AS y, sum(w) AS src_w, sum(w * ln(w)) AS src_wlnw
+       FROM (SELECT c.phrase, sum(c.m) AS n, sum(c.x) AS x, sum(c.y) AS y, sum(c.m) / (src.docs + $8) AS w
+             FROM c JOIN src ON src.source = c.source GROUP BY c.phrase, c.source, src.docs) b GROUP BY phrase)
+     SELECT sw.phrase, sw.support, sw.sources, dom.domaines, sw.x, sw.y, COALESCE(ks.informative, 0) AS informative,
+            COALESCE(ks.any_x, false) AS any_x, COALESCE(ks.any_y, false) AS any_y,
+            COALESCE(ks.sx, 0) AS sx, COALESCE(ks.se, 0) AS se, COALESCE(ks.sv, 0) AS sv, COALESCE(ks.r, 0) AS r, COALESCE(ks.s, 0) AS s,
+            COALESCE(ks.gr, 0) AS gr, COALESCE(ks.rc, 0) AS rc, COALESCE(ks.sc, 0) AS sc, COALESCE(ks.grc, 0) AS grc,
+            dom.dom_n, dom.dom_nlnn, sw.src_w, sw.src_wlnw
+     FROM sw JOIN dom ON dom.phrase = sw.phrase LEFT JOIN ks ON ks.phrase = sw.phrase`,
+    [kinds, f.from ?? null, f.to ?? null, [...f.splits.keys()], [...f.splits.values()].map((l) => `${l}-01`), f.minSupport, f.minSources, f.sourcePrior],
+  );
+  const n = (v: unknown) => Number(v ?? 0);
+  return r.rows.map((x) => ({
+    key: String(x.phrase), support: n(x.support), sources: n(x.sources), domaines: n(x.domaines), x: n(x.x), y: n(x.y),
+    informative: n(x.informative), anyX: x.any_x === true, anyY: x.any_y === true,
+    sx: n(x.sx), se: n(x.se), sv: n(x.sv), r: n(x.r), s: n(x.s), gr: n(x.gr), rc: n(x.rc), sc: n(x.sc), grc: n(x.grc),
+    domN: n(x.dom_n), domNlnN: n(x.dom_nlnn), srcW: n(x.src_w), srcWlnW: n(x.src_wlnw),
+  }));
+}
+
+/** Documents with each phrase per month of the window (the chart series of the final phrases). */
+export async function readPhraseSeries(db: Queryable, phrases: readonly string[], f: { from?: Date; to?: Date; kinds?: DocumentKind[] }): Promise<Map<string, TrendCountCell[]>> {
+  const kinds: DocumentKind[] = f.kinds && f.kinds.length > 0 ? [...f.kinds] : ["offer", "cv"];
+  const r = await db.query<PhraseRow>(
+    `SELECT phrase, to_char(period, 'YYYY-MM') AS period, domaine, source, sum(documents)::int AS documents FROM trend_phrase_counts
+     WHERE phrase = ANY($4::text[]) AND ${WINDOW} GROUP BY phrase, period, domaine, source HAVING sum(documents) > 0`,
+    [kinds, f.from ?? null, f.to ?? null, [...phrases]],
+  );
+  const out = new Map<string, TrendCountCell[]>();
+  for (const x of r.rows) {
+    const cell = { period: x.period, domaine: x.domaine, source: x.source, documents: x.documents };
+    const l = out.get(x.phrase);
+    if (l) l.push(cell);
+    else out.set(x.phrase, [cell]);
+  }
+  return out;
+}
+
+export async function saveTrendAnalysis(db: Queryable, paramsKey: string, documents: number, report: unknown, at: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO trend_analyses (params_key, computed_at, documents, report) VALUES ($1, $2, $3, $4::jsonb)
+     ON CONFLICT (params_key) DO UPDATE SET computed_at = EXCLUDED.computed_at, documents = EXCLUDED.documents, report = EXCLUDED.report`,
+    [paramsKey, at, documents, JSON.stringify(report)],
+  );
+}
+
+export async function latestTrendAnalysis(db: Queryable, paramsKey: string): Promise<{ computedAt: Date; documents: number; report: unknown } | null> {
+  const r = await db.query<{ computed_at: Date; documents: string | number; report: unknown }>("SELECT computed_at, documents, report FROM trend_analyses WHERE params_key = $1", [paramsKey]);
+  const x = r.rows[0];
+  return x ? { computedAt: x.computed_at, documents: Number(x.documents), report: x.report } : null;
+}
+
+/** Rows that erasures brought to zero: dropped by the refresh job, so that the tables only hold live cells. */
+export async function pruneTrendCounts(db: Queryable): Promise<void> {
+  await db.query("DELETE FROM trend_phrase_counts WHERE documents <= 0");
+  await db.query("DELETE FROM trend_item_counts WHERE documents <= 0");
+  await db.query("DELETE FROM trend_totals WHERE documents <= 0");
+}
