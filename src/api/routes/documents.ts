@@ -9,7 +9,7 @@
  */
 import { Router } from "express";
 import { z } from "zod";
-import { admissionOf, type AppContext } from "../app.js";
+import { admissionOf, type AppContext } from "../context.js";
 import { clientGone } from "../admission.js";
 import type { Role } from "../auth.js";
 import { HttpError, parseOr400 } from "../errors.js";

@@ -8,7 +8,7 @@
  */
 import { Router } from "express";
 import { z } from "zod";
-import type { AppContext } from "../app.js";
+import type { AppContext } from "../context.js";
 import type { Role } from "../auth.js";
 import { HttpError, parseOr400 } from "../errors.js";
 import { endOfDay, lakeHandler, lakeOf } from "../lake.js";

@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import { admissionOf, type AppContext } from "../app.js";
+import { admissionOf, type AppContext } from "../context.js";
 import { ClientGoneError, clientGone } from "../admission.js";
 import { LIMITS } from "../limits.js";
 import { HttpError, notFound, parseOr400 } from "../errors.js";

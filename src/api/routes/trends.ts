@@ -6,7 +6,7 @@
  */
 import { Router } from "express";
 import { z } from "zod";
-import type { AppContext } from "../app.js";
+import type { AppContext } from "../context.js";
 import { HttpError, parseOr400 } from "../errors.js";
 import { lakeHandler } from "../lake.js";
 import { isoDate } from "../../lake/schema.js";
