@@ -579,16 +579,18 @@ export class ProximityIndex {
     const sourceFiche = this.ref.fiches.get(src)!;
     const held = heldBy(this.ref, src);
     const { total, cols: learnedCols } = this.scores(src, ranker);
-    // The fixed ranker's reasons come from the same features under its weights (skill overlap only).
-    const cols = learnedCols ?? this.featureColumns(src, this.graph, [], true);
+    // The fixed ranker's reasons: its own features (skill overlap only) under its weights, from the pair's breakdown.
     const model = learnedCols ? this.model! : FIXED_BLEND_MODEL;
     const w = DEFAULT_PROXIMITY_WEIGHTS;
-    const [mc, sav, tit, def] = (["mcCoverage", "savoirCoverage", "titleSim", "definitionSim"] as const).map((k) => cols[PAIR_FEATURES.indexOf(k)]!);
+    const [mc, sav, tit, def] = (["mcCoverage", "savoirCoverage", "titleSim", "definitionSim"] as const).map((k) => learnedCols?.[PAIR_FEATURES.indexOf(k)]);
     const sim = (u: number) => w.mc * mc![u]! + w.savoir * sav![u]! + w.title * tit![u]! + w.definition * def![u]!;
     return this.top(total, s, topK, filter).map((t, i) => {
-      const score = { ...this.score(src, this.codes[t]!), total: Math.round(total[t]! * 1000) / 1000 };
+      const pair = this.score(src, this.codes[t]!);
+      const score = { ...pair, total: Math.round(total[t]! * 1000) / 1000 };
       const official = sourceFiche.mobilites.find((m) => m.cible === this.codes[t]);
-      const x = new Map(PAIR_FEATURES.map((k, j) => [k, cols[j]![t]!]));
+      const x = learnedCols
+        ? new Map(PAIR_FEATURES.map((k, j) => [k, learnedCols[j]![t]!]))
+        : new Map<PairFeature, number>((["mcCoverage", "coreCoverage", "competenceCoverage", "savoirCoverage", "titleSim", "definitionSim"] as const).map((k) => [k, pair[k]]));
       return {
         code: this.codes[t]!,
         libelle: this.fiches[t]!.libelle,
