@@ -24,7 +24,11 @@ export interface AppContext {
 
 /** The context's admission, made once from the config: one slot per match thread (1 in the event-loop thread). */
 export function admissionOf(ctx: AppContext): Admission {
-  ctx.admission ??= new Admission({ concurrency: ctx.matcher && ctx.config.matchThreads > 0 ? ctx.config.matchThreads : 1, maxWaitMs: ctx.config.matchQueueMs, maxQueued: ctx.config.matchQueueMax });
+  ctx.admission ??= new Admission({
+    concurrency: ctx.matcher && ctx.config.matchThreads > 0 ? ctx.config.matchThreads : 1,
+    maxWaitMs: ctx.config.matchQueueMs,
+    maxQueued: ctx.config.matchQueueMax,
+  });
   return ctx.admission;
 }
 
@@ -45,7 +49,8 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(rejectInvalidStrings);
   app.use((req, _res, next) => {
     const unknown = undocumentedQueryKeys(req.method, req.path, Object.keys(req.query as object));
-    next(unknown?.length ? new HttpError(400, "invalid_request", `unknown query parameter${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`) : undefined);
+    if (!unknown?.length) return next();
+    next(new HttpError(400, "invalid_request", `unknown query parameter${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`));
   });
 
   const Health = z.object({
