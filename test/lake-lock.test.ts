@@ -69,7 +69,7 @@ describe("one writer per embedded lake", () => {
     await again.close();
     // Released: another process may open it now.
     expect((await openInChild(dir)).code).toBe(0);
-  }, 60_000);
+  }, 240_000);
 
   it("takes over the lock of a process that died without releasing it", async () => {
     const dead = spawnSync(process.execPath, ["-e", "0"]).pid!;
@@ -80,7 +80,7 @@ describe("one writer per embedded lake", () => {
     const lake = await openLake(config, fakeEngine(), { retentionSweepMs: 0 });
     expect(JSON.parse(readFileSync(path.join(dir, LOCK_FILE), "utf8")).pid).toBe(process.pid);
     await lake.close();
-  }, 30_000);
+  }, 120_000);
 
   it("refuses a lock held on another host (it cannot tell whether that process lives)", async () => {
     writeFileSync(
@@ -104,7 +104,7 @@ describe("one writer per embedded lake", () => {
     for (const d of readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isDirectory())) {
       expect(statSync(path.join(d.parentPath, d.name)).mode & 0o777).toBe(0o700);
     }
-  }, 30_000);
+  }, 120_000);
 });
 
 describe("ingest --url posts to a running server instead of opening the folder", () => {
@@ -130,7 +130,7 @@ describe("ingest --url posts to a running server instead of opening the folder",
       const s = app.listen(0, "127.0.0.1", () => resolve(s));
     });
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await new Promise((r) => server.close(r));
     await lake.close();
@@ -156,7 +156,7 @@ describe("ingest --url posts to a running server instead of opening the folder",
       rmSync(file, { force: true });
     }
     expect((await lake.stats()).documents.offer).toBe(4);
-  }, 30_000);
+  }, 120_000);
 
   it("stops on a refused key instead of reporting success", async () => {
     const file = path.join(os.tmpdir(), `lake-url-bad-${process.pid}.jsonl`);
