@@ -83,12 +83,17 @@ async function load(base: string, pid: number | undefined) {
     while (performance.now() < end) {
       const t = performance.now();
       try {
-        const r = await fetch(`${base}/v1/match`, { method: "POST", headers: { "content-type": "application/json" }, body });
+        const r = await fetch(`${base}/v1/match`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+        });
         await r.arrayBuffer();
         statuses[r.status] = (statuses[r.status] ?? 0) + 1;
         if (r.status === 200) accepted.push(performance.now() - t);
         // A refused client waits as told (at most 1 s here, so that the load stays on).
-        if (r.status === 429 || r.status === 503) await new Promise((res) => setTimeout(res, Math.min(1000, 1000 * Number(r.headers.get("retry-after") ?? 1))));
+        if (r.status === 429 || r.status === 503)
+          await new Promise((res) => setTimeout(res, Math.min(1000, 1000 * Number(r.headers.get("retry-after") ?? 1))));
       } catch {
         statuses.network = (statuses.network ?? 0) + 1;
       }
@@ -128,7 +133,11 @@ async function load(base: string, pid: number | undefined) {
     requests: total,
     statuses,
     refusedShare: Math.round((((statuses[429] ?? 0) + (statuses[503] ?? 0)) / Math.max(1, total)) * 1000) / 1000,
-    accepted: { count: accepted.length, p50Ms: accepted.length ? r1(quantile(accepted, 0.5)) : null, maxMs: accepted.length ? r1(Math.max(...accepted)) : null },
+    accepted: {
+      count: accepted.length,
+      p50Ms: accepted.length ? r1(quantile(accepted, 0.5)) : null,
+      maxMs: accepted.length ? r1(Math.max(...accepted)) : null,
+    },
     peakRssMb: peakRss,
   };
   return {
@@ -151,7 +160,15 @@ try {
     base = `http://127.0.0.1:${port}`;
     child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "src", "cli", "main.ts"), "serve"], {
       cwd: REPO_ROOT,
-      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LAKE_DIR: lakeDir, WORKERS: "1", DATABASE_URL: "", DOTENV_CONFIG_QUIET: "true" },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        LAKE_DIR: lakeDir,
+        WORKERS: "1",
+        DATABASE_URL: "",
+        DOTENV_CONFIG_QUIET: "true",
+      },
       stdio: ["ignore", "ignore", "inherit"],
     });
     log(`started serve (pid ${child.pid}) on ${base}`);
@@ -159,7 +176,9 @@ try {
   await waitReady(base, child);
   log(`${clients} clients × ${chars} characters for ${seconds} s`);
   const result = await load(base, child?.pid);
-  console.log(JSON.stringify({ date: new Date().toISOString(), matchThreads: process.env.MATCH_THREADS ?? "default", ...result }));
+  console.log(
+    JSON.stringify({ date: new Date().toISOString(), matchThreads: process.env.MATCH_THREADS ?? "default", ...result }),
+  );
 } finally {
   if (child && child.exitCode === null) {
     child.kill("SIGTERM");

@@ -27,7 +27,14 @@ describe("Admission", () => {
     // The first estimate is far too low: the first jobs run and teach the real cost (~100 ms each).
     for (let i = 0; i < 8; i++) await a.run(8_000, job(100, log, `w${i}`));
     const running = a.run(8_000, job(100, log, "x"));
-    const [refused, r2] = await Promise.all(["y", "z"].map((n) => a.run(8_000, job(100, log, n)).then(() => null, (e: unknown) => e)));
+    const [refused, r2] = await Promise.all(
+      ["y", "z"].map((n) =>
+        a.run(8_000, job(100, log, n)).then(
+          () => null,
+          (e: unknown) => e,
+        ),
+      ),
+    );
     await running;
     // After learning, one queued job of ~100 ms fits in 200 ms; a second does not.
     const refusals = [refused, r2].filter((e) => e instanceof OverloadedError) as OverloadedError[];
@@ -68,7 +75,10 @@ describe("Admission", () => {
     const a = new Admission({ concurrency: 1, maxWaitMs: 50, maxQueued: 100, msPerChar: 0 });
     const log: string[] = [];
     const slow = a.run(0, job(120, log, "slow"));
-    const late = a.run(0, job(10, log, "late")).then(() => null, (e: unknown) => e);
+    const late = a.run(0, job(10, log, "late")).then(
+      () => null,
+      (e: unknown) => e,
+    );
     await slow;
     const e = await late;
     expect(e).toBeInstanceOf(OverloadedError);

@@ -16,8 +16,16 @@ import { openLake, type Lake } from "../src/lake/index.js";
 import { testEngine } from "./helpers.js";
 
 const ADMIN = "admin-key-0123456789abc";
-const TEXT = "Développeur Java H/F : conception d'applications web, API REST, SQL, tests unitaires, travail en équipe agile.";
-const DOC = { kind: "offer", source: "bad-input", externalId: "base-1", title: "Développeur Java", text: TEXT, documentDate: "2025-05-01" };
+const TEXT =
+  "Développeur Java H/F : conception d'applications web, API REST, SQL, tests unitaires, travail en équipe agile.";
+const DOC = {
+  kind: "offer",
+  source: "bad-input",
+  externalId: "base-1",
+  title: "Développeur Java",
+  text: TEXT,
+  documentDate: "2025-05-01",
+};
 /** A valid body per POST route: each case below breaks one field of it. */
 const BODIES: Record<string, Record<string, unknown>> = {
   "/v1/match": { text: TEXT, title: "Développeur", kind: "offer", topK: 5 },
@@ -26,13 +34,26 @@ const BODIES: Record<string, Record<string, unknown>> = {
   "/v1/documents": DOC,
   "/v1/documents/batch": { documents: [{ ...DOC, externalId: "base-2" }] },
   "/v1/feedback": { source: "bad-input", externalId: "base-1", code: "M1805", verdict: "right" },
-  "/v1/feedback/batch": { items: [{ source: "bad-input", externalId: "base-1", code: "M1805", verdict: "wrong", correctCode: "M1810" }] },
+  "/v1/feedback/batch": {
+    items: [{ source: "bad-input", externalId: "base-1", code: "M1805", verdict: "wrong", correctCode: "M1810" }],
+  },
   "/v1/profile/match": { competences: [], labels: ["programmation java"], topK: 5 },
 };
 const BAD_STRINGS = { nul: "a\u0000b", loneHigh: "a\uD800b", loneLow: "\uDC00", huge: "x".repeat(60_000) };
 const BAD_DATES = ["0000-01-01", "9999-12-31T23:59:59-14:00", "0999-01-01", "1", "2025-02-30", "+275760-09-13"];
 const BAD_NUMBERS: unknown[] = [1e308, -1, 0, 0.5, "5", null, Number.MAX_SAFE_INTEGER + 2];
-const BAD_QUERY = ["%00", "%ED%A0%80", "0x10", "1e309", "-1", "", "0000-01-01", "9999-12-31T23:59:59-14:00", "1", "x".repeat(3000)];
+const BAD_QUERY = [
+  "%00",
+  "%ED%A0%80",
+  "0x10",
+  "1e309",
+  "-1",
+  "",
+  "0000-01-01",
+  "9999-12-31T23:59:59-14:00",
+  "1",
+  "x".repeat(3000),
+];
 const WRONG_BODIES: unknown[] = [[], "text", 42, null, { zz: 1 }];
 
 interface Op {
@@ -77,8 +98,19 @@ describe("bad input on every route of /openapi.json", () => {
     const engine = await testEngine();
     lake = await openLake({ lakeDir: dir, cvRetentionDays: 0 }, engine, { retentionSweepMs: 0 });
     app = createApp({ config: loadConfig(), engine, auth: createAuth([{ key: ADMIN, roles: ["admin"] }]), lake });
-    ids.id = (await lake.ingest({ kind: "offer", source: "bad-input", externalId: "base-1", title: "Développeur Java", text: TEXT, documentDate: new Date("2025-05-01") })).id;
-    const doc = (await request(app).get("/openapi.json").expect(200)).body as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>> };
+    ids.id = (
+      await lake.ingest({
+        kind: "offer",
+        source: "bad-input",
+        externalId: "base-1",
+        title: "Développeur Java",
+        text: TEXT,
+        documentDate: new Date("2025-05-01"),
+      })
+    ).id;
+    const doc = (await request(app).get("/openapi.json").expect(200)).body as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
+    };
     ops = Object.entries(doc.paths).flatMap(([p, methods]) =>
       Object.entries(methods).map(([method, spec]) => ({
         method,
@@ -94,24 +126,43 @@ describe("bad input on every route of /openapi.json", () => {
   });
 
   const fill = (op: Op, over: Record<string, string> = {}) =>
-    op.path.replace(/\{(\w+)\}/g, (_m, name: string) => over[name] ?? (name === "id" ? ids.id! : name === "code" ? (op.path.includes("competence") ? "100007" : "M1805") : "x"));
+    op.path.replace(
+      /\{(\w+)\}/g,
+      (_m, name: string) =>
+        over[name] ??
+        (name === "id" ? ids.id! : name === "code" ? (op.path.includes("competence") ? "100007" : "M1805") : "x"),
+    );
   const send = (method: string, url: string, body?: unknown) => {
-    const r = (request(app) as unknown as Record<string, (u: string) => request.Test>)[method]!(url).set("x-api-key", ADMIN);
+    const r = (request(app) as unknown as Record<string, (u: string) => request.Test>)[method]!(url).set(
+      "x-api-key",
+      ADMIN,
+    );
     return body === undefined ? r : r.set("content-type", "application/json").send(JSON.stringify(body));
   };
   const check = (what: string, r: request.Response) => {
     expect(r.status, `${what} → ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`).toBeLessThan(500);
-    if (r.status >= 400) expect(r.body.error, what).toMatchObject({ status: r.status, code: expect.any(String), message: expect.any(String) });
+    if (r.status >= 400)
+      expect(r.body.error, what).toMatchObject({
+        status: r.status,
+        code: expect.any(String),
+        message: expect.any(String),
+      });
   };
 
   it("lists the routes (the suite covers them all)", () => {
     expect(ops.length).toBeGreaterThanOrEqual(25);
-    for (const p of Object.keys(BODIES)) expect(ops.some((o) => o.method === "post" && o.path === p), p).toBe(true);
+    for (const p of Object.keys(BODIES))
+      expect(
+        ops.some((o) => o.method === "post" && o.path === p),
+        p,
+      ).toBe(true);
   });
 
   it("query parameters: NUL, surrogates, out-of-range dates, huge and hex numbers, unknown and repeated names", async () => {
     let n = 0;
-    for (const op of ops.filter((o) => o.method === "get" || o.method === "delete" || (o.method === "post" && !BODIES[o.path]))) {
+    for (const op of ops.filter(
+      (o) => o.method === "get" || o.method === "delete" || (o.method === "post" && !BODIES[o.path]),
+    )) {
       const url = fill(op);
       for (const name of [...op.query, "zz"]) {
         for (const v of BAD_QUERY) {
@@ -146,21 +197,25 @@ describe("bad input on every route of /openapi.json", () => {
         check(`POST ${p} ${where}`, r);
         if (/=(nul|loneHigh|loneLow)$|nul key/.test(where)) {
           expect(r.status, `POST ${p} ${where}`).toBe(400);
-          if (r.body.error.code === "invalid_string") expect(r.body.error.message).toContain(where.replace(/=.*|\+.*/, ""));
+          if (r.body.error.code === "invalid_string")
+            expect(r.body.error.message).toContain(where.replace(/=.*|\+.*/, ""));
         }
         if (/date=/i.test(where)) expect(r.status >= 400 || /items|documents/.test(p), `POST ${p} ${where}`).toBe(true);
       }
       for (const wrong of WRONG_BODIES) check(`POST ${p} ${JSON.stringify(wrong)}`, await send("post", p, wrong));
     }
     // The lake holds only what was valid: the base documents, no broken copy of them.
-    for (const d of (await lake.stats()).documents.offer ? [await lake.get(ids.id!)] : []) expect(d?.title).toBe("Développeur Java");
+    for (const d of (await lake.stats()).documents.offer ? [await lake.get(ids.id!)] : [])
+      expect(d?.title).toBe("Développeur Java");
   }, 600_000);
 
   it("dates out of range are refused where documents are written and where they are read", async () => {
     for (const d of BAD_DATES) {
       const r = await send("post", "/v1/documents", { ...DOC, externalId: `date-${d}`, documentDate: d });
       expect(r.status, d).toBe(400);
-      const batch = await send("post", "/v1/documents/batch", { documents: [{ ...DOC, externalId: `date-b-${d}`, documentDate: d }] });
+      const batch = await send("post", "/v1/documents/batch", {
+        documents: [{ ...DOC, externalId: `date-b-${d}`, documentDate: d }],
+      });
       expect(batch.status, d).toBe(200);
       expect(batch.body.items[0].error.code, d).toBe("invalid_document");
     }
@@ -190,8 +245,13 @@ describe("bad input on every route of /openapi.json", () => {
   });
 
   it("a text of stopwords only is empty: no métiers made up from priors", async () => {
-    const r = await send("post", "/v1/match", { text: "Le la les de des et ou, pour avec un une dans sur il elle nous vous." }).expect(200);
+    const r = await send("post", "/v1/match", {
+      text: "Le la les de des et ou, pour avec un une dans sur il elle nous vous.",
+    }).expect(200);
     expect(r.body).toMatchObject({ status: "empty", metiers: [] });
-    expect((await send("post", "/v1/match", { text: "Le développeur Java conçoit des applications." }).expect(200)).body.status).not.toBe("empty");
+    expect(
+      (await send("post", "/v1/match", { text: "Le développeur Java conçoit des applications." }).expect(200)).body
+        .status,
+    ).not.toBe("empty");
   });
 });

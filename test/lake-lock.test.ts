@@ -69,19 +69,27 @@ describe("one writer per embedded lake", () => {
     await again.close();
     // Released: another process may open it now.
     expect((await openInChild(dir)).code).toBe(0);
-  }, 60_000);
+  }, 240_000);
 
   it("takes over the lock of a process that died without releasing it", async () => {
     const dead = spawnSync(process.execPath, ["-e", "0"]).pid!;
-    writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: dead, host: os.hostname(), startedAt: new Date().toISOString() }));
+    writeFileSync(
+      path.join(dir, LOCK_FILE),
+      JSON.stringify({ pid: dead, host: os.hostname(), startedAt: new Date().toISOString() }),
+    );
     const lake = await openLake(config, fakeEngine(), { retentionSweepMs: 0 });
     expect(JSON.parse(readFileSync(path.join(dir, LOCK_FILE), "utf8")).pid).toBe(process.pid);
     await lake.close();
-  }, 30_000);
+  }, 120_000);
 
   it("refuses a lock held on another host (it cannot tell whether that process lives)", async () => {
-    writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: 1, host: "elsewhere.example", startedAt: "2026-01-01T00:00:00Z" }));
-    await expect(openLake(config, fakeEngine(), { retentionSweepMs: 0 })).rejects.toThrow(/pid 1 on elsewhere\.example/);
+    writeFileSync(
+      path.join(dir, LOCK_FILE),
+      JSON.stringify({ pid: 1, host: "elsewhere.example", startedAt: "2026-01-01T00:00:00Z" }),
+    );
+    await expect(openLake(config, fakeEngine(), { retentionSweepMs: 0 })).rejects.toThrow(
+      /pid 1 on elsewhere\.example/,
+    );
     rmSync(path.join(dir, LOCK_FILE));
   });
 
@@ -96,7 +104,7 @@ describe("one writer per embedded lake", () => {
     for (const d of readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isDirectory())) {
       expect(statSync(path.join(d.parentPath, d.name)).mode & 0o777).toBe(0o700);
     }
-  }, 30_000);
+  }, 120_000);
 });
 
 describe("ingest --url posts to a running server instead of opening the folder", () => {
@@ -107,7 +115,12 @@ describe("ingest --url posts to a running server instead of opening the folder",
   let url = "";
   beforeAll(async () => {
     lake = await openLake({ lakeDir: dir, cvRetentionDays: 0 }, fakeEngine(), { retentionSweepMs: 0 });
-    const ctx: AppContext = { config: loadConfig(), engine: fakeEngine() as unknown as Engine, auth: createAuth([{ key: KEY, roles: ["ingest"] }]), lake };
+    const ctx: AppContext = {
+      config: loadConfig(),
+      engine: fakeEngine() as unknown as Engine,
+      auth: createAuth([{ key: KEY, roles: ["ingest"] }]),
+      lake,
+    };
     const app = express();
     app.use(express.json({ limit: 2 * 1024 * 1024 }));
     app.use(documentRoutes(ctx));
@@ -117,7 +130,7 @@ describe("ingest --url posts to a running server instead of opening the folder",
       const s = app.listen(0, "127.0.0.1", () => resolve(s));
     });
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await new Promise((r) => server.close(r));
     await lake.close();
@@ -126,7 +139,10 @@ describe("ingest --url posts to a running server instead of opening the folder",
 
   it("writes every line through the server's lake, while that server holds the folder", async () => {
     const file = path.join(dir, "..", `lake-url-${process.pid}.jsonl`);
-    writeFileSync(file, [...[1, 2, 3].map((i) => JSON.stringify(doc(i))), "not json", JSON.stringify(doc(4))].join("\n") + "\n");
+    writeFileSync(
+      file,
+      [...[1, 2, 3].map((i) => JSON.stringify(doc(i))), "not json", JSON.stringify(doc(4))].join("\n") + "\n",
+    );
     const prev = process.env.LAKE_DIR;
     process.env.LAKE_DIR = dir;
     try {
@@ -140,7 +156,7 @@ describe("ingest --url posts to a running server instead of opening the folder",
       rmSync(file, { force: true });
     }
     expect((await lake.stats()).documents.offer).toBe(4);
-  }, 30_000);
+  }, 120_000);
 
   it("stops on a refused key instead of reporting success", async () => {
     const file = path.join(os.tmpdir(), `lake-url-bad-${process.pid}.jsonl`);

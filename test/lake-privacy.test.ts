@@ -22,11 +22,25 @@ const CV = [
   "Gestion de projets agiles Scrum, intégration continue, maintenance de serveurs Linux.",
 ].join("\n");
 /** Strings of the CV that name or identify the person, as written and as phrases would normalise them. */
-const PERSONAL = ["dupontel", "example", "jean baptist", "1985", "116", "238", "56 78", "12 34", "03 69", "securit social"];
-const OFFER = "Nous recherchons un développeur Java (H/F). Candidatures à recrutement.dupuis@acme-example.fr ou au 01 44 55 66 77. Missions : développement d'API REST, tests, revue de code.";
+const PERSONAL = [
+  "dupontel",
+  "example",
+  "jean baptist",
+  "1985",
+  "116",
+  "238",
+  "56 78",
+  "12 34",
+  "03 69",
+  "securit social",
+];
+const OFFER =
+  "Nous recherchons un développeur Java (H/F). Candidatures à recrutement.dupuis@acme-example.fr ou au 01 44 55 66 77. Missions : développement d'API REST, tests, revue de code.";
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }
 const onDisk = (dir: string, marker: string) => files(dir).filter((f) => readFileSync(f).includes(marker));
 
@@ -34,14 +48,17 @@ describe("CVs on the embedded lake", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "lake-privacy-"));
   let lake: Lake;
   let app: express.Express;
-  const sql = async <R>(q: string): Promise<R[]> => (await (lake as unknown as { db: { query<T>(q: string): Promise<{ rows: T[] }> } }).db.query<R>(q)).rows;
+  const sql = async <R>(q: string): Promise<R[]> =>
+    (await (lake as unknown as { db: { query<T>(q: string): Promise<{ rows: T[] }> } }).db.query<R>(q)).rows;
   beforeAll(async () => {
     const engine = await testEngine();
     lake = await openLake({ lakeDir: dir, cvRetentionDays: 0 }, engine, { retentionSweepMs: 0 });
     const ctx: AppContext = {
       config: loadConfig(),
       engine,
-      auth: createAuth(Object.entries(KEYS).map(([role, key]) => ({ key, roles: [role as "ingest" | "advisor" | "admin"] }))),
+      auth: createAuth(
+        Object.entries(KEYS).map(([role, key]) => ({ key, roles: [role as "ingest" | "advisor" | "admin"] })),
+      ),
       lake,
     };
     app = express();
@@ -59,14 +76,26 @@ describe("CVs on the embedded lake", () => {
   let cvId = "";
   let offerId = "";
   it("keeps only ROME-derived data of a CV without storeText: no title, no phrases, nothing personal anywhere", async () => {
-    cvId = (await post({ kind: "cv", source: "portal", externalId: "u-1", title: "CV Jean-Baptiste Dupontel", text: CV }).expect(201)).body.id;
-    offerId = (await post({ kind: "offer", source: "ft", externalId: "o-1", title: "Développeur Java", text: OFFER }).expect(201)).body.id;
+    cvId = (
+      await post({
+        kind: "cv",
+        source: "portal",
+        externalId: "u-1",
+        title: "CV Jean-Baptiste Dupontel",
+        text: CV,
+      }).expect(201)
+    ).body.id;
+    offerId = (
+      await post({ kind: "offer", source: "ft", externalId: "o-1", title: "Développeur Java", text: OFFER }).expect(201)
+    ).body.id;
     const doc = (await request(app).get(`/v1/documents/${cvId}`).set("x-api-key", KEYS.advisor).expect(200)).body;
     expect(doc).toMatchObject({ kind: "cv", title: null, phrases: [], hasText: false, text: null });
     expect(doc.metiers.length).toBeGreaterThan(0);
     expect(doc.metiers[0].code).toBe("M1805");
     expect(doc.competences.length).toBeGreaterThan(0);
-    const similar = (await request(app).get(`/v1/documents/${offerId}/similar`).set("x-api-key", KEYS.advisor).expect(200)).body;
+    const similar = (
+      await request(app).get(`/v1/documents/${offerId}/similar`).set("x-api-key", KEYS.advisor).expect(200)
+    ).body;
     expect(similar.results.map((r: { id: string }) => r.id)).toContain(cvId);
     const answers = JSON.stringify([doc, similar]).toLowerCase();
     for (const s of PERSONAL) expect(answers).not.toContain(s);
@@ -89,28 +118,55 @@ describe("CVs on the embedded lake", () => {
     const offer = (await request(app).get(`/v1/documents/${offerId}`).set("x-api-key", KEYS.advisor).expect(200)).body;
     expect(offer.text).toBe(OFFER); // an offer's own text is kept as posted
     expect(offer.phrases.join(" | ")).not.toMatch(/dupuis|acme|example|44 55|66 77/);
-    const kept = (await post({ kind: "cv", source: "portal", externalId: "u-2", text: CV, storeText: true }).expect(201)).body.id;
-    const phrases: string[] = (await request(app).get(`/v1/documents/${kept}`).set("x-api-key", KEYS.advisor).expect(200)).body.phrases;
+    const kept = (
+      await post({ kind: "cv", source: "portal", externalId: "u-2", text: CV, storeText: true }).expect(201)
+    ).body.id;
+    const phrases: string[] = (
+      await request(app).get(`/v1/documents/${kept}`).set("x-api-key", KEYS.advisor).expect(200)
+    ).body.phrases;
     // Without redaction they held "jb dupontel exampl com", "03 1985 lyon", "numero securit social 85"… A name has no
     // pattern: it stays in a consented CV's phrases as in its text.
     expect(phrases).toContain("dupontel");
     expect(phrases.join(" | ")).not.toMatch(/exampl|1985|116|238|56 78|12 34|social 85/);
-    expect((await request(app).get(`/v1/documents/${kept}?includeText=true`).set("x-api-key", KEYS.admin).expect(200)).body.text).toBe(CV);
+    expect(
+      (await request(app).get(`/v1/documents/${kept}?includeText=true`).set("x-api-key", KEYS.admin).expect(200)).body
+        .text,
+    ).toBe(CV);
     await request(app).delete(`/v1/documents/${kept}`).set("x-api-key", KEYS.admin).expect(200);
   });
 
   it("refuses to turn a CV into an offer (or back): 409, the CV unchanged", async () => {
-    const r = await post({ kind: "offer", source: "portal", externalId: "u-1", text: "Offre de développeur Java" }).expect(409);
+    const r = await post({
+      kind: "offer",
+      source: "portal",
+      externalId: "u-1",
+      text: "Offre de développeur Java",
+    }).expect(409);
     expect(r.body.error.code).toBe("kind_conflict");
-    const batch = await request(app).post("/v1/documents/batch").set("x-api-key", KEYS.ingest).send({ documents: [{ kind: "cv", source: "ft", externalId: "o-1", text: "java" }, { kind: "offer", source: "ft", externalId: "o-2", text: "Développeur Java" }] }).expect(200);
-    expect(batch.body.items.map((i: { status: string; error?: { code: string } }) => i.error?.code ?? i.status)).toEqual(["kind_conflict", "created"]);
+    const batch = await request(app)
+      .post("/v1/documents/batch")
+      .set("x-api-key", KEYS.ingest)
+      .send({
+        documents: [
+          { kind: "cv", source: "ft", externalId: "o-1", text: "java" },
+          { kind: "offer", source: "ft", externalId: "o-2", text: "Développeur Java" },
+        ],
+      })
+      .expect(200);
+    expect(
+      batch.body.items.map((i: { status: string; error?: { code: string } }) => i.error?.code ?? i.status),
+    ).toEqual(["kind_conflict", "created"]);
     expect((await lake.get(cvId))?.kind).toBe("cv");
     expect((await lake.get(offerId))?.kind).toBe("offer");
   });
 
   it("leaves no readable copy of an erased CV in the data folder", async () => {
     const marker = "Zorglubette Quasimodine";
-    const id = (await post({ kind: "cv", source: "portal", externalId: "u-3", text: `${marker}\n${CV}`, storeText: true }).expect(201)).body.id;
+    const id = (
+      await post({ kind: "cv", source: "portal", externalId: "u-3", text: `${marker}\n${CV}`, storeText: true }).expect(
+        201,
+      )
+    ).body.id;
     await lake.close();
     expect(onDisk(dir, marker).length).toBeGreaterThan(0); // the check can fail: the text is there while stored
     lake = await openLake({ lakeDir: dir, cvRetentionDays: 0 }, await testEngine(), { retentionSweepMs: 0 });

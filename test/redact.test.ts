@@ -50,13 +50,15 @@ describe("redactPersonalData", () => {
   });
 
   it("keeps the words around, and what is not personal (periods, amounts, postcodes, codes)", () => {
-    const text = "Développeur Java de 2015 à 2019, puis 03/2019 – 06/2023 chez Acme, 75011 Paris, salaire 35 000 €, ROME M1805, Bac+5";
+    const text =
+      "Développeur Java de 2015 à 2019, puis 03/2019 – 06/2023 chez Acme, 75011 Paris, salaire 35 000 €, ROME M1805, Bac+5";
     expect(redactPersonalData(text)).toBe(text);
     expect(hasPersonalData(text)).toBe(false);
   });
 
   it("breaks phrases at what it removes: no phrase holds a piece of it", () => {
-    const cv = "Jean-Baptiste Dupontel\njb.dupontel@example.com — 06 12 34 56 78\nNé le 12/03/1985, n° sécurité sociale 1 85 03 75 116 238 42\nGestion de projets agiles et maintenance de serveurs";
+    const cv =
+      "Jean-Baptiste Dupontel\njb.dupontel@example.com — 06 12 34 56 78\nNé le 12/03/1985, n° sécurité sociale 1 85 03 75 116 238 42\nGestion de projets agiles et maintenance de serveurs";
     const red = redactPersonalData(cv);
     const phrases = segment(red).flatMap((u) => candidatePhrases(u).map((p) => p.text));
     expect(phrases.join(" | ")).not.toMatch(/exampl|dupontel@|1985|116|56 78/);

@@ -64,7 +64,9 @@ export class Admission {
   /** Expected wait (ms) of a job queued now: the work ahead of it shared by the running slots. */
   private expectedWaitMs(extraChars: number): number {
     const ahead = this.queuedCost + this.activeCost / 2 + extraChars;
-    return this.active < this.o.concurrency && this.queue.length === 0 ? 0 : (ahead * this.msPerChar) / this.o.concurrency;
+    return this.active < this.o.concurrency && this.queue.length === 0
+      ? 0
+      : (ahead * this.msPerChar) / this.o.concurrency;
   }
 
   /** The refusal `run` would give now to a job of `chars` characters, or null: to refuse before reading a body. */
@@ -136,7 +138,13 @@ export class Admission {
       const waited = performance.now() - job.queuedAt;
       if (waited > this.o.maxWaitMs) {
         const s = Math.max(1, Math.ceil(this.expectedWaitMs(0) / 1000));
-        job.fail(new OverloadedError(503, s, `the server is overloaded: this request waited ${Math.round(waited)} ms; retry after ${s} s`));
+        job.fail(
+          new OverloadedError(
+            503,
+            s,
+            `the server is overloaded: this request waited ${Math.round(waited)} ms; retry after ${s} s`,
+          ),
+        );
         continue;
       }
       this.active++;

@@ -28,7 +28,8 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(rejectInvalidStrings);
   app.use((req, _res, next) => {
     const unknown = undocumentedQueryKeys(req.method, req.path, Object.keys(req.query as object));
-    next(unknown?.length ? new HttpError(400, "invalid_request", `unknown query parameter${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`) : undefined);
+    if (!unknown?.length) return next();
+    next(new HttpError(400, "invalid_request", `unknown query parameter${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`));
   });
 
   const Health = z.object({

@@ -19,7 +19,11 @@ export interface AppContext {
 
 /** The context's admission, made once from the config: one slot per match thread (1 in the event-loop thread). */
 export function admissionOf(ctx: AppContext): Admission {
-  ctx.admission ??= new Admission({ concurrency: ctx.matcher && ctx.config.matchThreads > 0 ? ctx.config.matchThreads : 1, maxWaitMs: ctx.config.matchQueueMs, maxQueued: ctx.config.matchQueueMax });
+  ctx.admission ??= new Admission({
+    concurrency: ctx.matcher && ctx.config.matchThreads > 0 ? ctx.config.matchThreads : 1,
+    maxWaitMs: ctx.config.matchQueueMs,
+    maxQueued: ctx.config.matchQueueMax,
+  });
   return ctx.admission;
 }
 

@@ -30,7 +30,14 @@ export function invalidStringPath(value: unknown, root: string): string | null {
 /** 400 naming the field when the body or the query holds a string the lake could not store as sent. */
 export const rejectInvalidStrings: RequestHandler = (req, _res, next) => {
   const where = invalidStringPath(req.body, "body") ?? invalidStringPath(req.query, "query");
-  if (where) return next(new HttpError(400, "invalid_string", `${where} holds a NUL character or an invalid code point (a lone UTF-16 surrogate)`));
+  if (where)
+    return next(
+      new HttpError(
+        400,
+        "invalid_string",
+        `${where} holds a NUL character or an invalid code point (a lone UTF-16 surrogate)`,
+      ),
+    );
   next();
 };
 

@@ -11,7 +11,12 @@ import { z } from "zod";
 
 export const LOCK_FILE = "rome-match.lock";
 
-const Holder = z.object({ pid: z.number().int(), host: z.string(), startedAt: z.string(), command: z.string().optional() });
+const Holder = z.object({
+  pid: z.number().int(),
+  host: z.string(),
+  startedAt: z.string(),
+  command: z.string().optional(),
+});
 export type LockHolder = z.infer<typeof Holder>;
 
 export class LakeLockedError extends Error {
@@ -19,14 +24,17 @@ export class LakeLockedError extends Error {
     readonly dir: string,
     readonly holder: LockHolder | null,
   ) {
-    super(
-      holder
-        ? `the embedded lake ${dir} is open in another process (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}${holder.command ? `: ${holder.command}` : ""}); ` +
-            "one process per LAKE_DIR: stop it, or send documents to the running server (`ingest FILE --url URL`), or use DATABASE_URL"
-        : `the embedded lake ${dir} is locked by ${path.join(dir, LOCK_FILE)}, whose holder is unreadable; remove the file if no process uses the lake`,
-    );
+    super(holder ? lockedBy(dir, holder) : unreadable(dir));
   }
 }
+
+const lockedBy = (dir: string, h: LockHolder): string =>
+  `the embedded lake ${dir} is open in another process ` +
+  `(pid ${h.pid} on ${h.host}, since ${h.startedAt}${h.command ? `: ${h.command}` : ""}); one process per LAKE_DIR: ` +
+  "stop it, or send documents to the running server (`ingest FILE --url URL`), or use DATABASE_URL";
+const unreadable = (dir: string): string =>
+  `the embedded lake ${dir} is locked by ${path.join(dir, LOCK_FILE)}, whose holder is unreadable; ` +
+  "remove the file if no process uses the lake";
 
 /** The holder of a lock file; null when unreadable. */
 export function readHolder(file: string): LockHolder | null {
@@ -59,7 +67,12 @@ const held = new Set<string>();
 /** Takes the lake folder's lock or throws LakeLockedError; returns the release function (idempotent). */
 export function lockLakeDir(dir: string): () => void {
   const file = path.join(path.resolve(dir), LOCK_FILE);
-  const me: LockHolder = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), command: process.argv.slice(2, 4).join(" ") || undefined };
+  const me: LockHolder = {
+    pid: process.pid,
+    host: os.hostname(),
+    startedAt: new Date().toISOString(),
+    command: process.argv.slice(2, 4).join(" ") || undefined,
+  };
   for (let attempt = 0; ; attempt++) {
     let fd: number;
     try {

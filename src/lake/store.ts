@@ -348,7 +348,8 @@ class LakeImpl implements Lake {
             } catch (e) {
               if (isConnectionError(e) || isRetryable(e)) throw e;
               await tx.query("ROLLBACK TO SAVEPOINT doc");
-              out.set(i, e instanceof LakeConflictError ? { code: "kind_conflict", message: e.message } : { code: "write_failed", message: "the database refused this document" });
+              const refused = { code: "write_failed", message: "the database refused this document" };
+              out.set(i, e instanceof LakeConflictError ? { code: "kind_conflict", message: e.message } : refused);
             }
           }
           return out;
@@ -504,7 +505,8 @@ class LakeImpl implements Lake {
 
   /** An erased CV leaves no readable copy in the embedded lake's files (offers are public: no rewrite for them). */
   private async scrubAfter(deleted: { kind: DocumentKind }[]): Promise<void> {
-    if (deleted.some((d) => d.kind === "cv")) await this.db.scrub(["documents", "document_phrases", "document_competences", "document_metiers", "document_feedback"]);
+    if (!deleted.some((d) => d.kind === "cv")) return;
+    await this.db.scrub(["documents", "document_phrases", "document_competences", "document_metiers", "document_feedback"]);
   }
 
   async purgeExpiredCvs(days: number = this.retentionDays, now: Date = new Date()): Promise<number> {

@@ -77,7 +77,11 @@ export const ingestCommand: Command = {
         await pool?.close();
         throw e;
       }
-      sink = { backend: lake.backend, write: (docs) => lake.ingestBatch(docs.map(toInput)), close: async () => (await lake.close(), await pool?.close()) };
+      sink = {
+        backend: lake.backend,
+        write: (docs) => lake.ingestBatch(docs.map(toInput)),
+        close: async () => (await lake.close(), await pool?.close()),
+      };
     }
     const total = Math.min(Math.max(0, (await countLines(file)) - from), limit);
     const bar = new cliProgress.SingleBar(
@@ -174,12 +178,14 @@ export function remoteSink(url: string, key: string, fetchFn: typeof fetch = fet
     backend: `server ${new URL(url).origin}`,
     async write(docs) {
       for (let attempt = 1; ; attempt++) {
-        const res = await fetchFn(endpoint, { method: "POST", headers: { "content-type": "application/json", "x-api-key": key }, body: JSON.stringify({ documents: docs }) });
+        const headers = { "content-type": "application/json", "x-api-key": key };
+        const res = await fetchFn(endpoint, { method: "POST", headers, body: JSON.stringify({ documents: docs }) });
         const body = (await res.json().catch(() => null)) as { items?: BatchItemResult[]; error?: { message?: string } } | null;
         if (res.ok && body?.items) return body.items;
         const retryAfter = Number(res.headers.get("retry-after"));
         if ((res.status === 429 || res.status === 503) && attempt < 10) {
-          await new Promise((r) => setTimeout(r, 1000 * (Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 60) : attempt)));
+          const seconds = Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 60) : attempt;
+          await new Promise((r) => setTimeout(r, 1000 * seconds));
           continue;
         }
         throw new Error(`server answered ${res.status}: ${body?.error?.message ?? res.statusText}`);
