@@ -11,7 +11,7 @@ import { fold, type StatementUnit } from "./units.js";
 /** Thresholds of stated-skill extraction (`POST /v1/skills/extract`), set on the dev half of the gold set. */
 export const STATED = {
   /** Labels re-scored per statement (best label coverage first). */
-  candidates: 20,
+  candidates: 12,
   /** Labels less covered than this are not candidates. */
   minCoverage: 0.2,
   /** Weight of the vector cosine; the rest is lexical (label coverage, lifted by how much of the statement it explains). */
