@@ -1,4 +1,4 @@
-import "../text/quiet.js";
+import "../text/index.js";
 import type { Command } from "./command.js";
 import { commands } from "./commands/index.js";
 

@@ -3,6 +3,6 @@ export { openLake, type OpenLakeOptions } from "./store.js";
 export { isConnectionError } from "./db.js";
 export { SIMILAR_WEIGHTS } from "./score.js";
 export * from "./types.js";
-export { DocumentBody, lineToBody, toInput } from "./schema.js";
+export { DocumentBody, isoDate, lineToBody, toInput } from "./schema.js";
 export { rankAgreement } from "./feedback.js";
 export { assertLakeFree, LakeLockedError } from "./lock.js";

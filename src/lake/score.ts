@@ -2,7 +2,7 @@
  * Pure scoring of one stored document against another: vector similarity plus IDF-weighted macro-compétence
  * overlap, with the explanation (shared / missing MCs) in the same shape as /v1/match.
  */
-import type { MacroCompetenceEvidence, MissingMacroCompetence } from "../match/types.js";
+import type { MacroCompetenceEvidence, MissingMacroCompetence } from "../match/index.js";
 import type { DocumentKind, StoredCompetence } from "./types.js";
 
 /**

@@ -1,7 +1,7 @@
 /** The lake: documents (offers, CVs) with embeddings, predicted métiers, extracted compétences and uncovered phrases. */
 import { createHash, randomUUID } from "node:crypto";
 import type { Config } from "../config.js";
-import type { MatchResult } from "../match/types.js";
+import type { MatchResult } from "../match/index.js";
 import { redactPersonalData } from "../text/index.js";
 import { openDb, isConnectionError, parseVector, vectorParam, type Db, type Queryable } from "./db.js";
 import { migrate } from "./migrations/index.js";

@@ -1,7 +1,7 @@
 /** Public shapes of the lake (documents store). Other modules (api, cli, trends) code against these. */
-import type { EmbedRole } from "../embed/embedder.js";
-import type { DocumentKind, MatchInput, MatchResult, MacroCompetenceEvidence, MissingMacroCompetence } from "../match/types.js";
-import type { Referential } from "../rome/referential.js";
+import type { EmbedRole } from "../embed/index.js";
+import type { DocumentKind, MatchInput, MatchResult, MacroCompetenceEvidence, MissingMacroCompetence } from "../match/index.js";
+import type { Referential } from "../rome/index.js";
 
 export type { DocumentKind };
 

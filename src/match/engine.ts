@@ -1,4 +1,4 @@
-import "../text/quiet.js";
+import "../text/index.js";
 import type { Config } from "../config.js";
 import { dot, dotEach, dotRows, isZero, normalizeVector, TransformersEmbedder, type Embedder } from "../embed/index.js";
 import { openIndexes, type ProgressFn, type RomeIndexes } from "../vectors/index.js";

@@ -6,3 +6,4 @@ export type * from "./types.js";
 export { MatchPool, pooled, type Matcher } from "./pool.js";
 export { chosenItems, REQUIRED_FEATURES, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, requiredFeatures, requiredProbability, type ChosenItem, type CodedNeighbour, type ItemHolder, type RequiredFeatures, type RequiredItem, type RequiredModel } from "./required.js";
 export { CONFIDENCE, EVIDENCE_CONFLICT, evidenceAgainstFirst, matchStatus, type MatchStatus, type StatusReason } from "./status.js";
+export { createCoverageChecker, type UncoveredPhrase } from "./uncovered.js";

@@ -1,4 +1,4 @@
-import type { Fiche } from "../rome/types.js";
+import type { Fiche } from "../rome/index.js";
 
 /**
  * Features of a (source, target) fiche pair: the learned passerelles ranker's inputs. Skill overlap (coverage, text

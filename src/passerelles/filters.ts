@@ -1,5 +1,5 @@
-import type { Fiche } from "../rome/types.js";
-import type { Referential } from "../rome/referential.js";
+import type { Fiche } from "../rome/index.js";
+import type { Referential } from "../rome/index.js";
 
 /** The three ROME transition tags a user can ask for. */
 export type Transition = "ecologique" | "numerique" | "demographique";

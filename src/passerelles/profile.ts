@@ -1,5 +1,5 @@
-import type { Referential } from "../rome/referential.js";
-import { romeSearch, type RomeSearch, type SearchKind } from "../rome/search.js";
+import type { Referential } from "../rome/index.js";
+import { romeSearch, type RomeSearch, type SearchKind } from "../rome/index.js";
 import { SkillLabelResolver } from "../skills/index.js";
 import { type FicheFilter, matchesFilter } from "./filters.js";
 import { DEFAULT_PROXIMITY_WEIGHTS, VIABILITY, explainGap, mcWeight, type MacroCompetenceToAcquire, type Passerelle, type Ranker, type SharedMacroCompetence } from "./proximity.js";

@@ -1,5 +1,5 @@
-import type { Referential } from "../rome/referential.js";
-import type { Fiche } from "../rome/types.js";
+import type { Referential } from "../rome/index.js";
+import type { Fiche } from "../rome/index.js";
 import { contentStems } from "../text/index.js";
 import { type FicheFilter, matchesFilter } from "./filters.js";
 import * as pf from "./features.js";

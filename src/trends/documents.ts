@@ -1,4 +1,4 @@
-import type { UncoveredPhrase } from "../match/uncovered.js";
+import type { UncoveredPhrase } from "../match/index.js";
 import { normalizeText, segment, type TextUnit } from "../text/index.js";
 import type { TrendDocument } from "./types.js";
 

@@ -4,7 +4,7 @@ import { z } from "zod";
  * One document as the trend analysis reads it: the lake's own shape (src/lake/types.ts), so the analysis runs
  * the same on the lake, on a JSONL file or on synthetic data.
  */
-import type { TrendDocument } from "../lake/types.js";
+import type { TrendDocument } from "../lake/index.js";
 export type { TrendDocument };
 
 /** A source of documents that can be read more than once (the analysis makes two passes). */

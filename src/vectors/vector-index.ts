@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import hnswlib from "hnswlib-node";
 import { z } from "zod";
-import { dot } from "../embed/embedder.js";
+import { dot } from "../embed/index.js";
 
 export interface VectorHit {
   id: string;

@@ -16,7 +16,7 @@ import { HttpError, parseOr400 } from "../errors.js";
 import { queryInt } from "../input.js";
 import { describeRoute } from "../openapi.js";
 import { sendComputedJson } from "../respond.js";
-import { DocumentBody, isoDate, toInput } from "../../lake/schema.js";
+import { DocumentBody, isoDate, toInput } from "../../lake/index.js";
 import { LAKE_LIMITS, LakeUnavailableError, type BatchItemResult, type DocumentInput, type Lake, type StoredDocument } from "../../lake/index.js";
 import { endOfDay, lakeHandler, lakeOf as lakeOfCtx } from "../lake.js";
 import { MissingMacroCompetence, SharedMacroCompetence } from "./match.js";

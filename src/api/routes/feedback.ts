@@ -13,7 +13,7 @@ import type { Role } from "../auth.js";
 import { HttpError, parseOr400 } from "../errors.js";
 import { endOfDay, lakeHandler, lakeOf } from "../lake.js";
 import { describeRoute } from "../openapi.js";
-import { isoDate } from "../../lake/schema.js";
+import { isoDate } from "../../lake/index.js";
 import { LAKE_LIMITS, type FeedbackInput, type FeedbackRecord } from "../../lake/index.js";
 
 const RomeCode = z

@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import type { Referential } from "../../rome/referential.js";
+import type { Referential } from "../../rome/index.js";
 import { FilterError, TRANSITIONS, type FicheFilter, validateFilter } from "../../passerelles/index.js";
 import { ProximityIndex, RANKERS, VIABILITY } from "../../passerelles/index.js";
 import { ACCESS_RULE, PROFILE_LIMITS, ProfileError, ProfileMatcher } from "../../passerelles/index.js";

@@ -1,8 +1,8 @@
 import { Router } from "express";
 import { z } from "zod";
-import type { Referential } from "../../rome/referential.js";
-import { competenceDetail, competenceTree, contextesByType, macroCompetenceDetail, TREE_DEPTHS, type TreeNode } from "../../rome/tree.js";
-import { romeSearch, SEARCH_KINDS, type SearchKind } from "../../rome/search.js";
+import type { Referential } from "../../rome/index.js";
+import { competenceDetail, competenceTree, contextesByType, macroCompetenceDetail, TREE_DEPTHS, type TreeNode } from "../../rome/index.js";
+import { romeSearch, SEARCH_KINDS, type SearchKind } from "../../rome/index.js";
 import { HttpError, notFound, parseOr400 } from "../errors.js";
 import { queryInt } from "../input.js";
 import { describeRoute } from "../openapi.js";

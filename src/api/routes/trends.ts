@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { AppContext } from "../context.js";
 import { HttpError, parseOr400 } from "../errors.js";
 import { lakeHandler } from "../lake.js";
-import { isoDate } from "../../lake/schema.js";
+import { isoDate } from "../../lake/index.js";
 import { describeRoute } from "../openapi.js";
 import { analyzeTrends, buildProposal, createPhraseAttacher, trendOptions, TrendQuerySchema, type PhraseAttacher, type TrendDocumentSource, type TrendQuery, type TrendReport } from "../../trends/index.js";
 import type { Lake } from "../../lake/index.js";

@@ -5,7 +5,7 @@ import { loadConfig } from "../../config.js";
 import { createEngine, MatchPool, pooled, type Engine } from "../../match/index.js";
 import { CV_MODES, evaluateOffers, type CvMode } from "../../tuning/index.js";
 import { readOffers } from "../../sources/index.js";
-import { startServer } from "../../api/server.js";
+import { startServer } from "../../api/index.js";
 import { openLake } from "../../lake/index.js";
 import type { Command } from "../command.js";
 import { parseFlags } from "../command.js";

@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { loadConfig } from "../../config.js";
 import { loadReferential } from "../../rome/index.js";
-import type { Referential } from "../../rome/referential.js";
-import { competenceDetail, competenceTree, contextesByType, macroCompetenceDetail, TREE_DEPTHS } from "../../rome/tree.js";
-import { romeSearch, SEARCH_KINDS } from "../../rome/search.js";
+import type { Referential } from "../../rome/index.js";
+import { competenceDetail, competenceTree, contextesByType, macroCompetenceDetail, TREE_DEPTHS } from "../../rome/index.js";
+import { romeSearch, SEARCH_KINDS } from "../../rome/index.js";
 import { FilterError, type FicheFilter, validateFilter } from "../../passerelles/index.js";
 import { ProfileError, RANKERS } from "../../passerelles/index.js";
 import { FilterQuery, passerellesIndexes } from "../../api/routes/passerelles.js";
-import { LIMITS } from "../../api/limits.js";
+import { LIMITS } from "../../api/index.js";
 import type { Command } from "../command.js";
 import { parseFlags } from "../command.js";
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import seedrandom from "seedrandom";
 import { loadConfig } from "../../config.js";
 import { createEngine } from "../../match/index.js";
-import { createCoverageChecker } from "../../match/uncovered.js";
+import { createCoverageChecker } from "../../match/index.js";
 import { loadReferential } from "../../rome/index.js";
 import { readOffers } from "../../sources/index.js";
 import {

@@ -3,7 +3,7 @@ import { loadConfig } from "../../config.js";
 import { openLake } from "../../lake/index.js";
 import { createEngine } from "../../match/index.js";
 import { readOffers } from "../../sources/index.js";
-import { createCoverageChecker } from "../../match/uncovered.js";
+import { createCoverageChecker } from "../../match/index.js";
 import {
   analyzeTrends,
   buildProposal,
