@@ -161,7 +161,7 @@ describe.each(["pglite", "postgres"] as const)("lake store on %s", (name) => {
   it("re-opens with migrations already applied and refuses another embedding dimension", async () => {
     if (name === "pglite") await lake.close(); // one process per folder
     const again = await b.open();
-    expect((await again.stats()).schemaVersion).toBe(2);
+    expect((await again.stats()).schemaVersion).toBe(4);
     await expect(b.open(fakeEngine(64))).rejects.toThrow(/32-dimensional/);
     lake = again;
   });
