@@ -276,6 +276,8 @@ async function scaleBenchmark(n: number): Promise<void> {
       await new Promise((ok) => setTimeout(ok, 20));
     }
     const otherMs = await other;
+    // fetch keeps sockets alive: close them, or the server (and this process) would wait for their timeout.
+    server.closeAllConnections();
     server.close();
     await analyses.close();
     const pct = (xs: number[], p: number) => [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;

@@ -232,10 +232,14 @@ class LakeImpl implements Lake {
       );
       for (const x of r.rows) kept.set(`${x.source}\u0000${x.external_id}`, x.document_date);
     }
-    // A stored version leaves the trend aggregates before the upsert rewrites its date, kind and children.
+    // A stored version leaves the trend aggregates before the upsert rewrites its date, kind and children. The
+    // per-document lock (taken in key order) makes a concurrent first post of the same document commit before
+    // this one reads it, so that no version is counted twice or subtracted twice.
+    const keys = [rows.map((r) => r.p.doc.source), rows.map((r) => r.p.doc.externalId)];
+    await tx.query("SELECT pg_advisory_xact_lock(hashtext(s), hashtext(e)) FROM (SELECT DISTINCT s, e FROM unnest($1::text[], $2::text[]) AS u(s, e) ORDER BY 1, 2) x", keys);
     const prior = await tx.query<{ id: string }>(
-      "SELECT d.id FROM documents d JOIN unnest($1::text[], $2::text[]) AS k(source, external_id) USING (source, external_id)",
-      [rows.map((r) => r.p.doc.source), rows.map((r) => r.p.doc.externalId)],
+      "SELECT d.id FROM documents d JOIN unnest($1::text[], $2::text[]) AS k(source, external_id) USING (source, external_id) ORDER BY d.id FOR UPDATE OF d",
+      keys,
     );
     await bumpTrendCounts(tx, prior.rows.map((r) => r.id), -1);
     const up = await tx.query<{ id: string; source: string; external_id: string; inserted: boolean }>(
