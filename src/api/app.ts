@@ -1,8 +1,4 @@
 import express from "express";
-import type { Config } from "../config.js";
-import type { Engine, Matcher } from "../match/index.js";
-import type { Auth } from "./auth.js";
-import type { Lake } from "../lake/index.js";
 import { errorHandler, HttpError, unknownRoute } from "./errors.js";
 import { describeRoute, openApiDocument, undocumentedQueryKeys } from "./openapi.js";
 import { z } from "zod";

@@ -80,7 +80,7 @@ export function writtenOut(word: string): string | undefined {
 }
 
 /** Gender marks: "(H/F)", "F/H/X", "H/F", "(e)", "·e", "(trice)", "(ère)". */
-const GENDER = /\(\s*[hfx](?:\s*[\/-]\s*[hfx]){1,2}\s*\)|\b[hfx](?:\s*\/\s*[hfx]){1,2}\b|\((?:e|ne|se|euse|trice|ère|ere|rice|ive|fe|le|te)\)|[·.](?:e|ne|se|euse|trice|ère)\b/gi;
+const GENDER = /\(\s*[hfx](?:\s*[/-]\s*[hfx]){1,2}\s*\)|\b[hfx](?:\s*\/\s*[hfx]){1,2}\b|\((?:e|ne|se|euse|trice|ère|ere|rice|ive|fe|le|te)\)|[·.](?:e|ne|se|euse|trice|ère)\b/gi;
 /** Salaries and hours: "2 000 €", "45K€", "35h", "12,50 €/h", "100%". */
 const AMOUNTS = /\d[\d\s.,]*\s*(?:k\s*€|k€|€|euros?|k\b|h\b|heures?\b|%)(?:\s*(?:brut|net|\/\s*(?:an|mois|h|heure)))*/gi;
 

@@ -1,6 +1,6 @@
 import type { FranceTravailOffer } from "../sources/index.js";
 import type { Engine } from "../match/index.js";
-import { exemplarGroup, type Exemplar, type ExemplarMemory } from "../match/index.js";
+import { exemplarGroup, type ExemplarMemory } from "../match/index.js";
 import type { ExtractedSkill } from "../match/index.js";
 
 export interface RankRecord {

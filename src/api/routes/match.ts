@@ -197,6 +197,7 @@ export function matchRoutes(ctx: AppContext): Router {
   describeRoute({ method: "get", path: "/v1/appellations/search", summary: "Typo-tolerant autocomplete over the 13,120 appellations", tags: ["referential"], query: SearchQuery, response: z.object({ romeVersion: z.string(), results: z.array(z.object({ code: z.string(), libelle: z.string(), ficheCode: z.string(), ficheLibelle: z.string(), score: z.number() })) }) });
   r.get("/v1/appellations/search", (req, res) => {
     const q = parseOr400(SearchQuery, req.query, "query");
+    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
     if (/[\u0000-\u001F]/.test(q.q)) throw new HttpError(400, "invalid_request", "q contains control characters");
     res.json({ romeVersion: ref.version, results: searchAppellations(engine.appellationSearch, q.q, q.limit) });
   });

@@ -6,7 +6,7 @@ import { competenceDetail, competenceTree, contextesByType, macroCompetenceDetai
 import { romeSearch, SEARCH_KINDS } from "../../rome/index.js";
 import { FilterError, type FicheFilter, validateFilter } from "../../passerelles/index.js";
 import { ProfileError, RANKERS } from "../../passerelles/index.js";
-import { FilterQuery, passerellesIndexes } from "../../api/routes/passerelles.js";
+import { FilterQuery, passerellesIndexes } from "../../api/index.js";
 import { LIMITS } from "../../api/index.js";
 import type { Command } from "../command.js";
 import { parseFlags } from "../command.js";
