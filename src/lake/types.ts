@@ -166,20 +166,24 @@ export interface TrendSumsRow {
   support: number;
   sources: number;
   domaines: number;
+  /** Documents with the phrase in the recent / baseline halves of sources that have a split. */
   x: number;
   y: number;
   informative: number;
   anyX: boolean;
   anyY: boolean;
+  /** Σx, Σ m·n1/n, Σ m(n−m)·n1·n0/(n²(n−1)). */
   sx: number;
   se: number;
   sv: number;
+  /** Mantel–Haenszel R, S and Greenland–Robins term, as is and with 0.5 added to x and y. */
   r: number;
   s: number;
   gr: number;
   rc: number;
   sc: number;
   grc: number;
+  /** Σn and Σ n·ln n over the phrase's domaines; Σw and Σ w·ln w over its per-source shares w. */
   domN: number;
   domNlnN: number;
   srcW: number;

@@ -14,6 +14,7 @@
  * A phrase is flagged when its trend is significant, or when it is widespread (see DETECTOR). Findings are
  * ranked rising first (what "emerging" means when time can be measured), then by score = salience + trend.
  */
+import type { TrendSumsRow } from "../lake/index.js";
 import { periodOf } from "./periods.js";
 import { benjaminiHochberg, normalQuantileUpper, normalUpperTail } from "./stats.js";
 import type { PeriodUnit, TrendDocument } from "./types.js";
@@ -108,34 +109,7 @@ export function sourceSplits(totals: readonly CountCell[]): Map<string, string> 
  * sumsOfCells computes from cells: its spread, and the Cochran–Mantel–Haenszel sums over the informative
  * (source, domaine) strata (documents on both sides of the source's split, the phrase present).
  */
-export interface PhraseSums {
-  key: string;
-  support: number;
-  sources: number;
-  domaines: number;
-  /** Documents with the phrase in the recent / baseline halves of sources that have a split. */
-  x: number;
-  y: number;
-  informative: number;
-  anyX: boolean;
-  anyY: boolean;
-  /** Σx, Σ m·n1/n, Σ m(n−m)·n1·n0/(n²(n−1)). */
-  sx: number;
-  se: number;
-  sv: number;
-  /** Mantel–Haenszel R, S and Greenland–Robins term, as is and with 0.5 added to x and y. */
-  r: number;
-  s: number;
-  gr: number;
-  rc: number;
-  sc: number;
-  grc: number;
-  /** Σn and Σ n·ln n over the phrase's domaines; Σw and Σ w·ln w over its per-source shares w. */
-  domN: number;
-  domNlnN: number;
-  srcW: number;
-  srcWlnW: number;
-}
+export type PhraseSums = TrendSumsRow;
 
 /** exp(entropy) of weights given Σw and Σ w·ln w: H = ln W − (Σ w ln w)/W. */
 function effectiveNumber(total: number, sumWlnW: number): number {
