@@ -31,7 +31,7 @@ const barrelOnly = {
 };
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "indexes/", "data/", "test-results/", "**/*.mjs", "src/console/dist/"] },
+  { ignores: ["dist/", "node_modules/", "indexes/", "data/", "test-results/", "**/*.mjs", "dist/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

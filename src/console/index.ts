@@ -1,5 +1,5 @@
 /**
- * The console's pages (built by `npm run build:console` into dist/console), served at `/` beside the API.
+ * The console's pages (built by `npm run build:console` into dist/console-pages; tsc compiles this module into dist/console), served at `/` beside the API.
  * The server never builds them: until they are built, `/` says how (the API works either way).
  */
 import { existsSync } from "node:fs";
@@ -7,7 +7,7 @@ import path from "node:path";
 import express, { Router } from "express";
 import { REPO_ROOT } from "../config.js";
 
-export const CONSOLE_DIR = path.join(REPO_ROOT, "dist", "console");
+export const CONSOLE_DIR = path.join(REPO_ROOT, "dist", "console-pages");
 
 /** Same-origin only: the pages load nothing from elsewhere and call only this service. */
 const CSP = [

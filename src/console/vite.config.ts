@@ -1,4 +1,4 @@
-/** Builds the console (src/console/app) into dist/console: `npm run build:console`. */
+/** Builds the console (src/console/app) into dist/console-pages (not dist/console, where tsc puts the compiled router): `npm run build:console`. */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
@@ -11,7 +11,7 @@ export default defineConfig({
   publicDir: false,
   logLevel: "warn",
   build: {
-    outDir: path.resolve(here, "..", "..", "dist", "console"),
+    outDir: path.resolve(here, "..", "..", "dist", "console-pages"),
     emptyOutDir: true,
     target: "es2022",
     // One small bundle: no preload polyfill, no inline scripts (the pages are served with a strict CSP).
