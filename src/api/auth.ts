@@ -46,9 +46,11 @@ export function createAuth(keys: { key: string; roles: Role[] }[]): Auth {
     rolesOf,
     require: (...roles) => (req, res, next) => {
       const header = req.get("x-api-key") ?? (req.get("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1] ?? undefined);
-      if (!header) return next(new HttpError(401, "unauthorized", "this endpoint needs an API key (header x-api-key or Authorization: Bearer)"));
+      // A service started without API_KEYS has no key to give: say what its operator must set.
+      const unset = buffers.length === 0 ? "; this service has no keys: its operator sets API_KEYS (docs/configuration.md)" : "";
+      if (!header) return next(new HttpError(401, "unauthorized", `this endpoint needs an API key (header x-api-key or Authorization: Bearer)${unset}`));
       const have = rolesOf(header);
-      if (have.length === 0) return next(new HttpError(401, "unauthorized", "unknown API key"));
+      if (have.length === 0) return next(new HttpError(401, "unauthorized", `unknown API key${unset}`));
       if (!have.includes("admin") && !roles.some((r) => have.includes(r))) {
         return next(new HttpError(403, "forbidden", `this endpoint needs one of the roles: ${roles.join(", ")}`));
       }
