@@ -13,13 +13,13 @@
 import "../src/text/quiet.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { REPO_ROOT } from "../src/config.js";
 import { readOffers } from "../src/sources/index.js";
 import { parseFlags } from "../src/cli/command.js";
+import { freePort, waitReady } from "./server.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const seconds = Number(flags.get("seconds") ?? 10);
@@ -33,31 +33,6 @@ const offers = readOffers(path.resolve(REPO_ROOT, "..", "shared", "eval", "offer
 });
 const explain = flags.get("explain") !== "false";
 const bodies = offers.map((o) => JSON.stringify({ title: o.intitule, text: o.description, kind: "offer", topK: 10, ...(explain ? {} : { explain: false }) }));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitReady(base: string, child: ChildProcess | null, timeoutMs = 600_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (child && child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > end) throw new Error(`server not ready at ${base}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 async function run(base: string, connections: number) {
   let i = 0;

@@ -11,13 +11,13 @@
 import "../src/text/quiet.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { REPO_ROOT } from "../src/config.js";
 import { readOffers } from "../src/sources/index.js";
 import { parseFlags } from "../src/cli/command.js";
 import { quantile } from "./quantile.js";
+import { freePort, waitReady } from "./server.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const clients = Number(flags.get("clients") ?? 64);
@@ -33,31 +33,6 @@ const textOf = (client: number) => {
   const start = Math.floor((client * 7919 * 1000) % Math.max(1, corpus.length - chars));
   return corpus.slice(start, start + chars);
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitReady(base: string, child: ChildProcess | null, timeoutMs = 600_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (child && child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > end) throw new Error(`server not ready at ${base}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** Resident set of a process and its threads (kB → MB), from /proc; 0 where /proc is not readable. */
 function rssMb(pid: number): number {
