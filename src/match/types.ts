@@ -1,5 +1,5 @@
 /** Shapes the matching engine returns; the API's zod response schemas mirror them. */
-import type { ExtractedSkill, Span } from "../skills/index.js";
+import type { CvExperience, ExtractedSkill, Span } from "../skills/index.js";
 import type { MatchStatus, StatusReason } from "./status.js";
 
 export type { ExtractedSkill, Span };
@@ -73,19 +73,10 @@ export interface MetierMatch {
   unusedSkills: { code: string; libelle: string }[];
 }
 
-/** A job a CV lists, as the match read it. */
-export interface CvExperienceMatch {
-  title: string;
-  employer: string | null;
-  /** Years, a month as a twelfth (2019.167 is March 2019); `end` null for a job that goes on. */
-  start: number | null;
-  end: number | null;
-  current: boolean;
-  durationMonths: number | null;
+/** A job a CV lists, as the match read it: the parsed job without its task lines, its weight and appellation. */
+export interface CvExperienceMatch extends Omit<CvExperience, "tasks"> {
   /** 0..1: how much the job counts in ranking (longer, more recent: more), the heaviest 1. */
   weight: number;
-  span: Span;
-  titleSpan: Span;
   /** The appellation the title names (best autocomplete hit scoring ≥ 0.5), null when none does. */
   appellation: { code: string; libelle: string; ficheCode: string; score: number } | null;
 }
