@@ -4,6 +4,7 @@
  */
 import type { MacroCompetenceEvidence, MissingMacroCompetence } from "../match/index.js";
 import type { DocumentKind, StoredCompetence } from "./types.js";
+import { round } from "../numbers.js";
 
 /**
  * Weights of the combined score. Vector similarity finds the neighbourhood (and works when extraction found
@@ -81,12 +82,12 @@ export function explain(
     const byCode = new Map<string, { code: string; libelle: string; score: number }>();
     for (const c of [...qs, ...os]) {
       const prev = byCode.get(c.code);
-      if (!prev || prev.score < c.score) byCode.set(c.code, { code: c.code, libelle: lookup.label(c.code), score: round(c.score) });
+      if (!prev || prev.score < c.score) byCode.set(c.code, { code: c.code, libelle: lookup.label(c.code), score: round(c.score, 4) });
     }
     shared.push({
       code: mc,
       libelle: lookup.label(mc),
-      weight: round(lookup.idf(mc)),
+      weight: round(lookup.idf(mc), 4),
       coeurMetier: lookup.coeur(requiredFiche, mc),
       competences: [...byCode.values()].sort((a, b) => b.score - a.score),
       // Spans are not stored (a CV's text may not be kept): the explanation lists compétences only.
@@ -98,10 +99,8 @@ export function explain(
   const missing: MissingMacroCompetence[] = [];
   for (const mc of required.keys()) {
     if (offered.has(mc)) continue;
-    missing.push({ code: mc, libelle: lookup.label(mc), weight: round(lookup.idf(mc)), coeurMetier: lookup.coeur(requiredFiche, mc) });
+    missing.push({ code: mc, libelle: lookup.label(mc), weight: round(lookup.idf(mc), 4), coeurMetier: lookup.coeur(requiredFiche, mc) });
   }
   missing.sort((a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || b.weight - a.weight || a.code.localeCompare(b.code));
   return { shared: shared.slice(0, maxItems), missing: missing.slice(0, maxItems) };
 }
-
-export const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d;

@@ -18,7 +18,8 @@ import {
   readTrendSums,
   saveTrendAnalysis,
 } from "./trend-counts.js";
-import { combinedScore, explain, mcOverlap, mcProfile, round, vectorSimilarity, type McLookup } from "./score.js";
+import { combinedScore, explain, mcOverlap, mcProfile, vectorSimilarity, type McLookup } from "./score.js";
+import { round } from "../numbers.js";
 import {
   LAKE_LIMITS,
   LakeConflictError,
@@ -401,7 +402,7 @@ class LakeImpl implements Lake {
 
   private async metiersOf(ids: string[]): Promise<Map<string, StoredMetier[]>> {
     const r = await this.db.query<MetierRow>("SELECT document_id, code, score, confidence FROM document_metiers WHERE document_id = ANY($1::uuid[]) ORDER BY document_id, rank", [ids]);
-    return groupBy(r.rows, (x) => x.document_id, (x) => ({ code: x.code, score: round(x.score), confidence: round(x.confidence) }));
+    return groupBy(r.rows, (x) => x.document_id, (x) => ({ code: x.code, score: round(x.score, 4), confidence: round(x.confidence, 4) }));
   }
 
   private async competencesOf(ids: string[]): Promise<Map<string, StoredCompetence[]>> {
@@ -409,7 +410,7 @@ class LakeImpl implements Lake {
       "SELECT document_id, code, kind, macro_competence, score FROM document_competences WHERE document_id = ANY($1::uuid[]) ORDER BY document_id, score DESC, code",
       [ids],
     );
-    return groupBy(r.rows, (x) => x.document_id, (x) => ({ code: x.code, kind: x.kind, macroCompetence: x.macro_competence, score: round(x.score) }));
+    return groupBy(r.rows, (x) => x.document_id, (x) => ({ code: x.code, kind: x.kind, macroCompetence: x.macro_competence, score: round(x.score, 4) }));
   }
 
   private async phrasesOf(ids: string[]): Promise<Map<string, string[]>> {
@@ -473,7 +474,7 @@ class LakeImpl implements Lake {
       return {
         ...docFields(c),
         metiers: cMetiers,
-        score: { vector: round(vector), mcOverlap: round(overlap), total: round(total) },
+        score: { vector: round(vector, 4), mcOverlap: round(overlap, 4), total: round(total, 4) },
         sharedMacroCompetences: ex.shared,
         missingMacroCompetences: ex.missing,
       };
@@ -628,8 +629,8 @@ const CHILDREN_JSON = `(SELECT json_agg(json_build_array(c.code, c.kind, c.macro
   (SELECT json_agg(json_build_array(m.code, m.score, m.confidence) ORDER BY m.rank) FROM document_metiers m WHERE m.document_id = d.id) AS mets`;
 type CompJson = [string, "competence" | "savoir", string | null, number][] | null;
 type MetJson = [string, number, number][] | null;
-const compsFromJson = (j: CompJson): StoredCompetence[] => (j ?? []).map(([code, kind, macroCompetence, score]) => ({ code, kind, macroCompetence, score: round(score) }));
-const metsFromJson = (j: MetJson): StoredMetier[] => (j ?? []).map(([code, score, confidence]) => ({ code, score: round(score), confidence: round(confidence) }));
+const compsFromJson = (j: CompJson): StoredCompetence[] => (j ?? []).map(([code, kind, macroCompetence, score]) => ({ code, kind, macroCompetence, score: round(score, 4) }));
+const metsFromJson = (j: MetJson): StoredMetier[] => (j ?? []).map(([code, score, confidence]) => ({ code, score: round(score, 4), confidence: round(confidence, 4) }));
 
 async function deleteChildren(tx: Queryable, ids: string[]): Promise<void> {
   await tx.query(

@@ -15,6 +15,7 @@ import { REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, requiredFeatures, requiredProba
 import type { CvExperienceMatch, ExtractedSkill, MatchInput, MatchResult, MetierMatch, RequiredSkill } from "./types.js";
 import { createCoverageChecker } from "./uncovered.js";
 import { matchStatus } from "./status.js";
+import { round } from "../numbers.js";
 
 /**
  * Labelled offers with items like an offer whose choices `requiredSkills` reads. In cross-validation 5, 10 and 20
@@ -183,7 +184,7 @@ export class Engine {
         requiredSkills = candidates
           .filter((c) => c.probability >= rm.minProbability)
           .slice(0, rm.max)
-          .map(({ features: _, ...c }) => ({ ...c, probability: round(c.probability) }));
+          .map(({ features: _, ...c }) => ({ ...c, probability: round(c.probability, 3) }));
       }
     }
     // The text's own ROME evidence per pooled fiche: the breakdown's title and body parts, and the status's conflict test.
@@ -194,14 +195,14 @@ export class Engine {
         code,
         libelle: this.referential.fiches.get(code)!.libelle,
         parentOf: parentOf === null ? null : codes[parentOf]!,
-        confidence: round(conf[rank]!),
+        confidence: round(conf[rank]!, 3),
         score: {
-          title: round(evidence[rank]!.title),
-          body: round(evidence[rank]!.body),
-          mcOverlap: round(features.mc[i]!),
-          exemplars: round(partScore(features, weights, EXEMPLAR_FEATURES, i)),
-          interactions: round(interactions[i]!),
-          total: round(totals[i]!),
+          title: round(evidence[rank]!.title, 3),
+          body: round(evidence[rank]!.body, 3),
+          mcOverlap: round(features.mc[i]!, 3),
+          exemplars: round(partScore(features, weights, EXEMPLAR_FEATURES, i), 3),
+          interactions: round(interactions[i]!, 3),
+          total: round(totals[i]!, 3),
         },
         ...(input.explain === false
           ? { appellation: null, sharedMacroCompetences: [], missingMacroCompetences: [], unusedSkills: [] }
@@ -220,13 +221,13 @@ export class Engine {
       status,
       statusReason,
       evidenceLeader,
-      margin: round(margin),
+      margin: round(margin, 3),
       metiers,
       skills: reported,
       experiences: p.experiences,
       requiredSkills,
       uncoveredPhrases: this.coverage(p.units, covered).map((u) => u.key),
-      timings: { totalMs: round(performance.now() - t0), embedMs: round(t1 - t0), extractMs: round(t2 - t1), rankMs: round(t3 - t2), explainMs: round(performance.now() - t3) },
+      timings: { totalMs: round(performance.now() - t0, 3), embedMs: round(t1 - t0, 3), extractMs: round(t2 - t1, 3), rankMs: round(t3 - t2, 3), explainMs: round(performance.now() - t3, 3) },
     };
   }
 
@@ -530,7 +531,7 @@ export class Engine {
     return cv.experiences.map((e, k) => {
       const hit = searchAppellations(this.appellationSearch, cleanJobTitle(e.title), 1)[0];
       return {
-        title: e.title, employer: e.employer, start: e.start === null ? null : round(e.start), end: e.end === null ? null : round(e.end), current: e.current,
+        title: e.title, employer: e.employer, start: e.start === null ? null : round(e.start, 3), end: e.end === null ? null : round(e.end, 3), current: e.current,
         durationMonths: e.durationMonths, weight: weights[k]!, span: e.span, titleSpan: e.titleSpan,
         appellation: hit && hit.score >= 0.5 ? { code: hit.code, libelle: hit.libelle, ficheCode: hit.ficheCode, score: hit.score } : null,
       };
@@ -549,7 +550,7 @@ export class Engine {
     let best: { code: string; libelle: string; score: number } | null = null;
     codes.forEach((a, j) => {
       const s = scores[j]!;
-      if (!best || s > best.score) best = { code: a, libelle: this.referential.appellations.get(a)!.libelle, score: round(s) };
+      if (!best || s > best.score) best = { code: a, libelle: this.referential.appellations.get(a)!.libelle, score: round(s, 3) };
     });
     return best;
   }
@@ -621,8 +622,6 @@ function computeFicheCentroids(ref: Referential, lex: Lexicon, idx: RomeIndexes)
   });
   return out;
 }
-
-const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** The features behind each part of the score breakdown (title, body, labelled offers). */
 const TITLE_FEATURES = ["titleLex", "titleVec", "titleAppellation"] as const;

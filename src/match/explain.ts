@@ -1,6 +1,7 @@
 import type { Referential } from "../rome/index.js";
 import { cmpCode } from "../skills/index.js";
 import type { ExtractedSkill, MacroCompetenceEvidence, MetierMatch, MissingMacroCompetence } from "./types.js";
+import { round } from "../numbers.js";
 
 /** How many missing MCs an explanation lists (coeur de métier first, then by IDF weight). */
 export const MAX_MISSING = 8;
@@ -27,7 +28,7 @@ export function explainFiche(
     }
     let e = shared.get(mc.code);
     if (!e) {
-      e = { code: mc.code, libelle: ref.macroCompetences.get(mc.code)!.libelle, weight: round(ref.mcIdf(mc.code)), coeurMetier: mc.coeur, competences: [], evidence: [] };
+      e = { code: mc.code, libelle: ref.macroCompetences.get(mc.code)!.libelle, weight: round(ref.mcIdf(mc.code), 3), coeurMetier: mc.coeur, competences: [], evidence: [] };
       shared.set(mc.code, e);
     }
     e.competences.push({ code: s.code, libelle: s.libelle, score: s.score });
@@ -44,8 +45,6 @@ export function explainFiche(
     unusedSkills: unused.slice(0, 10),
   };
 }
-
-const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** What explanations need of a fiche, computed once per fiche: ten fiches are explained per match. */
 interface FicheExplainIndex {
@@ -66,7 +65,7 @@ function ficheIndex(ref: Referential, code: string): FicheExplainIndex {
     x = {
       items: new Set([...fiche.competences, ...fiche.savoirs].map((l) => l.code)),
       byImportance: [...ref.ficheMacroCompetences(code).values()]
-        .map((mc) => ({ code: mc.code, libelle: ref.macroCompetences.get(mc.code)!.libelle, weight: round(ref.mcIdf(mc.code)), coeurMetier: mc.coeur }))
+        .map((mc) => ({ code: mc.code, libelle: ref.macroCompetences.get(mc.code)!.libelle, weight: round(ref.mcIdf(mc.code), 3), coeurMetier: mc.coeur }))
         .sort((a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || b.weight - a.weight || cmpCode(a.code, b.code)),
     };
     perFiche.set(code, x);

@@ -5,6 +5,7 @@ import { type FicheFilter, matchesFilter } from "./filters.js";
 import { DEFAULT_PROXIMITY_WEIGHTS, VIABILITY, explainGap, mcWeight, type MacroCompetenceToAcquire, type Passerelle, type Ranker, type SharedMacroCompetence } from "./proximity.js";
 import { cadre, log1p, openEntry, reglemente, type PairFeature } from "./features.js";
 import { loadPasserellesModel, type PasserellesWeights } from "./model.js";
+import { round } from "../numbers.js";
 
 /** Documented limits of one profile. */
 export const PROFILE_LIMITS = { maxCodes: 200, maxLabels: 50, maxLabelChars: 200 } as const;
@@ -195,7 +196,7 @@ export class ProfileMatcher {
         unresolved.push({
           input: label,
           reason: best ? `best match scores ${best.score.toFixed(2)} < ${RESOLVE_MIN_SCORE}` : "no ROME label shares a word with it",
-          suggestions: hits.map((h) => ({ code: h.code, kind: h.kind as ProfileItemKind, libelle: h.libelle, score: round(h.score) })),
+          suggestions: hits.map((h) => ({ code: h.code, kind: h.kind as ProfileItemKind, libelle: h.libelle, score: round(h.score, 3) })),
         });
     }
     // One entry per code (the first way it was given).
@@ -205,7 +206,7 @@ export class ProfileMatcher {
 
   private item(code: string, kind: ProfileItemKind, input: string, via: ResolvedItem["via"], score: number): ResolvedItem {
     const macroCompetence = kind === "competence" ? this.ref.competences.get(code)!.macroCompetence : kind === "macro-competence" ? code : null;
-    return { input, via, code, kind, libelle: this.ref.itemLabel(code) ?? code, score: round(score), macroCompetence };
+    return { input, via, code, kind, libelle: this.ref.itemLabel(code) ?? code, score: round(score, 3), macroCompetence };
   }
 
   /** The ranker used when none is asked for: the learned one when the matcher has a model. */
@@ -281,7 +282,7 @@ export class ProfileMatcher {
         access: s.access,
         reason: s.reason,
         emploiReglemente: fiche.tags.emploiReglemente === true,
-        score: { coverage: round(s.coverage), mcCoverage: round(s.mcCoverage), coreCoverage: round(s.coreCoverage), savoirCoverage: s.savoirCoverage === null ? null : round(s.savoirCoverage), competenceCoverage: round(s.competenceCoverage), reverseMcCoverage: round(s.reverseMcCoverage), total: round(s.total) },
+        score: { coverage: round(s.coverage, 3), mcCoverage: round(s.mcCoverage, 3), coreCoverage: round(s.coreCoverage, 3), savoirCoverage: s.savoirCoverage === null ? null : round(s.savoirCoverage, 3), competenceCoverage: round(s.competenceCoverage, 3), reverseMcCoverage: round(s.reverseMcCoverage, 3), total: round(s.total, 3) },
         shared: g.shared,
         gap: {
           macroCompetences: g.toAcquire.macroCompetences,
@@ -312,8 +313,4 @@ export function profileScore(model: PasserellesWeights, x: Partial<Record<PairFe
   for (const [k, w] of Object.entries(model.weights) as [PairFeature, number][]) s += w * (x[k] ?? 0);
   for (const [a, b, w] of model.interactions) s += w * (x[a] ?? 0) * (x[b] ?? 0);
   return s;
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

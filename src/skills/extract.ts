@@ -4,6 +4,7 @@ import type { Referential } from "../rome/index.js";
 import { postingLists, type TextUnit } from "../text/index.js";
 import type { SkillLexicon } from "./lexicon.js";
 import type { ExtractedSkill, Span } from "./types.js";
+import { round } from "../numbers.js";
 
 /** Extraction thresholds, tuned on the dev offers' recruiter-chosen compétences (see README "Figures"). */
 export const EXTRACTION = {
@@ -40,7 +41,7 @@ export const EXTRACTION = {
  */
 export function rescoreInContext(skills: readonly ExtractedSkill[], ficheItems: ReadonlySet<string>): ExtractedSkill[] {
   return skills
-    .map((s) => (ficheItems.has(s.code) || (s.macroCompetence !== null && ficheItems.has(s.macroCompetence)) ? { ...s, score: round(Math.min(1, s.score + EXTRACTION.contextBoost)) } : s))
+    .map((s) => (ficheItems.has(s.code) || (s.macroCompetence !== null && ficheItems.has(s.macroCompetence)) ? { ...s, score: round(Math.min(1, s.score + EXTRACTION.contextBoost), 3) } : s))
     .filter((s) => s.score >= EXTRACTION.reportMin)
     .sort((a, b) => b.score - a.score || cmpCode(a.code, b.code))
     .slice(0, EXTRACTION.maxReported);
@@ -165,16 +166,14 @@ export function aggregateSkills(ref: Referential, units: readonly TextUnit[], pe
           kind: c.kind,
           libelle: comp?.libelle ?? ref.savoirs.get(c.code)!.libelle,
           macroCompetence: comp?.macroCompetence ?? null,
-          score: round(c.score),
+          score: round(c.score, 3),
           evidence: [span],
         });
       }
     }
   });
-  return [...byCode.values()].map((s) => ({ ...s, score: round(s.score) })).sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
+  return [...byCode.values()].map((s) => ({ ...s, score: round(s.score, 3) })).sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
 }
-
-const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** Code order for ties (codes are ASCII: a plain comparison, not the much slower locale collation). */
 export const cmpCode = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -26,6 +26,7 @@ import {
   type TrendOptions,
   type TrendReport,
 } from "./types.js";
+import { round } from "../numbers.js";
 
 /** Attaches phrases to ROME by vector (see attach.ts); optional so that the statistics run without a model. */
 export interface PhraseAttacher {
@@ -407,9 +408,4 @@ function seriesOf(cells: readonly CountCell[], sortedLabels: string[], periodDoc
     const count = per.get(period) ?? 0;
     return { period, documents, count, share: documents > 0 ? round(count / documents, 5) : 0 };
   });
-}
-
-function round(x: number, d: number): number {
-  const f = 10 ** d;
-  return Math.round(x * f) / f;
 }

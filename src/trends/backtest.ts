@@ -7,6 +7,9 @@ import { Referential } from "../rome/index.js";
 import { candidatePhrases, contentStems, postingLists, segment } from "../text/index.js";
 import { containsPhrase } from "./analyze.js";
 import type { TrendDocument } from "./types.js";
+import { round } from "../numbers.js";
+
+const round4OrNull = (x: number | null): number | null => (x === null ? null : round(x, 4));
 
 export interface Covering {
   code: string;
@@ -175,11 +178,11 @@ export function backtestFigures(documents: number, candidates: readonly ScoredPh
     documents,
     candidates: allFindings.length,
     flagged: findings.length,
-    precision_at_10: round(precisionAt(findings, 10)),
-    precision_at_20: round(p20),
-    precision_at_50: round(precisionAt(findings, 50)),
-    base_rate: round(baseRate)!,
-    lift_at_20: p20 === null || baseRate === 0 ? null : round(p20 / baseRate),
+    precision_at_10: round4OrNull(precisionAt(findings, 10)),
+    precision_at_20: round4OrNull(p20),
+    precision_at_50: round4OrNull(precisionAt(findings, 50)),
+    base_rate: round(baseRate, 4),
+    lift_at_20: p20 === null || baseRate === 0 ? null : round(p20 / baseRate, 4),
     findings,
     allFindings,
   };
@@ -219,9 +222,3 @@ export function shuffleDatesWithinSource(docs: readonly TrendDocument[], rnd: ()
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-function round(x: number | null, d = 4): number | null {
-  if (x === null) return null;
-  const f = 10 ** d;
-  return Math.round(x * f) / f;
-}

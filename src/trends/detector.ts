@@ -18,6 +18,7 @@ import type { TrendSumsRow } from "../lake/index.js";
 import { periodOf } from "./periods.js";
 import { benjaminiHochberg, normalQuantileUpper, normalUpperTail } from "./stats.js";
 import type { PeriodUnit, TrendDocument } from "./types.js";
+import { round } from "../numbers.js";
 
 export interface CountCell {
   /** Period label ("2025-03" or "2025-W09"). */
@@ -265,11 +266,6 @@ export function cellsOf(m: ReadonlyMap<string, number>): CountCell[] {
     const [period, domaine, source] = k.split("\u0000") as [string, string, string];
     return { period, domaine, source, documents };
   });
-}
-
-function round(x: number, d: number): number {
-  const f = 10 ** d;
-  return Math.round(x * f) / f;
 }
 
 /** Domaine professionnel of a document: the first three characters of its first ROME code. */

@@ -2,6 +2,7 @@ import type { FranceTravailOffer } from "../sources/index.js";
 import type { Engine } from "../match/index.js";
 import { exemplarGroup, type ExemplarMemory } from "../match/index.js";
 import type { ExtractedSkill } from "../match/index.js";
+import { round } from "../numbers.js";
 
 export interface RankRecord {
   gold: string;
@@ -28,7 +29,7 @@ export function rankFigures(records: readonly RankRecord[]): RankFigures {
   const n = records.length;
   const at = (k: number) => (n ? records.filter((r) => r.rank !== null && r.rank <= k).length / n : 0);
   const mrr = n ? records.reduce((s, r) => s + (r.rank ? 1 / r.rank : 0), 0) / n : 0;
-  return { n, top1: r4(at(1)), top3: r4(at(3)), top5: r4(at(5)), top10: r4(at(10)), mrr: r4(mrr) };
+  return { n, top1: round(at(1), 4), top3: round(at(3), 4), top5: round(at(5), 4), top10: round(at(10), 4), mrr: round(mrr, 4) };
 }
 
 /** Top-1 averaged over gold codes, so that the many IT offers do not hide the rest. */
@@ -41,7 +42,7 @@ export function macroTop1(records: readonly RankRecord[]): number {
     by.set(r.gold, e);
   }
   const vals = [...by.values()].map((e) => e.hit / e.n);
-  return r4(vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : 0);
+  return round(vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : 0, 4);
 }
 
 export function byOrigin(records: readonly RankRecord[]): Record<string, RankFigures> {
@@ -63,8 +64,6 @@ export function skillAgreement(extracted: readonly Pick<ExtractedSkill, "code" |
   return { tp, predicted: extracted.length, goldMatched, gold: goldSet.size };
 }
 
-const r4 = (x: number) => Math.round(x * 10000) / 10000;
-
 /** Sums `skillAgreement` over offers: precision over all predicted items, recall over all gold items. */
 function agreementSum() {
   let n = 0, tp = 0, predicted = 0, goldMatched = 0, gold = 0;
@@ -72,7 +71,7 @@ function agreementSum() {
     add(a: ReturnType<typeof skillAgreement>) {
       n++; tp += a.tp; predicted += a.predicted; goldMatched += a.goldMatched; gold += a.gold;
     },
-    figures: () => ({ precision: r4(predicted ? tp / predicted : 0), recall: r4(gold ? goldMatched / gold : 0), per_offer: r4(predicted / Math.max(1, n)) }),
+    figures: () => ({ precision: round(predicted ? tp / predicted : 0, 4), recall: round(gold ? goldMatched / gold : 0, 4), per_offer: round(predicted / Math.max(1, n), 4) }),
   };
 }
 
@@ -192,8 +191,8 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
     skills: required.figures(),
     skills_text: shown.figures(),
     // Abstention check: share of offers per status and top-1 within it ("confident" should be right more often).
-    by_status: Object.fromEntries([...byStatus].sort().map(([k, v]) => [k, { share: r4(v.n / Math.max(1, records.length)), top1: r4(v.hit / v.n) }])),
-    ms_per_offer_p50: r4(times[Math.floor(times.length / 2)] ?? 0),
+    by_status: Object.fromEntries([...byStatus].sort().map(([k, v]) => [k, { share: round(v.n / Math.max(1, records.length), 4), top1: round(v.hit / v.n, 4) }])),
+    ms_per_offer_p50: round(times[Math.floor(times.length / 2)] ?? 0, 4),
     labelled_offers: { cv, size: cv === "none" ? 0 : (memory?.size ?? 0), cross_validated: crossValidated, folds: crossValidated ? folds : 0 },
   };
   if (!opts.baselines) return figures;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { round } from "../numbers.js";
 
 /**
  * Scoring of stated-skill extraction against a gold set annotated with `../shared/eval/skills-gold-guide.md`:
@@ -172,8 +173,6 @@ export function addCounts(a: LevelCounts, b: LevelCounts): LevelCounts {
   };
 }
 
-const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
-
 /**
  * Precision, recall and F1 of summed counts. With nothing predicted precision is 1 when there was nothing to find
  * and 0 otherwise; with nothing to find recall is 1 when nothing was predicted and 0 otherwise.
@@ -182,7 +181,7 @@ export function prf(c: LevelCounts): Prf {
   const precision = c.predicted ? c.right / c.predicted : c.gold ? 0 : 1;
   const recall = c.gold ? c.found / c.gold : c.predicted ? 0 : 1;
   const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
-  return { precision: r4(precision), recall: r4(recall), f1: r4(f1) };
+  return { precision: round(precision, 4), recall: round(recall, 4), f1: round(f1, 4) };
 }
 
 export interface LevelFigures {
@@ -211,8 +210,8 @@ export function levelFigures(counts: readonly TextCounts[]): LevelFigures {
     item: prf(item),
     mc: prf(sum("mc")),
     relaxed: prf(sum("relaxed")),
-    predictedPerText: n ? r4(item.predicted / n) : 0,
-    goldPerText: n ? r4(item.gold / n) : 0,
+    predictedPerText: n ? round(item.predicted / n, 4) : 0,
+    goldPerText: n ? round(item.gold / n, 4) : 0,
   };
 }
 
