@@ -1,5 +1,7 @@
 /** Métier → métier (passerelles) and profile → métiers, with the skills gap and the filters they share. */
 export * from "./filters.js";
+export * from "./blend.js";
+export * from "./explain.js";
 export * from "./proximity.js";
 export * from "./profile.js";
 export * from "./features.js";

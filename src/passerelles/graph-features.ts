@@ -1,0 +1,71 @@
+import { type MobiliteGraph, NEIGHBOURS, PAIR_FEATURES, log1p, type PairFeature } from "./features.js";
+
+/**
+ * The graph features of source position `s` → every fiche, written into `cols` (PAIR_FEATURES order): in-degree
+ * without the source's own edge, edges back to the source, co-citation by the fiches that lead to the source, and
+ * where the fiches most like the source lead (`sim`: the fixed blend's similarity of the source to each fiche).
+ */
+export function graphColumns(family: readonly Int32Array[], s: number, graph: MobiliteGraph, sim: ArrayLike<number>, cols: Float64Array[], known: readonly number[] = []): void {
+  const n = graph.inDegree.length;
+  const c = (k: PairFeature) => cols[PAIR_FEATURES.indexOf(k)]!;
+  const indeg = c("targetInDegree");
+  for (let i = 0; i < n; i++) indeg[i] = graph.inDegree[i]!;
+  for (const t of graph.out[s]!) indeg[t]!--;
+  for (let i = 0; i < n; i++) indeg[i] = log1p(indeg[i]!);
+  const rev = c("reverseMobilite").fill(0);
+  const cc = c("coCited").fill(0);
+  for (const u of graph.in[s]!) {
+    rev[u] = 1;
+    for (const t of graph.out[u]!) if (t !== s) cc[t]!++;
+  }
+  for (let i = 0; i < n; i++) cc[i] = log1p(cc[i]!);
+  // The source's NEIGHBOURS most similar fiches vote for their own targets, each by its similarity (normalised).
+  const knn: number[] = [];
+  for (let u = 0; u < n; u++) {
+    if (u === s || !(sim[u]! > 0)) continue;
+    if (knn.length === NEIGHBOURS && sim[u]! <= sim[knn[knn.length - 1]!]!) continue;
+    let j = knn.length;
+    while (j > 0 && sim[knn[j - 1]!]! < sim[u]!) j--;
+    knn.splice(j, 0, u);
+    if (knn.length > NEIGHBOURS) knn.pop();
+  }
+  const nb = c("neighboursGo").fill(0);
+  const mass = knn.reduce((a, u) => a + sim[u]!, 0);
+  for (const u of knn) for (const t of graph.out[u]!) nb[t]! += sim[u]! / mass;
+  // Where the source's split family leads (to the target, or to the target's own family): ROME's editors gave
+  // fiches split from one parent overlapping mobilités.
+  const fam = family[s]!;
+  const fg = c("familyGo").fill(0);
+  const fgf = c("familyGoFamily").fill(0);
+  if (fam.length) {
+    for (const u of fam)
+      for (const t of graph.out[u]!) {
+        fg[t]! += 1 / fam.length;
+        fgf[t]! += 1 / fam.length;
+        for (const v of family[t]!) fgf[v]! += 1 / fam.length;
+      }
+    for (let i = 0; i < n; i++) fgf[i] = Math.min(1, fgf[i]!);
+  }
+  // Where the fiches that share the source's in-neighbours lead (collaborative filtering on the graph alone):
+  // x → s and x → u, then u → t.
+  const ing = c("inNeighboursGo").fill(0);
+  for (const x of graph.in[s]!) for (const u of graph.out[x]!) if (u !== s) for (const t of graph.out[u]!) ing[t]!++;
+  for (let i = 0; i < n; i++) ing[i] = log1p(ing[i]!);
+  // Only when the source's current mobilités are given (`known`, the forward test's setting: what a fiche
+  // already lists predicts what ROME adds next): where its own targets lead.
+  const own = c("ownTargetsGo").fill(0);
+  for (const u of known) for (const t of graph.out[u]!) if (t !== s) own[t]!++;
+  for (let i = 0; i < n; i++) own[i] = log1p(own[i]!);
+  const go = c("similarSourcesGo").fill(0);
+  const goMax = c("similarSourcesGoMax").fill(0);
+  for (let u = 0; u < n; u++) {
+    if (u === s) continue;
+    const x = sim[u]!;
+    if (x <= 0) continue;
+    for (const t of graph.out[u]!) {
+      go[t]! += x;
+      if (x > goMax[t]!) goMax[t] = x;
+    }
+  }
+}
+
