@@ -19,7 +19,7 @@ import { loadReferential } from "../src/rome/index.js";
 import type { Referential } from "../src/rome/referential.js";
 import { DEFAULT_PROXIMITY_WEIGHTS, FIXED_BLEND_MODEL, ProximityIndex, type ProximityWeights, loadPasserellesModel, mcJaccard, viabilityOf } from "../src/passerelles/index.js";
 import { ProfileMatcher } from "../src/passerelles/index.js";
-import { countRanking, emptyCounts, FEATURE_SETS, finish, fitAll, fitAllWarm, groupedCv, officialEdges, rankCodes } from "../src/tuning/index.js";
+import { countRanking, emptyCounts, FEATURE_SETS, finish, fitAll, fitAllWarm, groupedCv, officialEdges, rankCodes, WARM_FEATURES } from "../src/tuning/index.js";
 import { parseFlags } from "../src/cli/command.js";
 import { quantile } from "./quantile.js";
 
@@ -126,6 +126,13 @@ const learnedInSample = evaluate(ref, (s) => index.rank(s, 100, undefined, "lear
 const edgeList = officialEdges(index);
 const cv = flags.has("no-cv") ? null : groupedCv(index, edgeList, featureSet, { log: (m) => process.stderr.write(m + "\n") });
 
+/** Reciprocal rank fusion (k = 60) of rankings, best first. */
+function reciprocalRankFusion(rankings: readonly string[][]): string[] {
+  const score = new Map<string, number>();
+  for (const r of rankings) r.forEach((c, i) => score.set(c, (score.get(c) ?? 0) + 1 / (60 + i + 1)));
+  return [...score].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c]) => c);
+}
+
 /** The forward test (see the header): fit on the older version, score the newer version's added mobilités. */
 function forwardTest(oldDir: string) {
   const old = loadReferential(oldDir);
@@ -140,15 +147,18 @@ function forwardTest(oldDir: string) {
   const model = fitAll(oldIndex, oldEdges, featureSet!);
   const fitSeconds = Math.round((performance.now() - t) / 1000);
   // The same features plus where the source's current targets lead, fitted to find hidden parts of v458's lists.
-  const warmSet = { ...featureSet!, name: `${featureSet!.name}+ownTargetsGo`, features: [...featureSet!.features, "ownTargetsGo" as const] };
+  const warmSet = { ...featureSet!, name: `${featureSet!.name}+${WARM_FEATURES.join("+")}`, features: [...featureSet!.features, ...WARM_FEATURES] };
   const warm = fitAllWarm(oldIndex, oldEdges, warmSet);
-  const counts = { learned: emptyCounts(), learnedWarm: emptyCounts(), fixedBlend: emptyCounts(), mcJaccard: emptyCounts() };
+  const counts = { learned: emptyCounts(), learnedWarm: emptyCounts(), fixedBlend: emptyCounts(), mcJaccard: emptyCounts(), fusion: emptyCounts() };
   const oldCodes = [...old.fiches.keys()].sort();
   for (const [s, targets] of added) {
     const listed = new Set(old.fiches.get(s)!.mobilites.map((m) => m.cible));
-    countRanking(counts.learned, rankCodes(oldIndex, oldIndex.graph, model, s, 100, listed), targets);
+    const learned = rankCodes(oldIndex, oldIndex.graph, model, s, 1000, listed);
+    const blend = rankCodes(oldIndex, oldIndex.graph, FIXED_BLEND_MODEL, s, 1000, listed);
+    countRanking(counts.learned, learned, targets);
+    countRanking(counts.fusion, reciprocalRankFusion([learned, blend]), targets);
     countRanking(counts.learnedWarm, rankCodes(oldIndex, oldIndex.graph, warm, s, 100, listed, listed), targets);
-    countRanking(counts.fixedBlend, rankCodes(oldIndex, oldIndex.graph, FIXED_BLEND_MODEL, s, 100, listed), targets);
+    countRanking(counts.fixedBlend, blend, targets);
     countRanking(counts.mcJaccard, jaccardRank(old, oldCodes, s).filter((c) => !listed.has(c)), targets);
   }
   return {
@@ -157,6 +167,7 @@ function forwardTest(oldDir: string) {
     learned: finish(counts.learned),
     learnedWithCurrentList: { featureSet: warmSet.name, ...finish(counts.learnedWarm) },
     fixedBlend: finish(counts.fixedBlend),
+    learnedFixedBlendFusion: finish(counts.fusion),
     mcJaccard: finish(counts.mcJaccard),
   };
 }

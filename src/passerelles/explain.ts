@@ -123,7 +123,10 @@ export function explainReasons(ctx: ReasonContext, s: number, t: number, x: Read
         break;
       }
       case "own_targets":
-        text = "fiches the source already leads to lead here";
+        text = x.get("ownTargetsGo") ? "fiches the source already leads to lead here" : "it leads to the fiches the source already leads to";
+        break;
+      case "leads_near_source":
+        text = "its own mobilités lead to fiches close to the source";
         break;
       case "frequent_target":
         text = `souvent vers: ${g.inDegree[t]! - Number(g.has(s, t))} other fiches list it among their mobilités`;
@@ -166,8 +169,9 @@ const REASON_GROUPS: { reason: string; kind: PasserelleReason["kind"]; features:
   { reason: "family_goes", kind: "career_pattern", features: ["familyGo", "familyGoFamily"] },
   { reason: "frequent_target", kind: "career_pattern", features: ["targetInDegree"] },
   { reason: "reverse_mobilite", kind: "career_pattern", features: ["reverseMobilite"] },
-  { reason: "co_cited", kind: "career_pattern", features: ["coCited", "inNeighboursGo"] },
-  { reason: "own_targets", kind: "career_pattern", features: ["ownTargetsGo"] },
+  { reason: "co_cited", kind: "career_pattern", features: ["coCited", "coCitedAdamicAdar", "inNeighboursGo"] },
+  { reason: "own_targets", kind: "career_pattern", features: ["ownTargetsGo", "ownTargetsShared"] },
+  { reason: "leads_near_source", kind: "career_pattern", features: ["reverseNeighboursGo"] },
   { reason: "similar_sources", kind: "career_pattern", features: ["similarSourcesGo", "similarSourcesGoMax", "neighboursGo"] },
   { reason: "contextes", kind: "work_context", features: ["contextesShared"] },
 ];

@@ -46,7 +46,10 @@ export const PAIR_FEATURES = [
   "familyGo",
   "familyGoFamily",
   "inNeighboursGo",
+  "coCitedAdamicAdar",
+  "reverseNeighboursGo",
   "ownTargetsGo",
+  "ownTargetsShared",
 ] as const;
 export type PairFeature = (typeof PAIR_FEATURES)[number];
 
@@ -76,7 +79,10 @@ export const CAREER_PATTERN_FEATURES: ReadonlySet<PairFeature> = new Set([
   "familyGo",
   "familyGoFamily",
   "inNeighboursGo",
+  "coCitedAdamicAdar",
+  "reverseNeighboursGo",
   "ownTargetsGo",
+  "ownTargetsShared",
 ]);
 
 export function sameGrandDomaine(s: Fiche, t: Fiche): number {

@@ -14,9 +14,12 @@ export function graphColumns(family: readonly Int32Array[], s: number, graph: Mo
   for (let i = 0; i < n; i++) indeg[i] = log1p(indeg[i]!);
   const rev = c("reverseMobilite").fill(0);
   const cc = c("coCited").fill(0);
+  // Co-citation weighted as Adamic-Adar: a fiche listing few mobilités says more than one listing many.
+  const aa = c("coCitedAdamicAdar").fill(0);
   for (const u of graph.in[s]!) {
     rev[u] = 1;
-    for (const t of graph.out[u]!) if (t !== s) cc[t]!++;
+    const w = 1 / Math.log(2 + graph.out[u]!.length);
+    for (const t of graph.out[u]!) if (t !== s) (cc[t]!++, (aa[t]! += w));
   }
   for (let i = 0; i < n; i++) cc[i] = log1p(cc[i]!);
   // The source's NEIGHBOURS most similar fiches vote for their own targets, each by its similarity (normalised).
@@ -32,6 +35,10 @@ export function graphColumns(family: readonly Int32Array[], s: number, graph: Mo
   const nb = c("neighboursGo").fill(0);
   const mass = knn.reduce((a, u) => a + sim[u]!, 0);
   for (const u of knn) for (const t of graph.out[u]!) nb[t]! += sim[u]! / mass;
+  // The other way: the target leads to the source's nearest fiches (mobilités are often two-way between close
+  // métiers). Reads in-edges of the neighbours, where the source's own edges only reach the source (zeroed).
+  const rnb = c("reverseNeighboursGo").fill(0);
+  for (const u of knn) for (const t of graph.in[u]!) rnb[t]! += sim[u]! / mass;
   // Where the source's split family leads (to the target, or to the target's own family): ROME's editors gave
   // fiches split from one parent overlapping mobilités.
   const fam = family[s]!;
@@ -56,6 +63,10 @@ export function graphColumns(family: readonly Int32Array[], s: number, graph: Mo
   const own = c("ownTargetsGo").fill(0);
   for (const u of known) for (const t of graph.out[u]!) if (t !== s) own[t]!++;
   for (let i = 0; i < n; i++) own[i] = log1p(own[i]!);
+  // …and which fiches lead to the same places as the source (x → u for the source's u): same role in the graph.
+  const shared = c("ownTargetsShared").fill(0);
+  for (const u of known) for (const t of graph.in[u]!) if (t !== s) shared[t]!++;
+  for (let i = 0; i < n; i++) shared[i] = log1p(shared[i]!);
   const go = c("similarSourcesGo").fill(0);
   const goMax = c("similarSourcesGoMax").fill(0);
   for (let u = 0; u < n; u++) {

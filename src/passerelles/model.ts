@@ -72,20 +72,48 @@ export function loadPasserellesModel(file = process.env.PASSERELLES_MODEL || DEF
   return m;
 }
 
+/** A model's terms as column indexes (PAIR_FEATURES order), compiled once per weights object. */
+interface CompiledModel {
+  linear: { col: number; w: number }[];
+  products: { a: number; b: number; w: number }[];
+}
+const compiled = new WeakMap<PasserellesWeights, CompiledModel>();
+function compile(model: PasserellesWeights): CompiledModel {
+  let c = compiled.get(model);
+  if (!c) {
+    c = {
+      linear: (Object.entries(model.weights) as [PairFeature, number][]).filter(([, w]) => w).map(([k, w]) => ({ col: PAIR_FEATURES.indexOf(k), w })),
+      products: model.interactions.filter(([, , w]) => w).map(([a, b, w]) => ({ a: PAIR_FEATURES.indexOf(a), b: PAIR_FEATURES.indexOf(b), w })),
+    };
+    compiled.set(model, c);
+  }
+  return c;
+}
+
 /** Feature columns (index-aligned with PAIR_FEATURES, one value per target) → the model's score per target. */
 export function scoreColumns(cols: readonly Float64Array[], model: PasserellesWeights, out = new Float64Array(cols[0]!.length)): Float64Array {
   out.fill(0);
-  for (const [k, w] of Object.entries(model.weights) as [PairFeature, number][]) {
-    if (!w) continue;
-    const c = cols[PAIR_FEATURES.indexOf(k)]!;
-    for (let i = 0; i < out.length; i++) out[i]! += w * c[i]!;
+  const { linear, products } = compile(model);
+  const n = out.length;
+  for (const { col, w } of linear) {
+    const c = cols[col]!;
+    for (let i = 0; i < n; i++) out[i]! += w * c[i]!;
   }
-  for (const [a, b, w] of model.interactions) {
-    const ca = cols[PAIR_FEATURES.indexOf(a)]!;
-    const cb = cols[PAIR_FEATURES.indexOf(b)]!;
-    for (let i = 0; i < out.length; i++) out[i]! += w * ca[i]! * cb[i]!;
+  for (const { a, b, w } of products) {
+    const ca = cols[a]!;
+    const cb = cols[b]!;
+    for (let i = 0; i < n; i++) out[i]! += w * ca[i]! * cb[i]!;
   }
   return out;
+}
+
+/** The model's score of one row of features (index-aligned with PAIR_FEATURES). */
+export function scoreRow(x: ArrayLike<number>, model: PasserellesWeights): number {
+  const { linear, products } = compile(model);
+  let s = 0;
+  for (const { col, w } of linear) s += w * x[col]!;
+  for (const { a, b, w } of products) s += w * x[a]! * x[b]!;
+  return s;
 }
 
 /** Each feature's share of one target's score (weight × value, products split evenly between their two features). */

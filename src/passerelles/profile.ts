@@ -4,8 +4,8 @@ import { SkillLabelResolver } from "../skills/index.js";
 import { type FicheFilter, matchesFilter } from "./filters.js";
 import { DEFAULT_PROXIMITY_WEIGHTS, VIABILITY, mcWeight } from "./blend.js";
 import { explainGap, type MacroCompetenceToAcquire, type Passerelle, type Ranker, type SharedMacroCompetence } from "./explain.js";
-import { cadre, log1p, openEntry, reglemente, type PairFeature } from "./features.js";
-import { loadPasserellesModel, type PasserellesWeights } from "./model.js";
+import { cadre, log1p, openEntry, PAIR_FEATURES, reglemente, type PairFeature } from "./features.js";
+import { loadPasserellesModel, scoreRow, type PasserellesWeights } from "./model.js";
 import { round } from "../numbers.js";
 
 /** Documented limits of one profile. */
@@ -118,11 +118,15 @@ export class ProfileMatcher {
     return (this.labelResolver ??= new SkillLabelResolver(this.ref));
   }
   private readonly savoirIdf = new Map<string, number>();
-  private readonly ficheTotals = new Map<string, { total: number; coreTotal: number; savoirTotal: number; competenceTotal: number }>();
-  /** Per compétence: the fiches listing it and its weight for each (IDF, coeur de métier boosted), as in ProximityIndex. */
-  private readonly competenceWeights = new Map<string, [string, number][]>();
+  /** Fiche codes in order: the positions of the arrays below. */
+  private readonly codes: string[];
+  private readonly totals: { total: Float64Array; coreTotal: Float64Array; savoirTotal: Float64Array; competenceTotal: Float64Array };
+  /** Per item: the fiches listing it (positions) and its weight for each (IDF, coeur de métier boosted), as in ProximityIndex. */
+  private readonly postings = new Map<string, { fiches: Int32Array; w: Float64Array; core: Float64Array }>();
   /** Target-only features of each fiche (in-degree of ROME's mobilités, cadre, réglementé, open entry). */
-  private readonly targetFeatures = new Map<string, Partial<Record<PairFeature, number>>>();
+  private readonly targetFeatures: Float64Array[];
+  /** Accumulators of one match, reset after use (a match is synchronous). */
+  private readonly acc: { mc: Float64Array; core: Float64Array; savoir: Float64Array; competence: Float64Array; reverse: Float64Array; seen: Uint8Array };
   /** The learned ranker's weights (null: rank by coverage only). */
   readonly model: PasserellesWeights | null;
 
@@ -138,30 +142,47 @@ export class ProfileMatcher {
     this.model = model === undefined ? loadPasserellesModel() : model;
     this.search = romeSearch(ref);
     const n = ref.fiches.size;
+    this.codes = [...ref.fiches.keys()].sort();
+    const zeros = () => new Float64Array(n);
+    this.totals = { total: zeros(), coreTotal: zeros(), savoirTotal: zeros(), competenceTotal: zeros() };
+    this.acc = { mc: zeros(), core: zeros(), savoir: zeros(), competence: zeros(), reverse: zeros(), seen: new Uint8Array(n) };
+    const lists = new Map<string, { fiches: number[]; w: number[]; core: number[] }>();
+    const post = (item: string, fiche: number, w: number, core = 0) => {
+      const l = lists.get(item) ?? lists.set(item, { fiches: [], w: [], core: [] }).get(item)!;
+      l.fiches.push(fiche);
+      l.w.push(w);
+      l.core.push(core);
+    };
     const inDegree = new Map<string, number>();
     for (const f of ref.fiches.values()) for (const m of new Set(f.mobilites.map((x) => x.cible))) if (m !== f.code) inDegree.set(m, (inDegree.get(m) ?? 0) + 1);
-    for (const f of ref.fiches.values()) {
-      let competenceTotal = 0;
+    for (const s of ref.savoirs.keys()) this.savoirIdf.set(s, Math.log((n + 1) / (ref.fichesForItem(s).length + 0.5)));
+    const at = (k: PairFeature) => PAIR_FEATURES.indexOf(k);
+    this.targetFeatures = this.codes.map((code, i) => {
+      const f = ref.fiches.get(code)!;
       for (const l of f.competences) {
         const w = mcWeight(Math.log((n + 1) / (ref.fichesForItem(l.code).length + 0.5)), l.coeurMetier === "principale", coeurBoost);
-        competenceTotal += w;
-        (this.competenceWeights.get(l.code) ?? this.competenceWeights.set(l.code, []).get(l.code)!).push([f.code, w]);
+        this.totals.competenceTotal[i]! += w;
+        post(`c:${l.code}`, i, w);
       }
-      this.targetFeatures.set(f.code, { targetInDegree: log1p(inDegree.get(f.code) ?? 0), targetCadre: Number(cadre(f)), targetReglemente: Number(reglemente(f)), targetOpenEntry: Number(openEntry(f.accesMetier)) });
-      this.ficheTotals.set(f.code, { total: 0, coreTotal: 0, savoirTotal: 0, competenceTotal });
-    }
-    for (const s of ref.savoirs.keys()) this.savoirIdf.set(s, Math.log((n + 1) / (ref.fichesForItem(s).length + 0.5)));
-    for (const f of ref.fiches.values()) {
-      let total = 0;
-      let coreTotal = 0;
-      for (const m of ref.ficheMacroCompetences(f.code).values()) {
-        total += mcWeight(ref.mcIdf(m.code), m.coeur, coeurBoost);
-        if (m.coeur) coreTotal += ref.mcIdf(m.code);
+      for (const m of ref.ficheMacroCompetences(code).values()) {
+        const w = mcWeight(ref.mcIdf(m.code), m.coeur, coeurBoost);
+        this.totals.total[i]! += w;
+        if (m.coeur) this.totals.coreTotal[i]! += ref.mcIdf(m.code);
+        post(`m:${m.code}`, i, w, m.coeur ? ref.mcIdf(m.code) : 0);
       }
-      let savoirTotal = 0;
-      for (const s of f.savoirs) savoirTotal += this.savoirIdf.get(s.code) ?? 0;
-      this.ficheTotals.set(f.code, { ...this.ficheTotals.get(f.code)!, total, coreTotal, savoirTotal });
-    }
+      for (const x of f.savoirs) {
+        const w = this.savoirIdf.get(x.code) ?? 0;
+        this.totals.savoirTotal[i]! += w;
+        post(`s:${x.code}`, i, w);
+      }
+      const row = new Float64Array(PAIR_FEATURES.length);
+      row[at("targetInDegree")] = log1p(inDegree.get(code) ?? 0);
+      row[at("targetCadre")] = Number(cadre(f));
+      row[at("targetReglemente")] = Number(reglemente(f));
+      row[at("targetOpenEntry")] = Number(openEntry(f.accesMetier));
+      return row;
+    });
+    for (const [k, l] of lists) this.postings.set(k, { fiches: Int32Array.from(l.fiches), w: Float64Array.from(l.w), core: Float64Array.from(l.core) });
   }
 
   /** Codes checked against the referential; labels resolved by exact label, else keyword search. */
@@ -231,35 +252,45 @@ export class ProfileMatcher {
     if (mcs.size === 0 && savoirs.size === 0) return { status: "nothing_to_match", message: "no input resolved to a ROME compétence or savoir: there is nothing to match", ...empty };
 
     // Accumulate covered weights over the fiches that mobilise each profile MC / savoir (sparse).
-    const covered = new Map<string, { mc: number; core: number; savoir: number; competence: number; reverse: number }>();
-    const at = (f: string) => covered.get(f) ?? (covered.set(f, { mc: 0, core: 0, savoir: 0, competence: 0, reverse: 0 }), covered.get(f)!);
+    const { mc: accMc, core: accCore, savoir: accSavoir, competence: accComp, reverse: accRev, seen } = this.acc;
+    const touched: number[] = [];
+    const visit = (item: string, f: (i: number, w: number, core: number) => void) => {
+      const p = this.postings.get(item);
+      if (!p) return;
+      for (let j = 0; j < p.fiches.length; j++) {
+        const i = p.fiches[j]!;
+        if (!seen[i]) (seen[i] = 1), touched.push(i);
+        f(i, p.w[j]!, p.core[j]!);
+      }
+    };
     let profileMcTotal = 0;
     for (const mc of mcs) profileMcTotal += this.ref.mcIdf(mc);
-    for (const mc of mcs)
-      for (const f of this.ref.fichesForMacroCompetence(mc)) {
-        const m = this.ref.ficheMacroCompetences(f).get(mc)!;
-        const c = at(f);
-        c.mc += mcWeight(this.ref.mcIdf(mc), m.coeur, this.coeurBoost);
-        if (m.coeur) c.core += this.ref.mcIdf(mc);
-        // The profile's side (reverseMcCoverage): the share of its MCs (IDF-weighted) the fiche uses.
-        if (profileMcTotal > 0) c.reverse += this.ref.mcIdf(mc) / profileMcTotal;
-      }
-    for (const s of savoirs) for (const f of this.ref.fichesForItem(s)) at(f).savoir += this.savoirIdf.get(s) ?? 0;
-    for (const comp of competences) for (const [f, w] of this.competenceWeights.get(comp) ?? []) at(f).competence += w;
+    for (const mc of mcs) {
+      const share = profileMcTotal > 0 ? this.ref.mcIdf(mc) / profileMcTotal : 0;
+      visit(`m:${mc}`, (i, w, core) => {
+        accMc[i]! += w;
+        accCore[i]! += core;
+        accRev[i]! += share;
+      });
+    }
+    for (const x of savoirs) visit(`s:${x}`, (i, w) => (accSavoir[i]! += w));
+    for (const comp of competences) visit(`c:${comp}`, (i, w) => (accComp[i]! += w));
     const ranker = opts.ranker ?? this.defaultRanker;
     const model = ranker === "learned" && this.model ? this.model : null;
 
-    type Scored = { code: string; coverage: number; mcCoverage: number; coreCoverage: number; savoirCoverage: number | null; competenceCoverage: number; reverseMcCoverage: number; total: number; access: Access; reason: string };
+    type Scored = { code: string; pos: number; coverage: number; mcCoverage: number; coreCoverage: number; savoirCoverage: number | null; competenceCoverage: number; reverseMcCoverage: number; total: number; access: Access; reason: string };
     const scored: Scored[] = [];
     let belowThreshold = 0;
-    for (const [code, c] of covered) {
+    const T = this.totals;
+    const F = { mc: PAIR_FEATURES.indexOf("mcCoverage"), core: PAIR_FEATURES.indexOf("coreCoverage"), savoir: PAIR_FEATURES.indexOf("savoirCoverage"), competence: PAIR_FEATURES.indexOf("competenceCoverage"), reverse: PAIR_FEATURES.indexOf("reverseMcCoverage") };
+    for (const i of touched) {
+      const code = this.codes[i]!;
       const fiche = this.ref.fiches.get(code)!;
       if (opts.filter && !matchesFilter(fiche, opts.filter)) continue;
-      const t = this.ficheTotals.get(code)!;
-      const mcCoverage = t.total > 0 ? c.mc / t.total : 0;
-      const coreCoverage = t.coreTotal > 0 ? c.core / t.coreTotal : mcCoverage;
+      const mcCoverage = T.total[i]! > 0 ? accMc[i]! / T.total[i]! : 0;
+      const coreCoverage = T.coreTotal[i]! > 0 ? accCore[i]! / T.coreTotal[i]! : mcCoverage;
       // Savoirs count only when the profile lists some: silence about savoirs is not evidence of lacking them.
-      const savoirCoverage = savoirs.size && t.savoirTotal > 0 ? c.savoir / t.savoirTotal : null;
+      const savoirCoverage = savoirs.size && T.savoirTotal[i]! > 0 ? accSavoir[i]! / T.savoirTotal[i]! : null;
       const coverage = savoirCoverage === null ? mcCoverage : (1 - SAVOIR_SHARE) * mcCoverage + SAVOIR_SHARE * savoirCoverage;
       // A profile of savoirs (tools, techniques, licences: what a welder's CV lists) reaches "with training" through them.
       const a = accessOf(mcCoverage, coreCoverage, fiche.tags.emploiReglemente === true) ?? (savoirCoverage !== null && savoirCoverage >= ACCESS_RULE.training.savoirCoverage ? { access: "training" as const, reason: "many of the fiche's savoirs are covered" } : null);
@@ -267,11 +298,23 @@ export class ProfileMatcher {
         belowThreshold++;
         continue;
       }
-      const competenceCoverage = t.competenceTotal > 0 ? c.competence / t.competenceTotal : 0;
-      const total = model ? profileScore(model, { mcCoverage, coreCoverage, savoirCoverage: savoirCoverage ?? 0, competenceCoverage, reverseMcCoverage: c.reverse, ...this.targetFeatures.get(code) }) : coverage;
-      scored.push({ code, coverage, mcCoverage, coreCoverage, savoirCoverage, competenceCoverage, reverseMcCoverage: c.reverse, total, ...a });
+      const competenceCoverage = T.competenceTotal[i]! > 0 ? accComp[i]! / T.competenceTotal[i]! : 0;
+      let total = coverage;
+      if (model) {
+        // The fiche's own row with the profile's coverage written in (and taken out again: the row is reused).
+        const row = this.targetFeatures[i]!;
+        row[F.mc] = mcCoverage;
+        row[F.core] = coreCoverage;
+        row[F.savoir] = savoirCoverage ?? 0;
+        row[F.competence] = competenceCoverage;
+        row[F.reverse] = accRev[i]!;
+        total = scoreRow(row, model);
+        for (const k of Object.values(F)) row[k] = 0;
+      }
+      scored.push({ code, pos: i, coverage, mcCoverage, coreCoverage, savoirCoverage, competenceCoverage, reverseMcCoverage: accRev[i]!, total, ...a });
     }
-    scored.sort((a, b) => b.total - a.total || b.coreCoverage - a.coreCoverage || a.code.localeCompare(b.code));
+    for (const i of touched) accMc[i] = accCore[i] = accSavoir[i] = accComp[i] = accRev[i] = seen[i] = 0;
+    scored.sort((a, b) => b.total - a.total || b.coreCoverage - a.coreCoverage || a.pos - b.pos);
     const held = { macroCompetences: mcs, competences };
     const detail = (s: (typeof scored)[number], i: number): ProfileMetier => {
       const fiche = this.ref.fiches.get(s.code)!;
@@ -310,8 +353,5 @@ export class ProfileMatcher {
  * similarity, where similar fiches lead…) do not apply to a list of skills and count 0.
  */
 export function profileScore(model: PasserellesWeights, x: Partial<Record<PairFeature, number>>): number {
-  let s = 0;
-  for (const [k, w] of Object.entries(model.weights) as [PairFeature, number][]) s += w * (x[k] ?? 0);
-  for (const [a, b, w] of model.interactions) s += w * (x[a] ?? 0) * (x[b] ?? 0);
-  return s;
+  return scoreRow(PAIR_FEATURES.map((k) => x[k] ?? 0), model);
 }

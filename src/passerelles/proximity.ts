@@ -9,6 +9,7 @@ import { DEFAULT_PROXIMITY_WEIGHTS, FIXED_BLEND_MODEL, mcWeight, viabilityOf, ty
 import { CosineIndex, ItemCoverageIndex, SetOverlapIndex, tfidfVectors } from "./indexes.js";
 import { explainGap, explainReasons, heldBy, type Passerelle, type ReasonContext, type Ranker } from "./explain.js";
 import { graphColumns } from "./graph-features.js";
+import { FicheTable, type PairColumns } from "./fiche-table.js";
 
 /** Precomputed proximity structures for one referential (build once, ~1 s; a query takes a few ms). */
 export class ProximityIndex {
@@ -23,9 +24,9 @@ export class ProximityIndex {
   private readonly definition: CosineIndex;
   private readonly tmp: Float64Array;
   private readonly level: (number | null)[];
-  private readonly openEntry: Uint8Array;
-  private readonly riasecLetters: string[][];
+  private readonly table: FicheTable;
   private buffers: Float64Array[] | undefined;
+  private simBuffer: Float64Array | undefined;
   private readonly contextes: SetOverlapIndex;
   /** Per fiche: the other fiches of its split family (same pre-split parent, the parent, its children). */
   readonly family: Int32Array[];
@@ -54,8 +55,7 @@ export class ProximityIndex {
     this.fiches = this.codes.map((c) => ref.fiches.get(c)!);
     this.tmp = new Float64Array(this.codes.length);
     this.level = this.fiches.map((f) => pf.entryLevel(f.accesMetier));
-    this.riasecLetters = this.fiches.map((f) => (f.riasec ? [f.riasec.majeur, ...(f.riasec.mineur ? [f.riasec.mineur] : [])] : []));
-    this.openEntry = Uint8Array.from(this.fiches, (f) => Number(pf.openEntry(f.accesMetier)));
+    this.table = new FicheTable(this.fiches, (c) => this.pos.get(c));
     // Split families: the fiches sharing a pre-split parent, and the parent itself.
     const byParent = new Map<string, number[]>();
     this.fiches.forEach((f, i) => (byParent.get(f.parent) ?? byParent.set(f.parent, []).get(f.parent)!).push(i));
@@ -125,47 +125,23 @@ export class ProximityIndex {
     // A fiche without coeur-de-métier MCs has no separate core: its core coverage is its MC coverage (as in `score`).
     for (let i = 0; i < n; i++) if (!(this.core.total(i) > 0)) core[i] = mc[i]!;
     if (!(this.core.total(s) > 0)) c("reverseCoreCoverage").set(c("reverseMcCoverage"));
-    const S = this.fiches[s]!;
-    const at = (k: PairFeature) => PAIR_FEATURES.indexOf(k);
-    const [gd, dp, sect, ci, ctx, rMaj, rSh, tCad, cadUp, tReg, regUp, lvUp, lvDown, open, sib, poc] = (
-      ["sameGrandDomaine", "sameDomainePro", "secteursShared", "centresInteretShared", "contextesShared", "riasecMajeur", "riasecShared", "targetCadre", "cadreUp", "targetReglemente", "reglementeUp", "levelUp", "levelDown", "targetOpenEntry", "splitSibling", "parentOrChild"] as const
-    ).map((k) => cols[at(k)]!);
-    this.secteurs.jaccardInto(s, sect!);
-    this.centres.jaccardInto(s, ci!);
-    this.contextes.jaccardInto(s, ctx!);
-    const sCadre = pf.cadre(S);
-    const sReg = pf.reglemente(S);
-    const sLetters = new Set(this.riasecLetters[s]);
-    for (let i = 0; i < n; i++) {
-      const T = this.fiches[i]!;
-      gd![i] = pf.sameGrandDomaine(S, T);
-      dp![i] = pf.sameDomainePro(S, T);
-      rMaj![i] = pf.riasecMajeur(S, T);
-      // pf.riasecShared without its per-pair sets (the hot loop): the target's letters are precomputed.
-      const tl = this.riasecLetters[i]!;
-      let shared = 0;
-      for (const x of tl) if (sLetters.has(x)) shared++;
-      rSh![i] = tl.length && sLetters.size ? shared / tl.length : 0;
-      const tc = pf.cadre(T);
-      tCad![i] = Number(tc);
-      cadUp![i] = Number(tc && !sCadre);
-      const tr = pf.reglemente(T);
-      tReg![i] = Number(tr);
-      regUp![i] = Number(tr && !sReg);
-      const g = pf.levelGap(this.level[s]!, this.level[i]!);
-      lvUp![i] = g.up;
-      lvDown![i] = g.down;
-      open![i] = this.openEntry[i]!;
-      sib![i] = pf.splitSibling(S, T);
-      poc![i] = pf.parentOrChild(S, T);
-    }
+    this.table.pairColumns(s, this.pairCols(cols));
+    this.secteurs.jaccardInto(s, c("secteursShared"));
+    this.centres.jaccardInto(s, c("centresInteretShared"));
+    this.contextes.jaccardInto(s, c("contextesShared"));
     const w = DEFAULT_PROXIMITY_WEIGHTS;
-    const sim = new Float64Array(n);
+    const sim = reuse ? (this.simBuffer ??= new Float64Array(n)) : new Float64Array(n);
     const [sav, tit, def] = [c("savoirCoverage"), c("titleSim"), c("definitionSim")];
     for (let i = 0; i < n; i++) sim[i] = w.mc * mc[i]! + w.savoir * sav[i]! + w.title * tit[i]! + w.definition * def[i]!;
     graphColumns(this.family, s, graph, sim, cols, known);
     for (const col of cols) col[s] = 0;
     return cols;
+  }
+
+  /** The columns of `cols` (PAIR_FEATURES order) that FicheTable.pairColumns writes. */
+  private pairCols(cols: Float64Array[]): PairColumns {
+    const names = ["sameGrandDomaine", "sameDomainePro", "riasecMajeur", "riasecShared", "targetCadre", "cadreUp", "targetReglemente", "reglementeUp", "levelUp", "levelDown", "targetOpenEntry", "splitSibling", "parentOrChild"] as const;
+    return Object.fromEntries(names.map((k) => [k, cols[PAIR_FEATURES.indexOf(k)]!])) as PairColumns;
   }
 
   /** The graph features of source position `s` → every fiche into `cols` (see graphColumns in graph-features.ts). */

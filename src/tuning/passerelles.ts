@@ -94,7 +94,7 @@ export function edgesHash(edges: readonly (readonly [string, string])[]): string
 export const widthOf = (set: PasserellesFeatureSet): number => set.features.length + set.interactions.length;
 
 /** Graph features: recomputed per fold (training edges), the others once per source. */
-export const GRAPH_FEATURES: ReadonlySet<PairFeature> = new Set(["targetInDegree", "reverseMobilite", "coCited", "similarSourcesGo", "similarSourcesGoMax", "neighboursGo", "familyGo", "familyGoFamily", "inNeighboursGo", "ownTargetsGo"]);
+export const GRAPH_FEATURES: ReadonlySet<PairFeature> = new Set(["targetInDegree", "reverseMobilite", "coCited", "similarSourcesGo", "similarSourcesGoMax", "neighboursGo", "familyGo", "familyGoFamily", "inNeighboursGo", "coCitedAdamicAdar", "reverseNeighboursGo", "ownTargetsGo", "ownTargetsShared"]);
 
 export interface ListOptions {
   /** Hardest negatives: the fixed blend's best-ranked non-targets. */
@@ -272,28 +272,42 @@ export function fitAllWarm(index: ProximityIndex, edges: readonly (readonly [str
   return fitPasserelles(listsFromCache(index, cache, graph, set), set, opts.fit);
 }
 
+/** Features only a warm setting has (the source's own current mobilités known): the forward test's. */
+export const WARM_FEATURES: readonly PairFeature[] = ["ownTargetsGo", "ownTargetsShared"];
+/** Graph features added after allX was first served (Adamic-Adar co-citation, the target leading near the source). */
+const LATER: readonly PairFeature[] = ["coCitedAdamicAdar", "reverseNeighboursGo"];
+const BASE = PAIR_FEATURES.filter((k) => !WARM_FEATURES.includes(k) && !LATER.includes(k));
+
+/** The products of two features allX adds to its linear terms. */
+const ALLX_PRODUCTS: readonly (readonly [PairFeature, PairFeature])[] = [
+  ["mcCoverage", "sameDomainePro"],
+  ["titleSim", "sameDomainePro"],
+  ["targetInDegree", "sameGrandDomaine"],
+  ["targetInDegree", "mcCoverage"],
+  ["neighboursGo", "targetInDegree"],
+  ["neighboursGo", "mcCoverage"],
+  ["coCited", "mcCoverage"],
+  ["reverseMobilite", "mcCoverage"],
+  ["splitSibling", "titleSim"],
+  ["mcCoverage", "reverseMcCoverage"],
+  ["inNeighboursGo", "mcCoverage"],
+  ["inNeighboursGo", "neighboursGo"],
+  ["neighboursGo", "sameDomainePro"],
+];
+
 /** Feature sets tried (scripts/tune-passerelles.ts --sets; allX is the default): see docs/passerelles.md. */
 export const FEATURE_SETS: Record<string, PasserellesFeatureSet> = {
-  all: { name: "all", features: PAIR_FEATURES.filter((k) => k !== "ownTargetsGo"), interactions: [] },
+  all: { name: "all", features: BASE, interactions: [] },
   skills: { name: "skills", features: ["mcCoverage", "coreCoverage", "reverseMcCoverage", "reverseCoreCoverage", "competenceCoverage", "savoirCoverage", "titleSim", "definitionSim"], interactions: [] },
   allX: {
     name: "allX",
-    features: PAIR_FEATURES.filter((k) => k !== "ownTargetsGo"),
-    interactions: [
-      ["mcCoverage", "sameDomainePro"],
-      ["titleSim", "sameDomainePro"],
-      ["targetInDegree", "sameGrandDomaine"],
-      ["targetInDegree", "mcCoverage"],
-      ["neighboursGo", "targetInDegree"],
-      ["neighboursGo", "mcCoverage"],
-      ["coCited", "mcCoverage"],
-      ["reverseMobilite", "mcCoverage"],
-      ["splitSibling", "titleSim"],
-      ["mcCoverage", "reverseMcCoverage"],
-      ["inNeighboursGo", "mcCoverage"],
-      ["inNeighboursGo", "neighboursGo"],
-      ["neighboursGo", "sameDomainePro"],
-    ],
+    features: BASE,
+    interactions: ALLX_PRODUCTS,
+  },
+  allX2: {
+    name: "allX2",
+    features: [...BASE, ...LATER],
+    interactions: [...ALLX_PRODUCTS, ["reverseNeighboursGo", "mcCoverage"], ["coCitedAdamicAdar", "mcCoverage"], ["reverseNeighboursGo", "neighboursGo"]],
   },
   noFamily: { name: "noFamily", features: PAIR_FEATURES.filter((k) => k !== "familyGo" && k !== "familyGoFamily"), interactions: [] },
   noGraph: { name: "noGraph", features: PAIR_FEATURES.filter((k) => !GRAPH_FEATURES.has(k)), interactions: [] },
