@@ -213,6 +213,7 @@ for (const c of codes) {
 const matcher = new ProfileMatcher(ref);
 const profileQuality = { learned: { self: 0, mobilites: 0 }, fixed: { self: 0, mobilites: 0 }, edges: 0 };
 const profMs: number[] = [];
+let profCpuUs = 0;
 // One untimed pass first, so the timed one measures warm code (as a long-running server does).
 for (const pass of ["warm-up", "timed"])
 codes.forEach((c, i) => {
@@ -220,9 +221,11 @@ codes.forEach((c, i) => {
   // Half the fiche's compétences plus two of a neighbour's: a realistic, imperfect profile.
   const other = ref.fiches.get(codes[(i + 7) % codes.length]!)!;
   const profile = [...f.competences.filter((_, j) => j % 2 === 0), ...other.competences.slice(0, 2)].map((x) => x.code);
+  const c0 = process.cpuUsage();
   const t = performance.now();
   const m = matcher.match({ codes: profile, labels: [] }, { topK: 10 });
   if (pass === "timed") profMs.push(performance.now() - t);
+  if (pass === "timed") profCpuUs += ((u) => u.user + u.system)(process.cpuUsage(c0));
   if (pass !== "timed") return;
   // Quality of the profile ranking: is the fiche itself among the 20 shown, and how many of its official mobilités?
   const targets = new Set(f.mobilites.map((x) => x.cible));
@@ -283,7 +286,7 @@ console.log(
       proximityTop10Explained: { p50: percentile(proxMs, 50), p95: percentile(proxMs, 95), n: proxMs.length, cpuMeanMs: Math.round(proxCpuMs * 1000) / 1000 },
       proximityTop10ExplainedFixedRanker: { p50: percentile(fixedMs, 50), p95: percentile(fixedMs, 95) },
       loadAverage1m: Math.round(os.loadavg()[0]! * 10) / 10,
-      profileMatchTop10: { p50: percentile(profMs, 50), p95: percentile(profMs, 95), n: profMs.length },
+      profileMatchTop10: { p50: percentile(profMs, 50), p95: percentile(profMs, 95), n: profMs.length, cpuMeanMs: Math.round(profCpuUs / profMs.length) / 1000 },
     },
   }),
 );
