@@ -1,6 +1,7 @@
 /**
  * Fits the passerelles ranker (models/passerelles.json) on a referential's official mobilités:
  *   npm run tune:passerelles -- [--rome DIR] [--sets allX,all,noFamily,noGraph,skills] [--only-fold K] [--folds 5] [--epochs 300] [--l2 1e-4] [--out FILE] [--dry]
+ *     [--rerank 100]   (cross-validation only: a second model reorders the first one's top 100; not written)
  * Each feature set is cross-validated by source fiche (grouped k-fold, graph features on the training folds' edges
  * only) beside the fixed blend; the first set is then fitted on every edge and written with its metadata (date,
  * commit, data hash, cross-validated figures). `--dry` writes nothing. Last line: one JSON object.
@@ -31,7 +32,7 @@ const edges = officialEdges(index);
 log(`ROME ${ref.version}: ${edges.length} mobilités from ${new Set(edges.map(([a]) => a)).size} fiches`);
 const results = setNames.map((name) => {
   const set = FEATURE_SETS[name]!;
-  const cv = groupedCv(index, edges, set, { folds, fit, log, ...(flags.has("only-fold") ? { onlyFold: Number(flags.get("only-fold")) } : {}) });
+  const cv = groupedCv(index, edges, set, { folds, fit, log, ...(flags.has("only-fold") ? { onlyFold: Number(flags.get("only-fold")) } : {}), ...(flags.has("rerank") ? { rerank: Number(flags.get("rerank")) } : {}) });
   log(`${name}: ${JSON.stringify({ learned: cv.learned, fixedBlend: cv.fixedBlend })}`);
   return { set, cv };
 });

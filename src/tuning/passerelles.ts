@@ -213,7 +213,7 @@ export interface CvResult {
 }
 
 /** Grouped k-fold cross-validation by source fiche of one feature set on `edges`. */
-export function groupedCv(index: ProximityIndex, edges: readonly (readonly [string, string])[], set: PasserellesFeatureSet, opts: { folds?: number; seed?: number; fit?: FitSettings; lists?: ListOptions; log?: (m: string) => void; onlyFold?: number } = {}): CvResult {
+export function groupedCv(index: ProximityIndex, edges: readonly (readonly [string, string])[], set: PasserellesFeatureSet, opts: { folds?: number; seed?: number; fit?: FitSettings; lists?: ListOptions; log?: (m: string) => void; onlyFold?: number; rerank?: number } = {}): CvResult {
   const k = opts.folds ?? 5;
   const targets = new Map<string, Set<string>>();
   for (const [a, b] of edges) (targets.get(a) ?? targets.set(a, new Set()).get(a)!).add(b);
@@ -228,10 +228,12 @@ export function groupedCv(index: ProximityIndex, edges: readonly (readonly [stri
     const graph = index.graphOf(edges.filter(([a]) => fold.get(a) !== f));
     const lists = listsFromCache(index, cache.filter((c) => fold.get(c.source) !== f), graph, set);
     const model = fitPasserelles(lists, set, opts.fit);
+    const second = opts.rerank ? fitPasserelles(rerankLists(index, cache.filter((c) => fold.get(c.source) !== f), graph, set, model, opts.rerank), set, opts.fit) : null;
     const c = { learned: emptyCounts(), fixedBlend: emptyCounts() };
     for (const s of test) {
       const cols = index.featureColumns(s, graph);
-      countRanking(c.learned, topCodes(index, scoreColumns(cols, model), s), targets.get(s)!);
+      const first = topCodes(index, scoreColumns(cols, model), s, Math.max(100, opts.rerank ?? 0));
+      countRanking(c.learned, second ? rerankCodes(index, cols, second, first.slice(0, opts.rerank)) : first, targets.get(s)!);
       countRanking(c.fixedBlend, topCodes(index, scoreColumns(cols, FIXED_BLEND), s), targets.get(s)!);
     }
     for (const key of ["learned", "fixedBlend"] as const) for (const [m, v] of Object.entries(c[key])) total[key][m as keyof MetricCounts] += v;
@@ -239,6 +241,43 @@ export function groupedCv(index: ProximityIndex, edges: readonly (readonly [stri
     opts.log?.(`  ${set.name} fold ${f}: recall@10 ${finish(c.learned).recallAt10} (fixed blend ${finish(c.fixedBlend).recallAt10})`);
   }
   return { learned: finish(total.learned), fixedBlend: finish(total.fixedBlend), perFold };
+}
+
+/** One design row per position of `rows` from feature columns: a set's linear terms, then its products. */
+function designRows(cols: readonly Float64Array[], rows: readonly number[], set: PasserellesFeatureSet): Float32Array {
+  const d = widthOf(set);
+  const fi = set.features.map((k) => PAIR_FEATURES.indexOf(k));
+  const pi = set.interactions.map(([a, b]) => [PAIR_FEATURES.indexOf(a), PAIR_FEATURES.indexOf(b)] as const);
+  const x = new Float32Array(rows.length * d);
+  rows.forEach((i, r) => {
+    let j = r * d;
+    for (const f of fi) x[j++] = cols[f]![i]!;
+    for (const [a, b] of pi) x[j++] = cols[a]![i]! * cols[b]![i]!;
+  });
+  return x;
+}
+
+/**
+ * Second-stage training lists (candidate generation, then rerank): each source's top `depth` fiches under the
+ * first-stage model plus its targets, so that the second model learns to order what the first one shortlists.
+ */
+export function rerankLists(index: ProximityIndex, cache: readonly SourceCandidates[], graph: MobiliteGraph, set: PasserellesFeatureSet, first: PasserellesWeights, depth: number): MultiRankingList[] {
+  return cache.map((c) => {
+    const cols = index.featureColumns(c.source, graph);
+    const golds = new Set(c.golds.map((r) => c.rows[r]!));
+    const top = topCodes(index, scoreColumns(cols, first), c.source, depth).map((code) => index.position(code)!);
+    const rows = [...new Set([...golds, ...top])];
+    return { x: designRows(cols, rows, set), rows: rows.length, golds: rows.flatMap((i, r) => (golds.has(i) ? [r] : [])) };
+  });
+}
+
+/** The shortlist (codes) reordered by the second-stage model, best first. */
+export function rerankCodes(index: ProximityIndex, cols: readonly Float64Array[], second: PasserellesWeights, shortlist: readonly string[]): string[] {
+  const score = scoreColumns(cols, second);
+  return shortlist
+    .map((code) => ({ code, s: score[index.position(code)!]! }))
+    .sort((a, b) => b.s - a.s)
+    .map((x) => x.code);
 }
 
 /** A model fitted on every source's edges (the graph features on all of them). */
