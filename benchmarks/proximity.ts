@@ -9,7 +9,7 @@
  *
  * The learned ranker (models/passerelles.json) is measured by grouped cross-validation by source fiche (refitted per
  * fold, graph features on the training folds' edges only; `--no-cv` skips it), the fixed blend and MC Jaccard beside.
- * `--forward ../shared/rome/v458`: the forward test. The ranker is fitted on that (older) referential's mobilités
+ * `--latency-only`: skips every accuracy figure. `--forward ../shared/rome/v458`: the forward test. The ranker is fitted on that (older) referential's mobilités
  * with its own fiches and texts, then ranks, for each source, the older version's fiches that it did not list yet;
  * the right answers are the mobilités the current version added between fiches that already existed then.
  */
@@ -121,10 +121,12 @@ if (process.env.TUNE) {
 const t0 = performance.now();
 const index = new ProximityIndex(ref);
 const buildMs = performance.now() - t0;
-const ours = evaluate(ref, (s) => index.rank(s, 100, undefined, "fixed").map((x) => x.code));
-const learnedInSample = evaluate(ref, (s) => index.rank(s, 100, undefined, "learned").map((x) => x.code));
+// `--latency-only`: no accuracy figures (for a re-measure of latency alone on a busy machine).
+const accuracy = !flags.has("latency-only");
+const ours = accuracy ? evaluate(ref, (s) => index.rank(s, 100, undefined, "fixed").map((x) => x.code)) : null;
+const learnedInSample = accuracy ? evaluate(ref, (s) => index.rank(s, 100, undefined, "learned").map((x) => x.code)) : null;
 const edgeList = officialEdges(index);
-const cv = flags.has("no-cv") ? null : groupedCv(index, edgeList, featureSet, { log: (m) => process.stderr.write(m + "\n") });
+const cv = flags.has("no-cv") || !accuracy ? null : groupedCv(index, edgeList, featureSet, { log: (m) => process.stderr.write(m + "\n") });
 
 /** Reciprocal rank fusion (k = 60) of rankings, best first. */
 function reciprocalRankFusion(rankings: readonly string[][]): string[] {
@@ -171,8 +173,8 @@ function forwardTest(oldDir: string) {
     mcJaccard: finish(counts.mcJaccard),
   };
 }
-const forward = flags.has("forward") ? forwardTest(flags.get("forward")!) : null;
-const baseline = evaluate(ref, (s) => jaccardRank(ref, codes, s));
+const forward = flags.has("forward") && accuracy ? forwardTest(flags.get("forward")!) : null;
+const baseline = accuracy ? evaluate(ref, (s) => jaccardRank(ref, codes, s)) : null;
 
 // Viability calibration: where official mobilités fall on our coverage scale.
 const cov: number[] = [];
