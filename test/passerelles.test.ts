@@ -284,10 +284,39 @@ describe("pair features", () => {
     }
   });
 
+  it("reads the pair features from its typed-array table with the values of the pair functions, for every target", () => {
+    const idx = new ProximityIndex(ref, undefined, null);
+    const col = (cols: Float64Array[], k: PairFeature) => cols[PAIR_FEATURES.indexOf(k)]!;
+    // A split child, a fiche with RIASEC and levels, a cadre fiche and a regulated one.
+    for (const source of ["M1805", "H2913", "J1506", "K2111", idx.codes.find((c) => ref.fiche(c)!.parent !== c)!]) {
+      const S = ref.fiche(source)!;
+      const cols = idx.featureColumns(source);
+      idx.codes.forEach((target, t) => {
+        if (target === source) return;
+        const T = ref.fiche(target)!;
+        const gap = levelGap(entryLevel(S.accesMetier), entryLevel(T.accesMetier));
+        const expected: Partial<Record<PairFeature, number>> = {
+          sameGrandDomaine: Number(S.grandDomaine.code === T.grandDomaine.code),
+          riasecShared: riasecShared(S, T),
+          targetCadre: Number(T.tags.emploiCadre === true),
+          reglementeUp: Number(T.tags.emploiReglemente === true && S.tags.emploiReglemente !== true),
+          levelUp: gap.up,
+          levelDown: gap.down,
+          targetOpenEntry: Number(openEntry(T.accesMetier)),
+          splitSibling: splitSibling(S, T),
+          parentOrChild: parentOrChild(S, T),
+          secteursShared: jaccard(S.secteursActivite, T.secteursActivite),
+        };
+        for (const [k, v] of Object.entries(expected) as [PairFeature, number][]) expect(col(cols, k)[t], `${source} → ${target} ${k}`).toBeCloseTo(v, 12);
+      });
+      expect(col(cols, "parentOrChild").some((x) => x === 1) || S.parent === S.code).toBe(true);
+    }
+  });
+
   it("never reads the source's own mobilités: its graph features are the same with or without them (no leak)", () => {
     const idx = new ProximityIndex(ref, undefined, null);
     const edges = officialEdges(idx);
-    const graphFeatures: PairFeature[] = ["targetInDegree", "reverseMobilite", "coCited", "similarSourcesGo", "similarSourcesGoMax"];
+    const graphFeatures: PairFeature[] = ["targetInDegree", "reverseMobilite", "coCited", "coCitedAdamicAdar", "similarSourcesGo", "similarSourcesGoMax", "neighboursGo", "reverseNeighboursGo", "inNeighboursGo", "familyGo"];
     for (const source of ["H2913", "M1805", "K2111"]) {
       expect(ref.fiche(source)!.mobilites.length).toBeGreaterThan(0);
       const withOwn = idx.featureColumns(source, idx.graphOf(edges));
