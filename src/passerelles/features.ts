@@ -175,6 +175,9 @@ export class MobiliteGraph {
   readonly out: Int32Array[];
   readonly in: Int32Array[];
   readonly inDegree: Int32Array;
+  /** log(1 + in-degree), and the same less one edge (a source's own edge taken out): read on every query. */
+  readonly logInDegree: Float64Array;
+  readonly logInDegreeLessOne: Float64Array;
   readonly edges: number;
 
   constructor(n: number, edges: Iterable<readonly [number, number]>) {
@@ -190,6 +193,8 @@ export class MobiliteGraph {
     this.out = out.map((x) => Int32Array.from(x));
     this.in = inc.map((x) => Int32Array.from(x));
     this.inDegree = Int32Array.from(inc, (x) => x.length);
+    this.logInDegree = Float64Array.from(this.inDegree, (d) => log1p(d));
+    this.logInDegreeLessOne = Float64Array.from(this.inDegree, (d) => log1p(d - 1));
     this.edges = count;
   }
 

@@ -9,9 +9,8 @@ export function graphColumns(family: readonly Int32Array[], s: number, graph: Mo
   const n = graph.inDegree.length;
   const c = (k: PairFeature) => cols[PAIR_FEATURES.indexOf(k)]!;
   const indeg = c("targetInDegree");
-  for (let i = 0; i < n; i++) indeg[i] = graph.inDegree[i]!;
-  for (const t of graph.out[s]!) indeg[t]!--;
-  for (let i = 0; i < n; i++) indeg[i] = log1p(indeg[i]!);
+  indeg.set(graph.logInDegree);
+  for (const t of graph.out[s]!) indeg[t] = graph.logInDegreeLessOne[t]!;
   const rev = c("reverseMobilite").fill(0);
   const cc = c("coCited").fill(0);
   // Co-citation weighted as Adamic-Adar: a fiche listing few mobilités says more than one listing many.
@@ -21,7 +20,7 @@ export function graphColumns(family: readonly Int32Array[], s: number, graph: Mo
     const w = 1 / Math.log(2 + graph.out[u]!.length);
     for (const t of graph.out[u]!) if (t !== s) (cc[t]!++, (aa[t]! += w));
   }
-  for (let i = 0; i < n; i++) cc[i] = log1p(cc[i]!);
+  for (let i = 0; i < n; i++) if (cc[i]) cc[i] = log1p(cc[i]!);
   // The source's NEIGHBOURS most similar fiches vote for their own targets, each by its similarity (normalised).
   const knn: number[] = [];
   for (let u = 0; u < n; u++) {
@@ -57,16 +56,16 @@ export function graphColumns(family: readonly Int32Array[], s: number, graph: Mo
   // x → s and x → u, then u → t.
   const ing = c("inNeighboursGo").fill(0);
   for (const x of graph.in[s]!) for (const u of graph.out[x]!) if (u !== s) for (const t of graph.out[u]!) ing[t]!++;
-  for (let i = 0; i < n; i++) ing[i] = log1p(ing[i]!);
+  for (let i = 0; i < n; i++) if (ing[i]) ing[i] = log1p(ing[i]!);
   // Only when the source's current mobilités are given (`known`, the forward test's setting: what a fiche
   // already lists predicts what ROME adds next): where its own targets lead.
   const own = c("ownTargetsGo").fill(0);
   for (const u of known) for (const t of graph.out[u]!) if (t !== s) own[t]!++;
-  for (let i = 0; i < n; i++) own[i] = log1p(own[i]!);
+  for (let i = 0; i < n; i++) if (own[i]) own[i] = log1p(own[i]!);
   // …and which fiches lead to the same places as the source (x → u for the source's u): same role in the graph.
   const shared = c("ownTargetsShared").fill(0);
   for (const u of known) for (const t of graph.in[u]!) if (t !== s) shared[t]!++;
-  for (let i = 0; i < n; i++) shared[i] = log1p(shared[i]!);
+  for (let i = 0; i < n; i++) if (shared[i]) shared[i] = log1p(shared[i]!);
   const go = c("similarSourcesGo").fill(0);
   const goMax = c("similarSourcesGoMax").fill(0);
   for (let u = 0; u < n; u++) {

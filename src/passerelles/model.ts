@@ -120,11 +120,14 @@ export function scoreRow(x: ArrayLike<number>, model: PasserellesWeights): numbe
 export function contributions(x: ReadonlyMap<PairFeature, number>, model: PasserellesWeights): Map<PairFeature, number> {
   const c = new Map<PairFeature, number>();
   const add = (k: PairFeature, v: number) => v && c.set(k, (c.get(k) ?? 0) + v);
-  for (const [k, w] of Object.entries(model.weights) as [PairFeature, number][]) add(k, w * (x.get(k) ?? 0));
-  for (const [a, b, w] of model.interactions) {
-    const v = w * (x.get(a) ?? 0) * (x.get(b) ?? 0);
-    add(a, v / 2);
-    add(b, v / 2);
+  const { linear, products } = compile(model);
+  for (const { col, w } of linear) add(PAIR_FEATURES[col]!, w * (x.get(PAIR_FEATURES[col]!) ?? 0));
+  for (const { a, b, w } of products) {
+    const ka = PAIR_FEATURES[a]!;
+    const kb = PAIR_FEATURES[b]!;
+    const v = w * (x.get(ka) ?? 0) * (x.get(kb) ?? 0);
+    add(ka, v / 2);
+    add(kb, v / 2);
   }
   return c;
 }

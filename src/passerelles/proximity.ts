@@ -165,6 +165,15 @@ export class ProximityIndex {
     return total;
   }
 
+  /** The score breakdown of target position `t` read from feature columns (the fixed blend's total). */
+  private breakdown(cols: readonly Float64Array[], t: number): ProximityScore {
+    const v = (k: PairFeature) => cols[PAIR_FEATURES.indexOf(k)]![t]!;
+    const w = this.weights;
+    const total = w.mc * v("mcCoverage") + w.competence * v("competenceCoverage") + w.savoir * v("savoirCoverage") + w.title * v("titleSim") + w.definition * v("definitionSim");
+    const r = (x: number) => Math.round(x * 1000) / 1000;
+    return { mcCoverage: r(v("mcCoverage")), coreCoverage: r(v("coreCoverage")), competenceCoverage: r(v("competenceCoverage")), savoirCoverage: r(v("savoirCoverage")), titleSim: r(v("titleSim")), definitionSim: r(v("definitionSim")), total: r(total) };
+  }
+
   /** Full score breakdown for one pair. */
   score(source: string, target: string): ProximityScore {
     const s = this.pos.get(source)!;
@@ -241,7 +250,8 @@ export class ProximityIndex {
     const [mc, sav, tit, def] = (["mcCoverage", "savoirCoverage", "titleSim", "definitionSim"] as const).map((k) => learnedCols?.[PAIR_FEATURES.indexOf(k)]);
     const sim = (u: number) => w.mc * mc![u]! + w.savoir * sav![u]! + w.title * tit![u]! + w.definition * def![u]!;
     return this.top(total, s, topK, filter).map((t, i) => {
-      const pair = this.score(src, this.codes[t]!);
+      // The learned path has the pair's breakdown in its columns already (same sums, another order).
+      const pair = learnedCols ? this.breakdown(learnedCols, t) : this.score(src, this.codes[t]!);
       const score = { ...pair, total: Math.round(total[t]! * 1000) / 1000 };
       const official = sourceFiche.mobilites.find((m) => m.cible === this.codes[t]);
       const x = learnedCols
