@@ -10,7 +10,7 @@ import { openApiDocument } from "../src/api/openapi.js";
 import { ACCESS_RULE } from "../src/passerelles/index.js";
 import { VIABILITY } from "../src/passerelles/index.js";
 import { entryLevel, jaccard, levelGap, loadPasserellesModel, MobiliteGraph, ModelFileError, openEntry, PAIR_FEATURES, parentOrChild, parseModel, ProximityIndex, riasecShared, splitSibling, type PairFeature } from "../src/passerelles/index.js";
-import { FEATURE_SETS, fitPasserelles, officialEdges, sourceFolds } from "../src/tuning/index.js";
+import { FEATURE_SETS, fitPasserelles, officialEdges, rerankCodes, sourceFolds } from "../src/tuning/index.js";
 import { fitListwiseSets } from "../src/tuning/index.js";
 
 let ref: Referential;
@@ -332,6 +332,18 @@ describe("pair features", () => {
     const sizes = [0, 1, 2, 3, 4].map((f) => [...folds.values()].filter((x) => x === f).length);
     expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
     expect(sourceFolds(idx.codes, 5)).toEqual(folds);
+  });
+
+  it("reranks a shortlist by the second-stage model, keeping exactly the shortlisted fiches", () => {
+    const idx = new ProximityIndex(ref, undefined, null);
+    const shortlist = idx.rank("M1805", 20, undefined, "fixed").map((r) => r.code);
+    const cols = idx.featureColumns("M1805");
+    const title = cols[PAIR_FEATURES.indexOf("titleSim")]!;
+    const reranked = rerankCodes(idx, cols, { weights: { titleSim: 1 }, interactions: [] }, shortlist);
+    expect([...reranked].sort()).toEqual([...shortlist].sort());
+    const t = reranked.map((c) => title[idx.position(c)!]!);
+    for (let i = 1; i < t.length; i++) expect(t[i - 1]).toBeGreaterThanOrEqual(t[i]!);
+    expect(reranked).not.toEqual(shortlist);
   });
 
   it("counts the graph on the edges it is given only", () => {
