@@ -195,7 +195,9 @@ async function syntheticRuntime(n: number, attacher: Awaited<ReturnType<typeof c
 async function scaleBenchmark(n: number): Promise<void> {
   const url = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (!url) throw new Error("SCALE needs DATABASE_URL (a PostgreSQL server)");
-  const schema = `bench_trends_${process.pid}`;
+  // KEEP_SCHEMA=name keeps the filled aggregates between runs (the 1M fill is the slow part) and reuses them.
+  const kept = process.env.KEEP_SCHEMA;
+  const schema = kept ?? `bench_trends_${process.pid}`;
   const fakeEngine = { modelId: "bench", embedder: { dimension: 256 } } as unknown as LakeEngine;
   const lake = await openLake({ databaseUrl: url, lakeDir: path.join(os.tmpdir(), "unused"), cvRetentionDays: 0 }, fakeEngine, { schema, retentionSweepMs: 0 });
   const admin = new pg.Client({ connectionString: url, options: `-c search_path=${schema},public` });
@@ -203,6 +205,24 @@ async function scaleBenchmark(n: number): Promise<void> {
   const f = n / 1_000_000;
   try {
     const t0 = performance.now();
+    const filled = kept !== undefined && (await admin.query("SELECT 1 FROM trend_totals LIMIT 1")).rows.length > 0;
+    if (!filled) await fill(admin, f);
+    const sizes = (await admin.query<{ t: string; n: string }>(`SELECT 'totals' AS t, sum(documents)::text AS n FROM trend_totals
+      UNION ALL SELECT 'phrase_rows', count(*)::text FROM trend_phrase_counts UNION ALL SELECT 'phrase_pairs', sum(documents)::text FROM trend_phrase_counts
+      UNION ALL SELECT 'item_rows', count(*)::text FROM trend_item_counts`)).rows;
+    const fillMs = performance.now() - t0;
+    const size = Object.fromEntries(sizes.map((r) => [r.t, Number(r.n)]));
+    log(`aggregates of ${size.totals} synthetic documents ${filled ? "reused from schema " + schema : "filled"} in ${(fillMs / 1000).toFixed(1)} s: ${JSON.stringify(size)}`);
+    await analysisAndApi(lake, size, fillMs);
+  } finally {
+    if (kept === undefined) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await admin.end();
+    await lake.close();
+  }
+}
+
+/** The seeded synthetic aggregates of n·1M documents (see scaleBenchmark). */
+async function fill(admin: pg.Client, f: number): Promise<void> {
     await admin.query("SELECT setseed(0.21)");
     await admin.query(`CREATE TEMP TABLE cells AS
       SELECT row_number() OVER () - 1 AS i, m, d, s FROM (
@@ -229,13 +249,9 @@ async function scaleBenchmark(n: number): Promise<void> {
       CROSS JOIN LATERAL (SELECT floor(random() * ${cellCount})::int AS i FROM generate_series(1, 100)) pick
       JOIN cells c ON c.i = pick.i GROUP BY 1, 2, 3, 4, 5`);
     await admin.query("ANALYZE trend_totals; ANALYZE trend_phrase_counts; ANALYZE trend_item_counts");
-    const sizes = (await admin.query<{ t: string; n: string }>(`SELECT 'totals' AS t, sum(documents)::text AS n FROM trend_totals
-      UNION ALL SELECT 'phrase_rows', count(*)::text FROM trend_phrase_counts UNION ALL SELECT 'phrase_pairs', sum(documents)::text FROM trend_phrase_counts
-      UNION ALL SELECT 'item_rows', count(*)::text FROM trend_item_counts`)).rows;
-    const fillMs = performance.now() - t0;
-    const size = Object.fromEntries(sizes.map((r) => [r.t, Number(r.n)]));
-    log(`aggregates of ${size.totals} synthetic documents filled in ${(fillMs / 1000).toFixed(1)} s: ${JSON.stringify(size)}`);
+}
 
+async function analysisAndApi(lake: Awaited<ReturnType<typeof openLake>>, size: Record<string, number>, fillMs: number): Promise<void> {
     const config = loadConfig();
     const analyses = new TrendAnalyses(lake, config);
     // Warm the worker (model and label embeddings load once per process) on a one-month window.
@@ -291,11 +307,6 @@ async function scaleBenchmark(n: number): Promise<void> {
     };
     log(JSON.stringify(out, null, 2));
     console.log(JSON.stringify(out));
-  } finally {
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
-    await admin.end();
-    await lake.close();
-  }
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;

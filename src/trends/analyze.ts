@@ -10,6 +10,8 @@ import {
   type CountCell,
   type PhraseSignal,
   type PhraseSums,
+  rankScore,
+  termhoodOf,
 } from "./detector.js";
 import { periodOf, periodStart } from "./periods.js";
 import { benjaminiHochberg, compareRates, compareRatesStratified, type RateComparison, type Stratum } from "./stats.js";
@@ -309,24 +311,27 @@ export async function analyzeCounts(counts: TrendCounts, details: DetailsProvide
   for (const [code, cells] of counts.items) itemTotals.set(code, cells.reduce((a, c) => a + c.documents, 0));
   const docsWithItems = Math.max(1, counts.documentsWithItems);
 
-  // Attach in ranked chunks: the vector scan costs a few ms per phrase, and most runs stop after the first chunk.
+  // Every candidate is attached (the vector scan is a fraction of a millisecond a phrase), then ranked by
+  // termhood × (salience + trend): the final order needs each one's nearest-label similarity.
+  const atts: (AttachResult | undefined)[] = [];
+  for (let c0 = 0; ctx.attacher && c0 < candidates.length; c0 += 200) {
+    const part = candidates.slice(c0, c0 + 200);
+    atts.push(...(await ctx.attacher.attach(part.map((t) => labelOf(t.key)), part.map((t) => coocCodes(t.key)))));
+  }
+  const order = candidates
+    .map((s, i) => ({ s: { ...s, score: ctx.attacher ? rankScore(s, termhoodOf(atts[i]?.nearestSimilarity)) : s.score }, att: atts[i] }))
+    .sort((a, b) => byDetectorRank(a.s, b.s));
   const kept: { s: PhraseSignal; att: Attachment; variants: Set<string> }[] = [];
-  const chunk = Math.max(20, o.limit * 2);
-  for (let c0 = 0; c0 < candidates.length && kept.length < o.limit; c0 += chunk) {
-    const part = candidates.slice(c0, c0 + chunk);
-    const atts = ctx.attacher ? await ctx.attacher.attach(part.map((t) => labelOf(t.key)), part.map((t) => coocCodes(t.key))) : null;
-    for (let i = 0; i < part.length && kept.length < o.limit; i++) {
-      const s = part[i]!;
-      const att = atts?.[i];
-      if (att?.covered) continue;
-      const host = kept.find((k) => containsPhrase(k.s.key, s.key) || containsPhrase(s.key, k.s.key));
-      if (host) {
-        host.variants.add(labelOf(s.key));
-        continue;
-      }
-      const { covered: _c, coveredBy: _b, ...attachment } = att ?? { covered: false, coveredBy: null, macroCompetence: null, competences: [], attachedBy: "none" as const, nearestSimilarity: 0 };
-      kept.push({ s, att: attachment, variants: new Set(top(sp.surfaces.get(s.key), (n) => n).map(([x]) => x)) });
+  for (let i = 0; i < order.length && kept.length < o.limit; i++) {
+    const { s, att } = order[i]!;
+    if (att?.covered) continue;
+    const host = kept.find((k) => containsPhrase(k.s.key, s.key) || containsPhrase(s.key, k.s.key));
+    if (host) {
+      host.variants.add(labelOf(s.key));
+      continue;
     }
+    const { covered: _c, coveredBy: _b, ...attachment } = att ?? { covered: false, coveredBy: null, macroCompetence: null, competences: [], attachedBy: "none" as const, nearestSimilarity: 0 };
+    kept.push({ s, att: attachment, variants: new Set(top(sp.surfaces.get(s.key), (n) => n).map(([x]) => x)) });
   }
 
   const emerging: EmergingPhrase[] = kept.map(({ s, att, variants }) => {

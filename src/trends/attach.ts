@@ -22,6 +22,26 @@ export const ATTACH = {
   nearest: 5,
 } as const;
 
+/** Nearest labels kept per phrase: the covering test, the reported compétences and the MC scores read these. */
+const TOP_ROWS = 50;
+
+/**
+ * The k rows closest to v, best first, without sorting every row: a small sorted buffer that most rows fail
+ * to enter (one comparison each).
+ */
+export function topByDot(v: Float32Array, rows: readonly Float32Array[], k: number): (readonly [number, number])[] {
+  const top: [number, number][] = [];
+  for (let j = 0; j < rows.length; j++) {
+    const s = dot(v, rows[j]!);
+    if (top.length === k && s <= top[k - 1]![0]) continue;
+    let at = top.length < k ? top.length : k - 1;
+    if (top.length < k) top.push([s, j]);
+    else top[at] = [s, j];
+    while (at > 0 && top[at - 1]![0] < s) ([top[at - 1], top[at]] = [top[at]!, top[at - 1]!]), at--;
+  }
+  return top;
+}
+
 interface LabelRow {
   code: string;
   libelle: string;
@@ -72,9 +92,8 @@ export async function createPhraseAttacher(ref: Referential, embedder: Embedder)
             nearestSimilarity: 0,
           };
         }
-        const sims = rowVecs.map((rv) => dot(v, rv));
-        const ranked = sims.map((s, j) => [s, j] as const).sort((a, b) => b[0] - a[0]);
-        const bestSim = ranked[0]![0];
+        const ranked = topByDot(v, rowVecs, TOP_ROWS);
+        const bestSim = ranked[0]?.[0] ?? 0;
         let coveredBy: { code: string; libelle: string } | null = null;
         for (const [s, j] of ranked) {
           if (coveredBy || s < ATTACH.coverCos || unknownWord[i]) break;
@@ -83,7 +102,7 @@ export async function createPhraseAttacher(ref: Referential, embedder: Embedder)
         }
         // MC score: its own label or its best compétence, whichever is closer.
         const mcScore = new Map<string, number>();
-        for (const [s, j] of ranked.slice(0, 50)) {
+        for (const [s, j] of ranked) {
           const mc = rows[j]!.mc;
           if (mc && s > (mcScore.get(mc) ?? -1)) mcScore.set(mc, s);
         }

@@ -194,7 +194,8 @@ export function rankFlagged(candidates: readonly ScoredPhrase[]): ScoredPhrase[]
 
 /** The frequency control: the same candidates, the most frequent first, all "flagged". */
 export function byFrequency(candidates: readonly ScoredPhrase[]): ScoredPhrase[] {
-  return candidates.map((c) => ({ ...c, score: c.support, flagged: true }));
+  // No tier: the detector's "rising first" must not leak into the control.
+  return candidates.map(({ tier: _tier, ...c }) => ({ ...c, score: c.support, flagged: true }));
 }
 
 /**

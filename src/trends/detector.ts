@@ -41,6 +41,39 @@ export const DETECTOR = {
   sourcePrior: 50,
 } as const;
 
+/**
+ * The final order of flagged phrases (analysis and backtest alike): rank = termhood × (salience + trendScore).
+ * Termhood is the phrase's cosine to the nearest label of the referential it was read with: among phrases no
+ * label says, those worded like ROME items ("sens du service client") are the candidates for a new item, market
+ * wording ("poste à pourvoir", "équipe dynamique") is not. Salience and trend as below.
+ */
+export const RANKING = {
+  /** Termhood of a phrase whose words the model does not know (a new tool's name): neutral, neither kept nor buried. */
+  unknownTermhood: 0.5,
+  /** Rising phrases (a significant within-source rise) before widespread ones: what "emerging" means when time can be measured. */
+  risingFirst: true,
+} as const;
+
+/** Termhood from the attacher's nearest-label similarity (0 when the model knows none of the words). */
+export function termhoodOf(nearestSimilarity: number | undefined): number {
+  return nearestSimilarity === undefined || nearestSimilarity <= 0 ? RANKING.unknownTermhood : Math.min(1, nearestSimilarity);
+}
+
+/** The ranking score of a flagged phrase: termhood × (salience + trend). */
+export function rankScore(s: Pick<PhraseSignal, "salience" | "trendScore">, termhood: number): number {
+  return round(termhood * (s.salience + s.trendScore), 4);
+}
+
+/**
+ * Phrase quality, before any statistics: every word of the key has at least three characters, one a letter,
+ * and does not start with a digit. Truncated or split words ("st", "ca", "ve" of "réactif(ve)"), times and
+ * amounts ("12h"), HTML entities ("#039") are artefacts of the texts, never a compétence.
+ */
+export function wellFormedPhrase(key: string): boolean {
+  const stems = key.split(" ");
+  return stems.length > 0 && stems.every((w) => w.length >= 3 && /^\p{L}/u.test(w));
+}
+
 export interface DetectorOptions {
   minSupport: number;
   minSources: number;
@@ -209,7 +242,7 @@ export function detectEmerging(phrases: ReadonlyMap<string, readonly CountCell[]
  */
 export function signalsFromSums(all: readonly PhraseSums[], baselineDocuments: number, recentDocuments: number, o: DetectorOptions): PhraseSignal[] {
   const z = normalQuantileUpper(o.alpha);
-  const pending = all.map((p) => {
+  const pending = all.filter((p) => wellFormedPhrase(p.key)).map((p) => {
     const [r, s, gr] = p.anyX && p.anyY ? [p.r, p.s, p.gr] : [p.rc, p.sc, p.grc];
     let rateRatio = 1;
     let rateRatioBound = 1;
@@ -253,7 +286,7 @@ export function signalsFromSums(all: readonly PhraseSums[], baselineDocuments: n
  * seen first), so the phrases of one sentence come in reading order ("comptabilité carbone" before "bilan").
  */
 export function byDetectorRank(a: PhraseSignal, b: PhraseSignal): number {
-  return Number(b.rising) - Number(a.rising) || b.score - a.score || b.support - a.support;
+  return (RANKING.risingFirst ? Number(b.rising) - Number(a.rising) : 0) || b.score - a.score || b.support - a.support;
 }
 
 /** Adds one document's cell to a phrase's cells (a small map from cell key to count while counting). */

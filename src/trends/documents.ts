@@ -1,4 +1,5 @@
 import type { UncoveredPhrase } from "../match/index.js";
+import { sectionUnits, SKIPPED_SECTIONS } from "../skills/index.js";
 import { normalizeText, segment, type TextUnit } from "../text/index.js";
 import type { TrendDocument } from "./types.js";
 
@@ -55,7 +56,10 @@ export function offerToTrendDocument(o: OfferInput, checker: CoverageChecker, bo
   const text = offerText(o);
   const units = segment(text);
   const covered = (o.skills ?? []).flatMap((s) => s.evidence);
-  const kept = boilerplate.size > 0 ? units.filter((u) => !boilerplate.has(unitSignature(u) ?? "")) : units;
+  // Units that state something of the job or the person: headings and the sections skill extraction skips too
+  // (benefits, the company, contact) say "brut mensuel", "type de contrat", "entreprise à taille humaine".
+  const stated: TextUnit[] = sectionUnits(units).filter((u) => !SKIPPED_SECTIONS.has(u.section));
+  const kept = boilerplate.size > 0 ? stated.filter((u) => !boilerplate.has(unitSignature(u) ?? "")) : stated;
   return {
     id: o.id,
     kind: "offer",

@@ -17,10 +17,14 @@ import {
   createPhraseAttacher,
   offersToTrendDocuments,
   phraseStats,
+  rankScore,
+  RANKING,
   restrictToFichesOf,
+  termhoodOf,
   shuffleDatesWithinSource,
   trendOptions,
   TREND_DEFAULTS,
+  wellFormedPhrase,
   type Covering,
   type PhraseAttacher,
   type ScoredPhrase,
@@ -29,9 +33,10 @@ import {
 import type { Command } from "../command.js";
 import { parseFlags } from "../command.js";
 
-const USAGE = `trends-backtest --old DIR --new DIR --offers FILE[,FILE…] [--json] [--detector both|trend|salience] [--seed S]
+const USAGE = `trends-backtest --old DIR --new DIR --offers FILE[,FILE…] [--json] [--detector both|counts|trend|salience] [--seed S]
         [--min-support N] [--min-sources N]`;
 
+type Part = "both" | "counts" | "trend" | "salience";
 type Detector = (docs: readonly TrendDocument[]) => Promise<Map<string, { score: number; flagged: boolean; tier?: number; trendScore?: number; rising?: boolean }>>;
 
 /**
@@ -58,8 +63,8 @@ export const trendsBacktestCommand: Command = {
       return 2;
     }
     const detectorName = flags.get("detector") ?? "both";
-    if (detectorName !== "both" && detectorName !== "trend" && detectorName !== "salience") {
-      console.error(`trends-backtest: --detector must be both, trend or salience\nusage: ${USAGE}`);
+    if (detectorName !== "both" && detectorName !== "counts" && detectorName !== "trend" && detectorName !== "salience") {
+      console.error(`trends-backtest: --detector must be both, counts, trend or salience\nusage: ${USAGE}`);
       return 2;
     }
     const files = offersArg.split(",").map((f) => f.trim()).filter(Boolean);
@@ -76,7 +81,8 @@ export const trendsBacktestCommand: Command = {
 
     // Candidates: enough support and sources, and not already said by the old referential (words or vector).
     const stats = phraseStats(docs);
-    const supported = [...stats].filter(([, s]) => s.support >= minSupport && s.sources >= minSources);
+    // Well-formed phrases only (the detector never scores the others), so that the base rate counts the same pool.
+    const supported = [...stats].filter(([k, s]) => s.support >= minSupport && s.sources >= minSources && wellFormedPhrase(k));
     const oldAtt = await attachAll(oldAttacher, supported.map(([, s]) => s.label));
     const pool = supported.filter((_, i) => !oldAtt[i]!.covered);
     const newLexical = createLexicalCoverage(newRef);
@@ -92,7 +98,9 @@ export const trendsBacktestCommand: Command = {
         pool: pool.map(([key, st], i) => ({ key, ...st, covered: coveredBy.get(key), near: newAtt[i]!.nearestSimilarity, nearOld: oldAtt[supported.findIndex(([k]) => k === key)]!.nearestSimilarity })),
       }));
     }
-    const detector: Detector = countsDetector(minSupport, minSources, detectorName);
+    // Termhood: the candidate's nearest-label similarity in the OLD referential (what the analysis computes).
+    const nearOld = new Map(supported.map(([k], i) => [k, oldAtt[i]!.nearestSimilarity]));
+    const detector: Detector = countsDetector(minSupport, minSources, detectorName, (k) => termhoodOf(nearOld.get(k)));
     // trendOnly: the trend part alone (score = within-source trend score, flagged = significant rise).
     const scored = async (ds: readonly TrendDocument[], trendOnly = false): Promise<ScoredPhrase[]> => {
       const s = await detector(ds);
@@ -154,14 +162,21 @@ async function attachAll(a: PhraseAttacher, labels: string[]) {
 }
 
 /** The detector of src/trends/detector.ts on the documents' aggregated counts. */
-function countsDetector(minSupport: number, minSources: number, part: "both" | "trend" | "salience"): Detector {
+function countsDetector(minSupport: number, minSources: number, part: Part, termhood: (key: string) => number): Detector {
   return async (docs) => {
     const o = trendOptions({ minSupport, minSources });
     const c = countCells(docs, o.period, o.minSupport);
     const signals = detectEmerging(c.phrases, c.totals, o);
+    const tier = (s: (typeof signals)[number]) => (RANKING.risingFirst ? { tier: s.rising ? 1 : 0 } : {});
     const pick = (s: (typeof signals)[number]) =>
-      // "both" ranks as the analysis does: rising first, then by score.
-      part === "both" ? { score: s.score, flagged: s.flagged, tier: s.rising ? 1 : 0 } : part === "trend" ? { score: s.trendScore, flagged: s.rising } : { score: s.salience, flagged: s.widespread };
+      // "both" ranks as the analysis does: termhood × (salience + trend); "counts" without termhood.
+      part === "both"
+        ? { score: rankScore(s, termhood(s.key)), flagged: s.flagged, ...tier(s) }
+        : part === "counts"
+          ? { score: s.score, flagged: s.flagged, ...tier(s) }
+          : part === "trend"
+            ? { score: s.trendScore, flagged: s.rising }
+            : { score: s.salience, flagged: s.widespread };
     return new Map(signals.map((s) => [s.key, { ...pick(s), trendScore: s.trendScore, rising: s.rising }]));
   };
 }
