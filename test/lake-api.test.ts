@@ -1,44 +1,23 @@
-import express from "express";
+import type express from "express";
 import request from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppContext } from "../src/api/app.js";
-import { createAuth } from "../src/api/auth.js";
-import { errorHandler, unknownRoute } from "../src/api/errors.js";
+import { describe, expect, it } from "vitest";
 import { documentRoutes } from "../src/api/routes/documents.js";
 import { loadConfig } from "../src/config.js";
 import { LAKE_LIMITS, type Lake } from "../src/lake/index.js";
-import type { Engine } from "../src/match/index.js";
-import { fakeEngine, makeBackend, type Backend } from "./lake-helpers.js";
+import { KEYS, lakeContext, routesApp } from "./api-helpers.js";
+import { fakeEngine, useBackend, type Backend } from "./lake-helpers.js";
 
-const KEYS = { ingest: "ingest-key-0123456789", advisor: "advisor-key-0123456789", analyst: "analyst-key-0123456789", admin: "admin-key-0123456789abc" };
 const CV_TEXT = "Jeanne Dupont, 12 rue des Lilas, java et sql depuis 2015";
 
-function appWith(lake: Lake | undefined): express.Express {
-  const engine = fakeEngine();
-  const ctx: AppContext = {
-    config: { ...loadConfig(), cvRetentionDays: 30 },
-    engine: engine as unknown as Engine,
-    auth: createAuth(Object.entries(KEYS).map(([role, key]) => ({ key, roles: [role as "ingest" | "advisor" | "analyst" | "admin"] }))),
-    lake,
-  };
-  const app = express();
-  app.use(express.json({ limit: 2 * 1024 * 1024 }));
-  app.use(documentRoutes(ctx));
-  app.use(unknownRoute);
-  app.use(errorHandler);
-  return app;
-}
+const appWith = (lake: Lake | undefined): express.Express =>
+  routesApp(documentRoutes(lakeContext(fakeEngine(), lake, { config: { ...loadConfig(), cvRetentionDays: 30 } })));
 
 describe.each(["pglite", "postgres"] as const)("lake API on %s", (name) => {
   let b: Backend;
   let app: express.Express;
   let cvId = "";
   let offerId = "";
-  beforeAll(async () => {
-    b = makeBackend(name);
-    app = appWith(await b.open());
-  }, 60_000);
-  afterAll(async () => b.cleanup());
+  useBackend(name, (x) => ((b = x.b), (app = appWith(x.lake))));
 
   const post = (path: string, key: string | null, body: unknown) => {
     const r = request(app).post(path).send(body as object);

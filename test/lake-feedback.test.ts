@@ -1,37 +1,22 @@
 /** Feedback on the lake's predictions: verdicts, what they say of accuracy, the offers they label; on both backends. */
-import express from "express";
+import type express from "express";
 import request from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppContext } from "../src/api/app.js";
-import { createAuth } from "../src/api/auth.js";
-import { errorHandler, unknownRoute } from "../src/api/errors.js";
+import { describe, expect, it } from "vitest";
 import { documentRoutes } from "../src/api/routes/documents.js";
 import { feedbackRoutes } from "../src/api/routes/feedback.js";
-import { loadConfig } from "../src/config.js";
+import { KEYS, lakeContext, routesApp } from "./api-helpers.js";
 import { rankAgreement, type LabelledOffer, type Lake } from "../src/lake/index.js";
 import type { Engine } from "../src/match/index.js";
-import { fakeEngine, makeBackend, type Backend } from "./lake-helpers.js";
+import { fakeEngine, useBackend, type Backend } from "./lake-helpers.js";
 
-const KEYS = { ingest: "ingest-key-0123456789", advisor: "advisor-key-0123456789", analyst: "analyst-key-0123456789", admin: "admin-key-0123456789abc" };
 const FICHES = { M1805: "Développeur / Développeuse informatique", D1214: "Vendeur / Vendeuse en prêt-à-porter", J1506: "Infirmier / Infirmière en soins généraux", K2111: "Formateur / Formatrice" };
 
 function appWith(lake: Lake | undefined): express.Express {
   const fake = fakeEngine();
   // The fake engine's referential, with the few fiches the verdicts name (the routes check codes against it).
   const engine = { ...fake, referential: { ...fake.referential, fiches: new Map(Object.entries(FICHES).map(([code, libelle]) => [code, { code, libelle }])) } };
-  const ctx: AppContext = {
-    config: loadConfig(),
-    engine: engine as unknown as Engine,
-    auth: createAuth(Object.entries(KEYS).map(([role, key]) => ({ key, roles: [role as "ingest" | "advisor" | "analyst" | "admin"] }))),
-    lake,
-  };
-  const app = express();
-  app.use(express.json());
-  app.use(documentRoutes(ctx));
-  app.use(feedbackRoutes(ctx));
-  app.use(unknownRoute);
-  app.use(errorHandler);
-  return app;
+  const ctx = lakeContext(engine as unknown as Engine, lake);
+  return routesApp(documentRoutes(ctx), feedbackRoutes(ctx));
 }
 
 async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
@@ -52,9 +37,8 @@ describe.each(["pglite", "postgres"] as const)("feedback on %s", (name) => {
   let lake: Lake;
   let app: express.Express;
   const ids: Record<string, string> = {};
-  beforeAll(async () => {
-    b = makeBackend(name);
-    lake = await b.open();
+  useBackend(name, async (x) => {
+    ({ b, lake } = x);
     app = appWith(lake);
     // The fake engine predicts M1805 for java/sql, D1214 for encaissement/rayon, J1506 for soins, in word order.
     for (const [key, doc] of Object.entries({
@@ -65,8 +49,7 @@ describe.each(["pglite", "postgres"] as const)("feedback on %s", (name) => {
     } as const)) {
       ids[key] = (await lake.ingest({ ...doc, source: "ft", externalId: key, documentDate: new Date("2025-05-01") })).id;
     }
-  }, 60_000);
-  afterAll(async () => b.cleanup());
+  });
 
   const post = (key: string | null, body: unknown) => {
     const r = request(app).post("/v1/feedback").send(body as object);

@@ -5,17 +5,12 @@ import type { Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppContext } from "../src/api/app.js";
-import { createAuth } from "../src/api/auth.js";
-import { errorHandler, unknownRoute } from "../src/api/errors.js";
 import { documentRoutes } from "../src/api/routes/documents.js";
 import { ingestCommand } from "../src/cli/commands/ingest.js";
-import { loadConfig } from "../src/config.js";
 import { LakeLockedError, openLake, type Lake } from "../src/lake/index.js";
 import { LOCK_FILE } from "../src/lake/lock.js";
-import type { Engine } from "../src/match/index.js";
+import { lakeContext, roleAuth, routesApp } from "./api-helpers.js";
 import { fakeEngine } from "./lake-helpers.js";
 
 const run = promisify(execFile);
@@ -115,17 +110,7 @@ describe("ingest --url posts to a running server instead of opening the folder",
   let url = "";
   beforeAll(async () => {
     lake = await openLake({ lakeDir: dir, cvRetentionDays: 0 }, fakeEngine(), { retentionSweepMs: 0 });
-    const ctx: AppContext = {
-      config: loadConfig(),
-      engine: fakeEngine() as unknown as Engine,
-      auth: createAuth([{ key: KEY, roles: ["ingest"] }]),
-      lake,
-    };
-    const app = express();
-    app.use(express.json({ limit: 2 * 1024 * 1024 }));
-    app.use(documentRoutes(ctx));
-    app.use(unknownRoute);
-    app.use(errorHandler);
+    const app = routesApp(documentRoutes(lakeContext(fakeEngine(), lake, { auth: roleAuth({ ingest: KEY }) })));
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, "127.0.0.1", () => resolve(s));
     });

@@ -5,16 +5,11 @@
  * written inside the same transaction before the cut, d2 half-sent), a LakeUnavailableError → 503, then a retry works.
  */
 import net from "node:net";
-import express from "express";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppContext } from "../src/api/app.js";
-import { createAuth } from "../src/api/auth.js";
-import { errorHandler } from "../src/api/errors.js";
 import { documentRoutes } from "../src/api/routes/documents.js";
-import { loadConfig } from "../src/config.js";
 import { LakeUnavailableError, type Lake } from "../src/lake/index.js";
-import type { Engine } from "../src/match/index.js";
+import { lakeContext, roleAuth, routesApp } from "./api-helpers.js";
 import { fakeEngine, makeBackend, TEST_DATABASE_URL, type Backend } from "./lake-helpers.js";
 
 function cuttingProxy(target: URL, marker: string) {
@@ -92,8 +87,7 @@ describe("lake on postgres: connection loss mid-batch", () => {
     await lake.deleteBySource("cut");
     proxy.rearm();
     const key = "ingest-key-0123456789";
-    const ctx: AppContext = { config: loadConfig(), engine: fakeEngine() as unknown as Engine, auth: createAuth([{ key, roles: ["ingest"] }]), lake };
-    const app = express().use(express.json()).use(documentRoutes(ctx)).use(errorHandler);
+    const app = routesApp(documentRoutes(lakeContext(fakeEngine(), lake, { auth: roleAuth({ ingest: key }) })));
     const r = await request(app).post("/v1/documents/batch").set("x-api-key", key).send({ documents: docs }).expect(503);
     expect(r.body.error.code).toBe("lake_unavailable");
     expect(r.body.error.details.items.map((i: { status: string }) => i.status)).toEqual(["error", "error", "error"]);

@@ -2,18 +2,14 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import express from "express";
+import type express from "express";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppContext } from "../src/api/app.js";
-import { createAuth } from "../src/api/auth.js";
-import { errorHandler, unknownRoute } from "../src/api/errors.js";
 import { documentRoutes } from "../src/api/routes/documents.js";
-import { loadConfig } from "../src/config.js";
 import { openLake, type Lake } from "../src/lake/index.js";
+import { KEYS, lakeContext, roleAuth, routesApp } from "./api-helpers.js";
 import { testEngine } from "./helpers.js";
 
-const KEYS = { ingest: "ingest-key-0123456789", advisor: "advisor-key-0123456789", admin: "admin-key-0123456789abc" };
 const CV = [
   "Jean-Baptiste Dupontel",
   "jb.dupontel@example.com — 06 12 34 56 78",
@@ -53,19 +49,8 @@ describe("CVs on the embedded lake", () => {
   beforeAll(async () => {
     const engine = await testEngine();
     lake = await openLake({ lakeDir: dir, cvRetentionDays: 0 }, engine, { retentionSweepMs: 0 });
-    const ctx: AppContext = {
-      config: loadConfig(),
-      engine,
-      auth: createAuth(
-        Object.entries(KEYS).map(([role, key]) => ({ key, roles: [role as "ingest" | "advisor" | "admin"] })),
-      ),
-      lake,
-    };
-    app = express();
-    app.use(express.json({ limit: 2 * 1024 * 1024 }));
-    app.use(documentRoutes(ctx));
-    app.use(unknownRoute);
-    app.use(errorHandler);
+    const { ingest, advisor, admin } = KEYS;
+    app = routesApp(documentRoutes(lakeContext(engine, lake, { auth: roleAuth({ ingest, advisor, admin }) })));
   }, 300_000);
   afterAll(async () => {
     await lake?.close().catch(() => undefined);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Lake } from "../src/lake/index.js";
-import { fakeEngine, makeBackend, type Backend } from "./lake-helpers.js";
+import { fakeEngine, useBackend, type Backend } from "./lake-helpers.js";
 
 const OFFER_DEV = { kind: "offer" as const, source: "ft", title: "Développeur Java", text: "Développer en java et python, requêtes sql. Télétravail hebdomadaire.", documentDate: new Date("2025-03-01T00:00:00Z") };
 const OFFER_SHOP = { kind: "offer" as const, source: "ft", title: "Vendeur", text: "Encaissement et mise en rayon en magasin.", documentDate: new Date("2024-06-01T00:00:00Z") };
@@ -10,11 +10,7 @@ const CV_DEV = { kind: "cv" as const, source: "portal", title: "Développeur", t
 describe.each(["pglite", "postgres"] as const)("lake store on %s", (name) => {
   let b: Backend;
   let lake: Lake;
-  beforeAll(async () => {
-    b = makeBackend(name);
-    lake = await b.open();
-  }, 60_000);
-  afterAll(async () => b.cleanup());
+  useBackend(name, (x) => ({ b, lake } = x));
 
   it("ingests idempotently on (source, externalId): re-post is unchanged, a new text updates the same row", async () => {
     const a = await lake.ingest({ ...OFFER_DEV, externalId: "o-dev" });

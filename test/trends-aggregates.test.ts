@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TrendAnalyses, paramsKey } from "../src/api/trends-analyses.js";
 import { loadConfig } from "../src/config.js";
 import type { Lake, TrendCounts, TrendDocument } from "../src/lake/index.js";
 import { countCells, DETECTOR, sourceSplits, strataOf, sumsOfCells, TrendQuerySchema } from "../src/trends/index.js";
-import { makeBackend, type Backend } from "./lake-helpers.js";
+import { useBackend, type Backend } from "./lake-helpers.js";
 
 /** Every non-zero cell of the counts as sorted lines, so two ways of counting can be compared whole. */
 function canonical(c: Pick<TrendCounts, "totals" | "phrases" | "items">): string[] {
@@ -31,11 +31,7 @@ const TEXTS = [
 describe.each(["pglite", "postgres"] as const)("trend aggregates on %s", (name) => {
   let b: Backend;
   let lake: Lake;
-  beforeAll(async () => {
-    b = makeBackend(name);
-    lake = await b.open();
-  }, 60_000);
-  afterAll(async () => b.cleanup());
+  useBackend(name, (x) => ({ b, lake } = x));
 
   it("keeps the SQL aggregates equal to counting the documents through ingest, re-post and erasure", async () => {
     const docs = Array.from({ length: 24 }, (_, i) => ({

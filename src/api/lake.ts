@@ -12,6 +12,7 @@ export function lakeOf(ctx: { lake?: Lake }): Lake {
  * coded errors (invalid_document, kind_conflict) pass as they are; everything else stays a 500.
  */
 export function lakeError(e: unknown): unknown {
+  if (e instanceof CodedError && !(e instanceof LakeUnavailableError)) return e;
   // 57014: statement_timeout (the database is too slow right now), like an outage for the caller: retry later.
   if (e instanceof LakeUnavailableError || isConnectionError(e) || (e as { code?: unknown } | null)?.code === "57014") {
     const items = e instanceof LakeUnavailableError ? e.items : undefined;

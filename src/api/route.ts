@@ -33,7 +33,7 @@ export interface RouteSpec<B extends Schema, Q extends Schema, P extends z.ZodOb
   /** A z.object (unknown keys are refused), or a pipe from one to a refining schema. */
   query?: Q;
   params?: P;
-  /** Success statuses and their bodies; the first is the status of a plain returned body. */
+  /** Success statuses and their bodies; a plain returned body is sent with the lowest (reply() picks another). */
   responses: R;
   /** Error codes the handler itself answers with; validation, auth, lake and 500 codes are added from the spec. */
   errors?: readonly ErrorCode[];
