@@ -20,7 +20,11 @@ export const roleAuth = (keys: Partial<Record<Role, string>> = KEYS) =>
   createAuth(Object.entries(keys).map(([role, key]) => ({ key, roles: [role as Role] })));
 
 /** A context over the lake for the lake routes: the fake (or real) engine, `auth` (default roleAuth()). */
-export const lakeContext = (engine: LakeEngine | Engine, lake: Lake | undefined, over: Partial<AppContext> = {}): AppContext => ({
+export const lakeContext = (
+  engine: LakeEngine | Engine,
+  lake: Lake | undefined,
+  over: Partial<AppContext> = {},
+): AppContext => ({
   config: loadConfig(),
   engine: engine as unknown as Engine,
   auth: roleAuth(),

@@ -52,9 +52,8 @@ function coded(err: unknown): CodedError {
   // Never the error object: a database error's detail, query and parameters may hold personal data.
   // A database error's message may quote a value ('invalid input syntax …: "…"'): its SQLSTATE only.
   const code = e?.code;
-  console.error(
-    `internal error: ${typeof code === "string" ? `database error ${code}` : err instanceof Error ? `${err.name}: ${err.message}` : typeof err}`,
-  );
+  const what = err instanceof Error ? `${err.name}: ${err.message}` : typeof err;
+  console.error(`internal error: ${typeof code === "string" ? `database error ${code}` : what}`);
   return new CodedError("internal_error");
 }
 

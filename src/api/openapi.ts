@@ -92,7 +92,10 @@ function successResponses(responses: RouteDoc["responses"]): Record<string, obje
     Object.entries(responses).map(([status, schema]) => [
       status,
       schema
-        ? { description: status === "201" ? "Created" : "OK", content: { "application/json": { schema: jsonOut(schema) } } }
+        ? {
+            description: status === "201" ? "Created" : "OK",
+            content: { "application/json": { schema: jsonOut(schema) } },
+          }
         : { description: "No content" },
     ]),
   );
@@ -120,7 +123,8 @@ export function openApiDocument(version: string) {
     info: {
       title: "rome-match",
       version,
-      description: "Semantic matching on France Travail's ROME 4.0. Data: ROME open data, Licence Ouverte, France Travail.",
+      description:
+        "Semantic matching on France Travail's ROME 4.0. Data: ROME open data, Licence Ouverte, France Travail.",
     },
     components: { securitySchemes: { apiKey: { type: "apiKey", in: "header", name: "x-api-key" } } },
     paths: out,

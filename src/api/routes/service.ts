@@ -10,7 +10,9 @@ const Health = z.object({
   codedOffers: z
     .number()
     .int()
-    .describe("of those, offers that carry the recruiter's ROME items (requiredSkills reads their choices; 0: the fallback model)"),
+    .describe(
+      "of those, offers that carry the recruiter's ROME items (requiredSkills reads their choices; 0: the fallback model)",
+    ),
   esco: z.string().nullable().describe("the ESCO ↔ ROME crosswalk loaded (ESCO_CROSSWALK), null without"),
 });
 
