@@ -10,7 +10,6 @@ import { CodedError, type ErrorCode } from "../errors.js";
 import type { Auth, Role } from "./auth.js";
 import type { AppContext } from "./context.js";
 import { issuesOf } from "./errors.js";
-import { lakeError } from "./lake.js";
 import { queryObject, registerRoute, type Method, type SuccessStatus } from "./openapi.js";
 import { sendComputedJson } from "./respond.js";
 
@@ -126,7 +125,8 @@ export function defineRoute<
           else if (spec.send === "computed") sendComputedJson(res.status(s), body);
           else res.status(s).json(body);
         } catch (e) {
-          next(spec.lake ? lakeError(e) : e);
+          // Imported on a lake route's first error: declaring routes does not load the lake (nor do unit tests).
+          next(spec.lake ? (await import("./lake.js")).lakeError(e) : e);
         }
       };
       router[spec.method](spec.path, ...(auth ? [unknownQuery, auth, run] : [unknownQuery, run]));
