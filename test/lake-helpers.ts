@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
 import type { ExtractedSkill, MatchInput, MatchResult } from "../src/match/types.js";
 import type { MacroCompetence } from "../src/rome/types.js";
 import { openLake, type Lake, type LakeEngine } from "../src/lake/index.js";
@@ -129,4 +130,17 @@ export function makeBackend(name: "pglite" | "postgres"): Backend {
     },
   };
   return backend;
+}
+
+/**
+ * Opens the backend before the tests of a describe block (handing it and its lake to `use`) and removes it after:
+ * `useBackend(name, (x) => ({ b, lake } = x))`.
+ */
+export function useBackend(name: "pglite" | "postgres", use: (opened: { b: Backend; lake: Lake }) => unknown): void {
+  let b: Backend | undefined;
+  beforeAll(async () => {
+    b = makeBackend(name);
+    await use({ b, lake: await b.open() });
+  });
+  afterAll(async () => b?.cleanup());
 }

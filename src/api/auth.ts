@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";
 import { z } from "zod";
-import { HttpError } from "./errors.js";
+import { CodedError } from "../errors.js";
 
 export const ROLES = ["ingest", "advisor", "analyst", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -48,11 +48,11 @@ export function createAuth(keys: { key: string; roles: Role[] }[]): Auth {
       const header = req.get("x-api-key") ?? (req.get("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1] ?? undefined);
       // A service started without API_KEYS has no key to give: say what its operator must set.
       const unset = buffers.length === 0 ? "; this service has no keys: its operator sets API_KEYS (docs/configuration.md)" : "";
-      if (!header) return next(new HttpError(401, "unauthorized", `this endpoint needs an API key (header x-api-key or Authorization: Bearer)${unset}`));
+      if (!header) return next(new CodedError("unauthorized", `this endpoint needs an API key (header x-api-key or Authorization: Bearer)${unset}`));
       const have = rolesOf(header);
-      if (have.length === 0) return next(new HttpError(401, "unauthorized", `unknown API key${unset}`));
+      if (have.length === 0) return next(new CodedError("unauthorized", `unknown API key${unset}`));
       if (!have.includes("admin") && !roles.some((r) => have.includes(r))) {
-        return next(new HttpError(403, "forbidden", `this endpoint needs one of the roles: ${roles.join(", ")}`));
+        return next(new CodedError("forbidden", `this endpoint needs one of the roles: ${roles.join(", ")}`));
       }
       res.locals.roles = have;
       next();

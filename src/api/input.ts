@@ -1,7 +1,8 @@
 /** Checks every route shares: strings the store cannot keep as sent, and numbers in query strings. */
 import type { RequestHandler } from "express";
 import { z } from "zod";
-import { HttpError } from "./errors.js";
+import { CodedError } from "../errors.js";
+import { ROME_CODE } from "../rome/index.js";
 
 // NUL (PostgreSQL text cannot hold it) and lone surrogates (not Unicode: UTF-8 turns them into U+FFFD).
 // eslint-disable-next-line no-control-regex
@@ -32,11 +33,7 @@ export const rejectInvalidStrings: RequestHandler = (req, _res, next) => {
   const where = invalidStringPath(req.body, "body") ?? invalidStringPath(req.query, "query");
   if (where)
     return next(
-      new HttpError(
-        400,
-        "invalid_string",
-        `${where} holds a NUL character or an invalid code point (a lone UTF-16 surrogate)`,
-      ),
+      new CodedError("invalid_string", `${where} holds a NUL character or an invalid code point (a lone UTF-16 surrogate)`),
     );
   next();
 };
@@ -48,3 +45,10 @@ export const queryInt = (min: number, max: number) =>
     .regex(/^-?\d{1,12}$/, "an integer in decimal digits")
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
+
+/** A code ROME as sent (either case): M1805, m1805. */
+export const romeCode = z
+  .string()
+  .regex(new RegExp(ROME_CODE.source, "i"), "a ROME code is a letter A–N and four digits, e.g. M1805");
+/** `/…/:code` of a fiche. */
+export const CodeParams = z.object({ code: romeCode });

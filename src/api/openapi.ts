@@ -1,45 +1,40 @@
+/** The OpenAPI document, generated from what `defineRoute` registers: the same zod schemas that validate. */
 import { z } from "zod";
-import { ErrorBody } from "./errors.js";
+import { ERRORS, type ErrorCode } from "../errors.js";
 
-interface PathSpec {
-  method: "get" | "post" | "put" | "delete";
+export type Method = "get" | "post" | "put" | "delete";
+export type SuccessStatus = 200 | 201 | 204;
+
+export interface RouteDoc {
+  method: Method;
   /** Express-style path, e.g. /v1/metiers/:code (converted to {code}). */
   path: string;
   summary: string;
+  description?: string;
   tags?: string[];
   body?: z.ZodType;
-  query?: z.ZodObject;
+  query?: z.ZodType;
   params?: z.ZodObject;
-  response: z.ZodType;
+  /** Success answers: their status and body schema (null: no body). */
+  responses: Partial<Record<SuccessStatus, z.ZodType | null>>;
+  /** Every error code the route can answer with (the catalogue gives the status). */
+  errors: readonly ErrorCode[];
   /** Roles allowed, when the endpoint needs an API key. */
-  roles?: string[];
+  roles?: readonly string[];
 }
 
-const paths: PathSpec[] = [];
+const routes: RouteDoc[] = [];
 
-/** Routes call this next to their handler, so the OpenAPI document is generated from the same zod schemas. */
-export function describeRoute(spec: PathSpec): void {
-  if (!paths.some((p) => p.method === spec.method && p.path === spec.path)) paths.push(spec);
+/** Called by `defineRoute`; a route declared twice (a module mounted twice) is documented once. */
+export function registerRoute(doc: RouteDoc): void {
+  if (!routes.some((p) => p.method === doc.method && p.path === doc.path)) routes.push(doc);
 }
 
-/**
- * The query parameters of a request that its route does not document; null when no documented route matches (the
- * 404 handler answers it). One rule for every route: a misspelt parameter is refused, never silently ignored.
- */
-export function undocumentedQueryKeys(method: string, path: string, keys: readonly string[]): string[] | null {
-  const m = method.toLowerCase() === "head" ? "get" : method.toLowerCase();
-  // Literal segments win over parameters (/v1/competences/tree before /v1/competences/:code), as in the router.
-  const specs = paths.filter((p) => p.method === m && pathPattern(p.path).test(path));
-  const spec = specs.sort((a, b) => a.path.split(":").length - b.path.split(":").length)[0];
-  if (!spec) return null;
-  const known = new Set(spec.query ? Object.keys(spec.query.shape) : []);
-  return keys.filter((k) => !known.has(k));
-}
-const patterns = new Map<string, RegExp>();
-function pathPattern(p: string): RegExp {
-  let re = patterns.get(p);
-  if (!re) patterns.set(p, (re = new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:[A-Za-z_]+/g, "[^/]+")}/?$`)));
-  return re;
+/** The query object a route validates with: its own shape, or a pipe's input side (checked first, then refined). */
+export function queryObject(q: z.ZodType | undefined): z.ZodObject | undefined {
+  if (q instanceof z.ZodObject) return q;
+  if (q instanceof z.ZodPipe) return queryObject(q.in as z.ZodType);
+  return undefined;
 }
 
 const json = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
@@ -48,29 +43,89 @@ const jsonOut = (s: z.ZodType) => z.toJSONSchema(s, { io: "output", unrepresenta
 function parameters(obj: z.ZodObject | undefined, where: "query" | "path") {
   if (!obj) return [];
   const schema = json(obj) as { properties?: Record<string, object>; required?: string[] };
-  return Object.entries(schema.properties ?? {}).map(([name, s]) => ({ name, in: where, required: where === "path" || (schema.required ?? []).includes(name), schema: s }));
+  return Object.entries(schema.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: where,
+    required: where === "path" || (schema.required ?? []).includes(name),
+    schema: s,
+  }));
+}
+
+/** Error answers by status, each naming its codes and what they mean. */
+function errorResponses(codes: readonly ErrorCode[]): Record<string, object> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) {
+    const e: { status: number; also?: number } = ERRORS[code];
+    for (const s of e.also ? [e.status, e.also] : [e.status]) byStatus.set(s, [...(byStatus.get(s) ?? []), code]);
+  }
+  return Object.fromEntries(
+    [...byStatus.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([status, cs]) => [
+        String(status),
+        {
+          description: cs.map((c) => `${c}: ${ERRORS[c].message}`).join("; "),
+          content: { "application/json": { schema: errorSchema(status, cs) } },
+        },
+      ]),
+  );
+}
+const errorSchema = (status: number, codes: ErrorCode[]) => ({
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["status", "code", "message"],
+      properties: {
+        status: { const: status },
+        code: { enum: codes },
+        message: { type: "string" },
+        details: {},
+      },
+    },
+  },
+});
+
+function successResponses(responses: RouteDoc["responses"]): Record<string, object> {
+  return Object.fromEntries(
+    Object.entries(responses).map(([status, schema]) => [
+      status,
+      schema
+        ? {
+            description: status === "201" ? "Created" : "OK",
+            content: { "application/json": { schema: jsonOut(schema) } },
+          }
+        : { description: "No content" },
+    ]),
+  );
 }
 
 export function openApiDocument(version: string) {
   const out: Record<string, Record<string, object>> = {};
-  for (const p of paths) {
+  for (const p of routes) {
     const oaPath = p.path.replace(/:([A-Za-z_]+)/g, "{$1}");
+    const roles = p.roles && `Requires an API key with one of the roles: ${p.roles.join(", ")}.`;
+    const description = [p.description, roles].filter(Boolean).join(" ");
     out[oaPath] ??= {};
     out[oaPath][p.method] = {
       summary: p.summary,
       tags: p.tags,
-      ...(p.roles ? { security: [{ apiKey: [] }], description: `Requires an API key with one of the roles: ${p.roles.join(", ")}.` } : {}),
-      parameters: [...parameters(p.params, "path"), ...parameters(p.query, "query")],
+      ...(description ? { description } : {}),
+      ...(p.roles ? { security: [{ apiKey: [] }] } : {}),
+      parameters: [...parameters(p.params, "path"), ...parameters(queryObject(p.query), "query")],
       ...(p.body ? { requestBody: { required: true, content: { "application/json": { schema: json(p.body) } } } } : {}),
-      responses: {
-        "200": { description: "OK", content: { "application/json": { schema: jsonOut(p.response) } } },
-        "4XX": { description: "Client error", content: { "application/json": { schema: jsonOut(ErrorBody) } } },
-      },
+      responses: { ...successResponses(p.responses), ...errorResponses(p.errors) },
     };
   }
   return {
     openapi: "3.1.0",
-    info: { title: "rome-match", version, description: "Semantic matching on France Travail's ROME 4.0. Data: ROME open data, Licence Ouverte, France Travail." },
+    info: {
+      title: "rome-match",
+      version,
+      description:
+        "Semantic matching on France Travail's ROME 4.0. Data: ROME open data, Licence Ouverte, France Travail.",
+    },
     components: { securitySchemes: { apiKey: { type: "apiKey", in: "header", name: "x-api-key" } } },
     paths: out,
   };

@@ -2,6 +2,7 @@
 import type { EmbedRole } from "../embed/index.js";
 import type { DocumentKind, MatchInput, MatchResult, MacroCompetenceEvidence, MissingMacroCompetence } from "../match/index.js";
 import type { Referential } from "../rome/index.js";
+import { CodedError } from "../errors.js";
 
 export type { DocumentKind };
 
@@ -63,6 +64,7 @@ export interface BatchItemResult {
   externalId: string;
   status: IngestStatus | "error";
   id?: string;
+  /** A code of the error catalogue (src/errors.ts). */
   error?: { code: string; message: string };
 }
 
@@ -348,17 +350,25 @@ export interface Lake {
 }
 
 /** The database went away (connection lost, server shutting down): the API answers 503. */
-export class LakeUnavailableError extends Error {
+export class LakeUnavailableError extends CodedError {
   constructor(
     message: string,
     readonly items?: BatchItemResult[],
   ) {
-    super(message);
+    super("lake_unavailable", message);
   }
 }
 
 /** A request the lake cannot satisfy for a reason the caller can fix (e.g. dimension mismatch). */
-export class LakeInputError extends Error {}
+export class LakeInputError extends CodedError {
+  constructor(message: string) {
+    super("invalid_document", message);
+  }
+}
 
 /** The document exists with another kind (offer ↔ CV): HTTP 409. */
-export class LakeConflictError extends Error {}
+export class LakeConflictError extends CodedError {
+  constructor(message: string) {
+    super("kind_conflict", message);
+  }
+}

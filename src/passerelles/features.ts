@@ -53,37 +53,13 @@ export const PAIR_FEATURES = [
 ] as const;
 export type PairFeature = (typeof PAIR_FEATURES)[number];
 
-/** The features that career patterns (not shared skills) carry: the explanation lists them apart. */
-export const CAREER_PATTERN_FEATURES: ReadonlySet<PairFeature> = new Set([
-  "sameGrandDomaine",
-  "sameDomainePro",
-  "secteursShared",
-  "centresInteretShared",
-  "riasecMajeur",
-  "riasecShared",
-  "targetCadre",
-  "cadreUp",
-  "targetReglemente",
-  "reglementeUp",
-  "levelUp",
-  "levelDown",
-  "targetOpenEntry",
-  "splitSibling",
-  "parentOrChild",
-  "targetInDegree",
-  "reverseMobilite",
-  "coCited",
-  "similarSourcesGo",
-  "similarSourcesGoMax",
-  "neighboursGo",
-  "familyGo",
-  "familyGoFamily",
-  "inNeighboursGo",
-  "coCitedAdamicAdar",
-  "reverseNeighboursGo",
-  "ownTargetsGo",
-  "ownTargetsShared",
-]);
+/**
+ * The features that career patterns (not shared skills) carry: the explanation lists them apart. Every feature
+ * after the skill-overlap block except the work context (its own kind of reason).
+ */
+export const CAREER_PATTERN_FEATURES: ReadonlySet<PairFeature> = new Set(
+  PAIR_FEATURES.slice(PAIR_FEATURES.indexOf("sameGrandDomaine")).filter((k) => k !== "contextesShared"),
+);
 
 export function sameGrandDomaine(s: Fiche, t: Fiche): number {
   return Number(s.grandDomaine.code === t.grandDomaine.code);

@@ -1,5 +1,6 @@
 import type { Fiche } from "../rome/index.js";
 import type { Referential } from "../rome/index.js";
+import { CodedError } from "../errors.js";
 
 /** The three ROME transition tags a user can ask for. */
 export type Transition = "ecologique" | "numerique" | "demographique";
@@ -21,12 +22,12 @@ export interface FicheFilter {
 }
 
 /** A filter that cannot be applied: contradictory or naming things that do not exist. Maps to HTTP 400. */
-export class FilterError extends Error {
+export class FilterError extends CodedError {
   constructor(
     message: string,
-    readonly details: { field: string; message: string }[],
+    override readonly details: { field: string; message: string }[],
   ) {
-    super(message);
+    super("invalid_filter", message, { details });
   }
 }
 

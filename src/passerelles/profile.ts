@@ -7,6 +7,7 @@ import { explainGap, type MacroCompetenceToAcquire, type Passerelle, type Ranker
 import { cadre, log1p, openEntry, PAIR_FEATURES, reglemente, type PairFeature } from "./features.js";
 import { loadPasserellesModel, scoreRow, type PasserellesWeights } from "./model.js";
 import { round } from "../numbers.js";
+import { CodedError } from "../errors.js";
 
 /** Documented limits of one profile. */
 export const PROFILE_LIMITS = { maxCodes: 200, maxLabels: 50, maxLabelChars: 200 } as const;
@@ -86,15 +87,10 @@ export interface ProfileMatch {
   belowThreshold: number;
 }
 
-/** Bad profile input: 400 (empty, wrong kind of code) or 404 (codes unknown to this ROME version). */
-export class ProfileError extends Error {
-  constructor(
-    readonly status: 400 | 404,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
+/** Bad profile input: empty_profile, invalid_request (wrong kind of code) or not_found (codes unknown to ROME). */
+export class ProfileError extends CodedError {
+  constructor(code: "empty_profile" | "invalid_request" | "not_found", message: string, details?: unknown) {
+    super(code, message, { details });
   }
 }
 
@@ -197,8 +193,8 @@ export class ProfileMatcher {
       else if (kind === "contexte" || kind === "appellation") wrongKind.push({ code, kind });
       else resolved.push(this.item(code, kind, raw, "code", 1));
     }
-    if (unknown.length) throw new ProfileError(404, "not_found", `unknown code${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}: not a compétence, macro-compétence or savoir of ROME ${this.ref.version}`, { unknown });
-    if (wrongKind.length) throw new ProfileError(400, "invalid_request", `a profile lists compétences, macro-compétences or savoirs; got ${wrongKind.map((w) => `${w.code} (${w.kind})`).join(", ")}`, { wrongKind });
+    if (unknown.length) throw new ProfileError("not_found", `unknown code${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}: not a compétence, macro-compétence or savoir of ROME ${this.ref.version}`, { unknown });
+    if (wrongKind.length) throw new ProfileError("invalid_request", `a profile lists compétences, macro-compétences or savoirs; got ${wrongKind.map((w) => `${w.code} (${w.kind})`).join(", ")}`, { wrongKind });
     const unresolved: UnresolvedLabel[] = [];
     for (const label of input.labels) {
       const exact = this.search.exactLabel(label, ITEM_KINDS).sort((a, b) => ITEM_KINDS.indexOf(a.kind) - ITEM_KINDS.indexOf(b.kind))[0];
@@ -237,7 +233,7 @@ export class ProfileMatcher {
   }
 
   match(input: ProfileInput, opts: { topK: number; filter?: FicheFilter; ranker?: Ranker }): ProfileMatch {
-    if (input.codes.length === 0 && input.labels.every((l) => !l.trim())) throw new ProfileError(400, "empty_profile", "the profile is empty: give compétence/savoir codes or skill labels; there is nothing to match");
+    if (input.codes.length === 0 && input.labels.every((l) => !l.trim())) throw new ProfileError("empty_profile", "the profile is empty: give compétence/savoir codes or skill labels; there is nothing to match");
     const resolution = this.resolve({ codes: input.codes, labels: input.labels.filter((l) => l.trim()) });
     const mcs = new Set<string>();
     const competences = new Set<string>();

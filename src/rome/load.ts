@@ -7,7 +7,9 @@ import type { Appellation, CoeurMetier, Competence, Contexte, Fiche, FicheTags, 
 
 const F = (v: string) => `unix_${v}_utf8.csv`;
 
-const codeRome = z.string().regex(/^[A-N]\d{4}$/, "expected a ROME code such as M1805");
+/** A code ROME: a grand domaine letter A–N and four digits (M1805). */
+export const ROME_CODE = /^[A-N]\d{4}$/;
+const codeRome = z.string().regex(ROME_CODE, "expected a ROME code such as M1805");
 const ogr = z.string().regex(/^\d+$/, "expected a numeric code_ogr");
 
 const FicheRow = z.object({ code_rome: codeRome, code_ogr: ogr, libelle_rome: z.string().min(1), transition_eco: col, transition_num: col, transition_demo: col, emploi_reglemente: col, emploi_cadre: col, code_rome_parent: col });
@@ -93,7 +95,7 @@ export function loadReferential(dir: string): Referential {
       emploiCadre: yesNo(r.emploi_cadre),
     };
     fiches.set(r.code_rome, {
-      code: r.code_rome, codeOgr: r.code_ogr, libelle: r.libelle_rome, parent: /^[A-N]\d{4}$/.test(r.code_rome_parent) ? r.code_rome_parent : r.code_rome,
+      code: r.code_rome, codeOgr: r.code_ogr, libelle: r.libelle_rome, parent: ROME_CODE.test(r.code_rome_parent) ? r.code_rome_parent : r.code_rome,
       grandDomaine: { code: d?.code_grand_domaine ?? r.code_rome[0], libelle: d?.libelle_grand_domaine ?? "" },
       domaineProfessionnel: { code: d?.code_domaine_professionel ?? r.code_rome.slice(0, 3), libelle: d?.libelle_domaine_professionel ?? "" },
       tags, definition: "", accesMetier: "", appellations: [], competences: [], macroCompetences: [], savoirs: [], contextes: [], mobilites: [],

@@ -7,18 +7,16 @@
  * - analyst: GET an offer (not a CV: analysts work on aggregates), GET /v1/lake/stats
  * - admin: everything, including a CV's stored text (`?includeText=true`), erasure and the retention purge
  */
-import { Router } from "express";
 import { z } from "zod";
-import { admissionOf, type AppContext } from "../context.js";
+import { CodedError } from "../../errors.js";
+import { admissionOf } from "../context.js";
 import { clientGone } from "../admission.js";
-import type { Role } from "../auth.js";
-import { HttpError, parseOr400 } from "../errors.js";
-import { queryInt } from "../input.js";
-import { describeRoute } from "../openapi.js";
-import { sendComputedJson } from "../respond.js";
+import { issuesOf } from "../errors.js";
+import { queryInt, romeCode } from "../input.js";
+import { defineRoute, reply, routes } from "../route.js";
 import { DocumentBody, isoDate, toInput } from "../../lake/index.js";
-import { LAKE_LIMITS, LakeUnavailableError, type BatchItemResult, type DocumentInput, type Lake, type StoredDocument } from "../../lake/index.js";
-import { endOfDay, lakeHandler, lakeOf as lakeOfCtx } from "../lake.js";
+import { LAKE_LIMITS, LakeUnavailableError, type BatchItemResult, type DocumentInput, type StoredDocument } from "../../lake/index.js";
+import { endOfDay, lakeOf } from "../lake.js";
 import { MissingMacroCompetence, SharedMacroCompetence } from "./match.js";
 
 const BatchBody = z
@@ -31,7 +29,7 @@ const SimilarQuery = z
   .object({
     kind: z.enum(["offer", "cv"]).optional().describe("default: the other kind (CV → offers, offer → CVs)"),
     topK: queryInt(1, LAKE_LIMITS.maxTopK).default(LAKE_LIMITS.defaultTopK),
-    metier: z.string().regex(/^[A-Na-n]\d{4}$/, "a ROME code is a letter A–N and four digits, e.g. M1805").transform((s) => s.toUpperCase()).optional(),
+    metier: romeCode.transform((s) => s.toUpperCase()).optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
   })
@@ -81,38 +79,45 @@ const SimilarResponse = z.object({
   timings: z.object({ totalMs: z.number() }),
 });
 
-export function documentRoutes(ctx: AppContext): Router {
-  const r = Router();
-  const { auth } = ctx;
-  const lakeOf = (): Lake => lakeOfCtx(ctx);
-  const roles = (res: { locals: Record<string, unknown> }): Role[] => (res.locals.roles as Role[] | undefined) ?? [];
+const Deleted = z.object({ deleted: z.number().int() });
+const gone = (id: string) => new CodedError("not_found", `document ${id} does not exist`);
 
-  describeRoute({ method: "post", path: "/v1/documents", summary: "Ingest (create or update) one offer or CV; idempotent on (source, externalId)", tags: ["lake"], body: DocumentBody, response: IngestResponse, roles: ["ingest", "admin"] });
-  r.post(
-    "/v1/documents",
-    auth.require("ingest"),
-    lakeHandler(async (req, res) => {
-      const body = parseOr400(DocumentBody, req.body, "document");
-      const lake = lakeOf();
+export const documentRoutes = routes(
+  defineRoute(
+    {
+      method: "post",
+      path: "/v1/documents",
+      summary: "Ingest (create or update) one offer or CV; idempotent on (source, externalId)",
+      tags: ["lake"],
+      roles: ["ingest"],
+      lake: true,
+      body: DocumentBody,
+      responses: { 201: IngestResponse, 200: IngestResponse },
+      errors: ["invalid_document", "kind_conflict", "overloaded"],
+      send: "computed",
+    },
+    async ({ body, res }, ctx) => {
+      const lake = lakeOf(ctx);
       const out = await admissionOf(ctx).run(body.text.length, () => lake.ingest(toInput(body)), clientGone(res));
-      sendComputedJson(res.status(out.status === "created" ? 201 : 200), out);
-    }),
-  );
+      return reply(out.status === "created" ? 201 : 200, out);
+    },
+  ),
 
-  describeRoute({
-    method: "post",
-    path: "/v1/documents/batch",
-    summary: `Ingest up to ${LAKE_LIMITS.maxBatch} documents; each is written whole or not at all, with a status per item`,
-    tags: ["lake"],
-    body: z.object({ documents: z.array(DocumentBody).max(LAKE_LIMITS.maxBatch) }),
-    response: BatchResponse,
-    roles: ["ingest", "admin"],
-  });
-  r.post(
-    "/v1/documents/batch",
-    auth.require("ingest"),
-    lakeHandler(async (req, res) => {
-      const body = parseOr400(BatchBody, req.body, "request body");
+  defineRoute(
+    {
+      method: "post",
+      path: "/v1/documents/batch",
+      summary: `Ingest up to ${LAKE_LIMITS.maxBatch} documents; each is written whole or not at all, with a status per item`,
+      tags: ["lake"],
+      roles: ["ingest"],
+      lake: true,
+      body: BatchBody,
+      documentedBody: z.object({ documents: z.array(DocumentBody).max(LAKE_LIMITS.maxBatch) }),
+      responses: { 200: BatchResponse },
+      errors: ["overloaded"],
+      send: "computed",
+    },
+    async ({ body, res }, ctx) => {
       const items: (BatchItemResult | null)[] = [];
       const valid: { index: number; doc: DocumentInput }[] = [];
       body.documents.forEach((raw, index) => {
@@ -127,14 +132,14 @@ export function documentRoutes(ctx: AppContext): Router {
             source: typeof o.source === "string" ? o.source : "",
             externalId: typeof o.externalId === "string" ? o.externalId : "",
             status: "error",
-            error: { code: "invalid_document", message: "invalid document", details: p.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) } as BatchItemResult["error"],
+            error: { code: "invalid_document", message: "invalid document", details: issuesOf(p.error) } as BatchItemResult["error"],
           });
         }
       });
       const place = (rs: BatchItemResult[]) => rs.forEach((x, j) => (items[valid[j]!.index] = { ...x, index: valid[j]!.index }));
       try {
         if (valid.length > 0) {
-          const lake = lakeOf();
+          const lake = lakeOf(ctx);
           const chars = valid.reduce((n, v) => n + v.doc.text.length, 0);
           place(await admissionOf(ctx).run(chars, () => lake.ingestBatch(valid.map((v) => v.doc)), clientGone(res)));
         }
@@ -148,86 +153,119 @@ export function documentRoutes(ctx: AppContext): Router {
       const all = items.filter((x): x is BatchItemResult => x !== null);
       const summary: Record<string, number> = { created: 0, updated: 0, unchanged: 0, error: 0 };
       for (const x of all) summary[x.status] = (summary[x.status] ?? 0) + 1;
-      sendComputedJson(res, { items: all, summary });
-    }),
-  );
+      return { items: all, summary };
+    },
+  ),
 
-  describeRoute({ method: "get", path: "/v1/documents/:id", summary: "One stored document: métiers, compétences, phrases; text for offers, a CV's only for admin", tags: ["lake"], params: IdParams, query: GetQuery, response: DocumentResponse, roles: ["advisor", "analyst (offers only)", "admin"] });
-  r.get(
-    "/v1/documents/:id",
-    auth.require("advisor", "analyst"),
-    lakeHandler(async (req, res) => {
-      const { id } = parseOr400(IdParams, req.params, "path");
-      const q = parseOr400(GetQuery, req.query, "query");
-      const have = roles(res);
+  defineRoute(
+    {
+      method: "get",
+      path: "/v1/documents/:id",
+      summary: "One stored document: métiers, compétences, phrases; text for offers, a CV's only for admin",
+      description: "The analyst role reads offers only.",
+      tags: ["lake"],
+      roles: ["advisor", "analyst"],
+      lake: true,
+      params: IdParams,
+      query: GetQuery,
+      responses: { 200: DocumentResponse },
+      errors: ["not_found"],
+    },
+    async ({ params: { id }, query: q, roles: have }, ctx) => {
       const isAdmin = have.includes("admin");
-      const doc = await lakeOf().get(id, { includeText: true });
-      if (!doc) throw new HttpError(404, "not_found", `document ${id} does not exist`);
-      if (doc.kind === "cv" && !isAdmin && !have.includes("advisor")) throw new HttpError(403, "forbidden", "CVs are personal data: reading one needs the advisor or admin role");
-      if (doc.kind === "cv" && q.includeText === "true" && !isAdmin) throw new HttpError(403, "forbidden", "a CV's text is only returned to the admin role");
-      res.json(serialize(doc, doc.kind === "offer" || (isAdmin && q.includeText === "true")));
-    }),
-  );
+      const doc = await lakeOf(ctx).get(id, { includeText: true });
+      if (!doc) throw gone(id);
+      if (doc.kind === "cv" && !isAdmin && !have.includes("advisor")) throw new CodedError("forbidden", "CVs are personal data: reading one needs the advisor or admin role");
+      if (doc.kind === "cv" && q.includeText === "true" && !isAdmin) throw new CodedError("forbidden", "a CV's text is only returned to the admin role");
+      return serialize(doc, doc.kind === "offer" || (isAdmin && q.includeText === "true"));
+    },
+  ),
 
-  describeRoute({ method: "get", path: "/v1/documents/:id/similar", summary: "Documents of the lake closest to this one (CV → offers, offer → CVs): vector similarity + shared macro-compétences, explained", tags: ["lake"], params: IdParams, query: SimilarQuery, response: SimilarResponse, roles: ["advisor", "admin"] });
-  r.get(
-    "/v1/documents/:id/similar",
-    auth.require("advisor"),
-    lakeHandler(async (req, res) => {
-      const { id } = parseOr400(IdParams, req.params, "path");
-      const q = parseOr400(SimilarQuery, req.query, "query");
+  defineRoute(
+    {
+      method: "get",
+      path: "/v1/documents/:id/similar",
+      summary: "Documents of the lake closest to this one (CV → offers, offer → CVs): vector similarity + shared macro-compétences, explained",
+      tags: ["lake"],
+      roles: ["advisor"],
+      lake: true,
+      params: IdParams,
+      query: SimilarQuery,
+      responses: { 200: SimilarResponse },
+      errors: ["not_found"],
+    },
+    async ({ params: { id }, query: q }, ctx) => {
       const from = q.from ? new Date(q.from) : undefined;
       const to = q.to ? endOfDay(q.to) : undefined;
-      if (from && to && from > to) throw new HttpError(400, "invalid_request", "from must not be after to");
-      const out = await lakeOf().similar(id, { kind: q.kind, topK: q.topK, metier: q.metier, from, to });
-      if (!out) throw new HttpError(404, "not_found", `document ${id} does not exist`);
-      res.json(out);
-    }),
-  );
+      if (from && to && from > to) throw new CodedError("invalid_request", "from must not be after to");
+      const out = await lakeOf(ctx).similar(id, { kind: q.kind, topK: q.topK, metier: q.metier, from, to });
+      if (!out) throw gone(id);
+      return { ...out, results: out.results.map((d) => ({ ...d, documentDate: d.documentDate.toISOString() })) };
+    },
+  ),
 
-  describeRoute({ method: "delete", path: "/v1/documents/:id", summary: "Erase one document and every row derived from it", tags: ["lake"], params: IdParams, response: z.object({ deleted: z.number().int() }), roles: ["admin"] });
-  r.delete(
-    "/v1/documents/:id",
-    auth.require("admin"),
-    lakeHandler(async (req, res) => {
-      const { id } = parseOr400(IdParams, req.params, "path");
-      if (!(await lakeOf().delete(id))) throw new HttpError(404, "not_found", `document ${id} does not exist`);
-      res.json({ deleted: 1 });
-    }),
-  );
+  defineRoute(
+    {
+      method: "delete",
+      path: "/v1/documents/:id",
+      summary: "Erase one document and every row derived from it",
+      tags: ["lake"],
+      roles: ["admin"],
+      lake: true,
+      params: IdParams,
+      responses: { 200: Deleted },
+      errors: ["not_found"],
+    },
+    async ({ params: { id } }, ctx) => {
+      if (!(await lakeOf(ctx).delete(id))) throw gone(id);
+      return { deleted: 1 };
+    },
+  ),
 
-  describeRoute({ method: "delete", path: "/v1/documents", summary: "Erasure request: delete every document of a source (or one externalId of it)", tags: ["lake"], query: DeleteQuery, response: z.object({ deleted: z.number().int() }), roles: ["admin"] });
-  r.delete(
-    "/v1/documents",
-    auth.require("admin"),
-    lakeHandler(async (req, res) => {
-      const q = parseOr400(DeleteQuery, req.query, "query");
-      res.json({ deleted: await lakeOf().deleteBySource(q.source, q.externalId) });
-    }),
-  );
+  defineRoute(
+    {
+      method: "delete",
+      path: "/v1/documents",
+      summary: "Erasure request: delete every document of a source (or one externalId of it)",
+      tags: ["lake"],
+      roles: ["admin"],
+      lake: true,
+      query: DeleteQuery,
+      responses: { 200: Deleted },
+    },
+    async ({ query: q }, ctx) => ({ deleted: await lakeOf(ctx).deleteBySource(q.source, q.externalId) }),
+  ),
 
-  describeRoute({ method: "post", path: "/v1/lake/purge", summary: "Apply the CV retention now (CVs not updated for CV_RETENTION_DAYS, or ?days=)", tags: ["lake"], query: PurgeQuery, response: z.object({ deleted: z.number().int(), days: z.number().int() }), roles: ["admin"] });
-  r.post(
-    "/v1/lake/purge",
-    auth.require("admin"),
-    lakeHandler(async (req, res) => {
-      const q = parseOr400(PurgeQuery, req.query, "query");
+  defineRoute(
+    {
+      method: "post",
+      path: "/v1/lake/purge",
+      summary: "Apply the CV retention now (CVs not updated for CV_RETENTION_DAYS, or ?days=)",
+      tags: ["lake"],
+      roles: ["admin"],
+      lake: true,
+      query: PurgeQuery,
+      responses: { 200: z.object({ deleted: z.number().int(), days: z.number().int() }) },
+    },
+    async ({ query: q }, ctx) => {
       const days = q.days ?? ctx.config.cvRetentionDays;
-      res.json({ deleted: await lakeOf().purgeExpiredCvs(days), days });
-    }),
-  );
+      return { deleted: await lakeOf(ctx).purgeExpiredCvs(days), days };
+    },
+  ),
 
-  describeRoute({ method: "get", path: "/v1/lake/stats", summary: "Document counts per kind and the store in use", tags: ["lake"], response: z.object({ documents: z.object({ offer: z.number(), cv: z.number() }), backend: z.string(), dimension: z.number(), schemaVersion: z.number() }), roles: ["analyst", "advisor", "admin"] });
-  r.get(
-    "/v1/lake/stats",
-    auth.require("analyst", "advisor"),
-    lakeHandler(async (_req, res) => {
-      res.json(await lakeOf().stats());
-    }),
-  );
-
-  return r;
-}
+  defineRoute(
+    {
+      method: "get",
+      path: "/v1/lake/stats",
+      summary: "Document counts per kind and the store in use",
+      tags: ["lake"],
+      roles: ["analyst", "advisor"],
+      lake: true,
+      responses: { 200: z.object({ documents: z.object({ offer: z.number(), cv: z.number() }), backend: z.string(), dimension: z.number(), schemaVersion: z.number() }) },
+    },
+    (_input, ctx) => lakeOf(ctx).stats(),
+  ),
+);
 
 function serialize(d: StoredDocument, withText: boolean) {
   return { ...d, documentDate: d.documentDate.toISOString(), ingestedAt: d.ingestedAt.toISOString(), updatedAt: d.updatedAt.toISOString(), text: withText ? d.text : null };

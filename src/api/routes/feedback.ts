@@ -6,20 +6,21 @@
  * Roles: ingest and advisor give feedback (the systems that post documents, the people who check them); advisor and
  * analyst read the figures. Verdicts hold no text and go when their document is erased.
  */
-import { Router } from "express";
 import { z } from "zod";
+import { CodedError, type ErrorCode } from "../../errors.js";
 import type { AppContext } from "../context.js";
 import type { Role } from "../auth.js";
-import { HttpError, parseOr400 } from "../errors.js";
-import { endOfDay, lakeHandler, lakeOf } from "../lake.js";
-import { describeRoute } from "../openapi.js";
+import { ErrorBody, parseOr400 } from "../errors.js";
+import { romeCode } from "../input.js";
+import { endOfDay, lakeOf } from "../lake.js";
+import { defineRoute, routes } from "../route.js";
 import { isoDate } from "../../lake/index.js";
 import { LAKE_LIMITS, type FeedbackInput, type FeedbackRecord } from "../../lake/index.js";
 
 const RomeCode = z
   .string()
   .trim()
-  .regex(/^[A-Na-n]\d{4}$/, "a ROME code is a letter A–N and four digits, e.g. M1805")
+  .pipe(romeCode)
   .transform((s) => s.toUpperCase());
 
 export const FeedbackBody = z
@@ -62,7 +63,7 @@ const BatchItem = z.object({
   index: z.number().int(),
   status: z.enum(["created", "error"]),
   feedback: FeedbackResponse.optional(),
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
+  error: ErrorBody.shape.error.omit({ status: true }).optional(),
 });
 const BatchResponse = z.object({ items: z.array(BatchItem), summary: z.object({ created: z.number().int(), error: z.number().int() }) });
 
@@ -81,60 +82,70 @@ const StatsResponse = z.object({
   confusions: z.array(z.object({ predicted: Fiche, answer: Fiche, documents: z.number().int() })).describe(`first predicted code → right code, most frequent first (at most ${LAKE_LIMITS.maxConfusions})`),
 });
 
-export function feedbackRoutes(ctx: AppContext): Router {
-  const r = Router();
+const fiche = (ref: AppContext["engine"]["referential"], code: string) => ({ code, libelle: ref.fiches.get(code)?.libelle ?? null });
+
+/** A body → the verdict to store (its document id, null when no document has that source and externalId); 400 otherwise. */
+async function verdictOf(ctx: AppContext, raw: unknown): Promise<{ body: z.infer<typeof FeedbackBody>; input: FeedbackInput | null }> {
   const ref = ctx.engine.referential;
-  const fiche = (code: string) => ({ code, libelle: ref.fiches.get(code)?.libelle ?? null });
   const known = (code: string, field: string) => {
-    if (!ref.fiches.has(code)) throw new HttpError(400, "unknown_code", `${field} ${code} is not a fiche of ROME ${ref.version}`);
+    if (!ref.fiches.has(code)) throw new CodedError("unknown_code", `${field} ${code} is not a fiche of ROME ${ref.version}`);
   };
+  const body = parseOr400(FeedbackBody, raw, "feedback");
+  known(body.code, "code");
+  if (body.correctCode !== undefined) known(body.correctCode, "correctCode");
+  const documentId = body.documentId ?? (await lakeOf(ctx).findByExternalId(body.source!, body.externalId!));
+  return { body, input: documentId ? { documentId, code: body.code, verdict: body.verdict, correctCode: body.correctCode } : null };
+}
+/** What makes one item of a batch fail while the others are stored (lake outages fail the whole batch). */
+const ITEM_ERRORS = new Set<ErrorCode>(["invalid_request", "unknown_code", "not_found", "lake_disabled"]);
+const missing = (b: z.infer<typeof FeedbackBody>) =>
+  new CodedError("not_found", b.documentId ? `document ${b.documentId} does not exist` : `no document ${b.externalId} from source ${b.source}`);
 
-  /** A body → the verdict to store (its document id, null when no document has that source and externalId); 400 otherwise. */
-  const verdictOf = async (raw: unknown): Promise<{ body: z.infer<typeof FeedbackBody>; input: FeedbackInput | null }> => {
-    const body = parseOr400(FeedbackBody, raw, "feedback");
-    known(body.code, "code");
-    if (body.correctCode !== undefined) known(body.correctCode, "correctCode");
-    const documentId = body.documentId ?? (await lakeOf(ctx).findByExternalId(body.source!, body.externalId!));
-    return { body, input: documentId ? { documentId, code: body.code, verdict: body.verdict, correctCode: body.correctCode } : null };
-  };
-  const missing = (b: z.infer<typeof FeedbackBody>) => new HttpError(404, "not_found", b.documentId ? `document ${b.documentId} does not exist` : `no document ${b.externalId} from source ${b.source}`);
-
-  describeRoute({ method: "post", path: "/v1/feedback", summary: "A verdict on one code of a stored document's prediction: right, or wrong with the right code when known", tags: ["lake"], body: FeedbackBody, response: FeedbackResponse, roles: ["ingest", "advisor", "admin"] });
-  r.post(
-    "/v1/feedback",
-    ctx.auth.require("ingest", "advisor"),
-    lakeHandler(async (req, res) => {
-      const { body, input } = await verdictOf(req.body);
+export const feedbackRoutes = routes(
+  defineRoute(
+    {
+      method: "post",
+      path: "/v1/feedback",
+      summary: "A verdict on one code of a stored document's prediction: right, or wrong with the right code when known",
+      tags: ["lake"],
+      roles: ["ingest", "advisor"],
+      lake: true,
+      // Validated by verdictOf (shared with the batch, whose items are checked one by one).
+      documentedBody: FeedbackBody,
+      responses: { 201: FeedbackResponse },
+      errors: ["unknown_code", "not_found"],
+    },
+    async ({ req, roles }, ctx) => {
+      const { body, input } = await verdictOf(ctx, req.body);
       const out = input ? await lakeOf(ctx).addFeedback(input) : null;
       if (!out) throw missing(body);
-      res.status(201).json(serialize(out, rolesOf(res)));
-    }),
-  );
+      return serialize(out, roles);
+    },
+  ),
 
-  describeRoute({
-    method: "post",
-    path: "/v1/feedback/batch",
-    summary: `Up to ${LAKE_LIMITS.maxFeedbackBatch} verdicts; the valid ones are stored together (one transaction), each item says created or why not`,
-    tags: ["lake"],
-    body: z.object({ items: z.array(FeedbackBody).max(LAKE_LIMITS.maxFeedbackBatch) }),
-    response: BatchResponse,
-    roles: ["ingest", "advisor", "admin"],
-  });
-  r.post(
-    "/v1/feedback/batch",
-    ctx.auth.require("ingest", "advisor"),
-    lakeHandler(async (req, res) => {
-      const { items } = parseOr400(BatchBody, req.body, "request body");
+  defineRoute(
+    {
+      method: "post",
+      path: "/v1/feedback/batch",
+      summary: `Up to ${LAKE_LIMITS.maxFeedbackBatch} verdicts; the valid ones are stored together (one transaction), each item says created or why not`,
+      tags: ["lake"],
+      roles: ["ingest", "advisor"],
+      lake: true,
+      body: BatchBody,
+      documentedBody: z.object({ items: z.array(FeedbackBody).max(LAKE_LIMITS.maxFeedbackBatch) }),
+      responses: { 200: BatchResponse },
+    },
+    async ({ body: { items }, roles }, ctx) => {
       const results: z.infer<typeof BatchItem>[] = [];
       const valid: { index: number; input: FeedbackInput }[] = [];
       for (const [index, raw] of items.entries()) {
         try {
-          const { body, input } = await verdictOf(raw);
+          const { body, input } = await verdictOf(ctx, raw);
           if (!input) throw missing(body);
           valid.push({ index, input });
           results.push({ index, status: "created" });
         } catch (e) {
-          if (!(e instanceof HttpError)) throw e;
+          if (!(e instanceof CodedError && ITEM_ERRORS.has(e.code))) throw e;
           results.push({ index, status: "error", error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } });
         }
       }
@@ -142,28 +153,34 @@ export function feedbackRoutes(ctx: AppContext): Router {
       valid.forEach(({ index }, j) => {
         const rec = stored[j];
         // Erased between the check and the write: said as such, nothing stored for it.
-        results[index] = rec ? { index, status: "created", feedback: serialize(rec, rolesOf(res)) } : { index, status: "error", error: { code: "not_found", message: "the document was erased meanwhile" } };
+        results[index] = rec ? { index, status: "created", feedback: serialize(rec, roles) } : { index, status: "error", error: { code: "not_found", message: "the document was erased meanwhile" } };
       });
       const created = results.filter((x) => x.status === "created").length;
-      res.json({ items: results, summary: { created, error: results.length - created } });
-    }),
-  );
+      return { items: results, summary: { created, error: results.length - created } };
+    },
+  ),
 
-  describeRoute({ method: "get", path: "/v1/feedback/stats", summary: "What the verdicts say of the predictions: precision by rank, where the right code sat (top-k), frequent confusions", tags: ["lake"], query: StatsQuery, response: StatsResponse, roles: ["advisor", "analyst", "admin"] });
-  r.get(
-    "/v1/feedback/stats",
-    ctx.auth.require("advisor", "analyst"),
-    lakeHandler(async (req, res) => {
-      const q = parseOr400(StatsQuery, req.query, "query");
+  defineRoute(
+    {
+      method: "get",
+      path: "/v1/feedback/stats",
+      summary: "What the verdicts say of the predictions: precision by rank, where the right code sat (top-k), frequent confusions",
+      tags: ["lake"],
+      roles: ["advisor", "analyst"],
+      lake: true,
+      query: StatsQuery,
+      responses: { 200: StatsResponse },
+    },
+    async ({ query: q }, ctx) => {
+      const ref = ctx.engine.referential;
       const from = q.from ? new Date(q.from) : undefined;
       const to = q.to ? endOfDay(q.to) : undefined;
-      if (from && to && from > to) throw new HttpError(400, "invalid_request", "from must not be after to");
+      if (from && to && from > to) throw new CodedError("invalid_request", "from must not be after to");
       const s = await lakeOf(ctx).feedbackStats({ kind: q.kind, from, to });
-      res.json({ romeVersion: ref.version, ...s, confusions: s.confusions.map((c) => ({ predicted: fiche(c.predicted), answer: fiche(c.answer), documents: c.documents })) } satisfies z.infer<typeof StatsResponse>);
-    }),
-  );
-  return r;
-}
+      return { romeVersion: ref.version, ...s, confusions: s.confusions.map((c) => ({ predicted: fiche(ref, c.predicted), answer: fiche(ref, c.answer), documents: c.documents })) };
+    },
+  ),
+);
 
 /**
  * The stored verdict; the prediction it judged (topCode, codeRank, answerRank) only for roles that may read the
@@ -173,4 +190,3 @@ const serialize = (f: FeedbackRecord, roles: readonly Role[]): z.infer<typeof Fe
   const out = { ...f, createdAt: f.createdAt.toISOString() };
   return roles.includes("advisor") || roles.includes("admin") ? out : { ...out, topCode: null, codeRank: null, answerRank: null };
 };
-const rolesOf = (res: { locals: Record<string, unknown> }): Role[] => (res.locals.roles as Role[] | undefined) ?? [];

@@ -1,12 +1,11 @@
-import { Router } from "express";
 import { z } from "zod";
+import { CodedError } from "../../errors.js";
 import { admissionOf, type AppContext } from "../context.js";
 import { ClientGoneError, clientGone } from "../admission.js";
 import { LIMITS } from "../limits.js";
-import { HttpError, notFound, parseOr400 } from "../errors.js";
-import { queryInt } from "../input.js";
-import { describeRoute } from "../openapi.js";
-import { sendComputedJson } from "../respond.js";
+import { notFound } from "../errors.js";
+import { CodeParams, queryInt } from "../input.js";
+import { defineRoute, routes } from "../route.js";
 import { searchAppellations } from "../../rome/index.js";
 import { ESCO_RELATIONS, ESCO_URI, escoOfFiche, fichesOfEsco } from "../../rome/index.js";
 import { chosenItems, CONFIDENCE, EVIDENCE_CONFLICT, NO_ITEM_CHOICES, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED } from "../../match/index.js";
@@ -89,117 +88,172 @@ export const MatchResponse = z.object({
 const BatchRequest = z.object({ items: z.array(MatchRequest).min(1, "items must not be empty").max(LIMITS.maxBatch, `at most ${LIMITS.maxBatch} items per batch`) }).strict();
 const ExtractRequest = z.object({ text: textField(LIMITS.maxTextChars) }).strict();
 const EscoRelationSchema = z.enum(ESCO_RELATIONS);
-const CodeParams = z.object({ code: z.string().regex(/^[A-Na-n]\d{4}$/, "a ROME code is a letter A–N and four digits, e.g. M1805") });
 const SearchQuery = z.object({ q: z.string().trim().min(1, "q must not be empty").max(100), limit: queryInt(1, 50).default(10) });
 
-export function matchRoutes(ctx: AppContext): Router {
-  const r = Router();
-  const { engine } = ctx;
-  const matcher = ctx.matcher ?? engine;
-  const ref = engine.referential;
-  const admission = admissionOf(ctx);
-  const chars = (i: { text: string; title?: string }) => i.text.length + (i.title?.length ?? 0);
+const FicheResponse = z.object({
+  romeVersion: z.string(), code: z.string(), libelle: z.string(), definition: z.string(), accesMetier: z.string(),
+  grandDomaine: z.object({ code: z.string(), libelle: z.string() }), domaineProfessionnel: z.object({ code: z.string(), libelle: z.string() }),
+  tags: z.object({ transitionEcologique: z.string().nullable(), transitionNumerique: z.boolean().nullable(), transitionDemographique: z.boolean().nullable(), emploiReglemente: z.boolean().nullable(), emploiCadre: z.boolean().nullable() }),
+  appellations: z.array(z.object({ code: z.string(), libelle: z.string(), principale: z.boolean() })),
+  enjeux: z.array(z.object({ code: z.string(), libelle: z.string(), macroCompetences: z.array(z.object({ code: z.string(), libelle: z.string(), coeurMetier: z.boolean(), weight: z.number(), competences: z.array(z.object({ code: z.string(), libelle: z.string() })) })) })),
+  savoirs: z.array(z.object({ code: z.string(), libelle: z.string(), coeurMetier: z.boolean() })),
+  contextes: z.array(z.object({ code: z.string(), libelle: z.string(), type: z.string() })),
+  mobilites: z.array(z.object({ code: z.string(), libelle: z.string(), rang: z.number() })),
+  recruiterChoices: z
+    .object({
+      offers: z.number().int().describe("labelled offers of this fiche that carry the recruiter's ROME items (LABELLED_OFFERS)"),
+      items: z.array(z.object({ code: z.string(), kind: z.enum(["competence", "savoir", "macroCompetence"]), libelle: z.string(), listed: z.boolean().describe("the fiche lists it"), share: z.number().describe("share of those offers that chose it") })),
+    })
+    .describe("what recruiters chose for this fiche's offers, most chosen first (at most 20): ROME in practice, listed by the fiche or not"),
+  esco: z
+    .object({
+      version: z.string(),
+      occupations: z.array(z.object({ uri: z.string(), label: z.string(), relation: EscoRelationSchema.describe("the strongest over the fiche's appellations"), appellations: z.array(z.object({ code: z.string(), libelle: z.string(), relation: EscoRelationSchema })) })),
+    })
+    .nullable()
+    .describe("ESCO occupations mapped to the fiche's appellations (France Travail's crosswalk), strongest relation first; null without ESCO_CROSSWALK"),
+});
+const EscoQuery = z.object({ uri: z.string().trim().regex(ESCO_URI, "an ESCO occupation URI, e.g. http://data.europa.eu/esco/occupation/<uuid>") }).strict();
+const EscoResponse = z.object({
+  romeVersion: z.string(),
+  version: z.string(),
+  uri: z.string(),
+  label: z.string(),
+  fiches: z.array(z.object({ code: z.string(), libelle: z.string(), relation: EscoRelationSchema, appellations: z.array(z.object({ code: z.string(), libelle: z.string(), relation: EscoRelationSchema })) })),
+});
 
-  describeRoute({ method: "post", path: "/v1/match", summary: "Rank ROME métiers for an offer or CV, with explanations and extracted skills", tags: ["match"], body: MatchRequest, response: MatchResponse });
-  r.post("/v1/match", async (req, res) => {
-    const body = parseOr400(MatchRequest, req.body, "request body");
-    sendComputedJson(res, await admission.run(chars(body), () => matcher.match(body), clientGone(res)));
-  });
+const chars = (i: { text: string; title?: string }) => i.text.length + (i.title?.length ?? 0);
+const matcherOf = (ctx: AppContext) => ctx.matcher ?? ctx.engine;
 
-  describeRoute({ method: "post", path: "/v1/match/batch", summary: `Match up to ${LIMITS.maxBatch} texts in one call`, tags: ["match"], body: BatchRequest, response: z.object({ results: z.array(MatchResponse) }) });
-  r.post("/v1/match/batch", async (req, res) => {
-    const body = parseOr400(BatchRequest, req.body, "request body");
-    // One job for the batch: admitted whole or refused whole; items not started when the client leaves are dropped.
-    const gone = clientGone(res);
-    const results = await admission.run(body.items.reduce((n, i) => n + chars(i), 0), () =>
-      Promise.all(body.items.map((i) => (gone.aborted ? Promise.reject(new ClientGoneError()) : matcher.match(i)))),
-    gone);
-    sendComputedJson(res, { results });
-  });
+export const matchRoutes = routes(
+  defineRoute(
+    {
+      method: "post",
+      path: "/v1/match",
+      summary: "Rank ROME métiers for an offer or CV, with explanations and extracted skills",
+      tags: ["match"],
+      body: MatchRequest,
+      responses: { 200: MatchResponse },
+      errors: ["overloaded"],
+      send: "computed",
+    },
+    ({ body, res }, ctx) => admissionOf(ctx).run(chars(body), () => matcherOf(ctx).match(body), clientGone(res)),
+  ),
 
-  describeRoute({ method: "post", path: "/v1/skills/extract", summary: "ROME compétences and savoirs shown by a text, with evidence spans", tags: ["match"], body: ExtractRequest, response: z.object({ romeVersion: z.string(), skills: z.array(Skill) }) });
-  r.post("/v1/skills/extract", async (req, res) => {
-    const body = parseOr400(ExtractRequest, req.body, "request body");
-    sendComputedJson(res, { romeVersion: ref.version, skills: await admission.run(body.text.length, () => matcher.extractSkills(body.text), clientGone(res)) });
-  });
+  defineRoute(
+    {
+      method: "post",
+      path: "/v1/match/batch",
+      summary: `Match up to ${LIMITS.maxBatch} texts in one call`,
+      tags: ["match"],
+      body: BatchRequest,
+      responses: { 200: z.object({ results: z.array(MatchResponse) }) },
+      errors: ["overloaded"],
+      send: "computed",
+    },
+    async ({ body, res }, ctx) => {
+      // One job for the batch: admitted whole or refused whole; items not started when the client leaves are dropped.
+      const gone = clientGone(res);
+      const matcher = matcherOf(ctx);
+      const results = await admissionOf(ctx).run(
+        body.items.reduce((n, i) => n + chars(i), 0),
+        () => Promise.all(body.items.map((i) => (gone.aborted ? Promise.reject(new ClientGoneError()) : matcher.match(i)))),
+        gone,
+      );
+      return { results };
+    },
+  ),
 
-  const FicheResponse = z.object({
-    romeVersion: z.string(), code: z.string(), libelle: z.string(), definition: z.string(), accesMetier: z.string(),
-    grandDomaine: z.object({ code: z.string(), libelle: z.string() }), domaineProfessionnel: z.object({ code: z.string(), libelle: z.string() }),
-    tags: z.object({ transitionEcologique: z.string().nullable(), transitionNumerique: z.boolean().nullable(), transitionDemographique: z.boolean().nullable(), emploiReglemente: z.boolean().nullable(), emploiCadre: z.boolean().nullable() }),
-    appellations: z.array(z.object({ code: z.string(), libelle: z.string(), principale: z.boolean() })),
-    enjeux: z.array(z.object({ code: z.string(), libelle: z.string(), macroCompetences: z.array(z.object({ code: z.string(), libelle: z.string(), coeurMetier: z.boolean(), weight: z.number(), competences: z.array(z.object({ code: z.string(), libelle: z.string() })) })) })),
-    savoirs: z.array(z.object({ code: z.string(), libelle: z.string(), coeurMetier: z.boolean() })),
-    contextes: z.array(z.object({ code: z.string(), libelle: z.string(), type: z.string() })),
-    mobilites: z.array(z.object({ code: z.string(), libelle: z.string(), rang: z.number() })),
-    recruiterChoices: z
-      .object({
-        offers: z.number().int().describe("labelled offers of this fiche that carry the recruiter's ROME items (LABELLED_OFFERS)"),
-        items: z.array(z.object({ code: z.string(), kind: z.enum(["competence", "savoir", "macroCompetence"]), libelle: z.string(), listed: z.boolean().describe("the fiche lists it"), share: z.number().describe("share of those offers that chose it") })),
-      })
-      .describe("what recruiters chose for this fiche's offers, most chosen first (at most 20): ROME in practice, listed by the fiche or not"),
-    esco: z
-      .object({
-        version: z.string(),
-        occupations: z.array(z.object({ uri: z.string(), label: z.string(), relation: EscoRelationSchema.describe("the strongest over the fiche's appellations"), appellations: z.array(z.object({ code: z.string(), libelle: z.string(), relation: EscoRelationSchema })) })),
-      })
-      .nullable()
-      .describe("ESCO occupations mapped to the fiche's appellations (France Travail's crosswalk), strongest relation first; null without ESCO_CROSSWALK"),
-  });
-  describeRoute({ method: "get", path: "/v1/metiers/:code", summary: "A fiche métier: appellations, MCs grouped by enjeu, savoirs, contextes, tags", tags: ["referential"], params: CodeParams, response: FicheResponse });
-  r.get("/v1/metiers/:code", (req, res) => {
-    const { code } = parseOr400(CodeParams, req.params, "path");
-    const f = ref.fiche(code);
-    if (!f) throw notFound("fiche", code.toUpperCase());
-    const choices = engine.exemplars?.itemChoicesOf(engine.lexicon.ficheRow.get(f.code)!) ?? NO_ITEM_CHOICES;
-    const enjeux = new Map<string, z.infer<typeof FicheResponse>["enjeux"][number]>();
-    for (const mc of ref.ficheMacroCompetences(f.code).values()) {
-      const m = ref.macroCompetences.get(mc.code)!;
-      let e = enjeux.get(m.enjeu.code);
-      if (!e) enjeux.set(m.enjeu.code, (e = { code: m.enjeu.code, libelle: m.enjeu.libelle, macroCompetences: [] }));
-      e.macroCompetences.push({ code: m.code, libelle: m.libelle, coeurMetier: mc.coeur, weight: Math.round(ref.mcIdf(m.code) * 1000) / 1000, competences: mc.competences.map((c) => ({ code: c, libelle: ref.competences.get(c)!.libelle })) });
-    }
-    res.json({
-      romeVersion: ref.version, code: f.code, libelle: f.libelle, definition: f.definition, accesMetier: f.accesMetier, grandDomaine: f.grandDomaine, domaineProfessionnel: f.domaineProfessionnel, tags: f.tags,
-      appellations: f.appellations.map((a) => ref.appellations.get(a)!).map((a) => ({ code: a.code, libelle: a.libelle, principale: a.principale })),
-      enjeux: [...enjeux.values()].sort((a, b) => a.code.localeCompare(b.code)).map((e) => ({ ...e, macroCompetences: e.macroCompetences.sort((a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || b.weight - a.weight) })),
-      savoirs: f.savoirs.map((s) => ({ code: s.code, libelle: ref.savoirs.get(s.code)!.libelle, coeurMetier: s.coeurMetier === "principale" })),
-      contextes: f.contextes.map((c) => ref.contextes.get(c)!).map((c) => ({ code: c.code, libelle: c.libelle, type: c.typeLibelle })),
-      mobilites: f.mobilites.map((m) => ({ code: m.cible, libelle: ref.fiches.get(m.cible)!.libelle, rang: m.rang })),
-      recruiterChoices: { offers: choices.offers, items: chosenItems(ref, f, choices).map((i) => ({ ...i, share: Math.round(i.share * 1000) / 1000 })) },
-      esco: engine.esco ? { version: engine.esco.version, occupations: escoOfFiche(engine.esco, ref, f.code).map((o) => ({ ...o, appellations: o.appellations.map((a) => ({ ...a, libelle: ref.appellations.get(a.code)!.libelle })) })) } : null,
-    } satisfies z.infer<typeof FicheResponse>);
-  });
+  defineRoute(
+    {
+      method: "post",
+      path: "/v1/skills/extract",
+      summary: "ROME compétences and savoirs shown by a text, with evidence spans",
+      tags: ["match"],
+      body: ExtractRequest,
+      responses: { 200: z.object({ romeVersion: z.string(), skills: z.array(Skill) }) },
+      errors: ["overloaded"],
+      send: "computed",
+    },
+    async ({ body, res }, ctx) => ({
+      romeVersion: ctx.engine.referential.version,
+      skills: await admissionOf(ctx).run(body.text.length, () => matcherOf(ctx).extractSkills(body.text), clientGone(res)),
+    }),
+  ),
 
-  const EscoQuery = z.object({ uri: z.string().trim().regex(ESCO_URI, "an ESCO occupation URI, e.g. http://data.europa.eu/esco/occupation/<uuid>") }).strict();
-  const EscoResponse = z.object({
-    romeVersion: z.string(),
-    version: z.string(),
-    uri: z.string(),
-    label: z.string(),
-    fiches: z.array(z.object({ code: z.string(), libelle: z.string(), relation: EscoRelationSchema, appellations: z.array(z.object({ code: z.string(), libelle: z.string(), relation: EscoRelationSchema })) })),
-  });
-  describeRoute({ method: "get", path: "/v1/esco/occupation", summary: "ESCO → ROME: the fiches and appellations an ESCO occupation maps to (France Travail's crosswalk), strongest relation first", tags: ["referential"], query: EscoQuery, response: EscoResponse });
-  r.get("/v1/esco/occupation", (req, res) => {
-    const { uri } = parseOr400(EscoQuery, req.query, "query");
-    if (!engine.esco) throw new HttpError(503, "esco_disabled", "this server runs without the ESCO crosswalk (ESCO_CROSSWALK)");
-    const fiches = fichesOfEsco(engine.esco, ref, uri);
-    if (!fiches) throw new HttpError(404, "not_found", `ESCO occupation ${uri} is not in the crosswalk (${engine.esco.version})`);
-    res.json({
-      romeVersion: ref.version,
-      version: engine.esco.version,
-      uri,
-      label: engine.esco.labels.get(uri)!,
-      fiches: fiches.map((f) => ({ code: f.code, libelle: ref.fiches.get(f.code)!.libelle, relation: f.relation, appellations: f.appellations.map((a) => ({ ...a, libelle: ref.appellations.get(a.code)!.libelle })) })),
-    } satisfies z.infer<typeof EscoResponse>);
-  });
+  defineRoute(
+    {
+      method: "get",
+      path: "/v1/metiers/:code",
+      summary: "A fiche métier: appellations, MCs grouped by enjeu, savoirs, contextes, tags",
+      tags: ["referential"],
+      params: CodeParams,
+      responses: { 200: FicheResponse },
+      errors: ["not_found"],
+    },
+    ({ params: { code } }, { engine }) => {
+      const ref = engine.referential;
+      const f = ref.fiche(code);
+      if (!f) throw notFound("fiche", code.toUpperCase());
+      const choices = engine.exemplars?.itemChoicesOf(engine.lexicon.ficheRow.get(f.code)!) ?? NO_ITEM_CHOICES;
+      const enjeux = new Map<string, z.infer<typeof FicheResponse>["enjeux"][number]>();
+      for (const mc of ref.ficheMacroCompetences(f.code).values()) {
+        const m = ref.macroCompetences.get(mc.code)!;
+        let e = enjeux.get(m.enjeu.code);
+        if (!e) enjeux.set(m.enjeu.code, (e = { code: m.enjeu.code, libelle: m.enjeu.libelle, macroCompetences: [] }));
+        e.macroCompetences.push({ code: m.code, libelle: m.libelle, coeurMetier: mc.coeur, weight: Math.round(ref.mcIdf(m.code) * 1000) / 1000, competences: mc.competences.map((c) => ({ code: c, libelle: ref.competences.get(c)!.libelle })) });
+      }
+      return {
+        romeVersion: ref.version, code: f.code, libelle: f.libelle, definition: f.definition, accesMetier: f.accesMetier, grandDomaine: f.grandDomaine, domaineProfessionnel: f.domaineProfessionnel, tags: f.tags,
+        appellations: f.appellations.map((a) => ref.appellations.get(a)!).map((a) => ({ code: a.code, libelle: a.libelle, principale: a.principale })),
+        enjeux: [...enjeux.values()].sort((a, b) => a.code.localeCompare(b.code)).map((e) => ({ ...e, macroCompetences: e.macroCompetences.sort((a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || b.weight - a.weight) })),
+        savoirs: f.savoirs.map((s) => ({ code: s.code, libelle: ref.savoirs.get(s.code)!.libelle, coeurMetier: s.coeurMetier === "principale" })),
+        contextes: f.contextes.map((c) => ref.contextes.get(c)!).map((c) => ({ code: c.code, libelle: c.libelle, type: c.typeLibelle })),
+        mobilites: f.mobilites.map((m) => ({ code: m.cible, libelle: ref.fiches.get(m.cible)!.libelle, rang: m.rang })),
+        recruiterChoices: { offers: choices.offers, items: chosenItems(ref, f, choices).map((i) => ({ ...i, share: Math.round(i.share * 1000) / 1000 })) },
+        esco: engine.esco ? { version: engine.esco.version, occupations: escoOfFiche(engine.esco, ref, f.code).map((o) => ({ ...o, appellations: o.appellations.map((a) => ({ ...a, libelle: ref.appellations.get(a.code)!.libelle })) })) } : null,
+      };
+    },
+  ),
 
-  describeRoute({ method: "get", path: "/v1/appellations/search", summary: "Typo-tolerant autocomplete over the 13,120 appellations", tags: ["referential"], query: SearchQuery, response: z.object({ romeVersion: z.string(), results: z.array(z.object({ code: z.string(), libelle: z.string(), ficheCode: z.string(), ficheLibelle: z.string(), score: z.number() })) }) });
-  r.get("/v1/appellations/search", (req, res) => {
-    const q = parseOr400(SearchQuery, req.query, "query");
-    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-    if (/[\u0000-\u001F]/.test(q.q)) throw new HttpError(400, "invalid_request", "q contains control characters");
-    res.json({ romeVersion: ref.version, results: searchAppellations(engine.appellationSearch, q.q, q.limit) });
-  });
-  return r;
-}
+  defineRoute(
+    {
+      method: "get",
+      path: "/v1/esco/occupation",
+      summary: "ESCO → ROME: the fiches and appellations an ESCO occupation maps to (France Travail's crosswalk), strongest relation first",
+      tags: ["referential"],
+      query: EscoQuery,
+      responses: { 200: EscoResponse },
+      errors: ["not_found", "esco_disabled"],
+    },
+    ({ query: { uri } }, { engine }) => {
+      const ref = engine.referential;
+      if (!engine.esco) throw new CodedError("esco_disabled");
+      const fiches = fichesOfEsco(engine.esco, ref, uri);
+      if (!fiches) throw new CodedError("not_found", `ESCO occupation ${uri} is not in the crosswalk (${engine.esco.version})`);
+      return {
+        romeVersion: ref.version,
+        version: engine.esco.version,
+        uri,
+        label: engine.esco.labels.get(uri)!,
+        fiches: fiches.map((f) => ({ code: f.code, libelle: ref.fiches.get(f.code)!.libelle, relation: f.relation, appellations: f.appellations.map((a) => ({ ...a, libelle: ref.appellations.get(a.code)!.libelle })) })),
+      };
+    },
+  ),
+
+  defineRoute(
+    {
+      method: "get",
+      path: "/v1/appellations/search",
+      summary: "Typo-tolerant autocomplete over the 13,120 appellations",
+      tags: ["referential"],
+      query: SearchQuery,
+      responses: { 200: z.object({ romeVersion: z.string(), results: z.array(z.object({ code: z.string(), libelle: z.string(), ficheCode: z.string(), ficheLibelle: z.string(), score: z.number() })) }) },
+    },
+    ({ query: q }, { engine }) => {
+      // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+      if (/[\u0000-\u001F]/.test(q.q)) throw new CodedError("invalid_request", "q contains control characters");
+      return { romeVersion: engine.referential.version, results: searchAppellations(engine.appellationSearch, q.q, q.limit) };
+    },
+  ),
+);

@@ -1,13 +1,12 @@
-import { Router } from "express";
 import { z } from "zod";
 import type { Referential } from "../../rome/index.js";
-import { FilterError, TRANSITIONS, type FicheFilter, validateFilter } from "../../passerelles/index.js";
+import { TRANSITIONS, validateFilter } from "../../passerelles/index.js";
 import { ProximityIndex, RANKERS, VIABILITY } from "../../passerelles/index.js";
-import { ACCESS_RULE, PROFILE_LIMITS, ProfileError, ProfileMatcher } from "../../passerelles/index.js";
-import { HttpError, notFound, parseOr400 } from "../errors.js";
+import { ACCESS_RULE, PROFILE_LIMITS, ProfileMatcher } from "../../passerelles/index.js";
+import { notFound } from "../errors.js";
 import { LIMITS } from "../limits.js";
-import { queryInt } from "../input.js";
-import { describeRoute } from "../openapi.js";
+import { CodeParams, queryInt } from "../input.js";
+import { defineRoute, routes } from "../route.js";
 
 /** What these routes need from the app context (AppContext satisfies it; tests pass just a referential). */
 export interface ReferentialContext {
@@ -45,18 +44,7 @@ export const FilterBody = z
   })
   .strict();
 
-/** Validates filter codes and contradictions; a bad filter is a 400 naming each problem. */
-export function checkFilter(ref: Referential, f: FicheFilter): FicheFilter {
-  try {
-    return validateFilter(ref, f);
-  } catch (e) {
-    if (e instanceof FilterError) throw new HttpError(400, "invalid_filter", e.message, e.details);
-    throw e;
-  }
-}
-
 // ---- proximity ----
-const CodeParams = z.object({ code: z.string().regex(/^[A-Na-n]\d{4}$/, "a ROME code is a letter A–N and four digits, e.g. M1805") });
 const ProximityQuery = FilterQuery.extend({
   topK: queryInt(1, LIMITS.maxTopK).default(10),
   ranker: z.enum(RANKERS).optional().describe("learned (default: fitted on ROME's own mobilités) or fixed (the skill-overlap blend, for comparison)"),
@@ -143,60 +131,54 @@ export function passerellesIndexes(ref: Referential): { proximity: ProximityInde
   return x;
 }
 
-export function passerellesRoutes(ctx: ReferentialContext): Router {
-  const r = Router();
-  const ref = ctx.engine.referential;
+// validateFilter's FilterError and the profile matcher's ProfileError carry catalogue codes (invalid_filter,
+// empty_profile, invalid_request, not_found): the error handler answers them as they are.
+export const passerellesRoutes = routes(
+  defineRoute(
+    {
+      method: "get",
+      path: "/v1/metiers/:code/proximity",
+      summary: "Passerelles: the fiches a fiche leads to, ranked by a model fitted on ROME's own mobilités (skill coverage both ways, same domaine, level, where similar fiches lead; ranker=fixed: the skill-overlap blend), with reasons, shared skills, skills to acquire and the official mobilité flag",
+      tags: ["passerelles"],
+      params: CodeParams,
+      query: ProximityQuery,
+      responses: { 200: ProximityResponse },
+      errors: ["not_found", "invalid_filter"],
+    },
+    ({ params: { code }, query: q }, ctx: ReferentialContext) => {
+      const ref = ctx.engine.referential;
+      const { topK, ranker: asked, ...f } = q;
+      const fiche = ref.fiche(code);
+      if (!fiche) throw notFound("fiche métier", code.toUpperCase());
+      const filter = validateFilter(ref, f);
+      const { proximity } = passerellesIndexes(ref);
+      const ranker = asked ?? proximity.defaultRanker;
+      return {
+        romeVersion: ref.version,
+        source: { code: fiche.code, libelle: fiche.libelle },
+        ranker,
+        viabilityRule: VIABILITY_RULE,
+        filters: filter as Record<string, unknown>,
+        passerelles: proximity.passerelles(fiche.code, topK, filter, ranker),
+      };
+    },
+  ),
 
-  describeRoute({
-    method: "get",
-    path: "/v1/metiers/:code/proximity",
-    summary: "Passerelles: the fiches a fiche leads to, ranked by a model fitted on ROME's own mobilités (skill coverage both ways, same domaine, level, where similar fiches lead; ranker=fixed: the skill-overlap blend), with reasons, shared skills, skills to acquire and the official mobilité flag",
-    tags: ["passerelles"],
-    params: CodeParams,
-    query: ProximityQuery,
-    response: ProximityResponse,
-  });
-  r.get("/v1/metiers/:code/proximity", (req, res) => {
-    const { code } = parseOr400(CodeParams, req.params, "path");
-    const q = parseOr400(ProximityQuery, req.query, "query");
-    const { topK, ranker: asked, ...f } = q;
-    const fiche = ref.fiche(code);
-    if (!fiche) throw notFound("fiche métier", code.toUpperCase());
-    const filter = checkFilter(ref, f);
-    const { proximity } = passerellesIndexes(ref);
-    const ranker = asked ?? proximity.defaultRanker;
-    const body: z.input<typeof ProximityResponse> = {
-      romeVersion: ref.version,
-      source: { code: fiche.code, libelle: fiche.libelle },
-      ranker,
-      viabilityRule: VIABILITY_RULE,
-      filters: filter as Record<string, unknown>,
-      passerelles: proximity.passerelles(fiche.code, topK, filter, ranker),
-    };
-    res.json(body);
-  });
-
-  describeRoute({
-    method: "post",
-    path: "/v1/profile/match",
-    summary: "Profile → métiers: compétence/savoir codes and/or skill labels (resolved and shown back), métiers ranked by the learned passerelles signals that apply to a profile (coverage first), split into accessible now / with training",
-    tags: ["passerelles"],
-    body: ProfileRequest,
-    response: ProfileResponse,
-  });
-  r.post("/v1/profile/match", (req, res) => {
-    const p = parseOr400(ProfileRequest, req.body, "body");
-    const filter = checkFilter(ref, p.filters);
-    let out;
-    try {
-      out = passerellesIndexes(ref).profile.match({ codes: p.competences, labels: p.labels }, { topK: p.topK, filter, ranker: p.ranker });
-    } catch (e) {
-      if (e instanceof ProfileError) throw new HttpError(e.status, e.code, e.message, e.details);
-      throw e;
-    }
-    const body: z.input<typeof ProfileResponse> = { romeVersion: ref.version, accessRule: ACCESS_RULE_TEXT, ...out };
-    res.json(body);
-  });
-
-  return r;
-}
+  defineRoute(
+    {
+      method: "post",
+      path: "/v1/profile/match",
+      summary: "Profile → métiers: compétence/savoir codes and/or skill labels (resolved and shown back), métiers ranked by the learned passerelles signals that apply to a profile (coverage first), split into accessible now / with training",
+      tags: ["passerelles"],
+      body: ProfileRequest,
+      responses: { 200: ProfileResponse },
+      errors: ["invalid_filter", "empty_profile", "not_found"],
+    },
+    ({ body: p }, ctx: ReferentialContext) => {
+      const ref = ctx.engine.referential;
+      const filter = validateFilter(ref, p.filters);
+      const out = passerellesIndexes(ref).profile.match({ codes: p.competences, labels: p.labels }, { topK: p.topK, filter, ranker: p.ranker });
+      return { romeVersion: ref.version, accessRule: ACCESS_RULE_TEXT, ...out };
+    },
+  ),
+);

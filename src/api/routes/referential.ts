@@ -1,11 +1,11 @@
-import { Router } from "express";
 import { z } from "zod";
+import { CodedError } from "../../errors.js";
 import type { Referential } from "../../rome/index.js";
 import { competenceDetail, competenceTree, contextesByType, macroCompetenceDetail, TREE_DEPTHS, type TreeNode } from "../../rome/index.js";
 import { romeSearch, SEARCH_KINDS, type SearchKind } from "../../rome/index.js";
-import { HttpError, notFound, parseOr400 } from "../errors.js";
+import { notFound } from "../errors.js";
 import { queryInt } from "../input.js";
-import { describeRoute } from "../openapi.js";
+import { defineRoute, routes } from "../route.js";
 import type { ReferentialContext } from "./passerelles.js";
 
 /** Documented limits of keyword search. */
@@ -73,54 +73,89 @@ function treeTotals(nodes: TreeNode[]) {
 }
 
 /** Browse the compétences tree, compétences, macro-compétences, contextes; keyword search over fiches and items. */
-export function referentialRoutes(ctx: ReferentialContext): Router {
-  const r = Router();
-  const ref = ctx.engine.referential;
+export const referentialRoutes = routes(
+  defineRoute(
+    {
+      method: "get",
+      path: "/v1/competences/tree",
+      summary: "The compétences tree: domaine → enjeu → objectif → macro-compétence → compétences, with counts",
+      tags: ["referential"],
+      query: TreeQuery,
+      responses: { 200: TreeResponse },
+      errors: ["not_found"],
+    },
+    ({ query: q }, { engine: { referential: ref } }: ReferentialContext) => {
+      if (q.root && !ref.levels.has(q.root)) throw notFound("tree node", q.root);
+      const domaines = competenceTree(ref, q.depth, q.root);
+      return { romeVersion: ref.version, depth: q.depth, totals: treeTotals(domaines), domaines };
+    },
+  ),
 
-  describeRoute({ method: "get", path: "/v1/competences/tree", summary: "The compétences tree: domaine → enjeu → objectif → macro-compétence → compétences, with counts", tags: ["referential"], query: TreeQuery, response: TreeResponse });
-  r.get("/v1/competences/tree", (req, res) => {
-    const q = parseOr400(TreeQuery, req.query, "query");
-    if (q.root && !ref.levels.has(q.root)) throw notFound("tree node", q.root);
-    const domaines = competenceTree(ref, q.depth, q.root);
-    const body: z.input<typeof TreeResponse> = { romeVersion: ref.version, depth: q.depth, totals: treeTotals(domaines), domaines };
-    res.json(body);
-  });
+  defineRoute(
+    {
+      method: "get",
+      path: "/v1/competences/:code",
+      summary: "One compétence: its macro-compétence, its place in the tree, the fiches that list it",
+      tags: ["referential"],
+      params: OgrParams,
+      responses: { 200: CompetenceResponse },
+      errors: ["not_found"],
+    },
+    ({ params: { code } }, { engine: { referential: ref } }: ReferentialContext) => {
+      const d = competenceDetail(ref, code);
+      if (!d) throw unknownItem(ref, code, "compétence");
+      return { romeVersion: ref.version, ...d };
+    },
+  ),
 
-  describeRoute({ method: "get", path: "/v1/competences/:code", summary: "One compétence: its macro-compétence, its place in the tree, the fiches that list it", tags: ["referential"], params: OgrParams, response: CompetenceResponse });
-  r.get("/v1/competences/:code", (req, res) => {
-    const { code } = parseOr400(OgrParams, req.params, "path");
-    const d = competenceDetail(ref, code);
-    if (!d) throw unknownItem(ref, code, "compétence");
-    res.json({ romeVersion: ref.version, ...d } satisfies z.input<typeof CompetenceResponse>);
-  });
+  defineRoute(
+    {
+      method: "get",
+      path: "/v1/macro-competences/:code",
+      summary: "One macro-compétence: its compétences and the fiches that mobilise it (coeur de métier first)",
+      tags: ["referential"],
+      params: OgrParams,
+      responses: { 200: McResponse },
+      errors: ["not_found"],
+    },
+    ({ params: { code } }, { engine: { referential: ref } }: ReferentialContext) => {
+      const d = macroCompetenceDetail(ref, code);
+      if (!d) throw unknownItem(ref, code, "macro-compétence");
+      return { romeVersion: ref.version, ...d };
+    },
+  ),
 
-  describeRoute({ method: "get", path: "/v1/macro-competences/:code", summary: "One macro-compétence: its compétences and the fiches that mobilise it (coeur de métier first)", tags: ["referential"], params: OgrParams, response: McResponse });
-  r.get("/v1/macro-competences/:code", (req, res) => {
-    const { code } = parseOr400(OgrParams, req.params, "path");
-    const d = macroCompetenceDetail(ref, code);
-    if (!d) throw unknownItem(ref, code, "macro-compétence");
-    res.json({ romeVersion: ref.version, ...d } satisfies z.input<typeof McResponse>);
-  });
+  defineRoute(
+    {
+      method: "get",
+      path: "/v1/contextes",
+      summary: "Contextes de travail by type, with how many fiches carry each (codes for the contextes filters)",
+      tags: ["referential"],
+      responses: { 200: ContextesResponse },
+    },
+    (_input, { engine: { referential: ref } }: ReferentialContext) => ({ romeVersion: ref.version, types: contextesByType(ref) }),
+  ),
 
-  describeRoute({ method: "get", path: "/v1/contextes", summary: "Contextes de travail by type, with how many fiches carry each (codes for the contextes filters)", tags: ["referential"], response: ContextesResponse });
-  r.get("/v1/contextes", (_req, res) => {
-    res.json({ romeVersion: ref.version, types: contextesByType(ref) } satisfies z.input<typeof ContextesResponse>);
-  });
-
-  describeRoute({ method: "get", path: "/v1/search", summary: "Keyword search (French stemming, typo-tolerant) over fiches (libellé + appellations), compétences, macro-compétences and savoirs", tags: ["referential"], query: SearchQuery, response: SearchResponse });
-  r.get("/v1/search", (req, res) => {
-    const q = parseOr400(SearchQuery, req.query, "query");
-    const kinds: readonly SearchKind[] = q.type ?? SEARCH_KINDS;
-    const out = romeSearch(ref).search(q.q, kinds, q.limit);
-    res.json({ romeVersion: ref.version, query: out.query, corrections: out.corrections, hits: out.hits.map((h) => ({ ...h, score: Math.round(h.score * 1000) / 1000 })) } satisfies z.input<typeof SearchResponse>);
-  });
-
-  return r;
-}
+  defineRoute(
+    {
+      method: "get",
+      path: "/v1/search",
+      summary: "Keyword search (French stemming, typo-tolerant) over fiches (libellé + appellations), compétences, macro-compétences and savoirs",
+      tags: ["referential"],
+      query: SearchQuery,
+      responses: { 200: SearchResponse },
+    },
+    ({ query: q }, { engine: { referential: ref } }: ReferentialContext) => {
+      const kinds: readonly SearchKind[] = q.type ?? SEARCH_KINDS;
+      const out = romeSearch(ref).search(q.q, kinds, q.limit);
+      return { romeVersion: ref.version, query: out.query, corrections: out.corrections, hits: out.hits.map((h) => ({ ...h, score: Math.round(h.score * 1000) / 1000 })) };
+    },
+  ),
+);
 
 /** A 404 that says what the code is when it exists under another kind (e.g. a savoir asked as a compétence). */
-function unknownItem(ref: Referential, code: string, expected: string): HttpError {
+function unknownItem(ref: Referential, code: string, expected: string): CodedError {
   const kind = ref.itemKind(code);
-  if (kind) return new HttpError(404, "not_found", `${code} is a ${kind} (${ref.itemLabel(code)}), not a ${expected}`);
+  if (kind) return new CodedError("not_found", `${code} is a ${kind} (${ref.itemLabel(code)}), not a ${expected}`);
   return notFound(expected, code);
 }

@@ -4,13 +4,11 @@
  *   GET /v1/trends/emerging   ranked phrases with figures, chart-ready series and where they would attach in ROME
  *   GET /v1/trends/proposal   one phrase as a ROME evolution proposal (JSON)
  */
-import { Router } from "express";
 import { z } from "zod";
+import { CodedError } from "../../errors.js";
 import type { AppContext } from "../context.js";
-import { HttpError, parseOr400 } from "../errors.js";
-import { lakeHandler } from "../lake.js";
 import { isoDate } from "../../lake/index.js";
-import { describeRoute } from "../openapi.js";
+import { defineRoute, routes } from "../route.js";
 import { analyzeTrends, buildProposal, createPhraseAttacher, trendOptions, TrendQuerySchema, type PhraseAttacher, type TrendDocumentSource, type TrendQuery, type TrendReport } from "../../trends/index.js";
 import type { Lake } from "../../lake/index.js";
 import { TrendAnalyses } from "../trends-analyses.js";
@@ -59,7 +57,31 @@ export const TrendReportResponse = z.object({
     .optional()
     .describe("present when served from the lake's stored analyses"),
 });
-const ProposalQuery = TrendQuerySchema.and(z.object({ phrase: z.string().trim().min(1, "phrase must not be empty").max(200) }));
+/**
+ * The query as sent (strings; dates checked as ISO dates in the lake's range, "1" is not 2001-01-01, the same rule
+ * as every route), then read by the trends' own schema (defaults, numbers, window checks).
+ */
+const QueryParams = z
+  .object({
+    from: isoDate.optional().describe("ISO date, inclusive (default: the lake's first document)"),
+    to: isoDate.optional().describe("ISO date, exclusive"),
+    split: isoDate.optional().describe("start of the recent part (default: the period at the window's time midpoint)"),
+    metier: z.string().optional().describe("ROME code: only documents matched to it"),
+    period: z.string().optional().describe("week or month, default month"),
+    limit: z.string().optional().describe("1–200, default 20"),
+    minSupport: z.string().optional().describe("documents, ≥ 5, default 20"),
+    minSources: z.string().optional().describe("distinct sources, default 2"),
+  })
+  .strict();
+// The trends' schema coerces from unknown; zod types a pipe's target by the source's output (strings here).
+const fromParams = <T, I>(s: z.ZodType<T>) => s as unknown as z.ZodType<T, I>;
+const EmergingQuery = QueryParams.pipe(fromParams<TrendQuery, z.output<typeof QueryParams>>(TrendQuerySchema));
+const ProposalParams = QueryParams.extend({ phrase: z.string().describe("label or stemmed key from /v1/trends/emerging") });
+const ProposalQuery = ProposalParams.pipe(
+  fromParams<TrendQuery & { phrase: string }, z.output<typeof ProposalParams>>(
+    TrendQuerySchema.and(z.object({ phrase: z.string().trim().min(1, "phrase must not be empty").max(200) })),
+  ),
+);
 const ProposalResponse = z.object({ type: z.literal("rome-evolution-proposal"), romeVersion: z.string(), generatedAt: z.string(), proposal: z.record(z.string(), z.unknown()), evidence: z.record(z.string(), z.unknown()), settings: z.record(z.string(), z.unknown()) });
 
 /** The lake part this module needs (structural, so tests can pass an in-memory one). */
@@ -67,59 +89,64 @@ interface TrendsLake {
   trendDocuments(filter?: { from?: Date; to?: Date; metier?: string }): AsyncIterable<import("../../trends/index.js").TrendDocument>;
 }
 
-export function trendsRoutes(ctx: AppContext): Router {
-  const r = Router();
-  const ref = ctx.engine.referential;
-  // Label embeddings for attachment cost a few seconds: built on the first request, then shared.
-  let attacher: Promise<PhraseAttacher> | null = null;
-  const getAttacher = () => (attacher ??= createPhraseAttacher(ref, ctx.engine.embedder).catch((e: unknown) => ((attacher = null), Promise.reject(e))));
+type Served = TrendReport & { analysis?: { computedAt: string; ageSeconds: number } };
 
+/** Per service: the label embeddings for attachment (a few seconds, built on the first request) and the analyses. */
+const state = new WeakMap<AppContext, { attacher: Promise<PhraseAttacher> | null; analyses: TrendAnalyses | null }>();
+
+async function run(ctx: AppContext, q: TrendQuery): Promise<Served> {
+  const ref = ctx.engine.referential;
+  let st = state.get(ctx);
+  if (!st) state.set(ctx, (st = { attacher: null, analyses: null }));
+  const lake = ctx.lake as (TrendsLake & Partial<Lake>) | undefined;
+  if (!lake) throw new CodedError("lake_unavailable", "trends read the document lake, and this service runs without one (set DATABASE_URL or LAKE_DIR and start with the lake)");
+  if (q.metier && !ref.fiche(q.metier)) throw new CodedError("not_found", `métier ${q.metier} does not exist in this ROME version`);
   // A real lake keeps aggregates and stored analyses: requests are served from them (trends-analyses.ts). A lake
   // with documents only (tests) is analysed in process.
-  let analyses: TrendAnalyses | null = null;
-  const run = async (q: TrendQuery): Promise<TrendReport & { analysis?: { computedAt: string; ageSeconds: number } }> => {
-    const lake = ctx.lake as (TrendsLake & Partial<Lake>) | undefined;
-    if (!lake) throw new HttpError(503, "lake_unavailable", "trends read the document lake, and this service runs without one (set DATABASE_URL or LAKE_DIR and start with the lake)");
-    if (q.metier && !ref.fiche(q.metier)) throw new HttpError(404, "not_found", `métier ${q.metier} does not exist in this ROME version`);
-    if (typeof lake.trendCounts === "function") {
-      analyses ??= new TrendAnalyses(lake as Lake, ctx.config);
-      const a = await analyses.get(q);
-      return { ...a.report, analysis: { computedAt: a.computedAt.toISOString(), ageSeconds: Math.round((Date.now() - a.computedAt.getTime()) / 1000) } };
-    }
-    const source: TrendDocumentSource = () => lake.trendDocuments({ ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}), ...(q.metier ? { metier: q.metier } : {}) });
-    return analyzeTrends(source, trendOptions(q), { referential: ref, attacher: await getAttacher() });
-  };
-
-  const query = z.object({}).extend({
-    from: z.string().optional().describe("ISO date, inclusive (default: the lake's first document)"),
-    to: z.string().optional().describe("ISO date, exclusive"),
-    split: z.string().optional().describe("start of the recent part (default: the period at the window's time midpoint)"),
-    metier: z.string().optional().describe("ROME code: only documents matched to it"),
-    period: z.enum(["week", "month"]).optional().describe("default month"),
-    limit: z.string().optional().describe("1–200, default 20"),
-    minSupport: z.string().optional().describe("documents, ≥ 5, default 20"),
-    minSources: z.string().optional().describe("distinct sources, default 2"),
-  });
-  describeRoute({ method: "get", path: "/v1/trends/emerging", summary: "Phrases the market uses that ROME does not say yet, rising over time (aggregates with minimum support)", tags: ["trends"], query, response: TrendReportResponse, roles: ["analyst"] });
-  r.get("/v1/trends/emerging", ctx.auth.require("analyst"), lakeHandler(async (req, res) => {
-    checkDates(req.query);
-    const q = parseOr400(TrendQuerySchema, req.query, "query");
-    res.json(await run(q));
-  }));
-
-  describeRoute({ method: "get", path: "/v1/trends/proposal", summary: "Export one emerging phrase as a ROME evolution proposal (add compétence X under MC Y to fiches Z, with evidence counts)", tags: ["trends"], query: query.extend({ phrase: z.string().describe("label or stemmed key from /v1/trends/emerging") }), response: ProposalResponse, roles: ["analyst"] });
-  r.get("/v1/trends/proposal", ctx.auth.require("analyst"), lakeHandler(async (req, res) => {
-    checkDates(req.query);
-    const q = parseOr400(ProposalQuery, req.query, "query");
-    const report = await run({ ...q, limit: 200 });
-    const p = buildProposal(report, q.phrase, ref);
-    if (!p) throw new HttpError(404, "not_found", `"${q.phrase}" is not an emerging phrase in this window (status: ${report.status})`);
-    res.json(p);
-  }));
-  return r;
+  if (typeof lake.trendCounts === "function") {
+    st.analyses ??= new TrendAnalyses(lake as Lake, ctx.config);
+    const a = await st.analyses.get(q);
+    return { ...a.report, analysis: { computedAt: a.computedAt.toISOString(), ageSeconds: Math.round((Date.now() - a.computedAt.getTime()) / 1000) } };
+  }
+  const s = st;
+  const attacher = (s.attacher ??= createPhraseAttacher(ref, ctx.engine.embedder).catch((e: unknown) => ((s.attacher = null), Promise.reject(e))));
+  const source: TrendDocumentSource = () => lake.trendDocuments({ ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}), ...(q.metier ? { metier: q.metier } : {}) });
+  return analyzeTrends(source, trendOptions(q), { referential: ref, attacher: await attacher });
 }
 
-/** from, to and split as ISO dates in the lake's range ("1" is not 2001-01-01): the same rule as every route. */
-function checkDates(query: unknown): void {
-  parseOr400(z.object({ from: isoDate.optional(), to: isoDate.optional(), split: isoDate.optional() }), query, "query dates");
-}
+export const trendsRoutes = routes(
+  defineRoute(
+    {
+      method: "get",
+      path: "/v1/trends/emerging",
+      summary: "Phrases the market uses that ROME does not say yet, rising over time (aggregates with minimum support)",
+      tags: ["trends"],
+      roles: ["analyst"],
+      lake: true,
+      query: EmergingQuery,
+      responses: { 200: TrendReportResponse },
+      errors: ["not_found"],
+    },
+    ({ query }, ctx) => run(ctx, query),
+  ),
+
+  defineRoute(
+    {
+      method: "get",
+      path: "/v1/trends/proposal",
+      summary: "Export one emerging phrase as a ROME evolution proposal (add compétence X under MC Y to fiches Z, with evidence counts)",
+      tags: ["trends"],
+      roles: ["analyst"],
+      lake: true,
+      query: ProposalQuery,
+      responses: { 200: ProposalResponse },
+      errors: ["not_found"],
+    },
+    async ({ query: q }, ctx) => {
+      const report = await run(ctx, { ...q, limit: 200 });
+      const p = buildProposal(report, q.phrase, ctx.engine.referential);
+      if (!p) throw new CodedError("not_found", `"${q.phrase}" is not an emerging phrase in this window (status: ${report.status})`);
+      return p;
+    },
+  ),
+);

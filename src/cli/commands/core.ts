@@ -7,8 +7,7 @@ import { CV_MODES, evaluateOffers, type CvMode } from "../../tuning/index.js";
 import { readOffers } from "../../sources/index.js";
 import { startServer } from "../../api/index.js";
 import { openLake } from "../../lake/index.js";
-import type { Command } from "../command.js";
-import { parseFlags } from "../command.js";
+import { defineCommand, UsageError } from "../command.js";
 
 /**
  * Engine with progress on stderr while indexes are (re)built: a bar on a terminal, a line every tenth otherwise
@@ -41,30 +40,25 @@ export async function engineWithProgress(rebuild = false): Promise<Engine> {
   return engine;
 }
 
-export const buildIndexesCommand: Command = {
+export const buildIndexesCommand = defineCommand({
   name: "build-indexes",
   summary: "embed ROME labels and (re)build the HNSW indexes",
   usage: "build-indexes [--force]",
-  async run(args) {
-    const { flags } = parseFlags(args);
+  async run({ flags }) {
     const t = Date.now();
     const engine = await engineWithProgress(flags.has("force"));
     console.log(JSON.stringify({ romeVersion: engine.referential.version, model: engine.modelId, indexes: Object.fromEntries(Object.entries(engine.indexes).map(([k, v]) => [k, v.size])), seconds: (Date.now() - t) / 1000 }));
-    return 0;
   },
-};
+});
 
-export const serveCommand: Command = {
+export const serveCommand = defineCommand({
   name: "serve",
   summary: "start the HTTP API (PORT, HOST; see README)",
   usage: "serve",
   async run() {
     const config = loadConfig();
     if (config.workers > 1 && cluster.isPrimary) {
-      if (!config.databaseUrl) {
-        console.error("serve: WORKERS > 1 needs DATABASE_URL (the embedded lake allows one process); set WORKERS=1 or a server");
-        return 2;
-      }
+      if (!config.databaseUrl) throw new UsageError("WORKERS > 1 needs DATABASE_URL (the embedded lake allows one process); set WORKERS=1 or a server");
       // Build or check the indexes once, before the workers load them.
       await engineWithProgress();
       for (let i = 0; i < config.workers; i++) cluster.fork();
@@ -108,42 +102,32 @@ export const serveCommand: Command = {
     }
     return new Promise<number>(() => {}); // runs until killed
   },
-};
+});
 
-export const matchCommand: Command = {
+export const matchCommand = defineCommand({
   name: "match",
   summary: "match a text file (or stdin) and print the JSON result",
   usage: "match [FILE|-] [--title T] [--kind offer|cv] [--topK N]",
-  async run(args) {
-    const { flags, positional } = parseFlags(args);
+  async run({ flags, positional }) {
     const file = positional[0] ?? "-";
     const text = readFileSync(file === "-" ? 0 : file, "utf8");
     const kind = flags.get("kind") === "cv" ? "cv" : "offer";
     const engine = await engineWithProgress();
     const r = await engine.match({ text, title: flags.get("title"), kind, topK: Number(flags.get("topK") ?? 5) });
     console.log(JSON.stringify(r, null, 2));
-    return 0;
   },
-};
+});
 
-export const evalCommand: Command = {
+export const evalCommand = defineCommand({
   name: "eval",
   summary: "accuracy on a JSONL offers file; last stdout line is one JSON object",
   usage: "eval --offers FILE.jsonl [--limit N] [--cv text|source] [--memory none]",
-  async run(args) {
-    const { flags } = parseFlags(args);
-    const file = flags.get("offers");
-    if (!file) {
-      console.error("eval: --offers FILE.jsonl is required");
-      return 2;
-    }
+  async run({ flags, required }) {
+    const file = required("offers", "--offers FILE.jsonl is required");
     const limit = flags.has("limit") ? Number(flags.get("limit")) : undefined;
     // --cv text: grouped 5-fold CV (default); source: leave-one-source-out; --memory none: no labelled offers.
     const cv = (flags.get("memory") === "none" ? "none" : (flags.get("cv") ?? "text")) as CvMode;
-    if (!CV_MODES.includes(cv) || (flags.has("memory") && flags.get("memory") !== "none")) {
-      console.error("eval: --cv text|source, --memory none");
-      return 2;
-    }
+    if (!CV_MODES.includes(cv) || (flags.has("memory") && flags.get("memory") !== "none")) throw new UsageError("--cv text|source, --memory none");
     const offers = readOffers(file, limit);
     const engine = await engineWithProgress();
     const bar = new cliProgress.SingleBar({ format: "  eval [{bar}] {value}/{total}", stream: process.stderr }, cliProgress.Presets.shades_classic);
@@ -151,7 +135,6 @@ export const evalCommand: Command = {
     const figures = await evaluateOffers(engine, offers, { cv, onProgress: (done) => bar.update(done) });
     bar.stop();
     console.log(JSON.stringify(figures));
-    return 0;
   },
-};
+});
 

@@ -6,21 +6,15 @@
  */
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
-import type { Command } from "../command.js";
-import { parseFlags } from "../command.js";
+import { defineCommand } from "../command.js";
 import { withAdminLake } from "./ingest.js";
 
-export const feedbackExportCommand: Command = {
+export const feedbackExportCommand = defineCommand({
   name: "feedback-export",
   summary: "write the offers feedback labels (right code known) as LABELLED_OFFERS JSONL",
   usage: "feedback-export [--out FILE.jsonl]   (default: standard output)",
-  async run(args) {
-    const { flags } = parseFlags(args);
-    const file = flags.get("out");
-    if (file === "true") {
-      console.error(`usage: ${this.usage}`);
-      return 2;
-    }
+  async run({ value }) {
+    const file = value("out");
     const out = file ? createWriteStream(file) : process.stdout;
     // A file that cannot be created is an error here, before the lake is opened.
     if (file) await once(out, "open");
@@ -37,6 +31,5 @@ export const feedbackExportCommand: Command = {
       await once(out, "finish");
     }
     console.error(`feedback-export: ${n} labelled offers${file ? ` written to ${file}` : ""}`);
-    return 0;
   },
-};
+});

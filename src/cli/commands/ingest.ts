@@ -10,8 +10,7 @@ import cliProgress from "cli-progress";
 import type { z } from "zod";
 import { loadConfig } from "../../config.js";
 import { assertLakeFree, DocumentBody, LAKE_LIMITS, lineToBody, openLake, toInput, type BatchItemResult, type Lake } from "../../lake/index.js";
-import type { Command } from "../command.js";
-import { parseFlags } from "../command.js";
+import { defineCommand, UsageError } from "../command.js";
 import { MatchPool, pooled } from "../../match/index.js";
 import { engineWithProgress } from "./core.js";
 
@@ -28,26 +27,16 @@ async function countLines(file: string): Promise<number> {
   return n;
 }
 
-export const ingestCommand: Command = {
+export const ingestCommand = defineCommand({
   name: "ingest",
   summary: "ingest a JSONL file of offers or CVs into the lake (idempotent, resumable)",
   usage: "ingest FILE.jsonl [--kind offer|cv] [--source S] [--store-text] [--batch N] [--from LINE] [--limit N] [--threads N] [--url URL --key KEY]",
-  async run(args) {
-    const { flags, positional } = parseFlags(args);
+  async run({ flags, positional }) {
     const file = positional[0];
-    if (!file) {
-      console.error(`usage: ${this.usage}`);
-      return 2;
-    }
-    if (!(await stat(file).catch(() => null))?.isFile()) {
-      console.error(`ingest: ${file} is not a readable file`);
-      return 2;
-    }
+    if (!file) throw new UsageError();
+    if (!(await stat(file).catch(() => null))?.isFile()) throw new UsageError(`${file} is not a readable file`);
     const kindFlag = flags.get("kind");
-    if (kindFlag !== undefined && kindFlag !== "offer" && kindFlag !== "cv") {
-      console.error("ingest: --kind must be offer or cv");
-      return 2;
-    }
+    if (kindFlag !== undefined && kindFlag !== "offer" && kindFlag !== "cv") throw new UsageError("--kind must be offer or cv");
     const batchSize = Math.max(1, positiveInt(flags.get("batch"), 50, LAKE_LIMITS.maxBatch, "batch"));
     const from = positiveInt(flags.get("from"), 0, Number.MAX_SAFE_INTEGER, "from");
     const limit = positiveInt(flags.get("limit"), Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, "limit");
@@ -57,10 +46,8 @@ export const ingestCommand: Command = {
     const url = flags.get("url");
     // The key from the environment keeps it out of the process list (`ps`); --key for a one-off.
     const key = flags.get("key") ?? process.env.ROME_MATCH_API_KEY;
-    if (url !== undefined && (!/^https?:\/\/[^\s]+$/.test(url) || !key || key === "true")) {
-      console.error("ingest: --url needs an http(s) URL and an ingest key (--key KEY or ROME_MATCH_API_KEY)");
-      return 2;
-    }
+    if (url !== undefined && (!/^https?:\/\/[^\s]+$/.test(url) || !key || key === "true"))
+      throw new UsageError("--url needs an http(s) URL and an ingest key (--key KEY or ROME_MATCH_API_KEY)");
     let sink: Sink;
     if (url) sink = remoteSink(url, key!);
     else {
@@ -157,7 +144,7 @@ export const ingestCommand: Command = {
     console.log(JSON.stringify({ file, backend: sink.backend, lines: done, ...counts, seconds: Math.round(seconds * 10) / 10, docsPerSecond: Math.round((done / seconds) * 10) / 10 }));
     return code || (counts.errors > 0 ? 1 : 0);
   },
-};
+});
 
 type DocumentBody = z.infer<typeof DocumentBody>;
 
@@ -205,48 +192,37 @@ export async function withAdminLake<T>(fn: (lake: Lake) => Promise<T>): Promise<
   }
 }
 
-export const lakePurgeCommand: Command = {
+export const lakePurgeCommand = defineCommand({
   name: "lake-purge",
   summary: "delete CVs not updated for CV_RETENTION_DAYS (or --days N) days",
   usage: "lake-purge [--days N]",
-  async run(args) {
-    const { flags } = parseFlags(args);
+  async run({ flags }) {
     const config = loadConfig();
     const days = positiveInt(flags.get("days"), config.cvRetentionDays, 36_500, "days");
     const deleted = await withAdminLake((lake) => lake.purgeExpiredCvs(days));
     console.log(JSON.stringify({ deleted, days }));
-    return 0;
   },
-};
+});
 
-export const lakeDeleteCommand: Command = {
+export const lakeDeleteCommand = defineCommand({
   name: "lake-delete",
   summary: "erasure request: delete one document (--id) or a source's documents (--source [--external-id])",
   usage: "lake-delete --id UUID | --source S [--external-id X]",
-  async run(args) {
-    const { flags } = parseFlags(args);
+  async run({ flags }) {
     const id = flags.get("id");
     const source = flags.get("source");
-    if (!id === !source) {
-      console.error(`usage: ${this.usage}`);
-      return 2;
-    }
-    if (id && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
-      console.error("lake-delete: --id must be a document UUID");
-      return 2;
-    }
+    if (!id === !source) throw new UsageError();
+    if (id && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new UsageError("--id must be a document UUID");
     const deleted = await withAdminLake(async (lake) => (id ? Number(await lake.delete(id)) : lake.deleteBySource(source!, flags.get("external-id"))));
     console.log(JSON.stringify({ deleted }));
-    return 0;
   },
-};
+});
 
-export const lakeStatsCommand: Command = {
+export const lakeStatsCommand = defineCommand({
   name: "lake-stats",
   summary: "document counts of the lake and the store in use",
   usage: "lake-stats",
   async run() {
     console.log(JSON.stringify(await withAdminLake((lake) => lake.stats())));
-    return 0;
   },
-};
+});

@@ -8,31 +8,19 @@ import cliProgress from "cli-progress";
 import { loadConfig } from "../../config.js";
 import { auditLabels } from "../../tuning/index.js";
 import { readLabelledOffers } from "../../sources/index.js";
-import type { Command } from "../command.js";
-import { parseFlags } from "../command.js";
+import { defineCommand, UsageError } from "../command.js";
 import { engineWithProgress } from "./core.js";
 
-export const labelsAuditCommand: Command = {
+export const labelsAuditCommand = defineCommand({
   name: "labels-audit",
   summary: "labelled offers whose code their own text argues against, grouped; --out writes the file without them",
   usage: "labels-audit [--offers FILE.jsonl] [--out CLEAN.jsonl]",
-  async run(args) {
-    const { flags } = parseFlags(args);
-    const file = flags.get("offers");
-    const out = flags.get("out");
-    if (file === "true" || out === "true") {
-      console.error(`usage: ${this.usage}`);
-      return 2;
-    }
+  async run({ value }) {
+    const file = value("offers");
+    const out = value("out");
     const files = file ? [file] : loadConfig().labelledOffers;
-    if (!files) {
-      console.error("labels-audit: no labelled offers (LABELLED_OFFERS is none); give --offers FILE.jsonl");
-      return 2;
-    }
-    if (out && files.length !== 1) {
-      console.error("labels-audit: --out needs one file (--offers FILE.jsonl)");
-      return 2;
-    }
+    if (!files) throw new UsageError("no labelled offers (LABELLED_OFFERS is none); give --offers FILE.jsonl");
+    if (out && files.length !== 1) throw new UsageError("--out needs one file (--offers FILE.jsonl)");
     const offers = readLabelledOffers(files);
     const engine = await engineWithProgress();
     const bar = new cliProgress.SingleBar({ format: "  labels-audit [{bar}] {value}/{total}", stream: process.stderr }, cliProgress.Presets.shades_classic);
@@ -48,6 +36,5 @@ export const labelsAuditCommand: Command = {
     }
     const { suspectIds: _, ...report } = audit;
     console.log(JSON.stringify(report));
-    return 0;
   },
-};
+});

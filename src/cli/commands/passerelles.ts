@@ -9,15 +9,13 @@ import { ProfileError, RANKERS } from "../../passerelles/index.js";
 import { FilterQuery, passerellesIndexes } from "../../api/index.js";
 import { LIMITS } from "../../api/index.js";
 import type { Command } from "../command.js";
-import { parseFlags } from "../command.js";
+import { parseFlags, UsageError } from "../command.js";
 
 /** These commands need only the referential (no model, no indexes on disk): ~3 s to start. */
 const referential = async (): Promise<Referential> => loadReferential(loadConfig().romeDir);
 
 /** Same filter flags as the API's query parameters: --contextesExcluded 300803 --transitions ecologique … */
 const FILTER_USAGE = "[--contextesRequired C,..] [--contextesExcluded C,..] [--transitions ecologique,numerique,demographique] [--emploiCadre true|false] [--emploiReglemente true|false] [--grandDomaines M,N]";
-
-class UsageError extends Error {}
 
 function filterFromFlags(ref: Referential, flags: Map<string, string>): FicheFilter {
   const raw = Object.fromEntries(["contextesRequired", "contextesExcluded", "transitions", "emploiCadre", "emploiReglemente", "grandDomaines"].filter((k) => flags.has(k)).map((k) => [k, flags.get(k)]));
@@ -60,7 +58,7 @@ export const proximityCommand: Command = {
       const code = positional[0]?.toUpperCase();
       if (!code) throw new UsageError("a fiche code is required, e.g. proximity M1805");
       const ref = await referential();
-      if (!ref.fiche(code)) throw new ProfileError(404, "not_found", `fiche métier ${code} does not exist in ROME ${ref.version}`);
+      if (!ref.fiche(code)) throw new ProfileError("not_found", `fiche métier ${code} does not exist in ROME ${ref.version}`);
       const filter = filterFromFlags(ref, flags);
       const ranker = z.enum(RANKERS).optional().safeParse(flags.get("ranker"));
       if (!ranker.success) throw new UsageError(`--ranker: one of ${RANKERS.join(", ")}`);
@@ -113,7 +111,7 @@ export const browseCommand: Command = {
       const { flags, positional } = parseFlags(args);
       const [what, code] = positional;
       const ref = await referential();
-      const notFound = (kind: string) => new ProfileError(404, "not_found", `${kind} ${code} does not exist in ROME ${ref.version}`);
+      const notFound = (kind: string) => new ProfileError("not_found", `${kind} ${code} does not exist in ROME ${ref.version}`);
       switch (what) {
         case "tree": {
           const depth = z.enum(TREE_DEPTHS).safeParse(flags.get("depth") ?? "objectif");

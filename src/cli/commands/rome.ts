@@ -5,25 +5,22 @@
  */
 import { loadConfig } from "../../config.js";
 import { diffReferentials, loadReferential, mapForward, RomeLoadError } from "../../rome/index.js";
-import type { Command } from "../command.js";
-import { parseFlags } from "../command.js";
+import { defineCommand, UsageError } from "../command.js";
 
-export const romeDiffCommand: Command = {
+export const romeDiffCommand = defineCommand({
   name: "rome-diff",
   summary: "what changed between two ROME exports (fiches, appellations, items, mobilités); --map reads old codes forward",
   usage: "rome-diff OLD_DIR [--to NEW_DIR] [--map M1805,K2303] [--summary]",
-  async run(args) {
-    const { flags, positional } = parseFlags(args);
+  async run({ flags, positional, value }) {
     const from = positional[0];
-    if (!from || flags.get("to") === "true" || flags.get("map") === "true") {
-      console.error(`usage: ${this.usage}`);
-      return 2;
-    }
+    const to = value("to");
+    const mapped = value("map");
+    if (!from) throw new UsageError();
     try {
       const a = loadReferential(from);
-      const b = loadReferential(flags.get("to") ?? loadConfig().romeDir);
+      const b = loadReferential(to ?? loadConfig().romeDir);
       const diff = diffReferentials(a, b);
-      const map = flags.get("map")?.split(",").map((c) => c.trim().toUpperCase()).filter(Boolean);
+      const map = mapped?.split(",").map((c) => c.trim().toUpperCase()).filter(Boolean);
       const out = flags.has("summary") ? { from: diff.from, to: diff.to, summary: diff.summary, successors: diff.fiches.successors } : diff;
       console.log(JSON.stringify(map ? { ...out, mapped: map.map((c) => mapForward(diff, b, c)) } : out, null, 2));
       return 0;
@@ -33,4 +30,4 @@ export const romeDiffCommand: Command = {
       return 1;
     }
   },
-};
+});

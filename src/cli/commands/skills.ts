@@ -13,8 +13,7 @@ import {
   textOf,
   type TextCounts,
 } from "../../tuning/index.js";
-import type { Command } from "../command.js";
-import { parseFlags } from "../command.js";
+import { defineCommand } from "../command.js";
 import { engineWithProgress } from "./core.js";
 
 /** Reads a JSONL file line by line with a zod schema; a bad line is an error naming it. */
@@ -49,17 +48,12 @@ function goldWithTexts(goldFile: string, textsFile: string | undefined): { gold:
   });
 }
 
-export const skillsEvalCommand: Command = {
+export const skillsEvalCommand = defineCommand({
   name: "eval-skills",
   summary: "stated skills (POST /v1/skills/extract) scored on a gold set; last stdout line is one JSON object",
   usage: "eval-skills --gold FILE.jsonl [--texts FILE.jsonl] [--check] [--details OUT.jsonl]",
-  async run(args) {
-    const { flags } = parseFlags(args);
-    const goldFile = flags.get("gold");
-    if (!goldFile) {
-      console.error("eval-skills: --gold FILE.jsonl is required");
-      return 2;
-    }
+  async run({ flags, required }) {
+    const goldFile = required("gold", "--gold FILE.jsonl is required");
     const lines = goldWithTexts(goldFile, flags.get("texts"));
     // The guide's checks first: a gold line with a span not in its text cannot be scored as the guide says.
     const problems = lines.flatMap(({ gold, text }) => goldProblems(gold, text));
@@ -91,6 +85,5 @@ export const skillsEvalCommand: Command = {
     const detailsFile = flags.get("details");
     if (detailsFile) writeFileSync(detailsFile, details.join("\n") + "\n");
     console.log(JSON.stringify(skillsEvalFigures(scored)));
-    return 0;
   },
-};
+});

@@ -30,8 +30,7 @@ import {
   type ScoredPhrase,
   type TrendDocument,
 } from "../../trends/index.js";
-import type { Command } from "../command.js";
-import { parseFlags } from "../command.js";
+import { defineCommand, UsageError } from "../command.js";
 
 const USAGE = `trends-backtest --old DIR --new DIR --offers FILE[,FILE…] [--json] [--detector both|counts|trend|salience] [--seed S]
         [--min-support N] [--min-sources N]`;
@@ -43,30 +42,22 @@ type Detector = (docs: readonly TrendDocument[]) => Promise<Map<string, { score:
  * Backtest on a real ROME update: offers read with the OLD referential (skills, uncovered phrases), the detector's
  * ranking of emerging phrases, and for each whether the NEW referential covers it (issue 21, docs/trends.md).
  */
-export const trendsBacktestCommand: Command = {
+export const trendsBacktestCommand = defineCommand({
   name: "trends-backtest",
   summary: "Backtest emerging phrases: read offers with an old ROME, check which flagged phrases a newer ROME covers",
   usage: USAGE,
-  async run(args) {
-    const { flags } = parseFlags(args);
+  async run({ flags }) {
     const oldDir = flags.get("old");
     const newDir = flags.get("new");
     const offersArg = flags.get("offers");
-    if (!oldDir || !newDir || !offersArg) {
-      console.error(`trends-backtest: --old, --new and --offers are required\nusage: ${USAGE}`);
-      return 2;
-    }
+    if (!oldDir || !newDir || !offersArg) throw new UsageError("--old, --new and --offers are required", true);
     const minSupport = Number(flags.get("min-support") ?? TREND_DEFAULTS.minSupport);
     const minSources = Number(flags.get("min-sources") ?? TREND_DEFAULTS.minSources);
-    if (!Number.isInteger(minSupport) || minSupport < 2 || !Number.isInteger(minSources) || minSources < 1) {
-      console.error(`trends-backtest: --min-support must be an integer ≥ 2 and --min-sources ≥ 1\nusage: ${USAGE}`);
-      return 2;
-    }
+    if (!Number.isInteger(minSupport) || minSupport < 2 || !Number.isInteger(minSources) || minSources < 1)
+      throw new UsageError("--min-support must be an integer ≥ 2 and --min-sources ≥ 1", true);
     const detectorName = flags.get("detector") ?? "both";
-    if (detectorName !== "both" && detectorName !== "counts" && detectorName !== "trend" && detectorName !== "salience") {
-      console.error(`trends-backtest: --detector must be both, counts, trend or salience\nusage: ${USAGE}`);
-      return 2;
-    }
+    if (detectorName !== "both" && detectorName !== "counts" && detectorName !== "trend" && detectorName !== "salience")
+      throw new UsageError("--detector must be both, counts, trend or salience", true);
     const files = offersArg.split(",").map((f) => f.trim()).filter(Boolean);
     const log = (s: string) => process.stderr.write(`${s}\n`);
     const config = { ...loadConfig(), romeDir: oldDir, labelledOffers: undefined, escoCrosswalk: undefined };
@@ -151,9 +142,8 @@ export const trendsBacktestCommand: Command = {
       for (const e of out.examples) log(`  ${e.covered_by ? "✓" : "·"} ${e.phrase.padEnd(36)} score ${e.score} support ${e.support} sources ${e.sources}${e.covered_by ? ` → ${e.covered_by.code} ${e.covered_by.libelle}` : ""}`);
     }
     console.log(JSON.stringify(out));
-    return 0;
   },
-};
+});
 
 async function attachAll(a: PhraseAttacher, labels: string[]) {
   const out = [];

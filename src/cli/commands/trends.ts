@@ -14,34 +14,26 @@ import {
   type TrendDocumentSource,
   type TrendReport,
 } from "../../trends/index.js";
-import type { Command } from "../command.js";
-import { parseFlags } from "../command.js";
+import { defineCommand, UsageError } from "../command.js";
 
 const USAGE = `trends [--offers FILE.jsonl | --lake] [--from DATE] [--to DATE] [--split DATE] [--metier CODE]
         [--period month|week] [--limit N] [--min-support N] [--min-sources N] [--no-skills]
         [--json] [--series OUT.json] [--propose PHRASE [--out FILE.json]]`;
 
 /** Emerging compétences report from a JSONL offers file (no database) or from the lake. */
-export const trendsCommand: Command = {
+export const trendsCommand = defineCommand({
   name: "trends",
   summary: "Emerging compétences: uncovered phrases rising over time, where they would attach in ROME",
   usage: USAGE,
-  async run(args) {
-    const { flags } = parseFlags(args);
+  async run({ flags }) {
     const parsed = TrendQuerySchema.safeParse({
       from: flags.get("from"), to: flags.get("to"), split: flags.get("split"), metier: flags.get("metier"),
       period: flags.get("period"), limit: flags.get("limit"), minSupport: flags.get("min-support"), minSources: flags.get("min-sources"),
     });
-    if (!parsed.success) {
-      console.error(`trends: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}\nusage: ${USAGE}`);
-      return 2;
-    }
+    if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), true);
     const q = parsed.data;
     const offersFile = flags.get("offers");
-    if (!offersFile && !flags.has("lake")) {
-      console.error(`trends: give --offers FILE.jsonl or --lake\nusage: ${USAGE}`);
-      return 2;
-    }
+    if (!offersFile && !flags.has("lake")) throw new UsageError("give --offers FILE.jsonl or --lake", true);
     const config = loadConfig();
     const engine = await createEngine(config);
     const ref = engine.referential;
@@ -84,7 +76,7 @@ export const trendsCommand: Command = {
       await close();
     }
   },
-};
+});
 
 /** Plain-text report for a terminal. */
 export function formatReport(r: TrendReport): string {

@@ -1,0 +1,166 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Engine } from "../../../src/match/index.js";
+import { ProfileMatcher } from "../../../src/passerelles/profile.js";
+import { buildSavoirLexicon, experienceWeights, namedSavoirs, parseCv, sectionUnits, statementUnits, StemFamilies } from "../../../src/skills/index.js";
+import { related } from "../../../src/skills/families.js";
+import { segment } from "../../../src/text/index.js";
+import { testEngine } from "../../helpers.js";
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await testEngine();
+});
+
+/** The CV of issue 20, as a new user pasted it. */
+const CV = `Julie Martin
+Expérience
+2019-2024 Aide-soignante, EHPAD Les Tilleuls, Lyon : soins d'hygiène et de confort, aide aux repas, transmissions ciblées, surveillance des constantes.
+2016-2019 Agent de service hospitalier, Clinique du Parc : bionettoyage des chambres, distribution des repas.
+Formation
+Diplôme d'État d'aide-soignant (DEAS), 2019
+Compétences : gestes et postures, logiciel de soins Netsoins, travail en équipe pluridisciplinaire, permis B.`;
+
+const STATEMENTS = [
+  "soins d'hygiène et de confort", "aide aux repas", "transmissions ciblées", "surveillance des constantes", "bionettoyage des chambres",
+  "distribution des repas", "gestes et postures", "logiciel de soins Netsoins", "travail en équipe pluridisciplinaire", "permis B", "DEAS",
+];
+
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+
+describe("stated skills of the example CV", () => {
+  it("finds at least 7 of its 11 statements with spans, and nothing in a heading or a job header", async () => {
+    const skills = await engine.extractSkills(CV);
+    const spans = skills.flatMap((s) => s.evidence);
+    for (const e of spans) expect(CV.slice(e.start, e.end)).toBe(e.text);
+    const found = STATEMENTS.filter((st) => {
+      const at = CV.indexOf(st);
+      return spans.some((e) => overlaps(e, { start: at, end: at + st.length }));
+    });
+    expect(found.length).toBeGreaterThanOrEqual(7);
+    for (const heading of ["Expérience", "Formation", "Compétences :"]) {
+      const at = CV.indexOf(heading);
+      expect(spans.some((e) => overlaps(e, { start: at, end: at + heading.length }))).toBe(false);
+    }
+    // The job headers (title, employer, town) state no skill.
+    const header = CV.indexOf("Aide-soignante, EHPAD Les Tilleuls, Lyon");
+    expect(spans.some((e) => overlaps(e, { start: header, end: header + 39 }))).toBe(false);
+    const codes = skills.map((s) => s.code);
+    expect(codes).toContain("123456"); // Permis de conduire catégorie B
+    expect(codes).toContain("404157"); // Diplôme d'Etat d'aide-soignant
+    expect(codes).toContain("100016"); // Gestes et postures de manutention
+  });
+
+  it("lists its two experiences with appellations, ranks J1501 first and explains it by ≥ 3 shared MCs with spans", async () => {
+    const r = await engine.match({ text: CV, kind: "cv", topK: 5 });
+    expect(r.experiences.map((e) => [e.title, e.appellation?.ficheCode, e.durationMonths])).toEqual([
+      ["Aide-soignante", "J1501", 60],
+      ["Agent de service hospitalier", "J1301", 36],
+    ]);
+    expect(r.experiences[0]!.weight).toBe(1);
+    expect(r.experiences[1]!.weight).toBeLessThan(1);
+    expect(r.metiers[0]!.code).toBe("J1501");
+    const j = r.metiers[0]!;
+    expect(j.sharedMacroCompetences.length).toBeGreaterThanOrEqual(3);
+    for (const mc of j.sharedMacroCompetences) expect(mc.evidence.length).toBeGreaterThan(0);
+  });
+
+  it("traces the score: a fiche has an MC part exactly when its explanation lists shared MCs, from reported skills", async () => {
+    for (const input of [{ text: CV, kind: "cv" as const }, { text: CV, kind: "offer" as const, title: "Aide-soignant" }]) {
+      const r = await engine.match({ ...input, topK: 10 });
+      const reported = new Set(r.skills.map((s) => s.code));
+      for (const m of r.metiers) {
+        expect(m.score.mcOverlap > 0).toBe(m.sharedMacroCompetences.length > 0);
+        for (const mc of m.sharedMacroCompetences) for (const c of mc.competences) expect(reported.has(c.code)).toBe(true);
+      }
+    }
+  });
+});
+
+describe("statements: sections, boilerplate, negations, enumerations", () => {
+  it("drops headings and the benefits section, keeps a heading's line content in its section", () => {
+    const text = "Vos missions\nAccueillir les clients\nProfil : rigueur et sens du service\nNos avantages\nMutuelle et tickets restaurant\nSalle de sport";
+    const units = sectionUnits(segment(text));
+    expect(units.map((u) => [u.text, u.section])).toEqual([
+      ["Accueillir les clients", "missions"],
+      ["rigueur et sens du service", "profil"],
+      ["Mutuelle et tickets restaurant", "avantages"],
+      ["Salle de sport", "avantages"],
+    ]);
+    expect(statementUnits(segment(text)).map((u) => u.text)).toEqual(["Accueillir les clients", "rigueur et sens du service"]);
+  });
+
+  it("leaves out what the text does not ask and contract lines; splits lists but not verbs sharing an object", () => {
+    const text = "Pas de diplôme exigé.\nCDI, 35 heures par semaine, salaire selon profil.\nAccueil, encaissement, mise en rayon\nAccueillir, conseiller et orienter les clients";
+    expect(statementUnits(segment(text)).map((u) => u.text)).toEqual(["Accueil", "encaissement", "mise en rayon", "Accueillir, conseiller et orienter les clients"]);
+  });
+});
+
+describe("savoirs named by their short forms", () => {
+  it("reads licences, CACES, languages, software and acronyms, with spans", () => {
+    const lex = buildSavoirLexicon(engine.referential);
+    const label = (text: string) => namedSavoirs(lex, text, 0).map((n) => [engine.referential.savoirs.get(n.code)!.libelle, text.slice(n.start, n.end)]);
+    expect(label("Titulaire du permis B")).toEqual([["Permis de conduire catégorie B", "permis B"]]);
+    expect(label("CACES R489 cat. 3")[0]![0]).toMatch(/R 489-3|R489/);
+    expect(label("anglais courant")).toEqual([["Pratique de l'anglais", "anglais"]]);
+    expect(label("Maîtrise d'Excel et de SAP")).toEqual([
+      ["Utilisation de logiciels de tableur", "Excel"],
+      ["Progiciel de gestion SAP", "SAP"],
+    ]);
+    expect(label("Respect des normes HACCP")).toEqual([["Système Hazard Analysis Critical Control Point (HACCP)", "HACCP"]]);
+    // Capitals that are no product: a surname, a school's town.
+    expect(label("Nathalie Robert, Nantes")).toEqual([]);
+  });
+});
+
+describe("word families", () => {
+  it("joins a noun and its verb, not words that only start alike", () => {
+    expect(related("nettoi", "nettoyag")).toBe(true);
+    expect(related("soud", "soudag")).toBe(true);
+    expect(related("conduit", "conduir")).toBe(true);
+    expect(related("encaiss", "encaissement")).toBe(true);
+    expect(related("confort", "conform")).toBe(false);
+    expect(related("contrat", "control")).toBe(false);
+    const f = new StemFamilies(["soud", "soudag", "soudur", "inter", "internet"]);
+    expect(f.key("soudag")).toBe(f.key("soudur"));
+    expect(f.key("inter")).not.toBe(f.key("internet"));
+  });
+});
+
+describe("CVs read as CVs", () => {
+  it("parses jobs with titles, employers, dates and tasks from text pasted from a PDF", () => {
+    const text = `KARIM BENALI                                          SOUDEUR MIG / TIG
+EXPÉRIENCES
+Depuis 03/2019  Soudeur - Chaudronnerie de l'Est, Audincourt
+- Soudage MIG et TIG de pièces en acier
+Développeur web (alternance) — Agence Pixelweb, Lyon — sept. 2022 - août 2024
+• Conception et intégration d'API REST
+FORMATION                                         COMPÉTENCES
+2012 CAP Réalisations industrielles en chaudronnerie`;
+    const cv = parseCv(text, 2025);
+    expect(cv.experiences.map((e) => ({ title: e.title, employer: e.employer, start: e.start, end: e.end, current: e.current, tasks: e.tasks.map((t) => t.text) }))).toEqual([
+      { title: "Soudeur", employer: "Chaudronnerie de l'Est", start: 2019 + 2 / 12, end: null, current: true, tasks: ["- Soudage MIG et TIG de pièces en acier"] },
+      { title: "Développeur web", employer: "Agence Pixelweb", start: 2022 + 8 / 12, end: 2024 + 7 / 12, current: false, tasks: ["• Conception et intégration d'API REST"] },
+    ]);
+    expect(cv.education.map((e) => [e.year, e.text])).toEqual([[2012, "2012 CAP Réalisations industrielles en chaudronnerie"]]);
+    expect(cv.headerSpans.some((s) => s.text.startsWith("KARIM BENALI"))).toBe(true);
+  });
+
+  it("weighs long and recent jobs more", () => {
+    const w = experienceWeights([{ start: 2019, end: null, durationMonths: 60 }, { start: 2010, end: 2012, durationMonths: 24 }, { start: 2022, end: 2023, durationMonths: 6 }], 2025);
+    expect(w[0]).toBe(1);
+    expect(w[1]!).toBeLessThan(w[2]!);
+  });
+});
+
+describe("profiles resolve what people write", () => {
+  it("resolves everyday labels and short forms, and counts savoirs", () => {
+    const pm = new ProfileMatcher(engine.referential);
+    const r = pm.match({ codes: [], labels: ["souder à l'arc", "permis B", "rigoureux", "meulage", "soudage MIG"] }, { topK: 5 });
+    expect(r.resolution.unresolved).toEqual([]);
+    const by = new Map(r.resolution.resolved.map((x) => [x.input, x]));
+    expect(by.get("souder à l'arc")!.libelle).toMatch(/soud/i);
+    expect(by.get("permis B")!.code).toBe("123456");
+    expect(by.get("rigoureux")!.libelle).toBe("Faire preuve de rigueur et de précision");
+    expect(r.profile.savoirs).toBeGreaterThanOrEqual(3);
+  });
+});

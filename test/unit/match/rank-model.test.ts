@@ -1,0 +1,32 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { FEATURE_NAMES, RANK_MODEL, RANK_MODEL_NO_TITLE } from "../../../src/match/index.js";
+import { RANK_MODEL_FILE, readRankModelFile } from "../../../src/match/rank.js";
+
+describe("ranking-model file", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "rank-model-"));
+  const good = JSON.parse(readFileSync(RANK_MODEL_FILE, "utf8"));
+  const write = (name: string, json: unknown) => {
+    const f = path.join(dir, name);
+    writeFileSync(f, typeof json === "string" ? json : JSON.stringify(json));
+    return f;
+  };
+
+  it("is what the engine ranks with, every feature weighed, with how it was fitted", () => {
+    const file = readRankModelFile(RANK_MODEL_FILE);
+    expect(file.title).toEqual(RANK_MODEL);
+    expect(file.noTitle).toEqual(RANK_MODEL_NO_TITLE);
+    expect(Object.keys(RANK_MODEL.weights).sort()).toEqual([...FEATURE_NAMES].sort());
+    expect(file.fitted.date).toMatch(/^\d{4}-\d{2}-\d{2}/);
+  });
+  it("is refused with the file and the field named when invalid", () => {
+    const { titleFiche: _, ...missing } = good.title.weights;
+    expect(() => readRankModelFile(write("missing.json", { ...good, title: { ...good.title, weights: missing } }))).toThrow(/missing\.json: title\.weights/);
+    expect(() => readRankModelFile(write("pair.json", { ...good, title: { ...good.title, interactions: [["titleLex", "nope", 1]] } }))).toThrow(/pair\.json: title\.interactions/);
+    expect(() => readRankModelFile(write("temp.json", { ...good, noTitle: { ...good.noTitle, temperature: 0 } }))).toThrow(/temp\.json: noTitle\.temperature/);
+    expect(() => readRankModelFile(write("format.json", { ...good, format: "other" }))).toThrow(/format\.json: format/);
+    expect(() => readRankModelFile(write("broken.json", "{"))).toThrow(/broken\.json/);
+  });
+});
