@@ -13,7 +13,8 @@ import { errorHandler, unknownRoute } from "../src/api/errors.js";
 import { documentRoutes } from "../src/api/routes/documents.js";
 import { ingestCommand } from "../src/cli/commands/ingest.js";
 import { loadConfig } from "../src/config.js";
-import { LakeLockedError, openLake, type Lake } from "../src/lake/index.js";
+import { openLake } from "../src/ingest/index.js";
+import { LakeLockedError, type Lake } from "../src/lake/index.js";
 import { LOCK_FILE } from "../src/lake/lock.js";
 import type { Engine } from "../src/match/index.js";
 import { fakeEngine } from "./lake-helpers.js";
@@ -25,7 +26,7 @@ const doc = (i: number) => ({ kind: "offer" as const, source: "t", externalId: `
 
 /** Another process opening the same folder, as `serve` or `ingest` would. */
 async function openInChild(dir: string): Promise<{ code: number; stderr: string }> {
-  const script = `import { openLake } from ${JSON.stringify(path.join(ROOT, "src/lake/index.ts"))};
+  const script = `import { openLake } from ${JSON.stringify(path.join(ROOT, "src/ingest/index.ts"))};
     const lake = await openLake({ lakeDir: ${JSON.stringify(dir)}, cvRetentionDays: 0 }, undefined, { retentionSweepMs: 0 });
     await lake.close();`;
   const file = path.join(os.tmpdir(), `lake-lock-child-${process.pid}.mts`);

@@ -10,7 +10,8 @@ import { createAuth } from "../src/api/auth.js";
 import { errorHandler, unknownRoute } from "../src/api/errors.js";
 import { documentRoutes } from "../src/api/routes/documents.js";
 import { loadConfig } from "../src/config.js";
-import { openLake, type Lake } from "../src/lake/index.js";
+import { openLake } from "../src/ingest/index.js";
+import type { Lake } from "../src/lake/index.js";
 import { testEngine } from "./helpers.js";
 
 const KEYS = { ingest: "ingest-key-0123456789", advisor: "advisor-key-0123456789", admin: "admin-key-0123456789abc" };
