@@ -9,7 +9,7 @@ import pg from "pg";
 import pgvector from "pgvector";
 import { LakeUnavailableError } from "./types.js";
 import { lockLakeDir } from "./lock.js";
-import { durableStartParams, syncTree, walFlusher } from "./durable.js";
+import { durableStartParams, treeFlusher, walFlusher } from "./durable.js";
 
 export interface Queryable {
   query<R>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }>;
@@ -119,6 +119,8 @@ async function openPglite(dir: string, schema: string | undefined, settings: Rec
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const release = lockLakeDir(dir);
   let db: InstanceType<typeof PGlite>;
+  // Made before the open: a new lake's files (initdb) are flushed once it is open.
+  const flushTree = treeFlusher(dir);
   try {
     // WAL segments removed instead of recycled (renamed with their old contents kept): see scrub.
     const defaults = (PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams;
@@ -129,6 +131,7 @@ async function openPglite(dir: string, schema: string | undefined, settings: Rec
     if (schema) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path = ${schema}, public`);
     for (const [k, v] of Object.entries(settings)) await db.exec(`SET ${k} = '${v}'`);
     privateModes(dir);
+    flushTree();
   } catch (e) {
     release();
     throw e;
@@ -173,7 +176,7 @@ async function openPglite(dir: string, schema: string | undefined, settings: Rec
         await db.exec("CHECKPOINT");
         await db.query("SELECT pg_switch_wal()");
         await db.exec("CHECKPOINT");
-        syncTree(dir);
+        flushTree();
       } finally {
         await db.exec(`SET statement_timeout = '${settings.statement_timeout ?? "0"}'`);
       }
@@ -182,7 +185,7 @@ async function openPglite(dir: string, schema: string | undefined, settings: Rec
       try {
         await db.close();
         privateModes(dir);
-        syncTree(dir);
+        flushTree();
       } finally {
         release();
       }
