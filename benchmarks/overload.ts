@@ -98,7 +98,8 @@ async function load(base: string, pid: number | undefined) {
   // The prober has its own thread: in this one, 64 clients' bodies and answers delay every callback (by up to
   // 0.8 s, measured), which would be counted as /health's latency.
   const prober = new Promise<[number, number][]>((resolve, reject) => {
-    const w = new Worker(PROBER, { eval: true, workerData: { url: `${base}/health`, end: Date.now() + seconds * 1000 } });
+    const workerData = { url: `${base}/health`, end: Date.now() + seconds * 1000 };
+    const w = new Worker(PROBER, { eval: true, workerData });
     w.once("message", resolve);
     w.once("error", reject);
   });

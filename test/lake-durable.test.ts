@@ -21,7 +21,8 @@ describe("embedded lake durability", () => {
     const db = await openDb({ lakeDir });
     try {
       expect((await db.query<{ fsync: string }>("SHOW fsync")).rows[0]!.fsync).toBe("on");
-      expect((await db.query<{ synchronous_commit: string }>("SHOW synchronous_commit")).rows[0]!.synchronous_commit).toBe("on");
+      const commit = await db.query<{ synchronous_commit: string }>("SHOW synchronous_commit");
+      expect(commit.rows[0]!.synchronous_commit).toBe("on");
       await db.exec("CREATE TABLE t (x int)");
       await db.transaction(async (tx) => void (await tx.query("INSERT INTO t VALUES ($1)", [42])));
     } finally {

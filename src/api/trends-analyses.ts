@@ -121,7 +121,8 @@ export class TrendAnalyses {
   /** Stops the thread of an analysis over budget; its requests (and any other on that thread) answer 503. */
   private overBudget(w: Worker): void {
     const s = Math.ceil(this.budgetMs / 1000);
-    const err = new OverloadedError(503, s, `the trend analysis took longer than its ${s} s budget and was stopped; retry later`);
+    const message = `the trend analysis took longer than its ${s} s budget and was stopped; retry later`;
+    const err = new OverloadedError(503, s, message);
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
     this.worker = null;

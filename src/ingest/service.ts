@@ -27,7 +27,11 @@ import { redactPersonalData } from "../text/index.js";
  * Opens the lake with its ingest service: PostgreSQL when `config.databaseUrl` is set, else the embedded PGlite store
  * in `config.lakeDir`. Without an engine, only the storage's own operations work (erase, purge, stats, trends).
  */
-export async function openLake(config: Pick<Config, "databaseUrl" | "lakeDir" | "cvRetentionDays">, engine?: LakeEngine, options: OpenLakeOptions = {}): Promise<Lake> {
+export async function openLake(
+  config: Pick<Config, "databaseUrl" | "lakeDir" | "cvRetentionDays">,
+  engine?: LakeEngine,
+  options: OpenLakeOptions = {},
+): Promise<Lake> {
   const store = await openLakeStore(config, engine, options);
   const service = new IngestService(store, engine);
   return Object.assign(store, {

@@ -48,7 +48,11 @@ interface MetierRow {
 
 const DOC_COLUMNS = "id, kind, source, external_id, title, document_date, ingested_at, updated_at, rome_version, model, raw_text IS NOT NULL AS has_text";
 
-export async function getDocument(db: Db, id: string, opts: { includeText?: boolean } = {}): Promise<StoredDocument | null> {
+export async function getDocument(
+  db: Db,
+  id: string,
+  opts: { includeText?: boolean } = {},
+): Promise<StoredDocument | null> {
   const r = await db.query<DocRow>(`SELECT ${DOC_COLUMNS}, CASE WHEN $2::boolean THEN raw_text END AS raw_text FROM documents WHERE id = $1`, [id, opts.includeText === true]);
   const row = r.rows[0];
   if (!row) return null;
@@ -90,8 +94,13 @@ async function phrasesOf(db: Db, ids: string[]): Promise<Map<string, string[]>> 
   return groupBy(r.rows, (x) => x.document_id, (x) => x.phrase);
 }
 
-/** Documents of the other kind (or `q.kind`) nearest to document `id`: by vector, re-ranked by shared macro-compétences. */
-export async function similarDocuments(db: Db, e: LakeContext, id: string, q: SimilarQuery = {}): Promise<SimilarResult | null> {
+/** Documents of the other kind (or `q.kind`) nearest to document `id`: by vector, re-ranked by shared MCs. */
+export async function similarDocuments(
+  db: Db,
+  e: LakeContext,
+  id: string,
+  q: SimilarQuery = {},
+): Promise<SimilarResult | null> {
   const t0 = performance.now();
   const base = await db.query<{ kind: DocumentKind; has_embedding: boolean; comps: CompJson; mets: MetJson }>(
     `SELECT d.kind, d.embedding IS NOT NULL AS has_embedding, ${CHILDREN_JSON} FROM documents d WHERE d.id = $1`,

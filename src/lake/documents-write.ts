@@ -13,7 +13,10 @@ import {
 } from "./types.js";
 
 /** Stored id, content hash and kind of each document's (source, externalId), when stored. */
-export async function storedVersions(db: Queryable, docs: readonly DocumentInput[]): Promise<(StoredVersion | undefined)[]> {
+export async function storedVersions(
+  db: Queryable,
+  docs: readonly DocumentInput[],
+): Promise<(StoredVersion | undefined)[]> {
   if (docs.length === 0) return [];
   const r = await db.query<{ id: string; source: string; external_id: string; content_hash: string; kind: DocumentInput["kind"] }>(
     "SELECT d.id, d.source, d.external_id, d.content_hash, d.kind FROM documents d JOIN unnest($1::text[], $2::text[]) AS k(source, external_id) USING (source, external_id)",

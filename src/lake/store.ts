@@ -1,4 +1,4 @@
-/** The lake's storage (documents, erasure and retention, trend aggregates, feedback): opened here, one module per operation. */
+/** The lake's storage (documents, erasure, retention, trend aggregates, feedback): opened here, a module per operation. */
 import type { Config } from "../config.js";
 import { openDb, type Db } from "./db.js";
 import { migrate } from "./migrations/index.js";
@@ -62,7 +62,11 @@ export const STATEMENT_TIMEOUT = "30s";
  * `config.lakeDir`. Applies pending migrations (a new lake takes the embedding dimension of `context`). Without a
  * context, `similar` is unavailable. Matching documents before they are stored is the ingest service's (src/ingest).
  */
-export async function openLakeStore(config: Pick<Config, "databaseUrl" | "lakeDir" | "cvRetentionDays">, context?: LakeContext, options: OpenLakeOptions = {}): Promise<LakeStore> {
+export async function openLakeStore(
+  config: Pick<Config, "databaseUrl" | "lakeDir" | "cvRetentionDays">,
+  context?: LakeContext,
+  options: OpenLakeOptions = {},
+): Promise<LakeStore> {
   const db = await openDb({ databaseUrl: config.databaseUrl, lakeDir: config.lakeDir, schema: options.schema, poolSize: options.poolSize, settings: { ...HNSW_SETTINGS, statement_timeout: STATEMENT_TIMEOUT } });
   let meta: { dimension: number; schemaVersion: number };
   try {

@@ -315,7 +315,9 @@ export type StoredVersion = { id: string; hash: string; kind: DocumentKind };
 export type WriteOutcome = { id: string; status: IngestStatus } | { code: string; message: string };
 
 /** What the lake's referential-aware reads need of the engine (`similar` labels and weighs macro-compétences). */
-export type LakeContext = Pick<LakeEngine, "modelId" | "referential"> & { readonly embedder: Pick<LakeEngine["embedder"], "dimension"> };
+export type LakeContext = Pick<LakeEngine, "modelId" | "referential"> & {
+  readonly embedder: Pick<LakeEngine["embedder"], "dimension">;
+};
 
 /** The lake's storage: documents, reads, erasure and retention, trend aggregates, feedback. It matches nothing. */
 export interface LakeStore {
