@@ -119,7 +119,7 @@ async function openPglite(dir: string, schema: string | undefined, settings: Rec
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const release = lockLakeDir(dir);
   let db: InstanceType<typeof PGlite>;
-  // Made before the open: a new lake's files (initdb) are flushed once it is open.
+  // Made before the open: a new lake's files (initdb) count as changed, flushed at the first checkpoint flush.
   const flushTree = treeFlusher(dir);
   try {
     // WAL segments removed instead of recycled (renamed with their old contents kept): see scrub.
@@ -131,7 +131,6 @@ async function openPglite(dir: string, schema: string | undefined, settings: Rec
     if (schema) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path = ${schema}, public`);
     for (const [k, v] of Object.entries(settings)) await db.exec(`SET ${k} = '${v}'`);
     privateModes(dir);
-    flushTree();
   } catch (e) {
     release();
     throw e;
