@@ -24,8 +24,10 @@ import seedrandom from "seedrandom";
 import { quantile } from "./quantile.js";
 import { loadConfig } from "../src/config.js";
 import { openDb, parseVector, vectorParam } from "../src/lake/db.js";
-import { DocumentBody, LAKE_LIMITS, lineToBody, openLake, toInput, type DocumentInput, type FeedbackInput, type Lake, type LakeEngine } from "../src/lake/index.js";
-import { EF_SEARCH, nearestIds } from "../src/lake/store.js";
+import { DocumentBody, LAKE_LIMITS, lineToBody, toInput, type DocumentInput, type FeedbackInput, type Lake, type LakeEngine } from "../src/lake/index.js";
+import { EF_SEARCH } from "../src/lake/store.js";
+import { nearestIds } from "../src/lake/documents-read.js";
+import { openLake } from "../src/ingest/index.js";
 import { createEngine, MatchPool, pooled, type MatchResult } from "../src/match/index.js";
 
 const OFFERS = Number(process.env.LAKE_BENCH_OFFERS ?? 1200);

@@ -61,9 +61,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKeys: env.API_KEYS || undefined,
     cvRetentionDays: env.CV_RETENTION_DAYS ?? 365,
     workers: env.WORKERS ?? 1,
-    // One engine per core, so that matching never holds the event loop (/health, lake reads); at most 8: each
-    // thread loads its own engine (a few hundred MB).
-    matchThreads: env.MATCH_THREADS ?? Math.min(os.availableParallelism(), 8),
+    // One engine per core but one, which the event-loop thread keeps for HTTP, JSON and the lake (/health never
+    // waits behind matching); at least 1, at most 8: each thread loads its own engine (several hundred MB).
+    matchThreads: env.MATCH_THREADS ?? Math.max(1, Math.min(os.availableParallelism() - 1, 8)),
     matchQueueMs: env.MATCH_QUEUE_MS ?? 3_000,
     matchQueueMax: env.MATCH_QUEUE_MAX ?? 256,
     // "none" (or an empty value) turns the memory off; the dev offers beside the checkout are the default. Several

@@ -6,7 +6,8 @@ import pg from "pg";
 import { afterAll, beforeAll } from "vitest";
 import type { ExtractedSkill, MatchInput, MatchResult } from "../src/match/types.js";
 import type { MacroCompetence } from "../src/rome/types.js";
-import { openLake, type Lake, type LakeEngine } from "../src/lake/index.js";
+import { openLake } from "../src/ingest/index.js";
+import type { Lake, LakeEngine } from "../src/lake/index.js";
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://rome:rome@127.0.0.1:5432/rome_test";
 

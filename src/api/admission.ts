@@ -49,6 +49,9 @@ export class Admission {
   private active = 0;
   private activeCost = 0;
   private queuedCost = 0;
+  /** Requests admitted by `reserve` whose body is still being read: their cost counts as queued. */
+  private reading = 0;
+  private readingCost = 0;
   private msPerChar: number;
 
   constructor(private readonly o: AdmissionOptions) {
@@ -58,13 +61,18 @@ export class Admission {
 
   /** What /health and tests read. */
   get load() {
-    return { active: this.active, queued: this.queue.length, expectedWaitMs: Math.round(this.expectedWaitMs(0)) };
+    const { active, reading } = this;
+    return { active, queued: this.queue.length, reading, expectedWaitMs: Math.round(this.expectedWaitMs(0)) };
+  }
+
+  private get idle(): boolean {
+    return this.active === 0 && this.queue.length === 0 && this.reading === 0;
   }
 
   /** Expected wait (ms) of a job queued now: the work ahead of it shared by the running slots. */
   private expectedWaitMs(extraChars: number): number {
-    const ahead = this.queuedCost + this.activeCost / 2 + extraChars;
-    return this.active < this.o.concurrency && this.queue.length === 0
+    const ahead = this.queuedCost + this.readingCost + this.activeCost / 2 + extraChars;
+    return this.active + this.reading < this.o.concurrency && this.queue.length === 0
       ? 0
       : (ahead * this.msPerChar) / this.o.concurrency;
   }
@@ -74,10 +82,32 @@ export class Admission {
     const cost = BASE_CHARS + Math.max(0, chars);
     const wait = this.expectedWaitMs(0);
     // Wait plus its own work within the budget; an idle server takes any job (else a long text is never served).
-    const idle = this.active === 0 && this.queue.length === 0;
-    if (idle || (this.queue.length < this.o.maxQueued && wait + cost * this.msPerChar <= this.o.maxWaitMs)) return null;
+    const waiting = this.queue.length + this.reading;
+    if (this.idle || (waiting < this.o.maxQueued && wait + cost * this.msPerChar <= this.o.maxWaitMs)) return null;
     const s = Math.max(1, Math.ceil(wait / 1000));
     return new OverloadedError(429, s, `the server is busy (about ${s} s of matching queued); retry after ${s} s`);
+  }
+
+  /**
+   * Admits a request of `chars` characters before its body is read, or refuses it. Admitted, its cost counts as
+   * queued until `release` is called (when the body has been read and the job queued, or the request has ended), so
+   * that a burst of requests arriving together is not all admitted to have its bodies read and parsed at once.
+   */
+  reserve(chars: number): OverloadedError | { release: () => void } {
+    const refused = this.refusal(chars);
+    if (refused) return refused;
+    const cost = BASE_CHARS + Math.max(0, chars);
+    this.reading++;
+    this.readingCost += cost;
+    let held = true;
+    return {
+      release: () => {
+        if (!held) return;
+        held = false;
+        this.reading--;
+        this.readingCost -= cost;
+      },
+    };
   }
 
   /**
@@ -152,6 +182,29 @@ export class Admission {
       job.run();
     }
   }
+}
+
+/**
+ * Middleware for the compute-heavy routes: a POST whose Content-Length (bytes stand for characters) is over budget
+ * is refused before its body is read and parsed; an admitted one holds its place while its body is read.
+ */
+export function admitBeforeBody(admission: Admission) {
+  return (
+    req: { method: string; get(h: string): string | undefined; once(ev: "end" | "close", fn: () => void): unknown },
+    res: { once(ev: "close", fn: () => void): unknown },
+    next: (err?: unknown) => void,
+  ): void => {
+    const bytes = Number(req.get("content-length"));
+    if (req.method !== "POST" || !(bytes > 0)) return next();
+    const r = admission.reserve(bytes);
+    if (r instanceof OverloadedError) return next(r);
+    // Released when the body has been read: the body parser's own "end" listener comes after this one and hands the
+    // request to its route, which queues the job in the same tick. Or when the request ends early.
+    req.once("end", r.release);
+    req.once("close", r.release);
+    res.once("close", r.release);
+    next();
+  };
 }
 
 /** An AbortSignal that fires when the client of `res` closes the connection before the answer is sent. */

@@ -3,6 +3,7 @@ import { errorHandler, unknownRoute } from "./errors.js";
 import { openApiDocument } from "./openapi.js";
 import { consoleRoutes } from "../console/index.js";
 import { admissionOf, type AppContext } from "./context.js";
+import { admitBeforeBody } from "./admission.js";
 import { rejectInvalidStrings } from "./input.js";
 
 export type { AppContext } from "./context.js";
@@ -15,10 +16,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.set("query parser", "simple");
   // Over budget: refused before the body is read and parsed (its size in bytes stands for its characters).
   const admission = admissionOf(ctx);
-  app.use(["/v1/match", "/v1/skills/extract", "/v1/documents"], (req, _res, next) => {
-    const bytes = Number(req.get("content-length"));
-    next(req.method === "POST" && bytes > 0 ? (admission.refusal(bytes) ?? undefined) : undefined);
-  });
+  app.use(["/v1/match", "/v1/skills/extract", "/v1/documents"], admitBeforeBody(admission));
   app.use(express.json({ limit: LIMITS.maxBodyBytes, strict: true }));
   app.use(rejectInvalidStrings);
   // Each route validates its own path, query and body, and needs its roles (route.ts).

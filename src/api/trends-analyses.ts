@@ -7,6 +7,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Config } from "../config.js";
+import { OverloadedError } from "./admission.js";
 import type { Lake, TrendEvidenceRow } from "../lake/index.js";
 import { DETECTOR, sourceSplits, trendOptions, type PhraseSums, type TrendQuery, type TrendReport } from "../trends/index.js";
 
@@ -19,6 +20,8 @@ export const TREND_ANALYSES = {
   phraseDocuments: 200,
   /** Concurrent per-phrase reads when the worker asks for details. */
   readConcurrency: 4,
+  /** Longest an analysis may run in its thread: then the thread is stopped and the request answered 503. */
+  budgetMs: 120_000,
 } as const;
 
 export interface Analysis {
@@ -47,6 +50,7 @@ export class TrendAnalyses {
     private readonly lake: AnalysesLake,
     private readonly config: Config,
     private readonly staleMs: number = TREND_ANALYSES.staleMs,
+    private readonly budgetMs: number = TREND_ANALYSES.budgetMs,
   ) {}
 
   /** The latest analysis of these parameters; computed now only when none exists yet. */
@@ -105,9 +109,24 @@ export class TrendAnalyses {
     const w = await this.spawn();
     const id = this.nextId++;
     return new Promise<TrendReport>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      // A runaway analysis (a huge lake, a pathological window) holds no thread and no client past its budget.
+      const timer = setTimeout(() => this.overBudget(w), this.budgetMs);
+      timer.unref();
+      const done = <A>(f: (a: A) => void) => (a: A) => (clearTimeout(timer), f(a));
+      this.pending.set(id, { resolve: done(resolve), reject: done(reject) });
       w.postMessage({ id, op: "analyze", counts, options });
     });
+  }
+
+  /** Stops the thread of an analysis over budget; its requests (and any other on that thread) answer 503. */
+  private overBudget(w: Worker): void {
+    const s = Math.ceil(this.budgetMs / 1000);
+    const message = `the trend analysis took longer than its ${s} s budget and was stopped; retry later`;
+    const err = new OverloadedError(503, s, message);
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+    this.worker = null;
+    void w.terminate();
   }
 
   private spawn(): Promise<Worker> {

@@ -9,6 +9,7 @@ import pg from "pg";
 import pgvector from "pgvector";
 import { LakeUnavailableError } from "./types.js";
 import { lockLakeDir } from "./lock.js";
+import { durableStartParams, treeFlusher, walFlusher } from "./durable.js";
 
 export interface Queryable {
   query<R>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }>;
@@ -118,9 +119,12 @@ async function openPglite(dir: string, schema: string | undefined, settings: Rec
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const release = lockLakeDir(dir);
   let db: InstanceType<typeof PGlite>;
+  // Made before the open: a new lake's files (initdb) count as changed, flushed at the first checkpoint flush.
+  const flushTree = treeFlusher(dir);
   try {
     // WAL segments removed instead of recycled (renamed with their old contents kept): see scrub.
-    const startParams = [...(PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams, "-c", "wal_recycle=off"];
+    const defaults = (PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams;
+    const startParams = [...durableStartParams(defaults), "-c", "wal_recycle=off"];
     db = await PGlite.create(dir, { extensions: { vector }, startParams });
     // PGlite has one session: the superuser can create the extension, and the search_path set here stays.
     await db.exec("CREATE EXTENSION IF NOT EXISTS vector");
@@ -131,17 +135,22 @@ async function openPglite(dir: string, schema: string | undefined, settings: Rec
     release();
     throw e;
   }
+  // Before a write is acknowledged, the WAL that logged it is on the disk (see durable.ts).
+  const flushWal = walFlusher(dir);
+  const reads = (sql: string) => /^\s*SELECT\b/i.test(sql);
   return {
     backend: "pglite",
     async query<R>(sql: string, params?: readonly unknown[]) {
       const r = await db.query<R>(sql, params ? [...params] : undefined);
+      if (!reads(sql)) flushWal();
       return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
     },
     async exec(sql: string) {
       await db.exec(sql);
+      if (!reads(sql)) flushWal();
     },
-    transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      return db.transaction(async (t) =>
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const out = await db.transaction(async (t) =>
         fn({
           query: async <R>(sql: string, params?: readonly unknown[]) => {
             const r = await t.query<R>(sql, params ? [...params] : undefined);
@@ -152,6 +161,8 @@ async function openPglite(dir: string, schema: string | undefined, settings: Rec
           },
         }),
       );
+      flushWal();
+      return out;
     },
     async scrub(tables: readonly string[]) {
       // VACUUM FULL writes live rows to new files and unlinks the old ones: a plain VACUUM leaves deleted bytes in
@@ -164,6 +175,7 @@ async function openPglite(dir: string, schema: string | undefined, settings: Rec
         await db.exec("CHECKPOINT");
         await db.query("SELECT pg_switch_wal()");
         await db.exec("CHECKPOINT");
+        flushTree();
       } finally {
         await db.exec(`SET statement_timeout = '${settings.statement_timeout ?? "0"}'`);
       }
@@ -172,6 +184,7 @@ async function openPglite(dir: string, schema: string | undefined, settings: Rec
       try {
         await db.close();
         privateModes(dir);
+        flushTree();
       } finally {
         release();
       }

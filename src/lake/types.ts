@@ -300,14 +300,39 @@ export interface LabelledOffer {
   dateCreation: string;
 }
 
-export interface Lake {
+/** A document ready to store: what the ingest service derived from it (src/ingest: redact, embed, match). */
+export interface PreparedDocument {
+  doc: DocumentInput;
+  /** Content hash (text, dates, model, ROME version): an unchanged re-post is not matched again. */
+  hash: string;
+  /** Null when no token of the text is known (the zero vector). */
+  embedding: Float32Array | null;
+  match: Pick<MatchResult, "metiers" | "skills" | "uncoveredPhrases" | "model" | "romeVersion">;
+}
+
+/** The stored version of a (source, externalId). */
+export type StoredVersion = { id: string; hash: string; kind: DocumentKind };
+
+/** Per document of a write: stored (created / updated), or refused with a code and a message. */
+export type WriteOutcome = { id: string; status: IngestStatus } | { code: string; message: string };
+
+/** What the lake's referential-aware reads need of the engine (`similar` labels and weighs macro-compétences). */
+export type LakeContext = Pick<LakeEngine, "modelId" | "referential"> & {
+  readonly embedder: Pick<LakeEngine["embedder"], "dimension">;
+};
+
+/** The lake's storage: documents, reads, erasure and retention, trend aggregates, feedback. It matches nothing. */
+export interface LakeStore {
   readonly backend: "postgres" | "pglite";
-  /** Embeds, matches and writes one document in one transaction. Idempotent on (source, externalId). */
-  ingest(doc: DocumentInput): Promise<IngestResult>;
-  /** Each document in its own transaction; per-item status. Throws LakeUnavailableError (with the items so far) when the database goes away. */
-  ingestBatch(docs: DocumentInput[]): Promise<BatchItemResult[]>;
-  /** Content hashes of already-stored documents, to skip unchanged ones (resumable CLI ingest). */
-  unchanged(docs: DocumentInput[]): Promise<boolean[]>;
+  /** Dimension of the stored embeddings (set by the lake's first open). */
+  readonly dimension: number;
+  /** Stored version of each document's (source, externalId), when stored. */
+  storedVersions(docs: readonly DocumentInput[]): Promise<(StoredVersion | undefined)[]>;
+  /**
+   * Writes prepared documents in one transaction (a document refused by the database rolls back alone); outcomes in
+   * input order. Throws a connection error when the database goes away (nothing of the call is then committed).
+   */
+  writeDocuments(docs: readonly PreparedDocument[]): Promise<WriteOutcome[]>;
   get(id: string, opts?: { includeText?: boolean }): Promise<StoredDocument | null>;
   findByExternalId(source: string, externalId: string): Promise<string | null>;
   similar(id: string, q?: SimilarQuery): Promise<SimilarResult | null>;
@@ -347,6 +372,16 @@ export interface Lake {
   labelledOffers(): AsyncIterable<LabelledOffer>;
   stats(): Promise<LakeStats>;
   close(): Promise<void>;
+}
+
+/** The lake as the service uses it: its storage and the ingest service above it (src/ingest, match-then-store). */
+export interface Lake extends LakeStore {
+  /** Embeds, matches and writes one document in one transaction. Idempotent on (source, externalId). */
+  ingest(doc: DocumentInput): Promise<IngestResult>;
+  /** Each document in its own transaction; per-item status. Throws LakeUnavailableError (with the items so far) when the database goes away. */
+  ingestBatch(docs: DocumentInput[]): Promise<BatchItemResult[]>;
+  /** Content hashes of already-stored documents, to skip unchanged ones (resumable CLI ingest). */
+  unchanged(docs: DocumentInput[]): Promise<boolean[]>;
 }
 
 /** The database went away (connection lost, server shutting down): the API answers 503. */

@@ -6,7 +6,7 @@ import { createEngine, MatchPool, pooled, type Engine } from "../../match/index.
 import { CV_MODES, evaluateOffers, type CvMode } from "../../tuning/index.js";
 import { readOffers } from "../../sources/index.js";
 import { startServer } from "../../api/index.js";
-import { openLake } from "../../lake/index.js";
+import { openLake } from "../../ingest/index.js";
 import { defineCommand, UsageError } from "../command.js";
 
 /**

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { loadConfig } from "../../config.js";
-import { openLake } from "../../lake/index.js";
+import { openLake } from "../../ingest/index.js";
 import { createEngine } from "../../match/index.js";
 import { readOffers } from "../../sources/index.js";
 import { createCoverageChecker } from "../../match/index.js";

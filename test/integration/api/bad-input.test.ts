@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../../src/api/app.js";
 import { createAuth } from "../../../src/api/auth.js";
 import { loadConfig } from "../../../src/config.js";
-import { openLake, type Lake } from "../../../src/lake/index.js";
+import { openLake } from "../../../src/ingest/index.js";
+import type { Lake } from "../../../src/lake/index.js";
 import { testEngine } from "../../helpers.js";
 
 const ADMIN = "admin-key-0123456789abc";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { OverloadedError } from "../../../src/api/admission.js";
 import { TrendAnalyses, paramsKey } from "../../../src/api/trends-analyses.js";
 import { loadConfig } from "../../../src/config.js";
 import type { Lake, TrendCounts, TrendDocument } from "../../../src/lake/index.js";
@@ -102,6 +103,26 @@ describe.each(["pglite", "postgres"] as const)("trend aggregates on %s", (name) 
       await other.close();
     } finally {
       await analyses.close();
+    }
+  }, 120_000);
+
+  it("stops an analysis over its time budget: 503 with Retry-After, and the next analysis runs", async () => {
+    const q = TrendQuerySchema.parse({ minSupport: "6", minSources: "1" });
+    const hurried = new TrendAnalyses(lake, loadConfig(), undefined, 1);
+    try {
+      const e = await hurried.refresh(q).then(() => null, (x: unknown) => x);
+      expect(e).toBeInstanceOf(OverloadedError);
+      expect((e as OverloadedError).status).toBe(503);
+      expect((e as OverloadedError).retryAfterS).toBe(1);
+      expect(await lake.latestTrendAnalysis(paramsKey(q))).toBeNull();
+    } finally {
+      await hurried.close();
+    }
+    const patient = new TrendAnalyses(lake, loadConfig());
+    try {
+      expect((await patient.get(q)).report.status).toBe("ok");
+    } finally {
+      await patient.close();
     }
   }, 120_000);
 });

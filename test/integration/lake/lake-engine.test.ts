@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.js";
-import { DocumentBody, lineToBody, openLake, toInput, type Lake } from "../../../src/lake/index.js";
+import { openLake } from "../../../src/ingest/index.js";
+import { DocumentBody, lineToBody, toInput, type Lake } from "../../../src/lake/index.js";
 import { createEngine, ExemplarMemory, type Engine } from "../../../src/match/index.js";
 import { readLabelledOffers } from "../../../src/sources/index.js";
 

@@ -8,7 +8,8 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { documentRoutes } from "../../../src/api/routes/documents.js";
 import { ingestCommand } from "../../../src/cli/commands/ingest.js";
-import { LakeLockedError, openLake, type Lake } from "../../../src/lake/index.js";
+import { openLake } from "../../../src/ingest/index.js";
+import { LakeLockedError, type Lake } from "../../../src/lake/index.js";
 import { LOCK_FILE } from "../../../src/lake/lock.js";
 import { lakeContext, roleAuth, routesApp } from "../../api-helpers.js";
 import { fakeEngine } from "../../lake-helpers.js";
@@ -20,7 +21,7 @@ const doc = (i: number) => ({ kind: "offer" as const, source: "t", externalId: `
 
 /** Another process opening the same folder, as `serve` or `ingest` would. */
 async function openInChild(dir: string): Promise<{ code: number; stderr: string }> {
-  const script = `import { openLake } from ${JSON.stringify(path.join(ROOT, "src/lake/index.ts"))};
+  const script = `import { openLake } from ${JSON.stringify(path.join(ROOT, "src/ingest/index.ts"))};
     const lake = await openLake({ lakeDir: ${JSON.stringify(dir)}, cvRetentionDays: 0 }, undefined, { retentionSweepMs: 0 });
     await lake.close();`;
   const file = path.join(os.tmpdir(), `lake-lock-child-${process.pid}.mts`);

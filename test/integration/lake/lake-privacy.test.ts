@@ -6,7 +6,8 @@ import type express from "express";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { documentRoutes } from "../../../src/api/routes/documents.js";
-import { openLake, type Lake } from "../../../src/lake/index.js";
+import { openLake } from "../../../src/ingest/index.js";
+import type { Lake } from "../../../src/lake/index.js";
 import { KEYS, lakeContext, roleAuth, routesApp } from "../../api-helpers.js";
 import { testEngine } from "../../helpers.js";
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Admission, ClientGoneError, OverloadedError } from "../../../src/api/admission.js";
+import type { AddressInfo } from "node:net";
+import express from "express";
+import { Admission, ClientGoneError, OverloadedError, admitBeforeBody } from "../../../src/api/admission.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A job that takes `ms` and records when it ran. */
@@ -84,5 +86,57 @@ describe("Admission", () => {
     expect(e).toBeInstanceOf(OverloadedError);
     expect((e as OverloadedError).status).toBe(503);
     expect(log).toEqual(["start slow"]);
+  });
+
+  it("counts requests whose body is still being read: a burst is not all admitted before any job is queued", () => {
+    const a = new Admission({ concurrency: 1, maxWaitMs: 1_200, maxQueued: 100, msPerChar: 0.01 });
+    // 50,000 characters ≈ 520 ms each at this rate: the first is taken (idle), the second fits, the third does not.
+    const first = a.reserve(50_000);
+    const second = a.reserve(50_000);
+    const third = a.reserve(50_000);
+    expect(first).not.toBeInstanceOf(OverloadedError);
+    expect(second).not.toBeInstanceOf(OverloadedError);
+    expect(third).toBeInstanceOf(OverloadedError);
+    expect(a.load.reading).toBe(2);
+    if (!(first instanceof OverloadedError)) first.release(), first.release(); // twice: counted once
+    if (!(second instanceof OverloadedError)) second.release();
+    expect(a.load).toMatchObject({ reading: 0, queued: 0, active: 0 });
+    expect(a.reserve(50_000)).not.toBeInstanceOf(OverloadedError);
+  });
+
+  it("over HTTP: refuses before reading the body, and reads only the bodies it admits", async () => {
+    const a = new Admission({ concurrency: 1, maxWaitMs: 1_000, maxQueued: 100, msPerChar: 0.01 });
+    let parsed = 0;
+    const app = express();
+    app.use("/work", admitBeforeBody(a));
+    app.use(express.json({ limit: "1mb" }));
+    app.post("/work", async (req, res, next) => {
+      parsed++;
+      try {
+        res.json({ n: await a.run((req.body as { text: string }).text.length, async () => (await sleep(300), 1)) });
+      } catch (e) {
+        next(e);
+      }
+    });
+    app.use((e: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(e instanceof OverloadedError ? e.status : 500).json({});
+    });
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/work`;
+    try {
+      const body = JSON.stringify({ text: "x".repeat(50_000) });
+      const statuses = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body }).then((r) => r.status),
+        ),
+      );
+      // Every body read was a job admitted: the refused requests never reached the parser.
+      expect(statuses.filter((s) => s === 200).length).toBe(parsed);
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(9);
+      expect(a.load).toMatchObject({ reading: 0, queued: 0, active: 0 });
+    } finally {
+      server.close();
+    }
   });
 });
