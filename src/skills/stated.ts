@@ -1,6 +1,6 @@
 import { dot, normalizeVector } from "../embed/index.js";
 import type { Referential } from "../rome/index.js";
-import { Bm25Index, contentStems, CoverageIndex, isStopword, normalizeText, titleKey } from "../text/index.js";
+import { Bm25Index, contentStems, CoverageIndex, isStopword, lemmas, normalizeText, stem, titleKey } from "../text/index.js";
 import { cmpCode, type ExtractionContext } from "./extract.js";
 import { StemFamilies } from "./families.js";
 import { buildSavoirLexicon, namedSavoirs, type SavoirLexicon } from "./savoir-lexicon.js";
@@ -58,6 +58,8 @@ export interface StatedExtractor {
   rows: Row[];
   /** Rows of savoirs whose label is a job title. */
   jobTitles: Set<number>;
+  /** Codes of the savoirs that name a language. */
+  languageCodes: ReadonlySet<string>;
 }
 
 interface Row {
@@ -121,9 +123,9 @@ export function createStatedExtractor(ref: Referential, ctx: ExtractionContext):
   });
   for (const m of mcs) rows.push({ code: m.code, kind: "macro-competence", mc: null, libelle: m.libelle, vec: meanVector(m.competences.map((c) => ctx.skillVectors[ctx.skillRow.get(c) ?? -1] ?? null)) });
   const stems = rows.map((r, row) => {
-    if (r.kind === "competence") return ctx.lex.skills.termsOf(row);
+    if (r.kind === "competence") return [...new Set(statedStems(r.libelle))];
     const keepNames = r.kind === "savoir" && NAMED_PRODUCTS.has(ref.savoirs.get(r.code)!.sousCategorie);
-    return [...new Set(contentStems(labelWords(r.libelle, keepNames)))];
+    return [...new Set(statedStems(labelWords(r.libelle, keepNames)))];
   });
   const families = new StemFamilies(stems.flat());
   const keyed = stems.map((s) => [...new Set(s.map((x) => families.key(x)))]);
@@ -150,7 +152,8 @@ export function createStatedExtractor(ref: Referential, ctx: ExtractionContext):
   });
   // An unknown word weighs as a rare label word (a brand or place name says more about the statement than "de").
   const unknownWeight = labels.weightOf(families.key("pluridisciplinair")) || 65536 * 5;
-  return { ref, ctx, families, labels, unknownWeight, savoirs: buildSavoirLexicon(ref), soft: buildSoftSkills(ref), diplomaLevel, oneWord, rows, jobTitles };
+  const savoirs = buildSavoirLexicon(ref);
+  return { ref, ctx, families, labels, unknownWeight, savoirs, languageCodes: new Set(savoirs.langues.values()), soft: buildSoftSkills(ref), diplomaLevel, oneWord, rows, jobTitles };
 }
 
 function meanVector(vs: readonly (Float32Array | null)[]): Float32Array | null {
@@ -160,6 +163,21 @@ function meanVector(vs: readonly (Float32Array | null)[]): Float32Array | null {
   for (const v of have) for (let j = 0; j < out.length; j++) out[j]! += v[j]!;
   return normalizeVector(out);
 }
+
+/**
+ * The stems stated extraction compares: each content word's lemma, stemmed. The stemmer alone leaves a verb's forms
+ * apart from its infinitive ("négociez" / "négocier", "pilotez"), and ROME's compétences are infinitives.
+ */
+export function statedStems(text: string): string[] {
+  return lemmas(text).map((l) => (LIGHT_VERBS.has(l) ? LIGHT_VERB : stem(l)));
+}
+
+/**
+ * Support verbs that carry little of their own ("assurer la facturation", "effectuer la traite", "procéder au
+ * coulage"): one word for extraction, so that a statement and a label that use different ones still share it.
+ */
+const LIGHT_VERBS = new Set(["assurer", "effectuer", "realiser", "proceder", "faire", "executer", "accomplir", "mener", "pratiquer", "participer"]);
+const LIGHT_VERB = "realis";
 
 const singular = (w: string) => (w.length > 3 && /[sx]$/.test(w) ? w.slice(0, -1) : w);
 
@@ -186,8 +204,11 @@ export function extractStated(
   const found: Found[] = [];
   const open: { unit: StatementUnit; long: boolean; cands: Candidate[] }[] = [];
   units.forEach((u, i) => {
-    const named = namedSavoirs(x.savoirs, u.text, u.start);
+    let named = namedSavoirs(x.savoirs, u.text, u.start);
+    // Outside statements, a language name is mostly the company's or a place's ("leader français du…").
+    if (u.namedOnly) named = named.filter((n) => !x.languageCodes.has(n.code));
     for (const n of named) found.push({ code: n.code, kind: "savoir", score: STATED.namedScore, span: spanOf(text, n.start, n.end) });
+    if (u.namedOnly) return;
     const f = fold(u.text);
     const soft = softSkillsIn(x.soft, f, u.start);
     for (const s of soft) found.push({ code: s.code, kind: s.kind, score: STATED.softScore, span: spanOf(text, s.start, s.end) });
@@ -198,7 +219,7 @@ export function extractStated(
       const b = n.end - u.start;
       rest = rest.slice(0, a) + " ".repeat(b - a) + rest.slice(b);
     }
-    const stems = contentStems(rest);
+    const stems = statedStems(rest);
     if (stems.length === 0 || ((named.length || soft.length) && stems.length < 2)) return;
     const cands = scoreStatement(x, stems, vecs[i] ?? null, diplomaLevelOf(u.text), new Set(normalizeText(rest).split(" ").map(singular)));
     if (cands.length) open.push({ unit: u, long: stems.length > STATED.longStatement, cands });
@@ -232,7 +253,7 @@ export function extractStated(
     const picked = [best];
     const second = rescored.find((c) => c.code !== best.code && (c.mc === null || c.mc !== best.mc));
     if (second && o.long && second.final >= best.final - STATED.secondWithin) picked.push(second);
-    for (const c of picked) found.push({ code: c.code, kind: c.kind, score: c.score, span: { start: o.unit.start, end: o.unit.end, text: o.unit.text } });
+    for (const c of picked) found.push({ code: c.code, kind: c.kind, score: c.score, span: spanOf(text, o.unit.start, o.unit.end) });
   }
   return aggregate(x.ref, found);
 }
