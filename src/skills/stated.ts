@@ -34,6 +34,13 @@ export const STATED = {
   coherenceBonus: 0.12,
   /** …and this bonus × the weight of a fiche the text is known to be about (`context`) that lists them. */
   contextBonus: 0.15,
+  /**
+   * Taken off a savoir's score when its label is met by words (not a short form): a statement of a task is more
+   * often its compétence than the savoir of the same words ("Contrôle qualité des pièces").
+   */
+  savoirPenalty: 0.12,
+  /** Weight of the other candidates of one macro-compétence when a statement's reading is chosen (label families). */
+  familyWeight: 0.2,
   /** Score of a savoir named by its short form ("permis B", "SAP") and of a savoir-être ("rigoureux"). */
   namedScore: 0.95,
   softScore: 0.85,
@@ -246,7 +253,10 @@ export function extractStated(
         for (const f of telling(c.code)) best = Math.max(best, votes.get(f) ?? 0);
         let known = 0;
         for (const k of contextItems) if (k.items.has(c.code)) known = Math.max(known, k.w);
-        return { ...c, final: c.score + (top > 0 ? (STATED.coherenceBonus * best) / top : 0) + STATED.contextBonus * known };
+        // Label families: other readings of the statement in the same macro-compétence back this one.
+        let family = 0;
+        if (c.mc !== null) for (const d of o.cands) if (d !== c && d.mc === c.mc) family += d.score;
+        return { ...c, final: c.score + (top > 0 ? (STATED.coherenceBonus * best) / top : 0) + STATED.contextBonus * known + STATED.familyWeight * family };
       })
       .sort((a, b) => b.final - a.final || cmpCode(a.code, b.code));
     const best = rescored[0]!;
@@ -325,7 +335,7 @@ export function scoreStatement(x: StatedExtractor, stems: readonly string[], vec
     const lexical = h.coverage > 0 && unitCoverage > 0 ? ((1 + b2) * h.coverage * unitCoverage) / (b2 * unitCoverage + h.coverage) : 0;
     const r = x.rows[h.doc]!;
     const cos = vec && r.vec ? dot(vec, r.vec) : 0;
-    const score = STATED.vectorWeight * cos + (1 - STATED.vectorWeight) * lexical;
+    const score = STATED.vectorWeight * cos + (1 - STATED.vectorWeight) * lexical - (r.kind === "savoir" ? STATED.savoirPenalty : 0);
     if (score < minScore) continue;
     scored.push({ code: r.code, kind: r.kind, score, mc: r.kind === "macro-competence" ? r.code : r.mc });
   }
