@@ -41,6 +41,11 @@ export const STATED = {
   savoirPenalty: 0.12,
   /** Weight of the other candidates of one macro-compétence when a statement's reading is chosen (label families). */
   familyWeight: 0.2,
+  /** The text's domain: its most voted fiches, at most this many, each with at least this share of the top vote… */
+  domainFiches: 3,
+  domainShare: 0.6,
+  /** …whose items are read against every statement down to this score (see `extractStated`). */
+  domainMin: 0.4,
   /** Score of a savoir named by its short form ("permis B", "SAP") and of a savoir-être ("rigoureux"). */
   namedScore: 0.95,
   softScore: 0.85,
@@ -65,6 +70,8 @@ export interface StatedExtractor {
   rows: Row[];
   /** Rows of savoirs whose label is a job title. */
   jobTitles: Set<number>;
+  /** Code of a row of `rows` → its row. */
+  rowOf: ReadonlyMap<string, number>;
   /** Codes of the savoirs that name a language. */
   languageCodes: ReadonlySet<string>;
 }
@@ -160,7 +167,7 @@ export function createStatedExtractor(ref: Referential, ctx: ExtractionContext):
   // An unknown word weighs as a rare label word (a brand or place name says more about the statement than "de").
   const unknownWeight = labels.weightOf(families.key("pluridisciplinair")) || 65536 * 5;
   const savoirs = buildSavoirLexicon(ref);
-  return { ref, ctx, families, labels, unknownWeight, savoirs, languageCodes: new Set(savoirs.langues.values()), soft: buildSoftSkills(ref), diplomaLevel, oneWord, rows, jobTitles };
+  return { ref, ctx, families, labels, unknownWeight, savoirs, languageCodes: new Set(savoirs.langues.values()), rowOf: new Map(rows.map((r, i) => [r.code, i])), soft: buildSoftSkills(ref), diplomaLevel, oneWord, rows, jobTitles };
 }
 
 function meanVector(vs: readonly (Float32Array | null)[]): Float32Array | null {
@@ -209,7 +216,7 @@ export function extractStated(
   context: ReadonlyMap<string, number> = new Map(),
 ): ExtractedSkill[] {
   const found: Found[] = [];
-  const open: { unit: StatementUnit; long: boolean; cands: Candidate[] }[] = [];
+  const open: { unit: StatementUnit; long: boolean; cands: Candidate[]; q: StatementQuery }[] = [];
   units.forEach((u, i) => {
     let named = namedSavoirs(x.savoirs, u.text, u.start);
     // Outside statements, a language name is mostly the company's or a place's ("leader français du…").
@@ -228,8 +235,10 @@ export function extractStated(
     }
     const stems = statedStems(rest);
     if (stems.length === 0 || ((named.length || soft.length) && stems.length < 2)) return;
-    const cands = scoreStatement(x, stems, vecs[i] ?? null, diplomaLevelOf(u.text), new Set(normalizeText(rest).split(" ").map(singular)));
-    if (cands.length) open.push({ unit: u, long: stems.length > STATED.longStatement, cands });
+    const level = diplomaLevelOf(u.text);
+    const words = new Set(normalizeText(rest).split(" ").map(singular));
+    const cands = scoreStatement(x, stems, vecs[i] ?? null, level, words);
+    open.push({ unit: u, long: stems.length > STATED.longStatement, cands, q: statementQuery(x, stems, vecs[i] ?? null, level, words) });
   });
   // Coherence: a statement's near-equal readings are decided by the fiches the whole text points at ("soins
   // d'hygiène et de confort" in a CV of care work: the patients' care, not the animals').
@@ -246,7 +255,36 @@ export function extractStated(
   let top = 0;
   for (const v of votes.values()) top = Math.max(top, v);
   const contextItems = [...context].map(([f, w]) => ({ items: ficheItems(x, f), w }));
+  // Domain context: the items of the fiches the text is about (the most voted ones and the known context) are read
+  // against every statement with one shared word enough ("aide aux repas" in a care CV: "Accompagner le patient
+  // pendant ses repas"); they still compete with the open search's readings below.
+  const domain = new Set(
+    [...votes]
+      .filter(([, v]) => v >= STATED.domainShare * top)
+      .sort((a, b) => b[1] - a[1] || cmpCode(a[0], b[0]))
+      .slice(0, STATED.domainFiches)
+      .map(([f]) => f),
+  );
+  for (const [f, w] of context) if (w >= 0.5) domain.add(f);
+  if (domain.size > 0) {
+    const rows = new Set<number>();
+    for (const f of domain) for (const code of ficheItems(x, f)) {
+      const row = x.rowOf.get(code);
+      if (row !== undefined) rows.add(row);
+    }
+    for (const o of open) {
+      const have = new Set(o.cands.map((c) => c.code));
+      for (const row of rows) {
+        if (have.has(x.rows[row]!.code)) continue;
+        const coverage = x.labels.coverageOf(row, o.q.keys);
+        if (coverage < STATED.minCoverage) continue;
+        const c = scoreRow(x, o.q, row, coverage, 1);
+        if (c && c.score >= STATED.domainMin) o.cands.push(c);
+      }
+    }
+  }
   for (const o of open) {
+    if (o.cands.length === 0) continue;
     const rescored = o.cands
       .map((c) => {
         let best = 0;
@@ -290,9 +328,7 @@ function spanOf(text: string, start: number, end: number): Span {
 
 /** A statement's readings: its best-scoring labels, those within `coherenceMargin` of the best. */
 export function scoreStatement(x: StatedExtractor, stems: readonly string[], vec: Float32Array | null, level: string | null, words: ReadonlySet<string>, minScore: number = STATED.minScore): Candidate[] {
-  const keys = new Set(stems.map((s) => x.families.key(s)));
-  let unitMass = 0;
-  for (const k of keys) unitMass += x.labels.weightOf(k) || x.unknownWeight;
+  const { keys, unitMass } = statementQuery(x, stems, vec, level, words);
   // The search walks the rarer words' postings only (a budget of postings, the two rarest always): a label met by
   // common words alone ("gestion", "client") is rarely the one a statement means, and their postings are long.
   // Coverage is then recomputed on all the words.
@@ -314,35 +350,67 @@ export function scoreStatement(x: StatedExtractor, stems: readonly string[], vec
     .map((h) => (probe.size === byRarity.length ? h : { doc: h.doc, coverage: x.labels.coverageOf(h.doc, keys) }))
     .filter((h) => h.coverage >= STATED.minCoverage);
   const scored: Candidate[] = [];
+  const q: StatementQuery = { keys, unitMass, vec, level, words };
   for (const h of hits) {
-    const labelLevel = x.diplomaLevel.get(h.doc);
-    if (labelLevel && level && labelLevel !== level) continue; // a CAP is not a BTS
-    const word = x.oneWord.get(h.doc);
-    if (word !== undefined && !words.has(word)) continue;
-    if (x.jobTitles.has(h.doc)) continue;
-    // One shared word is enough only for a one-word label, or a short statement against a short label ("Accueil",
-    // "Encaissement" in a list); a sentence must share two words with the label it states.
-    const labelTerms = x.labels.termsOf(h.doc);
-    let sharedTerms = 0;
-    for (const t of labelTerms) if (keys.has(t)) sharedTerms++;
-    if (sharedTerms < 2 && labelTerms.length > 1 && !(keys.size <= 2 && labelTerms.length <= 3)) continue;
-    let shared = 0;
-    for (const t of x.labels.termsOf(h.doc)) if (keys.has(t)) shared += x.labels.weightOf(t);
-    const unitCoverage = unitMass > 0 ? shared / unitMass : 0;
-    // F-measure of the label's coverage (weighing β² times more) and the statement's: a one-word label met by one
-    // word of a long sentence is weak evidence, a short statement inside a long label fair evidence.
-    const b2 = STATED.labelBeta ** 2;
-    const lexical = h.coverage > 0 && unitCoverage > 0 ? ((1 + b2) * h.coverage * unitCoverage) / (b2 * unitCoverage + h.coverage) : 0;
-    const r = x.rows[h.doc]!;
-    const cos = vec && r.vec ? dot(vec, r.vec) : 0;
-    const score = STATED.vectorWeight * cos + (1 - STATED.vectorWeight) * lexical - (r.kind === "savoir" ? STATED.savoirPenalty : 0);
-    if (score < minScore) continue;
-    scored.push({ code: r.code, kind: r.kind, score, mc: r.kind === "macro-competence" ? r.code : r.mc });
+    const c = scoreRow(x, q, h.doc, h.coverage, 2);
+    if (c && c.score >= minScore) scored.push(c);
   }
   scored.sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
   const best = scored[0];
   if (!best) return [];
   return scored.filter((c) => c.score >= best.score - STATED.coherenceMargin).slice(0, 6);
+}
+
+/** A statement as `scoreRow` reads it. */
+interface StatementQuery {
+  keys: ReadonlySet<string>;
+  /** Σ weight of `keys` (unknown words weigh `unknownWeight`). */
+  unitMass: number;
+  vec: Float32Array | null;
+  /** The diploma level the statement names, if any. */
+  level: string | null;
+  /** The statement's words, singular (one-word labels need their very word). */
+  words: ReadonlySet<string>;
+}
+
+function statementQuery(x: StatedExtractor, stems: readonly string[], vec: Float32Array | null, level: string | null, words: ReadonlySet<string>): StatementQuery {
+  const keys = new Set(stems.map((s) => x.families.key(s)));
+  let unitMass = 0;
+  for (const k of keys) unitMass += x.labels.weightOf(k) || x.unknownWeight;
+  return { keys, unitMass, vec, level, words };
+}
+
+/**
+ * One label's score for a statement, or null when the label cannot be what it states: another diploma level, a
+ * one-word label without its word, a job title, or (for a sentence) fewer than `minShared` shared words.
+ */
+function scoreRow(x: StatedExtractor, q: StatementQuery, doc: number, coverage: number, minShared: number): Candidate | null {
+  const labelLevel = x.diplomaLevel.get(doc);
+  if (labelLevel && q.level && labelLevel !== q.level) return null; // a CAP is not a BTS
+  const word = x.oneWord.get(doc);
+  if (word !== undefined && !q.words.has(word)) return null;
+  if (x.jobTitles.has(doc)) return null;
+  // One shared word is enough only for a one-word label, or a short statement against a short label ("Accueil",
+  // "Encaissement" in a list); a sentence must share two words with the label it states.
+  const labelTerms = x.labels.termsOf(doc);
+  let sharedTerms = 0;
+  let shared = 0;
+  for (const t of labelTerms) {
+    if (!q.keys.has(t)) continue;
+    sharedTerms++;
+    shared += x.labels.weightOf(t);
+  }
+  if (sharedTerms === 0) return null;
+  if (sharedTerms < minShared && labelTerms.length > 1 && !(q.keys.size <= 2 && labelTerms.length <= 3)) return null;
+  const unitCoverage = q.unitMass > 0 ? shared / q.unitMass : 0;
+  // F-measure of the label's coverage (weighing β² times more) and the statement's: a one-word label met by one
+  // word of a long sentence is weak evidence, a short statement inside a long label fair evidence.
+  const b2 = STATED.labelBeta ** 2;
+  const lexical = coverage > 0 && unitCoverage > 0 ? ((1 + b2) * coverage * unitCoverage) / (b2 * unitCoverage + coverage) : 0;
+  const r = x.rows[doc]!;
+  const cos = q.vec && r.vec ? dot(q.vec, r.vec) : 0;
+  const score = STATED.vectorWeight * cos + (1 - STATED.vectorWeight) * lexical - (r.kind === "savoir" ? STATED.savoirPenalty : 0);
+  return { code: r.code, kind: r.kind, score, mc: r.kind === "macro-competence" ? r.code : r.mc };
 }
 
 interface Candidate {
