@@ -267,13 +267,23 @@ export function extractStated(
   );
   for (const [f, w] of context) if (w >= 0.5) domain.add(f);
   if (domain.size > 0) {
-    const rows = new Set<number>();
+    // The domain's rows by family key: a statement reads only the rows it shares a word with.
+    const byKey = new Map<string, number[]>();
+    const seen = new Set<number>();
     for (const f of domain) for (const code of ficheItems(x, f)) {
       const row = x.rowOf.get(code);
-      if (row !== undefined) rows.add(row);
+      if (row === undefined || seen.has(row)) continue;
+      seen.add(row);
+      for (const t of x.labels.termsOf(row)) {
+        const list = byKey.get(t);
+        if (list) list.push(row);
+        else byKey.set(t, [row]);
+      }
     }
     for (const o of open) {
       const have = new Set(o.cands.map((c) => c.code));
+      const rows = new Set<number>();
+      for (const k of o.q.keys) for (const row of byKey.get(k) ?? []) rows.add(row);
       for (const row of rows) {
         if (have.has(x.rows[row]!.code)) continue;
         const coverage = x.labels.coverageOf(row, o.q.keys);
