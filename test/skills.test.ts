@@ -100,6 +100,17 @@ describe("statements: sections, boilerplate, negations, enumerations", () => {
     expect(statements.filter((u) => u.namedOnly).map((u) => u.text)).toEqual(["CDI, 35 heures par semaine, salaire selon profil."]);
   });
 
+  it("reads a heading cut from its value on one line as the value's only ('Rémunération : Selon profil')", () => {
+    const text = "Missions\nPoser les banches.\nRémunération : Selon profil.\nHoraires : Journée.\nVous travaillez avec rigueur.";
+    const units = sectionUnits(segment(text), text);
+    expect(units.map((u) => [u.text, u.section])).toEqual([
+      ["Poser les banches.", "missions"],
+      ["Selon profil.", "avantages"],
+      ["Journée.", "avantages"],
+      ["Vous travaillez avec rigueur.", "missions"],
+    ]);
+  });
+
   it("splits merged columns and joins lines a layout broke, offsets kept", () => {
     const text =
       "FORMATION          COMPÉTENCES\n2012 CAP Cuisine         Travail en équipe\n" +

@@ -131,7 +131,7 @@ export function statementUnits(
 ): StatementUnit[] {
   const out: StatementUnit[] = [];
   const columns = columnUnits(units);
-  for (const u of sectionUnits(text === undefined ? columns : joinBrokenLines(columns, text))) {
+  for (const u of sectionUnits(text === undefined ? columns : joinBrokenLines(columns, text), text)) {
     const f = fold(u.text);
     if (NEGATION.test(f)) continue;
     if (SKIPPED_SECTIONS.has(u.section) || headers.some((h) => h.start <= u.start && u.end <= h.end) || BOILERPLATE.test(f)) {
