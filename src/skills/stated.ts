@@ -20,6 +20,8 @@ export const STATED = {
   labelBeta: 2.5,
   /** Postings the label search walks per statement (rarest words first; see `scoreStatement`). */
   postingBudget: 2500,
+  /** A one-word statement whose word is in more labels than this gets no reading from the open search. */
+  genericWord: 50,
   /** Minimum score of a stated item. */
   minScore: 0.56,
   /** A second item from one statement only when it scores within this of the first (and has another MC). */
@@ -339,6 +341,9 @@ function spanOf(text: string, start: number, end: number): Span {
 /** A statement's readings: its best-scoring labels, those within `coherenceMargin` of the best. */
 export function scoreStatement(x: StatedExtractor, stems: readonly string[], vec: Float32Array | null, level: string | null, words: ReadonlySet<string>, minScore: number = STATED.minScore): Candidate[] {
   const { keys, unitMass } = statementQuery(x, stems, vec, level, words);
+  // A statement of one common word ("Entretien", "la réparation", "contrôle") names no item by itself: only the
+  // text's domain may read it (see `extractStated`).
+  if (keys.size === 1 && x.labels.docFrequency([...keys][0]!) > STATED.genericWord) return [];
   // The search walks the rarer words' postings only (a budget of postings, the two rarest always): a label met by
   // common words alone ("gestion", "client") is rarely the one a statement means, and their postings are long.
   // Coverage is then recomputed on all the words.
