@@ -20,6 +20,8 @@ export const STATED = {
   labelBeta: 2.5,
   /** Postings the label search walks per statement (rarest words first; see `scoreStatement`). */
   postingBudget: 2500,
+  /** Whether a label listing alternatives is covered by its best alternative. */
+  alternatives: true,
   /** A one-word statement whose word is in more labels than this gets no reading from the open search. */
   genericWord: 50,
   /** Minimum score of a stated item. */
@@ -72,6 +74,11 @@ export interface StatedExtractor {
   rows: Row[];
   /** Rows of savoirs whose label is a job title. */
   jobTitles: Set<number>;
+  /**
+   * Rows whose label lists alternatives ("Accueillir, orienter, renseigner un public", "Conditionner, emballer") →
+   * the family keys of each alternative with the label's last part: a statement that states one of them covers it.
+   */
+  alternatives: ReadonlyMap<number, readonly (readonly string[])[]>;
   /** Code of a row of `rows` → its row. */
   rowOf: ReadonlyMap<string, number>;
   /** Codes of the savoirs that name a language. */
@@ -168,8 +175,17 @@ export function createStatedExtractor(ref: Referential, ctx: ExtractionContext):
   });
   // An unknown word weighs as a rare label word (a brand or place name says more about the statement than "de").
   const unknownWeight = labels.weightOf(families.key("pluridisciplinair")) || 65536 * 5;
+  const alternatives = new Map<number, string[][]>();
+  rows.forEach((r, row) => {
+    if (r.kind === "savoir") return;
+    const parts = r.libelle.replace(/\(.*?\)/g, " ").split(/\s*,\s*/).filter((p) => p.trim());
+    if (parts.length < 2 || parts.slice(0, -1).some((p) => p.split(/\s+/).length > 2)) return;
+    const keysOf = (t: string) => [...new Set(statedStems(t).map((x) => families.key(x)))];
+    const last = keysOf(parts.at(-1)!);
+    alternatives.set(row, parts.map((p, i) => (i === parts.length - 1 ? last : [...new Set([...keysOf(p), ...last.slice(1)])])));
+  });
   const savoirs = buildSavoirLexicon(ref);
-  return { ref, ctx, families, labels, unknownWeight, savoirs, languageCodes: new Set(savoirs.langues.values()), rowOf: new Map(rows.map((r, i) => [r.code, i])), soft: buildSoftSkills(ref), diplomaLevel, oneWord, rows, jobTitles };
+  return { ref, ctx, families, labels, unknownWeight, savoirs, languageCodes: new Set(savoirs.langues.values()), alternatives, rowOf: new Map(rows.map((r, i) => [r.code, i])), soft: buildSoftSkills(ref), diplomaLevel, oneWord, rows, jobTitles };
 }
 
 function meanVector(vs: readonly (Float32Array | null)[]): Float32Array | null {
@@ -420,6 +436,20 @@ function scoreRow(x: StatedExtractor, q: StatementQuery, doc: number, coverage: 
   const unitCoverage = q.unitMass > 0 ? shared / q.unitMass : 0;
   // F-measure of the label's coverage (weighing β² times more) and the statement's: a one-word label met by one
   // word of a long sentence is weak evidence, a short statement inside a long label fair evidence.
+  const alts = x.alternatives.get(doc);
+  if (alts && STATED.alternatives) {
+    // One alternative of the label stated is the label stated: its coverage is the best alternative's.
+    for (const alt of alts) {
+      let have = 0;
+      let mass = 0;
+      for (const t of alt) {
+        const w = x.labels.weightOf(t);
+        mass += w;
+        if (q.keys.has(t)) have += w;
+      }
+      if (mass > 0) coverage = Math.max(coverage, have / mass);
+    }
+  }
   const b2 = STATED.labelBeta ** 2;
   const lexical = coverage > 0 && unitCoverage > 0 ? ((1 + b2) * coverage * unitCoverage) / (b2 * unitCoverage + coverage) : 0;
   const r = x.rows[doc]!;
