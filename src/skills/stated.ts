@@ -145,7 +145,7 @@ export function createStatedExtractor(ref: Referential, ctx: ExtractionContext):
     return { code, kind: "savoir", mc: null, libelle: ref.savoirs.get(code)!.libelle, vec: ctx.skillVectors[row] ?? null };
   });
   for (const m of mcs) rows.push({ code: m.code, kind: "macro-competence", mc: null, libelle: m.libelle, vec: meanVector(m.competences.map((c) => ctx.skillVectors[ctx.skillRow.get(c) ?? -1] ?? null)) });
-  const stems = rows.map((r, row) => {
+  const stems = rows.map((r) => {
     if (r.kind === "competence") return [...new Set(statedStems(r.libelle))];
     const keepNames = r.kind === "savoir" && NAMED_PRODUCTS.has(ref.savoirs.get(r.code)!.sousCategorie);
     return [...new Set(statedStems(labelWords(r.libelle, keepNames)))];
@@ -182,10 +182,13 @@ export function createStatedExtractor(ref: Referential, ctx: ExtractionContext):
     if (parts.length < 2 || parts.slice(0, -1).some((p) => p.split(/\s+/).length > 2)) return;
     const keysOf = (t: string) => [...new Set(statedStems(t).map((x) => families.key(x)))];
     const last = keysOf(parts.at(-1)!);
-    alternatives.set(row, parts.map((p, i) => (i === parts.length - 1 ? last : [...new Set([...keysOf(p), ...last.slice(1)])])));
+    const alternative = (p: string) => [...new Set([...keysOf(p), ...last.slice(1)])];
+    alternatives.set(row, parts.map((p, i) => (i === parts.length - 1 ? last : alternative(p))));
   });
   const savoirs = buildSavoirLexicon(ref);
-  return { ref, ctx, families, labels, unknownWeight, savoirs, languageCodes: new Set(savoirs.langues.values()), alternatives, rowOf: new Map(rows.map((r, i) => [r.code, i])), soft: buildSoftSkills(ref), diplomaLevel, oneWord, rows, jobTitles };
+  const languageCodes = new Set(savoirs.langues.values());
+  const rowOf = new Map(rows.map((r, i) => [r.code, i]));
+  return { ref, ctx, families, labels, unknownWeight, savoirs, languageCodes, alternatives, rowOf, soft: buildSoftSkills(ref), diplomaLevel, oneWord, rows, jobTitles };
 }
 
 function meanVector(vs: readonly (Float32Array | null)[]): Float32Array | null {
@@ -201,14 +204,31 @@ function meanVector(vs: readonly (Float32Array | null)[]): Float32Array | null {
  * apart from its infinitive ("négociez" / "négocier", "pilotez"), and ROME's compétences are infinitives.
  */
 export function statedStems(text: string): string[] {
-  return lemmas(text).map((l) => (LIGHT_VERBS.has(l) ? LIGHT_VERB : stem(l)));
+  const out: string[] = [];
+  // Words never span whitespace, so a text's stems are its chunks' stems in order: memoised per chunk (the 33k
+  // labels are read by every extractor, statements repeat across texts).
+  for (const chunk of text.split(/\s+/)) {
+    if (!chunk) continue;
+    let stems = chunkStems.get(chunk);
+    if (stems === undefined) {
+      stems = lemmas(chunk).map((l) => (LIGHT_VERBS.has(l) ? LIGHT_VERB : stem(l)));
+      if (chunkStems.size >= 300_000) chunkStems.clear();
+      chunkStems.set(chunk, stems);
+    }
+    out.push(...stems);
+  }
+  return out;
 }
+
+const chunkStems = new Map<string, string[]>();
 
 /**
  * Support verbs that carry little of their own ("assurer la facturation", "effectuer la traite", "procéder au
  * coulage"): one word for extraction, so that a statement and a label that use different ones still share it.
  */
-const LIGHT_VERBS = new Set(["assurer", "effectuer", "realiser", "proceder", "faire", "executer", "accomplir", "mener", "pratiquer", "participer"]);
+const LIGHT_VERBS = new Set([
+  "assurer", "effectuer", "realiser", "proceder", "faire", "executer", "accomplir", "mener", "pratiquer", "participer",
+]);
 const LIGHT_VERB = "realis";
 
 const singular = (w: string) => (w.length > 3 && /[sx]$/.test(w) ? w.slice(0, -1) : w);
@@ -256,7 +276,8 @@ export function extractStated(
     const level = diplomaLevelOf(u.text);
     const words = new Set(normalizeText(rest).split(" ").map(singular));
     const cands = scoreStatement(x, stems, vecs[i] ?? null, level, words);
-    open.push({ unit: u, long: stems.length > STATED.longStatement, cands, q: statementQuery(x, stems, vecs[i] ?? null, level, words) });
+    const q = statementQuery(x, stems, vecs[i] ?? null, level, words);
+    open.push({ unit: u, long: stems.length > STATED.longStatement, cands, q });
   });
   // Coherence: a statement's near-equal readings are decided by the fiches the whole text points at ("soins
   // d'hygiène et de confort" in a CV of care work: the patients' care, not the animals').
@@ -322,14 +343,16 @@ export function extractStated(
         // Label families: other readings of the statement in the same macro-compétence back this one.
         let family = 0;
         if (c.mc !== null) for (const d of o.cands) if (d !== c && d.mc === c.mc) family += d.score;
-        return { ...c, final: c.score + (top > 0 ? (STATED.coherenceBonus * best) / top : 0) + STATED.contextBonus * known + STATED.familyWeight * family };
+        const coherence = top > 0 ? (STATED.coherenceBonus * best) / top : 0;
+        return { ...c, final: c.score + coherence + STATED.contextBonus * known + STATED.familyWeight * family };
       })
       .sort((a, b) => b.final - a.final || cmpCode(a.code, b.code));
     const best = rescored[0]!;
     const picked = [best];
     const second = rescored.find((c) => c.code !== best.code && (c.mc === null || c.mc !== best.mc));
     if (second && o.long && second.final >= best.final - STATED.secondWithin) picked.push(second);
-    for (const c of picked) found.push({ code: c.code, kind: c.kind, score: c.score, span: spanOf(text, o.unit.start, o.unit.end) });
+    const span = spanOf(text, o.unit.start, o.unit.end);
+    for (const c of picked) found.push({ code: c.code, kind: c.kind, score: c.score, span });
   }
   return aggregate(x.ref, found);
 }
@@ -404,7 +427,13 @@ interface StatementQuery {
   words: ReadonlySet<string>;
 }
 
-function statementQuery(x: StatedExtractor, stems: readonly string[], vec: Float32Array | null, level: string | null, words: ReadonlySet<string>): StatementQuery {
+function statementQuery(
+  x: StatedExtractor,
+  stems: readonly string[],
+  vec: Float32Array | null,
+  level: string | null,
+  words: ReadonlySet<string>,
+): StatementQuery {
   const keys = new Set(stems.map((s) => x.families.key(s)));
   let unitMass = 0;
   for (const k of keys) unitMass += x.labels.weightOf(k) || x.unknownWeight;
@@ -451,10 +480,12 @@ function scoreRow(x: StatedExtractor, q: StatementQuery, doc: number, coverage: 
     }
   }
   const b2 = STATED.labelBeta ** 2;
-  const lexical = coverage > 0 && unitCoverage > 0 ? ((1 + b2) * coverage * unitCoverage) / (b2 * unitCoverage + coverage) : 0;
+  const lexical =
+    coverage > 0 && unitCoverage > 0 ? ((1 + b2) * coverage * unitCoverage) / (b2 * unitCoverage + coverage) : 0;
   const r = x.rows[doc]!;
   const cos = q.vec && r.vec ? dot(q.vec, r.vec) : 0;
-  const score = STATED.vectorWeight * cos + (1 - STATED.vectorWeight) * lexical - (r.kind === "savoir" ? STATED.savoirPenalty : 0);
+  const penalty = r.kind === "savoir" ? STATED.savoirPenalty : 0;
+  const score = STATED.vectorWeight * cos + (1 - STATED.vectorWeight) * lexical - penalty;
   return { code: r.code, kind: r.kind, score, mc: r.kind === "macro-competence" ? r.code : r.mc };
 }
 

@@ -76,7 +76,7 @@ function trimUnit(u: TextUnit): TextUnit | null {
   return { text: u.text.slice(s, e), start: u.start + s, end: u.start + e };
 }
 
-/** Two or more blanks inside a line: columns of a two-column layout pasted from a PDF ("FORMATION      COMPÉTENCES"). */
+/** Four or more blanks inside a line: columns of a two-column layout pasted from a PDF ("FORMATION      COMPÉTENCES"). */
 const COLUMN_GAP = /\s{4,}|\t+/g;
 
 /** Units cut at column gaps, each column's text a unit of its own (offsets kept). */
@@ -108,7 +108,9 @@ function joinBrokenLines(units: readonly TextUnit[], text: string): TextUnit[] {
   const out: TextUnit[] = [];
   for (const u of units) {
     const prev = out.at(-1);
-    if (prev && /^[ \t]*\r?\n[ \t]*$/.test(text.slice(prev.end, u.start)) && !/[.!?:;]$/.test(prev.text) && (DANGLING.test(prev.text) || (prev.text.length >= 35 && /^[a-zà-ÿ]/.test(u.text)))) {
+    const lineBreak = prev !== undefined && /^[ \t]*\r?\n[ \t]*$/.test(text.slice(prev.end, u.start));
+    const wrapped = prev !== undefined && (DANGLING.test(prev.text) || (prev.text.length >= 35 && /^[a-zà-ÿ]/.test(u.text)));
+    if (prev && lineBreak && wrapped && !/[.!?:;]$/.test(prev.text)) {
       out[out.length - 1] = { text: prev.text + " ".repeat(u.start - prev.end) + u.text, start: prev.start, end: u.end };
       continue;
     }
@@ -134,7 +136,8 @@ export function statementUnits(
   for (const u of sectionUnits(text === undefined ? columns : joinBrokenLines(columns, text), text)) {
     const f = fold(u.text);
     if (NEGATION.test(f)) continue;
-    if (SKIPPED_SECTIONS.has(u.section) || headers.some((h) => h.start <= u.start && u.end <= h.end) || BOILERPLATE.test(f)) {
+    const header = headers.some((h) => h.start <= u.start && u.end <= h.end);
+    if (SKIPPED_SECTIONS.has(u.section) || header || BOILERPLATE.test(f)) {
       out.push({ ...u, hedged: false, namedOnly: true });
       continue;
     }
