@@ -20,6 +20,8 @@ export const STATED = {
   labelBeta: 2.5,
   /** Postings the label search walks per statement (rarest words first; see `scoreStatement`). */
   postingBudget: 2500,
+  /** Taken off a reading whose fiches (when it tells any) are none of the text's domain. */
+  offDomainPenalty: 0.05,
   /** Whether a label listing alternatives is covered by its best alternative. */
   alternatives: true,
   /** A one-word statement whose word is in more labels than this gets no reading from the open search. */
@@ -337,14 +339,21 @@ export function extractStated(
     const rescored = o.cands
       .map((c) => {
         let best = 0;
-        for (const f of telling(c.code)) best = Math.max(best, votes.get(f) ?? 0);
+        let inDomain = false;
+        for (const f of telling(c.code)) {
+          best = Math.max(best, votes.get(f) ?? 0);
+          if (domain.has(f)) inDomain = true;
+        }
+        // A reading of the text's fiches' items comes first; one that only another trade lists falls back.
+        const offDomain = telling(c.code).length > 0 && !inDomain ? STATED.offDomainPenalty : 0;
         let known = 0;
         for (const k of contextItems) if (k.items.has(c.code)) known = Math.max(known, k.w);
         // Label families: other readings of the statement in the same macro-compétence back this one.
         let family = 0;
         if (c.mc !== null) for (const d of o.cands) if (d !== c && d.mc === c.mc) family += d.score;
         const coherence = top > 0 ? (STATED.coherenceBonus * best) / top : 0;
-        return { ...c, final: c.score + coherence + STATED.contextBonus * known + STATED.familyWeight * family };
+        const final = c.score + coherence + STATED.contextBonus * known + STATED.familyWeight * family - offDomain;
+        return { ...c, final, offDomain };
       })
       .sort((a, b) => b.final - a.final || cmpCode(a.code, b.code));
     const best = rescored[0]!;
@@ -352,7 +361,7 @@ export function extractStated(
     const second = rescored.find((c) => c.code !== best.code && (c.mc === null || c.mc !== best.mc));
     if (second && o.long && second.final >= best.final - STATED.secondWithin) picked.push(second);
     const span = spanOf(text, o.unit.start, o.unit.end);
-    for (const c of picked) found.push({ code: c.code, kind: c.kind, score: c.score, span });
+    for (const c of picked) if (c.score - c.offDomain >= STATED.minScore || c.offDomain === 0) found.push({ code: c.code, kind: c.kind, score: c.score, span });
   }
   return aggregate(x.ref, found);
 }
