@@ -330,7 +330,7 @@ export class Engine {
     const rome = t ? this.romeTitle(t) : "";
     const extra = given ? experiences : experiences.filter((e) => e !== main);
     const extraTitles = extra.map((e) => cleanJobTitle(e.title));
-    const statements = statementUnits(units, cv.headerSpans);
+    const statements = statementUnits(units, cv.headerSpans, text);
     // Statements that are whole units reuse the unit's vector; the others (clauses, lines without their heading) are
     // embedded in the same call.
     const unitAt = new Map(units.map((u, i) => [`${u.start}:${u.end}`, i]));

@@ -1,10 +1,10 @@
 import type { Referential } from "../rome/index.js";
-import { contentStems, normalizeText } from "../text/index.js";
+import { normalizeText } from "../text/index.js";
 import { createExtractionContext } from "./extract.js";
 import { buildSkillLexicon } from "./lexicon.js";
 import { namedSavoirs } from "./savoir-lexicon.js";
 import { softSkillsIn } from "./soft-skills.js";
-import { createStatedExtractor, diplomaLevelOf, scoreStatement, STATED, type StatedExtractor } from "./stated.js";
+import { createStatedExtractor, diplomaLevelOf, scoreStatement, STATED, statedStems, type StatedExtractor } from "./stated.js";
 import type { ExtractedSkill } from "./types.js";
 import { fold } from "./units.js";
 
@@ -38,7 +38,7 @@ export class SkillLabelResolver {
     if (named) return this.out(named.code, "savoir", 1, "name");
     const soft = softSkillsIn(this.x.soft, fold(label), 0)[0];
     if (soft) return this.out(soft.code, soft.kind, 1, "name");
-    const stems = contentStems(label);
+    const stems = statedStems(label);
     if (stems.length === 0) return null;
     const words = new Set(normalizeText(label).split(" ").map((w) => (w.length > 3 && /[sx]$/.test(w) ? w.slice(0, -1) : w)));
     // Without vectors the score is the lexical part only: rescaled to the with-vector scale's minimum.

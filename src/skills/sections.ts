@@ -83,13 +83,27 @@ export interface SectionedUnit extends TextUnit {
  * heading (offsets move past it) and takes its section, for itself only. A short line ending with a colon ("Vous aurez pour
  * missions :") announces what follows and is dropped too.
  */
-export function sectionUnits(units: readonly TextUnit[]): SectionedUnit[] {
+export function sectionUnits(
+  units: readonly TextUnit[],
+  /** The text of `units`: with it, a heading cut from its value on one line ("Lieu : Sallanches") is the value's only. */
+  text?: string,
+): SectionedUnit[] {
   const out: SectionedUnit[] = [];
   let current: Section = "none";
-  for (const u of units) {
+  let only: Section | null = null;
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i]!;
     const whole = headingSection(u.text);
     if (whole) {
-      current = whole;
+      const next = units[i + 1];
+      // The segmenter cuts "Rémunération : Selon profil" at the colon: a key and its value, not a section.
+      if (text !== undefined && next && /^[ \t]*[:：][ \t]*$/.test(text.slice(u.end, next.start))) only = whole;
+      else current = whole;
+      continue;
+    }
+    if (only !== null) {
+      out.push({ ...u, section: only });
+      only = null;
       continue;
     }
     const colon = u.text.search(/\s*[:：]\s*/);

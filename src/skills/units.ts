@@ -6,6 +6,11 @@ export interface StatementUnit extends TextUnit {
   section: Section;
   /** Said as optional ("un plus", "serait un atout"): kept, the item is still stated. */
   hedged: boolean;
+  /**
+   * A line that states no skill in words (a CV's opening lines or job header, boilerplate, a hobbies or contact
+   * section) but may name a savoir by its short form ("Permis B requis", "Annecy – 06… – permis B et BE").
+   */
+  namedOnly?: boolean;
 }
 
 /** Contract, pay, hours, place and application lines: they state no skill (guide rule 3). */
@@ -71,21 +76,73 @@ function trimUnit(u: TextUnit): TextUnit | null {
   return { text: u.text.slice(s, e), start: u.start + s, end: u.start + e };
 }
 
+/** Four or more blanks inside a line: columns of a two-column layout pasted from a PDF ("FORMATION      COMPÉTENCES"). */
+const COLUMN_GAP = /\s{4,}|\t+/g;
+
+/** Units cut at column gaps, each column's text a unit of its own (offsets kept). */
+function columnUnits(units: readonly TextUnit[]): TextUnit[] {
+  const out: TextUnit[] = [];
+  for (const u of units) {
+    let p = 0;
+    let m: RegExpExecArray | null;
+    COLUMN_GAP.lastIndex = 0;
+    while ((m = COLUMN_GAP.exec(u.text))) {
+      if (m.index > p) out.push({ text: u.text.slice(p, m.index), start: u.start + p, end: u.start + m.index });
+      p = m.index + m[0].length;
+    }
+    if (p === 0) out.push(u);
+    else if (p < u.text.length) out.push({ text: u.text.slice(p), start: u.start + p, end: u.end });
+  }
+  return out;
+}
+
+/** Words a line broken in the middle of a phrase ends with ("…recherche de pannes sur installations courant fort et"). */
+const DANGLING = /(?:\s(?:et|ou|de|des|du|d|la|le|les|l|a|à|au|aux|en|pour|par|sur|avec|dans)|[a-zà-ÿ]-)$/i;
+
+/**
+ * Lines of one phrase broken by a layout (text pasted from PDF or Word) joined again: a line that ends with no
+ * punctuation and either with a word that needs a next one ("et", "de", "des"…, a hyphen) or, when it is long, with
+ * the next line starting in lower case. The gap between them is kept as blanks, so offsets stay the text's.
+ */
+function joinBrokenLines(units: readonly TextUnit[], text: string): TextUnit[] {
+  const out: TextUnit[] = [];
+  for (const u of units) {
+    const prev = out.at(-1);
+    const lineBreak = prev !== undefined && /^[ \t]*\r?\n[ \t]*$/.test(text.slice(prev.end, u.start));
+    const wrapped = prev !== undefined && (DANGLING.test(prev.text) || (prev.text.length >= 35 && /^[a-zà-ÿ]/.test(u.text)));
+    if (prev && lineBreak && wrapped && !/[.!?:;]$/.test(prev.text)) {
+      out[out.length - 1] = { text: prev.text + " ".repeat(u.start - prev.end) + u.text, start: prev.start, end: u.end };
+      continue;
+    }
+    out.push(u);
+  }
+  return out;
+}
+
 /**
  * The statements of a text that extraction scores: sections assigned and headings dropped; benefits, company,
  * hobbies and contact sections, boilerplate and negated lines left out, and units inside `headers` (a CV's job
  * headers and opening lines, see `parseCv`); a CV line's experience or diploma header
  * (dates, job title, employer) cut off before its tasks; enumerations split into clauses.
  */
-export function statementUnits(units: readonly TextUnit[], headers: readonly { start: number; end: number }[] = []): StatementUnit[] {
+export function statementUnits(
+  units: readonly TextUnit[],
+  headers: readonly { start: number; end: number }[] = [],
+  /** The text `units` come from: lines a layout broke are joined again only when it is given. */
+  text?: string,
+): StatementUnit[] {
   const out: StatementUnit[] = [];
-  for (const u of sectionUnits(units)) {
-    if (SKIPPED_SECTIONS.has(u.section)) continue;
-    if (headers.some((h) => h.start <= u.start && u.end <= h.end)) continue;
-    let unit: TextUnit = u;
+  const columns = columnUnits(units);
+  for (const u of sectionUnits(text === undefined ? columns : joinBrokenLines(columns, text), text)) {
     const f = fold(u.text);
-    if (BOILERPLATE.test(f) || NEGATION.test(f)) continue;
-    if (DATE_RANGE.test(u.text) && u.section !== "missions" && u.section !== "profil") {
+    if (NEGATION.test(f)) continue;
+    const header = headers.some((h) => h.start <= u.start && u.end <= h.end);
+    if (SKIPPED_SECTIONS.has(u.section) || header || BOILERPLATE.test(f)) {
+      out.push({ ...u, hedged: false, namedOnly: true });
+      continue;
+    }
+    let unit: TextUnit = u;
+    if (DATE_RANGE.test(u.text) && u.section !== "missions" && u.section !== "profil" && u.section !== "competences") {
       // "2019-2024 Aide-soignante, EHPAD Les Tilleuls : soins…": the tasks follow the colon (or a dash); a header
       // alone names a job, not a skill (diploma headers are the exception: the diploma is a savoir).
       const cut = /\s[:–—-]\s|:\s/.exec(u.text.replace(DATE_RANGE, (d) => " ".repeat(d.length)));
@@ -93,7 +150,10 @@ export function statementUnits(units: readonly TextUnit[], headers: readonly { s
         const rest = trimUnit({ text: u.text.slice(cut.index + cut[0].length), start: u.start + cut.index + cut[0].length, end: u.end });
         if (!rest) continue;
         unit = rest;
-      } else if (u.section !== "formation") continue;
+      } else if (u.section !== "formation") {
+        out.push({ ...u, hedged: false, namedOnly: true });
+        continue;
+      }
     }
     const hedged = HEDGE.test(f);
     for (const c of clauses(unit)) {

@@ -208,6 +208,7 @@ describe("skill extraction", () => {
     expect(labels.some((l) => l.includes("rayon"))).toBe(true);
     for (const s of skills) {
       if (s.kind === "competence") expect(engine.referential.competences.get(s.code)!.macroCompetence).toBe(s.macroCompetence);
+      else if (s.kind === "macro-competence") expect(engine.referential.macroCompetences.has(s.code)).toBe(true);
       else expect(engine.referential.savoirs.has(s.code)).toBe(true);
     }
   });

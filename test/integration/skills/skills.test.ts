@@ -86,12 +86,52 @@ describe("statements: sections, boilerplate, negations, enumerations", () => {
       ["Mutuelle et tickets restaurant", "avantages"],
       ["Salle de sport", "avantages"],
     ]);
-    expect(statementUnits(segment(text)).map((u) => u.text)).toEqual(["Accueillir les clients", "rigueur et sens du service"]);
+    const statements = statementUnits(segment(text));
+    expect(statements.filter((u) => !u.namedOnly).map((u) => u.text)).toEqual(["Accueillir les clients", "rigueur et sens du service"]);
+    // The benefits lines are read for short forms only ("Permis B" may stand there), never as statements.
+    expect(statements.filter((u) => u.namedOnly).map((u) => u.text)).toEqual(["Mutuelle et tickets restaurant", "Salle de sport"]);
   });
 
   it("leaves out what the text does not ask and contract lines; splits lists but not verbs sharing an object", () => {
     const text = "Pas de diplôme exigé.\nCDI, 35 heures par semaine, salaire selon profil.\nAccueil, encaissement, mise en rayon\nAccueillir, conseiller et orienter les clients";
-    expect(statementUnits(segment(text)).map((u) => u.text)).toEqual(["Accueil", "encaissement", "mise en rayon", "Accueillir, conseiller et orienter les clients"]);
+    const statements = statementUnits(segment(text));
+    expect(statements.filter((u) => !u.namedOnly).map((u) => u.text)).toEqual(["Accueil", "encaissement", "mise en rayon", "Accueillir, conseiller et orienter les clients"]);
+    // The negated line is gone entirely; the contract line is kept for short forms only.
+    expect(statements.filter((u) => u.namedOnly).map((u) => u.text)).toEqual(["CDI, 35 heures par semaine, salaire selon profil."]);
+  });
+
+  it("reads a heading cut from its value on one line as the value's only ('Rémunération : Selon profil')", () => {
+    const text = "Missions\nPoser les banches.\nRémunération : Selon profil.\nHoraires : Journée.\nVous travaillez avec rigueur.";
+    const units = sectionUnits(segment(text), text);
+    expect(units.map((u) => [u.text, u.section])).toEqual([
+      ["Poser les banches.", "missions"],
+      ["Selon profil.", "avantages"],
+      ["Journée.", "avantages"],
+      ["Vous travaillez avec rigueur.", "missions"],
+    ]);
+  });
+
+  it("splits merged columns and joins lines a layout broke, offsets kept", () => {
+    const text =
+      "FORMATION          COMPÉTENCES\n2012 CAP Cuisine         Travail en équipe\n" +
+      "Pose de chemins de câbles, tirage de câbles, raccordement des tableaux\nélectriques, mise en service.\n" +
+      "Dépannage sur installations courant fort et\ncourant faible.\nAccueil des clients\naccueil téléphonique";
+    const statements = statementUnits(segment(text), [], text).filter((u) => !u.namedOnly);
+    for (const u of statements) expect(u.text.replace(/\s+/g, " ")).toBe(text.slice(u.start, u.end).replace(/\s+/g, " "));
+    const texts = statements.map((u) => u.text.replace(/\s+/g, " "));
+    expect(texts).toEqual([
+      "2012 CAP Cuisine",
+      "Travail en équipe",
+      "Pose de chemins de câbles",
+      "tirage de câbles",
+      "raccordement des tableaux électriques",
+      "mise en service",
+      "Dépannage sur installations courant fort et courant faible.",
+      "Accueil des clients",
+      "accueil téléphonique",
+    ]);
+    // Without the text, lines are not joined (a comma-split long sentence leaves the same gaps as a line break).
+    expect(statementUnits(segment(text)).map((u) => u.text)).toContain("électriques");
   });
 });
 
