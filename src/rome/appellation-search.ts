@@ -41,20 +41,30 @@ export function buildAppellationSearch(ref: Referential): AppellationSearchIndex
  * being typed 0.7. Earlier tokens may be abbreviations too ("dev jav"), at a small discount.
  */
 export function tokenSimilarity(token: string, word: string, isLast: boolean): number {
-  return similarity(token, charMask(token, token.length), word, isLast);
+  const masks = { token: charMask(token, token.length), word: charMask(word, word.length), prefix: 0 };
+  masks.prefix = charMask(word, Math.min(token.length, word.length));
+  return similarity(token, word, isLast, masks);
 }
 
-/** `tokenSimilarity` with the token's `charMask` computed once for a whole vocabulary. */
-function similarity(token: string, mask: number, word: string, isLast: boolean): number {
+/**
+ * `tokenSimilarity` with the `charMask`s of the token, the word, and the word's first `token.length` characters
+ * given: a search computes the vocabulary's once.
+ */
+function similarity(
+  token: string,
+  word: string,
+  isLast: boolean,
+  masks: { token: number; word: number; prefix: number },
+): number {
   if (word === token) return 1;
   const minPrefix = isLast ? 2 : 3;
   if (token.length >= minPrefix && word.startsWith(token)) return (isLast ? 0.8 : 0.75) + 0.1 * (token.length / word.length);
   const maxEdits = token.length >= 8 ? 2 : token.length >= 4 ? 1 : 0;
   if (maxEdits === 0) return 0;
-  if (Math.abs(word.length - token.length) <= maxEdits && fewEdits(mask, word, word.length, maxEdits)) {
+  if (Math.abs(word.length - token.length) <= maxEdits && fewEdits(masks.token, masks.word, maxEdits)) {
     if (distance(token, word) <= maxEdits) return 0.75;
   }
-  if (isLast && word.length > token.length && fewEdits(mask, word, token.length, maxEdits)) {
+  if (isLast && word.length > token.length && fewEdits(masks.token, masks.prefix, maxEdits)) {
     if (distance(token, word.slice(0, token.length)) <= maxEdits) return 0.7;
   }
   return 0;
@@ -68,13 +78,26 @@ function charMask(s: string, n: number): number {
 }
 
 /**
- * Whether the first `n` characters of `word` may be within `edits` edits of the token of `tokenMask`: each edit
- * brings in or takes out at most one distinct character, so more differing characters rule the distance out
- * without computing it (which is most of a search's time).
+ * Whether two strings of these `charMask`s may be within `edits` edits: each edit brings in or takes out at most
+ * one distinct character, so more differing characters rule the distance out without computing it (which was most
+ * of a search's time).
  */
-function fewEdits(tokenMask: number, word: string, n: number, edits: number): boolean {
-  const m = charMask(word, n);
-  return bitCount(m & ~tokenMask) <= edits && bitCount(tokenMask & ~m) <= edits;
+function fewEdits(a: number, b: number, edits: number): boolean {
+  return bitCount(b & ~a) <= edits && bitCount(a & ~b) <= edits;
+}
+
+/** Per index, the `charMask` of each vocabulary word's first n characters (key n; 0: whole words). */
+const maskCache = new WeakMap<AppellationSearchIndex, Map<number, Int32Array>>();
+
+function vocabMasks(s: AppellationSearchIndex, n: number): Int32Array {
+  let byLength = maskCache.get(s);
+  if (!byLength) maskCache.set(s, (byLength = new Map()));
+  let masks = byLength.get(n);
+  if (!masks) {
+    masks = Int32Array.from(s.vocab, (w) => charMask(w, n === 0 ? w.length : Math.min(n, w.length)));
+    byLength.set(n, masks);
+  }
+  return masks;
 }
 
 function bitCount(x: number): number {
@@ -108,10 +131,14 @@ function tokenHits(s: AppellationSearchIndex, token: string, isLast: boolean): T
   let hits = cache.get(key);
   if (hits !== undefined) return hits;
   const matched: [string, number][] = [];
-  const mask = charMask(token, token.length);
-  for (const w of s.vocab) {
-    const sim = similarity(token, mask, w, isLast);
-    if (sim > 0) matched.push([w, sim]);
+  const wordMasks = vocabMasks(s, 0);
+  const prefixMasks = vocabMasks(s, token.length);
+  const masks = { token: charMask(token, token.length), word: 0, prefix: 0 };
+  for (let k = 0; k < s.vocab.length; k++) {
+    masks.word = wordMasks[k]!;
+    masks.prefix = prefixMasks[k]!;
+    const sim = similarity(token, s.vocab[k]!, isLast, masks);
+    if (sim > 0) matched.push([s.vocab[k]!, sim]);
   }
   hits = null;
   if (matched.length) {
