@@ -144,16 +144,41 @@ function tokenHits(s: AppellationSearchIndex, token: string, isLast: boolean): T
   if (matched.length) {
     // One weight per typed token (the IDF of its most common reading), so rare completions do not win on rarity alone.
     const idf = Math.min(...matched.map(([w]) => s.idf.get(w)!));
-    const best = new Map<number, number>();
+    const { best, reached } = scratchOf(s).token;
+    let n = 0;
     for (const [w, sim] of matched) {
       const weight = sim * idf;
-      for (const row of s.postings.get(w)!) if ((best.get(row) ?? 0) < weight) best.set(row, weight);
+      for (const row of s.postings.get(w)!) {
+        if (best[row]! >= weight) continue;
+        if (best[row] === 0) reached[n++] = row;
+        best[row] = weight;
+      }
     }
-    hits = { rows: Int32Array.from(best.keys()), weights: Float64Array.from(best.values()), idf };
+    const rows = reached.slice(0, n);
+    hits = { rows, weights: Float64Array.from(rows, (row) => best[row]!), idf };
+    for (const row of rows) best[row] = 0;
   }
   if (cache.size >= HITS_CACHE_MAX) cache.clear();
   cache.set(key, hits);
   return hits;
+}
+
+/** Reused sums (one per appellation) and the appellations they reached, in first-reached order. */
+interface Scratch {
+  best: Float64Array;
+  reached: Int32Array;
+}
+
+/** Per index, the buffers of a token's hits and of a query's sums (searches are synchronous: never two at once). */
+const scratchCache = new WeakMap<AppellationSearchIndex, { token: Scratch; query: Scratch }>();
+
+function scratchOf(s: AppellationSearchIndex): { token: Scratch; query: Scratch } {
+  let x = scratchCache.get(s);
+  if (!x) {
+    const make = () => ({ best: new Float64Array(s.ids.length), reached: new Int32Array(s.ids.length) });
+    scratchCache.set(s, (x = { token: make(), query: make() }));
+  }
+  return x;
 }
 
 export function searchAppellations(s: AppellationSearchIndex, query: string, limit: number) {
@@ -165,23 +190,26 @@ export function searchAppellations(s: AppellationSearchIndex, query: string, lim
     return w ? w.split(" ").filter((x) => !isStopword(x)) : [t];
   });
   if (tokens.length === 0) return [];
-  const scores = new Map<number, number>();
   let norm = 0;
-  tokens.forEach((t, ti) => {
-    const hits = tokenHits(s, t, ti === tokens.length - 1);
-    if (!hits) return;
+  const hitsOf = tokens.map((t, ti) => tokenHits(s, t, ti === tokens.length - 1));
+  const { best: scores, reached } = scratchOf(s).query;
+  let n = 0;
+  for (const hits of hitsOf) {
+    if (!hits) continue;
     norm += hits.idf;
     for (let k = 0; k < hits.rows.length; k++) {
       const row = hits.rows[k]!;
-      scores.set(row, (scores.get(row) ?? 0) + hits.weights[k]!);
+      if (scores[row] === 0) reached[n++] = row;
+      scores[row]! += hits.weights[k]!;
     }
-  });
+  }
   // shorter labels first on ties: "Boulanger" before "Boulanger-pâtissier" for "boulanger"
   const before = (a: { row: number; score: number }, b: { row: number; score: number }) =>
     b.score - a.score ||
     Number(s.peuUsite[a.row]) - Number(s.peuUsite[b.row]) ||
     s.labels[a.row]!.length - s.labels[b.row]!.length;
-  const scored = [...scores.entries()].map(([row, sc]) => ({ row, score: norm ? sc / norm : 0 }));
+  const scored = Array.from(reached.subarray(0, n), (row) => ({ row, score: norm ? scores[row]! / norm : 0 }));
+  for (let k = 0; k < n; k++) scores[reached[k]!] = 0;
   return firstByOrder(scored, before, limit).map(({ row, score }) => ({
     code: s.ids[row]!,
     libelle: s.labels[row]!,
