@@ -12,7 +12,8 @@ import "../src/text/quiet.js";
 import path from "node:path";
 import { parseFlags } from "../src/cli/command.js";
 import { loadConfig, REPO_ROOT } from "../src/config.js";
-import { createEngine, REQUIRED_FEATURES, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, requiredProbability, type RequiredCandidate, type RequiredFeatures, type RequiredModel } from "../src/match/index.js";
+import { createEngine, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, type RequiredModel } from "../src/match/index.js";
+import { REQUIRED_FEATURES, requiredProbability, type RequiredCandidate, type RequiredFeatures } from "../src/match/fitting.js";
 import { crossValidation, CV_FOLDS, fitLogistic, skillAgreement } from "../src/tuning/index.js";
 import { readOffers } from "../src/sources/index.js";
 

@@ -16,7 +16,8 @@ import "../src/text/quiet.js";
 import path from "node:path";
 import { parseFlags } from "../src/cli/command.js";
 import { loadConfig, REPO_ROOT } from "../src/config.js";
-import { combine, createEngine, featurePairs, FEATURE_NAMES, GRID_WEIGHTS, GRID_WEIGHTS_NO_TITLE, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScores, withParents, parentLift, type RankModel, type RankWeights } from "../src/match/index.js";
+import { createEngine, RANK_MODEL, RANK_MODEL_NO_TITLE, type RankModel } from "../src/match/index.js";
+import { combine, featurePairs, FEATURE_NAMES, GRID_WEIGHTS, GRID_WEIGHTS_NO_TITLE, rankScores, withParents, parentLift, type RankWeights } from "../src/match/fitting.js";
 import { dotw, crossValidation, CV_FOLDS, fitListwise, listLoss, macroTop1, rankFigures, rankOf, type RankingList, type RankRecord } from "../src/tuning/index.js";
 import { readOffers } from "../src/sources/index.js";
 

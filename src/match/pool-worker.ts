@@ -6,7 +6,7 @@ import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Config } from "../config.js";
 import type { EmbedRole } from "../embed/index.js";
-import { createEngine } from "./engine.js";
+import { createEngine } from "./create.js";
 import type { MatchInput } from "./types.js";
 
 type Request = { id: number; op: "match"; input: MatchInput } | { id: number; op: "extract"; text: string } | { id: number; op: "embed"; texts: string[]; role: EmbedRole };

@@ -74,12 +74,13 @@ export function createCoverageChecker(
   return (units, coveredSpans) => {
     const out: UncoveredPhrase[] = [];
     const seen = new Set<string>();
+    const inside = insideAnyOf(coveredSpans);
     for (const unit of units) {
       // A unit inside an evidence span (extraction quotes whole units) has nothing uncovered: skip its n-grams.
-      if (coveredSpans.length > 0 && insideAny(unit.start, unit.end, coveredSpans)) continue;
+      if (inside(unit.start, unit.end)) continue;
       for (const p of candidatePhrases(unit)) {
         if (!p.key || seen.has(p.key)) continue;
-        if (coveredSpans.length > 0 && insideAny(p.start, p.end, coveredSpans)) continue;
+        if (inside(p.start, p.end)) continue;
         if (keyCovered(p.key)) continue;
         seen.add(p.key);
         out.push({ key: p.key, text: p.text });
@@ -89,9 +90,28 @@ export function createCoverageChecker(
   };
 }
 
-function insideAny(start: number, end: number, spans: { start: number; end: number }[]): boolean {
-  for (const s of spans) if (start >= s.start && end <= s.end) return true;
-  return false;
+/**
+ * Whether [start, end] lies inside one of `spans` (not merely inside their union): the spans sorted by start with
+ * the furthest end reached so far, so that each test is a binary search, not a walk over every span (a match
+ * tests each of its phrases against every evidence span).
+ */
+function insideAnyOf(spans: readonly { start: number; end: number }[]): (start: number, end: number) => boolean {
+  if (spans.length === 0) return () => false;
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const starts = Float64Array.from(sorted, (s) => s.start);
+  const reach = new Float64Array(sorted.length);
+  sorted.forEach((s, i) => (reach[i] = Math.max(s.end, i > 0 ? reach[i - 1]! : -Infinity)));
+  return (start, end) => {
+    // The last span starting at or before `start`: of those, one ends at or after `end` iff the furthest does.
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid]! <= start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && reach[lo - 1]! >= end;
+  };
 }
 
 /** True when one ROME label contains every stem of the phrase. */

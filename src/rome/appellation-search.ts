@@ -41,14 +41,144 @@ export function buildAppellationSearch(ref: Referential): AppellationSearchIndex
  * being typed 0.7. Earlier tokens may be abbreviations too ("dev jav"), at a small discount.
  */
 export function tokenSimilarity(token: string, word: string, isLast: boolean): number {
+  const masks = { token: charMask(token, token.length), word: charMask(word, word.length), prefix: 0 };
+  masks.prefix = charMask(word, Math.min(token.length, word.length));
+  return similarity(token, word, isLast, masks);
+}
+
+/**
+ * `tokenSimilarity` with the `charMask`s of the token, the word, and the word's first `token.length` characters
+ * given: a search computes the vocabulary's once.
+ */
+function similarity(
+  token: string,
+  word: string,
+  isLast: boolean,
+  masks: { token: number; word: number; prefix: number },
+): number {
   if (word === token) return 1;
   const minPrefix = isLast ? 2 : 3;
   if (token.length >= minPrefix && word.startsWith(token)) return (isLast ? 0.8 : 0.75) + 0.1 * (token.length / word.length);
   const maxEdits = token.length >= 8 ? 2 : token.length >= 4 ? 1 : 0;
   if (maxEdits === 0) return 0;
-  if (Math.abs(word.length - token.length) <= maxEdits && distance(token, word) <= maxEdits) return 0.75;
-  if (isLast && word.length > token.length && distance(token, word.slice(0, token.length)) <= maxEdits) return 0.7;
+  if (Math.abs(word.length - token.length) <= maxEdits && fewEdits(masks.token, masks.word, maxEdits)) {
+    if (distance(token, word) <= maxEdits) return 0.75;
+  }
+  if (isLast && word.length > token.length && fewEdits(masks.token, masks.prefix, maxEdits)) {
+    if (distance(token, word.slice(0, token.length)) <= maxEdits) return 0.7;
+  }
   return 0;
+}
+
+/** The characters of `s`'s first `n`, as bits (a–z each its own; others may share one). */
+function charMask(s: string, n: number): number {
+  let m = 0;
+  for (let i = 0; i < n; i++) m |= 1 << (s.charCodeAt(i) & 31);
+  return m;
+}
+
+/**
+ * Whether two strings of these `charMask`s may be within `edits` edits: each edit brings in or takes out at most
+ * one distinct character, so more differing characters rule the distance out without computing it (which was most
+ * of a search's time).
+ */
+function fewEdits(a: number, b: number, edits: number): boolean {
+  return bitCount(b & ~a) <= edits && bitCount(a & ~b) <= edits;
+}
+
+/** Per index, the `charMask` of each vocabulary word's first n characters (key n; 0: whole words). */
+const maskCache = new WeakMap<AppellationSearchIndex, Map<number, Int32Array>>();
+
+function vocabMasks(s: AppellationSearchIndex, n: number): Int32Array {
+  let byLength = maskCache.get(s);
+  if (!byLength) maskCache.set(s, (byLength = new Map()));
+  let masks = byLength.get(n);
+  if (!masks) {
+    masks = Int32Array.from(s.vocab, (w) => charMask(w, n === 0 ? w.length : Math.min(n, w.length)));
+    byLength.set(n, masks);
+  }
+  return masks;
+}
+
+function bitCount(x: number): number {
+  let n = 0;
+  for (let v = x >>> 0; v; v &= v - 1) n++;
+  return n;
+}
+
+/** What a typed token gives every appellation: its rows and best weights, in first-reached order; its IDF. */
+interface TokenHits {
+  rows: Int32Array;
+  weights: Float64Array;
+  idf: number;
+}
+
+/** Per index, what each typed token gives (see `tokenHits`). */
+const hitsCache = new WeakMap<AppellationSearchIndex, Map<string, TokenHits | null>>();
+
+/** Tokens remembered per index: a match reads its title through here, and titles share most of their words. */
+const HITS_CACHE_MAX = 20_000;
+
+/**
+ * The appellations a token reaches through the vocabulary words it matches, with their weights (null: no word).
+ * A scan of the whole vocabulary (edit distances included) is most of a search's cost, so each token's answer is
+ * remembered.
+ */
+function tokenHits(s: AppellationSearchIndex, token: string, isLast: boolean): TokenHits | null {
+  let cache = hitsCache.get(s);
+  if (!cache) hitsCache.set(s, (cache = new Map()));
+  const key = isLast ? `${token}\u0000` : token;
+  let hits = cache.get(key);
+  if (hits !== undefined) return hits;
+  const matched: [string, number][] = [];
+  const wordMasks = vocabMasks(s, 0);
+  const prefixMasks = vocabMasks(s, token.length);
+  const masks = { token: charMask(token, token.length), word: 0, prefix: 0 };
+  for (let k = 0; k < s.vocab.length; k++) {
+    masks.word = wordMasks[k]!;
+    masks.prefix = prefixMasks[k]!;
+    const sim = similarity(token, s.vocab[k]!, isLast, masks);
+    if (sim > 0) matched.push([s.vocab[k]!, sim]);
+  }
+  hits = null;
+  if (matched.length) {
+    // One weight per typed token (the IDF of its most common reading), so rare completions do not win on rarity alone.
+    const idf = Math.min(...matched.map(([w]) => s.idf.get(w)!));
+    const { best, reached } = scratchOf(s).token;
+    let n = 0;
+    for (const [w, sim] of matched) {
+      const weight = sim * idf;
+      for (const row of s.postings.get(w)!) {
+        if (best[row]! >= weight) continue;
+        if (best[row] === 0) reached[n++] = row;
+        best[row] = weight;
+      }
+    }
+    const rows = reached.slice(0, n);
+    hits = { rows, weights: Float64Array.from(rows, (row) => best[row]!), idf };
+    for (const row of rows) best[row] = 0;
+  }
+  if (cache.size >= HITS_CACHE_MAX) cache.clear();
+  cache.set(key, hits);
+  return hits;
+}
+
+/** Reused sums (one per appellation) and the appellations they reached, in first-reached order. */
+interface Scratch {
+  best: Float64Array;
+  reached: Int32Array;
+}
+
+/** Per index, the buffers of a token's hits and of a query's sums (searches are synchronous: never two at once). */
+const scratchCache = new WeakMap<AppellationSearchIndex, { token: Scratch; query: Scratch }>();
+
+function scratchOf(s: AppellationSearchIndex): { token: Scratch; query: Scratch } {
+  let x = scratchCache.get(s);
+  if (!x) {
+    const make = () => ({ best: new Float64Array(s.ids.length), reached: new Int32Array(s.ids.length) });
+    scratchCache.set(s, (x = { token: make(), query: make() }));
+  }
+  return x;
 }
 
 export function searchAppellations(s: AppellationSearchIndex, query: string, limit: number) {
@@ -60,30 +190,49 @@ export function searchAppellations(s: AppellationSearchIndex, query: string, lim
     return w ? w.split(" ").filter((x) => !isStopword(x)) : [t];
   });
   if (tokens.length === 0) return [];
-  const scores = new Map<number, number>();
   let norm = 0;
-  tokens.forEach((t, ti) => {
-    const isLast = ti === tokens.length - 1;
-    const matched: [string, number][] = [];
-    for (const w of s.vocab) {
-      const sim = tokenSimilarity(t, w, isLast);
-      if (sim > 0) matched.push([w, sim]);
+  const hitsOf = tokens.map((t, ti) => tokenHits(s, t, ti === tokens.length - 1));
+  const { best: scores, reached } = scratchOf(s).query;
+  let n = 0;
+  for (const hits of hitsOf) {
+    if (!hits) continue;
+    norm += hits.idf;
+    for (let k = 0; k < hits.rows.length; k++) {
+      const row = hits.rows[k]!;
+      if (scores[row] === 0) reached[n++] = row;
+      scores[row]! += hits.weights[k]!;
     }
-    if (matched.length === 0) return;
-    // One weight per typed token (the IDF of its most common reading), so rare completions do not win on rarity alone.
-    const tokenIdf = Math.min(...matched.map(([w]) => s.idf.get(w)!));
-    norm += tokenIdf;
-    const best = new Map<number, number>();
-    for (const [w, sim] of matched) {
-      const weight = sim * tokenIdf;
-      for (const row of s.postings.get(w)!) if ((best.get(row) ?? 0) < weight) best.set(row, weight);
-    }
-    for (const [row, w] of best) scores.set(row, (scores.get(row) ?? 0) + w);
-  });
-  return [...scores.entries()]
-    .map(([row, sc]) => ({ row, score: norm ? sc / norm : 0 }))
-    // shorter labels first on ties: "Boulanger" before "Boulanger-pâtissier" for "boulanger"
-    .sort((a, b) => b.score - a.score || Number(s.peuUsite[a.row]) - Number(s.peuUsite[b.row]) || s.labels[a.row]!.length - s.labels[b.row]!.length)
-    .slice(0, limit)
-    .map(({ row, score }) => ({ code: s.ids[row]!, libelle: s.labels[row]!, ficheCode: s.fiches[row]!, ficheLibelle: s.ficheLabels[row]!, score: Math.round(score * 1000) / 1000 }));
+  }
+  // shorter labels first on ties: "Boulanger" before "Boulanger-pâtissier" for "boulanger"
+  const before = (a: { row: number; score: number }, b: { row: number; score: number }) =>
+    b.score - a.score ||
+    Number(s.peuUsite[a.row]) - Number(s.peuUsite[b.row]) ||
+    s.labels[a.row]!.length - s.labels[b.row]!.length;
+  const scored = Array.from(reached.subarray(0, n), (row) => ({ row, score: norm ? scores[row]! / norm : 0 }));
+  for (let k = 0; k < n; k++) scores[reached[k]!] = 0;
+  return firstByOrder(scored, before, limit).map(({ row, score }) => ({
+    code: s.ids[row]!,
+    libelle: s.labels[row]!,
+    ficheCode: s.fiches[row]!,
+    ficheLibelle: s.ficheLabels[row]!,
+    score: Math.round(score * 1000) / 1000,
+  }));
+}
+
+/**
+ * The first `limit` items of `items` stably sorted by `cmp` (what sort then slice gives), without sorting them all
+ * when few are asked: a title needs the best appellation of thousands reached.
+ */
+function firstByOrder<T>(items: T[], cmp: (a: T, b: T) => number, limit: number): T[] {
+  if (limit > 32 || limit >= items.length) return items.sort(cmp).slice(0, limit);
+  const top: T[] = [];
+  for (const x of items) {
+    if (top.length === limit && cmp(x, top[limit - 1]!) >= 0) continue;
+    // After every item it does not beat (ties stay in arrival order, as a stable sort keeps them).
+    let i = top.length;
+    while (i > 0 && cmp(x, top[i - 1]!) < 0) i--;
+    top.splice(i, 0, x);
+    if (top.length > limit) top.pop();
+  }
+  return top;
 }

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { chosenItems, ExemplarMemory, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, requiredFeatures, requiredProbability, type Engine, type Exemplar, type RequiredCandidate } from "../../../src/match/index.js";
+import { chosenItems, ExemplarMemory, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, type Engine, type Exemplar } from "../../../src/match/index.js";
+import { requiredFeatures, requiredProbability, type RequiredCandidate } from "../../../src/match/fitting.js";
 import { fitLogistic } from "../../../src/tuning/index.js";
 import { contentStems, termCounts } from "../../../src/text/index.js";
 import { testEngine } from "../../helpers.js";

@@ -1,6 +1,7 @@
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
-import { combine, featurePairs, featuresUsed, FEATURE_NAMES, RANK_MODEL, RANK_MODEL_NO_TITLE, rankScores, RERANK_DEPTH, scoreOf, type FicheFeatures, type RankModel } from "../../../src/match/index.js";
+import { RANK_MODEL, RANK_MODEL_NO_TITLE, type FicheFeatures, type RankModel } from "../../../src/match/index.js";
+import { combine, featurePairs, featuresUsed, FEATURE_NAMES, rankScores, RERANK_DEPTH, scoreOf } from "../../../src/match/fitting.js";
 import { fitListwise, listLoss, type RankingList } from "../../../src/tuning/index.js";
 
 /** Texts of 20 candidates with 4 features each, whose right candidate is the best under `truth` plus noise. */

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { FEATURE_NAMES, RANK_MODEL, RANK_MODEL_NO_TITLE } from "../../../src/match/index.js";
+import { RANK_MODEL, RANK_MODEL_NO_TITLE } from "../../../src/match/index.js";
+import { FEATURE_NAMES } from "../../../src/match/fitting.js";
 import { RANK_MODEL_FILE, readRankModelFile } from "../../../src/match/rank.js";
 
 describe("ranking-model file", () => {

@@ -1,0 +1,122 @@
+import type { Config } from "../config.js";
+import { normalizeVector, TransformersEmbedder, type Embedder } from "../embed/index.js";
+import { openIndexes, type ProgressFn, type RomeIndexes } from "../vectors/index.js";
+import { buildAppellationSearch, loadEscoCrosswalk, loadReferential, type Referential } from "../rome/index.js";
+import { contentStems, titleKey } from "../text/index.js";
+import { readLabelledOffers } from "../sources/index.js";
+import { createExtractionContext, createStatedExtractor } from "../skills/index.js";
+import type { EngineContext } from "./context.js";
+import { Engine } from "./engine.js";
+import { ExemplarMemory } from "./exemplars.js";
+import { buildLexicon, type Lexicon } from "./lexicon.js";
+import { createCoverageChecker } from "./uncovered.js";
+
+export interface EngineOptions {
+  rebuildIndexes?: boolean;
+  onIndexProgress?: ProgressFn;
+}
+
+/** Loads everything the engine needs from configuration; builds indexes when missing or stale. */
+export async function createEngine(config: Config, opts: EngineOptions = {}): Promise<Engine> {
+  const referential = loadReferential(config.romeDir);
+  const embedder = await TransformersEmbedder.load({
+    modelDir: config.modelDir,
+    dtype: config.modelDtype,
+    queryPrefix: config.queryPrefix,
+    passagePrefix: config.passagePrefix,
+  });
+  const indexes = await openIndexes(config.indexRoot, referential, embedder, {
+    rebuild: opts.rebuildIndexes,
+    onProgress: opts.onIndexProgress,
+  });
+  const lexicon = buildLexicon(referential);
+  let exemplars: ExemplarMemory | null = null;
+  if (config.labelledOffers) {
+    const offers = readLabelledOffers(config.labelledOffers);
+    const built = ExemplarMemory.build(offers, lexicon.ficheRow);
+    if (built.skipped > 0) {
+      const what = `${built.skipped} of ${offers.length} name a code that is not a ${referential.version} fiche`;
+      console.error(`labelled offers: ${what}; left out`);
+    }
+    exemplars = built.memory;
+  }
+  const esco = config.escoCrosswalk ? loadEscoCrosswalk(config.escoCrosswalk, referential) : null;
+  if (esco?.skipped) {
+    const what = `${esco.skipped} mappings name an appellation ${referential.version} lacks`;
+    console.error(`ESCO crosswalk: ${what}; left out`);
+  }
+  return new Engine(loadContext(referential, embedder, indexes, lexicon), exemplars, esco);
+}
+
+/** The tables every match reads, derived once from the referential, indexes and lexicon. */
+export function loadContext(
+  referential: Referential,
+  embedder: Embedder,
+  indexes: RomeIndexes,
+  lexicon: Lexicon,
+): EngineContext {
+  const ficheRow = lexicon.ficheRow;
+  const extraction = createExtractionContext(lexicon, indexes);
+  const appellationKeyRows = new Map<string, number[]>();
+  for (const a of referential.appellations.values()) {
+    const key = titleKey(contentStems(a.libelle));
+    const row = ficheRow.get(a.ficheCode);
+    if (!key || row === undefined) continue;
+    const rows = appellationKeyRows.get(key);
+    if (!rows) appellationKeyRows.set(key, [row]);
+    else if (!rows.includes(row)) rows.push(row);
+  }
+  const mcFicheRows = new Map(
+    [...referential.macroCompetences.keys()].map((mc) => {
+      return [mc, Int32Array.from(referential.fichesForMacroCompetence(mc), (c) => ficheRow.get(c)!)] as const;
+    }),
+  );
+  return {
+    referential,
+    embedder,
+    indexes,
+    lexicon,
+    extraction,
+    stated: createStatedExtractor(referential, extraction),
+    appellationSearch: buildAppellationSearch(referential),
+    coverage: createCoverageChecker(referential),
+    ficheCentroids: computeFicheCentroids(referential, lexicon, indexes),
+    appRow: new Map(indexes.appellations.ids.map((id, i) => [id, i])),
+    appFicheRow: new Map([...referential.appellations.values()].map((a) => [a.code, ficheRow.get(a.ficheCode)!])),
+    appellationKeyRows,
+    mcFicheRows,
+    ficheMcMass: Float64Array.from(lexicon.ficheCodes, (code) =>
+      [...referential.ficheMacroCompetences(code).keys()].reduce((s, mc) => s + referential.mcIdf(mc), 0),
+    ),
+    parentRow: Int32Array.from(
+      lexicon.ficheCodes,
+      (code) => ficheRow.get(referential.fiches.get(code)!.parent) ?? ficheRow.get(code)!,
+    ),
+    topFiche: new Map(),
+  };
+}
+
+/** A fiche's vector: its appellations' mean direction plus its compétences' mean direction (rows of one matrix). */
+function computeFicheCentroids(ref: Referential, lex: Lexicon, idx: RomeIndexes): Float32Array {
+  const appRow = new Map(idx.appellations.ids.map((id, i) => [id, i]));
+  const compRow = new Map(idx.competences.ids.map((id, i) => [id, i]));
+  const dim = idx.appellations.dimension;
+  const meanOf = (rows: number[], index: typeof idx.appellations) => {
+    const v = new Float32Array(dim);
+    for (const r of rows) {
+      const x = index.vectorAt(r);
+      for (let j = 0; j < dim; j++) v[j]! += x[j]!;
+    }
+    return normalizeVector(v);
+  };
+  const out = new Float32Array(lex.ficheCodes.length * dim);
+  lex.ficheCodes.forEach((code, r) => {
+    const f = ref.fiches.get(code)!;
+    const a = meanOf(f.appellations.map((x) => appRow.get(x)!).filter((x) => x !== undefined), idx.appellations);
+    const c = meanOf(f.competences.map((x) => compRow.get(x.code)!).filter((x) => x !== undefined), idx.competences);
+    const v = new Float32Array(dim);
+    for (let j = 0; j < dim; j++) v[j] = a[j]! + 0.5 * c[j]!;
+    out.set(normalizeVector(v), r * dim);
+  });
+  return out;
+}

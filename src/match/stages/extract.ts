@@ -1,0 +1,58 @@
+import {
+  aggregateSkills,
+  EXTRACTION,
+  extractStated,
+  ficheItemRows,
+  rescoreInContext,
+  scoreItemsAgainstUnits,
+  scoreUnit,
+} from "../../skills/index.js";
+import type { EngineContext, TopFiche } from "../context.js";
+import type { ExtractedSkill } from "../types.js";
+import type { Prepared } from "./prepare.js";
+
+/**
+ * Stage 2: the ROME items the text states (`extractStated`): what /v1/skills/extract returns, features and explanations
+ * read.
+ */
+export function extract(ctx: EngineContext, p: Prepared): ExtractedSkill[] {
+  return extractStated(ctx.stated, p.text, p.statements, p.statementVecs, p.context);
+}
+
+/**
+ * After ranking, the best fiche's own items that the text shows (`targeted`), and the skills a match reports: the
+ * stated ones, then those of the targeted pass they lack, re-scored in that fiche's context.
+ */
+export function targetedPass(
+  ctx: EngineContext,
+  p: Prepared,
+  skills: readonly ExtractedSkill[],
+  ficheCode: string,
+): { targeted: ExtractedSkill[]; reported: ExtractedSkill[] } {
+  const { rows, items } = topFicheOf(ctx, ficheCode);
+  const found = scoreItemsAgainstUnits(ctx.extraction, rows, p.stemSets, p.unitVecs, EXTRACTION.ficheItemMin);
+  const targeted = aggregateSkills(ctx.referential, p.units, [found]);
+  const known = new Set(skills.map((s) => s.code));
+  return { targeted, reported: [...skills, ...rescoreInContext(targeted.filter((s) => !known.has(s.code)), items)] };
+}
+
+/**
+ * The open per-unit search of earlier versions (every label a unit covers, up to three a unit): what the
+ * offer-coding model (`requiredSkills`) was fitted on, kept for it.
+ */
+export function unitSkills(ctx: EngineContext, p: Prepared): ExtractedSkill[] {
+  const perUnit = p.units.map((_, i) => scoreUnit(ctx.extraction, i, p.stemSets[i]!, p.unitVecs[i]!));
+  return aggregateSkills(ctx.referential, p.units, perUnit);
+}
+
+/** A ranked-first fiche's items' rows and item codes, once per fiche. */
+function topFicheOf(ctx: EngineContext, code: string): TopFiche {
+  let x = ctx.topFiche.get(code);
+  if (!x) {
+    const f = ctx.referential.fiches.get(code)!;
+    const items = new Set([...f.competences, ...f.savoirs, ...f.macroCompetences].map((l) => l.code));
+    x = { rows: ficheItemRows(ctx.extraction, f), items };
+    ctx.topFiche.set(code, x);
+  }
+  return x;
+}
