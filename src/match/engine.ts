@@ -16,6 +16,7 @@ import type { CvExperienceMatch, ExtractedSkill, MatchInput, MatchResult, Metier
 import { createCoverageChecker } from "./uncovered.js";
 import { matchStatus } from "./status.js";
 import { round } from "../numbers.js";
+import { classifierFeature, readClassifier, type ClassifierFeature } from "./classifier.js";
 
 /**
  * Labelled offers with items like an offer whose choices `requiredSkills` reads. In cross-validation 5, 10 and 20
@@ -103,6 +104,8 @@ export class Engine {
   private readonly parentRow: Int32Array;
   /** Fiche code → what the targeted pass and the context re-scoring need of it, filled as fiches come first. */
   private readonly topFiche = new Map<string, { rows: Int32Array; items: ReadonlySet<string> }>();
+  /** The fiche classifier's feature (FICHE_CLASSIFIER, set by createEngine); null: the `classifier` feature stays 0. */
+  classify: ClassifierFeature | null = null;
   /** The features each ranking model reads. */
   private readonly usedBy = new Map<RankModel, ReadonlySet<keyof FicheFeatures>>([RANK_MODEL, RANK_MODEL_NO_TITLE].map((m) => [m, featuresUsed(m)]));
 
@@ -410,7 +413,7 @@ export class Engine {
     const textMcs = mcProfile(skills);
     const n = this.lexicon.ficheCodes.length;
     const z = () => new Float64Array(n);
-    const f: FicheFeatures = { titleLex: z(), titleVec: z(), titleAppellation: z(), bodyLex: z(), bodyVec: z(), mc: z(), items: z(), bodyTitle: z(), exemplarTitle: z(), exemplarBody: z(), exemplarSameTitle: z(), exemplarCodeTitle: z(), exemplarCodeBody: z(), titleFiche: z() };
+    const f: FicheFeatures = { titleLex: z(), titleVec: z(), titleAppellation: z(), bodyLex: z(), bodyVec: z(), mc: z(), items: z(), bodyTitle: z(), exemplarTitle: z(), exemplarBody: z(), exemplarSameTitle: z(), exemplarCodeTitle: z(), exemplarCodeBody: z(), titleFiche: z(), classifier: z() };
     const row = this.lexicon.ficheRow;
     if (p.title) {
       this.titleFeatures(f, p.romeStems, p.romeKey, p.titleVec, 1);
@@ -420,6 +423,7 @@ export class Engine {
       }
       for (const x of p.extraTitles) this.titleFeatures(f, x.stems, x.key, x.vec, x.weight);
     }
+    if (need("classifier") && this.classify) this.classify(p.title, p.text, f.classifier);
     const bodyStems = p.stems.flat();
     // The memory's body queries (nearest offers, pooled codes) read the title and body together.
     // Counted once for both, and for requiredSkills' coded neighbours (each memory index picks its own salient terms).
@@ -674,5 +678,7 @@ export async function createEngine(config: Config, opts: EngineOptions = {}): Pr
   }
   const esco = config.escoCrosswalk ? loadEscoCrosswalk(config.escoCrosswalk, referential) : null;
   if (esco?.skipped) console.error(`ESCO crosswalk: ${esco.skipped} mappings name an appellation ${referential.version} lacks; left out`);
-  return new Engine(referential, embedder, indexes, lexicon, exemplars, esco);
+  const engine = new Engine(referential, embedder, indexes, lexicon, exemplars, esco);
+  if (config.ficheClassifier) engine.classify = classifierFeature(readClassifier(config.ficheClassifier).model, lexicon.ficheRow);
+  return engine;
 }

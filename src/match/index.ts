@@ -7,3 +7,4 @@ export { MatchPool, pooled, type Matcher } from "./pool.js";
 export { chosenItems, REQUIRED_FEATURES, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, requiredFeatures, requiredProbability, type ChosenItem, type CodedNeighbour, type ItemHolder, type RequiredFeatures, type RequiredItem, type RequiredModel } from "./required.js";
 export { CONFIDENCE, EVIDENCE_CONFLICT, evidenceAgainstFirst, matchStatus, type MatchStatus, type StatusReason } from "./status.js";
 export { createCoverageChecker, type UncoveredPhrase } from "./uncovered.js";
+export { CLASSIFIER_FILE, CLASSIFIER_FLOOR, ClassifierManifest, classifierFeature, classifierInput, ficheProbabilities, hashString, hiddenOf, loadClassifier, logitsOf, packWeights, readClassifier, softmaxInPlace, unpackWeights, type ClassifierFeature, type ClassifierInput, type FicheClassifier } from "./classifier.js";
