@@ -1,6 +1,6 @@
 /**
  * Trains the fiche classifier (src/match/classifier.ts) on examples made from ROME (src/tuning/train-classifier.ts):
- *   npm run train:classifier -- [--epochs 6] [--dim 32] [--buckets 262144] [--per-appellation 2] [--lr 0.2]
+ *   npm run train:classifier -- [--epochs 5] [--dim 32] [--buckets 262144] [--per-appellation 1] [--lr 2]
  *                               [--seed 19] [--offers FILE.jsonl] [--with-offers [--hold-out SOURCE]] [--out FILE] [--dry]
  * Deterministic for a seed. The model is ROME-only by default, so that no source of offers is in it and every
  * evaluation protocol (leave-one-source-out included) reads it honestly; `--with-offers` adds the labelled offers

@@ -8,3 +8,4 @@ export { chosenItems, REQUIRED_FEATURES, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED,
 export { CONFIDENCE, EVIDENCE_CONFLICT, evidenceAgainstFirst, matchStatus, type MatchStatus, type StatusReason } from "./status.js";
 export { createCoverageChecker, type UncoveredPhrase } from "./uncovered.js";
 export { CLASSIFIER_FILE, CLASSIFIER_FLOOR, ClassifierManifest, classifierFeature, classifierInput, ficheProbabilities, hashString, hiddenOf, loadClassifier, logitsOf, packWeights, readClassifier, softmaxInPlace, unpackWeights, type ClassifierFeature, type ClassifierInput, type FicheClassifier } from "./classifier.js";
+export { inForce } from "./coded.js";

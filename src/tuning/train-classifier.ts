@@ -141,7 +141,7 @@ export interface ClassifierSettings {
   learningRate: number;
 }
 
-export const CLASSIFIER_DEFAULTS: ClassifierSettings = { seed: 19, buckets: 1 << 18, dim: 32, epochs: 6, perAppellation: 2, minPerFiche: 16, learningRate: 0.2 };
+export const CLASSIFIER_DEFAULTS: ClassifierSettings = { seed: 19, buckets: 1 << 18, dim: 32, epochs: 5, perAppellation: 1, minPerFiche: 8, learningRate: 2 };
 
 /** The fiches' codes in order and each epoch's ROME-derived examples (drawn anew every epoch: augmentation). */
 export function romeExamples(ref: Referential, s: ClassifierSettings, r: () => number): ClassifierExample[] {
@@ -175,10 +175,8 @@ export function trainClassifier(codes: readonly string[], examples: (epoch: numb
     }
   };
   const extraInputs = extra.filter((e) => row.has(e.code)).map((e) => ({ y: row.get(e.code)!, x: classifierInput(e.title, e.body, s.buckets) }));
-  const epochs: { y: number; x: ClassifierInput }[][] = [];
-  let total = 0;
   const firstEpoch = examples(0);
-  total = (firstEpoch.length + extraInputs.length) * s.epochs;
+  const total = (firstEpoch.length + extraInputs.length) * s.epochs;
   const h = new Float32Array(d2);
   const gh = new Float32Array(d2);
   const p = new Float64Array(C);
@@ -186,8 +184,7 @@ export function trainClassifier(codes: readonly string[], examples: (epoch: numb
   let loss = 0;
   for (let e = 0; e < s.epochs; e++) {
     const ex = e === 0 ? firstEpoch : examples(e);
-    const items = [...ex.filter((x) => row.has(x.code)).map((x) => ({ y: row.get(x.code)!, x: classifierInput(x.title, x.body, s.buckets) })), ...extraInputs];
-    epochs.length = 0;
+    const items: { y: number; x: ClassifierInput }[] = [...ex.filter((x) => row.has(x.code)).map((x) => ({ y: row.get(x.code)!, x: classifierInput(x.title, x.body, s.buckets) })), ...extraInputs];
     for (let i = items.length - 1; i > 0; i--) {
       const j = Math.floor(r() * (i + 1));
       [items[i], items[j]] = [items[j]!, items[i]!];

@@ -5,6 +5,7 @@ import { loadConfig } from "../../config.js";
 import { createEngine, MatchPool, pooled, type Engine } from "../../match/index.js";
 import { CV_MODES, evaluateOffers, type CvMode } from "../../tuning/index.js";
 import { readOffers } from "../../sources/index.js";
+import { loadReferential } from "../../rome/index.js";
 import { startServer } from "../../api/index.js";
 import { openLake } from "../../lake/index.js";
 import type { Command } from "../command.js";
@@ -129,7 +130,7 @@ export const matchCommand: Command = {
 export const evalCommand: Command = {
   name: "eval",
   summary: "accuracy on a JSONL offers file; last stdout line is one JSON object",
-  usage: "eval --offers FILE.jsonl [--limit N] [--cv text|source] [--memory none]",
+  usage: "eval --offers FILE.jsonl [--limit N] [--cv text|source] [--memory none] [--coded-with ROME_DIR --before YYYY-MM-DD]",
   async run(args) {
     const { flags } = parseFlags(args);
     const file = flags.get("offers");
@@ -148,7 +149,11 @@ export const evalCommand: Command = {
     const engine = await engineWithProgress();
     const bar = new cliProgress.SingleBar({ format: "  eval [{bar}] {value}/{total}", stream: process.stderr }, cliProgress.Presets.shades_classic);
     bar.start(offers.length, 0);
-    const figures = await evaluateOffers(engine, offers, { cv, onProgress: (done) => bar.update(done) });
+    // --coded-with: offers created before --before (default: June 2025, ROME's split to 1,584 fiches) are also scored
+    // against that earlier referential's codes (figures under coded_in_force).
+    const earlier = flags.get("coded-with");
+    const codedWith = earlier ? { codes: new Set(loadReferential(earlier).fiches.keys()), before: flags.get("before") ?? "2025-06-01" } : undefined;
+    const figures = await evaluateOffers(engine, offers, { cv, codedWith, onProgress: (done) => bar.update(done) });
     bar.stop();
     console.log(JSON.stringify(figures));
     return 0;
