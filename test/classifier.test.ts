@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { classifierFeature, classifierInput, ficheProbabilities, packWeights, readClassifier, unpackWeights } from "../src/match/index.js";
 import { loadReferential } from "../src/rome/index.js";
+import { testEngine } from "./helpers.js";
 import { CLASSIFIER_DEFAULTS, genderForm, pseudoOffer, romeExamples, seededRandom, trainClassifier, writeClassifier } from "../src/tuning/index.js";
 
 const ref = loadReferential(loadConfig().romeDir);
@@ -79,4 +80,20 @@ describe("fiche classifier", () => {
     const ex = romeExamples(ref, { ...small, minPerFiche: 1, perAppellation: 0 }, seededRandom(1));
     expect(new Set(ex.map((e) => e.code)).size).toBe(ref.fiches.size);
   });
+
+  it("gives the engine its `classifier` feature when one is loaded", async () => {
+    const r = seededRandom(2);
+    const m = trainClassifier(CODES, () => CODES.flatMap((c) => Array.from({ length: small.minPerFiche }, () => pseudoOffer(ref, c, r, CODES))), small);
+    const engine = await testEngine();
+    const f0 = await engine.featuresFor("Service en salle, prise de commandes.", "Serveur H/F");
+    expect(f0.classifier.every((x) => x === 0)).toBe(true);
+    engine.classify = classifierFeature(m, engine.lexicon.ficheRow);
+    try {
+      const f = await engine.featuresFor("Service en salle, prise de commandes.", "Serveur H/F");
+      expect(f.classifier[engine.lexicon.ficheRow.get("G1803")!]).toBe(1);
+      expect(f.classifier.filter((x) => x > 0).length).toBeLessThanOrEqual(CODES.length);
+    } finally {
+      engine.classify = null;
+    }
+  }, 300_000);
 });
