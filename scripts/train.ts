@@ -24,6 +24,8 @@ import { loadConfig, REPO_ROOT } from "../src/config.js";
 import { createEngine, RANK_MODEL, type RankModel } from "../src/match/index.js";
 import { featurePairs, FEATURE_NAMES, GRID_WEIGHTS, rankScores, withParents, type RankWeights } from "../src/match/fitting.js";
 import { RANK_MODEL_FILE, readRankModelFile } from "../src/match/rank.js";
+import { classifierFeature, readClassifier } from "../src/match/fitting.js";
+import { loadReferential } from "../src/rome/index.js";
 import { crossValidation, dotw, fitListwise, macroTop1, rankFigures, sourceOf, type RankingList, type RankRecord } from "../src/tuning/index.js";
 import { readOffers } from "../src/sources/index.js";
 
@@ -81,13 +83,31 @@ async function computeFeatures(): Promise<Cached[]> {
   return out;
 }
 
+/** Appends the `classifier` feature (FICHE_CLASSIFIER's model) to every row of every mode. */
+function addClassifierColumn(data: Cached[]): void {
+  const ref = loadReferential(config.romeDir);
+  const ficheRow = new Map([...ref.fiches.keys()].sort().map((c, i) => [c, i]));
+  const classify = config.ficheClassifier ? classifierFeature(readClassifier(config.ficheClassifier).model, ficheRow) : null;
+  const byId = new Map(readOffers(file).map((o) => [o.id, o]));
+  for (const d of data) {
+    const o = byId.get(d.id)!;
+    const out = new Float64Array(ficheRow.size);
+    classify?.(o.intitule ?? "", o.description ?? "", out);
+    const col = d.rows.map((c) => Math.round(out[ficheRow.get(c)!]! * 1e4) / 1e4);
+    for (const x of d.x) x.forEach((row, i) => row.push(col[i]!));
+  }
+}
+
 let data: Cached[];
 if (cache && existsSync(cache)) {
   const [head, ...lines] = readFileSync(cache, "utf8").split("\n").filter(Boolean);
   const meta = JSON.parse(head!) as { offersHash: string; features: string[] };
-  if (meta.offersHash !== offersHash || meta.features.join() !== FEATURE_NAMES.join()) throw new Error(`${cache}: made from another offers file or feature set; delete it`);
+  // A cache made before the classifier feature gets its column here (the classifier reads only the offer's text).
+  const beforeClassifier = meta.features.join() === FEATURE_NAMES.filter((k) => k !== "classifier").join();
+  if (meta.offersHash !== offersHash || (meta.features.join() !== FEATURE_NAMES.join() && !beforeClassifier)) throw new Error(`${cache}: made from another offers file or feature set; delete it`);
   data = lines.map((l) => JSON.parse(l) as Cached);
-  console.error(`features from ${cache} (${data.length} offers)`);
+  if (beforeClassifier) addClassifierColumn(data);
+  console.error(`features from ${cache} (${data.length} offers${beforeClassifier ? ", classifier column added" : ""})`);
 } else {
   data = await computeFeatures();
   if (cache) writeFileSync(cache, [JSON.stringify({ offersHash, features: FEATURE_NAMES }), ...data.map((d) => JSON.stringify(d))].join("\n") + "\n");

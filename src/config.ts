@@ -13,6 +13,12 @@ function sharedDefault(rel: string): string | undefined {
   return existsSync(p) ? p : undefined;
 }
 
+/** A file of the repository when present. */
+function repoFile(rel: string): string | undefined {
+  const p = path.join(REPO_ROOT, rel);
+  return existsSync(p) ? p : undefined;
+}
+
 const ConfigSchema = z.object({
   romeDir: z.string().min(1),
   modelDir: z.string().min(1),
@@ -32,6 +38,8 @@ const ConfigSchema = z.object({
   labelledOffers: z.array(z.string().min(1)).min(1).optional(),
   /** France Travail's ESCO ↔ ROME appellation crosswalk (GET /v1/esco/occupation, the fiche's `esco`); unset: none. */
   escoCrosswalk: z.string().min(1).optional(),
+  /** The fiche classifier's manifest (models/fiche-classifier.json, docs/matching.md); unset when absent or "none". */
+  ficheClassifier: z.string().min(1).optional(),
   /** Engines in worker threads per process (0: match in the event-loop thread). */
   matchThreads: z.coerce.number().int().min(0).max(64),
   /** Admission (docs/operations.md): longest expected wait accepted for matching work (ms), and queued jobs at most. */
@@ -70,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // files, comma-separated, make one memory (e.g. an export of the lake's feedback beside the coded offers).
     labelledOffers: labelledFiles(env.LABELLED_OFFERS),
     escoCrosswalk: optionalFile(env.ESCO_CROSSWALK, "rome/correspondences/FR_20230607_mapping_esco_rome.csv"),
+    ficheClassifier: env.FICHE_CLASSIFIER === undefined ? repoFile("models/fiche-classifier.json") : env.FICHE_CLASSIFIER === "none" ? undefined : env.FICHE_CLASSIFIER || undefined,
   });
 }
 

@@ -4,11 +4,13 @@ import type { ExtractionContext, StatedExtractor } from "../skills/index.js";
 import type { RomeIndexes } from "../vectors/index.js";
 import type { Lexicon } from "./lexicon.js";
 import type { createCoverageChecker } from "./uncovered.js";
+import type { ClassifierFeature } from "./classifier.js";
 
 /**
  * What every stage of a match reads: the referential, embedder, indexes and the tables derived from them, built
  * once at load (`loadContext` in create.ts) and never changed by a match (except the `topFiche` cache).
  */
+
 export interface EngineContext {
   readonly referential: Referential;
   readonly embedder: Embedder;
@@ -34,6 +36,8 @@ export interface EngineContext {
   readonly parentRow: Int32Array;
   /** Fiche code → what the targeted pass and the context re-scoring need of it, filled as fiches come first. */
   readonly topFiche: Map<string, TopFiche>;
+  /** The fiche classifier's feature (FICHE_CLASSIFIER); null: the `classifier` feature stays 0. */
+  readonly classify: ClassifierFeature | null;
 }
 
 /** A ranked-first fiche: its items' rows (targeted pass) and the codes of its compétences, savoirs and MCs. */

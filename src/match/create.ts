@@ -10,6 +10,7 @@ import { Engine } from "./engine.js";
 import { ExemplarMemory } from "./exemplars.js";
 import { buildLexicon, type Lexicon } from "./lexicon.js";
 import { createCoverageChecker } from "./uncovered.js";
+import { classifierFeature, readClassifier, type ClassifierFeature } from "./classifier.js";
 
 export interface EngineOptions {
   rebuildIndexes?: boolean;
@@ -45,7 +46,10 @@ export async function createEngine(config: Config, opts: EngineOptions = {}): Pr
     const what = `${esco.skipped} mappings name an appellation ${referential.version} lacks`;
     console.error(`ESCO crosswalk: ${what}; left out`);
   }
-  return new Engine(loadContext(referential, embedder, indexes, lexicon), exemplars, esco);
+  const classify = config.ficheClassifier
+    ? classifierFeature(readClassifier(config.ficheClassifier).model, lexicon.ficheRow)
+    : null;
+  return new Engine(loadContext(referential, embedder, indexes, lexicon, classify), exemplars, esco);
 }
 
 /** The tables every match reads, derived once from the referential, indexes and lexicon. */
@@ -54,6 +58,7 @@ export function loadContext(
   embedder: Embedder,
   indexes: RomeIndexes,
   lexicon: Lexicon,
+  classify: ClassifierFeature | null = null,
 ): EngineContext {
   const ficheRow = lexicon.ficheRow;
   const extraction = createExtractionContext(lexicon, indexes);
@@ -93,6 +98,7 @@ export function loadContext(
       (code) => ficheRow.get(referential.fiches.get(code)!.parent) ?? ficheRow.get(code)!,
     ),
     topFiche: new Map(),
+    classify,
   };
 }
 

@@ -3,6 +3,7 @@ import type { Embedder } from "../embed/index.js";
 import type { AppellationSearchIndex, EscoCrosswalk, Referential } from "../rome/index.js";
 import type { RomeIndexes } from "../vectors/index.js";
 import { round } from "../numbers.js";
+import type { ClassifierFeature } from "./classifier.js";
 import type { EngineContext } from "./context.js";
 import type { ExemplarMemory } from "./exemplars.js";
 import type { Lexicon } from "./lexicon.js";
@@ -46,6 +47,11 @@ export class Engine {
     ({ referential: this.referential, embedder: this.embedder, indexes: this.indexes, lexicon: this.lexicon } = ctx);
     this.appellationSearch = ctx.appellationSearch;
     this.modelId = ctx.embedder.id;
+  }
+
+  /** The same engine (shared tables) with another fiche classifier behind the `classifier` feature; null: none. */
+  withClassifier(classify: ClassifierFeature | null): Engine {
+    return new Engine({ ...this.ctx, classify }, this.exemplars, this.esco);
   }
 
   async match(input: MatchInput, options: MatchOptions = {}): Promise<MatchResult> {

@@ -28,3 +28,23 @@ export {
   type RequiredFeatures,
   type RequiredItem,
 } from "./required.js";
+// The fiche classifier: training (src/tuning/train-classifier.ts), its file, and the feature it gives the engine.
+export {
+  CLASSIFIER_FILE,
+  CLASSIFIER_FLOOR,
+  ClassifierManifest,
+  classifierFeature,
+  classifierInput,
+  ficheProbabilities,
+  hashString,
+  hiddenOf,
+  loadClassifier,
+  logitsOf,
+  packWeights,
+  readClassifier,
+  softmaxInPlace,
+  unpackWeights,
+  type ClassifierFeature,
+  type ClassifierInput,
+  type FicheClassifier,
+} from "./classifier.js";

@@ -8,3 +8,4 @@ export { MatchPool, pooled, type Matcher } from "./pool.js";
 export { chosenItems, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, type ChosenItem, type RequiredModel } from "./required.js";
 export { CONFIDENCE, EVIDENCE_CONFLICT, matchStatus, type MatchStatus, type StatusReason } from "./status.js";
 export { createCoverageChecker, type UncoveredPhrase } from "./uncovered.js";
+export { inForce } from "./coded.js";

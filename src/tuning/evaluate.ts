@@ -1,6 +1,6 @@
 import type { FranceTravailOffer } from "../sources/index.js";
 import type { Engine } from "../match/index.js";
-import { exemplarGroup, type ExemplarMemory } from "../match/index.js";
+import { exemplarGroup, inForce, type ExemplarMemory } from "../match/index.js";
 import type { ExtractedSkill } from "../match/index.js";
 import { round } from "../numbers.js";
 
@@ -81,6 +81,11 @@ export interface EvalOptions {
   /** How the offers meet the labelled-offer memory (see `crossValidation`); default `text`. */
   cv?: CvMode;
   onProgress?: (done: number) => void;
+  /**
+   * Also score each offer created before `before` (ISO date) against the codes of an earlier referential
+   * (`codes`): today's list mapped by `inForce` (figures under `coded_in_force`).
+   */
+  codedWith?: { codes: ReadonlySet<string>; before: string };
 }
 
 /**
@@ -152,6 +157,7 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
   const bm25: RankRecord[] = [];
   const nearest: RankRecord[] = [];
   const bySource: RankRecord[] = [];
+  const dated: RankRecord[] = [];
   const times: number[] = [];
   const byStatus = new Map<string, { n: number; hit: number }>();
   const required = agreementSum();
@@ -163,6 +169,12 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
     const origin = o.origineOffre_origine ?? "unknown";
     records.push({ gold: o.romeCode, rank: rankOf(r.metiers.map((m) => m.code), o.romeCode), origin });
     bySource.push({ ...records[records.length - 1]!, origin: sourceOf(o) });
+    if (opts.codedWith) {
+      const old = (o.dateCreation ?? "") !== "" && o.dateCreation! < opts.codedWith.before;
+      const list = r.metiers.map((m) => m.code);
+      const codes = old ? inForce(list, opts.codedWith.codes, (c) => engine.referential.fiches.get(c)?.parent ?? c) : list;
+      dated.push({ gold: o.romeCode, rank: rankOf(codes, o.romeCode), origin: sourceOf(o) });
+    }
     const st = byStatus.get(r.status) ?? { n: 0, hit: 0 };
     st.n++;
     if (records[records.length - 1]!.rank === 1) st.hit++;
@@ -193,6 +205,8 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
     // Abstention check: share of offers per status and top-1 within it ("confident" should be right more often).
     by_status: Object.fromEntries([...byStatus].sort().map(([k, v]) => [k, { share: round(v.n / Math.max(1, records.length), 4), top1: round(v.hit / v.n, 4) }])),
     ms_per_offer_p50: round(times[Math.floor(times.length / 2)] ?? 0, 4),
+    // Offers created before the earlier referential's end scored against its codes (`--coded-with`).
+    ...(opts.codedWith ? { coded_in_force: { ...rankFigures(dated), macro_top1: macroTop1(dated), before: opts.codedWith.before, by_source: byOrigin(dated) } } : {}),
     labelled_offers: { cv, size: cv === "none" ? 0 : (memory?.size ?? 0), cross_validated: crossValidated, folds: crossValidated ? folds : 0 },
   };
   if (!opts.baselines) return figures;

@@ -4,3 +4,4 @@ export * from "./learn.js";
 export * from "./audit.js";
 export * from "./skills-eval.js";
 export * from "./passerelles.js";
+export * from "./train-classifier.js";

@@ -5,6 +5,7 @@ import { loadConfig } from "../../config.js";
 import { createEngine, MatchPool, pooled, type Engine } from "../../match/index.js";
 import { CV_MODES, evaluateOffers, type CvMode } from "../../tuning/index.js";
 import { readOffers } from "../../sources/index.js";
+import { loadReferential } from "../../rome/index.js";
 import { startServer } from "../../api/index.js";
 import { openLake } from "../../ingest/index.js";
 import { defineCommand, UsageError } from "../command.js";
@@ -121,7 +122,7 @@ export const matchCommand = defineCommand({
 export const evalCommand = defineCommand({
   name: "eval",
   summary: "accuracy on a JSONL offers file; last stdout line is one JSON object",
-  usage: "eval --offers FILE.jsonl [--limit N] [--cv text|source] [--memory none]",
+  usage: "eval --offers FILE.jsonl [--limit N] [--cv text|source] [--memory none] [--coded-with ROME_DIR --before YYYY-MM-DD]",
   async run({ flags, required }) {
     const file = required("offers", "--offers FILE.jsonl is required");
     const limit = flags.has("limit") ? Number(flags.get("limit")) : undefined;
@@ -132,7 +133,11 @@ export const evalCommand = defineCommand({
     const engine = await engineWithProgress();
     const bar = new cliProgress.SingleBar({ format: "  eval [{bar}] {value}/{total}", stream: process.stderr }, cliProgress.Presets.shades_classic);
     bar.start(offers.length, 0);
-    const figures = await evaluateOffers(engine, offers, { cv, onProgress: (done) => bar.update(done) });
+    // --coded-with: offers created before --before (default: June 2025, ROME's split to 1,584 fiches) are also scored
+    // against that earlier referential's codes (figures under coded_in_force).
+    const earlier = flags.get("coded-with");
+    const codedWith = earlier ? { codes: new Set(loadReferential(earlier).fiches.keys()), before: flags.get("before") ?? "2025-06-01" } : undefined;
+    const figures = await evaluateOffers(engine, offers, { cv, codedWith, onProgress: (done) => bar.update(done) });
     bar.stop();
     console.log(JSON.stringify(figures));
   },

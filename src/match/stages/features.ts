@@ -182,9 +182,15 @@ const mcCoverage: FeatureStep = (ctx, { skills }, f) => {
   scaleToMax(f.mc);
 };
 
+/** The fiche classifier's probabilities (a model trained on ROME-made pseudo-offers; docs/matching.md). */
+const classifier: FeatureStep = (ctx, { p, need }, f) => {
+  if (need("classifier") && ctx.classify) ctx.classify(p.title, p.text, f.classifier);
+};
+
 /** The steps of `computeFeatures`, in order. */
 const STEPS: readonly FeatureStep[] = [
   titleEvidence,
+  classifier,
   exemplarVotes,
   bodyLex,
   bodyTitle,
