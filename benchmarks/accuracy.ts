@@ -21,10 +21,34 @@ const engine = await createEngine(loadConfig());
 const offers = readOffers(file, limit);
 const started = Date.now();
 const progress = (label: string) => (n: number) => n % 500 === 0 && console.error(`  ${label} ${n}/${offers.length}`);
-const figures = await evaluateOffers(engine, offers, { cv: "source", baselines: true, onProgress: progress("leave-one-source-out") });
+const figures = await evaluateOffers(engine, offers, {
+  cv: "source",
+  baselines: true,
+  onProgress: progress("leave-one-source-out"),
+});
 const brief = async (cv: "text" | "none") => {
   const f = await evaluateOffers(engine, offers, { cv, onProgress: progress(cv) });
-  return { top1: f.top1, top3: f.top3, top5: f.top5, top10: f.top10, mrr: f.mrr, macro_top1: f.macro_top1, by_source: f.by_source, labelled_offers: f.labelled_offers };
+  return {
+    top1: f.top1,
+    top3: f.top3,
+    top5: f.top5,
+    top10: f.top10,
+    mrr: f.mrr,
+    macro_top1: f.macro_top1,
+    by_source: f.by_source,
+    labelled_offers: f.labelled_offers,
+  };
 };
-const beside = flags.get("only") === "source" ? {} : { grouped_cv: await brief("text"), memory_none: await brief("none") };
-console.log(JSON.stringify({ benchmark: "accuracy", file: path.basename(file), romeVersion: engine.referential.version, model: engine.modelId, seconds: (Date.now() - started) / 1000, ...figures, ...beside }));
+const beside =
+  flags.get("only") === "source" ? {} : { grouped_cv: await brief("text"), memory_none: await brief("none") };
+console.log(
+  JSON.stringify({
+    benchmark: "accuracy",
+    file: path.basename(file),
+    romeVersion: engine.referential.version,
+    model: engine.modelId,
+    seconds: (Date.now() - started) / 1000,
+    ...figures,
+    ...beside,
+  }),
+);

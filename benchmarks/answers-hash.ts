@@ -58,13 +58,15 @@ for (const [k, o] of offers.entries()) {
   }
   if ((k + 1) % 500 === 0) console.error(`  ${k + 1}/${offers.length}`);
 }
-console.log(JSON.stringify({
-  benchmark: "answers-hash",
-  file: path.basename(file),
-  kind,
-  n: offers.length,
-  hash: all.digest("hex"),
-  parts: Object.fromEntries([...parts].map(([k, h]) => [k, h.digest("hex").slice(0, 16)])),
-  ms_per_offer_p50: r(quantile(times, 0.5)),
-  ms_per_offer_p90: r(quantile(times, 0.9)),
-}));
+console.log(
+  JSON.stringify({
+    benchmark: "answers-hash",
+    file: path.basename(file),
+    kind,
+    n: offers.length,
+    hash: all.digest("hex"),
+    parts: Object.fromEntries([...parts].map(([k, h]) => [k, h.digest("hex").slice(0, 16)])),
+    ms_per_offer_p50: r(quantile(times, 0.5)),
+    ms_per_offer_p90: r(quantile(times, 0.9)),
+  }),
+);

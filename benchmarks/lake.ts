@@ -24,7 +24,16 @@ import seedrandom from "seedrandom";
 import { quantile } from "./quantile.js";
 import { loadConfig } from "../src/config.js";
 import { openDb, parseVector, vectorParam } from "../src/lake/db.js";
-import { DocumentBody, LAKE_LIMITS, lineToBody, toInput, type DocumentInput, type FeedbackInput, type Lake, type LakeEngine } from "../src/lake/index.js";
+import {
+  DocumentBody,
+  LAKE_LIMITS,
+  lineToBody,
+  toInput,
+  type DocumentInput,
+  type FeedbackInput,
+  type Lake,
+  type LakeEngine,
+} from "../src/lake/index.js";
 import { EF_SEARCH } from "../src/lake/store.js";
 import { nearestIds } from "../src/lake/documents-read.js";
 import { openLake } from "../src/ingest/index.js";
@@ -41,7 +50,8 @@ const WARM = 200;
 const BATCH = Number(process.env.LAKE_BENCH_BATCH ?? 50);
 /** Batches in flight (the CLI keeps 2). */
 const INFLIGHT = Number(process.env.LAKE_BENCH_INFLIGHT ?? 2);
-const DATABASE_URL = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://rome:rome@127.0.0.1:5432/rome_test";
+const DATABASE_URL =
+  process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://rome:rome@127.0.0.1:5432/rome_test";
 const SCHEMA = "lake_bench";
 const log = (...a: unknown[]) => console.error("[bench:lake]", ...a);
 
@@ -97,14 +107,20 @@ async function main() {
   // written by a lake whose engine replays those results (the store alone); (b) ingest with the engine in this
   // thread; (c) ingest with a MatchPool of THREADS engine threads (as `ingest --threads` and MATCH_THREADS do).
   const third = Math.floor(offers.length / 3);
-  const [sliceA, sliceB, sliceC] = [offers.slice(0, third), offers.slice(third, 2 * third), offers.slice(2 * third, 3 * third)];
+  const [sliceA, sliceB, sliceC] = [
+    offers.slice(0, third),
+    offers.slice(third, 2 * third),
+    offers.slice(2 * third, 3 * third),
+  ];
   const runIngest = async (target: Lake, docs: DocumentInput[], label: string) => {
     const ti = performance.now();
     let created = 0;
     // INFLIGHT batches at once (two, as the CLI: one is matched while the other is written).
     const inflight: Promise<void>[] = [];
     for (let i = 0; i < docs.length; i += BATCH) {
-      const next = target.ingestBatch(docs.slice(i, i + BATCH)).then((res) => void (created += res.filter((x) => x.status === "created").length));
+      const next = target
+        .ingestBatch(docs.slice(i, i + BATCH))
+        .then((res) => void (created += res.filter((x) => x.status === "created").length));
       next.catch(() => {}); // awaited below
       inflight.push(next);
       if (inflight.length >= INFLIGHT) await inflight.shift();
@@ -122,35 +138,59 @@ async function main() {
   for (const d of sliceA) {
     const passage = d.title ? `${d.title}\n${d.text}` : d.text;
     vectors.set(keyOf(passage), (await engine.embedder.embed([passage], "passage"))[0]!);
-    matches.set(keyOf(d.text), await engine.match({ text: d.text, title: d.title, kind: d.kind, topK: LAKE_LIMITS.maxMetiers, explain: false }));
+    matches.set(
+      keyOf(d.text),
+      await engine.match({ text: d.text, title: d.title, kind: d.kind, topK: LAKE_LIMITS.maxMetiers, explain: false }),
+    );
   }
   const engineMs = performance.now() - te;
   const replay: LakeEngine = {
     modelId: engine.modelId,
     referential: engine.referential,
-    embedder: { dimension: engine.embedder.dimension, embed: async (texts) => texts.map((t) => vectors.get(keyOf(t))!) },
+    embedder: {
+      dimension: engine.embedder.dimension,
+      embed: async (texts) => texts.map((t) => vectors.get(keyOf(t))!),
+    },
     match: async (input) => matches.get(keyOf(input.text))!,
   };
   const replayLake = await openLake(config, replay, { schema: SCHEMA, retentionSweepMs: 0 });
   const storeOnly = await runIngest(replayLake, sliceA, "store alone (replayed matches)");
   await replayLake.close();
   const single = await runIngest(lake, sliceB, "ingest (engine in this thread)");
-  const ingest = { ...single, engineMsPerDocument: r2(engineMs / sliceA.length), storeOnlyDocumentsPerSecond: storeOnly.documentsPerSecond };
+  const ingest = {
+    ...single,
+    engineMsPerDocument: r2(engineMs / sliceA.length),
+    storeOnlyDocumentsPerSecond: storeOnly.documentsPerSecond,
+  };
   const pool = await MatchPool.start(config, THREADS);
   const pooledLake = await openLake(config, pooled(engine, pool), { schema: SCHEMA, retentionSweepMs: 0 });
   // Each thread sees what the in-thread engine saw before its slice (the warm-up set and slice A): its JIT, word and
   // stem caches are its own. Requests go to the least busy thread, so each round gives each thread about 1/THREADS.
-  for (let k = 0; k < THREADS; k++) await Promise.all([...warm, ...sliceA].map((d) => pool.match({ text: d.text, title: d.title, kind: d.kind })));
-  const ingestThreads = { threads: THREADS, ...(await runIngest(pooledLake, sliceC, `ingest (${THREADS} match threads)`)) };
+  for (let k = 0; k < THREADS; k++)
+    await Promise.all([...warm, ...sliceA].map((d) => pool.match({ text: d.text, title: d.title, kind: d.kind })));
+  const ingestThreads = {
+    threads: THREADS,
+    ...(await runIngest(pooledLake, sliceC, `ingest (${THREADS} match threads)`)),
+  };
   await pooledLake.close();
   await pool.close();
 
   // 2. Synthetic documents around the real ones, bulk-loaded with the HNSW index built afterwards (much faster).
   const base = (
-    await db.query<{ id: string; embedding: string }>("SELECT id, embedding::text AS embedding FROM documents WHERE embedding IS NOT NULL")
+    await db.query<{ id: string; embedding: string }>(
+      "SELECT id, embedding::text AS embedding FROM documents WHERE embedding IS NOT NULL",
+    )
   ).rows.map((r) => ({ id: r.id, v: parseVector(r.embedding)! }));
-  const comps = await db.query<{ document_id: string; code: string; kind: string; macro_competence: string | null; score: number }>("SELECT document_id, code, kind, macro_competence, score FROM document_competences");
-  const mets = await db.query<{ document_id: string; code: string; score: number; confidence: number }>("SELECT document_id, code, score, confidence FROM document_metiers WHERE rank <= 3");
+  const comps = await db.query<{
+    document_id: string;
+    code: string;
+    kind: string;
+    macro_competence: string | null;
+    score: number;
+  }>("SELECT document_id, code, kind, macro_competence, score FROM document_competences");
+  const mets = await db.query<{ document_id: string; code: string; score: number; confidence: number }>(
+    "SELECT document_id, code, score, confidence FROM document_metiers WHERE rank <= 3",
+  );
   const compsOf = groupBy(comps.rows, (r) => r.document_id);
   const metsOf = groupBy(mets.rows, (r) => r.document_id);
   const dim = engine.embedder.dimension;
@@ -162,11 +202,24 @@ async function main() {
   const CHUNK = 1000;
   for (let done = 0; done < toLoad; done += CHUNK) {
     const n = Math.min(CHUNK, toLoad - done);
-    const ids: string[] = [], kinds: string[] = [], ext: string[] = [], dates: Date[] = [], embs: string[] = [];
-    const cDoc: string[] = [], cCode: string[] = [], cKind: string[] = [], cMc: (string | null)[] = [], cScore: number[] = [];
-    const mDoc: string[] = [], mRank: number[] = [], mCode: string[] = [], mScore: number[] = [], mConf: number[] = [];
+    const ids: string[] = [],
+      kinds: string[] = [],
+      ext: string[] = [],
+      dates: Date[] = [],
+      embs: string[] = [];
+    const cDoc: string[] = [],
+      cCode: string[] = [],
+      cKind: string[] = [],
+      cMc: (string | null)[] = [],
+      cScore: number[] = [];
+    const mDoc: string[] = [],
+      mRank: number[] = [],
+      mCode: string[] = [],
+      mScore: number[] = [],
+      mConf: number[] = [];
     for (let k = 0; k < n; k++) {
-      const a = base[rand.int(base.length)]!, b = base[rand.int(base.length)]!;
+      const a = base[rand.int(base.length)]!,
+        b = base[rand.int(base.length)]!;
       const v = new Float32Array(dim);
       let norm = 0;
       for (let d = 0; d < dim; d++) {
@@ -181,10 +234,10 @@ async function main() {
       dates.push(new Date(Date.UTC(2023, 0, 1) + rand.int(3 * 365) * 86_400_000));
       embs.push(vectorParam(v)!);
       for (const c of (compsOf.get(a.id) ?? []).filter(() => rand.next() < 0.7)) {
-        cDoc.push(id), cCode.push(c.code), cKind.push(c.kind), cMc.push(c.macro_competence), cScore.push(c.score);
+        (cDoc.push(id), cCode.push(c.code), cKind.push(c.kind), cMc.push(c.macro_competence), cScore.push(c.score));
       }
       (metsOf.get(a.id) ?? []).forEach((m, i) => {
-        mDoc.push(id), mRank.push(i + 1), mCode.push(m.code), mScore.push(m.score), mConf.push(m.confidence);
+        (mDoc.push(id), mRank.push(i + 1), mCode.push(m.code), mScore.push(m.score), mConf.push(m.confidence));
       });
     }
     await db.transaction(async (tx) => {
@@ -193,8 +246,14 @@ async function main() {
          SELECT i, k, 'synthetic', e, d, 'synthetic', $6, $7, v::vector FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS t(i, k, e, d, v)`,
         [ids, kinds, ext, dates, embs, engine.modelId, engine.referential.version],
       );
-      await tx.query("INSERT INTO document_competences SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::real[])", [cDoc, cCode, cKind, cMc, cScore]);
-      await tx.query("INSERT INTO document_metiers SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::real[], $5::real[])", [mDoc, mRank, mCode, mScore, mConf]);
+      await tx.query(
+        "INSERT INTO document_competences SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::real[])",
+        [cDoc, cCode, cKind, cMc, cScore],
+      );
+      await tx.query(
+        "INSERT INTO document_metiers SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::real[], $5::real[])",
+        [mDoc, mRank, mCode, mScore, mConf],
+      );
     });
     if ((done / CHUNK) % 10 === 0) log(`loaded ${done + n}/${toLoad}`);
   }
@@ -203,7 +262,9 @@ async function main() {
   await db.transaction(async (tx) => {
     await tx.query("SET LOCAL maintenance_work_mem = '1GB'");
     await tx.query("SET LOCAL max_parallel_maintenance_workers = 2");
-    await tx.query("CREATE INDEX documents_embedding_hnsw ON documents USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)");
+    await tx.query(
+      "CREATE INDEX documents_embedding_hnsw ON documents USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)",
+    );
   });
   await db.query("ANALYZE documents");
   await db.query("ANALYZE document_metiers");
@@ -213,11 +274,13 @@ async function main() {
   log(`${total} documents; load ${(loadMs / 1000).toFixed(1)} s, HNSW build ${(indexMs / 1000).toFixed(1)} s`);
 
   // 3. Similar latency: CV → offers (the advisor's query), with and without a métier filter.
-  const queries = (await db.query<{ id: string; embedding: string; metier: string | null }>(
-    `SELECT d.id, d.embedding::text AS embedding, (SELECT code FROM document_metiers m WHERE m.document_id = d.id ORDER BY rank LIMIT 1) AS metier
+  const queries = (
+    await db.query<{ id: string; embedding: string; metier: string | null }>(
+      `SELECT d.id, d.embedding::text AS embedding, (SELECT code FROM document_metiers m WHERE m.document_id = d.id ORDER BY rank LIMIT 1) AS metier
      FROM documents d WHERE kind = 'cv' AND embedding IS NOT NULL ORDER BY md5(id::text) LIMIT $1`,
-    [QUERIES],
-  )).rows;
+      [QUERIES],
+    )
+  ).rows;
   for (const q of queries.slice(0, 30)) await lake.similar(q.id, { kind: "offer", topK: 10 }); // warm caches
   const lat: number[] = [];
   for (const q of queries) {
@@ -247,20 +310,25 @@ async function main() {
   const recall = hit / (queries.length * 10);
 
   // 5. Feedback at scale: verdicts written through the API's batch path, then the analysts' figures and the export.
-  const judged = (await db.query<{ id: string; codes: string[] }>(
-    `SELECT d.id, array_agg(m.code ORDER BY m.rank) AS codes FROM documents d JOIN document_metiers m ON m.document_id = d.id
+  const judged = (
+    await db.query<{ id: string; codes: string[] }>(
+      `SELECT d.id, array_agg(m.code ORDER BY m.rank) AS codes FROM documents d JOIN document_metiers m ON m.document_id = d.id
      GROUP BY d.id ORDER BY md5(d.id::text) LIMIT $1`,
-    [FEEDBACK],
-  )).rows;
+      [FEEDBACK],
+    )
+  ).rows;
   const fr = rng("lake-feedback");
   const verdicts: FeedbackInput[] = judged.map(({ id, codes }) => {
     const x = fr.next();
     // Mostly confirmations of the first code, some corrections to the second, some bare "wrong".
     if (x < 0.6 || codes.length < 2) return { documentId: id, code: codes[0]!, verdict: "right" };
-    return x < 0.9 ? { documentId: id, code: codes[0]!, verdict: "wrong", correctCode: codes[1]! } : { documentId: id, code: codes[0]!, verdict: "wrong" };
+    return x < 0.9
+      ? { documentId: id, code: codes[0]!, verdict: "wrong", correctCode: codes[1]! }
+      : { documentId: id, code: codes[0]!, verdict: "wrong" };
   });
   const tf = performance.now();
-  for (let i = 0; i < verdicts.length; i += LAKE_LIMITS.maxFeedbackBatch) await lake.addFeedbackBatch(verdicts.slice(i, i + LAKE_LIMITS.maxFeedbackBatch));
+  for (let i = 0; i < verdicts.length; i += LAKE_LIMITS.maxFeedbackBatch)
+    await lake.addFeedbackBatch(verdicts.slice(i, i + LAKE_LIMITS.maxFeedbackBatch));
   const feedbackWriteMs = performance.now() - tf;
   await db.query("ANALYZE document_feedback");
   const statsLat: number[] = [];
@@ -280,7 +348,8 @@ async function main() {
     benchmark: "lake",
     backend: "postgres",
     postgres: (await db.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v,
-    pgvector: (await db.query<{ v: string }>("SELECT extversion AS v FROM pg_extension WHERE extname = 'vector'")).rows[0]!.v,
+    pgvector: (await db.query<{ v: string }>("SELECT extversion AS v FROM pg_extension WHERE extname = 'vector'"))
+      .rows[0]!.v,
     model: engine.modelId,
     romeVersion: engine.referential.version,
     ingest,
@@ -308,7 +377,11 @@ async function main() {
       exportSeconds: r2(exportMs / 1000),
     },
     targets: { ingestPerSecond: 200, similarP50Ms: 10, recallAt10: 0.95 },
-    met: { ingest: Math.max(ingest.documentsPerSecond, ingestThreads.documentsPerSecond) >= 200, similarP50: quantile(lat, 0.5) <= 10, recall: recall >= 0.95 },
+    met: {
+      ingest: Math.max(ingest.documentsPerSecond, ingestThreads.documentsPerSecond) >= 200,
+      similarP50: quantile(lat, 0.5) <= 10,
+      recall: recall >= 0.95,
+    },
   };
   await lake.close();
   if (process.env.LAKE_BENCH_KEEP !== "1") await db.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);

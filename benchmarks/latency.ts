@@ -32,7 +32,15 @@ const offers = readOffers(path.resolve(REPO_ROOT, "..", "shared", "eval", "offer
   return w >= 250 && w <= 350;
 });
 const explain = flags.get("explain") !== "false";
-const bodies = offers.map((o) => JSON.stringify({ title: o.intitule, text: o.description, kind: "offer", topK: 10, ...(explain ? {} : { explain: false }) }));
+const bodies = offers.map((o) =>
+  JSON.stringify({
+    title: o.intitule,
+    text: o.description,
+    kind: "offer",
+    topK: 10,
+    ...(explain ? {} : { explain: false }),
+  }),
+);
 
 async function run(base: string, connections: number) {
   let i = 0;
@@ -40,9 +48,22 @@ async function run(base: string, connections: number) {
     url: `${base}/v1/match`,
     connections,
     duration: seconds,
-    requests: [{ method: "POST", headers: { "content-type": "application/json" }, setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
+    requests: [
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }),
+      },
+    ],
   });
-  return { connections, requests: result.requests.total, non2xx: result.non2xx, errors: result.errors, rps: result.requests.average, latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99 } };
+  return {
+    connections,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    rps: result.requests.average,
+    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99 },
+  };
 }
 
 /**
@@ -54,7 +75,11 @@ async function engineShare(base: string) {
   const roundTrip: number[] = [];
   for (const body of bodies) {
     const t = performance.now();
-    const r = await fetch(`${base}/v1/match`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const r = await fetch(`${base}/v1/match`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
     const j = (await r.json()) as { timings: { totalMs: number } };
     roundTrip.push(performance.now() - t);
     engine.push(j.timings.totalMs);
@@ -74,8 +99,19 @@ try {
       cwd: REPO_ROOT,
       env: {
         ...process.env,
-        PORT: String(port), HOST: "127.0.0.1", WORKERS: String(workers), LAKE_DIR: lakeDir, DOTENV_CONFIG_QUIET: "true",
-        ...(workers > 1 ? { DATABASE_URL: process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://rome:rome@127.0.0.1:5432/rome_test" } : {}),
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        WORKERS: String(workers),
+        LAKE_DIR: lakeDir,
+        DOTENV_CONFIG_QUIET: "true",
+        ...(workers > 1
+          ? {
+              DATABASE_URL:
+                process.env.DATABASE_URL ??
+                process.env.TEST_DATABASE_URL ??
+                "postgres://rome:rome@127.0.0.1:5432/rome_test",
+            }
+          : {}),
       },
       stdio: ["ignore", "ignore", "inherit"],
     });
@@ -88,7 +124,20 @@ try {
   const c32: Awaited<ReturnType<typeof run>>[] = [];
   for (let k = 0; k < runs; k++) c32.push(await run(base, 32));
   const median = [...c32].sort((a, b) => a.rps - b.rps)[(c32.length - 1) >> 1]!;
-  console.log(JSON.stringify({ benchmark: "match-latency", target: flags.get("url") ?? `serve (WORKERS=${workers}, MATCH_THREADS=${process.env.MATCH_THREADS ?? 0})`, offers: bodies.length, words: "250-350", explain, seconds, engineShare: split, concurrency1: single, concurrency32: median, concurrency32Runs: c32.map((r) => r.rps) }));
+  console.log(
+    JSON.stringify({
+      benchmark: "match-latency",
+      target: flags.get("url") ?? `serve (WORKERS=${workers}, MATCH_THREADS=${process.env.MATCH_THREADS ?? 0})`,
+      offers: bodies.length,
+      words: "250-350",
+      explain,
+      seconds,
+      engineShare: split,
+      concurrency1: single,
+      concurrency32: median,
+      concurrency32Runs: c32.map((r) => r.rps),
+    }),
+  );
 } finally {
   child?.kill("SIGTERM");
   rmSync(lakeDir, { recursive: true, force: true });

@@ -17,9 +17,28 @@ import os from "node:os";
 import { loadConfig } from "../src/config.js";
 import { loadReferential } from "../src/rome/index.js";
 import type { Referential } from "../src/rome/referential.js";
-import { DEFAULT_PROXIMITY_WEIGHTS, FIXED_BLEND_MODEL, ProximityIndex, type ProximityWeights, loadPasserellesModel, mcJaccard, viabilityOf } from "../src/passerelles/index.js";
+import {
+  DEFAULT_PROXIMITY_WEIGHTS,
+  FIXED_BLEND_MODEL,
+  ProximityIndex,
+  type ProximityWeights,
+  loadPasserellesModel,
+  mcJaccard,
+  viabilityOf,
+} from "../src/passerelles/index.js";
 import { ProfileMatcher } from "../src/passerelles/index.js";
-import { countRanking, emptyCounts, FEATURE_SETS, finish, fitAll, fitAllWarm, groupedCv, officialEdges, rankCodes, WARM_FEATURES } from "../src/tuning/index.js";
+import {
+  countRanking,
+  emptyCounts,
+  FEATURE_SETS,
+  finish,
+  fitAll,
+  fitAllWarm,
+  groupedCv,
+  officialEdges,
+  rankCodes,
+  WARM_FEATURES,
+} from "../src/tuning/index.js";
 import { parseFlags } from "../src/cli/command.js";
 import { quantile } from "./quantile.js";
 
@@ -51,7 +70,12 @@ function evaluate(ref: Referential, rankFor: (source: string) => string[]): Metr
     if (first >= 0) rr += 1 / (first + 1);
   }
   const r = (x: number) => Math.round(x * 1000) / 1000;
-  return { recallAt5: r(hit5 / edges), recallAt10: r(hit10 / edges), mrr: r(rr / sources), recallAt50: r(hit50 / edges) };
+  return {
+    recallAt5: r(hit5 / edges),
+    recallAt10: r(hit10 / edges),
+    mrr: r(rr / sources),
+    recallAt50: r(hit50 / edges),
+  };
 }
 
 function jaccardRank(ref: Referential, codes: string[], source: string): string[] {
@@ -84,14 +108,30 @@ if (process.env.TUNE) {
   // Features per source computed once per coeurBoost; each weight mix then re-ranks from them.
   // Stage 1: each feature alone, for coeurBoost 0 and 1. Stage 2: the 5-feature simplex in steps of 0.25 (70 mixes).
   const feats = ["mc", "competence", "savoir", "title", "definition"] as const;
-  const unit = (k: (typeof feats)[number], boost: number): ProximityWeights => ({ mc: 0, competence: 0, savoir: 0, title: 0, definition: 0, coeurBoost: boost, [k]: 1 });
+  const unit = (k: (typeof feats)[number], boost: number): ProximityWeights => ({
+    mc: 0,
+    competence: 0,
+    savoir: 0,
+    title: 0,
+    definition: 0,
+    coeurBoost: boost,
+    [k]: 1,
+  });
   const results: (ProximityWeights & Metrics)[] = [];
   const evalMix = (F: Map<string, Float32Array[]>, w: number[]) =>
     evaluate(ref, (src) => {
       const f = F.get(src)!;
       const sc: { c: string; s: number }[] = [];
-      for (let i = 0; i < codes.length; i++) if (codes[i] !== src) sc.push({ c: codes[i]!, s: w[0]! * f[0]![i]! + w[1]! * f[1]![i]! + w[2]! * f[2]![i]! + w[3]! * f[3]![i]! + w[4]! * f[4]![i]! });
-      return sc.sort((a, b) => b.s - a.s).slice(0, 100).map((x) => x.c);
+      for (let i = 0; i < codes.length; i++)
+        if (codes[i] !== src)
+          sc.push({
+            c: codes[i]!,
+            s: w[0]! * f[0]![i]! + w[1]! * f[1]![i]! + w[2]! * f[2]![i]! + w[3]! * f[3]![i]! + w[4]! * f[4]![i]!,
+          });
+      return sc
+        .sort((a, b) => b.s - a.s)
+        .slice(0, 100)
+        .map((x) => x.c);
     });
   const featuresFor = (boost: number) => {
     const idx = new ProximityIndex(ref, { ...DEFAULT_PROXIMITY_WEIGHTS, coeurBoost: boost });
@@ -106,14 +146,17 @@ if (process.env.TUNE) {
     });
   const steps = [0, 0.25, 0.5, 0.75, 1];
   for (const [coeurBoost, F] of byBoost)
-    for (const mc of steps) for (const competence of steps) for (const savoir of steps) for (const title of steps) {
-      const definition = 1 - mc - competence - savoir - title;
-      if (definition < -1e-9) continue;
-      const m = evalMix(F, [mc, competence, savoir, title, Math.max(0, definition)]);
-      const r = { mc, competence, savoir, title, definition: Math.max(0, definition), coeurBoost, ...m };
-      results.push(r);
-      process.stderr.write(JSON.stringify(r) + "\n");
-    }
+    for (const mc of steps)
+      for (const competence of steps)
+        for (const savoir of steps)
+          for (const title of steps) {
+            const definition = 1 - mc - competence - savoir - title;
+            if (definition < -1e-9) continue;
+            const m = evalMix(F, [mc, competence, savoir, title, Math.max(0, definition)]);
+            const r = { mc, competence, savoir, title, definition: Math.max(0, definition), coeurBoost, ...m };
+            results.push(r);
+            process.stderr.write(JSON.stringify(r) + "\n");
+          }
   results.sort((a, b) => b.recallAt10 - a.recallAt10);
   process.stderr.write("BEST " + JSON.stringify(results.slice(0, 10)) + "\n");
 }
@@ -124,9 +167,14 @@ const buildMs = performance.now() - t0;
 // `--latency-only`: no accuracy figures (for a re-measure of latency alone on a busy machine).
 const accuracy = !flags.has("latency-only");
 const ours = accuracy ? evaluate(ref, (s) => index.rank(s, 100, undefined, "fixed").map((x) => x.code)) : null;
-const learnedInSample = accuracy ? evaluate(ref, (s) => index.rank(s, 100, undefined, "learned").map((x) => x.code)) : null;
+const learnedInSample = accuracy
+  ? evaluate(ref, (s) => index.rank(s, 100, undefined, "learned").map((x) => x.code))
+  : null;
 const edgeList = officialEdges(index);
-const cv = flags.has("no-cv") || !accuracy ? null : groupedCv(index, edgeList, featureSet, { log: (m) => process.stderr.write(m + "\n") });
+const cv =
+  flags.has("no-cv") || !accuracy
+    ? null
+    : groupedCv(index, edgeList, featureSet, { log: (m) => process.stderr.write(m + "\n") });
 
 /** Reciprocal rank fusion (k = 60) of rankings, best first. */
 function reciprocalRankFusion(rankings: readonly string[][]): string[] {
@@ -144,14 +192,25 @@ function forwardTest(oldDir: string) {
   const added = new Map<string, Set<string>>();
   for (const f of ref.fiches.values())
     for (const m of f.mobilites)
-      if (old.fiches.has(f.code) && old.fiches.has(m.cible) && f.code !== m.cible && !known.has(`${f.code}>${m.cible}`)) (added.get(f.code) ?? added.set(f.code, new Set()).get(f.code)!).add(m.cible);
+      if (old.fiches.has(f.code) && old.fiches.has(m.cible) && f.code !== m.cible && !known.has(`${f.code}>${m.cible}`))
+        (added.get(f.code) ?? added.set(f.code, new Set()).get(f.code)!).add(m.cible);
   const t = performance.now();
   const model = fitAll(oldIndex, oldEdges, featureSet!);
   const fitSeconds = Math.round((performance.now() - t) / 1000);
   // The same features plus where the source's current targets lead, fitted to find hidden parts of v458's lists.
-  const warmSet = { ...featureSet!, name: `${featureSet!.name}+${WARM_FEATURES.join("+")}`, features: [...featureSet!.features, ...WARM_FEATURES] };
+  const warmSet = {
+    ...featureSet!,
+    name: `${featureSet!.name}+${WARM_FEATURES.join("+")}`,
+    features: [...featureSet!.features, ...WARM_FEATURES],
+  };
   const warm = fitAllWarm(oldIndex, oldEdges, warmSet);
-  const counts = { learned: emptyCounts(), learnedWarm: emptyCounts(), fixedBlend: emptyCounts(), mcJaccard: emptyCounts(), fusion: emptyCounts() };
+  const counts = {
+    learned: emptyCounts(),
+    learnedWarm: emptyCounts(),
+    fixedBlend: emptyCounts(),
+    mcJaccard: emptyCounts(),
+    fusion: emptyCounts(),
+  };
   const oldCodes = [...old.fiches.keys()].sort();
   for (const [s, targets] of added) {
     const listed = new Set(old.fiches.get(s)!.mobilites.map((m) => m.cible));
@@ -161,11 +220,19 @@ function forwardTest(oldDir: string) {
     countRanking(counts.fusion, reciprocalRankFusion([learned, blend]), targets);
     countRanking(counts.learnedWarm, rankCodes(oldIndex, oldIndex.graph, warm, s, 100, listed, listed), targets);
     countRanking(counts.fixedBlend, blend, targets);
-    countRanking(counts.mcJaccard, jaccardRank(old, oldCodes, s).filter((c) => !listed.has(c)), targets);
+    countRanking(
+      counts.mcJaccard,
+      jaccardRank(old, oldCodes, s).filter((c) => !listed.has(c)),
+      targets,
+    );
   }
   return {
     fittedOn: { romeVersion: old.version, edges: oldEdges.length, featureSet: featureSet!.name, fitSeconds },
-    scoredOn: { romeVersion: ref.version, addedEdgesBetweenOldFiches: [...added.values()].reduce((a, x) => a + x.size, 0), sources: added.size },
+    scoredOn: {
+      romeVersion: ref.version,
+      addedEdgesBetweenOldFiches: [...added.values()].reduce((a, x) => a + x.size, 0),
+      sources: added.size,
+    },
     learned: finish(counts.learned),
     learnedWithCurrentList: { featureSet: warmSet.name, ...finish(counts.learnedWarm) },
     fixedBlend: finish(counts.fixedBlend),
@@ -218,28 +285,41 @@ const profMs: number[] = [];
 let profCpuUs = 0;
 // One untimed pass first, so the timed one measures warm code (as a long-running server does).
 for (const pass of ["warm-up", "timed"])
-codes.forEach((c, i) => {
-  const f = ref.fiches.get(c)!;
-  // Half the fiche's compétences plus two of a neighbour's: a realistic, imperfect profile.
-  const other = ref.fiches.get(codes[(i + 7) % codes.length]!)!;
-  const profile = [...f.competences.filter((_, j) => j % 2 === 0), ...other.competences.slice(0, 2)].map((x) => x.code);
-  const c0 = process.cpuUsage();
-  const t = performance.now();
-  const m = matcher.match({ codes: profile, labels: [] }, { topK: 10 });
-  if (pass === "timed") profMs.push(performance.now() - t);
-  if (pass === "timed") profCpuUs += ((u) => u.user + u.system)(process.cpuUsage(c0));
-  if (pass !== "timed") return;
-  // Quality of the profile ranking: is the fiche itself among the 20 shown, and how many of its official mobilités?
-  const targets = new Set(f.mobilites.map((x) => x.cible));
-  for (const [ranker, out] of [["learned", m], ["fixed", matcher.match({ codes: profile, labels: [] }, { topK: 10, ranker: "fixed" })]] as const) {
-    const shown = [...out.accessibleNow, ...out.accessibleWithTraining].map((x) => x.code);
-    profileQuality[ranker].self += Number(shown.includes(c));
-    profileQuality[ranker].mobilites += shown.filter((x) => targets.has(x)).length;
-  }
-  profileQuality.edges += targets.size;
-});
+  codes.forEach((c, i) => {
+    const f = ref.fiches.get(c)!;
+    // Half the fiche's compétences plus two of a neighbour's: a realistic, imperfect profile.
+    const other = ref.fiches.get(codes[(i + 7) % codes.length]!)!;
+    const profile = [...f.competences.filter((_, j) => j % 2 === 0), ...other.competences.slice(0, 2)].map(
+      (x) => x.code,
+    );
+    const c0 = process.cpuUsage();
+    const t = performance.now();
+    const m = matcher.match({ codes: profile, labels: [] }, { topK: 10 });
+    if (pass === "timed") profMs.push(performance.now() - t);
+    if (pass === "timed") profCpuUs += ((u) => u.user + u.system)(process.cpuUsage(c0));
+    if (pass !== "timed") return;
+    // Quality of the profile ranking: is the fiche itself among the 20 shown, and how many of its official mobilités?
+    const targets = new Set(f.mobilites.map((x) => x.cible));
+    for (const [ranker, out] of [
+      ["learned", m],
+      ["fixed", matcher.match({ codes: profile, labels: [] }, { topK: 10, ranker: "fixed" })],
+    ] as const) {
+      const shown = [...out.accessibleNow, ...out.accessibleWithTraining].map((x) => x.code);
+      profileQuality[ranker].self += Number(shown.includes(c));
+      profileQuality[ranker].mobilites += shown.filter((x) => targets.has(x)).length;
+    }
+    profileQuality.edges += targets.size;
+  });
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
-const profileFigures = Object.fromEntries((["learned", "fixed"] as const).map((k) => [k, { ficheShown: r3(profileQuality[k].self / codes.length), officialMobilitesShown: r3(profileQuality[k].mobilites / profileQuality.edges) }]));
+const profileFigures = Object.fromEntries(
+  (["learned", "fixed"] as const).map((k) => [
+    k,
+    {
+      ficheShown: r3(profileQuality[k].self / codes.length),
+      officialMobilitesShown: r3(profileQuality[k].mobilites / profileQuality.edges),
+    },
+  ]),
+);
 
 // What limits recall: hub targets (career moves, not skill proximity) and edges with little skill overlap.
 const inDegree = new Map<string, number>();
@@ -263,14 +343,26 @@ console.log(
     officialEdges: edges,
     sources: [...ref.fiches.values()].filter((f) => f.mobilites.length).length,
     weights: DEFAULT_PROXIMITY_WEIGHTS,
-    model: { file: "models/passerelles.json", featureSet: bundled.fit.featureSet, fittedOn: bundled.fit.romeVersion, date: bundled.fit.date },
+    model: {
+      file: "models/passerelles.json",
+      featureSet: bundled.fit.featureSet,
+      fittedOn: bundled.fit.romeVersion,
+      date: bundled.fit.date,
+    },
     groupedCv: cv ? { folds: cv.perFold.length, learned: cv.learned, fixedBlend: cv.fixedBlend } : null,
     forward,
     learnedInSample,
     fixedBlend: ours,
     baselineMcJaccard: baseline,
-    ceiling: { recallAt5: Math.round((ceil5 / edges) * 1000) / 1000, recallAt10: Math.round((ceil10 / edges) * 1000) / 1000, mrr: 1 },
-    profileRanking: { profiles: "half of each fiche's compétences plus two of another's; 10 now + 10 with training shown", ...profileFigures },
+    ceiling: {
+      recallAt5: Math.round((ceil5 / edges) * 1000) / 1000,
+      recallAt10: Math.round((ceil10 / edges) * 1000) / 1000,
+      mrr: 1,
+    },
+    profileRanking: {
+      profiles: "half of each fiche's compétences plus two of another's; 10 now + 10 with training shown",
+      ...profileFigures,
+    },
     officialEdgesOnOurScale: {
       mcCoverage: { p10: percentile(cov, 10), p25: percentile(cov, 25), p50: percentile(cov, 50) },
       coreCoverage: { p10: percentile(core, 10), p25: percentile(core, 25), p50: percentile(core, 50) },
@@ -285,10 +377,20 @@ console.log(
     latencyMs: {
       indexBuild: Math.round(buildMs),
       proximityTop10RankOnly: { p50: percentile(rankMs, 50), p95: percentile(rankMs, 95) },
-      proximityTop10Explained: { p50: percentile(proxMs, 50), p95: percentile(proxMs, 95), n: proxMs.length, cpuMeanMs: Math.round(proxCpuMs * 1000) / 1000 },
+      proximityTop10Explained: {
+        p50: percentile(proxMs, 50),
+        p95: percentile(proxMs, 95),
+        n: proxMs.length,
+        cpuMeanMs: Math.round(proxCpuMs * 1000) / 1000,
+      },
       proximityTop10ExplainedFixedRanker: { p50: percentile(fixedMs, 50), p95: percentile(fixedMs, 95) },
       loadAverage1m: Math.round(os.loadavg()[0]! * 10) / 10,
-      profileMatchTop10: { p50: percentile(profMs, 50), p95: percentile(profMs, 95), n: profMs.length, cpuMeanMs: Math.round(profCpuUs / profMs.length) / 1000 },
+      profileMatchTop10: {
+        p50: percentile(profMs, 50),
+        p95: percentile(profMs, 95),
+        n: profMs.length,
+        cpuMeanMs: Math.round(profCpuUs / profMs.length) / 1000,
+      },
     },
   }),
 );

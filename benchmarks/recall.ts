@@ -44,6 +44,13 @@ for (const [name, idx] of Object.entries(engine.indexes)) {
     hits += approx.filter((h) => ids.has(h.id) || h.score >= tenth - 1e-6).length;
     strict += approx.filter((h) => ids.has(h.id)).length;
   }
-  out[name] = { size: idx.size, recallAt10: Math.round((hits / (vecs.length * 10)) * 10000) / 10000, recallAt10IdsOnly: Math.round((strict / (vecs.length * 10)) * 10000) / 10000, hnswMsP50: +median(tH).toFixed(4), exactMsP50: +median(tE).toFixed(4), params: idx.params };
+  out[name] = {
+    size: idx.size,
+    recallAt10: Math.round((hits / (vecs.length * 10)) * 10000) / 10000,
+    recallAt10IdsOnly: Math.round((strict / (vecs.length * 10)) * 10000) / 10000,
+    hnswMsP50: +median(tH).toFixed(4),
+    exactMsP50: +median(tE).toFixed(4),
+    params: idx.params,
+  };
 }
 console.log(JSON.stringify({ benchmark: "hnsw-recall", queries: vecs.length, ...out }));

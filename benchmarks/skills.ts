@@ -33,9 +33,24 @@ for (let r = 0; r < rounds; r++) {
     const s = await engine.extractSkills(o.description ?? "");
     extract.push(performance.now() - t0);
     if (r === 0) skills += s.length;
-    const m = await engine.match({ text: o.description ?? "", title: o.intitule ?? undefined, kind: "offer", topK: 10 });
+    const m = await engine.match({
+      text: o.description ?? "",
+      title: o.intitule ?? undefined,
+      kind: "offer",
+      topK: 10,
+    });
     inMatch.push(m.timings.extractMs);
   }
 }
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
-console.log(JSON.stringify({ benchmark: "skills-extraction", offers: offers.length, words: "250-350", rounds, skillsPerText: r3(skills / offers.length), extractSkillsMs: { p50: r3(quantile(extract, 0.5)), p90: r3(quantile(extract, 0.9)) }, matchExtractMs: { p50: r3(quantile(inMatch, 0.5)), p90: r3(quantile(inMatch, 0.9)) } }));
+console.log(
+  JSON.stringify({
+    benchmark: "skills-extraction",
+    offers: offers.length,
+    words: "250-350",
+    rounds,
+    skillsPerText: r3(skills / offers.length),
+    extractSkillsMs: { p50: r3(quantile(extract, 0.5)), p90: r3(quantile(extract, 0.9)) },
+    matchExtractMs: { p50: r3(quantile(inMatch, 0.5)), p90: r3(quantile(inMatch, 0.9)) },
+  }),
+);

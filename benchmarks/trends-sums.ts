@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   try {
     const t0 = performance.now();
     const plain: Queryable = {
-      query: async <R>(sql: string, args?: readonly unknown[]) => (await c.query(sql, args as unknown[])) as unknown as { rows: R[]; rowCount: number },
+      query: async <R>(sql: string, args?: readonly unknown[]) =>
+        (await c.query(sql, args as unknown[])) as unknown as { rows: R[]; rowCount: number },
       exec: async (sql: string) => void (await c.query(sql)),
     };
     const counts = await readTrendCounts(plain, { minSupport: 20, minSources: 2, withPhrases: false });
@@ -47,9 +48,23 @@ async function main(): Promise<void> {
       },
     };
     const t1 = performance.now();
-    const rows = await readTrendSums(db, { minSupport: 20, minSources: 2, splits: sourceSplits(counts.totals), sourcePrior: DETECTOR.sourcePrior });
+    const rows = await readTrendSums(db, {
+      minSupport: 20,
+      minSources: 2,
+      splits: sourceSplits(counts.totals),
+      sourcePrior: DETECTOR.sourcePrior,
+    });
     const sumsMs = performance.now() - t1;
-    console.log(JSON.stringify({ benchmark: "trends-sums", schema, countsMs: Math.round(countsMs), sumsMs: Math.round(sumsMs), phrases: rows.length, explained: explain }));
+    console.log(
+      JSON.stringify({
+        benchmark: "trends-sums",
+        schema,
+        countsMs: Math.round(countsMs),
+        sumsMs: Math.round(sumsMs),
+        phrases: rows.length,
+        explained: explain,
+      }),
+    );
   } finally {
     await c.end();
   }

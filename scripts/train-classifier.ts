@@ -19,14 +19,26 @@ import { loadConfig, REPO_ROOT } from "../src/config.js";
 import { CLASSIFIER_FILE, ficheProbabilities, readClassifier } from "../src/match/fitting.js";
 import { loadReferential } from "../src/rome/index.js";
 import { readOffers } from "../src/sources/index.js";
-import { CLASSIFIER_DEFAULTS, romeExamples, seededRandom, sourceOf, trainClassifier, writeClassifier, type ClassifierSettings } from "../src/tuning/index.js";
+import {
+  CLASSIFIER_DEFAULTS,
+  romeExamples,
+  seededRandom,
+  sourceOf,
+  trainClassifier,
+  writeClassifier,
+  type ClassifierSettings,
+} from "../src/tuning/index.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const num = (k: string, d: number) => (flags.has(k) ? Number(flags.get(k)) : d);
 const settings: ClassifierSettings = {
-  seed: num("seed", CLASSIFIER_DEFAULTS.seed), buckets: num("buckets", CLASSIFIER_DEFAULTS.buckets), dim: num("dim", CLASSIFIER_DEFAULTS.dim),
-  epochs: num("epochs", CLASSIFIER_DEFAULTS.epochs), perAppellation: num("per-appellation", CLASSIFIER_DEFAULTS.perAppellation),
-  minPerFiche: num("min-per-fiche", CLASSIFIER_DEFAULTS.minPerFiche), learningRate: num("lr", CLASSIFIER_DEFAULTS.learningRate),
+  seed: num("seed", CLASSIFIER_DEFAULTS.seed),
+  buckets: num("buckets", CLASSIFIER_DEFAULTS.buckets),
+  dim: num("dim", CLASSIFIER_DEFAULTS.dim),
+  epochs: num("epochs", CLASSIFIER_DEFAULTS.epochs),
+  perAppellation: num("per-appellation", CLASSIFIER_DEFAULTS.perAppellation),
+  minPerFiche: num("min-per-fiche", CLASSIFIER_DEFAULTS.minPerFiche),
+  learningRate: num("lr", CLASSIFIER_DEFAULTS.learningRate),
 };
 const offersFile = flags.get("offers") ?? path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl");
 const out = flags.get("out") ?? CLASSIFIER_FILE;
@@ -35,21 +47,43 @@ const holdOut = flags.get("hold-out");
 const sha256 = (buf: Buffer | string) => createHash("sha256").update(buf).digest("hex");
 const config = loadConfig();
 const ref = loadReferential(config.romeDir);
-const romeHash = sha256(readdirSync(config.romeDir).filter((f) => f.endsWith(".csv")).sort().map((f) => sha256(readFileSync(path.join(config.romeDir, f)))).join(""));
+const romeHash = sha256(
+  readdirSync(config.romeDir)
+    .filter((f) => f.endsWith(".csv"))
+    .sort()
+    .map((f) => sha256(readFileSync(path.join(config.romeDir, f))))
+    .join(""),
+);
 const codes = [...ref.fiches.keys()].sort();
 const offers = existsSync(offersFile) ? readOffers(offersFile) : [];
 const extra = flags.has("with-offers")
-  ? offers.filter((o) => sourceOf(o) !== holdOut).map((o) => ({ code: o.romeCode, title: o.intitule ?? "", body: o.description ?? "" }))
+  ? offers
+      .filter((o) => sourceOf(o) !== holdOut)
+      .map((o) => ({ code: o.romeCode, title: o.intitule ?? "", body: o.description ?? "" }))
   : [];
 
 const r = seededRandom(settings.seed + 1);
-const bar = new cliProgress.SingleBar({ format: "  training [{bar}] {value}/{total} {eta_formatted} loss {loss}", stream: process.stderr, noTTYOutput: true, notTTYSchedule: 30_000 }, cliProgress.Presets.shades_classic);
+const bar = new cliProgress.SingleBar(
+  {
+    format: "  training [{bar}] {value}/{total} {eta_formatted} loss {loss}",
+    stream: process.stderr,
+    noTTYOutput: true,
+    notTTYSchedule: 30_000,
+  },
+  cliProgress.Presets.shades_classic,
+);
 let started = false;
 const t0 = Date.now();
-const model = trainClassifier(codes, () => romeExamples(ref, settings, r), settings, extra, (done, total, loss) => {
-  if (!started) bar.start(total, 0, { loss: "-" }), (started = true);
-  bar.update(done, { loss: loss.toFixed(3) });
-});
+const model = trainClassifier(
+  codes,
+  () => romeExamples(ref, settings, r),
+  settings,
+  extra,
+  (done, total, loss) => {
+    if (!started) (bar.start(total, 0, { loss: "-" }), (started = true));
+    bar.update(done, { loss: loss.toFixed(3) });
+  },
+);
 bar.stop();
 const seconds = Math.round((Date.now() - t0) / 1000);
 
@@ -64,10 +98,15 @@ function figures() {
     if (g >= 0) for (let i = 0; i < p.length; i++) if (p[i]! > p[g]!) rank++;
     const s = sourceOf(o);
     const x = per.get(s) ?? { n: 0, top1: 0, top5: 0 };
-    for (const y of [x, all]) (y.n += 1), (y.top1 += g >= 0 && rank === 1 ? 1 : 0), (y.top5 += g >= 0 && rank <= 5 ? 1 : 0);
+    for (const y of [x, all])
+      ((y.n += 1), (y.top1 += g >= 0 && rank === 1 ? 1 : 0), (y.top5 += g >= 0 && rank <= 5 ? 1 : 0));
     per.set(s, x);
   }
-  const f = (x: { n: number; top1: number; top5: number }) => ({ n: x.n, top1: Math.round((x.top1 / x.n) * 1e4) / 1e4, top5: Math.round((x.top5 / x.n) * 1e4) / 1e4 });
+  const f = (x: { n: number; top1: number; top5: number }) => ({
+    n: x.n,
+    top1: Math.round((x.top1 / x.n) * 1e4) / 1e4,
+    top5: Math.round((x.top5 / x.n) * 1e4) / 1e4,
+  });
   return { ...f(all), by_source: Object.fromEntries([...per].sort().map(([s, x]) => [s, f(x)])) };
 }
 const alone = offers.length ? figures() : null;
@@ -75,7 +114,14 @@ const trained = {
   date: new Date().toISOString().slice(0, 10),
   command: `npm run train:classifier -- ${process.argv.slice(2).join(" ")}`.trim(),
   rome: { dir: path.basename(config.romeDir), sha256: romeHash },
-  offers: extra.length ? { file: path.basename(offersFile), sha256: sha256(readFileSync(offersFile)), used: extra.length, heldOut: holdOut ?? null } : null,
+  offers: extra.length
+    ? {
+        file: path.basename(offersFile),
+        sha256: sha256(readFileSync(offersFile)),
+        used: extra.length,
+        heldOut: holdOut ?? null,
+      }
+    : null,
   settings,
   seconds,
   // The classifier alone (argmax of its probabilities) on the offers file; a ROME-only model has seen none of them.

@@ -22,11 +22,27 @@ import cliProgress from "cli-progress";
 import { parseFlags } from "../src/cli/command.js";
 import { loadConfig, REPO_ROOT } from "../src/config.js";
 import { createEngine, RANK_MODEL, type RankModel } from "../src/match/index.js";
-import { featurePairs, FEATURE_NAMES, GRID_WEIGHTS, rankScores, withParents, type RankWeights } from "../src/match/fitting.js";
+import {
+  featurePairs,
+  FEATURE_NAMES,
+  GRID_WEIGHTS,
+  rankScores,
+  withParents,
+  type RankWeights,
+} from "../src/match/fitting.js";
 import { RANK_MODEL_FILE, readRankModelFile } from "../src/match/rank.js";
 import { classifierFeature, readClassifier } from "../src/match/fitting.js";
 import { loadReferential } from "../src/rome/index.js";
-import { crossValidation, dotw, fitListwise, macroTop1, rankFigures, sourceOf, type RankingList, type RankRecord } from "../src/tuning/index.js";
+import {
+  crossValidation,
+  dotw,
+  fitListwise,
+  macroTop1,
+  rankFigures,
+  sourceOf,
+  type RankingList,
+  type RankRecord,
+} from "../src/tuning/index.js";
 import { readOffers } from "../src/sources/index.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
@@ -39,13 +55,20 @@ const epochs = Number(flags.get("epochs") ?? 300);
 const pinnedNames = (flags.get("pin") ?? "").split(",").filter(Boolean);
 /** Weight of the grouped-CV lists against the other two (> 1 keeps more of the in-collection accuracy). */
 const cvWeight = Number(flags.get("cv-weight") ?? 1);
-if (pinnedNames.some((k) => !FEATURE_NAMES.includes(k as (typeof FEATURE_NAMES)[number]))) throw new Error(`--pin: features are ${FEATURE_NAMES.join(", ")}`);
+if (pinnedNames.some((k) => !FEATURE_NAMES.includes(k as (typeof FEATURE_NAMES)[number])))
+  throw new Error(`--pin: features are ${FEATURE_NAMES.join(", ")}`);
 const MODES = ["leave_one_source_out", "grouped_cv", "no_memory"] as const;
 
 const sha256 = (buf: Buffer | string) => createHash("sha256").update(buf).digest("hex");
 const offersHash = sha256(readFileSync(file));
 const config = loadConfig();
-const romeHash = sha256(readdirSync(config.romeDir).filter((f) => f.endsWith(".csv")).sort().map((f) => sha256(readFileSync(path.join(config.romeDir, f)))).join(""));
+const romeHash = sha256(
+  readdirSync(config.romeDir)
+    .filter((f) => f.endsWith(".csv"))
+    .sort()
+    .map((f) => sha256(readFileSync(path.join(config.romeDir, f))))
+    .join(""),
+);
 
 /** One offer's candidates (codes) and their features under each mode (rows × FEATURE_NAMES). */
 interface Cached {
@@ -61,9 +84,16 @@ async function computeFeatures(): Promise<Cached[]> {
   const offers = readOffers(file);
   const loso = crossValidation(engine.exemplars, offers, "source");
   const cv = crossValidation(engine.exemplars, offers, "text");
-  const all: RankModel = { weights: Object.fromEntries(FEATURE_NAMES.map((k) => [k, 1])) as RankWeights, interactions: [], temperature: 1 };
+  const all: RankModel = {
+    weights: Object.fromEntries(FEATURE_NAMES.map((k) => [k, 1])) as RankWeights,
+    interactions: [],
+    temperature: 1,
+  };
   const codes = engine.lexicon.ficheCodes;
-  const bar = new cliProgress.SingleBar({ format: "  features [{bar}] {value}/{total} {eta_formatted}", stream: process.stderr }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    { format: "  features [{bar}] {value}/{total} {eta_formatted}", stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
   bar.start(offers.length, 0);
   const out: Cached[] = [];
   for (const o of offers) {
@@ -76,7 +106,13 @@ async function computeFeatures(): Promise<Cached[]> {
       for (const i of ranked.filter((i) => totals[i]! > 0).slice(0, 60)) rows.add(i);
     }
     const r = [...rows];
-    out.push({ id: o.id, gold: o.romeCode, source: sourceOf(o), rows: r.map((i) => codes[i]!), x: fs.map((f) => r.map((i) => FEATURE_NAMES.map((k) => Math.round(f[k][i]! * 1e4) / 1e4))) });
+    out.push({
+      id: o.id,
+      gold: o.romeCode,
+      source: sourceOf(o),
+      rows: r.map((i) => codes[i]!),
+      x: fs.map((f) => r.map((i) => FEATURE_NAMES.map((k) => Math.round(f[k][i]! * 1e4) / 1e4))),
+    });
     bar.increment();
   }
   bar.stop();
@@ -87,7 +123,9 @@ async function computeFeatures(): Promise<Cached[]> {
 function addClassifierColumn(data: Cached[]): void {
   const ref = loadReferential(config.romeDir);
   const ficheRow = new Map([...ref.fiches.keys()].sort().map((c, i) => [c, i]));
-  const classify = config.ficheClassifier ? classifierFeature(readClassifier(config.ficheClassifier).model, ficheRow) : null;
+  const classify = config.ficheClassifier
+    ? classifierFeature(readClassifier(config.ficheClassifier).model, ficheRow)
+    : null;
   const byId = new Map(readOffers(file).map((o) => [o.id, o]));
   for (const d of data) {
     const o = byId.get(d.id)!;
@@ -104,13 +142,19 @@ if (cache && existsSync(cache)) {
   const meta = JSON.parse(head!) as { offersHash: string; features: string[] };
   // A cache made before the classifier feature gets its column here (the classifier reads only the offer's text).
   const beforeClassifier = meta.features.join() === FEATURE_NAMES.filter((k) => k !== "classifier").join();
-  if (meta.offersHash !== offersHash || (meta.features.join() !== FEATURE_NAMES.join() && !beforeClassifier)) throw new Error(`${cache}: made from another offers file or feature set; delete it`);
+  if (meta.offersHash !== offersHash || (meta.features.join() !== FEATURE_NAMES.join() && !beforeClassifier))
+    throw new Error(`${cache}: made from another offers file or feature set; delete it`);
   data = lines.map((l) => JSON.parse(l) as Cached);
   if (beforeClassifier) addClassifierColumn(data);
   console.error(`features from ${cache} (${data.length} offers${beforeClassifier ? ", classifier column added" : ""})`);
 } else {
   data = await computeFeatures();
-  if (cache) writeFileSync(cache, [JSON.stringify({ offersHash, features: FEATURE_NAMES }), ...data.map((d) => JSON.stringify(d))].join("\n") + "\n");
+  if (cache)
+    writeFileSync(
+      cache,
+      [JSON.stringify({ offersHash, features: FEATURE_NAMES }), ...data.map((d) => JSON.stringify(d))].join("\n") +
+        "\n",
+    );
 }
 
 const F = FEATURE_NAMES.length;
@@ -119,7 +163,11 @@ const pinned = pinnedNames.map(idx);
 const pairs = featurePairs(FEATURE_NAMES.filter((k) => !pinnedNames.includes(k)));
 const pairIdx = pairs.map(([a, b]) => [idx(a), idx(b)] as const);
 const expand = (x: readonly number[]) => [...x, ...pairIdx.map(([a, b]) => x[a]! * x[b]!)];
-const current = (x: readonly number[]) => dotw(x, FEATURE_NAMES.map((k) => RANK_MODEL.weights[k]));
+const current = (x: readonly number[]) =>
+  dotw(
+    x,
+    FEATURE_NAMES.map((k) => RANK_MODEL.weights[k]),
+  );
 
 interface Item extends RankingList {
   source: string;
@@ -129,8 +177,19 @@ interface Item extends RankingList {
 /** Each offer's three lists: its best `candidates` under the current model's linear score, products appended. */
 const items: Item[] = data.flatMap((d) =>
   d.x.map((xs, m) => {
-    const order = xs.map((x, i) => [i, current(x)] as const).filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1]).slice(0, candidates).map(([i]) => i);
-    return { source: d.source, goldCode: d.gold, modeWeight: m === 1 ? cvWeight : 1, x: order.map((i) => expand(xs[i]!)), gold: order.findIndex((i) => d.rows[i] === d.gold) };
+    const order = xs
+      .map((x, i) => [i, current(x)] as const)
+      .filter(([, s]) => s > 0)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, candidates)
+      .map(([i]) => i);
+    return {
+      source: d.source,
+      goldCode: d.gold,
+      modeWeight: m === 1 ? cvWeight : 1,
+      x: order.map((i) => expand(xs[i]!)),
+      gold: order.findIndex((i) => d.rows[i] === d.gold),
+    };
   }),
 );
 function balanced(set: readonly Item[]): Item[] {
@@ -159,11 +218,17 @@ function rankOfGold(d: Cached, mode: number, w: readonly number[]): number | nul
     const p = parentOf.get(codes[i]!);
     if (!p || p === codes[i]) return i;
     let j = row.get(p);
-    if (j === undefined) (j = codes.length), codes.push(p), totals.push(-Infinity), row.set(p, j);
+    if (j === undefined) ((j = codes.length), codes.push(p), totals.push(-Infinity), row.set(p, j));
     return j;
   };
-  const order = totals.map((_, i) => i).filter((i) => totals[i]! > -Infinity).sort((a, b) => totals[b]! - totals[a]! || a - b).slice(0, 20);
-  const list = withParents(order, totals, parentRow, Math.log(5)).slice(0, 10).map((e) => codes[e.row]);
+  const order = totals
+    .map((_, i) => i)
+    .filter((i) => totals[i]! > -Infinity)
+    .sort((a, b) => totals[b]! - totals[a]! || a - b)
+    .slice(0, 20);
+  const list = withParents(order, totals, parentRow, Math.log(5))
+    .slice(0, 10)
+    .map((e) => codes[e.row]);
   const r = list.indexOf(d.gold);
   return r < 0 ? null : r + 1;
 }
@@ -180,13 +245,24 @@ if (!flags.has("no-folds")) {
   for (const s of sources) {
     console.error(`  fitting without ${s}`);
     const w = fit(items.filter((it) => it.source !== s));
-    for (const d of data.filter((d) => d.source === s)) MODES.forEach((_, m) => records[m]!.push({ gold: d.gold, rank: rankOfGold(d, m, w), origin: s }));
+    for (const d of data.filter((d) => d.source === s))
+      MODES.forEach((_, m) => records[m]!.push({ gold: d.gold, rank: rankOfGold(d, m, w), origin: s }));
   }
-  heldOut = Object.fromEntries(MODES.map((m, k) => [m, { ...figuresOf(records[k]!), by_source: Object.fromEntries(sources.map((s) => [s, figuresOf(records[k]!.filter((r) => r.origin === s))])) }]));
+  heldOut = Object.fromEntries(
+    MODES.map((m, k) => [
+      m,
+      {
+        ...figuresOf(records[k]!),
+        by_source: Object.fromEntries(sources.map((s) => [s, figuresOf(records[k]!.filter((r) => r.origin === s))])),
+      },
+    ]),
+  );
 }
 console.error("  final fit");
 const w = fit(items);
-const inSample = Object.fromEntries(MODES.map((m, k) => [m, figuresOf(data.map((d) => ({ gold: d.gold, rank: rankOfGold(d, k, w), origin: d.source })))]));
+const inSample = Object.fromEntries(
+  MODES.map((m, k) => [m, figuresOf(data.map((d) => ({ gold: d.gold, rank: rankOfGold(d, k, w), origin: d.source })))]),
+);
 const sum = w.slice(0, F).reduce((a, b) => a + b, 0);
 const title: RankModel = {
   weights: Object.fromEntries(FEATURE_NAMES.map((k, j) => [k, r4(w[j]! / sum)])) as RankWeights,
@@ -204,7 +280,10 @@ const fitted = {
 };
 if (!flags.has("dry")) {
   const previous = readRankModelFile(RANK_MODEL_FILE);
-  writeFileSync(RANK_MODEL_FILE, JSON.stringify({ format: "rome-match/rank-model@1", fitted, title, noTitle: previous.noTitle }, null, 1) + "\n");
+  writeFileSync(
+    RANK_MODEL_FILE,
+    JSON.stringify({ format: "rome-match/rank-model@1", fitted, title, noTitle: previous.noTitle }, null, 1) + "\n",
+  );
   readRankModelFile(RANK_MODEL_FILE);
 }
 console.log(JSON.stringify({ script: "train", fitted, title }));

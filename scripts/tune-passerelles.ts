@@ -14,14 +14,27 @@ import { parseFlags } from "../src/cli/command.js";
 import { loadConfig } from "../src/config.js";
 import { loadReferential } from "../src/rome/index.js";
 import { DEFAULT_MODEL_FILE, ProximityIndex, parseModel, type PasserellesModel } from "../src/passerelles/index.js";
-import { DEFAULT_FIT, DEFAULT_LIST_OPTIONS, FEATURE_SETS, edgesHash, fitAll, groupedCv, officialEdges } from "../src/tuning/index.js";
+import {
+  DEFAULT_FIT,
+  DEFAULT_LIST_OPTIONS,
+  FEATURE_SETS,
+  edgesHash,
+  fitAll,
+  groupedCv,
+  officialEdges,
+} from "../src/tuning/index.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const romeDir = flags.get("rome") ?? loadConfig().romeDir;
 const setNames = (flags.get("sets") ?? "allX").split(",");
-for (const s of setNames) if (!FEATURE_SETS[s]) throw new Error(`--sets: one or more of ${Object.keys(FEATURE_SETS).join(", ")}`);
+for (const s of setNames)
+  if (!FEATURE_SETS[s]) throw new Error(`--sets: one or more of ${Object.keys(FEATURE_SETS).join(", ")}`);
 const folds = Number(flags.get("folds") ?? 5);
-const fit = { ...DEFAULT_FIT, ...(flags.has("epochs") ? { epochs: Number(flags.get("epochs")) } : {}), ...(flags.has("l2") ? { l2: Number(flags.get("l2")) } : {}) };
+const fit = {
+  ...DEFAULT_FIT,
+  ...(flags.has("epochs") ? { epochs: Number(flags.get("epochs")) } : {}),
+  ...(flags.has("l2") ? { l2: Number(flags.get("l2")) } : {}),
+};
 const out = flags.get("out") ?? DEFAULT_MODEL_FILE;
 const log = (m: string) => console.error(m);
 
@@ -32,7 +45,13 @@ const edges = officialEdges(index);
 log(`ROME ${ref.version}: ${edges.length} mobilités from ${new Set(edges.map(([a]) => a)).size} fiches`);
 const results = setNames.map((name) => {
   const set = FEATURE_SETS[name]!;
-  const cv = groupedCv(index, edges, set, { folds, fit, log, ...(flags.has("only-fold") ? { onlyFold: Number(flags.get("only-fold")) } : {}), ...(flags.has("rerank") ? { rerank: Number(flags.get("rerank")) } : {}) });
+  const cv = groupedCv(index, edges, set, {
+    folds,
+    fit,
+    log,
+    ...(flags.has("only-fold") ? { onlyFold: Number(flags.get("only-fold")) } : {}),
+    ...(flags.has("rerank") ? { rerank: Number(flags.get("rerank")) } : {}),
+  });
   log(`${name}: ${JSON.stringify({ learned: cv.learned, fixedBlend: cv.fixedBlend })}`);
   return { set, cv };
 });
@@ -71,7 +90,13 @@ console.log(
     romeVersion: ref.version,
     written: flags.has("dry") ? null : path.relative(process.cwd(), out),
     seconds: Math.round((performance.now() - t0) / 1000),
-    sets: results.map(({ set, cv }) => ({ name: set.name, features: set.features.length, interactions: set.interactions.length, learned: cv.learned, fixedBlend: cv.fixedBlend })),
+    sets: results.map(({ set, cv }) => ({
+      name: set.name,
+      features: set.features.length,
+      interactions: set.interactions.length,
+      learned: cv.learned,
+      fixedBlend: cv.fixedBlend,
+    })),
     weights: model.weights,
     interactions: model.interactions,
   }),

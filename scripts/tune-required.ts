@@ -13,7 +13,12 @@ import path from "node:path";
 import { parseFlags } from "../src/cli/command.js";
 import { loadConfig, REPO_ROOT } from "../src/config.js";
 import { createEngine, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, type RequiredModel } from "../src/match/index.js";
-import { REQUIRED_FEATURES, requiredProbability, type RequiredCandidate, type RequiredFeatures } from "../src/match/fitting.js";
+import {
+  REQUIRED_FEATURES,
+  requiredProbability,
+  type RequiredCandidate,
+  type RequiredFeatures,
+} from "../src/match/fitting.js";
 import { crossValidation, CV_FOLDS, fitLogistic, skillAgreement } from "../src/tuning/index.js";
 import { readOffers } from "../src/sources/index.js";
 
@@ -41,20 +46,32 @@ for (const o of offers) {
   const gold = (o.competences ?? []).flatMap((c) => (c.code ? [c.code] : []));
   if (gold.length === 0) continue;
   let candidates: RequiredCandidate[] = [];
-  await engine.match({ text: o.description ?? "", title: o.intitule ?? undefined, kind: "offer", topK: 10, explain: false }, {
-    exemplars: uncoded ? null : memoryFor(o),
-    requiredModel: { ...base, fiches },
-    onRequiredCandidates: (c) => (candidates = [...c]),
-  });
+  await engine.match(
+    { text: o.description ?? "", title: o.intitule ?? undefined, kind: "offer", topK: 10, explain: false },
+    {
+      exemplars: uncoded ? null : memoryFor(o),
+      requiredModel: { ...base, fiches },
+      onRequiredCandidates: (c) => (candidates = [...c]),
+    },
+  );
   examples.push({ fold: foldOf(o), gold, candidates });
 }
-const rowsOf = (set: readonly Example[]) => set.flatMap((e) => e.candidates.map((c) => REQUIRED_FEATURES.map((k) => c.features[k])));
+const rowsOf = (set: readonly Example[]) =>
+  set.flatMap((e) => e.candidates.map((c) => REQUIRED_FEATURES.map((k) => c.features[k])));
 const labelsOf = (set: readonly Example[]) =>
   set.flatMap((e) => {
     const g = new Set(e.gold);
     return e.candidates.map((c) => (g.has(c.code) || (c.macroCompetence !== null && g.has(c.macroCompetence)) ? 1 : 0));
   });
-const asModel = (m: { bias: number; weights: number[] }): RequiredModel => ({ ...base, fiches, bias: m.bias, weights: Object.fromEntries(REQUIRED_FEATURES.map((k, j) => [k, m.weights[j]!])) as Record<keyof RequiredFeatures, number> });
+const asModel = (m: { bias: number; weights: number[] }): RequiredModel => ({
+  ...base,
+  fiches,
+  bias: m.bias,
+  weights: Object.fromEntries(REQUIRED_FEATURES.map((k, j) => [k, m.weights[j]!])) as Record<
+    keyof RequiredFeatures,
+    number
+  >,
+});
 
 // Held-out probabilities of every candidate, fold by fold.
 const held = new Map<RequiredCandidate, number>();
@@ -62,19 +79,35 @@ for (let k = 0; k < CV_FOLDS; k++) {
   const train = examples.filter((e) => e.fold !== k);
   if (train.length === 0) continue;
   const m = asModel(fitLogistic(rowsOf(train), labelsOf(train), { l2 }));
-  for (const e of examples) if (e.fold === k) for (const c of e.candidates) held.set(c, requiredProbability(c.features, m));
+  for (const e of examples)
+    if (e.fold === k) for (const c of e.candidates) held.set(c, requiredProbability(c.features, m));
 }
 const r4 = (x: number) => Math.round(x * 10000) / 10000;
 const atThreshold = (t: number) => {
-  let tp = 0, predicted = 0, goldMatched = 0, gold = 0;
+  let tp = 0,
+    predicted = 0,
+    goldMatched = 0,
+    gold = 0;
   for (const e of examples) {
-    const chosen = e.candidates.filter((c) => held.get(c)! >= t).sort((a, b) => held.get(b)! - held.get(a)!).slice(0, base.max);
+    const chosen = e.candidates
+      .filter((c) => held.get(c)! >= t)
+      .sort((a, b) => held.get(b)! - held.get(a)!)
+      .slice(0, base.max);
     const a = skillAgreement(chosen, e.gold);
-    tp += a.tp; predicted += a.predicted; goldMatched += a.goldMatched; gold += a.gold;
+    tp += a.tp;
+    predicted += a.predicted;
+    goldMatched += a.goldMatched;
+    gold += a.gold;
   }
   const precision = predicted ? tp / predicted : 0;
   const recall = gold ? goldMatched / gold : 0;
-  return { threshold: t, precision: r4(precision), recall: r4(recall), f1: r4(precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0), perOffer: r4(predicted / Math.max(1, examples.length)) };
+  return {
+    threshold: t,
+    precision: r4(precision),
+    recall: r4(recall),
+    f1: r4(precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0),
+    perOffer: r4(predicted / Math.max(1, examples.length)),
+  };
 };
 const all = fitLogistic(rowsOf(examples), labelsOf(examples), { l2 });
 console.log(
@@ -87,7 +120,10 @@ console.log(
     fiches,
     uncoded,
     cross_validated: THRESHOLDS.map(atThreshold),
-    model: { bias: r4(all.bias), weights: Object.fromEntries(REQUIRED_FEATURES.map((k, j) => [k, r4(all.weights[j]!)])) },
+    model: {
+      bias: r4(all.bias),
+      weights: Object.fromEntries(REQUIRED_FEATURES.map((k, j) => [k, r4(all.weights[j]!)])),
+    },
   }),
 );
 process.exit(0);

@@ -17,8 +17,29 @@ import path from "node:path";
 import { parseFlags } from "../src/cli/command.js";
 import { loadConfig, REPO_ROOT } from "../src/config.js";
 import { createEngine, RANK_MODEL, RANK_MODEL_NO_TITLE, type RankModel } from "../src/match/index.js";
-import { combine, featurePairs, FEATURE_NAMES, GRID_WEIGHTS, GRID_WEIGHTS_NO_TITLE, rankScores, withParents, parentLift, type RankWeights } from "../src/match/fitting.js";
-import { dotw, crossValidation, CV_FOLDS, fitListwise, listLoss, macroTop1, rankFigures, rankOf, type RankingList, type RankRecord } from "../src/tuning/index.js";
+import {
+  combine,
+  featurePairs,
+  FEATURE_NAMES,
+  GRID_WEIGHTS,
+  GRID_WEIGHTS_NO_TITLE,
+  rankScores,
+  withParents,
+  parentLift,
+  type RankWeights,
+} from "../src/match/fitting.js";
+import {
+  dotw,
+  crossValidation,
+  CV_FOLDS,
+  fitListwise,
+  listLoss,
+  macroTop1,
+  rankFigures,
+  rankOf,
+  type RankingList,
+  type RankRecord,
+} from "../src/tuning/index.js";
 import { readOffers } from "../src/sources/index.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
@@ -51,7 +72,10 @@ const alpha = Number(flags.get("alpha") ?? 0.2);
  * ~1 % each (body BM25 over whole fiches, MC coverage, item overlap): same figures without them, and body BM25
  * over 1,584 fiches is the costliest feature. They are still shown in the breakdown where cheap.
  */
-const pinned = (flags.get("pin") ?? (noTitle ? "" : "bodyLex,mc,items")).split(",").filter(Boolean).map((k) => FEATURE_NAMES.indexOf(k as (typeof FEATURE_NAMES)[number]));
+const pinned = (flags.get("pin") ?? (noTitle ? "" : "bodyLex,mc,items"))
+  .split(",")
+  .filter(Boolean)
+  .map((k) => FEATURE_NAMES.indexOf(k as (typeof FEATURE_NAMES)[number]));
 if (pinned.includes(-1)) throw new Error(`--pin: features are ${FEATURE_NAMES.join(", ")}`);
 /** Without `--no-interactions`, the products of every two features the candidates have (see RankModel), fitted from 0. */
 const interactions = !flags.has("no-interactions");
@@ -67,7 +91,11 @@ if (!crossValidated) console.error("the offers are not in the labelled-offer mem
 const grid = noTitle ? GRID_WEIGHTS_NO_TITLE : GRID_WEIGHTS;
 const current = noTitle ? RANK_MODEL_NO_TITLE : RANK_MODEL;
 // Every feature computed, as `match` computes it when all weights are positive.
-const all: RankModel = { weights: Object.fromEntries(FEATURE_NAMES.map((k) => [k, 1])) as RankWeights, interactions: [], temperature: 1 };
+const all: RankModel = {
+  weights: Object.fromEntries(FEATURE_NAMES.map((k) => [k, 1])) as RankWeights,
+  interactions: [],
+  temperature: 1,
+};
 const codes = engine.lexicon.ficheCodes;
 const parentRow = (i: number) => engine.lexicon.ficheRow.get(engine.referential.fiches.get(codes[i]!)!.parent) ?? i;
 
@@ -80,9 +108,21 @@ const items: Item[] = [];
 for (const [n, o] of offers.entries()) {
   const title = noTitle ? undefined : (o.intitule ?? undefined);
   const f = await engine.featuresFor(o.description ?? "", title, { exemplars: memoryFor(o) }, all);
-  const { ranked, totals } = from === "grid" ? { ranked: [...codes.keys()], totals: Float64Array.from(codes, (_, i) => combine(f, grid, i)) } : rankScores(f, current);
-  const rows = ranked.filter((i) => totals[i]! > 0).sort((a, b) => totals[b]! - totals[a]!).slice(0, candidates);
-  items.push({ fold: foldOf(o), goldCode: o.romeCode, rows, gold: rows.findIndex((i) => codes[i] === o.romeCode), x: rows.map((i) => FEATURE_NAMES.map((k) => f[k][i]!)) });
+  const { ranked, totals } =
+    from === "grid"
+      ? { ranked: [...codes.keys()], totals: Float64Array.from(codes, (_, i) => combine(f, grid, i)) }
+      : rankScores(f, current);
+  const rows = ranked
+    .filter((i) => totals[i]! > 0)
+    .sort((a, b) => totals[b]! - totals[a]!)
+    .slice(0, candidates);
+  items.push({
+    fold: foldOf(o),
+    goldCode: o.romeCode,
+    rows,
+    gold: rows.findIndex((i) => codes[i] === o.romeCode),
+    x: rows.map((i) => FEATURE_NAMES.map((k) => f[k][i]!)),
+  });
   if ((n + 1) % 500 === 0) console.error(`  ${n + 1}/${offers.length}`);
 }
 // Products of the features that are not pinned and not 0 on every candidate (title features without titles).
@@ -100,7 +140,16 @@ function figures(set: readonly Item[], w: readonly number[]) {
     const scores = new Float64Array(codes.length);
     it.rows.forEach((r, j) => (scores[r] = dotw(it.x[j]!, w)));
     const order = [...it.rows].sort((a, b) => scores[b]! - scores[a]!);
-    return { gold: it.goldCode, rank: rankOf(withParents(order, scores, parentRow, parentLift(1)).slice(0, 10).map((x) => codes[x.row]!), it.goldCode), origin: "" };
+    return {
+      gold: it.goldCode,
+      rank: rankOf(
+        withParents(order, scores, parentRow, parentLift(1))
+          .slice(0, 10)
+          .map((x) => codes[x.row]!),
+        it.goldCode,
+      ),
+      origin: "",
+    };
   });
   const { top1, top5, top10 } = rankFigures(records);
   return { top1, top5, top10, macro_top1: macroTop1(records), loss: r4(listLoss(set, w)) };
@@ -114,7 +163,9 @@ function balanced(set: readonly Item[]): Item[] {
 const r4 = (x: number) => Math.round(x * 10000) / 10000;
 const mean = (rows: { n: number; f: Record<string, number> }[]) => {
   const total = rows.reduce((s, r) => s + r.n, 0);
-  return Object.fromEntries(Object.keys(rows[0]!.f).map((k) => [k, r4(rows.reduce((s, r) => s + r.f[k]! * r.n, 0) / total)]));
+  return Object.fromEntries(
+    Object.keys(rows[0]!.f).map((k) => [k, r4(rows.reduce((s, r) => s + r.f[k]! * r.n, 0) / total)]),
+  );
 };
 
 const prior = [...FEATURE_NAMES.map((k) => grid[k] * PRIOR_SCALE), ...pairs.map(() => 0)];
@@ -123,9 +174,17 @@ const sweep = l2s.map((l2) => {
   const perFold = Array.from({ length: CV_FOLDS }, (_, k) => {
     const train = items.filter((it) => it.fold !== k);
     const test = items.filter((it) => it.fold === k);
-    return { n: test.length, grid: figures(test, prior), fitted: figures(test, fitListwise(balanced(train), prior, fit)) };
+    return {
+      n: test.length,
+      grid: figures(test, prior),
+      fitted: figures(test, fitListwise(balanced(train), prior, fit)),
+    };
   });
-  return { l2, grid: mean(perFold.map((p) => ({ n: p.n, f: p.grid }))), fitted: mean(perFold.map((p) => ({ n: p.n, f: p.fitted }))) };
+  return {
+    l2,
+    grid: mean(perFold.map((p) => ({ n: p.n, f: p.grid }))),
+    fitted: mean(perFold.map((p) => ({ n: p.n, f: p.fitted }))),
+  };
 });
 const best = sweep.reduce((a, b) => (b.fitted.loss! < a.fitted.loss! ? b : a));
 const fitted = fitListwise(balanced(items), prior, { l2: best.l2, pinned, epochs });
@@ -145,7 +204,9 @@ console.log(
     alpha,
     pinned: pinned.map((j) => FEATURE_NAMES[j]),
     weights: Object.fromEntries(FEATURE_NAMES.map((k, j) => [k, r4(fitted[j]! / sum)])),
-    interactions: pairs.map(([a, b], p) => [a, b, r4(fitted[FEATURE_NAMES.length + p]! / sum)]).filter((x) => x[2] !== 0),
+    interactions: pairs
+      .map(([a, b], p) => [a, b, r4(fitted[FEATURE_NAMES.length + p]! / sum)])
+      .filter((x) => x[2] !== 0),
     temperature: r4(1 / sum),
   }),
 );

@@ -54,7 +54,8 @@ export type Config = z.infer<typeof ConfigSchema>;
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const romeDir = env.ROME_DIR ?? sharedDefault("rome/v460") ?? path.join(REPO_ROOT, "data", "rome");
-  const modelDir = env.MODEL_DIR ?? sharedDefault("models/rome-fr-static-256") ?? path.join(REPO_ROOT, "models", "rome-fr-static-256");
+  const modelDir =
+    env.MODEL_DIR ?? sharedDefault("models/rome-fr-static-256") ?? path.join(REPO_ROOT, "models", "rome-fr-static-256");
   return ConfigSchema.parse({
     romeDir,
     modelDir,
@@ -78,7 +79,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // files, comma-separated, make one memory (e.g. an export of the lake's feedback beside the coded offers).
     labelledOffers: labelledFiles(env.LABELLED_OFFERS),
     escoCrosswalk: optionalFile(env.ESCO_CROSSWALK, "rome/correspondences/FR_20230607_mapping_esco_rome.csv"),
-    ficheClassifier: env.FICHE_CLASSIFIER === undefined ? repoFile("models/fiche-classifier.json") : env.FICHE_CLASSIFIER === "none" ? undefined : env.FICHE_CLASSIFIER || undefined,
+    ficheClassifier:
+      env.FICHE_CLASSIFIER === undefined
+        ? repoFile("models/fiche-classifier.json")
+        : env.FICHE_CLASSIFIER === "none"
+          ? undefined
+          : env.FICHE_CLASSIFIER || undefined,
   });
 }
 
@@ -89,6 +95,10 @@ function optionalFile(v: string | undefined, shared: string): string | undefined
 }
 
 function labelledFiles(v: string | undefined): string[] | undefined {
-  const files = optionalFile(v, "eval/offers-dev.jsonl")?.split(",").map((f) => f.trim()).filter(Boolean) ?? [];
+  const files =
+    optionalFile(v, "eval/offers-dev.jsonl")
+      ?.split(",")
+      .map((f) => f.trim())
+      .filter(Boolean) ?? [];
   return files.length ? files : undefined;
 }

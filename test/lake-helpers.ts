@@ -21,8 +21,20 @@ const SKILLS: Record<string, { code: string; mc: string }> = {
   soins: { code: "C-SOINS", mc: "MC-SOIN" },
   killme: { code: "C-KILLME", mc: "MC-DEV" },
 };
-const METIERS: Record<string, string> = { java: "M1805", python: "M1805", sql: "M1805", encaissement: "D1214", rayon: "D1214", soins: "J1506" };
-const MC_LABELS: Record<string, string> = { "MC-DEV": "Développer des logiciels", "MC-DATA": "Gérer des données", "MC-VENTE": "Vendre", "MC-SOIN": "Soigner" };
+const METIERS: Record<string, string> = {
+  java: "M1805",
+  python: "M1805",
+  sql: "M1805",
+  encaissement: "D1214",
+  rayon: "D1214",
+  soins: "J1506",
+};
+const MC_LABELS: Record<string, string> = {
+  "MC-DEV": "Développer des logiciels",
+  "MC-DATA": "Gérer des données",
+  "MC-VENTE": "Vendre",
+  "MC-SOIN": "Soigner",
+};
 
 const words = (s: string) => s.toLowerCase().match(/\p{L}+/gu) ?? [];
 
@@ -32,7 +44,9 @@ export function fakeEngine(dimension = 32, opts: { failOn?: string; badRowOn?: s
     referential: {
       version: "v460",
       mcIdf: (mc: string) => ({ "MC-DEV": 2, "MC-DATA": 1.5, "MC-VENTE": 1, "MC-SOIN": 3 })[mc] ?? 0,
-      macroCompetences: new Map(Object.entries(MC_LABELS).map(([code, libelle]) => [code, { code, libelle } as MacroCompetence])),
+      macroCompetences: new Map(
+        Object.entries(MC_LABELS).map(([code, libelle]) => [code, { code, libelle } as MacroCompetence]),
+      ),
       competences: new Map(),
       savoirs: new Map(),
     },
@@ -54,9 +68,24 @@ export function fakeEngine(dimension = 32, opts: { failOn?: string; badRowOn?: s
     async match(input: MatchInput): Promise<MatchResult> {
       if (opts.failOn && input.text.includes(opts.failOn)) throw new Error("engine failure for this text");
       const ws = words(`${input.title ?? ""} ${input.text}`);
-      const skills: ExtractedSkill[] = [...new Set(ws.filter((w) => SKILLS[w]))].map((w) => ({ code: SKILLS[w]!.code, kind: "competence" as const, libelle: w, macroCompetence: SKILLS[w]!.mc, score: 0.9, evidence: [] }));
+      const skills: ExtractedSkill[] = [...new Set(ws.filter((w) => SKILLS[w]))].map((w) => ({
+        code: SKILLS[w]!.code,
+        kind: "competence" as const,
+        libelle: w,
+        macroCompetence: SKILLS[w]!.mc,
+        score: 0.9,
+        evidence: [],
+      }));
       // A row the database refuses (CHECK on kind), to exercise the per-document savepoint.
-      if (opts.badRowOn && input.text.includes(opts.badRowOn)) skills.push({ code: "C-BAD", kind: "bogus" as "competence", libelle: "bad", macroCompetence: null, score: 1, evidence: [] });
+      if (opts.badRowOn && input.text.includes(opts.badRowOn))
+        skills.push({
+          code: "C-BAD",
+          kind: "bogus" as "competence",
+          libelle: "bad",
+          macroCompetence: null,
+          score: 1,
+          evidence: [],
+        });
       const codes = [...new Set(ws.map((w) => METIERS[w]).filter((c): c is string => !!c))];
       return {
         romeVersion: "v460",
@@ -66,7 +95,17 @@ export function fakeEngine(dimension = 32, opts: { failOn?: string; badRowOn?: s
         statusReason: null,
         evidenceLeader: null,
         margin: 0.1,
-        metiers: codes.map((code, i) => ({ code, libelle: code, parentOf: null, confidence: 0.8 - i * 0.1, score: { title: 0, body: 0, mcOverlap: 0, exemplars: 0, interactions: 0, total: 0.9 - i * 0.1 }, appellation: null, sharedMacroCompetences: [], missingMacroCompetences: [], unusedSkills: [] })),
+        metiers: codes.map((code, i) => ({
+          code,
+          libelle: code,
+          parentOf: null,
+          confidence: 0.8 - i * 0.1,
+          score: { title: 0, body: 0, mcOverlap: 0, exemplars: 0, interactions: 0, total: 0.9 - i * 0.1 },
+          appellation: null,
+          sharedMacroCompetences: [],
+          missingMacroCompetences: [],
+          unusedSkills: [],
+        })),
         skills,
         experiences: [],
         requiredSkills: [],
@@ -92,12 +131,21 @@ export function makeBackend(name: "pglite" | "postgres"): Backend {
   const dir = mkdtempSync(path.join(os.tmpdir(), "lake-test-"));
   const lakes: Lake[] = [];
   let admin: pg.Client | undefined;
-  const tables = ["documents WHERE id = $1", "document_metiers WHERE document_id = $1", "document_competences WHERE document_id = $1", "document_phrases WHERE document_id = $1"];
+  const tables = [
+    "documents WHERE id = $1",
+    "document_metiers WHERE document_id = $1",
+    "document_competences WHERE document_id = $1",
+    "document_phrases WHERE document_id = $1",
+  ];
   const backend: Backend = {
     name,
     async open(engine = fakeEngine(), extra = {}) {
       const lake = await openLake(
-        { databaseUrl: name === "postgres" ? (extra.databaseUrl ?? TEST_DATABASE_URL) : undefined, lakeDir: dir, cvRetentionDays: extra.cvRetentionDays ?? 0 },
+        {
+          databaseUrl: name === "postgres" ? (extra.databaseUrl ?? TEST_DATABASE_URL) : undefined,
+          lakeDir: dir,
+          cvRetentionDays: extra.cvRetentionDays ?? 0,
+        },
         engine,
         { schema: name === "postgres" ? schema : undefined, retentionSweepMs: 0 },
       );
@@ -113,12 +161,15 @@ export function makeBackend(name: "pglite" | "postgres"): Backend {
         return (await admin.query(q, params)).rows as R[];
       }
       // PGlite allows one process per folder: query through a lake's own connection (tests only).
-      const lake = lakes[lakes.length - 1] as unknown as { db: { query<T>(q: string, p: unknown[]): Promise<{ rows: T[] }> } };
+      const lake = lakes[lakes.length - 1] as unknown as {
+        db: { query<T>(q: string, p: unknown[]): Promise<{ rows: T[] }> };
+      };
       return (await lake.db.query<R>(q, params)).rows;
     },
     async rowsOf(id: string) {
       let n = 0;
-      for (const t of tables) n += Number((await backend.sql<{ n: string }>(`SELECT count(*) AS n FROM ${t}`, [id]))[0]!.n);
+      for (const t of tables)
+        n += Number((await backend.sql<{ n: string }>(`SELECT count(*) AS n FROM ${t}`, [id]))[0]!.n);
       return n;
     },
     async cleanup() {

@@ -38,4 +38,12 @@ import { referentialRoutes } from "./routes/referential.js";
 import { trendsRoutes } from "./routes/trends.js";
 import { feedbackRoutes } from "./routes/feedback.js";
 import { serviceRoutes } from "./routes/service.js";
-const routeModules: ((ctx: AppContext) => express.Router)[] = [serviceRoutes, matchRoutes, documentRoutes, feedbackRoutes, passerellesRoutes, referentialRoutes, trendsRoutes];
+const routeModules: ((ctx: AppContext) => express.Router)[] = [
+  serviceRoutes,
+  matchRoutes,
+  documentRoutes,
+  feedbackRoutes,
+  passerellesRoutes,
+  referentialRoutes,
+  trendsRoutes,
+];

@@ -6,7 +6,10 @@ import { CodedError } from "../errors.js";
 export const ROLES = ["ingest", "advisor", "analyst", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
-const KeySpec = z.object({ key: z.string().min(16, "API keys must have at least 16 characters"), roles: z.array(z.enum(ROLES)).min(1) });
+const KeySpec = z.object({
+  key: z.string().min(16, "API keys must have at least 16 characters"),
+  roles: z.array(z.enum(ROLES)).min(1),
+});
 
 /**
  * API keys from configuration: `API_KEYS="key1:ingest,advisor;key2:admin"`.
@@ -20,9 +23,19 @@ export function parseApiKeys(spec: string | undefined): { key: string; roles: Ro
     .filter(Boolean)
     .map((entry, n) => {
       const i = entry.lastIndexOf(":");
-      const parsed = KeySpec.safeParse({ key: i > 0 ? entry.slice(0, i) : entry, roles: i > 0 ? entry.slice(i + 1).split(",").map((r) => r.trim()) : [] });
+      const parsed = KeySpec.safeParse({
+        key: i > 0 ? entry.slice(0, i) : entry,
+        roles:
+          i > 0
+            ? entry
+                .slice(i + 1)
+                .split(",")
+                .map((r) => r.trim())
+            : [],
+      });
       // The entry's position, never a piece of it: a fragment of a key helps guess it.
-      if (!parsed.success) throw new Error(`API_KEYS: invalid entry #${n + 1}: ${parsed.error.issues.map((x) => x.message).join("; ")}`);
+      if (!parsed.success)
+        throw new Error(`API_KEYS: invalid entry #${n + 1}: ${parsed.error.issues.map((x) => x.message).join("; ")}`);
       return parsed.data;
     });
 }
@@ -44,18 +57,27 @@ export function createAuth(keys: { key: string; roles: Role[] }[]): Auth {
   };
   return {
     rolesOf,
-    require: (...roles) => (req, res, next) => {
-      const header = req.get("x-api-key") ?? (req.get("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1] ?? undefined);
-      // A service started without API_KEYS has no key to give: say what its operator must set.
-      const unset = buffers.length === 0 ? "; this service has no keys: its operator sets API_KEYS (docs/configuration.md)" : "";
-      if (!header) return next(new CodedError("unauthorized", `this endpoint needs an API key (header x-api-key or Authorization: Bearer)${unset}`));
-      const have = rolesOf(header);
-      if (have.length === 0) return next(new CodedError("unauthorized", `unknown API key${unset}`));
-      if (!have.includes("admin") && !roles.some((r) => have.includes(r))) {
-        return next(new CodedError("forbidden", `this endpoint needs one of the roles: ${roles.join(", ")}`));
-      }
-      res.locals.roles = have;
-      next();
-    },
+    require:
+      (...roles) =>
+      (req, res, next) => {
+        const header = req.get("x-api-key") ?? req.get("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1] ?? undefined;
+        // A service started without API_KEYS has no key to give: say what its operator must set.
+        const unset =
+          buffers.length === 0 ? "; this service has no keys: its operator sets API_KEYS (docs/configuration.md)" : "";
+        if (!header)
+          return next(
+            new CodedError(
+              "unauthorized",
+              `this endpoint needs an API key (header x-api-key or Authorization: Bearer)${unset}`,
+            ),
+          );
+        const have = rolesOf(header);
+        if (have.length === 0) return next(new CodedError("unauthorized", `unknown API key${unset}`));
+        if (!have.includes("admin") && !roles.some((r) => have.includes(r))) {
+          return next(new CodedError("forbidden", `this endpoint needs one of the roles: ${roles.join(", ")}`));
+        }
+        res.locals.roles = have;
+        next();
+      },
   };
 }

@@ -26,4 +26,3 @@ export function admissionOf(ctx: AppContext): Admission {
   });
   return ctx.admission;
 }
-

@@ -33,7 +33,10 @@ export const rejectInvalidStrings: RequestHandler = (req, _res, next) => {
   const where = invalidStringPath(req.body, "body") ?? invalidStringPath(req.query, "query");
   if (where)
     return next(
-      new CodedError("invalid_string", `${where} holds a NUL character or an invalid code point (a lone UTF-16 surrogate)`),
+      new CodedError(
+        "invalid_string",
+        `${where} holds a NUL character or an invalid code point (a lone UTF-16 surrogate)`,
+      ),
     );
   next();
 };

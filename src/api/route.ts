@@ -85,7 +85,7 @@ export function defineRoute<
 ): RouteDef<C> {
   const errors = [
     ...ALWAYS,
-    ...(spec.body ?? spec.documentedBody ? BODY : []),
+    ...((spec.body ?? spec.documentedBody) ? BODY : []),
     ...(spec.roles ? (["unauthorized", "forbidden"] as const) : []),
     ...(spec.lake ? (["lake_disabled", "lake_unavailable"] as const) : []),
     ...(spec.errors ?? []),

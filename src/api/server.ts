@@ -21,7 +21,9 @@ export async function startServer(config: Config, engine: Engine, extra: Partial
   server.keepAliveTimeout = 5_000;
   server.setTimeout(120_000);
   const addr = server.address();
-  console.error(`rome-match listening on ${typeof addr === "object" && addr ? `http://${addr.address}:${addr.port}` : addr} (ROME ${engine.referential.version}, model ${engine.modelId})`);
+  console.error(
+    `rome-match listening on ${typeof addr === "object" && addr ? `http://${addr.address}:${addr.port}` : addr} (ROME ${engine.referential.version}, model ${engine.modelId})`,
+  );
   const stop = () => {
     server.close(() => process.exit(0));
     // Keep-alive clients that never hang up must not hold the process forever.

@@ -9,7 +9,14 @@ import { Worker } from "node:worker_threads";
 import type { Config } from "../config.js";
 import { OverloadedError } from "./admission.js";
 import type { Lake, TrendEvidenceRow } from "../lake/index.js";
-import { DETECTOR, sourceSplits, trendOptions, type PhraseSums, type TrendQuery, type TrendReport } from "../trends/index.js";
+import {
+  DETECTOR,
+  sourceSplits,
+  trendOptions,
+  type PhraseSums,
+  type TrendQuery,
+  type TrendReport,
+} from "../trends/index.js";
 
 type Counts = Awaited<ReturnType<Lake["trendCounts"]>> & { sums?: PhraseSums[] };
 
@@ -30,12 +37,30 @@ export interface Analysis {
 }
 
 /** The lake part the analyses need. */
-type AnalysesLake = Pick<Lake, "trendCounts" | "usesTrendAggregates" | "trendSums" | "phraseSeries" | "phraseDocuments" | "latestTrendAnalysis" | "saveTrendAnalysis">;
+type AnalysesLake = Pick<
+  Lake,
+  | "trendCounts"
+  | "usesTrendAggregates"
+  | "trendSums"
+  | "phraseSeries"
+  | "phraseDocuments"
+  | "latestTrendAnalysis"
+  | "saveTrendAnalysis"
+>;
 
 /** One key per parameter set (dates as ISO strings, every option spelled out). */
 export function paramsKey(q: TrendQuery): string {
   const o = trendOptions(q);
-  return JSON.stringify([o.from?.toISOString() ?? null, o.to?.toISOString() ?? null, o.split?.toISOString() ?? null, o.metier ?? null, o.period, o.limit, o.minSupport, o.minSources]);
+  return JSON.stringify([
+    o.from?.toISOString() ?? null,
+    o.to?.toISOString() ?? null,
+    o.split?.toISOString() ?? null,
+    o.metier ?? null,
+    o.period,
+    o.limit,
+    o.minSupport,
+    o.minSources,
+  ]);
 }
 
 export class TrendAnalyses {
@@ -62,7 +87,10 @@ export class TrendAnalyses {
       if (stored) this.cache.set(key, (hit = { report: stored.report as TrendReport, computedAt: stored.computedAt }));
     }
     if (!hit) return this.refresh(q);
-    if (Date.now() - hit.computedAt.getTime() > this.staleMs) void this.refresh(q).catch((e: unknown) => console.error("trends: background refresh failed:", (e as Error).message));
+    if (Date.now() - hit.computedAt.getTime() > this.staleMs)
+      void this.refresh(q).catch((e: unknown) =>
+        console.error("trends: background refresh failed:", (e as Error).message),
+      );
     return hit;
   }
 
@@ -84,7 +112,12 @@ export class TrendAnalyses {
       // On the monthly aggregates the phrases arrive as one row of sums each (SQL); otherwise as cells.
       const aggregates = this.lake.usesTrendAggregates(filter);
       const counts: Counts = await this.lake.trendCounts({ ...filter, withPhrases: !aggregates });
-      if (aggregates) counts.sums = await this.lake.trendSums({ ...filter, splits: sourceSplits(counts.totals), sourcePrior: DETECTOR.sourcePrior });
+      if (aggregates)
+        counts.sums = await this.lake.trendSums({
+          ...filter,
+          splits: sourceSplits(counts.totals),
+          sourcePrior: DETECTOR.sourcePrior,
+        });
       const report = await this.analyzeInWorker(counts, o);
       const computedAt = new Date();
       await this.lake.saveTrendAnalysis(key, report.documents.total, report, computedAt);
@@ -112,7 +145,9 @@ export class TrendAnalyses {
       // A runaway analysis (a huge lake, a pathological window) holds no thread and no client past its budget.
       const timer = setTimeout(() => this.overBudget(w), this.budgetMs);
       timer.unref();
-      const done = <A>(f: (a: A) => void) => (a: A) => (clearTimeout(timer), f(a));
+      const done =
+        <A>(f: (a: A) => void) =>
+        (a: A) => (clearTimeout(timer), f(a));
       this.pending.set(id, { resolve: done(resolve), reject: done(reject) });
       w.postMessage({ id, op: "analyze", counts, options });
     });
@@ -133,15 +168,35 @@ export class TrendAnalyses {
     if (this.closed) return Promise.reject(new Error("trend analyses closed"));
     if (this.worker) return this.worker;
     // Under tsx (npm start, tests) the worker needs tsx's loader; a compiled build runs the .js file directly.
-    const entry = import.meta.url.endsWith(".ts") ? new URL("./trends-worker-tsx.mjs", import.meta.url) : new URL("./trends-worker.js", import.meta.url);
+    const entry = import.meta.url.endsWith(".ts")
+      ? new URL("./trends-worker-tsx.mjs", import.meta.url)
+      : new URL("./trends-worker.js", import.meta.url);
     const w = new Worker(entry, { workerData: this.config, env: { ...process.env, DOTENV_CONFIG_QUIET: "true" } });
     // A worker that does not hold the process open: the service's own handles decide when it exits.
     w.unref();
     const ready = new Promise<Worker>((resolve, reject) => {
-      type Msg = { ready?: boolean; id?: number; ok?: boolean; report?: TrendReport; error?: string; ask?: number; phrases?: string[]; from?: Date; to?: Date; series?: boolean };
+      type Msg = {
+        ready?: boolean;
+        id?: number;
+        ok?: boolean;
+        report?: TrendReport;
+        error?: string;
+        ask?: number;
+        phrases?: string[];
+        from?: Date;
+        to?: Date;
+        series?: boolean;
+      };
       w.on("message", (m: Msg) => {
         if (m.ready) return resolve(w);
-        if (m.ask !== undefined) return void this.answer(w, m.ask, m.phrases ?? [], { ...(m.from ? { from: m.from } : {}), ...(m.to ? { to: m.to } : {}) }, m.series === true);
+        if (m.ask !== undefined)
+          return void this.answer(
+            w,
+            m.ask,
+            m.phrases ?? [],
+            { ...(m.from ? { from: m.from } : {}), ...(m.to ? { to: m.to } : {}) },
+            m.series === true,
+          );
         const p = this.pending.get(m.id!);
         if (!p) return;
         this.pending.delete(m.id!);
@@ -162,12 +217,20 @@ export class TrendAnalyses {
   }
 
   /** The worker asks for the documents of its final phrases: read here, where the database connection lives. */
-  private async answer(w: Worker, ask: number, phrases: string[], window: { from?: Date; to?: Date }, withSeries: boolean): Promise<void> {
+  private async answer(
+    w: Worker,
+    ask: number,
+    phrases: string[],
+    window: { from?: Date; to?: Date },
+    withSeries: boolean,
+  ): Promise<void> {
     try {
       const rows: Record<string, TrendEvidenceRow[]> = {};
       for (let i = 0; i < phrases.length; i += TREND_ANALYSES.readConcurrency) {
         const part = phrases.slice(i, i + TREND_ANALYSES.readConcurrency);
-        const got = await Promise.all(part.map((p) => this.lake.phraseDocuments(p, { ...window, limit: TREND_ANALYSES.phraseDocuments })));
+        const got = await Promise.all(
+          part.map((p) => this.lake.phraseDocuments(p, { ...window, limit: TREND_ANALYSES.phraseDocuments })),
+        );
         part.forEach((p, j) => (rows[p] = got[j]!));
       }
       // Series of the asked phrases from the aggregates (with sums, the counts carried no phrase cells).

@@ -9,7 +9,14 @@ import type { Config } from "../config.js";
 import { TransformersEmbedder } from "../embed/index.js";
 import type { TrendCountCell, TrendCounts, TrendEvidenceRow } from "../lake/index.js";
 import { loadReferential } from "../rome/index.js";
-import { analyzeCounts, createPhraseAttacher, detailsFromDocuments, type PhraseSums, type TrendDocument, type TrendOptions } from "../trends/index.js";
+import {
+  analyzeCounts,
+  createPhraseAttacher,
+  detailsFromDocuments,
+  type PhraseSums,
+  type TrendDocument,
+  type TrendOptions,
+} from "../trends/index.js";
 
 type Series = Map<string, TrendCountCell[]>;
 type In =
@@ -19,10 +26,18 @@ type In =
 const port = parentPort!;
 const config = workerData as Config;
 const referential = loadReferential(config.romeDir);
-const embedder = await TransformersEmbedder.load({ modelDir: config.modelDir, dtype: config.modelDtype, queryPrefix: config.queryPrefix, passagePrefix: config.passagePrefix });
+const embedder = await TransformersEmbedder.load({
+  modelDir: config.modelDir,
+  dtype: config.modelDtype,
+  queryPrefix: config.queryPrefix,
+  passagePrefix: config.passagePrefix,
+});
 const attacher = await createPhraseAttacher(referential, embedder);
 let nextAsk = 0;
-const asks = new Map<number, { resolve: (r: { rows: Record<string, TrendEvidenceRow[]>; series?: Series }) => void; reject: (e: Error) => void }>();
+const asks = new Map<
+  number,
+  { resolve: (r: { rows: Record<string, TrendEvidenceRow[]>; series?: Series }) => void; reject: (e: Error) => void }
+>();
 
 port.on("message", (m: In) => {
   if ("reply" in m) {
@@ -39,10 +54,18 @@ port.on("message", (m: In) => {
         m.counts,
         async (keys, recentFrom) => {
           const ask = nextAsk++;
-          const got = await new Promise<{ rows: Record<string, TrendEvidenceRow[]>; series?: Series }>((resolve, reject) => {
-            asks.set(ask, { resolve, reject });
-            port.postMessage({ ask, phrases: [...keys], series: m.counts.sums !== undefined, ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}) });
-          });
+          const got = await new Promise<{ rows: Record<string, TrendEvidenceRow[]>; series?: Series }>(
+            (resolve, reject) => {
+              asks.set(ask, { resolve, reject });
+              port.postMessage({
+                ask,
+                phrases: [...keys],
+                series: m.counts.sums !== undefined,
+                ...(o.from ? { from: o.from } : {}),
+                ...(o.to ? { to: o.to } : {}),
+              });
+            },
+          );
           const details = await detailsFromDocuments(() => documentsOf(got.rows), o, keys, recentFrom);
           return got.series ? { ...details, series: got.series } : details;
         },
@@ -64,7 +87,17 @@ function documentsOf(rows: Record<string, TrendEvidenceRow[]>): TrendDocument[] 
     for (const r of list) {
       const d = byId.get(r.id);
       if (d) d.phrases.push(phrase);
-      else byId.set(r.id, { id: r.id, kind: r.kind, source: r.source, documentDate: new Date(r.documentDate), metiers: r.metiers, competences: r.competences, phrases: [phrase], text: r.text });
+      else
+        byId.set(r.id, {
+          id: r.id,
+          kind: r.kind,
+          source: r.source,
+          documentDate: new Date(r.documentDate),
+          metiers: r.metiers,
+          competences: r.competences,
+          phrases: [phrase],
+          text: r.text,
+        });
     }
   }
   return [...byId.values()];

@@ -20,7 +20,10 @@ export function isZero(v: Float32Array): boolean {
 export function dot(a: Float32Array, b: Float32Array): number {
   const n = a.length;
   const tail = n - (n % 4);
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   for (let i = 0; i < tail; i += 4) {
     s0 += a[i]! * b[i]!;
     s1 += a[i + 1]! * b[i + 1]!;
@@ -39,9 +42,19 @@ export function dot(a: Float32Array, b: Float32Array): number {
 export function dotPair(q: Float32Array, a: Float32Array, b: Float32Array, out: Float64Array): void {
   const n = q.length;
   const tail = n - (n % 4);
-  let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+  let a0 = 0,
+    a1 = 0,
+    a2 = 0,
+    a3 = 0,
+    b0 = 0,
+    b1 = 0,
+    b2 = 0,
+    b3 = 0;
   for (let i = 0; i < tail; i += 4) {
-    const q0 = q[i]!, q1 = q[i + 1]!, q2 = q[i + 2]!, q3 = q[i + 3]!;
+    const q0 = q[i]!,
+      q1 = q[i + 1]!,
+      q2 = q[i + 2]!,
+      q3 = q[i + 3]!;
     a0 += q0 * a[i]!;
     a1 += q1 * a[i + 1]!;
     a2 += q2 * a[i + 2]!;
@@ -80,7 +93,10 @@ export function dotRows(matrix: Float32Array, q: Float32Array, out: Float64Array
   const rows = Math.min(out.length, Math.floor(matrix.length / dim));
   const tail = dim - (dim % 4);
   for (let r = 0, o = 0; r < rows; r++, o += dim) {
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (let j = 0; j < tail; j += 4) {
       s0 += q[j]! * matrix[o + j]!;
       s1 += q[j + 1]! * matrix[o + j + 1]!;

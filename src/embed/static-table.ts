@@ -32,19 +32,27 @@ export class StaticTable {
   }
 
   /** Reads the token table by running the model on every vocabulary id (in rows short enough for any position limit). */
-  static async read(pipe: FeatureExtractionPipeline, vocabSize: number, dimension: number, maxTokens: number): Promise<StaticTable> {
+  static async read(
+    pipe: FeatureExtractionPipeline,
+    vocabSize: number,
+    dimension: number,
+    maxTokens: number,
+  ): Promise<StaticTable> {
     const width = Math.min(256, maxTokens);
     const rows = Math.ceil(vocabSize / width);
     const ids = new BigInt64Array(rows * width);
     for (let i = 0; i < ids.length; i++) ids[i] = BigInt(i < vocabSize ? i : 0);
-    const run = pipe.model as unknown as (inputs: Record<string, Tensor>) => Promise<Record<string, Tensor | undefined>>;
+    const run = pipe.model as unknown as (
+      inputs: Record<string, Tensor>,
+    ) => Promise<Record<string, Tensor | undefined>>;
     const out = await run({
       input_ids: new Tensor("int64", ids, [rows, width]),
       attention_mask: new Tensor("int64", new BigInt64Array(rows * width).fill(1n), [rows, width]),
       token_type_ids: new Tensor("int64", new BigInt64Array(rows * width), [rows, width]),
     });
     const hidden = out.last_hidden_state;
-    if (!hidden || hidden.dims.length !== 3 || hidden.dims[2] !== dimension) throw new Error("model output is not a [batch, tokens, dimension] last_hidden_state");
+    if (!hidden || hidden.dims.length !== 3 || hidden.dims[2] !== dimension)
+      throw new Error("model output is not a [batch, tokens, dimension] last_hidden_state");
     const data = hidden.data as Float32Array;
     return new StaticTable(pipe, data.slice(0, vocabSize * dimension), dimension, maxTokens);
   }
@@ -92,7 +100,14 @@ export class StaticTable {
     const v = new Float32Array(dim);
     let c = 0;
     for (; c + 8 <= dim; c += 8) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0,
+        s4 = 0,
+        s5 = 0,
+        s6 = 0,
+        s7 = 0;
       for (let k = 0; k < n; k++) {
         const o = ids[k]! * dim + c;
         s0 += table[o]!;

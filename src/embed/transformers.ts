@@ -48,21 +48,41 @@ export class TransformersEmbedder implements Embedder {
   }
 
   static async load(options: TransformersEmbedderOptions): Promise<TransformersEmbedder> {
-    const opts: Required<TransformersEmbedderOptions> = { dtype: "fp32", queryPrefix: "", passagePrefix: "", batchSize: 64, cacheSize: 50_000, fastPath: true, ...options };
+    const opts: Required<TransformersEmbedderOptions> = {
+      dtype: "fp32",
+      queryPrefix: "",
+      passagePrefix: "",
+      batchSize: 64,
+      cacheSize: 50_000,
+      fastPath: true,
+      ...options,
+    };
     const dir = path.resolve(opts.modelDir);
     if (!existsSync(path.join(dir, "config.json"))) {
-      throw new Error(`embedding model not found in ${dir} (config.json missing); set MODEL_DIR to a transformers.js model folder (see models/README.md)`);
+      throw new Error(
+        `embedding model not found in ${dir} (config.json missing); set MODEL_DIR to a transformers.js model folder (see models/README.md)`,
+      );
     }
     const e = new TransformersEmbedder(opts);
     env.allowRemoteModels = false;
     env.allowLocalModels = true;
     env.localModelPath = path.dirname(dir) + path.sep;
     e.pipe = await pipeline("feature-extraction", path.basename(dir), { dtype: opts.dtype });
-    const cfg = JSON.parse(readFileSync(path.join(dir, "config.json"), "utf8")) as { hidden_size?: number; num_hidden_layers?: number; vocab_size?: number; max_position_embeddings?: number };
+    const cfg = JSON.parse(readFileSync(path.join(dir, "config.json"), "utf8")) as {
+      hidden_size?: number;
+      num_hidden_layers?: number;
+      vocab_size?: number;
+      max_position_embeddings?: number;
+    };
     e.dimension = cfg.hidden_size ?? (await e.embed(["test"]))[0]!.length;
     if (opts.fastPath && cfg.num_hidden_layers === 0 && cfg.vocab_size && cfg.hidden_size) {
       // Any failure here only means the model is not a plain lookup: the pipeline stays in use.
-      const table = await StaticTable.read(e.pipe, cfg.vocab_size, cfg.hidden_size, e.pipe.tokenizer.model_max_length ?? cfg.max_position_embeddings ?? 512).catch((err: unknown) => {
+      const table = await StaticTable.read(
+        e.pipe,
+        cfg.vocab_size,
+        cfg.hidden_size,
+        e.pipe.tokenizer.model_max_length ?? cfg.max_position_embeddings ?? 512,
+      ).catch((err: unknown) => {
         console.error(`embedder: no static fast path for ${e.id} (${(err as Error).message}); using the ONNX pipeline`);
         return null;
       });
@@ -121,7 +141,10 @@ export class TransformersEmbedder implements Embedder {
     }
     for (const batch of batches) {
       try {
-        const out = await this.pipe!(batch.map((b) => b.text), { pooling: "mean", normalize: true });
+        const out = await this.pipe!(
+          batch.map((b) => b.text),
+          { pooling: "mean", normalize: true },
+        );
         const dim = out.dims[1]!;
         const data = out.data as Float32Array;
         batch.forEach((b, j) => {

@@ -57,7 +57,17 @@ export class IngestService {
     const e = this.needEngine();
     const storeText = d.kind === "offer" || d.storeText === true;
     return createHash("sha256")
-      .update(JSON.stringify([d.kind, d.title ?? null, d.text, d.documentDate?.toISOString() ?? null, storeText, e.modelId, e.referential.version]))
+      .update(
+        JSON.stringify([
+          d.kind,
+          d.title ?? null,
+          d.text,
+          d.documentDate?.toISOString() ?? null,
+          storeText,
+          e.modelId,
+          e.referential.version,
+        ]),
+      )
       .digest("hex")
       .slice(0, 32);
   }
@@ -83,7 +93,12 @@ export class IngestService {
    * the batch's write was then committed.
    */
   async ingestBatch(docs: DocumentInput[]): Promise<BatchItemResult[]> {
-    const results: BatchItemResult[] = docs.map((d, index) => ({ index, source: d.source, externalId: d.externalId, status: "error" }));
+    const results: BatchItemResult[] = docs.map((d, index) => ({
+      index,
+      source: d.source,
+      externalId: d.externalId,
+      status: "error",
+    }));
     // Same content already stored: no embedding, no matching, no write (what makes CLI re-runs resume cheaply).
     const ex = await this.store.storedVersions(docs);
     const todo: number[] = [];
@@ -98,7 +113,11 @@ export class IngestService {
     const writes: { i: number; p: PreparedDocument }[] = [];
     todo.forEach((i, j) => {
       const p = prepared[j]!;
-      if (p instanceof Error) results[i]!.error = { code: p instanceof LakeInputError ? "invalid_document" : "match_failed", message: p.message };
+      if (p instanceof Error)
+        results[i]!.error = {
+          code: p instanceof LakeInputError ? "invalid_document" : "match_failed",
+          message: p.message,
+        };
       else writes.push({ i, p });
     });
     if (writes.length === 0) return results;
@@ -112,7 +131,8 @@ export class IngestService {
       return results;
     } catch (e) {
       if (isConnectionError(e)) {
-        for (const { i } of writes) results[i]!.error = { code: "lake_unavailable", message: "not written: the database connection was lost" };
+        for (const { i } of writes)
+          results[i]!.error = { code: "lake_unavailable", message: "not written: the database connection was lost" };
         throw new LakeUnavailableError((e as Error).message, results);
       }
       throw e;
@@ -134,7 +154,8 @@ export class IngestService {
       docs.map(async (doc, i): Promise<PreparedDocument | Error> => {
         try {
           const v = vectors[i]!;
-          if (v.length !== this.store.dimension) throw new LakeInputError(`embedding has ${v.length} dimensions, the lake ${this.store.dimension}`);
+          if (v.length !== this.store.dimension)
+            throw new LakeInputError(`embedding has ${v.length} dimensions, the lake ${this.store.dimension}`);
           const text = redactPersonalData(doc.text);
           const title = doc.title === undefined ? undefined : redactPersonalData(doc.title);
           const match = await e.match({ text, title, kind: doc.kind, topK: LAKE_LIMITS.maxMetiers, explain: false });

@@ -44,13 +44,24 @@ const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 export async function openDb(o: DbOptions): Promise<Db> {
   if (o.schema !== undefined && !SCHEMA_RE.test(o.schema)) throw new Error(`invalid lake schema name "${o.schema}"`);
   const settings = o.settings ?? {};
-  for (const [k, v] of Object.entries(settings)) if (!/^[a-z_.]+$/.test(k) || !/^[\w.]+$/.test(v)) throw new Error(`invalid setting ${k}=${v}`);
-  return o.databaseUrl ? openPostgres(o.databaseUrl, o.schema, o.poolSize ?? 8, settings) : openPglite(o.lakeDir, o.schema, settings);
+  for (const [k, v] of Object.entries(settings))
+    if (!/^[a-z_.]+$/.test(k) || !/^[\w.]+$/.test(v)) throw new Error(`invalid setting ${k}=${v}`);
+  return o.databaseUrl
+    ? openPostgres(o.databaseUrl, o.schema, o.poolSize ?? 8, settings)
+    : openPglite(o.lakeDir, o.schema, settings);
 }
 
-async function openPostgres(url: string, schema: string | undefined, max: number, settings: Record<string, string>): Promise<Db> {
+async function openPostgres(
+  url: string,
+  schema: string | undefined,
+  max: number,
+  settings: Record<string, string>,
+): Promise<Db> {
   // Startup options: set once per connection, no extra round trip per query (works before the extension is loaded).
-  const options = [...(schema ? [`-c search_path=${schema},public`] : []), ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(" ");
+  const options = [
+    ...(schema ? [`-c search_path=${schema},public`] : []),
+    ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`),
+  ].join(" ");
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -115,7 +126,10 @@ async function openPostgres(url: string, schema: string | undefined, max: number
 
 async function openPglite(dir: string, schema: string | undefined, settings: Record<string, string>): Promise<Db> {
   // Imported lazily: the WASM module is only loaded when the embedded store is used.
-  const [{ PGlite }, { vector }] = await Promise.all([import("@electric-sql/pglite"), import("@electric-sql/pglite-pgvector")]);
+  const [{ PGlite }, { vector }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("@electric-sql/pglite-pgvector"),
+  ]);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const release = lockLakeDir(dir);
   let db: InstanceType<typeof PGlite>;
@@ -205,7 +219,18 @@ export function privateModes(dir: string): void {
   }
 }
 
-const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH", "57P01", "57P02", "57P03", "53300"]);
+const CONNECTION_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "57P01",
+  "57P02",
+  "57P03",
+  "53300",
+]);
 
 /** True for errors that mean "the database is not reachable right now" rather than "this statement is wrong". */
 export function isConnectionError(e: unknown): boolean {
@@ -213,11 +238,15 @@ export function isConnectionError(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
   const code = (e as { code?: unknown }).code;
   if (typeof code === "string" && (CONNECTION_CODES.has(code) || code.startsWith("08"))) return true;
-  return /Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed|not queryable|Cannot use a pool after calling end|PGlite is clos(?:ed|ing)/i.test(e.message);
+  return /Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed|not queryable|Cannot use a pool after calling end|PGlite is clos(?:ed|ing)/i.test(
+    e.message,
+  );
 }
 
 function asUnavailable(e: unknown): unknown {
-  return isConnectionError(e) && !(e instanceof LakeUnavailableError) ? new LakeUnavailableError(`lake database unavailable: ${(e as Error).message}`) : e;
+  return isConnectionError(e) && !(e instanceof LakeUnavailableError)
+    ? new LakeUnavailableError(`lake database unavailable: ${(e as Error).message}`)
+    : e;
 }
 
 /** pgvector's text form, '[x,y,…]', for a `$n::vector` parameter (same on both backends). */

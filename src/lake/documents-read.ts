@@ -46,17 +46,25 @@ interface MetierRow {
   confidence: number;
 }
 
-const DOC_COLUMNS = "id, kind, source, external_id, title, document_date, ingested_at, updated_at, rome_version, model, raw_text IS NOT NULL AS has_text";
+const DOC_COLUMNS =
+  "id, kind, source, external_id, title, document_date, ingested_at, updated_at, rome_version, model, raw_text IS NOT NULL AS has_text";
 
 export async function getDocument(
   db: Db,
   id: string,
   opts: { includeText?: boolean } = {},
 ): Promise<StoredDocument | null> {
-  const r = await db.query<DocRow>(`SELECT ${DOC_COLUMNS}, CASE WHEN $2::boolean THEN raw_text END AS raw_text FROM documents WHERE id = $1`, [id, opts.includeText === true]);
+  const r = await db.query<DocRow>(
+    `SELECT ${DOC_COLUMNS}, CASE WHEN $2::boolean THEN raw_text END AS raw_text FROM documents WHERE id = $1`,
+    [id, opts.includeText === true],
+  );
   const row = r.rows[0];
   if (!row) return null;
-  const [metiers, competences, phrases] = await Promise.all([metiersOf(db, [id]), competencesOf(db, [id]), phrasesOf(db, [id])]);
+  const [metiers, competences, phrases] = await Promise.all([
+    metiersOf(db, [id]),
+    competencesOf(db, [id]),
+    phrasesOf(db, [id]),
+  ]);
   return {
     ...docFields(row),
     romeVersion: row.rome_version,
@@ -72,13 +80,23 @@ export async function getDocument(
 }
 
 export async function findByExternalId(db: Db, source: string, externalId: string): Promise<string | null> {
-  const r = await db.query<{ id: string }>("SELECT id FROM documents WHERE source = $1 AND external_id = $2", [source, externalId]);
+  const r = await db.query<{ id: string }>("SELECT id FROM documents WHERE source = $1 AND external_id = $2", [
+    source,
+    externalId,
+  ]);
   return r.rows[0]?.id ?? null;
 }
 
 async function metiersOf(db: Db, ids: string[]): Promise<Map<string, StoredMetier[]>> {
-  const r = await db.query<MetierRow>("SELECT document_id, code, score, confidence FROM document_metiers WHERE document_id = ANY($1::uuid[]) ORDER BY document_id, rank", [ids]);
-  return groupBy(r.rows, (x) => x.document_id, (x) => ({ code: x.code, score: round(x.score, 4), confidence: round(x.confidence, 4) }));
+  const r = await db.query<MetierRow>(
+    "SELECT document_id, code, score, confidence FROM document_metiers WHERE document_id = ANY($1::uuid[]) ORDER BY document_id, rank",
+    [ids],
+  );
+  return groupBy(
+    r.rows,
+    (x) => x.document_id,
+    (x) => ({ code: x.code, score: round(x.score, 4), confidence: round(x.confidence, 4) }),
+  );
 }
 
 async function competencesOf(db: Db, ids: string[]): Promise<Map<string, StoredCompetence[]>> {
@@ -86,12 +104,23 @@ async function competencesOf(db: Db, ids: string[]): Promise<Map<string, StoredC
     "SELECT document_id, code, kind, macro_competence, score FROM document_competences WHERE document_id = ANY($1::uuid[]) ORDER BY document_id, score DESC, code",
     [ids],
   );
-  return groupBy(r.rows, (x) => x.document_id, (x) => ({ code: x.code, kind: x.kind, macroCompetence: x.macro_competence, score: round(x.score, 4) }));
+  return groupBy(
+    r.rows,
+    (x) => x.document_id,
+    (x) => ({ code: x.code, kind: x.kind, macroCompetence: x.macro_competence, score: round(x.score, 4) }),
+  );
 }
 
 async function phrasesOf(db: Db, ids: string[]): Promise<Map<string, string[]>> {
-  const r = await db.query<{ document_id: string; phrase: string }>("SELECT document_id, phrase FROM document_phrases WHERE document_id = ANY($1::uuid[]) ORDER BY document_id, phrase", [ids]);
-  return groupBy(r.rows, (x) => x.document_id, (x) => x.phrase);
+  const r = await db.query<{ document_id: string; phrase: string }>(
+    "SELECT document_id, phrase FROM document_phrases WHERE document_id = ANY($1::uuid[]) ORDER BY document_id, phrase",
+    [ids],
+  );
+  return groupBy(
+    r.rows,
+    (x) => x.document_id,
+    (x) => x.phrase,
+  );
 }
 
 /** Documents of the other kind (or `q.kind`) nearest to document `id`: by vector, re-ranked by shared MCs. */
@@ -116,10 +145,10 @@ export async function similarDocuments(
   // Over-fetch by vector, then re-rank with MC overlap: the vector finds the neighbourhood, MCs order it.
   // The query vector stays in the database (scalar subquery): pgvector's index scan takes it as a parameter.
   const limit = Math.min(Math.max(topK * 4, 40), 200);
-  const cands = (
-    // Children come as JSON in the same row: one round trip for the whole candidate list.
-    await db.query<DocRow & { distance: number; comps: CompJson; mets: MetJson }>(
-      `SELECT d.id, d.kind, d.source, d.external_id, d.title, d.document_date, d.embedding <=> (SELECT embedding FROM documents WHERE id = $1) AS distance, ${CHILDREN_JSON}
+  const cands = // Children come as JSON in the same row: one round trip for the whole candidate list.
+    (
+      await db.query<DocRow & { distance: number; comps: CompJson; mets: MetJson }>(
+        `SELECT d.id, d.kind, d.source, d.external_id, d.title, d.document_date, d.embedding <=> (SELECT embedding FROM documents WHERE id = $1) AS distance, ${CHILDREN_JSON}
        FROM documents d
        WHERE d.kind = $2 AND d.id <> $1 AND d.embedding IS NOT NULL
          AND ($3::timestamptz IS NULL OR d.document_date >= $3::timestamptz)
@@ -127,17 +156,28 @@ export async function similarDocuments(
          AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM document_metiers m WHERE m.document_id = d.id AND m.code = $5::text))
        ORDER BY d.embedding <=> (SELECT embedding FROM documents WHERE id = $1)
        LIMIT $6`,
-      [id, kind, q.from ?? null, q.to ?? null, q.metier ?? null, limit],
-    )
-  ).rows;
+        [id, kind, q.from ?? null, q.to ?? null, q.metier ?? null, limit],
+      )
+    ).rows;
   if (cands.length === 0) return finish(result, t0);
-  const comps = new Map<string, StoredCompetence[]>([[id, compsFromJson(b.comps)], ...cands.map((c): [string, StoredCompetence[]] => [c.id, compsFromJson(c.comps)])]);
-  const metiers = new Map<string, StoredMetier[]>([[id, metsFromJson(b.mets)], ...cands.map((c): [string, StoredMetier[]] => [c.id, metsFromJson(c.mets)])]);
+  const comps = new Map<string, StoredCompetence[]>([
+    [id, compsFromJson(b.comps)],
+    ...cands.map((c): [string, StoredCompetence[]] => [c.id, compsFromJson(c.comps)]),
+  ]);
+  const metiers = new Map<string, StoredMetier[]>([
+    [id, metsFromJson(b.mets)],
+    ...cands.map((c): [string, StoredMetier[]] => [c.id, metsFromJson(c.mets)]),
+  ]);
   const ref = e.referential;
   const lookup: McLookup = {
     idf: (mc) => ref.mcIdf(mc),
-    label: (code) => ref.macroCompetences.get(code)?.libelle ?? ref.competences.get(code)?.libelle ?? ref.savoirs.get(code)?.libelle ?? code,
-    coeur: (fiche, mc) => (fiche && ref.ficheMacroCompetences ? (ref.ficheMacroCompetences(fiche).get(mc)?.coeur ?? false) : false),
+    label: (code) =>
+      ref.macroCompetences.get(code)?.libelle ??
+      ref.competences.get(code)?.libelle ??
+      ref.savoirs.get(code)?.libelle ??
+      code,
+    coeur: (fiche, mc) =>
+      fiche && ref.ficheMacroCompetences ? (ref.ficheMacroCompetences(fiche).get(mc)?.coeur ?? false) : false,
   };
   const qProfile = mcProfile(comps.get(id) ?? []);
   const qSet = new Set(qProfile.keys());
@@ -150,7 +190,8 @@ export async function similarDocuments(
   scored.sort((x, y) => y.total - x.total || x.c.id.localeCompare(y.c.id));
   result.results = scored.slice(0, topK).map(({ c, profile, vector, overlap, total }): SimilarDocument => {
     const cMetiers = metiers.get(c.id) ?? [];
-    const requiredFiche = (kind === "offer" || b.kind === kind ? cMetiers[0]?.code : metiers.get(id)?.[0]?.code) ?? null;
+    const requiredFiche =
+      (kind === "offer" || b.kind === kind ? cMetiers[0]?.code : metiers.get(id)?.[0]?.code) ?? null;
     const ex = explain(qProfile, b.kind, profile, kind, requiredFiche, lookup);
     return {
       ...docFields(c),
@@ -183,7 +224,11 @@ export async function* trendDocuments(db: Db, filter: TrendFilter = {}): AsyncIt
     );
     if (r.rows.length === 0) return;
     const ids = r.rows.map((x) => x.id);
-    const [metiers, comps, phrases] = await Promise.all([metiersOf(db, ids), competencesOf(db, ids), phrasesOf(db, ids)]);
+    const [metiers, comps, phrases] = await Promise.all([
+      metiersOf(db, ids),
+      competencesOf(db, ids),
+      phrasesOf(db, ids),
+    ]);
     for (const row of r.rows) {
       yield {
         id: row.id,
@@ -207,11 +252,20 @@ const CHILDREN_JSON = `(SELECT json_agg(json_build_array(c.code, c.kind, c.macro
   (SELECT json_agg(json_build_array(m.code, m.score, m.confidence) ORDER BY m.rank) FROM document_metiers m WHERE m.document_id = d.id) AS mets`;
 type CompJson = [string, "competence" | "savoir", string | null, number][] | null;
 type MetJson = [string, number, number][] | null;
-const compsFromJson = (j: CompJson): StoredCompetence[] => (j ?? []).map(([code, kind, macroCompetence, score]) => ({ code, kind, macroCompetence, score: round(score, 4) }));
-const metsFromJson = (j: MetJson): StoredMetier[] => (j ?? []).map(([code, score, confidence]) => ({ code, score: round(score, 4), confidence: round(confidence, 4) }));
+const compsFromJson = (j: CompJson): StoredCompetence[] =>
+  (j ?? []).map(([code, kind, macroCompetence, score]) => ({ code, kind, macroCompetence, score: round(score, 4) }));
+const metsFromJson = (j: MetJson): StoredMetier[] =>
+  (j ?? []).map(([code, score, confidence]) => ({ code, score: round(score, 4), confidence: round(confidence, 4) }));
 
 function docFields(r: Pick<DocRow, "id" | "kind" | "source" | "external_id" | "title" | "document_date">) {
-  return { id: r.id, kind: r.kind, source: r.source, externalId: r.external_id, title: r.title, documentDate: r.document_date };
+  return {
+    id: r.id,
+    kind: r.kind,
+    source: r.source,
+    externalId: r.external_id,
+    title: r.title,
+    documentDate: r.document_date,
+  };
 }
 
 function finish(r: SimilarResult, t0: number): SimilarResult {
@@ -231,9 +285,18 @@ function groupBy<T, V>(rows: T[], key: (x: T) => string, val: (x: T) => V): Map<
 }
 
 /** Exposed for the benchmark: raw vector neighbours by HNSW (or an exact scan), to measure the index's recall. */
-export async function nearestIds(db: Db, vector: Float32Array, kind: DocumentKind, k: number, exact: boolean): Promise<string[]> {
+export async function nearestIds(
+  db: Db,
+  vector: Float32Array,
+  kind: DocumentKind,
+  k: number,
+  exact: boolean,
+): Promise<string[]> {
   // `+ 0` hides the operator from the planner, forcing the exact sequential scan.
   const order = exact ? "(embedding <=> $1::vector) + 0" : "embedding <=> $1::vector";
-  const r = await db.query<{ id: string }>(`SELECT id FROM documents WHERE kind = $2 AND embedding IS NOT NULL ORDER BY ${order} LIMIT $3`, [vectorParam(vector), kind, k]);
+  const r = await db.query<{ id: string }>(
+    `SELECT id FROM documents WHERE kind = $2 AND embedding IS NOT NULL ORDER BY ${order} LIMIT $3`,
+    [vectorParam(vector), kind, k],
+  );
   return r.rows.map((x) => x.id);
 }

@@ -18,11 +18,19 @@ export async function storedVersions(
   docs: readonly DocumentInput[],
 ): Promise<(StoredVersion | undefined)[]> {
   if (docs.length === 0) return [];
-  const r = await db.query<{ id: string; source: string; external_id: string; content_hash: string; kind: DocumentInput["kind"] }>(
+  const r = await db.query<{
+    id: string;
+    source: string;
+    external_id: string;
+    content_hash: string;
+    kind: DocumentInput["kind"];
+  }>(
     "SELECT d.id, d.source, d.external_id, d.content_hash, d.kind FROM documents d JOIN unnest($1::text[], $2::text[]) AS k(source, external_id) USING (source, external_id)",
     [docs.map((d) => d.source), docs.map((d) => d.externalId)],
   );
-  const have = new Map(r.rows.map((x) => [`${x.source}\u0000${x.external_id}`, { id: x.id, hash: x.content_hash, kind: x.kind }]));
+  const have = new Map(
+    r.rows.map((x) => [`${x.source}\u0000${x.external_id}`, { id: x.id, hash: x.content_hash, kind: x.kind }]),
+  );
   return docs.map((d) => have.get(`${d.source}\u0000${d.externalId}`));
 }
 
@@ -35,7 +43,10 @@ export async function writeDocuments(db: Db, docs: readonly PreparedDocument[]):
   if (docs.length === 0) return [];
   // Same lock order in every call, so two concurrent batches sharing documents wait instead of deadlocking.
   const order = docs.map((_, i) => i);
-  order.sort((x, y) => cmp(docs[x]!.doc.source, docs[y]!.doc.source) || cmp(docs[x]!.doc.externalId, docs[y]!.doc.externalId) || x - y);
+  order.sort(
+    (x, y) =>
+      cmp(docs[x]!.doc.source, docs[y]!.doc.source) || cmp(docs[x]!.doc.externalId, docs[y]!.doc.externalId) || x - y,
+  );
   const writes = order.map((i) => docs[i]!);
   for (let attempt = 1; ; attempt++) {
     try {
@@ -80,7 +91,10 @@ export async function writeDocuments(db: Db, docs: readonly PreparedDocument[]):
  * Writes documents (distinct (source, externalId)) set-wise: one upsert, one children delete, three inserts,
  * whatever the count. Runs inside the caller's transaction: every document whole, or the statement fails.
  */
-async function writeMany(tx: Queryable, ps: readonly PreparedDocument[]): Promise<{ id: string; status: IngestStatus }[]> {
+async function writeMany(
+  tx: Queryable,
+  ps: readonly PreparedDocument[],
+): Promise<{ id: string; status: IngestStatus }[]> {
   const rows = ps.map((p) => {
     const { doc, match } = p;
     const keepText = doc.kind === "offer" || doc.storeText === true;
@@ -91,8 +105,15 @@ async function writeMany(tx: Queryable, ps: readonly PreparedDocument[]): Promis
       title: keepText ? (doc.title ?? null) : null,
       metiers: match.metiers.slice(0, LAKE_LIMITS.maxMetiers),
       // The lake keeps compétences and savoirs (a macro-compétence found as such is shown, not stored).
-      skills: dedupeBy(match.skills.flatMap((x) => (x.kind === "macro-competence" ? [] : [{ ...x, kind: x.kind }])).sort((x, y) => y.score - x.score), (x) => x.code).slice(0, LAKE_LIMITS.maxCompetences),
-      phrases: keepText ? [...new Set(match.uncoveredPhrases)].filter(keepablePhrase).slice(0, LAKE_LIMITS.maxPhrases) : [],
+      skills: dedupeBy(
+        match.skills
+          .flatMap((x) => (x.kind === "macro-competence" ? [] : [{ ...x, kind: x.kind }]))
+          .sort((x, y) => y.score - x.score),
+        (x) => x.code,
+      ).slice(0, LAKE_LIMITS.maxCompetences),
+      phrases: keepText
+        ? [...new Set(match.uncoveredPhrases)].filter(keepablePhrase).slice(0, LAKE_LIMITS.maxPhrases)
+        : [],
     };
   });
   // A re-post without a date keeps the stored one; a new document without a date gets the ingest time.
@@ -109,12 +130,19 @@ async function writeMany(tx: Queryable, ps: readonly PreparedDocument[]): Promis
   // per-document lock (taken in key order) makes a concurrent first post of the same document commit before
   // this one reads it, so that no version is counted twice or subtracted twice.
   const keys = [rows.map((r) => r.p.doc.source), rows.map((r) => r.p.doc.externalId)];
-  await tx.query("SELECT pg_advisory_xact_lock(hashtext(s), hashtext(e)) FROM (SELECT DISTINCT s, e FROM unnest($1::text[], $2::text[]) AS u(s, e) ORDER BY 1, 2) x", keys);
+  await tx.query(
+    "SELECT pg_advisory_xact_lock(hashtext(s), hashtext(e)) FROM (SELECT DISTINCT s, e FROM unnest($1::text[], $2::text[]) AS u(s, e) ORDER BY 1, 2) x",
+    keys,
+  );
   const prior = await tx.query<{ id: string }>(
     "SELECT d.id FROM documents d JOIN unnest($1::text[], $2::text[]) AS k(source, external_id) USING (source, external_id) ORDER BY d.id FOR UPDATE OF d",
     keys,
   );
-  await bumpTrendCounts(tx, prior.rows.map((r) => r.id), -1);
+  await bumpTrendCounts(
+    tx,
+    prior.rows.map((r) => r.id),
+    -1,
+  );
   const up = await tx.query<{ id: string; source: string; external_id: string; inserted: boolean }>(
     `INSERT INTO documents AS d (id, kind, source, external_id, title, raw_text, document_date, content_hash, model, rome_version, embedding)
      SELECT i, k, s, e, t, x, COALESCE(dt, now()), h, m, rv, v::vector
@@ -151,18 +179,49 @@ async function writeMany(tx: Queryable, ps: readonly PreparedDocument[]): Promis
   const updated = out.filter((o) => !o.inserted).map((o) => o.id);
   if (updated.length > 0) await deleteChildren(tx, updated);
   const m: { d: string[]; r: number[]; c: string[]; s: number[]; f: number[] } = { d: [], r: [], c: [], s: [], f: [] };
-  const c: { d: string[]; c: string[]; k: string[]; m: (string | null)[]; s: number[] } = { d: [], c: [], k: [], m: [], s: [] };
+  const c: { d: string[]; c: string[]; k: string[]; m: (string | null)[]; s: number[] } = {
+    d: [],
+    c: [],
+    k: [],
+    m: [],
+    s: [],
+  };
   const ph: { d: string[]; p: string[] } = { d: [], p: [] };
   rows.forEach((r, i) => {
     const id = out[i]!.id;
-    r.metiers.forEach((x, rank) => (m.d.push(id), m.r.push(rank + 1), m.c.push(x.code), m.s.push(finite(x.score.total)), m.f.push(finite(x.confidence))));
-    for (const x of r.skills) c.d.push(id), c.c.push(x.code), c.k.push(x.kind), c.m.push(x.macroCompetence), c.s.push(finite(x.score));
-    for (const x of r.phrases) ph.d.push(id), ph.p.push(x);
+    r.metiers.forEach(
+      (x, rank) => (
+        m.d.push(id),
+        m.r.push(rank + 1),
+        m.c.push(x.code),
+        m.s.push(finite(x.score.total)),
+        m.f.push(finite(x.confidence))
+      ),
+    );
+    for (const x of r.skills)
+      (c.d.push(id), c.c.push(x.code), c.k.push(x.kind), c.m.push(x.macroCompetence), c.s.push(finite(x.score)));
+    for (const x of r.phrases) (ph.d.push(id), ph.p.push(x));
   });
-  if (m.d.length > 0) await tx.query("INSERT INTO document_metiers (document_id, rank, code, score, confidence) SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::real[], $5::real[])", [m.d, m.r, m.c, m.s, m.f]);
-  if (c.d.length > 0) await tx.query("INSERT INTO document_competences (document_id, code, kind, macro_competence, score) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::real[])", [c.d, c.c, c.k, c.m, c.s]);
-  if (ph.d.length > 0) await tx.query("INSERT INTO document_phrases (document_id, phrase) SELECT * FROM unnest($1::uuid[], $2::text[])", [ph.d, ph.p]);
-  await bumpTrendCounts(tx, out.map((o) => o.id), 1);
+  if (m.d.length > 0)
+    await tx.query(
+      "INSERT INTO document_metiers (document_id, rank, code, score, confidence) SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::real[], $5::real[])",
+      [m.d, m.r, m.c, m.s, m.f],
+    );
+  if (c.d.length > 0)
+    await tx.query(
+      "INSERT INTO document_competences (document_id, code, kind, macro_competence, score) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::real[])",
+      [c.d, c.c, c.k, c.m, c.s],
+    );
+  if (ph.d.length > 0)
+    await tx.query("INSERT INTO document_phrases (document_id, phrase) SELECT * FROM unnest($1::uuid[], $2::text[])", [
+      ph.d,
+      ph.p,
+    ]);
+  await bumpTrendCounts(
+    tx,
+    out.map((o) => o.id),
+    1,
+  );
   return out.map((o) => ({ id: o.id, status: o.inserted ? ("created" as const) : ("updated" as const) }));
 }
 

@@ -11,7 +11,9 @@ export async function eraseDocument(db: Db, id: string): Promise<boolean> {
 
 /** Erasure of a source's documents, or of one (source, externalId). */
 export function eraseBySource(db: Db, source: string, externalId?: string): Promise<number> {
-  return externalId === undefined ? erase(db, "source = $1", [source]) : erase(db, "source = $1 AND external_id = $2", [source, externalId]);
+  return externalId === undefined
+    ? erase(db, "source = $1", [source])
+    : erase(db, "source = $1 AND external_id = $2", [source, externalId]);
 }
 
 /** Deletes CVs last updated more than `days` days before `now` (0: none). */
@@ -28,7 +30,12 @@ export function purgeExpiredCvs(db: Db, days: number, now: Date = new Date()): P
  */
 async function erase(db: Db, where: string, params: unknown[]): Promise<number> {
   const deleted = await db.transaction(async (tx) => {
-    const rows = (await tx.query<{ id: string; kind: DocumentKind }>(`SELECT id, kind FROM documents WHERE ${where} FOR UPDATE`, params)).rows;
+    const rows = (
+      await tx.query<{ id: string; kind: DocumentKind }>(
+        `SELECT id, kind FROM documents WHERE ${where} FOR UPDATE`,
+        params,
+      )
+    ).rows;
     if (rows.length === 0) return rows;
     const ids = rows.map((r) => r.id);
     await bumpTrendCounts(tx, ids, -1);

@@ -3,7 +3,17 @@
  * accuracy in production, and the offers they label for the engine's memory (the loop ROMEO v2's feedback serves).
  */
 import type { Queryable } from "./db.js";
-import { LAKE_LIMITS, type DocumentKind, type FeedbackInput, type FeedbackQuery, type FeedbackRecord, type FeedbackStats, type FeedbackVerdict, type LabelledOffer, type RankAgreement } from "./types.js";
+import {
+  LAKE_LIMITS,
+  type DocumentKind,
+  type FeedbackInput,
+  type FeedbackQuery,
+  type FeedbackRecord,
+  type FeedbackStats,
+  type FeedbackVerdict,
+  type LabelledOffer,
+  type RankAgreement,
+} from "./types.js";
 
 interface FeedbackRow {
   id: string | number;
@@ -23,7 +33,8 @@ interface FeedbackRow {
 /** The right code a verdict names, in SQL (the same rule as `answerOf`). */
 const ANSWER_SQL = "CASE WHEN f.verdict = 'right' THEN f.code ELSE f.correct_code END";
 
-export const answerOf = (verdict: FeedbackVerdict, code: string, correctCode: string | null): string | null => (verdict === "right" ? code : correctCode);
+export const answerOf = (verdict: FeedbackVerdict, code: string, correctCode: string | null): string | null =>
+  verdict === "right" ? code : correctCode;
 
 /** One statement: the prediction judged is read as stored in the same snapshot as the verdict is written. */
 export async function addFeedback(db: Queryable, input: FeedbackInput): Promise<FeedbackRecord | null> {
@@ -84,7 +95,10 @@ type Count = string | number;
 export async function feedbackStats(db: Queryable, q: FeedbackQuery = {}): Promise<FeedbackStats> {
   const params = [q.kind ?? null, q.from ?? null, q.to ?? null];
   const [totals, ranks, answers, confusions] = await Promise.all([
-    db.query<{ feedback: Count; documents: Count }>(`${WINDOW_SQL} SELECT count(*) AS feedback, count(DISTINCT document_id) AS documents FROM w`, params),
+    db.query<{ feedback: Count; documents: Count }>(
+      `${WINDOW_SQL} SELECT count(*) AS feedback, count(DISTINCT document_id) AS documents FROM w`,
+      params,
+    ),
     db.query<{ rank: number | null; judged: Count; right: Count }>(
       `${WINDOW_SQL} SELECT code_rank AS rank, count(*) AS judged, count(*) FILTER (WHERE verdict = 'right') AS right
        FROM (SELECT DISTINCT ON (document_id, code) code_rank, verdict FROM w ORDER BY document_id, code, id DESC) v
@@ -101,7 +115,12 @@ export async function feedbackStats(db: Queryable, q: FeedbackQuery = {}): Promi
       params,
     ),
   ]);
-  const groups = answers.rows.map((r) => ({ kind: r.kind, version: `${r.rome_version}\u0000${r.model}`, rank: r.rank === null ? null : Number(r.rank), documents: Number(r.documents) }));
+  const groups = answers.rows.map((r) => ({
+    kind: r.kind,
+    version: `${r.rome_version}\u0000${r.model}`,
+    rank: r.rank === null ? null : Number(r.rank),
+    documents: Number(r.documents),
+  }));
   const versions = [...new Set(groups.map((g) => g.version))].sort();
   return {
     feedback: Number(totals.rows[0]?.feedback ?? 0),
@@ -113,20 +132,31 @@ export async function feedbackStats(db: Queryable, q: FeedbackQuery = {}): Promi
     }),
     answers: {
       ...rankAgreement(groups),
-      byKind: { offer: rankAgreement(groups.filter((g) => g.kind === "offer")), cv: rankAgreement(groups.filter((g) => g.kind === "cv")) },
+      byKind: {
+        offer: rankAgreement(groups.filter((g) => g.kind === "offer")),
+        cv: rankAgreement(groups.filter((g) => g.kind === "cv")),
+      },
       byVersion: versions.map((v) => {
         const [romeVersion, model] = v.split("\u0000") as [string, string];
         return { romeVersion, model, ...rankAgreement(groups.filter((g) => g.version === v)) };
       }),
     },
-    confusions: confusions.rows.map((r) => ({ predicted: r.predicted, answer: r.answer, documents: Number(r.documents) })),
+    confusions: confusions.rows.map((r) => ({
+      predicted: r.predicted,
+      answer: r.answer,
+      documents: Number(r.documents),
+    })),
   };
 }
 
 /** Share of documents whose right code the prediction listed within the first k (null rank: not listed). */
 export function rankAgreement(groups: readonly { rank: number | null; documents: number }[]): RankAgreement {
   const documents = groups.reduce((s, g) => s + g.documents, 0);
-  const within = (k: number) => ratio(groups.reduce((s, g) => s + (g.rank !== null && g.rank <= k ? g.documents : 0), 0), documents);
+  const within = (k: number) =>
+    ratio(
+      groups.reduce((s, g) => s + (g.rank !== null && g.rank <= k ? g.documents : 0), 0),
+      documents,
+    );
   return { documents, top1: within(1), top3: within(3), top5: within(5), top10: within(10) };
 }
 
@@ -136,7 +166,17 @@ const ratio = (a: number, b: number): number => (b > 0 ? Math.round((a / b) * 10
 export async function* labelledOffers(db: Queryable): AsyncIterable<LabelledOffer> {
   let after: { date: Date; id: string } | null = null;
   for (;;) {
-    const r: { rows: { id: string; source: string; external_id: string; title: string | null; raw_text: string; document_date: Date; answer: string }[] } = await db.query(
+    const r: {
+      rows: {
+        id: string;
+        source: string;
+        external_id: string;
+        title: string | null;
+        raw_text: string;
+        document_date: Date;
+        answer: string;
+      }[];
+    } = await db.query(
       `WITH l AS (
          SELECT DISTINCT ON (f.document_id) f.id, f.document_id, f.content_hash, ${ANSWER_SQL} AS answer
          FROM document_feedback f WHERE f.kind = 'offer' AND (f.verdict = 'right' OR f.correct_code IS NOT NULL) ORDER BY f.document_id, f.id DESC
@@ -151,7 +191,14 @@ export async function* labelledOffers(db: Queryable): AsyncIterable<LabelledOffe
        LIMIT 500`,
       [after?.date ?? null, after?.id ?? null],
     );
-    for (const x of r.rows) yield { id: `${x.source}:${x.external_id}`, intitule: x.title, description: x.raw_text, romeCode: x.answer, dateCreation: x.document_date.toISOString() };
+    for (const x of r.rows)
+      yield {
+        id: `${x.source}:${x.external_id}`,
+        intitule: x.title,
+        description: x.raw_text,
+        romeCode: x.answer,
+        dateCreation: x.document_date.toISOString(),
+      };
     if (r.rows.length < 500) return;
     const last = r.rows[r.rows.length - 1]!;
     after = { date: last.document_date, id: last.id };

@@ -11,28 +11,49 @@ const inRange = (s: string) => {
   return t >= Date.parse(`${DATE_RANGE.from}T00:00:00Z`) && t <= Date.parse(`${DATE_RANGE.to}T23:59:59.999Z`);
 };
 export const isoDate = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: "an ISO 8601 date, e.g. 2025-05-31 or 2025-05-31T14:14:44Z" })
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+    error: "an ISO 8601 date, e.g. 2025-05-31 or 2025-05-31T14:14:44Z",
+  })
   .refine(inRange, `a date from ${DATE_RANGE.from} to ${DATE_RANGE.to}`);
 
 export const DocumentBody = z
   .object({
     kind: z.enum(["offer", "cv"]),
-    source: z.string().trim().min(1).max(LAKE_LIMITS.maxSourceChars).regex(/^[\p{L}\p{N}_.:@/ -]+$/u, "letters, digits, spaces and _ . : @ / - only"),
+    source: z
+      .string()
+      .trim()
+      .min(1)
+      .max(LAKE_LIMITS.maxSourceChars)
+      .regex(/^[\p{L}\p{N}_.:@/ -]+$/u, "letters, digits, spaces and _ . : @ / - only"),
     externalId: z.string().trim().min(1).max(LAKE_LIMITS.maxExternalIdChars),
     title: z.string().max(LAKE_LIMITS.maxTitleChars, `at most ${LAKE_LIMITS.maxTitleChars} characters`).optional(),
     text: z
       .string()
       .max(LAKE_LIMITS.maxTextChars, `at most ${LAKE_LIMITS.maxTextChars} characters`)
       .refine((s) => s.trim().length > 0, "must not be empty")
-      .refine((s) => (s.match(BINARY)?.length ?? 0) <= Math.max(2, s.length * 0.01), "looks like binary data, not text"),
+      .refine(
+        (s) => (s.match(BINARY)?.length ?? 0) <= Math.max(2, s.length * 0.01),
+        "looks like binary data, not text",
+      ),
     documentDate: isoDate.optional(),
-    storeText: z.boolean().optional().describe("CVs only: keep the raw text (default false). Offers always keep theirs."),
+    storeText: z
+      .boolean()
+      .optional()
+      .describe("CVs only: keep the raw text (default false). Offers always keep theirs."),
   })
   .strict();
 type DocumentBody = z.infer<typeof DocumentBody>;
 
 export function toInput(b: DocumentBody): DocumentInput {
-  return { kind: b.kind, source: b.source, externalId: b.externalId, title: b.title, text: b.text, documentDate: b.documentDate ? new Date(b.documentDate) : undefined, storeText: b.storeText };
+  return {
+    kind: b.kind,
+    source: b.source,
+    externalId: b.externalId,
+    title: b.title,
+    text: b.text,
+    documentDate: b.documentDate ? new Date(b.documentDate) : undefined,
+    storeText: b.storeText,
+  };
 }
 
 /**
@@ -40,7 +61,10 @@ export function toInput(b: DocumentBody): DocumentInput {
  * text, documentDate, storeText}) and France Travail "Offres d'emploi v2" dumps as in eval/offers-dev.jsonl
  * ({id, intitule, description, dateCreation, source_dataset, …}), whose other fields are ignored.
  */
-export function lineToBody(o: Record<string, unknown>, defaults: { kind?: "offer" | "cv"; source?: string; storeText?: boolean }): Record<string, unknown> {
+export function lineToBody(
+  o: Record<string, unknown>,
+  defaults: { kind?: "offer" | "cv"; source?: string; storeText?: boolean },
+): Record<string, unknown> {
   const str = (v: unknown) => (typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined);
   const isFt = "intitule" in o || "description" in o;
   const body: Record<string, unknown> = {

@@ -37,7 +37,13 @@ export function mcProfile(competences: readonly StoredCompetence[]): Map<string,
  * share of the OFFER's MC weight the CV shows (asymmetric, like a passerelle). Between two documents of the same
  * kind it is the weighted Jaccard.
  */
-export function mcOverlap(query: ReadonlySet<string>, queryKind: DocumentKind, other: ReadonlySet<string>, otherKind: DocumentKind, idf: (mc: string) => number): number {
+export function mcOverlap(
+  query: ReadonlySet<string>,
+  queryKind: DocumentKind,
+  other: ReadonlySet<string>,
+  otherKind: DocumentKind,
+  idf: (mc: string) => number,
+): number {
   let shared = 0;
   for (const mc of query) if (other.has(mc)) shared += idf(mc);
   if (shared === 0) return 0;
@@ -82,7 +88,8 @@ export function explain(
     const byCode = new Map<string, { code: string; libelle: string; score: number }>();
     for (const c of [...qs, ...os]) {
       const prev = byCode.get(c.code);
-      if (!prev || prev.score < c.score) byCode.set(c.code, { code: c.code, libelle: lookup.label(c.code), score: round(c.score, 4) });
+      if (!prev || prev.score < c.score)
+        byCode.set(c.code, { code: c.code, libelle: lookup.label(c.code), score: round(c.score, 4) });
     }
     shared.push({
       code: mc,
@@ -94,13 +101,22 @@ export function explain(
       evidence: [],
     });
   }
-  shared.sort((a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || b.weight - a.weight || a.code.localeCompare(b.code));
+  shared.sort(
+    (a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || b.weight - a.weight || a.code.localeCompare(b.code),
+  );
   const [required, offered] = queryKind === otherKind || otherKind === "offer" ? [other, query] : [query, other];
   const missing: MissingMacroCompetence[] = [];
   for (const mc of required.keys()) {
     if (offered.has(mc)) continue;
-    missing.push({ code: mc, libelle: lookup.label(mc), weight: round(lookup.idf(mc), 4), coeurMetier: lookup.coeur(requiredFiche, mc) });
+    missing.push({
+      code: mc,
+      libelle: lookup.label(mc),
+      weight: round(lookup.idf(mc), 4),
+      coeurMetier: lookup.coeur(requiredFiche, mc),
+    });
   }
-  missing.sort((a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || b.weight - a.weight || a.code.localeCompare(b.code));
+  missing.sort(
+    (a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || b.weight - a.weight || a.code.localeCompare(b.code),
+  );
   return { shared: shared.slice(0, maxItems), missing: missing.slice(0, maxItems) };
 }

@@ -67,7 +67,13 @@ export async function openLakeStore(
   context?: LakeContext,
   options: OpenLakeOptions = {},
 ): Promise<LakeStore> {
-  const db = await openDb({ databaseUrl: config.databaseUrl, lakeDir: config.lakeDir, schema: options.schema, poolSize: options.poolSize, settings: { ...HNSW_SETTINGS, statement_timeout: STATEMENT_TIMEOUT } });
+  const db = await openDb({
+    databaseUrl: config.databaseUrl,
+    lakeDir: config.lakeDir,
+    schema: options.schema,
+    poolSize: options.poolSize,
+    settings: { ...HNSW_SETTINGS, statement_timeout: STATEMENT_TIMEOUT },
+  });
   let meta: { dimension: number; schemaVersion: number };
   try {
     meta = await migrate(db, context?.embedder.dimension);
@@ -99,7 +105,13 @@ class Store implements LakeStore {
   }
 
   startSweep(ms: number): void {
-    this.timer = setInterval(() => void this.purgeExpiredCvs().catch((e: unknown) => console.error("lake retention sweep failed:", (e as Error).message)), ms);
+    this.timer = setInterval(
+      () =>
+        void this.purgeExpiredCvs().catch((e: unknown) =>
+          console.error("lake retention sweep failed:", (e as Error).message),
+        ),
+      ms,
+    );
     this.timer.unref();
   }
 
@@ -141,18 +153,29 @@ class Store implements LakeStore {
   }
 
   usesTrendAggregates(filter: { from?: Date; to?: Date; metier?: string; unit?: "week" | "month" }): boolean {
-    return (filter.unit ?? "month") === "month" && !filter.metier && monthAligned(filter.from) && monthAligned(filter.to);
+    return (
+      (filter.unit ?? "month") === "month" && !filter.metier && monthAligned(filter.from) && monthAligned(filter.to)
+    );
   }
 
-  trendCounts(filter: TrendCountsFilter & { metier?: string; unit?: "week" | "month"; withPhrases?: boolean }): Promise<TrendCounts> {
-    return this.usesTrendAggregates(filter) ? readTrendCounts(this.db, filter) : readTrendCountsFromDocuments(this.db, { ...filter, unit: filter.unit ?? "month" });
+  trendCounts(
+    filter: TrendCountsFilter & { metier?: string; unit?: "week" | "month"; withPhrases?: boolean },
+  ): Promise<TrendCounts> {
+    return this.usesTrendAggregates(filter)
+      ? readTrendCounts(this.db, filter)
+      : readTrendCountsFromDocuments(this.db, { ...filter, unit: filter.unit ?? "month" });
   }
 
-  trendSums(filter: TrendCountsFilter & { splits: ReadonlyMap<string, string>; sourcePrior: number }): Promise<TrendSumsRow[]> {
+  trendSums(
+    filter: TrendCountsFilter & { splits: ReadonlyMap<string, string>; sourcePrior: number },
+  ): Promise<TrendSumsRow[]> {
     return readTrendSums(this.db, filter);
   }
 
-  phraseSeries(phrases: readonly string[], filter: { from?: Date; to?: Date; kinds?: DocumentKind[] }): Promise<Map<string, TrendCountCell[]>> {
+  phraseSeries(
+    phrases: readonly string[],
+    filter: { from?: Date; to?: Date; kinds?: DocumentKind[] },
+  ): Promise<Map<string, TrendCountCell[]>> {
     return readPhraseSeries(this.db, phrases, filter);
   }
 
@@ -193,7 +216,9 @@ class Store implements LakeStore {
   }
 
   async stats() {
-    const r = await this.db.query<{ kind: DocumentKind; n: string | number }>("SELECT kind, count(*) AS n FROM documents GROUP BY kind");
+    const r = await this.db.query<{ kind: DocumentKind; n: string | number }>(
+      "SELECT kind, count(*) AS n FROM documents GROUP BY kind",
+    );
     const documents = { offer: 0, cv: 0 };
     for (const x of r.rows) documents[x.kind] = Number(x.n);
     return { documents, backend: this.backend, dimension: this.dimension, schemaVersion: this.schemaVersion };

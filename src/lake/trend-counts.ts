@@ -16,7 +16,14 @@ import type { Db, Queryable } from "./db.js";
 
 /** work_mem of the trend sums statement (its per-phrase cells are hashed in memory; see readTrendSums). */
 export const TREND_SUMS_WORK_MEM = "256MB";
-import type { DocumentKind, TrendCountCell, TrendCounts, TrendCountsFilter, TrendEvidenceRow, TrendSumsRow } from "./types.js";
+import type {
+  DocumentKind,
+  TrendCountCell,
+  TrendCounts,
+  TrendCountsFilter,
+  TrendEvidenceRow,
+  TrendSumsRow,
+} from "./types.js";
 
 export const TREND_COUNTS_MIGRATION = `
 CREATE TABLE trend_totals (
@@ -92,7 +99,10 @@ ON CONFLICT (code, period, domaine, source, kind) DO UPDATE SET documents = t.do
 const BUMP = { add: splitStatements(bumpSql("$1", 1)), remove: splitStatements(bumpSql("$1", -1)) };
 
 function splitStatements(sql: string): string[] {
-  return sql.split(/;\s*\n(?=WITH)/).map((x) => x.trim().replace(/;$/, "")).filter(Boolean);
+  return sql
+    .split(/;\s*\n(?=WITH)/)
+    .map((x) => x.trim().replace(/;$/, ""))
+    .filter(Boolean);
 }
 
 /**
@@ -106,16 +116,27 @@ export async function bumpTrendCounts(tx: Queryable, ids: readonly string[], sig
 
 /** Month starts only: the aggregates cannot cut a month. */
 export function monthAligned(d: Date | undefined): boolean {
-  return d === undefined || (d.getUTCDate() === 1 && d.getUTCHours() === 0 && d.getUTCMinutes() === 0 && d.getUTCSeconds() === 0 && d.getUTCMilliseconds() === 0);
+  return (
+    d === undefined ||
+    (d.getUTCDate() === 1 &&
+      d.getUTCHours() === 0 &&
+      d.getUTCMinutes() === 0 &&
+      d.getUTCSeconds() === 0 &&
+      d.getUTCMilliseconds() === 0)
+  );
 }
 
-const WINDOW = "kind = ANY($1::text[]) AND ($2::date IS NULL OR period >= $2::date) AND ($3::date IS NULL OR period < $3::date)";
+const WINDOW =
+  "kind = ANY($1::text[]) AND ($2::date IS NULL OR period >= $2::date) AND ($3::date IS NULL OR period < $3::date)";
 
 /**
  * The counts of a window of months: totals, every phrase with at least `minSupport` documents in `minSources`
  * sources, and every item. Three statements, each grouping by its table's key.
  */
-export async function readTrendCounts(db: Queryable, f: TrendCountsFilter & { withPhrases?: boolean }): Promise<TrendCounts> {
+export async function readTrendCounts(
+  db: Queryable,
+  f: TrendCountsFilter & { withPhrases?: boolean },
+): Promise<TrendCounts> {
   const kinds: DocumentKind[] = f.kinds && f.kinds.length > 0 ? [...f.kinds] : ["offer", "cv"];
   const args = [kinds, f.from ?? null, f.to ?? null];
   const [totals, phrases, items] = await Promise.all([
@@ -127,14 +148,14 @@ export async function readTrendCounts(db: Queryable, f: TrendCountsFilter & { wi
     f.withPhrases === false
       ? { rows: [] as PhraseRow[] }
       : db.query<PhraseRow>(
-      `SELECT phrase, to_char(period, 'YYYY-MM') AS period, domaine, source, sum(documents)::int AS documents
+          `SELECT phrase, to_char(period, 'YYYY-MM') AS period, domaine, source, sum(documents)::int AS documents
        FROM trend_phrase_counts
        WHERE ${WINDOW} AND phrase IN (
          SELECT phrase FROM trend_phrase_counts WHERE ${WINDOW} AND documents > 0
          GROUP BY phrase HAVING sum(documents) >= $4 AND count(DISTINCT source) >= $5)
        GROUP BY phrase, period, domaine, source HAVING sum(documents) > 0`,
-      [...args, f.minSupport, f.minSources],
-    ),
+          [...args, f.minSupport, f.minSources],
+        ),
     db.query<ItemRow>(
       `SELECT code, to_char(period, 'YYYY-MM') AS period, domaine, source, sum(documents)::int AS documents
        FROM trend_item_counts WHERE ${WINDOW} GROUP BY code, period, domaine, source HAVING sum(documents) > 0`,
@@ -144,7 +165,14 @@ export async function readTrendCounts(db: Queryable, f: TrendCountsFilter & { wi
   return assemble(totals.rows, phrases.rows, items.rows);
 }
 
-type TotalRow = { period: string; domaine: string; source: string; kind: DocumentKind; documents: number; with_items: number };
+type TotalRow = {
+  period: string;
+  domaine: string;
+  source: string;
+  kind: DocumentKind;
+  documents: number;
+  with_items: number;
+};
 type PhraseRow = { phrase: string; period: string; domaine: string; source: string; documents: number };
 type ItemRow = { code: string; period: string; domaine: string; source: string; documents: number };
 
@@ -190,9 +218,15 @@ function assemble(totalRows: TotalRow[], phraseRows: PhraseRow[], itemRows: Item
  * weeks, a métier filter, or a window that cuts a month. Slower than the aggregates (it joins the documents'
  * phrases), still SQL: it never runs on the service's event loop.
  */
-export async function readTrendCountsFromDocuments(db: Queryable, f: TrendCountsFilter & { metier?: string; unit: "week" | "month" }): Promise<TrendCounts> {
+export async function readTrendCountsFromDocuments(
+  db: Queryable,
+  f: TrendCountsFilter & { metier?: string; unit: "week" | "month" },
+): Promise<TrendCounts> {
   const kinds: DocumentKind[] = f.kinds && f.kinds.length > 0 ? [...f.kinds] : ["offer", "cv"];
-  const label = f.unit === "week" ? `to_char(d.document_date AT TIME ZONE 'UTC', 'IYYY-"W"IW')` : `to_char(d.document_date AT TIME ZONE 'UTC', 'YYYY-MM')`;
+  const label =
+    f.unit === "week"
+      ? `to_char(d.document_date AT TIME ZONE 'UTC', 'IYYY-"W"IW')`
+      : `to_char(d.document_date AT TIME ZONE 'UTC', 'YYYY-MM')`;
   const cte = `WITH d AS (
     SELECT d.id, d.kind, d.source, ${label} AS period,
            COALESCE(upper(left((SELECT m.code FROM document_metiers m WHERE m.document_id = d.id ORDER BY m.rank LIMIT 1), 3)), '?') AS domaine,
@@ -203,7 +237,10 @@ export async function readTrendCountsFromDocuments(db: Queryable, f: TrendCounts
       AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM document_metiers m WHERE m.document_id = d.id AND m.code = $4::text)))`;
   const args = [kinds, f.from ?? null, f.to ?? null, f.metier ?? null];
   const [totals, phrases, items] = await Promise.all([
-    db.query<TotalRow>(`${cte} SELECT period, domaine, source, kind, count(*)::int AS documents, (count(*) FILTER (WHERE with_items))::int AS with_items FROM d GROUP BY 1, 2, 3, 4`, args),
+    db.query<TotalRow>(
+      `${cte} SELECT period, domaine, source, kind, count(*)::int AS documents, (count(*) FILTER (WHERE with_items))::int AS with_items FROM d GROUP BY 1, 2, 3, 4`,
+      args,
+    ),
     db.query<PhraseRow>(
       `${cte}, dp AS (SELECT p.phrase, d.period, d.domaine, d.source FROM d JOIN document_phrases p ON p.document_id = d.id)
        SELECT phrase, period, domaine, source, count(*)::int AS documents FROM dp
@@ -211,7 +248,10 @@ export async function readTrendCountsFromDocuments(db: Queryable, f: TrendCounts
        GROUP BY 1, 2, 3, 4`,
       [...args, f.minSupport, f.minSources],
     ),
-    db.query<ItemRow>(`${cte} SELECT c.code, d.period, d.domaine, d.source, count(*)::int AS documents FROM d JOIN document_competences c ON c.document_id = d.id GROUP BY 1, 2, 3, 4`, args),
+    db.query<ItemRow>(
+      `${cte} SELECT c.code, d.period, d.domaine, d.source, count(*)::int AS documents FROM d JOIN document_competences c ON c.document_id = d.id GROUP BY 1, 2, 3, 4`,
+      args,
+    ),
   ]);
   return assemble(totals.rows, phrases.rows, items.rows);
 }
@@ -220,8 +260,20 @@ export async function readTrendCountsFromDocuments(db: Queryable, f: TrendCounts
  * Documents that use a phrase, for the report's details (métiers, co-occurring items, offer snippets): a sample of
  * at most `limit` of them (no ORDER BY: a frequent phrase is never sorted whole). One statement per phrase.
  */
-export async function readPhraseDocuments(db: Queryable, phrase: string, f: { from?: Date; to?: Date; limit: number }): Promise<TrendEvidenceRow[]> {
-  const r = await db.query<{ id: string; kind: DocumentKind; source: string; document_date: Date; text: string | null; metiers: string[] | null; competences: string[] | null }>(
+export async function readPhraseDocuments(
+  db: Queryable,
+  phrase: string,
+  f: { from?: Date; to?: Date; limit: number },
+): Promise<TrendEvidenceRow[]> {
+  const r = await db.query<{
+    id: string;
+    kind: DocumentKind;
+    source: string;
+    document_date: Date;
+    text: string | null;
+    metiers: string[] | null;
+    competences: string[] | null;
+  }>(
     `SELECT d.id, d.kind, d.source, d.document_date, CASE WHEN d.kind = 'offer' THEN d.raw_text END AS text,
             (SELECT array_agg(m.code ORDER BY m.rank) FROM document_metiers m WHERE m.document_id = d.id) AS metiers,
             (SELECT array_agg(c.code) FROM document_competences c WHERE c.document_id = d.id) AS competences
@@ -230,7 +282,15 @@ export async function readPhraseDocuments(db: Queryable, phrase: string, f: { fr
      LIMIT $4`,
     [phrase, f.from ?? null, f.to ?? null, f.limit],
   );
-  return r.rows.map((x) => ({ id: x.id, kind: x.kind, source: x.source, documentDate: x.document_date, text: x.text, metiers: x.metiers ?? [], competences: x.competences ?? [] }));
+  return r.rows.map((x) => ({
+    id: x.id,
+    kind: x.kind,
+    source: x.source,
+    documentDate: x.document_date,
+    text: x.text,
+    metiers: x.metiers ?? [],
+    competences: x.competences ?? [],
+  }));
 }
 
 /**
@@ -238,9 +298,13 @@ export async function readPhraseDocuments(db: Queryable, phrase: string, f: { fr
  * per phrase with enough support and sources, whatever the number of documents. `splits` holds each source's
  * split month (the caller computes it from the totals); every GROUP BY leads with the phrase (the shard key).
  */
-export async function readTrendSums(db: Queryable & { transaction?: Db["transaction"]; backend?: Db["backend"] }, f: TrendCountsFilter & { splits: ReadonlyMap<string, string>; sourcePrior: number }): Promise<TrendSumsRow[]> {
+export async function readTrendSums(
+  db: Queryable & { transaction?: Db["transaction"]; backend?: Db["backend"] },
+  f: TrendCountsFilter & { splits: ReadonlyMap<string, string>; sourcePrior: number },
+): Promise<TrendSumsRow[]> {
   const kinds: DocumentKind[] = f.kinds && f.kinds.length > 0 ? [...f.kinds] : ["offer", "cv"];
-  const win = (t: string) => `${t}.kind = ANY($1::text[]) AND ($2::date IS NULL OR ${t}.period >= $2::date) AND ($3::date IS NULL OR ${t}.period < $3::date)`;
+  const win = (t: string) =>
+    `${t}.kind = ANY($1::text[]) AND ($2::date IS NULL OR ${t}.period >= $2::date) AND ($3::date IS NULL OR ${t}.period < $3::date)`;
   // One pass over the phrase counts: a cheap prefilter on support (hash by phrase, no DISTINCT, so no sort and no
   // index walk), then the (phrase, source, domaine) cells of the survivors, read three ways; the sources guard is
   // applied at the end, where each phrase's sources are already counted.
@@ -281,7 +345,16 @@ export async function readTrendSums(db: Queryable & { transaction?: Db["transact
             sum(m) FILTER (WHERE gs = 2) AS dom_n, sum(m * ln(m)) FILTER (WHERE gs = 2) AS dom_nlnn,
             sum(w) FILTER (WHERE gs = 1) AS src_w, sum(w * ln(w)) FILTER (WHERE gs = 1) AS src_wlnw
      FROM k GROUP BY phrase HAVING count(*) FILTER (WHERE gs = 1) >= $7`;
-  const args = [kinds, f.from ?? null, f.to ?? null, [...f.splits.keys()], [...f.splits.values()].map((l) => `${l}-01`), f.minSupport, f.minSources, f.sourcePrior];
+  const args = [
+    kinds,
+    f.from ?? null,
+    f.to ?? null,
+    [...f.splits.keys()],
+    [...f.splits.values()].map((l) => `${l}-01`),
+    f.minSupport,
+    f.minSources,
+    f.sourcePrior,
+  ];
   type Row = Record<string, number | boolean | string | null>;
   // On PostgreSQL, one analytic statement of a background job: memory for its hash aggregates (they spill to
   // disk at the default 4 MB), no JIT (compiling the plan costs seconds and saves none), and no request timeout.
@@ -296,15 +369,37 @@ export async function readTrendSums(db: Queryable & { transaction?: Db["transact
       : await db.query<Row>(sql, args);
   const n = (v: unknown) => Number(v ?? 0);
   return r.rows.map((x) => ({
-    key: String(x.phrase), support: n(x.support), sources: n(x.sources), domaines: n(x.domaines), x: n(x.x), y: n(x.y),
-    informative: n(x.informative), anyX: x.any_x === true, anyY: x.any_y === true,
-    sx: n(x.sx), se: n(x.se), sv: n(x.sv), r: n(x.r), s: n(x.s), gr: n(x.gr), rc: n(x.rc), sc: n(x.sc), grc: n(x.grc),
-    domN: n(x.dom_n), domNlnN: n(x.dom_nlnn), srcW: n(x.src_w), srcWlnW: n(x.src_wlnw),
+    key: String(x.phrase),
+    support: n(x.support),
+    sources: n(x.sources),
+    domaines: n(x.domaines),
+    x: n(x.x),
+    y: n(x.y),
+    informative: n(x.informative),
+    anyX: x.any_x === true,
+    anyY: x.any_y === true,
+    sx: n(x.sx),
+    se: n(x.se),
+    sv: n(x.sv),
+    r: n(x.r),
+    s: n(x.s),
+    gr: n(x.gr),
+    rc: n(x.rc),
+    sc: n(x.sc),
+    grc: n(x.grc),
+    domN: n(x.dom_n),
+    domNlnN: n(x.dom_nlnn),
+    srcW: n(x.src_w),
+    srcWlnW: n(x.src_wlnw),
   }));
 }
 
 /** Documents with each phrase per month of the window (the chart series of the final phrases). */
-export async function readPhraseSeries(db: Queryable, phrases: readonly string[], f: { from?: Date; to?: Date; kinds?: DocumentKind[] }): Promise<Map<string, TrendCountCell[]>> {
+export async function readPhraseSeries(
+  db: Queryable,
+  phrases: readonly string[],
+  f: { from?: Date; to?: Date; kinds?: DocumentKind[] },
+): Promise<Map<string, TrendCountCell[]>> {
   const kinds: DocumentKind[] = f.kinds && f.kinds.length > 0 ? [...f.kinds] : ["offer", "cv"];
   const r = await db.query<PhraseRow>(
     `SELECT phrase, to_char(period, 'YYYY-MM') AS period, domaine, source, sum(documents)::int AS documents FROM trend_phrase_counts
@@ -321,7 +416,13 @@ export async function readPhraseSeries(db: Queryable, phrases: readonly string[]
   return out;
 }
 
-export async function saveTrendAnalysis(db: Queryable, paramsKey: string, documents: number, report: unknown, at: Date): Promise<void> {
+export async function saveTrendAnalysis(
+  db: Queryable,
+  paramsKey: string,
+  documents: number,
+  report: unknown,
+  at: Date,
+): Promise<void> {
   await db.query(
     `INSERT INTO trend_analyses (params_key, computed_at, documents, report) VALUES ($1, $2, $3, $4::jsonb)
      ON CONFLICT (params_key) DO UPDATE SET computed_at = EXCLUDED.computed_at, documents = EXCLUDED.documents, report = EXCLUDED.report`,
@@ -329,8 +430,14 @@ export async function saveTrendAnalysis(db: Queryable, paramsKey: string, docume
   );
 }
 
-export async function latestTrendAnalysis(db: Queryable, paramsKey: string): Promise<{ computedAt: Date; documents: number; report: unknown } | null> {
-  const r = await db.query<{ computed_at: Date; documents: string | number; report: unknown }>("SELECT computed_at, documents, report FROM trend_analyses WHERE params_key = $1", [paramsKey]);
+export async function latestTrendAnalysis(
+  db: Queryable,
+  paramsKey: string,
+): Promise<{ computedAt: Date; documents: number; report: unknown } | null> {
+  const r = await db.query<{ computed_at: Date; documents: string | number; report: unknown }>(
+    "SELECT computed_at, documents, report FROM trend_analyses WHERE params_key = $1",
+    [paramsKey],
+  );
   const x = r.rows[0];
   return x ? { computedAt: x.computed_at, documents: Number(x.documents), report: x.report } : null;
 }

@@ -1,6 +1,12 @@
 /** Public shapes of the lake (documents store). Other modules (api, cli, trends) code against these. */
 import type { EmbedRole } from "../embed/index.js";
-import type { DocumentKind, MatchInput, MatchResult, MacroCompetenceEvidence, MissingMacroCompetence } from "../match/index.js";
+import type {
+  DocumentKind,
+  MatchInput,
+  MatchResult,
+  MacroCompetenceEvidence,
+  MissingMacroCompetence,
+} from "../match/index.js";
 import type { Referential } from "../rome/index.js";
 import { CodedError } from "../errors.js";
 
@@ -31,8 +37,12 @@ export const LAKE_LIMITS = {
 /** What the lake needs from the match engine (a structural subset of `Engine`, so tests can pass a small fake). */
 export interface LakeEngine {
   readonly modelId: string;
-  readonly referential: Pick<Referential, "version" | "mcIdf" | "macroCompetences" | "competences" | "savoirs"> & Partial<Pick<Referential, "ficheMacroCompetences">>;
-  readonly embedder: { readonly dimension: number; embed(texts: readonly string[], role?: EmbedRole): Promise<Float32Array[]> };
+  readonly referential: Pick<Referential, "version" | "mcIdf" | "macroCompetences" | "competences" | "savoirs"> &
+    Partial<Pick<Referential, "ficheMacroCompetences">>;
+  readonly embedder: {
+    readonly dimension: number;
+    embed(texts: readonly string[], role?: EmbedRole): Promise<Float32Array[]>;
+  };
   match(input: MatchInput): Promise<MatchResult>;
 }
 
@@ -110,7 +120,10 @@ export interface SimilarQuery {
 }
 
 /** One similar document with the same explanation shape as /v1/match (shared / missing macro-compétences). */
-export interface SimilarDocument extends Pick<StoredDocument, "id" | "kind" | "source" | "externalId" | "title" | "documentDate" | "metiers"> {
+export interface SimilarDocument extends Pick<
+  StoredDocument,
+  "id" | "kind" | "source" | "externalId" | "title" | "documentDate" | "metiers"
+> {
   score: { vector: number; mcOverlap: number; total: number };
   /** MCs both documents show, rarest first (evidence spans are not stored: always empty). */
   sharedMacroCompetences: MacroCompetenceEvidence[];
@@ -285,7 +298,10 @@ export interface FeedbackStats {
   /** Judged codes by their rank in the prediction (null: a code the engine did not list), and the share right. */
   byRank: { rank: number | null; judged: number; right: number; precision: number }[];
   /** Documents whose right code is known: where it sat in the prediction, as `npm run eval` measures offers. */
-  answers: RankAgreement & { byKind: Record<DocumentKind, RankAgreement>; byVersion: ({ romeVersion: string; model: string } & RankAgreement)[] };
+  answers: RankAgreement & {
+    byKind: Record<DocumentKind, RankAgreement>;
+    byVersion: ({ romeVersion: string; model: string } & RankAgreement)[];
+  };
   /** Most frequent (first predicted code → right code) pairs where they differ. */
   confusions: { predicted: string; answer: string; documents: number }[];
 }
@@ -346,13 +362,20 @@ export interface LakeStore {
    * The trend counts of a window: from the monthly aggregates (kept by SQL at ingest and erasure) for months and
    * a window of whole months without a métier; otherwise computed from the documents in SQL.
    */
-  trendCounts(filter: TrendCountsFilter & { metier?: string; unit?: "week" | "month"; withPhrases?: boolean }): Promise<TrendCounts>;
+  trendCounts(
+    filter: TrendCountsFilter & { metier?: string; unit?: "week" | "month"; withPhrases?: boolean },
+  ): Promise<TrendCounts>;
   /** True when trendCounts of this filter reads the monthly aggregates (then trendSums and phraseSeries apply). */
   usesTrendAggregates(filter: { from?: Date; to?: Date; metier?: string; unit?: "week" | "month" }): boolean;
   /** The detector's per-phrase sums, computed in SQL from the aggregates (one row per phrase). */
-  trendSums(filter: TrendCountsFilter & { splits: ReadonlyMap<string, string>; sourcePrior: number }): Promise<TrendSumsRow[]>;
+  trendSums(
+    filter: TrendCountsFilter & { splits: ReadonlyMap<string, string>; sourcePrior: number },
+  ): Promise<TrendSumsRow[]>;
   /** Per-month cells of a few phrases (chart series). */
-  phraseSeries(phrases: readonly string[], filter: { from?: Date; to?: Date; kinds?: DocumentKind[] }): Promise<Map<string, TrendCountCell[]>>;
+  phraseSeries(
+    phrases: readonly string[],
+    filter: { from?: Date; to?: Date; kinds?: DocumentKind[] },
+  ): Promise<Map<string, TrendCountCell[]>>;
   /** A sample of the documents that use a phrase (details of a report). */
   phraseDocuments(phrase: string, filter: { from?: Date; to?: Date; limit: number }): Promise<TrendEvidenceRow[]>;
   /** The stored analysis of a parameter set (the API serves it), and its replacement. */

@@ -84,7 +84,8 @@ export function classifierInput(title: string, body: string, buckets: number): C
     for (const w of normalizeText(clean).split(" ")) {
       if (w.length < 2) continue;
       const x = `<${w}>`;
-      for (let n = MIN_GRAM; n <= MAX_GRAM; n++) for (let i = 0; i + n <= x.length; i++) t.push(tokenHash("c:", x.slice(i, i + n)));
+      for (let n = MIN_GRAM; n <= MAX_GRAM; n++)
+        for (let i = 0; i + n <= x.length; i++) t.push(tokenHash("c:", x.slice(i, i + n)));
     }
   }
   const b: number[] = [];
@@ -103,7 +104,11 @@ export function classifierInput(title: string, body: string, buckets: number): C
 }
 
 /** The hidden layer: mean of the title's rows, then mean of the body's rows (zeros for a missing half). */
-export function hiddenOf(model: Pick<FicheClassifier, "input" | "dim">, x: ClassifierInput, out = new Float32Array(2 * model.dim)): Float32Array {
+export function hiddenOf(
+  model: Pick<FicheClassifier, "input" | "dim">,
+  x: ClassifierInput,
+  out = new Float32Array(2 * model.dim),
+): Float32Array {
   const { input, dim } = model;
   out.fill(0);
   const half = (ids: Int32Array, offset: number) => {
@@ -120,7 +125,11 @@ export function hiddenOf(model: Pick<FicheClassifier, "input" | "dim">, x: Class
 }
 
 /** Scores (logits) of every fiche for a hidden vector. */
-export function logitsOf(model: Pick<FicheClassifier, "output" | "bias" | "dim">, h: Float32Array, out: Float64Array): Float64Array {
+export function logitsOf(
+  model: Pick<FicheClassifier, "output" | "bias" | "dim">,
+  h: Float32Array,
+  out: Float64Array,
+): Float64Array {
   const d2 = 2 * model.dim;
   const { output, bias } = model;
   for (let c = 0; c < bias.length; c++) {
@@ -172,7 +181,12 @@ export function packWeights(model: Pick<FicheClassifier, "input" | "output" | "b
 }
 
 /** The inverse of `packWeights`. */
-export function unpackWeights(raw: Buffer, buckets: number, dim: number, codes: number): Pick<FicheClassifier, "input" | "output" | "bias"> {
+export function unpackWeights(
+  raw: Buffer,
+  buckets: number,
+  dim: number,
+  codes: number,
+): Pick<FicheClassifier, "input" | "output" | "bias"> {
   const n = buckets * dim;
   const input = new Float32Array(n);
   const scaleAt = (b: number) => raw.readFloatLE(n + 4 * b);
@@ -181,7 +195,8 @@ export function unpackWeights(raw: Buffer, buckets: number, dim: number, codes: 
     if (s === 0) continue;
     for (let j = 0; j < dim; j++) input[b * dim + j] = raw.readInt8(b * dim + j) * s;
   }
-  const rest = (offset: number, length: number) => Float32Array.from({ length }, (_, i) => raw.readFloatLE(n + 4 * (buckets + offset + i)));
+  const rest = (offset: number, length: number) =>
+    Float32Array.from({ length }, (_, i) => raw.readFloatLE(n + 4 * (buckets + offset + i)));
   const outLen = codes * 2 * dim;
   return { input, output: rest(0, outLen), bias: rest(outLen, codes) };
 }
@@ -214,16 +229,24 @@ export function readClassifier(file: string): { model: FicheClassifier; manifest
     throw new Error(`${file}: ${(e as Error).message}`);
   }
   const r = ClassifierManifest.safeParse(json);
-  if (!r.success) throw new Error(`${file}: ${r.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ")}`);
+  if (!r.success)
+    throw new Error(`${file}: ${r.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ")}`);
   const m = r.data;
   const weightsFile = path.resolve(path.dirname(file), m.weights);
   const gz = readFileSync(weightsFile);
-  if (createHash("sha256").update(gz).digest("hex") !== m.sha256) throw new Error(`${weightsFile}: sha256 differs from ${file}'s`);
+  if (createHash("sha256").update(gz).digest("hex") !== m.sha256)
+    throw new Error(`${weightsFile}: sha256 differs from ${file}'s`);
   const raw = gunzipSync(gz);
   const C = m.codes.length;
   const bytes = m.buckets * m.dim + 4 * (m.buckets + C * 2 * m.dim + C);
-  if (raw.length !== bytes) throw new Error(`${weightsFile}: ${raw.length} bytes, expected ${bytes} for the manifest's shape`);
-  const model: FicheClassifier = { codes: m.codes, buckets: m.buckets, dim: m.dim, ...unpackWeights(raw, m.buckets, m.dim, C) };
+  if (raw.length !== bytes)
+    throw new Error(`${weightsFile}: ${raw.length} bytes, expected ${bytes} for the manifest's shape`);
+  const model: FicheClassifier = {
+    codes: m.codes,
+    buckets: m.buckets,
+    dim: m.dim,
+    ...unpackWeights(raw, m.buckets, m.dim, C),
+  };
   return { model, manifest: m };
 }
 

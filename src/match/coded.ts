@@ -5,7 +5,11 @@
  * the codes of an earlier referential: a fiche absent from it becomes its `code_rome_parent`, repeats merged (first
  * place kept).
  */
-export function inForce(codes: readonly string[], earlier: ReadonlySet<string>, parentOf: (code: string) => string): string[] {
+export function inForce(
+  codes: readonly string[],
+  earlier: ReadonlySet<string>,
+  parentOf: (code: string) => string,
+): string[] {
   const out: string[] = [];
   for (const c of codes) {
     const x = earlier.has(c) ? c : parentOf(c);

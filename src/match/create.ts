@@ -118,8 +118,14 @@ function computeFicheCentroids(ref: Referential, lex: Lexicon, idx: RomeIndexes)
   const out = new Float32Array(lex.ficheCodes.length * dim);
   lex.ficheCodes.forEach((code, r) => {
     const f = ref.fiches.get(code)!;
-    const a = meanOf(f.appellations.map((x) => appRow.get(x)!).filter((x) => x !== undefined), idx.appellations);
-    const c = meanOf(f.competences.map((x) => compRow.get(x.code)!).filter((x) => x !== undefined), idx.competences);
+    const a = meanOf(
+      f.appellations.map((x) => appRow.get(x)!).filter((x) => x !== undefined),
+      idx.appellations,
+    );
+    const c = meanOf(
+      f.competences.map((x) => compRow.get(x.code)!).filter((x) => x !== undefined),
+      idx.competences,
+    );
     const v = new Float32Array(dim);
     for (let j = 0; j < dim; j++) v[j] = a[j]! + 0.5 * c[j]!;
     out.set(normalizeVector(v), r * dim);

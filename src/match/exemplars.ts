@@ -88,8 +88,16 @@ export class ExemplarMemory {
     });
     this.codeRows = Int32Array.from(pooled.keys());
     // b = 0.3: a pooled document's length is mostly how many offers the code has, which should not count against it.
-    this.codeTitles = new Bm25Index([...pooled.values()].map((p) => p.titles), 1.2, 0.3);
-    this.codeBodies = new Bm25Index([...pooled.values()].map((p) => p.bodies), 1.2, 0.3);
+    this.codeTitles = new Bm25Index(
+      [...pooled.values()].map((p) => p.titles),
+      1.2,
+      0.3,
+    );
+    this.codeBodies = new Bm25Index(
+      [...pooled.values()].map((p) => p.bodies),
+      1.2,
+      0.3,
+    );
     const codedStems: string[][] = [];
     exemplars.forEach((e, i) => {
       const items = new Set(e.competences ?? []);
@@ -118,9 +126,18 @@ export class ExemplarMemory {
   }
 
   /** Exemplars whose code is not a fiche of the referential are left out (counted in `skipped`). */
-  static build(exemplars: readonly Exemplar[], ficheRow: ReadonlyMap<string, number>): { memory: ExemplarMemory; skipped: number } {
+  static build(
+    exemplars: readonly Exemplar[],
+    ficheRow: ReadonlyMap<string, number>,
+  ): { memory: ExemplarMemory; skipped: number } {
     const kept = exemplars.filter((e) => ficheRow.has(e.romeCode));
-    return { memory: new ExemplarMemory(kept, Int32Array.from(kept, (e) => ficheRow.get(e.romeCode)!)), skipped: exemplars.length - kept.length };
+    return {
+      memory: new ExemplarMemory(
+        kept,
+        Int32Array.from(kept, (e) => ficheRow.get(e.romeCode)!),
+      ),
+      skipped: exemplars.length - kept.length,
+    };
   }
 
   get size(): number {
@@ -158,7 +175,10 @@ export class ExemplarMemory {
    */
   codedNeighbours(body: TermCounts, k: number): { items: ReadonlySet<string>; weight: number }[] {
     if (!body.size || this.codedItems.length === 0) return [];
-    return sharpenedNeighbours(this.codedBodies, this.codedBodies.salientTerms(body, BODY_QUERY_TERMS), k).map((h) => ({ items: this.codedItems[h.doc]!, weight: h.weight }));
+    return sharpenedNeighbours(this.codedBodies, this.codedBodies.salientTerms(body, BODY_QUERY_TERMS), k).map((h) => ({
+      items: this.codedItems[h.doc]!,
+      weight: h.weight,
+    }));
   }
 
   /** Labelled offers, of any code, that chose an item. */
@@ -183,7 +203,11 @@ export class ExemplarMemory {
    */
   voteByCode(titleStems: readonly string[], body: TermCounts, out: { title: Float64Array; body: Float64Array }): void {
     if (titleStems.length) this.addRelative(this.codeTitles.search(titleStems, CODE_HITS), out.title);
-    if (body.size) this.addRelative(this.codeBodies.search(this.codeBodies.salientTerms(body, BODY_QUERY_TERMS), CODE_HITS), out.body);
+    if (body.size)
+      this.addRelative(
+        this.codeBodies.search(this.codeBodies.salientTerms(body, BODY_QUERY_TERMS), CODE_HITS),
+        out.body,
+      );
   }
 
   private addRelative(hits: readonly { doc: number; score: number }[], into: Float64Array): void {

@@ -28,11 +28,19 @@ export function explainFiche(
     }
     let e = shared.get(mc.code);
     if (!e) {
-      e = { code: mc.code, libelle: ref.macroCompetences.get(mc.code)!.libelle, weight: round(ref.mcIdf(mc.code), 3), coeurMetier: mc.coeur, competences: [], evidence: [] };
+      e = {
+        code: mc.code,
+        libelle: ref.macroCompetences.get(mc.code)!.libelle,
+        weight: round(ref.mcIdf(mc.code), 3),
+        coeurMetier: mc.coeur,
+        competences: [],
+        evidence: [],
+      };
       shared.set(mc.code, e);
     }
     e.competences.push({ code: s.code, libelle: s.libelle, score: s.score });
-    for (const span of s.evidence) if (e.evidence.length < 3 && !e.evidence.some((x) => x.start === span.start)) e.evidence.push(span);
+    for (const span of s.evidence)
+      if (e.evidence.length < 3 && !e.evidence.some((x) => x.start === span.start)) e.evidence.push(span);
   }
   const missing: MissingMacroCompetence[] = [];
   for (const mc of byImportance) {
@@ -40,7 +48,9 @@ export function explainFiche(
     if (!shared.has(mc.code)) missing.push({ ...mc });
   }
   return {
-    sharedMacroCompetences: [...shared.values()].sort((a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || b.weight - a.weight),
+    sharedMacroCompetences: [...shared.values()].sort(
+      (a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || b.weight - a.weight,
+    ),
     missingMacroCompetences: missing,
     unusedSkills: unused.slice(0, 10),
   };
@@ -65,8 +75,15 @@ function ficheIndex(ref: Referential, code: string): FicheExplainIndex {
     x = {
       items: new Set([...fiche.competences, ...fiche.savoirs].map((l) => l.code)),
       byImportance: [...ref.ficheMacroCompetences(code).values()]
-        .map((mc) => ({ code: mc.code, libelle: ref.macroCompetences.get(mc.code)!.libelle, weight: round(ref.mcIdf(mc.code), 3), coeurMetier: mc.coeur }))
-        .sort((a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || b.weight - a.weight || cmpCode(a.code, b.code)),
+        .map((mc) => ({
+          code: mc.code,
+          libelle: ref.macroCompetences.get(mc.code)!.libelle,
+          weight: round(ref.mcIdf(mc.code), 3),
+          coeurMetier: mc.coeur,
+        }))
+        .sort(
+          (a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || b.weight - a.weight || cmpCode(a.code, b.code),
+        ),
     };
     perFiche.set(code, x);
   }

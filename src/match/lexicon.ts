@@ -41,8 +41,13 @@ export function buildLexicon(ref: Referential): Lexicon {
     return contentStems(parts.join("\n"));
   });
   return {
-    appellationIds, appellationFiche, appellationFicheRow: Int32Array.from(appellationFiche, (c) => ficheRow.get(c)!), appellations: new Bm25Index(appDocs, 1.2, 0.5),
-    ficheCodes, ficheRow, fiches: new Bm25Index(ficheDocs, 1.2, 0.75),
+    appellationIds,
+    appellationFiche,
+    appellationFicheRow: Int32Array.from(appellationFiche, (c) => ficheRow.get(c)!),
+    appellations: new Bm25Index(appDocs, 1.2, 0.5),
+    ficheCodes,
+    ficheRow,
+    fiches: new Bm25Index(ficheDocs, 1.2, 0.75),
     ...buildSkillLexicon(ref),
   };
 }

@@ -9,7 +9,10 @@ import type { EmbedRole } from "../embed/index.js";
 import { createEngine } from "./create.js";
 import type { MatchInput } from "./types.js";
 
-type Request = { id: number; op: "match"; input: MatchInput } | { id: number; op: "extract"; text: string } | { id: number; op: "embed"; texts: string[]; role: EmbedRole };
+type Request =
+  | { id: number; op: "match"; input: MatchInput }
+  | { id: number; op: "extract"; text: string }
+  | { id: number; op: "embed"; texts: string[]; role: EmbedRole };
 
 const port = parentPort!;
 // Linux gives each thread its own nice value: matching yields the CPU to the event-loop thread, so that /health,
@@ -25,7 +28,10 @@ port.on("message", (req: Request) => {
     try {
       if (req.op === "embed") {
         const vecs = await engine.embedder.embed(req.texts, req.role);
-        port.postMessage({ id: req.id, ok: true, result: vecs }, vecs.map((v) => v.buffer as ArrayBuffer));
+        port.postMessage(
+          { id: req.id, ok: true, result: vecs },
+          vecs.map((v) => v.buffer as ArrayBuffer),
+        );
       } else {
         const result = req.op === "match" ? await engine.match(req.input) : await engine.extractSkills(req.text);
         port.postMessage({ id: req.id, ok: true, result });

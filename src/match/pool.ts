@@ -29,7 +29,8 @@ export class MatchPool implements Matcher {
   private constructor(private readonly config: Config) {}
 
   static async start(config: Config, threads: number): Promise<MatchPool> {
-    if (!Number.isInteger(threads) || threads < 1) throw new Error(`MatchPool: threads must be a positive integer, got ${threads}`);
+    if (!Number.isInteger(threads) || threads < 1)
+      throw new Error(`MatchPool: threads must be a positive integer, got ${threads}`);
     const pool = new MatchPool(config);
     try {
       await Promise.all(Array.from({ length: threads }, () => pool.spawn()));
@@ -63,7 +64,9 @@ export class MatchPool implements Matcher {
 
   private spawn(): Promise<void> {
     // Under tsx (npm start, tests) the worker needs tsx's loader; a compiled build runs the .js file directly.
-    const entry = import.meta.url.endsWith(".ts") ? new URL("./pool-worker-tsx.mjs", import.meta.url) : new URL("./pool-worker.js", import.meta.url);
+    const entry = import.meta.url.endsWith(".ts")
+      ? new URL("./pool-worker-tsx.mjs", import.meta.url)
+      : new URL("./pool-worker.js", import.meta.url);
     const worker = new Worker(entry, { workerData: this.config, env: { ...process.env, DOTENV_CONFIG_QUIET: "true" } });
     const slot: Slot = { worker, pending: new Map() };
     return new Promise<void>((resolve, reject) => {
@@ -90,15 +93,24 @@ export class MatchPool implements Matcher {
         for (const p of slot.pending.values()) p.reject(err);
         slot.pending.clear();
         if (!ready) reject(err);
-        else if (!this.closed) this.spawn().catch((e: unknown) => console.error("match pool: could not replace a thread:", (e as Error).message));
+        else if (!this.closed)
+          this.spawn().catch((e: unknown) =>
+            console.error("match pool: could not replace a thread:", (e as Error).message),
+          );
       };
       worker.on("error", fail);
       worker.on("exit", (code) => fail(new Error(`match thread exited with code ${code}`)));
     });
   }
 
-  private call<T>(msg: { op: "match"; input: MatchInput } | { op: "extract"; text: string } | { op: "embed"; texts: string[]; role: EmbedRole }): Promise<T> {
-    if (this.slots.length === 0) return Promise.reject(new Error(this.closed ? "match pool closed" : "no match thread available"));
+  private call<T>(
+    msg:
+      | { op: "match"; input: MatchInput }
+      | { op: "extract"; text: string }
+      | { op: "embed"; texts: string[]; role: EmbedRole },
+  ): Promise<T> {
+    if (this.slots.length === 0)
+      return Promise.reject(new Error(this.closed ? "match pool closed" : "no match thread available"));
     let slot = this.slots[0]!;
     for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
     const id = this.nextId++;
@@ -117,7 +129,10 @@ export function pooled(engine: Engine, pool: MatchPool) {
   return {
     modelId: engine.modelId,
     referential: engine.referential,
-    embedder: { dimension: engine.embedder.dimension, embed: (texts: readonly string[], role?: EmbedRole) => pool.embed(texts, role) },
+    embedder: {
+      dimension: engine.embedder.dimension,
+      embed: (texts: readonly string[], role?: EmbedRole) => pool.embed(texts, role),
+    },
     match: (input: MatchInput) => pool.match(input),
     extractSkills: (text: string) => pool.extractSkills(text),
   };

@@ -49,13 +49,61 @@ export type RankWeights = Record<keyof FicheFeatures, number>;
  * exactly one of ROME's appellations adds 0.1. They are the prior that scripts/tune-weights.ts fits RANK_MODEL's weights
  * around (and, with `--from grid`, pick the candidates it learns from).
  */
-export const GRID_WEIGHTS: RankWeights = { titleLex: 0.3, titleVec: 0.1, titleAppellation: 0.1, bodyLex: 0, bodyVec: 0.1, mc: 0, items: 0, bodyTitle: 0.05, exemplarTitle: 0.5, exemplarBody: 0.5, exemplarSameTitle: 1, exemplarCodeTitle: 0, exemplarCodeBody: 0, titleFiche: 0.1, classifier: 0 };
+export const GRID_WEIGHTS: RankWeights = {
+  titleLex: 0.3,
+  titleVec: 0.1,
+  titleAppellation: 0.1,
+  bodyLex: 0,
+  bodyVec: 0.1,
+  mc: 0,
+  items: 0,
+  bodyTitle: 0.05,
+  exemplarTitle: 0.5,
+  exemplarBody: 0.5,
+  exemplarSameTitle: 1,
+  exemplarCodeTitle: 0,
+  exemplarCodeBody: 0,
+  titleFiche: 0.1,
+  classifier: 0,
+};
 
 /** Hand-set weights for texts without a title (no labelled CVs to tune them on): the prior of RANK_MODEL_NO_TITLE. */
-export const GRID_WEIGHTS_NO_TITLE: RankWeights = { titleLex: 0, titleVec: 0, titleAppellation: 0, bodyLex: 0.1, bodyVec: 0.4, mc: 0, items: 0, bodyTitle: 0.1, exemplarTitle: 0, exemplarBody: 0.5, exemplarSameTitle: 0, exemplarCodeTitle: 0, exemplarCodeBody: 0, titleFiche: 0, classifier: 0 };
+export const GRID_WEIGHTS_NO_TITLE: RankWeights = {
+  titleLex: 0,
+  titleVec: 0,
+  titleAppellation: 0,
+  bodyLex: 0.1,
+  bodyVec: 0.4,
+  mc: 0,
+  items: 0,
+  bodyTitle: 0.1,
+  exemplarTitle: 0,
+  exemplarBody: 0.5,
+  exemplarSameTitle: 0,
+  exemplarCodeTitle: 0,
+  exemplarCodeBody: 0,
+  titleFiche: 0,
+  classifier: 0,
+};
 
 /** The feature names, in a fixed order (weight tuning works on vectors in this order). */
-export const FEATURE_NAMES = ["titleLex", "titleVec", "titleAppellation", "bodyLex", "bodyVec", "mc", "items", "bodyTitle", "exemplarTitle", "exemplarBody", "exemplarSameTitle", "exemplarCodeTitle", "exemplarCodeBody", "titleFiche", "classifier"] as const satisfies readonly (keyof FicheFeatures)[];
+export const FEATURE_NAMES = [
+  "titleLex",
+  "titleVec",
+  "titleAppellation",
+  "bodyLex",
+  "bodyVec",
+  "mc",
+  "items",
+  "bodyTitle",
+  "exemplarTitle",
+  "exemplarBody",
+  "exemplarSameTitle",
+  "exemplarCodeTitle",
+  "exemplarCodeBody",
+  "titleFiche",
+  "classifier",
+] as const satisfies readonly (keyof FicheFeatures)[];
 
 /** A pairwise term of the score: weight × feature a × feature b (a = b: the feature's square). */
 export type Interaction = readonly [a: keyof FicheFeatures, b: keyof FicheFeatures, weight: number];
@@ -106,9 +154,21 @@ export function scoreOf(f: FicheFeatures, model: RankModel, i: number): number {
 
 export function combine(f: FicheFeatures, w: RankWeights, i: number): number {
   return (
-    w.titleLex * f.titleLex[i]! + w.titleVec * f.titleVec[i]! + w.titleAppellation * f.titleAppellation[i]! + w.bodyLex * f.bodyLex[i]! + w.bodyVec * f.bodyVec[i]! + w.mc * f.mc[i]! + w.items * f.items[i]! + w.bodyTitle * f.bodyTitle[i]! +
-    w.exemplarTitle * f.exemplarTitle[i]! + w.exemplarBody * f.exemplarBody[i]! + w.exemplarSameTitle * f.exemplarSameTitle[i]! +
-    w.exemplarCodeTitle * f.exemplarCodeTitle[i]! + w.exemplarCodeBody * f.exemplarCodeBody[i]! + w.titleFiche * f.titleFiche[i]! + w.classifier * f.classifier[i]!
+    w.titleLex * f.titleLex[i]! +
+    w.titleVec * f.titleVec[i]! +
+    w.titleAppellation * f.titleAppellation[i]! +
+    w.bodyLex * f.bodyLex[i]! +
+    w.bodyVec * f.bodyVec[i]! +
+    w.mc * f.mc[i]! +
+    w.items * f.items[i]! +
+    w.bodyTitle * f.bodyTitle[i]! +
+    w.exemplarTitle * f.exemplarTitle[i]! +
+    w.exemplarBody * f.exemplarBody[i]! +
+    w.exemplarSameTitle * f.exemplarSameTitle[i]! +
+    w.exemplarCodeTitle * f.exemplarCodeTitle[i]! +
+    w.exemplarCodeBody * f.exemplarCodeBody[i]! +
+    w.titleFiche * f.titleFiche[i]! +
+    w.classifier * f.classifier[i]!
   );
 }
 
@@ -125,7 +185,10 @@ export const RERANK_DEPTH = 200;
  * `productsOf` gives it for any other fiche). A fiche whose linear score is not positive (a model may weigh a
  * feature negatively) is left out, in the fit too.
  */
-export function rankScores(f: FicheFeatures, model: RankModel): { ranked: number[]; totals: Float64Array; interactions: Float64Array; productsOf: (i: number) => number } {
+export function rankScores(
+  f: FicheFeatures,
+  model: RankModel,
+): { ranked: number[]; totals: Float64Array; interactions: Float64Array; productsOf: (i: number) => number } {
   const n = f.titleLex.length;
   const totals = new Float64Array(n);
   const interactions = new Float64Array(n);
@@ -199,7 +262,8 @@ export function readRankModelFile(file: string): RankModelFile {
     throw new Error(`${file}: ${(e as Error).message}`);
   }
   const r = RankModelFile.safeParse(json);
-  if (!r.success) throw new Error(`${file}: ${r.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ")}`);
+  if (!r.success)
+    throw new Error(`${file}: ${r.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ")}`);
   return r.data;
 }
 

@@ -35,7 +35,17 @@ export interface RequiredFeatures {
   neighbours: number;
 }
 
-export const REQUIRED_FEATURES = ["evidence", "shown", "savoir", "popularity", "inFiches", "principale", "share", "coded", "neighbours"] as const satisfies readonly (keyof RequiredFeatures)[];
+export const REQUIRED_FEATURES = [
+  "evidence",
+  "shown",
+  "savoir",
+  "popularity",
+  "inFiches",
+  "principale",
+  "share",
+  "coded",
+  "neighbours",
+] as const satisfies readonly (keyof RequiredFeatures)[];
 
 /** A logistic model over RequiredFeatures, and which items a match reports. */
 export interface RequiredModel {
@@ -64,7 +74,17 @@ export interface RequiredModel {
  */
 export const REQUIRED_MODEL: RequiredModel = {
   bias: -4.3255,
-  weights: { evidence: 1.2031, shown: -0.024, savoir: -0.9992, popularity: 0.3747, inFiches: 1.4438, principale: 0.5163, share: 4.5049, coded: -1.3803, neighbours: 4.212 },
+  weights: {
+    evidence: 1.2031,
+    shown: -0.024,
+    savoir: -0.9992,
+    popularity: 0.3747,
+    inFiches: 1.4438,
+    principale: 0.5163,
+    share: 4.5049,
+    coded: -1.3803,
+    neighbours: 4.212,
+  },
   fiches: 3,
   minProbability: 0.3,
   max: 10,
@@ -80,7 +100,17 @@ export const REQUIRED_MODEL: RequiredModel = {
  */
 export const REQUIRED_MODEL_UNCODED: RequiredModel = {
   bias: -3.2718,
-  weights: { evidence: 1.363, shown: 0.1221, savoir: -1.9331, popularity: 0, inFiches: 0.8848, principale: 1.1982, share: 0, coded: 0, neighbours: 0 },
+  weights: {
+    evidence: 1.363,
+    shown: 0.1221,
+    savoir: -1.9331,
+    popularity: 0,
+    inFiches: 0.8848,
+    principale: 1.1982,
+    share: 0,
+    coded: 0,
+    neighbours: 0,
+  },
   fiches: 3,
   minProbability: 0.15,
   max: 10,
@@ -130,7 +160,12 @@ export interface CodedNeighbour {
  * that chose an item. An item counts as chosen when it or its macro-compétence was (recruiters often pick the MC
  * itself).
  */
-export function requiredFeatures(item: RequiredItem, holders: readonly ItemHolder[], total: (code: string) => number, neighbours: readonly CodedNeighbour[] = []): RequiredFeatures {
+export function requiredFeatures(
+  item: RequiredItem,
+  holders: readonly ItemHolder[],
+  total: (code: string) => number,
+  neighbours: readonly CodedNeighbour[] = [],
+): RequiredFeatures {
   const mc = item.macroCompetence;
   const x: RequiredFeatures = {
     evidence: item.evidence,
@@ -181,7 +216,13 @@ export function chosenItems(referential: Referential, fiche: Fiche, choices: Ite
   for (const [code, n] of choices.chosen) {
     const kind = referential.itemKind(code);
     if (kind !== "competence" && kind !== "savoir" && kind !== "macro-competence") continue;
-    out.push({ code, kind: kind === "macro-competence" ? "macroCompetence" : kind, libelle: referential.itemLabel(code)!, listed: listed.has(code), share: n / choices.offers });
+    out.push({
+      code,
+      kind: kind === "macro-competence" ? "macroCompetence" : kind,
+      libelle: referential.itemLabel(code)!,
+      listed: listed.has(code),
+      share: n / choices.offers,
+    });
   }
   return out.sort((a, b) => b.share - a.share || cmpCode(a.code, b.code)).slice(0, max);
 }

@@ -39,13 +39,24 @@ export interface RankedCandidate {
  * The status of a ranked list (best first), its reason when not confident, and the fiche the text's evidence
  * favours when labelled offers put another first against it.
  */
-export function matchStatus(ranked: readonly RankedCandidate[]): { status: MatchStatus; statusReason: StatusReason | null; margin: number; evidenceLeader: string | null } {
+export function matchStatus(ranked: readonly RankedCandidate[]): {
+  status: MatchStatus;
+  statusReason: StatusReason | null;
+  margin: number;
+  evidenceLeader: string | null;
+} {
   const first = ranked[0];
   if (!first) return { status: "empty", statusReason: null, margin: 0, evidenceLeader: null };
   const margin = ranked.length > 1 ? first.confidence - ranked[1]!.confidence : 1;
   const leader = evidenceAgainstFirst(ranked);
   const statusReason: StatusReason | null =
-    first.confidence < CONFIDENCE.minTop ? "low_confidence" : margin < CONFIDENCE.minMargin ? "small_margin" : leader ? "labelled_offers_against_text" : null;
+    first.confidence < CONFIDENCE.minTop
+      ? "low_confidence"
+      : margin < CONFIDENCE.minMargin
+        ? "small_margin"
+        : leader
+          ? "labelled_offers_against_text"
+          : null;
   return { status: statusReason ? "uncertain" : "confident", statusReason, margin, evidenceLeader: leader };
 }
 
@@ -56,5 +67,7 @@ export function evidenceAgainstFirst(ranked: readonly RankedCandidate[]): string
   let best: RankedCandidate | null = null;
   for (const c of ranked.slice(1)) if (!best || c.evidence > best.evidence) best = c;
   if (!best || best.code[0] === first.code[0]) return null;
-  return best.evidence >= EVIDENCE_CONFLICT.minEvidence && best.evidence >= EVIDENCE_CONFLICT.ratio * first.evidence ? best.code : null;
+  return best.evidence >= EVIDENCE_CONFLICT.minEvidence && best.evidence >= EVIDENCE_CONFLICT.ratio * first.evidence
+    ? best.code
+    : null;
 }

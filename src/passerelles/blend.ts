@@ -31,11 +31,24 @@ export interface ProximityWeights {
  * MRR 0.650); any single feature alone gives 0.195–0.241, MC coverage alone 0.210. Compétence coverage adds
  * nothing once savoirs are in (it is reported in the breakdown, weight 0). Rank fusion (RRF) did not beat it.
  */
-export const DEFAULT_PROXIMITY_WEIGHTS: ProximityWeights = { mc: 0.25, competence: 0, savoir: 0.25, title: 0.25, definition: 0.25, coeurBoost: 1 };
+export const DEFAULT_PROXIMITY_WEIGHTS: ProximityWeights = {
+  mc: 0.25,
+  competence: 0,
+  savoir: 0.25,
+  title: 0.25,
+  definition: 0.25,
+  coeurBoost: 1,
+};
 
 /** The fixed blend as weights over pair features (the ranker `fixed`, and the baseline of every comparison). */
 export const FIXED_BLEND_MODEL: PasserellesWeights = {
-  weights: { mcCoverage: DEFAULT_PROXIMITY_WEIGHTS.mc, competenceCoverage: DEFAULT_PROXIMITY_WEIGHTS.competence, savoirCoverage: DEFAULT_PROXIMITY_WEIGHTS.savoir, titleSim: DEFAULT_PROXIMITY_WEIGHTS.title, definitionSim: DEFAULT_PROXIMITY_WEIGHTS.definition },
+  weights: {
+    mcCoverage: DEFAULT_PROXIMITY_WEIGHTS.mc,
+    competenceCoverage: DEFAULT_PROXIMITY_WEIGHTS.competence,
+    savoirCoverage: DEFAULT_PROXIMITY_WEIGHTS.savoir,
+    titleSim: DEFAULT_PROXIMITY_WEIGHTS.title,
+    definitionSim: DEFAULT_PROXIMITY_WEIGHTS.definition,
+  },
   interactions: [],
 };
 
@@ -54,7 +67,8 @@ export const VIABILITY = {
 export type Viability = "highly_viable" | "viable" | "stretch";
 
 export function viabilityOf(mcCoverage: number, coreCoverage: number): Viability {
-  if (mcCoverage >= VIABILITY.highlyViable.mcCoverage && coreCoverage >= VIABILITY.highlyViable.coreCoverage) return "highly_viable";
+  if (mcCoverage >= VIABILITY.highlyViable.mcCoverage && coreCoverage >= VIABILITY.highlyViable.coreCoverage)
+    return "highly_viable";
   if (mcCoverage >= VIABILITY.viable.mcCoverage) return "viable";
   return "stretch";
 }
@@ -73,7 +87,6 @@ export interface ProximityScore {
   definitionSim: number;
   total: number;
 }
-
 
 /** Unweighted Jaccard of MC sets: the benchmark's baseline. */
 export function mcJaccard(ref: Referential, a: string, b: string): number {

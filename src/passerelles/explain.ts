@@ -56,7 +56,13 @@ export interface Passerelle {
     /** Target MCs the source does not mobilise: coeur de métier first, then by IDF weight. */
     macroCompetences: MacroCompetenceToAcquire[];
     /** Every target compétence the source does not list: coeur first, then those under uncovered MCs, then MC weight. */
-    competences: { code: string; libelle: string; coeurMetier: boolean; macroCompetence: string; macroCompetenceCovered: boolean }[];
+    competences: {
+      code: string;
+      libelle: string;
+      coeurMetier: boolean;
+      macroCompetence: string;
+      macroCompetenceCovered: boolean;
+    }[];
   };
 }
 /** What the reasons of a pair read from the index: fiches by position, entry levels, split families, the graph. */
@@ -69,7 +75,14 @@ export interface ReasonContext {
 }
 
 /** Reasons of one pair from its features' contributions, grouped and worded (those adding ≥ 0.05 to the score). */
-export function explainReasons(ctx: ReasonContext, s: number, t: number, x: ReadonlyMap<PairFeature, number>, contrib: ReadonlyMap<PairFeature, number>, sim: (u: number) => number): PasserelleReason[] {
+export function explainReasons(
+  ctx: ReasonContext,
+  s: number,
+  t: number,
+  x: ReadonlyMap<PairFeature, number>,
+  contrib: ReadonlyMap<PairFeature, number>,
+  sim: (u: number) => number,
+): PasserelleReason[] {
   const S = ctx.fiches[s]!;
   const T = ctx.fiches[t]!;
   const g = ctx.graph;
@@ -93,7 +106,9 @@ export function explainReasons(ctx: ReasonContext, s: number, t: number, x: Read
         text = `close appellations and definitions (similarity ${(x.get("titleSim") ?? 0).toFixed(2)} and ${(x.get("definitionSim") ?? 0).toFixed(2)})`;
         break;
       case "same_domaine":
-        text = x.get("sameDomainePro") ? `same domaine professionnel: ${T.domaineProfessionnel.libelle || T.domaineProfessionnel.code}` : `same grand domaine: ${T.grandDomaine.libelle || T.grandDomaine.code}`;
+        text = x.get("sameDomainePro")
+          ? `same domaine professionnel: ${T.domaineProfessionnel.libelle || T.domaineProfessionnel.code}`
+          : `same grand domaine: ${T.grandDomaine.libelle || T.grandDomaine.code}`;
         break;
       case "secteurs_interets":
         text = "listed under the same secteurs d'activité or centres d'intérêt";
@@ -102,28 +117,39 @@ export function explainReasons(ctx: ReasonContext, s: number, t: number, x: Read
         text = `same interests profile (RIASEC ${S.riasec?.majeur ?? "?"}${S.riasec?.mineur ?? ""} → ${T.riasec?.majeur ?? "?"}${T.riasec?.mineur ?? ""})`;
         break;
       case "status":
-        text = x.get("cadreUp") ? "a step up to an emploi cadre" : x.get("targetCadre") ? "an emploi cadre, like the source" : "an emploi réglementé";
+        text = x.get("cadreUp")
+          ? "a step up to an emploi cadre"
+          : x.get("targetCadre")
+            ? "an emploi cadre, like the source"
+            : "an emploi réglementé";
         break;
       case "entry_route": {
         const ls = ctx.level[s]!;
         const lt = ctx.level[t]!;
         const parts: string[] = [];
         if (x.get("targetOpenEntry")) parts.push("open without a diploma or through VAE");
-        if (ls !== null && lt !== null && ls !== lt) parts.push(`entered at ${levelName(lt)} (the source at ${levelName(ls)})`);
+        if (ls !== null && lt !== null && ls !== lt)
+          parts.push(`entered at ${levelName(lt)} (the source at ${levelName(ls)})`);
         else if (ls !== null && ls === lt) parts.push(`entered at the same level (${levelName(lt)})`);
         text = `entry route: ${parts.join("; ") || "comparable"}`;
         break;
       }
       case "split":
-        text = x.get("splitSibling") ? `both come from fiche ${S.parent}, split in 2025` : `${S.parent === T.code ? S.code : T.code} was split from ${S.parent === T.code ? T.code : S.code} in 2025`;
+        text = x.get("splitSibling")
+          ? `both come from fiche ${S.parent}, split in 2025`
+          : `${S.parent === T.code ? S.code : T.code} was split from ${S.parent === T.code ? T.code : S.code} in 2025`;
         break;
       case "family_goes": {
         const k = [...ctx.family[s]!].filter((u) => g.has(u, t)).length;
-        text = k ? `${k} fiche${k > 1 ? "s" : ""} of the source's split family (${S.parent}) lead${k > 1 ? "" : "s"} here` : `the source's split family (${S.parent}) leads to fiches of this one's family`;
+        text = k
+          ? `${k} fiche${k > 1 ? "s" : ""} of the source's split family (${S.parent}) lead${k > 1 ? "" : "s"} here`
+          : `the source's split family (${S.parent}) leads to fiches of this one's family`;
         break;
       }
       case "own_targets":
-        text = x.get("ownTargetsGo") ? "fiches the source already leads to lead here" : "it leads to the fiches the source already leads to";
+        text = x.get("ownTargetsGo")
+          ? "fiches the source already leads to lead here"
+          : "it leads to the fiches the source already leads to";
         break;
       case "leads_near_source":
         text = "its own mobilités lead to fiches close to the source";
@@ -136,13 +162,18 @@ export function explainReasons(ctx: ReasonContext, s: number, t: number, x: Read
         break;
       case "co_cited": {
         const k = [...g.in[s]!].filter((u) => g.has(u, t)).length;
-        text = k ? `${k} fiche${k > 1 ? "s" : ""} leading to the source also lead${k > 1 ? "" : "s"} here` : "fiches reached from the same places as the source lead here";
+        text = k
+          ? `${k} fiche${k > 1 ? "s" : ""} leading to the source also lead${k > 1 ? "" : "s"} here`
+          : "fiches reached from the same places as the source lead here";
         break;
       }
       case "similar_sources": {
         let like: number | undefined;
         for (const u of g.in[t]!) if (u !== s && (like === undefined || sim(u) > sim(like))) like = u;
-        text = like === undefined ? "fiches close to the source lead here" : `fiches close to the source lead here, e.g. ${ctx.fiches[like]!.libelle} (${ctx.codes[like]})`;
+        text =
+          like === undefined
+            ? "fiches close to the source lead here"
+            : `fiches close to the source lead here, e.g. ${ctx.fiches[like]!.libelle} (${ctx.codes[like]})`;
         break;
       }
       case "contextes":
@@ -163,7 +194,11 @@ const REASON_GROUPS: { reason: string; kind: PasserelleReason["kind"]; features:
   { reason: "same_domaine", kind: "career_pattern", features: ["sameGrandDomaine", "sameDomainePro"] },
   { reason: "secteurs_interets", kind: "career_pattern", features: ["secteursShared", "centresInteretShared"] },
   { reason: "riasec", kind: "career_pattern", features: ["riasecMajeur", "riasecShared"] },
-  { reason: "status", kind: "career_pattern", features: ["targetCadre", "cadreUp", "targetReglemente", "reglementeUp"] },
+  {
+    reason: "status",
+    kind: "career_pattern",
+    features: ["targetCadre", "cadreUp", "targetReglemente", "reglementeUp"],
+  },
   { reason: "entry_route", kind: "career_pattern", features: ["levelUp", "levelDown", "targetOpenEntry"] },
   { reason: "split", kind: "career_pattern", features: ["splitSibling", "parentOrChild"] },
   { reason: "family_goes", kind: "career_pattern", features: ["familyGo", "familyGoFamily"] },
@@ -172,11 +207,23 @@ const REASON_GROUPS: { reason: string; kind: PasserelleReason["kind"]; features:
   { reason: "co_cited", kind: "career_pattern", features: ["coCited", "coCitedAdamicAdar", "inNeighboursGo"] },
   { reason: "own_targets", kind: "career_pattern", features: ["ownTargetsGo", "ownTargetsShared"] },
   { reason: "leads_near_source", kind: "career_pattern", features: ["reverseNeighboursGo"] },
-  { reason: "similar_sources", kind: "career_pattern", features: ["similarSourcesGo", "similarSourcesGoMax", "neighboursGo"] },
+  {
+    reason: "similar_sources",
+    kind: "career_pattern",
+    features: ["similarSourcesGo", "similarSourcesGoMax", "neighboursGo"],
+  },
   { reason: "contextes", kind: "work_context", features: ["contextesShared"] },
 ];
 
-const LEVEL_NAMES: Record<number, string> = { 0: "no diploma", 3: "CAP/BEP", 4: "Bac", 5: "Bac+2", 6: "Bac+3", 7: "Bac+5", 8: "doctorat" };
+const LEVEL_NAMES: Record<number, string> = {
+  0: "no diploma",
+  3: "CAP/BEP",
+  4: "Bac",
+  5: "Bac+2",
+  6: "Bac+3",
+  7: "Bac+5",
+  8: "doctorat",
+};
 const levelName = (l: number): string => LEVEL_NAMES[l] ?? `level ${l}`;
 
 /** What someone (a source fiche, a profile) already has, at MC level and at compétence level. */
@@ -186,14 +233,22 @@ export interface HeldSkills {
 }
 
 export function heldBy(ref: Referential, fiche: string): HeldSkills {
-  return { macroCompetences: new Set(ref.ficheMacroCompetences(fiche).keys()), competences: new Set(ref.fiches.get(fiche)!.competences.map((c) => c.code)) };
+  return {
+    macroCompetences: new Set(ref.ficheMacroCompetences(fiche).keys()),
+    competences: new Set(ref.fiches.get(fiche)!.competences.map((c) => c.code)),
+  };
 }
 
 /**
  * What the holder shares with the target and what it must acquire. Everything listed comes from the
  * target fiche's own MCs and compétences; the holder only decides what is "shared" versus "to acquire".
  */
-export function explainGap(ref: Referential, held: HeldSkills, target: string, coeurBoost: number): Pick<Passerelle, "shared" | "toAcquire"> {
+export function explainGap(
+  ref: Referential,
+  held: HeldSkills,
+  target: string,
+  coeurBoost: number,
+): Pick<Passerelle, "shared" | "toAcquire"> {
   const sMcs = held.macroCompetences;
   const sComps = held.competences;
   const tFiche = ref.fiches.get(target)!;
@@ -206,7 +261,15 @@ export function explainGap(ref: Referential, held: HeldSkills, target: string, c
   for (const m of ref.ficheMacroCompetences(target).values()) {
     const weight = Math.round(mcWeight(ref.mcIdf(m.code), m.coeur, coeurBoost) * 1000) / 1000;
     const covered = sMcs.has(m.code);
-    const comps = m.competences.filter((c) => !sComps.has(c)).map((c) => ({ code: c, libelle: lab(c), coeurMetier: tCoeur.has(c), macroCompetence: m.code, macroCompetenceCovered: covered }));
+    const comps = m.competences
+      .filter((c) => !sComps.has(c))
+      .map((c) => ({
+        code: c,
+        libelle: lab(c),
+        coeurMetier: tCoeur.has(c),
+        macroCompetence: m.code,
+        macroCompetenceCovered: covered,
+      }));
     order.push({ coeur: m.coeur, weight, code: m.code, comps });
     if (covered) {
       shared.push({
@@ -218,17 +281,33 @@ export function explainGap(ref: Referential, held: HeldSkills, target: string, c
         targetOnlyCompetences: comps.map(({ code, libelle, coeurMetier }) => ({ code, libelle, coeurMetier })),
       });
     } else {
-      missing.push({ code: m.code, libelle: lab(m.code), weight, coeurMetier: m.coeur, competences: comps.map(({ code, libelle, coeurMetier }) => ({ code, libelle, coeurMetier })) });
+      missing.push({
+        code: m.code,
+        libelle: lab(m.code),
+        weight,
+        coeurMetier: m.coeur,
+        competences: comps.map(({ code, libelle, coeurMetier }) => ({ code, libelle, coeurMetier })),
+      });
     }
   }
   const byImportance = (a: { coeur?: boolean; coeurMetier?: boolean; weight: number; code: string }, b: typeof a) =>
-    Number(b.coeur ?? b.coeurMetier) - Number(a.coeur ?? a.coeurMetier) || b.weight - a.weight || a.code.localeCompare(b.code);
-  shared.sort((a, b) => Number(b.coeurMetierInTarget) - Number(a.coeurMetierInTarget) || b.weight - a.weight || a.code.localeCompare(b.code));
+    Number(b.coeur ?? b.coeurMetier) - Number(a.coeur ?? a.coeurMetier) ||
+    b.weight - a.weight ||
+    a.code.localeCompare(b.code);
+  shared.sort(
+    (a, b) =>
+      Number(b.coeurMetierInTarget) - Number(a.coeurMetierInTarget) ||
+      b.weight - a.weight ||
+      a.code.localeCompare(b.code),
+  );
   missing.sort(byImportance);
   // Compétences: coeur-de-métier compétences first, then those under uncovered MCs (a whole MC to learn), then by MC weight.
   order.sort(byImportance);
   for (const o of order) compsToAcquire.push(...o.comps);
-  compsToAcquire.sort((a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || Number(a.macroCompetenceCovered) - Number(b.macroCompetenceCovered));
+  compsToAcquire.sort(
+    (a, b) =>
+      Number(b.coeurMetier) - Number(a.coeurMetier) ||
+      Number(a.macroCompetenceCovered) - Number(b.macroCompetenceCovered),
+  );
   return { shared, toAcquire: { macroCompetences: missing, competences: compsToAcquire } };
 }
-

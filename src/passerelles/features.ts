@@ -122,7 +122,9 @@ export function entryLevel(accesMetier: string): number | null {
 
 /** The fiche can be entered without a diploma, or by experience (VAE), as its "accès au métier" says. */
 export function openEntry(accesMetier: string): boolean {
-  return /sans diplôme|tous les niveaux|aucun diplôme|validation des acquis|\bVAE\b/i.test(accesMetier.replace(/''/g, "'"));
+  return /sans diplôme|tous les niveaux|aucun diplôme|validation des acquis|\bVAE\b/i.test(
+    accesMetier.replace(/''/g, "'"),
+  );
 }
 
 /** Levels up (target above source) and down, each in steps of the nomenclature over 4, capped at 1; 0 when unknown. */

@@ -36,16 +36,35 @@ export function validateFilter(ref: Referential, f: FicheFilter): FicheFilter {
   const problems: { field: string; message: string }[] = [];
   const req = new Set(f.contextesRequired ?? []);
   const exc = new Set(f.contextesExcluded ?? []);
-  for (const [field, codes] of [["contextesRequired", req], ["contextesExcluded", exc]] as const) {
-    for (const c of codes) if (!ref.contextes.has(c)) problems.push({ field, message: `contexte de travail ${c} does not exist in ROME ${ref.version} (see GET /v1/contextes)` });
+  for (const [field, codes] of [
+    ["contextesRequired", req],
+    ["contextesExcluded", exc],
+  ] as const) {
+    for (const c of codes)
+      if (!ref.contextes.has(c))
+        problems.push({
+          field,
+          message: `contexte de travail ${c} does not exist in ROME ${ref.version} (see GET /v1/contextes)`,
+        });
   }
-  for (const c of req) if (exc.has(c)) problems.push({ field: "contextesRequired", message: `contexte ${c} is both required and excluded` });
+  for (const c of req)
+    if (exc.has(c))
+      problems.push({ field: "contextesRequired", message: `contexte ${c} is both required and excluded` });
   const domaines = new Set([...ref.fiches.values()].map((x) => x.grandDomaine.code));
   const gds = (f.grandDomaines ?? []).map((g) => g.toUpperCase());
-  for (const g of gds) if (!domaines.has(g)) problems.push({ field: "grandDomaines", message: `grand domaine ${g} does not exist (expected one of ${[...domaines].sort().join(", ")})` });
+  for (const g of gds)
+    if (!domaines.has(g))
+      problems.push({
+        field: "grandDomaines",
+        message: `grand domaine ${g} does not exist (expected one of ${[...domaines].sort().join(", ")})`,
+      });
   // "Emploi cadre" and "emploi réglementé" are booleans, so they cannot contradict themselves; a filter that
   // requires a transition tag while excluding every fiche is not detectable here and simply returns nothing.
-  if (problems.length) throw new FilterError(problems.length === 1 ? problems[0]!.message : `${problems.length} problems in filters`, problems);
+  if (problems.length)
+    throw new FilterError(
+      problems.length === 1 ? problems[0]!.message : `${problems.length} problems in filters`,
+      problems,
+    );
   return { ...f, grandDomaines: gds.length ? gds : undefined };
 }
 
@@ -56,7 +75,10 @@ export function validateFilter(ref: Referential, f: FicheFilter): FicheFilter {
 export function hasTransition(fiche: Fiche, t: Transition): boolean {
   switch (t) {
     case "ecologique":
-      return fiche.tags.transitionEcologique === "Emploi Vert" || fiche.tags.transitionEcologique === "Emploi stratégique pour la Transition écologique";
+      return (
+        fiche.tags.transitionEcologique === "Emploi Vert" ||
+        fiche.tags.transitionEcologique === "Emploi stratégique pour la Transition écologique"
+      );
     case "numerique":
       return fiche.tags.transitionNumerique === true;
     case "demographique":
@@ -79,5 +101,12 @@ export function matchesFilter(fiche: Fiche, f: FicheFilter): boolean {
 }
 
 export function isEmptyFilter(f: FicheFilter): boolean {
-  return !f.contextesRequired?.length && !f.contextesExcluded?.length && !f.transitions?.length && f.emploiCadre === undefined && f.emploiReglemente === undefined && !f.grandDomaines?.length;
+  return (
+    !f.contextesRequired?.length &&
+    !f.contextesExcluded?.length &&
+    !f.transitions?.length &&
+    f.emploiCadre === undefined &&
+    f.emploiReglemente === undefined &&
+    !f.grandDomaines?.length
+  );
 }

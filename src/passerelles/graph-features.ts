@@ -5,7 +5,14 @@ import { type MobiliteGraph, NEIGHBOURS, PAIR_FEATURES, log1p, type PairFeature 
  * without the source's own edge, edges back to the source, co-citation by the fiches that lead to the source, and
  * where the fiches most like the source lead (`sim`: the fixed blend's similarity of the source to each fiche).
  */
-export function graphColumns(family: readonly Int32Array[], s: number, graph: MobiliteGraph, sim: ArrayLike<number>, cols: Float64Array[], known: readonly number[] = []): void {
+export function graphColumns(
+  family: readonly Int32Array[],
+  s: number,
+  graph: MobiliteGraph,
+  sim: ArrayLike<number>,
+  cols: Float64Array[],
+  known: readonly number[] = [],
+): void {
   const n = graph.inDegree.length;
   const c = (k: PairFeature) => cols[PAIR_FEATURES.indexOf(k)]!;
   const indeg = c("targetInDegree");
@@ -78,4 +85,3 @@ export function graphColumns(family: readonly Int32Array[], s: number, graph: Mo
     }
   }
 }
-

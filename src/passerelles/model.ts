@@ -66,7 +66,8 @@ export function loadPasserellesModel(file = process.env.PASSERELLES_MODEL || DEF
   const full = path.resolve(file);
   let m = cache.get(full);
   if (!m) {
-    if (!existsSync(full)) throw new ModelFileError(`${full}: passerelles model file is missing (npm run tune:passerelles writes it)`);
+    if (!existsSync(full))
+      throw new ModelFileError(`${full}: passerelles model file is missing (npm run tune:passerelles writes it)`);
     cache.set(full, (m = parseModel(readFileSync(full, "utf8"), full)));
   }
   return m;
@@ -82,8 +83,12 @@ function compile(model: PasserellesWeights): CompiledModel {
   let c = compiled.get(model);
   if (!c) {
     c = {
-      linear: (Object.entries(model.weights) as [PairFeature, number][]).filter(([, w]) => w).map(([k, w]) => ({ col: PAIR_FEATURES.indexOf(k), w })),
-      products: model.interactions.filter(([, , w]) => w).map(([a, b, w]) => ({ a: PAIR_FEATURES.indexOf(a), b: PAIR_FEATURES.indexOf(b), w })),
+      linear: (Object.entries(model.weights) as [PairFeature, number][])
+        .filter(([, w]) => w)
+        .map(([k, w]) => ({ col: PAIR_FEATURES.indexOf(k), w })),
+      products: model.interactions
+        .filter(([, , w]) => w)
+        .map(([a, b, w]) => ({ a: PAIR_FEATURES.indexOf(a), b: PAIR_FEATURES.indexOf(b), w })),
     };
     compiled.set(model, c);
   }
@@ -91,7 +96,11 @@ function compile(model: PasserellesWeights): CompiledModel {
 }
 
 /** Feature columns (index-aligned with PAIR_FEATURES, one value per target) → the model's score per target. */
-export function scoreColumns(cols: readonly Float64Array[], model: PasserellesWeights, out = new Float64Array(cols[0]!.length)): Float64Array {
+export function scoreColumns(
+  cols: readonly Float64Array[],
+  model: PasserellesWeights,
+  out = new Float64Array(cols[0]!.length),
+): Float64Array {
   out.fill(0);
   const { linear, products } = compile(model);
   const n = out.length;
@@ -117,7 +126,10 @@ export function scoreRow(x: ArrayLike<number>, model: PasserellesWeights): numbe
 }
 
 /** Each feature's share of one target's score (weight × value, products split evenly between their two features). */
-export function contributions(x: ReadonlyMap<PairFeature, number>, model: PasserellesWeights): Map<PairFeature, number> {
+export function contributions(
+  x: ReadonlyMap<PairFeature, number>,
+  model: PasserellesWeights,
+): Map<PairFeature, number> {
   const c = new Map<PairFeature, number>();
   const add = (k: PairFeature, v: number) => v && c.set(k, (c.get(k) ?? 0) + v);
   const { linear, products } = compile(model);

@@ -3,7 +3,13 @@ import { romeSearch, type RomeSearch, type SearchKind } from "../rome/index.js";
 import { SkillLabelResolver } from "../skills/index.js";
 import { type FicheFilter, matchesFilter } from "./filters.js";
 import { DEFAULT_PROXIMITY_WEIGHTS, VIABILITY, mcWeight } from "./blend.js";
-import { explainGap, type MacroCompetenceToAcquire, type Passerelle, type Ranker, type SharedMacroCompetence } from "./explain.js";
+import {
+  explainGap,
+  type MacroCompetenceToAcquire,
+  type Passerelle,
+  type Ranker,
+  type SharedMacroCompetence,
+} from "./explain.js";
 import { cadre, log1p, openEntry, PAIR_FEATURES, reglemente, type PairFeature } from "./features.js";
 import { loadPasserellesModel, scoreRow, type PasserellesWeights } from "./model.js";
 import { round } from "../numbers.js";
@@ -66,7 +72,15 @@ export interface ProfileMetier {
   reason: string;
   emploiReglemente: boolean;
   /** `total`: the ranking score (the learned ranker's features that apply to a profile, or `coverage` when fixed). */
-  score: { coverage: number; mcCoverage: number; coreCoverage: number; savoirCoverage: number | null; competenceCoverage: number; reverseMcCoverage: number; total: number };
+  score: {
+    coverage: number;
+    mcCoverage: number;
+    coreCoverage: number;
+    savoirCoverage: number | null;
+    competenceCoverage: number;
+    reverseMcCoverage: number;
+    total: number;
+  };
   shared: SharedMacroCompetence[];
   gap: {
     macroCompetences: MacroCompetenceToAcquire[];
@@ -94,12 +108,27 @@ export class ProfileError extends CodedError {
   }
 }
 
-export function accessOf(mcCoverage: number, coreCoverage: number, reglemente: boolean): { access: Access; reason: string } | null {
+export function accessOf(
+  mcCoverage: number,
+  coreCoverage: number,
+  reglemente: boolean,
+): { access: Access; reason: string } | null {
   const meetsNow = coreCoverage >= ACCESS_RULE.now.coreCoverage && mcCoverage >= ACCESS_RULE.now.mcCoverage;
-  if (meetsNow && !reglemente) return { access: "now", reason: "covers the coeur de métier and most of the fiche's macro-compétences" };
-  if (meetsNow) return { access: "training", reason: "skills suffice but this is an emploi réglementé: a diploma, licence or authorisation is required" };
+  if (meetsNow && !reglemente)
+    return { access: "now", reason: "covers the coeur de métier and most of the fiche's macro-compétences" };
+  if (meetsNow)
+    return {
+      access: "training",
+      reason: "skills suffice but this is an emploi réglementé: a diploma, licence or authorisation is required",
+    };
   if (mcCoverage >= ACCESS_RULE.training.mcCoverage || coreCoverage >= ACCESS_RULE.training.coreCoverage)
-    return { access: "training", reason: coreCoverage < ACCESS_RULE.now.coreCoverage ? "part of the coeur de métier is missing" : "the coeur de métier is covered but many other macro-compétences are missing" };
+    return {
+      access: "training",
+      reason:
+        coreCoverage < ACCESS_RULE.now.coreCoverage
+          ? "part of the coeur de métier is missing"
+          : "the coeur de métier is covered but many other macro-compétences are missing",
+    };
   return null;
 }
 
@@ -116,13 +145,25 @@ export class ProfileMatcher {
   private readonly savoirIdf = new Map<string, number>();
   /** Fiche codes in order: the positions of the arrays below. */
   private readonly codes: string[];
-  private readonly totals: { total: Float64Array; coreTotal: Float64Array; savoirTotal: Float64Array; competenceTotal: Float64Array };
+  private readonly totals: {
+    total: Float64Array;
+    coreTotal: Float64Array;
+    savoirTotal: Float64Array;
+    competenceTotal: Float64Array;
+  };
   /** Per item: the fiches listing it (positions) and its weight for each (IDF, coeur de métier boosted), as in ProximityIndex. */
   private readonly postings = new Map<string, { fiches: Int32Array; w: Float64Array; core: Float64Array }>();
   /** Target-only features of each fiche (in-degree of ROME's mobilités, cadre, réglementé, open entry). */
   private readonly targetFeatures: Float64Array[];
   /** Accumulators of one match, reset after use (a match is synchronous). */
-  private readonly acc: { mc: Float64Array; core: Float64Array; savoir: Float64Array; competence: Float64Array; reverse: Float64Array; seen: Uint8Array };
+  private readonly acc: {
+    mc: Float64Array;
+    core: Float64Array;
+    savoir: Float64Array;
+    competence: Float64Array;
+    reverse: Float64Array;
+    seen: Uint8Array;
+  };
   /** The learned ranker's weights (null: rank by coverage only). */
   readonly model: PasserellesWeights | null;
 
@@ -141,7 +182,14 @@ export class ProfileMatcher {
     this.codes = [...ref.fiches.keys()].sort();
     const zeros = () => new Float64Array(n);
     this.totals = { total: zeros(), coreTotal: zeros(), savoirTotal: zeros(), competenceTotal: zeros() };
-    this.acc = { mc: zeros(), core: zeros(), savoir: zeros(), competence: zeros(), reverse: zeros(), seen: new Uint8Array(n) };
+    this.acc = {
+      mc: zeros(),
+      core: zeros(),
+      savoir: zeros(),
+      competence: zeros(),
+      reverse: zeros(),
+      seen: new Uint8Array(n),
+    };
     const lists = new Map<string, { fiches: number[]; w: number[]; core: number[] }>();
     const post = (item: string, fiche: number, w: number, core = 0) => {
       const l = lists.get(item) ?? lists.set(item, { fiches: [], w: [], core: [] }).get(item)!;
@@ -150,13 +198,19 @@ export class ProfileMatcher {
       l.core.push(core);
     };
     const inDegree = new Map<string, number>();
-    for (const f of ref.fiches.values()) for (const m of new Set(f.mobilites.map((x) => x.cible))) if (m !== f.code) inDegree.set(m, (inDegree.get(m) ?? 0) + 1);
+    for (const f of ref.fiches.values())
+      for (const m of new Set(f.mobilites.map((x) => x.cible)))
+        if (m !== f.code) inDegree.set(m, (inDegree.get(m) ?? 0) + 1);
     for (const s of ref.savoirs.keys()) this.savoirIdf.set(s, Math.log((n + 1) / (ref.fichesForItem(s).length + 0.5)));
     const at = (k: PairFeature) => PAIR_FEATURES.indexOf(k);
     this.targetFeatures = this.codes.map((code, i) => {
       const f = ref.fiches.get(code)!;
       for (const l of f.competences) {
-        const w = mcWeight(Math.log((n + 1) / (ref.fichesForItem(l.code).length + 0.5)), l.coeurMetier === "principale", coeurBoost);
+        const w = mcWeight(
+          Math.log((n + 1) / (ref.fichesForItem(l.code).length + 0.5)),
+          l.coeurMetier === "principale",
+          coeurBoost,
+        );
         this.totals.competenceTotal[i]! += w;
         post(`c:${l.code}`, i, w);
       }
@@ -178,7 +232,12 @@ export class ProfileMatcher {
       row[at("targetOpenEntry")] = Number(openEntry(f.accesMetier));
       return row;
     });
-    for (const [k, l] of lists) this.postings.set(k, { fiches: Int32Array.from(l.fiches), w: Float64Array.from(l.w), core: Float64Array.from(l.core) });
+    for (const [k, l] of lists)
+      this.postings.set(k, {
+        fiches: Int32Array.from(l.fiches),
+        w: Float64Array.from(l.w),
+        core: Float64Array.from(l.core),
+      });
   }
 
   /** Codes checked against the referential; labels resolved by exact label, else keyword search. */
@@ -193,11 +252,23 @@ export class ProfileMatcher {
       else if (kind === "contexte" || kind === "appellation") wrongKind.push({ code, kind });
       else resolved.push(this.item(code, kind, raw, "code", 1));
     }
-    if (unknown.length) throw new ProfileError("not_found", `unknown code${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}: not a compétence, macro-compétence or savoir of ROME ${this.ref.version}`, { unknown });
-    if (wrongKind.length) throw new ProfileError("invalid_request", `a profile lists compétences, macro-compétences or savoirs; got ${wrongKind.map((w) => `${w.code} (${w.kind})`).join(", ")}`, { wrongKind });
+    if (unknown.length)
+      throw new ProfileError(
+        "not_found",
+        `unknown code${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}: not a compétence, macro-compétence or savoir of ROME ${this.ref.version}`,
+        { unknown },
+      );
+    if (wrongKind.length)
+      throw new ProfileError(
+        "invalid_request",
+        `a profile lists compétences, macro-compétences or savoirs; got ${wrongKind.map((w) => `${w.code} (${w.kind})`).join(", ")}`,
+        { wrongKind },
+      );
     const unresolved: UnresolvedLabel[] = [];
     for (const label of input.labels) {
-      const exact = this.search.exactLabel(label, ITEM_KINDS).sort((a, b) => ITEM_KINDS.indexOf(a.kind) - ITEM_KINDS.indexOf(b.kind))[0];
+      const exact = this.search
+        .exactLabel(label, ITEM_KINDS)
+        .sort((a, b) => ITEM_KINDS.indexOf(a.kind) - ITEM_KINDS.indexOf(b.kind))[0];
       if (exact) {
         resolved.push(this.item(exact.code, exact.kind as ProfileItemKind, label, "exact-label", 1));
         continue;
@@ -208,13 +279,21 @@ export class ProfileMatcher {
       // the keyword search, then the label's word families ("souder à l'arc") when the search finds nothing close.
       const read = this.labels.resolve(label);
       if (read?.via === "name") resolved.push(this.item(read.code, read.kind, label, "search", read.score));
-      else if (best && best.score >= RESOLVE_MIN_SCORE) resolved.push(this.item(best.code, best.kind as ProfileItemKind, label, "search", best.score));
+      else if (best && best.score >= RESOLVE_MIN_SCORE)
+        resolved.push(this.item(best.code, best.kind as ProfileItemKind, label, "search", best.score));
       else if (read) resolved.push(this.item(read.code, read.kind, label, "search", read.score));
       else
         unresolved.push({
           input: label,
-          reason: best ? `best match scores ${best.score.toFixed(2)} < ${RESOLVE_MIN_SCORE}` : "no ROME label shares a word with it",
-          suggestions: hits.map((h) => ({ code: h.code, kind: h.kind as ProfileItemKind, libelle: h.libelle, score: round(h.score, 3) })),
+          reason: best
+            ? `best match scores ${best.score.toFixed(2)} < ${RESOLVE_MIN_SCORE}`
+            : "no ROME label shares a word with it",
+          suggestions: hits.map((h) => ({
+            code: h.code,
+            kind: h.kind as ProfileItemKind,
+            libelle: h.libelle,
+            score: round(h.score, 3),
+          })),
         });
     }
     // One entry per code (the first way it was given).
@@ -222,9 +301,28 @@ export class ProfileMatcher {
     return { resolved: resolved.filter((r) => !seen.has(r.code) && seen.add(r.code)), unresolved };
   }
 
-  private item(code: string, kind: ProfileItemKind, input: string, via: ResolvedItem["via"], score: number): ResolvedItem {
-    const macroCompetence = kind === "competence" ? this.ref.competences.get(code)!.macroCompetence : kind === "macro-competence" ? code : null;
-    return { input, via, code, kind, libelle: this.ref.itemLabel(code) ?? code, score: round(score, 3), macroCompetence };
+  private item(
+    code: string,
+    kind: ProfileItemKind,
+    input: string,
+    via: ResolvedItem["via"],
+    score: number,
+  ): ResolvedItem {
+    const macroCompetence =
+      kind === "competence"
+        ? this.ref.competences.get(code)!.macroCompetence
+        : kind === "macro-competence"
+          ? code
+          : null;
+    return {
+      input,
+      via,
+      code,
+      kind,
+      libelle: this.ref.itemLabel(code) ?? code,
+      score: round(score, 3),
+      macroCompetence,
+    };
   }
 
   /** The ranker used when none is asked for: the learned one when the matcher has a model. */
@@ -233,7 +331,11 @@ export class ProfileMatcher {
   }
 
   match(input: ProfileInput, opts: { topK: number; filter?: FicheFilter; ranker?: Ranker }): ProfileMatch {
-    if (input.codes.length === 0 && input.labels.every((l) => !l.trim())) throw new ProfileError("empty_profile", "the profile is empty: give compétence/savoir codes or skill labels; there is nothing to match");
+    if (input.codes.length === 0 && input.labels.every((l) => !l.trim()))
+      throw new ProfileError(
+        "empty_profile",
+        "the profile is empty: give compétence/savoir codes or skill labels; there is nothing to match",
+      );
     const resolution = this.resolve({ codes: input.codes, labels: input.labels.filter((l) => l.trim()) });
     const mcs = new Set<string>();
     const competences = new Set<string>();
@@ -245,7 +347,12 @@ export class ProfileMatcher {
     }
     const profile = { macroCompetences: mcs.size, competences: competences.size, savoirs: savoirs.size };
     const empty = { resolution, profile, accessibleNow: [], accessibleWithTraining: [], belowThreshold: 0 };
-    if (mcs.size === 0 && savoirs.size === 0) return { status: "nothing_to_match", message: "no input resolved to a ROME compétence or savoir: there is nothing to match", ...empty };
+    if (mcs.size === 0 && savoirs.size === 0)
+      return {
+        status: "nothing_to_match",
+        message: "no input resolved to a ROME compétence or savoir: there is nothing to match",
+        ...empty,
+      };
 
     // Accumulate covered weights over the fiches that mobilise each profile MC / savoir (sparse).
     const { mc: accMc, core: accCore, savoir: accSavoir, competence: accComp, reverse: accRev, seen } = this.acc;
@@ -255,7 +362,7 @@ export class ProfileMatcher {
       if (!p) return;
       for (let j = 0; j < p.fiches.length; j++) {
         const i = p.fiches[j]!;
-        if (!seen[i]) (seen[i] = 1), touched.push(i);
+        if (!seen[i]) ((seen[i] = 1), touched.push(i));
         f(i, p.w[j]!, p.core[j]!);
       }
     };
@@ -274,11 +381,29 @@ export class ProfileMatcher {
     const ranker = opts.ranker ?? this.defaultRanker;
     const model = ranker === "learned" && this.model ? this.model : null;
 
-    type Scored = { code: string; pos: number; coverage: number; mcCoverage: number; coreCoverage: number; savoirCoverage: number | null; competenceCoverage: number; reverseMcCoverage: number; total: number; access: Access; reason: string };
+    type Scored = {
+      code: string;
+      pos: number;
+      coverage: number;
+      mcCoverage: number;
+      coreCoverage: number;
+      savoirCoverage: number | null;
+      competenceCoverage: number;
+      reverseMcCoverage: number;
+      total: number;
+      access: Access;
+      reason: string;
+    };
     const scored: Scored[] = [];
     let belowThreshold = 0;
     const T = this.totals;
-    const F = { mc: PAIR_FEATURES.indexOf("mcCoverage"), core: PAIR_FEATURES.indexOf("coreCoverage"), savoir: PAIR_FEATURES.indexOf("savoirCoverage"), competence: PAIR_FEATURES.indexOf("competenceCoverage"), reverse: PAIR_FEATURES.indexOf("reverseMcCoverage") };
+    const F = {
+      mc: PAIR_FEATURES.indexOf("mcCoverage"),
+      core: PAIR_FEATURES.indexOf("coreCoverage"),
+      savoir: PAIR_FEATURES.indexOf("savoirCoverage"),
+      competence: PAIR_FEATURES.indexOf("competenceCoverage"),
+      reverse: PAIR_FEATURES.indexOf("reverseMcCoverage"),
+    };
     for (const i of touched) {
       const code = this.codes[i]!;
       const fiche = this.ref.fiches.get(code)!;
@@ -287,9 +412,14 @@ export class ProfileMatcher {
       const coreCoverage = T.coreTotal[i]! > 0 ? accCore[i]! / T.coreTotal[i]! : mcCoverage;
       // Savoirs count only when the profile lists some: silence about savoirs is not evidence of lacking them.
       const savoirCoverage = savoirs.size && T.savoirTotal[i]! > 0 ? accSavoir[i]! / T.savoirTotal[i]! : null;
-      const coverage = savoirCoverage === null ? mcCoverage : (1 - SAVOIR_SHARE) * mcCoverage + SAVOIR_SHARE * savoirCoverage;
+      const coverage =
+        savoirCoverage === null ? mcCoverage : (1 - SAVOIR_SHARE) * mcCoverage + SAVOIR_SHARE * savoirCoverage;
       // A profile of savoirs (tools, techniques, licences: what a welder's CV lists) reaches "with training" through them.
-      const a = accessOf(mcCoverage, coreCoverage, fiche.tags.emploiReglemente === true) ?? (savoirCoverage !== null && savoirCoverage >= ACCESS_RULE.training.savoirCoverage ? { access: "training" as const, reason: "many of the fiche's savoirs are covered" } : null);
+      const a =
+        accessOf(mcCoverage, coreCoverage, fiche.tags.emploiReglemente === true) ??
+        (savoirCoverage !== null && savoirCoverage >= ACCESS_RULE.training.savoirCoverage
+          ? { access: "training" as const, reason: "many of the fiche's savoirs are covered" }
+          : null);
       if (!a) {
         belowThreshold++;
         continue;
@@ -307,7 +437,18 @@ export class ProfileMatcher {
         total = scoreRow(row, model);
         for (const k of Object.values(F)) row[k] = 0;
       }
-      scored.push({ code, pos: i, coverage, mcCoverage, coreCoverage, savoirCoverage, competenceCoverage, reverseMcCoverage: accRev[i]!, total, ...a });
+      scored.push({
+        code,
+        pos: i,
+        coverage,
+        mcCoverage,
+        coreCoverage,
+        savoirCoverage,
+        competenceCoverage,
+        reverseMcCoverage: accRev[i]!,
+        total,
+        ...a,
+      });
     }
     for (const i of touched) accMc[i] = accCore[i] = accSavoir[i] = accComp[i] = accRev[i] = seen[i] = 0;
     scored.sort((a, b) => b.total - a.total || b.coreCoverage - a.coreCoverage || a.pos - b.pos);
@@ -322,7 +463,15 @@ export class ProfileMatcher {
         access: s.access,
         reason: s.reason,
         emploiReglemente: fiche.tags.emploiReglemente === true,
-        score: { coverage: round(s.coverage, 3), mcCoverage: round(s.mcCoverage, 3), coreCoverage: round(s.coreCoverage, 3), savoirCoverage: s.savoirCoverage === null ? null : round(s.savoirCoverage, 3), competenceCoverage: round(s.competenceCoverage, 3), reverseMcCoverage: round(s.reverseMcCoverage, 3), total: round(s.total, 3) },
+        score: {
+          coverage: round(s.coverage, 3),
+          mcCoverage: round(s.mcCoverage, 3),
+          coreCoverage: round(s.coreCoverage, 3),
+          savoirCoverage: s.savoirCoverage === null ? null : round(s.savoirCoverage, 3),
+          competenceCoverage: round(s.competenceCoverage, 3),
+          reverseMcCoverage: round(s.reverseMcCoverage, 3),
+          total: round(s.total, 3),
+        },
         shared: g.shared,
         gap: {
           macroCompetences: g.toAcquire.macroCompetences,
@@ -330,16 +479,36 @@ export class ProfileMatcher {
           savoirs: savoirs.size
             ? fiche.savoirs
                 .filter((x) => !savoirs.has(x.code))
-                .map((x) => ({ code: x.code, libelle: this.ref.itemLabel(x.code) ?? x.code, coeurMetier: x.coeurMetier === "principale" }))
+                .map((x) => ({
+                  code: x.code,
+                  libelle: this.ref.itemLabel(x.code) ?? x.code,
+                  coeurMetier: x.coeurMetier === "principale",
+                }))
                 .sort((a, b) => Number(b.coeurMetier) - Number(a.coeurMetier))
             : [],
         },
       };
     };
-    const accessibleNow = scored.filter((s) => s.access === "now").slice(0, opts.topK).map(detail);
-    const accessibleWithTraining = scored.filter((s) => s.access === "training").slice(0, opts.topK).map(detail);
-    const message = scored.length ? undefined : `no métier reaches the "with training" bar (${belowThreshold} overlap partly): the profile is too small or the filters too strict; add skills`;
-    return { status: "ok", ...(message ? { message } : {}), resolution, profile, accessibleNow, accessibleWithTraining, belowThreshold };
+    const accessibleNow = scored
+      .filter((s) => s.access === "now")
+      .slice(0, opts.topK)
+      .map(detail);
+    const accessibleWithTraining = scored
+      .filter((s) => s.access === "training")
+      .slice(0, opts.topK)
+      .map(detail);
+    const message = scored.length
+      ? undefined
+      : `no métier reaches the "with training" bar (${belowThreshold} overlap partly): the profile is too small or the filters too strict; add skills`;
+    return {
+      status: "ok",
+      ...(message ? { message } : {}),
+      resolution,
+      profile,
+      accessibleNow,
+      accessibleWithTraining,
+      belowThreshold,
+    };
   }
 }
 
@@ -349,5 +518,8 @@ export class ProfileMatcher {
  * similarity, where similar fiches lead…) do not apply to a list of skills and count 0.
  */
 export function profileScore(model: PasserellesWeights, x: Partial<Record<PairFeature, number>>): number {
-  return scoreRow(PAIR_FEATURES.map((k) => x[k] ?? 0), model);
+  return scoreRow(
+    PAIR_FEATURES.map((k) => x[k] ?? 0),
+    model,
+  );
 }

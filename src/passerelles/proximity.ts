@@ -5,7 +5,14 @@ import { type FicheFilter, matchesFilter } from "./filters.js";
 import * as pf from "./features.js";
 import { MobiliteGraph, PAIR_FEATURES, type PairFeature } from "./features.js";
 import { contributions, loadPasserellesModel, scoreColumns, type PasserellesWeights } from "./model.js";
-import { DEFAULT_PROXIMITY_WEIGHTS, FIXED_BLEND_MODEL, mcWeight, viabilityOf, type ProximityScore, type ProximityWeights } from "./blend.js";
+import {
+  DEFAULT_PROXIMITY_WEIGHTS,
+  FIXED_BLEND_MODEL,
+  mcWeight,
+  viabilityOf,
+  type ProximityScore,
+  type ProximityWeights,
+} from "./blend.js";
 import { CosineIndex, ItemCoverageIndex, SetOverlapIndex, tfidfVectors } from "./indexes.js";
 import { explainGap, explainReasons, heldBy, type Passerelle, type ReasonContext, type Ranker } from "./explain.js";
 import { graphColumns } from "./graph-features.js";
@@ -73,16 +80,46 @@ export class ProximityIndex {
     const n = this.codes.length;
     const itemIdf = (code: string) => Math.log((n + 1) / (ref.fichesForItem(code).length + 0.5));
     const boost = weights.coeurBoost;
-    const mcMaps = this.codes.map((c) => new Map([...ref.ficheMacroCompetences(c).values()].map((m) => [m.code, mcWeight(ref.mcIdf(m.code), m.coeur, boost)])));
+    const mcMaps = this.codes.map(
+      (c) =>
+        new Map(
+          [...ref.ficheMacroCompetences(c).values()].map((m) => [m.code, mcWeight(ref.mcIdf(m.code), m.coeur, boost)]),
+        ),
+    );
     this.mc = new ItemCoverageIndex(mcMaps);
     // Core: the target's coeur-de-métier MCs only; the source side is all its MCs (this.mc.items).
-    this.core = new ItemCoverageIndex(this.codes.map((c) => new Map([...ref.ficheMacroCompetences(c).values()].filter((m) => m.coeur).map((m) => [m.code, ref.mcIdf(m.code)]))));
-    this.competence = new ItemCoverageIndex(this.fiches.map((f) => new Map(f.competences.map((l) => [l.code, mcWeight(itemIdf(l.code), l.coeurMetier === "principale", boost)]))));
-    this.savoir = new ItemCoverageIndex(this.fiches.map((f) => new Map(f.savoirs.map((l) => [l.code, mcWeight(itemIdf(l.code), l.coeurMetier === "principale", boost)]))));
+    this.core = new ItemCoverageIndex(
+      this.codes.map(
+        (c) =>
+          new Map(
+            [...ref.ficheMacroCompetences(c).values()].filter((m) => m.coeur).map((m) => [m.code, ref.mcIdf(m.code)]),
+          ),
+      ),
+    );
+    this.competence = new ItemCoverageIndex(
+      this.fiches.map(
+        (f) =>
+          new Map(f.competences.map((l) => [l.code, mcWeight(itemIdf(l.code), l.coeurMetier === "principale", boost)])),
+      ),
+    );
+    this.savoir = new ItemCoverageIndex(
+      this.fiches.map(
+        (f) =>
+          new Map(f.savoirs.map((l) => [l.code, mcWeight(itemIdf(l.code), l.coeurMetier === "principale", boost)])),
+      ),
+    );
     const appLabel = (a: string) => ref.appellations.get(a)?.libelle ?? "";
-    this.title = new CosineIndex(tfidfVectors(this.fiches.map((f) => contentStems([f.libelle, ...f.appellations.map(appLabel)].join(" ")))));
+    this.title = new CosineIndex(
+      tfidfVectors(this.fiches.map((f) => contentStems([f.libelle, ...f.appellations.map(appLabel)].join(" ")))),
+    );
     this.definition = new CosineIndex(tfidfVectors(this.fiches.map((f) => contentStems(f.definition))));
-    this.reasonContext = { codes: this.codes, fiches: this.fiches, level: this.level, family: this.family, graph: this.graph };
+    this.reasonContext = {
+      codes: this.codes,
+      fiches: this.fiches,
+      level: this.level,
+      family: this.family,
+      graph: this.graph,
+    };
   }
 
   /** A mobilité graph over this index's fiches from (source, target) codes; pairs naming unknown fiches are dropped. */
@@ -104,11 +141,18 @@ export class ProximityIndex {
    * Every pair feature of source → each fiche: one column per PAIR_FEATURES entry, index-aligned with `codes`.
    * Graph features read `graph` without the source's own out-edges (see MobiliteGraph).
    */
-  featureColumns(source: string, graph: MobiliteGraph = this.graph, known: readonly number[] = [], reuse = false): Float64Array[] {
+  featureColumns(
+    source: string,
+    graph: MobiliteGraph = this.graph,
+    known: readonly number[] = [],
+    reuse = false,
+  ): Float64Array[] {
     const s = this.pos.get(source)!;
     const n = this.codes.length;
     // `reuse`: the serving path's buffers, overwritten by the next call (saves the garbage collector ~35 arrays).
-    const cols = reuse ? (this.buffers ??= PAIR_FEATURES.map(() => new Float64Array(n))) : PAIR_FEATURES.map(() => new Float64Array(n));
+    const cols = reuse
+      ? (this.buffers ??= PAIR_FEATURES.map(() => new Float64Array(n)))
+      : PAIR_FEATURES.map(() => new Float64Array(n));
     if (reuse) for (const x of cols) x.fill(0);
     const c = (k: PairFeature) => cols[PAIR_FEATURES.indexOf(k)]!;
     const mcItems = this.mc.items[s]!;
@@ -132,7 +176,8 @@ export class ProximityIndex {
     const w = DEFAULT_PROXIMITY_WEIGHTS;
     const sim = reuse ? (this.simBuffer ??= new Float64Array(n)) : new Float64Array(n);
     const [sav, tit, def] = [c("savoirCoverage"), c("titleSim"), c("definitionSim")];
-    for (let i = 0; i < n; i++) sim[i] = w.mc * mc[i]! + w.savoir * sav[i]! + w.title * tit[i]! + w.definition * def[i]!;
+    for (let i = 0; i < n; i++)
+      sim[i] = w.mc * mc[i]! + w.savoir * sav[i]! + w.title * tit[i]! + w.definition * def[i]!;
     graphColumns(this.family, s, graph, sim, cols, known);
     for (const col of cols) col[s] = 0;
     return cols;
@@ -140,12 +185,32 @@ export class ProximityIndex {
 
   /** The columns of `cols` (PAIR_FEATURES order) that FicheTable.pairColumns writes. */
   private pairCols(cols: Float64Array[]): PairColumns {
-    const names = ["sameGrandDomaine", "sameDomainePro", "riasecMajeur", "riasecShared", "targetCadre", "cadreUp", "targetReglemente", "reglementeUp", "levelUp", "levelDown", "targetOpenEntry", "splitSibling", "parentOrChild"] as const;
+    const names = [
+      "sameGrandDomaine",
+      "sameDomainePro",
+      "riasecMajeur",
+      "riasecShared",
+      "targetCadre",
+      "cadreUp",
+      "targetReglemente",
+      "reglementeUp",
+      "levelUp",
+      "levelDown",
+      "targetOpenEntry",
+      "splitSibling",
+      "parentOrChild",
+    ] as const;
     return Object.fromEntries(names.map((k) => [k, cols[PAIR_FEATURES.indexOf(k)]!])) as PairColumns;
   }
 
   /** The graph features of source position `s` → every fiche into `cols` (see graphColumns in graph-features.ts). */
-  graphColumns(s: number, graph: MobiliteGraph, sim: ArrayLike<number>, cols: Float64Array[], known: readonly number[] = []): void {
+  graphColumns(
+    s: number,
+    graph: MobiliteGraph,
+    sim: ArrayLike<number>,
+    cols: Float64Array[],
+    known: readonly number[] = [],
+  ): void {
     graphColumns(this.family, s, graph, sim, cols, known);
   }
 
@@ -169,9 +234,22 @@ export class ProximityIndex {
   private breakdown(cols: readonly Float64Array[], t: number): ProximityScore {
     const v = (k: PairFeature) => cols[PAIR_FEATURES.indexOf(k)]![t]!;
     const w = this.weights;
-    const total = w.mc * v("mcCoverage") + w.competence * v("competenceCoverage") + w.savoir * v("savoirCoverage") + w.title * v("titleSim") + w.definition * v("definitionSim");
+    const total =
+      w.mc * v("mcCoverage") +
+      w.competence * v("competenceCoverage") +
+      w.savoir * v("savoirCoverage") +
+      w.title * v("titleSim") +
+      w.definition * v("definitionSim");
     const r = (x: number) => Math.round(x * 1000) / 1000;
-    return { mcCoverage: r(v("mcCoverage")), coreCoverage: r(v("coreCoverage")), competenceCoverage: r(v("competenceCoverage")), savoirCoverage: r(v("savoirCoverage")), titleSim: r(v("titleSim")), definitionSim: r(v("definitionSim")), total: r(total) };
+    return {
+      mcCoverage: r(v("mcCoverage")),
+      coreCoverage: r(v("coreCoverage")),
+      competenceCoverage: r(v("competenceCoverage")),
+      savoirCoverage: r(v("savoirCoverage")),
+      titleSim: r(v("titleSim")),
+      definitionSim: r(v("definitionSim")),
+      total: r(total),
+    };
   }
 
   /** Full score breakdown for one pair. */
@@ -193,9 +271,22 @@ export class ProximityIndex {
     const savoirCoverage = this.savoir.coverage(s, t);
     const titleSim = this.title.cosine(s, t);
     const definitionSim = this.definition.cosine(s, t);
-    const total = w.mc * mcCoverage + w.competence * competenceCoverage + w.savoir * savoirCoverage + w.title * titleSim + w.definition * definitionSim;
+    const total =
+      w.mc * mcCoverage +
+      w.competence * competenceCoverage +
+      w.savoir * savoirCoverage +
+      w.title * titleSim +
+      w.definition * definitionSim;
     const r = (x: number) => Math.round(x * 1000) / 1000;
-    return { mcCoverage: r(mcCoverage), coreCoverage: r(coreCoverage), competenceCoverage: r(competenceCoverage), savoirCoverage: r(savoirCoverage), titleSim: r(titleSim), definitionSim: r(definitionSim), total: r(total) };
+    return {
+      mcCoverage: r(mcCoverage),
+      coreCoverage: r(coreCoverage),
+      competenceCoverage: r(competenceCoverage),
+      savoirCoverage: r(savoirCoverage),
+      titleSim: r(titleSim),
+      definitionSim: r(definitionSim),
+      total: r(total),
+    };
   }
 
   /** Scores of source → every fiche under a ranker (index-aligned with `codes`), and the feature columns if used. */
@@ -213,7 +304,12 @@ export class ProximityIndex {
   }
 
   /** Target codes ranked by total score (source excluded), best first, after the filter. */
-  rank(source: string, topK: number, filter?: FicheFilter, ranker: Ranker = this.defaultRanker): { code: string; total: number }[] {
+  rank(
+    source: string,
+    topK: number,
+    filter?: FicheFilter,
+    ranker: Ranker = this.defaultRanker,
+  ): { code: string; total: number }[] {
     const src = source.toUpperCase();
     const { total } = this.scores(src, ranker);
     return this.top(total, this.pos.get(src), topK, filter).map((i) => ({ code: this.codes[i]!, total: total[i]! }));
@@ -247,7 +343,9 @@ export class ProximityIndex {
     // The fixed ranker's reasons: its own features (skill overlap only) under its weights, from the pair's breakdown.
     const model = learnedCols ? this.model! : FIXED_BLEND_MODEL;
     const w = DEFAULT_PROXIMITY_WEIGHTS;
-    const [mc, sav, tit, def] = (["mcCoverage", "savoirCoverage", "titleSim", "definitionSim"] as const).map((k) => learnedCols?.[PAIR_FEATURES.indexOf(k)]);
+    const [mc, sav, tit, def] = (["mcCoverage", "savoirCoverage", "titleSim", "definitionSim"] as const).map(
+      (k) => learnedCols?.[PAIR_FEATURES.indexOf(k)],
+    );
     const sim = (u: number) => w.mc * mc![u]! + w.savoir * sav![u]! + w.title * tit![u]! + w.definition * def![u]!;
     return this.top(total, s, topK, filter).map((t, i) => {
       // The learned path has the pair's breakdown in its columns already (same sums, another order).
@@ -256,7 +354,18 @@ export class ProximityIndex {
       const official = sourceFiche.mobilites.find((m) => m.cible === this.codes[t]);
       const x = learnedCols
         ? new Map(PAIR_FEATURES.map((k, j) => [k, learnedCols[j]![t]!]))
-        : new Map<PairFeature, number>((["mcCoverage", "coreCoverage", "competenceCoverage", "savoirCoverage", "titleSim", "definitionSim"] as const).map((k) => [k, pair[k]]));
+        : new Map<PairFeature, number>(
+            (
+              [
+                "mcCoverage",
+                "coreCoverage",
+                "competenceCoverage",
+                "savoirCoverage",
+                "titleSim",
+                "definitionSim",
+              ] as const
+            ).map((k) => [k, pair[k]]),
+          );
       return {
         code: this.codes[t]!,
         libelle: this.fiches[t]!.libelle,
@@ -269,5 +378,4 @@ export class ProximityIndex {
       };
     });
   }
-
 }

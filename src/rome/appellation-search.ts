@@ -15,7 +15,16 @@ export interface AppellationSearchIndex {
 }
 
 export function buildAppellationSearch(ref: Referential): AppellationSearchIndex {
-  const s: AppellationSearchIndex = { ids: [], labels: [], fiches: [], ficheLabels: [], peuUsite: [], vocab: [], postings: new Map(), idf: new Map() };
+  const s: AppellationSearchIndex = {
+    ids: [],
+    labels: [],
+    fiches: [],
+    ficheLabels: [],
+    peuUsite: [],
+    vocab: [],
+    postings: new Map(),
+    idf: new Map(),
+  };
   for (const a of ref.appellations.values()) {
     const row = s.ids.length;
     s.ids.push(a.code);
@@ -58,7 +67,8 @@ function similarity(
 ): number {
   if (word === token) return 1;
   const minPrefix = isLast ? 2 : 3;
-  if (token.length >= minPrefix && word.startsWith(token)) return (isLast ? 0.8 : 0.75) + 0.1 * (token.length / word.length);
+  if (token.length >= minPrefix && word.startsWith(token))
+    return (isLast ? 0.8 : 0.75) + 0.1 * (token.length / word.length);
   const maxEdits = token.length >= 8 ? 2 : token.length >= 4 ? 1 : 0;
   if (maxEdits === 0) return 0;
   if (Math.abs(word.length - token.length) <= maxEdits && fewEdits(masks.token, masks.word, maxEdits)) {
@@ -184,7 +194,9 @@ function scratchOf(s: AppellationSearchIndex): { token: Scratch; query: Scratch 
 export function searchAppellations(s: AppellationSearchIndex, query: string, limit: number) {
   // Abbreviations written out ("dev fullstack" was read "devis"), but not the token being typed unless it is long
   // enough to be whole ("dev" may be the start of "devis"; "fullstack" is complete).
-  const typed = normalizeText(query).split(" ").filter((t) => t && !isStopword(t));
+  const typed = normalizeText(query)
+    .split(" ")
+    .filter((t) => t && !isStopword(t));
   const tokens = typed.flatMap((t, i) => {
     const w = i < typed.length - 1 || t.length >= 5 ? writtenOut(t) : undefined;
     return w ? w.split(" ").filter((x) => !isStopword(x)) : [t];

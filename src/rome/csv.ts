@@ -24,7 +24,8 @@ export const col = z.string();
  */
 export function readRomeCsv<S extends z.ZodObject>(dir: string, file: string, schema: S): z.infer<S>[] {
   const full = path.join(dir, file);
-  if (!existsSync(full)) throw new RomeLoadError(full, null, "file is missing (see scripts/fetch-rome.md to get the official export)");
+  if (!existsSync(full))
+    throw new RomeLoadError(full, null, "file is missing (see scripts/fetch-rome.md to get the official export)");
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
     records = parse(readFileSync(full, "utf8"), {

@@ -70,8 +70,14 @@ export function diffReferentials(a: Referential, b: Referential): ReferentialDif
       const to = b.appellations.get(app)?.ficheCode;
       if (to) counts.set(to, (counts.get(to) ?? 0) + 1);
     }
-    for (const f of b.fiches.values()) if (f.parent === code && f.code !== code && !counts.has(f.code)) counts.set(f.code, 0);
-    return { code, successors: [...counts].map(([c, n]) => ({ code: c, appellations: n })).sort((x, y) => y.appellations - x.appellations || byCode(x, y)) };
+    for (const f of b.fiches.values())
+      if (f.parent === code && f.code !== code && !counts.has(f.code)) counts.set(f.code, 0);
+    return {
+      code,
+      successors: [...counts]
+        .map(([c, n]) => ({ code: c, appellations: n }))
+        .sort((x, y) => y.appellations - x.appellations || byCode(x, y)),
+    };
   });
   const reparented: Renamed[] = [];
   for (const [code, f] of a.fiches) {
@@ -88,7 +94,8 @@ export function diffReferentials(a: Referential, b: Referential): ReferentialDif
   const movedMacroCompetence: Renamed[] = [];
   for (const [code, x] of a.competences) {
     const y = b.competences.get(code);
-    if (y && y.macroCompetence !== x.macroCompetence) movedMacroCompetence.push({ code, from: x.macroCompetence, to: y.macroCompetence });
+    if (y && y.macroCompetence !== x.macroCompetence)
+      movedMacroCompetence.push({ code, from: x.macroCompetence, to: y.macroCompetence });
   }
   const ficheItems: ReferentialDiff["ficheItems"] = [];
   for (const code of a.fiches.keys()) {
@@ -99,7 +106,8 @@ export function diffReferentials(a: Referential, b: Referential): ReferentialDif
     const removed = [...x].filter((c) => !y.has(c)).sort();
     if (added.length || removed.length) ficheItems.push({ code, added, removed });
   }
-  const mobilites = (r: Referential) => new Set([...r.fiches.values()].flatMap((f) => f.mobilites.map((m) => `${f.code}>${m.cible}`)));
+  const mobilites = (r: Referential) =>
+    new Set([...r.fiches.values()].flatMap((f) => f.mobilites.map((m) => `${f.code}>${m.cible}`)));
   const ma = mobilites(a);
   const mb = mobilites(b);
   const diff: Omit<ReferentialDiff, "summary"> = {
@@ -137,8 +145,14 @@ function summarise(d: Omit<ReferentialDiff, "summary">): Record<string, number> 
  * A stored code read with referential `b`: itself when `b` has it, else its successors from `diff` (best first),
  * else nothing (a code neither referential knows).
  */
-export function mapForward(diff: ReferentialDiff, b: Referential, code: string): { code: string; status: "kept" | "replaced" | "unknown"; successors: string[] } {
+export function mapForward(
+  diff: ReferentialDiff,
+  b: Referential,
+  code: string,
+): { code: string; status: "kept" | "replaced" | "unknown"; successors: string[] } {
   if (b.fiches.has(code)) return { code, status: "kept", successors: [code] };
   const s = diff.fiches.successors.find((x) => x.code === code);
-  return s && s.successors.length ? { code, status: "replaced", successors: s.successors.map((x) => x.code) } : { code, status: "unknown", successors: [] };
+  return s && s.successors.length
+    ? { code, status: "replaced", successors: s.successors.map((x) => x.code) }
+    : { code, status: "unknown", successors: [] };
 }

@@ -50,11 +50,22 @@ export function loadEscoCrosswalk(file: string, ref: Pick<Referential, "appellat
   const lines = text.split(/\r?\n/);
   const header = lines.findIndex((l) => l.toLowerCase().startsWith("classification 1 id,"));
   if (header < 0) throw new RomeLoadError(file, null, 'no header row starting "classification 1 ID"');
-  const meta = new Map(lines.slice(0, header).map((l) => l.split(",")).filter((p) => p.length >= 2).map(([k, ...v]) => [k!.trim().toLowerCase(), v.join(",").trim()]));
+  const meta = new Map(
+    lines
+      .slice(0, header)
+      .map((l) => l.split(","))
+      .filter((p) => p.length >= 2)
+      .map(([k, ...v]) => [k!.trim().toLowerCase(), v.join(",").trim()]),
+  );
   const version = `ESCO ${meta.get("classification 1 version") ?? "?"}, mapping ${meta.get("mapping project version") ?? "?"}`;
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    records = parse(text, { columns: true, from_line: header + 1, skip_empty_lines: true, info: true }) as typeof records;
+    records = parse(text, {
+      columns: true,
+      from_line: header + 1,
+      skip_empty_lines: true,
+      info: true,
+    }) as typeof records;
   } catch (err) {
     const e = err as { lines?: number; message?: string };
     throw new RomeLoadError(file, e.lines ?? null, `invalid CSV: ${e.message ?? String(err)}`);
@@ -65,14 +76,23 @@ export function loadEscoCrosswalk(file: string, ref: Pick<Referential, "appellat
   let skipped = 0;
   for (const { record, info } of records) {
     const r = Row.safeParse(record);
-    if (!r.success) throw new RomeLoadError(file, info.lines, r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+    if (!r.success)
+      throw new RomeLoadError(
+        file,
+        info.lines,
+        r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+      );
     const uri = r.data["classification 1 ID"];
     const appellation = r.data["classification 2 ID"];
     if (!ref.appellations.has(appellation)) {
       skipped++;
       continue;
     }
-    const link: EscoLink = { uri, appellation, relation: r.data["mapping relation"].slice("skos:".length) as EscoRelation };
+    const link: EscoLink = {
+      uri,
+      appellation,
+      relation: r.data["mapping relation"].slice("skos:".length) as EscoRelation,
+    };
     labels.set(uri, r.data["classification 1 prefered label"]);
     push(byAppellation, appellation, link);
     push(byUri, uri, link);
@@ -88,8 +108,14 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 }
 
 /** Links grouped by `keyOf` (an occupation, a fiche), each group with its appellations and its strongest relation. */
-function groupLinks(links: Iterable<EscoLink>, keyOf: (l: EscoLink) => string): Map<string, { relation: EscoRelation; appellations: { code: string; relation: EscoRelation }[] }> {
-  const groups = new Map<string, { relation: EscoRelation; appellations: { code: string; relation: EscoRelation }[] }>();
+function groupLinks(
+  links: Iterable<EscoLink>,
+  keyOf: (l: EscoLink) => string,
+): Map<string, { relation: EscoRelation; appellations: { code: string; relation: EscoRelation }[] }> {
+  const groups = new Map<
+    string,
+    { relation: EscoRelation; appellations: { code: string; relation: EscoRelation }[] }
+  >();
   for (const l of links) {
     const key = keyOf(l);
     let g = groups.get(key);
@@ -109,7 +135,11 @@ export interface EscoOccupationOfFiche {
 }
 
 /** The ESCO occupations mapped to a fiche's appellations, strongest relation first, then by label. */
-export function escoOfFiche(cw: EscoCrosswalk, ref: Pick<Referential, "fiches">, ficheCode: string): EscoOccupationOfFiche[] {
+export function escoOfFiche(
+  cw: EscoCrosswalk,
+  ref: Pick<Referential, "fiches">,
+  ficheCode: string,
+): EscoOccupationOfFiche[] {
   const links = (ref.fiches.get(ficheCode)?.appellations ?? []).flatMap((app) => cw.byAppellation.get(app) ?? []);
   return [...groupLinks(links, (l) => l.uri)]
     .map(([uri, g]) => ({ uri, label: cw.labels.get(uri)!, ...g }))
@@ -123,10 +153,19 @@ export interface FicheOfEscoOccupation {
 }
 
 /** The fiches whose appellations an ESCO occupation maps to, strongest relation first, then most appellations. */
-export function fichesOfEsco(cw: EscoCrosswalk, ref: Pick<Referential, "appellations">, uri: string): FicheOfEscoOccupation[] | null {
+export function fichesOfEsco(
+  cw: EscoCrosswalk,
+  ref: Pick<Referential, "appellations">,
+  uri: string,
+): FicheOfEscoOccupation[] | null {
   const links = cw.byUri.get(uri);
   if (!links) return null;
   return [...groupLinks(links, (l) => ref.appellations.get(l.appellation)!.ficheCode)]
     .map(([code, g]) => ({ code, ...g }))
-    .sort((a, b) => relationRank(a.relation) - relationRank(b.relation) || b.appellations.length - a.appellations.length || (a.code < b.code ? -1 : 1));
+    .sort(
+      (a, b) =>
+        relationRank(a.relation) - relationRank(b.relation) ||
+        b.appellations.length - a.appellations.length ||
+        (a.code < b.code ? -1 : 1),
+    );
 }

@@ -138,7 +138,13 @@ export class RomeSearch {
         if (seen.has(d.code)) continue;
         seen.add(d.code);
         const libelle = this.label(kind, d.code);
-        hits.push({ kind, code: d.code, libelle, score: Math.round(Math.min(1, h.score / self) * known * 1000) / 1000, ...(kind === "fiche" ? { matched: d.label } : {}) });
+        hits.push({
+          kind,
+          code: d.code,
+          libelle,
+          score: Math.round(Math.min(1, h.score / self) * known * 1000) / 1000,
+          ...(kind === "fiche" ? { matched: d.label } : {}),
+        });
       }
     }
     hits.sort((a, b) => b.score - a.score || a.libelle.length - b.libelle.length || a.code.localeCompare(b.code));

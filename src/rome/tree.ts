@@ -39,14 +39,19 @@ export interface TreeNode {
  */
 export function competenceTree(ref: Referential, depth: TreeDepth = "macro-competence", root?: string): TreeNode[] {
   const d = TREE_DEPTHS.indexOf(depth);
-  const mcs = [...ref.macroCompetences.values()].filter((m) => !root || m.codeArbo.startsWith(root)).sort((a, b) => a.codeArbo.localeCompare(b.codeArbo));
+  const mcs = [...ref.macroCompetences.values()]
+    .filter((m) => !root || m.codeArbo.startsWith(root))
+    .sort((a, b) => a.codeArbo.localeCompare(b.codeArbo));
   const level = (code: string) => ({ code, libelle: ref.levels.get(code)?.libelle ?? code });
   const byKey = <T>(xs: T[], key: (x: T) => string) => {
     const m = new Map<string, T[]>();
     for (const x of xs) m.set(key(x), [...(m.get(key(x)) ?? []), x]);
     return m;
   };
-  const counts = (ms: typeof mcs): TreeCounts => ({ macroCompetences: ms.length, competences: ms.reduce((s, m) => s + m.competences.length, 0) });
+  const counts = (ms: typeof mcs): TreeCounts => ({
+    macroCompetences: ms.length,
+    competences: ms.reduce((s, m) => s + m.competences.length, 0),
+  });
   const mcNode = (m: (typeof mcs)[number]): TreeMacroCompetence => ({
     code: m.code,
     codeArbo: m.codeArbo,
@@ -54,11 +59,17 @@ export function competenceTree(ref: Referential, depth: TreeDepth = "macro-compe
     categorie: m.categorie,
     fiches: ref.fichesForMacroCompetence(m.code).length,
     counts: { competences: m.competences.length },
-    ...(d >= 4 ? { competences: m.competences.map((c) => ({ code: c, libelle: ref.competences.get(c)?.libelle ?? c })) } : {}),
+    ...(d >= 4
+      ? { competences: m.competences.map((c) => ({ code: c, libelle: ref.competences.get(c)?.libelle ?? c })) }
+      : {}),
   });
   // Level index: 0 domaine, 1 enjeu, 2 objectif, 3 MC, 4 compétence. A node lists children only above `depth`.
   const build = (ms: typeof mcs, lvl: number): TreeNode[] => {
-    const key = [(m: (typeof mcs)[number]) => m.domaine.code, (m: (typeof mcs)[number]) => m.enjeu.code, (m: (typeof mcs)[number]) => m.objectif.code][lvl]!;
+    const key = [
+      (m: (typeof mcs)[number]) => m.domaine.code,
+      (m: (typeof mcs)[number]) => m.enjeu.code,
+      (m: (typeof mcs)[number]) => m.objectif.code,
+    ][lvl]!;
     return [...byKey(ms, key)].map(([code, group]) => {
       const n: TreeNode = { ...level(code), counts: counts(group) };
       if (lvl === 2 && d >= 3) n.macroCompetences = group.map(mcNode);
@@ -94,7 +105,11 @@ export function competenceDetail(ref: Referential, code: string): CompetenceDeta
     path: { domaine: mc.domaine, enjeu: mc.enjeu, objectif: mc.objectif },
     fiches: ref.fichesForItem(code).map((f) => {
       const fiche = ref.fiches.get(f)!;
-      return { code: f, libelle: fiche.libelle, coeurMetier: fiche.competences.some((l) => l.code === code && l.coeurMetier === "principale") };
+      return {
+        code: f,
+        libelle: fiche.libelle,
+        coeurMetier: fiche.competences.some((l) => l.code === code && l.coeurMetier === "principale"),
+      };
     }),
   };
 }
@@ -117,7 +132,12 @@ export function macroCompetenceDetail(ref: Referential, code: string): MacroComp
   if (!m) return undefined;
   const fiches = ref.fichesForMacroCompetence(code).map((f) => {
     const link = ref.ficheMacroCompetences(f).get(code)!;
-    return { code: f, libelle: ref.fiches.get(f)!.libelle, coeurMetier: link.coeur, competences: link.competences.length };
+    return {
+      code: f,
+      libelle: ref.fiches.get(f)!.libelle,
+      coeurMetier: link.coeur,
+      competences: link.competences.length,
+    };
   });
   fiches.sort((a, b) => Number(b.coeurMetier) - Number(a.coeurMetier) || a.code.localeCompare(b.code));
   return {

@@ -31,7 +31,24 @@ export interface ParsedCv {
   headerSpans: Span[];
 }
 
-const MONTHS: Record<string, number> = { janv: 1, jan: 1, fevr: 2, fev: 2, mars: 3, mar: 3, avr: 4, mai: 5, juin: 6, juil: 7, aout: 8, sept: 9, sep: 9, oct: 10, nov: 11, dec: 12 };
+const MONTHS: Record<string, number> = {
+  janv: 1,
+  jan: 1,
+  fevr: 2,
+  fev: 2,
+  mars: 3,
+  mar: 3,
+  avr: 4,
+  mai: 5,
+  juin: 6,
+  juil: 7,
+  aout: 8,
+  sept: 9,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+};
 const MONTH = String.raw`(?:janv(?:ier)?|f[ée]vr?(?:ier)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[uû]t|sept(?:embre)?|oct(?:obre)?|nov(?:embre)?|d[ée]c(?:embre)?)\.?`;
 const POINT = String.raw`(?:(?:${MONTH}\s+|\d{1,2}\s*[/.]\s*)?(?:19|20)\d{2})`;
 const NOW = String.raw`(?:aujourd['’]hui|ce jour|pr[ée]sent|maintenant|now|en cours|actuel(?:lement)?)`;
@@ -45,10 +62,17 @@ function pointValue(s: string): number | null {
   const y = /(19|20)\d{2}/.exec(s);
   if (!y) return null;
   const year = Number(y[0]);
-  const f = s.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  const f = s
+    .toLowerCase()
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "");
   const num = /(\d{1,2})\s*[/.]\s*(?:19|20)\d{2}/.exec(f);
   const name = /([a-z]{3,5})/.exec(f);
-  const month = num ? Number(num[1]) : name ? (MONTHS[name[1]!.slice(0, 4)] ?? MONTHS[name[1]!.slice(0, 3)] ?? null) : null;
+  const month = num
+    ? Number(num[1])
+    : name
+      ? (MONTHS[name[1]!.slice(0, 4)] ?? MONTHS[name[1]!.slice(0, 3)] ?? null)
+      : null;
   return month && month >= 1 && month <= 12 ? year + (month - 1) / 12 : year;
 }
 
@@ -116,7 +140,11 @@ export function parseCv(text: string, now = new Date().getUTCFullYear() + new Da
       }
     }
     if (section === "formation") {
-      education.push({ text: l.text, year: d ? Math.floor(pointValue(d[1]!) ?? 0) || null : null, span: span(text, l.start, l.end) });
+      education.push({
+        text: l.text,
+        year: d ? Math.floor(pointValue(d[1]!) ?? 0) || null : null,
+        span: span(text, l.start, l.end),
+      });
       return;
     }
     if (section === "experience" && current) current.tasks.push(span(text, l.start, l.end));
@@ -127,7 +155,13 @@ export function parseCv(text: string, now = new Date().getUTCFullYear() + new Da
 
 const CV_SECTIONS: ReadonlySet<Section> = new Set(["experience", "formation", "langues", "loisirs"]);
 
-function experienceOf(text: string, l: Line, d: RegExpExecArray, previous: Line | undefined, now: number): CvExperience | null {
+function experienceOf(
+  text: string,
+  l: Line,
+  d: RegExpExecArray,
+  previous: Line | undefined,
+  now: number,
+): CvExperience | null {
   const start = pointValue(d[1]!);
   const endRaw = d[2];
   const current = /depuis/i.test(d[0]) || (endRaw !== undefined && new RegExp(NOW, "i").test(endRaw));
@@ -149,12 +183,19 @@ function experienceOf(text: string, l: Line, d: RegExpExecArray, previous: Line 
   while ((m = re.exec(head))) {
     for (const piece of splitDash(m[0], m.index)) {
       const t = piece.text.trim();
-      if (/\p{L}{2}/u.test(t) && !/^(?:cdi|cdd|int[ée]rim|stage|alternance|freelance)$/i.test(t)) parts.push({ text: t, start: piece.start + piece.text.indexOf(t) });
+      if (/\p{L}{2}/u.test(t) && !/^(?:cdi|cdd|int[ée]rim|stage|alternance|freelance)$/i.test(t))
+        parts.push({ text: t, start: piece.start + piece.text.indexOf(t) });
     }
   }
   let title: { text: string; start: number; end: number } | null = null;
-  if (parts[0]) title = { text: parts[0].text, start: l.start + parts[0].start, end: l.start + parts[0].start + parts[0].text.length };
-  else if (previous && previous.text.split(/\s+/).length <= 8 && !headingSection(previous.text)) title = { text: previous.text, start: previous.start, end: previous.end };
+  if (parts[0])
+    title = {
+      text: parts[0].text,
+      start: l.start + parts[0].start,
+      end: l.start + parts[0].start + parts[0].text.length,
+    };
+  else if (previous && previous.text.split(/\s+/).length <= 8 && !headingSection(previous.text))
+    title = { text: previous.text, start: previous.start, end: previous.end };
   if (!title) return null;
   const employer = parts[1]?.text ?? null;
   const to = end ?? now;
@@ -185,18 +226,26 @@ function splitDash(s: string, offset: number): { text: string; start: number }[]
 }
 
 /** Words of a job header that are no part of the job's name ("Stage développeur", "Aide-soignante de nuit"). */
-const NOT_TITLE = /\b(?:stage|stagiaire|alternance|alternant|alternante|apprenti|apprentie|int[ée]rimaire|int[ée]rim|junior|senior|confirm[ée]e?|cdi|cdd|de nuit|de jour|freelance|ind[ée]pendant)\b/gi;
+const NOT_TITLE =
+  /\b(?:stage|stagiaire|alternance|alternant|alternante|apprenti|apprentie|int[ée]rimaire|int[ée]rim|junior|senior|confirm[ée]e?|cdi|cdd|de nuit|de jour|freelance|ind[ée]pendant)\b/gi;
 
 /** A job title as it names an appellation: contract and level words out. */
 export function cleanJobTitle(title: string): string {
-  return title.replace(/\([^)]*\)/g, " ").replace(NOT_TITLE, " ").replace(/\s+/g, " ").trim();
+  return title
+    .replace(/\([^)]*\)/g, " ")
+    .replace(NOT_TITLE, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /**
  * How much an experience says about what the person does now: longer and more recent jobs weigh more
  * (√ of the years spent, less a fifth per year since it ended), the heaviest 1.
  */
-export function experienceWeights(experiences: readonly Pick<CvExperience, "start" | "end" | "durationMonths">[], now: number): number[] {
+export function experienceWeights(
+  experiences: readonly Pick<CvExperience, "start" | "end" | "durationMonths">[],
+  now: number,
+): number[] {
   const raw = experiences.map((e) => {
     const years = (e.durationMonths ?? 12) / 12;
     const since = e.end === null ? 0 : Math.max(0, now - e.end - 1);

@@ -41,7 +41,11 @@ export const EXTRACTION = {
  */
 export function rescoreInContext(skills: readonly ExtractedSkill[], ficheItems: ReadonlySet<string>): ExtractedSkill[] {
   return skills
-    .map((s) => (ficheItems.has(s.code) || (s.macroCompetence !== null && ficheItems.has(s.macroCompetence)) ? { ...s, score: round(Math.min(1, s.score + EXTRACTION.contextBoost), 3) } : s))
+    .map((s) =>
+      ficheItems.has(s.code) || (s.macroCompetence !== null && ficheItems.has(s.macroCompetence))
+        ? { ...s, score: round(Math.min(1, s.score + EXTRACTION.contextBoost), 3) }
+        : s,
+    )
     .filter((s) => s.score >= EXTRACTION.reportMin)
     .sort((a, b) => b.score - a.score || cmpCode(a.code, b.code))
     .slice(0, EXTRACTION.maxReported);
@@ -64,7 +68,8 @@ export interface ExtractionContext {
 
 /** `indexes` null: a context without vectors (lexical evidence only, e.g. resolving profile labels). */
 export function createExtractionContext(lex: SkillLexicon, indexes: RomeIndexes | null): ExtractionContext {
-  if (!indexes) return { lex, skillVectors: lex.skillIds.map(() => null), skillRow: new Map(lex.skillIds.map((id, i) => [id, i])) };
+  if (!indexes)
+    return { lex, skillVectors: lex.skillIds.map(() => null), skillRow: new Map(lex.skillIds.map((id, i) => [id, i])) };
   const rowOf = (index: VectorIndex) => new Map(index.ids.map((id, i) => [id, i]));
   const comp = rowOf(indexes.competences);
   const sav = rowOf(indexes.savoirs);
@@ -91,17 +96,32 @@ function rowScore(ctx: ExtractionContext, row: number, coverage: number, vec: Fl
 }
 
 /** Rows of `lex.skillIds` of a fiche's compétences and savoirs, in the fiche's order (those the lexicon has). */
-export function ficheItemRows(ctx: ExtractionContext, fiche: { competences: readonly { code: string }[]; savoirs: readonly { code: string }[] }): Int32Array {
-  return Int32Array.from([...fiche.competences, ...fiche.savoirs].map((l) => ctx.skillRow.get(l.code)).filter((r): r is number => r !== undefined));
+export function ficheItemRows(
+  ctx: ExtractionContext,
+  fiche: { competences: readonly { code: string }[]; savoirs: readonly { code: string }[] },
+): Int32Array {
+  return Int32Array.from(
+    [...fiche.competences, ...fiche.savoirs]
+      .map((l) => ctx.skillRow.get(l.code))
+      .filter((r): r is number => r !== undefined),
+  );
 }
 
 /** Cosine of a unit with each label (0 without vectors), the labels' rows read two at a time (see `dotPair`). */
-function labelCosines(ctx: ExtractionContext, hits: readonly { doc: number }[], vec: Float32Array | null): Float64Array {
+function labelCosines(
+  ctx: ExtractionContext,
+  hits: readonly { doc: number }[],
+  vec: Float32Array | null,
+): Float64Array {
   const out = new Float64Array(hits.length);
   if (!vec) return out;
   const at = hits.flatMap((h, i) => (ctx.skillVectors[h.doc] ? [i] : []));
   const cos = new Float64Array(at.length);
-  dotEach(vec, at.map((i) => ctx.skillVectors[hits[i]!.doc]!), cos);
+  dotEach(
+    vec,
+    at.map((i) => ctx.skillVectors[hits[i]!.doc]!),
+    cos,
+  );
   at.forEach((i, j) => (out[i] = cos[j]!));
   return out;
 }
@@ -111,9 +131,18 @@ function candidate(ctx: ExtractionContext, row: number, score: number, unit: num
 }
 
 /** Scores one unit against the labels it covers best; returns the best few, best first. */
-export function scoreUnit(ctx: ExtractionContext, unitIndex: number, stems: ReadonlySet<string>, vec: Float32Array | null): SkillCandidate[] {
+export function scoreUnit(
+  ctx: ExtractionContext,
+  unitIndex: number,
+  stems: ReadonlySet<string>,
+  vec: Float32Array | null,
+): SkillCandidate[] {
   const out: SkillCandidate[] = [];
-  const hits = ctx.lex.skills.search(stems, EXTRACTION.candidates, Math.max(EXTRACTION.minCoverage, coverageFloor(EXTRACTION.minScore)));
+  const hits = ctx.lex.skills.search(
+    stems,
+    EXTRACTION.candidates,
+    Math.max(EXTRACTION.minCoverage, coverageFloor(EXTRACTION.minScore)),
+  );
   const cosines = labelCosines(ctx, hits, vec);
   hits.forEach((h, i) => {
     const score = pairScore(h.coverage, cosines[i]!);
@@ -128,7 +157,13 @@ export function scoreUnit(ctx: ExtractionContext, unitIndex: number, stems: Read
  * text show", a targeted pass that finds items the open search ranks below its cut. `rows` are the items' rows
  * of `lex.skillIds` (see `ficheItemRows`).
  */
-export function scoreItemsAgainstUnits(ctx: ExtractionContext, rows: ArrayLike<number>, stems: readonly ReadonlySet<string>[], vecs: readonly (Float32Array | null)[], minScore: number): SkillCandidate[] {
+export function scoreItemsAgainstUnits(
+  ctx: ExtractionContext,
+  rows: ArrayLike<number>,
+  stems: readonly ReadonlySet<string>[],
+  vecs: readonly (Float32Array | null)[],
+  minScore: number,
+): SkillCandidate[] {
   const floor = coverageFloor(minScore);
   const unitsWith = postingLists(stems);
   const out: SkillCandidate[] = [];
@@ -137,11 +172,14 @@ export function scoreItemsAgainstUnits(ctx: ExtractionContext, rows: ArrayLike<n
     let best: SkillCandidate | null = null;
     // Best covered units first: once even a cosine of 1 could not beat the best so far, the rest cannot either
     // (ties go to the earlier unit, as in a walk in text order).
-    const across = ctx.lex.skills.coverageAcross(row, unitsWith).sort((a, b) => b.coverage - a.coverage || a.set - b.set);
+    const across = ctx.lex.skills
+      .coverageAcross(row, unitsWith)
+      .sort((a, b) => b.coverage - a.coverage || a.set - b.set);
     for (const { set: u, coverage: cov } of across) {
       if (cov < floor || pairScore(cov, 1) + 1e-6 < (best?.score ?? minScore)) break; // 1e-6: a float32 cosine can pass 1 by ~1e-7
       const score = rowScore(ctx, row, cov, vecs[u] ?? null);
-      if (score >= minScore && (!best || score > best.score || (score === best.score && u < best.unit))) best = candidate(ctx, row, score, u);
+      if (score >= minScore && (!best || score > best.score || (score === best.score && u < best.unit)))
+        best = candidate(ctx, row, score, u);
     }
     if (best) out.push(best);
   }
@@ -149,7 +187,11 @@ export function scoreItemsAgainstUnits(ctx: ExtractionContext, rows: ArrayLike<n
 }
 
 /** Merges per-unit candidates into one list of skills with all their evidence spans, best first. */
-export function aggregateSkills(ref: Referential, units: readonly TextUnit[], perUnit: readonly SkillCandidate[][]): ExtractedSkill[] {
+export function aggregateSkills(
+  ref: Referential,
+  units: readonly TextUnit[],
+  perUnit: readonly SkillCandidate[][],
+): ExtractedSkill[] {
   const byCode = new Map<string, ExtractedSkill>();
   perUnit.forEach((cands) => {
     for (const c of cands) {
@@ -172,7 +214,9 @@ export function aggregateSkills(ref: Referential, units: readonly TextUnit[], pe
       }
     }
   });
-  return [...byCode.values()].map((s) => ({ ...s, score: round(s.score, 3) })).sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
+  return [...byCode.values()]
+    .map((s) => ({ ...s, score: round(s.score, 3) }))
+    .sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
 }
 
 /** Code order for ties (codes are ASCII: a plain comparison, not the much slower locale collation). */

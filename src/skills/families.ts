@@ -62,8 +62,8 @@ export class StemFamilies {
   private readonly shape = new Map<string, { prefix: string; min: number; max: number }>();
 
   private union(a: string, b: string): void {
-    if (!this.parent.has(a)) this.parent.set(a, a), this.shape.set(a, { prefix: a, min: a.length, max: a.length });
-    if (!this.parent.has(b)) this.parent.set(b, b), this.shape.set(b, { prefix: b, min: b.length, max: b.length });
+    if (!this.parent.has(a)) (this.parent.set(a, a), this.shape.set(a, { prefix: a, min: a.length, max: a.length }));
+    if (!this.parent.has(b)) (this.parent.set(b, b), this.shape.set(b, { prefix: b, min: b.length, max: b.length }));
     const ra = this.find(a);
     const rb = this.find(b);
     if (ra === rb) return;

@@ -1,7 +1,26 @@
 export { buildSkillLexicon, type SkillLexicon } from "./lexicon.js";
-export { aggregateSkills, cmpCode, createExtractionContext, EXTRACTION, ficheItemRows, pairScore, rescoreInContext, scoreItemsAgainstUnits, scoreUnit, type ExtractionContext, type SkillCandidate } from "./extract.js";
+export {
+  aggregateSkills,
+  cmpCode,
+  createExtractionContext,
+  EXTRACTION,
+  ficheItemRows,
+  pairScore,
+  rescoreInContext,
+  scoreItemsAgainstUnits,
+  scoreUnit,
+  type ExtractionContext,
+  type SkillCandidate,
+} from "./extract.js";
 export type * from "./types.js";
-export { createStatedExtractor, diplomaLevelOf, extractStated, scoreStatement, STATED, type StatedExtractor } from "./stated.js";
+export {
+  createStatedExtractor,
+  diplomaLevelOf,
+  extractStated,
+  scoreStatement,
+  STATED,
+  type StatedExtractor,
+} from "./stated.js";
 export { statementUnits, DATE_RANGE, fold, type StatementUnit } from "./units.js";
 export { headingSection, sectionUnits, SKIPPED_SECTIONS, type Section, type SectionedUnit } from "./sections.js";
 export { buildSavoirLexicon, namedSavoirs, type NamedSavoir, type SavoirLexicon } from "./savoir-lexicon.js";

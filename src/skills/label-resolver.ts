@@ -4,7 +4,14 @@ import { createExtractionContext } from "./extract.js";
 import { buildSkillLexicon } from "./lexicon.js";
 import { namedSavoirs } from "./savoir-lexicon.js";
 import { softSkillsIn } from "./soft-skills.js";
-import { createStatedExtractor, diplomaLevelOf, scoreStatement, STATED, statedStems, type StatedExtractor } from "./stated.js";
+import {
+  createStatedExtractor,
+  diplomaLevelOf,
+  scoreStatement,
+  STATED,
+  statedStems,
+  type StatedExtractor,
+} from "./stated.js";
 import type { ExtractedSkill } from "./types.js";
 import { fold } from "./units.js";
 
@@ -40,7 +47,11 @@ export class SkillLabelResolver {
     if (soft) return this.out(soft.code, soft.kind, 1, "name");
     const stems = statedStems(label);
     if (stems.length === 0) return null;
-    const words = new Set(normalizeText(label).split(" ").map((w) => (w.length > 3 && /[sx]$/.test(w) ? w.slice(0, -1) : w)));
+    const words = new Set(
+      normalizeText(label)
+        .split(" ")
+        .map((w) => (w.length > 3 && /[sx]$/.test(w) ? w.slice(0, -1) : w)),
+    );
     // Without vectors the score is the lexical part only: rescaled to the with-vector scale's minimum.
     const best = scoreStatement(this.x, stems, null, diplomaLevelOf(label), words, LEXICAL_ONLY_MIN)[0];
     return best ? this.out(best.code, best.kind, best.score / (1 - STATED.vectorWeight), "words") : null;

@@ -25,5 +25,9 @@ export function buildSkillLexicon(ref: Referential): SkillLexicon {
   }
   // BM25's IDF over the labels weighs their words; words in nearly every label still count a little.
   const skillIdf = new Bm25Index(skillStems);
-  return { skillIds, competenceCount: ref.competences.size, skills: new CoverageIndex(skillStems, (t) => skillIdf.idf(t) || 0.1) };
+  return {
+    skillIds,
+    competenceCount: ref.competences.size,
+    skills: new CoverageIndex(skillStems, (t) => skillIdf.idf(t) || 0.1),
+  };
 }

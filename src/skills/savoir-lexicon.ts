@@ -54,18 +54,27 @@ const LANGUAGE_CATEGORY = "Langues";
 /** Where capitalised words inside a label are product names (SAP, AutoCAD, Revit). */
 const PRODUCT_CATEGORIES = new Set(["Logiciels, progiciels", "Langages informatiques"]);
 /** Where a parenthesised acronym names the label ("… (HACCP)"). */
-const NAMING_CATEGORIES = new Set(["Logiciels, progiciels", "Langages informatiques", "Méthodes, procédés, procédures", "Outils, machines, équipement matériel", "Expertises techniques"]);
+const NAMING_CATEGORIES = new Set([
+  "Logiciels, progiciels",
+  "Langages informatiques",
+  "Méthodes, procédés, procédures",
+  "Outils, machines, équipement matériel",
+  "Expertises techniques",
+]);
 
 export function buildSavoirLexicon(ref: Referential): SavoirLexicon {
   const permis = new Map<string, string>();
   const caces = new Map<string, string>();
   const langues = new Map<string, string>();
   const names = new Map<string, { code: string; caseSensitive: boolean; len: number }>();
-  const byLength = [...ref.savoirs.values()].sort((a, b) => a.libelle.length - b.libelle.length || (a.code < b.code ? -1 : 1));
+  const byLength = [...ref.savoirs.values()].sort(
+    (a, b) => a.libelle.length - b.libelle.length || (a.code < b.code ? -1 : 1),
+  );
   // An acronym a label spells out ("Système Hazard Analysis Critical Control Point (HACCP)") names that label first.
   for (const s of byLength) {
     if (!NAMING_CATEGORIES.has(s.sousCategorie)) continue;
-    for (const m of s.libelle.matchAll(/\(([A-Z][A-Z0-9]{1,9})\)/g)) addName(names, m[1]!, s.code, s.libelle.length, true);
+    for (const m of s.libelle.matchAll(/\(([A-Z][A-Z0-9]{1,9})\)/g))
+      addName(names, m[1]!, s.code, s.libelle.length, true);
   }
   for (const s of byLength) {
     const l = s.libelle;
@@ -101,17 +110,30 @@ export function buildSavoirLexicon(ref: Referential): SavoirLexicon {
     const code = permis.get(cat);
     if (code) permis.set(alias, code);
   }
-  return { permis, caces, langues, names: new Map([...names].map(([k, v]) => [k, { code: v.code, caseSensitive: v.caseSensitive }])) };
+  return {
+    permis,
+    caces,
+    langues,
+    names: new Map([...names].map(([k, v]) => [k, { code: v.code, caseSensitive: v.caseSensitive }])),
+  };
 }
 
-function addName(names: Map<string, { code: string; caseSensitive: boolean; len: number }>, token: string, code: string, len: number, caseSensitive: boolean): void {
+function addName(
+  names: Map<string, { code: string; caseSensitive: boolean; len: number }>,
+  token: string,
+  code: string,
+  len: number,
+  caseSensitive: boolean,
+): void {
   const key = normalizeText(token);
   if (key.length < 3 || names.has(key)) return; // labels come shortest first: the most generic label keeps the name
   names.set(key, { code, caseSensitive, len });
 }
 
-const ANY_LANG = /\b(anglais|espagnol|allemand|italien|portugais|arabe|chinois|russe|japonais|neerlandais|polonais|turc|roumain|francais)\b/;
-const LANG_WORDS = /\b(anglais|espagnol|allemand|italien|portugais|arabe|chinois|russe|japonais|neerlandais|polonais|turc|roumain|francais)\b/g;
+const ANY_LANG =
+  /\b(anglais|espagnol|allemand|italien|portugais|arabe|chinois|russe|japonais|neerlandais|polonais|turc|roumain|francais)\b/;
+const LANG_WORDS =
+  /\b(anglais|espagnol|allemand|italien|portugais|arabe|chinois|russe|japonais|neerlandais|polonais|turc|roumain|francais)\b/g;
 
 /**
  * The savoirs a unit names by a short form, with their spans (offsets in the original text: `offset` is the
@@ -125,17 +147,28 @@ export function namedSavoirs(lex: SavoirLexicon, text: string, offset: number): 
     seen.add(code);
     out.push({ code, start: offset + start, end: offset + end });
   };
-  if (/permis/i.test(text)) for (const m of text.matchAll(/\bpermis\s+(?:de\s+conduire\s+)?(?:(?:cat(?:[ée]gorie)?\.?|type)\s*)?([A-Za-z][A-Za-z0-9]{0,2})\b/gi)) {
-    push(lex.permis.get(m[1]!.toLowerCase()), m.index, m.index + m[0].length);
-  }
-  if (/caces/i.test(text)) for (const m of text.matchAll(/\bCACES\s*(?:®\s*)?(?:R\s*)?(\d{3})(?:\s*[-]?\s*(?:cat(?:[ée]gorie)?\.?\s*)?([0-9][A-Za-z]?|[A-Ga-g]\d?))?\b/gi)) {
-    const key = `r${m[1]}`;
-    push((m[2] && lex.caces.get(`${key}-${m[2].toLowerCase()}`)) || lex.caces.get(key), m.index, m.index + m[0].length);
-  }
+  if (/permis/i.test(text))
+    for (const m of text.matchAll(
+      /\bpermis\s+(?:de\s+conduire\s+)?(?:(?:cat(?:[ée]gorie)?\.?|type)\s*)?([A-Za-z][A-Za-z0-9]{0,2})\b/gi,
+    )) {
+      push(lex.permis.get(m[1]!.toLowerCase()), m.index, m.index + m[0].length);
+    }
+  if (/caces/i.test(text))
+    for (const m of text.matchAll(
+      /\bCACES\s*(?:®\s*)?(?:R\s*)?(\d{3})(?:\s*[-]?\s*(?:cat(?:[ée]gorie)?\.?\s*)?([0-9][A-Za-z]?|[A-Ga-g]\d?))?\b/gi,
+    )) {
+      const key = `r${m[1]}`;
+      push(
+        (m[2] && lex.caces.get(`${key}-${m[2].toLowerCase()}`)) || lex.caces.get(key),
+        m.index,
+        m.index + m[0].length,
+      );
+    }
   // Languages: positions found on the accent-free lower-case text, which keeps the original's length here (NFD
   // accents removed one for one would not: so the search runs on a same-length fold).
   const fold = foldSameLength(text);
-  if (ANY_LANG.test(fold)) for (const m of fold.matchAll(LANG_WORDS)) push(lex.langues.get(m[1]!), m.index, m.index + m[0].length);
+  if (ANY_LANG.test(fold))
+    for (const m of fold.matchAll(LANG_WORDS)) push(lex.langues.get(m[1]!), m.index, m.index + m[0].length);
   for (const m of text.matchAll(/[\p{L}\p{N}+#]+(?:\s+(?:office|Office))?/gu)) {
     const raw = m[0];
     const key = keyOf(raw);
@@ -161,7 +194,10 @@ function keyOf(raw: string): string {
 
 /** Lower case without accents, one character for one (offsets stay those of the original). */
 function foldSameLength(s: string): string {
-  const quick = s.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  const quick = s
+    .toLowerCase()
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "");
   if (quick.length === s.length) return quick;
   let out = "";
   for (const ch of s.toLowerCase()) {

@@ -10,21 +10,36 @@ import { normalizeText } from "../text/index.js";
 const RULES: readonly [RegExp, string[]][] = [
   [/\brigueu\w*|\brigoureu\w*|\bminutie\w*|\bmeticuleu\w*/, ["rigueur", "precision"]],
   [/\bautonom\w*/, ["faire", "preuve", "autonomie"]],
-  [/\besprit d equipe|\btravail(?:ler)? en equipe|\btravail d equipe|\besprit collaboratif|\bteam ?work|\bsens du collectif/, ["esprit", "equipe"]],
+  [
+    /\besprit d equipe|\btravail(?:ler)? en equipe|\btravail d equipe|\besprit collaboratif|\bteam ?work|\bsens du collectif/,
+    ["esprit", "equipe"],
+  ],
   [/\breactiv\w*|\breactif\w*/, ["reactivite"]],
-  [/\bcapacite d ecoute|\bsens de l ecoute|\bempathi\w*|\ba l ecoute\b|\becoute\b|\bbienveillan\w*/, ["ecoute", "empathie"]],
+  [
+    /\bcapacite d ecoute|\bsens de l ecoute|\bempathi\w*|\ba l ecoute\b|\becoute\b|\bbienveillan\w*/,
+    ["ecoute", "empathie"],
+  ],
   [/\bcuriosite|\bcurieu\w*|\bouverture d esprit/, ["curiosite"]],
   [/\bcreativ\w*|\bcreatif\w*|\binventiv\w*/, ["creativite"]],
   [/\bsens du service|\bsens client|\borientation client/, ["sens", "service"]],
-  [/\bsens de l organisation|\borganise(?:e|s|es)?\b|\bpriorites\b|\bprioris\w*|\bsens de l organisation/, ["organiser", "priorites"]],
+  [
+    /\bsens de l organisation|\borganise(?:e|s|es)?\b|\bpriorites\b|\bprioris\w*|\bsens de l organisation/,
+    ["organiser", "priorites"],
+  ],
   [/\badaptabilit\w*|\bcapacite d adaptation|\bouvert aux changements/, ["ouvert", "changements"]],
   [/\bperseveran\w*|\btenac\w*/, ["perseverance"]],
   [/\bleadership\b/, ["leadership"]],
   [/\bforce de proposition/, ["force", "proposition"]],
   [/\bsens des responsabilites|\bresponsabilis\w*/, ["sens", "responsabilites"]],
   [/\bmaitrise de soi|\bsang.froid|\bgestion du stress|\bresistance au stress/, ["controle", "soi"]],
-  [/\bsens du relationnel|\bqualites relationnelles|\baisance relationnelle|\brelationnel\b|\bsens commercial/, ["aisance", "relationnelle"]],
-  [/\brespect\w* (?:des |les )?(?:consignes|regles|normes|procedures) (?:de |d )?(?:qualite|securite|hygiene)|\bqsse\b|\bqhse\b|\bqhsse\b|\bhse\b/, ["qualite", "hygiene", "securite"]],
+  [
+    /\bsens du relationnel|\bqualites relationnelles|\baisance relationnelle|\brelationnel\b|\bsens commercial/,
+    ["aisance", "relationnelle"],
+  ],
+  [
+    /\brespect\w* (?:des |les )?(?:consignes|regles|normes|procedures) (?:de |d )?(?:qualite|securite|hygiene)|\bqsse\b|\bqhse\b|\bqhsse\b|\bhse\b/,
+    ["qualite", "hygiene", "securite"],
+  ],
 ];
 
 export interface SoftSkillRule {
@@ -35,12 +50,21 @@ export interface SoftSkillRule {
 
 export function buildSoftSkills(ref: Referential): SoftSkillRule[] {
   const words = (l: string) => new Set(normalizeText(l).split(" "));
-  const mcs = [...ref.macroCompetences.values()].map((m) => ({ code: m.code, kind: "macro-competence" as const, words: words(m.libelle) }));
+  const mcs = [...ref.macroCompetences.values()].map((m) => ({
+    code: m.code,
+    kind: "macro-competence" as const,
+    words: words(m.libelle),
+  }));
   // A few are compétences of a broader MC ("Faire preuve de sens commercial et d'aisance relationnelle").
-  const comps = [...ref.competences.values()].map((c) => ({ code: c.code, kind: "competence" as const, words: words(c.libelle) }));
+  const comps = [...ref.competences.values()].map((c) => ({
+    code: c.code,
+    kind: "competence" as const,
+    words: words(c.libelle),
+  }));
   const out: SoftSkillRule[] = [];
   for (const [pattern, want] of RULES) {
-    const hit = mcs.find((m) => want.every((w) => m.words.has(w))) ?? comps.find((m) => want.every((w) => m.words.has(w)));
+    const hit =
+      mcs.find((m) => want.every((w) => m.words.has(w))) ?? comps.find((m) => want.every((w) => m.words.has(w)));
     // An older version may lack the label (v458 has no "ouvert aux changements"): that rule is left out, said once.
     if (!hit) console.error(`soft skill rule ${pattern}: no ${ref.version} label holds ${want.join(", ")}; left out`);
     else out.push({ pattern: new RegExp(pattern.source, "g"), code: hit.code, kind: hit.kind });
@@ -51,7 +75,11 @@ export function buildSoftSkills(ref: Referential): SoftSkillRule[] {
 /** The savoir-être MCs a unit asks for, with spans (offsets in the original text; `fold` keeps the unit's length). */
 const anyRule = new WeakMap<readonly SoftSkillRule[], RegExp>();
 
-export function softSkillsIn(rules: readonly SoftSkillRule[], fold: string, offset: number): { code: string; kind: SoftSkillRule["kind"]; start: number; end: number }[] {
+export function softSkillsIn(
+  rules: readonly SoftSkillRule[],
+  fold: string,
+  offset: number,
+): { code: string; kind: SoftSkillRule["kind"]; start: number; end: number }[] {
   const out: { code: string; kind: SoftSkillRule["kind"]; start: number; end: number }[] = [];
   // One pass of all the patterns together first: most statements ask for no savoir-être.
   let any = anyRule.get(rules);
@@ -60,7 +88,8 @@ export function softSkillsIn(rules: readonly SoftSkillRule[], fold: string, offs
   for (const r of rules) {
     r.pattern.lastIndex = 0;
     const m = r.pattern.exec(fold);
-    if (m && !out.some((o) => o.code === r.code)) out.push({ code: r.code, kind: r.kind, start: offset + m.index, end: offset + m.index + m[0].length });
+    if (m && !out.some((o) => o.code === r.code))
+      out.push({ code: r.code, kind: r.kind, start: offset + m.index, end: offset + m.index + m[0].length });
   }
   return out;
 }

@@ -1,6 +1,15 @@
 import { dot, normalizeVector } from "../embed/index.js";
 import type { Referential } from "../rome/index.js";
-import { Bm25Index, contentStems, CoverageIndex, isStopword, lemmas, normalizeText, stem, titleKey } from "../text/index.js";
+import {
+  Bm25Index,
+  contentStems,
+  CoverageIndex,
+  isStopword,
+  lemmas,
+  normalizeText,
+  stem,
+  titleKey,
+} from "../text/index.js";
 import { cmpCode, type ExtractionContext } from "./extract.js";
 import { StemFamilies } from "./families.js";
 import { buildSavoirLexicon, namedSavoirs, type SavoirLexicon } from "./savoir-lexicon.js";
@@ -120,7 +129,11 @@ export function diplomaLevelOf(text: string): string | null {
 }
 
 /** Savoir categories whose labels name products by their proper names ("Sage 100", "SAP"): kept as words there. */
-const NAMED_PRODUCTS = new Set(["Logiciels, progiciels", "Langages informatiques", "Outils, machines, équipement matériel"]);
+const NAMED_PRODUCTS = new Set([
+  "Logiciels, progiciels",
+  "Langages informatiques",
+  "Outils, machines, équipement matériel",
+]);
 
 /**
  * A label's words as stated extraction matches them: capitalised words inside a label (places, schools, brands:
@@ -142,11 +155,30 @@ export function createStatedExtractor(ref: Referential, ctx: ExtractionContext):
   const rows: Row[] = ctx.lex.skillIds.map((code, row) => {
     if (row < ctx.lex.competenceCount) {
       const c = ref.competences.get(code)!;
-      return { code, kind: "competence", mc: c.macroCompetence, libelle: c.libelle, vec: ctx.skillVectors[row] ?? null };
+      return {
+        code,
+        kind: "competence",
+        mc: c.macroCompetence,
+        libelle: c.libelle,
+        vec: ctx.skillVectors[row] ?? null,
+      };
     }
-    return { code, kind: "savoir", mc: null, libelle: ref.savoirs.get(code)!.libelle, vec: ctx.skillVectors[row] ?? null };
+    return {
+      code,
+      kind: "savoir",
+      mc: null,
+      libelle: ref.savoirs.get(code)!.libelle,
+      vec: ctx.skillVectors[row] ?? null,
+    };
   });
-  for (const m of mcs) rows.push({ code: m.code, kind: "macro-competence", mc: null, libelle: m.libelle, vec: meanVector(m.competences.map((c) => ctx.skillVectors[ctx.skillRow.get(c) ?? -1] ?? null)) });
+  for (const m of mcs)
+    rows.push({
+      code: m.code,
+      kind: "macro-competence",
+      mc: null,
+      libelle: m.libelle,
+      vec: meanVector(m.competences.map((c) => ctx.skillVectors[ctx.skillRow.get(c) ?? -1] ?? null)),
+    });
   const stems = rows.map((r) => {
     if (r.kind === "competence") return [...new Set(statedStems(r.libelle))];
     const keepNames = r.kind === "savoir" && NAMED_PRODUCTS.has(ref.savoirs.get(r.code)!.sousCategorie);
@@ -164,7 +196,9 @@ export function createStatedExtractor(ref: Referential, ctx: ExtractionContext):
   });
   const oneWord = new Map<number, string>();
   rows.forEach((r, row) => {
-    const w = normalizeText(r.libelle).split(" ").filter((x) => x.length > 1 && !isStopword(x));
+    const w = normalizeText(r.libelle)
+      .split(" ")
+      .filter((x) => x.length > 1 && !isStopword(x));
     if (w.length === 1) oneWord.set(row, singular(w[0]!));
   });
   const idf = new Bm25Index(keyed);
@@ -180,17 +214,38 @@ export function createStatedExtractor(ref: Referential, ctx: ExtractionContext):
   const alternatives = new Map<number, string[][]>();
   rows.forEach((r, row) => {
     if (r.kind === "savoir") return;
-    const parts = r.libelle.replace(/\(.*?\)/g, " ").split(/\s*,\s*/).filter((p) => p.trim());
+    const parts = r.libelle
+      .replace(/\(.*?\)/g, " ")
+      .split(/\s*,\s*/)
+      .filter((p) => p.trim());
     if (parts.length < 2 || parts.slice(0, -1).some((p) => p.split(/\s+/).length > 2)) return;
     const keysOf = (t: string) => [...new Set(statedStems(t).map((x) => families.key(x)))];
     const last = keysOf(parts.at(-1)!);
     const alternative = (p: string) => [...new Set([...keysOf(p), ...last.slice(1)])];
-    alternatives.set(row, parts.map((p, i) => (i === parts.length - 1 ? last : alternative(p))));
+    alternatives.set(
+      row,
+      parts.map((p, i) => (i === parts.length - 1 ? last : alternative(p))),
+    );
   });
   const savoirs = buildSavoirLexicon(ref);
   const languageCodes = new Set(savoirs.langues.values());
   const rowOf = new Map(rows.map((r, i) => [r.code, i]));
-  return { ref, ctx, families, labels, unknownWeight, savoirs, languageCodes, alternatives, rowOf, soft: buildSoftSkills(ref), diplomaLevel, oneWord, rows, jobTitles };
+  return {
+    ref,
+    ctx,
+    families,
+    labels,
+    unknownWeight,
+    savoirs,
+    languageCodes,
+    alternatives,
+    rowOf,
+    soft: buildSoftSkills(ref),
+    diplomaLevel,
+    oneWord,
+    rows,
+    jobTitles,
+  };
 }
 
 function meanVector(vs: readonly (Float32Array | null)[]): Float32Array | null {
@@ -229,7 +284,16 @@ const chunkStems = new Map<string, string[]>();
  * coulage"): one word for extraction, so that a statement and a label that use different ones still share it.
  */
 const LIGHT_VERBS = new Set([
-  "assurer", "effectuer", "realiser", "proceder", "faire", "executer", "accomplir", "mener", "pratiquer", "participer",
+  "assurer",
+  "effectuer",
+  "realiser",
+  "proceder",
+  "faire",
+  "executer",
+  "accomplir",
+  "mener",
+  "pratiquer",
+  "participer",
 ]);
 const LIGHT_VERB = "realis";
 
@@ -261,11 +325,13 @@ export function extractStated(
     let named = namedSavoirs(x.savoirs, u.text, u.start);
     // Outside statements, a language name is mostly the company's or a place's ("leader français du…").
     if (u.namedOnly) named = named.filter((n) => !x.languageCodes.has(n.code));
-    for (const n of named) found.push({ code: n.code, kind: "savoir", score: STATED.namedScore, span: spanOf(text, n.start, n.end) });
+    for (const n of named)
+      found.push({ code: n.code, kind: "savoir", score: STATED.namedScore, span: spanOf(text, n.start, n.end) });
     if (u.namedOnly) return;
     const f = fold(u.text);
     const soft = softSkillsIn(x.soft, f, u.start);
-    for (const s of soft) found.push({ code: s.code, kind: s.kind, score: STATED.softScore, span: spanOf(text, s.start, s.end) });
+    for (const s of soft)
+      found.push({ code: s.code, kind: s.kind, score: STATED.softScore, span: spanOf(text, s.start, s.end) });
     // What the named items leave of the statement: scored only when some content word is left.
     let rest = u.text;
     for (const n of [...named, ...soft]) {
@@ -291,7 +357,8 @@ export function extractStated(
     return f.length <= STATED.tellingFiches ? f : NO_FICHES;
   };
   for (const o of open) {
-    for (const c of o.cands) for (const f of telling(c.code)) votes.set(f, (votes.get(f) ?? 0) + c.score / o.cands.length);
+    for (const c of o.cands)
+      for (const f of telling(c.code)) votes.set(f, (votes.get(f) ?? 0) + c.score / o.cands.length);
   }
   let top = 0;
   for (const v of votes.values()) top = Math.max(top, v);
@@ -311,16 +378,17 @@ export function extractStated(
     // The domain's rows by family key: a statement reads only the rows it shares a word with.
     const byKey = new Map<string, number[]>();
     const seen = new Set<number>();
-    for (const f of domain) for (const code of ficheItems(x, f)) {
-      const row = x.rowOf.get(code);
-      if (row === undefined || seen.has(row)) continue;
-      seen.add(row);
-      for (const t of x.labels.termsOf(row)) {
-        const list = byKey.get(t);
-        if (list) list.push(row);
-        else byKey.set(t, [row]);
+    for (const f of domain)
+      for (const code of ficheItems(x, f)) {
+        const row = x.rowOf.get(code);
+        if (row === undefined || seen.has(row)) continue;
+        seen.add(row);
+        for (const t of x.labels.termsOf(row)) {
+          const list = byKey.get(t);
+          if (list) list.push(row);
+          else byKey.set(t, [row]);
+        }
       }
-    }
     for (const o of open) {
       const have = new Set(o.cands.map((c) => c.code));
       const rows = new Set<number>();
@@ -361,7 +429,9 @@ export function extractStated(
     const second = rescored.find((c) => c.code !== best.code && (c.mc === null || c.mc !== best.mc));
     if (second && o.long && second.final >= best.final - STATED.secondWithin) picked.push(second);
     const span = spanOf(text, o.unit.start, o.unit.end);
-    for (const c of picked) if (c.score - c.offDomain >= STATED.minScore || c.offDomain === 0) found.push({ code: c.code, kind: c.kind, score: c.score, span });
+    for (const c of picked)
+      if (c.score - c.offDomain >= STATED.minScore || c.offDomain === 0)
+        found.push({ code: c.code, kind: c.kind, score: c.score, span });
   }
   return aggregate(x.ref, found);
 }
@@ -387,7 +457,14 @@ function spanOf(text: string, start: number, end: number): Span {
 }
 
 /** A statement's readings: its best-scoring labels, those within `coherenceMargin` of the best. */
-export function scoreStatement(x: StatedExtractor, stems: readonly string[], vec: Float32Array | null, level: string | null, words: ReadonlySet<string>, minScore: number = STATED.minScore): Candidate[] {
+export function scoreStatement(
+  x: StatedExtractor,
+  stems: readonly string[],
+  vec: Float32Array | null,
+  level: string | null,
+  words: ReadonlySet<string>,
+  minScore: number = STATED.minScore,
+): Candidate[] {
   const { keys, unitMass } = statementQuery(x, stems, vec, level, words);
   // A statement of one common word ("Entretien", "la réparation", "contrôle") names no item by itself: only the
   // text's domain may read it (see `extractStated`).
@@ -453,7 +530,13 @@ function statementQuery(
  * One label's score for a statement, or null when the label cannot be what it states: another diploma level, a
  * one-word label without its word, a job title, or (for a sentence) fewer than `minShared` shared words.
  */
-function scoreRow(x: StatedExtractor, q: StatementQuery, doc: number, coverage: number, minShared: number): Candidate | null {
+function scoreRow(
+  x: StatedExtractor,
+  q: StatementQuery,
+  doc: number,
+  coverage: number,
+  minShared: number,
+): Candidate | null {
   const labelLevel = x.diplomaLevel.get(doc);
   if (labelLevel && q.level && labelLevel !== q.level) return null; // a CAP is not a BTS
   const word = x.oneWord.get(doc);
@@ -512,12 +595,24 @@ function aggregate(ref: Referential, found: readonly Found[]): ExtractedSkill[] 
     const prev = byCode.get(f.code);
     if (prev) {
       prev.score = Math.max(prev.score, f.score);
-      if (prev.evidence.length < 5 && !prev.evidence.some((e) => e.start === f.span.start && e.end === f.span.end)) prev.evidence.push(f.span);
+      if (prev.evidence.length < 5 && !prev.evidence.some((e) => e.start === f.span.start && e.end === f.span.end))
+        prev.evidence.push(f.span);
       continue;
     }
     const comp = f.kind === "competence" ? ref.competences.get(f.code)! : null;
-    const libelle = comp?.libelle ?? (f.kind === "savoir" ? ref.savoirs.get(f.code)!.libelle : ref.macroCompetences.get(f.code)!.libelle);
-    byCode.set(f.code, { code: f.code, kind: f.kind, libelle, macroCompetence: comp?.macroCompetence ?? null, score: f.score, evidence: [f.span] });
+    const libelle =
+      comp?.libelle ??
+      (f.kind === "savoir" ? ref.savoirs.get(f.code)!.libelle : ref.macroCompetences.get(f.code)!.libelle);
+    byCode.set(f.code, {
+      code: f.code,
+      kind: f.kind,
+      libelle,
+      macroCompetence: comp?.macroCompetence ?? null,
+      score: f.score,
+      evidence: [f.span],
+    });
   }
-  return [...byCode.values()].map((s) => ({ ...s, score: Math.round(s.score * 1000) / 1000 })).sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
+  return [...byCode.values()]
+    .map((s) => ({ ...s, score: Math.round(s.score * 1000) / 1000 }))
+    .sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
 }

@@ -20,4 +20,3 @@ export interface ExtractedSkill {
   score: number;
   evidence: Span[];
 }
-

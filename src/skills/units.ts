@@ -18,7 +18,8 @@ const BOILERPLATE =
   /\b(cdi|cdd|interim|salaire|remuneration|euros?|brut|mensuel|annuel|heures? (par|hebdo)|h ?\/ ?semaine|temps (plein|partiel)|poste a pourvoir|prise de poste|mutuelle|tickets? (resto|restaurant)|date de (debut|demarrage)|type de contrat|horaires?|postulez|postuler|candidature|envoyez|cv et lettre|rejoignez|rejoindre|n hesitez|primes?|13e mois|conges|rtt|teletravail|avantages?|vous interesse|a pourvoir|smic|panier|frais de deplacements?|deplacements?|vehicule de (service|fonction)|(la|notre|une) (societe|entreprise|agence)|nous sommes|handicap|beneficiez|contactez|questions?|niveau d etudes?)\b|@|\b0\d(?:[ .]?\d{2}){4}\b|\bne le\b|\b\d+,? (rue|avenue|bd|boulevard|chemin|place)\b/;
 
 /** "pas de diplôme exigé", "débutant accepté", "sans expérience": what a text says it does not ask. */
-const NEGATION = /\b(pas d[eu]?|aucune?|sans|non)\b[^.;,]{0,40}\b(exige|requis|necessaire|demande|obligatoire|indispensable)|\b(debutants?|debutantes?) (acceptes?|bienvenu)|\bsans (diplome|experience|qualification)|\b(pas|aucun) de diplome|\baucune experience\b/;
+const NEGATION =
+  /\b(pas d[eu]?|aucune?|sans|non)\b[^.;,]{0,40}\b(exige|requis|necessaire|demande|obligatoire|indispensable)|\b(debutants?|debutantes?) (acceptes?|bienvenu)|\bsans (diplome|experience|qualification)|\b(pas|aucun) de diplome|\baucune experience\b/;
 
 const HEDGE = /\bun plus\b|\bserait un (plus|atout)|\bapprecie|\bsouhaite|\bidealement|\bde preference|\bun atout\b/;
 
@@ -29,7 +30,10 @@ export const DATE_RANGE =
 /** Accent-free lower case, one character per character (offsets of a fold are the original's). */
 export function fold(s: string): string {
   // Fast path: accents decompose into a letter and a mark, so removing the marks keeps the length in Latin text.
-  const quick = s.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  const quick = s
+    .toLowerCase()
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "");
   if (quick.length === s.length) return quick.replace(/[’']/g, " ");
   let out = "";
   for (const ch of s.toLowerCase()) {
@@ -54,8 +58,9 @@ function clauses(u: TextUnit): TextUnit[] {
   let m: RegExpExecArray | null;
   while ((m = re.exec(u.text))) {
     // A comma between digits ("1,5 t") or inside parentheses is not a list separator.
-    const open = (u.text.slice(0, m.index).match(/\(/g)?.length ?? 0) - (u.text.slice(0, m.index).match(/\)/g)?.length ?? 0);
-    if (open > 0 || /\d$/.test(u.text.slice(0, m.index)) && /^\s*\d/.test(u.text.slice(m.index + 1))) continue;
+    const open =
+      (u.text.slice(0, m.index).match(/\(/g)?.length ?? 0) - (u.text.slice(0, m.index).match(/\)/g)?.length ?? 0);
+    if (open > 0 || (/\d$/.test(u.text.slice(0, m.index)) && /^\s*\d/.test(u.text.slice(m.index + 1)))) continue;
     parts.push({ text: u.text.slice(p, m.index), start: u.start + p, end: u.start + m.index });
     p = m.index + m[0].length;
   }
@@ -109,9 +114,14 @@ function joinBrokenLines(units: readonly TextUnit[], text: string): TextUnit[] {
   for (const u of units) {
     const prev = out.at(-1);
     const lineBreak = prev !== undefined && /^[ \t]*\r?\n[ \t]*$/.test(text.slice(prev.end, u.start));
-    const wrapped = prev !== undefined && (DANGLING.test(prev.text) || (prev.text.length >= 35 && /^[a-zà-ÿ]/.test(u.text)));
+    const wrapped =
+      prev !== undefined && (DANGLING.test(prev.text) || (prev.text.length >= 35 && /^[a-zà-ÿ]/.test(u.text)));
     if (prev && lineBreak && wrapped && !/[.!?:;]$/.test(prev.text)) {
-      out[out.length - 1] = { text: prev.text + " ".repeat(u.start - prev.end) + u.text, start: prev.start, end: u.end };
+      out[out.length - 1] = {
+        text: prev.text + " ".repeat(u.start - prev.end) + u.text,
+        start: prev.start,
+        end: u.end,
+      };
       continue;
     }
     out.push(u);
@@ -147,7 +157,11 @@ export function statementUnits(
       // alone names a job, not a skill (diploma headers are the exception: the diploma is a savoir).
       const cut = /\s[:–—-]\s|:\s/.exec(u.text.replace(DATE_RANGE, (d) => " ".repeat(d.length)));
       if (cut) {
-        const rest = trimUnit({ text: u.text.slice(cut.index + cut[0].length), start: u.start + cut.index + cut[0].length, end: u.end });
+        const rest = trimUnit({
+          text: u.text.slice(cut.index + cut[0].length),
+          start: u.start + cut.index + cut[0].length,
+          end: u.end,
+        });
         if (!rest) continue;
         unit = rest;
       } else if (u.section !== "formation") {

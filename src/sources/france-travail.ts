@@ -22,7 +22,11 @@ export const FranceTravailOffer = z.object({
   description: z.string().nullish(),
   romeCode: z.string(),
   origineOffre_origine: z.string().nullish(),
-  competences: z.array(z.object({ code: z.coerce.string().nullish(), libelle: z.string().nullish(), exigence: z.string().nullish() })).nullish(),
+  competences: z
+    .array(
+      z.object({ code: z.coerce.string().nullish(), libelle: z.string().nullish(), exigence: z.string().nullish() }),
+    )
+    .nullish(),
   dateCreation: z.string().nullish(),
   source_dataset: z.string().nullish(),
 });
@@ -42,7 +46,8 @@ export function readOffers(file: string, limit?: number): FranceTravailOffer[] {
       throw new Error(`${file}:${i + 1}: not valid JSON`);
     }
     const r = FranceTravailOffer.safeParse(json);
-    if (!r.success) throw new Error(`${file}:${i + 1}: ${r.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ")}`);
+    if (!r.success)
+      throw new Error(`${file}:${i + 1}: ${r.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ")}`);
     out.push(r.data);
   }
   return out;
@@ -55,8 +60,14 @@ export function readOffers(file: string, limit?: number): FranceTravailOffer[] {
 export function readLabelledOffers(files: readonly string[]): LabelledOfferLine[] {
   const byId = new Map<string, LabelledOfferLine>();
   for (const file of files) {
-    for (const o of readOffers(file)) byId.set(o.id, { id: o.id, title: o.intitule ?? "", text: o.description ?? "", romeCode: o.romeCode, competences: (o.competences ?? []).flatMap((c) => (c.code ? [c.code] : [])) });
+    for (const o of readOffers(file))
+      byId.set(o.id, {
+        id: o.id,
+        title: o.intitule ?? "",
+        text: o.description ?? "",
+        romeCode: o.romeCode,
+        competences: (o.competences ?? []).flatMap((c) => (c.code ? [c.code] : [])),
+      });
   }
   return [...byId.values()];
 }
-

@@ -93,7 +93,11 @@ export class Bm25Index {
   }
 
   /** Calls `visit` for every document with a positive score, in no particular order (no ranking cost); `visit` must not query this index. */
-  forEachScore(query: readonly string[], visit: (doc: number, score: number) => void, weights?: ReadonlyMap<string, number>): void {
+  forEachScore(
+    query: readonly string[],
+    visit: (doc: number, score: number) => void,
+    weights?: ReadonlyMap<string, number>,
+  ): void {
     const n = this.accumulate(query, weights);
     const scores = this.scores;
     for (let i = 0; i < n; i++) {
@@ -139,13 +143,17 @@ export class Bm25Index {
       const w = n * this.idf(t);
       if (w > 0) weighted.push({ t, w });
     }
-    return weighted.sort((a, b) => b.w - a.w || (a.t < b.t ? -1 : a.t > b.t ? 1 : 0)).slice(0, max).map((x) => x.t);
+    return weighted
+      .sort((a, b) => b.w - a.w || (a.t < b.t ? -1 : a.t > b.t ? 1 : 0))
+      .slice(0, max)
+      .map((x) => x.t);
   }
 
   /** The best score a document could get for this query: the score of a document equal to the query. */
   selfScore(query: readonly string[]): number {
     let s = 0;
-    for (const t of new Set(query)) s += this.idf(t) * (this.k1 + 1) / (1 + this.k1 * (1 - this.b + (this.b * query.length) / this.avgLen));
+    for (const t of new Set(query))
+      s += (this.idf(t) * (this.k1 + 1)) / (1 + this.k1 * (1 - this.b + (this.b * query.length) / this.avgLen));
     return s;
   }
 }

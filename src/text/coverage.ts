@@ -58,7 +58,14 @@ export class CoverageIndex {
       raw.push(weight(t));
       this.postings.push(Int32Array.from(l));
     }
-    const heaviest = docs.reduce((max, terms) => Math.max(max, terms.reduce((sum, t) => sum + raw[this.termId.get(t)!]!, 0)), 0);
+    const heaviest = docs.reduce(
+      (max, terms) =>
+        Math.max(
+          max,
+          terms.reduce((sum, t) => sum + raw[this.termId.get(t)!]!, 0),
+        ),
+      0,
+    );
     const scale = heaviest * WEIGHT_SCALE > MAX_MASS ? MAX_MASS / heaviest : WEIGHT_SCALE;
     this.weight = Int32Array.from(raw, (w) => Math.max(1, Math.round(w * scale)));
     this.mass = Int32Array.from(docs, (terms) => terms.reduce((sum, t) => sum + this.weight[this.termId.get(t)!]!, 0));

@@ -56,7 +56,10 @@ function load(): LemmaTables {
     const lemma = isParticiple ? participles[root] : root;
     if (lemma) put(form, lemma);
   }
-  const verbs = readJson("french-verbs-lefff", "dist/conjugations.json") as Record<string, Record<string, (string | null)[]>>;
+  const verbs = readJson("french-verbs-lefff", "dist/conjugations.json") as Record<
+    string,
+    Record<string, (string | null)[]>
+  >;
   for (const [infinitive, tenses] of Object.entries(verbs)) {
     put(infinitive, infinitive);
     for (const forms of Object.values(tenses)) for (const f of forms) if (f && f !== "NA") put(f, infinitive);
@@ -116,7 +119,13 @@ export function lemmas(text: string): string[] {
   for (const raw of text.toLowerCase().split(/[^\p{L}\p{N}+#]+/u)) {
     const w = normalizeText(raw);
     if (!w || (w.length < 2 && !/[0-9]/.test(w)) || isStopword(w)) continue;
-    if (w.includes(" ")) out.push(...w.split(" ").filter((x) => !isStopword(x)).map(lemma));
+    if (w.includes(" "))
+      out.push(
+        ...w
+          .split(" ")
+          .filter((x) => !isStopword(x))
+          .map(lemma),
+      );
     else out.push(lemma(raw));
   }
   return out;

@@ -22,26 +22,79 @@ const NOISE = new Set(
 
 /** Abbreviations and acronyms of French offers, written out (normalised form → words that replace it). */
 const ABBREVIATIONS: Record<string, string> = {
-  dev: "developpeur", devs: "developpeur", developper: "developpeur", js: "javascript", ts: "typescript",
-  fullstack: "full stack", frontend: "front end", backend: "back end", devops: "devops",
-  ing: "ingenieur", inge: "ingenieur", admin: "administrateur", assist: "assistant", resp: "responsable",
-  respo: "responsable", cdp: "chef de projet", rh: "ressources humaines", rrh: "responsable ressources humaines",
-  drh: "directeur ressources humaines", daf: "directeur administratif financier", dsi: "directeur systemes information",
-  rssi: "responsable securite systemes information", adv: "administration des ventes", sav: "service apres vente",
-  ash: "agent de service hospitalier", aes: "accompagnant educatif et social", aesh: "accompagnant eleves handicap",
-  ide: "infirmier", idel: "infirmier", ibode: "infirmier bloc operatoire", iade: "infirmier anesthesiste",
-  avs: "auxiliaire de vie sociale", advf: "assistant de vie aux familles", amp: "aide medico psychologique",
-  atsem: "agent specialise ecoles maternelles", asem: "agent specialise ecoles maternelles",
-  eje: "educateur jeunes enfants", cesf: "conseiller economie sociale familiale", asv: "auxiliaire veterinaire",
-  mkde: "masseur kinesitherapeute", kine: "kinesitherapeute", educ: "educateur", prof: "professeur",
-  ndrc: "negociation relation client commercial", mco: "management commercial operationnel vendeur",
-  vl: "vehicule leger", pl: "poids lourd", spl: "super poids lourd", tp: "travaux publics",
-  btp: "batiment travaux publics", vrd: "voirie reseaux divers", cvc: "chauffage ventilation climatisation",
-  qhse: "qualite hygiene securite environnement", hse: "hygiene securite environnement", bi: "business intelligence",
-  ia: "intelligence artificielle", ai: "intelligence artificielle", ml: "machine learning", sst: "sauveteur secouriste",
-  comm: "communication", compta: "comptable", techn: "technicien", maint: "maintenance",
-  elec: "electricien", electro: "electrotechnicien", mecha: "mecanicien", chauff: "chauffeur", vend: "vendeur",
-  manut: "manutentionnaire", prepa: "preparateur", cuis: "cuisinier", serv: "serveur", secr: "secretaire",
+  dev: "developpeur",
+  devs: "developpeur",
+  developper: "developpeur",
+  js: "javascript",
+  ts: "typescript",
+  fullstack: "full stack",
+  frontend: "front end",
+  backend: "back end",
+  devops: "devops",
+  ing: "ingenieur",
+  inge: "ingenieur",
+  admin: "administrateur",
+  assist: "assistant",
+  resp: "responsable",
+  respo: "responsable",
+  cdp: "chef de projet",
+  rh: "ressources humaines",
+  rrh: "responsable ressources humaines",
+  drh: "directeur ressources humaines",
+  daf: "directeur administratif financier",
+  dsi: "directeur systemes information",
+  rssi: "responsable securite systemes information",
+  adv: "administration des ventes",
+  sav: "service apres vente",
+  ash: "agent de service hospitalier",
+  aes: "accompagnant educatif et social",
+  aesh: "accompagnant eleves handicap",
+  ide: "infirmier",
+  idel: "infirmier",
+  ibode: "infirmier bloc operatoire",
+  iade: "infirmier anesthesiste",
+  avs: "auxiliaire de vie sociale",
+  advf: "assistant de vie aux familles",
+  amp: "aide medico psychologique",
+  atsem: "agent specialise ecoles maternelles",
+  asem: "agent specialise ecoles maternelles",
+  eje: "educateur jeunes enfants",
+  cesf: "conseiller economie sociale familiale",
+  asv: "auxiliaire veterinaire",
+  mkde: "masseur kinesitherapeute",
+  kine: "kinesitherapeute",
+  educ: "educateur",
+  prof: "professeur",
+  ndrc: "negociation relation client commercial",
+  mco: "management commercial operationnel vendeur",
+  vl: "vehicule leger",
+  pl: "poids lourd",
+  spl: "super poids lourd",
+  tp: "travaux publics",
+  btp: "batiment travaux publics",
+  vrd: "voirie reseaux divers",
+  cvc: "chauffage ventilation climatisation",
+  qhse: "qualite hygiene securite environnement",
+  hse: "hygiene securite environnement",
+  bi: "business intelligence",
+  ia: "intelligence artificielle",
+  ai: "intelligence artificielle",
+  ml: "machine learning",
+  sst: "sauveteur secouriste",
+  comm: "communication",
+  compta: "comptable",
+  techn: "technicien",
+  maint: "maintenance",
+  elec: "electricien",
+  electro: "electrotechnicien",
+  mecha: "mecanicien",
+  chauff: "chauffeur",
+  vend: "vendeur",
+  manut: "manutentionnaire",
+  prepa: "preparateur",
+  cuis: "cuisinier",
+  serv: "serveur",
+  secr: "secretaire",
 };
 
 /**
@@ -49,25 +102,77 @@ const ABBREVIATIONS: Record<string, string> = {
  * writes them in capitals ("AS de nuit", "ES en foyer", "AP", "IDE").
  */
 const CAPITAL_ABBREVIATIONS: Record<string, string> = {
-  as: "aide soignant", es: "educateur specialise", me: "moniteur educateur", ap: "auxiliaire puericulture",
-  cap: "", bep: "", but: "", ce: "", ca: "",
+  as: "aide soignant",
+  es: "educateur specialise",
+  me: "moniteur educateur",
+  ap: "auxiliaire puericulture",
+  cap: "",
+  bep: "",
+  but: "",
+  ce: "",
+  ca: "",
 };
 
 /** English job words with the French word ROME's appellations use, added beside them. */
 const ENGLISH: Record<string, string> = {
-  engineer: "ingenieur", engineering: "ingenierie", developer: "developpeur", software: "logiciel",
-  sales: "commercial", salesman: "commercial", seller: "vendeur", account: "clientele", accountant: "comptable",
-  accounting: "comptabilite", buyer: "acheteur", purchasing: "achats", analyst: "analyste", architect: "architecte",
-  administrator: "administrateur", technician: "technicien", director: "directeur", head: "responsable",
-  officer: "charge", manager: "responsable", management: "gestion", tester: "testeur", testing: "test",
-  security: "securite", network: "reseau", networks: "reseaux", system: "systeme", systems: "systemes",
-  teacher: "professeur", trainer: "formateur", driver: "chauffeur", cook: "cuisinier",
-  waiter: "serveur", waitress: "serveur", nurse: "infirmier", cleaner: "agent entretien", recruiter: "recruteur",
-  customer: "client", care: "soin", business: "affaires", writer: "redacteur",
-  maintenance: "maintenance", mechanic: "mecanicien", electrician: "electricien", welder: "soudeur",
-  warehouse: "entrepot", supply: "logistique", procurement: "achats", lawyer: "juriste",
-  legal: "juridique", marketing: "marketing", product: "produit", project: "projet", research: "recherche",
-  scientist: "scientifique", researcher: "chercheur", designer: "designer", data: "donnees",
+  engineer: "ingenieur",
+  engineering: "ingenierie",
+  developer: "developpeur",
+  software: "logiciel",
+  sales: "commercial",
+  salesman: "commercial",
+  seller: "vendeur",
+  account: "clientele",
+  accountant: "comptable",
+  accounting: "comptabilite",
+  buyer: "acheteur",
+  purchasing: "achats",
+  analyst: "analyste",
+  architect: "architecte",
+  administrator: "administrateur",
+  technician: "technicien",
+  director: "directeur",
+  head: "responsable",
+  officer: "charge",
+  manager: "responsable",
+  management: "gestion",
+  tester: "testeur",
+  testing: "test",
+  security: "securite",
+  network: "reseau",
+  networks: "reseaux",
+  system: "systeme",
+  systems: "systemes",
+  teacher: "professeur",
+  trainer: "formateur",
+  driver: "chauffeur",
+  cook: "cuisinier",
+  waiter: "serveur",
+  waitress: "serveur",
+  nurse: "infirmier",
+  cleaner: "agent entretien",
+  recruiter: "recruteur",
+  customer: "client",
+  care: "soin",
+  business: "affaires",
+  writer: "redacteur",
+  maintenance: "maintenance",
+  mechanic: "mecanicien",
+  electrician: "electricien",
+  welder: "soudeur",
+  warehouse: "entrepot",
+  supply: "logistique",
+  procurement: "achats",
+  lawyer: "juriste",
+  legal: "juridique",
+  marketing: "marketing",
+  product: "produit",
+  project: "projet",
+  research: "recherche",
+  scientist: "scientifique",
+  researcher: "chercheur",
+  designer: "designer",
+  data: "donnees",
 };
 
 /**
@@ -80,9 +185,11 @@ export function writtenOut(word: string): string | undefined {
 }
 
 /** Gender marks: "(H/F)", "F/H/X", "H/F", "(e)", "·e", "(trice)", "(ère)". */
-const GENDER = /\(\s*[hfx](?:\s*[/-]\s*[hfx]){1,2}\s*\)|\b[hfx](?:\s*\/\s*[hfx]){1,2}\b|\((?:e|ne|se|euse|trice|ère|ere|rice|ive|fe|le|te)\)|[·.](?:e|ne|se|euse|trice|ère)\b/gi;
+const GENDER =
+  /\(\s*[hfx](?:\s*[/-]\s*[hfx]){1,2}\s*\)|\b[hfx](?:\s*\/\s*[hfx]){1,2}\b|\((?:e|ne|se|euse|trice|ère|ere|rice|ive|fe|le|te)\)|[·.](?:e|ne|se|euse|trice|ère)\b/gi;
 /** Salaries and hours: "2 000 €", "45K€", "35h", "12,50 €/h", "100%". */
-const AMOUNTS = /\d[\d\s.,]*\s*(?:k\s*€|k€|€|euros?|k\b|h\b|heures?\b|%)(?:\s*(?:brut|net|\/\s*(?:an|mois|h|heure)))*/gi;
+const AMOUNTS =
+  /\d[\d\s.,]*\s*(?:k\s*€|k€|€|euros?|k\b|h\b|heures?\b|%)(?:\s*(?:brut|net|\/\s*(?:an|mois|h|heure)))*/gi;
 
 /**
  * The job words of a title, normalised: gender marks, amounts and noise words out, abbreviations written out,
@@ -132,7 +239,10 @@ export function titleParts(title: string): string[] {
  * text sent without `title` often starts with. Whether it names a job is for the caller (ROME's appellations) to say.
  */
 export function leadingTitleLine(text: string): string | null {
-  const first = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0);
+  const first = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l.length > 0);
   if (!first || first.length > 90 || /[.!?;]\s*$/.test(first) || /[.!?]\s/.test(first)) return null;
   const n = first.split(/\s+/).length;
   return n >= 1 && n <= 10 ? first : null;

@@ -108,14 +108,20 @@ interface TestedItem {
  * ROME items that rise or fall between the two parts of the window, compared within domaines (Mantel–Haenszel)
  * when stratified: the items are the referential's own words, so the question is their use over time.
  */
-function testItems(items: TrendCounts["items"], totals: readonly CountCell[], splitLabel: string, o: TrendOptions, direction: "up" | "down"): TestedItem[] {
+function testItems(
+  items: TrendCounts["items"],
+  totals: readonly CountCell[],
+  splitLabel: string,
+  o: TrendOptions,
+  direction: "up" | "down",
+): TestedItem[] {
   const docs = new Map<string, { n1: number; n0: number }>();
   let nb = 0;
   let nr = 0;
   for (const c of totals) {
     const e = docs.get(c.domaine) ?? { n1: 0, n0: 0 };
-    if (c.period >= splitLabel) (e.n1 += c.documents), (nr += c.documents);
-    else (e.n0 += c.documents), (nb += c.documents);
+    if (c.period >= splitLabel) ((e.n1 += c.documents), (nr += c.documents));
+    else ((e.n0 += c.documents), (nb += c.documents));
     docs.set(c.domaine, e);
   }
   const pending: { name: string; cb: number; cr: number; sources: number; strata: Map<string, Stratum> }[] = [];
@@ -127,15 +133,18 @@ function testItems(items: TrendCounts["items"], totals: readonly CountCell[], sp
     for (const c of cells) {
       sources.add(c.source);
       let s = strata.get(c.domaine);
-      if (!s) strata.set(c.domaine, (s = { x: 0, y: 0, n1: docs.get(c.domaine)?.n1 ?? 0, n0: docs.get(c.domaine)?.n0 ?? 0 }));
-      if (c.period >= splitLabel) (s.x += c.documents), (cr += c.documents);
-      else (s.y += c.documents), (cb += c.documents);
+      if (!s)
+        strata.set(c.domaine, (s = { x: 0, y: 0, n1: docs.get(c.domaine)?.n1 ?? 0, n0: docs.get(c.domaine)?.n0 ?? 0 }));
+      if (c.period >= splitLabel) ((s.x += c.documents), (cr += c.documents));
+      else ((s.y += c.documents), (cb += c.documents));
     }
     if (cb + cr < o.minSupport || sources.size < o.minSources) continue;
     pending.push({ name, cb, cr, sources: sources.size, strata });
   }
   const compared: RateComparison[] = pending.map((x) =>
-    o.stratify ? compareRatesStratified([...x.strata.values()], o.alpha, direction) : compareRates(x.cb, nb, x.cr, nr, o.alpha, direction),
+    o.stratify
+      ? compareRatesStratified([...x.strata.values()], o.alpha, direction)
+      : compareRates(x.cb, nb, x.cr, nr, o.alpha, direction),
   );
   const q = benjaminiHochberg(compared.map((r) => r.pValue));
   return pending
@@ -155,9 +164,12 @@ function testItems(items: TrendCounts["items"], totals: readonly CountCell[], sp
         sources: x.sources,
       },
     }))
-    .filter(({ figures: f }) =>
-      f.qValue <= o.alpha &&
-      (direction === "up" ? f.recent >= o.minRecentSupport && f.rateRatioBound >= o.minRateRatio : f.baseline >= o.minRecentSupport && f.rateRatioBound <= 1 / o.minRateRatio),
+    .filter(
+      ({ figures: f }) =>
+        f.qValue <= o.alpha &&
+        (direction === "up"
+          ? f.recent >= o.minRecentSupport && f.rateRatioBound >= o.minRateRatio
+          : f.baseline >= o.minRecentSupport && f.rateRatioBound <= 1 / o.minRateRatio),
     );
 }
 
@@ -179,8 +191,19 @@ export interface PhraseDetails {
 }
 
 /** Details of the final phrases from a second pass over the documents (JSONL files, tests, small lakes). */
-export async function detailsFromDocuments(source: TrendDocumentSource, o: TrendOptions, keys: Set<string>, recentFrom: number): Promise<PhraseDetails> {
-  const sp: PhraseDetails = { metiers: new Map(), cooc: new Map(), surfaces: new Map(), evidence: new Map(), withItems: new Map() };
+export async function detailsFromDocuments(
+  source: TrendDocumentSource,
+  o: TrendOptions,
+  keys: Set<string>,
+  recentFrom: number,
+): Promise<PhraseDetails> {
+  const sp: PhraseDetails = {
+    metiers: new Map(),
+    cooc: new Map(),
+    surfaces: new Map(),
+    evidence: new Map(),
+    withItems: new Map(),
+  };
   const inc = (m: Map<string, Map<string, number>>, k: string, v: string) => {
     let inner = m.get(k);
     if (!inner) m.set(k, (inner = new Map()));
@@ -201,7 +224,10 @@ export async function detailsFromDocuments(source: TrendDocumentSource, o: Trend
       if (d.kind !== "offer" || !d.text) continue;
       const samples = sp.surfaces.get(k);
       const ev = sp.evidence.get(k) ?? [];
-      const wantEvidence = d.documentDate.getTime() >= recentFrom && ev.length < 20 && !ev.some((e) => e.source === d.source && ev.length < 2);
+      const wantEvidence =
+        d.documentDate.getTime() >= recentFrom &&
+        ev.length < 20 &&
+        !ev.some((e) => e.source === d.source && ev.length < 2);
       const wantSurface = !samples || [...samples.values()].reduce((a, b) => a + b, 0) < SURFACE_SAMPLES;
       if (!wantEvidence && !wantSurface) continue;
       units ??= segment(d.text);
@@ -210,7 +236,12 @@ export async function detailsFromDocuments(source: TrendDocumentSource, o: Trend
         if (!hit) continue;
         if (wantSurface) inc(sp.surfaces, k, hit.text);
         if (wantEvidence) {
-          ev.push({ documentId: d.id, date: d.documentDate.toISOString().slice(0, 10), snippet: snippetAround(d.text, u.start, u.end, hit.start, hit.end), source: d.source });
+          ev.push({
+            documentId: d.id,
+            date: d.documentDate.toISOString().slice(0, 10),
+            snippet: snippetAround(d.text, u.start, u.end, hit.start, hit.end),
+            source: d.source,
+          });
           sp.evidence.set(k, ev);
         }
         break;
@@ -221,7 +252,14 @@ export async function detailsFromDocuments(source: TrendDocumentSource, o: Trend
 }
 
 /** The unit around a hit, cut to the documented length and centred on the phrase. */
-export function snippetAround(text: string, uStart: number, uEnd: number, hStart: number, hEnd: number, max: number = TREND_DEFAULTS.snippetChars): string {
+export function snippetAround(
+  text: string,
+  uStart: number,
+  uEnd: number,
+  hStart: number,
+  hEnd: number,
+  max: number = TREND_DEFAULTS.snippetChars,
+): string {
   let s = uStart;
   let e = uEnd;
   if (e - s > max) {
@@ -246,7 +284,11 @@ function itemKind(ref: Referential | undefined, code: string): ItemTrend["kind"]
  * Emerging uncovered phrases and moving ROME items over a window of documents: counts them per (period,
  * domaine, source) cell, then runs analyzeCounts with details from a second pass over the same documents.
  */
-export async function analyzeTrends(source: TrendDocumentSource, o: TrendOptions, ctx: TrendContext = {}): Promise<TrendReport> {
+export async function analyzeTrends(
+  source: TrendDocumentSource,
+  o: TrendOptions,
+  ctx: TrendContext = {},
+): Promise<TrendReport> {
   const inside: TrendDocument[] = [];
   for await (const d of source()) if (inWindow(d, o)) inside.push(d);
   const counts = countCells(inside, o.period, o.minSupport);
@@ -264,7 +306,12 @@ export type DetailsProvider = (keys: Set<string>, recentFrom: number) => Promise
  *  3. ROME items rising or falling between the two parts of the window.
  * With fewer than two periods it reports "nothing-to-compare".
  */
-export async function analyzeCounts(counts: TrendCounts, details: DetailsProvider, o: TrendOptions, ctx: TrendContext = {}): Promise<TrendReport> {
+export async function analyzeCounts(
+  counts: TrendCounts,
+  details: DetailsProvider,
+  o: TrendOptions,
+  ctx: TrendContext = {},
+): Promise<TrendReport> {
   const ref = ctx.referential;
   const periodDocs = new Map<string, number>();
   for (const c of counts.totals) periodDocs.set(c.period, (periodDocs.get(c.period) ?? 0) + c.documents);
@@ -273,14 +320,20 @@ export async function analyzeCounts(counts: TrendCounts, details: DetailsProvide
   const splitLabel = split ? periodOf(split, o.period) : null;
   let nb = 0;
   let nr = 0;
-  for (const [l, n] of periodDocs) if (split !== null && periodStart(l).getTime() >= split.getTime()) nr += n;
-  else nb += n;
+  for (const [l, n] of periodDocs)
+    if (split !== null && periodStart(l).getTime() >= split.getTime()) nr += n;
+    else nb += n;
   const total = nb + nr;
   const { from, to, split: _s, ...settings } = o;
   const base: TrendReport = {
     status: "ok",
     message: null,
-    window: { from: from?.toISOString() ?? null, to: to?.toISOString() ?? null, split: split?.toISOString() ?? null, period: o.period },
+    window: {
+      from: from?.toISOString() ?? null,
+      to: to?.toISOString() ?? null,
+      split: split?.toISOString() ?? null,
+      period: o.period,
+    },
     documents: { total, baseline: nb, recent: nr, offers: counts.offers, cvs: counts.cvs, sources: counts.sources },
     periods: sortedLabels.map((period) => ({ period, documents: periodDocs.get(period)! })),
     settings,
@@ -306,9 +359,16 @@ export async function analyzeCounts(counts: TrendCounts, details: DetailsProvide
   const candidates = ranked.slice(0, Math.min(MAX_CANDIDATES, o.limit * CANDIDATE_FACTOR));
   const sp = await details(new Set(candidates.map((c) => c.key)), split!.getTime());
   const labelOf = (k: string) => top(sp.surfaces.get(k), (n) => n)[0]?.[0] ?? k;
-  const coocCodes = (k: string) => top(sp.cooc.get(k), (n) => n).slice(0, 10).map(([code]) => code);
+  const coocCodes = (k: string) =>
+    top(sp.cooc.get(k), (n) => n)
+      .slice(0, 10)
+      .map(([code]) => code);
   const itemTotals = new Map<string, number>();
-  for (const [code, cells] of counts.items) itemTotals.set(code, cells.reduce((a, c) => a + c.documents, 0));
+  for (const [code, cells] of counts.items)
+    itemTotals.set(
+      code,
+      cells.reduce((a, c) => a + c.documents, 0),
+    );
   const docsWithItems = Math.max(1, counts.documentsWithItems);
 
   // Every candidate is attached (the vector scan is a fraction of a millisecond a phrase), then ranked by
@@ -316,10 +376,18 @@ export async function analyzeCounts(counts: TrendCounts, details: DetailsProvide
   const atts: (AttachResult | undefined)[] = [];
   for (let c0 = 0; ctx.attacher && c0 < candidates.length; c0 += 200) {
     const part = candidates.slice(c0, c0 + 200);
-    atts.push(...(await ctx.attacher.attach(part.map((t) => labelOf(t.key)), part.map((t) => coocCodes(t.key)))));
+    atts.push(
+      ...(await ctx.attacher.attach(
+        part.map((t) => labelOf(t.key)),
+        part.map((t) => coocCodes(t.key)),
+      )),
+    );
   }
   const order = candidates
-    .map((s, i) => ({ s: { ...s, score: ctx.attacher ? rankScore(s, termhoodOf(atts[i]?.nearestSimilarity)) : s.score }, att: atts[i] }))
+    .map((s, i) => ({
+      s: { ...s, score: ctx.attacher ? rankScore(s, termhoodOf(atts[i]?.nearestSimilarity)) : s.score },
+      att: atts[i],
+    }))
     .sort((a, b) => byDetectorRank(a.s, b.s));
   const kept: { s: PhraseSignal; att: Attachment; variants: Set<string> }[] = [];
   for (let i = 0; i < order.length && kept.length < o.limit; i++) {
@@ -330,7 +398,18 @@ export async function analyzeCounts(counts: TrendCounts, details: DetailsProvide
       host.variants.add(labelOf(s.key));
       continue;
     }
-    const { covered: _c, coveredBy: _b, ...attachment } = att ?? { covered: false, coveredBy: null, macroCompetence: null, competences: [], attachedBy: "none" as const, nearestSimilarity: 0 };
+    const {
+      covered: _c,
+      coveredBy: _b,
+      ...attachment
+    } = att ?? {
+      covered: false,
+      coveredBy: null,
+      macroCompetence: null,
+      competences: [],
+      attachedBy: "none" as const,
+      nearestSimilarity: 0,
+    };
     kept.push({ s, att: attachment, variants: new Set(top(sp.surfaces.get(s.key), (n) => n).map(([x]) => x)) });
   }
 
@@ -353,15 +432,29 @@ export async function analyzeCounts(counts: TrendCounts, details: DetailsProvide
         .map(([code, n]) => ({ code, libelle: ref?.fiche(code)?.libelle ?? code, documents: n })),
       cooccurring: top(sp.cooc.get(s.key), (n) => n)
         .filter(([, n]) => n >= TREND_DEFAULTS.minCellCount)
-        .map(([code, n]) => ({ code, n, lift: withItems > 0 ? n / withItems / ((itemTotals.get(code) ?? 1) / docsWithItems) : 0 }))
+        .map(([code, n]) => ({
+          code,
+          n,
+          lift: withItems > 0 ? n / withItems / ((itemTotals.get(code) ?? 1) / docsWithItems) : 0,
+        }))
         .sort((a, b) => b.n * Math.log1p(b.lift) - a.n * Math.log1p(a.lift))
         .slice(0, 8)
-        .map(({ code, n, lift }) => ({ code, libelle: ref?.itemLabel(code) ?? code, documents: n, lift: round(lift, 2) })),
+        .map(({ code, n, lift }) => ({
+          code,
+          libelle: ref?.itemLabel(code) ?? code,
+          documents: n,
+          lift: round(lift, 2),
+        })),
       evidence: pickEvidence(sp.evidence.get(s.key) ?? []),
     };
   });
 
-  const toItem = (t: TestedItem): ItemTrend => ({ code: t.name, libelle: ref?.itemLabel(t.name) ?? t.name, kind: itemKind(ref, t.name), figures: t.figures });
+  const toItem = (t: TestedItem): ItemTrend => ({
+    code: t.name,
+    libelle: ref?.itemLabel(t.name) ?? t.name,
+    kind: itemKind(ref, t.name),
+    figures: t.figures,
+  });
   const byScore = (a: TestedItem, b: TestedItem) => b.figures.growthScore - a.figures.growthScore;
   return {
     ...base,
@@ -391,21 +484,38 @@ function figuresOf(s: PhraseSignal): GrowthFigures {
 }
 
 function salienceOf(s: PhraseSignal): Salience {
-  return { score: s.salience, domaines: s.domaines, effectiveDomaines: s.effectiveDomaines, effectiveSources: s.effectiveSources, rising: s.rising, widespread: s.widespread };
+  return {
+    score: s.salience,
+    domaines: s.domaines,
+    effectiveDomaines: s.effectiveDomaines,
+    effectiveSources: s.effectiveSources,
+    rising: s.rising,
+    widespread: s.widespread,
+  };
 }
 
 /** Up to `snippets` excerpts, from distinct sources first, most recent first. */
-function pickEvidence(ev: { documentId: string; date: string; snippet: string; source: string }[]): EmergingPhrase["evidence"] {
+function pickEvidence(
+  ev: { documentId: string; date: string; snippet: string; source: string }[],
+): EmergingPhrase["evidence"] {
   const sorted = [...ev].sort((a, b) => (a.date < b.date ? 1 : -1));
   const out: typeof ev = [];
   const usedSources = new Set<string>();
-  for (const e of sorted) if (out.length < TREND_DEFAULTS.snippets && !usedSources.has(e.source) && !out.some((o) => o.snippet === e.snippet)) (out.push(e), usedSources.add(e.source));
-  for (const e of sorted) if (out.length < TREND_DEFAULTS.snippets && !out.includes(e) && !out.some((o) => o.snippet === e.snippet)) out.push(e);
+  for (const e of sorted)
+    if (out.length < TREND_DEFAULTS.snippets && !usedSources.has(e.source) && !out.some((o) => o.snippet === e.snippet))
+      (out.push(e), usedSources.add(e.source));
+  for (const e of sorted)
+    if (out.length < TREND_DEFAULTS.snippets && !out.includes(e) && !out.some((o) => o.snippet === e.snippet))
+      out.push(e);
   return out.map(({ documentId, date, snippet }) => ({ documentId, date, snippet }));
 }
 
 /** Documents with the phrase per period of the window, beside all documents: the chart series. */
-function seriesOf(cells: readonly CountCell[], sortedLabels: string[], periodDocs: ReadonlyMap<string, number>): SeriesPoint[] {
+function seriesOf(
+  cells: readonly CountCell[],
+  sortedLabels: string[],
+  periodDocs: ReadonlyMap<string, number>,
+): SeriesPoint[] {
   const per = new Map<string, number>();
   for (const c of cells) per.set(c.period, (per.get(c.period) ?? 0) + c.documents);
   return sortedLabels.map((period) => {

@@ -37,7 +37,7 @@ export function topByDot(v: Float32Array, rows: readonly Float32Array[], k: numb
     let at = top.length < k ? top.length : k - 1;
     if (top.length < k) top.push([s, j]);
     else top[at] = [s, j];
-    while (at > 0 && top[at - 1]![0] < s) ([top[at - 1], top[at]] = [top[at]!, top[at - 1]!]), at--;
+    while (at > 0 && top[at - 1]![0] < s) (([top[at - 1], top[at]] = [top[at]!, top[at - 1]!]), at--);
   }
   return top;
 }
@@ -53,10 +53,27 @@ interface LabelRow {
 /** Embeds every compétence and savoir label once (a few seconds), then attaches phrases by exact scan. */
 export async function createPhraseAttacher(ref: Referential, embedder: Embedder): Promise<PhraseAttacher> {
   const rows: LabelRow[] = [];
-  for (const c of ref.competences.values()) rows.push({ code: c.code, libelle: c.libelle, kind: "competence", mc: c.macroCompetence, stems: new Set(contentStems(c.libelle)) });
-  for (const s of ref.savoirs.values()) rows.push({ code: s.code, libelle: s.libelle, kind: "savoir", mc: null, stems: new Set(contentStems(s.libelle)) });
+  for (const c of ref.competences.values())
+    rows.push({
+      code: c.code,
+      libelle: c.libelle,
+      kind: "competence",
+      mc: c.macroCompetence,
+      stems: new Set(contentStems(c.libelle)),
+    });
+  for (const s of ref.savoirs.values())
+    rows.push({ code: s.code, libelle: s.libelle, kind: "savoir", mc: null, stems: new Set(contentStems(s.libelle)) });
   const mcs = [...ref.macroCompetences.values()];
-  const [rowVecs, mcVecs] = await Promise.all([embedder.embed(rows.map((r) => r.libelle), "passage"), embedder.embed(mcs.map((m) => m.libelle), "passage")]);
+  const [rowVecs, mcVecs] = await Promise.all([
+    embedder.embed(
+      rows.map((r) => r.libelle),
+      "passage",
+    ),
+    embedder.embed(
+      mcs.map((m) => m.libelle),
+      "passage",
+    ),
+  ]);
   const mcIndex = new Map(mcs.map((m, i) => [m.code, i]));
 
   const mcOut = (code: string, score: number): Attachment["macroCompetence"] => {
@@ -76,7 +93,9 @@ export async function createPhraseAttacher(ref: Referential, embedder: Embedder)
         const stems = contentStems(label);
         if (isZero(v)) {
           // Words unknown to the model (new tool names often are): place it where the offers that use it sit.
-          const coocMcs = (cooccurring[i] ?? []).map((c) => ref.competences.get(c)?.macroCompetence).filter((x): x is string => !!x);
+          const coocMcs = (cooccurring[i] ?? [])
+            .map((c) => ref.competences.get(c)?.macroCompetence)
+            .filter((x): x is string => !!x);
           const counts = new Map<string, number>();
           coocMcs.forEach((m, r) => counts.set(m, (counts.get(m) ?? 0) + 1 / (r + 1)));
           const best = [...counts].sort((a, b) => b[1] - a[1])[0];
@@ -86,7 +105,16 @@ export async function createPhraseAttacher(ref: Referential, embedder: Embedder)
             macroCompetence: best ? mcOut(best[0], 0) : null,
             competences: (cooccurring[i] ?? []).slice(0, ATTACH.nearest).flatMap((c) => {
               const r = ref.competences.get(c) ?? ref.savoirs.get(c);
-              return r ? [{ code: c, libelle: r.libelle, kind: ref.competences.has(c) ? ("competence" as const) : ("savoir" as const), similarity: 0 }] : [];
+              return r
+                ? [
+                    {
+                      code: c,
+                      libelle: r.libelle,
+                      kind: ref.competences.has(c) ? ("competence" as const) : ("savoir" as const),
+                      similarity: 0,
+                    },
+                  ]
+                : [];
             }),
             attachedBy: best ? "cooccurrence" : "none",
             nearestSimilarity: 0,
@@ -98,7 +126,8 @@ export async function createPhraseAttacher(ref: Referential, embedder: Embedder)
         for (const [s, j] of ranked) {
           if (coveredBy || s < ATTACH.coverCos || unknownWord[i]) break;
           const shared = stems.filter((st) => rows[j]!.stems.has(st)).length;
-          if (stems.length > 0 && shared / stems.length >= ATTACH.coverWordShare) coveredBy = { code: rows[j]!.code, libelle: rows[j]!.libelle };
+          if (stems.length > 0 && shared / stems.length >= ATTACH.coverWordShare)
+            coveredBy = { code: rows[j]!.code, libelle: rows[j]!.libelle };
         }
         // MC score: its own label or its best compétence, whichever is closer.
         const mcScore = new Map<string, number>();
@@ -115,7 +144,12 @@ export async function createPhraseAttacher(ref: Referential, embedder: Embedder)
           covered: coveredBy !== null,
           coveredBy,
           macroCompetence: bestMc ? mcOut(bestMc[0], bestMc[1]) : null,
-          competences: ranked.slice(0, ATTACH.nearest).map(([s, j]) => ({ code: rows[j]!.code, libelle: rows[j]!.libelle, kind: rows[j]!.kind, similarity: Math.round(s * 1000) / 1000 })),
+          competences: ranked.slice(0, ATTACH.nearest).map(([s, j]) => ({
+            code: rows[j]!.code,
+            libelle: rows[j]!.libelle,
+            kind: rows[j]!.kind,
+            similarity: Math.round(s * 1000) / 1000,
+          })),
           attachedBy: "vector",
           nearestSimilarity: Math.round(bestSim * 1000) / 1000,
         };

@@ -45,7 +45,8 @@ export interface Finding {
 export function restrictToFichesOf(next: Referential, old: Referential): Referential {
   const fiches = new Map([...next.fiches].filter(([code]) => old.fiches.has(code)));
   const linked = new Set<string>();
-  for (const f of fiches.values()) for (const l of [...f.competences, ...f.savoirs, ...f.macroCompetences]) linked.add(l.code);
+  for (const f of fiches.values())
+    for (const l of [...f.competences, ...f.savoirs, ...f.macroCompetences]) linked.add(l.code);
   return new Referential({
     version: `${next.version}∩${old.version}-fiches`,
     fiches,
@@ -87,13 +88,17 @@ export function createLexicalCoverage(ref: Referential): (key: string) => Coveri
     }
     // The shortest label that holds them all: the closest wording.
     let best: number | null = null;
-    for (const i of smallest ?? []) if (stems.every((s) => stemSets[i]!.has(s)) && (best === null || stemSets[i]!.size < stemSets[best]!.size)) best = i;
+    for (const i of smallest ?? [])
+      if (stems.every((s) => stemSets[i]!.has(s)) && (best === null || stemSets[i]!.size < stemSets[best]!.size))
+        best = i;
     return best === null ? null : labels[best]!;
   };
 }
 
 /** Documents, distinct sources and the usual surface form of every phrase key (offers' text only). */
-export function phraseStats(docs: readonly TrendDocument[]): Map<string, { support: number; sources: number; label: string }> {
+export function phraseStats(
+  docs: readonly TrendDocument[],
+): Map<string, { support: number; sources: number; label: string }> {
   const support = new Map<string, number>();
   const sources = new Map<string, Set<string>>();
   for (const d of docs) {
@@ -130,16 +135,21 @@ export function phraseStats(docs: readonly TrendDocument[]): Map<string, { suppo
  * with the same label (one new item, said several ways) or when one phrase's words sit inside the other's
  * ("prompt engineering" / "prompt"). The finding keeps the rank of its best phrase.
  */
-export function groupFindings(ranked: readonly ScoredPhrase[], coveredBy: ReadonlyMap<string, Covering | null>): Finding[] {
+export function groupFindings(
+  ranked: readonly ScoredPhrase[],
+  coveredBy: ReadonlyMap<string, Covering | null>,
+): Finding[] {
   const out: Finding[] = [];
   const byCode = new Map<string, Finding>();
   for (const p of ranked) {
     const cov = coveredBy.get(p.key) ?? null;
-    const host = (cov ? byCode.get(cov.code) : undefined) ?? out.find((f) => f.members.some((m) => containsPhrase(m, p.key) || containsPhrase(p.key, m)));
+    const host =
+      (cov ? byCode.get(cov.code) : undefined) ??
+      out.find((f) => f.members.some((m) => containsPhrase(m, p.key) || containsPhrase(p.key, m)));
     if (host) {
       host.members.push(p.key);
       // A group is covered when any of its phrases is: the item was adopted, whichever wording the detector led with.
-      if (!host.coveredBy && cov) (host.coveredBy = cov), byCode.set(cov.code, host);
+      if (!host.coveredBy && cov) ((host.coveredBy = cov), byCode.set(cov.code, host));
       continue;
     }
     const f: Finding = { head: p, members: [p.key], coveredBy: cov };
@@ -167,11 +177,18 @@ export interface BacktestFigures {
 }
 
 /** Ranks the flagged phrases of a detector and scores them against coverage by the new referential. */
-export function backtestFigures(documents: number, candidates: readonly ScoredPhrase[], coveredBy: ReadonlyMap<string, Covering | null>): BacktestFigures & { findings: Finding[]; allFindings: Finding[] } {
+export function backtestFigures(
+  documents: number,
+  candidates: readonly ScoredPhrase[],
+  coveredBy: ReadonlyMap<string, Covering | null>,
+): BacktestFigures & { findings: Finding[]; allFindings: Finding[] } {
   const flagged = rankFlagged(candidates);
   const findings = groupFindings(flagged, coveredBy);
   // The base rate groups near-duplicates the same way, so that precision and base rate count the same units.
-  const allFindings = groupFindings([...candidates].sort((a, b) => b.support - a.support || cmp(a.key, b.key)), coveredBy);
+  const allFindings = groupFindings(
+    [...candidates].sort((a, b) => b.support - a.support || cmp(a.key, b.key)),
+    coveredBy,
+  );
   const baseRate = allFindings.length ? allFindings.filter((f) => f.coveredBy).length / allFindings.length : 0;
   const p20 = precisionAt(findings, 20);
   return {
@@ -189,7 +206,9 @@ export function backtestFigures(documents: number, candidates: readonly ScoredPh
 }
 
 export function rankFlagged(candidates: readonly ScoredPhrase[]): ScoredPhrase[] {
-  return candidates.filter((c) => c.flagged).sort((a, b) => (b.tier ?? 0) - (a.tier ?? 0) || b.score - a.score || b.support - a.support || cmp(a.key, b.key));
+  return candidates
+    .filter((c) => c.flagged)
+    .sort((a, b) => (b.tier ?? 0) - (a.tier ?? 0) || b.score - a.score || b.support - a.support || cmp(a.key, b.key));
 }
 
 /** The frequency control: the same candidates, the most frequent first, all "flagged". */

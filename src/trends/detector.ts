@@ -56,7 +56,9 @@ export const RANKING = {
 
 /** Termhood from the attacher's nearest-label similarity (0 when the model knows none of the words). */
 export function termhoodOf(nearestSimilarity: number | undefined): number {
-  return nearestSimilarity === undefined || nearestSimilarity <= 0 ? RANKING.unknownTermhood : Math.min(1, nearestSimilarity);
+  return nearestSimilarity === undefined || nearestSimilarity <= 0
+    ? RANKING.unknownTermhood
+    : Math.min(1, nearestSimilarity);
 }
 
 /** The ranking score of a flagged phrase: termhood × (salience + trend). */
@@ -165,8 +167,8 @@ export function strataOf(totals: readonly CountCell[]) {
     if (split === undefined) continue;
     const k = `${c.source}\u0000${c.domaine}`;
     const e = strataDocs.get(k) ?? { n1: 0, n0: 0 };
-    if (c.period >= split) (e.n1 += c.documents), (nr += c.documents);
-    else (e.n0 += c.documents), (nb += c.documents);
+    if (c.period >= split) ((e.n1 += c.documents), (nr += c.documents));
+    else ((e.n0 += c.documents), (nb += c.documents));
     strataDocs.set(k, e);
   }
   return { splits, strataDocs, sourceDocs, baselineDocuments: nb, recentDocuments: nr };
@@ -189,13 +191,32 @@ export function sumsOfCells(key: string, cells: readonly CountCell[], st: Return
     const k = `${c.source}\u0000${c.domaine}`;
     let e = strata.get(k);
     if (!e) strata.set(k, (e = { x: 0, y: 0, ...st.strataDocs.get(k)! }));
-    if (c.period >= split) (e.x += c.documents), (x += c.documents);
-    else (e.y += c.documents), (y += c.documents);
+    if (c.period >= split) ((e.x += c.documents), (x += c.documents));
+    else ((e.y += c.documents), (y += c.documents));
   }
   const out: PhraseSums = {
-    key, support, sources: bySource.size, domaines: byDomaine.size, x, y,
-    informative: 0, anyX: false, anyY: false, sx: 0, se: 0, sv: 0, r: 0, s: 0, gr: 0, rc: 0, sc: 0, grc: 0,
-    domN: support, domNlnN: 0, srcW: 0, srcWlnW: 0,
+    key,
+    support,
+    sources: bySource.size,
+    domaines: byDomaine.size,
+    x,
+    y,
+    informative: 0,
+    anyX: false,
+    anyY: false,
+    sx: 0,
+    se: 0,
+    sv: 0,
+    r: 0,
+    s: 0,
+    gr: 0,
+    rc: 0,
+    sc: 0,
+    grc: 0,
+    domN: support,
+    domNlnN: 0,
+    srcW: 0,
+    srcWlnW: 0,
   };
   for (const n of byDomaine.values()) out.domNlnN += xlnx(n);
   for (const [src, n] of bySource) {
@@ -226,7 +247,11 @@ export function sumsOfCells(key: string, cells: readonly CountCell[], st: Return
 }
 
 /** Scores every phrase with enough support and sources; flagged phrases are the detector's findings. */
-export function detectEmerging(phrases: ReadonlyMap<string, readonly CountCell[]>, totals: readonly CountCell[], o: DetectorOptions): PhraseSignal[] {
+export function detectEmerging(
+  phrases: ReadonlyMap<string, readonly CountCell[]>,
+  totals: readonly CountCell[],
+  o: DetectorOptions,
+): PhraseSignal[] {
   const st = strataOf(totals);
   const sums: PhraseSums[] = [];
   for (const [key, cells] of phrases) {
@@ -240,44 +265,61 @@ export function detectEmerging(phrases: ReadonlyMap<string, readonly CountCell[]
  * The stratified comparison (same as stats.ts compareRatesStratified, from sums): continuity correction only
  * when one side is empty everywhere, so the ratio and its bound stay finite; then the BH guard over all phrases.
  */
-export function signalsFromSums(all: readonly PhraseSums[], baselineDocuments: number, recentDocuments: number, o: DetectorOptions): PhraseSignal[] {
+export function signalsFromSums(
+  all: readonly PhraseSums[],
+  baselineDocuments: number,
+  recentDocuments: number,
+  o: DetectorOptions,
+): PhraseSignal[] {
   const z = normalQuantileUpper(o.alpha);
-  const pending = all.filter((p) => wellFormedPhrase(p.key)).map((p) => {
-    const [r, s, gr] = p.anyX && p.anyY ? [p.r, p.s, p.gr] : [p.rc, p.sc, p.grc];
-    let rateRatio = 1;
-    let rateRatioBound = 1;
-    let pValue = 1;
-    if (p.informative > 0 && r > 0 && s > 0) {
-      rateRatio = r / s;
-      rateRatioBound = rateRatio * Math.exp(-z * Math.sqrt(Math.max(gr, 0) / (r * s)));
-      pValue = p.sv > 0 ? normalUpperTail((p.sx - p.se - 0.5) / Math.sqrt(p.sv)) : 1;
-    }
-    const effectiveDomaines = effectiveNumber(p.domN, p.domNlnN);
-    const effectiveSources = effectiveNumber(p.srcW, p.srcWlnW);
-    return {
-      key: p.key,
-      support: p.support,
-      sources: p.sources,
-      domaines: p.domaines,
-      effectiveSources: round(effectiveSources, 3),
-      effectiveDomaines: round(effectiveDomaines, 3),
-      salience: round(Math.log2(Math.max(1, effectiveDomaines * effectiveSources)), 4),
-      baseline: p.y,
-      recent: p.x,
-      baselineDocuments,
-      recentDocuments,
-      rateRatio,
-      rateRatioBound,
-      pValue,
-    };
-  });
+  const pending = all
+    .filter((p) => wellFormedPhrase(p.key))
+    .map((p) => {
+      const [r, s, gr] = p.anyX && p.anyY ? [p.r, p.s, p.gr] : [p.rc, p.sc, p.grc];
+      let rateRatio = 1;
+      let rateRatioBound = 1;
+      let pValue = 1;
+      if (p.informative > 0 && r > 0 && s > 0) {
+        rateRatio = r / s;
+        rateRatioBound = rateRatio * Math.exp(-z * Math.sqrt(Math.max(gr, 0) / (r * s)));
+        pValue = p.sv > 0 ? normalUpperTail((p.sx - p.se - 0.5) / Math.sqrt(p.sv)) : 1;
+      }
+      const effectiveDomaines = effectiveNumber(p.domN, p.domNlnN);
+      const effectiveSources = effectiveNumber(p.srcW, p.srcWlnW);
+      return {
+        key: p.key,
+        support: p.support,
+        sources: p.sources,
+        domaines: p.domaines,
+        effectiveSources: round(effectiveSources, 3),
+        effectiveDomaines: round(effectiveDomaines, 3),
+        salience: round(Math.log2(Math.max(1, effectiveDomaines * effectiveSources)), 4),
+        baseline: p.y,
+        recent: p.x,
+        baselineDocuments,
+        recentDocuments,
+        rateRatio,
+        rateRatioBound,
+        pValue,
+      };
+    });
   const q = benjaminiHochberg(pending.map((p) => p.pValue));
   return pending.map((p, i) => {
     const rising = q[i]! <= o.alpha && p.recent >= o.minRecentSupport && p.rateRatioBound >= o.minRateRatio;
     const trendScore = rising ? Math.log2(p.rateRatioBound) : 0;
     // Compared with a margin: the SQL and JS sums of the entropies differ in the last bits.
-    const widespread = p.effectiveDomaines >= DETECTOR.minEffectiveDomaines - 1e-9 && p.effectiveSources >= DETECTOR.minEffectiveSources - 1e-9;
-    return { ...p, qValue: q[i]!, trendScore, rising, widespread, score: round(p.salience + trendScore, 4), flagged: rising || widespread };
+    const widespread =
+      p.effectiveDomaines >= DETECTOR.minEffectiveDomaines - 1e-9 &&
+      p.effectiveSources >= DETECTOR.minEffectiveSources - 1e-9;
+    return {
+      ...p,
+      qValue: q[i]!,
+      trendScore,
+      rising,
+      widespread,
+      score: round(p.salience + trendScore, 4),
+      flagged: rising || widespread,
+    };
   });
 }
 
@@ -315,7 +357,15 @@ export function countCells(
   docs: Iterable<TrendDocument>,
   period: PeriodUnit,
   minSupport: number,
-): { totals: CountCell[]; phrases: Map<string, CountCell[]>; items: Map<string, CountCell[]>; offers: number; cvs: number; sources: number; documentsWithItems: number } {
+): {
+  totals: CountCell[];
+  phrases: Map<string, CountCell[]>;
+  items: Map<string, CountCell[]>;
+  offers: number;
+  cvs: number;
+  sources: number;
+  documentsWithItems: number;
+} {
   const support = new Map<string, number>();
   for (const d of docs) for (const k of new Set(d.phrases)) support.set(k, (support.get(k) ?? 0) + 1);
   const totals = new Map<string, number>();
@@ -341,5 +391,13 @@ export function countCells(
     if (d.competences.length > 0) documentsWithItems++;
   }
   const toCells = (m: Map<string, Map<string, number>>) => new Map([...m].map(([k, v]) => [k, cellsOf(v)]));
-  return { totals: cellsOf(totals), phrases: toCells(phrases), items: toCells(items), offers, cvs, sources: sources.size, documentsWithItems };
+  return {
+    totals: cellsOf(totals),
+    phrases: toCells(phrases),
+    items: toCells(items),
+    offers,
+    cvs,
+    sources: sources.size,
+    documentsWithItems,
+  };
 }

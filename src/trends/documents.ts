@@ -52,7 +52,11 @@ export function offerText(o: Pick<OfferInput, "title" | "description">): string 
 }
 
 /** Turns an offer into a TrendDocument: uncovered phrase keys outside skill evidence and boilerplate units. */
-export function offerToTrendDocument(o: OfferInput, checker: CoverageChecker, boilerplate: ReadonlySet<string> = new Set()): TrendDocument {
+export function offerToTrendDocument(
+  o: OfferInput,
+  checker: CoverageChecker,
+  boilerplate: ReadonlySet<string> = new Set(),
+): TrendDocument {
   const text = offerText(o);
   const units = segment(text);
   const covered = (o.skills ?? []).flatMap((s) => s.evidence);

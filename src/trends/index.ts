@@ -12,7 +12,14 @@ export {
   type TrendCounts,
 } from "./analyze.js";
 export { createPhraseAttacher, ATTACH } from "./attach.js";
-export { BOILERPLATE, findBoilerplate, offerText, offerToTrendDocument, type CoverageChecker, type OfferInput } from "./documents.js";
+export {
+  BOILERPLATE,
+  findBoilerplate,
+  offerText,
+  offerToTrendDocument,
+  type CoverageChecker,
+  type OfferInput,
+} from "./documents.js";
 export { periodOf, periodStart } from "./periods.js";
 export { buildProposal, type RomeEvolutionProposal } from "./proposal.js";
 export { benjaminiHochberg, binomialUpperTail, compareRates, wilsonBound } from "./stats.js";

@@ -1,5 +1,11 @@
 import type { FranceTravailOffer } from "../sources/index.js";
-import { findBoilerplate, offerText, offerToTrendDocument, type CoverageChecker, type OfferInput } from "./documents.js";
+import {
+  findBoilerplate,
+  offerText,
+  offerToTrendDocument,
+  type CoverageChecker,
+  type OfferInput,
+} from "./documents.js";
 import type { TrendDocument } from "./types.js";
 
 export interface OffersToDocumentsOptions {
@@ -14,7 +20,10 @@ export interface OffersToDocumentsOptions {
  * métiers from the offer's own ROME code, compétences and uncovered phrases from the text pipeline.
  * Offers without a valid date are skipped (a trend needs a date).
  */
-export async function offersToTrendDocuments(offers: readonly FranceTravailOffer[], opts: OffersToDocumentsOptions): Promise<TrendDocument[]> {
+export async function offersToTrendDocuments(
+  offers: readonly FranceTravailOffer[],
+  opts: OffersToDocumentsOptions,
+): Promise<TrendDocument[]> {
   const dated = offers.filter((o) => o.dateCreation && !Number.isNaN(Date.parse(o.dateCreation)));
   const inputs: OfferInput[] = dated.map((o) => ({
     id: o.id,

@@ -3,7 +3,8 @@ import type { PeriodUnit } from "./types.js";
 /** Period label of a date (UTC): "2025-03" for months, ISO week "2025-W09" for weeks. */
 export function periodOf(d: Date, unit: PeriodUnit): string {
   // Four-digit years, so that every label parses back (periodStart) whatever the year.
-  if (unit === "month") return `${String(d.getUTCFullYear()).padStart(4, "0")}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+  if (unit === "month")
+    return `${String(d.getUTCFullYear()).padStart(4, "0")}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
   // ISO 8601 week: the week with the year's first Thursday is week 1.
   const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
   const day = t.getUTCDay() || 7;

@@ -9,7 +9,12 @@ export interface RomeEvolutionProposal {
   proposal: {
     action: "add-competence";
     competence: { libelle: string; key: string; variants: string[] };
-    underMacroCompetence: { code: string; libelle: string; codeArbo: string; attachedBy: EmergingPhrase["attachment"]["attachedBy"] } | null;
+    underMacroCompetence: {
+      code: string;
+      libelle: string;
+      codeArbo: string;
+      attachedBy: EmergingPhrase["attachment"]["attachedBy"];
+    } | null;
     toFiches: { code: string; libelle: string; documents: number }[];
     nearestExistingCompetences: { code: string; libelle: string; similarity: number }[];
   };
@@ -26,7 +31,12 @@ export interface RomeEvolutionProposal {
 }
 
 /** Builds the JSON proposal for the phrase `key` (stemmed key or label) of a report; null when it is not in the report. */
-export function buildProposal(report: TrendReport, keyOrLabel: string, ref: Referential, now: Date = new Date()): RomeEvolutionProposal | null {
+export function buildProposal(
+  report: TrendReport,
+  keyOrLabel: string,
+  ref: Referential,
+  now: Date = new Date(),
+): RomeEvolutionProposal | null {
   const p = report.emerging.find((e) => e.key === keyOrLabel || e.label === keyOrLabel);
   if (!p) return null;
   const mc = p.attachment.macroCompetence;
@@ -37,12 +47,28 @@ export function buildProposal(report: TrendReport, keyOrLabel: string, ref: Refe
     proposal: {
       action: "add-competence",
       competence: { libelle: p.label, key: p.key, variants: p.variants },
-      underMacroCompetence: mc ? { code: mc.code, libelle: mc.libelle, codeArbo: mc.codeArbo, attachedBy: p.attachment.attachedBy } : null,
+      underMacroCompetence: mc
+        ? { code: mc.code, libelle: mc.libelle, codeArbo: mc.codeArbo, attachedBy: p.attachment.attachedBy }
+        : null,
       // Fiches whose offers use it; when the MC is known, those that already mobilise the MC come first.
-      toFiches: [...p.metiers].sort((a, b) => Number(hasMc(ref, b.code, mc?.code)) - Number(hasMc(ref, a.code, mc?.code)) || b.documents - a.documents),
-      nearestExistingCompetences: p.attachment.competences.map(({ code, libelle, similarity }) => ({ code, libelle, similarity })),
+      toFiches: [...p.metiers].sort(
+        (a, b) =>
+          Number(hasMc(ref, b.code, mc?.code)) - Number(hasMc(ref, a.code, mc?.code)) || b.documents - a.documents,
+      ),
+      nearestExistingCompetences: p.attachment.competences.map(({ code, libelle, similarity }) => ({
+        code,
+        libelle,
+        similarity,
+      })),
     },
-    evidence: { window: report.window, documents: report.documents, figures: p.figures, series: p.series, cooccurring: p.cooccurring, snippets: p.evidence },
+    evidence: {
+      window: report.window,
+      documents: report.documents,
+      figures: p.figures,
+      series: p.series,
+      cooccurring: p.cooccurring,
+      snippets: p.evidence,
+    },
     settings: report.settings,
   };
 }

@@ -14,26 +14,43 @@
 export function normalUpperTail(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
-  const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
+  const erfc =
+    t *
+    (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) *
+    Math.exp(-x * x);
   return z >= 0 ? erfc / 2 : 1 - erfc / 2;
 }
 
 /** Inverse of the standard normal upper tail for the usual small alphas (Acklam's rational approximation). */
 export function normalQuantileUpper(alpha: number): number {
   const p = 1 - alpha;
-  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
-  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const a = [
+    -3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1,
+    2.506628277459239,
+  ];
+  const b = [
+    -5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1,
+  ];
+  const c = [
+    -7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
   const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
   const pl = 0.02425;
   if (p > 1 - pl) {
     const q = Math.sqrt(-2 * Math.log(1 - p));
-    return -(((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+    return (
+      -(((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+    );
   }
   if (p < pl) return -normalQuantileUpper(1 - alpha);
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
 }
 
 function logChoose(n: number, k: number): number {
@@ -107,7 +124,14 @@ export interface RateComparison {
  * bound on RR), "down" for a fall (upper bound). growthScore = log2(bound) for "up", −log2(bound) for "down"
  * clipped at 0 when the interval reaches "no change".
  */
-export function compareRates(cb: number, nb: number, cr: number, nr: number, alpha: number, direction: "up" | "down"): RateComparison {
+export function compareRates(
+  cb: number,
+  nb: number,
+  cr: number,
+  nr: number,
+  alpha: number,
+  direction: "up" | "down",
+): RateComparison {
   const k = cb + cr;
   const p0 = nr / (nb + nr);
   const rateRatio = (cr + 0.5) / nr / ((cb + 0.5) / nb);
@@ -137,7 +161,11 @@ export interface Stratum {
  * and pooling removes that composition effect. Strata with documents on one side only carry no information
  * and drop out. Falls back to a 0.5 continuity correction when one side has no occurrence at all.
  */
-export function compareRatesStratified(strata: readonly Stratum[], alpha: number, direction: "up" | "down"): RateComparison & { informative: number } {
+export function compareRatesStratified(
+  strata: readonly Stratum[],
+  alpha: number,
+  direction: "up" | "down",
+): RateComparison & { informative: number } {
   let sx = 0;
   let se = 0;
   let sv = 0;
@@ -163,7 +191,8 @@ export function compareRatesStratified(strata: readonly Stratum[], alpha: number
     s += (y * k.n1) / nn;
     gr += (k.n1 * k.n0 * (x + y) - x * y * nn) / (nn * nn);
   }
-  if (informative === 0 || r === 0 || s === 0) return { rateRatio: 1, rateRatioBound: 1, growthScore: 0, pValue: 1, informative };
+  if (informative === 0 || r === 0 || s === 0)
+    return { rateRatio: 1, rateRatioBound: 1, growthScore: 0, pValue: 1, informative };
   const rateRatio = r / s;
   const seLog = Math.sqrt(Math.max(gr, 0) / (r * s));
   const z = normalQuantileUpper(alpha);

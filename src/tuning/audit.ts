@@ -43,18 +43,42 @@ export interface LabelAudit {
 }
 
 /** Whether one offer's label is suspect, from its code's confidence and the best fiche's on the text alone. */
-export function isSuspect(code: string, labelConfidence: number, best: { code: string; confidence: number } | undefined): boolean {
-  return !!best && best.code !== code && best.code[0] !== code[0] && labelConfidence < LABEL_AUDIT.maxLabelConfidence && best.confidence >= LABEL_AUDIT.minEvidenceConfidence;
+export function isSuspect(
+  code: string,
+  labelConfidence: number,
+  best: { code: string; confidence: number } | undefined,
+): boolean {
+  return (
+    !!best &&
+    best.code !== code &&
+    best.code[0] !== code[0] &&
+    labelConfidence < LABEL_AUDIT.maxLabelConfidence &&
+    best.confidence >= LABEL_AUDIT.minEvidenceConfidence
+  );
 }
 
-export async function auditLabels(engine: Engine, offers: readonly Exemplar[], onProgress?: (done: number) => void): Promise<LabelAudit> {
+export async function auditLabels(
+  engine: Engine,
+  offers: readonly Exemplar[],
+  onProgress?: (done: number) => void,
+): Promise<LabelAudit> {
   const none = ExemplarMemory.build([], engine.lexicon.ficheRow).memory;
   const suspects: LabelSuspect[] = [];
   for (const [n, o] of offers.entries()) {
-    const r = await engine.match({ title: o.title || undefined, text: o.text, kind: "offer", topK: 50, explain: false }, { exemplars: none });
+    const r = await engine.match(
+      { title: o.title || undefined, text: o.text, kind: "offer", topK: 50, explain: false },
+      { exemplars: none },
+    );
     const labelConfidence = r.metiers.find((m) => m.code === o.romeCode)?.confidence ?? 0;
     const best = r.metiers[0];
-    if (isSuspect(o.romeCode, labelConfidence, best)) suspects.push({ id: o.id, title: o.title, code: o.romeCode, labelConfidence, evidence: { code: best!.code, confidence: best!.confidence } });
+    if (isSuspect(o.romeCode, labelConfidence, best))
+      suspects.push({
+        id: o.id,
+        title: o.title,
+        code: o.romeCode,
+        labelConfidence,
+        evidence: { code: best!.code, confidence: best!.confidence },
+      });
     onProgress?.(n + 1);
   }
   const groups = new Map<string, LabelGroup>();
@@ -63,14 +87,28 @@ export async function auditLabels(engine: Engine, offers: readonly Exemplar[], o
     const key = titleKey(contentStems(s.title));
     const k = `${key}\u0000${s.code}\u0000${s.evidence.code}`;
     let g = groups.get(k);
-    if (!g) groups.set(k, (g = { titleKey: key, title: s.title, code: s.code, libelle: libelle(s.code), evidence: { code: s.evidence.code, libelle: libelle(s.evidence.code) }, offers: 0, ids: [] }));
+    if (!g)
+      groups.set(
+        k,
+        (g = {
+          titleKey: key,
+          title: s.title,
+          code: s.code,
+          libelle: libelle(s.code),
+          evidence: { code: s.evidence.code, libelle: libelle(s.evidence.code) },
+          offers: 0,
+          ids: [],
+        }),
+      );
     g.offers++;
     g.ids.push(s.id);
   }
   return {
     offers: offers.length,
     suspects: suspects.length,
-    groups: [...groups.values()].sort((a, b) => b.offers - a.offers || (a.titleKey < b.titleKey ? -1 : a.titleKey > b.titleKey ? 1 : 0)),
+    groups: [...groups.values()].sort(
+      (a, b) => b.offers - a.offers || (a.titleKey < b.titleKey ? -1 : a.titleKey > b.titleKey ? 1 : 0),
+    ),
     suspectIds: suspects.map((s) => s.id),
   };
 }

@@ -29,7 +29,14 @@ export function rankFigures(records: readonly RankRecord[]): RankFigures {
   const n = records.length;
   const at = (k: number) => (n ? records.filter((r) => r.rank !== null && r.rank <= k).length / n : 0);
   const mrr = n ? records.reduce((s, r) => s + (r.rank ? 1 / r.rank : 0), 0) / n : 0;
-  return { n, top1: round(at(1), 4), top3: round(at(3), 4), top5: round(at(5), 4), top10: round(at(10), 4), mrr: round(mrr, 4) };
+  return {
+    n,
+    top1: round(at(1), 4),
+    top3: round(at(3), 4),
+    top5: round(at(5), 4),
+    top10: round(at(10), 4),
+    mrr: round(mrr, 4),
+  };
 }
 
 /** Top-1 averaged over gold codes, so that the many IT offers do not hide the rest. */
@@ -56,22 +63,40 @@ export function byOrigin(records: readonly RankRecord[]): Record<string, RankFig
  * the codes are equal or the gold item is its macro-compétence (recruiters often pick the MC itself).
  * Precision: share of extracted items that match a gold item; recall: share of gold items matched.
  */
-export function skillAgreement(extracted: readonly Pick<ExtractedSkill, "code" | "macroCompetence">[], gold: readonly string[]): { tp: number; predicted: number; goldMatched: number; gold: number } {
+export function skillAgreement(
+  extracted: readonly Pick<ExtractedSkill, "code" | "macroCompetence">[],
+  gold: readonly string[],
+): { tp: number; predicted: number; goldMatched: number; gold: number } {
   const goldSet = new Set(gold);
-  const matches = (s: Pick<ExtractedSkill, "code" | "macroCompetence">, g: string) => s.code === g || (s.macroCompetence !== null && s.macroCompetence === g);
-  const tp = extracted.filter((s) => goldSet.has(s.code) || (s.macroCompetence !== null && goldSet.has(s.macroCompetence))).length;
+  const matches = (s: Pick<ExtractedSkill, "code" | "macroCompetence">, g: string) =>
+    s.code === g || (s.macroCompetence !== null && s.macroCompetence === g);
+  const tp = extracted.filter(
+    (s) => goldSet.has(s.code) || (s.macroCompetence !== null && goldSet.has(s.macroCompetence)),
+  ).length;
   const goldMatched = [...goldSet].filter((g) => extracted.some((s) => matches(s, g))).length;
   return { tp, predicted: extracted.length, goldMatched, gold: goldSet.size };
 }
 
 /** Sums `skillAgreement` over offers: precision over all predicted items, recall over all gold items. */
 function agreementSum() {
-  let n = 0, tp = 0, predicted = 0, goldMatched = 0, gold = 0;
+  let n = 0,
+    tp = 0,
+    predicted = 0,
+    goldMatched = 0,
+    gold = 0;
   return {
     add(a: ReturnType<typeof skillAgreement>) {
-      n++; tp += a.tp; predicted += a.predicted; goldMatched += a.goldMatched; gold += a.gold;
+      n++;
+      tp += a.tp;
+      predicted += a.predicted;
+      goldMatched += a.goldMatched;
+      gold += a.gold;
     },
-    figures: () => ({ precision: round(predicted ? tp / predicted : 0, 4), recall: round(gold ? goldMatched / gold : 0, 4), per_offer: round(predicted / Math.max(1, n), 4) }),
+    figures: () => ({
+      precision: round(predicted ? tp / predicted : 0, 4),
+      recall: round(gold ? goldMatched / gold : 0, 4),
+      per_offer: round(predicted / Math.max(1, n), 4),
+    }),
   };
 }
 
@@ -126,26 +151,52 @@ export const sourceOf = (o: FranceTravailOffer): string => o.source_dataset ?? "
  * so the memory holds only what other sources coded. `none`: no memory. `memoryFor` gives undefined (the engine's own
  * memory) when the offers are not in it (text mode), null for none.
  */
-export function crossValidation(memory: ExemplarMemory | null, offers: readonly FranceTravailOffer[], mode: CvMode = "text") {
+export function crossValidation(
+  memory: ExemplarMemory | null,
+  offers: readonly FranceTravailOffer[],
+  mode: CvMode = "text",
+) {
   if (mode === "none") {
-    return { crossValidated: false, folds: 0, foldOf: (_: FranceTravailOffer) => 0, memoryFor: (_: FranceTravailOffer): ExemplarMemory | null | undefined => null };
+    return {
+      crossValidated: false,
+      folds: 0,
+      foldOf: (_: FranceTravailOffer) => 0,
+      memoryFor: (_: FranceTravailOffer): ExemplarMemory | null | undefined => null,
+    };
   }
   if (mode === "source") {
     const sources = [...new Set(offers.map(sourceOf))].sort();
     const foldOfSource = new Map(sources.map((s, k) => [s, k]));
     const idSource = new Map(offers.map((o) => [o.id, sourceOf(o)]));
-    const groupsOf = sources.map((s) => new Set(offers.filter((o) => sourceOf(o) === s).map((o) => exemplarGroup(o.description ?? ""))));
-    const folds = memory ? sources.map((s, k) => memory.without((e, group) => idSource.get(e.id) === s || groupsOf[k]!.has(group))) : [];
+    const groupsOf = sources.map(
+      (s) => new Set(offers.filter((o) => sourceOf(o) === s).map((o) => exemplarGroup(o.description ?? ""))),
+    );
+    const folds = memory
+      ? sources.map((s, k) => memory.without((e, group) => idSource.get(e.id) === s || groupsOf[k]!.has(group)))
+      : [];
     const foldOf = (o: FranceTravailOffer) => foldOfSource.get(sourceOf(o))!;
-    return { crossValidated: memory !== null, folds: sources.length, foldOf, memoryFor: (o: FranceTravailOffer): ExemplarMemory | null | undefined => (memory ? folds[foldOf(o)] : undefined) };
+    return {
+      crossValidated: memory !== null,
+      folds: sources.length,
+      foldOf,
+      memoryFor: (o: FranceTravailOffer): ExemplarMemory | null | undefined => (memory ? folds[foldOf(o)] : undefined),
+    };
   }
   const inMemory = memory ? new Set(memory.exemplars.map((e) => e.id)) : new Set<string>();
   const crossValidated = memory !== null && offers.some((o) => inMemory.has(o.id));
   // One fold rule for the memory's exemplars and the evaluated offers: a text's fold is its group's.
   const foldOfGroup = (group: number) => group % CV_FOLDS;
-  const folds: (ExemplarMemory | undefined)[] = crossValidated ? Array.from({ length: CV_FOLDS }, (_, f) => memory!.without((_, group) => foldOfGroup(group) === f)) : [];
+  const folds: (ExemplarMemory | undefined)[] = crossValidated
+    ? Array.from({ length: CV_FOLDS }, (_, f) => memory!.without((_, group) => foldOfGroup(group) === f))
+    : [];
   const foldOf = (o: FranceTravailOffer) => foldOfGroup(exemplarGroup(o.description ?? ""));
-  return { crossValidated, folds: crossValidated ? CV_FOLDS : 0, foldOf, memoryFor: (o: FranceTravailOffer): ExemplarMemory | null | undefined => (crossValidated ? folds[foldOf(o)] : undefined) };
+  return {
+    crossValidated,
+    folds: crossValidated ? CV_FOLDS : 0,
+    foldOf,
+    memoryFor: (o: FranceTravailOffer): ExemplarMemory | null | undefined =>
+      crossValidated ? folds[foldOf(o)] : undefined,
+  };
 }
 
 /** The figures `npm run eval` prints (README "Figures"), and the baselines measured on the same offers. */
@@ -164,15 +215,27 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
   const shown = agreementSum();
   for (const [n, o] of offers.entries()) {
     const t = performance.now();
-    const r = await engine.match({ text: o.description ?? "", title: o.intitule ?? undefined, kind: "offer", topK: 10 }, { exemplars: memoryFor(o) });
+    const r = await engine.match(
+      { text: o.description ?? "", title: o.intitule ?? undefined, kind: "offer", topK: 10 },
+      { exemplars: memoryFor(o) },
+    );
     times.push(performance.now() - t);
     const origin = o.origineOffre_origine ?? "unknown";
-    records.push({ gold: o.romeCode, rank: rankOf(r.metiers.map((m) => m.code), o.romeCode), origin });
+    records.push({
+      gold: o.romeCode,
+      rank: rankOf(
+        r.metiers.map((m) => m.code),
+        o.romeCode,
+      ),
+      origin,
+    });
     bySource.push({ ...records[records.length - 1]!, origin: sourceOf(o) });
     if (opts.codedWith) {
       const old = (o.dateCreation ?? "") !== "" && o.dateCreation! < opts.codedWith.before;
       const list = r.metiers.map((m) => m.code);
-      const codes = old ? inForce(list, opts.codedWith.codes, (c) => engine.referential.fiches.get(c)?.parent ?? c) : list;
+      const codes = old
+        ? inForce(list, opts.codedWith.codes, (c) => engine.referential.fiches.get(c)?.parent ?? c)
+        : list;
       dated.push({ gold: o.romeCode, rank: rankOf(codes, o.romeCode), origin: sourceOf(o) });
     }
     const st = byStatus.get(r.status) ?? { n: 0, hit: 0 };
@@ -181,9 +244,18 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
     byStatus.set(r.status, st);
     if (opts.baselines) {
       const f = await engine.featuresFor(o.description ?? "", o.intitule ?? undefined);
-      const top = (a: Float64Array) => [...a.keys()].filter((i) => a[i]! > 0).sort((x, y) => a[y]! - a[x]!).slice(0, 10).map((i) => engine.lexicon.ficheCodes[i]!);
+      const top = (a: Float64Array) =>
+        [...a.keys()]
+          .filter((i) => a[i]! > 0)
+          .sort((x, y) => a[y]! - a[x]!)
+          .slice(0, 10)
+          .map((i) => engine.lexicon.ficheCodes[i]!);
       bm25.push({ gold: o.romeCode, rank: rankOf(top(f.titleLex), o.romeCode), origin });
-      nearest.push({ gold: o.romeCode, rank: rankOf(await nearestAppellationFiches(engine, o.intitule ?? ""), o.romeCode), origin });
+      nearest.push({
+        gold: o.romeCode,
+        rank: rankOf(await nearestAppellationFiches(engine, o.intitule ?? ""), o.romeCode),
+        origin,
+      });
     }
     const codes = (o.competences ?? []).flatMap((c) => (c.code ? [c.code] : []));
     if (codes.length) {
@@ -197,17 +269,40 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
     ...rankFigures(records),
     macro_top1: macroTop1(records),
     by_origin: byOrigin(records),
-    by_source: Object.fromEntries(Object.entries(byOrigin(bySource)).map(([k, v]) => [k, { ...v, macro_top1: macroTop1(bySource.filter((r) => r.origin === k)) }])),
+    by_source: Object.fromEntries(
+      Object.entries(byOrigin(bySource)).map(([k, v]) => [
+        k,
+        { ...v, macro_top1: macroTop1(bySource.filter((r) => r.origin === k)) },
+      ]),
+    ),
     // The recruiters' items against `requiredSkills` (the list that predicts them) and, for comparison, against
     // `skills` (what the text shows, with spans): recruiters pick most items from the fiche, not from the words.
     skills: required.figures(),
     skills_text: shown.figures(),
     // Abstention check: share of offers per status and top-1 within it ("confident" should be right more often).
-    by_status: Object.fromEntries([...byStatus].sort().map(([k, v]) => [k, { share: round(v.n / Math.max(1, records.length), 4), top1: round(v.hit / v.n, 4) }])),
+    by_status: Object.fromEntries(
+      [...byStatus]
+        .sort()
+        .map(([k, v]) => [k, { share: round(v.n / Math.max(1, records.length), 4), top1: round(v.hit / v.n, 4) }]),
+    ),
     ms_per_offer_p50: round(times[Math.floor(times.length / 2)] ?? 0, 4),
     // Offers created before the earlier referential's end scored against its codes (`--coded-with`).
-    ...(opts.codedWith ? { coded_in_force: { ...rankFigures(dated), macro_top1: macroTop1(dated), before: opts.codedWith.before, by_source: byOrigin(dated) } } : {}),
-    labelled_offers: { cv, size: cv === "none" ? 0 : (memory?.size ?? 0), cross_validated: crossValidated, folds: crossValidated ? folds : 0 },
+    ...(opts.codedWith
+      ? {
+          coded_in_force: {
+            ...rankFigures(dated),
+            macro_top1: macroTop1(dated),
+            before: opts.codedWith.before,
+            by_source: byOrigin(dated),
+          },
+        }
+      : {}),
+    labelled_offers: {
+      cv,
+      size: cv === "none" ? 0 : (memory?.size ?? 0),
+      cross_validated: crossValidated,
+      folds: crossValidated ? folds : 0,
+    },
   };
   if (!opts.baselines) return figures;
   return {

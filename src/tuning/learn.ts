@@ -117,7 +117,11 @@ export function dotw(x: readonly number[], w: readonly number[]): number {
  * is not pulled): the offer-coding model's fit (scripts/tune-required.ts). Returns the bias and the weights in the
  * features' own units. `x`: one row per example; `y`: 1 or 0.
  */
-export function fitLogistic(x: readonly (readonly number[])[], y: readonly number[], opts: { l2?: number; epochs?: number; rate?: number } = {}): { bias: number; weights: number[] } {
+export function fitLogistic(
+  x: readonly (readonly number[])[],
+  y: readonly number[],
+  opts: { l2?: number; epochs?: number; rate?: number } = {},
+): { bias: number; weights: number[] } {
   const { l2 = 1e-3, epochs = 2000, rate = 0.5 } = opts;
   const n = x.length;
   const d = x[0]?.length ?? 0;
@@ -164,7 +168,11 @@ export interface MultiRankingList {
  * with the target probability spread evenly over them, i.e. the mean of −log softmax(w·x)[g] over the golds g.
  * Full-batch Adam from 0 with an L2 pull towards 0. Dense rows (every pair feature is usually non-zero somewhere).
  */
-export function fitListwiseSets(lists: readonly MultiRankingList[], d: number, opts: { epochs?: number; learningRate?: number; l2?: number } = {}): number[] {
+export function fitListwiseSets(
+  lists: readonly MultiRankingList[],
+  d: number,
+  opts: { epochs?: number; learningRate?: number; l2?: number } = {},
+): number[] {
   const { epochs = 300, learningRate = 0.05, l2 = 1e-4 } = opts;
   const used = lists.filter((l) => l.golds.length > 0);
   const mass = used.reduce((a, l) => a + (l.weight ?? 1), 0);

@@ -5,7 +5,15 @@
  * other folds' edges only, so a held-out fiche's mobilités are never seen, not even through its targets' in-degree.
  */
 import { createHash } from "node:crypto";
-import { FIXED_BLEND_MODEL, PAIR_FEATURES, scoreColumns, type MobiliteGraph, type PairFeature, type PasserellesWeights, type ProximityIndex } from "../passerelles/index.js";
+import {
+  FIXED_BLEND_MODEL,
+  PAIR_FEATURES,
+  scoreColumns,
+  type MobiliteGraph,
+  type PairFeature,
+  type PasserellesWeights,
+  type ProximityIndex,
+} from "../passerelles/index.js";
 import { fitListwiseSets, type MultiRankingList } from "./learn.js";
 
 /** Which features a model uses: linear terms and products of two. */
@@ -54,7 +62,14 @@ export function countRanking(c: MetricCounts, ranked: readonly string[], targets
 export function finish(c: MetricCounts): PasserelleMetrics {
   const r = (x: number) => Math.round(x * 1000) / 1000;
   const e = Math.max(1, c.edges);
-  return { recallAt5: r(c.hit5 / e), recallAt10: r(c.hit10 / e), mrr: r(c.rr / Math.max(1, c.sources)), recallAt50: r(c.hit50 / e), edges: c.edges, sources: c.sources };
+  return {
+    recallAt5: r(c.hit5 / e),
+    recallAt10: r(c.hit10 / e),
+    mrr: r(c.rr / Math.max(1, c.sources)),
+    recallAt50: r(c.hit50 / e),
+    edges: c.edges,
+    sources: c.sources,
+  };
 }
 
 /** Deterministic pseudo-random numbers in [0, 1) (mulberry32): folds and negative sampling repeat run to run. */
@@ -82,19 +97,45 @@ export function sourceFolds(codes: readonly string[], k: number, seed = 17): Map
 
 /** The official mobilités of a referential as [source, target] codes (self-loops and unknown targets dropped). */
 export function officialEdges(index: ProximityIndex): [string, string][] {
-  return index.codes.flatMap((s) => index.ref.fiches.get(s)!.mobilites.filter((m) => m.cible !== s && index.has(m.cible)).map((m) => [s, m.cible] as [string, string]));
+  return index.codes.flatMap((s) =>
+    index.ref.fiches
+      .get(s)!
+      .mobilites.filter((m) => m.cible !== s && index.has(m.cible))
+      .map((m) => [s, m.cible] as [string, string]),
+  );
 }
 
 /** sha256 of sorted "source>target" lines: the fit's data fingerprint. */
 export function edgesHash(edges: readonly (readonly [string, string])[]): string {
-  return createHash("sha256").update(edges.map(([a, b]) => `${a}>${b}`).sort().join("\n")).digest("hex");
+  return createHash("sha256")
+    .update(
+      edges
+        .map(([a, b]) => `${a}>${b}`)
+        .sort()
+        .join("\n"),
+    )
+    .digest("hex");
 }
 
 /** Number of design columns of a feature set (linear terms, then products). */
 export const widthOf = (set: PasserellesFeatureSet): number => set.features.length + set.interactions.length;
 
 /** Graph features: recomputed per fold (training edges), the others once per source. */
-export const GRAPH_FEATURES: ReadonlySet<PairFeature> = new Set(["targetInDegree", "reverseMobilite", "coCited", "similarSourcesGo", "similarSourcesGoMax", "neighboursGo", "familyGo", "familyGoFamily", "inNeighboursGo", "coCitedAdamicAdar", "reverseNeighboursGo", "ownTargetsGo", "ownTargetsShared"]);
+export const GRAPH_FEATURES: ReadonlySet<PairFeature> = new Set([
+  "targetInDegree",
+  "reverseMobilite",
+  "coCited",
+  "similarSourcesGo",
+  "similarSourcesGoMax",
+  "neighboursGo",
+  "familyGo",
+  "familyGoFamily",
+  "inNeighboursGo",
+  "coCitedAdamicAdar",
+  "reverseNeighboursGo",
+  "ownTargetsGo",
+  "ownTargetsShared",
+]);
 
 export interface ListOptions {
   /** Hardest negatives: the fixed blend's best-ranked non-targets. */
@@ -119,7 +160,13 @@ export interface SourceCandidates {
 }
 
 /** Candidates per source: its official targets, the fixed blend's best other fiches and random ones. */
-export function candidateCache(index: ProximityIndex, sources: readonly string[], targetsOf: (s: string) => ReadonlySet<string>, opts: ListOptions = DEFAULT_LIST_OPTIONS, knownOf?: (s: string) => ReadonlySet<string>): SourceCandidates[] {
+export function candidateCache(
+  index: ProximityIndex,
+  sources: readonly string[],
+  targetsOf: (s: string) => ReadonlySet<string>,
+  opts: ListOptions = DEFAULT_LIST_OPTIONS,
+  knownOf?: (s: string) => ReadonlySet<string>,
+): SourceCandidates[] {
   const rnd = random(opts.seed);
   const n = index.codes.length;
   const P = PAIR_FEATURES.length;
@@ -135,24 +182,41 @@ export function candidateCache(index: ProximityIndex, sources: readonly string[]
     const blend = scoreColumns(cols, FIXED_BLEND);
     const pick = new Set<number>();
     for (const t of targets) pick.add(index.position(t)!);
-    const order = Array.from({ length: n }, (_, i) => i).filter((i) => i !== self && !pick.has(i) && !knownSet.has(i)).sort((a, b) => blend[b]! - blend[a]!);
+    const order = Array.from({ length: n }, (_, i) => i)
+      .filter((i) => i !== self && !pick.has(i) && !knownSet.has(i))
+      .sort((a, b) => blend[b]! - blend[a]!);
     order.slice(0, opts.hard).forEach((i) => pick.add(i));
     const rest = order.slice(opts.hard);
     const restCount = rest.length;
     const sampled = new Set<number>();
-    for (let k = 0; k < opts.random && rest.length; k++) sampled.add(rest.splice(Math.floor(rnd() * rest.length), 1)[0]!);
+    for (let k = 0; k < opts.random && rest.length; k++)
+      sampled.add(rest.splice(Math.floor(rnd() * rest.length), 1)[0]!);
     for (const i of sampled) pick.add(i);
     const rows = Int32Array.from(pick);
     const offsets = Float32Array.from(rows, (i) => (sampled.has(i) ? Math.log(restCount / sampled.size) : 0));
     const x = new Float32Array(rows.length * P);
     rows.forEach((i, r) => cols.forEach((c, f) => (x[r * P + f] = c[i]!)));
-    out.push({ source: s, pos: self, rows, x, sim: Float32Array.from(blend), golds: [...rows].flatMap((i, r) => (targets.has(index.codes[i]!) ? [r] : [])), offsets, known });
+    out.push({
+      source: s,
+      pos: self,
+      rows,
+      x,
+      sim: Float32Array.from(blend),
+      golds: [...rows].flatMap((i, r) => (targets.has(index.codes[i]!) ? [r] : [])),
+      offsets,
+      known,
+    });
   }
   return out;
 }
 
 /** Training lists of a feature set from cached candidates, graph features counted on `graph`. */
-export function listsFromCache(index: ProximityIndex, cache: readonly SourceCandidates[], graph: MobiliteGraph, set: PasserellesFeatureSet): MultiRankingList[] {
+export function listsFromCache(
+  index: ProximityIndex,
+  cache: readonly SourceCandidates[],
+  graph: MobiliteGraph,
+  set: PasserellesFeatureSet,
+): MultiRankingList[] {
   const n = index.codes.length;
   const P = PAIR_FEATURES.length;
   const d = widthOf(set);
@@ -181,17 +245,29 @@ export interface FitSettings {
 export const DEFAULT_FIT: FitSettings = { epochs: 300, learningRate: 0.08, l2: 1e-4 };
 
 /** Fits a feature set's weights on lists made by `listsFromCache` with the same set. */
-export function fitPasserelles(lists: readonly MultiRankingList[], set: PasserellesFeatureSet, fit: FitSettings = DEFAULT_FIT): PasserellesWeights {
+export function fitPasserelles(
+  lists: readonly MultiRankingList[],
+  set: PasserellesFeatureSet,
+  fit: FitSettings = DEFAULT_FIT,
+): PasserellesWeights {
   const w = fitListwiseSets(lists, widthOf(set), fit);
   const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
   return {
     weights: Object.fromEntries(set.features.map((k, j) => [k, r6(w[j]!)])),
-    interactions: set.interactions.map(([a, b], p) => [a, b, r6(w[set.features.length + p]!)] as [PairFeature, PairFeature, number]),
+    interactions: set.interactions.map(
+      ([a, b], p) => [a, b, r6(w[set.features.length + p]!)] as [PairFeature, PairFeature, number],
+    ),
   };
 }
 
 /** The top `k` codes of a score vector (source and `exclude` left out), best first; ties in code order. */
-export function topCodes(index: ProximityIndex, scores: Float64Array, source: string, k = 100, exclude?: ReadonlySet<string>): string[] {
+export function topCodes(
+  index: ProximityIndex,
+  scores: Float64Array,
+  source: string,
+  k = 100,
+  exclude?: ReadonlySet<string>,
+): string[] {
   const self = index.position(source)!;
   return Array.from({ length: scores.length }, (_, i) => i)
     .filter((i) => i !== self && !exclude?.has(index.codes[i]!))
@@ -201,7 +277,15 @@ export function topCodes(index: ProximityIndex, scores: Float64Array, source: st
 }
 
 /** The model's top `k` codes for a source, graph features on `graph` (`known`: its targets taken as known). */
-export function rankCodes(index: ProximityIndex, graph: MobiliteGraph, model: PasserellesWeights, source: string, k = 100, exclude?: ReadonlySet<string>, known?: ReadonlySet<string>): string[] {
+export function rankCodes(
+  index: ProximityIndex,
+  graph: MobiliteGraph,
+  model: PasserellesWeights,
+  source: string,
+  k = 100,
+  exclude?: ReadonlySet<string>,
+  known?: ReadonlySet<string>,
+): string[] {
   const kn = [...(known ?? [])].map((c) => index.position(c)!).filter((x) => x !== undefined);
   return topCodes(index, scoreColumns(index.featureColumns(source, graph, kn), model), source, k, exclude);
 }
@@ -213,7 +297,20 @@ export interface CvResult {
 }
 
 /** Grouped k-fold cross-validation by source fiche of one feature set on `edges`. */
-export function groupedCv(index: ProximityIndex, edges: readonly (readonly [string, string])[], set: PasserellesFeatureSet, opts: { folds?: number; seed?: number; fit?: FitSettings; lists?: ListOptions; log?: (m: string) => void; onlyFold?: number; rerank?: number } = {}): CvResult {
+export function groupedCv(
+  index: ProximityIndex,
+  edges: readonly (readonly [string, string])[],
+  set: PasserellesFeatureSet,
+  opts: {
+    folds?: number;
+    seed?: number;
+    fit?: FitSettings;
+    lists?: ListOptions;
+    log?: (m: string) => void;
+    onlyFold?: number;
+    rerank?: number;
+  } = {},
+): CvResult {
   const k = opts.folds ?? 5;
   const targets = new Map<string, Set<string>>();
   for (const [a, b] of edges) (targets.get(a) ?? targets.set(a, new Set()).get(a)!).add(b);
@@ -226,19 +323,44 @@ export function groupedCv(index: ProximityIndex, edges: readonly (readonly [stri
     if (opts.onlyFold !== undefined && f !== opts.onlyFold) continue;
     const test = sources.filter((s) => fold.get(s) === f);
     const graph = index.graphOf(edges.filter(([a]) => fold.get(a) !== f));
-    const lists = listsFromCache(index, cache.filter((c) => fold.get(c.source) !== f), graph, set);
+    const lists = listsFromCache(
+      index,
+      cache.filter((c) => fold.get(c.source) !== f),
+      graph,
+      set,
+    );
     const model = fitPasserelles(lists, set, opts.fit);
-    const second = opts.rerank ? fitPasserelles(rerankLists(index, cache.filter((c) => fold.get(c.source) !== f), graph, set, model, opts.rerank), set, opts.fit) : null;
+    const second = opts.rerank
+      ? fitPasserelles(
+          rerankLists(
+            index,
+            cache.filter((c) => fold.get(c.source) !== f),
+            graph,
+            set,
+            model,
+            opts.rerank,
+          ),
+          set,
+          opts.fit,
+        )
+      : null;
     const c = { learned: emptyCounts(), fixedBlend: emptyCounts() };
     for (const s of test) {
       const cols = index.featureColumns(s, graph);
       const first = topCodes(index, scoreColumns(cols, model), s, Math.max(100, opts.rerank ?? 0));
-      countRanking(c.learned, second ? rerankCodes(index, cols, second, first.slice(0, opts.rerank)) : first, targets.get(s)!);
+      countRanking(
+        c.learned,
+        second ? rerankCodes(index, cols, second, first.slice(0, opts.rerank)) : first,
+        targets.get(s)!,
+      );
       countRanking(c.fixedBlend, topCodes(index, scoreColumns(cols, FIXED_BLEND), s), targets.get(s)!);
     }
-    for (const key of ["learned", "fixedBlend"] as const) for (const [m, v] of Object.entries(c[key])) total[key][m as keyof MetricCounts] += v;
+    for (const key of ["learned", "fixedBlend"] as const)
+      for (const [m, v] of Object.entries(c[key])) total[key][m as keyof MetricCounts] += v;
     perFold.push({ fold: f, learned: finish(c.learned), fixedBlend: finish(c.fixedBlend), weights: model });
-    opts.log?.(`  ${set.name} fold ${f}: recall@10 ${finish(c.learned).recallAt10} (fixed blend ${finish(c.fixedBlend).recallAt10})`);
+    opts.log?.(
+      `  ${set.name} fold ${f}: recall@10 ${finish(c.learned).recallAt10} (fixed blend ${finish(c.fixedBlend).recallAt10})`,
+    );
   }
   return { learned: finish(total.learned), fixedBlend: finish(total.fixedBlend), perFold };
 }
@@ -261,18 +383,34 @@ function designRows(cols: readonly Float64Array[], rows: readonly number[], set:
  * Second-stage training lists (candidate generation, then rerank): each source's top `depth` fiches under the
  * first-stage model plus its targets, so that the second model learns to order what the first one shortlists.
  */
-export function rerankLists(index: ProximityIndex, cache: readonly SourceCandidates[], graph: MobiliteGraph, set: PasserellesFeatureSet, first: PasserellesWeights, depth: number): MultiRankingList[] {
+export function rerankLists(
+  index: ProximityIndex,
+  cache: readonly SourceCandidates[],
+  graph: MobiliteGraph,
+  set: PasserellesFeatureSet,
+  first: PasserellesWeights,
+  depth: number,
+): MultiRankingList[] {
   return cache.map((c) => {
     const cols = index.featureColumns(c.source, graph);
     const golds = new Set(c.golds.map((r) => c.rows[r]!));
     const top = topCodes(index, scoreColumns(cols, first), c.source, depth).map((code) => index.position(code)!);
     const rows = [...new Set([...golds, ...top])];
-    return { x: designRows(cols, rows, set), rows: rows.length, golds: rows.flatMap((i, r) => (golds.has(i) ? [r] : [])) };
+    return {
+      x: designRows(cols, rows, set),
+      rows: rows.length,
+      golds: rows.flatMap((i, r) => (golds.has(i) ? [r] : [])),
+    };
   });
 }
 
 /** The shortlist (codes) reordered by the second-stage model, best first. */
-export function rerankCodes(index: ProximityIndex, cols: readonly Float64Array[], second: PasserellesWeights, shortlist: readonly string[]): string[] {
+export function rerankCodes(
+  index: ProximityIndex,
+  cols: readonly Float64Array[],
+  second: PasserellesWeights,
+  shortlist: readonly string[],
+): string[] {
   const score = scoreColumns(cols, second);
   return shortlist
     .map((code) => ({ code, s: score[index.position(code)!]! }))
@@ -281,7 +419,12 @@ export function rerankCodes(index: ProximityIndex, cols: readonly Float64Array[]
 }
 
 /** A model fitted on every source's edges (the graph features on all of them). */
-export function fitAll(index: ProximityIndex, edges: readonly (readonly [string, string])[], set: PasserellesFeatureSet, opts: { fit?: FitSettings; lists?: ListOptions } = {}): PasserellesWeights {
+export function fitAll(
+  index: ProximityIndex,
+  edges: readonly (readonly [string, string])[],
+  set: PasserellesFeatureSet,
+  opts: { fit?: FitSettings; lists?: ListOptions } = {},
+): PasserellesWeights {
   const targets = new Map<string, Set<string>>();
   for (const [a, b] of edges) (targets.get(a) ?? targets.set(a, new Set()).get(a)!).add(b);
   const graph = index.graphOf(edges);
@@ -294,7 +437,12 @@ export function fitAll(index: ProximityIndex, edges: readonly (readonly [string,
  * source's targets split at random into known (1 − `share`) and to find (`share`); candidates leave the known ones
  * out and `ownTargetsGo` reads them.
  */
-export function fitAllWarm(index: ProximityIndex, edges: readonly (readonly [string, string])[], set: PasserellesFeatureSet, opts: { share?: number; seed?: number; fit?: FitSettings; lists?: ListOptions } = {}): PasserellesWeights {
+export function fitAllWarm(
+  index: ProximityIndex,
+  edges: readonly (readonly [string, string])[],
+  set: PasserellesFeatureSet,
+  opts: { share?: number; seed?: number; fit?: FitSettings; lists?: ListOptions } = {},
+): PasserellesWeights {
   const rnd = random(opts.seed ?? 11);
   const share = opts.share ?? 0.3;
   const all = new Map<string, string[]>();
@@ -307,7 +455,13 @@ export function fitAllWarm(index: ProximityIndex, edges: readonly (readonly [str
     known.set(s, new Set(ts.filter((t) => !h.has(t))));
   }
   const graph = index.graphOf(edges);
-  const cache = candidateCache(index, [...all.keys()].sort(), (s) => hidden.get(s)!, opts.lists, (s) => known.get(s)!);
+  const cache = candidateCache(
+    index,
+    [...all.keys()].sort(),
+    (s) => hidden.get(s)!,
+    opts.lists,
+    (s) => known.get(s)!,
+  );
   return fitPasserelles(listsFromCache(index, cache, graph, set), set, opts.fit);
 }
 
@@ -337,7 +491,20 @@ const ALLX_PRODUCTS: readonly (readonly [PairFeature, PairFeature])[] = [
 /** Feature sets tried (scripts/tune-passerelles.ts --sets; allX is the default): see docs/passerelles.md. */
 export const FEATURE_SETS: Record<string, PasserellesFeatureSet> = {
   all: { name: "all", features: BASE, interactions: [] },
-  skills: { name: "skills", features: ["mcCoverage", "coreCoverage", "reverseMcCoverage", "reverseCoreCoverage", "competenceCoverage", "savoirCoverage", "titleSim", "definitionSim"], interactions: [] },
+  skills: {
+    name: "skills",
+    features: [
+      "mcCoverage",
+      "coreCoverage",
+      "reverseMcCoverage",
+      "reverseCoreCoverage",
+      "competenceCoverage",
+      "savoirCoverage",
+      "titleSim",
+      "definitionSim",
+    ],
+    interactions: [],
+  },
   allX: {
     name: "allX",
     features: BASE,
@@ -346,8 +513,17 @@ export const FEATURE_SETS: Record<string, PasserellesFeatureSet> = {
   allX2: {
     name: "allX2",
     features: [...BASE, ...LATER],
-    interactions: [...ALLX_PRODUCTS, ["reverseNeighboursGo", "mcCoverage"], ["coCitedAdamicAdar", "mcCoverage"], ["reverseNeighboursGo", "neighboursGo"]],
+    interactions: [
+      ...ALLX_PRODUCTS,
+      ["reverseNeighboursGo", "mcCoverage"],
+      ["coCitedAdamicAdar", "mcCoverage"],
+      ["reverseNeighboursGo", "neighboursGo"],
+    ],
   },
-  noFamily: { name: "noFamily", features: PAIR_FEATURES.filter((k) => k !== "familyGo" && k !== "familyGoFamily"), interactions: [] },
+  noFamily: {
+    name: "noFamily",
+    features: PAIR_FEATURES.filter((k) => k !== "familyGo" && k !== "familyGoFamily"),
+    interactions: [],
+  },
   noGraph: { name: "noGraph", features: PAIR_FEATURES.filter((k) => !GRAPH_FEATURES.has(k)), interactions: [] },
 };

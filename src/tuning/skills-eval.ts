@@ -279,7 +279,7 @@ export function referentialProblems(gold: GoldText, rome: ItemLookup): string[] 
     else if (row.libelle !== g.label) {
       problems.push(`${gold.id}: ${g.code} is ${JSON.stringify(row.libelle)}, not ${JSON.stringify(g.label)}`);
     }
-    const macro = g.kind === "competence" ? rome.competences.get(g.code)?.macroCompetence ?? null : null;
+    const macro = g.kind === "competence" ? (rome.competences.get(g.code)?.macroCompetence ?? null) : null;
     if (row && g.macro !== macro) problems.push(`${gold.id}: ${g.code}'s macro is ${macro}, not ${g.macro}`);
     for (const a of g.alternatives) {
       if (!exists(a)) problems.push(`${gold.id}: alternative ${a} of ${g.code} is no ROME item`);

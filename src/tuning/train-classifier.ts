@@ -2,7 +2,16 @@ import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { classifierInput, hiddenOf, packWeights, logitsOf, softmaxInPlace, type ClassifierInput, type ClassifierManifest, type FicheClassifier } from "../match/fitting.js";
+import {
+  classifierInput,
+  hiddenOf,
+  packWeights,
+  logitsOf,
+  softmaxInPlace,
+  type ClassifierInput,
+  type ClassifierManifest,
+  type FicheClassifier,
+} from "../match/fitting.js";
 import type { Referential } from "../rome/index.js";
 
 /** A training text and its fiche. */
@@ -49,21 +58,64 @@ export function genderForm(libelle: string, r: () => number): string {
 }
 
 /** What offers put around a job title: gender marks, contract words (cleanTitle removes most of it, as at match time). */
-const TITLE_NOISE_AFTER = [" H/F", " (H/F)", " F/H", " h/f", " - CDI", " - Temps plein", " (F/H/X)", " H/F - CDI", " confirmé H/F", " junior H/F", " senior"];
+const TITLE_NOISE_AFTER = [
+  " H/F",
+  " (H/F)",
+  " F/H",
+  " h/f",
+  " - CDI",
+  " - Temps plein",
+  " (F/H/X)",
+  " H/F - CDI",
+  " confirmé H/F",
+  " junior H/F",
+  " senior",
+];
 const TITLE_NOISE_BEFORE = ["URGENT - ", "CDI - ", "Alternance - ", "Stage - ", ""];
 
 /** Sentences offers share whatever the job: the model should learn that they name no fiche. */
 const BOILERPLATE = [
-  "Poste à pourvoir en CDI à temps plein.", "Rémunération selon profil et expérience.", "Vous êtes rigoureux, autonome et avez le sens du travail en équipe.",
-  "Débutant accepté, formation assurée en interne.", "Avantages : mutuelle, tickets restaurant, prime annuelle.", "Vous justifiez d'une première expérience réussie sur un poste similaire.",
-  "Rejoignez une entreprise à taille humaine en pleine croissance.", "Horaires du lundi au vendredi, 35 heures hebdomadaires.", "Le permis B est souhaité.",
-  "Nous recherchons pour notre client un profil motivé.", "Envoyez votre candidature avec CV et lettre de motivation.", "Poste basé en région parisienne, télétravail partiel possible.",
-  "Contrat en intérim de 6 mois renouvelable.", "Qualités attendues : sens du relationnel, ponctualité, esprit d'équipe.", "Notre agence recrute dans le cadre de son développement.",
+  "Poste à pourvoir en CDI à temps plein.",
+  "Rémunération selon profil et expérience.",
+  "Vous êtes rigoureux, autonome et avez le sens du travail en équipe.",
+  "Débutant accepté, formation assurée en interne.",
+  "Avantages : mutuelle, tickets restaurant, prime annuelle.",
+  "Vous justifiez d'une première expérience réussie sur un poste similaire.",
+  "Rejoignez une entreprise à taille humaine en pleine croissance.",
+  "Horaires du lundi au vendredi, 35 heures hebdomadaires.",
+  "Le permis B est souhaité.",
+  "Nous recherchons pour notre client un profil motivé.",
+  "Envoyez votre candidature avec CV et lettre de motivation.",
+  "Poste basé en région parisienne, télétravail partiel possible.",
+  "Contrat en intérim de 6 mois renouvelable.",
+  "Qualités attendues : sens du relationnel, ponctualité, esprit d'équipe.",
+  "Notre agence recrute dans le cadre de son développement.",
 ];
 /** How offers introduce lists of tasks and of knowledge. */
-const TASK_HEADS = ["Vos missions :", "Missions principales :", "Vous serez chargé(e) de :", "Au quotidien, vous :", "Description du poste :", "Activités :", ""];
-const KNOWLEDGE_HEADS = ["Compétences requises :", "Profil recherché :", "Connaissances :", "Vous maîtrisez :", "Savoirs :", ""];
-const INTRO = ["Nous recherchons un(e) {t}.", "Nous recrutons un {t} H/F.", "{t} H/F", "Dans le cadre de notre développement, nous recherchons un {t}.", "En tant que {t}, vous intervenez au sein de notre équipe."];
+const TASK_HEADS = [
+  "Vos missions :",
+  "Missions principales :",
+  "Vous serez chargé(e) de :",
+  "Au quotidien, vous :",
+  "Description du poste :",
+  "Activités :",
+  "",
+];
+const KNOWLEDGE_HEADS = [
+  "Compétences requises :",
+  "Profil recherché :",
+  "Connaissances :",
+  "Vous maîtrisez :",
+  "Savoirs :",
+  "",
+];
+const INTRO = [
+  "Nous recherchons un(e) {t}.",
+  "Nous recrutons un {t} H/F.",
+  "{t} H/F",
+  "Dans le cadre de notre développement, nous recherchons un {t}.",
+  "En tant que {t}, vous intervenez au sein de notre équipe.",
+];
 
 /** Verbs of ROME's compétence labels (infinitive), as offers write them ("Vous réalisez…", "Réalisation de…" stays). */
 function offerStyle(label: string, r: () => number): string {
@@ -76,7 +128,11 @@ function offerStyle(label: string, r: () => number): string {
   return `${root}${end === "er" ? "ement" : "ion"}${rest}`;
 }
 
-const sentences = (text: string) => text.split(/(?<=[.!?])\s+|\n+/).map((s) => s.trim()).filter((s) => s.length > 10);
+const sentences = (text: string) =>
+  text
+    .split(/(?<=[.!?])\s+|\n+/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 10);
 
 /**
  * A ROME-derived example made to look like an offer: a title from the fiche's appellations (a gender form, noise
@@ -85,7 +141,12 @@ const sentences = (text: string) => text.split(/(?<=[.!?])\s+|\n+/).map((s) => s
  * boilerplate any offer may carry, and a few items of another fiche (offers are not ROME's lists). Some examples
  * have no title (CVs, texts sent without one), some no body (title-only queries).
  */
-export function pseudoOffer(ref: Referential, code: string, r: () => number, otherCodes: readonly string[]): ClassifierExample {
+export function pseudoOffer(
+  ref: Referential,
+  code: string,
+  r: () => number,
+  otherCodes: readonly string[],
+): ClassifierExample {
   const f = ref.fiches.get(code)!;
   const apps = f.appellations.map((a) => ref.appellations.get(a)!).filter(Boolean);
   const app = apps.length && r() < 0.9 ? pick(r, apps) : null;
@@ -117,7 +178,9 @@ export function pseudoOffer(ref: Referential, code: string, r: () => number, oth
     lines.push(pick(r, KNOWLEDGE_HEADS));
     for (const k of sample(r, know, know.length)) lines.push(`- ${k}`);
   }
-  const ctx = sample(r, f.contextes, int(r, 0, 2)).map((c) => ref.contextes.get(c)?.libelle ?? "").filter(Boolean);
+  const ctx = sample(r, f.contextes, int(r, 0, 2))
+    .map((c) => ref.contextes.get(c)?.libelle ?? "")
+    .filter(Boolean);
   if (ctx.length) lines.push(ctx.join(", ") + ".");
   const access = sentences(f.accesMetier);
   for (const s of sample(r, access, int(r, 0, Math.min(2, access.length)))) lines.push(s);
@@ -141,7 +204,15 @@ export interface ClassifierSettings {
   learningRate: number;
 }
 
-export const CLASSIFIER_DEFAULTS: ClassifierSettings = { seed: 19, buckets: 1 << 18, dim: 32, epochs: 5, perAppellation: 1, minPerFiche: 8, learningRate: 2 };
+export const CLASSIFIER_DEFAULTS: ClassifierSettings = {
+  seed: 19,
+  buckets: 1 << 18,
+  dim: 32,
+  epochs: 5,
+  perAppellation: 1,
+  minPerFiche: 8,
+  learningRate: 2,
+};
 
 /** The fiches' codes in order and each epoch's ROME-derived examples (drawn anew every epoch: augmentation). */
 export function romeExamples(ref: Referential, s: ClassifierSettings, r: () => number): ClassifierExample[] {
@@ -160,12 +231,25 @@ export function romeExamples(ref: Referential, s: ClassifierSettings, r: () => n
  * offers). Output rows start at 0 and an input row at a small random draw when an example first touches it, so that
  * buckets no example touched stay 0 (they add nothing, and compress away).
  */
-export function trainClassifier(codes: readonly string[], examples: (epoch: number) => ClassifierExample[], s: ClassifierSettings, extra: readonly ClassifierExample[] = [], onProgress?: (done: number, total: number, loss: number) => void): FicheClassifier {
+export function trainClassifier(
+  codes: readonly string[],
+  examples: (epoch: number) => ClassifierExample[],
+  s: ClassifierSettings,
+  extra: readonly ClassifierExample[] = [],
+  onProgress?: (done: number, total: number, loss: number) => void,
+): FicheClassifier {
   const r = seededRandom(s.seed);
   const C = codes.length;
   const d2 = 2 * s.dim;
   const row = new Map(codes.map((c, i) => [c, i]));
-  const model: FicheClassifier = { codes: [...codes], buckets: s.buckets, dim: s.dim, input: new Float32Array(s.buckets * s.dim), output: new Float32Array(C * d2), bias: new Float32Array(C) };
+  const model: FicheClassifier = {
+    codes: [...codes],
+    buckets: s.buckets,
+    dim: s.dim,
+    input: new Float32Array(s.buckets * s.dim),
+    output: new Float32Array(C * d2),
+    bias: new Float32Array(C),
+  };
   const touched = new Uint8Array(s.buckets);
   const touch = (ids: Int32Array) => {
     for (const id of ids) {
@@ -174,7 +258,9 @@ export function trainClassifier(codes: readonly string[], examples: (epoch: numb
       for (let j = 0; j < s.dim; j++) model.input[id * s.dim + j] = ((r() - 0.5) * 2) / s.dim;
     }
   };
-  const extraInputs = extra.filter((e) => row.has(e.code)).map((e) => ({ y: row.get(e.code)!, x: classifierInput(e.title, e.body, s.buckets) }));
+  const extraInputs = extra
+    .filter((e) => row.has(e.code))
+    .map((e) => ({ y: row.get(e.code)!, x: classifierInput(e.title, e.body, s.buckets) }));
   const firstEpoch = examples(0);
   const total = (firstEpoch.length + extraInputs.length) * s.epochs;
   const h = new Float32Array(d2);
@@ -184,7 +270,12 @@ export function trainClassifier(codes: readonly string[], examples: (epoch: numb
   let loss = 0;
   for (let e = 0; e < s.epochs; e++) {
     const ex = e === 0 ? firstEpoch : examples(e);
-    const items: { y: number; x: ClassifierInput }[] = [...ex.filter((x) => row.has(x.code)).map((x) => ({ y: row.get(x.code)!, x: classifierInput(x.title, x.body, s.buckets) })), ...extraInputs];
+    const items: { y: number; x: ClassifierInput }[] = [
+      ...ex
+        .filter((x) => row.has(x.code))
+        .map((x) => ({ y: row.get(x.code)!, x: classifierInput(x.title, x.body, s.buckets) })),
+      ...extraInputs,
+    ];
     for (let i = items.length - 1; i > 0; i--) {
       const j = Math.floor(r() * (i + 1));
       [items[i], items[j]] = [items[j]!, items[i]!];
@@ -193,7 +284,7 @@ export function trainClassifier(codes: readonly string[], examples: (epoch: numb
       const lr = s.learningRate * (1 - done / total);
       done++;
       if (x.title.length + x.body.length === 0) continue;
-      touch(x.title), touch(x.body);
+      (touch(x.title), touch(x.body));
       hiddenOf(model, x, h);
       softmaxInPlace(logitsOf(model, h, p));
       loss += -Math.log(Math.max(p[y]!, 1e-12));
@@ -233,13 +324,22 @@ export function trainClassifier(codes: readonly string[], examples: (epoch: numb
  * Writes the classifier: the weights gzipped (`packWeights`) beside the manifest,
  * which holds their sha256, the shape and `trained`. Returns the manifest.
  */
-export function writeClassifier(model: FicheClassifier, file: string, trained: ClassifierManifest["trained"]): ClassifierManifest {
+export function writeClassifier(
+  model: FicheClassifier,
+  file: string,
+  trained: ClassifierManifest["trained"],
+): ClassifierManifest {
   const weights = path.basename(file).replace(/\.json$/, "") + ".bin.gz";
   const gz = gzipSync(packWeights(model), { level: 9 });
   writeFileSync(path.join(path.dirname(file), weights), gz);
   const manifest: ClassifierManifest = {
-    format: "rome-match/fiche-classifier@1", weights, sha256: createHash("sha256").update(gz).digest("hex"),
-    codes: model.codes, buckets: model.buckets, dim: model.dim, trained,
+    format: "rome-match/fiche-classifier@1",
+    weights,
+    sha256: createHash("sha256").update(gz).digest("hex"),
+    codes: model.codes,
+    buckets: model.buckets,
+    dim: model.dim,
+    trained,
   };
   writeFileSync(file, JSON.stringify(manifest, null, 1) + "\n");
   return manifest;

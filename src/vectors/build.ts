@@ -12,7 +12,14 @@ export const INDEX_NAMES = ["appellations", "competences", "savoirs"] as const;
 export type IndexName = (typeof INDEX_NAMES)[number];
 export type RomeIndexes = Record<IndexName, VectorIndex>;
 
-const Manifest = z.object({ formatVersion: z.number(), romeVersion: z.string(), model: z.string(), dimension: z.number(), counts: z.record(z.string(), z.number()), builtAt: z.string() });
+const Manifest = z.object({
+  formatVersion: z.number(),
+  romeVersion: z.string(),
+  model: z.string(),
+  dimension: z.number(),
+  counts: z.record(z.string(), z.number()),
+  builtAt: z.string(),
+});
 
 export type ProgressFn = (phase: IndexName, done: number, total: number) => void;
 
@@ -39,11 +46,21 @@ export function indexesAreCurrent(dir: string, romeVersion: string, modelId: str
   const parsed = Manifest.safeParse(JSON.parse(readFileSync(mf, "utf8")));
   if (!parsed.success) return false;
   const m = parsed.data;
-  return m.formatVersion === FORMAT_VERSION && m.romeVersion === romeVersion && m.model === modelId && INDEX_NAMES.every((n) => VectorIndex.exists(dir, n));
+  return (
+    m.formatVersion === FORMAT_VERSION &&
+    m.romeVersion === romeVersion &&
+    m.model === modelId &&
+    INDEX_NAMES.every((n) => VectorIndex.exists(dir, n))
+  );
 }
 
 /** Embeds every label (batched) and builds the three HNSW indexes, then writes them with a manifest. */
-export async function buildIndexes(root: string, ref: IndexedReferential, embedder: Embedder, onProgress?: ProgressFn): Promise<RomeIndexes> {
+export async function buildIndexes(
+  root: string,
+  ref: IndexedReferential,
+  embedder: Embedder,
+  onProgress?: ProgressFn,
+): Promise<RomeIndexes> {
   const dir = indexDir(root, ref.version, embedder.id);
   // Build in a private folder and rename it into place, so concurrent builders (test workers, replicas) never see half an index.
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
@@ -62,8 +79,12 @@ export async function buildIndexes(root: string, ref: IndexedReferential, embedd
   }
   mkdirSync(tmp, { recursive: true });
   const manifest: z.infer<typeof Manifest> = {
-    formatVersion: FORMAT_VERSION, romeVersion: ref.version, model: embedder.id, dimension: embedder.dimension,
-    counts: Object.fromEntries(INDEX_NAMES.map((n) => [n, out[n].size])), builtAt: new Date().toISOString(),
+    formatVersion: FORMAT_VERSION,
+    romeVersion: ref.version,
+    model: embedder.id,
+    dimension: embedder.dimension,
+    counts: Object.fromEntries(INDEX_NAMES.map((n) => [n, out[n].size])),
+    builtAt: new Date().toISOString(),
   };
   writeFileSync(path.join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2));
   if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
@@ -78,8 +99,14 @@ export async function buildIndexes(root: string, ref: IndexedReferential, embedd
 }
 
 /** Loads the indexes for this referential and model, building them first when missing or stale. */
-export async function openIndexes(root: string, ref: IndexedReferential, embedder: Embedder, opts: { rebuild?: boolean; onProgress?: ProgressFn } = {}): Promise<RomeIndexes> {
+export async function openIndexes(
+  root: string,
+  ref: IndexedReferential,
+  embedder: Embedder,
+  opts: { rebuild?: boolean; onProgress?: ProgressFn } = {},
+): Promise<RomeIndexes> {
   const dir = indexDir(root, ref.version, embedder.id);
-  if (opts.rebuild || !indexesAreCurrent(dir, ref.version, embedder.id)) return buildIndexes(root, ref, embedder, opts.onProgress);
+  if (opts.rebuild || !indexesAreCurrent(dir, ref.version, embedder.id))
+    return buildIndexes(root, ref, embedder, opts.onProgress);
   return Object.fromEntries(INDEX_NAMES.map((n) => [n, VectorIndex.load(dir, n)])) as RomeIndexes;
 }

@@ -19,7 +19,11 @@ export interface HnswParams {
 /** Defaults chosen on the recall benchmark (benchmarks/recall.ts): recall@10 ≥ 0.99 at a fraction of a millisecond. */
 export const DEFAULT_HNSW: HnswParams = { m: 16, efConstruction: 200, efSearch: 300 };
 
-const Meta = z.object({ ids: z.array(z.string()), dimension: z.number().int().positive(), params: z.object({ m: z.number(), efConstruction: z.number(), efSearch: z.number() }) });
+const Meta = z.object({
+  ids: z.array(z.string()),
+  dimension: z.number().int().positive(),
+  params: z.object({ m: z.number(), efConstruction: z.number(), efSearch: z.number() }),
+});
 
 /**
  * An HNSW index (hnswlib-node, cosine space) over labelled vectors, with the raw vectors kept beside it
@@ -35,11 +39,21 @@ export class VectorIndex {
     readonly params: HnswParams,
   ) {}
 
-  static build(ids: readonly string[], vectors: readonly Float32Array[], dimension: number, params: HnswParams = DEFAULT_HNSW): VectorIndex {
+  static build(
+    ids: readonly string[],
+    vectors: readonly Float32Array[],
+    dimension: number,
+    params: HnswParams = DEFAULT_HNSW,
+  ): VectorIndex {
     const flat = new Float32Array(ids.length * dimension);
     vectors.forEach((v, i) => flat.set(v, i * dimension));
     const h = new hnswlib.HierarchicalNSW("cosine", dimension);
-    h.initIndex({ maxElements: Math.max(1, ids.length), m: params.m, efConstruction: params.efConstruction, randomSeed: 42 });
+    h.initIndex({
+      maxElements: Math.max(1, ids.length),
+      m: params.m,
+      efConstruction: params.efConstruction,
+      randomSeed: 42,
+    });
     for (let i = 0; i < ids.length; i++) {
       if (!isZeroRow(flat, i, dimension)) h.addPoint(Array.from(flat.subarray(i * dimension, (i + 1) * dimension)), i);
     }
@@ -55,7 +69,8 @@ export class VectorIndex {
     const meta = Meta.parse(JSON.parse(readFileSync(path.join(dir, `${name}.json`), "utf8")));
     const buf = readFileSync(path.join(dir, `${name}.f32`));
     const vectors = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
-    if (vectors.length !== meta.ids.length * meta.dimension) throw new Error(`index ${name}: vector file does not match its metadata; rebuild with npm run build-indexes`);
+    if (vectors.length !== meta.ids.length * meta.dimension)
+      throw new Error(`index ${name}: vector file does not match its metadata; rebuild with npm run build-indexes`);
     const h = new hnswlib.HierarchicalNSW("cosine", meta.dimension);
     h.readIndexSync(path.join(dir, `${name}.hnsw`));
     // efSearch is a query-time setting: take the current default, not the one recorded at build time.
@@ -67,8 +82,14 @@ export class VectorIndex {
   save(dir: string, name: string): void {
     mkdirSync(dir, { recursive: true });
     this.hnsw.writeIndexSync(path.join(dir, `${name}.hnsw`));
-    writeFileSync(path.join(dir, `${name}.f32`), Buffer.from(this.vectors.buffer, this.vectors.byteOffset, this.vectors.byteLength));
-    writeFileSync(path.join(dir, `${name}.json`), JSON.stringify({ ids: this.ids, dimension: this.dimension, params: this.params }));
+    writeFileSync(
+      path.join(dir, `${name}.f32`),
+      Buffer.from(this.vectors.buffer, this.vectors.byteOffset, this.vectors.byteLength),
+    );
+    writeFileSync(
+      path.join(dir, `${name}.json`),
+      JSON.stringify({ ids: this.ids, dimension: this.dimension, params: this.params }),
+    );
   }
 
   get size(): number {

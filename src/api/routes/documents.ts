@@ -15,12 +15,23 @@ import { issuesOf } from "../errors.js";
 import { queryInt, romeCode } from "../input.js";
 import { defineRoute, reply, routes } from "../route.js";
 import { DocumentBody, isoDate, toInput } from "../../lake/index.js";
-import { LAKE_LIMITS, LakeUnavailableError, type BatchItemResult, type DocumentInput, type StoredDocument } from "../../lake/index.js";
+import {
+  LAKE_LIMITS,
+  LakeUnavailableError,
+  type BatchItemResult,
+  type DocumentInput,
+  type StoredDocument,
+} from "../../lake/index.js";
 import { endOfDay, lakeOf } from "../lake.js";
 import { MissingMacroCompetence, SharedMacroCompetence } from "./match.js";
 
 const BatchBody = z
-  .object({ documents: z.array(z.unknown()).min(1, "documents must not be empty").max(LAKE_LIMITS.maxBatch, `at most ${LAKE_LIMITS.maxBatch} documents per batch`) })
+  .object({
+    documents: z
+      .array(z.unknown())
+      .min(1, "documents must not be empty")
+      .max(LAKE_LIMITS.maxBatch, `at most ${LAKE_LIMITS.maxBatch} documents per batch`),
+  })
   .strict();
 
 const IdParams = z.object({ id: z.uuid("a document id is a UUID") });
@@ -34,7 +45,12 @@ const SimilarQuery = z
     to: isoDate.optional(),
   })
   .strict();
-const DeleteQuery = z.object({ source: z.string().trim().min(1).max(LAKE_LIMITS.maxSourceChars), externalId: z.string().trim().min(1).max(LAKE_LIMITS.maxExternalIdChars).optional() }).strict();
+const DeleteQuery = z
+  .object({
+    source: z.string().trim().min(1).max(LAKE_LIMITS.maxSourceChars),
+    externalId: z.string().trim().min(1).max(LAKE_LIMITS.maxExternalIdChars).optional(),
+  })
+  .strict();
 const PurgeQuery = z.object({ days: queryInt(1, 36_500).optional() }).strict();
 
 const Status = z.enum(["created", "updated", "unchanged"]);
@@ -63,14 +79,29 @@ const DocumentResponse = z.object({
   hasText: z.boolean(),
   text: z.string().nullable(),
   metiers: z.array(Metier),
-  competences: z.array(z.object({ code: z.string(), kind: z.enum(["competence", "savoir"]), macroCompetence: z.string().nullable(), score: z.number() })),
+  competences: z.array(
+    z.object({
+      code: z.string(),
+      kind: z.enum(["competence", "savoir"]),
+      macroCompetence: z.string().nullable(),
+      score: z.number(),
+    }),
+  ),
   phrases: z.array(z.string()),
 });
 const SimilarResponse = z.object({
   query: z.object({ id: z.string(), kind: z.enum(["offer", "cv"]) }),
   kind: z.enum(["offer", "cv"]),
   results: z.array(
-    DocumentResponse.pick({ id: true, kind: true, source: true, externalId: true, title: true, documentDate: true, metiers: true }).extend({
+    DocumentResponse.pick({
+      id: true,
+      kind: true,
+      source: true,
+      externalId: true,
+      title: true,
+      documentDate: true,
+      metiers: true,
+    }).extend({
       score: z.object({ vector: z.number(), mcOverlap: z.number(), total: z.number() }),
       sharedMacroCompetences: z.array(SharedMacroCompetence),
       missingMacroCompetences: z.array(MissingMacroCompetence),
@@ -132,11 +163,16 @@ export const documentRoutes = routes(
             source: typeof o.source === "string" ? o.source : "",
             externalId: typeof o.externalId === "string" ? o.externalId : "",
             status: "error",
-            error: { code: "invalid_document", message: "invalid document", details: issuesOf(p.error) } as BatchItemResult["error"],
+            error: {
+              code: "invalid_document",
+              message: "invalid document",
+              details: issuesOf(p.error),
+            } as BatchItemResult["error"],
           });
         }
       });
-      const place = (rs: BatchItemResult[]) => rs.forEach((x, j) => (items[valid[j]!.index] = { ...x, index: valid[j]!.index }));
+      const place = (rs: BatchItemResult[]) =>
+        rs.forEach((x, j) => (items[valid[j]!.index] = { ...x, index: valid[j]!.index }));
       try {
         if (valid.length > 0) {
           const lake = lakeOf(ctx);
@@ -146,7 +182,10 @@ export const documentRoutes = routes(
       } catch (e) {
         if (e instanceof LakeUnavailableError && e.items) {
           place(e.items);
-          throw new LakeUnavailableError(e.message, items.filter((x): x is BatchItemResult => x !== null));
+          throw new LakeUnavailableError(
+            e.message,
+            items.filter((x): x is BatchItemResult => x !== null),
+          );
         }
         throw e;
       }
@@ -175,8 +214,10 @@ export const documentRoutes = routes(
       const isAdmin = have.includes("admin");
       const doc = await lakeOf(ctx).get(id, { includeText: true });
       if (!doc) throw gone(id);
-      if (doc.kind === "cv" && !isAdmin && !have.includes("advisor")) throw new CodedError("forbidden", "CVs are personal data: reading one needs the advisor or admin role");
-      if (doc.kind === "cv" && q.includeText === "true" && !isAdmin) throw new CodedError("forbidden", "a CV's text is only returned to the admin role");
+      if (doc.kind === "cv" && !isAdmin && !have.includes("advisor"))
+        throw new CodedError("forbidden", "CVs are personal data: reading one needs the advisor or admin role");
+      if (doc.kind === "cv" && q.includeText === "true" && !isAdmin)
+        throw new CodedError("forbidden", "a CV's text is only returned to the admin role");
       return serialize(doc, doc.kind === "offer" || (isAdmin && q.includeText === "true"));
     },
   ),
@@ -185,7 +226,8 @@ export const documentRoutes = routes(
     {
       method: "get",
       path: "/v1/documents/:id/similar",
-      summary: "Documents of the lake closest to this one (CV → offers, offer → CVs): vector similarity + shared macro-compétences, explained",
+      summary:
+        "Documents of the lake closest to this one (CV → offers, offer → CVs): vector similarity + shared macro-compétences, explained",
       tags: ["lake"],
       roles: ["advisor"],
       lake: true,
@@ -261,12 +303,25 @@ export const documentRoutes = routes(
       tags: ["lake"],
       roles: ["analyst", "advisor"],
       lake: true,
-      responses: { 200: z.object({ documents: z.object({ offer: z.number(), cv: z.number() }), backend: z.string(), dimension: z.number(), schemaVersion: z.number() }) },
+      responses: {
+        200: z.object({
+          documents: z.object({ offer: z.number(), cv: z.number() }),
+          backend: z.string(),
+          dimension: z.number(),
+          schemaVersion: z.number(),
+        }),
+      },
     },
     (_input, ctx) => lakeOf(ctx).stats(),
   ),
 );
 
 function serialize(d: StoredDocument, withText: boolean) {
-  return { ...d, documentDate: d.documentDate.toISOString(), ingestedAt: d.ingestedAt.toISOString(), updatedAt: d.updatedAt.toISOString(), text: withText ? d.text : null };
+  return {
+    ...d,
+    documentDate: d.documentDate.toISOString(),
+    ingestedAt: d.ingestedAt.toISOString(),
+    updatedAt: d.updatedAt.toISOString(),
+    text: withText ? d.text : null,
+  };
 }

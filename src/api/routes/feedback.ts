@@ -33,12 +33,24 @@ export const FeedbackBody = z
     correctCode: RomeCode.optional().describe("with verdict wrong: the right fiche, when known"),
   })
   .strict()
-  .refine((b) => (b.documentId !== undefined ? b.source === undefined && b.externalId === undefined : b.source !== undefined && b.externalId !== undefined), {
-    message: "name the document by documentId, or by source and externalId (not both)",
-    path: ["documentId"],
+  .refine(
+    (b) =>
+      b.documentId !== undefined
+        ? b.source === undefined && b.externalId === undefined
+        : b.source !== undefined && b.externalId !== undefined,
+    {
+      message: "name the document by documentId, or by source and externalId (not both)",
+      path: ["documentId"],
+    },
+  )
+  .refine((b) => b.correctCode === undefined || b.verdict === "wrong", {
+    message: "correctCode goes with verdict wrong",
+    path: ["correctCode"],
   })
-  .refine((b) => b.correctCode === undefined || b.verdict === "wrong", { message: "correctCode goes with verdict wrong", path: ["correctCode"] })
-  .refine((b) => b.correctCode === undefined || b.correctCode !== b.code, { message: "correctCode must differ from code", path: ["correctCode"] });
+  .refine((b) => b.correctCode === undefined || b.correctCode !== b.code, {
+    message: "correctCode must differ from code",
+    path: ["correctCode"],
+  });
 
 const FeedbackResponse = z.object({
   id: z.number().int(),
@@ -48,7 +60,12 @@ const FeedbackResponse = z.object({
   verdict: z.enum(["right", "wrong"]),
   correctCode: z.string().nullable(),
   answer: z.string().nullable().describe("the right code this verdict names (code when right, correctCode when wrong)"),
-  topCode: z.string().nullable().describe("the document's first predicted code when judged (null for the ingest role, as codeRank and answerRank: it may not read the prediction)"),
+  topCode: z
+    .string()
+    .nullable()
+    .describe(
+      "the document's first predicted code when judged (null for the ingest role, as codeRank and answerRank: it may not read the prediction)",
+    ),
   codeRank: z.number().int().nullable().describe("rank of code in the stored prediction (null: not listed)"),
   answerRank: z.number().int().nullable().describe("rank of the right code in it (null: not listed, or unknown)"),
   romeVersion: z.string(),
@@ -57,7 +74,12 @@ const FeedbackResponse = z.object({
 });
 
 const BatchBody = z
-  .object({ items: z.array(z.unknown()).min(1, "items must not be empty").max(LAKE_LIMITS.maxFeedbackBatch, `at most ${LAKE_LIMITS.maxFeedbackBatch} verdicts per batch`) })
+  .object({
+    items: z
+      .array(z.unknown())
+      .min(1, "items must not be empty")
+      .max(LAKE_LIMITS.maxFeedbackBatch, `at most ${LAKE_LIMITS.maxFeedbackBatch} verdicts per batch`),
+  })
   .strict();
 const BatchItem = z.object({
   index: z.number().int(),
@@ -65,48 +87,87 @@ const BatchItem = z.object({
   feedback: FeedbackResponse.optional(),
   error: ErrorBody.shape.error.omit({ status: true }).optional(),
 });
-const BatchResponse = z.object({ items: z.array(BatchItem), summary: z.object({ created: z.number().int(), error: z.number().int() }) });
+const BatchResponse = z.object({
+  items: z.array(BatchItem),
+  summary: z.object({ created: z.number().int(), error: z.number().int() }),
+});
 
-const StatsQuery = z.object({ kind: z.enum(["offer", "cv"]).optional(), from: isoDate.optional(), to: isoDate.optional() }).strict();
-const Agreement = z.object({ documents: z.number().int(), top1: z.number(), top3: z.number(), top5: z.number(), top10: z.number() });
-const Fiche = z.object({ code: z.string(), libelle: z.string().nullable().describe("null: not a fiche of the ROME version that answers now") });
+const StatsQuery = z
+  .object({ kind: z.enum(["offer", "cv"]).optional(), from: isoDate.optional(), to: isoDate.optional() })
+  .strict();
+const Agreement = z.object({
+  documents: z.number().int(),
+  top1: z.number(),
+  top3: z.number(),
+  top5: z.number(),
+  top10: z.number(),
+});
+const Fiche = z.object({
+  code: z.string(),
+  libelle: z.string().nullable().describe("null: not a fiche of the ROME version that answers now"),
+});
 const StatsResponse = z.object({
   romeVersion: z.string(),
   feedback: z.number().int(),
   documents: z.number().int(),
-  byRank: z.array(z.object({ rank: z.number().int().nullable(), judged: z.number().int(), right: z.number().int(), precision: z.number() })).describe("latest verdict per (document, code), by the code's rank in the prediction"),
+  byRank: z
+    .array(
+      z.object({
+        rank: z.number().int().nullable(),
+        judged: z.number().int(),
+        right: z.number().int(),
+        precision: z.number(),
+      }),
+    )
+    .describe("latest verdict per (document, code), by the code's rank in the prediction"),
   answers: Agreement.extend({
     byKind: z.object({ offer: Agreement, cv: Agreement }),
     byVersion: z.array(Agreement.extend({ romeVersion: z.string(), model: z.string() })),
   }).describe("documents whose right code is known: the share whose prediction listed it within the first k"),
-  confusions: z.array(z.object({ predicted: Fiche, answer: Fiche, documents: z.number().int() })).describe(`first predicted code → right code, most frequent first (at most ${LAKE_LIMITS.maxConfusions})`),
+  confusions: z
+    .array(z.object({ predicted: Fiche, answer: Fiche, documents: z.number().int() }))
+    .describe(`first predicted code → right code, most frequent first (at most ${LAKE_LIMITS.maxConfusions})`),
 });
 
-const fiche = (ref: AppContext["engine"]["referential"], code: string) => ({ code, libelle: ref.fiches.get(code)?.libelle ?? null });
+const fiche = (ref: AppContext["engine"]["referential"], code: string) => ({
+  code,
+  libelle: ref.fiches.get(code)?.libelle ?? null,
+});
 
 /** A body → the verdict to store (its document id, null when no document has that source and externalId); 400 otherwise. */
-async function verdictOf(ctx: AppContext, raw: unknown): Promise<{ body: z.infer<typeof FeedbackBody>; input: FeedbackInput | null }> {
+async function verdictOf(
+  ctx: AppContext,
+  raw: unknown,
+): Promise<{ body: z.infer<typeof FeedbackBody>; input: FeedbackInput | null }> {
   const ref = ctx.engine.referential;
   const known = (code: string, field: string) => {
-    if (!ref.fiches.has(code)) throw new CodedError("unknown_code", `${field} ${code} is not a fiche of ROME ${ref.version}`);
+    if (!ref.fiches.has(code))
+      throw new CodedError("unknown_code", `${field} ${code} is not a fiche of ROME ${ref.version}`);
   };
   const body = parseOr400(FeedbackBody, raw, "feedback");
   known(body.code, "code");
   if (body.correctCode !== undefined) known(body.correctCode, "correctCode");
   const documentId = body.documentId ?? (await lakeOf(ctx).findByExternalId(body.source!, body.externalId!));
-  return { body, input: documentId ? { documentId, code: body.code, verdict: body.verdict, correctCode: body.correctCode } : null };
+  return {
+    body,
+    input: documentId ? { documentId, code: body.code, verdict: body.verdict, correctCode: body.correctCode } : null,
+  };
 }
 /** What makes one item of a batch fail while the others are stored (lake outages fail the whole batch). */
 const ITEM_ERRORS = new Set<ErrorCode>(["invalid_request", "unknown_code", "not_found", "lake_disabled"]);
 const missing = (b: z.infer<typeof FeedbackBody>) =>
-  new CodedError("not_found", b.documentId ? `document ${b.documentId} does not exist` : `no document ${b.externalId} from source ${b.source}`);
+  new CodedError(
+    "not_found",
+    b.documentId ? `document ${b.documentId} does not exist` : `no document ${b.externalId} from source ${b.source}`,
+  );
 
 export const feedbackRoutes = routes(
   defineRoute(
     {
       method: "post",
       path: "/v1/feedback",
-      summary: "A verdict on one code of a stored document's prediction: right, or wrong with the right code when known",
+      summary:
+        "A verdict on one code of a stored document's prediction: right, or wrong with the right code when known",
       tags: ["lake"],
       roles: ["ingest", "advisor"],
       lake: true,
@@ -146,14 +207,20 @@ export const feedbackRoutes = routes(
           results.push({ index, status: "created" });
         } catch (e) {
           if (!(e instanceof CodedError && ITEM_ERRORS.has(e.code))) throw e;
-          results.push({ index, status: "error", error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } });
+          results.push({
+            index,
+            status: "error",
+            error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) },
+          });
         }
       }
       const stored = valid.length ? await lakeOf(ctx).addFeedbackBatch(valid.map((v) => v.input)) : [];
       valid.forEach(({ index }, j) => {
         const rec = stored[j];
         // Erased between the check and the write: said as such, nothing stored for it.
-        results[index] = rec ? { index, status: "created", feedback: serialize(rec, roles) } : { index, status: "error", error: { code: "not_found", message: "the document was erased meanwhile" } };
+        results[index] = rec
+          ? { index, status: "created", feedback: serialize(rec, roles) }
+          : { index, status: "error", error: { code: "not_found", message: "the document was erased meanwhile" } };
       });
       const created = results.filter((x) => x.status === "created").length;
       return { items: results, summary: { created, error: results.length - created } };
@@ -164,7 +231,8 @@ export const feedbackRoutes = routes(
     {
       method: "get",
       path: "/v1/feedback/stats",
-      summary: "What the verdicts say of the predictions: precision by rank, where the right code sat (top-k), frequent confusions",
+      summary:
+        "What the verdicts say of the predictions: precision by rank, where the right code sat (top-k), frequent confusions",
       tags: ["lake"],
       roles: ["advisor", "analyst"],
       lake: true,
@@ -177,7 +245,15 @@ export const feedbackRoutes = routes(
       const to = q.to ? endOfDay(q.to) : undefined;
       if (from && to && from > to) throw new CodedError("invalid_request", "from must not be after to");
       const s = await lakeOf(ctx).feedbackStats({ kind: q.kind, from, to });
-      return { romeVersion: ref.version, ...s, confusions: s.confusions.map((c) => ({ predicted: fiche(ref, c.predicted), answer: fiche(ref, c.answer), documents: c.documents })) };
+      return {
+        romeVersion: ref.version,
+        ...s,
+        confusions: s.confusions.map((c) => ({
+          predicted: fiche(ref, c.predicted),
+          answer: fiche(ref, c.answer),
+          documents: c.documents,
+        })),
+      };
     },
   ),
 );
@@ -188,5 +264,7 @@ export const feedbackRoutes = routes(
  */
 const serialize = (f: FeedbackRecord, roles: readonly Role[]): z.infer<typeof FeedbackResponse> => {
   const out = { ...f, createdAt: f.createdAt.toISOString() };
-  return roles.includes("advisor") || roles.includes("admin") ? out : { ...out, topCode: null, codeRank: null, answerRank: null };
+  return roles.includes("advisor") || roles.includes("admin")
+    ? out
+    : { ...out, topCode: null, codeRank: null, answerRank: null };
 };

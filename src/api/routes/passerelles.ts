@@ -18,13 +18,20 @@ const csv = (what: string) =>
   z
     .string()
     .max(2000)
-    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .describe(`comma-separated ${what}`);
 const boolParam = z.enum(["true", "false"]).transform((v) => v === "true");
 
 export const FilterQuery = z.object({
   contextesRequired: csv("contexte de travail codes the fiche must carry (GET /v1/contextes)").optional(),
-  contextesExcluded: csv("contexte de travail codes the fiche must not carry, e.g. 300803 = travail de nuit").optional(),
+  contextesExcluded: csv(
+    "contexte de travail codes the fiche must not carry, e.g. 300803 = travail de nuit",
+  ).optional(),
   transitions: csv(`transition tags, each one of ${TRANSITIONS.join(", ")}`)
     .pipe(z.array(z.enum(TRANSITIONS)))
     .optional(),
@@ -47,22 +54,55 @@ export const FilterBody = z
 // ---- proximity ----
 const ProximityQuery = FilterQuery.extend({
   topK: queryInt(1, LIMITS.maxTopK).default(10),
-  ranker: z.enum(RANKERS).optional().describe("learned (default: fitted on ROME's own mobilités) or fixed (the skill-overlap blend, for comparison)"),
+  ranker: z
+    .enum(RANKERS)
+    .optional()
+    .describe("learned (default: fitted on ROME's own mobilités) or fixed (the skill-overlap blend, for comparison)"),
 });
 
 const Item = z.object({ code: z.string(), libelle: z.string() });
 const ItemCoeur = Item.extend({ coeurMetier: z.boolean() });
-const Shared = z.object({ code: z.string(), libelle: z.string(), weight: z.number(), coeurMetierInTarget: z.boolean(), sharedCompetences: z.array(Item), targetOnlyCompetences: z.array(ItemCoeur) });
-const McToAcquire = z.object({ code: z.string(), libelle: z.string(), weight: z.number(), coeurMetier: z.boolean(), competences: z.array(ItemCoeur) });
+const Shared = z.object({
+  code: z.string(),
+  libelle: z.string(),
+  weight: z.number(),
+  coeurMetierInTarget: z.boolean(),
+  sharedCompetences: z.array(Item),
+  targetOnlyCompetences: z.array(ItemCoeur),
+});
+const McToAcquire = z.object({
+  code: z.string(),
+  libelle: z.string(),
+  weight: z.number(),
+  coeurMetier: z.boolean(),
+  competences: z.array(ItemCoeur),
+});
 const CompToAcquire = ItemCoeur.extend({ macroCompetence: z.string(), macroCompetenceCovered: z.boolean() });
 const Passerelle = z.object({
   code: z.string(),
   libelle: z.string(),
   rank: z.number().int(),
-  score: z.object({ mcCoverage: z.number(), coreCoverage: z.number(), competenceCoverage: z.number(), savoirCoverage: z.number(), titleSim: z.number(), definitionSim: z.number(), total: z.number() }),
+  score: z.object({
+    mcCoverage: z.number(),
+    coreCoverage: z.number(),
+    competenceCoverage: z.number(),
+    savoirCoverage: z.number(),
+    titleSim: z.number(),
+    definitionSim: z.number(),
+    total: z.number(),
+  }),
   reasons: z
-    .array(z.object({ kind: z.enum(["shared_skills", "career_pattern", "work_context"]), reason: z.string(), contribution: z.number(), text: z.string() }))
-    .describe("why it ranks here, largest share of the score first: shared skills, career patterns of ROME's mobilités (souvent vers…, same domaine, entry route), work context"),
+    .array(
+      z.object({
+        kind: z.enum(["shared_skills", "career_pattern", "work_context"]),
+        reason: z.string(),
+        contribution: z.number(),
+        text: z.string(),
+      }),
+    )
+    .describe(
+      "why it ranks here, largest share of the score first: shared skills, career patterns of ROME's mobilités (souvent vers…, same domaine, entry route), work context",
+    ),
   viability: z.enum(["highly_viable", "viable", "stretch"]),
   officialMobilite: z.object({ listed: z.boolean(), rang: z.number().int().nullable() }),
   shared: z.array(Shared),
@@ -80,15 +120,42 @@ export const ProximityResponse = z.object({
 // ---- profile ----
 const ProfileRequest = z
   .object({
-    competences: z.array(z.string().max(20)).max(PROFILE_LIMITS.maxCodes, `at most ${PROFILE_LIMITS.maxCodes} codes`).default([]).describe("code_ogr of compétences, macro-compétences or savoirs"),
-    labels: z.array(z.string().max(PROFILE_LIMITS.maxLabelChars, `at most ${PROFILE_LIMITS.maxLabelChars} characters`)).max(PROFILE_LIMITS.maxLabels, `at most ${PROFILE_LIMITS.maxLabels} labels`).default([]).describe("free-text skill labels, resolved to codes"),
+    competences: z
+      .array(z.string().max(20))
+      .max(PROFILE_LIMITS.maxCodes, `at most ${PROFILE_LIMITS.maxCodes} codes`)
+      .default([])
+      .describe("code_ogr of compétences, macro-compétences or savoirs"),
+    labels: z
+      .array(z.string().max(PROFILE_LIMITS.maxLabelChars, `at most ${PROFILE_LIMITS.maxLabelChars} characters`))
+      .max(PROFILE_LIMITS.maxLabels, `at most ${PROFILE_LIMITS.maxLabels} labels`)
+      .default([])
+      .describe("free-text skill labels, resolved to codes"),
     topK: z.number().int().min(1).max(LIMITS.maxTopK).default(10),
     filters: FilterBody.default({}),
     ranker: z.enum(RANKERS).optional().describe("learned (default) or fixed (coverage only)"),
   })
   .strict();
-const Resolved = z.object({ input: z.string(), via: z.enum(["code", "exact-label", "search"]), code: z.string(), kind: z.enum(["competence", "macro-competence", "savoir"]), libelle: z.string(), score: z.number(), macroCompetence: z.string().nullable() });
-const Unresolved = z.object({ input: z.string(), reason: z.string(), suggestions: z.array(z.object({ code: z.string(), kind: z.enum(["competence", "macro-competence", "savoir"]), libelle: z.string(), score: z.number() })) });
+const Resolved = z.object({
+  input: z.string(),
+  via: z.enum(["code", "exact-label", "search"]),
+  code: z.string(),
+  kind: z.enum(["competence", "macro-competence", "savoir"]),
+  libelle: z.string(),
+  score: z.number(),
+  macroCompetence: z.string().nullable(),
+});
+const Unresolved = z.object({
+  input: z.string(),
+  reason: z.string(),
+  suggestions: z.array(
+    z.object({
+      code: z.string(),
+      kind: z.enum(["competence", "macro-competence", "savoir"]),
+      libelle: z.string(),
+      score: z.number(),
+    }),
+  ),
+});
 const ProfileMetier = z.object({
   code: z.string(),
   libelle: z.string(),
@@ -103,10 +170,18 @@ const ProfileMetier = z.object({
     savoirCoverage: z.number().nullable(),
     competenceCoverage: z.number(),
     reverseMcCoverage: z.number().describe("share of the profile's macro-compétences (IDF-weighted) the fiche uses"),
-    total: z.number().describe("the ranking score: the learned passerelles ranker's features that apply to a profile (coverage, the fiche's in-degree in ROME's mobilités, cadre, réglementé, open entry), or coverage with ranker=fixed"),
+    total: z
+      .number()
+      .describe(
+        "the ranking score: the learned passerelles ranker's features that apply to a profile (coverage, the fiche's in-degree in ROME's mobilités, cadre, réglementé, open entry), or coverage with ranker=fixed",
+      ),
   }),
   shared: z.array(Shared),
-  gap: z.object({ macroCompetences: z.array(McToAcquire), competences: z.array(CompToAcquire), savoirs: z.array(ItemCoeur) }),
+  gap: z.object({
+    macroCompetences: z.array(McToAcquire),
+    competences: z.array(CompToAcquire),
+    savoirs: z.array(ItemCoeur),
+  }),
 });
 export const ProfileResponse = z.object({
   romeVersion: z.string(),
@@ -138,7 +213,8 @@ export const passerellesRoutes = routes(
     {
       method: "get",
       path: "/v1/metiers/:code/proximity",
-      summary: "Passerelles: the fiches a fiche leads to, ranked by a model fitted on ROME's own mobilités (skill coverage both ways, same domaine, level, where similar fiches lead; ranker=fixed: the skill-overlap blend), with reasons, shared skills, skills to acquire and the official mobilité flag",
+      summary:
+        "Passerelles: the fiches a fiche leads to, ranked by a model fitted on ROME's own mobilités (skill coverage both ways, same domaine, level, where similar fiches lead; ranker=fixed: the skill-overlap blend), with reasons, shared skills, skills to acquire and the official mobilité flag",
       tags: ["passerelles"],
       params: CodeParams,
       query: ProximityQuery,
@@ -168,7 +244,8 @@ export const passerellesRoutes = routes(
     {
       method: "post",
       path: "/v1/profile/match",
-      summary: "Profile → métiers: compétence/savoir codes and/or skill labels (resolved and shown back), métiers ranked by the learned passerelles signals that apply to a profile (coverage first), split into accessible now / with training",
+      summary:
+        "Profile → métiers: compétence/savoir codes and/or skill labels (resolved and shown back), métiers ranked by the learned passerelles signals that apply to a profile (coverage first), split into accessible now / with training",
       tags: ["passerelles"],
       body: ProfileRequest,
       responses: { 200: ProfileResponse },
@@ -177,7 +254,10 @@ export const passerellesRoutes = routes(
     ({ body: p }, ctx: ReferentialContext) => {
       const ref = ctx.engine.referential;
       const filter = validateFilter(ref, p.filters);
-      const out = passerellesIndexes(ref).profile.match({ codes: p.competences, labels: p.labels }, { topK: p.topK, filter, ranker: p.ranker });
+      const out = passerellesIndexes(ref).profile.match(
+        { codes: p.competences, labels: p.labels },
+        { topK: p.topK, filter, ranker: p.ranker },
+      );
       return { romeVersion: ref.version, accessRule: ACCESS_RULE_TEXT, ...out };
     },
   ),

@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { CodedError } from "../../errors.js";
 import type { Referential } from "../../rome/index.js";
-import { competenceDetail, competenceTree, contextesByType, macroCompetenceDetail, TREE_DEPTHS, type TreeNode } from "../../rome/index.js";
+import {
+  competenceDetail,
+  competenceTree,
+  contextesByType,
+  macroCompetenceDetail,
+  TREE_DEPTHS,
+  type TreeNode,
+} from "../../rome/index.js";
 import { romeSearch, SEARCH_KINDS, type SearchKind } from "../../rome/index.js";
 import { notFound } from "../errors.js";
 import { queryInt } from "../input.js";
@@ -13,15 +20,41 @@ export const SEARCH_LIMITS = { maxQueryChars: 200, maxLimit: 50 } as const;
 
 const Item = z.object({ code: z.string(), libelle: z.string() });
 const Counts = z.object({ macroCompetences: z.number().int(), competences: z.number().int() });
-const TreeMc = z.object({ code: z.string(), codeArbo: z.string(), libelle: z.string(), categorie: z.string(), fiches: z.number().int(), counts: z.object({ competences: z.number().int() }), competences: z.array(Item).optional() });
+const TreeMc = z.object({
+  code: z.string(),
+  codeArbo: z.string(),
+  libelle: z.string(),
+  categorie: z.string(),
+  fiches: z.number().int(),
+  counts: z.object({ competences: z.number().int() }),
+  competences: z.array(Item).optional(),
+});
 const TreeNodeSchema: z.ZodType<TreeNode> = z.lazy(() =>
-  z.object({ code: z.string(), libelle: z.string(), counts: Counts, children: z.array(TreeNodeSchema).optional(), macroCompetences: z.array(TreeMc).optional() }),
+  z.object({
+    code: z.string(),
+    libelle: z.string(),
+    counts: Counts,
+    children: z.array(TreeNodeSchema).optional(),
+    macroCompetences: z.array(TreeMc).optional(),
+  }),
 );
 const TreeQuery = z.object({
-  depth: z.enum(TREE_DEPTHS).default("macro-competence").describe("deepest level returned; 'competence' lists every compétence (large)"),
-  root: z.string().regex(/^[1-6]([A-Z](\d)?)?$/, "a domaine (1), enjeu (1A) or objectif (1A1) code").optional().describe("restrict to one branch"),
+  depth: z
+    .enum(TREE_DEPTHS)
+    .default("macro-competence")
+    .describe("deepest level returned; 'competence' lists every compétence (large)"),
+  root: z
+    .string()
+    .regex(/^[1-6]([A-Z](\d)?)?$/, "a domaine (1), enjeu (1A) or objectif (1A1) code")
+    .optional()
+    .describe("restrict to one branch"),
 });
-const TreeResponse = z.object({ romeVersion: z.string(), depth: z.enum(TREE_DEPTHS), totals: Counts, domaines: z.array(TreeNodeSchema) });
+const TreeResponse = z.object({
+  romeVersion: z.string(),
+  depth: z.enum(TREE_DEPTHS),
+  totals: Counts,
+  domaines: z.array(TreeNodeSchema),
+});
 
 const OgrParams = z.object({ code: z.string().regex(/^\d{1,9}$/, "a code_ogr is numeric, e.g. 100023") });
 const Path = z.object({ domaine: Item, enjeu: Item, objectif: Item });
@@ -49,13 +82,28 @@ const McResponse = z.object({
 });
 const ContextesResponse = z.object({
   romeVersion: z.string(),
-  types: z.array(z.object({ typeCode: z.string(), typeLibelle: z.string(), contextes: z.array(Item.extend({ fiches: z.number().int() })) })),
+  types: z.array(
+    z.object({
+      typeCode: z.string(),
+      typeLibelle: z.string(),
+      contextes: z.array(Item.extend({ fiches: z.number().int() })),
+    }),
+  ),
 });
 const SearchQuery = z.object({
-  q: z.string().trim().min(1, "q must not be empty").max(SEARCH_LIMITS.maxQueryChars, `at most ${SEARCH_LIMITS.maxQueryChars} characters`),
+  q: z
+    .string()
+    .trim()
+    .min(1, "q must not be empty")
+    .max(SEARCH_LIMITS.maxQueryChars, `at most ${SEARCH_LIMITS.maxQueryChars} characters`),
   type: z
     .string()
-    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(SEARCH_KINDS)).min(1))
     .optional()
     .describe(`comma-separated kinds among ${SEARCH_KINDS.join(", ")} (default: all)`),
@@ -65,11 +113,25 @@ const SearchResponse = z.object({
   romeVersion: z.string(),
   query: z.string(),
   corrections: z.array(z.object({ from: z.string(), to: z.string() })),
-  hits: z.array(z.object({ kind: z.enum(SEARCH_KINDS), code: z.string(), libelle: z.string(), score: z.number(), matched: z.string().optional() })),
+  hits: z.array(
+    z.object({
+      kind: z.enum(SEARCH_KINDS),
+      code: z.string(),
+      libelle: z.string(),
+      score: z.number(),
+      matched: z.string().optional(),
+    }),
+  ),
 });
 
 function treeTotals(nodes: TreeNode[]) {
-  return nodes.reduce((t, n) => ({ macroCompetences: t.macroCompetences + n.counts.macroCompetences, competences: t.competences + n.counts.competences }), { macroCompetences: 0, competences: 0 });
+  return nodes.reduce(
+    (t, n) => ({
+      macroCompetences: t.macroCompetences + n.counts.macroCompetences,
+      competences: t.competences + n.counts.competences,
+    }),
+    { macroCompetences: 0, competences: 0 },
+  );
 }
 
 /** Browse the compétences tree, compétences, macro-compétences, contextes; keyword search over fiches and items. */
@@ -133,14 +195,18 @@ export const referentialRoutes = routes(
       tags: ["referential"],
       responses: { 200: ContextesResponse },
     },
-    (_input, { engine: { referential: ref } }: ReferentialContext) => ({ romeVersion: ref.version, types: contextesByType(ref) }),
+    (_input, { engine: { referential: ref } }: ReferentialContext) => ({
+      romeVersion: ref.version,
+      types: contextesByType(ref),
+    }),
   ),
 
   defineRoute(
     {
       method: "get",
       path: "/v1/search",
-      summary: "Keyword search (French stemming, typo-tolerant) over fiches (libellé + appellations), compétences, macro-compétences and savoirs",
+      summary:
+        "Keyword search (French stemming, typo-tolerant) over fiches (libellé + appellations), compétences, macro-compétences and savoirs",
       tags: ["referential"],
       query: SearchQuery,
       responses: { 200: SearchResponse },
@@ -148,7 +214,12 @@ export const referentialRoutes = routes(
     ({ query: q }, { engine: { referential: ref } }: ReferentialContext) => {
       const kinds: readonly SearchKind[] = q.type ?? SEARCH_KINDS;
       const out = romeSearch(ref).search(q.q, kinds, q.limit);
-      return { romeVersion: ref.version, query: out.query, corrections: out.corrections, hits: out.hits.map((h) => ({ ...h, score: Math.round(h.score * 1000) / 1000 })) };
+      return {
+        romeVersion: ref.version,
+        query: out.query,
+        corrections: out.corrections,
+        hits: out.hits.map((h) => ({ ...h, score: Math.round(h.score * 1000) / 1000 })),
+      };
     },
   ),
 );

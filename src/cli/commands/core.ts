@@ -16,7 +16,10 @@ import { defineCommand, UsageError } from "../command.js";
  */
 export async function engineWithProgress(rebuild = false): Promise<Engine> {
   const tty = process.stderr.isTTY === true;
-  const bar = new cliProgress.SingleBar({ format: "  {phase} [{bar}] {value}/{total}", stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    { format: "  {phase} [{bar}] {value}/{total}", stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
   let phase = "";
   let logged = -1;
   const engine = await createEngine(loadConfig(), {
@@ -48,7 +51,14 @@ export const buildIndexesCommand = defineCommand({
   async run({ flags }) {
     const t = Date.now();
     const engine = await engineWithProgress(flags.has("force"));
-    console.log(JSON.stringify({ romeVersion: engine.referential.version, model: engine.modelId, indexes: Object.fromEntries(Object.entries(engine.indexes).map(([k, v]) => [k, v.size])), seconds: (Date.now() - t) / 1000 }));
+    console.log(
+      JSON.stringify({
+        romeVersion: engine.referential.version,
+        model: engine.modelId,
+        indexes: Object.fromEntries(Object.entries(engine.indexes).map(([k, v]) => [k, v.size])),
+        seconds: (Date.now() - t) / 1000,
+      }),
+    );
   },
 });
 
@@ -59,7 +69,10 @@ export const serveCommand = defineCommand({
   async run() {
     const config = loadConfig();
     if (config.workers > 1 && cluster.isPrimary) {
-      if (!config.databaseUrl) throw new UsageError("WORKERS > 1 needs DATABASE_URL (the embedded lake allows one process); set WORKERS=1 or a server");
+      if (!config.databaseUrl)
+        throw new UsageError(
+          "WORKERS > 1 needs DATABASE_URL (the embedded lake allows one process); set WORKERS=1 or a server",
+        );
       // Build or check the indexes once, before the workers load them.
       await engineWithProgress();
       for (let i = 0; i < config.workers; i++) cluster.fork();
@@ -122,24 +135,30 @@ export const matchCommand = defineCommand({
 export const evalCommand = defineCommand({
   name: "eval",
   summary: "accuracy on a JSONL offers file; last stdout line is one JSON object",
-  usage: "eval --offers FILE.jsonl [--limit N] [--cv text|source] [--memory none] [--coded-with ROME_DIR --before YYYY-MM-DD]",
+  usage:
+    "eval --offers FILE.jsonl [--limit N] [--cv text|source] [--memory none] [--coded-with ROME_DIR --before YYYY-MM-DD]",
   async run({ flags, required }) {
     const file = required("offers", "--offers FILE.jsonl is required");
     const limit = flags.has("limit") ? Number(flags.get("limit")) : undefined;
     // --cv text: grouped 5-fold CV (default); source: leave-one-source-out; --memory none: no labelled offers.
     const cv = (flags.get("memory") === "none" ? "none" : (flags.get("cv") ?? "text")) as CvMode;
-    if (!CV_MODES.includes(cv) || (flags.has("memory") && flags.get("memory") !== "none")) throw new UsageError("--cv text|source, --memory none");
+    if (!CV_MODES.includes(cv) || (flags.has("memory") && flags.get("memory") !== "none"))
+      throw new UsageError("--cv text|source, --memory none");
     const offers = readOffers(file, limit);
     const engine = await engineWithProgress();
-    const bar = new cliProgress.SingleBar({ format: "  eval [{bar}] {value}/{total}", stream: process.stderr }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      { format: "  eval [{bar}] {value}/{total}", stream: process.stderr },
+      cliProgress.Presets.shades_classic,
+    );
     bar.start(offers.length, 0);
     // --coded-with: offers created before --before (default: June 2025, ROME's split to 1,584 fiches) are also scored
     // against that earlier referential's codes (figures under coded_in_force).
     const earlier = flags.get("coded-with");
-    const codedWith = earlier ? { codes: new Set(loadReferential(earlier).fiches.keys()), before: flags.get("before") ?? "2025-06-01" } : undefined;
+    const codedWith = earlier
+      ? { codes: new Set(loadReferential(earlier).fiches.keys()), before: flags.get("before") ?? "2025-06-01" }
+      : undefined;
     const figures = await evaluateOffers(engine, offers, { cv, codedWith, onProgress: (done) => bar.update(done) });
     bar.stop();
     console.log(JSON.stringify(figures));
   },
 });
-

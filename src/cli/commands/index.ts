@@ -10,4 +10,23 @@ import { labelsAuditCommand } from "./labels.js";
 import { skillsEvalCommand } from "./skills.js";
 
 /** Every CLI command. Add new ones here. */
-export const commands: Command[] = [buildIndexesCommand, serveCommand, matchCommand, evalCommand, skillsEvalCommand, labelsAuditCommand, proximityCommand, profileCommand, searchCommand, browseCommand, romeDiffCommand, ingestCommand, lakePurgeCommand, lakeDeleteCommand, lakeStatsCommand, feedbackExportCommand, trendsCommand, trendsBacktestCommand];
+export const commands: Command[] = [
+  buildIndexesCommand,
+  serveCommand,
+  matchCommand,
+  evalCommand,
+  skillsEvalCommand,
+  labelsAuditCommand,
+  proximityCommand,
+  profileCommand,
+  searchCommand,
+  browseCommand,
+  romeDiffCommand,
+  ingestCommand,
+  lakePurgeCommand,
+  lakeDeleteCommand,
+  lakeStatsCommand,
+  feedbackExportCommand,
+  trendsCommand,
+  trendsBacktestCommand,
+];

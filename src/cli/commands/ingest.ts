@@ -10,7 +10,15 @@ import cliProgress from "cli-progress";
 import type { z } from "zod";
 import { loadConfig } from "../../config.js";
 import { openLake } from "../../ingest/index.js";
-import { assertLakeFree, DocumentBody, LAKE_LIMITS, lineToBody, toInput, type BatchItemResult, type Lake } from "../../lake/index.js";
+import {
+  assertLakeFree,
+  DocumentBody,
+  LAKE_LIMITS,
+  lineToBody,
+  toInput,
+  type BatchItemResult,
+  type Lake,
+} from "../../lake/index.js";
 import { defineCommand, UsageError } from "../command.js";
 import { MatchPool, pooled } from "../../match/index.js";
 import { engineWithProgress } from "./core.js";
@@ -31,17 +39,23 @@ async function countLines(file: string): Promise<number> {
 export const ingestCommand = defineCommand({
   name: "ingest",
   summary: "ingest a JSONL file of offers or CVs into the lake (idempotent, resumable)",
-  usage: "ingest FILE.jsonl [--kind offer|cv] [--source S] [--store-text] [--batch N] [--from LINE] [--limit N] [--threads N] [--url URL --key KEY]",
+  usage:
+    "ingest FILE.jsonl [--kind offer|cv] [--source S] [--store-text] [--batch N] [--from LINE] [--limit N] [--threads N] [--url URL --key KEY]",
   async run({ flags, positional }) {
     const file = positional[0];
     if (!file) throw new UsageError();
     if (!(await stat(file).catch(() => null))?.isFile()) throw new UsageError(`${file} is not a readable file`);
     const kindFlag = flags.get("kind");
-    if (kindFlag !== undefined && kindFlag !== "offer" && kindFlag !== "cv") throw new UsageError("--kind must be offer or cv");
+    if (kindFlag !== undefined && kindFlag !== "offer" && kindFlag !== "cv")
+      throw new UsageError("--kind must be offer or cv");
     const batchSize = Math.max(1, positiveInt(flags.get("batch"), 50, LAKE_LIMITS.maxBatch, "batch"));
     const from = positiveInt(flags.get("from"), 0, Number.MAX_SAFE_INTEGER, "from");
     const limit = positiveInt(flags.get("limit"), Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, "limit");
-    const defaults = { kind: kindFlag as "offer" | "cv" | undefined, source: flags.get("source"), storeText: flags.has("store-text") ? true : undefined };
+    const defaults = {
+      kind: kindFlag as "offer" | "cv" | undefined,
+      source: flags.get("source"),
+      storeText: flags.has("store-text") ? true : undefined,
+    };
 
     const config = loadConfig();
     const url = flags.get("url");
@@ -73,7 +87,13 @@ export const ingestCommand = defineCommand({
     }
     const total = Math.min(Math.max(0, (await countLines(file)) - from), limit);
     const bar = new cliProgress.SingleBar(
-      { format: "  ingest [{bar}] {value}/{total} | {rate} docs/s | new {created} upd {updated} same {unchanged} bad {invalid} err {errors}", stream: process.stderr, hideCursor: true, etaBuffer: 200 },
+      {
+        format:
+          "  ingest [{bar}] {value}/{total} | {rate} docs/s | new {created} upd {updated} same {unchanged} bad {invalid} err {errors}",
+        stream: process.stderr,
+        hideCursor: true,
+        etaBuffer: 200,
+      },
       cliProgress.Presets.shades_classic,
     );
     const counts = { created: 0, updated: 0, unchanged: 0, invalid: 0, errors: 0 };
@@ -113,11 +133,17 @@ export const ingestCommand = defineCommand({
         } catch {
           parsed = null;
         }
-        const body = parsed && typeof parsed === "object" && !Array.isArray(parsed) ? DocumentBody.safeParse(lineToBody(parsed as Record<string, unknown>, defaults)) : null;
+        const body =
+          parsed && typeof parsed === "object" && !Array.isArray(parsed)
+            ? DocumentBody.safeParse(lineToBody(parsed as Record<string, unknown>, defaults))
+            : null;
         if (!body?.success) {
           counts.invalid++;
           done++;
-          if (problems.length < 10) problems.push(`line ${line}: ${body ? body.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : "not a JSON object"}`);
+          if (problems.length < 10)
+            problems.push(
+              `line ${line}: ${body ? body.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : "not a JSON object"}`,
+            );
           continue;
         }
         batch.push({ line, doc: body.data });
@@ -142,7 +168,16 @@ export const ingestCommand = defineCommand({
     }
     for (const p of problems) console.error(`  ${p}`);
     const seconds = (performance.now() - t0) / 1000;
-    console.log(JSON.stringify({ file, backend: sink.backend, lines: done, ...counts, seconds: Math.round(seconds * 10) / 10, docsPerSecond: Math.round((done / seconds) * 10) / 10 }));
+    console.log(
+      JSON.stringify({
+        file,
+        backend: sink.backend,
+        lines: done,
+        ...counts,
+        seconds: Math.round(seconds * 10) / 10,
+        docsPerSecond: Math.round((done / seconds) * 10) / 10,
+      }),
+    );
     return code || (counts.errors > 0 ? 1 : 0);
   },
 });
@@ -168,7 +203,10 @@ export function remoteSink(url: string, key: string, fetchFn: typeof fetch = fet
       for (let attempt = 1; ; attempt++) {
         const headers = { "content-type": "application/json", "x-api-key": key };
         const res = await fetchFn(endpoint, { method: "POST", headers, body: JSON.stringify({ documents: docs }) });
-        const body = (await res.json().catch(() => null)) as { items?: BatchItemResult[]; error?: { message?: string } } | null;
+        const body = (await res.json().catch(() => null)) as {
+          items?: BatchItemResult[];
+          error?: { message?: string };
+        } | null;
         if (res.ok && body?.items) return body.items;
         const retryAfter = Number(res.headers.get("retry-after"));
         if ((res.status === 429 || res.status === 503) && attempt < 10) {
@@ -213,8 +251,11 @@ export const lakeDeleteCommand = defineCommand({
     const id = flags.get("id");
     const source = flags.get("source");
     if (!id === !source) throw new UsageError();
-    if (id && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new UsageError("--id must be a document UUID");
-    const deleted = await withAdminLake(async (lake) => (id ? Number(await lake.delete(id)) : lake.deleteBySource(source!, flags.get("external-id"))));
+    if (id && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
+      throw new UsageError("--id must be a document UUID");
+    const deleted = await withAdminLake(async (lake) =>
+      id ? Number(await lake.delete(id)) : lake.deleteBySource(source!, flags.get("external-id")),
+    );
     console.log(JSON.stringify({ deleted }));
   },
 });

@@ -23,14 +23,19 @@ export const labelsAuditCommand = defineCommand({
     if (out && files.length !== 1) throw new UsageError("--out needs one file (--offers FILE.jsonl)");
     const offers = readLabelledOffers(files);
     const engine = await engineWithProgress();
-    const bar = new cliProgress.SingleBar({ format: "  labels-audit [{bar}] {value}/{total}", stream: process.stderr }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      { format: "  labels-audit [{bar}] {value}/{total}", stream: process.stderr },
+      cliProgress.Presets.shades_classic,
+    );
     bar.start(offers.length, 0);
     const audit = await auditLabels(engine, offers, (n) => bar.update(n));
     bar.stop();
     if (out) {
       // The kept lines as they were (fields the engine does not read included).
       const drop = new Set(audit.suspectIds);
-      const kept = readFileSync(files[0]!, "utf8").split("\n").filter((l) => l.trim() && !drop.has((JSON.parse(l) as { id: string }).id));
+      const kept = readFileSync(files[0]!, "utf8")
+        .split("\n")
+        .filter((l) => l.trim() && !drop.has((JSON.parse(l) as { id: string }).id));
       writeFileSync(out, `${kept.join("\n")}\n`);
       console.error(`labels-audit: ${kept.length} offers written to ${out}, ${drop.size} left out`);
     }

@@ -2,7 +2,13 @@ import { z } from "zod";
 import { loadConfig } from "../../config.js";
 import { loadReferential } from "../../rome/index.js";
 import type { Referential } from "../../rome/index.js";
-import { competenceDetail, competenceTree, contextesByType, macroCompetenceDetail, TREE_DEPTHS } from "../../rome/index.js";
+import {
+  competenceDetail,
+  competenceTree,
+  contextesByType,
+  macroCompetenceDetail,
+  TREE_DEPTHS,
+} from "../../rome/index.js";
 import { romeSearch, SEARCH_KINDS } from "../../rome/index.js";
 import { FilterError, type FicheFilter, validateFilter } from "../../passerelles/index.js";
 import { ProfileError, RANKERS } from "../../passerelles/index.js";
@@ -15,17 +21,28 @@ import { parseFlags, UsageError } from "../command.js";
 const referential = async (): Promise<Referential> => loadReferential(loadConfig().romeDir);
 
 /** Same filter flags as the API's query parameters: --contextesExcluded 300803 --transitions ecologique … */
-const FILTER_USAGE = "[--contextesRequired C,..] [--contextesExcluded C,..] [--transitions ecologique,numerique,demographique] [--emploiCadre true|false] [--emploiReglemente true|false] [--grandDomaines M,N]";
+const FILTER_USAGE =
+  "[--contextesRequired C,..] [--contextesExcluded C,..] [--transitions ecologique,numerique,demographique] [--emploiCadre true|false] [--emploiReglemente true|false] [--grandDomaines M,N]";
 
 function filterFromFlags(ref: Referential, flags: Map<string, string>): FicheFilter {
-  const raw = Object.fromEntries(["contextesRequired", "contextesExcluded", "transitions", "emploiCadre", "emploiReglemente", "grandDomaines"].filter((k) => flags.has(k)).map((k) => [k, flags.get(k)]));
+  const raw = Object.fromEntries(
+    ["contextesRequired", "contextesExcluded", "transitions", "emploiCadre", "emploiReglemente", "grandDomaines"]
+      .filter((k) => flags.has(k))
+      .map((k) => [k, flags.get(k)]),
+  );
   const parsed = FilterQuery.safeParse(raw);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; "));
+  if (!parsed.success)
+    throw new UsageError(parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; "));
   return validateFilter(ref, parsed.data);
 }
 
 function topKFrom(flags: Map<string, string>): number {
-  const k = z.coerce.number().int().min(1).max(LIMITS.maxTopK).safeParse(flags.get("topK") ?? flags.get("top-k") ?? "10");
+  const k = z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(LIMITS.maxTopK)
+    .safeParse(flags.get("topK") ?? flags.get("top-k") ?? "10");
   if (!k.success) throw new UsageError(`--topK must be an integer from 1 to ${LIMITS.maxTopK}`);
   return k.data;
 }
@@ -37,7 +54,9 @@ async function guarded(name: string, body: () => Promise<unknown>): Promise<numb
     return 0;
   } catch (e) {
     if (e instanceof UsageError || e instanceof FilterError) {
-      console.error(`${name}: ${e.message}${e instanceof FilterError && e.details.length > 1 ? "\n  " + e.details.map((d) => d.message).join("\n  ") : ""}`);
+      console.error(
+        `${name}: ${e.message}${e instanceof FilterError && e.details.length > 1 ? "\n  " + e.details.map((d) => d.message).join("\n  ") : ""}`,
+      );
       return 2;
     }
     if (e instanceof ProfileError) {
@@ -58,13 +77,19 @@ export const proximityCommand: Command = {
       const code = positional[0]?.toUpperCase();
       if (!code) throw new UsageError("a fiche code is required, e.g. proximity M1805");
       const ref = await referential();
-      if (!ref.fiche(code)) throw new ProfileError("not_found", `fiche métier ${code} does not exist in ROME ${ref.version}`);
+      if (!ref.fiche(code))
+        throw new ProfileError("not_found", `fiche métier ${code} does not exist in ROME ${ref.version}`);
       const filter = filterFromFlags(ref, flags);
       const ranker = z.enum(RANKERS).optional().safeParse(flags.get("ranker"));
       if (!ranker.success) throw new UsageError(`--ranker: one of ${RANKERS.join(", ")}`);
       const { proximity } = passerellesIndexes(ref);
       const used = ranker.data ?? proximity.defaultRanker;
-      return { romeVersion: ref.version, source: { code, libelle: ref.fiche(code)!.libelle }, ranker: used, passerelles: proximity.passerelles(code, topKFrom(flags), filter, used) };
+      return {
+        romeVersion: ref.version,
+        source: { code, libelle: ref.fiche(code)!.libelle },
+        ranker: used,
+        passerelles: proximity.passerelles(code, topKFrom(flags), filter, used),
+      };
     }),
 };
 
@@ -75,12 +100,21 @@ export const profileCommand: Command = {
   run: (args) =>
     guarded("profile", async () => {
       const { flags } = parseFlags(args);
-      const codes = (flags.get("codes") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+      const codes = (flags.get("codes") ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
       // Labels are separated by ";" because skill labels contain commas.
-      const labels = (flags.get("labels") ?? "").split(";").map((s) => s.trim()).filter(Boolean);
+      const labels = (flags.get("labels") ?? "")
+        .split(";")
+        .map((s) => s.trim())
+        .filter(Boolean);
       const ref = await referential();
       const filter = filterFromFlags(ref, flags);
-      return { romeVersion: ref.version, ...passerellesIndexes(ref).profile.match({ codes, labels }, { topK: topKFrom(flags), filter }) };
+      return {
+        romeVersion: ref.version,
+        ...passerellesIndexes(ref).profile.match({ codes, labels }, { topK: topKFrom(flags), filter }),
+      };
     }),
 };
 
@@ -92,10 +126,18 @@ export const searchCommand: Command = {
     guarded("search", async () => {
       const { flags, positional } = parseFlags(args);
       const q = positional.join(" ").trim();
-      if (!q) throw new UsageError("a query is required, e.g. search \"soudure\" --type competence");
-      const kinds = z.array(z.enum(SEARCH_KINDS)).min(1).safeParse((flags.get("type") ?? SEARCH_KINDS.join(",")).split(","));
+      if (!q) throw new UsageError('a query is required, e.g. search "soudure" --type competence');
+      const kinds = z
+        .array(z.enum(SEARCH_KINDS))
+        .min(1)
+        .safeParse((flags.get("type") ?? SEARCH_KINDS.join(",")).split(","));
       if (!kinds.success) throw new UsageError(`--type: each of ${SEARCH_KINDS.join(", ")}`);
-      const limit = z.coerce.number().int().min(1).max(50).safeParse(flags.get("limit") ?? "20");
+      const limit = z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(50)
+        .safeParse(flags.get("limit") ?? "20");
       if (!limit.success) throw new UsageError("--limit must be an integer from 1 to 50");
       const ref = await referential();
       return { romeVersion: ref.version, ...romeSearch(ref).search(q, kinds.data, limit.data) };
@@ -111,7 +153,8 @@ export const browseCommand: Command = {
       const { flags, positional } = parseFlags(args);
       const [what, code] = positional;
       const ref = await referential();
-      const notFound = (kind: string) => new ProfileError("not_found", `${kind} ${code} does not exist in ROME ${ref.version}`);
+      const notFound = (kind: string) =>
+        new ProfileError("not_found", `${kind} ${code} does not exist in ROME ${ref.version}`);
       switch (what) {
         case "tree": {
           const depth = z.enum(TREE_DEPTHS).safeParse(flags.get("depth") ?? "objectif");

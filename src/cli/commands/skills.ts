@@ -19,22 +19,24 @@ import { engineWithProgress } from "./core.js";
 /** Reads a JSONL file line by line with a zod schema; a bad line is an error naming it. */
 function readJsonl<S extends z.ZodType>(file: string, schema: S): z.output<S>[] {
   const out: z.output<S>[] = [];
-  readFileSync(file, "utf8").split("\n").forEach((raw, i) => {
-    const line = raw.trim();
-    if (!line) return;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      throw new Error(`${file}:${i + 1}: not valid JSON`);
-    }
-    const r = schema.safeParse(json);
-    if (!r.success) {
-      const issues = r.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ");
-      throw new Error(`${file}:${i + 1}: ${issues}`);
-    }
-    out.push(r.data);
-  });
+  readFileSync(file, "utf8")
+    .split("\n")
+    .forEach((raw, i) => {
+      const line = raw.trim();
+      if (!line) return;
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        throw new Error(`${file}:${i + 1}: not valid JSON`);
+      }
+      const r = schema.safeParse(json);
+      if (!r.success) {
+        const issues = r.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ");
+        throw new Error(`${file}:${i + 1}: ${issues}`);
+      }
+      out.push(r.data);
+    });
   return out;
 }
 

@@ -36,7 +36,9 @@ const USAGE = `trends-backtest --old DIR --new DIR --offers FILE[,FILE…] [--js
         [--min-support N] [--min-sources N]`;
 
 type Part = "both" | "counts" | "trend" | "salience";
-type Detector = (docs: readonly TrendDocument[]) => Promise<Map<string, { score: number; flagged: boolean; tier?: number; trendScore?: number; rising?: boolean }>>;
+type Detector = (
+  docs: readonly TrendDocument[],
+) => Promise<Map<string, { score: number; flagged: boolean; tier?: number; trendScore?: number; rising?: boolean }>>;
 
 /**
  * Backtest on a real ROME update: offers read with the OLD referential (skills, uncovered phrases), the detector's
@@ -58,36 +60,71 @@ export const trendsBacktestCommand = defineCommand({
     const detectorName = flags.get("detector") ?? "both";
     if (detectorName !== "both" && detectorName !== "counts" && detectorName !== "trend" && detectorName !== "salience")
       throw new UsageError("--detector must be both, counts, trend or salience", true);
-    const files = offersArg.split(",").map((f) => f.trim()).filter(Boolean);
+    const files = offersArg
+      .split(",")
+      .map((f) => f.trim())
+      .filter(Boolean);
     const log = (s: string) => process.stderr.write(`${s}\n`);
     const config = { ...loadConfig(), romeDir: oldDir, labelledOffers: undefined, escoCrosswalk: undefined };
     const engine = await createEngine(config);
     const oldRef = engine.referential;
     const newRef = restrictToFichesOf(loadReferential(newDir), oldRef);
-    log(`old ${oldRef.version} (${oldRef.fiches.size} fiches), new ${newRef.version}: ${newRef.fiches.size} fiches kept, ${newRef.competences.size} compétences, ${newRef.savoirs.size} savoirs, ${newRef.appellations.size} appellations`);
+    log(
+      `old ${oldRef.version} (${oldRef.fiches.size} fiches), new ${newRef.version}: ${newRef.fiches.size} fiches kept, ${newRef.competences.size} compétences, ${newRef.savoirs.size} savoirs, ${newRef.appellations.size} appellations`,
+    );
 
     const docs = await cachedDocuments(files, engine, log);
     log(`${docs.length} dated offers read with ${oldRef.version}`);
-    const [oldAttacher, newAttacher] = await Promise.all([createPhraseAttacher(oldRef, engine.embedder), createPhraseAttacher(newRef, engine.embedder)]);
+    const [oldAttacher, newAttacher] = await Promise.all([
+      createPhraseAttacher(oldRef, engine.embedder),
+      createPhraseAttacher(newRef, engine.embedder),
+    ]);
 
     // Candidates: enough support and sources, and not already said by the old referential (words or vector).
     const stats = phraseStats(docs);
     // Well-formed phrases only (the detector never scores the others), so that the base rate counts the same pool.
-    const supported = [...stats].filter(([k, s]) => s.support >= minSupport && s.sources >= minSources && wellFormedPhrase(k));
-    const oldAtt = await attachAll(oldAttacher, supported.map(([, s]) => s.label));
+    const supported = [...stats].filter(
+      ([k, s]) => s.support >= minSupport && s.sources >= minSources && wellFormedPhrase(k),
+    );
+    const oldAtt = await attachAll(
+      oldAttacher,
+      supported.map(([, s]) => s.label),
+    );
     const pool = supported.filter((_, i) => !oldAtt[i]!.covered);
     const newLexical = createLexicalCoverage(newRef);
-    const newAtt = await attachAll(newAttacher, pool.map(([, s]) => s.label));
-    const coveredBy = new Map<string, Covering | null>(pool.map(([k], i) => [k, newLexical(k) ?? newAtt[i]!.coveredBy]));
-    log(`${stats.size} phrase keys, ${supported.length} with support ≥ ${minSupport} in ≥ ${minSources} sources, ${pool.length} not covered by ${oldRef.version}, ${[...coveredBy.values()].filter(Boolean).length} of those covered by ${newRef.version}`);
+    const newAtt = await attachAll(
+      newAttacher,
+      pool.map(([, s]) => s.label),
+    );
+    const coveredBy = new Map<string, Covering | null>(
+      pool.map(([k], i) => [k, newLexical(k) ?? newAtt[i]!.coveredBy]),
+    );
+    log(
+      `${stats.size} phrase keys, ${supported.length} with support ≥ ${minSupport} in ≥ ${minSources} sources, ${pool.length} not covered by ${oldRef.version}, ${[...coveredBy.values()].filter(Boolean).length} of those covered by ${newRef.version}`,
+    );
 
     const dump = flags.get("dump");
     if (dump) {
       // Exploration aid: documents (keys only) and the candidate pool with its coverage, for offline analysis.
-      writeFileSync(dump, JSON.stringify({
-        docs: docs.map((d) => ({ s: d.source, t: d.documentDate.toISOString().slice(0, 10), m: d.metiers[0] ?? "", p: d.phrases, c: d.competences.length })),
-        pool: pool.map(([key, st], i) => ({ key, ...st, covered: coveredBy.get(key), near: newAtt[i]!.nearestSimilarity, nearOld: oldAtt[supported.findIndex(([k]) => k === key)]!.nearestSimilarity })),
-      }));
+      writeFileSync(
+        dump,
+        JSON.stringify({
+          docs: docs.map((d) => ({
+            s: d.source,
+            t: d.documentDate.toISOString().slice(0, 10),
+            m: d.metiers[0] ?? "",
+            p: d.phrases,
+            c: d.competences.length,
+          })),
+          pool: pool.map(([key, st], i) => ({
+            key,
+            ...st,
+            covered: coveredBy.get(key),
+            near: newAtt[i]!.nearestSimilarity,
+            nearOld: oldAtt[supported.findIndex(([k]) => k === key)]!.nearestSimilarity,
+          })),
+        }),
+      );
     }
     // Termhood: the candidate's nearest-label similarity in the OLD referential (what the analysis computes).
     const nearOld = new Map(supported.map(([k], i) => [k, oldAtt[i]!.nearestSimilarity]));
@@ -97,8 +134,18 @@ export const trendsBacktestCommand = defineCommand({
       const s = await detector(ds);
       return pool.map(([key, st]) => {
         const r = s.get(key);
-        const [score, flagged] = trendOnly ? [r?.trendScore ?? r?.score ?? 0, r?.rising ?? r?.flagged ?? false] : [r?.score ?? 0, r?.flagged ?? false];
-        return { key, label: st.label, support: st.support, sources: st.sources, score, flagged, ...(!trendOnly && r?.tier !== undefined ? { tier: r.tier } : {}) };
+        const [score, flagged] = trendOnly
+          ? [r?.trendScore ?? r?.score ?? 0, r?.rising ?? r?.flagged ?? false]
+          : [r?.score ?? 0, r?.flagged ?? false];
+        return {
+          key,
+          label: st.label,
+          support: st.support,
+          sources: st.sources,
+          score,
+          flagged,
+          ...(!trendOnly && r?.tier !== undefined ? { tier: r.tier } : {}),
+        };
       });
     };
     const main = backtestFigures(docs.length, await scored(docs), coveredBy);
@@ -136,10 +183,19 @@ export const trendsBacktestCommand = defineCommand({
       })),
     };
     if (!flags.has("json")) {
-      log(`\n${oldRef.version} → ${newRef.version}, detector ${detectorName}: ${out.flagged} findings flagged of ${out.candidates} candidates (base rate ${out.base_rate})`);
-      log(`precision@10 ${out.precision_at_10}  @20 ${out.precision_at_20}  @50 ${out.precision_at_50}  lift@20 ${out.lift_at_20}`);
-      log(`controls: frequency p@20 ${out.controls.frequency_precision_at_20}; trend part: ${trend.flagged} flagged, lift@20 ${trend.lift_at_20}, with shuffled dates ${shuffled.flagged} flagged, lift@20 ${shuffled.lift_at_20}; whole detector on shuffled dates lift@20 ${shuffledAll.lift_at_20}`);
-      for (const e of out.examples) log(`  ${e.covered_by ? "✓" : "·"} ${e.phrase.padEnd(36)} score ${e.score} support ${e.support} sources ${e.sources}${e.covered_by ? ` → ${e.covered_by.code} ${e.covered_by.libelle}` : ""}`);
+      log(
+        `\n${oldRef.version} → ${newRef.version}, detector ${detectorName}: ${out.flagged} findings flagged of ${out.candidates} candidates (base rate ${out.base_rate})`,
+      );
+      log(
+        `precision@10 ${out.precision_at_10}  @20 ${out.precision_at_20}  @50 ${out.precision_at_50}  lift@20 ${out.lift_at_20}`,
+      );
+      log(
+        `controls: frequency p@20 ${out.controls.frequency_precision_at_20}; trend part: ${trend.flagged} flagged, lift@20 ${trend.lift_at_20}, with shuffled dates ${shuffled.flagged} flagged, lift@20 ${shuffled.lift_at_20}; whole detector on shuffled dates lift@20 ${shuffledAll.lift_at_20}`,
+      );
+      for (const e of out.examples)
+        log(
+          `  ${e.covered_by ? "✓" : "·"} ${e.phrase.padEnd(36)} score ${e.score} support ${e.support} sources ${e.sources}${e.covered_by ? ` → ${e.covered_by.code} ${e.covered_by.libelle}` : ""}`,
+        );
     }
     console.log(JSON.stringify(out));
   },
@@ -147,12 +203,23 @@ export const trendsBacktestCommand = defineCommand({
 
 async function attachAll(a: PhraseAttacher, labels: string[]) {
   const out = [];
-  for (let i = 0; i < labels.length; i += 200) out.push(...(await a.attach(labels.slice(i, i + 200), labels.slice(i, i + 200).map(() => []))));
+  for (let i = 0; i < labels.length; i += 200)
+    out.push(
+      ...(await a.attach(
+        labels.slice(i, i + 200),
+        labels.slice(i, i + 200).map(() => []),
+      )),
+    );
   return out;
 }
 
 /** The detector of src/trends/detector.ts on the documents' aggregated counts. */
-function countsDetector(minSupport: number, minSources: number, part: Part, termhood: (key: string) => number): Detector {
+function countsDetector(
+  minSupport: number,
+  minSources: number,
+  part: Part,
+  termhood: (key: string) => number,
+): Detector {
   return async (docs) => {
     const o = trendOptions({ minSupport, minSources });
     const c = countCells(docs, o.period, o.minSupport);
@@ -175,12 +242,21 @@ function countsDetector(minSupport: number, minSources: number, part: Part, term
  * Offers → trend documents read with the engine's referential. Skill extraction (~0.1 s an offer) is cached in
  * the temporary folder per file content, ROME version and model, so that detector iterations re-run in seconds.
  */
-async function cachedDocuments(files: string[], engine: Awaited<ReturnType<typeof createEngine>>, log: (s: string) => void): Promise<TrendDocument[]> {
+async function cachedDocuments(
+  files: string[],
+  engine: Awaited<ReturnType<typeof createEngine>>,
+  log: (s: string) => void,
+): Promise<TrendDocument[]> {
   const ref = engine.referential;
   const key = files.map((f) => `${path.resolve(f)}:${statSync(f).size}:${statSync(f).mtimeMs}`).join("|");
-  const cacheFile = path.join(os.tmpdir(), `rome-match-backtest-skills-${createHash("sha1").update(`${key}:${ref.version}:${engine.modelId}`).digest("hex").slice(0, 12)}.json`);
+  const cacheFile = path.join(
+    os.tmpdir(),
+    `rome-match-backtest-skills-${createHash("sha1").update(`${key}:${ref.version}:${engine.modelId}`).digest("hex").slice(0, 12)}.json`,
+  );
   type Skills = { code: string; evidence: { start: number; end: number }[] }[];
-  const cache: Record<string, Skills> = existsSync(cacheFile) ? (JSON.parse(readFileSync(cacheFile, "utf8")) as Record<string, Skills>) : {};
+  const cache: Record<string, Skills> = existsSync(cacheFile)
+    ? (JSON.parse(readFileSync(cacheFile, "utf8")) as Record<string, Skills>)
+    : {};
   const before = Object.keys(cache).length;
   const offers = files.flatMap((f) => readOffers(f));
   const t0 = performance.now();
@@ -188,7 +264,10 @@ async function cachedDocuments(files: string[], engine: Awaited<ReturnType<typeo
     checker: createCoverageChecker(ref),
     extractSkills: async (t) => {
       const k = createHash("sha1").update(t).digest("hex");
-      return (cache[k] ??= (await engine.extractSkills(t)).map((s) => ({ code: s.code, evidence: s.evidence.map(({ start, end }) => ({ start, end })) })));
+      return (cache[k] ??= (await engine.extractSkills(t)).map((s) => ({
+        code: s.code,
+        evidence: s.evidence.map(({ start, end }) => ({ start, end })),
+      })));
     },
     onProgress: (done, total) => {
       if (done % 500 === 0) log(`  ${done}/${total} offers (${((performance.now() - t0) / 1000).toFixed(0)} s)`);

@@ -27,10 +27,17 @@ export const trendsCommand = defineCommand({
   usage: USAGE,
   async run({ flags }) {
     const parsed = TrendQuerySchema.safeParse({
-      from: flags.get("from"), to: flags.get("to"), split: flags.get("split"), metier: flags.get("metier"),
-      period: flags.get("period"), limit: flags.get("limit"), minSupport: flags.get("min-support"), minSources: flags.get("min-sources"),
+      from: flags.get("from"),
+      to: flags.get("to"),
+      split: flags.get("split"),
+      metier: flags.get("metier"),
+      period: flags.get("period"),
+      limit: flags.get("limit"),
+      minSupport: flags.get("min-support"),
+      minSources: flags.get("min-sources"),
     });
-    if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), true);
+    if (!parsed.success)
+      throw new UsageError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), true);
     const q = parsed.data;
     const offersFile = flags.get("offers");
     if (!offersFile && !flags.has("lake")) throw new UsageError("give --offers FILE.jsonl or --lake", true);
@@ -41,7 +48,9 @@ export const trendsCommand = defineCommand({
     let close = async () => {};
     if (offersFile) {
       const withSkills = !flags.has("no-skills");
-      process.stderr.write(`reading ${offersFile}${withSkills ? " (extracting ROME skills: ~0.1 s an offer; --no-skills to skip)" : ""}…\n`);
+      process.stderr.write(
+        `reading ${offersFile}${withSkills ? " (extracting ROME skills: ~0.1 s an offer; --no-skills to skip)" : ""}…\n`,
+      );
       const docs = await offersToTrendDocuments(readOffers(offersFile), {
         checker: createCoverageChecker(ref),
         ...(withSkills ? { extractSkills: (t: string) => engine.extractSkills(t) } : {}),
@@ -50,16 +59,26 @@ export const trendsCommand = defineCommand({
     } else {
       const lake = await openLake(config, engine, { retentionSweepMs: 0 });
       close = () => lake.close();
-      source = () => lake.trendDocuments({ ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}), ...(q.metier ? { metier: q.metier } : {}) });
+      source = () =>
+        lake.trendDocuments({
+          ...(q.from ? { from: q.from } : {}),
+          ...(q.to ? { to: q.to } : {}),
+          ...(q.metier ? { metier: q.metier } : {}),
+        });
     }
     try {
       const attacher = await createPhraseAttacher(ref, engine.embedder);
       const propose = flags.get("propose");
-      const report = await analyzeTrends(source, trendOptions(propose ? { ...q, limit: 200 } : q), { referential: ref, attacher });
+      const report = await analyzeTrends(source, trendOptions(propose ? { ...q, limit: 200 } : q), {
+        referential: ref,
+        attacher,
+      });
       if (propose) {
         const p = buildProposal(report, propose, ref);
         if (!p) {
-          console.error(`trends: "${propose}" is not an emerging phrase in this window (status ${report.status}${report.message ? `: ${report.message}` : ""})`);
+          console.error(
+            `trends: "${propose}" is not an emerging phrase in this window (status ${report.status}${report.message ? `: ${report.message}` : ""})`,
+          );
           return 1;
         }
         const out = JSON.stringify(p, null, 2);
@@ -68,7 +87,15 @@ export const trendsCommand = defineCommand({
         return 0;
       }
       const seriesOut = flags.get("series");
-      if (seriesOut) writeFileSync(seriesOut, JSON.stringify(report.emerging.map((e) => ({ phrase: e.label, key: e.key, series: e.series })), null, 2));
+      if (seriesOut)
+        writeFileSync(
+          seriesOut,
+          JSON.stringify(
+            report.emerging.map((e) => ({ phrase: e.label, key: e.key, series: e.series })),
+            null,
+            2,
+          ),
+        );
       if (flags.has("json")) console.log(JSON.stringify(report, null, 2));
       else console.log(formatReport(report));
       return 0;
@@ -92,14 +119,38 @@ export function formatReport(r: TrendReport): string {
       `\n${i + 1}. ${e.label}${e.variants.length ? ` (also: ${e.variants.slice(0, 3).join(", ")})` : ""}`,
       `   ${f.baseline} → ${f.recent} documents, share ${(f.baselineShare * 100).toFixed(2)}% → ${(f.recentShare * 100).toFixed(2)}%, rate ratio ${f.rateRatio.toFixed(1)} (≥ ${f.rateRatioBound.toFixed(1)}), q = ${f.qValue.toExponential(1)}, ${f.sources} sources`,
       `   attach under: ${e.attachment.macroCompetence ? `${e.attachment.macroCompetence.libelle} [${e.attachment.macroCompetence.codeArbo}] (${e.attachment.attachedBy})` : "—"}`,
-      `   nearest compétences: ${e.attachment.competences.slice(0, 3).map((c) => c.libelle).join("; ") || "—"}`,
-      `   métiers: ${e.metiers.slice(0, 4).map((m) => `${m.code} ${m.libelle} (${m.documents})`).join("; ") || "—"}`,
+      `   nearest compétences: ${
+        e.attachment.competences
+          .slice(0, 3)
+          .map((c) => c.libelle)
+          .join("; ") || "—"
+      }`,
+      `   métiers: ${
+        e.metiers
+          .slice(0, 4)
+          .map((m) => `${m.code} ${m.libelle} (${m.documents})`)
+          .join("; ") || "—"
+      }`,
       ...e.evidence.map((ev) => `   « ${ev.snippet} » (${ev.date})`),
     );
   });
   if (r.items.rising.length || r.items.falling.length) {
-    lines.push(`\nROME items rising: ${r.items.rising.slice(0, 8).map((i) => `${i.libelle} (${i.figures.baseline}→${i.figures.recent})`).join("; ") || "—"}`);
-    lines.push(`ROME items falling: ${r.items.falling.slice(0, 8).map((i) => `${i.libelle} (${i.figures.baseline}→${i.figures.recent})`).join("; ") || "—"}`);
+    lines.push(
+      `\nROME items rising: ${
+        r.items.rising
+          .slice(0, 8)
+          .map((i) => `${i.libelle} (${i.figures.baseline}→${i.figures.recent})`)
+          .join("; ") || "—"
+      }`,
+    );
+    lines.push(
+      `ROME items falling: ${
+        r.items.falling
+          .slice(0, 8)
+          .map((i) => `${i.libelle} (${i.figures.baseline}→${i.figures.recent})`)
+          .join("; ") || "—"
+      }`,
+    );
   }
   return lines.join("\n");
 }

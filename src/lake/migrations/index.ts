@@ -125,21 +125,34 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
  * Applies the missing migrations and returns the lake's embedding dimension.
  * On a server, an advisory lock makes concurrent starts of several API processes safe.
  */
-export async function migrate(db: Db, dimension: number | undefined): Promise<{ dimension: number; schemaVersion: number }> {
+export async function migrate(
+  db: Db,
+  dimension: number | undefined,
+): Promise<{ dimension: number; schemaVersion: number }> {
   await ensureVectorExtension(db);
   return db.transaction(async (tx) => {
-    if (db.backend === "postgres") await tx.query("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.rome_match_lake'))");
-    await tx.query("CREATE TABLE IF NOT EXISTS lake_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
-    const done = new Set((await tx.query<{ version: number }>("SELECT version FROM lake_migrations")).rows.map((r) => r.version));
+    if (db.backend === "postgres")
+      await tx.query("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.rome_match_lake'))");
+    await tx.query(
+      "CREATE TABLE IF NOT EXISTS lake_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+    );
+    const done = new Set(
+      (await tx.query<{ version: number }>("SELECT version FROM lake_migrations")).rows.map((r) => r.version),
+    );
     let dim = dimension;
     if (done.has(1)) {
-      const stored = Number((await tx.query<{ value: string }>("SELECT value FROM lake_meta WHERE key = 'dimension'")).rows[0]?.value);
+      const stored = Number(
+        (await tx.query<{ value: string }>("SELECT value FROM lake_meta WHERE key = 'dimension'")).rows[0]?.value,
+      );
       if (dim !== undefined && stored !== dim) {
-        throw new LakeInputError(`the lake holds ${stored}-dimensional embeddings but the embedder gives ${dim}: use another LAKE_DIR / database or re-ingest`);
+        throw new LakeInputError(
+          `the lake holds ${stored}-dimensional embeddings but the embedder gives ${dim}: use another LAKE_DIR / database or re-ingest`,
+        );
       }
       dim = stored;
     }
-    if (dim === undefined) throw new LakeInputError("the lake is not initialised yet: open it once with the match engine (e.g. `ingest`)");
+    if (dim === undefined)
+      throw new LakeInputError("the lake is not initialised yet: open it once with the match engine (e.g. `ingest`)");
     for (const m of MIGRATIONS) {
       if (done.has(m.version)) continue;
       // Multi-statement SQL without parameters: the simple-query protocol runs it as one string.

@@ -12,7 +12,6 @@ import type { Ranking } from "./rank.js";
 const TITLE_FEATURES = ["titleLex", "titleVec", "titleAppellation"] as const;
 const BODY_FEATURES = ["bodyLex", "bodyVec"] as const;
 
-
 /** The text's own ROME evidence for a pooled fiche: the title and body parts of its breakdown. */
 export interface Evidence {
   title: number;
@@ -20,8 +19,10 @@ export interface Evidence {
 }
 
 /** Why a shown fiche matches. */
-export interface Explanation
-  extends Pick<MetierMatch, "appellation" | "sharedMacroCompetences" | "missingMacroCompetences" | "unusedSkills"> {
+export interface Explanation extends Pick<
+  MetierMatch,
+  "appellation" | "sharedMacroCompetences" | "missingMacroCompetences" | "unusedSkills"
+> {
   /** The labelled offers' part of its breakdown. */
   exemplars: number;
 }

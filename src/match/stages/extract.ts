@@ -33,7 +33,16 @@ export function targetedPass(
   const found = scoreItemsAgainstUnits(ctx.extraction, rows, p.stemSets, p.unitVecs, EXTRACTION.ficheItemMin);
   const targeted = aggregateSkills(ctx.referential, p.units, [found]);
   const known = new Set(skills.map((s) => s.code));
-  return { targeted, reported: [...skills, ...rescoreInContext(targeted.filter((s) => !known.has(s.code)), items)] };
+  return {
+    targeted,
+    reported: [
+      ...skills,
+      ...rescoreInContext(
+        targeted.filter((s) => !known.has(s.code)),
+        items,
+      ),
+    ],
+  };
 }
 
 /**

@@ -59,7 +59,10 @@ export function rank(
   const parentOf = (i: number) => ctx.parentRow[i]!;
   const lift = parentLift(model.temperature);
   const pool = withParents(topKRows(positive, totals, size * 2), totals, parentOf, lift).slice(0, size);
-  const conf = softmax(pool.map((x) => x.rankScore), model.temperature);
+  const conf = softmax(
+    pool.map((x) => x.rankScore),
+    model.temperature,
+  );
   // A parent its child lifted may come from below the reranked fiches: its breakdown gets its products too, so that
   // every shown total is the model's score (its place, and so its confidence, come from the lift).
   const reranked = new Set(ranked);
@@ -77,7 +80,8 @@ export function rank(
 export function withParents(
   order: readonly number[],
   totals: ArrayLike<number>,
-  parentOf: (row: number) => number, lift: number,
+  parentOf: (row: number) => number,
+  lift: number,
 ): Pooled[] {
   const listed = new Map<number, Pooled>();
   for (const i of order) if (!listed.has(i)) listed.set(i, { row: i, parentOf: null, rankScore: totals[i]! });

@@ -93,7 +93,7 @@ function requiredCandidates(
       holders.set(item, h);
     };
     const listed = new Set<string>();
-    for (const { l, kind } of links) hold(l.code, kind, true, l.coeurMetier), listed.add(l.code);
+    for (const { l, kind } of links) (hold(l.code, kind, true, l.coeurMetier), listed.add(l.code));
     // Items the fiche's labelled offers chose beyond its list (macro-compétences chosen as such count through
     // their compétences' shares).
     for (const item of choices.chosen.keys()) {

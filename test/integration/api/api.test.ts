@@ -23,7 +23,12 @@ const expectError = (res: request.Response, status: number, code: string) => {
 
 describe("POST /v1/match", () => {
   it("ranks métiers with explanations", async () => {
-    const res = await request(app).post("/v1/match").send({ title: "Vendeuse en prêt-à-porter", text: "Accueil et conseil des clientes, encaissement, mise en rayon et tenue du magasin de vêtements.", kind: "offer", topK: 3 });
+    const res = await request(app).post("/v1/match").send({
+      title: "Vendeuse en prêt-à-porter",
+      text: "Accueil et conseil des clientes, encaissement, mise en rayon et tenue du magasin de vêtements.",
+      kind: "offer",
+      topK: 3,
+    });
     expect(res.status).toBe(200);
     expect(res.body.metiers).toHaveLength(3);
     expect(res.body.metiers[0].code).toBe("D1214");
@@ -36,50 +41,116 @@ describe("POST /v1/match", () => {
     // The answer is what the published schema says, with the items a recruiter would attach to this offer.
     expect(MatchResponse.safeParse(res.body).success).toBe(true);
     expect(res.body.requiredSkills.length).toBeGreaterThan(0);
-    for (const s of res.body.requiredSkills) expect(s.probability).toBeGreaterThanOrEqual(REQUIRED_MODEL.minProbability);
-    const cv = await request(app).post("/v1/match").send({ text: "Vendeuse en prêt-à-porter : accueil et conseil des clientes, encaissement.", kind: "cv" });
+    for (const s of res.body.requiredSkills)
+      expect(s.probability).toBeGreaterThanOrEqual(REQUIRED_MODEL.minProbability);
+    const cv = await request(app)
+      .post("/v1/match")
+      .send({ text: "Vendeuse en prêt-à-porter : accueil et conseil des clientes, encaissement.", kind: "cv" });
     expect(cv.body.requiredSkills).toEqual([]);
   });
 
   it("rejects invalid JSON, wrong types, empty and oversized text, unknown fields and topK out of bounds", async () => {
-    expectError(await request(app).post("/v1/match").set("content-type", "application/json").send('{"text": "abc",'), 400, "invalid_json");
+    expectError(
+      await request(app).post("/v1/match").set("content-type", "application/json").send('{"text": "abc",'),
+      400,
+      "invalid_json",
+    );
     expectError(await request(app).post("/v1/match").send({ text: 42 }), 400, "invalid_request");
     expectError(await request(app).post("/v1/match").send({ text: "   " }), 400, "invalid_request");
-    expectError(await request(app).post("/v1/match").send({ text: "x".repeat(LIMITS.maxTextChars + 1) }), 400, "invalid_request");
-    expectError(await request(app).post("/v1/match").send({ text: "boulanger", topK: LIMITS.maxTopK + 1 }), 400, "invalid_request");
+    expectError(
+      await request(app)
+        .post("/v1/match")
+        .send({ text: "x".repeat(LIMITS.maxTextChars + 1) }),
+      400,
+      "invalid_request",
+    );
+    expectError(
+      await request(app)
+        .post("/v1/match")
+        .send({ text: "boulanger", topK: LIMITS.maxTopK + 1 }),
+      400,
+      "invalid_request",
+    );
     expectError(await request(app).post("/v1/match").send({ text: "boulanger", topK: 0 }), 400, "invalid_request");
-    expectError(await request(app).post("/v1/match").send({ text: "boulanger", kind: "resume" }), 400, "invalid_request");
-    expectError(await request(app).post("/v1/match").send({ text: "boulanger", colour: "red" }), 400, "invalid_request");
+    expectError(
+      await request(app).post("/v1/match").send({ text: "boulanger", kind: "resume" }),
+      400,
+      "invalid_request",
+    );
+    expectError(
+      await request(app).post("/v1/match").send({ text: "boulanger", colour: "red" }),
+      400,
+      "invalid_request",
+    );
     expectError(await request(app).post("/v1/match").send([1, 2]), 400, "invalid_request");
   });
 
   it("rejects binary garbage and bodies over the byte limit", async () => {
     const garbage = Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 7919) % 256)).toString("latin1");
-    expectError(await request(app).post("/v1/match").send({ text: garbage.replace(/[\s\S]/g, (c) => (c.charCodeAt(0) < 32 ? "\u0001" : c)) }), 400, "invalid_request");
-    expectError(await request(app).post("/v1/match").set("content-type", "application/json").send(`{"text":"${"a".repeat(LIMITS.maxBodyBytes + 10)}"}`), 413, "payload_too_large");
+    expectError(
+      await request(app)
+        .post("/v1/match")
+        .send({ text: garbage.replace(/[\s\S]/g, (c) => (c.charCodeAt(0) < 32 ? "\u0001" : c)) }),
+      400,
+      "invalid_request",
+    );
+    expectError(
+      await request(app)
+        .post("/v1/match")
+        .set("content-type", "application/json")
+        .send(`{"text":"${"a".repeat(LIMITS.maxBodyBytes + 10)}"}`),
+      413,
+      "payload_too_large",
+    );
   });
 });
 
 describe("POST /v1/match with explain: false", () => {
   it("ranks the same métiers without their explanations", async () => {
-    const body = { title: "Boulanger H/F", text: "Fabrication du pain et des viennoiseries, pétrissage, façonnage, cuisson au four. Vente en boutique.", topK: 5 };
-    const [full, bare] = await Promise.all([request(app).post("/v1/match").send(body), request(app).post("/v1/match").send({ ...body, explain: false })]);
+    const body = {
+      title: "Boulanger H/F",
+      text: "Fabrication du pain et des viennoiseries, pétrissage, façonnage, cuisson au four. Vente en boutique.",
+      topK: 5,
+    };
+    const [full, bare] = await Promise.all([
+      request(app).post("/v1/match").send(body),
+      request(app)
+        .post("/v1/match")
+        .send({ ...body, explain: false }),
+    ]);
     expect(bare.status).toBe(200);
-    expect(bare.body.metiers.map((m: { code: string }) => m.code)).toEqual(full.body.metiers.map((m: { code: string }) => m.code));
-    expect(bare.body.metiers.map((m: { score: unknown }) => m.score)).toEqual(full.body.metiers.map((m: { score: unknown }) => m.score));
+    expect(bare.body.metiers.map((m: { code: string }) => m.code)).toEqual(
+      full.body.metiers.map((m: { code: string }) => m.code),
+    );
+    expect(bare.body.metiers.map((m: { score: unknown }) => m.score)).toEqual(
+      full.body.metiers.map((m: { score: unknown }) => m.score),
+    );
     expect(full.body.metiers[0].sharedMacroCompetences.length).toBeGreaterThan(0);
     for (const m of bare.body.metiers) {
       expect(m.appellation).toBeNull();
       expect([m.sharedMacroCompetences, m.missingMacroCompetences, m.unusedSkills]).toEqual([[], [], []]);
     }
     expect(bare.body.skills).toEqual(full.body.skills);
-    expectError(await request(app).post("/v1/match").send({ ...body, explain: "no" }), 400, "invalid_request");
+    expectError(
+      await request(app)
+        .post("/v1/match")
+        .send({ ...body, explain: "no" }),
+      400,
+      "invalid_request",
+    );
   });
 });
 
 describe("POST /v1/match/batch", () => {
   it("answers each item in order", async () => {
-    const res = await request(app).post("/v1/match/batch").send({ items: [{ title: "Boulanger", text: "Fabrication du pain" }, { title: "Comptable", text: "Tenue de la comptabilité générale", kind: "offer", topK: 2 }] });
+    const res = await request(app)
+      .post("/v1/match/batch")
+      .send({
+        items: [
+          { title: "Boulanger", text: "Fabrication du pain" },
+          { title: "Comptable", text: "Tenue de la comptabilité générale", kind: "offer", topK: 2 },
+        ],
+      });
     expect(res.status).toBe(200);
     expect(res.body.results).toHaveLength(2);
     expect(res.body.results[1].metiers).toHaveLength(2);
@@ -87,7 +158,9 @@ describe("POST /v1/match/batch", () => {
   it("enforces the batch limit and reports the failing item", async () => {
     const items = Array.from({ length: LIMITS.maxBatch + 1 }, () => ({ text: "boulanger" }));
     expectError(await request(app).post("/v1/match/batch").send({ items }), 400, "invalid_request");
-    const res = await request(app).post("/v1/match/batch").send({ items: [{ text: "ok" }, { text: "" }] });
+    const res = await request(app)
+      .post("/v1/match/batch")
+      .send({ items: [{ text: "ok" }, { text: "" }] });
     expectError(res, 400, "invalid_request");
     expect(JSON.stringify(res.body.error.details)).toContain("items.1.text");
   });
@@ -117,7 +190,10 @@ describe("GET /v1/metiers/:code", () => {
     const engine = await testEngine();
     // The fiche with the most labelled offers that carry items.
     const codes = engine.lexicon.ficheCodes;
-    const row = [...codes.keys()].reduce((a, b) => (engine.exemplars!.itemChoicesOf(b).offers > engine.exemplars!.itemChoicesOf(a).offers ? b : a), 0);
+    const row = [...codes.keys()].reduce(
+      (a, b) => (engine.exemplars!.itemChoicesOf(b).offers > engine.exemplars!.itemChoicesOf(a).offers ? b : a),
+      0,
+    );
     const choices = engine.exemplars!.itemChoicesOf(row);
     expect(choices.offers).toBeGreaterThan(1);
     const res = await request(app).get(`/v1/metiers/${codes[row]}`);
@@ -126,7 +202,11 @@ describe("GET /v1/metiers/:code", () => {
     expect(items.length).toBeGreaterThan(0);
     expect(items.length).toBeLessThanOrEqual(20);
     const fiche = engine.referential.fiche(codes[row]!)!;
-    const listed = new Set([...fiche.competences, ...fiche.savoirs].map((l) => l.code).concat([...engine.referential.ficheMacroCompetences(fiche.code).keys()]));
+    const listed = new Set(
+      [...fiche.competences, ...fiche.savoirs]
+        .map((l) => l.code)
+        .concat([...engine.referential.ficheMacroCompetences(fiche.code).keys()]),
+    );
     for (const [i, item] of items.entries()) {
       expect(item.share).toBeCloseTo(choices.chosen.get(item.code)! / choices.offers, 3);
       expect(item.listed).toBe(listed.has(item.code));
@@ -134,7 +214,10 @@ describe("GET /v1/metiers/:code", () => {
     }
     // A fiche no labelled offer with items speaks for: none.
     const quiet = [...codes.keys()].find((r) => engine.exemplars!.itemChoicesOf(r).offers === 0)!;
-    expect((await request(app).get(`/v1/metiers/${codes[quiet]}`)).body.recruiterChoices).toEqual({ offers: 0, items: [] });
+    expect((await request(app).get(`/v1/metiers/${codes[quiet]}`)).body.recruiterChoices).toEqual({
+      offers: 0,
+      items: [],
+    });
   });
   it("gives 404 for an unknown code and 400 for a malformed one", async () => {
     expectError(await request(app).get("/v1/metiers/Z9999"), 400, "invalid_request");
@@ -151,12 +234,19 @@ describe("ESCO ↔ ROME", () => {
     const fiche = engine.referential.appellations.get("19489")!.ficheCode; // Souscripteur / Souscriptrice IARD
     const res = await request(app).get(`/v1/metiers/${fiche}`);
     expect(res.body.esco.version).toBe("ESCO 1.0.9, mapping V1.4");
-    const occupations: { uri: string; relation: string; appellations: { code: string; relation: string }[] }[] = res.body.esco.occupations;
+    const occupations: { uri: string; relation: string; appellations: { code: string; relation: string }[] }[] =
+      res.body.esco.occupations;
     const iard = occupations.find((o) => o.uri === IARD)!;
     expect(iard.relation).toBe("exactMatch");
-    expect(iard.appellations).toContainEqual({ code: "19489", libelle: engine.referential.appellations.get("19489")!.libelle, relation: "exactMatch" });
+    expect(iard.appellations).toContainEqual({
+      code: "19489",
+      libelle: engine.referential.appellations.get("19489")!.libelle,
+      relation: "exactMatch",
+    });
     const order = ["exactMatch", "closeMatch", "narrowMatch", "broadMatch"];
-    expect(occupations.map((o) => order.indexOf(o.relation))).toEqual([...occupations.map((o) => order.indexOf(o.relation))].sort((a, b) => a - b));
+    expect(occupations.map((o) => order.indexOf(o.relation))).toEqual(
+      [...occupations.map((o) => order.indexOf(o.relation))].sort((a, b) => a - b),
+    );
     const own = new Set(engine.referential.fiches.get(fiche)!.appellations);
     expect(occupations.every((o) => o.appellations.every((a) => own.has(a.code)))).toBe(true);
 
@@ -164,9 +254,13 @@ describe("ESCO ↔ ROME", () => {
     expect(back.status).toBe(200);
     expect(back.body).toMatchObject({ romeVersion: "v460", uri: IARD, label: "souscripteur IARD/souscriptrice IARD" });
     expect(back.body.fiches[0]).toMatchObject({ code: fiche, relation: "exactMatch" });
-    const apps = back.body.fiches.flatMap((f: { code: string; appellations: { code: string }[] }) => f.appellations.map((a) => [a.code, f.code]));
+    const apps = back.body.fiches.flatMap((f: { code: string; appellations: { code: string }[] }) =>
+      f.appellations.map((a) => [a.code, f.code]),
+    );
     expect(apps).toContainEqual(["19489", fiche]);
-    expect(apps.every(([a, f]: [string, string]) => engine.referential.appellations.get(a)!.ficheCode === f)).toBe(true);
+    expect(apps.every(([a, f]: [string, string]) => engine.referential.appellations.get(a)!.ficheCode === f)).toBe(
+      true,
+    );
     expect(engine.esco!.byUri.size).toBe(1915);
     expect([...engine.esco!.byAppellation.values()].reduce((n, l) => n + l.length, 0)).toBe(11118);
   });
@@ -175,9 +269,17 @@ describe("ESCO ↔ ROME", () => {
     expectError(await request(app).get("/v1/esco/occupation").query({ uri: "gemmologue" }), 400, "invalid_request");
     expectError(await request(app).get("/v1/esco/occupation"), 400, "invalid_request");
     expectError(await request(app).get("/v1/esco/occupation").query({ uri: IARD, extra: "1" }), 400, "invalid_request");
-    expectError(await request(app).get("/v1/esco/occupation").query({ uri: "http://data.europa.eu/esco/occupation/00000000-0000-0000-0000-000000000000" }), 404, "not_found");
+    expectError(
+      await request(app)
+        .get("/v1/esco/occupation")
+        .query({ uri: "http://data.europa.eu/esco/occupation/00000000-0000-0000-0000-000000000000" }),
+      404,
+      "not_found",
+    );
     const engine = await testEngine();
-    const without = Object.assign(Object.create(Object.getPrototypeOf(engine) as object) as typeof engine, engine, { esco: null });
+    const without = Object.assign(Object.create(Object.getPrototypeOf(engine) as object) as typeof engine, engine, {
+      esco: null,
+    });
     const bare = createApp({ config: loadConfig(), engine: without, auth: createAuth([]) });
     expectError(await request(bare).get("/v1/esco/occupation").query({ uri: IARD }), 503, "esco_disabled");
     expect((await request(bare).get("/v1/metiers/M1805")).body.esco).toBeNull();
@@ -194,7 +296,11 @@ describe("GET /v1/appellations/search", () => {
   });
   it("requires q", async () => {
     expectError(await request(app).get("/v1/appellations/search"), 400, "invalid_request");
-    expectError(await request(app).get("/v1/appellations/search").query({ q: "a", limit: 500 }), 400, "invalid_request");
+    expectError(
+      await request(app).get("/v1/appellations/search").query({ q: "a", limit: 500 }),
+      400,
+      "invalid_request",
+    );
   });
 });
 
@@ -211,9 +317,14 @@ describe("service endpoints", () => {
   it("publishes an OpenAPI document generated from the schemas", async () => {
     const res = await request(app).get("/openapi.json");
     expect(res.body.openapi).toBe("3.1.0");
-    expect(res.body.paths["/v1/match"].post.requestBody.content["application/json"].schema.properties.text.maxLength).toBe(LIMITS.maxTextChars);
+    expect(
+      res.body.paths["/v1/match"].post.requestBody.content["application/json"].schema.properties.text.maxLength,
+    ).toBe(LIMITS.maxTextChars);
     expect(res.body.paths["/v1/metiers/{code}"].get.parameters[0].name).toBe("code");
-    expect(res.body.paths["/v1/match"].post.responses["200"].content["application/json"].schema.properties.requiredSkills.type).toBe("array");
+    expect(
+      res.body.paths["/v1/match"].post.responses["200"].content["application/json"].schema.properties.requiredSkills
+        .type,
+    ).toBe("array");
   });
   it("answers unknown routes with a JSON 404", async () => {
     expectError(await request(app).get("/v2/nothing"), 404, "not_found");

@@ -20,18 +20,34 @@ describe.each(["pglite", "postgres"] as const)("lake API on %s", (name) => {
   useBackend(name, (x) => ((b = x.b), (app = appWith(x.lake))));
 
   const post = (path: string, key: string | null, body: unknown) => {
-    const r = request(app).post(path).send(body as object);
+    const r = request(app)
+      .post(path)
+      .send(body as object);
     return key ? r.set("x-api-key", key) : r;
   };
-  const get = (path: string, key: string | null) => (key ? request(app).get(path).set("x-api-key", key) : request(app).get(path));
+  const get = (path: string, key: string | null) =>
+    key ? request(app).get(path).set("x-api-key", key) : request(app).get(path);
 
   it("creates once and is idempotent on re-post", async () => {
-    const doc = { kind: "offer", source: "ft", externalId: "A1", title: "Dev", text: "java sql python", documentDate: "2025-05-31T14:14:44.737Z" };
+    const doc = {
+      kind: "offer",
+      source: "ft",
+      externalId: "A1",
+      title: "Dev",
+      text: "java sql python",
+      documentDate: "2025-05-31T14:14:44.737Z",
+    };
     const a = await post("/v1/documents", KEYS.ingest, doc).expect(201);
     const again = await post("/v1/documents", KEYS.ingest, doc).expect(200);
     expect(again.body).toEqual({ ...a.body, status: "unchanged" });
     offerId = a.body.id;
-    const cv = await post("/v1/documents", `${KEYS.ingest}`, { kind: "cv", source: "portal", externalId: "u-42", text: CV_TEXT, storeText: true }).expect(201);
+    const cv = await post("/v1/documents", `${KEYS.ingest}`, {
+      kind: "cv",
+      source: "portal",
+      externalId: "u-42",
+      text: CV_TEXT,
+      storeText: true,
+    }).expect(201);
     cvId = cv.body.id;
   });
 
@@ -64,11 +80,21 @@ describe.each(["pglite", "postgres"] as const)("lake API on %s", (name) => {
   });
 
   it("explains CV → offer matches like /v1/match and validates the query", async () => {
-    const r = await get(`/v1/documents/${cvId}/similar?topK=5&metier=m1805&from=2025-01-01&to=2025-12-31`, KEYS.advisor).expect(200);
+    const r = await get(
+      `/v1/documents/${cvId}/similar?topK=5&metier=m1805&from=2025-01-01&to=2025-12-31`,
+      KEYS.advisor,
+    ).expect(200);
     expect(r.body.kind).toBe("offer");
     expect(r.body.results[0].id).toBe(offerId);
-    expect(r.body.results[0].sharedMacroCompetences[0]).toMatchObject({ code: "MC-DEV", libelle: "Développer des logiciels", weight: 2, evidence: [] });
-    expect((await get(`/v1/documents/${cvId}/similar?to=2024-12-31`, KEYS.advisor).expect(200)).body.results).toEqual([]);
+    expect(r.body.results[0].sharedMacroCompetences[0]).toMatchObject({
+      code: "MC-DEV",
+      libelle: "Développer des logiciels",
+      weight: 2,
+      evidence: [],
+    });
+    expect((await get(`/v1/documents/${cvId}/similar?to=2024-12-31`, KEYS.advisor).expect(200)).body.results).toEqual(
+      [],
+    );
     await get(`/v1/documents/${cvId}/similar?topK=0`, KEYS.advisor).expect(400);
     await get(`/v1/documents/${cvId}/similar?topK=${LAKE_LIMITS.maxTopK + 1}`, KEYS.advisor).expect(400);
     await get(`/v1/documents/${cvId}/similar?metier=XX`, KEYS.advisor).expect(400);
@@ -79,20 +105,57 @@ describe.each(["pglite", "postgres"] as const)("lake API on %s", (name) => {
 
   it("answers bad payloads with a 4xx JSON error and stores nothing", async () => {
     const before = (await get("/v1/lake/stats", KEYS.admin).expect(200)).body.documents;
-    const bad = await request(app).post("/v1/documents").set("x-api-key", KEYS.ingest).set("content-type", "application/json").send("{not json").expect(400);
+    const bad = await request(app)
+      .post("/v1/documents")
+      .set("x-api-key", KEYS.ingest)
+      .set("content-type", "application/json")
+      .send("{not json")
+      .expect(400);
     expect(bad.body.error.code).toBe("invalid_json");
-    const missing = await post("/v1/documents", KEYS.ingest, { kind: "offer", source: "ft", externalId: "x" }).expect(400);
+    const missing = await post("/v1/documents", KEYS.ingest, { kind: "offer", source: "ft", externalId: "x" }).expect(
+      400,
+    );
     expect(missing.body.error.details.map((d: { path: string }) => d.path)).toContain("text");
     await post("/v1/documents", KEYS.ingest, { kind: "job", source: "ft", externalId: "x", text: "java" }).expect(400);
     await post("/v1/documents", KEYS.ingest, { kind: "offer", source: "ft", externalId: "x", text: "   " }).expect(400);
-    await post("/v1/documents", KEYS.ingest, { kind: "offer", source: "ft", externalId: "x", text: "a".repeat(LAKE_LIMITS.maxTextChars + 1) }).expect(400);
-    await post("/v1/documents", KEYS.ingest, { kind: "offer", source: "ft", externalId: "x", text: "java", extra: 1 }).expect(400);
-    await post("/v1/documents", KEYS.ingest, { kind: "offer", source: "ft", externalId: "x", text: "java", documentDate: "yesterday" }).expect(400);
-    await post("/v1/documents", KEYS.ingest, { kind: "offer", source: "ft", externalId: "x", text: "\u0000\u0001\u0002\u0003binary" }).expect(400);
+    await post("/v1/documents", KEYS.ingest, {
+      kind: "offer",
+      source: "ft",
+      externalId: "x",
+      text: "a".repeat(LAKE_LIMITS.maxTextChars + 1),
+    }).expect(400);
+    await post("/v1/documents", KEYS.ingest, {
+      kind: "offer",
+      source: "ft",
+      externalId: "x",
+      text: "java",
+      extra: 1,
+    }).expect(400);
+    await post("/v1/documents", KEYS.ingest, {
+      kind: "offer",
+      source: "ft",
+      externalId: "x",
+      text: "java",
+      documentDate: "yesterday",
+    }).expect(400);
+    await post("/v1/documents", KEYS.ingest, {
+      kind: "offer",
+      source: "ft",
+      externalId: "x",
+      text: "\u0000\u0001\u0002\u0003binary",
+    }).expect(400);
     await post("/v1/documents", KEYS.ingest, [1, 2]).expect(400);
     await post("/v1/documents/batch", KEYS.ingest, { documents: [] }).expect(400);
-    const tooMany = Array.from({ length: LAKE_LIMITS.maxBatch + 1 }, (_, i) => ({ kind: "offer", source: "ft", externalId: `b${i}`, text: "java" }));
-    expect((await post("/v1/documents/batch", KEYS.ingest, { documents: tooMany }).expect(400)).body.error.details[0].message).toMatch(/at most/);
+    const tooMany = Array.from({ length: LAKE_LIMITS.maxBatch + 1 }, (_, i) => ({
+      kind: "offer",
+      source: "ft",
+      externalId: `b${i}`,
+      text: "java",
+    }));
+    expect(
+      (await post("/v1/documents/batch", KEYS.ingest, { documents: tooMany }).expect(400)).body.error.details[0]
+        .message,
+    ).toMatch(/at most/);
     await get("/v1/documents/123", KEYS.admin).expect(400);
     expect((await get("/v1/lake/stats", KEYS.admin).expect(200)).body.documents).toEqual(before);
   });
@@ -102,7 +165,14 @@ describe.each(["pglite", "postgres"] as const)("lake API on %s", (name) => {
       documents: [
         { kind: "offer", source: "ft", externalId: "B1", text: "encaissement rayon" },
         { kind: "offer", source: "ft", externalId: "B2" },
-        { kind: "offer", source: "ft", externalId: "A1", title: "Dev", text: "java sql python", documentDate: "2025-05-31T14:14:44.737Z" },
+        {
+          kind: "offer",
+          source: "ft",
+          externalId: "A1",
+          title: "Dev",
+          text: "java sql python",
+          documentDate: "2025-05-31T14:14:44.737Z",
+        },
         "garbage",
       ],
     }).expect(200);
@@ -116,10 +186,15 @@ describe.each(["pglite", "postgres"] as const)("lake API on %s", (name) => {
     expect(await b.rowsOf(cvId)).toBe(0);
     await request(app).delete(`/v1/documents/${cvId}`).set("x-api-key", KEYS.admin).expect(404);
     await get(`/v1/documents/${cvId}`, KEYS.admin).expect(404);
-    expect((await request(app).delete(`/v1/documents?source=ft`).set("x-api-key", KEYS.admin).expect(200)).body.deleted).toBe(2);
+    expect(
+      (await request(app).delete(`/v1/documents?source=ft`).set("x-api-key", KEYS.admin).expect(200)).body.deleted,
+    ).toBe(2);
     expect(await b.rowsOf(offerId)).toBe(0);
     await request(app).delete(`/v1/documents`).set("x-api-key", KEYS.admin).expect(400);
-    expect((await request(app).post("/v1/lake/purge?days=1").set("x-api-key", KEYS.admin).expect(200)).body).toEqual({ deleted: 0, days: 1 });
+    expect((await request(app).post("/v1/lake/purge?days=1").set("x-api-key", KEYS.admin).expect(200)).body).toEqual({
+      deleted: 0,
+      days: 1,
+    });
   });
 });
 

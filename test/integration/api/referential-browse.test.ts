@@ -25,7 +25,12 @@ interface Node {
   code: string;
   counts: { macroCompetences: number; competences: number };
   children?: Node[];
-  macroCompetences?: { code: string; counts: { competences: number }; fiches: number; competences?: { code: string }[] }[];
+  macroCompetences?: {
+    code: string;
+    counts: { competences: number };
+    fiches: number;
+    competences?: { code: string }[];
+  }[];
 }
 
 describe("GET /v1/competences/tree", () => {
@@ -34,7 +39,9 @@ describe("GET /v1/competences/tree", () => {
     const domaines = res.body.domaines as Node[];
     expect(domaines.map((d) => d.code)).toEqual(["1", "2", "3", "4", "5", "6"]);
     expect(res.body.totals.macroCompetences).toBe(ref.macroCompetences.size);
-    expect(res.body.totals.competences).toBe([...ref.macroCompetences.values()].reduce((s, m) => s + m.competences.length, 0));
+    expect(res.body.totals.competences).toBe(
+      [...ref.macroCompetences.values()].reduce((s, m) => s + m.competences.length, 0),
+    );
     const check = (n: Node): number => {
       if (n.children) {
         expect(n.children.reduce((s, c) => s + c.counts.competences, 0)).toBe(n.counts.competences);
@@ -60,9 +67,12 @@ describe("GET /v1/competences/tree", () => {
     const top = await request(app).get("/v1/competences/tree?depth=domaine").expect(200);
     expect(top.body.domaines.every((d: Node) => d.children === undefined)).toBe(true);
     const branch = await request(app).get("/v1/competences/tree?depth=competence&root=1A1").expect(200);
-    const mcs = branch.body.domaines[0].children[0].children[0].macroCompetences as NonNullable<Node["macroCompetences"]>;
+    const mcs = branch.body.domaines[0].children[0].children[0].macroCompetences as NonNullable<
+      Node["macroCompetences"]
+    >;
     expect(branch.body.domaines[0].children[0].children[0].code).toBe("1A1");
-    for (const m of mcs) expect(m.competences!.map((c) => c.code)).toEqual(ref.macroCompetences.get(m.code)!.competences);
+    for (const m of mcs)
+      expect(m.competences!.map((c) => c.code)).toEqual(ref.macroCompetences.get(m.code)!.competences);
   });
 
   it("400s bad parameters and 404s an unknown branch", async () => {
@@ -105,7 +115,9 @@ describe("compétences, macro-compétences, contextes", () => {
 
   it("GET /v1/contextes groups every contexte by type with fiche counts", async () => {
     const res = await request(app).get("/v1/contextes").expect(200);
-    const all = (res.body.types as { contextes: { code: string; libelle: string; fiches: number }[] }[]).flatMap((t) => t.contextes);
+    const all = (res.body.types as { contextes: { code: string; libelle: string; fiches: number }[] }[]).flatMap(
+      (t) => t.contextes,
+    );
     expect(all).toHaveLength(ref.contextes.size);
     const night = all.find((c) => c.libelle === "Travail de nuit")!;
     expect(night.fiches).toBe([...ref.fiches.values()].filter((f) => f.contextes.includes(night.code)).length);
@@ -121,7 +133,9 @@ describe("GET /v1/search", () => {
     // An appellation that is not the fiche's libellé still leads to its fiche.
     const f = ref.fiche("M1805")!;
     const app2 = f.appellations.map((a) => ref.appellations.get(a)!.libelle).find((l) => !/d.veloppeu/i.test(l))!;
-    const viaApp = await request(app).get(`/v1/search?q=${encodeURIComponent(app2)}&type=fiche&limit=5`).expect(200);
+    const viaApp = await request(app)
+      .get(`/v1/search?q=${encodeURIComponent(app2)}&type=fiche&limit=5`)
+      .expect(200);
     expect(viaApp.body.hits.map((h: { code: string }) => h.code)).toContain("M1805");
   });
 
@@ -133,10 +147,13 @@ describe("GET /v1/search", () => {
 
   it("searches compétences by keyword, exact labels first", async () => {
     const c = ref.competences.get("100023")!;
-    const res = await request(app).get(`/v1/search?q=${encodeURIComponent(c.libelle)}&type=competence&limit=5`).expect(200);
+    const res = await request(app)
+      .get(`/v1/search?q=${encodeURIComponent(c.libelle)}&type=competence&limit=5`)
+      .expect(200);
     expect(res.body.hits[0]).toMatchObject({ kind: "competence", code: "100023", score: 1 });
     expect(res.body.hits.length).toBeLessThanOrEqual(5);
-    for (let i = 1; i < res.body.hits.length; i++) expect(res.body.hits[i - 1].score).toBeGreaterThanOrEqual(res.body.hits[i].score);
+    for (let i = 1; i < res.body.hits.length; i++)
+      expect(res.body.hits[i - 1].score).toBeGreaterThanOrEqual(res.body.hits[i].score);
   });
 
   it("400s an empty query, an unknown type or a limit out of bounds", async () => {
@@ -148,6 +165,13 @@ describe("GET /v1/search", () => {
 
   it("is documented in OpenAPI with every browse route", () => {
     const doc = openApiDocument(ref.version);
-    for (const p of ["/v1/competences/tree", "/v1/competences/{code}", "/v1/macro-competences/{code}", "/v1/contextes", "/v1/search"]) expect(doc.paths[p]?.get, p).toBeDefined();
+    for (const p of [
+      "/v1/competences/tree",
+      "/v1/competences/{code}",
+      "/v1/macro-competences/{code}",
+      "/v1/contextes",
+      "/v1/search",
+    ])
+      expect(doc.paths[p]?.get, p).toBeDefined();
   });
 });

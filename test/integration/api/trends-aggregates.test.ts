@@ -3,15 +3,24 @@ import { OverloadedError } from "../../../src/api/admission.js";
 import { TrendAnalyses, paramsKey } from "../../../src/api/trends-analyses.js";
 import { loadConfig } from "../../../src/config.js";
 import type { Lake, TrendCounts, TrendDocument } from "../../../src/lake/index.js";
-import { countCells, DETECTOR, sourceSplits, strataOf, sumsOfCells, TrendQuerySchema } from "../../../src/trends/index.js";
+import {
+  countCells,
+  DETECTOR,
+  sourceSplits,
+  strataOf,
+  sumsOfCells,
+  TrendQuerySchema,
+} from "../../../src/trends/index.js";
 import { useBackend, type Backend } from "../../lake-helpers.js";
 
 /** Every non-zero cell of the counts as sorted lines, so two ways of counting can be compared whole. */
 function canonical(c: Pick<TrendCounts, "totals" | "phrases" | "items">): string[] {
   const out: string[] = [];
   for (const t of c.totals) if (t.documents) out.push(`T ${t.period} ${t.domaine} ${t.source} ${t.documents}`);
-  for (const [k, cells] of c.phrases) for (const t of cells) if (t.documents) out.push(`P ${k} ${t.period} ${t.domaine} ${t.source} ${t.documents}`);
-  for (const [k, cells] of c.items) for (const t of cells) if (t.documents) out.push(`I ${k} ${t.period} ${t.domaine} ${t.source} ${t.documents}`);
+  for (const [k, cells] of c.phrases)
+    for (const t of cells) if (t.documents) out.push(`P ${k} ${t.period} ${t.domaine} ${t.source} ${t.documents}`);
+  for (const [k, cells] of c.items)
+    for (const t of cells) if (t.documents) out.push(`I ${k} ${t.period} ${t.domaine} ${t.source} ${t.documents}`);
   return out.sort();
 }
 
@@ -75,7 +84,12 @@ describe.each(["pglite", "postgres"] as const)("trend aggregates on %s", (name) 
     for await (const d of lake.trendDocuments()) docs.push(d);
     const c = countCells(docs, "month", 2);
     const st = strataOf(c.totals);
-    const sql = await lake.trendSums({ minSupport: 2, minSources: 1, splits: sourceSplits((await lake.trendCounts({ minSupport: 2, minSources: 1, withPhrases: false })).totals), sourcePrior: DETECTOR.sourcePrior });
+    const sql = await lake.trendSums({
+      minSupport: 2,
+      minSources: 1,
+      splits: sourceSplits((await lake.trendCounts({ minSupport: 2, minSources: 1, withPhrases: false })).totals),
+      sourcePrior: DETECTOR.sourcePrior,
+    });
     expect(sql.length).toBe(c.phrases.size);
     expect(sql.some((x) => x.informative > 0)).toBe(true);
     for (const row of sql) {
@@ -110,7 +124,10 @@ describe.each(["pglite", "postgres"] as const)("trend aggregates on %s", (name) 
     const q = TrendQuerySchema.parse({ minSupport: "6", minSources: "1" });
     const hurried = new TrendAnalyses(lake, loadConfig(), undefined, 1);
     try {
-      const e = await hurried.refresh(q).then(() => null, (x: unknown) => x);
+      const e = await hurried.refresh(q).then(
+        () => null,
+        (x: unknown) => x,
+      );
       expect(e).toBeInstanceOf(OverloadedError);
       expect((e as OverloadedError).status).toBe(503);
       expect((e as OverloadedError).retryAfterS).toBe(1);

@@ -34,7 +34,8 @@ function cuttingProxy(target: URL, marker: string) {
     upstream.on("error", () => undefined).on("close", () => client.destroy());
   });
   return {
-    listen: () => new Promise<number>((r) => server.listen(0, "127.0.0.1", () => r((server.address() as net.AddressInfo).port))),
+    listen: () =>
+      new Promise<number>((r) => server.listen(0, "127.0.0.1", () => r((server.address() as net.AddressInfo).port))),
     rearm: () => (armed = true),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
@@ -68,7 +69,11 @@ describe("lake on postgres: connection loss mid-batch", () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(LakeUnavailableError);
-    expect((err as LakeUnavailableError).items?.map((i) => i.error?.code)).toEqual(["lake_unavailable", "lake_unavailable", "lake_unavailable"]);
+    expect((err as LakeUnavailableError).items?.map((i) => i.error?.code)).toEqual([
+      "lake_unavailable",
+      "lake_unavailable",
+      "lake_unavailable",
+    ]);
     // d1 and d2's document row were sent before the cut (same transaction): the server rolled them back.
     const rows = await b.sql<{ external_id: string; m: string; c: string }>(
       "SELECT d.external_id, (SELECT count(*) FROM document_metiers WHERE document_id = d.id) AS m, (SELECT count(*) FROM document_competences WHERE document_id = d.id) AS c FROM documents d WHERE source = 'cut' ORDER BY 1",
@@ -80,7 +85,11 @@ describe("lake on postgres: connection loss mid-batch", () => {
     const after = await b.sql<{ external_id: string; m: string; c: string }>(
       "SELECT d.external_id, (SELECT count(*) FROM document_metiers WHERE document_id = d.id) AS m, (SELECT count(*) FROM document_competences WHERE document_id = d.id) AS c FROM documents d WHERE source = 'cut' ORDER BY 1",
     );
-    expect(after).toEqual([{ external_id: "d1", m: "1", c: "2" }, { external_id: "d2", m: "1", c: "4" }, { external_id: "d3", m: "1", c: "2" }]);
+    expect(after).toEqual([
+      { external_id: "d1", m: "1", c: "2" },
+      { external_id: "d2", m: "1", c: "4" },
+      { external_id: "d3", m: "1", c: "2" },
+    ]);
   });
 
   it("answers 503 over HTTP with the per-item statuses", async () => {
@@ -88,7 +97,11 @@ describe("lake on postgres: connection loss mid-batch", () => {
     proxy.rearm();
     const key = "ingest-key-0123456789";
     const app = routesApp(documentRoutes(lakeContext(fakeEngine(), lake, { auth: roleAuth({ ingest: key }) })));
-    const r = await request(app).post("/v1/documents/batch").set("x-api-key", key).send({ documents: docs }).expect(503);
+    const r = await request(app)
+      .post("/v1/documents/batch")
+      .set("x-api-key", key)
+      .send({ documents: docs })
+      .expect(503);
     expect(r.body.error.code).toBe("lake_unavailable");
     expect(r.body.error.details.items.map((i: { status: string }) => i.status)).toEqual(["error", "error", "error"]);
     expect(await lake.findByExternalId("cut", "d2")).toBeNull();

@@ -2,10 +2,34 @@ import { describe, expect, it } from "vitest";
 import type { Lake } from "../../../src/lake/index.js";
 import { fakeEngine, useBackend, type Backend } from "../../lake-helpers.js";
 
-const OFFER_DEV = { kind: "offer" as const, source: "ft", title: "Développeur Java", text: "Développer en java et python, requêtes sql. Télétravail hebdomadaire.", documentDate: new Date("2025-03-01T00:00:00Z") };
-const OFFER_SHOP = { kind: "offer" as const, source: "ft", title: "Vendeur", text: "Encaissement et mise en rayon en magasin.", documentDate: new Date("2024-06-01T00:00:00Z") };
-const OFFER_CARE = { kind: "offer" as const, source: "ft", title: "Infirmier", text: "Soins aux patients, coordination hospitalière.", documentDate: new Date("2025-01-15T00:00:00Z") };
-const CV_DEV = { kind: "cv" as const, source: "portal", title: "Développeur", text: "Cinq ans de java et de sql dans une banque.", documentDate: new Date("2025-04-01T00:00:00Z") };
+const OFFER_DEV = {
+  kind: "offer" as const,
+  source: "ft",
+  title: "Développeur Java",
+  text: "Développer en java et python, requêtes sql. Télétravail hebdomadaire.",
+  documentDate: new Date("2025-03-01T00:00:00Z"),
+};
+const OFFER_SHOP = {
+  kind: "offer" as const,
+  source: "ft",
+  title: "Vendeur",
+  text: "Encaissement et mise en rayon en magasin.",
+  documentDate: new Date("2024-06-01T00:00:00Z"),
+};
+const OFFER_CARE = {
+  kind: "offer" as const,
+  source: "ft",
+  title: "Infirmier",
+  text: "Soins aux patients, coordination hospitalière.",
+  documentDate: new Date("2025-01-15T00:00:00Z"),
+};
+const CV_DEV = {
+  kind: "cv" as const,
+  source: "portal",
+  title: "Développeur",
+  text: "Cinq ans de java et de sql dans une banque.",
+  documentDate: new Date("2025-04-01T00:00:00Z"),
+};
 
 describe.each(["pglite", "postgres"] as const)("lake store on %s", (name) => {
   let b: Backend;
@@ -19,7 +43,9 @@ describe.each(["pglite", "postgres"] as const)("lake store on %s", (name) => {
     expect(again).toEqual({ ...a, status: "unchanged" });
     const upd = await lake.ingest({ ...OFFER_DEV, externalId: "o-dev", text: `${OFFER_DEV.text} Et du python.` });
     expect(upd).toMatchObject({ id: a.id, status: "updated" });
-    const rows = await b.sql<{ n: string }>("SELECT count(*) AS n FROM documents WHERE source = 'ft' AND external_id = 'o-dev'");
+    const rows = await b.sql<{ n: string }>(
+      "SELECT count(*) AS n FROM documents WHERE source = 'ft' AND external_id = 'o-dev'",
+    );
     expect(Number(rows[0]!.n)).toBe(1);
     const doc = await lake.get(a.id, { includeText: true });
     expect(doc?.text).toContain("Et du python");
@@ -33,7 +59,9 @@ describe.each(["pglite", "postgres"] as const)("lake store on %s", (name) => {
   it("keeps a CV's text only when asked", async () => {
     const plain = await lake.ingest({ ...CV_DEV, externalId: "cv-1" });
     const kept = await lake.ingest({ ...CV_DEV, externalId: "cv-2", storeText: true });
-    const raw = await b.sql<{ external_id: string; raw_text: string | null }>("SELECT external_id, raw_text FROM documents WHERE kind = 'cv' ORDER BY external_id");
+    const raw = await b.sql<{ external_id: string; raw_text: string | null }>(
+      "SELECT external_id, raw_text FROM documents WHERE kind = 'cv' ORDER BY external_id",
+    );
     expect(raw).toEqual([
       { external_id: "cv-1", raw_text: null },
       { external_id: "cv-2", raw_text: CV_DEV.text },
@@ -59,35 +87,55 @@ describe.each(["pglite", "postgres"] as const)("lake store on %s", (name) => {
     expect(await failing.findByExternalId("ft", "o-broken")).toBeNull();
     // The refused document's row was inserted before its compétences failed: its savepoint took it back.
     expect(await failing.findByExternalId("ft", "o-refused")).toBeNull();
-    expect(Number((await b.sql<{ n: string }>("SELECT count(*) AS n FROM document_competences WHERE code = 'C-BAD'"))[0]!.n)).toBe(0);
-    if (name === "postgres") await failing.close(); // PGlite: one process per folder, keep using the same instance
+    expect(
+      Number((await b.sql<{ n: string }>("SELECT count(*) AS n FROM document_competences WHERE code = 'C-BAD'"))[0]!.n),
+    ).toBe(0);
+    if (name === "postgres")
+      await failing.close(); // PGlite: one process per folder, keep using the same instance
     else lake = failing;
   });
 
   it("stores one row under concurrent posts of the same external id", async () => {
-    const rs = await Promise.all(Array.from({ length: 8 }, (_, i) => lake.ingest({ ...OFFER_DEV, externalId: "race", text: `java version ${i}` })));
+    const rs = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => lake.ingest({ ...OFFER_DEV, externalId: "race", text: `java version ${i}` })),
+    );
     expect(rs.filter((r) => r.status === "created")).toHaveLength(1);
     expect(new Set(rs.map((r) => r.id)).size).toBe(1);
     const n = await b.sql<{ n: string }>("SELECT count(*) AS n FROM documents WHERE external_id = 'race'");
     expect(Number(n[0]!.n)).toBe(1);
-    const m = await b.sql<{ n: string }>("SELECT count(*) AS n FROM document_metiers WHERE document_id = $1", [rs[0]!.id]);
+    const m = await b.sql<{ n: string }>("SELECT count(*) AS n FROM document_metiers WHERE document_id = $1", [
+      rs[0]!.id,
+    ]);
     expect(Number(m[0]!.n)).toBe(1);
     await lake.delete(rs[0]!.id);
   });
 
   it("keeps one row per document when concurrent batches overlap, in any order", async () => {
-    const mk = (i: number, v: string) => ({ kind: "offer" as const, source: "race-b", externalId: `r${i}`, text: `sql python ${v} ${i}` });
+    const mk = (i: number, v: string) => ({
+      kind: "offer" as const,
+      source: "race-b",
+      externalId: `r${i}`,
+      text: `sql python ${v} ${i}`,
+    });
     const a = Array.from({ length: 6 }, (_, i) => mk(i, "a"));
     const z = Array.from({ length: 6 }, (_, i) => mk(5 - i, "z"));
     const [ra, rz] = await Promise.all([lake.ingestBatch(a), lake.ingestBatch(z)]);
     expect([...ra, ...rz].every((r) => r.status === "created" || r.status === "updated")).toBe(true);
-    const n = await b.sql<{ n: string; m: string }>("SELECT count(*) AS n, (SELECT count(*) FROM document_metiers dm JOIN documents d ON d.id = dm.document_id WHERE d.source = 'race-b') AS m FROM documents WHERE source = 'race-b'");
+    const n = await b.sql<{ n: string; m: string }>(
+      "SELECT count(*) AS n, (SELECT count(*) FROM document_metiers dm JOIN documents d ON d.id = dm.document_id WHERE d.source = 'race-b') AS m FROM documents WHERE source = 'race-b'",
+    );
     expect([Number(n[0]!.n), Number(n[0]!.m)]).toEqual([6, 6]);
     expect(await lake.deleteBySource("race-b")).toBe(6);
   });
 
   it("keeps the stored date when a re-post has none", async () => {
-    const first = await lake.ingest({ kind: "cv", source: "dates", externalId: "d", text: "java", documentDate: new Date("2024-02-02T00:00:00Z") });
+    const first = await lake.ingest({
+      kind: "cv",
+      source: "dates",
+      externalId: "d",
+      text: "java",
+      documentDate: new Date("2024-02-02T00:00:00Z"),
+    });
     await lake.ingest({ kind: "cv", source: "dates", externalId: "d", text: "java et sql" });
     expect((await lake.get(first.id))?.documentDate.toISOString()).toBe("2024-02-02T00:00:00.000Z");
     const fresh = await lake.ingest({ kind: "cv", source: "dates", externalId: "e", text: "java" });
@@ -128,7 +176,8 @@ describe.each(["pglite", "postgres"] as const)("lake store on %s", (name) => {
     expect(docs.filter((d) => d.kind === "cv").every((d) => d.text === null)).toBe(true);
     expect(docs.find((d) => d.kind === "offer" && d.metiers.includes("M1805"))?.text).toContain("java");
     const only = [];
-    for await (const d of lake.trendDocuments({ kinds: ["offer"], metier: "D1214", from: new Date("2024-01-01") })) only.push(d);
+    for await (const d of lake.trendDocuments({ kinds: ["offer"], metier: "D1214", from: new Date("2024-01-01") }))
+      only.push(d);
     expect(only.map((d) => d.metiers)).toEqual([["D1214"]]);
   });
 

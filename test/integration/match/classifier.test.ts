@@ -3,15 +3,38 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.js";
-import { classifierFeature, classifierInput, ficheProbabilities, packWeights, readClassifier, unpackWeights } from "../../../src/match/fitting.js";
+import {
+  classifierFeature,
+  classifierInput,
+  ficheProbabilities,
+  packWeights,
+  readClassifier,
+  unpackWeights,
+} from "../../../src/match/fitting.js";
 import { loadReferential } from "../../../src/rome/index.js";
 import { testEngine } from "../../helpers.js";
-import { CLASSIFIER_DEFAULTS, genderForm, pseudoOffer, romeExamples, seededRandom, trainClassifier, writeClassifier } from "../../../src/tuning/index.js";
+import {
+  CLASSIFIER_DEFAULTS,
+  genderForm,
+  pseudoOffer,
+  romeExamples,
+  seededRandom,
+  trainClassifier,
+  writeClassifier,
+} from "../../../src/tuning/index.js";
 
 const ref = loadReferential(loadConfig().romeDir);
 // A small world: five fiches far apart (a waiter, a nurse, a developer, a truck driver, a baker).
 const CODES = ["G1803", "J1506", "M1805", "N4101", "D1102"].filter((c) => ref.fiches.has(c));
-const small = { ...CLASSIFIER_DEFAULTS, buckets: 1 << 14, dim: 8, epochs: 4, minPerFiche: 60, perAppellation: 0, learningRate: 1 };
+const small = {
+  ...CLASSIFIER_DEFAULTS,
+  buckets: 1 << 14,
+  dim: 8,
+  epochs: 4,
+  minPerFiche: 60,
+  perAppellation: 0,
+  learningRate: 1,
+};
 const argmax = (p: Float64Array) => p.reduce((b, x, i) => (x > p[b]! ? i : b), 0);
 
 describe("fiche classifier", () => {
@@ -56,7 +79,13 @@ describe("fiche classifier", () => {
     expect(p("Serveur H/F", "")).toBe(CODES[argmax(ficheProbabilities(back, "Serveur H/F", ""))]);
     // The feature: the best fiche 1, fiches outside the engine's rows left out.
     const out = new Float64Array(3);
-    classifierFeature(back, new Map([["G1803", 0], ["N4101", 2]]))("Serveur H/F", "", out);
+    classifierFeature(
+      back,
+      new Map([
+        ["G1803", 0],
+        ["N4101", 2],
+      ]),
+    )("Serveur H/F", "", out);
     expect(out[0]).toBe(1);
     expect(out[1]).toBe(0);
     // A damaged or mismatched weights file is refused with its name.
@@ -68,7 +97,13 @@ describe("fiche classifier", () => {
   });
 
   it("packs the embedding table in int8 with a scale per row, untouched rows as zeros", () => {
-    const model = { buckets: 3, dim: 4, input: Float32Array.from([0, 0, 0, 0, 1, -0.5, 0.25, 0, -2, 2, 1, 0.5]), output: Float32Array.from({ length: 8 }, (_, i) => i / 10), bias: Float32Array.from([0.3]) };
+    const model = {
+      buckets: 3,
+      dim: 4,
+      input: Float32Array.from([0, 0, 0, 0, 1, -0.5, 0.25, 0, -2, 2, 1, 0.5]),
+      output: Float32Array.from({ length: 8 }, (_, i) => i / 10),
+      bias: Float32Array.from([0.3]),
+    };
     const back = unpackWeights(packWeights(model), 3, 4, 1);
     expect([...back.input.slice(0, 4)]).toEqual([0, 0, 0, 0]);
     back.input.forEach((x, i) => expect(Math.abs(x - model.input[i]!)).toBeLessThan(0.01));
@@ -83,7 +118,11 @@ describe("fiche classifier", () => {
 
   it("gives the engine its `classifier` feature when one is loaded", async () => {
     const r = seededRandom(2);
-    const m = trainClassifier(CODES, () => CODES.flatMap((c) => Array.from({ length: small.minPerFiche }, () => pseudoOffer(ref, c, r, CODES))), small);
+    const m = trainClassifier(
+      CODES,
+      () => CODES.flatMap((c) => Array.from({ length: small.minPerFiche }, () => pseudoOffer(ref, c, r, CODES))),
+      small,
+    );
     const engine = await testEngine();
     const f0 = await engine.featuresFor("Service en salle, prise de commandes.", "Serveur H/F");
     expect(f0.classifier.every((x) => x === 0)).toBe(true);

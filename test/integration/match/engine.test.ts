@@ -4,7 +4,14 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dot, dotEach, dotPair, dotRows, TransformersEmbedder } from "../../../src/embed/index.js";
 import { indexDir, indexesAreCurrent, openIndexes, VectorIndex } from "../../../src/vectors/index.js";
-import { CONFIDENCE, ExemplarMemory, matchStatus, RANK_MODEL, RANK_MODEL_NO_TITLE, type Engine } from "../../../src/match/index.js";
+import {
+  CONFIDENCE,
+  ExemplarMemory,
+  matchStatus,
+  RANK_MODEL,
+  RANK_MODEL_NO_TITLE,
+  type Engine,
+} from "../../../src/match/index.js";
 import { combine, parentLift, PARENT_ODDS, scoreOf, withParents } from "../../../src/match/fitting.js";
 import { readOffers } from "../../../src/sources/index.js";
 import { segment } from "../../../src/text/index.js";
@@ -77,8 +84,16 @@ describe("matching a job offer", () => {
   it("ranks other métiers for clearly different texts", async () => {
     const cases: [string, string, string][] = [
       ["Boulanger H/F", "Fabrication du pain et des viennoiseries, pétrissage, façonnage et cuisson au four.", "D1102"],
-      ["Aide-soignant de nuit", "Réaliser les soins d'hygiène et de confort des patients, aider à la toilette, surveiller l'état de santé.", "J1501"],
-      ["Conducteur poids lourd", "Transport de marchandises en camion porteur, chargement et déchargement, permis C.", "N4101"],
+      [
+        "Aide-soignant de nuit",
+        "Réaliser les soins d'hygiène et de confort des patients, aider à la toilette, surveiller l'état de santé.",
+        "J1501",
+      ],
+      [
+        "Conducteur poids lourd",
+        "Transport de marchandises en camion porteur, chargement et déchargement, permis C.",
+        "N4101",
+      ],
     ];
     for (const [title, text, code] of cases) {
       const r = await engine.match({ title, text, kind: "offer", topK: 5 });
@@ -88,7 +103,10 @@ describe("matching a job offer", () => {
 
   it("ranks by the ranking model: each total is its features' weighted sum plus their products, shown as interactions", async () => {
     let lifted = 0;
-    for (const [title, model] of [[OFFER.title, RANK_MODEL], [undefined, RANK_MODEL_NO_TITLE]] as const) {
+    for (const [title, model] of [
+      [OFFER.title, RANK_MODEL],
+      [undefined, RANK_MODEL_NO_TITLE],
+    ] as const) {
       const r = await engine.match({ text: OFFER.text, title, kind: "offer", topK: 10 });
       const f = await engine.featuresFor(OFFER.text, title, {}, model);
       lifted += r.metiers.filter((m) => m.parentOf !== null).length; // parents a child placed show their own total too
@@ -104,12 +122,21 @@ describe("matching a job offer", () => {
 
   it("gives a parent listed from below the reranked fiches its products too (a long list: topK 50)", async () => {
     // On the first 400 dev offers at topK 50, 177 of 3,947 listed parents came from there and showed a linear-only total.
-    const offers = readOffers(path.resolve(loadConfig().romeDir, "..", "..", "eval", "offers-dev.jsonl")).filter((o) => o.intitule === "Secrétaire administratif / Secrétaire administrative (H/F)");
+    const offers = readOffers(path.resolve(loadConfig().romeDir, "..", "..", "eval", "offers-dev.jsonl")).filter(
+      (o) => o.intitule === "Secrétaire administratif / Secrétaire administrative (H/F)",
+    );
     expect(offers.length).toBeGreaterThan(0);
     for (const o of offers.slice(0, 3)) {
-      const r = await engine.match({ text: o.description ?? "", title: o.intitule ?? undefined, kind: "offer", topK: 50, explain: false });
+      const r = await engine.match({
+        text: o.description ?? "",
+        title: o.intitule ?? undefined,
+        kind: "offer",
+        topK: 50,
+        explain: false,
+      });
       const f = await engine.featuresFor(o.description ?? "", o.intitule ?? undefined, {}, RANK_MODEL);
-      for (const m of r.metiers) expect(m.score.total).toBeCloseTo(scoreOf(f, RANK_MODEL, engine.lexicon.ficheRow.get(m.code)!), 3);
+      for (const m of r.metiers)
+        expect(m.score.total).toBeCloseTo(scoreOf(f, RANK_MODEL, engine.lexicon.ficheRow.get(m.code)!), 3);
     }
   });
 
@@ -122,7 +149,10 @@ describe("matching a job offer", () => {
     const looser = await engine.featuresFor(text, "Vendeur prêt-à-porter et chaussures", { exemplars: null });
     expect(looser.titleAppellation.every((x) => x === 0)).toBe(true);
     expect(looser.titleLex[row]).toBeGreaterThan(0); // still found by the title's words
-    const r = await engine.match({ title: "Vendeur / Vendeuse en prêt-à-porter", text, kind: "offer", topK: 3 }, { exemplars: null });
+    const r = await engine.match(
+      { title: "Vendeur / Vendeuse en prêt-à-porter", text, kind: "offer", topK: 3 },
+      { exemplars: null },
+    );
     expect(r.metiers[0]!.code).toBe("D1214");
   });
 
@@ -134,7 +164,11 @@ describe("matching a job offer", () => {
   });
 
   it("matches a CV without a title", async () => {
-    const r = await engine.match({ text: "Expérience de 5 ans en comptabilité générale : saisie des écritures, rapprochements bancaires, déclarations de TVA, bilan.", kind: "cv", topK: 5 });
+    const r = await engine.match({
+      text: "Expérience de 5 ans en comptabilité générale : saisie des écritures, rapprochements bancaires, déclarations de TVA, bilan.",
+      kind: "cv",
+      topK: 5,
+    });
     expect(r.metiers.length).toBeGreaterThan(0);
     expect(r.metiers.some((m) => /compta/i.test(m.libelle))).toBe(true);
   });
@@ -144,15 +178,25 @@ describe("status", () => {
   const c = (code: string, confidence: number, evidence: number) => ({ code, confidence, evidence });
   it("is confident above the calibrated thresholds, and says which one a match misses", () => {
     expect(matchStatus([])).toEqual({ status: "empty", statusReason: null, margin: 0, evidenceLeader: null });
-    expect(matchStatus([c("M1805", 0.9, 1), c("M1855", 0.05, 0.9)])).toMatchObject({ status: "confident", statusReason: null, evidenceLeader: null });
+    expect(matchStatus([c("M1805", 0.9, 1), c("M1855", 0.05, 0.9)])).toMatchObject({
+      status: "confident",
+      statusReason: null,
+      evidenceLeader: null,
+    });
     expect(matchStatus([c("M1805", 0.9, 1)]).margin).toBe(1);
-    expect(matchStatus([c("M1805", CONFIDENCE.minTop - 0.01, 1), c("M1855", 0.1, 1)]).statusReason).toBe("low_confidence");
+    expect(matchStatus([c("M1805", CONFIDENCE.minTop - 0.01, 1), c("M1855", 0.1, 1)]).statusReason).toBe(
+      "low_confidence",
+    );
     expect(matchStatus([c("M1805", 0.65, 1), c("M1855", 0.5, 1)]).statusReason).toBe("small_margin");
   });
 
   it("is uncertain when labelled offers put first a fiche of another grand domaine the text argues against", () => {
     const waiter = [c("M1843", 0.74, 0.18), c("M1801", 0.15, 0), c("G1803", 0.1, 1.5)];
-    expect(matchStatus(waiter)).toMatchObject({ status: "uncertain", statusReason: "labelled_offers_against_text", evidenceLeader: "G1803" });
+    expect(matchStatus(waiter)).toMatchObject({
+      status: "uncertain",
+      statusReason: "labelled_offers_against_text",
+      evidenceLeader: "G1803",
+    });
     // Weak evidence, or not twice the first's, or a fiche of the same grand domaine (a ROME 4.0 parent and its child): no conflict.
     expect(matchStatus([c("M1843", 0.74, 0.18), c("G1803", 0.1, 0.7)]).status).toBe("confident");
     expect(matchStatus([c("M1843", 0.74, 0.8), c("G1803", 0.1, 1.5)]).status).toBe("confident");
@@ -160,7 +204,11 @@ describe("status", () => {
   });
 
   it("flags a waiter the dev offers' mislabelled waiters put under M1843 (Administrateur de serveurs), and not without them", async () => {
-    const waiter = { title: "Serveuse", text: "Accueil des clients, prise de commandes, service à table en brasserie.", kind: "offer" as const };
+    const waiter = {
+      title: "Serveuse",
+      text: "Accueil des clients, prise de commandes, service à table en brasserie.",
+      kind: "offer" as const,
+    };
     const r = await engine.match(waiter);
     expect(r.metiers[0]!.code).toBe("M1843"); // what FT's coding taught the memory
     // Uncertain, with the fiche the text argues for named (the model refitted across sources trusts the memory less:
@@ -188,15 +236,21 @@ describe("split fiches and their parents", () => {
   });
   it("leaves a parent ranked on its own above the lift unmarked", () => {
     const totals = Float64Array.from([1.0, 0, 0, 0, 0, 0.95]);
-    expect(withParents([0, 5], totals, parent, 0.1)).toEqual([{ row: 0, parentOf: null, rankScore: 1 }, { row: 5, parentOf: null, rankScore: 0.95 }]);
+    expect(withParents([0, 5], totals, parent, 0.1)).toEqual([
+      { row: 0, parentOf: null, rankScore: 1 },
+      { row: 5, parentOf: null, rankScore: 0.95 },
+    ]);
   });
   it("gives a lifted parent 1/PARENT_ODDS of its child's confidence in a match", async () => {
     // Without its title the offer lists M1811 (Data engineer, split from M1802) well above M1802's own score.
     const r = await engine.match({ text: OFFER.text, kind: "offer", topK: 10 });
     const lift = parentLift(RANK_MODEL_NO_TITLE.temperature);
-    const lifted = r.metiers.filter((m) => m.parentOf !== null && m.score.total < r.metiers.find((c) => c.code === m.parentOf)!.score.total - lift);
+    const lifted = r.metiers.filter(
+      (m) => m.parentOf !== null && m.score.total < r.metiers.find((c) => c.code === m.parentOf)!.score.total - lift,
+    );
     expect(lifted.length).toBeGreaterThan(0);
-    for (const m of lifted) expect(m.confidence).toBeCloseTo(r.metiers.find((c) => c.code === m.parentOf)!.confidence / PARENT_ODDS, 2);
+    for (const m of lifted)
+      expect(m.confidence).toBeCloseTo(r.metiers.find((c) => c.code === m.parentOf)!.confidence / PARENT_ODDS, 2);
   });
 });
 
@@ -208,7 +262,8 @@ describe("skill extraction", () => {
     expect(labels.some((l) => l.includes("encaissement"))).toBe(true);
     expect(labels.some((l) => l.includes("rayon"))).toBe(true);
     for (const s of skills) {
-      if (s.kind === "competence") expect(engine.referential.competences.get(s.code)!.macroCompetence).toBe(s.macroCompetence);
+      if (s.kind === "competence")
+        expect(engine.referential.competences.get(s.code)!.macroCompetence).toBe(s.macroCompetence);
       else if (s.kind === "macro-competence") expect(engine.referential.macroCompetences.has(s.code)).toBe(true);
       else expect(engine.referential.savoirs.has(s.code)).toBe(true);
     }
@@ -224,8 +279,17 @@ describe("embedder", () => {
     expect(onnx.mode).toBe("onnx");
     // Real offers cut into units, whole offers (some past the 512-token limit), and odd characters.
     const offers = readOffers(path.join(config.romeDir, "..", "..", "eval", "offers-dev.jsonl"), 40);
-    const texts = offers.flatMap((o) => [o.intitule ?? "", ...segment(o.description ?? "").map((u) => u.text), `${o.intitule}\n${o.description}`]);
-    texts.push("\u00a0\ufeffchef\u200bde rang\u0085serveur", "🙂 émoji — « guillemets »", "x".repeat(300), "Ⅻ ﬁnance ＡＢＣ");
+    const texts = offers.flatMap((o) => [
+      o.intitule ?? "",
+      ...segment(o.description ?? "").map((u) => u.text),
+      `${o.intitule}\n${o.description}`,
+    ]);
+    texts.push(
+      "\u00a0\ufeffchef\u200bde rang\u0085serveur",
+      "🙂 émoji — « guillemets »",
+      "x".repeat(300),
+      "Ⅻ ﬁnance ＡＢＣ",
+    );
     const [a, b] = [await fast.embed(texts), await onnx.embed(texts)];
     let worst = 0;
     a.forEach((v, i) => v.forEach((x, j) => (worst = Math.max(worst, Math.abs(x - b[i]![j]!)))));
@@ -263,7 +327,16 @@ describe("embedder", () => {
 describe("HNSW indexes", () => {
   it("agree with the exact scan (recall@10 ≥ 0.95 on appellation titles)", async () => {
     const idx = engine.indexes.appellations;
-    const queries = await engine.embedder.embed(["chauffeur livreur", "infirmier de bloc", "comptable", "chef de projet informatique", "serveur en restauration", "maçon", "professeur de mathématiques", "agent de sécurité"]);
+    const queries = await engine.embedder.embed([
+      "chauffeur livreur",
+      "infirmier de bloc",
+      "comptable",
+      "chef de projet informatique",
+      "serveur en restauration",
+      "maçon",
+      "professeur de mathématiques",
+      "agent de sécurité",
+    ]);
     let hit = 0;
     for (const q of queries) {
       const exact = new Set(idx.exact(q, 10).map((h) => h.id));
@@ -278,9 +351,14 @@ describe("HNSW indexes", () => {
       const config = loadConfig();
       const embedder = await TransformersEmbedder.load({ modelDir: config.modelDir });
       // A small slice of the real referential: the rebuild logic is the same, the embedding takes a second.
-      const slice = <T,>(m: ReadonlyMap<string, T>) => new Map([...m].slice(0, 300));
+      const slice = <T>(m: ReadonlyMap<string, T>) => new Map([...m].slice(0, 300));
       const ref = engine.referential;
-      const small = { version: ref.version, appellations: slice(ref.appellations), competences: slice(ref.competences), savoirs: slice(ref.savoirs) };
+      const small = {
+        version: ref.version,
+        appellations: slice(ref.appellations),
+        competences: slice(ref.competences),
+        savoirs: slice(ref.savoirs),
+      };
       const dir = indexDir(root, small.version, embedder.id);
       await openIndexes(root, small, embedder);
       expect(indexesAreCurrent(dir, small.version, embedder.id)).toBe(true);

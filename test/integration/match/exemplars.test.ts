@@ -16,8 +16,18 @@ beforeAll(async () => {
 
 // A local job name that ROME's labels do not use, coded by recruiters as G1602 (Personnel de cuisine).
 const FIXTURE: Exemplar[] = [
-  { id: "a", title: "Plongeur polyvalent snacking", text: "Plonge, nettoyage de la batterie de cuisine, aide à la préparation des salades.", romeCode: "G1602" },
-  { id: "b", title: "Plongeur polyvalent snacking H/F", text: "Vous assurez la plonge et la mise en place du snacking.", romeCode: "G1602" },
+  {
+    id: "a",
+    title: "Plongeur polyvalent snacking",
+    text: "Plonge, nettoyage de la batterie de cuisine, aide à la préparation des salades.",
+    romeCode: "G1602",
+  },
+  {
+    id: "b",
+    title: "Plongeur polyvalent snacking H/F",
+    text: "Vous assurez la plonge et la mise en place du snacking.",
+    romeCode: "G1602",
+  },
   { id: "c", title: "Vendeur en boulangerie", text: "Accueil, encaissement, mise en rayon.", romeCode: "D1106" },
   { id: "d", title: "Code inconnu", text: "Une offre dont le code n'existe pas.", romeCode: "Z9999" },
 ];
@@ -65,7 +75,12 @@ describe("labelled-offer memory", () => {
 
   it("moves the recruiters' fiche up for a local title the referential does not know, and shows it in the score", async () => {
     const { memory } = ExemplarMemory.build(FIXTURE, engine.lexicon.ficheRow);
-    const input = { title: "Plongeur polyvalent snacking", text: "Plonge et mise en place.", kind: "offer" as const, topK: 10 };
+    const input = {
+      title: "Plongeur polyvalent snacking",
+      text: "Plonge et mise en place.",
+      kind: "offer" as const,
+      topK: 10,
+    };
     const without = await engine.match(input, { exemplars: null });
     const withMemory = await engine.match(input, { exemplars: memory });
     const rank = (r: typeof without) => r.metiers.findIndex((m) => m.code === "G1602");
@@ -83,7 +98,11 @@ describe("labelled-offer memory", () => {
       { id: "m2", title: "Développeur Java JEE - Spring (F/H)", text: `${text} `, romeCode: "L1101" },
     ];
     const { memory } = ExemplarMemory.build(mislabelled, engine.lexicon.ficheRow);
-    const input = { title: "Développeur Java / Spring (H/F)", text: "Concevoir et développer des applications web en Java / Spring Boot, tests unitaires.", kind: "offer" as const };
+    const input = {
+      title: "Développeur Java / Spring (H/F)",
+      text: "Concevoir et développer des applications web en Java / Spring Boot, tests unitaires.",
+      kind: "offer" as const,
+    };
     const r = await engine.match(input, { exemplars: memory });
     expect(engine.referential.fiche(r.metiers[0]!.code)!.parent).toBe("M1805");
     const dj = r.metiers.find((m) => m.code === "L1101");
@@ -98,14 +117,23 @@ describe("labelled-offer memory", () => {
     const pooled: Exemplar[] = [
       { id: "p1", title: "Plongeur", text: "Plonge et batterie de cuisine.", romeCode: "G1602" },
       { id: "p2", title: "Commis plongeur", text: "Épluchage des légumes, mise en place.", romeCode: "G1602" },
-      { id: "p3", title: "Vendeur en boulangerie", text: "Plonge du matériel, encaissement, mise en rayon.", romeCode: "D1106" },
+      {
+        id: "p3",
+        title: "Vendeur en boulangerie",
+        text: "Plonge du matériel, encaissement, mise en rayon.",
+        romeCode: "D1106",
+      },
     ];
     const { memory } = ExemplarMemory.build(pooled, engine.lexicon.ficheRow);
     const row = engine.lexicon.ficheRow;
     const n = engine.lexicon.ficheCodes.length;
     const out = { title: new Float64Array(n), body: new Float64Array(n) };
     // No single offer has both "batterie" and "épluchage": the pooled G1602 document has.
-    memory.voteByCode(contentStems("Commis plongeur"), termCounts(contentStems("Plonge, batterie, épluchage des légumes")), out);
+    memory.voteByCode(
+      contentStems("Commis plongeur"),
+      termCounts(contentStems("Plonge, batterie, épluchage des légumes")),
+      out,
+    );
     expect(out.title[row.get("G1602")!]).toBe(1);
     expect(out.body[row.get("G1602")!]).toBe(1);
     expect(out.body[row.get("D1106")!]).toBeGreaterThan(0);
@@ -113,7 +141,11 @@ describe("labelled-offer memory", () => {
     expect(out.title[row.get("D1106")!]).toBe(0);
     const fewer = memory.without((e) => e.romeCode === "G1602");
     const none = { title: new Float64Array(n), body: new Float64Array(n) };
-    fewer.voteByCode(contentStems("Commis plongeur"), termCounts(contentStems("Plonge, batterie, épluchage des légumes")), none);
+    fewer.voteByCode(
+      contentStems("Commis plongeur"),
+      termCounts(contentStems("Plonge, batterie, épluchage des légumes")),
+      none,
+    );
     expect(none.title[row.get("G1602")!]).toBe(0);
     expect(none.body[row.get("G1602")!]).toBe(0);
     expect(none.body[row.get("D1106")!]).toBe(1);
@@ -124,8 +156,25 @@ describe("labelled-offer memory", () => {
     try {
       const a = path.join(dir, "a.jsonl");
       const b = path.join(dir, "b.jsonl");
-      writeFileSync(a, [{ id: "1", intitule: "Plongeur", description: "Plonge", romeCode: "G1602" }, { id: "2", intitule: "Vendeur", description: "Vente", romeCode: "D1214" }].map((o) => JSON.stringify(o)).join("\n"));
-      writeFileSync(b, JSON.stringify({ id: "2", intitule: "Vendeur", description: "Vente", romeCode: "D1211", competences: [{ code: "100341" }] }));
+      writeFileSync(
+        a,
+        [
+          { id: "1", intitule: "Plongeur", description: "Plonge", romeCode: "G1602" },
+          { id: "2", intitule: "Vendeur", description: "Vente", romeCode: "D1214" },
+        ]
+          .map((o) => JSON.stringify(o))
+          .join("\n"),
+      );
+      writeFileSync(
+        b,
+        JSON.stringify({
+          id: "2",
+          intitule: "Vendeur",
+          description: "Vente",
+          romeCode: "D1211",
+          competences: [{ code: "100341" }],
+        }),
+      );
       expect(readLabelledOffers([a, b])).toEqual([
         { id: "1", title: "Plongeur", text: "Plonge", romeCode: "G1602", competences: [] },
         { id: "2", title: "Vendeur", text: "Vente", romeCode: "D1211", competences: ["100341"] },
@@ -148,16 +197,31 @@ describe("labelled-offer memory", () => {
       { id: "w1", title: "Serveur H/F", text: waiter, romeCode: "M1843" },
       { id: "w2", title: "Serveur (H/F)", text: `${waiter} Service du midi.`, romeCode: "M1843" },
       { id: "w3", title: "Serveuse", text: waiter, romeCode: "G1803" },
-      { id: "a1", title: "Administrateur serveurs Linux", text: "Administration des serveurs Linux, supervision, scripts Bash.", romeCode: "M1843" },
+      {
+        id: "a1",
+        title: "Administrateur serveurs Linux",
+        text: "Administration des serveurs Linux, supervision, scripts Bash.",
+        romeCode: "M1843",
+      },
     ]);
     expect(audit).toMatchObject({ offers: 4, suspects: 2, suspectIds: ["w1", "w2"] });
     expect(audit.groups).toEqual([
-      { titleKey: "serveur", title: "Serveur H/F", code: "M1843", libelle: engine.referential.fiches.get("M1843")!.libelle, evidence: { code: "G1803", libelle: engine.referential.fiches.get("G1803")!.libelle }, offers: 2, ids: ["w1", "w2"] },
+      {
+        titleKey: "serveur",
+        title: "Serveur H/F",
+        code: "M1843",
+        libelle: engine.referential.fiches.get("M1843")!.libelle,
+        evidence: { code: "G1803", libelle: engine.referential.fiches.get("G1803")!.libelle },
+        offers: 2,
+        ids: ["w1", "w2"],
+      },
     ]);
   });
 
   it("groups reposted copies together for cross-validation", () => {
-    expect(exemplarGroup("Plonge,  nettoyage\n de la batterie")).toBe(exemplarGroup("Plonge, nettoyage de la batterie"));
+    expect(exemplarGroup("Plonge,  nettoyage\n de la batterie")).toBe(
+      exemplarGroup("Plonge, nettoyage de la batterie"),
+    );
     expect(exemplarGroup("Plonge")).not.toBe(exemplarGroup("Vente"));
   });
 

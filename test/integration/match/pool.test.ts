@@ -14,15 +14,26 @@ afterAll(async () => {
 });
 
 const TEXTS = [
-  { title: "Vendeur / Vendeuse en boulangerie (H/F)", text: "Accueil des clients\nEncaissement\nMise en rayon des produits", kind: "offer" as const },
-  { title: "Développeur Java (H/F)", text: "Concevoir et développer des applications web en Java / Spring Boot.\nRédiger les tests unitaires.", kind: "offer" as const },
+  {
+    title: "Vendeur / Vendeuse en boulangerie (H/F)",
+    text: "Accueil des clients\nEncaissement\nMise en rayon des produits",
+    kind: "offer" as const,
+  },
+  {
+    title: "Développeur Java (H/F)",
+    text: "Concevoir et développer des applications web en Java / Spring Boot.\nRédiger les tests unitaires.",
+    kind: "offer" as const,
+  },
   { text: "Conduite de chariot élévateur, CACES 3, préparation de commandes en entrepôt.", kind: "cv" as const },
 ];
 const withoutTimings = (r: MatchResult) => ({ ...r, timings: null });
 
 describe("match pool (engines in worker threads)", () => {
   it("gives the same results as the engine in this thread, for concurrent requests", async () => {
-    const [fromPool, local] = await Promise.all([Promise.all(TEXTS.map((t) => pool.match({ ...t, topK: 5 }))), Promise.all(TEXTS.map((t) => engine.match({ ...t, topK: 5 })))]);
+    const [fromPool, local] = await Promise.all([
+      Promise.all(TEXTS.map((t) => pool.match({ ...t, topK: 5 }))),
+      Promise.all(TEXTS.map((t) => engine.match({ ...t, topK: 5 }))),
+    ]);
     expect(fromPool.map(withoutTimings)).toEqual(local.map(withoutTimings));
     expect(pool.size).toBe(2);
   });

@@ -8,7 +8,8 @@ beforeAll(async () => {
   engine = await testEngine();
 }, 180_000);
 
-const first = async (title: string | undefined, text: string) => (await engine.match({ title, text, kind: "offer", topK: 5 }, { exemplars: null })).metiers.map((m) => m.code);
+const first = async (title: string | undefined, text: string) =>
+  (await engine.match({ title, text, kind: "offer", topK: 5 }, { exemplars: null })).metiers.map((m) => m.code);
 
 describe("titles as new users write them (no labelled offers)", () => {
   it("reads 'dev' as a developer, not a quote (devis)", async () => {
@@ -21,14 +22,21 @@ describe("titles as new users write them (no labelled offers)", () => {
     expect((await first("AES de nuit F/H/X 1900€ brut", "Accompagnement des résidents."))[0]).toBe("K1306");
   });
   it("uses a text's first line as its title when it names a job", async () => {
-    const text = "Technicien de maintenance H/F\nVous assurez la maintenance préventive et curative des lignes de production.";
+    const text =
+      "Technicien de maintenance H/F\nVous assurez la maintenance préventive et curative des lignes de production.";
     const r = await engine.match({ text, kind: "offer", topK: 3 }, { exemplars: null });
-    const titled = await engine.match({ text, title: "Technicien de maintenance H/F", kind: "offer", topK: 3 }, { exemplars: null });
+    const titled = await engine.match(
+      { text, title: "Technicien de maintenance H/F", kind: "offer", topK: 3 },
+      { exemplars: null },
+    );
     expect(r.metiers.map((m) => m.code)).toEqual(titled.metiers.map((m) => m.code));
     expect(r.status).toBe(titled.status);
     expect(r.metiers[0]!.score.title).toBeGreaterThan(0);
     // A first line that is a sentence, or names no job, is not a title: no title evidence at all.
-    for (const text of ["Nous recherchons une personne motivée.\nVous assurez la maintenance des lignes.", "Jean Dupont\nMaintenance des lignes."]) {
+    for (const text of [
+      "Nous recherchons une personne motivée.\nVous assurez la maintenance des lignes.",
+      "Jean Dupont\nMaintenance des lignes.",
+    ]) {
       const prose = await engine.match({ text, kind: "cv", topK: 3 }, { exemplars: null });
       expect(prose.metiers.every((m) => m.score.title === 0)).toBe(true);
     }
@@ -37,8 +45,12 @@ describe("titles as new users write them (no labelled offers)", () => {
 
 describe("appellation autocomplete", () => {
   it("writes out abbreviations already typed, not the word being typed", () => {
-    expect(searchAppellations(engine.appellationSearch, "dev fullstack", 3)[0]!.libelle).toBe("Développeur / Développeuse full-stack");
-    expect(searchAppellations(engine.appellationSearch, "developpeur full stack", 3)[0]!.libelle).toBe("Développeur / Développeuse full-stack");
+    expect(searchAppellations(engine.appellationSearch, "dev fullstack", 3)[0]!.libelle).toBe(
+      "Développeur / Développeuse full-stack",
+    );
+    expect(searchAppellations(engine.appellationSearch, "developpeur full stack", 3)[0]!.libelle).toBe(
+      "Développeur / Développeuse full-stack",
+    );
     // "dev" alone may be the start of "devis": left as typed.
     expect(searchAppellations(engine.appellationSearch, "dev", 10).some((a) => /devis/i.test(a.libelle))).toBe(true);
   });

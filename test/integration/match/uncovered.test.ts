@@ -23,7 +23,10 @@ describe("uncovered phrases", () => {
     const first = { start: 0, end: at("zorglub") - 1 };
     const second = { start: at("xyzzyplus"), end: text.length };
     // Every phrase lies inside one of the spans but the one from "Maîtrise" to "zorglub", which crosses both.
-    for (const spans of [[first, second], [second, first]]) {
+    for (const spans of [
+      [first, second],
+      [second, first],
+    ]) {
       expect(checker(segment(text), spans).map((p) => p.key)).toEqual(["maitris xyzzyplus zorglub"]);
     }
     expect(checker(segment(text), [{ start: 0, end: text.length }])).toEqual([]);

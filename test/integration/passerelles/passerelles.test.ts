@@ -9,7 +9,22 @@ import { errorHandler, unknownRoute } from "../../../src/api/errors.js";
 import { openApiDocument } from "../../../src/api/openapi.js";
 import { ACCESS_RULE } from "../../../src/passerelles/index.js";
 import { VIABILITY } from "../../../src/passerelles/index.js";
-import { entryLevel, jaccard, levelGap, loadPasserellesModel, MobiliteGraph, ModelFileError, openEntry, PAIR_FEATURES, parentOrChild, parseModel, ProximityIndex, riasecShared, splitSibling, type PairFeature } from "../../../src/passerelles/index.js";
+import {
+  entryLevel,
+  jaccard,
+  levelGap,
+  loadPasserellesModel,
+  MobiliteGraph,
+  ModelFileError,
+  openEntry,
+  PAIR_FEATURES,
+  parentOrChild,
+  parseModel,
+  ProximityIndex,
+  riasecShared,
+  splitSibling,
+  type PairFeature,
+} from "../../../src/passerelles/index.js";
 import { FEATURE_SETS, fitPasserelles, officialEdges, rerankCodes, sourceFolds } from "../../../src/tuning/index.js";
 import { fitListwiseSets } from "../../../src/tuning/index.js";
 
@@ -19,8 +34,14 @@ let app: express.Express;
 interface GapResult {
   code: string;
   shared: { code: string; sharedCompetences: { code: string }[]; targetOnlyCompetences: { code: string }[] }[];
-  toAcquire?: { macroCompetences: { code: string; coeurMetier: boolean; competences: { code: string }[] }[]; competences: { code: string; coeurMetier: boolean }[] };
-  gap?: { macroCompetences: { code: string; coeurMetier: boolean; competences: { code: string }[] }[]; competences: { code: string; coeurMetier: boolean }[] };
+  toAcquire?: {
+    macroCompetences: { code: string; coeurMetier: boolean; competences: { code: string }[] }[];
+    competences: { code: string; coeurMetier: boolean }[];
+  };
+  gap?: {
+    macroCompetences: { code: string; coeurMetier: boolean; competences: { code: string }[] }[];
+    competences: { code: string; coeurMetier: boolean }[];
+  };
 }
 
 /** Every gap item must be the target's and not already held; every shared item must be on both sides. */
@@ -63,7 +84,12 @@ beforeAll(() => {
 describe("GET /v1/metiers/:code/proximity", () => {
   it("ranks passerelles from a fiche, best first, without the fiche itself, with official mobilités flagged", async () => {
     const res = await request(app).get("/v1/metiers/m1805/proximity?topK=10").expect(200);
-    const ps = res.body.passerelles as { code: string; score: { total: number; mcCoverage: number; coreCoverage: number }; viability: string; officialMobilite: { listed: boolean; rang: number | null } }[];
+    const ps = res.body.passerelles as {
+      code: string;
+      score: { total: number; mcCoverage: number; coreCoverage: number };
+      viability: string;
+      officialMobilite: { listed: boolean; rang: number | null };
+    }[];
     expect(res.body.source.code).toBe("M1805");
     expect(ps).toHaveLength(10);
     expect(ps.some((p) => p.code === "M1805")).toBe(false);
@@ -72,7 +98,13 @@ describe("GET /v1/metiers/:code/proximity", () => {
     for (const p of ps) {
       expect(p.officialMobilite.listed).toBe(official.has(p.code));
       expect(p.officialMobilite.rang).toBe(official.get(p.code) ?? null);
-      const v = p.score.mcCoverage >= VIABILITY.highlyViable.mcCoverage && p.score.coreCoverage >= VIABILITY.highlyViable.coreCoverage ? "highly_viable" : p.score.mcCoverage >= VIABILITY.viable.mcCoverage ? "viable" : "stretch";
+      const v =
+        p.score.mcCoverage >= VIABILITY.highlyViable.mcCoverage &&
+        p.score.coreCoverage >= VIABILITY.highlyViable.coreCoverage
+          ? "highly_viable"
+          : p.score.mcCoverage >= VIABILITY.viable.mcCoverage
+            ? "viable"
+            : "stretch";
       expect(p.viability).toBe(v);
     }
     // A developer's closest métiers are IT ones, and ROME lists at least some of them.
@@ -111,12 +143,18 @@ describe("GET /v1/metiers/:code/proximity", () => {
     for (const p of res.body.passerelles) expect(ref.fiche(p.code)!.contextes).not.toContain(night);
     // Without the filter, some of N4101's (truck driver) neighbours do involve night work: the filter does something.
     const unfiltered = await request(app).get("/v1/metiers/N4101/proximity?topK=20").expect(200);
-    expect(unfiltered.body.passerelles.some((p: { code: string }) => ref.fiche(p.code)!.contextes.includes(night))).toBe(true);
+    expect(
+      unfiltered.body.passerelles.some((p: { code: string }) => ref.fiche(p.code)!.contextes.includes(night)),
+    ).toBe(true);
 
-    const eco = await request(app).get("/v1/metiers/F1703/proximity?topK=10&transitions=ecologique&grandDomaines=f,h&emploiCadre=false").expect(200);
+    const eco = await request(app)
+      .get("/v1/metiers/F1703/proximity?topK=10&transitions=ecologique&grandDomaines=f,h&emploiCadre=false")
+      .expect(200);
     for (const p of eco.body.passerelles) {
       const f = ref.fiche(p.code)!;
-      expect(["Emploi Vert", "Emploi stratégique pour la Transition écologique"]).toContain(f.tags.transitionEcologique);
+      expect(["Emploi Vert", "Emploi stratégique pour la Transition écologique"]).toContain(
+        f.tags.transitionEcologique,
+      );
       expect(["F", "H"]).toContain(f.grandDomaine.code);
       expect(f.tags.emploiCadre).not.toBe(true);
     }
@@ -124,7 +162,9 @@ describe("GET /v1/metiers/:code/proximity", () => {
 
   it("400s contradictory or unknown filters, naming the problem", async () => {
     const night = [...ref.contextes.values()].find((c) => c.libelle === "Travail de nuit")!.code;
-    const both = await request(app).get(`/v1/metiers/M1805/proximity?contextesRequired=${night}&contextesExcluded=${night}`).expect(400);
+    const both = await request(app)
+      .get(`/v1/metiers/M1805/proximity?contextesRequired=${night}&contextesExcluded=${night}`)
+      .expect(400);
     expect(both.body.error.code).toBe("invalid_filter");
     expect(both.body.error.message).toMatch(/both required and excluded/);
     const unknown = await request(app).get("/v1/metiers/M1805/proximity?contextesExcluded=999999").expect(400);
@@ -145,8 +185,14 @@ describe("POST /v1/profile/match", () => {
     const empty = await request(app).post("/v1/profile/match").send({}).expect(400);
     expect(empty.body.error.code).toBe("empty_profile");
     expect(empty.body.error.message).toMatch(/nothing to match/);
-    await request(app).post("/v1/profile/match").send({ competences: [], labels: ["   "] }).expect(400);
-    const noise = await request(app).post("/v1/profile/match").send({ labels: ["xqzw plorbt"] }).expect(200);
+    await request(app)
+      .post("/v1/profile/match")
+      .send({ competences: [], labels: ["   "] })
+      .expect(400);
+    const noise = await request(app)
+      .post("/v1/profile/match")
+      .send({ labels: ["xqzw plorbt"] })
+      .expect(200);
     expect(noise.body.status).toBe("nothing_to_match");
     expect(noise.body.message).toMatch(/nothing to match/);
     expect(noise.body.accessibleNow).toEqual([]);
@@ -155,14 +201,29 @@ describe("POST /v1/profile/match", () => {
   });
 
   it("404s unknown codes and 400s codes of the wrong kind or oversize profiles", async () => {
-    const r = await request(app).post("/v1/profile/match").send({ competences: ["100023", "987654321"] }).expect(404);
+    const r = await request(app)
+      .post("/v1/profile/match")
+      .send({ competences: ["100023", "987654321"] })
+      .expect(404);
     expect(r.body.error.message).toMatch(/987654321/);
     const night = [...ref.contextes.values()].find((c) => c.libelle === "Travail de nuit")!.code;
-    const k = await request(app).post("/v1/profile/match").send({ competences: [night] }).expect(400);
+    const k = await request(app)
+      .post("/v1/profile/match")
+      .send({ competences: [night] })
+      .expect(400);
     expect(k.body.error.message).toMatch(/contexte/);
-    await request(app).post("/v1/profile/match").send({ competences: Array.from({ length: 201 }, () => "100023") }).expect(400);
-    await request(app).post("/v1/profile/match").send({ competences: ["100023"], topK: 100 }).expect(400);
-    await request(app).post("/v1/profile/match").send({ competences: ["100023"], extra: 1 }).expect(400);
+    await request(app)
+      .post("/v1/profile/match")
+      .send({ competences: Array.from({ length: 201 }, () => "100023") })
+      .expect(400);
+    await request(app)
+      .post("/v1/profile/match")
+      .send({ competences: ["100023"], topK: 100 })
+      .expect(400);
+    await request(app)
+      .post("/v1/profile/match")
+      .send({ competences: ["100023"], extra: 1 })
+      .expect(400);
   });
 
   it("finds a fiche as accessible now from its full profile, with gaps that are the target's", async () => {
@@ -178,22 +239,39 @@ describe("POST /v1/profile/match", () => {
       expect(ref.fiche(m.code)!.tags.emploiReglemente).not.toBe(true);
     }
     for (const m of res.body.accessibleWithTraining as { score: { mcCoverage: number; coreCoverage: number } }[])
-      expect(m.score.mcCoverage >= ACCESS_RULE.training.mcCoverage || m.score.coreCoverage >= ACCESS_RULE.training.coreCoverage).toBe(true);
+      expect(
+        m.score.mcCoverage >= ACCESS_RULE.training.mcCoverage ||
+          m.score.coreCoverage >= ACCESS_RULE.training.coreCoverage,
+      ).toBe(true);
     const heldComps = new Set(codes.filter((c) => ref.competences.has(c)));
-    const heldMcs = new Set([...codes.filter((c) => ref.macroCompetences.has(c)), ...[...heldComps].map((c) => ref.competences.get(c)!.macroCompetence)]);
-    for (const m of [...res.body.accessibleNow, ...res.body.accessibleWithTraining] as GapResult[]) checkGap(m, heldMcs, heldComps);
+    const heldMcs = new Set([
+      ...codes.filter((c) => ref.macroCompetences.has(c)),
+      ...[...heldComps].map((c) => ref.competences.get(c)!.macroCompetence),
+    ]);
+    for (const m of [...res.body.accessibleNow, ...res.body.accessibleWithTraining] as GapResult[])
+      checkGap(m, heldMcs, heldComps);
   });
 
   it("never calls an emploi réglementé accessible now", async () => {
-    const regulated = [...ref.fiches.values()].find((f) => f.tags.emploiReglemente === true && f.competences.length > 5)!;
-    const res = await request(app).post("/v1/profile/match").send({ competences: fullProfile(regulated.code), topK: 50 }).expect(200);
+    const regulated = [...ref.fiches.values()].find(
+      (f) => f.tags.emploiReglemente === true && f.competences.length > 5,
+    )!;
+    const res = await request(app)
+      .post("/v1/profile/match")
+      .send({ competences: fullProfile(regulated.code), topK: 50 })
+      .expect(200);
     expect(res.body.accessibleNow.some((m: { code: string }) => m.code === regulated.code)).toBe(false);
-    const t = (res.body.accessibleWithTraining as { code: string; reason: string }[]).find((m) => m.code === regulated.code);
+    const t = (res.body.accessibleWithTraining as { code: string; reason: string }[]).find(
+      (m) => m.code === regulated.code,
+    );
     expect(t?.reason).toMatch(/réglementé/);
   });
 
   it("resolves free-text labels (exact and with a typo) and shows what it resolved", async () => {
-    const res = await request(app).post("/v1/profile/match").send({ labels: ["coder", "concevoir une aplication web", "xqzw plorbt"] }).expect(200);
+    const res = await request(app)
+      .post("/v1/profile/match")
+      .send({ labels: ["coder", "concevoir une aplication web", "xqzw plorbt"] })
+      .expect(200);
     const resolved = res.body.resolution.resolved as { input: string; code: string; via: string; libelle: string }[];
     expect(resolved.find((r) => r.input === "coder")).toMatchObject({ via: "exact-label", libelle: "Coder" });
     const web = resolved.find((r) => r.input === "concevoir une aplication web");
@@ -205,15 +283,35 @@ describe("POST /v1/profile/match", () => {
     expect(res.body.belowThreshold).toBeGreaterThan(0);
     expect(res.body.message).toMatch(/no métier reaches/);
     // With the rest of a developer's coeur de métier, developer métiers become reachable.
-    const more = await request(app).post("/v1/profile/match").send({ labels: ["coder", "concevoir une aplication web"], competences: ref.fiche("M1805")!.competences.filter((c) => c.coeurMetier === "principale").map((c) => c.code) }).expect(200);
-    expect([...more.body.accessibleNow, ...more.body.accessibleWithTraining].some((m: { code: string }) => m.code === "M1805")).toBe(true);
+    const more = await request(app)
+      .post("/v1/profile/match")
+      .send({
+        labels: ["coder", "concevoir une aplication web"],
+        competences: ref
+          .fiche("M1805")!
+          .competences.filter((c) => c.coeurMetier === "principale")
+          .map((c) => c.code),
+      })
+      .expect(200);
+    expect(
+      [...more.body.accessibleNow, ...more.body.accessibleWithTraining].some(
+        (m: { code: string }) => m.code === "M1805",
+      ),
+    ).toBe(true);
   });
 
   it("applies body filters and 400s contradictory ones", async () => {
     const night = [...ref.contextes.values()].find((c) => c.libelle === "Travail de nuit")!.code;
-    const res = await request(app).post("/v1/profile/match").send({ competences: fullProfile("J1506"), topK: 30, filters: { contextesExcluded: [night] } }).expect(200);
-    for (const m of [...res.body.accessibleNow, ...res.body.accessibleWithTraining]) expect(ref.fiche(m.code)!.contextes).not.toContain(night);
-    const bad = await request(app).post("/v1/profile/match").send({ competences: ["100023"], filters: { contextesRequired: [night], contextesExcluded: [night] } }).expect(400);
+    const res = await request(app)
+      .post("/v1/profile/match")
+      .send({ competences: fullProfile("J1506"), topK: 30, filters: { contextesExcluded: [night] } })
+      .expect(200);
+    for (const m of [...res.body.accessibleNow, ...res.body.accessibleWithTraining])
+      expect(ref.fiche(m.code)!.contextes).not.toContain(night);
+    const bad = await request(app)
+      .post("/v1/profile/match")
+      .send({ competences: ["100023"], filters: { contextesRequired: [night], contextesExcluded: [night] } })
+      .expect(400);
     expect(bad.body.error.code).toBe("invalid_filter");
   });
 });
@@ -223,8 +321,12 @@ describe("OpenAPI", () => {
     const doc = openApiDocument(ref.version);
     expect(doc.paths["/v1/metiers/{code}/proximity"]?.get).toBeDefined();
     expect(doc.paths["/v1/profile/match"]?.post).toBeDefined();
-    const params = (doc.paths["/v1/metiers/{code}/proximity"]!.get as { parameters: { name: string }[] }).parameters.map((p) => p.name);
-    expect(params).toEqual(expect.arrayContaining(["code", "topK", "contextesExcluded", "transitions", "grandDomaines"]));
+    const params = (
+      doc.paths["/v1/metiers/{code}/proximity"]!.get as { parameters: { name: string }[] }
+    ).parameters.map((p) => p.name);
+    expect(params).toEqual(
+      expect.arrayContaining(["code", "topK", "contextesExcluded", "transitions", "grandDomaines"]),
+    );
   });
 });
 
@@ -235,7 +337,9 @@ describe("pair features", () => {
     expect(entryLevel("Cet emploi est accessible sans diplôme ou expérience.")).toBe(0);
     expect(entryLevel("Un BTS ou un DUT est demandé.")).toBe(5);
     expect(entryLevel("L'exercice requiert une autorisation préfectorale.")).toBeNull();
-    expect(openEntry("Le DEAES peut aussi être accessible via la Validation des Acquis par l''Expérience (VAE).")).toBe(true);
+    expect(openEntry("Le DEAES peut aussi être accessible via la Validation des Acquis par l''Expérience (VAE).")).toBe(
+      true,
+    );
     expect(openEntry("Cet emploi est accessible avec un Bac+5.")).toBe(false);
     expect(levelGap(3, 7)).toEqual({ up: 1, down: 0 });
     expect(levelGap(6, 4)).toEqual({ up: 0, down: 0.5 });
@@ -269,7 +373,15 @@ describe("pair features", () => {
         expect(c.every(Number.isFinite)).toBe(true);
         expect(c[s]).toBe(0);
       }
-      for (const k of ["mcCoverage", "coreCoverage", "reverseMcCoverage", "reverseCoreCoverage", "competenceCoverage", "savoirCoverage", "contextesShared"] as const)
+      for (const k of [
+        "mcCoverage",
+        "coreCoverage",
+        "reverseMcCoverage",
+        "reverseCoreCoverage",
+        "competenceCoverage",
+        "savoirCoverage",
+        "contextesShared",
+      ] as const)
         expect(col(cols, k).every((x) => x >= 0 && x <= 1 + 1e-9)).toBe(true);
       for (const target of idx.rank(source, 5, undefined, "fixed").map((r) => r.code)) {
         const t = idx.position(target)!;
@@ -277,9 +389,14 @@ describe("pair features", () => {
         expect(col(cols, "mcCoverage")[t]).toBeCloseTo(pair.mcCoverage, 3);
         expect(col(cols, "coreCoverage")[t]).toBeCloseTo(pair.coreCoverage, 3);
         // How much of the source the target uses is the target → source coverage.
-        expect(col(cols, "reverseMcCoverage")[t]).toBeCloseTo(idx.featureColumns(target)[PAIR_FEATURES.indexOf("mcCoverage")]![s]!, 9);
+        expect(col(cols, "reverseMcCoverage")[t]).toBeCloseTo(
+          idx.featureColumns(target)[PAIR_FEATURES.indexOf("mcCoverage")]![s]!,
+          9,
+        );
         expect(col(cols, "riasecShared")[t]).toBeCloseTo(riasecShared(ref.fiche(source)!, ref.fiche(target)!), 9);
-        expect(col(cols, "sameDomainePro")[t]).toBe(Number(ref.fiche(source)!.domaineProfessionnel.code === ref.fiche(target)!.domaineProfessionnel.code));
+        expect(col(cols, "sameDomainePro")[t]).toBe(
+          Number(ref.fiche(source)!.domaineProfessionnel.code === ref.fiche(target)!.domaineProfessionnel.code),
+        );
       }
     }
   });
@@ -307,7 +424,8 @@ describe("pair features", () => {
           parentOrChild: parentOrChild(S, T),
           secteursShared: jaccard(S.secteursActivite, T.secteursActivite),
         };
-        for (const [k, v] of Object.entries(expected) as [PairFeature, number][]) expect(col(cols, k)[t], `${source} → ${target} ${k}`).toBeCloseTo(v, 12);
+        for (const [k, v] of Object.entries(expected) as [PairFeature, number][])
+          expect(col(cols, k)[t], `${source} → ${target} ${k}`).toBeCloseTo(v, 12);
       });
       expect(col(cols, "parentOrChild").some((x) => x === 1) || S.parent === S.code).toBe(true);
     }
@@ -316,12 +434,24 @@ describe("pair features", () => {
   it("never reads the source's own mobilités: its graph features are the same with or without them (no leak)", () => {
     const idx = new ProximityIndex(ref, undefined, null);
     const edges = officialEdges(idx);
-    const graphFeatures: PairFeature[] = ["targetInDegree", "reverseMobilite", "coCited", "coCitedAdamicAdar", "similarSourcesGo", "similarSourcesGoMax", "neighboursGo", "reverseNeighboursGo", "inNeighboursGo", "familyGo"];
+    const graphFeatures: PairFeature[] = [
+      "targetInDegree",
+      "reverseMobilite",
+      "coCited",
+      "coCitedAdamicAdar",
+      "similarSourcesGo",
+      "similarSourcesGoMax",
+      "neighboursGo",
+      "reverseNeighboursGo",
+      "inNeighboursGo",
+      "familyGo",
+    ];
     for (const source of ["H2913", "M1805", "K2111"]) {
       expect(ref.fiche(source)!.mobilites.length).toBeGreaterThan(0);
       const withOwn = idx.featureColumns(source, idx.graphOf(edges));
       const without = idx.featureColumns(source, idx.graphOf(edges.filter(([a]) => a !== source)));
-      for (const k of graphFeatures) expect([...withOwn[PAIR_FEATURES.indexOf(k)]!]).toEqual([...without[PAIR_FEATURES.indexOf(k)]!]);
+      for (const k of graphFeatures)
+        expect([...withOwn[PAIR_FEATURES.indexOf(k)]!]).toEqual([...without[PAIR_FEATURES.indexOf(k)]!]);
       // …and the graph does matter: the in-degree is ROME's, minus the source's own edge.
       const t = ref.fiche(source)!.mobilites[0]!.cible;
       const inDeg = edges.filter(([a, b]) => b === t && a !== source).length;
@@ -347,7 +477,13 @@ describe("pair features", () => {
   });
 
   it("counts the graph on the edges it is given only", () => {
-    const g = new MobiliteGraph(4, [[0, 1], [2, 1], [1, 3], [0, 1], [3, 3]]);
+    const g = new MobiliteGraph(4, [
+      [0, 1],
+      [2, 1],
+      [1, 3],
+      [0, 1],
+      [3, 3],
+    ]);
     expect(g.edges).toBe(3);
     expect([...g.inDegree]).toEqual([0, 2, 0, 1]);
     expect(g.has(1, 3) && !g.has(3, 1)).toBe(true);
@@ -360,7 +496,7 @@ describe("learned ranker", () => {
     const lists = Array.from({ length: 20 }, (_, k) => {
       const rows = 10;
       const x = new Float32Array(rows * 2);
-      for (let r = 0; r < rows; r++) (x[r * 2] = r < 2 ? 1 : 0), (x[r * 2 + 1] = ((r * 7 + k) % 5) / 5);
+      for (let r = 0; r < rows; r++) ((x[r * 2] = r < 2 ? 1 : 0), (x[r * 2 + 1] = ((r * 7 + k) % 5) / 5));
       return { x, rows, golds: [0, 1] };
     });
     const w = fitListwiseSets(lists, 2, { epochs: 200 });
@@ -378,23 +514,31 @@ describe("learned ranker", () => {
     const good = JSON.stringify(m);
     expect(parseModel(good)).toEqual(m);
     expect(() => parseModel("{not json", "x.json")).toThrow(ModelFileError);
-    expect(() => parseModel(JSON.stringify({ ...m, weights: { ...m.weights, shoeSize: 1 } }), "x.json")).toThrow(/x\.json: weights/);
+    expect(() => parseModel(JSON.stringify({ ...m, weights: { ...m.weights, shoeSize: 1 } }), "x.json")).toThrow(
+      /x\.json: weights/,
+    );
     expect(() => parseModel(JSON.stringify({ ...m, weights: { mcCoverage: "high" } }))).toThrow(ModelFileError);
     expect(() => parseModel(JSON.stringify({ ...m, fit: undefined }))).toThrow(/fit/);
-    expect(() => parseModel(JSON.stringify({ ...m, interactions: [["mcCoverage", "nope", 1]] }))).toThrow(ModelFileError);
+    expect(() => parseModel(JSON.stringify({ ...m, interactions: [["mcCoverage", "nope", 1]] }))).toThrow(
+      ModelFileError,
+    );
     expect(() => loadPasserellesModel("/nonexistent/passerelles.json")).toThrow(/missing/);
   });
 
   it("explains each passerelle: reasons with their kind (career patterns apart from shared skills), coeur first in the gap", async () => {
     const res = await request(app).get("/v1/metiers/H2913/proximity?topK=10").expect(200);
     expect(res.body.ranker).toBe("learned");
-    const ps = res.body.passerelles as (GapResult & { reasons: { kind: string; reason: string; contribution: number; text: string }[]; officialMobilite: { listed: boolean } })[];
+    const ps = res.body.passerelles as (GapResult & {
+      reasons: { kind: string; reason: string; contribution: number; text: string }[];
+      officialMobilite: { listed: boolean };
+    })[];
     const heldMcs = new Set(ref.ficheMacroCompetences("H2913").keys());
     const heldComps = new Set(ref.fiche("H2913")!.competences.map((c) => c.code));
     for (const p of ps) {
       checkGap(p, heldMcs, heldComps);
       expect(p.reasons.length).toBeGreaterThan(0);
-      for (let i = 1; i < p.reasons.length; i++) expect(p.reasons[i - 1]!.contribution).toBeGreaterThanOrEqual(p.reasons[i]!.contribution);
+      for (let i = 1; i < p.reasons.length; i++)
+        expect(p.reasons[i - 1]!.contribution).toBeGreaterThanOrEqual(p.reasons[i]!.contribution);
       for (const r of p.reasons) {
         expect(["shared_skills", "career_pattern", "work_context"]).toContain(r.kind);
         expect(r.text.length).toBeGreaterThan(10);
@@ -407,8 +551,11 @@ describe("learned ranker", () => {
     const official = ps.filter((p) => p.officialMobilite.listed).length;
     const fixed = await request(app).get("/v1/metiers/H2913/proximity?topK=10&ranker=fixed").expect(200);
     expect(fixed.body.ranker).toBe("fixed");
-    expect(official).toBeGreaterThanOrEqual(fixed.body.passerelles.filter((p: { officialMobilite: { listed: boolean } }) => p.officialMobilite.listed).length);
-    for (const p of fixed.body.passerelles as { reasons: { kind: string }[] }[]) for (const r of p.reasons) expect(r.kind).toBe("shared_skills");
+    expect(official).toBeGreaterThanOrEqual(
+      fixed.body.passerelles.filter((p: { officialMobilite: { listed: boolean } }) => p.officialMobilite.listed).length,
+    );
+    for (const p of fixed.body.passerelles as { reasons: { kind: string }[] }[])
+      for (const r of p.reasons) expect(r.kind).toBe("shared_skills");
     await request(app).get("/v1/metiers/H2913/proximity?ranker=magic").expect(400);
   });
 });

@@ -3,7 +3,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.js";
-import { diffReferentials, loadEscoCrosswalk, loadReferential, mapForward, RomeLoadError, type Referential } from "../../../src/rome/index.js";
+import {
+  diffReferentials,
+  loadEscoCrosswalk,
+  loadReferential,
+  mapForward,
+  RomeLoadError,
+  type Referential,
+} from "../../../src/rome/index.js";
 
 const romeDir = loadConfig().romeDir;
 let ref: Referential;
@@ -13,7 +20,15 @@ beforeAll(() => {
 
 describe("ROME v460 referential", () => {
   it("loads the documented counts", () => {
-    expect(ref.stats()).toEqual({ version: "v460", fiches: 1584, appellations: 13120, competences: 17810, macroCompetences: 507, savoirs: 15354, contextes: 179 });
+    expect(ref.stats()).toEqual({
+      version: "v460",
+      fiches: 1584,
+      appellations: 13120,
+      competences: 17810,
+      macroCompetences: 507,
+      savoirs: 15354,
+      contextes: 179,
+    });
   });
 
   it("links a fiche to its appellations, compétences, MCs, savoirs, contextes and mobilités", () => {
@@ -42,14 +57,18 @@ describe("ROME v460 referential", () => {
     let emergentes = 0;
     for (const f of ref.fiches.values()) {
       edges += f.mobilites.length;
-      emergentes += [...f.competences, ...f.savoirs, ...f.macroCompetences].filter((l) => l.coeurMetier === "emergente").length;
+      emergentes += [...f.competences, ...f.savoirs, ...f.macroCompetences].filter(
+        (l) => l.coeurMetier === "emergente",
+      ).length;
     }
     expect(edges).toBe(14912);
     expect(emergentes).toBe(1731);
   });
 
   it("weights rare MCs above common ones (IDF)", () => {
-    const dfs = [...ref.macroCompetences.keys()].map((mc) => ({ mc, df: ref.fichesForMacroCompetence(mc).length })).filter((x) => x.df > 0);
+    const dfs = [...ref.macroCompetences.keys()]
+      .map((mc) => ({ mc, df: ref.fichesForMacroCompetence(mc).length }))
+      .filter((x) => x.df > 0);
     dfs.sort((a, b) => a.df - b.df);
     expect(ref.mcIdf(dfs[0]!.mc)).toBeGreaterThan(ref.mcIdf(dfs[dfs.length - 1]!.mc));
     expect(ref.mcIdf("not-a-code")).toBe(0);
@@ -119,8 +138,15 @@ function nextVersion(root: string): string {
   const unlinked = '"M1805","5","1","109846"';
   for (const file of readdirSync(romeDir).filter((f) => f.endsWith(".csv"))) {
     let text = readFileSync(path.join(romeDir, file), "utf8");
-    if (/referentiel_appellation_/.test(file)) text = text.replaceAll('"A1102"', '"A1101"').replace('"10200","Abatteur / Abatteuse de carrière"', '"10200","Abatteur / Abatteuse en carrière"');
-    else if (/_(referentiel_code_rome|liens_rome_referentiels|rubrique_mobilite|coherence_item|texte)_v460/.test(file)) text = text.split("\n").filter((l) => !l.includes('"A1102"') && l !== unlinked).join("\n");
+    if (/referentiel_appellation_/.test(file))
+      text = text
+        .replaceAll('"A1102"', '"A1101"')
+        .replace('"10200","Abatteur / Abatteuse de carrière"', '"10200","Abatteur / Abatteuse en carrière"');
+    else if (/_(referentiel_code_rome|liens_rome_referentiels|rubrique_mobilite|coherence_item|texte)_v460/.test(file))
+      text = text
+        .split("\n")
+        .filter((l) => !l.includes('"A1102"') && l !== unlinked)
+        .join("\n");
     writeFileSync(path.join(dir, file.replace("v460", "v461")), text);
   }
   return dir;
@@ -142,13 +168,27 @@ describe("referential diff", () => {
       expect(d.fiches.removed).toEqual([{ code: "A1102", libelle: ref.fiches.get("A1102")!.libelle }]);
       expect(d.fiches.added).toEqual([]);
       const moved = ref.fiches.get("A1102")!.appellations;
-      expect(d.fiches.successors).toEqual([{ code: "A1102", successors: [{ code: "A1101", appellations: moved.length }] }]);
-      expect(d.appellations.moved.map((m) => [m.code, m.from, m.to]).sort()).toEqual(moved.map((c) => [c, "A1102", "A1101"]).sort());
-      expect(d.appellations.renamed).toEqual([{ code: "10200", from: "Abatteur / Abatteuse de carrière", to: "Abatteur / Abatteuse en carrière" }]);
+      expect(d.fiches.successors).toEqual([
+        { code: "A1102", successors: [{ code: "A1101", appellations: moved.length }] },
+      ]);
+      expect(d.appellations.moved.map((m) => [m.code, m.from, m.to]).sort()).toEqual(
+        moved.map((c) => [c, "A1102", "A1101"]).sort(),
+      );
+      expect(d.appellations.renamed).toEqual([
+        { code: "10200", from: "Abatteur / Abatteuse de carrière", to: "Abatteur / Abatteuse en carrière" },
+      ]);
       expect(d.ficheItems).toEqual([{ code: "M1805", added: [], removed: ["109846"] }]);
-      const involving = [...ref.fiches.values()].flatMap((f) => f.mobilites.map((m) => [f.code, m.cible])).filter(([x, y]) => x === "A1102" || y === "A1102");
+      const involving = [...ref.fiches.values()]
+        .flatMap((f) => f.mobilites.map((m) => [f.code, m.cible]))
+        .filter(([x, y]) => x === "A1102" || y === "A1102");
       expect(d.mobilites).toEqual({ added: 0, removed: involving.length });
-      expect(d.summary).toMatchObject({ fichesRemoved: 1, appellationsMoved: moved.length, appellationsRenamed: 1, fichesWithItemChanges: 1, competencesRemoved: 0 });
+      expect(d.summary).toMatchObject({
+        fichesRemoved: 1,
+        appellationsMoved: moved.length,
+        appellationsRenamed: 1,
+        fichesWithItemChanges: 1,
+        competencesRemoved: 0,
+      });
       expect(mapForward(d, next, "A1102")).toEqual({ code: "A1102", status: "replaced", successors: ["A1101"] });
       expect(mapForward(d, next, "M1805")).toEqual({ code: "M1805", status: "kept", successors: ["M1805"] });
       expect(mapForward(d, next, "Z9999")).toEqual({ code: "Z9999", status: "unknown", successors: [] });
@@ -164,7 +204,13 @@ describe("ESCO crosswalk", () => {
     const cw = loadEscoCrosswalk(file, ref);
     expect(cw.version).toBe("ESCO 1.0.9, mapping V1.4");
     expect(cw.skipped).toBe(0);
-    expect(cw.byAppellation.get("19489")).toEqual([{ uri: "http://data.europa.eu/esco/occupation/4975c4cc-a89f-4ea8-82aa-501258dfb2f9", appellation: "19489", relation: "exactMatch" }]);
+    expect(cw.byAppellation.get("19489")).toEqual([
+      {
+        uri: "http://data.europa.eu/esco/occupation/4975c4cc-a89f-4ea8-82aa-501258dfb2f9",
+        appellation: "19489",
+        relation: "exactMatch",
+      },
+    ]);
   });
 
   it("names the file and line of a malformed mapping, and skips appellations the referential lacks", () => {
@@ -173,10 +219,22 @@ describe("ESCO crosswalk", () => {
       const lines = readFileSync(file, "utf8").split("\n");
       const header = lines.findIndex((l) => l.startsWith("classification 1 ID"));
       const bad = path.join(dir, "bad.csv");
-      writeFileSync(bad, [...lines.slice(0, header + 3), lines[header + 3]!.replace("skos:closeMatch", "skos:sameAs").replace("skos:exactMatch", "skos:sameAs").replace("skos:narrowMatch", "skos:sameAs").replace("skos:broadMatch", "skos:sameAs")].join("\n"));
+      writeFileSync(
+        bad,
+        [
+          ...lines.slice(0, header + 3),
+          lines[header + 3]!.replace("skos:closeMatch", "skos:sameAs")
+            .replace("skos:exactMatch", "skos:sameAs")
+            .replace("skos:narrowMatch", "skos:sameAs")
+            .replace("skos:broadMatch", "skos:sameAs"),
+        ].join("\n"),
+      );
       expect(() => loadEscoCrosswalk(bad, ref)).toThrow(new RegExp(`bad\\.csv, line ${header + 4}: mapping relation`));
       const older = path.join(dir, "older.csv");
-      writeFileSync(older, [...lines.slice(0, header + 2), lines[header + 2]!.replace(/,(\d+),/, ",99999999,")].join("\n"));
+      writeFileSync(
+        older,
+        [...lines.slice(0, header + 2), lines[header + 2]!.replace(/,(\d+),/, ",99999999,")].join("\n"),
+      );
       expect(loadEscoCrosswalk(older, ref)).toMatchObject({ skipped: 1 });
       expect(() => loadEscoCrosswalk(path.join(dir, "missing.csv"), ref)).toThrow(RomeLoadError);
     } finally {

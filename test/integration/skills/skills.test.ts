@@ -1,7 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Engine } from "../../../src/match/index.js";
 import { ProfileMatcher } from "../../../src/passerelles/profile.js";
-import { buildSavoirLexicon, experienceWeights, namedSavoirs, parseCv, sectionUnits, statementUnits, StemFamilies } from "../../../src/skills/index.js";
+import {
+  buildSavoirLexicon,
+  experienceWeights,
+  namedSavoirs,
+  parseCv,
+  sectionUnits,
+  statementUnits,
+  StemFamilies,
+} from "../../../src/skills/index.js";
 import { related } from "../../../src/skills/families.js";
 import { segment } from "../../../src/text/index.js";
 import { testEngine } from "../../helpers.js";
@@ -21,11 +29,21 @@ Diplôme d'État d'aide-soignant (DEAS), 2019
 Compétences : gestes et postures, logiciel de soins Netsoins, travail en équipe pluridisciplinaire, permis B.`;
 
 const STATEMENTS = [
-  "soins d'hygiène et de confort", "aide aux repas", "transmissions ciblées", "surveillance des constantes", "bionettoyage des chambres",
-  "distribution des repas", "gestes et postures", "logiciel de soins Netsoins", "travail en équipe pluridisciplinaire", "permis B", "DEAS",
+  "soins d'hygiène et de confort",
+  "aide aux repas",
+  "transmissions ciblées",
+  "surveillance des constantes",
+  "bionettoyage des chambres",
+  "distribution des repas",
+  "gestes et postures",
+  "logiciel de soins Netsoins",
+  "travail en équipe pluridisciplinaire",
+  "permis B",
+  "DEAS",
 ];
 
-const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) =>
+  a.start < b.end && b.start < a.end;
 
 describe("stated skills of the example CV", () => {
   it("finds at least 7 of its 11 statements with spans, and nothing in a heading or a job header", async () => {
@@ -65,12 +83,16 @@ describe("stated skills of the example CV", () => {
   });
 
   it("traces the score: a fiche has an MC part exactly when its explanation lists shared MCs, from reported skills", async () => {
-    for (const input of [{ text: CV, kind: "cv" as const }, { text: CV, kind: "offer" as const, title: "Aide-soignant" }]) {
+    for (const input of [
+      { text: CV, kind: "cv" as const },
+      { text: CV, kind: "offer" as const, title: "Aide-soignant" },
+    ]) {
       const r = await engine.match({ ...input, topK: 10 });
       const reported = new Set(r.skills.map((s) => s.code));
       for (const m of r.metiers) {
         expect(m.score.mcOverlap > 0).toBe(m.sharedMacroCompetences.length > 0);
-        for (const mc of m.sharedMacroCompetences) for (const c of mc.competences) expect(reported.has(c.code)).toBe(true);
+        for (const mc of m.sharedMacroCompetences)
+          for (const c of mc.competences) expect(reported.has(c.code)).toBe(true);
       }
     }
   });
@@ -78,7 +100,8 @@ describe("stated skills of the example CV", () => {
 
 describe("statements: sections, boilerplate, negations, enumerations", () => {
   it("drops headings and the benefits section, keeps a heading's line content in its section", () => {
-    const text = "Vos missions\nAccueillir les clients\nProfil : rigueur et sens du service\nNos avantages\nMutuelle et tickets restaurant\nSalle de sport";
+    const text =
+      "Vos missions\nAccueillir les clients\nProfil : rigueur et sens du service\nNos avantages\nMutuelle et tickets restaurant\nSalle de sport";
     const units = sectionUnits(segment(text));
     expect(units.map((u) => [u.text, u.section])).toEqual([
       ["Accueillir les clients", "missions"],
@@ -87,21 +110,36 @@ describe("statements: sections, boilerplate, negations, enumerations", () => {
       ["Salle de sport", "avantages"],
     ]);
     const statements = statementUnits(segment(text));
-    expect(statements.filter((u) => !u.namedOnly).map((u) => u.text)).toEqual(["Accueillir les clients", "rigueur et sens du service"]);
+    expect(statements.filter((u) => !u.namedOnly).map((u) => u.text)).toEqual([
+      "Accueillir les clients",
+      "rigueur et sens du service",
+    ]);
     // The benefits lines are read for short forms only ("Permis B" may stand there), never as statements.
-    expect(statements.filter((u) => u.namedOnly).map((u) => u.text)).toEqual(["Mutuelle et tickets restaurant", "Salle de sport"]);
+    expect(statements.filter((u) => u.namedOnly).map((u) => u.text)).toEqual([
+      "Mutuelle et tickets restaurant",
+      "Salle de sport",
+    ]);
   });
 
   it("leaves out what the text does not ask and contract lines; splits lists but not verbs sharing an object", () => {
-    const text = "Pas de diplôme exigé.\nCDI, 35 heures par semaine, salaire selon profil.\nAccueil, encaissement, mise en rayon\nAccueillir, conseiller et orienter les clients";
+    const text =
+      "Pas de diplôme exigé.\nCDI, 35 heures par semaine, salaire selon profil.\nAccueil, encaissement, mise en rayon\nAccueillir, conseiller et orienter les clients";
     const statements = statementUnits(segment(text));
-    expect(statements.filter((u) => !u.namedOnly).map((u) => u.text)).toEqual(["Accueil", "encaissement", "mise en rayon", "Accueillir, conseiller et orienter les clients"]);
+    expect(statements.filter((u) => !u.namedOnly).map((u) => u.text)).toEqual([
+      "Accueil",
+      "encaissement",
+      "mise en rayon",
+      "Accueillir, conseiller et orienter les clients",
+    ]);
     // The negated line is gone entirely; the contract line is kept for short forms only.
-    expect(statements.filter((u) => u.namedOnly).map((u) => u.text)).toEqual(["CDI, 35 heures par semaine, salaire selon profil."]);
+    expect(statements.filter((u) => u.namedOnly).map((u) => u.text)).toEqual([
+      "CDI, 35 heures par semaine, salaire selon profil.",
+    ]);
   });
 
   it("reads a heading cut from its value on one line as the value's only ('Rémunération : Selon profil')", () => {
-    const text = "Missions\nPoser les banches.\nRémunération : Selon profil.\nHoraires : Journée.\nVous travaillez avec rigueur.";
+    const text =
+      "Missions\nPoser les banches.\nRémunération : Selon profil.\nHoraires : Journée.\nVous travaillez avec rigueur.";
     const units = sectionUnits(segment(text), text);
     expect(units.map((u) => [u.text, u.section])).toEqual([
       ["Poser les banches.", "missions"],
@@ -117,7 +155,8 @@ describe("statements: sections, boilerplate, negations, enumerations", () => {
       "Pose de chemins de câbles, tirage de câbles, raccordement des tableaux\nélectriques, mise en service.\n" +
       "Dépannage sur installations courant fort et\ncourant faible.\nAccueil des clients\naccueil téléphonique";
     const statements = statementUnits(segment(text), [], text).filter((u) => !u.namedOnly);
-    for (const u of statements) expect(u.text.replace(/\s+/g, " ")).toBe(text.slice(u.start, u.end).replace(/\s+/g, " "));
+    for (const u of statements)
+      expect(u.text.replace(/\s+/g, " ")).toBe(text.slice(u.start, u.end).replace(/\s+/g, " "));
     const texts = statements.map((u) => u.text.replace(/\s+/g, " "));
     expect(texts).toEqual([
       "2012 CAP Cuisine",
@@ -138,7 +177,11 @@ describe("statements: sections, boilerplate, negations, enumerations", () => {
 describe("savoirs named by their short forms", () => {
   it("reads licences, CACES, languages, software and acronyms, with spans", () => {
     const lex = buildSavoirLexicon(engine.referential);
-    const label = (text: string) => namedSavoirs(lex, text, 0).map((n) => [engine.referential.savoirs.get(n.code)!.libelle, text.slice(n.start, n.end)]);
+    const label = (text: string) =>
+      namedSavoirs(lex, text, 0).map((n) => [
+        engine.referential.savoirs.get(n.code)!.libelle,
+        text.slice(n.start, n.end),
+      ]);
     expect(label("Titulaire du permis B")).toEqual([["Permis de conduire catégorie B", "permis B"]]);
     expect(label("CACES R489 cat. 3")[0]![0]).toMatch(/R 489-3|R489/);
     expect(label("anglais courant")).toEqual([["Pratique de l'anglais", "anglais"]]);
@@ -146,7 +189,9 @@ describe("savoirs named by their short forms", () => {
       ["Utilisation de logiciels de tableur", "Excel"],
       ["Progiciel de gestion SAP", "SAP"],
     ]);
-    expect(label("Respect des normes HACCP")).toEqual([["Système Hazard Analysis Critical Control Point (HACCP)", "HACCP"]]);
+    expect(label("Respect des normes HACCP")).toEqual([
+      ["Système Hazard Analysis Critical Control Point (HACCP)", "HACCP"],
+    ]);
     // Capitals that are no product: a surname, a school's town.
     expect(label("Nathalie Robert, Nantes")).toEqual([]);
   });
@@ -177,16 +222,48 @@ Développeur web (alternance) — Agence Pixelweb, Lyon — sept. 2022 - août 2
 FORMATION                                         COMPÉTENCES
 2012 CAP Réalisations industrielles en chaudronnerie`;
     const cv = parseCv(text, 2025);
-    expect(cv.experiences.map((e) => ({ title: e.title, employer: e.employer, start: e.start, end: e.end, current: e.current, tasks: e.tasks.map((t) => t.text) }))).toEqual([
-      { title: "Soudeur", employer: "Chaudronnerie de l'Est", start: 2019 + 2 / 12, end: null, current: true, tasks: ["- Soudage MIG et TIG de pièces en acier"] },
-      { title: "Développeur web", employer: "Agence Pixelweb", start: 2022 + 8 / 12, end: 2024 + 7 / 12, current: false, tasks: ["• Conception et intégration d'API REST"] },
+    expect(
+      cv.experiences.map((e) => ({
+        title: e.title,
+        employer: e.employer,
+        start: e.start,
+        end: e.end,
+        current: e.current,
+        tasks: e.tasks.map((t) => t.text),
+      })),
+    ).toEqual([
+      {
+        title: "Soudeur",
+        employer: "Chaudronnerie de l'Est",
+        start: 2019 + 2 / 12,
+        end: null,
+        current: true,
+        tasks: ["- Soudage MIG et TIG de pièces en acier"],
+      },
+      {
+        title: "Développeur web",
+        employer: "Agence Pixelweb",
+        start: 2022 + 8 / 12,
+        end: 2024 + 7 / 12,
+        current: false,
+        tasks: ["• Conception et intégration d'API REST"],
+      },
     ]);
-    expect(cv.education.map((e) => [e.year, e.text])).toEqual([[2012, "2012 CAP Réalisations industrielles en chaudronnerie"]]);
+    expect(cv.education.map((e) => [e.year, e.text])).toEqual([
+      [2012, "2012 CAP Réalisations industrielles en chaudronnerie"],
+    ]);
     expect(cv.headerSpans.some((s) => s.text.startsWith("KARIM BENALI"))).toBe(true);
   });
 
   it("weighs long and recent jobs more", () => {
-    const w = experienceWeights([{ start: 2019, end: null, durationMonths: 60 }, { start: 2010, end: 2012, durationMonths: 24 }, { start: 2022, end: 2023, durationMonths: 6 }], 2025);
+    const w = experienceWeights(
+      [
+        { start: 2019, end: null, durationMonths: 60 },
+        { start: 2010, end: 2012, durationMonths: 24 },
+        { start: 2022, end: 2023, durationMonths: 6 },
+      ],
+      2025,
+    );
     expect(w[0]).toBe(1);
     expect(w[1]!).toBeLessThan(w[2]!);
   });
@@ -195,7 +272,10 @@ FORMATION                                         COMPÉTENCES
 describe("profiles resolve what people write", () => {
   it("resolves everyday labels and short forms, and counts savoirs", () => {
     const pm = new ProfileMatcher(engine.referential);
-    const r = pm.match({ codes: [], labels: ["souder à l'arc", "permis B", "rigoureux", "meulage", "soudage MIG"] }, { topK: 5 });
+    const r = pm.match(
+      { codes: [], labels: ["souder à l'arc", "permis B", "rigoureux", "meulage", "soudage MIG"] },
+      { topK: 5 },
+    );
     expect(r.resolution.unresolved).toEqual([]);
     const by = new Map(r.resolution.resolved.map((x) => [x.input, x]));
     expect(by.get("souder à l'arc")!.libelle).toMatch(/soud/i);

@@ -53,7 +53,10 @@ describe("phrase quality and ranking", () => {
     const rows = Array.from({ length: 500 }, () => Float32Array.from({ length: 8 }, () => rnd() - 0.5));
     const v = Float32Array.from({ length: 8 }, () => rnd() - 0.5);
     const dot = (a: Float32Array, b: Float32Array) => a.reduce((acc, x, i) => acc + x * b[i]!, 0);
-    const full = rows.map((r, j) => [dot(v, r), j] as const).sort((a, b) => b[0] - a[0]).slice(0, 20);
+    const full = rows
+      .map((r, j) => [dot(v, r), j] as const)
+      .sort((a, b) => b[0] - a[0])
+      .slice(0, 20);
     const got = topByDot(v, rows, 20);
     expect(got.map(([, j]) => j)).toEqual(full.map(([, j]) => j));
     for (const [k, [sim]] of got.entries()) expect(sim).toBeCloseTo(full[k]![0], 5);
@@ -72,8 +75,8 @@ describe("trend statistics", () => {
   it("Benjamini–Hochberg adjusts in input order and is monotone", () => {
     const q = benjaminiHochberg([0.01, 0.04, 0.03, 0.2]);
     expect(q[0]).toBeCloseTo(0.04, 10);
-    expect(q[1]).toBeCloseTo(0.04 * 4 / 3, 10);
-    expect(q[2]).toBeCloseTo(0.04 * 4 / 3, 10);
+    expect(q[1]).toBeCloseTo((0.04 * 4) / 3, 10);
+    expect(q[2]).toBeCloseTo((0.04 * 4) / 3, 10);
     expect(q[3]).toBeCloseTo(0.2, 10);
   });
 
@@ -140,7 +143,14 @@ function syntheticDocuments(ref: Referential): TrendDocument[] {
       if (metier === "M1203" && rnd() < (m < 6 ? 0.01 : 0.15 + (0.3 * (m - 6)) / 5)) lines.push(INJECTED);
       if (source === "board-0" && m >= 6 && rnd() < 0.6) lines.push("Connaissance de la plateforme xyzzyplus.");
       if (m === 11 && i < 3) lines.push("Usage du logiciel zorglub.");
-      raw.push({ id: `o${n++}`, source, date: new Date(Date.UTC(2025, m, 1 + Math.floor(rnd() * 27))), title: ref.fiche(metier)!.libelle, description: lines.join("\n"), metiers: [metier] });
+      raw.push({
+        id: `o${n++}`,
+        source,
+        date: new Date(Date.UTC(2025, m, 1 + Math.floor(rnd() * 27))),
+        title: ref.fiche(metier)!.libelle,
+        description: lines.join("\n"),
+        metiers: [metier],
+      });
     }
   }
   const boilerplate = findBoilerplate(raw.map((r) => `${r.title}\n${r.description}`));
@@ -148,7 +158,16 @@ function syntheticDocuments(ref: Referential): TrendDocument[] {
   // CVs mention the skill too; their text must never surface, even if a caller wrongly passes it.
   for (let m = 6; m < 12; m++) {
     const text = `${CV_MARKER}\n${INJECTED}`;
-    docs.push({ id: `cv${m}`, kind: "cv", source: "cv-upload", documentDate: new Date(Date.UTC(2025, m, 15)), metiers: ["M1203"], competences: [], phrases: checker(segment(text), []).map((p) => p.key), text });
+    docs.push({
+      id: `cv${m}`,
+      kind: "cv",
+      source: "cv-upload",
+      documentDate: new Date(Date.UTC(2025, m, 15)),
+      metiers: ["M1203"],
+      competences: [],
+      phrases: checker(segment(text), []).map((p) => p.key),
+      text,
+    });
   }
   return docs;
 }
@@ -201,7 +220,9 @@ describe("emerging compétences on synthetic dated offers", () => {
 
   it("gives a chart-ready monthly series and offer-only evidence", () => {
     const first = report.emerging[0]!;
-    expect(first.series.map((p) => p.period)).toEqual(Array.from({ length: 12 }, (_, m) => `2025-${String(m + 1).padStart(2, "0")}`));
+    expect(first.series.map((p) => p.period)).toEqual(
+      Array.from({ length: 12 }, (_, m) => `2025-${String(m + 1).padStart(2, "0")}`),
+    );
     expect(first.series.reduce((s, p) => s + p.count, 0)).toBe(first.figures.support);
     expect(first.evidence.length).toBeGreaterThan(0);
     for (const e of first.evidence) {
@@ -221,8 +242,12 @@ describe("emerging compétences on synthetic dated offers", () => {
 
   it("takes no phrase from headings or the sections skill extraction skips (benefits, company)", () => {
     const checker = createCoverageChecker(ref);
-    const description = "Votre profil :\nMaîtrise de la comptabilité carbone.\nAvantages :\nTickets restaurant, mutuelle et prime de vacances.\nL'entreprise :\nUne équipe à taille humaine.";
-    const d = offerToTrendDocument({ id: "x", source: "s", date: new Date("2025-01-01"), title: "Comptable", description, metiers: ["M1203"] }, checker);
+    const description =
+      "Votre profil :\nMaîtrise de la comptabilité carbone.\nAvantages :\nTickets restaurant, mutuelle et prime de vacances.\nL'entreprise :\nUne équipe à taille humaine.";
+    const d = offerToTrendDocument(
+      { id: "x", source: "s", date: new Date("2025-01-01"), title: "Comptable", description, metiers: ["M1203"] },
+      checker,
+    );
     expect(d.phrases).toContain(injectedKey);
     expect(d.phrases.some((k) => /vacanc|mutuel|taill|human|profil/.test(k))).toBe(false);
   });
@@ -235,7 +260,10 @@ describe("emerging compétences on synthetic dated offers", () => {
     expect(keys).not.toContain("gestion projet");
     expect(keys.some((k) => /rtt|ticket/.test(k))).toBe(false);
     expect(checker(segment(text), [{ start: 0, end: text.length }])).toEqual([]);
-    const long = Array.from({ length: 30 }, (_, i) => `Ligne ${i} : comptabilité carbone, accueil des clients et suivi qualité.`).join("\n");
+    const long = Array.from(
+      { length: 30 },
+      (_, i) => `Ligne ${i} : comptabilité carbone, accueil des clients et suivi qualité.`,
+    ).join("\n");
     // A phrase repeated on every line of a long text is reported once. (Its speed is in the match timings of the
     // latency benchmark, not asserted here: a timed test fails on a loaded machine.)
     const longKeys = checker(segment(long), []).map((p) => p.key);
@@ -244,7 +272,11 @@ describe("emerging compétences on synthetic dated offers", () => {
   });
 
   it("says there is nothing to compare within one period", async () => {
-    const one = await analyzeTrends(() => docs, trendOptions({ from: new Date("2025-05-01"), to: new Date("2025-06-01") }), { referential: ref, attacher });
+    const one = await analyzeTrends(
+      () => docs,
+      trendOptions({ from: new Date("2025-05-01"), to: new Date("2025-06-01") }),
+      { referential: ref, attacher },
+    );
     expect(one.status).toBe("nothing-to-compare");
     expect(one.emerging).toEqual([]);
     expect(one.message).toMatch(/1 month/);
@@ -252,21 +284,39 @@ describe("emerging compétences on synthetic dated offers", () => {
 
   it("serves GET /v1/trends/emerging to analysts, 503 without a lake, 400 on bad input", async () => {
     const engine = { referential: ref, embedder };
-    const auth = createAuth([{ key: "analyst-key-0123456789", roles: ["analyst"] }, { key: "ingest-key-01234567890", roles: ["ingest"] }]);
-    const lake = { async *trendDocuments() { yield* docs; } };
-    const app = (withLake: boolean) => express().use(trendsRoutes({ engine, auth, ...(withLake ? { lake } : {}) } as unknown as AppContext)).use(errorHandler);
-    const ok = await request(app(true)).get("/v1/trends/emerging?limit=5&minSupport=15").set("x-api-key", "analyst-key-0123456789");
+    const auth = createAuth([
+      { key: "analyst-key-0123456789", roles: ["analyst"] },
+      { key: "ingest-key-01234567890", roles: ["ingest"] },
+    ]);
+    const lake = {
+      async *trendDocuments() {
+        yield* docs;
+      },
+    };
+    const app = (withLake: boolean) =>
+      express()
+        .use(trendsRoutes({ engine, auth, ...(withLake ? { lake } : {}) } as unknown as AppContext))
+        .use(errorHandler);
+    const ok = await request(app(true))
+      .get("/v1/trends/emerging?limit=5&minSupport=15")
+      .set("x-api-key", "analyst-key-0123456789");
     expect(ok.status).toBe(200);
     expect(injectedKeys).toContain(ok.body.emerging[0].key);
     expect((await request(app(true)).get("/v1/trends/emerging")).status).toBe(401);
-    expect((await request(app(true)).get("/v1/trends/emerging").set("x-api-key", "ingest-key-01234567890")).status).toBe(403);
-    const bad = await request(app(true)).get("/v1/trends/emerging?from=2025-06-01&to=2025-01-01&limit=0").set("x-api-key", "analyst-key-0123456789");
+    expect(
+      (await request(app(true)).get("/v1/trends/emerging").set("x-api-key", "ingest-key-01234567890")).status,
+    ).toBe(403);
+    const bad = await request(app(true))
+      .get("/v1/trends/emerging?from=2025-06-01&to=2025-01-01&limit=0")
+      .set("x-api-key", "analyst-key-0123456789");
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(["from", "limit"]);
     const noLake = await request(app(false)).get("/v1/trends/emerging").set("x-api-key", "analyst-key-0123456789");
     expect(noLake.status).toBe(503);
     expect(noLake.body.error.message).toMatch(/lake/);
-    const proposal = await request(app(true)).get(`/v1/trends/proposal?phrase=${encodeURIComponent("comptabilite carbone")}&minSupport=15`).set("x-api-key", "analyst-key-0123456789");
+    const proposal = await request(app(true))
+      .get(`/v1/trends/proposal?phrase=${encodeURIComponent("comptabilite carbone")}&minSupport=15`)
+      .set("x-api-key", "analyst-key-0123456789");
     expect(proposal.status).toBe(200);
     expect(proposal.body.proposal.underMacroCompetence.code).toBe("402008");
   });

@@ -1,7 +1,15 @@
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
 import { RANK_MODEL, RANK_MODEL_NO_TITLE, type FicheFeatures, type RankModel } from "../../../src/match/index.js";
-import { combine, featurePairs, featuresUsed, FEATURE_NAMES, rankScores, RERANK_DEPTH, scoreOf } from "../../../src/match/fitting.js";
+import {
+  combine,
+  featurePairs,
+  featuresUsed,
+  FEATURE_NAMES,
+  rankScores,
+  RERANK_DEPTH,
+  scoreOf,
+} from "../../../src/match/fitting.js";
 import { fitListwise, listLoss, type RankingList } from "../../../src/tuning/index.js";
 
 /** Texts of 20 candidates with 4 features each, whose right candidate is the best under `truth` plus noise. */
@@ -41,32 +49,60 @@ describe("listwise weight fitting", () => {
   });
 
   it("skips texts whose right candidate is missing or that weigh 0", () => {
-    const noisy: RankingList[] = [...train, ...train.map((l) => ({ ...l, gold: (l.gold + 1) % 20, weight: 0 })), { x: train[0]!.x, gold: -1 }];
-    expect(fitListwise(noisy, prior, { l2: 1e-4, epochs: 50 })).toEqual(fitListwise(train, prior, { l2: 1e-4, epochs: 50 }));
+    const noisy: RankingList[] = [
+      ...train,
+      ...train.map((l) => ({ ...l, gold: (l.gold + 1) % 20, weight: 0 })),
+      { x: train[0]!.x, gold: -1 },
+    ];
+    expect(fitListwise(noisy, prior, { l2: 1e-4, epochs: 50 })).toEqual(
+      fitListwise(train, prior, { l2: 1e-4, epochs: 50 }),
+    );
     expect(fitListwise([{ x: train[0]!.x, gold: -1 }], prior)).toEqual(prior);
   });
 });
 
 describe("pairwise products in the ranking model", () => {
   it("lists every pair once, squares included", () => {
-    expect(featurePairs(["a", "b", "c"])).toEqual([["a", "a"], ["a", "b"], ["a", "c"], ["b", "b"], ["b", "c"], ["c", "c"]]);
+    expect(featurePairs(["a", "b", "c"])).toEqual([
+      ["a", "a"],
+      ["a", "b"],
+      ["a", "c"],
+      ["b", "b"],
+      ["b", "c"],
+      ["c", "c"],
+    ]);
   });
 
   it("scores a fiche as the linear sum plus each product times its weight", () => {
     const f = Object.fromEntries(FEATURE_NAMES.map((k) => [k, Float64Array.of(0, 0.5)])) as unknown as FicheFeatures;
     f.titleLex[1] = 0.8;
     f.exemplarBody[1] = 0.25;
-    const model: RankModel = { weights: RANK_MODEL.weights, interactions: [["titleLex", "titleLex", 2], ["titleLex", "exemplarBody", -1]], temperature: 1 };
+    const model: RankModel = {
+      weights: RANK_MODEL.weights,
+      interactions: [
+        ["titleLex", "titleLex", 2],
+        ["titleLex", "exemplarBody", -1],
+      ],
+      temperature: 1,
+    };
     expect(scoreOf(f, model, 1)).toBeCloseTo(combine(f, model.weights, 1) + 2 * 0.64 - 0.2, 12);
     expect(scoreOf(f, model, 0)).toBe(0);
   });
 
   it("makes the engine compute every feature a product reads, even one without a linear weight", () => {
-    const model: RankModel = { weights: { ...RANK_MODEL.weights, mc: 0, items: 0 }, interactions: [["mc", "titleLex", 0.1], ["items", "items", 0]], temperature: 1 };
+    const model: RankModel = {
+      weights: { ...RANK_MODEL.weights, mc: 0, items: 0 },
+      interactions: [
+        ["mc", "titleLex", 0.1],
+        ["items", "items", 0],
+      ],
+      temperature: 1,
+    };
     expect(featuresUsed(model).has("mc")).toBe(true);
     expect(featuresUsed(model).has("items")).toBe(false); // weight 0: not read
     expect(featuresUsed({ ...model, weights: { ...model.weights, items: -0.05 } }).has("items")).toBe(true); // a negative weight is read
-    for (const m of [RANK_MODEL, RANK_MODEL_NO_TITLE]) for (const [a, b] of m.interactions) expect(featuresUsed(m).has(a) && featuresUsed(m).has(b)).toBe(true);
+    for (const m of [RANK_MODEL, RANK_MODEL_NO_TITLE])
+      for (const [a, b] of m.interactions) expect(featuresUsed(m).has(a) && featuresUsed(m).has(b)).toBe(true);
   });
 
   it("adds the products to the linear score's best RERANK_DEPTH fiches only, the fiches a list is made of", () => {
@@ -77,7 +113,11 @@ describe("pairwise products in the ranking model", () => {
       f.titleLex[i] = rnd();
       f.exemplarBody[i] = rnd();
     } // the last 10 fiches have no evidence
-    const model: RankModel = { weights: RANK_MODEL.weights, interactions: [["titleLex", "exemplarBody", 5]], temperature: 1 };
+    const model: RankModel = {
+      weights: RANK_MODEL.weights,
+      interactions: [["titleLex", "exemplarBody", 5]],
+      temperature: 1,
+    };
     const { ranked, totals, interactions } = rankScores(f, model);
     const linear = Array.from({ length: n }, (_, i) => combine(f, model.weights, i));
     const byLinear = [...linear.keys()].filter((i) => linear[i]! > 0).sort((a, b) => linear[b]! - linear[a]!);
@@ -99,7 +139,11 @@ describe("pairwise products in the ranking model", () => {
         return { x, gold: s.indexOf(Math.max(...s)) };
       });
     };
-    const expand = (ls: RankingList[]) => ls.map((l) => ({ ...l, x: l.x.map(([a, b]) => [a!, b!, ...featurePairs([0, 1]).map(([i, j]) => [a!, b!][i]! * [a!, b!][j]!)]) }));
+    const expand = (ls: RankingList[]) =>
+      ls.map((l) => ({
+        ...l,
+        x: l.x.map(([a, b]) => [a!, b!, ...featurePairs([0, 1]).map(([i, j]) => [a!, b!][i]! * [a!, b!][j]!)]),
+      }));
     const train = make(300, "pairs-train");
     const test = make(300, "pairs-test");
     const linear = fitListwise(train, [1, 1], { l2: 1e-4 });

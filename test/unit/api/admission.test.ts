@@ -98,7 +98,7 @@ describe("Admission", () => {
     expect(second).not.toBeInstanceOf(OverloadedError);
     expect(third).toBeInstanceOf(OverloadedError);
     expect(a.load.reading).toBe(2);
-    if (!(first instanceof OverloadedError)) first.release(), first.release(); // twice: counted once
+    if (!(first instanceof OverloadedError)) (first.release(), first.release()); // twice: counted once
     if (!(second instanceof OverloadedError)) second.release();
     expect(a.load).toMatchObject({ reading: 0, queued: 0, active: 0 });
     expect(a.reserve(50_000)).not.toBeInstanceOf(OverloadedError);

@@ -60,7 +60,9 @@ describe("defineRoute", () => {
       code: "invalid_request",
       details: [{ path: "id", message: "one letter" }],
     });
-    expect((await request(app).get("/test/things/a?double=maybe").expect(400)).body.error.details[0].path).toBe("double");
+    expect((await request(app).get("/test/things/a?double=maybe").expect(400)).body.error.details[0].path).toBe(
+      "double",
+    );
     const unknown = await request(app).get("/test/things/a?colour=red&size=2").expect(400);
     expect(unknown.body.error.message).toBe("unknown query parameters: colour, size");
     const post = (body: object) => request(app).post("/test/things").set("x-api-key", KEY).send(body);
@@ -96,7 +98,11 @@ describe("defineRoute", () => {
     expect(Object.keys(get.responses)).toEqual(["200", "400", "404", "500"]);
     const notFound = get.responses["404"]!.content!["application/json"].schema;
     expect(notFound.properties.error!.properties.code.enum).toEqual(["not_found"]);
-    const post = doc.paths["/test/things"]!.post as { security?: unknown; description: string; responses: Record<string, unknown> };
+    const post = doc.paths["/test/things"]!.post as {
+      security?: unknown;
+      description: string;
+      responses: Record<string, unknown>;
+    };
     expect(Object.keys(post.responses)).toEqual(["200", "201", "400", "401", "403", "409", "413", "415", "500"]);
     expect(post.security).toBeDefined();
     expect(post.description).toContain("advisor, admin");

@@ -24,9 +24,17 @@ describe("ranking-model file", () => {
   });
   it("is refused with the file and the field named when invalid", () => {
     const { titleFiche: _, ...missing } = good.title.weights;
-    expect(() => readRankModelFile(write("missing.json", { ...good, title: { ...good.title, weights: missing } }))).toThrow(/missing\.json: title\.weights/);
-    expect(() => readRankModelFile(write("pair.json", { ...good, title: { ...good.title, interactions: [["titleLex", "nope", 1]] } }))).toThrow(/pair\.json: title\.interactions/);
-    expect(() => readRankModelFile(write("temp.json", { ...good, noTitle: { ...good.noTitle, temperature: 0 } }))).toThrow(/temp\.json: noTitle\.temperature/);
+    expect(() =>
+      readRankModelFile(write("missing.json", { ...good, title: { ...good.title, weights: missing } })),
+    ).toThrow(/missing\.json: title\.weights/);
+    expect(() =>
+      readRankModelFile(
+        write("pair.json", { ...good, title: { ...good.title, interactions: [["titleLex", "nope", 1]] } }),
+      ),
+    ).toThrow(/pair\.json: title\.interactions/);
+    expect(() =>
+      readRankModelFile(write("temp.json", { ...good, noTitle: { ...good.noTitle, temperature: 0 } })),
+    ).toThrow(/temp\.json: noTitle\.temperature/);
     expect(() => readRankModelFile(write("format.json", { ...good, format: "other" }))).toThrow(/format\.json: format/);
     expect(() => readRankModelFile(write("broken.json", "{"))).toThrow(/broken\.json/);
   });

@@ -1,9 +1,25 @@
 import { describe, expect, it } from "vitest";
-import { Bm25Index, candidatePhrases, contentStems, CoverageIndex, isStopword, normalizeText, postingLists, segment, stem, termCounts, titleKey, topK, words } from "../../../src/text/index.js";
+import {
+  Bm25Index,
+  candidatePhrases,
+  contentStems,
+  CoverageIndex,
+  isStopword,
+  normalizeText,
+  postingLists,
+  segment,
+  stem,
+  termCounts,
+  titleKey,
+  topK,
+  words,
+} from "../../../src/text/index.js";
 
 describe("French normalisation", () => {
   it("strips accents, ligatures and punctuation", () => {
-    expect(normalizeText("Chef·fe de cœur — Élève, Ingénieur(e) C++ / C#")).toBe("chef fe de coeur eleve ingenieur e c++ c#");
+    expect(normalizeText("Chef·fe de cœur — Élève, Ingénieur(e) C++ / C#")).toBe(
+      "chef fe de coeur eleve ingenieur e c++ c#",
+    );
   });
   it("folds feminine job titles onto the masculine stem", () => {
     expect(stem("developpeuse")).toBe(stem("developpeur"));
@@ -12,8 +28,17 @@ describe("French normalisation", () => {
     expect(stem("infirmiere")).toBe(stem("infirmier"));
   });
   it("stems a text as the sum of its whitespace-delimited chunks (the memoised path) gives", () => {
-    const direct = (t: string) => words(t).filter((w) => !(w.length < 2 && !/[0-9]/.test(w)) && !isStopword(w)).map(stem);
-    for (const t of ["L'équipe\u00a0commerciale,vente;C++/C#", "cœur  de  métier\n\tœuvre", "Aide-soignant(e) H/F — 35h", "ÉLECTRICIEN N2 l’atelier", ""]) {
+    const direct = (t: string) =>
+      words(t)
+        .filter((w) => !(w.length < 2 && !/[0-9]/.test(w)) && !isStopword(w))
+        .map(stem);
+    for (const t of [
+      "L'équipe\u00a0commerciale,vente;C++/C#",
+      "cœur  de  métier\n\tœuvre",
+      "Aide-soignant(e) H/F — 35h",
+      "ÉLECTRICIEN N2 l’atelier",
+      "",
+    ]) {
       expect(contentStems(t)).toEqual(direct(t));
       expect(contentStems(t)).toEqual(direct(t)); // second call served from the memo
     }
@@ -40,7 +65,14 @@ describe("segmentation", () => {
     for (const u of units) expect(text.slice(u.start, u.end)).toBe(u.text);
   });
   it("splits on lines, bullets, sentences and semicolons", () => {
-    expect(units.map((u) => u.text)).toEqual(["Vos missions", "Accueil des clients", "Encaissement.", "Mise en rayon", "inventaire", "Profil : autonome."]);
+    expect(units.map((u) => u.text)).toEqual([
+      "Vos missions",
+      "Accueil des clients",
+      "Encaissement.",
+      "Mise en rayon",
+      "inventaire",
+      "Profil : autonome.",
+    ]);
   });
   it("handles empty and whitespace-only text", () => {
     expect(segment("")).toEqual([]);
@@ -69,7 +101,10 @@ describe("BM25", () => {
   });
   it("keeps a query's terms of highest tf·idf, once each, and drops the ones it does not index", () => {
     // develop ×3 (idf 0.69) outweighs the rarer java and boulang (idf 1.20), tied, then taken in term order
-    expect(idx.salientTerms(termCounts(["java", "develop", "develop", "develop", "xyz", "boulang"]), 2)).toEqual(["develop", "boulang"]);
+    expect(idx.salientTerms(termCounts(["java", "develop", "develop", "develop", "xyz", "boulang"]), 2)).toEqual([
+      "develop",
+      "boulang",
+    ]);
     expect(idx.salientTerms(termCounts(["java", "xyz"]), 5)).toEqual(["java"]);
     expect(idx.salientTerms(termCounts([]), 5)).toEqual([]);
   });
@@ -78,7 +113,12 @@ describe("BM25", () => {
     expect(idx.search(["web", "develop", "web", "develop", "develop"], 4)).toEqual(once);
     const seen: [number, number][] = [];
     idx.forEachScore(["develop", "develop", "php"], (d, s) => seen.push([d, s]));
-    expect(seen.sort((a, b) => a[0] - b[0])).toEqual(idx.search(["php", "develop"], 4).map((h) => [h.doc, h.score]).sort((a, b) => a[0] - b[0]));
+    expect(seen.sort((a, b) => a[0] - b[0])).toEqual(
+      idx
+        .search(["php", "develop"], 4)
+        .map((h) => [h.doc, h.score])
+        .sort((a, b) => a[0] - b[0]),
+    );
     expect(idx.search(["develop", "web"], 4)).toEqual(once);
   });
 });
@@ -101,8 +141,17 @@ describe("label coverage", () => {
     expect(idx.search(new Set(["inconnu"]), 10)).toEqual([]);
   });
   it("keeps exact shares with weights too heavy for its default integer steps", () => {
-    const heavy = new CoverageIndex([["a", "b"], ["a", "c", "d"]], (t) => ({ a: 3e6, b: 1e6, c: 2e6, d: 2e6 })[t] ?? 0);
-    expect(heavy.search(new Set(["a"]), 10)).toEqual([{ doc: 0, coverage: 0.75 }, { doc: 1, coverage: 3 / 7 }]);
+    const heavy = new CoverageIndex(
+      [
+        ["a", "b"],
+        ["a", "c", "d"],
+      ],
+      (t) => ({ a: 3e6, b: 1e6, c: 2e6, d: 2e6 })[t] ?? 0,
+    );
+    expect(heavy.search(new Set(["a"]), 10)).toEqual([
+      { doc: 0, coverage: 0.75 },
+      { doc: 1, coverage: 3 / 7 },
+    ]);
     expect(heavy.coverageOf(1, new Set(["c", "d"]))).toBeCloseTo(4 / 7, 6);
   });
   it("covers one label by several term sets at once as coverageOf does set by set", () => {
@@ -113,7 +162,10 @@ describe("label coverage", () => {
     expect(across[1]!.coverage).toBeCloseTo(1);
   });
   it("covers across hundreds of sets (a long CV's units) and leaves nothing behind for the next label", () => {
-    const many = Array.from({ length: 300 }, (_, i) => new Set(i % 3 === 0 ? ["gestion", "stock"] : i % 3 === 1 ? ["stock"] : ["engin"]));
+    const many = Array.from(
+      { length: 300 },
+      (_, i) => new Set(i % 3 === 0 ? ["gestion", "stock"] : i % 3 === 1 ? ["stock"] : ["engin"]),
+    );
     const setsWith = postingLists(many);
     for (const doc of [0, 3, 0]) {
       const across = idx.coverageAcross(doc, setsWith);
@@ -137,7 +189,7 @@ describe("top-k selection", () => {
   });
   it("agrees with a full sort on random data", () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const score = Float64Array.from({ length: 500 }, () => Math.round(rand() * 50) / 50);
     const docs = Array.from({ length: 500 }, (_, i) => i);
     const sorted = [...docs].sort((a, b) => score[b]! - score[a]! || a - b);

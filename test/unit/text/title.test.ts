@@ -23,10 +23,16 @@ describe("job titles", () => {
   });
   it("split parts on separators, dropping parts with no job word", () => {
     expect(titleParts("ALTERNANCE - Data Scientist H/F")).toEqual(["data donnees scientist scientifique"]);
-    expect(titleParts("Tech Lead Java - Services Financiers | Paris")).toEqual(["tech lead java", "services financiers", "paris"]);
+    expect(titleParts("Tech Lead Java - Services Financiers | Paris")).toEqual([
+      "tech lead java",
+      "services financiers",
+      "paris",
+    ]);
   });
   it("read a text's first line as a title when it is short and not a sentence", () => {
-    expect(leadingTitleLine("\n Technicien de maintenance H/F\nVous assurez la maintenance.")).toBe("Technicien de maintenance H/F");
+    expect(leadingTitleLine("\n Technicien de maintenance H/F\nVous assurez la maintenance.")).toBe(
+      "Technicien de maintenance H/F",
+    );
     expect(leadingTitleLine("Nous recherchons un technicien. Il assure la maintenance.")).toBeNull();
     expect(leadingTitleLine("")).toBeNull();
   });

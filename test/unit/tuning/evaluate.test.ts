@@ -3,7 +3,13 @@ import { ExemplarMemory } from "../../../src/match/index.js";
 import { crossValidation } from "../../../src/tuning/index.js";
 import type { FranceTravailOffer } from "../../../src/sources/index.js";
 
-const offer = (id: string, source: string, text: string, romeCode = "G1803"): FranceTravailOffer => ({ id, source_dataset: source, intitule: "Serveur", description: text, romeCode });
+const offer = (id: string, source: string, text: string, romeCode = "G1803"): FranceTravailOffer => ({
+  id,
+  source_dataset: source,
+  intitule: "Serveur",
+  description: text,
+  romeCode,
+});
 
 describe("leave-one-source-out", () => {
   const offers = [
@@ -13,8 +19,14 @@ describe("leave-one-source-out", () => {
     offer("b2", "B", "Accueil des clients et prise de commandes."),
     offer("c1", "C", "Plonge et entretien de la cuisine.", "G1605"),
   ];
-  const ficheRow = new Map([["G1803", 0], ["G1605", 1]]);
-  const { memory } = ExemplarMemory.build(offers.map((o) => ({ id: o.id, title: o.intitule!, text: o.description!, romeCode: o.romeCode })), ficheRow);
+  const ficheRow = new Map([
+    ["G1803", 0],
+    ["G1605", 1],
+  ]);
+  const { memory } = ExemplarMemory.build(
+    offers.map((o) => ({ id: o.id, title: o.intitule!, text: o.description!, romeCode: o.romeCode })),
+    ficheRow,
+  );
   const ids = (m: ExemplarMemory | null | undefined) => (m ? m.exemplars.map((e) => e.id).sort() : m);
 
   it("matches each source with a memory of the other sources only, reposted texts going with their source", () => {

@@ -144,7 +144,10 @@ describe("micro-averaged figures", () => {
     const a = scoreText(text, G, [pred({ code: "1" })]); // item 1/1 right, 1/4 found
     // 1 of 3 right, 1 of 1 found
     const b = scoreText(text, G.slice(0, 1), [pred({ code: "9" }), pred({ code: "8" }), pred({ code: "1" })]);
-    const f = skillsEvalFigures([{ kind: "offer", counts: a }, { kind: "cv", counts: b }]);
+    const f = skillsEvalFigures([
+      { kind: "offer", counts: a },
+      { kind: "cv", counts: b },
+    ]);
     expect(f.n).toBe(2);
     expect(f.item).toEqual({ precision: 0.5, recall: 0.4, f1: 0.4444 });
     expect(f.by_kind.offer?.item).toEqual({ precision: 1, recall: 0.25, f1: 0.4 });
@@ -169,7 +172,7 @@ describe("gold checks", () => {
   });
   it("finds spans not in the text, codes twice and compétences without their MC", () => {
     expect(goldProblems(line, text)).toEqual([
-      "t1: 100's span not in the text: \"accueil du public\"",
+      't1: 100\'s span not in the text: "accueil du public"',
       "t1: 100 annotated twice",
       "t1: compétence 100 without its macro",
     ]);
