@@ -42,6 +42,8 @@ const ConfigSchema = z.object({
   ficheClassifier: z.string().min(1).optional(),
   /** Engines in worker threads per process (0: match in the event-loop thread). */
   matchThreads: z.coerce.number().int().min(0).max(64),
+  /** Old-generation heap of each match thread (MB): an engine's live heap is ~0.3 GB; the cap makes V8 collect. */
+  matchHeapMb: z.coerce.number().int().min(512).max(65_536),
   /** Admission (docs/operations.md): longest expected wait accepted for matching work (ms), and queued jobs at most. */
   matchQueueMs: z.coerce.number().int().min(100).max(600_000),
   matchQueueMax: z.coerce.number().int().min(1).max(100_000),
@@ -73,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // One engine per core but one, which the event-loop thread keeps for HTTP, JSON and the lake (/health never
     // waits behind matching); at least 1, at most 8: each thread loads its own engine (several hundred MB).
     matchThreads: env.MATCH_THREADS ?? Math.max(1, Math.min(os.availableParallelism() - 1, 8)),
+    matchHeapMb: env.MATCH_HEAP_MB ?? 1_024,
     matchQueueMs: env.MATCH_QUEUE_MS ?? 3_000,
     matchQueueMax: env.MATCH_QUEUE_MAX ?? 256,
     // "none" (or an empty value) turns the memory off; the dev offers beside the checkout are the default. Several

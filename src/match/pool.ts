@@ -67,7 +67,12 @@ export class MatchPool implements Matcher {
     const entry = import.meta.url.endsWith(".ts")
       ? new URL("./pool-worker-tsx.mjs", import.meta.url)
       : new URL("./pool-worker.js", import.meta.url);
-    const worker = new Worker(entry, { workerData: this.config, env: { ...process.env, DOTENV_CONFIG_QUIET: "true" } });
+    const worker = new Worker(entry, {
+      workerData: this.config,
+      env: { ...process.env, DOTENV_CONFIG_QUIET: "true" },
+      // Left to itself V8 lets a busy thread's garbage grow far past its live heap (RSS over 2 GB under load).
+      resourceLimits: { maxOldGenerationSizeMb: this.config.matchHeapMb },
+    });
     const slot: Slot = { worker, pending: new Map() };
     return new Promise<void>((resolve, reject) => {
       let ready = false;
