@@ -10,8 +10,7 @@
  * Last stdout line: one JSON object.
  */
 import "../src/text/quiet.js";
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import cliProgress from "cli-progress";
 import { parseFlags } from "../src/cli/command.js";
@@ -21,8 +20,10 @@ import { loadReferential } from "../src/rome/index.js";
 import { readOffers } from "../src/sources/index.js";
 import {
   CLASSIFIER_DEFAULTS,
+  romeDirHash,
   romeExamples,
   seededRandom,
+  sha256,
   sourceOf,
   trainClassifier,
   writeClassifier,
@@ -44,16 +45,9 @@ const offersFile = flags.get("offers") ?? path.resolve(REPO_ROOT, "..", "shared"
 const out = flags.get("out") ?? CLASSIFIER_FILE;
 const holdOut = flags.get("hold-out");
 
-const sha256 = (buf: Buffer | string) => createHash("sha256").update(buf).digest("hex");
 const config = loadConfig();
 const ref = loadReferential(config.romeDir);
-const romeHash = sha256(
-  readdirSync(config.romeDir)
-    .filter((f) => f.endsWith(".csv"))
-    .sort()
-    .map((f) => sha256(readFileSync(path.join(config.romeDir, f))))
-    .join(""),
-);
+const romeHash = romeDirHash(config.romeDir);
 const codes = [...ref.fiches.keys()].sort();
 const offers = existsSync(offersFile) ? readOffers(offersFile) : [];
 const extra = flags.has("with-offers")

@@ -15,8 +15,7 @@
  * prints only. Last stdout line: one JSON object.
  */
 import "../src/text/quiet.js";
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import cliProgress from "cli-progress";
 import { parseFlags } from "../src/cli/command.js";
@@ -39,6 +38,8 @@ import {
   fitListwise,
   macroTop1,
   rankFigures,
+  romeDirHash,
+  sha256,
   sourceOf,
   type RankingList,
   type RankRecord,
@@ -59,16 +60,9 @@ if (pinnedNames.some((k) => !FEATURE_NAMES.includes(k as (typeof FEATURE_NAMES)[
   throw new Error(`--pin: features are ${FEATURE_NAMES.join(", ")}`);
 const MODES = ["leave_one_source_out", "grouped_cv", "no_memory"] as const;
 
-const sha256 = (buf: Buffer | string) => createHash("sha256").update(buf).digest("hex");
 const offersHash = sha256(readFileSync(file));
 const config = loadConfig();
-const romeHash = sha256(
-  readdirSync(config.romeDir)
-    .filter((f) => f.endsWith(".csv"))
-    .sort()
-    .map((f) => sha256(readFileSync(path.join(config.romeDir, f))))
-    .join(""),
-);
+const romeHash = romeDirHash(config.romeDir);
 
 /** One offer's candidates (codes) and their features under each mode (rows × FEATURE_NAMES). */
 interface Cached {

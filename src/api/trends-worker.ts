@@ -26,12 +26,7 @@ type In =
 const port = parentPort!;
 const config = workerData as Config;
 const referential = loadReferential(config.romeDir);
-const embedder = await TransformersEmbedder.load({
-  modelDir: config.modelDir,
-  dtype: config.modelDtype,
-  queryPrefix: config.queryPrefix,
-  passagePrefix: config.passagePrefix,
-});
+const embedder = await TransformersEmbedder.fromConfig(config);
 const attacher = await createPhraseAttacher(referential, embedder);
 let nextAsk = 0;
 const asks = new Map<

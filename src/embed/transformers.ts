@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { env, pipeline, type FeatureExtractionPipeline } from "@huggingface/transformers";
+import type { Config } from "../config.js";
 import type { EmbedRole, Embedder } from "./embedder.js";
 import { StaticTable } from "./static-table.js";
 
@@ -45,6 +46,14 @@ export class TransformersEmbedder implements Embedder {
 
   private constructor(private readonly opts: Required<TransformersEmbedderOptions>) {
     this.id = path.basename(path.resolve(opts.modelDir)) + (opts.dtype === "q8" ? "-q8" : "");
+  }
+
+  /** The embedder the configuration names (MODEL_DIR, its dtype and prefixes): what the engine and workers load. */
+  static fromConfig(
+    config: Pick<Config, "modelDir" | "modelDtype" | "queryPrefix" | "passagePrefix">,
+  ): Promise<TransformersEmbedder> {
+    const { modelDir, modelDtype: dtype, queryPrefix, passagePrefix } = config;
+    return TransformersEmbedder.load({ modelDir, dtype, queryPrefix, passagePrefix });
   }
 
   static async load(options: TransformersEmbedderOptions): Promise<TransformersEmbedder> {

@@ -20,12 +20,7 @@ export interface EngineOptions {
 /** Loads everything the engine needs from configuration; builds indexes when missing or stale. */
 export async function createEngine(config: Config, opts: EngineOptions = {}): Promise<Engine> {
   const referential = loadReferential(config.romeDir);
-  const embedder = await TransformersEmbedder.load({
-    modelDir: config.modelDir,
-    dtype: config.modelDtype,
-    queryPrefix: config.queryPrefix,
-    passagePrefix: config.passagePrefix,
-  });
+  const embedder = await TransformersEmbedder.fromConfig(config);
   const indexes = await openIndexes(config.indexRoot, referential, embedder, {
     rebuild: opts.rebuildIndexes,
     onProgress: opts.onIndexProgress,

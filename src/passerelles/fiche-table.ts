@@ -84,20 +84,20 @@ export class FicheTable {
   }
 }
 
-/** The columns FicheTable.pairColumns writes. */
-export type PairColumns = Record<
-  | "sameGrandDomaine"
-  | "sameDomainePro"
-  | "riasecMajeur"
-  | "riasecShared"
-  | "targetCadre"
-  | "cadreUp"
-  | "targetReglemente"
-  | "reglementeUp"
-  | "levelUp"
-  | "levelDown"
-  | "targetOpenEntry"
-  | "splitSibling"
-  | "parentOrChild",
-  Float64Array
->;
+/** The columns FicheTable.pairColumns writes (names of PAIR_FEATURES). */
+export const PAIR_COLUMNS = [
+  "sameGrandDomaine",
+  "sameDomainePro",
+  "riasecMajeur",
+  "riasecShared",
+  "targetCadre",
+  "cadreUp",
+  "targetReglemente",
+  "reglementeUp",
+  "levelUp",
+  "levelDown",
+  "targetOpenEntry",
+  "splitSibling",
+  "parentOrChild",
+] as const;
+export type PairColumns = Record<(typeof PAIR_COLUMNS)[number], Float64Array>;

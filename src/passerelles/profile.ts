@@ -64,6 +64,17 @@ export interface UnresolvedLabel {
 
 export type Access = "now" | "training";
 
+/** A fiche's coverage by a profile, part by part, and the ranking score (`total`). */
+export interface ProfileScore {
+  coverage: number;
+  mcCoverage: number;
+  coreCoverage: number;
+  savoirCoverage: number | null;
+  competenceCoverage: number;
+  reverseMcCoverage: number;
+  total: number;
+}
+
 export interface ProfileMetier {
   code: string;
   libelle: string;
@@ -72,15 +83,7 @@ export interface ProfileMetier {
   reason: string;
   emploiReglemente: boolean;
   /** `total`: the ranking score (the learned ranker's features that apply to a profile, or `coverage` when fixed). */
-  score: {
-    coverage: number;
-    mcCoverage: number;
-    coreCoverage: number;
-    savoirCoverage: number | null;
-    competenceCoverage: number;
-    reverseMcCoverage: number;
-    total: number;
-  };
+  score: ProfileScore;
   shared: SharedMacroCompetence[];
   gap: {
     macroCompetences: MacroCompetenceToAcquire[];
@@ -381,19 +384,7 @@ export class ProfileMatcher {
     const ranker = opts.ranker ?? this.defaultRanker;
     const model = ranker === "learned" && this.model ? this.model : null;
 
-    type Scored = {
-      code: string;
-      pos: number;
-      coverage: number;
-      mcCoverage: number;
-      coreCoverage: number;
-      savoirCoverage: number | null;
-      competenceCoverage: number;
-      reverseMcCoverage: number;
-      total: number;
-      access: Access;
-      reason: string;
-    };
+    type Scored = ProfileScore & { code: string; pos: number; access: Access; reason: string };
     const scored: Scored[] = [];
     let belowThreshold = 0;
     const T = this.totals;

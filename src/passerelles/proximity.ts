@@ -16,7 +16,7 @@ import {
 import { CosineIndex, ItemCoverageIndex, SetOverlapIndex, tfidfVectors } from "./indexes.js";
 import { explainGap, explainReasons, heldBy, type Passerelle, type ReasonContext, type Ranker } from "./explain.js";
 import { graphColumns } from "./graph-features.js";
-import { FicheTable, type PairColumns } from "./fiche-table.js";
+import { FicheTable, PAIR_COLUMNS, type PairColumns } from "./fiche-table.js";
 
 /** Precomputed proximity structures for one referential (build once, ~1 s; a query takes a few ms). */
 export class ProximityIndex {
@@ -185,22 +185,7 @@ export class ProximityIndex {
 
   /** The columns of `cols` (PAIR_FEATURES order) that FicheTable.pairColumns writes. */
   private pairCols(cols: Float64Array[]): PairColumns {
-    const names = [
-      "sameGrandDomaine",
-      "sameDomainePro",
-      "riasecMajeur",
-      "riasecShared",
-      "targetCadre",
-      "cadreUp",
-      "targetReglemente",
-      "reglementeUp",
-      "levelUp",
-      "levelDown",
-      "targetOpenEntry",
-      "splitSibling",
-      "parentOrChild",
-    ] as const;
-    return Object.fromEntries(names.map((k) => [k, cols[PAIR_FEATURES.indexOf(k)]!])) as PairColumns;
+    return Object.fromEntries(PAIR_COLUMNS.map((k) => [k, cols[PAIR_FEATURES.indexOf(k)]!])) as PairColumns;
   }
 
   /** The graph features of source position `s` → every fiche into `cols` (see graphColumns in graph-features.ts). */

@@ -5,3 +5,5 @@ export * from "./audit.js";
 export * from "./skills-eval.js";
 export * from "./passerelles.js";
 export * from "./train-classifier.js";
+export { seededRandom } from "./random.js";
+export { romeDirHash, sha256 } from "./fit-meta.js";

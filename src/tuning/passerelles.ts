@@ -4,7 +4,6 @@
  * on the other folds' sources, with graph features (in-degree, co-citation, where similar fiches go) counted on the
  * other folds' edges only, so a held-out fiche's mobilités are never seen, not even through its targets' in-degree.
  */
-import { createHash } from "node:crypto";
 import {
   FIXED_BLEND_MODEL,
   PAIR_FEATURES,
@@ -15,6 +14,8 @@ import {
   type ProximityIndex,
 } from "../passerelles/index.js";
 import { fitListwiseSets, type MultiRankingList } from "./learn.js";
+import { seededRandom } from "./random.js";
+import { sha256 } from "./fit-meta.js";
 
 /** Which features a model uses: linear terms and products of two. */
 export interface PasserellesFeatureSet {
@@ -72,21 +73,9 @@ export function finish(c: MetricCounts): PasserelleMetrics {
   };
 }
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32): folds and negative sampling repeat run to run. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Each source fiche's fold (0..k-1), by a seeded shuffle of the sorted codes: balanced and repeatable. */
 export function sourceFolds(codes: readonly string[], k: number, seed = 17): Map<string, number> {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const order = [...codes].sort();
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
@@ -107,35 +96,21 @@ export function officialEdges(index: ProximityIndex): [string, string][] {
 
 /** sha256 of sorted "source>target" lines: the fit's data fingerprint. */
 export function edgesHash(edges: readonly (readonly [string, string])[]): string {
-  return createHash("sha256")
-    .update(
-      edges
-        .map(([a, b]) => `${a}>${b}`)
-        .sort()
-        .join("\n"),
-    )
-    .digest("hex");
+  return sha256(
+    edges
+      .map(([a, b]) => `${a}>${b}`)
+      .sort()
+      .join("\n"),
+  );
 }
 
 /** Number of design columns of a feature set (linear terms, then products). */
 export const widthOf = (set: PasserellesFeatureSet): number => set.features.length + set.interactions.length;
 
 /** Graph features: recomputed per fold (training edges), the others once per source. */
-export const GRAPH_FEATURES: ReadonlySet<PairFeature> = new Set([
-  "targetInDegree",
-  "reverseMobilite",
-  "coCited",
-  "similarSourcesGo",
-  "similarSourcesGoMax",
-  "neighboursGo",
-  "familyGo",
-  "familyGoFamily",
-  "inNeighboursGo",
-  "coCitedAdamicAdar",
-  "reverseNeighboursGo",
-  "ownTargetsGo",
-  "ownTargetsShared",
-]);
+export const GRAPH_FEATURES: ReadonlySet<PairFeature> = new Set(
+  PAIR_FEATURES.slice(PAIR_FEATURES.indexOf("targetInDegree")),
+);
 
 export interface ListOptions {
   /** Hardest negatives: the fixed blend's best-ranked non-targets. */
@@ -167,7 +142,7 @@ export function candidateCache(
   opts: ListOptions = DEFAULT_LIST_OPTIONS,
   knownOf?: (s: string) => ReadonlySet<string>,
 ): SourceCandidates[] {
-  const rnd = random(opts.seed);
+  const rnd = seededRandom(opts.seed);
   const n = index.codes.length;
   const P = PAIR_FEATURES.length;
   const none = index.graphOf([]);
@@ -443,7 +418,7 @@ export function fitAllWarm(
   set: PasserellesFeatureSet,
   opts: { share?: number; seed?: number; fit?: FitSettings; lists?: ListOptions } = {},
 ): PasserellesWeights {
-  const rnd = random(opts.seed ?? 11);
+  const rnd = seededRandom(opts.seed ?? 11);
   const share = opts.share ?? 0.3;
   const all = new Map<string, string[]>();
   for (const [a, b] of edges) (all.get(a) ?? all.set(a, []).get(a)!).push(b);

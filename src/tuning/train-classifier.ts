@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -13,24 +12,14 @@ import {
   type FicheClassifier,
 } from "../match/fitting.js";
 import type { Referential } from "../rome/index.js";
+import { seededRandom } from "./random.js";
+import { sha256 } from "./fit-meta.js";
 
 /** A training text and its fiche. */
 export interface ClassifierExample {
   code: string;
   title: string;
   body: string;
-}
-
-/** Deterministic PRNG (mulberry32): the same seed draws the same examples and the same initial weights. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -335,7 +324,7 @@ export function writeClassifier(
   const manifest: ClassifierManifest = {
     format: "rome-match/fiche-classifier@1",
     weights,
-    sha256: createHash("sha256").update(gz).digest("hex"),
+    sha256: sha256(gz),
     codes: model.codes,
     buckets: model.buckets,
     dim: model.dim,

@@ -1,0 +1,17 @@
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+
+/** Hex SHA-256 of a buffer or string: the data hashes a fitted model's metadata records. */
+export const sha256 = (buf: Buffer | string): string => createHash("sha256").update(buf).digest("hex");
+
+/** One hash of a ROME export: its CSV files' hashes in name order (a model says which referential it was fitted on). */
+export function romeDirHash(dir: string): string {
+  return sha256(
+    readdirSync(dir)
+      .filter((f) => f.endsWith(".csv"))
+      .sort()
+      .map((f) => sha256(readFileSync(path.join(dir, f))))
+      .join(""),
+  );
+}
