@@ -12,7 +12,7 @@ import { CodedError } from "../../errors.js";
 import { admissionOf } from "../context.js";
 import { clientGone } from "../admission.js";
 import { issuesOf } from "../errors.js";
-import { queryInt, romeCode } from "../input.js";
+import { batchBody, queryInt, romeCode } from "../input.js";
 import { defineRoute, reply, routes } from "../route.js";
 import { DocumentBody, isoDate, toInput } from "../../lake/index.js";
 import {
@@ -23,16 +23,9 @@ import {
   type StoredDocument,
 } from "../../lake/index.js";
 import { endOfDay, lakeOf } from "../lake.js";
-import { MissingMacroCompetence, SharedMacroCompetence } from "./match.js";
+import { MissingMacroCompetence, SharedMacroCompetence } from "./match-schemas.js";
 
-const BatchBody = z
-  .object({
-    documents: z
-      .array(z.unknown())
-      .min(1, "documents must not be empty")
-      .max(LAKE_LIMITS.maxBatch, `at most ${LAKE_LIMITS.maxBatch} documents per batch`),
-  })
-  .strict();
+const BatchBody = batchBody("documents", LAKE_LIMITS.maxBatch, "documents");
 
 const IdParams = z.object({ id: z.uuid("a document id is a UUID") });
 const GetQuery = z.object({ includeText: z.enum(["true", "false"]).optional().describe("admin only for CVs") });
