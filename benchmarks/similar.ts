@@ -7,8 +7,12 @@
  * nearest) for a seeded sample of `--queries` offers. A neighbour whose title and text equal the query's (a reposted
  * offer) is left out: finding a copy says nothing of understanding. Figures: the share of the 10 nearest that carry
  * the query's ROME code (the recruiter's, from the file), and the same among neighbours of other sources only
- * (conventions of a collection do not help there), for the served order (vector and MC overlap, SIMILAR_WEIGHTS) and
- * for the candidates re-ordered by vector alone and by MC overlap alone, so that what the extracted skills add shows.
+ * (conventions of a collection do not help there), for the served order (SIMILAR_WEIGHTS), and for the served 50
+ * re-ordered by the former weights (0.6 vector + 0.4 MC overlap), by vector alone, by MC overlap alone and by the
+ * agreement of the two offers' predicted métiers alone (bounded by the served selection: compare weights across
+ * runs through `served`);
+ * `servedTopK10` is the share among what a caller asking 10 gets (the lake fetches fewer candidates then).
+ * The engine runs without labelled offers unless LABELLED_OFFERS is set (see below).
  * Prints one JSON object on stdout (progress on stderr).
  */
 import "../src/text/quiet.js";
@@ -33,7 +37,13 @@ const BATCH = 50;
 const K = 10;
 const log = (...a: unknown[]) => console.error("[bench:similar]", ...a);
 
-const config = { ...loadConfig(), databaseUrl: DATABASE_URL, cvRetentionDays: 0 };
+// No labelled-offer memory unless asked (LABELLED_OFFERS): the dev offers are the default memory, and an offer
+// matched with its own label in memory would make the predicted métiers an answer key.
+const config = {
+  ...loadConfig({ ...process.env, LABELLED_OFFERS: process.env.LABELLED_OFFERS ?? "none" }),
+  databaseUrl: DATABASE_URL,
+  cvRetentionDays: 0,
+};
 const engine = await createEngine(config);
 const admin = await openDb({ databaseUrl: DATABASE_URL, lakeDir: "unused" });
 await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
@@ -72,8 +82,10 @@ for (let i = keys.length - 1; i > 0; i--) {
 }
 const ORDERS = {
   served: (d: SimilarDocument) => d.score.total,
+  vectorAndMc: (d: SimilarDocument) => 0.6 * d.score.vector + 0.4 * d.score.mcOverlap,
   vectorOnly: (d: SimilarDocument) => d.score.vector,
   mcOnly: (d: SimilarDocument) => d.score.mcOverlap + 1e-6 * d.score.vector,
+  metiersOnly: (d: SimilarDocument) => d.score.metiers + 1e-6 * d.score.vector,
 } as const;
 type Order = keyof typeof ORDERS;
 const sums = Object.fromEntries(Object.keys(ORDERS).map((k) => [k, { all: 0, otherSources: 0 }])) as Record<
@@ -81,6 +93,7 @@ const sums = Object.fromEntries(Object.keys(ORDERS).map((k) => [k, { all: 0, oth
   { all: number; otherSources: number }
 >;
 let asked = 0;
+let servedTop10 = 0;
 let withOther = 0;
 let noSkills = 0;
 for (const key of keys.slice(0, queries)) {
@@ -98,6 +111,11 @@ for (const key of keys.slice(0, queries)) {
     list.length === 0
       ? 0
       : list.filter((d) => byKey.get(`${d.source}\u0000${d.externalId}`)!.romeCode === q.romeCode).length / list.length;
+  const asUsers = (await lake.similar(idOf.get(key)!, { kind: "offer", topK: K }))!.results.filter((d) => {
+    const o = byKey.get(`${d.source}\u0000${d.externalId}`);
+    return o !== undefined && textKey(o) !== textKey(q);
+  });
+  servedTop10 += sameShare(asUsers);
   const other = near.filter((d) => d.source !== source(q));
   if (other.length) withOther++;
   for (const [name, score] of Object.entries(ORDERS) as [Order, (d: SimilarDocument) => number][]) {
@@ -116,6 +134,7 @@ console.log(
     queries: asked,
     weights: SIMILAR_WEIGHTS,
     queriesWithoutSharedMc: noSkills,
+    servedTopK10: r3(servedTop10 / Math.max(1, asked)),
     sameCodeAt10: Object.fromEntries(
       Object.entries(sums).map(([k, v]) => [
         k,

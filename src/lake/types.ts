@@ -39,7 +39,7 @@ export const LAKE_LIMITS = {
 export interface LakeEngine {
   readonly modelId: string;
   readonly referential: Pick<Referential, "version" | "mcIdf" | "macroCompetences" | "competences" | "savoirs"> &
-    Partial<Pick<Referential, "ficheMacroCompetences">>;
+    Partial<Pick<Referential, "ficheMacroCompetences" | "fiches">>;
   readonly embedder: {
     readonly dimension: number;
     embed(texts: readonly string[], role?: EmbedRole): Promise<Float32Array[]>;
@@ -125,7 +125,9 @@ export interface SimilarDocument extends Pick<
   StoredDocument,
   "id" | "kind" | "source" | "externalId" | "title" | "documentDate" | "metiers"
 > {
-  score: { vector: number; mcOverlap: number; total: number };
+  score: { vector: number; mcOverlap: number; metiers: number; total: number };
+  /** Métiers both documents were matched to, most agreed first (confidence: the smaller of the two). */
+  sharedMetiers: { code: string; libelle: string; confidence: number }[];
   /** MCs both documents show, rarest first (evidence spans are not stored: always empty). */
   sharedMacroCompetences: MacroCompetenceEvidence[];
   /** MCs of the requiring side (the offer; the found document between two of a kind) the other side does not show. */

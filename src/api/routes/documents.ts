@@ -95,7 +95,14 @@ const SimilarResponse = z.object({
       documentDate: true,
       metiers: true,
     }).extend({
-      score: z.object({ vector: z.number(), mcOverlap: z.number(), total: z.number() }),
+      score: z
+        .object({ vector: z.number(), mcOverlap: z.number(), metiers: z.number(), total: z.number() })
+        .describe(
+          "0..1 parts: text vectors, IDF-weighted shared macro-compétences, agreement of the two documents' predicted métiers; total = 0.3 vector + 0.2 mcOverlap + 0.5 metiers",
+        ),
+      sharedMetiers: z
+        .array(z.object({ code: z.string(), libelle: z.string(), confidence: z.number() }))
+        .describe("métiers both documents were matched to, most agreed first (confidence: the smaller of the two)"),
       sharedMacroCompetences: z.array(SharedMacroCompetence),
       missingMacroCompetences: z.array(MissingMacroCompetence),
     }),
