@@ -8,10 +8,9 @@
  */
 import "../src/text/quiet.js";
 import os from "node:os";
-import path from "node:path";
-import { loadConfig, REPO_ROOT } from "../src/config.js";
+import { loadConfig } from "../src/config.js";
 import { createEngine } from "../src/match/index.js";
-import { readOffers } from "../src/sources/index.js";
+import { offersOf300Words } from "./corpus.js";
 import { parseFlags } from "../src/cli/command.js";
 import { quantile } from "./quantile.js";
 
@@ -20,12 +19,7 @@ const n = Number(flags.get("n") ?? 150);
 const warmup = Number(flags.get("warmup") ?? 20);
 const rounds = Math.max(1, Number(flags.get("rounds") ?? 1));
 const explain = flags.get("explain") !== "false";
-const offers = readOffers(path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl"))
-  .filter((o) => {
-    const w = (o.description ?? "").split(/\s+/).length;
-    return w >= 250 && w <= 350;
-  })
-  .slice(0, warmup + n);
+const offers = offersOf300Words().slice(0, warmup + n);
 const engine = await createEngine(loadConfig());
 const input = (o: (typeof offers)[number]) => ({
   text: o.description ?? "",

@@ -17,7 +17,7 @@
  */
 import "../src/text/quiet.js";
 import path from "node:path";
-import { loadConfig, REPO_ROOT } from "../src/config.js";
+import { DEV_OFFERS, loadConfig } from "../src/config.js";
 import { openDb } from "../src/lake/db.js";
 import { SIMILAR_WEIGHTS, type DocumentInput, type SimilarDocument } from "../src/lake/index.js";
 import { openLake } from "../src/ingest/index.js";
@@ -27,7 +27,7 @@ import { parseFlags } from "../src/cli/command.js";
 import { seededRandom } from "../src/tuning/index.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
-const file = flags.get("offers") ?? path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl");
+const file = flags.get("offers") ?? DEV_OFFERS;
 const limit = flags.has("limit") ? Number(flags.get("limit")) : undefined;
 const queries = Number(flags.get("queries") ?? 600);
 const DATABASE_URL =

@@ -5,22 +5,16 @@
  * of a match that extraction takes (`timings.extractMs`). Prints one JSON object on stdout.
  */
 import "../src/text/quiet.js";
-import path from "node:path";
-import { loadConfig, REPO_ROOT } from "../src/config.js";
+import { loadConfig } from "../src/config.js";
 import { createEngine } from "../src/match/index.js";
-import { readOffers } from "../src/sources/index.js";
+import { offersOf300Words } from "./corpus.js";
 import { parseFlags } from "../src/cli/command.js";
 import { quantile } from "./quantile.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const n = Number(flags.get("n") ?? 300);
 const rounds = Math.max(1, Number(flags.get("rounds") ?? 3));
-const offers = readOffers(path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl"))
-  .filter((o) => {
-    const w = (o.description ?? "").split(/\s+/).length;
-    return w >= 250 && w <= 350;
-  })
-  .slice(0, n);
+const offers = offersOf300Words().slice(0, n);
 const engine = await createEngine(loadConfig());
 // One warm-up pass: caches (stems, word forms) and the JIT settle as in a serving process.
 for (const o of offers) await engine.extractSkills(o.description ?? "");

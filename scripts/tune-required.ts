@@ -13,7 +13,7 @@ import "../src/text/quiet.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseFlags } from "../src/cli/command.js";
-import { loadConfig, REPO_ROOT } from "../src/config.js";
+import { DEV_OFFERS, loadConfig } from "../src/config.js";
 import { createEngine, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, type RequiredModel } from "../src/match/index.js";
 import {
   readRequiredModelFile,
@@ -27,7 +27,7 @@ import { crossValidation, CV_FOLDS, fitLogistic, romeDirHash, sha256, skillAgree
 import { readOffers } from "../src/sources/index.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
-const file = flags.get("offers") ?? path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl");
+const file = flags.get("offers") ?? DEV_OFFERS;
 const limit = flags.has("limit") ? Number(flags.get("limit")) : undefined;
 const l2 = Number(flags.get("l2") ?? 1e-3);
 // --uncoded: the model for engines without labelled offers that carry items (REQUIRED_MODEL_UNCODED).
