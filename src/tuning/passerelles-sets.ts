@@ -1,0 +1,66 @@
+/** The feature sets of the passerelles ranker tried so far (docs/passerelles.md, "what was tried"). */
+import { PAIR_FEATURES, type PairFeature } from "../passerelles/index.js";
+import { GRAPH_FEATURES, type PasserellesFeatureSet } from "./passerelles-fit.js";
+
+/** Features only a warm setting has (the source's own current mobilités known): the forward test's. */
+export const WARM_FEATURES: readonly PairFeature[] = ["ownTargetsGo", "ownTargetsShared"];
+/** Graph features added after allX was first served (Adamic-Adar co-citation, the target leading near the source). */
+const LATER: readonly PairFeature[] = ["coCitedAdamicAdar", "reverseNeighboursGo"];
+const BASE = PAIR_FEATURES.filter((k) => !WARM_FEATURES.includes(k) && !LATER.includes(k));
+
+/** The products of two features allX adds to its linear terms. */
+const ALLX_PRODUCTS: readonly (readonly [PairFeature, PairFeature])[] = [
+  ["mcCoverage", "sameDomainePro"],
+  ["titleSim", "sameDomainePro"],
+  ["targetInDegree", "sameGrandDomaine"],
+  ["targetInDegree", "mcCoverage"],
+  ["neighboursGo", "targetInDegree"],
+  ["neighboursGo", "mcCoverage"],
+  ["coCited", "mcCoverage"],
+  ["reverseMobilite", "mcCoverage"],
+  ["splitSibling", "titleSim"],
+  ["mcCoverage", "reverseMcCoverage"],
+  ["inNeighboursGo", "mcCoverage"],
+  ["inNeighboursGo", "neighboursGo"],
+  ["neighboursGo", "sameDomainePro"],
+];
+
+/** Feature sets tried (scripts/tune-passerelles.ts --sets; allX is the default): see docs/passerelles.md. */
+export const FEATURE_SETS: Record<string, PasserellesFeatureSet> = {
+  all: { name: "all", features: BASE, interactions: [] },
+  skills: {
+    name: "skills",
+    features: [
+      "mcCoverage",
+      "coreCoverage",
+      "reverseMcCoverage",
+      "reverseCoreCoverage",
+      "competenceCoverage",
+      "savoirCoverage",
+      "titleSim",
+      "definitionSim",
+    ],
+    interactions: [],
+  },
+  allX: {
+    name: "allX",
+    features: BASE,
+    interactions: ALLX_PRODUCTS,
+  },
+  allX2: {
+    name: "allX2",
+    features: [...BASE, ...LATER],
+    interactions: [
+      ...ALLX_PRODUCTS,
+      ["reverseNeighboursGo", "mcCoverage"],
+      ["coCitedAdamicAdar", "mcCoverage"],
+      ["reverseNeighboursGo", "neighboursGo"],
+    ],
+  },
+  noFamily: {
+    name: "noFamily",
+    features: PAIR_FEATURES.filter((k) => k !== "familyGo" && k !== "familyGoFamily"),
+    interactions: [],
+  },
+  noGraph: { name: "noGraph", features: PAIR_FEATURES.filter((k) => !GRAPH_FEATURES.has(k)), interactions: [] },
+};
