@@ -1,12 +1,44 @@
 import { type MobiliteGraph, NEIGHBOURS, PAIR_FEATURES, log1p, type PairFeature } from "./features.js";
 
+/** What the graph features read of the fiches besides the graph: split families, domaines, nearest fiches. */
+export interface GraphContext {
+  /** Per fiche: the other fiches of its split family. */
+  family: readonly Int32Array[];
+  /** Per fiche: its domaine professionnel as an id 0..d-1. */
+  domaine: Int32Array;
+  /** Per fiche: its NEAR most similar fiches (fixed blend) and their similarity, best first. */
+  near: readonly Int32Array[];
+  nearSim: readonly Float64Array[];
+}
+
+/** Edges between domaines professionnels (from × to, row-major) and out of each: counted once per graph. */
+interface DomaineFlow {
+  d: number;
+  counts: Float64Array;
+  out: Float64Array;
+}
+const flows = new WeakMap<MobiliteGraph, DomaineFlow>();
+function domaineFlow(graph: MobiliteGraph, domaine: Int32Array): DomaineFlow {
+  let f = flows.get(graph);
+  if (!f) {
+    const d = Math.max(0, ...domaine) + 1;
+    f = { d, counts: new Float64Array(d * d), out: new Float64Array(d) };
+    graph.out.forEach((ts, u) => {
+      for (const t of ts) f!.counts[domaine[u]! * d + domaine[t]!]!++;
+      f!.out[domaine[u]!]! += ts.length;
+    });
+    flows.set(graph, f);
+  }
+  return f;
+}
+
 /**
  * The graph features of source position `s` → every fiche, written into `cols` (PAIR_FEATURES order): in-degree
  * without the source's own edge, edges back to the source, co-citation by the fiches that lead to the source, and
  * where the fiches most like the source lead (`sim`: the fixed blend's similarity of the source to each fiche).
  */
 export function graphColumns(
-  family: readonly Int32Array[],
+  ctx: GraphContext,
   s: number,
   graph: MobiliteGraph,
   sim: ArrayLike<number>,
@@ -47,6 +79,7 @@ export function graphColumns(
   for (const u of knn) for (const t of graph.in[u]!) rnb[t]! += sim[u]! / mass;
   // Where the source's split family leads (to the target, or to the target's own family): ROME's editors gave
   // fiches split from one parent overlapping mobilités.
+  const family = ctx.family;
   const fam = family[s]!;
   const fg = c("familyGo").fill(0);
   const fgf = c("familyGoFamily").fill(0);
@@ -73,6 +106,29 @@ export function graphColumns(
   const shared = c("ownTargetsShared").fill(0);
   for (const u of known) for (const t of graph.in[u]!) if (t !== s) shared[t]!++;
   for (let i = 0; i < n; i++) if (shared[i]) shared[i] = log1p(shared[i]!);
+  // Where the source's domaine professionnel leads, domaine to domaine (without the source's own edges): a block
+  // model of the graph, which speaks for targets no fiche lists yet.
+  const dom = ctx.domaine;
+  const flow = domaineFlow(graph, dom);
+  const ds = dom[s]!;
+  const row = flow.counts.subarray(ds * flow.d, (ds + 1) * flow.d).slice();
+  for (const t of graph.out[s]!) row[dom[t]!]!--;
+  const rowTotal = flow.out[ds]! - graph.out[s]!.length;
+  const df = c("domaineFlow");
+  for (let i = 0; i < n; i++) df[i] = rowTotal > 0 ? row[dom[i]!]! / rowTotal : 0;
+  // The neighbours' targets, each vote spread to the target's nearest fiches (by their similarity): where fiches
+  // like the source go, and what is like it, for targets nobody lists yet.
+  const nn = c("neighboursGoNear").fill(0);
+  for (const u of knn) {
+    const outs = graph.out[u]!;
+    if (!outs.length) continue;
+    const wu = sim[u]! / mass / outs.length;
+    for (const v of outs) {
+      const near = ctx.near[v]!;
+      const ns = ctx.nearSim[v]!;
+      for (let j = 0; j < near.length; j++) nn[near[j]!]! += wu * ns[j]!;
+    }
+  }
   const go = c("similarSourcesGo").fill(0);
   const goMax = c("similarSourcesGoMax").fill(0);
   for (let u = 0; u < n; u++) {

@@ -4,7 +4,14 @@ import { contentStems } from "../text/index.js";
 import { type FicheFilter, matchesFilter } from "./filters.js";
 import * as pf from "./features.js";
 import { MobiliteGraph, PAIR_FEATURES, type PairFeature } from "./features.js";
-import { contributions, loadPasserellesModel, scoreColumns, type PasserellesWeights } from "./model.js";
+import {
+  contributions,
+  loadPasserellesModel,
+  rankingScores,
+  RERANK_OFFSET,
+  stageScore,
+  type PasserellesWeights,
+} from "./model.js";
 import {
   DEFAULT_PROXIMITY_WEIGHTS,
   FIXED_BLEND_MODEL,
@@ -13,9 +20,9 @@ import {
   type ProximityScore,
   type ProximityWeights,
 } from "./blend.js";
-import { CosineIndex, ItemCoverageIndex, SetOverlapIndex, tfidfVectors } from "./indexes.js";
+import { AppellationMaxIndex, CosineIndex, ItemCoverageIndex, SetOverlapIndex, tfidfVectors } from "./indexes.js";
 import { explainGap, explainReasons, heldBy, type Passerelle, type ReasonContext, type Ranker } from "./explain.js";
-import { graphColumns } from "./graph-features.js";
+import { graphColumns, type GraphContext } from "./graph-features.js";
 import { FicheTable, PAIR_COLUMNS, type PairColumns } from "./fiche-table.js";
 
 /** Precomputed proximity structures for one referential (build once, ~1 s; a query takes a few ms). */
@@ -29,11 +36,15 @@ export class ProximityIndex {
   private readonly savoir: ItemCoverageIndex;
   private readonly title: CosineIndex;
   private readonly definition: CosineIndex;
+  private readonly appellations: AppellationMaxIndex;
+  /** What the graph features read besides the graph (families, domaines, nearest fiches). */
+  private readonly graphContext: GraphContext;
   private readonly tmp: Float64Array;
   private readonly level: (number | null)[];
   private readonly table: FicheTable;
   private buffers: Float64Array[] | undefined;
   private simBuffer: Float64Array | undefined;
+  private scoreBuffers: [Float64Array<ArrayBuffer>, Float64Array<ArrayBuffer>] | undefined;
   private readonly contextes: SetOverlapIndex;
   /** Per fiche: the other fiches of its split family (same pre-split parent, the parent, its children). */
   readonly family: Int32Array[];
@@ -113,6 +124,34 @@ export class ProximityIndex {
       tfidfVectors(this.fiches.map((f) => contentStems([f.libelle, ...f.appellations.map(appLabel)].join(" ")))),
     );
     this.definition = new CosineIndex(tfidfVectors(this.fiches.map((f) => contentStems(f.definition))));
+    this.appellations = new AppellationMaxIndex(
+      this.fiches.map((f) => [f.libelle, ...f.appellations.map(appLabel)].map((l) => contentStems(l))),
+    );
+    // Each fiche's nearest fiches by the fixed blend, for the graph features that spread a vote to look-alikes.
+    const near = this.codes.map((c, i) => {
+      const all = this.scoreAll(c, DEFAULT_PROXIMITY_WEIGHTS);
+      all[i] = -1;
+      const top: number[] = [];
+      for (let j = 0; j < n; j++) {
+        if (!(all[j]! > 0)) continue;
+        if (top.length === pf.NEAR && all[j]! <= all[top[top.length - 1]!]!) continue;
+        let k = top.length;
+        while (k > 0 && all[top[k - 1]!]! < all[j]!) k--;
+        top.splice(k, 0, j);
+        if (top.length > pf.NEAR) top.pop();
+      }
+      return { at: Int32Array.from(top), sim: Float64Array.from(top, (j) => all[j]!) };
+    });
+    const domaineIds = new Map<string, number>();
+    this.graphContext = {
+      family: this.family,
+      domaine: Int32Array.from(this.fiches, (f) => {
+        const k = f.domaineProfessionnel.code;
+        return domaineIds.get(k) ?? (domaineIds.set(k, domaineIds.size), domaineIds.size - 1);
+      }),
+      near: near.map((x) => x.at),
+      nearSim: near.map((x) => x.sim),
+    };
     this.reasonContext = {
       codes: this.codes,
       fiches: this.fiches,
@@ -178,7 +217,8 @@ export class ProximityIndex {
     const [sav, tit, def] = [c("savoirCoverage"), c("titleSim"), c("definitionSim")];
     for (let i = 0; i < n; i++)
       sim[i] = w.mc * mc[i]! + w.savoir * sav[i]! + w.title * tit[i]! + w.definition * def[i]!;
-    graphColumns(this.family, s, graph, sim, cols, known);
+    this.appellations.maxInto(s, c("appellationMaxSim"));
+    graphColumns(this.graphContext, s, graph, sim, cols, known);
     for (const col of cols) col[s] = 0;
     return cols;
   }
@@ -196,7 +236,7 @@ export class ProximityIndex {
     cols: Float64Array[],
     known: readonly number[] = [],
   ): void {
-    graphColumns(this.family, s, graph, sim, cols, known);
+    graphColumns(this.graphContext, s, graph, sim, cols, known);
   }
 
   has(code: string): boolean {
@@ -278,7 +318,10 @@ export class ProximityIndex {
   private scores(source: string, ranker: Ranker): { total: Float64Array; cols: Float64Array[] | null } {
     if (ranker === "learned" && this.model) {
       const cols = this.featureColumns(source, this.graph, [], true);
-      return { total: scoreColumns(cols, this.model), cols };
+      const n = this.codes.length;
+      this.scoreBuffers ??= [new Float64Array(n), new Float64Array(n)];
+      const [out, scratch] = this.scoreBuffers;
+      return { total: rankingScores(cols, this.model, this.pos.get(source)!, out, scratch), cols };
     }
     return { total: this.scoreAll(source, this.weights), cols: null };
   }
@@ -297,7 +340,10 @@ export class ProximityIndex {
   ): { code: string; total: number }[] {
     const src = source.toUpperCase();
     const { total } = this.scores(src, ranker);
-    return this.top(total, this.pos.get(src), topK, filter).map((i) => ({ code: this.codes[i]!, total: total[i]! }));
+    return this.top(total, this.pos.get(src), topK, filter).map((i) => ({
+      code: this.codes[i]!,
+      total: stageScore(total[i]!),
+    }));
   }
 
   /** Top-k positions of `total` (source excluded) passing the filter, best first. */
@@ -327,6 +373,8 @@ export class ProximityIndex {
     const { total, cols: learnedCols } = this.scores(src, ranker);
     // The fixed ranker's reasons: its own features (skill overlap only) under its weights, from the pair's breakdown.
     const model = learnedCols ? this.model! : FIXED_BLEND_MODEL;
+    // A shortlisted fiche of a two-stage model is ranked, and so explained, by the second stage.
+    const stageOf = (t: number) => (model.rerank && total[t]! >= RERANK_OFFSET / 2 ? model.rerank : model);
     const w = DEFAULT_PROXIMITY_WEIGHTS;
     const [mc, sav, tit, def] = (["mcCoverage", "savoirCoverage", "titleSim", "definitionSim"] as const).map(
       (k) => learnedCols?.[PAIR_FEATURES.indexOf(k)],
@@ -335,7 +383,7 @@ export class ProximityIndex {
     return this.top(total, s, topK, filter).map((t, i) => {
       // The learned path has the pair's breakdown in its columns already (same sums, another order).
       const pair = learnedCols ? this.breakdown(learnedCols, t) : this.score(src, this.codes[t]!);
-      const score = { ...pair, total: Math.round(total[t]! * 1000) / 1000 };
+      const score = { ...pair, total: Math.round(stageScore(total[t]!) * 1000) / 1000 };
       const official = sourceFiche.mobilites.find((m) => m.cible === this.codes[t]);
       const x = learnedCols
         ? new Map(PAIR_FEATURES.map((k, j) => [k, learnedCols[j]![t]!]))
@@ -356,7 +404,7 @@ export class ProximityIndex {
         libelle: this.fiches[t]!.libelle,
         rank: i + 1,
         score,
-        reasons: explainReasons(this.reasonContext, s, t, x, contributions(x, model), sim),
+        reasons: explainReasons(this.reasonContext, s, t, x, contributions(x, stageOf(t)), sim),
         viability: viabilityOf(score.mcCoverage, score.coreCoverage),
         officialMobilite: { listed: official !== undefined, rang: official?.rang ?? null },
         ...explainGap(this.ref, held, this.codes[t]!, this.weights.coeurBoost),

@@ -4,7 +4,7 @@
  * on the other folds' sources, with graph features (in-degree, co-citation, where similar fiches go) counted on the
  * other folds' edges only, so a held-out fiche's mobilités are never seen, not even through its targets' in-degree.
  */
-import { scoreColumns, type ProximityIndex } from "../passerelles/index.js";
+import { rankingScores, scoreColumns, type ProximityIndex } from "../passerelles/index.js";
 import {
   countRanking,
   emptyCounts,
@@ -18,8 +18,7 @@ import {
   FIXED_BLEND,
   fitPasserelles,
   listsFromCache,
-  rerankCodes,
-  rerankLists,
+  withRerank,
   topCodes,
   type FitSettings,
   type ListOptions,
@@ -60,36 +59,13 @@ export function groupedCv(
     if (opts.onlyFold !== undefined && f !== opts.onlyFold) continue;
     const test = sources.filter((s) => fold.get(s) === f);
     const graph = index.graphOf(edges.filter(([a]) => fold.get(a) !== f));
-    const lists = listsFromCache(
-      index,
-      cache.filter((c) => fold.get(c.source) !== f),
-      graph,
-      set,
-    );
-    const model = fitPasserelles(lists, set, opts.fit);
-    const second = opts.rerank
-      ? fitPasserelles(
-          rerankLists(
-            index,
-            cache.filter((c) => fold.get(c.source) !== f),
-            graph,
-            set,
-            model,
-            opts.rerank,
-          ),
-          set,
-          opts.fit,
-        )
-      : null;
+    const train = cache.filter((c) => fold.get(c.source) !== f);
+    const first = fitPasserelles(listsFromCache(index, train, graph, set), set, opts.fit);
+    const model = opts.rerank ? withRerank(index, train, graph, set, first, opts.rerank, opts.fit) : first;
     const c = { learned: emptyCounts(), fixedBlend: emptyCounts() };
     for (const s of test) {
       const cols = index.featureColumns(s, graph);
-      const first = topCodes(index, scoreColumns(cols, model), s, Math.max(100, opts.rerank ?? 0));
-      countRanking(
-        c.learned,
-        second ? rerankCodes(index, cols, second, first.slice(0, opts.rerank)) : first,
-        targets.get(s)!,
-      );
+      countRanking(c.learned, topCodes(index, rankingScores(cols, model, index.position(s)!), s), targets.get(s)!);
       countRanking(c.fixedBlend, topCodes(index, scoreColumns(cols, FIXED_BLEND), s), targets.get(s)!);
     }
     for (const key of ["learned", "fixedBlend"] as const)

@@ -6,6 +6,7 @@
 import {
   FIXED_BLEND_MODEL,
   PAIR_FEATURES,
+  rankingScores,
   scoreColumns,
   type MobiliteGraph,
   type PairFeature,
@@ -183,7 +184,8 @@ export function rankCodes(
   known?: ReadonlySet<string>,
 ): string[] {
   const kn = [...(known ?? [])].map((c) => index.position(c)!).filter((x) => x !== undefined);
-  return topCodes(index, scoreColumns(index.featureColumns(source, graph, kn), model), source, k, exclude);
+  const cols = index.featureColumns(source, graph, kn);
+  return topCodes(index, rankingScores(cols, model, index.position(source)!), source, k, exclude);
 }
 
 /** One design row per position of `rows` from feature columns: a set's linear terms, then its products. */
@@ -225,32 +227,33 @@ export function rerankLists(
   });
 }
 
-/** The shortlist (codes) reordered by the second-stage model, best first. */
-export function rerankCodes(
+/** `first` with a second stage fitted on its top `depth` fiches of each source in `cache`. */
+export function withRerank(
   index: ProximityIndex,
-  cols: readonly Float64Array[],
-  second: PasserellesWeights,
-  shortlist: readonly string[],
-): string[] {
-  const score = scoreColumns(cols, second);
-  return shortlist
-    .map((code) => ({ code, s: score[index.position(code)!]! }))
-    .sort((a, b) => b.s - a.s)
-    .map((x) => x.code);
+  cache: readonly SourceCandidates[],
+  graph: MobiliteGraph,
+  set: PasserellesFeatureSet,
+  first: PasserellesWeights,
+  depth: number,
+  fit?: FitSettings,
+): PasserellesWeights {
+  const second = fitPasserelles(rerankLists(index, cache, graph, set, first, depth), set, fit);
+  return { ...first, rerank: { depth, ...second } };
 }
 
-/** A model fitted on every source's edges (the graph features on all of them). */
+/** A model fitted on every source's edges (the graph features on all of them); `rerank`: with a second stage. */
 export function fitAll(
   index: ProximityIndex,
   edges: readonly (readonly [string, string])[],
   set: PasserellesFeatureSet,
-  opts: { fit?: FitSettings; lists?: ListOptions } = {},
+  opts: { fit?: FitSettings; lists?: ListOptions; rerank?: number } = {},
 ): PasserellesWeights {
   const targets = new Map<string, Set<string>>();
   for (const [a, b] of edges) (targets.get(a) ?? targets.set(a, new Set()).get(a)!).add(b);
   const graph = index.graphOf(edges);
   const cache = candidateCache(index, [...targets.keys()].sort(), (s) => targets.get(s)!, opts.lists);
-  return fitPasserelles(listsFromCache(index, cache, graph, set), set, opts.fit);
+  const first = fitPasserelles(listsFromCache(index, cache, graph, set), set, opts.fit);
+  return opts.rerank ? withRerank(index, cache, graph, set, first, opts.rerank, opts.fit) : first;
 }
 
 /**

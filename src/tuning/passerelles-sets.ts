@@ -6,7 +6,9 @@ import { GRAPH_FEATURES, type PasserellesFeatureSet } from "./passerelles-fit.js
 export const WARM_FEATURES: readonly PairFeature[] = ["ownTargetsGo", "ownTargetsShared"];
 /** Graph features added after allX was first served (Adamic-Adar co-citation, the target leading near the source). */
 const LATER: readonly PairFeature[] = ["coCitedAdamicAdar", "reverseNeighboursGo"];
-const BASE = PAIR_FEATURES.filter((k) => !WARM_FEATURES.includes(k) && !LATER.includes(k));
+/** Session 21: appellation-level similarity, the domaine-to-domaine flow, neighbours' targets spread to look-alikes. */
+const STRUCTURE: readonly PairFeature[] = ["appellationMaxSim", "domaineFlow", "neighboursGoNear"];
+const BASE = PAIR_FEATURES.filter((k) => !WARM_FEATURES.includes(k) && !LATER.includes(k) && !STRUCTURE.includes(k));
 
 /** The products of two features allX adds to its linear terms. */
 const ALLX_PRODUCTS: readonly (readonly [PairFeature, PairFeature])[] = [
@@ -55,6 +57,17 @@ export const FEATURE_SETS: Record<string, PasserellesFeatureSet> = {
       ["reverseNeighboursGo", "mcCoverage"],
       ["coCitedAdamicAdar", "mcCoverage"],
       ["reverseNeighboursGo", "neighboursGo"],
+    ],
+  },
+  allX3: {
+    name: "allX3",
+    features: [...BASE, ...STRUCTURE],
+    interactions: [
+      ...ALLX_PRODUCTS,
+      ["appellationMaxSim", "sameDomainePro"],
+      ["domaineFlow", "mcCoverage"],
+      ["neighboursGoNear", "mcCoverage"],
+      ["neighboursGoNear", "targetInDegree"],
     ],
   },
   noFamily: {

@@ -11,6 +11,7 @@ import { ACCESS_RULE } from "../../../src/passerelles/index.js";
 import { VIABILITY } from "../../../src/passerelles/index.js";
 import {
   entryLevel,
+  FIXED_BLEND_MODEL,
   jaccard,
   levelGap,
   loadPasserellesModel,
@@ -21,11 +22,15 @@ import {
   parentOrChild,
   parseModel,
   ProximityIndex,
+  rankingScores,
   riasecShared,
+  scoreColumns,
   splitSibling,
+  stageScore,
+  topPositions,
   type PairFeature,
 } from "../../../src/passerelles/index.js";
-import { FEATURE_SETS, fitPasserelles, officialEdges, rerankCodes, sourceFolds } from "../../../src/tuning/index.js";
+import { FEATURE_SETS, fitPasserelles, officialEdges, sourceFolds } from "../../../src/tuning/index.js";
 import { fitListwiseSets } from "../../../src/tuning/index.js";
 
 let ref: Referential;
@@ -466,14 +471,20 @@ describe("pair features", () => {
 
   it("reranks a shortlist by the second-stage model, keeping exactly the shortlisted fiches", () => {
     const idx = new ProximityIndex(ref, undefined, null);
-    const shortlist = idx.rank("M1805", 20, undefined, "fixed").map((r) => r.code);
+    const s = idx.position("M1805")!;
     const cols = idx.featureColumns("M1805");
+    const first = scoreColumns(cols, FIXED_BLEND_MODEL);
+    const shortlist = topPositions(first, 20, s);
+    const model = { ...FIXED_BLEND_MODEL, rerank: { depth: 20, weights: { titleSim: 1 }, interactions: [] } };
+    const keys = rankingScores(cols, model, s);
+    const ranked = topPositions(keys, 30, s);
+    expect([...ranked.slice(0, 20)].sort()).toEqual([...shortlist].sort());
     const title = cols[PAIR_FEATURES.indexOf("titleSim")]!;
-    const reranked = rerankCodes(idx, cols, { weights: { titleSim: 1 }, interactions: [] }, shortlist);
-    expect([...reranked].sort()).toEqual([...shortlist].sort());
-    const t = reranked.map((c) => title[idx.position(c)!]!);
-    for (let i = 1; i < t.length; i++) expect(t[i - 1]).toBeGreaterThanOrEqual(t[i]!);
-    expect(reranked).not.toEqual(shortlist);
+    for (let i = 1; i < 20; i++) expect(title[ranked[i - 1]!]).toBeGreaterThanOrEqual(title[ranked[i]!]!);
+    expect(ranked.slice(0, 20)).not.toEqual(shortlist);
+    // Below the shortlist, the first stage's order; the key maps back to the stage's score.
+    expect(ranked.slice(20)).toEqual(topPositions(first, 30, s).slice(20));
+    expect(stageScore(keys[ranked[0]!]!)).toBeCloseTo(title[ranked[0]!]!, 9);
   });
 
   it("counts the graph on the edges it is given only", () => {
