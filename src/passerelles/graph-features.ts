@@ -44,9 +44,12 @@ export function graphColumns(
   sim: ArrayLike<number>,
   cols: Float64Array[],
   known: readonly number[] = [],
+  need?: Uint8Array,
 ): void {
   const n = graph.inDegree.length;
   const c = (k: PairFeature) => cols[PAIR_FEATURES.indexOf(k)]!;
+  // `need` (PAIR_FEATURES order): the serving path skips the columns its model does not read; they stay 0.
+  const want = (...ks: PairFeature[]) => !need || ks.some((k) => need[PAIR_FEATURES.indexOf(k)]);
   const indeg = c("targetInDegree");
   indeg.set(graph.logInDegree);
   for (const t of graph.out[s]!) indeg[t] = graph.logInDegreeLessOne[t]!;
@@ -75,15 +78,17 @@ export function graphColumns(
   for (const u of knn) for (const t of graph.out[u]!) nb[t]! += sim[u]! / mass;
   // The other way: the target leads to the source's nearest fiches (mobilités are often two-way between close
   // métiers). Reads in-edges of the neighbours, where the source's own edges only reach the source (zeroed).
-  const rnb = c("reverseNeighboursGo").fill(0);
-  for (const u of knn) for (const t of graph.in[u]!) rnb[t]! += sim[u]! / mass;
+  if (want("reverseNeighboursGo")) {
+    const rnb = c("reverseNeighboursGo").fill(0);
+    for (const u of knn) for (const t of graph.in[u]!) rnb[t]! += sim[u]! / mass;
+  }
   // Where the source's split family leads (to the target, or to the target's own family): ROME's editors gave
   // fiches split from one parent overlapping mobilités.
   const family = ctx.family;
   const fam = family[s]!;
   const fg = c("familyGo").fill(0);
   const fgf = c("familyGoFamily").fill(0);
-  if (fam.length) {
+  if (fam.length && want("familyGo", "familyGoFamily")) {
     for (const u of fam)
       for (const t of graph.out[u]!) {
         fg[t]! += 1 / fam.length;
@@ -94,50 +99,60 @@ export function graphColumns(
   }
   // Where the fiches that share the source's in-neighbours lead (collaborative filtering on the graph alone):
   // x → s and x → u, then u → t.
-  const ing = c("inNeighboursGo").fill(0);
-  for (const x of graph.in[s]!) for (const u of graph.out[x]!) if (u !== s) for (const t of graph.out[u]!) ing[t]!++;
-  for (let i = 0; i < n; i++) if (ing[i]) ing[i] = log1p(ing[i]!);
+  if (want("inNeighboursGo")) {
+    const ing = c("inNeighboursGo").fill(0);
+    for (const x of graph.in[s]!) for (const u of graph.out[x]!) if (u !== s) for (const t of graph.out[u]!) ing[t]!++;
+    for (let i = 0; i < n; i++) if (ing[i]) ing[i] = log1p(ing[i]!);
+  }
   // Only when the source's current mobilités are given (`known`, the forward test's setting: what a fiche
   // already lists predicts what ROME adds next): where its own targets lead.
-  const own = c("ownTargetsGo").fill(0);
-  for (const u of known) for (const t of graph.out[u]!) if (t !== s) own[t]!++;
-  for (let i = 0; i < n; i++) if (own[i]) own[i] = log1p(own[i]!);
+  if (known.length) {
+    const own = c("ownTargetsGo").fill(0);
+    for (const u of known) for (const t of graph.out[u]!) if (t !== s) own[t]!++;
+    for (let i = 0; i < n; i++) if (own[i]) own[i] = log1p(own[i]!);
+  } else c("ownTargetsGo").fill(0);
   // …and which fiches lead to the same places as the source (x → u for the source's u): same role in the graph.
   const shared = c("ownTargetsShared").fill(0);
-  for (const u of known) for (const t of graph.in[u]!) if (t !== s) shared[t]!++;
-  for (let i = 0; i < n; i++) if (shared[i]) shared[i] = log1p(shared[i]!);
+  if (known.length) {
+    for (const u of known) for (const t of graph.in[u]!) if (t !== s) shared[t]!++;
+    for (let i = 0; i < n; i++) if (shared[i]) shared[i] = log1p(shared[i]!);
+  }
   // Where the source's domaine professionnel leads, domaine to domaine (without the source's own edges): a block
   // model of the graph, which speaks for targets no fiche lists yet.
-  const dom = ctx.domaine;
-  const flow = domaineFlow(graph, dom);
-  const ds = dom[s]!;
-  const row = flow.counts.subarray(ds * flow.d, (ds + 1) * flow.d).slice();
-  for (const t of graph.out[s]!) row[dom[t]!]!--;
-  const rowTotal = flow.out[ds]! - graph.out[s]!.length;
-  const df = c("domaineFlow");
-  for (let i = 0; i < n; i++) df[i] = rowTotal > 0 ? row[dom[i]!]! / rowTotal : 0;
+  if (want("domaineFlow")) {
+    const dom = ctx.domaine;
+    const flow = domaineFlow(graph, dom);
+    const ds = dom[s]!;
+    const row = flow.counts.subarray(ds * flow.d, (ds + 1) * flow.d).slice();
+    for (const t of graph.out[s]!) row[dom[t]!]!--;
+    const rowTotal = flow.out[ds]! - graph.out[s]!.length;
+    const df = c("domaineFlow");
+    for (let i = 0; i < n; i++) df[i] = rowTotal > 0 ? row[dom[i]!]! / rowTotal : 0;
+  }
   // The neighbours' targets, each vote spread to the target's nearest fiches (by their similarity): where fiches
   // like the source go, and what is like it, for targets nobody lists yet.
   const nn = c("neighboursGoNear").fill(0);
-  for (const u of knn) {
-    const outs = graph.out[u]!;
-    if (!outs.length) continue;
-    const wu = sim[u]! / mass / outs.length;
-    for (const v of outs) {
-      const near = ctx.near[v]!;
-      const ns = ctx.nearSim[v]!;
-      for (let j = 0; j < near.length; j++) nn[near[j]!]! += wu * ns[j]!;
+  if (want("neighboursGoNear"))
+    for (const u of knn) {
+      const outs = graph.out[u]!;
+      if (!outs.length) continue;
+      const wu = sim[u]! / mass / outs.length;
+      for (const v of outs) {
+        const near = ctx.near[v]!;
+        const ns = ctx.nearSim[v]!;
+        for (let j = 0; j < near.length; j++) nn[near[j]!]! += wu * ns[j]!;
+      }
     }
-  }
   const go = c("similarSourcesGo").fill(0);
   const goMax = c("similarSourcesGoMax").fill(0);
-  for (let u = 0; u < n; u++) {
-    if (u === s) continue;
-    const x = sim[u]!;
-    if (x <= 0) continue;
-    for (const t of graph.out[u]!) {
-      go[t]! += x;
-      if (x > goMax[t]!) goMax[t] = x;
+  if (want("similarSourcesGo", "similarSourcesGoMax"))
+    for (let u = 0; u < n; u++) {
+      if (u === s) continue;
+      const x = sim[u]!;
+      if (x <= 0) continue;
+      for (const t of graph.out[u]!) {
+        go[t]! += x;
+        if (x > goMax[t]!) goMax[t] = x;
+      }
     }
-  }
 }

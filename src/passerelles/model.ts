@@ -192,3 +192,13 @@ export function topPositions(scores: Float64Array, k: number, skip = -1): number
   }
   return best;
 }
+
+/** The features a model reads (linear terms and products, both stages). */
+export function modelFeatures(model: PasserellesWeights): Set<PairFeature> {
+  const out = new Set<PairFeature>();
+  for (const stage of [model, ...(model.rerank ? [model.rerank] : [])]) {
+    for (const [k, w] of Object.entries(stage.weights) as [PairFeature, number][]) if (w) out.add(k);
+    for (const [a, b, w] of stage.interactions) if (w) (out.add(a), out.add(b));
+  }
+  return out;
+}

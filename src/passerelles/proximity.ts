@@ -7,6 +7,7 @@ import { MobiliteGraph, PAIR_FEATURES, type PairFeature } from "./features.js";
 import {
   contributions,
   loadPasserellesModel,
+  modelFeatures,
   rankingScores,
   RERANK_OFFSET,
   stageScore,
@@ -44,6 +45,8 @@ export class ProximityIndex {
   private readonly table: FicheTable;
   private buffers: Float64Array[] | undefined;
   private simBuffer: Float64Array | undefined;
+  /** The columns the served answer reads (the model's features and the score breakdown's), computed once. */
+  private needed: Uint8Array | undefined;
   private scoreBuffers: [Float64Array<ArrayBuffer>, Float64Array<ArrayBuffer>] | undefined;
   private readonly contextes: SetOverlapIndex;
   /** Per fiche: the other fiches of its split family (same pre-split parent, the parent, its children). */
@@ -185,6 +188,7 @@ export class ProximityIndex {
     graph: MobiliteGraph = this.graph,
     known: readonly number[] = [],
     reuse = false,
+    need?: Uint8Array,
   ): Float64Array[] {
     const s = this.pos.get(source)!;
     const n = this.codes.length;
@@ -217,8 +221,8 @@ export class ProximityIndex {
     const [sav, tit, def] = [c("savoirCoverage"), c("titleSim"), c("definitionSim")];
     for (let i = 0; i < n; i++)
       sim[i] = w.mc * mc[i]! + w.savoir * sav[i]! + w.title * tit[i]! + w.definition * def[i]!;
-    this.appellations.maxInto(s, c("appellationMaxSim"));
-    graphColumns(this.graphContext, s, graph, sim, cols, known);
+    if (!need || need[PAIR_FEATURES.indexOf("appellationMaxSim")]) this.appellations.maxInto(s, c("appellationMaxSim"));
+    graphColumns(this.graphContext, s, graph, sim, cols, known, need);
     for (const col of cols) col[s] = 0;
     return cols;
   }
@@ -317,7 +321,7 @@ export class ProximityIndex {
   /** Scores of source → every fiche under a ranker (index-aligned with `codes`), and the feature columns if used. */
   private scores(source: string, ranker: Ranker): { total: Float64Array; cols: Float64Array[] | null } {
     if (ranker === "learned" && this.model) {
-      const cols = this.featureColumns(source, this.graph, [], true);
+      const cols = this.featureColumns(source, this.graph, [], true, (this.needed ??= neededColumns(this.model)));
       const n = this.codes.length;
       this.scoreBuffers ??= [new Float64Array(n), new Float64Array(n)];
       const [out, scratch] = this.scoreBuffers;
@@ -411,4 +415,18 @@ export class ProximityIndex {
       };
     });
   }
+}
+
+/** 1 for each PAIR_FEATURES column a learned answer reads: the model's terms and the score breakdown's parts. */
+function neededColumns(model: PasserellesWeights): Uint8Array {
+  const need = new Set<PairFeature>([
+    ...modelFeatures(model),
+    "mcCoverage",
+    "coreCoverage",
+    "competenceCoverage",
+    "savoirCoverage",
+    "titleSim",
+    "definitionSim",
+  ]);
+  return Uint8Array.from(PAIR_FEATURES, (k) => Number(need.has(k)));
 }

@@ -450,6 +450,8 @@ describe("pair features", () => {
       "reverseNeighboursGo",
       "inNeighboursGo",
       "familyGo",
+      "domaineFlow",
+      "neighboursGoNear",
     ];
     for (const source of ["H2913", "M1805", "K2111"]) {
       expect(ref.fiche(source)!.mobilites.length).toBeGreaterThan(0);
@@ -485,6 +487,16 @@ describe("pair features", () => {
     // Below the shortlist, the first stage's order; the key maps back to the stage's score.
     expect(ranked.slice(20)).toEqual(topPositions(first, 30, s).slice(20));
     expect(stageScore(keys[ranked[0]!]!)).toBeCloseTo(title[ranked[0]!]!, 9);
+  });
+
+  it("serves the same ranking from the columns its model reads as from every column", () => {
+    const model = loadPasserellesModel();
+    const idx = new ProximityIndex(ref, undefined, model);
+    for (const source of idx.codes.filter((_, i) => i % 40 === 0)) {
+      const s = idx.position(source)!;
+      const full = topPositions(rankingScores(idx.featureColumns(source), model, s), 10, s);
+      expect(idx.rank(source, 10).map((r) => r.code)).toEqual(full.map((i) => idx.codes[i]));
+    }
   });
 
   it("counts the graph on the edges it is given only", () => {
