@@ -162,13 +162,17 @@ export function rankingScores(
   model: PasserellesWeights,
   skip: number,
   out?: Float64Array<ArrayBuffer>,
-  scratch?: Float64Array<ArrayBuffer>,
 ): Float64Array {
   const first = scoreColumns(cols, model, out);
   const r = model.rerank;
   if (!r) return first;
-  const second = scoreColumns(cols, r, scratch);
-  for (const i of topPositions(first, r.depth, skip)) first[i] = RERANK_OFFSET + second[i]!;
+  const { linear, products } = compile(r);
+  for (const i of topPositions(first, r.depth, skip)) {
+    let x = 0;
+    for (const { col, w } of linear) x += w * cols[col]![i]!;
+    for (const { a, b, w } of products) x += w * cols[a]![i]! * cols[b]![i]!;
+    first[i] = RERANK_OFFSET + x;
+  }
   return first;
 }
 

@@ -47,7 +47,7 @@ export class ProximityIndex {
   private simBuffer: Float64Array | undefined;
   /** The columns the served answer reads (the model's features and the score breakdown's), computed once. */
   private needed: Uint8Array | undefined;
-  private scoreBuffers: [Float64Array<ArrayBuffer>, Float64Array<ArrayBuffer>] | undefined;
+  private scoreBuffer: Float64Array<ArrayBuffer> | undefined;
   private readonly contextes: SetOverlapIndex;
   /** Per fiche: the other fiches of its split family (same pre-split parent, the parent, its children). */
   readonly family: Int32Array[];
@@ -323,9 +323,8 @@ export class ProximityIndex {
     if (ranker === "learned" && this.model) {
       const cols = this.featureColumns(source, this.graph, [], true, (this.needed ??= neededColumns(this.model)));
       const n = this.codes.length;
-      this.scoreBuffers ??= [new Float64Array(n), new Float64Array(n)];
-      const [out, scratch] = this.scoreBuffers;
-      return { total: rankingScores(cols, this.model, this.pos.get(source)!, out, scratch), cols };
+      this.scoreBuffer ??= new Float64Array(n);
+      return { total: rankingScores(cols, this.model, this.pos.get(source)!, this.scoreBuffer), cols };
     }
     return { total: this.scoreAll(source, this.weights), cols: null };
   }

@@ -21,6 +21,8 @@ export interface PasserellesFeatureSet {
   name: string;
   features: readonly PairFeature[];
   interactions: readonly (readonly [PairFeature, PairFeature])[];
+  /** The second stage's own features (a two-stage fit); absent, the same as the first stage's. */
+  second?: PasserellesFeatureSet;
 }
 
 /** The fixed blend (DEFAULT_PROXIMITY_WEIGHTS) as a model over pair features: the baseline in every comparison. */
@@ -237,7 +239,8 @@ export function withRerank(
   depth: number,
   fit?: FitSettings,
 ): PasserellesWeights {
-  const second = fitPasserelles(rerankLists(index, cache, graph, set, first, depth), set, fit);
+  const s2 = set.second ?? set;
+  const second = fitPasserelles(rerankLists(index, cache, graph, s2, first, depth), s2, fit);
   return { ...first, rerank: { depth, ...second } };
 }
 

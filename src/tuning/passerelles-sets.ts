@@ -27,6 +27,26 @@ const ALLX_PRODUCTS: readonly (readonly [PairFeature, PairFeature])[] = [
   ["neighboursGo", "sameDomainePro"],
 ];
 
+/** The second stage of allXR crosses these pairwise (the shortlist is where skills and patterns trade off). */
+const RERANK_CROSSED: readonly PairFeature[] = [
+  "mcCoverage",
+  "titleSim",
+  "definitionSim",
+  "sameDomainePro",
+  "targetInDegree",
+  "neighboursGo",
+  "coCited",
+  "reverseMobilite",
+];
+function pairsOf(ks: readonly PairFeature[]): [PairFeature, PairFeature][] {
+  const have = new Set(ALLX_PRODUCTS.map(([a, b]) => `${a}*${b}`));
+  return ks.flatMap((a, i) =>
+    ks
+      .slice(i + 1)
+      .flatMap((b) => (have.has(`${a}*${b}`) || have.has(`${b}*${a}`) ? [] : [[a, b] as [PairFeature, PairFeature]])),
+  );
+}
+
 /** Feature sets tried (scripts/tune-passerelles.ts --sets; allX is the default): see docs/passerelles.md. */
 export const FEATURE_SETS: Record<string, PasserellesFeatureSet> = {
   all: { name: "all", features: BASE, interactions: [] },
@@ -69,6 +89,12 @@ export const FEATURE_SETS: Record<string, PasserellesFeatureSet> = {
       ["neighboursGoNear", "mcCoverage"],
       ["neighboursGoNear", "targetInDegree"],
     ],
+  },
+  allXR: {
+    name: "allXR",
+    features: BASE,
+    interactions: ALLX_PRODUCTS,
+    second: { name: "allXR-second", features: BASE, interactions: [...ALLX_PRODUCTS, ...pairsOf(RERANK_CROSSED)] },
   },
   noFamily: {
     name: "noFamily",
