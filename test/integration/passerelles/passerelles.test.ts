@@ -546,6 +546,13 @@ describe("learned ranker", () => {
       ModelFileError,
     );
     expect(() => loadPasserellesModel("/nonexistent/passerelles.json")).toThrow(/missing/);
+    // The second stage: validated like the first, with a positive shortlist depth.
+    const second = { depth: 50, weights: { titleSim: 1 }, interactions: [] };
+    expect(parseModel(JSON.stringify({ ...m, rerank: second })).rerank).toEqual(second);
+    expect(() => parseModel(JSON.stringify({ ...m, rerank: { ...second, depth: 0 } }), "x.json")).toThrow(/rerank/);
+    expect(() => parseModel(JSON.stringify({ ...m, rerank: { ...second, weights: { nope: 1 } } }))).toThrow(
+      ModelFileError,
+    );
   });
 
   it("explains each passerelle: reasons with their kind (career patterns apart from shared skills), coeur first in the gap", async () => {
