@@ -2,7 +2,8 @@
  * Fits the passerelles ranker (models/passerelles.json) on a referential's official mobilités:
  *   npm run tune:passerelles -- [--rome DIR] [--sets allX,all,noFamily,noGraph,skills] [--only-fold K] [--folds 5] [--epochs 300] [--l2 1e-4] [--out FILE] [--dry]
  *     [--rerank 100]   (a second stage reorders the first one's top 100: cross-validated, and written in the model)
- *     [--hard 60] [--random 60]   (negatives per training list: the fixed blend's best non-targets, random others)
+ *     [--hard 60] [--random 60] [--same-domaine 0]   (negatives per training list: the fixed blend's best
+ *     non-targets, random others, random others of the source's domaine professionnel)
  * Each feature set is cross-validated by source fiche (grouped k-fold, graph features on the training folds' edges
  * only) beside the fixed blend; the first set is then fitted on every edge and written with its metadata (date,
  * commit, data hash, cross-validated figures). `--dry` writes nothing; `--only-fold K` measures one fold and fits
@@ -42,6 +43,7 @@ const lists = {
   ...DEFAULT_LIST_OPTIONS,
   ...(flags.has("hard") ? { hard: Number(flags.get("hard")) } : {}),
   ...(flags.has("random") ? { random: Number(flags.get("random")) } : {}),
+  ...(flags.has("same-domaine") ? { sameDomaine: Number(flags.get("same-domaine")) } : {}),
 };
 const rerank = flags.has("rerank") ? Number(flags.get("rerank")) : undefined;
 const log = (m: string) => console.error(m);

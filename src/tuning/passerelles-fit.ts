@@ -41,6 +41,8 @@ export interface ListOptions {
   hard: number;
   /** Random other fiches, so that the fit also sees the easy majority. */
   random: number;
+  /** Random fiches of the source's own domaine professionnel (a stratum of their own; 0: none). */
+  sameDomaine?: number;
   seed: number;
 }
 export const DEFAULT_LIST_OPTIONS: ListOptions = { hard: 60, random: 60, seed: 5 };
@@ -85,14 +87,32 @@ export function candidateCache(
       .filter((i) => i !== self && !pick.has(i) && !knownSet.has(i))
       .sort((a, b) => blend[b]! - blend[a]!);
     order.slice(0, opts.hard).forEach((i) => pick.add(i));
-    const rest = order.slice(opts.hard);
+    let rest = order.slice(opts.hard);
+    // Same-domaine negatives drawn as their own stratum, each stratum with its own sampled-softmax offset.
+    const domSampled = new Set<number>();
+    let domCount = 0;
+    if (opts.sameDomaine) {
+      const sd = cols[PAIR_FEATURES.indexOf("sameDomainePro")]!;
+      const dom = rest.filter((i) => sd[i] === 1);
+      rest = rest.filter((i) => sd[i] !== 1);
+      domCount = dom.length;
+      for (let k = 0; k < opts.sameDomaine && dom.length; k++)
+        domSampled.add(dom.splice(Math.floor(rnd() * dom.length), 1)[0]!);
+      for (const i of domSampled) pick.add(i);
+    }
     const restCount = rest.length;
     const sampled = new Set<number>();
     for (let k = 0; k < opts.random && rest.length; k++)
       sampled.add(rest.splice(Math.floor(rnd() * rest.length), 1)[0]!);
     for (const i of sampled) pick.add(i);
     const rows = Int32Array.from(pick);
-    const offsets = Float32Array.from(rows, (i) => (sampled.has(i) ? Math.log(restCount / sampled.size) : 0));
+    const offsets = Float32Array.from(rows, (i) =>
+      sampled.has(i)
+        ? Math.log(restCount / sampled.size)
+        : domSampled.has(i)
+          ? Math.log(domCount / domSampled.size)
+          : 0,
+    );
     const x = new Float32Array(rows.length * P);
     rows.forEach((i, r) => cols.forEach((c, f) => (x[r * P + f] = c[i]!)));
     out.push({
