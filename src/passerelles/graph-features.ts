@@ -6,9 +6,8 @@ export interface GraphContext {
   family: readonly Int32Array[];
   /** Per fiche: its domaine professionnel as an id 0..d-1. */
   domaine: Int32Array;
-  /** Per fiche: its NEAR most similar fiches (fixed blend) and their similarity, best first. */
-  near: readonly Int32Array[];
-  nearSim: readonly Float64Array[];
+  /** Per fiche: its NEAR most similar fiches (fixed blend) and their similarity, best first (built on first call). */
+  nearest: () => { at: readonly Int32Array[]; sim: readonly Float64Array[] };
 }
 
 /** Edges between domaines professionnels (from × to, row-major) and out of each: counted once per graph. */
@@ -132,17 +131,19 @@ export function graphColumns(
   // The neighbours' targets, each vote spread to the target's nearest fiches (by their similarity): where fiches
   // like the source go, and what is like it, for targets nobody lists yet.
   const nn = c("neighboursGoNear").fill(0);
-  if (want("neighboursGoNear"))
+  if (want("neighboursGoNear")) {
+    const { at: nearAt, sim: nearSim } = ctx.nearest();
     for (const u of knn) {
       const outs = graph.out[u]!;
       if (!outs.length) continue;
       const wu = sim[u]! / mass / outs.length;
       for (const v of outs) {
-        const near = ctx.near[v]!;
-        const ns = ctx.nearSim[v]!;
+        const near = nearAt[v]!;
+        const ns = nearSim[v]!;
         for (let j = 0; j < near.length; j++) nn[near[j]!]! += wu * ns[j]!;
       }
     }
+  }
   const go = c("similarSourcesGo").fill(0);
   const goMax = c("similarSourcesGoMax").fill(0);
   if (want("similarSourcesGo", "similarSourcesGoMax"))

@@ -11,6 +11,7 @@ import {
   rankingScores,
   RERANK_OFFSET,
   stageScore,
+  topPositions,
   type PasserellesWeights,
 } from "./model.js";
 import {
@@ -37,7 +38,8 @@ export class ProximityIndex {
   private readonly savoir: ItemCoverageIndex;
   private readonly title: CosineIndex;
   private readonly definition: CosineIndex;
-  private readonly appellations: AppellationMaxIndex;
+  private appellationIndex: AppellationMaxIndex | undefined;
+  private nearIndex: { at: Int32Array[]; sim: Float64Array[] } | undefined;
   /** What the graph features read besides the graph (families, domaines, nearest fiches). */
   private readonly graphContext: GraphContext;
   private readonly tmp: Float64Array;
@@ -127,24 +129,6 @@ export class ProximityIndex {
       tfidfVectors(this.fiches.map((f) => contentStems([f.libelle, ...f.appellations.map(appLabel)].join(" ")))),
     );
     this.definition = new CosineIndex(tfidfVectors(this.fiches.map((f) => contentStems(f.definition))));
-    this.appellations = new AppellationMaxIndex(
-      this.fiches.map((f) => [f.libelle, ...f.appellations.map(appLabel)].map((l) => contentStems(l))),
-    );
-    // Each fiche's nearest fiches by the fixed blend, for the graph features that spread a vote to look-alikes.
-    const near = this.codes.map((c, i) => {
-      const all = this.scoreAll(c, DEFAULT_PROXIMITY_WEIGHTS);
-      all[i] = -1;
-      const top: number[] = [];
-      for (let j = 0; j < n; j++) {
-        if (!(all[j]! > 0)) continue;
-        if (top.length === pf.NEAR && all[j]! <= all[top[top.length - 1]!]!) continue;
-        let k = top.length;
-        while (k > 0 && all[top[k - 1]!]! < all[j]!) k--;
-        top.splice(k, 0, j);
-        if (top.length > pf.NEAR) top.pop();
-      }
-      return { at: Int32Array.from(top), sim: Float64Array.from(top, (j) => all[j]!) };
-    });
     const domaineIds = new Map<string, number>();
     this.graphContext = {
       family: this.family,
@@ -152,8 +136,7 @@ export class ProximityIndex {
         const k = f.domaineProfessionnel.code;
         return domaineIds.get(k) ?? (domaineIds.set(k, domaineIds.size), domaineIds.size - 1);
       }),
-      near: near.map((x) => x.at),
-      nearSim: near.map((x) => x.sim),
+      nearest: () => this.nearest(),
     };
     this.reasonContext = {
       codes: this.codes,
@@ -162,6 +145,9 @@ export class ProximityIndex {
       family: this.family,
       graph: this.graph,
     };
+    const read = this.model ? modelFeatures(this.model) : new Set<PairFeature>();
+    if (read.has("appellationMaxSim")) this.appellations();
+    if (read.has("neighboursGoNear")) this.nearest();
   }
 
   /** A mobilité graph over this index's fiches from (source, target) codes; pairs naming unknown fiches are dropped. */
@@ -173,6 +159,33 @@ export class ProximityIndex {
       if (i !== undefined && j !== undefined) pairs.push([i, j]);
     }
     return new MobiliteGraph(this.codes.length, pairs);
+  }
+
+  /**
+   * The appellation-pair index and each fiche's nearest fiches: read only by features the served model may not use
+   * (appellationMaxSim, neighboursGoNear), so built on first use, or in the constructor when the model reads them.
+   */
+  private appellations(): AppellationMaxIndex {
+    const label = (a: string) => this.ref.appellations.get(a)?.libelle ?? "";
+    return (this.appellationIndex ??= new AppellationMaxIndex(
+      this.fiches.map((f) => [f.libelle, ...f.appellations.map(label)].map((l) => contentStems(l))),
+    ));
+  }
+
+  /** Each fiche's NEAR nearest fiches by the fixed blend, and their similarity (see `appellations`). */
+  private nearest(): { at: Int32Array[]; sim: Float64Array[] } {
+    if (!this.nearIndex) {
+      const at: Int32Array[] = [];
+      const sim: Float64Array[] = [];
+      this.codes.forEach((c, i) => {
+        const all = this.scoreAll(c, DEFAULT_PROXIMITY_WEIGHTS);
+        const top = topPositions(all, pf.NEAR, i);
+        at.push(Int32Array.from(top));
+        sim.push(Float64Array.from(top, (j) => all[j]!));
+      });
+      this.nearIndex = { at, sim };
+    }
+    return this.nearIndex;
   }
 
   position(code: string): number | undefined {
@@ -221,7 +234,8 @@ export class ProximityIndex {
     const [sav, tit, def] = [c("savoirCoverage"), c("titleSim"), c("definitionSim")];
     for (let i = 0; i < n; i++)
       sim[i] = w.mc * mc[i]! + w.savoir * sav[i]! + w.title * tit[i]! + w.definition * def[i]!;
-    if (!need || need[PAIR_FEATURES.indexOf("appellationMaxSim")]) this.appellations.maxInto(s, c("appellationMaxSim"));
+    if (!need || need[PAIR_FEATURES.indexOf("appellationMaxSim")])
+      this.appellations().maxInto(s, c("appellationMaxSim"));
     graphColumns(this.graphContext, s, graph, sim, cols, known, need);
     for (const col of cols) col[s] = 0;
     return cols;
