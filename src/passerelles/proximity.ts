@@ -17,12 +17,12 @@ import {
 import {
   DEFAULT_PROXIMITY_WEIGHTS,
   FIXED_BLEND_MODEL,
-  mcWeight,
   viabilityOf,
   type ProximityScore,
   type ProximityWeights,
 } from "./blend.js";
-import { AppellationMaxIndex, CosineIndex, ItemCoverageIndex, SetOverlapIndex, tfidfVectors } from "./indexes.js";
+import { AppellationMaxIndex, SetOverlapIndex } from "./indexes.js";
+import { breakdownOf, SkillOverlap, type SkillParts } from "./skill-overlap.js";
 import { explainGap, explainReasons, heldBy, type Passerelle, type ReasonContext, type Ranker } from "./explain.js";
 import { graphColumns, type GraphContext } from "./graph-features.js";
 import { FicheTable, PAIR_COLUMNS, type PairColumns } from "./fiche-table.js";
@@ -32,17 +32,11 @@ export class ProximityIndex {
   readonly codes: string[];
   private readonly pos = new Map<string, number>();
   private readonly fiches: Fiche[];
-  private readonly mc: ItemCoverageIndex;
-  private readonly core: ItemCoverageIndex;
-  private readonly competence: ItemCoverageIndex;
-  private readonly savoir: ItemCoverageIndex;
-  private readonly title: CosineIndex;
-  private readonly definition: CosineIndex;
+  private readonly skills: SkillOverlap;
   private appellationIndex: AppellationMaxIndex | undefined;
   private nearIndex: { at: Int32Array[]; sim: Float64Array[] } | undefined;
   /** What the graph features read besides the graph (families, domaines, nearest fiches). */
   private readonly graphContext: GraphContext;
-  private readonly tmp: Float64Array;
   private readonly level: (number | null)[];
   private readonly table: FicheTable;
   private buffers: Float64Array[] | undefined;
@@ -76,7 +70,6 @@ export class ProximityIndex {
     this.codes = [...ref.fiches.keys()].sort();
     this.codes.forEach((c, i) => this.pos.set(c, i));
     this.fiches = this.codes.map((c) => ref.fiches.get(c)!);
-    this.tmp = new Float64Array(this.codes.length);
     this.level = this.fiches.map((f) => pf.entryLevel(f.accesMetier));
     this.table = new FicheTable(this.fiches, (c) => this.pos.get(c));
     // Split families: the fiches sharing a pre-split parent, and the parent itself.
@@ -93,42 +86,7 @@ export class ProximityIndex {
     this.secteurs = new SetOverlapIndex(this.fiches.map((f) => new Set(f.secteursActivite)));
     this.centres = new SetOverlapIndex(this.fiches.map((f) => new Set(f.centresInteret)));
     this.graph = this.graphOf(this.fiches.flatMap((f) => f.mobilites.map((m) => [f.code, m.cible] as const)));
-    const n = this.codes.length;
-    const itemIdf = (code: string) => Math.log((n + 1) / (ref.fichesForItem(code).length + 0.5));
-    const boost = weights.coeurBoost;
-    const mcMaps = this.codes.map(
-      (c) =>
-        new Map(
-          [...ref.ficheMacroCompetences(c).values()].map((m) => [m.code, mcWeight(ref.mcIdf(m.code), m.coeur, boost)]),
-        ),
-    );
-    this.mc = new ItemCoverageIndex(mcMaps);
-    // Core: the target's coeur-de-métier MCs only; the source side is all its MCs (this.mc.items).
-    this.core = new ItemCoverageIndex(
-      this.codes.map(
-        (c) =>
-          new Map(
-            [...ref.ficheMacroCompetences(c).values()].filter((m) => m.coeur).map((m) => [m.code, ref.mcIdf(m.code)]),
-          ),
-      ),
-    );
-    this.competence = new ItemCoverageIndex(
-      this.fiches.map(
-        (f) =>
-          new Map(f.competences.map((l) => [l.code, mcWeight(itemIdf(l.code), l.coeurMetier === "principale", boost)])),
-      ),
-    );
-    this.savoir = new ItemCoverageIndex(
-      this.fiches.map(
-        (f) =>
-          new Map(f.savoirs.map((l) => [l.code, mcWeight(itemIdf(l.code), l.coeurMetier === "principale", boost)])),
-      ),
-    );
-    const appLabel = (a: string) => ref.appellations.get(a)?.libelle ?? "";
-    this.title = new CosineIndex(
-      tfidfVectors(this.fiches.map((f) => contentStems([f.libelle, ...f.appellations.map(appLabel)].join(" ")))),
-    );
-    this.definition = new CosineIndex(tfidfVectors(this.fiches.map((f) => contentStems(f.definition))));
+    this.skills = new SkillOverlap(ref, this.codes, this.fiches, weights.coeurBoost);
     const domaineIds = new Map<string, number>();
     this.graphContext = {
       family: this.family,
@@ -211,20 +169,8 @@ export class ProximityIndex {
       : PAIR_FEATURES.map(() => new Float64Array(n));
     if (reuse) for (const x of cols) x.fill(0);
     const c = (k: PairFeature) => cols[PAIR_FEATURES.indexOf(k)]!;
-    const mcItems = this.mc.items[s]!;
-    this.mc.accumulate(s, 1, c("mcCoverage"), this.tmp);
-    this.core.accumulateFrom(mcItems.keys(), 1, c("coreCoverage"), this.tmp);
-    this.mc.accumulateReverse(mcItems, c("reverseMcCoverage"));
-    this.mc.accumulateReverse(this.core.items[s]!, c("reverseCoreCoverage"));
-    this.competence.accumulate(s, 1, c("competenceCoverage"), this.tmp);
-    this.savoir.accumulate(s, 1, c("savoirCoverage"), this.tmp);
-    this.title.accumulate(s, 1, c("titleSim"));
-    this.definition.accumulate(s, 1, c("definitionSim"));
-    const core = c("coreCoverage");
+    this.skills.columns(s, c);
     const mc = c("mcCoverage");
-    // A fiche without coeur-de-métier MCs has no separate core: its core coverage is its MC coverage (as in `score`).
-    for (let i = 0; i < n; i++) if (!(this.core.total(i) > 0)) core[i] = mc[i]!;
-    if (!(this.core.total(s) > 0)) c("reverseCoreCoverage").set(c("reverseMcCoverage"));
     this.table.pairColumns(s, this.pairCols(cols));
     this.secteurs.jaccardInto(s, c("secteursShared"));
     this.centres.jaccardInto(s, c("centresInteretShared"));
@@ -263,73 +209,20 @@ export class ProximityIndex {
 
   /** Total score of source → every fiche (index-aligned with `codes`). */
   scoreAll(source: string, w: ProximityWeights = this.weights): Float64Array {
-    const s = this.pos.get(source)!;
-    const total = new Float64Array(this.codes.length);
-    if (w.mc) this.mc.accumulate(s, w.mc, total, this.tmp);
-    if (w.competence) this.competence.accumulate(s, w.competence, total, this.tmp);
-    if (w.savoir) this.savoir.accumulate(s, w.savoir, total, this.tmp);
-    if (w.title) this.title.accumulate(s, w.title, total);
-    if (w.definition) this.definition.accumulate(s, w.definition, total);
-    return total;
+    return this.skills.scoreAll(this.pos.get(source)!, w);
   }
 
   /** The score breakdown of target position `t` read from feature columns (the fixed blend's total). */
   private breakdown(cols: readonly Float64Array[], t: number): ProximityScore {
-    const v = (k: PairFeature) => cols[PAIR_FEATURES.indexOf(k)]![t]!;
-    const w = this.weights;
-    const total =
-      w.mc * v("mcCoverage") +
-      w.competence * v("competenceCoverage") +
-      w.savoir * v("savoirCoverage") +
-      w.title * v("titleSim") +
-      w.definition * v("definitionSim");
-    const r = (x: number) => Math.round(x * 1000) / 1000;
-    return {
-      mcCoverage: r(v("mcCoverage")),
-      coreCoverage: r(v("coreCoverage")),
-      competenceCoverage: r(v("competenceCoverage")),
-      savoirCoverage: r(v("savoirCoverage")),
-      titleSim: r(v("titleSim")),
-      definitionSim: r(v("definitionSim")),
-      total: r(total),
-    };
+    return breakdownOf(
+      Object.fromEntries(BREAKDOWN.map((k) => [k, cols[PAIR_FEATURES.indexOf(k)]![t]!])) as SkillParts,
+      this.weights,
+    );
   }
 
   /** Full score breakdown for one pair. */
   score(source: string, target: string): ProximityScore {
-    const s = this.pos.get(source)!;
-    const t = this.pos.get(target)!;
-    const w = this.weights;
-    const mcCoverage = this.mc.coverage(s, t);
-    const coreItems = this.core.items[t]!;
-    let core = 0;
-    let coreTotal = 0;
-    for (const [mc, x] of coreItems) {
-      coreTotal += x;
-      if (this.mc.items[s]!.has(mc)) core += x;
-    }
-    // A fiche without coeur-de-métier MCs has no separate core: its core coverage is its MC coverage.
-    const coreCoverage = coreTotal > 0 ? core / coreTotal : mcCoverage;
-    const competenceCoverage = this.competence.coverage(s, t);
-    const savoirCoverage = this.savoir.coverage(s, t);
-    const titleSim = this.title.cosine(s, t);
-    const definitionSim = this.definition.cosine(s, t);
-    const total =
-      w.mc * mcCoverage +
-      w.competence * competenceCoverage +
-      w.savoir * savoirCoverage +
-      w.title * titleSim +
-      w.definition * definitionSim;
-    const r = (x: number) => Math.round(x * 1000) / 1000;
-    return {
-      mcCoverage: r(mcCoverage),
-      coreCoverage: r(coreCoverage),
-      competenceCoverage: r(competenceCoverage),
-      savoirCoverage: r(savoirCoverage),
-      titleSim: r(titleSim),
-      definitionSim: r(definitionSim),
-      total: r(total),
-    };
+    return this.skills.score(this.pos.get(source)!, this.pos.get(target)!, this.weights);
   }
 
   /** Scores of source → every fiche under a ranker (index-aligned with `codes`), and the feature columns if used. */
@@ -404,18 +297,7 @@ export class ProximityIndex {
       const official = sourceFiche.mobilites.find((m) => m.cible === this.codes[t]);
       const x = learnedCols
         ? new Map(PAIR_FEATURES.map((k, j) => [k, learnedCols[j]![t]!]))
-        : new Map<PairFeature, number>(
-            (
-              [
-                "mcCoverage",
-                "coreCoverage",
-                "competenceCoverage",
-                "savoirCoverage",
-                "titleSim",
-                "definitionSim",
-              ] as const
-            ).map((k) => [k, pair[k]]),
-          );
+        : new Map<PairFeature, number>(BREAKDOWN.map((k) => [k, pair[k]]));
       return {
         code: this.codes[t]!,
         libelle: this.fiches[t]!.libelle,
@@ -430,16 +312,18 @@ export class ProximityIndex {
   }
 }
 
+/** The pair features a passerelle's score breakdown shows (and the fixed ranker's reasons read). */
+const BREAKDOWN = [
+  "mcCoverage",
+  "coreCoverage",
+  "competenceCoverage",
+  "savoirCoverage",
+  "titleSim",
+  "definitionSim",
+] as const satisfies readonly PairFeature[];
+
 /** 1 for each PAIR_FEATURES column a learned answer reads: the model's terms and the score breakdown's parts. */
 function neededColumns(model: PasserellesWeights): Uint8Array {
-  const need = new Set<PairFeature>([
-    ...modelFeatures(model),
-    "mcCoverage",
-    "coreCoverage",
-    "competenceCoverage",
-    "savoirCoverage",
-    "titleSim",
-    "definitionSim",
-  ]);
+  const need = new Set<PairFeature>([...modelFeatures(model), ...BREAKDOWN]);
   return Uint8Array.from(PAIR_FEATURES, (k) => Number(need.has(k)));
 }
