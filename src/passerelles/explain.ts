@@ -110,6 +110,9 @@ export function explainReasons(
           ? `same domaine professionnel: ${T.domaineProfessionnel.libelle || T.domaineProfessionnel.code}`
           : `same grand domaine: ${T.grandDomaine.libelle || T.grandDomaine.code}`;
         break;
+      case "domaine_flow":
+        text = `fiches of ${S.domaineProfessionnel.libelle || S.domaineProfessionnel.code} often lead to ${T.domaineProfessionnel.libelle || T.domaineProfessionnel.code}`;
+        break;
       case "secteurs_interets":
         text = "listed under the same secteurs d'activité or centres d'intérêt";
         break;
@@ -190,8 +193,9 @@ const REASON_GROUPS: { reason: string; kind: PasserelleReason["kind"]; features:
   { reason: "macro_competences", kind: "shared_skills", features: ["mcCoverage", "coreCoverage"] },
   { reason: "reverse_coverage", kind: "shared_skills", features: ["reverseMcCoverage", "reverseCoreCoverage"] },
   { reason: "competences_savoirs", kind: "shared_skills", features: ["competenceCoverage", "savoirCoverage"] },
-  { reason: "text", kind: "shared_skills", features: ["titleSim", "definitionSim"] },
+  { reason: "text", kind: "shared_skills", features: ["titleSim", "definitionSim", "appellationMaxSim"] },
   { reason: "same_domaine", kind: "career_pattern", features: ["sameGrandDomaine", "sameDomainePro"] },
+  { reason: "domaine_flow", kind: "career_pattern", features: ["domaineFlow"] },
   { reason: "secteurs_interets", kind: "career_pattern", features: ["secteursShared", "centresInteretShared"] },
   { reason: "riasec", kind: "career_pattern", features: ["riasecMajeur", "riasecShared"] },
   {
@@ -210,7 +214,7 @@ const REASON_GROUPS: { reason: string; kind: PasserelleReason["kind"]; features:
   {
     reason: "similar_sources",
     kind: "career_pattern",
-    features: ["similarSourcesGo", "similarSourcesGoMax", "neighboursGo"],
+    features: ["similarSourcesGo", "similarSourcesGoMax", "neighboursGo", "neighboursGoNear", "neighboursWalk"],
   },
   { reason: "contextes", kind: "work_context", features: ["contextesShared"] },
 ];

@@ -51,6 +51,7 @@ export const PAIR_FEATURES = [
   "reverseNeighboursGo",
   "domaineFlow",
   "neighboursGoNear",
+  "neighboursWalk",
   "ownTargetsGo",
   "ownTargetsShared",
 ] as const;

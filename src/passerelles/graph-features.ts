@@ -10,6 +10,8 @@ export interface GraphContext {
   nearest: () => { at: readonly Int32Array[]; sim: readonly Float64Array[] };
 }
 
+const EMPTY = new Int32Array(0);
+
 /** Edges between domaines professionnels (from × to, row-major) and out of each: counted once per graph. */
 interface DomaineFlow {
   d: number;
@@ -143,6 +145,28 @@ export function graphColumns(
         for (let j = 0; j < near.length; j++) nn[near[j]!]! += wu * ns[j]!;
       }
     }
+  }
+  // Personalised PageRank from the source's neighbours over the graph (3 steps, restart 0.3): where walks from fiches
+  // like the source end, further than one hop. The source is a dead end (its own edges are not read).
+  const walk = c("neighboursWalk").fill(0);
+  if (want("neighboursWalk") && mass > 0) {
+    const start = new Float64Array(n);
+    for (const u of knn) start[u] = sim[u]! / mass;
+    let p = start.slice();
+    for (let step = 0; step < 3; step++) {
+      const next = new Float64Array(n);
+      for (let u = 0; u < n; u++) {
+        const x = p[u]!;
+        if (!x) continue;
+        const outs = u === s ? EMPTY : graph.out[u]!;
+        if (!outs.length) continue;
+        const share = (0.7 * x) / outs.length;
+        for (const t of outs) next[t]! += share;
+      }
+      for (let u = 0; u < n; u++) next[u]! += 0.3 * start[u]!;
+      p = next;
+    }
+    for (let u = 0; u < n; u++) walk[u] = p[u]! - 0.3 * start[u]!;
   }
   const go = c("similarSourcesGo").fill(0);
   const goMax = c("similarSourcesGoMax").fill(0);

@@ -8,7 +8,11 @@ export const WARM_FEATURES: readonly PairFeature[] = ["ownTargetsGo", "ownTarget
 const LATER: readonly PairFeature[] = ["coCitedAdamicAdar", "reverseNeighboursGo"];
 /** Session 21: appellation-level similarity, the domaine-to-domaine flow, neighbours' targets spread to look-alikes. */
 const STRUCTURE: readonly PairFeature[] = ["appellationMaxSim", "domaineFlow", "neighboursGoNear"];
-const BASE = PAIR_FEATURES.filter((k) => !WARM_FEATURES.includes(k) && !LATER.includes(k) && !STRUCTURE.includes(k));
+/** Session 21: personalised PageRank from the source's neighbours. */
+const WALK: readonly PairFeature[] = ["neighboursWalk"];
+const BASE = PAIR_FEATURES.filter(
+  (k) => !WARM_FEATURES.includes(k) && !LATER.includes(k) && !STRUCTURE.includes(k) && !WALK.includes(k),
+);
 
 /** The products of two features allX adds to its linear terms. */
 const ALLX_PRODUCTS: readonly (readonly [PairFeature, PairFeature])[] = [
@@ -89,6 +93,11 @@ export const FEATURE_SETS: Record<string, PasserellesFeatureSet> = {
       ["neighboursGoNear", "mcCoverage"],
       ["neighboursGoNear", "targetInDegree"],
     ],
+  },
+  allXW: {
+    name: "allXW",
+    features: [...BASE, ...WALK],
+    interactions: [...ALLX_PRODUCTS, ["neighboursWalk", "mcCoverage"], ["neighboursWalk", "targetInDegree"]],
   },
   allXR: {
     name: "allXR",

@@ -452,6 +452,7 @@ describe("pair features", () => {
       "familyGo",
       "domaineFlow",
       "neighboursGoNear",
+      "neighboursWalk",
     ];
     for (const source of ["H2913", "M1805", "K2111"]) {
       expect(ref.fiche(source)!.mobilites.length).toBeGreaterThan(0);
