@@ -17,6 +17,7 @@ export const PAIR_FEATURES = [
   "savoirCoverage",
   "titleSim",
   "definitionSim",
+  "appellationMaxSim",
   // same place in ROME's trees
   "sameGrandDomaine",
   "sameDomainePro",
@@ -48,6 +49,9 @@ export const PAIR_FEATURES = [
   "inNeighboursGo",
   "coCitedAdamicAdar",
   "reverseNeighboursGo",
+  "domaineFlow",
+  "neighboursGoNear",
+  "neighboursWalk",
   "ownTargetsGo",
   "ownTargetsShared",
 ] as const;
@@ -183,6 +187,8 @@ export class MobiliteGraph {
 
 /** How many of the source's most similar fiches `neighboursGo` asks (item-based collaborative filtering). */
 export const NEIGHBOURS = 20;
+/** How many nearest fiches of each neighbour's target `neighboursGoNear` spreads its vote to. */
+export const NEAR = 10;
 
 /** log(1 + x): counts (in-degree, co-citations) have a long tail. */
 export const log1p = (x: number): number => Math.log1p(Math.max(0, x));
