@@ -7,16 +7,21 @@ import type { Fiche } from "../rome/index.js";
  * graph they are counted on. Every feature is 0 when its data is missing, so a referential without the orientation
  * files (RIASEC, secteurs, centres d'intérêt) or without mobilités still ranks on the rest.
  */
-export const PAIR_FEATURES = [
-  // skill overlap (ProximityIndex)
+/** Shares (0..1) of one fiche's macro-compétences, coeur de métier, compétences and savoirs the other holds. */
+export const COVERAGE_FEATURES = [
   "mcCoverage",
   "coreCoverage",
   "reverseMcCoverage",
   "reverseCoreCoverage",
   "competenceCoverage",
   "savoirCoverage",
-  "titleSim",
-  "definitionSim",
+] as const;
+/** Skill overlap as the fixed blend reads it: coverage, and the similarity of titles and definitions. */
+export const SKILL_FEATURES = [...COVERAGE_FEATURES, "titleSim", "definitionSim"] as const;
+
+export const PAIR_FEATURES = [
+  // skill overlap (ProximityIndex)
+  ...SKILL_FEATURES,
   "appellationMaxSim",
   // same place in ROME's trees
   "sameGrandDomaine",

@@ -1,5 +1,5 @@
 /** The feature sets of the passerelles ranker tried so far (docs/passerelles.md, "what was tried"). */
-import { PAIR_FEATURES, type PairFeature } from "../passerelles/index.js";
+import { PAIR_FEATURES, SKILL_FEATURES, type PairFeature } from "../passerelles/index.js";
 import { GRAPH_FEATURES, type PasserellesFeatureSet } from "./passerelles-fit.js";
 
 /** Features only a warm setting has (the source's own current mobilités known): the forward test's. */
@@ -56,16 +56,7 @@ export const FEATURE_SETS: Record<string, PasserellesFeatureSet> = {
   all: { name: "all", features: BASE, interactions: [] },
   skills: {
     name: "skills",
-    features: [
-      "mcCoverage",
-      "coreCoverage",
-      "reverseMcCoverage",
-      "reverseCoreCoverage",
-      "competenceCoverage",
-      "savoirCoverage",
-      "titleSim",
-      "definitionSim",
-    ],
+    features: [...SKILL_FEATURES],
     interactions: [],
   },
   allX: {

@@ -18,6 +18,7 @@ import {
   MobiliteGraph,
   ModelFileError,
   openEntry,
+  COVERAGE_FEATURES,
   PAIR_FEATURES,
   parentOrChild,
   parseModel,
@@ -378,15 +379,7 @@ describe("pair features", () => {
         expect(c.every(Number.isFinite)).toBe(true);
         expect(c[s]).toBe(0);
       }
-      for (const k of [
-        "mcCoverage",
-        "coreCoverage",
-        "reverseMcCoverage",
-        "reverseCoreCoverage",
-        "competenceCoverage",
-        "savoirCoverage",
-        "contextesShared",
-      ] as const)
+      for (const k of [...COVERAGE_FEATURES, "contextesShared"] as const)
         expect(col(cols, k).every((x) => x >= 0 && x <= 1 + 1e-9)).toBe(true);
       for (const target of idx.rank(source, 5, undefined, "fixed").map((r) => r.code)) {
         const t = idx.position(target)!;
