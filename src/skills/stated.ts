@@ -332,6 +332,7 @@ export function extractStated(
     const soft = softSkillsIn(x.soft, f, u.start);
     for (const s of soft)
       found.push({ code: s.code, kind: s.kind, score: STATED.softScore, span: spanOf(text, s.start, s.end) });
+    if (u.frame) return;
     // What the named items leave of the statement: scored only when some content word is left.
     let rest = u.text;
     for (const n of [...named, ...soft]) {
@@ -403,7 +404,7 @@ export function extractStated(
     }
   }
   for (const o of open) {
-    if (o.cands.length === 0) continue;
+    if (o.cands.length === 0 || o.unit.voteOnly) continue;
     const rescored = o.cands
       .map((c) => {
         let best = 0;
