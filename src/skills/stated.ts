@@ -12,6 +12,7 @@ import {
 } from "../text/index.js";
 import { cmpCode, type ExtractionContext } from "./extract.js";
 import { StemFamilies } from "./families.js";
+import { labelHeads } from "./heads.js";
 import { buildSavoirLexicon, namedSavoirs, type SavoirLexicon } from "./savoir-lexicon.js";
 import { buildSoftSkills, softSkillsIn, type SoftSkillRule } from "./soft-skills.js";
 import type { ExtractedSkill, Span } from "./types.js";
@@ -61,6 +62,12 @@ export const STATED = {
   domainShare: 0.6,
   /** …whose items are read against every statement down to this score (see `extractStated`). */
   domainMin: 0.4,
+  /**
+   * Taken off a label whose head words (see `labelHeads`) a statement of at most `headWords` words does not meet, in
+   * the open search (the domain pass reads paraphrases).
+   */
+  headPenalty: 0.15,
+  headWords: 2,
   /** Score of a savoir named by its short form ("permis B", "SAP") and of a savoir-être ("rigoureux"). */
   namedScore: 0.95,
   softScore: 0.85,
@@ -94,6 +101,8 @@ export interface StatedExtractor {
   rowOf: ReadonlyMap<string, number>;
   /** Codes of the savoirs that name a language. */
   languageCodes: ReadonlySet<string>;
+  /** Row → the family keys of its label's head words (see `labelHeads`). */
+  heads: readonly (readonly string[])[];
 }
 
 interface Row {
@@ -230,7 +239,13 @@ export function createStatedExtractor(ref: Referential, ctx: ExtractionContext):
   const savoirs = buildSavoirLexicon(ref);
   const languageCodes = new Set(savoirs.langues.values());
   const rowOf = new Map(rows.map((r, i) => [r.code, i]));
+  const headKey = (w: string) => {
+    const s = statedStems(w)[0];
+    return s === undefined || s === LIGHT_VERB ? null : families.key(s);
+  };
+  const heads = rows.map((r) => labelHeads(r.libelle, headKey));
   return {
+    heads,
     ref,
     ctx,
     families,
@@ -577,7 +592,12 @@ function scoreRow(
     coverage > 0 && unitCoverage > 0 ? ((1 + b2) * coverage * unitCoverage) / (b2 * unitCoverage + coverage) : 0;
   const r = x.rows[doc]!;
   const cos = q.vec && r.vec ? dot(q.vec, r.vec) : 0;
-  const penalty = r.kind === "savoir" ? STATED.savoirPenalty : 0;
+  let penalty = r.kind === "savoir" ? STATED.savoirPenalty : 0;
+  // A short statement that meets none of the label's head words names its topic, not its action ("les espaces
+  // communs" is not "Optimiser la gestion des espaces communs"); the domain pass reads paraphrases and does not pay.
+  const heads = x.heads[doc]!;
+  if (minShared > 1 && q.keys.size <= STATED.headWords && heads.length > 0 && !heads.some((h) => q.keys.has(h)))
+    penalty += STATED.headPenalty;
   const score = STATED.vectorWeight * cos + (1 - STATED.vectorWeight) * lexical - penalty;
   return { code: r.code, kind: r.kind, score, mc: r.kind === "macro-competence" ? r.code : r.mc };
 }
