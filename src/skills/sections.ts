@@ -209,8 +209,12 @@ for (const [section, keys] of Object.entries(HEADINGS) as [Exclude<Section, "non
   for (const k of keys) HEADING_OF.set(normalizeText(k), section);
 }
 
+/** Longer than any heading with its bullets and colon: not one (skips normalising every line). */
+const HEADING_MAX = Math.max(...[...HEADING_OF.keys()].map((k) => k.length)) + 16;
+
 /** The section a heading names, or null when the text is not a heading. */
 export function headingSection(raw: string): Exclude<Section, "none"> | null {
+  if (raw.length > HEADING_MAX) return null;
   const key = normalizeText(raw.replace(/^[\s\d.)\-–—•*#]+/, "").replace(/[:：\s]+$/, ""));
   return key ? (HEADING_OF.get(key) ?? null) : null;
 }

@@ -391,24 +391,12 @@ export function extractStated(
   );
   for (const [f, w] of context) if (w >= 0.5) domain.add(f);
   if (domain.size > 0) {
-    // The domain's rows by family key: a statement reads only the rows it shares a word with.
-    const byKey = new Map<string, number[]>();
-    const seen = new Set<number>();
-    for (const f of domain)
-      for (const code of ficheItems(x, f)) {
-        const row = x.rowOf.get(code);
-        if (row === undefined || seen.has(row)) continue;
-        seen.add(row);
-        for (const t of x.labels.termsOf(row)) {
-          const list = byKey.get(t);
-          if (list) list.push(row);
-          else byKey.set(t, [row]);
-        }
-      }
+    // A statement reads only the domain's rows it shares a word with.
+    const byKey = [...domain].map((f) => ficheRowsByKey(x, f));
     for (const o of open) {
       const have = new Set(o.cands.map((c) => c.code));
       const rows = new Set<number>();
-      for (const k of o.q.keys) for (const row of byKey.get(k) ?? []) rows.add(row);
+      for (const k of o.q.keys) for (const m of byKey) for (const row of m.get(k) ?? NO_ROWS) rows.add(row);
       for (const row of rows) {
         if (have.has(x.rows[row]!.code)) continue;
         const coverage = x.labels.coverageOf(row, o.q.keys);
@@ -453,6 +441,30 @@ export function extractStated(
 }
 
 const NO_FICHES: readonly string[] = [];
+
+const NO_ROWS: readonly number[] = [];
+
+const ficheKeyRows = new WeakMap<StatedExtractor, Map<string, Map<string, number[]>>>();
+/** A fiche's item rows by the family keys of their labels, once per fiche. */
+function ficheRowsByKey(x: StatedExtractor, code: string): ReadonlyMap<string, readonly number[]> {
+  let m = ficheKeyRows.get(x);
+  if (!m) ficheKeyRows.set(x, (m = new Map()));
+  let byKey = m.get(code);
+  if (!byKey) {
+    byKey = new Map();
+    for (const item of ficheItems(x, code)) {
+      const row = x.rowOf.get(item);
+      if (row === undefined) continue;
+      for (const t of x.labels.termsOf(row)) {
+        const list = byKey.get(t);
+        if (list) list.push(row);
+        else byKey.set(t, [row]);
+      }
+    }
+    m.set(code, byKey);
+  }
+  return byKey;
+}
 
 const ficheItemSets = new WeakMap<StatedExtractor, Map<string, Set<string>>>();
 /** The codes of a fiche's compétences, savoirs and macro-compétences, once per fiche. */
