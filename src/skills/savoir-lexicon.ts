@@ -13,6 +13,8 @@ export interface SavoirLexicon {
   permis: Map<string, string>;
   /** "r489" or "r489-1a" → savoir. */
   caces: Map<string, string>;
+  /** The electrical habilitation savoir ("Habilitation électrique"), named with or without its levels ("B1V, BR"). */
+  habilitationElectrique: string | null;
   /** Normalised language name → savoir. */
   langues: Map<string, string>;
   /**
@@ -146,6 +148,7 @@ export function buildSavoirLexicon(ref: Referential): SavoirLexicon {
       break;
     }
   }
+  const habilitation = byLength.find((s) => /^habilitations? electriques?$/.test(normalizeText(s.libelle)));
   for (const [alias, cat] of Object.entries(PERMIS_ALIASES)) {
     const code = permis.get(cat);
     if (code) permis.set(alias, code);
@@ -153,6 +156,7 @@ export function buildSavoirLexicon(ref: Referential): SavoirLexicon {
   return {
     permis,
     caces,
+    habilitationElectrique: habilitation?.code ?? null,
     langues,
     names: new Map(
       [...names].map(([k, v]) => [k, { code: v.code, caseSensitive: v.caseSensitive, capitalised: v.capitalised }]),
@@ -206,6 +210,11 @@ export function namedSavoirs(lex: SavoirLexicon, text: string, offset: number): 
         m.index + m[0].length,
       );
     }
+  if (lex.habilitationElectrique && /habilitation/i.test(text))
+    for (const m of text.matchAll(
+      /\bhabilitations?\s+[ée]lectriques?(?:\s+[A-Z0-9]{1,4}(?:\s*[,/]\s*[A-Z0-9]{1,4})*)?/gi,
+    ))
+      push(lex.habilitationElectrique, m.index, m.index + m[0].length);
   // Languages: positions found on the accent-free lower-case text, which keeps the original's length here (NFD
   // accents removed one for one would not: so the search runs on a same-length fold).
   const fold = foldSameLength(text);

@@ -199,6 +199,9 @@ describe("savoirs named by their short forms", () => {
     ]);
     // Not in lower case, and a capitalised name not in a heading's capitals ("SOUDEUR ASSEMBLEUR").
     expect(label("docker")).toEqual([]);
+    expect(label("Habilitations électriques B1V, BR à jour")).toEqual([
+      ["Habilitation électrique", "Habilitations électriques B1V, BR"],
+    ]);
     expect(label("SOUDEUR ASSEMBLEUR")).toEqual([]);
     expect(label("Respect des normes HACCP")).toEqual([
       ["Système Hazard Analysis Critical Control Point (HACCP)", "HACCP"],
