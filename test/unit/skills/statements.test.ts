@@ -21,7 +21,7 @@ describe("offer frames and the company's presentation", () => {
       "Une expérience significative sur un poste similaire est exigée.",
     ]);
     const open = st.filter((s) => !s.frame && !s.namedOnly).map((s) => s.text);
-    expect(open).toEqual(["vous négociez les contrats", "Vous assurez la facturation mensuelle"]);
+    expect(open).toEqual(["vous négociez les contrats", "Vous assurez la facturation mensuelle."]);
   });
 
   it("reads the lines before a missions heading as the company's (votes only), but a clause to 'vous' as the job's", () => {
