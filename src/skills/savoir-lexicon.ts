@@ -75,8 +75,10 @@ const PERMIS_ALIASES: Record<string, string> = { vl: "b", pl: "c", spl: "ce" };
 
 /** Words whose capitalised form in a label is a proper name worth matching alone (SAP, AutoCAD, Revit). */
 const PROPER = /^(?:[A-Z][A-Z0-9+#]{1,}|[A-Z][a-z]+[A-Z][A-Za-z]*)$/;
-/** Acronyms too ambiguous alone (roman numerals, common abbreviations, units). */
-const COMMON_ACRONYMS = new Set("II III IV VI XX UE EU CE BE DE ET OU NF EN ISO H F HF TP CV RH IT BTP".split(" "));
+/** Acronyms too ambiguous alone (roman numerals, common abbreviations, units, company sizes, a BTS's initials). */
+const COMMON_ACRONYMS = new Set(
+  "II III IV VI XX UE EU CE BE DE ET OU NF EN ISO H F HF TP CV RH IT BTP PME PMI TPE ETI MCO".split(" "),
+);
 
 const LANGUAGE_CATEGORY = "Langues";
 /** Where capitalised words inside a label are product names (SAP, AutoCAD, Revit). */
