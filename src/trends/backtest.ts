@@ -5,7 +5,7 @@
  */
 import { Referential } from "../rome/index.js";
 import { candidatePhrases, contentStems, postingLists, segment } from "../text/index.js";
-import { containsPhrase } from "./analyze.js";
+import { containsPhrase } from "./ranking.js";
 import type { TrendDocument } from "./types.js";
 import { round } from "../numbers.js";
 
