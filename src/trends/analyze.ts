@@ -11,7 +11,8 @@ import {
 } from "./detector.js";
 import { testItems, type TestedItem } from "./items.js";
 import { periodOf, periodStart } from "./periods.js";
-import { containsPhrase, rankScore, termhoodOf } from "./ranking.js";
+import { rankScore, termhoodOf } from "./ranking.js";
+import { nestedFragments, proseVocabulary, sameFinding, termLike } from "./terms.js";
 import {
   TREND_DEFAULTS,
   type Attachment,
@@ -164,7 +165,9 @@ export async function analyzeCounts(
     const st = strataOf(counts.totals);
     signals = signalsFromSums(counts.sums, st.baselineDocuments, st.recentDocuments, o);
   } else signals = detectEmerging(counts.phrases, counts.totals, o);
-  const ranked = signals.filter((s) => s.flagged).sort(byDetectorRank);
+  // Terms only (terms.ts): a fragment of a longer supported phrase is that phrase said shorter.
+  const fragments = nestedFragments(new Map(signals.map((s) => [s.key, s.support])));
+  const ranked = signals.filter((s) => s.flagged && !fragments.has(s.key)).sort(byDetectorRank);
   const candidates = ranked.slice(0, Math.min(MAX_CANDIDATES, o.limit * CANDIDATE_FACTOR));
   const sp = await details(new Set(candidates.map((c) => c.key)), split!.getTime());
   const labelOf = (k: string) => top(sp.surfaces.get(k), (n) => n)[0]?.[0] ?? k;
@@ -198,11 +201,13 @@ export async function analyzeCounts(
       att: atts[i],
     }))
     .sort((a, b) => byDetectorRank(a.s, b.s));
+  const vocabulary = ref ? proseVocabulary(ref) : new Set<string>();
   const kept: { s: PhraseSignal; att: Attachment; variants: Set<string> }[] = [];
   for (let i = 0; i < order.length && kept.length < o.limit; i++) {
     const { s, att } = order[i]!;
-    if (att?.covered) continue;
-    const host = kept.find((k) => containsPhrase(k.s.key, s.key) || containsPhrase(s.key, k.s.key));
+    // A single word of the general language is no term (terms.ts); a covered phrase is already said by ROME.
+    if (att?.covered || !termLike(s.key, labelOf(s.key), vocabulary)) continue;
+    const host = kept.find((k) => sameFinding(k.s.key, s.key));
     if (host) {
       host.variants.add(labelOf(s.key));
       continue;

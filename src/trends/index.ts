@@ -26,7 +26,9 @@ export {
   backtestFigures,
   byFrequency,
   createLexicalCoverage,
+  createPhraseCoverage,
   groupFindings,
+  keyHalf,
   phraseStats,
   precisionAt,
   rankFlagged,
@@ -35,6 +37,7 @@ export {
   type BacktestFigures,
   type Covering,
   type Finding,
+  type LabelSource,
   type ScoredPhrase,
 } from "./backtest.js";
 export {
@@ -51,3 +54,4 @@ export {
 } from "./detector.js";
 export { cellKey, cellsOf, countCells, domaineOf, type CountCell } from "./cells.js";
 export { containsPhrase, RANKING, rankScore, termhoodOf, wellFormedPhrase } from "./ranking.js";
+export { bagOf, nestedFragments, proseVocabulary, sameFinding, termLike, TERMS } from "./terms.js";
