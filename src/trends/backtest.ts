@@ -65,6 +65,12 @@ export type LabelSource = Record<
   ReadonlyMap<string, { code: string; libelle: string }>
 >;
 
+/** Every label a coverage test reads: compétences, savoirs, macro-compétences, appellations, contextes. */
+function* labelsOf(ref: LabelSource): Iterable<{ code: string; libelle: string }> {
+  for (const m of [ref.competences, ref.savoirs, ref.macroCompetences, ref.appellations, ref.contextes])
+    yield* m.values();
+}
+
 /**
  * The engine's word test (src/match/uncovered.ts) that also names the label: a key is covered when one ROME
  * label (compétence, savoir, macro-compétence, appellation, contexte) holds all its stems.
@@ -78,11 +84,7 @@ export function createLexicalCoverage(ref: LabelSource): (key: string) => Coveri
     labels.push({ code, libelle });
     stemSets.push(s);
   };
-  for (const c of ref.competences.values()) add(c.code, c.libelle);
-  for (const s of ref.savoirs.values()) add(s.code, s.libelle);
-  for (const m of ref.macroCompetences.values()) add(m.code, m.libelle);
-  for (const a of ref.appellations.values()) add(a.code, a.libelle);
-  for (const c of ref.contextes.values()) add(c.code, c.libelle);
+  for (const l of labelsOf(ref)) add(l.code, l.libelle);
   const postings = postingLists(stemSets);
   return (key) => {
     const stems = key.split(" ").filter(Boolean);
@@ -103,26 +105,28 @@ export function createLexicalCoverage(ref: LabelSource): (key: string) => Coveri
 
 /**
  * A stricter yardstick beside the engine's word test: a label SAYS a key when the key's stems occur in it as one
- * run of content words, in order ("sens servic client" in "Sens du service client"), not merely somewhere in a
- * long sentence ("responsabilit suiv" in "Suivre les indicateurs … sous sa responsabilité"). Same labels as
+ * run of content words, in order, and make at least half of the label's content words ("sens servic client" in
+ * "Sens du service client", "sen responsabilit" in "Faire preuve de sens des responsabilités"), not merely
+ * somewhere in a long sentence ("responsabilit suiv" in "Suivre les indicateurs … sous sa responsabilité",
+ * "rhon" in "Ingénieur diplômé de l'institut supérieur d'agriculture Rhône-Alpes"). Same labels as
  * createLexicalCoverage.
  */
 export function createPhraseCoverage(ref: LabelSource): (key: string) => Covering | null {
   const bag = createLexicalCoverage(ref);
-  const labels: { c: Covering; stems: string }[] = [];
-  const add = (code: string, libelle: string) =>
-    labels.push({ c: { code, libelle }, stems: ` ${contentStems(libelle).join(" ")} ` });
-  for (const c of ref.competences.values()) add(c.code, c.libelle);
-  for (const s of ref.savoirs.values()) add(s.code, s.libelle);
-  for (const m of ref.macroCompetences.values()) add(m.code, m.libelle);
-  for (const a of ref.appellations.values()) add(a.code, a.libelle);
-  for (const c of ref.contextes.values()) add(c.code, c.libelle);
+  const labels: { c: Covering; stems: string; n: number }[] = [];
+  const add = (code: string, libelle: string) => {
+    const st = contentStems(libelle);
+    labels.push({ c: { code, libelle }, stems: ` ${st.join(" ")} `, n: st.length });
+  };
+  for (const l of labelsOf(ref)) add(l.code, l.libelle);
   return (key) => {
     // Only keys the word test covers can be said as a run: a cheap gate before the scan.
     if (!bag(key)) return null;
     const run = ` ${key} `;
-    let best: { c: Covering; stems: string } | null = null;
-    for (const l of labels) if (l.stems.includes(run) && (!best || l.stems.length < best.stems.length)) best = l;
+    const words = key.split(" ").length;
+    let best: (typeof labels)[number] | null = null;
+    for (const l of labels)
+      if (words * 2 >= l.n && l.stems.includes(run) && (!best || l.stems.length < best.stems.length)) best = l;
     return best?.c ?? null;
   };
 }

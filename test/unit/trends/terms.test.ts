@@ -79,11 +79,14 @@ describe("coverage yardsticks", () => {
     expect(bag(key("responsabilité suivre"))?.code).toBe("c1");
     expect(bag(key("gestion des stocks"))).toBeNull();
   });
-  it("the phrase test needs the stems as one run of content words, in order", () => {
+  it("the phrase test needs the stems as one run of content words, in order, at least half the label", () => {
     const said = createPhraseCoverage(ref);
     expect(said(key("sens service client"))?.libelle).toBe("Sens du service client");
     expect(said(key("service client"))?.code).toBe("c0");
     expect(said(key("responsabilité suivre"))).toBeNull();
     expect(said(key("client service"))).toBeNull();
+    // One place name inside a long diploma label is not the label's content.
+    expect(createLexicalCoverage(ref)(key("Rhône"))?.code).toBe("c2");
+    expect(said(key("Rhône"))).toBeNull();
   });
 });
