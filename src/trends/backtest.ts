@@ -131,6 +131,13 @@ export function createPhraseCoverage(ref: LabelSource): (key: string) => Coverin
   };
 }
 
+/** Whether the key's stems make at least half of the label's content words (the phrase yardstick's rule). */
+export function mainContentOf(key: string, libelle: string): boolean {
+  const label = new Set(contentStems(libelle));
+  const shared = new Set(key.split(" ").filter((w) => label.has(w))).size;
+  return shared * 2 >= label.size;
+}
+
 /** Documents, distinct sources and the usual surface form of every phrase key (offers' text only). */
 export function phraseStats(
   docs: readonly TrendDocument[],

@@ -29,6 +29,7 @@ export {
   createPhraseCoverage,
   groupFindings,
   keyHalf,
+  mainContentOf,
   phraseStats,
   precisionAt,
   rankFlagged,

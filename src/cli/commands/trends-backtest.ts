@@ -18,6 +18,7 @@ import {
   createPhraseAttacher,
   createPhraseCoverage,
   keyHalf,
+  mainContentOf,
   nestedFragments,
   proseVocabulary,
   termLike,
@@ -121,7 +122,12 @@ export const trendsBacktestCommand = defineCommand({
     );
     // The stricter yardstick, reported beside: a new label says the phrase as one run of words (or by vector + words).
     const newPhrase = createPhraseCoverage(newRef);
-    const saidBy = new Map<string, Covering | null>(pool.map(([k], i) => [k, newPhrase(k) ?? newAtt[i]!.coveredBy]));
+    const saidBy = new Map<string, Covering | null>(
+      pool.map(([k], i) => {
+        const byVector = newAtt[i]!.coveredBy;
+        return [k, newPhrase(k) ?? (byVector && mainContentOf(k, byVector.libelle) ? byVector : null)];
+      }),
+    );
     log(
       `${stats.size} phrase keys, ${supported.length} with support ≥ ${minSupport} in ≥ ${minSources} sources, ${pool.length} not covered by ${oldRef.version}, ${[...coveredBy.values()].filter(Boolean).length} of those covered by ${newRef.version}`,
     );

@@ -5,6 +5,7 @@ import {
   createLexicalCoverage,
   createPhraseCoverage,
   groupFindings,
+  mainContentOf,
   nestedFragments,
   sameFinding,
   termLike,
@@ -88,5 +89,9 @@ describe("coverage yardsticks", () => {
     // One place name inside a long diploma label is not the label's content.
     expect(createLexicalCoverage(ref)(key("Rhône"))?.code).toBe("c2");
     expect(said(key("Rhône"))).toBeNull();
+    expect(mainContentOf(key("grands comptes clients"), "Gestion des grands comptes")).toBe(true);
+    expect(mainContentOf(key("Rhône"), "Ingénieur diplômé de l'institut supérieur d'agriculture Rhône-Alpes")).toBe(
+      false,
+    );
   });
 });
