@@ -12,7 +12,8 @@ import {
 import { testItems, type TestedItem } from "./items.js";
 import { periodOf, periodStart } from "./periods.js";
 import { rankScore, termhoodOf } from "./ranking.js";
-import { nestedFragments, proseVocabulary, sameFinding, termLike } from "./terms.js";
+import { createLexicalCoverage } from "./backtest.js";
+import { nestedFragments, praiseOnly, proseVocabulary, sameFinding, termLike } from "./terms.js";
 import {
   TREND_DEFAULTS,
   type Attachment,
@@ -202,11 +203,12 @@ export async function analyzeCounts(
     }))
     .sort((a, b) => byDetectorRank(a.s, b.s));
   const vocabulary = ref ? proseVocabulary(ref) : new Set<string>();
+  const said = ref ? wordTestOf(ref) : () => null;
   const kept: { s: PhraseSignal; att: Attachment; variants: Set<string> }[] = [];
   for (let i = 0; i < order.length && kept.length < o.limit; i++) {
     const { s, att } = order[i]!;
     // A single word of the general language is no term (terms.ts); a covered phrase is already said by ROME.
-    if (att?.covered || !termLike(s.key, labelOf(s.key), vocabulary)) continue;
+    if (att?.covered || !termLike(s.key, labelOf(s.key), vocabulary) || praiseOnly(s.key, said)) continue;
     const host = kept.find((k) => sameFinding(k.s.key, s.key));
     if (host) {
       host.variants.add(labelOf(s.key));
@@ -279,6 +281,14 @@ export async function analyzeCounts(
       falling: testItems(counts.items, counts.totals, splitLabel!, o, "down").sort(byScore).map(toItem),
     },
   };
+}
+
+const wordTests = new WeakMap<Referential, (key: string) => unknown>();
+/** The engine's word test of a referential, built once (its postings cover every label). */
+function wordTestOf(ref: Referential): (key: string) => unknown {
+  let t = wordTests.get(ref);
+  if (!t) wordTests.set(ref, (t = createLexicalCoverage(ref)));
+  return t;
 }
 
 function figuresOf(s: PhraseSignal): GrowthFigures {

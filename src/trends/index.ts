@@ -55,4 +55,4 @@ export {
 } from "./detector.js";
 export { cellKey, cellsOf, countCells, domaineOf, type CountCell } from "./cells.js";
 export { containsPhrase, RANKING, rankScore, termhoodOf, wellFormedPhrase } from "./ranking.js";
-export { bagOf, nestedFragments, proseVocabulary, sameFinding, termLike, TERMS } from "./terms.js";
+export { bagOf, nestedFragments, praiseOnly, proseVocabulary, sameFinding, termLike, TERMS } from "./terms.js";

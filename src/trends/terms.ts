@@ -12,7 +12,7 @@
  *   - the same words in another order ("autonomie rigueur" / "rigueur autonomie") are one finding.
  */
 import type { Referential } from "../rome/index.js";
-import { isKnownWord, words } from "../text/index.js";
+import { isKnownWord, stem, words } from "../text/index.js";
 import { containsPhrase } from "./ranking.js";
 
 /**
@@ -37,6 +37,30 @@ function generalWord(w: string, vocabulary: ReadonlySet<string>): boolean {
     isKnownWord(w) ||
     (w.endsWith("ment") && w.length > 7 && isKnownWord(w.slice(0, -4)))
   );
+}
+
+/**
+ * Evaluative modifiers: "bon esprit", "excellente capacité", "équipe dynamique" say how good something is, not
+ * what. Grammar again (a closed class of appraising adjectives), stemmed as keys are.
+ */
+const EVALUATIVE = new Set(
+  `bon bonne bons bonnes excellent excellente excellents excellentes grand grande grands grandes fort forte forts
+   fortes reel reelle reels reelles vrai vraie vrais vraies veritable veritables dynamique dynamiques nouveau
+   nouvelle nouveaux nouvelles solide solides parfait parfaite parfaits parfaites reelle certain certaine
+   important importante importants importantes serieux serieuse agreable agreables super belle beau`
+    .split(/\s+/)
+    .map(stem),
+);
+
+/**
+ * A key that is only appraisal around words the old referential already says ("bon esprit" around "esprit",
+ * "excellente capacité" around "capacité", "équipe dynamique" around "équipe"): what is new is the praise.
+ * `said` is the word test of the referential the offers were read with.
+ */
+export function praiseOnly(key: string, said: (key: string) => unknown): boolean {
+  const stems = key.split(" ");
+  const rest = stems.filter((s) => !EVALUATIVE.has(s));
+  return rest.length < stems.length && (rest.length === 0 || !!said(rest.join(" ")));
 }
 
 export const TERMS = {

@@ -20,6 +20,7 @@ import {
   keyHalf,
   mainContentOf,
   nestedFragments,
+  praiseOnly,
   proseVocabulary,
   termLike,
   offersToTrendDocuments,
@@ -102,11 +103,15 @@ export const trendsBacktestCommand = defineCommand({
       ([k, s]) => s.support >= minSupport && s.sources >= minSources && wellFormedPhrase(k),
     );
     // Terms only (src/trends/terms.ts), as the analysis keeps them: no single general word, no fragment.
+    const oldLexical = createLexicalCoverage(oldRef);
     const fragments = nestedFragments(new Map(wellSupported.map(([k, s]) => [k, s.support])));
     const supported =
       candidateRule === "all"
         ? wellSupported
-        : wellSupported.filter(([k, s]) => termLike(k, s.label, proseVocabulary(oldRef)) && !fragments.has(k));
+        : wellSupported.filter(
+            ([k, s]) =>
+              termLike(k, s.label, proseVocabulary(oldRef)) && !fragments.has(k) && !praiseOnly(k, oldLexical),
+          );
     const oldAtt = await attachAll(
       oldAttacher,
       supported.map(([, s]) => s.label),

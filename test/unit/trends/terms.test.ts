@@ -7,6 +7,7 @@ import {
   groupFindings,
   mainContentOf,
   nestedFragments,
+  praiseOnly,
   sameFinding,
   termLike,
   type LabelSource,
@@ -47,6 +48,16 @@ describe("candidate terms", () => {
     // "valeur" is mostly said without "ajoutée": a term of its own.
     expect(f.has("valeur")).toBe(false);
     expect(nestedFragments(supports, 0.99).size).toBe(0);
+  });
+
+  it("drops appraisal around words the referential already says", () => {
+    const said = createLexicalCoverage(labels(["Travailler en équipe", "Capacité d'adaptation"]));
+    const key = (t: string) => contentStems(t).join(" ");
+    expect(praiseOnly(key("équipe dynamique"), said)).toBe(true);
+    expect(praiseOnly(key("excellente capacité"), said)).toBe(true);
+    // Praise around something new stays a candidate, and so does a phrase without praise.
+    expect(praiseOnly(key("bonne maîtrise kubernetes"), said)).toBe(false);
+    expect(praiseOnly(key("sens du service client"), said)).toBe(false);
   });
 
   it("counts the same words in another order as one finding", () => {
