@@ -92,25 +92,20 @@ export function proseVocabulary(ref: Referential): ReadonlySet<string> {
  * order) holds at least `nestedShare` of their documents. Supports are documents per key.
  */
 export function nestedFragments(supports: ReadonlyMap<string, number>, share: number = TERMS.nestedShare): Set<string> {
-  // Index the longer keys by each of their words, so a key meets only the keys that share its first word.
-  const byWord = new Map<string, string[]>();
-  for (const k of supports.keys())
-    for (const w of new Set(k.split(" "))) {
-      const l = byWord.get(w);
-      if (l) l.push(k);
-      else byWord.set(w, [k]);
-    }
-  const out = new Set<string>();
-  for (const [k, n] of supports) {
-    const first = k.split(" ")[0]!;
-    for (const longer of byWord.get(first) ?? []) {
-      if (longer.length <= k.length || !containsPhrase(longer, k)) continue;
-      if (supports.get(longer)! >= share * n) {
-        out.add(k);
-        break;
+  // Every contiguous run of words inside a longer key is a key it contains: the best-supported container of
+  // each key in one pass over the keys' runs (a key has at most 4 words, so 9 runs), not a scan of all pairs.
+  const container = new Map<string, number>();
+  for (const [longer, n] of supports) {
+    const ws = longer.split(" ");
+    for (let a = 0; a < ws.length; a++)
+      for (let b = a + 1; b <= ws.length; b++) {
+        if (b - a === ws.length) continue;
+        const run = ws.slice(a, b).join(" ");
+        if (supports.has(run) && n > (container.get(run) ?? -1)) container.set(run, n);
       }
-    }
   }
+  const out = new Set<string>();
+  for (const [k, n] of supports) if ((container.get(k) ?? -1) >= share * n) out.add(k);
   return out;
 }
 
