@@ -9,6 +9,7 @@
  *   - a fragment of a longer candidate ("ajoutée" of "valeur ajoutée", "travailler en étroite" of "travailler en
  *     étroite collaboration") is that candidate said shorter: C-value's nested-frequency rule drops a key whose
  *     documents mostly carry one longer supported key containing it;
+ *   - appraisal around words the referential already says ("équipe dynamique", "bon esprit") is no new term;
  *   - the same words in another order ("autonomie rigueur" / "rigueur autonomie") are one finding.
  */
 import type { Referential } from "../rome/index.js";
@@ -46,7 +47,7 @@ function generalWord(w: string, vocabulary: ReadonlySet<string>): boolean {
 const EVALUATIVE = new Set(
   `bon bonne bons bonnes excellent excellente excellents excellentes grand grande grands grandes fort forte forts
    fortes reel reelle reels reelles vrai vraie vrais vraies veritable veritables dynamique dynamiques nouveau
-   nouvelle nouveaux nouvelles solide solides parfait parfaite parfaits parfaites reelle certain certaine
+   nouvelle nouveaux nouvelles solide solides parfait parfaite parfaits parfaites certain certaine
    important importante importants importantes serieux serieuse agreable agreables super belle beau`
     .split(/\s+/)
     .map(stem),
