@@ -6,7 +6,8 @@
  */
 import pg from "pg";
 import type { Db, Queryable } from "../src/lake/db.js";
-import { readTrendCounts, readTrendSums } from "../src/lake/trend-counts.js";
+import { readTrendCounts } from "../src/lake/trend-counts.js";
+import { readTrendSums } from "../src/lake/trend-sums.js";
 import { DETECTOR, sourceSplits } from "../src/trends/index.js";
 
 async function main(): Promise<void> {

@@ -11,9 +11,9 @@ import {
   readTrendCounts,
   readPhraseSeries,
   readTrendCountsFromDocuments,
-  readTrendSums,
   saveTrendAnalysis,
 } from "./trend-counts.js";
+import { readTrendSums } from "./trend-sums.js";
 import { storedVersions, writeDocuments } from "./documents-write.js";
 import { findByExternalId, getDocument, similarDocuments, trendDocuments } from "./documents-read.js";
 import { eraseBySource, eraseDocument, purgeExpiredCvs } from "./erase.js";

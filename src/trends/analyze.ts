@@ -1,20 +1,19 @@
 import type { Referential } from "../rome/index.js";
-import { candidatePhrases, segment } from "../text/index.js";
+import { countCells, domaineOf, type CountCell } from "./cells.js";
+import { detailsFromDocuments, inWindow, pickEvidence, seriesOf, top, type PhraseDetails } from "./details.js";
 import {
   byDetectorRank,
-  countCells,
   detectEmerging,
-  domaineOf,
   signalsFromSums,
   strataOf,
-  type CountCell,
   type PhraseSignal,
   type PhraseSums,
-  rankScore,
-  termhoodOf,
 } from "./detector.js";
+import { testItems, type TestedItem } from "./items.js";
 import { periodOf, periodStart } from "./periods.js";
-import { benjaminiHochberg, compareRates, compareRatesStratified, type RateComparison, type Stratum } from "./stats.js";
+import { rankScore, termhoodOf } from "./ranking.js";
+import { createLexicalCoverage } from "./backtest.js";
+import { nestedFragments, praiseOnly, proseVocabulary, sameFinding, termLike } from "./terms.js";
 import {
   TREND_DEFAULTS,
   type Attachment,
@@ -22,7 +21,6 @@ import {
   type GrowthFigures,
   type Salience,
   type ItemTrend,
-  type SeriesPoint,
   type TrendDocument,
   type TrendDocumentSource,
   type TrendOptions,
@@ -46,8 +44,6 @@ export interface TrendContext {
 /** Statistical candidates carried into the details step, per requested result (surface forms, vector check, merges). */
 const CANDIDATE_FACTOR = 15;
 const MAX_CANDIDATES = 600;
-/** Surface-form samples per phrase: enough to pick the usual wording without segmenting every offer. */
-const SURFACE_SAMPLES = 12;
 
 /**
  * Stratum of a document for the items' test: the domaine professionnel of its first métier (the ROME code's
@@ -56,15 +52,6 @@ const SURFACE_SAMPLES = 12;
  */
 export function stratumOf(d: TrendDocument): string {
   return domaineOf(d.metiers);
-}
-
-function inWindow(d: TrendDocument, o: TrendOptions): boolean {
-  const t = d.documentDate.getTime();
-  if (Number.isNaN(t)) return false;
-  if (o.from && t < o.from.getTime()) return false;
-  if (o.to && t >= o.to.getTime()) return false;
-  if (o.metier && !d.metiers.includes(o.metier)) return false;
-  return true;
 }
 
 /**
@@ -97,182 +84,6 @@ function chooseSplit(sortedLabels: string[], o: TrendOptions): Date | null {
   const mid = (first + last) / 2;
   const label = sortedLabels.find((l) => periodStart(l).getTime() >= mid && periodStart(l).getTime() > first);
   return label ? periodStart(label) : null;
-}
-
-interface TestedItem {
-  name: string;
-  figures: GrowthFigures;
-}
-
-/**
- * ROME items that rise or fall between the two parts of the window, compared within domaines (Mantel–Haenszel)
- * when stratified: the items are the referential's own words, so the question is their use over time.
- */
-function testItems(
-  items: TrendCounts["items"],
-  totals: readonly CountCell[],
-  splitLabel: string,
-  o: TrendOptions,
-  direction: "up" | "down",
-): TestedItem[] {
-  const docs = new Map<string, { n1: number; n0: number }>();
-  let nb = 0;
-  let nr = 0;
-  for (const c of totals) {
-    const e = docs.get(c.domaine) ?? { n1: 0, n0: 0 };
-    if (c.period >= splitLabel) ((e.n1 += c.documents), (nr += c.documents));
-    else ((e.n0 += c.documents), (nb += c.documents));
-    docs.set(c.domaine, e);
-  }
-  const pending: { name: string; cb: number; cr: number; sources: number; strata: Map<string, Stratum> }[] = [];
-  for (const [name, cells] of items) {
-    let cb = 0;
-    let cr = 0;
-    const sources = new Set<string>();
-    const strata = new Map<string, Stratum>();
-    for (const c of cells) {
-      sources.add(c.source);
-      let s = strata.get(c.domaine);
-      if (!s)
-        strata.set(c.domaine, (s = { x: 0, y: 0, n1: docs.get(c.domaine)?.n1 ?? 0, n0: docs.get(c.domaine)?.n0 ?? 0 }));
-      if (c.period >= splitLabel) ((s.x += c.documents), (cr += c.documents));
-      else ((s.y += c.documents), (cb += c.documents));
-    }
-    if (cb + cr < o.minSupport || sources.size < o.minSources) continue;
-    pending.push({ name, cb, cr, sources: sources.size, strata });
-  }
-  const compared: RateComparison[] = pending.map((x) =>
-    o.stratify
-      ? compareRatesStratified([...x.strata.values()], o.alpha, direction)
-      : compareRates(x.cb, nb, x.cr, nr, o.alpha, direction),
-  );
-  const q = benjaminiHochberg(compared.map((r) => r.pValue));
-  return pending
-    .map((x, i) => ({
-      name: x.name,
-      figures: {
-        support: x.cb + x.cr,
-        baseline: x.cb,
-        recent: x.cr,
-        baselineShare: nb > 0 ? x.cb / nb : 0,
-        recentShare: nr > 0 ? x.cr / nr : 0,
-        rateRatio: compared[i]!.rateRatio,
-        rateRatioBound: compared[i]!.rateRatioBound,
-        growthScore: compared[i]!.growthScore,
-        pValue: compared[i]!.pValue,
-        qValue: q[i]!,
-        sources: x.sources,
-      },
-    }))
-    .filter(
-      ({ figures: f }) =>
-        f.qValue <= o.alpha &&
-        (direction === "up"
-          ? f.recent >= o.minRecentSupport && f.rateRatioBound >= o.minRateRatio
-          : f.baseline >= o.minRecentSupport && f.rateRatioBound <= 1 / o.minRateRatio),
-    );
-}
-
-/** True when the words of `short` appear contiguously, in order, inside `long`. */
-export function containsPhrase(long: string, short: string): boolean {
-  return ` ${long} `.includes(` ${short} `);
-}
-
-/** What the report shows of its final phrases beyond counts: read from documents or from the lake. */
-export interface PhraseDetails {
-  metiers: Map<string, Map<string, number>>;
-  cooc: Map<string, Map<string, number>>;
-  surfaces: Map<string, Map<string, number>>;
-  evidence: Map<string, { documentId: string; date: string; snippet: string; source: string }[]>;
-  /** Per-period cells of the asked phrases, when the counts did not carry them (the SQL path). */
-  series?: ReadonlyMap<string, readonly CountCell[]>;
-  /** Documents with the phrase that carry at least one compétence (the denominator of the lift). */
-  withItems: Map<string, number>;
-}
-
-/** Details of the final phrases from a second pass over the documents (JSONL files, tests, small lakes). */
-export async function detailsFromDocuments(
-  source: TrendDocumentSource,
-  o: TrendOptions,
-  keys: Set<string>,
-  recentFrom: number,
-): Promise<PhraseDetails> {
-  const sp: PhraseDetails = {
-    metiers: new Map(),
-    cooc: new Map(),
-    surfaces: new Map(),
-    evidence: new Map(),
-    withItems: new Map(),
-  };
-  const inc = (m: Map<string, Map<string, number>>, k: string, v: string) => {
-    let inner = m.get(k);
-    if (!inner) m.set(k, (inner = new Map()));
-    inner.set(v, (inner.get(v) ?? 0) + 1);
-  };
-  for await (const d of source()) {
-    if (!inWindow(d, o)) continue;
-    let present: string[] | null = null;
-    for (const k of d.phrases) if (keys.has(k)) (present ??= []).includes(k) || present.push(k);
-    if (!present) continue;
-    let units: ReturnType<typeof segment> | null = null;
-    for (const k of present) {
-      for (const m of new Set(d.metiers)) inc(sp.metiers, k, m);
-      const items = new Set(d.competences);
-      if (items.size > 0) sp.withItems.set(k, (sp.withItems.get(k) ?? 0) + 1);
-      for (const c of items) inc(sp.cooc, k, c);
-      // Evidence and surface forms come from offers only: a CV's words are never shown.
-      if (d.kind !== "offer" || !d.text) continue;
-      const samples = sp.surfaces.get(k);
-      const ev = sp.evidence.get(k) ?? [];
-      const wantEvidence =
-        d.documentDate.getTime() >= recentFrom &&
-        ev.length < 20 &&
-        !ev.some((e) => e.source === d.source && ev.length < 2);
-      const wantSurface = !samples || [...samples.values()].reduce((a, b) => a + b, 0) < SURFACE_SAMPLES;
-      if (!wantEvidence && !wantSurface) continue;
-      units ??= segment(d.text);
-      for (const u of units) {
-        const hit = candidatePhrases(u).find((p) => p.key === k);
-        if (!hit) continue;
-        if (wantSurface) inc(sp.surfaces, k, hit.text);
-        if (wantEvidence) {
-          ev.push({
-            documentId: d.id,
-            date: d.documentDate.toISOString().slice(0, 10),
-            snippet: snippetAround(d.text, u.start, u.end, hit.start, hit.end),
-            source: d.source,
-          });
-          sp.evidence.set(k, ev);
-        }
-        break;
-      }
-    }
-  }
-  return sp;
-}
-
-/** The unit around a hit, cut to the documented length and centred on the phrase. */
-export function snippetAround(
-  text: string,
-  uStart: number,
-  uEnd: number,
-  hStart: number,
-  hEnd: number,
-  max: number = TREND_DEFAULTS.snippetChars,
-): string {
-  let s = uStart;
-  let e = uEnd;
-  if (e - s > max) {
-    const room = Math.max(0, max - (hEnd - hStart));
-    s = Math.max(uStart, hStart - Math.floor(room / 2));
-    e = Math.min(uEnd, s + max);
-  }
-  const body = text.slice(s, e).replace(/\s+/g, " ").trim();
-  return `${s > uStart ? "…" : ""}${body}${e < uEnd ? "…" : ""}`;
-}
-
-function top<T>(m: Map<string, T> | undefined, by: (v: T) => number): [string, T][] {
-  return m ? [...m].sort((a, b) => by(b[1]) - by(a[1])) : [];
 }
 
 function itemKind(ref: Referential | undefined, code: string): ItemTrend["kind"] {
@@ -355,7 +166,9 @@ export async function analyzeCounts(
     const st = strataOf(counts.totals);
     signals = signalsFromSums(counts.sums, st.baselineDocuments, st.recentDocuments, o);
   } else signals = detectEmerging(counts.phrases, counts.totals, o);
-  const ranked = signals.filter((s) => s.flagged).sort(byDetectorRank);
+  // Terms only (terms.ts): a fragment of a longer supported phrase is that phrase said shorter.
+  const fragments = nestedFragments(new Map(signals.map((s) => [s.key, s.support])));
+  const ranked = signals.filter((s) => s.flagged && !fragments.has(s.key)).sort(byDetectorRank);
   const candidates = ranked.slice(0, Math.min(MAX_CANDIDATES, o.limit * CANDIDATE_FACTOR));
   const sp = await details(new Set(candidates.map((c) => c.key)), split!.getTime());
   const labelOf = (k: string) => top(sp.surfaces.get(k), (n) => n)[0]?.[0] ?? k;
@@ -389,11 +202,14 @@ export async function analyzeCounts(
       att: atts[i],
     }))
     .sort((a, b) => byDetectorRank(a.s, b.s));
+  const vocabulary = ref ? proseVocabulary(ref) : new Set<string>();
+  const said = ref ? wordTestOf(ref) : () => null;
   const kept: { s: PhraseSignal; att: Attachment; variants: Set<string> }[] = [];
   for (let i = 0; i < order.length && kept.length < o.limit; i++) {
     const { s, att } = order[i]!;
-    if (att?.covered) continue;
-    const host = kept.find((k) => containsPhrase(k.s.key, s.key) || containsPhrase(s.key, k.s.key));
+    // A single word of the general language is no term (terms.ts); a covered phrase is already said by ROME.
+    if (att?.covered || !termLike(s.key, labelOf(s.key), vocabulary) || praiseOnly(s.key, said)) continue;
+    const host = kept.find((k) => sameFinding(k.s.key, s.key));
     if (host) {
       host.variants.add(labelOf(s.key));
       continue;
@@ -467,6 +283,14 @@ export async function analyzeCounts(
   };
 }
 
+const wordTests = new WeakMap<Referential, (key: string) => unknown>();
+/** The engine's word test of a referential, built once (its postings cover every label). */
+function wordTestOf(ref: Referential): (key: string) => unknown {
+  let t = wordTests.get(ref);
+  if (!t) wordTests.set(ref, (t = createLexicalCoverage(ref)));
+  return t;
+}
+
 function figuresOf(s: PhraseSignal): GrowthFigures {
   return {
     support: s.support,
@@ -492,35 +316,4 @@ function salienceOf(s: PhraseSignal): Salience {
     rising: s.rising,
     widespread: s.widespread,
   };
-}
-
-/** Up to `snippets` excerpts, from distinct sources first, most recent first. */
-function pickEvidence(
-  ev: { documentId: string; date: string; snippet: string; source: string }[],
-): EmergingPhrase["evidence"] {
-  const sorted = [...ev].sort((a, b) => (a.date < b.date ? 1 : -1));
-  const out: typeof ev = [];
-  const usedSources = new Set<string>();
-  for (const e of sorted)
-    if (out.length < TREND_DEFAULTS.snippets && !usedSources.has(e.source) && !out.some((o) => o.snippet === e.snippet))
-      (out.push(e), usedSources.add(e.source));
-  for (const e of sorted)
-    if (out.length < TREND_DEFAULTS.snippets && !out.includes(e) && !out.some((o) => o.snippet === e.snippet))
-      out.push(e);
-  return out.map(({ documentId, date, snippet }) => ({ documentId, date, snippet }));
-}
-
-/** Documents with the phrase per period of the window, beside all documents: the chart series. */
-function seriesOf(
-  cells: readonly CountCell[],
-  sortedLabels: string[],
-  periodDocs: ReadonlyMap<string, number>,
-): SeriesPoint[] {
-  const per = new Map<string, number>();
-  for (const c of cells) per.set(c.period, (per.get(c.period) ?? 0) + c.documents);
-  return sortedLabels.map((period) => {
-    const documents = periodDocs.get(period) ?? 0;
-    const count = per.get(period) ?? 0;
-    return { period, documents, count, share: documents > 0 ? round(count / documents, 5) : 0 };
-  });
 }

@@ -5,7 +5,7 @@
  */
 import { Referential } from "../rome/index.js";
 import { candidatePhrases, contentStems, postingLists, segment } from "../text/index.js";
-import { containsPhrase } from "./analyze.js";
+import { bagOf, sameFinding } from "./terms.js";
 import type { TrendDocument } from "./types.js";
 import { round } from "../numbers.js";
 
@@ -59,11 +59,23 @@ export function restrictToFichesOf(next: Referential, old: Referential): Referen
   });
 }
 
+/** The labels a coverage test reads (a Referential, or a few labels in a test). */
+export type LabelSource = Record<
+  "competences" | "savoirs" | "macroCompetences" | "appellations" | "contextes",
+  ReadonlyMap<string, { code: string; libelle: string }>
+>;
+
+/** Every label a coverage test reads: compétences, savoirs, macro-compétences, appellations, contextes. */
+function* labelsOf(ref: LabelSource): Iterable<{ code: string; libelle: string }> {
+  for (const m of [ref.competences, ref.savoirs, ref.macroCompetences, ref.appellations, ref.contextes])
+    yield* m.values();
+}
+
 /**
  * The engine's word test (src/match/uncovered.ts) that also names the label: a key is covered when one ROME
  * label (compétence, savoir, macro-compétence, appellation, contexte) holds all its stems.
  */
-export function createLexicalCoverage(ref: Referential): (key: string) => Covering | null {
+export function createLexicalCoverage(ref: LabelSource): (key: string) => Covering | null {
   const labels: Covering[] = [];
   const stemSets: Set<string>[] = [];
   const add = (code: string, libelle: string) => {
@@ -72,11 +84,7 @@ export function createLexicalCoverage(ref: Referential): (key: string) => Coveri
     labels.push({ code, libelle });
     stemSets.push(s);
   };
-  for (const c of ref.competences.values()) add(c.code, c.libelle);
-  for (const s of ref.savoirs.values()) add(s.code, s.libelle);
-  for (const m of ref.macroCompetences.values()) add(m.code, m.libelle);
-  for (const a of ref.appellations.values()) add(a.code, a.libelle);
-  for (const c of ref.contextes.values()) add(c.code, c.libelle);
+  for (const l of labelsOf(ref)) add(l.code, l.libelle);
   const postings = postingLists(stemSets);
   return (key) => {
     const stems = key.split(" ").filter(Boolean);
@@ -93,6 +101,41 @@ export function createLexicalCoverage(ref: Referential): (key: string) => Coveri
         best = i;
     return best === null ? null : labels[best]!;
   };
+}
+
+/**
+ * A stricter yardstick beside the engine's word test: a label SAYS a key when the key's stems occur in it as one
+ * run of content words, in order, and make at least half of the label's content words ("sens servic client" in
+ * "Sens du service client", "sen responsabilit" in "Faire preuve de sens des responsabilités"), not merely
+ * somewhere in a long sentence ("responsabilit suiv" in "Suivre les indicateurs … sous sa responsabilité",
+ * "rhon" in "Ingénieur diplômé de l'institut supérieur d'agriculture Rhône-Alpes"). Same labels as
+ * createLexicalCoverage.
+ */
+export function createPhraseCoverage(ref: LabelSource): (key: string) => Covering | null {
+  const bag = createLexicalCoverage(ref);
+  const labels: { c: Covering; stems: string; n: number }[] = [];
+  const add = (code: string, libelle: string) => {
+    const st = contentStems(libelle);
+    labels.push({ c: { code, libelle }, stems: ` ${st.join(" ")} `, n: st.length });
+  };
+  for (const l of labelsOf(ref)) add(l.code, l.libelle);
+  return (key) => {
+    // Only keys the word test covers can be said as a run: a cheap gate before the scan.
+    if (!bag(key)) return null;
+    const run = ` ${key} `;
+    const words = key.split(" ").length;
+    let best: (typeof labels)[number] | null = null;
+    for (const l of labels)
+      if (words * 2 >= l.n && l.stems.includes(run) && (!best || l.stems.length < best.stems.length)) best = l;
+    return best?.c ?? null;
+  };
+}
+
+/** Whether the key's stems make at least half of the label's content words (the phrase yardstick's rule). */
+export function mainContentOf(key: string, libelle: string): boolean {
+  const label = new Set(contentStems(libelle));
+  const shared = new Set(key.split(" ").filter((w) => label.has(w))).size;
+  return shared * 2 >= label.size;
 }
 
 /** Documents, distinct sources and the usual surface form of every phrase key (offers' text only). */
@@ -132,8 +175,8 @@ export function phraseStats(
 
 /**
  * Groups a ranked list into findings. A phrase joins an earlier finding when the new referential covers both
- * with the same label (one new item, said several ways) or when one phrase's words sit inside the other's
- * ("prompt engineering" / "prompt"). The finding keeps the rank of its best phrase.
+ * with the same label (one new item, said several ways), when one phrase's words sit inside the other's
+ * ("prompt engineering" / "prompt") or when both hold the same words in another order. The finding keeps the rank of its best phrase.
  */
 export function groupFindings(
   ranked: readonly ScoredPhrase[],
@@ -144,8 +187,7 @@ export function groupFindings(
   for (const p of ranked) {
     const cov = coveredBy.get(p.key) ?? null;
     const host =
-      (cov ? byCode.get(cov.code) : undefined) ??
-      out.find((f) => f.members.some((m) => containsPhrase(m, p.key) || containsPhrase(p.key, m)));
+      (cov ? byCode.get(cov.code) : undefined) ?? out.find((f) => f.members.some((m) => sameFinding(m, p.key)));
     if (host) {
       host.members.push(p.key);
       // A group is covered when any of its phrases is: the item was adopted, whichever wording the detector led with.
@@ -242,3 +284,10 @@ export function shuffleDatesWithinSource(docs: readonly TrendDocument[], rnd: ()
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A stable half of the candidates ("a" or "b"), by an FNV-1a hash of the key's words in any order. */
+export function keyHalf(key: string): "a" | "b" {
+  let h = 0x811c9dc5;
+  for (const ch of bagOf(key)) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return h % 2 === 0 ? "a" : "b";
+}

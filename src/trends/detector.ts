@@ -15,19 +15,10 @@
  * ranked rising first (what "emerging" means when time can be measured), then by score = salience + trend.
  */
 import type { TrendSumsRow } from "../lake/index.js";
-import { periodOf } from "./periods.js";
+import type { CountCell } from "./cells.js";
+import { RANKING, wellFormedPhrase } from "./ranking.js";
 import { benjaminiHochberg, normalQuantileUpper, normalUpperTail } from "./stats.js";
-import type { PeriodUnit, TrendDocument } from "./types.js";
 import { round } from "../numbers.js";
-
-export interface CountCell {
-  /** Period label ("2025-03" or "2025-W09"). */
-  period: string;
-  /** Domaine professionnel: the first three characters of the document's first ROME code ("?" when none). */
-  domaine: string;
-  source: string;
-  documents: number;
-}
 
 export const DETECTOR = {
   /** Widespread: used in at least this many effective domaines professionnels… */
@@ -40,41 +31,6 @@ export const DETECTOR = {
    */
   sourcePrior: 50,
 } as const;
-
-/**
- * The final order of flagged phrases (analysis and backtest alike): rank = termhood × (salience + trendScore).
- * Termhood is the phrase's cosine to the nearest label of the referential it was read with: among phrases no
- * label says, those worded like ROME items ("sens du service client") are the candidates for a new item, market
- * wording ("poste à pourvoir", "équipe dynamique") is not. Salience and trend as below.
- */
-export const RANKING = {
-  /** Termhood of a phrase whose words the model does not know (a new tool's name): neutral, neither kept nor buried. */
-  unknownTermhood: 0.5,
-  /** Rising phrases (a significant within-source rise) before widespread ones: what "emerging" means when time can be measured. */
-  risingFirst: true,
-} as const;
-
-/** Termhood from the attacher's nearest-label similarity (0 when the model knows none of the words). */
-export function termhoodOf(nearestSimilarity: number | undefined): number {
-  return nearestSimilarity === undefined || nearestSimilarity <= 0
-    ? RANKING.unknownTermhood
-    : Math.min(1, nearestSimilarity);
-}
-
-/** The ranking score of a flagged phrase: termhood × (salience + trend). */
-export function rankScore(s: Pick<PhraseSignal, "salience" | "trendScore">, termhood: number): number {
-  return round(termhood * (s.salience + s.trendScore), 4);
-}
-
-/**
- * Phrase quality, before any statistics: every word of the key has at least three characters, one a letter,
- * and does not start with a digit. Truncated or split words ("st", "ca", "ve" of "réactif(ve)"), times and
- * amounts ("12h"), HTML entities ("#039") are artefacts of the texts, never a compétence.
- */
-export function wellFormedPhrase(key: string): boolean {
-  const stems = key.split(" ");
-  return stems.length > 0 && stems.every((w) => w.length >= 3 && /^\p{L}/u.test(w));
-}
 
 export interface DetectorOptions {
   minSupport: number;
@@ -329,75 +285,4 @@ export function signalsFromSums(
  */
 export function byDetectorRank(a: PhraseSignal, b: PhraseSignal): number {
   return (RANKING.risingFirst ? Number(b.rising) - Number(a.rising) : 0) || b.score - a.score || b.support - a.support;
-}
-
-/** Adds one document's cell to a phrase's cells (a small map from cell key to count while counting). */
-export function cellKey(period: string, domaine: string, source: string): string {
-  return `${period}\u0000${domaine}\u0000${source}`;
-}
-
-export function cellsOf(m: ReadonlyMap<string, number>): CountCell[] {
-  return [...m].map(([k, documents]) => {
-    const [period, domaine, source] = k.split("\u0000") as [string, string, string];
-    return { period, domaine, source, documents };
-  });
-}
-
-/** Domaine professionnel of a document: the first three characters of its first ROME code. */
-export function domaineOf(metiers: readonly string[]): string {
-  return metiers[0]?.slice(0, 3).toUpperCase() ?? "?";
-}
-
-/**
- * Counts documents per (period, domaine, source) cell, in total and for every phrase and item, the way the
- * lake's aggregates hold them (a document counts once per phrase). Two passes: supports first, so that only
- * phrases that can reach `minSupport` get cells.
- */
-export function countCells(
-  docs: Iterable<TrendDocument>,
-  period: PeriodUnit,
-  minSupport: number,
-): {
-  totals: CountCell[];
-  phrases: Map<string, CountCell[]>;
-  items: Map<string, CountCell[]>;
-  offers: number;
-  cvs: number;
-  sources: number;
-  documentsWithItems: number;
-} {
-  const support = new Map<string, number>();
-  for (const d of docs) for (const k of new Set(d.phrases)) support.set(k, (support.get(k) ?? 0) + 1);
-  const totals = new Map<string, number>();
-  const phrases = new Map<string, Map<string, number>>();
-  const items = new Map<string, Map<string, number>>();
-  const sources = new Set<string>();
-  let offers = 0;
-  let cvs = 0;
-  let documentsWithItems = 0;
-  const bump = (m: Map<string, Map<string, number>>, k: string, cell: string) => {
-    let c = m.get(k);
-    if (!c) m.set(k, (c = new Map()));
-    c.set(cell, (c.get(cell) ?? 0) + 1);
-  };
-  for (const d of docs) {
-    const cell = cellKey(periodOf(d.documentDate, period), domaineOf(d.metiers), d.source);
-    totals.set(cell, (totals.get(cell) ?? 0) + 1);
-    sources.add(d.source);
-    if (d.kind === "offer") offers++;
-    else cvs++;
-    for (const k of new Set(d.phrases)) if (support.get(k)! >= minSupport) bump(phrases, k, cell);
-    for (const c of new Set(d.competences)) bump(items, c, cell);
-    if (d.competences.length > 0) documentsWithItems++;
-  }
-  const toCells = (m: Map<string, Map<string, number>>) => new Map([...m].map(([k, v]) => [k, cellsOf(v)]));
-  return {
-    totals: cellsOf(totals),
-    phrases: toCells(phrases),
-    items: toCells(items),
-    offers,
-    cvs,
-    sources: sources.size,
-    documentsWithItems,
-  };
 }

@@ -62,7 +62,11 @@ export function offerToTrendDocument(
   const covered = (o.skills ?? []).flatMap((s) => s.evidence);
   // Units that state something of the job or the person: headings and the sections skill extraction skips too
   // (benefits, the company, contact) say "brut mensuel", "type de contrat", "entreprise à taille humaine".
-  const stated: TextUnit[] = sectionUnits(units).filter((u) => !SKIPPED_SECTIONS.has(u.section));
+  // A lead-in line (followed by a colon: "L'entreprise X recherche actuellement des profils :") introduces what
+  // follows and states nothing itself; with the employer's name changing, it escapes the verbatim template test.
+  const stated: TextUnit[] = sectionUnits(units).filter(
+    (u) => !SKIPPED_SECTIONS.has(u.section) && !/^[^\S\n]*:/.test(text.slice(u.end, u.end + 4)),
+  );
   const kept = boilerplate.size > 0 ? stated.filter((u) => !boilerplate.has(unitSignature(u) ?? "")) : stated;
   return {
     id: o.id,

@@ -1,16 +1,13 @@
 export {
   analyzeCounts,
   analyzeTrends,
-  containsPhrase,
-  detailsFromDocuments,
-  snippetAround,
   type AttachResult,
   type DetailsProvider,
   type PhraseAttacher,
-  type PhraseDetails,
   type TrendContext,
   type TrendCounts,
 } from "./analyze.js";
+export { detailsFromDocuments, snippetAround, type PhraseDetails } from "./details.js";
 export { createPhraseAttacher, ATTACH } from "./attach.js";
 export {
   BOILERPLATE,
@@ -29,7 +26,10 @@ export {
   backtestFigures,
   byFrequency,
   createLexicalCoverage,
+  createPhraseCoverage,
   groupFindings,
+  keyHalf,
+  mainContentOf,
   phraseStats,
   precisionAt,
   rankFlagged,
@@ -38,26 +38,21 @@ export {
   type BacktestFigures,
   type Covering,
   type Finding,
+  type LabelSource,
   type ScoredPhrase,
 } from "./backtest.js";
 export {
   byDetectorRank,
-  cellKey,
-  cellsOf,
-  countCells,
   detectEmerging,
-  domaineOf,
   signalsFromSums,
   sourceSplits,
   strataOf,
   sumsOfCells,
   DETECTOR,
-  RANKING,
-  rankScore,
-  termhoodOf,
-  wellFormedPhrase,
-  type CountCell,
   type DetectorOptions,
   type PhraseSignal,
   type PhraseSums,
 } from "./detector.js";
+export { cellKey, cellsOf, countCells, domaineOf, type CountCell } from "./cells.js";
+export { containsPhrase, RANKING, rankScore, termhoodOf, wellFormedPhrase } from "./ranking.js";
+export { bagOf, nestedFragments, praiseOnly, proseVocabulary, sameFinding, termLike, TERMS } from "./terms.js";

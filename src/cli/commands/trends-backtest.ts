@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import seedrandom from "seedrandom";
 import { loadConfig } from "../../config.js";
+import { round } from "../../numbers.js";
 import { createEngine } from "../../match/index.js";
 import { createCoverageChecker } from "../../match/index.js";
 import { loadReferential } from "../../rome/index.js";
@@ -15,6 +16,13 @@ import {
   detectEmerging,
   createLexicalCoverage,
   createPhraseAttacher,
+  createPhraseCoverage,
+  keyHalf,
+  mainContentOf,
+  nestedFragments,
+  praiseOnly,
+  proseVocabulary,
+  termLike,
   offersToTrendDocuments,
   phraseStats,
   rankScore,
@@ -33,7 +41,7 @@ import {
 import { defineCommand, UsageError } from "../command.js";
 
 const USAGE = `trends-backtest --old DIR --new DIR --offers FILE[,FILE…] [--json] [--detector both|counts|trend|salience] [--seed S]
-        [--min-support N] [--min-sources N]`;
+        [--min-support N] [--min-sources N] [--candidates terms|all] [--sources NAME,…] [--dump FILE]`;
 
 type Part = "both" | "counts" | "trend" | "salience";
 type Detector = (
@@ -60,6 +68,10 @@ export const trendsBacktestCommand = defineCommand({
     const detectorName = flags.get("detector") ?? "both";
     if (detectorName !== "both" && detectorName !== "counts" && detectorName !== "trend" && detectorName !== "salience")
       throw new UsageError("--detector must be both, counts, trend or salience", true);
+    const candidateRule = flags.get("candidates") ?? "terms";
+    if (candidateRule !== "terms" && candidateRule !== "all")
+      throw new UsageError("--candidates must be terms or all", true);
+    const onlySources = flags.get("sources")?.split(",").filter(Boolean);
     const files = offersArg
       .split(",")
       .map((f) => f.trim())
@@ -73,8 +85,12 @@ export const trendsBacktestCommand = defineCommand({
       `old ${oldRef.version} (${oldRef.fiches.size} fiches), new ${newRef.version}: ${newRef.fiches.size} fiches kept, ${newRef.competences.size} compétences, ${newRef.savoirs.size} savoirs, ${newRef.appellations.size} appellations`,
     );
 
-    const docs = await cachedDocuments(files, engine, log);
-    log(`${docs.length} dated offers read with ${oldRef.version}`);
+    const allDocs = await cachedDocuments(files, engine, log);
+    // --sources: the documents of some sources only (a held-out half: the rules are set on one, checked on the other).
+    const docs = onlySources ? allDocs.filter((d) => onlySources.includes(d.source)) : allDocs;
+    log(
+      `${docs.length} dated offers read with ${oldRef.version}${onlySources ? ` (sources ${onlySources.join(", ")})` : ""}`,
+    );
     const [oldAttacher, newAttacher] = await Promise.all([
       createPhraseAttacher(oldRef, engine.embedder),
       createPhraseAttacher(newRef, engine.embedder),
@@ -83,9 +99,19 @@ export const trendsBacktestCommand = defineCommand({
     // Candidates: enough support and sources, and not already said by the old referential (words or vector).
     const stats = phraseStats(docs);
     // Well-formed phrases only (the detector never scores the others), so that the base rate counts the same pool.
-    const supported = [...stats].filter(
+    const wellSupported = [...stats].filter(
       ([k, s]) => s.support >= minSupport && s.sources >= minSources && wellFormedPhrase(k),
     );
+    // Terms only (src/trends/terms.ts), as the analysis keeps them: no single general word, no fragment.
+    const oldLexical = createLexicalCoverage(oldRef);
+    const fragments = nestedFragments(new Map(wellSupported.map(([k, s]) => [k, s.support])));
+    const supported =
+      candidateRule === "all"
+        ? wellSupported
+        : wellSupported.filter(
+            ([k, s]) =>
+              termLike(k, s.label, proseVocabulary(oldRef)) && !fragments.has(k) && !praiseOnly(k, oldLexical),
+          );
     const oldAtt = await attachAll(
       oldAttacher,
       supported.map(([, s]) => s.label),
@@ -99,33 +125,18 @@ export const trendsBacktestCommand = defineCommand({
     const coveredBy = new Map<string, Covering | null>(
       pool.map(([k], i) => [k, newLexical(k) ?? newAtt[i]!.coveredBy]),
     );
+    // The stricter yardstick, reported beside: a new label says the phrase as one run of words (or by vector + words).
+    const newPhrase = createPhraseCoverage(newRef);
+    const saidBy = new Map<string, Covering | null>(
+      pool.map(([k], i) => {
+        const byVector = newAtt[i]!.coveredBy;
+        return [k, newPhrase(k) ?? (byVector && mainContentOf(k, byVector.libelle) ? byVector : null)];
+      }),
+    );
     log(
       `${stats.size} phrase keys, ${supported.length} with support ≥ ${minSupport} in ≥ ${minSources} sources, ${pool.length} not covered by ${oldRef.version}, ${[...coveredBy.values()].filter(Boolean).length} of those covered by ${newRef.version}`,
     );
 
-    const dump = flags.get("dump");
-    if (dump) {
-      // Exploration aid: documents (keys only) and the candidate pool with its coverage, for offline analysis.
-      writeFileSync(
-        dump,
-        JSON.stringify({
-          docs: docs.map((d) => ({
-            s: d.source,
-            t: d.documentDate.toISOString().slice(0, 10),
-            m: d.metiers[0] ?? "",
-            p: d.phrases,
-            c: d.competences.length,
-          })),
-          pool: pool.map(([key, st], i) => ({
-            key,
-            ...st,
-            covered: coveredBy.get(key),
-            near: newAtt[i]!.nearestSimilarity,
-            nearOld: oldAtt[supported.findIndex(([k]) => k === key)]!.nearestSimilarity,
-          })),
-        }),
-      );
-    }
     // Termhood: the candidate's nearest-label similarity in the OLD referential (what the analysis computes).
     const nearOld = new Map(supported.map(([k], i) => [k, oldAtt[i]!.nearestSimilarity]));
     const detector: Detector = countsDetector(minSupport, minSources, detectorName, (k) => termhoodOf(nearOld.get(k)));
@@ -148,8 +159,51 @@ export const trendsBacktestCommand = defineCommand({
         };
       });
     };
-    const main = backtestFigures(docs.length, await scored(docs), coveredBy);
-    const freq = backtestFigures(docs.length, byFrequency(await scored(docs)), coveredBy);
+    const ranked = await scored(docs);
+    const main = backtestFigures(docs.length, ranked, coveredBy);
+    const said = backtestFigures(docs.length, ranked, saidBy);
+    // Held-out halves of the answer key: the candidates split by a hash of their words; a rule set while reading
+    // one half's covered phrases is checked on the other's.
+    const half = (h: "a" | "b") => {
+      const f = backtestFigures(
+        docs.length,
+        ranked.filter((c) => keyHalf(c.key) === h),
+        coveredBy,
+      );
+      return {
+        candidates: f.candidates,
+        base_rate: f.base_rate,
+        precision_at_20: f.precision_at_20,
+        lift_at_20: f.lift_at_20,
+      };
+    };
+    const dump = flags.get("dump");
+    if (dump) {
+      const rankOf = new Map(main.findings.flatMap((f, r) => f.members.map((m) => [m, r + 1] as const)));
+      // Exploration aid: documents (keys only) and the candidate pool with its coverage, for offline analysis.
+      writeFileSync(
+        dump,
+        JSON.stringify({
+          docs: docs.map((d) => ({
+            s: d.source,
+            t: d.documentDate.toISOString().slice(0, 10),
+            m: d.metiers[0] ?? "",
+            p: d.phrases,
+            c: d.competences.length,
+          })),
+          pool: pool.map(([key, st], i) => ({
+            key,
+            ...st,
+            covered: coveredBy.get(key),
+            near: newAtt[i]!.nearestSimilarity,
+            nearOld: oldAtt[supported.findIndex(([k]) => k === key)]!.nearestSimilarity,
+            said: saidBy.get(key),
+            rank: rankOf.get(key) ?? null,
+          })),
+        }),
+      );
+    }
+    const freq = backtestFigures(docs.length, byFrequency(ranked), coveredBy);
     const seed = flags.get("seed") ?? "21";
     const shuffledDocs = shuffleDatesWithinSource(docs, seedrandom(seed));
     const trend = backtestFigures(docs.length, await scored(docs, true), coveredBy);
@@ -173,6 +227,13 @@ export const trendsBacktestCommand = defineCommand({
         trend_lift_at_20: trend.lift_at_20,
         shuffled_dates_flagged: shuffled.flagged,
         shuffled_dates_detector_lift_at_20: shuffledAll.lift_at_20,
+        // The stricter yardstick (a new label says the phrase as one run of words): precision, base rate, lift.
+        phrase_precision_at_20: said.precision_at_20,
+        phrase_base_rate: said.base_rate,
+        phrase_lift_at_20: said.lift_at_20,
+        // The best any order could reach: covered findings among the candidates, at most 20, over 20.
+        ceiling_precision_at_20: round(Math.min(20, main.allFindings.filter((f) => f.coveredBy).length) / 20, 4),
+        heldout_halves: { a: half("a"), b: half("b") },
       },
       examples: main.findings.slice(0, 20).map((f) => ({
         phrase: f.head.label,
@@ -190,7 +251,7 @@ export const trendsBacktestCommand = defineCommand({
         `precision@10 ${out.precision_at_10}  @20 ${out.precision_at_20}  @50 ${out.precision_at_50}  lift@20 ${out.lift_at_20}`,
       );
       log(
-        `controls: frequency p@20 ${out.controls.frequency_precision_at_20}; trend part: ${trend.flagged} flagged, lift@20 ${trend.lift_at_20}, with shuffled dates ${shuffled.flagged} flagged, lift@20 ${shuffled.lift_at_20}; whole detector on shuffled dates lift@20 ${shuffledAll.lift_at_20}`,
+        `phrase yardstick: p@20 ${said.precision_at_20}, base rate ${said.base_rate}, lift@20 ${said.lift_at_20}; controls: frequency p@20 ${out.controls.frequency_precision_at_20}; trend part: ${trend.flagged} flagged, lift@20 ${trend.lift_at_20}, with shuffled dates ${shuffled.flagged} flagged, lift@20 ${shuffled.lift_at_20}; whole detector on shuffled dates lift@20 ${shuffledAll.lift_at_20}`,
       );
       for (const e of out.examples)
         log(

@@ -1,0 +1,44 @@
+/**
+ * Phrase quality and the final order of the detector's findings (analysis and backtest alike).
+ */
+import { round } from "../numbers.js";
+
+/**
+ * The final order of flagged phrases (analysis and backtest alike): rank = termhood × (salience + trendScore).
+ * Termhood is the phrase's cosine to the nearest label of the referential it was read with: among phrases no
+ * label says, those worded like ROME items ("sens du service client") are the candidates for a new item, market
+ * wording ("poste à pourvoir", "équipe dynamique") is not. Salience and trend as below.
+ */
+export const RANKING = {
+  /** Termhood of a phrase whose words the model does not know (a new tool's name): neutral, neither kept nor buried. */
+  unknownTermhood: 0.5,
+  /** Rising phrases (a significant within-source rise) before widespread ones: what "emerging" means when time can be measured. */
+  risingFirst: true,
+} as const;
+
+/** Termhood from the attacher's nearest-label similarity (0 when the model knows none of the words). */
+export function termhoodOf(nearestSimilarity: number | undefined): number {
+  return nearestSimilarity === undefined || nearestSimilarity <= 0
+    ? RANKING.unknownTermhood
+    : Math.min(1, nearestSimilarity);
+}
+
+/** The ranking score of a flagged phrase: termhood × (salience + trend). */
+export function rankScore(s: { salience: number; trendScore: number }, termhood: number): number {
+  return round(termhood * (s.salience + s.trendScore), 4);
+}
+
+/**
+ * Phrase quality, before any statistics: every word of the key has at least three characters, one a letter,
+ * and does not start with a digit. Truncated or split words ("st", "ca", "ve" of "réactif(ve)"), times and
+ * amounts ("12h"), HTML entities ("#039") are artefacts of the texts, never a compétence.
+ */
+export function wellFormedPhrase(key: string): boolean {
+  const stems = key.split(" ");
+  return stems.length > 0 && stems.every((w) => w.length >= 3 && /^\p{L}/u.test(w));
+}
+
+/** True when the words of `short` appear contiguously, in order, inside `long`. */
+export function containsPhrase(long: string, short: string): boolean {
+  return ` ${long} `.includes(` ${short} `);
+}
