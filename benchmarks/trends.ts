@@ -80,14 +80,17 @@ async function main(): Promise<void> {
 
   // Per year: everything before 1 January of Y is the baseline, Y itself the recent part.
   const years = [...new Set(docs.map((d) => d.documentDate.getUTCFullYear()))].sort();
-  const perYear: Record<string, unknown> = {};
-  for (const y of years) {
-    const o = trendOptions({
+  /** Everything from the first year to 1 January of `y` as the baseline, `y` itself as the recent part. */
+  const yearWindow = (y: number, limit: number) =>
+    trendOptions({
       from: new Date(Date.UTC(years[0]!, 0, 1)),
       split: new Date(Date.UTC(y, 0, 1)),
       to: new Date(Date.UTC(y + 1, 0, 1)),
-      limit: 10,
+      limit,
     });
+  const perYear: Record<string, unknown> = {};
+  for (const y of years) {
+    const o = yearWindow(y, 10);
     const r = await analyzeTrends(source, o, { referential: ref, attacher });
     // The same without stratification, to show how much of a naive "rise" is a change of job mix / collection.
     const naive = await analyzeTrends(source, { ...o, stratify: false, limit: 5 }, { referential: ref, attacher });
@@ -115,12 +118,7 @@ async function main(): Promise<void> {
   const risingItems = new Set(full.items.rising.map((i) => i.code));
   const yearlyRising = new Set<string>();
   for (const y of years) {
-    const o = trendOptions({
-      from: new Date(Date.UTC(years[0]!, 0, 1)),
-      split: new Date(Date.UTC(y, 0, 1)),
-      to: new Date(Date.UTC(y + 1, 0, 1)),
-      limit: 1,
-    });
+    const o = yearWindow(y, 1);
     const r = await analyzeTrends(source, o, { referential: ref });
     for (const i of r.items.rising) yearlyRising.add(i.code);
   }
