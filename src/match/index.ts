@@ -14,4 +14,4 @@ export {
 } from "./required.js";
 export { CONFIDENCE, EVIDENCE_CONFLICT, matchStatus, type MatchStatus, type StatusReason } from "./status.js";
 export { createCoverageChecker, type UncoveredPhrase } from "./uncovered.js";
-export { inForce } from "./coded.js";
+export { codesFor, inForce, type CodedWhen, type EarlierCodes } from "./coded.js";

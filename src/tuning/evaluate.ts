@@ -111,6 +111,8 @@ export interface EvalOptions {
    * (`codes`): today's list mapped by `inForce` (figures under `coded_in_force`).
    */
   codedWith?: { codes: ReadonlySet<string>; before: string };
+  /** Match each offer with its `dateCreation` as `codedAt` (the engine's codes in force then); default false. */
+  dates?: boolean;
 }
 
 /**
@@ -216,7 +218,13 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
   for (const [n, o] of offers.entries()) {
     const t = performance.now();
     const r = await engine.match(
-      { text: o.description ?? "", title: o.intitule ?? undefined, kind: "offer", topK: 10 },
+      {
+        text: o.description ?? "",
+        title: o.intitule ?? undefined,
+        kind: "offer",
+        topK: 10,
+        ...(opts.dates && o.dateCreation ? { codedAt: o.dateCreation } : {}),
+      },
       { exemplars: memoryFor(o) },
     );
     times.push(performance.now() - t);
@@ -297,6 +305,8 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
           },
         }
       : {}),
+    // Whether offers were matched with their date (`codedAt`), and the referential of the codes before the split.
+    coded_at: opts.dates && engine.earlier ? { earlier: engine.earlier.version, until: engine.earlier.until } : null,
     labelled_offers: {
       cv,
       size: cv === "none" ? 0 : (memory?.size ?? 0),
