@@ -1,6 +1,6 @@
 import type { FranceTravailOffer } from "../sources/index.js";
 import type { Engine } from "../match/index.js";
-import { exemplarGroup, inForce, type ExemplarMemory } from "../match/index.js";
+import { codesFor, exemplarGroup, inForce, type ExemplarMemory } from "../match/index.js";
 import type { ExtractedSkill } from "../match/index.js";
 import { round } from "../numbers.js";
 
@@ -214,6 +214,8 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
   const times: number[] = [];
   const byStatus = new Map<string, { n: number; hit: number }>();
   const required = agreementSum();
+  const version = engine.referential.version;
+  const ficheCodes = engine.lexicon.ficheCodes;
   const shown = agreementSum();
   for (const [n, o] of offers.entries()) {
     const t = performance.now();
@@ -251,6 +253,10 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
     if (records[records.length - 1]!.rank === 1) st.hit++;
     byStatus.set(r.status, st);
     if (opts.baselines) {
+      // Dated offers: the baselines' lists in the same codes as the engine's (fiches created since → parent).
+      const then = opts.dates ? codesFor({ codedAt: o.dateCreation ?? undefined }, version, engine.earlier) : null;
+      const codesThen = (list: string[]) =>
+        then ? [...new Set(list.map((c) => ficheCodes[then.rowThen[engine.lexicon.ficheRow.get(c)!]!]!))] : list;
       const f = await engine.featuresFor(o.description ?? "", o.intitule ?? undefined);
       const top = (a: Float64Array) =>
         [...a.keys()]
@@ -258,10 +264,10 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
           .sort((x, y) => a[y]! - a[x]!)
           .slice(0, 10)
           .map((i) => engine.lexicon.ficheCodes[i]!);
-      bm25.push({ gold: o.romeCode, rank: rankOf(top(f.titleLex), o.romeCode), origin });
+      bm25.push({ gold: o.romeCode, rank: rankOf(codesThen(top(f.titleLex)), o.romeCode), origin });
       nearest.push({
         gold: o.romeCode,
-        rank: rankOf(await nearestAppellationFiches(engine, o.intitule ?? ""), o.romeCode),
+        rank: rankOf(codesThen(await nearestAppellationFiches(engine, o.intitule ?? "")), o.romeCode),
         origin,
       });
     }

@@ -134,7 +134,9 @@ export const MatchResponse = z.object({
   codedWith: z
     .string()
     .optional()
-    .describe("set when codedAt or romeVersion asked for an earlier referential: the version whose codes metiers lists"),
+    .describe(
+      "set when codedAt or romeVersion asked for an earlier referential: the version whose codes metiers lists",
+    ),
   model: z.string(),
   kind: z.enum(["offer", "cv"]),
   status: z.enum(["confident", "uncertain", "empty"]),
