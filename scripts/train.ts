@@ -2,7 +2,7 @@
  * Trains the ranking model for texts with a title (models/rank-model.json, `title`) so that it holds on sources the
  * labelled-offer memory has never seen:
  *   npm run train -- [--offers FILE.jsonl] [--features CACHE.jsonl] [--candidates 40] [--l2 0.0003] [--alpha 0.2]
- *                    [--epochs 300] [--pin a,b] [--cv-weight 1] [--dates none] [--no-folds] [--dry]
+ *                    [--epochs 300] [--pin a,b] [--cv-weight 1] [--dates none] [--pairs none] [--no-folds] [--dry]
  * Each offer's features are computed under the three ways an offer can meet the memory (src/tuning `crossValidation`):
  * leave-one-source-out (a memory without its source), grouped 5-fold CV (a memory without its fold: in-collection)
  * and no memory. The model is fitted (listwise, src/tuning/learn.ts, prior GRID_WEIGHTS) on all three lists of
@@ -161,7 +161,9 @@ if (cache && existsSync(cache)) {
 const F = FEATURE_NAMES.length;
 const idx = (k: string) => FEATURE_NAMES.indexOf(k as (typeof FEATURE_NAMES)[number]);
 const pinned = pinnedNames.map(idx);
-const pairs = featurePairs(FEATURE_NAMES.filter((k) => !pinnedNames.includes(k)));
+/** `--pairs none`: a linear model, no products of two features. */
+const noPairs = flags.get("pairs") === "none";
+const pairs = noPairs ? [] : featurePairs(FEATURE_NAMES.filter((k) => !pinnedNames.includes(k)));
 const pairIdx = pairs.map(([a, b]) => [idx(a), idx(b)] as const);
 const expand = (x: readonly number[]) => [...x, ...pairIdx.map(([a, b]) => x[a]! * x[b]!)];
 const current = (x: readonly number[]) =>
@@ -307,7 +309,17 @@ const fitted = {
   command: `npm run train -- ${process.argv.slice(2).join(" ")}`.trim(),
   offers: { file: path.basename(file), sha256: offersHash, n: data.length, sources },
   rome: { dir: path.basename(config.romeDir), sha256: romeHash },
-  settings: { candidates, l2, alpha, epochs, pinned: pinnedNames, modes: MODES, cvWeight, dates: useDates },
+  settings: {
+    candidates,
+    l2,
+    alpha,
+    epochs,
+    pinned: pinnedNames,
+    modes: MODES,
+    cvWeight,
+    dates: useDates,
+    pairs: !noPairs,
+  },
   // Each source held out of the fit (weights never saw it), then the final weights on all offers (in-sample).
   figures: { held_out_source: heldOut ?? null, in_sample: inSample },
 };

@@ -1,7 +1,7 @@
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, REPO_ROOT } from "../../../src/config.js";
-import { inForce } from "../../../src/match/index.js";
+import { inForce, type Engine } from "../../../src/match/index.js";
 import { loadReferential } from "../../../src/rome/index.js";
 import { testEngine } from "../../helpers.js";
 
@@ -25,6 +25,12 @@ describe("codes in force when an offer was coded", () => {
 });
 
 describe("a match of a text coded before the split (codedAt, romeVersion)", () => {
+  let engine: Engine;
+  let before: Set<string>;
+  beforeAll(async () => {
+    engine = await testEngine();
+    before = new Set(loadReferential(path.resolve(REPO_ROOT, "..", "shared", "rome", "v458")).fiches.keys());
+  });
   const offer = {
     title: "Data analyst H/F",
     text: "Nous recherchons un data analyst pour analyser les données clients, construire des tableaux de bord Power BI et écrire des requêtes SQL.",
@@ -33,8 +39,6 @@ describe("a match of a text coded before the split (codedAt, romeVersion)", () =
   };
 
   it("lists v458's codes: a June 2025 child merged into its parent, confidences summed, explained", async () => {
-    const engine = await testEngine();
-    const before = new Set(loadReferential(path.resolve(REPO_ROOT, "..", "shared", "rome", "v458")).fiches.keys());
     const today = await engine.match(offer);
     const then = await engine.match({ ...offer, codedAt: "2024-03-01T10:00:00Z" });
     expect(today.codedWith).toBeUndefined();
@@ -64,7 +68,6 @@ describe("a match of a text coded before the split (codedAt, romeVersion)", () =
   });
 
   it("leaves a list without created fiches as it was, with empty mergedFrom", async () => {
-    const engine = await testEngine();
     const sale = {
       title: "Vendeuse en prêt-à-porter",
       text: "Accueil et conseil des clientes, encaissement, mise en rayon et tenue du magasin de vêtements.",
