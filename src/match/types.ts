@@ -60,7 +60,10 @@ export interface ScoreBreakdown {
 export interface MetierMatch {
   code: string;
   libelle: string;
-  /** Set when this fiche is listed as the code_rome_parent of a better-ranked split fiche (code of that child). */
+  /**
+   * Set when this fiche is listed as the code_rome_parent of a better-ranked split fiche (code of that child); in a
+   * list of earlier codes (`codedWith`), also the best of the fiches it absorbed when it outscores the code's own.
+   */
   parentOf: string | null;
   /**
    * Lists of an earlier referential's codes only (`codedWith`): today's fiches created since that this code stood

@@ -99,7 +99,7 @@ const Metier = z.object({
     .string()
     .nullable()
     .describe(
-      "set when a better-ranked split fiche lifted this fiche, its code_rome_parent, into the list (to at least a fifth of the child's confidence): that child's code",
+      "set when a better-ranked split fiche lifted this fiche, its code_rome_parent, into the list (to at least a fifth of the child's confidence): that child's code; with codedWith, also the best fiche it absorbed (mergedFrom) when that one outscores its own",
     ),
   mergedFrom: z
     .array(z.string())
