@@ -9,14 +9,14 @@
 import "../src/text/quiet.js";
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { loadConfig, REPO_ROOT } from "../src/config.js";
+import { DEV_OFFERS, loadConfig } from "../src/config.js";
 import { createEngine, type MatchResult } from "../src/match/index.js";
 import { readOffers } from "../src/sources/index.js";
 import { parseFlags } from "../src/cli/command.js";
 import { quantile } from "./quantile.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
-const file = flags.get("offers") ?? path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl");
+const file = flags.get("offers") ?? DEV_OFFERS;
 const limit = Number(flags.get("limit") ?? 1500);
 const kind = flags.get("kind") === "cv" ? "cv" : "offer";
 

@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { REPO_ROOT } from "../src/config.js";
-import { readOffers } from "../src/sources/index.js";
+import { offersOf300Words } from "./corpus.js";
 import { parseFlags } from "../src/cli/command.js";
 import { freePort, waitReady } from "./server.js";
 
@@ -27,10 +27,7 @@ const workers = Number(flags.get("workers") ?? 1);
 const runs = Math.max(1, Number(flags.get("runs") ?? 3));
 const log = (...a: unknown[]) => console.error("[bench:latency]", ...a);
 
-const offers = readOffers(path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl")).filter((o) => {
-  const w = (o.description ?? "").split(/\s+/).length;
-  return w >= 250 && w <= 350;
-});
+const offers = offersOf300Words();
 const explain = flags.get("explain") !== "false";
 const bodies = offers.map((o) =>
   JSON.stringify({

@@ -15,7 +15,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { REPO_ROOT } from "../src/config.js";
+import { DEV_OFFERS, REPO_ROOT } from "../src/config.js";
 import { readOffers } from "../src/sources/index.js";
 import { parseFlags } from "../src/cli/command.js";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -47,7 +47,7 @@ const { parentPort, workerData: { url, end } } = require("node:worker_threads");
 const log = (...a: unknown[]) => console.error("[bench:overload]", ...a);
 const TARGETS = { healthP99Ms: 100, acceptedMaxMs: 5_000, rssMb: 2_048 };
 
-const corpus = readOffers(path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl"))
+const corpus = readOffers(DEV_OFFERS)
   .map((o) => o.description ?? "")
   .join("\n");
 const textOf = (client: number) => {

@@ -9,9 +9,13 @@
  *
  * The learned ranker (models/passerelles.json) is measured by grouped cross-validation by source fiche (refitted per
  * fold, graph features on the training folds' edges only; `--no-cv` skips it), the fixed blend and MC Jaccard beside.
- * `--latency-only`: skips every accuracy figure. `--forward ../shared/rome/v458`: the forward test. The ranker is fitted on that (older) referential's mobilités
- * with its own fiches and texts, then ranks, for each source, the older version's fiches that it did not list yet;
- * the right answers are the mobilités the current version added between fiches that already existed then.
+ * `--latency-only`: skips every accuracy figure. `--forward ../shared/rome/v458`: the forward test. The ranker is
+ * fitted on that (older) referential's mobilités with its own fiches and texts, then ranks, for each source, the
+ * older version's fiches that it did not list yet. Right answers, two ways: `strict`, the mobilités the current
+ * version added between fiches that already existed then (same codes); `descendants`, every current mobilité mapped
+ * to the older fiches covering its ends (a split child to the fiche it came from), when the older list lacks it.
+ * The forward model is the served one's kind (feature set, second stage); `--set NAME` / `--rerank N|0` change it,
+ * `--no-warm` skips the warm model, `--forward-only` prints the forward figures alone.
  */
 import os from "node:os";
 import { loadConfig } from "../src/config.js";
@@ -93,6 +97,10 @@ const ref = await loadReferential(loadConfig().romeDir);
 const bundled = loadPasserellesModel();
 const featureSet = FEATURE_SETS[bundled.fit.featureSet];
 if (!featureSet) throw new Error(`models/passerelles.json: unknown feature set ${bundled.fit.featureSet}`);
+// The forward test fits the served model's kind (feature set, second stage) unless --set / --rerank say otherwise.
+const forwardSet = FEATURE_SETS[flags.get("set") ?? bundled.fit.featureSet];
+if (!forwardSet) throw new Error(`--set: one of ${Object.keys(FEATURE_SETS).join(", ")}`);
+const rerankDepth = flags.has("rerank") ? Number(flags.get("rerank")) || undefined : bundled.rerank?.depth;
 const codes = [...ref.fiches.keys()].sort();
 let edges = 0;
 let ceil5 = 0;
@@ -166,15 +174,19 @@ const index = new ProximityIndex(ref);
 const buildMs = performance.now() - t0;
 // `--latency-only`: no accuracy figures (for a re-measure of latency alone on a busy machine).
 const accuracy = !flags.has("latency-only");
-const ours = accuracy ? evaluate(ref, (s) => index.rank(s, 100, undefined, "fixed").map((x) => x.code)) : null;
-const learnedInSample = accuracy
-  ? evaluate(ref, (s) => index.rank(s, 100, undefined, "learned").map((x) => x.code))
-  : null;
+const forwardOnly = flags.has("forward-only");
+const ours =
+  accuracy && !forwardOnly ? evaluate(ref, (s) => index.rank(s, 100, undefined, "fixed").map((x) => x.code)) : null;
+const learnedInSample =
+  accuracy && !forwardOnly ? evaluate(ref, (s) => index.rank(s, 100, undefined, "learned").map((x) => x.code)) : null;
 const edgeList = officialEdges(index);
 const cv =
-  flags.has("no-cv") || !accuracy
+  flags.has("no-cv") || forwardOnly || !accuracy
     ? null
-    : groupedCv(index, edgeList, featureSet, { log: (m) => process.stderr.write(m + "\n") });
+    : groupedCv(index, edgeList, featureSet, {
+        log: (m) => process.stderr.write(m + "\n"),
+        ...(bundled.rerank ? { rerank: bundled.rerank.depth } : {}),
+      });
 
 /** Reciprocal rank fusion (k = 60) of rankings, best first. */
 function reciprocalRankFusion(rankings: readonly string[][]): string[] {
@@ -183,64 +195,93 @@ function reciprocalRankFusion(rankings: readonly string[][]): string[] {
   return [...score].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c]) => c);
 }
 
+/**
+ * The v460 code → the v458 fiche that covered it: itself when it existed, else its pre-split parent (the 2025 split
+ * kept the parent's code for a narrower fiche and gave the rest to new children, so v458's parent described all
+ * of them). Undefined when neither existed.
+ */
+function olderFiche(old: Referential, code: string): string | undefined {
+  if (old.fiches.has(code)) return code;
+  const parent = ref.fiches.get(code)?.parent;
+  return parent && old.fiches.has(parent) ? parent : undefined;
+}
+
 /** The forward test (see the header): fit on the older version, score the newer version's added mobilités. */
 function forwardTest(oldDir: string) {
   const old = loadReferential(oldDir);
   const oldIndex = new ProximityIndex(old, DEFAULT_PROXIMITY_WEIGHTS, null);
   const oldEdges = officialEdges(oldIndex);
   const known = new Set(oldEdges.map(([a, b]) => `${a}>${b}`));
-  const added = new Map<string, Set<string>>();
+  // strict: the added edges between fiches that already existed (same codes). descendants: every v460 edge mapped to
+  // the v458 fiches covering its ends (olderFiche), when v458 did not list that move: a split child's mobilités
+  // count for the v458 fiche it came from, and a move to a new child counts as one to its parent.
+  const added = { strict: new Map<string, Set<string>>(), descendants: new Map<string, Set<string>>() };
+  const add = (m: Map<string, Set<string>>, a: string, b: string) => (m.get(a) ?? m.set(a, new Set()).get(a)!).add(b);
   for (const f of ref.fiches.values())
-    for (const m of f.mobilites)
+    for (const m of f.mobilites) {
       if (old.fiches.has(f.code) && old.fiches.has(m.cible) && f.code !== m.cible && !known.has(`${f.code}>${m.cible}`))
-        (added.get(f.code) ?? added.set(f.code, new Set()).get(f.code)!).add(m.cible);
+        add(added.strict, f.code, m.cible);
+      const a = olderFiche(old, f.code);
+      const b = olderFiche(old, m.cible);
+      if (a && b && a !== b && !known.has(`${a}>${b}`)) add(added.descendants, a, b);
+    }
   const t = performance.now();
-  const model = fitAll(oldIndex, oldEdges, featureSet!);
+  const model = fitAll(oldIndex, oldEdges, forwardSet, { ...(rerankDepth ? { rerank: rerankDepth } : {}) });
   const fitSeconds = Math.round((performance.now() - t) / 1000);
   // The same features plus where the source's current targets lead, fitted to find hidden parts of v458's lists.
   const warmSet = {
-    ...featureSet!,
-    name: `${featureSet!.name}+${WARM_FEATURES.join("+")}`,
-    features: [...featureSet!.features, ...WARM_FEATURES],
+    ...forwardSet,
+    name: `${forwardSet.name}+${WARM_FEATURES.join("+")}`,
+    features: [...forwardSet.features, ...WARM_FEATURES],
   };
-  const warm = fitAllWarm(oldIndex, oldEdges, warmSet);
-  const counts = {
-    learned: emptyCounts(),
-    learnedWarm: emptyCounts(),
-    fixedBlend: emptyCounts(),
-    mcJaccard: emptyCounts(),
-    fusion: emptyCounts(),
-  };
+  const warm = flags.has("no-warm") ? null : fitAllWarm(oldIndex, oldEdges, warmSet);
+  const rankers = ["learned", "learnedWarm", "fixedBlend", "mcJaccard", "fusion"] as const;
+  const counts = Object.fromEntries(
+    (["strict", "descendants"] as const).map((k) => [k, Object.fromEntries(rankers.map((r) => [r, emptyCounts()]))]),
+  ) as Record<keyof typeof added, Record<(typeof rankers)[number], ReturnType<typeof emptyCounts>>>;
   const oldCodes = [...old.fiches.keys()].sort();
-  for (const [s, targets] of added) {
+  for (const s of new Set([...added.strict.keys(), ...added.descendants.keys()])) {
     const listed = new Set(old.fiches.get(s)!.mobilites.map((m) => m.cible));
-    const learned = rankCodes(oldIndex, oldIndex.graph, model, s, 1000, listed);
-    const blend = rankCodes(oldIndex, oldIndex.graph, FIXED_BLEND_MODEL, s, 1000, listed);
-    countRanking(counts.learned, learned, targets);
-    countRanking(counts.fusion, reciprocalRankFusion([learned, blend]), targets);
-    countRanking(counts.learnedWarm, rankCodes(oldIndex, oldIndex.graph, warm, s, 100, listed, listed), targets);
-    countRanking(counts.fixedBlend, blend, targets);
-    countRanking(
-      counts.mcJaccard,
-      jaccardRank(old, oldCodes, s).filter((c) => !listed.has(c)),
-      targets,
-    );
+    const ranked = {
+      learned: rankCodes(oldIndex, oldIndex.graph, model, s, 1000, listed),
+      fixedBlend: rankCodes(oldIndex, oldIndex.graph, FIXED_BLEND_MODEL, s, 1000, listed),
+      learnedWarm: warm ? rankCodes(oldIndex, oldIndex.graph, warm, s, 100, listed, listed) : [],
+      mcJaccard: jaccardRank(old, oldCodes, s).filter((c) => !listed.has(c)),
+      fusion: [] as string[],
+    };
+    ranked.fusion = reciprocalRankFusion([ranked.learned, ranked.fixedBlend]);
+    for (const k of ["strict", "descendants"] as const) {
+      const targets = added[k].get(s);
+      if (targets) for (const r of rankers) countRanking(counts[k][r], ranked[r], targets);
+    }
   }
+  const figures = (k: keyof typeof added) => ({
+    addedEdges: [...added[k].values()].reduce((a, x) => a + x.size, 0),
+    sources: added[k].size,
+    learned: finish(counts[k].learned),
+    ...(warm ? { learnedWithCurrentList: { featureSet: warmSet.name, ...finish(counts[k].learnedWarm) } } : {}),
+    fixedBlend: finish(counts[k].fixedBlend),
+    learnedFixedBlendFusion: finish(counts[k].fusion),
+    mcJaccard: finish(counts[k].mcJaccard),
+  });
   return {
-    fittedOn: { romeVersion: old.version, edges: oldEdges.length, featureSet: featureSet!.name, fitSeconds },
-    scoredOn: {
-      romeVersion: ref.version,
-      addedEdgesBetweenOldFiches: [...added.values()].reduce((a, x) => a + x.size, 0),
-      sources: added.size,
+    fittedOn: {
+      romeVersion: old.version,
+      edges: oldEdges.length,
+      featureSet: forwardSet.name,
+      rerank: rerankDepth ?? null,
+      fitSeconds,
     },
-    learned: finish(counts.learned),
-    learnedWithCurrentList: { featureSet: warmSet.name, ...finish(counts.learnedWarm) },
-    fixedBlend: finish(counts.fixedBlend),
-    learnedFixedBlendFusion: finish(counts.fusion),
-    mcJaccard: finish(counts.mcJaccard),
+    scoredOn: { romeVersion: ref.version },
+    strict: figures("strict"),
+    descendants: figures("descendants"),
   };
 }
 const forward = flags.has("forward") && accuracy ? forwardTest(flags.get("forward")!) : null;
+if (flags.has("forward-only")) {
+  console.log(JSON.stringify({ romeVersion: ref.version, forward }));
+  process.exit(0);
+}
 const baseline = accuracy ? evaluate(ref, (s) => jaccardRank(ref, codes, s)) : null;
 
 // Viability calibration: where official mobilités fall on our coverage scale.

@@ -4,8 +4,7 @@
  * Queries are real offer titles and description lines from the dev set. Prints one JSON object.
  */
 import "../src/text/quiet.js";
-import path from "node:path";
-import { loadConfig, REPO_ROOT } from "../src/config.js";
+import { DEV_OFFERS, loadConfig } from "../src/config.js";
 import { createEngine } from "../src/match/index.js";
 import { readOffers } from "../src/sources/index.js";
 import { segment } from "../src/text/index.js";
@@ -14,7 +13,7 @@ import { parseFlags } from "../src/cli/command.js";
 const { flags } = parseFlags(process.argv.slice(2));
 const n = Number(flags.get("queries") ?? 1000);
 const engine = await createEngine(loadConfig());
-const offers = readOffers(path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl"));
+const offers = readOffers(DEV_OFFERS);
 const texts: string[] = [];
 for (const o of offers) {
   if (texts.length >= n) break;

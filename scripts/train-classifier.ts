@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import cliProgress from "cli-progress";
 import { parseFlags } from "../src/cli/command.js";
-import { loadConfig, REPO_ROOT } from "../src/config.js";
+import { DEV_OFFERS, loadConfig } from "../src/config.js";
 import { CLASSIFIER_FILE, ficheProbabilities, readClassifier } from "../src/match/fitting.js";
 import { loadReferential } from "../src/rome/index.js";
 import { readOffers } from "../src/sources/index.js";
@@ -41,7 +41,7 @@ const settings: ClassifierSettings = {
   minPerFiche: num("min-per-fiche", CLASSIFIER_DEFAULTS.minPerFiche),
   learningRate: num("lr", CLASSIFIER_DEFAULTS.learningRate),
 };
-const offersFile = flags.get("offers") ?? path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl");
+const offersFile = flags.get("offers") ?? DEV_OFFERS;
 const out = flags.get("out") ?? CLASSIFIER_FILE;
 const holdOut = flags.get("hold-out");
 

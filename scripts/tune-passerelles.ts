@@ -1,10 +1,13 @@
 /**
  * Fits the passerelles ranker (models/passerelles.json) on a referential's official mobilités:
  *   npm run tune:passerelles -- [--rome DIR] [--sets allX,all,noFamily,noGraph,skills] [--only-fold K] [--folds 5] [--epochs 300] [--l2 1e-4] [--out FILE] [--dry]
- *     [--rerank 100]   (cross-validation only: a second model reorders the first one's top 100; not written)
+ *     [--rerank 100]   (a second stage reorders the first one's top 100: cross-validated, and written in the model)
+ *     [--hard 60] [--random 60] [--same-domaine 0]   (negatives per training list: the fixed blend's best
+ *     non-targets, random others, random others of the source's domaine professionnel)
  * Each feature set is cross-validated by source fiche (grouped k-fold, graph features on the training folds' edges
  * only) beside the fixed blend; the first set is then fitted on every edge and written with its metadata (date,
- * commit, data hash, cross-validated figures). `--dry` writes nothing. Last line: one JSON object.
+ * commit, data hash, cross-validated figures). `--dry` writes nothing; `--only-fold K` measures one fold and fits
+ * nothing else. Last line: one JSON object.
  */
 import "../src/text/quiet.js";
 import { execSync } from "node:child_process";
@@ -36,6 +39,13 @@ const fit = {
   ...(flags.has("l2") ? { l2: Number(flags.get("l2")) } : {}),
 };
 const out = flags.get("out") ?? DEFAULT_MODEL_FILE;
+const lists = {
+  ...DEFAULT_LIST_OPTIONS,
+  ...(flags.has("hard") ? { hard: Number(flags.get("hard")) } : {}),
+  ...(flags.has("random") ? { random: Number(flags.get("random")) } : {}),
+  ...(flags.has("same-domaine") ? { sameDomaine: Number(flags.get("same-domaine")) } : {}),
+};
+const rerank = flags.has("rerank") ? Number(flags.get("rerank")) : undefined;
 const log = (m: string) => console.error(m);
 
 const t0 = performance.now();
@@ -50,13 +60,18 @@ const results = setNames.map((name) => {
     fit,
     log,
     ...(flags.has("only-fold") ? { onlyFold: Number(flags.get("only-fold")) } : {}),
-    ...(flags.has("rerank") ? { rerank: Number(flags.get("rerank")) } : {}),
+    lists,
+    ...(rerank ? { rerank } : {}),
   });
   log(`${name}: ${JSON.stringify({ learned: cv.learned, fixedBlend: cv.fixedBlend })}`);
   return { set, cv };
 });
 const best = results[0]!;
-const weights = fitAll(index, edges, best.set, { fit });
+// One fold is an exploration: no model is fitted on every edge, none written.
+const explore = flags.has("only-fold");
+const weights = explore
+  ? { weights: {}, interactions: [] }
+  : fitAll(index, edges, best.set, { fit, lists, ...(rerank ? { rerank } : {}) });
 const commit = (() => {
   try {
     return execSync("git rev-parse --short HEAD", { encoding: "utf8" }).trim();
@@ -78,17 +93,17 @@ const model: PasserellesModel = parseModel(
       sources: new Set(edges.map(([a]) => a)).size,
       folds,
       featureSet: best.set.name,
-      options: { ...fit, ...DEFAULT_LIST_OPTIONS },
+      options: { ...fit, ...lists, ...(rerank ? { rerank } : {}) },
       crossValidated: { learned: best.cv.learned, fixedBlend: best.cv.fixedBlend },
     },
   }),
 );
-if (!flags.has("dry")) writeFileSync(out, JSON.stringify(model, null, 2) + "\n");
+if (!flags.has("dry") && !explore) writeFileSync(out, JSON.stringify(model, null, 2) + "\n");
 console.log(
   JSON.stringify({
     script: "tune-passerelles",
     romeVersion: ref.version,
-    written: flags.has("dry") ? null : path.relative(process.cwd(), out),
+    written: flags.has("dry") || explore ? null : path.relative(process.cwd(), out),
     seconds: Math.round((performance.now() - t0) / 1000),
     sets: results.map(({ set, cv }) => ({
       name: set.name,

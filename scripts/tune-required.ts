@@ -1,29 +1,33 @@
 /**
- * Fits the offer-coding model (REQUIRED_MODEL, or with --uncoded REQUIRED_MODEL_UNCODED, in src/match/required.ts)
- * on labelled offers that carry recruiters' ROME items (`competences`):
- *   npm run tune:required -- [--offers FILE.jsonl] [--limit N] [--l2 0.001] [--fiches 3] [--uncoded]
+ * Fits the offer-coding model (`coded`, or with --uncoded `uncoded`, in models/required-model.json) on labelled
+ * offers that carry recruiters' ROME items (`competences`):
+ *   npm run tune:required -- [--offers FILE.jsonl] [--limit N] [--l2 0.001] [--fiches 3] [--uncoded] [--write]
  * Each offer is matched with the labelled-offer memory of its cross-validation fold (as `npm run eval` does); every
  * compétence and savoir its `--fiches` best fiches list or their labelled offers chose is an example, positive when
  * the recruiter chose it or its macro-compétence (--uncoded: matched without labelled offers). Logistic regression (src/tuning/learn.ts) is fitted on four folds and measured on the fifth at
  * several thresholds (precision and recall as `npm run eval` counts them), then fitted on all offers. Prints one
- * JSON object on the last line: the cross-validated figures and the model's bias and weights.
+ * JSON object on the last line: the cross-validated figures and the model's bias and weights. --write puts the model
+ * in models/required-model.json with its fit metadata (date, command, data hashes, the figures at its threshold).
  */
 import "../src/text/quiet.js";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseFlags } from "../src/cli/command.js";
-import { loadConfig, REPO_ROOT } from "../src/config.js";
+import { DEV_OFFERS, loadConfig } from "../src/config.js";
 import { createEngine, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED, type RequiredModel } from "../src/match/index.js";
 import {
+  readRequiredModelFile,
   REQUIRED_FEATURES,
+  REQUIRED_MODEL_FILE,
   requiredProbability,
   type RequiredCandidate,
   type RequiredFeatures,
 } from "../src/match/fitting.js";
-import { crossValidation, CV_FOLDS, fitLogistic, skillAgreement } from "../src/tuning/index.js";
+import { crossValidation, CV_FOLDS, fitLogistic, romeDirHash, sha256, skillAgreement } from "../src/tuning/index.js";
 import { readOffers } from "../src/sources/index.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
-const file = flags.get("offers") ?? path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl");
+const file = flags.get("offers") ?? DEV_OFFERS;
 const limit = flags.has("limit") ? Number(flags.get("limit")) : undefined;
 const l2 = Number(flags.get("l2") ?? 1e-3);
 // --uncoded: the model for engines without labelled offers that carry items (REQUIRED_MODEL_UNCODED).
@@ -32,7 +36,8 @@ const base = uncoded ? REQUIRED_MODEL_UNCODED : REQUIRED_MODEL;
 const fiches = Number(flags.get("fiches") ?? base.fiches);
 const THRESHOLDS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.4];
 
-const engine = await createEngine(loadConfig());
+const config = loadConfig();
+const engine = await createEngine(config);
 const offers = readOffers(file, limit);
 const { foldOf, memoryFor } = crossValidation(engine.exemplars, offers);
 
@@ -110,6 +115,34 @@ const atThreshold = (t: number) => {
   };
 };
 const all = fitLogistic(rowsOf(examples), labelsOf(examples), { l2 });
+const model = {
+  bias: r4(all.bias),
+  weights: Object.fromEntries(REQUIRED_FEATURES.map((k, j) => [k, r4(all.weights[j]!)])) as Record<
+    keyof RequiredFeatures,
+    number
+  >,
+};
+const crossValidated = THRESHOLDS.map(atThreshold);
+if (flags.has("write")) {
+  const previous = readRequiredModelFile(REQUIRED_MODEL_FILE);
+  const entry = {
+    fitted: {
+      date: new Date().toISOString().slice(0, 10),
+      command: `npm run tune:required -- ${process.argv.slice(2).join(" ")}`.trim(),
+      offers: { file: path.basename(file), sha256: sha256(readFileSync(file)), with_items: examples.length },
+      rome: { dir: path.basename(config.romeDir), sha256: romeDirHash(config.romeDir) },
+      settings: { l2, folds: CV_FOLDS },
+      figures: { cross_validated: crossValidated.find((f) => f.threshold === base.minProbability) ?? null },
+    },
+    ...model,
+    fiches,
+    minProbability: base.minProbability,
+    max: base.max,
+  };
+  const next = { ...previous, [uncoded ? "uncoded" : "coded"]: entry };
+  writeFileSync(REQUIRED_MODEL_FILE, JSON.stringify(next, null, 1) + "\n");
+  readRequiredModelFile(REQUIRED_MODEL_FILE);
+}
 console.log(
   JSON.stringify({
     script: "tune-required",
@@ -119,11 +152,8 @@ console.log(
     l2,
     fiches,
     uncoded,
-    cross_validated: THRESHOLDS.map(atThreshold),
-    model: {
-      bias: r4(all.bias),
-      weights: Object.fromEntries(REQUIRED_FEATURES.map((k, j) => [k, r4(all.weights[j]!)])),
-    },
+    cross_validated: crossValidated,
+    model,
   }),
 );
 process.exit(0);

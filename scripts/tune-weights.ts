@@ -15,7 +15,7 @@
 import "../src/text/quiet.js";
 import path from "node:path";
 import { parseFlags } from "../src/cli/command.js";
-import { loadConfig, REPO_ROOT } from "../src/config.js";
+import { DEV_OFFERS, loadConfig } from "../src/config.js";
 import { createEngine, RANK_MODEL, RANK_MODEL_NO_TITLE, type RankModel } from "../src/match/index.js";
 import {
   combine,
@@ -43,7 +43,7 @@ import {
 import { readOffers } from "../src/sources/index.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
-const file = flags.get("offers") ?? path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl");
+const file = flags.get("offers") ?? DEV_OFFERS;
 const limit = flags.has("limit") ? Number(flags.get("limit")) : undefined;
 const noTitle = flags.has("no-title");
 const candidates = Number(flags.get("candidates") ?? 60);

@@ -13,6 +13,9 @@ function sharedDefault(rel: string): string | undefined {
   return existsSync(p) ? p : undefined;
 }
 
+/** The dev offers beside the checkout (../shared/eval): what the scripts and benchmarks read unless told a file. */
+export const DEV_OFFERS = path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl");
+
 /** A file of the repository when present. */
 function repoFile(rel: string): string | undefined {
   const p = path.join(REPO_ROOT, rel);

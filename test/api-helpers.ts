@@ -1,5 +1,6 @@
 /** Shared fixtures of the route tests: an app of some route modules, API keys per role, a lake context. */
 import express from "express";
+import request from "supertest";
 import type { AppContext } from "../src/api/app.js";
 import { createAuth, type Role } from "../src/api/auth.js";
 import { errorHandler, unknownRoute } from "../src/api/errors.js";
@@ -41,3 +42,7 @@ export function routesApp(...routers: express.Router[]): express.Express {
   app.use(errorHandler);
   return app;
 }
+
+/** POSTs a body that is not JSON with `key`; the caller asserts the answer (400 `invalid_json`, nothing stored). */
+export const postNotJson = (app: express.Express, path: string, key: string) =>
+  request(app).post(path).set("x-api-key", key).set("content-type", "application/json").send("{not json");

@@ -32,6 +32,7 @@ export function createApp(ctx: AppContext): express.Express {
 
 /** Route modules, each `(ctx) => Router`. Add new ones here. */
 import { matchRoutes } from "./routes/match.js";
+import { ficheRoutes } from "./routes/fiche.js";
 import { documentRoutes } from "./routes/documents.js";
 import { passerellesRoutes } from "./routes/passerelles.js";
 import { referentialRoutes } from "./routes/referential.js";
@@ -41,6 +42,7 @@ import { serviceRoutes } from "./routes/service.js";
 const routeModules: ((ctx: AppContext) => express.Router)[] = [
   serviceRoutes,
   matchRoutes,
+  ficheRoutes,
   documentRoutes,
   feedbackRoutes,
   passerellesRoutes,

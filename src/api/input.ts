@@ -55,3 +55,14 @@ export const romeCode = z
   .regex(new RegExp(ROME_CODE.source, "i"), "a ROME code is a letter A–N and four digits, e.g. M1805");
 /** `/…/:code` of a fiche. */
 export const CodeParams = z.object({ code: romeCode });
+
+/**
+ * A batch body `{ [field]: [...] }` of 1 to `max` entries. Entries stay `unknown` here: the route validates each one
+ * apart, so that one bad entry is refused alone and the others are still written.
+ */
+export const batchBody = <K extends string>(field: K, max: number, noun: string) =>
+  z
+    .object({
+      [field]: z.array(z.unknown()).min(1, `${field} must not be empty`).max(max, `at most ${max} ${noun} per batch`),
+    } as { [P in K]: z.ZodArray<z.ZodUnknown> })
+    .strict();

@@ -1,7 +1,15 @@
 /** Reading documents: one by id, by (source, externalId), the lake's nearest neighbours, the trend documents. */
 import { round } from "../numbers.js";
 import { vectorParam, type Db } from "./db.js";
-import { combinedScore, explain, mcOverlap, mcProfile, vectorSimilarity, type McLookup } from "./score.js";
+import {
+  combinedScore,
+  explain,
+  mcOverlap,
+  mcProfile,
+  metierAgreement,
+  vectorSimilarity,
+  type McLookup,
+} from "./score.js";
 import {
   LAKE_LIMITS,
   type DocumentKind,
@@ -181,14 +189,16 @@ export async function similarDocuments(
   };
   const qProfile = mcProfile(comps.get(id) ?? []);
   const qSet = new Set(qProfile.keys());
+  const qMetiers = metiers.get(id) ?? [];
   const scored = cands.map((c) => {
     const profile = mcProfile(comps.get(c.id) ?? []);
     const vector = vectorSimilarity(c.distance);
     const overlap = mcOverlap(qSet, b.kind, new Set(profile.keys()), kind, lookup.idf);
-    return { c, profile, vector, overlap, total: combinedScore(vector, overlap) };
+    const agreed = metierAgreement(qMetiers, metiers.get(c.id) ?? []);
+    return { c, profile, vector, overlap, agreed, total: combinedScore(vector, overlap, agreed.agreement) };
   });
   scored.sort((x, y) => y.total - x.total || x.c.id.localeCompare(y.c.id));
-  result.results = scored.slice(0, topK).map(({ c, profile, vector, overlap, total }): SimilarDocument => {
+  result.results = scored.slice(0, topK).map(({ c, profile, vector, overlap, agreed, total }): SimilarDocument => {
     const cMetiers = metiers.get(c.id) ?? [];
     const requiredFiche =
       (kind === "offer" || b.kind === kind ? cMetiers[0]?.code : metiers.get(id)?.[0]?.code) ?? null;
@@ -196,7 +206,17 @@ export async function similarDocuments(
     return {
       ...docFields(c),
       metiers: cMetiers,
-      score: { vector: round(vector, 4), mcOverlap: round(overlap, 4), total: round(total, 4) },
+      score: {
+        vector: round(vector, 4),
+        mcOverlap: round(overlap, 4),
+        metiers: round(agreed.agreement, 4),
+        total: round(total, 4),
+      },
+      sharedMetiers: agreed.shared.slice(0, 5).map((m) => ({
+        code: m.code,
+        libelle: ref.fiches?.get(m.code)?.libelle ?? m.code,
+        confidence: round(m.confidence, 4),
+      })),
       sharedMacroCompetences: ex.shared,
       missingMacroCompetences: ex.missing,
     };

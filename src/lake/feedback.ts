@@ -3,9 +3,8 @@
  * accuracy in production, and the offers they label for the engine's memory (the loop ROMEO v2's feedback serves).
  */
 import type { Queryable } from "./db.js";
+import { LAKE_LIMITS, type DocumentKind } from "./types.js";
 import {
-  LAKE_LIMITS,
-  type DocumentKind,
   type FeedbackInput,
   type FeedbackQuery,
   type FeedbackRecord,
@@ -13,7 +12,7 @@ import {
   type FeedbackVerdict,
   type LabelledOffer,
   type RankAgreement,
-} from "./types.js";
+} from "./feedback-types.js";
 
 interface FeedbackRow {
   id: string | number;

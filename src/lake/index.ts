@@ -3,6 +3,7 @@ export { openLakeStore, type OpenLakeOptions } from "./store.js";
 export { isConnectionError } from "./db.js";
 export { SIMILAR_WEIGHTS } from "./score.js";
 export * from "./types.js";
+export * from "./feedback-types.js";
 export { DocumentBody, isoDate, lineToBody, toInput } from "./schema.js";
 export { rankAgreement } from "./feedback.js";
 export { assertLakeFree, LakeLockedError } from "./lock.js";

@@ -1,17 +1,18 @@
 /**
- * Pure scoring of one stored document against another: vector similarity plus IDF-weighted macro-compétence
- * overlap, with the explanation (shared / missing MCs) in the same shape as /v1/match.
+ * Pure scoring of one stored document against another: vector similarity, IDF-weighted macro-compétence overlap and
+ * the agreement of their predicted métiers, with the explanation (shared / missing MCs) in the same shape as /v1/match.
  */
 import type { MacroCompetenceEvidence, MissingMacroCompetence } from "../match/index.js";
-import type { DocumentKind, StoredCompetence } from "./types.js";
+import type { DocumentKind, StoredCompetence, StoredMetier } from "./types.js";
 import { round } from "../numbers.js";
 
 /**
  * Weights of the combined score. Vector similarity finds the neighbourhood (and works when extraction found
- * nothing); MC overlap is what makes the match explainable and transfers across wordings (group-level
- * agreement is much higher than exact-skill agreement).
+ * nothing); MC overlap makes the match explainable; the two documents' predicted métiers agreeing is what best tells
+ * a neighbour of the same job (the engine's whole reading of each text, title included: `npm run bench:similar`,
+ * docs/lake.md).
  */
-export const SIMILAR_WEIGHTS = { vector: 0.6, mcOverlap: 0.4 } as const;
+export const SIMILAR_WEIGHTS = { vector: 0.3, mcOverlap: 0.2, metiers: 0.5 } as const;
 
 export interface McLookup {
   idf(mc: string): number;
@@ -64,8 +65,33 @@ export function vectorSimilarity(distance: number | null): number {
   return Math.max(0, Math.min(1, 1 - distance));
 }
 
-export function combinedScore(vector: number, overlap: number): number {
-  return SIMILAR_WEIGHTS.vector * vector + SIMILAR_WEIGHTS.mcOverlap * overlap;
+/**
+ * How far two documents' predicted métiers agree: over the codes both list, the sum of the smaller confidence
+ * (0..1: 1 when both are sure of the same fiche). Also the shared codes, most agreed first.
+ */
+export function metierAgreement(
+  a: readonly StoredMetier[],
+  b: readonly StoredMetier[],
+): { agreement: number; shared: { code: string; confidence: number }[] } {
+  const conf = new Map(a.map((m) => [m.code, m.confidence]));
+  const shared: { code: string; confidence: number }[] = [];
+  for (const m of b) {
+    const c = conf.get(m.code);
+    if (c !== undefined && Math.min(c, m.confidence) > 0)
+      shared.push({ code: m.code, confidence: Math.min(c, m.confidence) });
+  }
+  shared.sort((x, y) => y.confidence - x.confidence || x.code.localeCompare(y.code));
+  return {
+    agreement: Math.min(
+      1,
+      shared.reduce((s, x) => s + x.confidence, 0),
+    ),
+    shared,
+  };
+}
+
+export function combinedScore(vector: number, overlap: number, metiers: number): number {
+  return SIMILAR_WEIGHTS.vector * vector + SIMILAR_WEIGHTS.mcOverlap * overlap + SIMILAR_WEIGHTS.metiers * metiers;
 }
 
 /**

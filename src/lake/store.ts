@@ -20,11 +20,6 @@ import { eraseBySource, eraseDocument, purgeExpiredCvs } from "./erase.js";
 import type {
   DocumentInput,
   DocumentKind,
-  FeedbackInput,
-  FeedbackQuery,
-  FeedbackRecord,
-  FeedbackStats,
-  LabelledOffer,
   LakeContext,
   LakeStore,
   PreparedDocument,
@@ -41,6 +36,7 @@ import type {
   TrendFilter,
   WriteOutcome,
 } from "./types.js";
+import type { FeedbackInput, FeedbackQuery, FeedbackRecord, FeedbackStats, LabelledOffer } from "./feedback-types.js";
 
 export interface OpenLakeOptions {
   /** Schema to isolate this lake in (tests, benchmarks). Default: the connection's search_path (public). */

@@ -29,6 +29,7 @@ export {
   type RequiredFeatures,
   type RequiredItem,
 } from "./required.js";
+export { readRequiredModelFile, REQUIRED_MODEL_FILE, RequiredModelFile } from "./required-model.js";
 // The fiche classifier: training (src/tuning/train-classifier.ts), its file, and the feature it gives the engine.
 export {
   CLASSIFIER_FILE,

@@ -5,13 +5,8 @@ export { ExemplarMemory, exemplarGroup, NO_ITEM_CHOICES, type Exemplar, type Ite
 export { RANK_MODEL, RANK_MODEL_NO_TITLE, type FicheFeatures, type RankModel } from "./rank.js";
 export type * from "./types.js";
 export { MatchPool, pooled, type Matcher } from "./pool.js";
-export {
-  chosenItems,
-  REQUIRED_MODEL,
-  REQUIRED_MODEL_UNCODED,
-  type ChosenItem,
-  type RequiredModel,
-} from "./required.js";
+export { chosenItems, type ChosenItem, type RequiredModel } from "./required.js";
+export { REQUIRED_MODEL, REQUIRED_MODEL_UNCODED } from "./required-model.js";
 export { CONFIDENCE, EVIDENCE_CONFLICT, matchStatus, type MatchStatus, type StatusReason } from "./status.js";
 export { createCoverageChecker, type UncoveredPhrase } from "./uncovered.js";
 export { codesFor, inForce, type CodedWhen, type EarlierCodes } from "./coded.js";

@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { REPO_ROOT } from "../config.js";
 import { topK } from "../text/index.js";
+import { readModelFile } from "./model-file.js";
 
 /** Per-fiche features, each in 0..1, as dense arrays aligned with the lexicon's fiche order. */
 export interface FicheFeatures {
@@ -254,18 +254,7 @@ export type RankModelFile = z.infer<typeof RankModelFile>;
 export const RANK_MODEL_FILE = path.join(REPO_ROOT, "models", "rank-model.json");
 
 /** Reads and validates a ranking-model file; errors name the file and the field. */
-export function readRankModelFile(file: string): RankModelFile {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`);
-  }
-  const r = RankModelFile.safeParse(json);
-  if (!r.success)
-    throw new Error(`${file}: ${r.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ")}`);
-  return r.data;
-}
+export const readRankModelFile = (file: string): RankModelFile => readModelFile(file, RankModelFile);
 
 const RANK_MODELS = readRankModelFile(RANK_MODEL_FILE);
 export const RANK_MODEL: RankModel = RANK_MODELS.title;

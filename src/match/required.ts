@@ -59,65 +59,8 @@ export interface RequiredModel {
   max: number;
 }
 
-/**
- * Fitted by `npm run tune:required` (scripts/tune-required.ts) on the dev offers that carry recruiters' ROME items
- * (grouped 5-fold CV, the labelled-offer statistics of each offer's fold): logistic regression over the items of each
- * offer's three best fiches, those they list and those their labelled offers chose (589 offers, 80,752 candidates).
- * What weighs: the confidence-weighted share of the fiches' labelled offers that chose the item (4.5), the share of
- * the ten most similar labelled offers with items that chose it (4.2), the confidence of the fiches that list it
- * (1.4), the text's evidence (1.2); savoirs less (−1.0). How it grew (precision / recall at about 0.7 precision):
- * the best fiche's list alone 0.70 / 0.30; the three best fiches' 0.71 / 0.35 (five: F1 0.506 against 0.512);
- * with the items their labelled offers chose beyond the lists 0.71 / 0.40 (a quarter of the recruiters' items are
- * not in their fiche's list); with the similar offers' choices 0.72 / 0.42. At 0.3: 4.1 items an offer, 72 % of
- * them chosen by the recruiter (or under a macro-compétence the recruiter chose), 42 % of the recruiter's items
- * found (0.15: 0.62 / 0.46, the best F1 by 0.004; 0.2: 0.66 / 0.44; 0.4: 0.75 / 0.39).
- */
-export const REQUIRED_MODEL: RequiredModel = {
-  bias: -4.3255,
-  weights: {
-    evidence: 1.2031,
-    shown: -0.024,
-    savoir: -0.9992,
-    popularity: 0.3747,
-    inFiches: 1.4438,
-    principale: 0.5163,
-    share: 4.5049,
-    coded: -1.3803,
-    neighbours: 4.212,
-  },
-  fiches: 3,
-  minProbability: 0.3,
-  max: 10,
-};
-
-/**
- * The model without labelled offers that carry items (`LABELLED_OFFERS=none`, or a file without `competences`):
- * `share`, `coded`, `popularity` and `neighbours` are 0, so only the text's evidence and the fiches speak. Fitted by
- * `npm run tune:required -- --uncoded` (the same offers and folds, matched without labelled offers): the text's
- * evidence (1.4), coeur de métier (1.2) and the fiches' confidence (0.9) raise an item, savoirs fall (−1.9). Far
- * weaker than with recruiters' choices: at 0.15, in cross-validation, precision 0.21 / recall 0.18, 4.3 items an
- * offer (0.1: 0.19 / 0.23; 0.2: 0.25 / 0.12); still 4× the precision of the text's evidence alone (0.047).
- */
-export const REQUIRED_MODEL_UNCODED: RequiredModel = {
-  bias: -3.2718,
-  weights: {
-    evidence: 1.363,
-    shown: 0.1221,
-    savoir: -1.9331,
-    popularity: 0,
-    inFiches: 0.8848,
-    principale: 1.1982,
-    share: 0,
-    coded: 0,
-    neighbours: 0,
-  },
-  fiches: 3,
-  minProbability: 0.15,
-  max: 10,
-};
-
 /** Probability that a recruiter attaches the item, under `model`. */
-export function requiredProbability(x: RequiredFeatures, model: RequiredModel = REQUIRED_MODEL): number {
+export function requiredProbability(x: RequiredFeatures, model: RequiredModel): number {
   let z = model.bias;
   for (const k of REQUIRED_FEATURES) z += model.weights[k] * x[k];
   return 1 / (1 + Math.exp(-z));

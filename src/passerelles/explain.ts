@@ -110,6 +110,9 @@ export function explainReasons(
           ? `same domaine professionnel: ${T.domaineProfessionnel.libelle || T.domaineProfessionnel.code}`
           : `same grand domaine: ${T.grandDomaine.libelle || T.grandDomaine.code}`;
         break;
+      case "domaine_flow":
+        text = `fiches of ${S.domaineProfessionnel.libelle || S.domaineProfessionnel.code} often lead to ${T.domaineProfessionnel.libelle || T.domaineProfessionnel.code}`;
+        break;
       case "secteurs_interets":
         text = "listed under the same secteurs d'activité or centres d'intérêt";
         break;
@@ -190,8 +193,9 @@ const REASON_GROUPS: { reason: string; kind: PasserelleReason["kind"]; features:
   { reason: "macro_competences", kind: "shared_skills", features: ["mcCoverage", "coreCoverage"] },
   { reason: "reverse_coverage", kind: "shared_skills", features: ["reverseMcCoverage", "reverseCoreCoverage"] },
   { reason: "competences_savoirs", kind: "shared_skills", features: ["competenceCoverage", "savoirCoverage"] },
-  { reason: "text", kind: "shared_skills", features: ["titleSim", "definitionSim"] },
+  { reason: "text", kind: "shared_skills", features: ["titleSim", "definitionSim", "appellationMaxSim"] },
   { reason: "same_domaine", kind: "career_pattern", features: ["sameGrandDomaine", "sameDomainePro"] },
+  { reason: "domaine_flow", kind: "career_pattern", features: ["domaineFlow"] },
   { reason: "secteurs_interets", kind: "career_pattern", features: ["secteursShared", "centresInteretShared"] },
   { reason: "riasec", kind: "career_pattern", features: ["riasecMajeur", "riasecShared"] },
   {
@@ -210,7 +214,7 @@ const REASON_GROUPS: { reason: string; kind: PasserelleReason["kind"]; features:
   {
     reason: "similar_sources",
     kind: "career_pattern",
-    features: ["similarSourcesGo", "similarSourcesGoMax", "neighboursGo"],
+    features: ["similarSourcesGo", "similarSourcesGoMax", "neighboursGo", "neighboursGoNear", "neighboursWalk"],
   },
   { reason: "contextes", kind: "work_context", features: ["contextesShared"] },
 ];
@@ -239,6 +243,36 @@ export function heldBy(ref: Referential, fiche: string): HeldSkills {
   };
 }
 
+/** A target fiche's macro-compétences as explainGap reads them: labelled and weighted once per referential. */
+interface TargetMacroCompetence {
+  code: string;
+  libelle: string;
+  weight: number;
+  coeur: boolean;
+  competences: { code: string; libelle: string; coeurMetier: boolean }[];
+}
+const targetCache = new WeakMap<Referential, Map<string, TargetMacroCompetence[]>>();
+function targetMacroCompetences(ref: Referential, target: string, coeurBoost: number): TargetMacroCompetence[] {
+  let byTarget = targetCache.get(ref);
+  if (!byTarget) targetCache.set(ref, (byTarget = new Map()));
+  const key = `${coeurBoost}:${target}`;
+  let mcs = byTarget.get(key);
+  if (!mcs) {
+    const tFiche = ref.fiches.get(target)!;
+    const tCoeur = new Set(tFiche.competences.filter((c) => c.coeurMetier === "principale").map((c) => c.code));
+    const lab = (c: string) => ref.itemLabel(c) ?? c;
+    mcs = [...ref.ficheMacroCompetences(target).values()].map((m) => ({
+      code: m.code,
+      libelle: lab(m.code),
+      weight: Math.round(mcWeight(ref.mcIdf(m.code), m.coeur, coeurBoost) * 1000) / 1000,
+      coeur: m.coeur,
+      competences: m.competences.map((c) => ({ code: c, libelle: lab(c), coeurMetier: tCoeur.has(c) })),
+    }));
+    byTarget.set(key, mcs);
+  }
+  return mcs;
+}
+
 /**
  * What the holder shares with the target and what it must acquire. Everything listed comes from the
  * target fiche's own MCs and compétences; the holder only decides what is "shared" versus "to acquire".
@@ -251,22 +285,19 @@ export function explainGap(
 ): Pick<Passerelle, "shared" | "toAcquire"> {
   const sMcs = held.macroCompetences;
   const sComps = held.competences;
-  const tFiche = ref.fiches.get(target)!;
-  const tCoeur = new Set(tFiche.competences.filter((c) => c.coeurMetier === "principale").map((c) => c.code));
-  const lab = (c: string) => ref.itemLabel(c) ?? c;
   const shared: SharedMacroCompetence[] = [];
   const missing: MacroCompetenceToAcquire[] = [];
   const compsToAcquire: Passerelle["toAcquire"]["competences"] = [];
   const order: { coeur: boolean; weight: number; code: string; comps: Passerelle["toAcquire"]["competences"] }[] = [];
-  for (const m of ref.ficheMacroCompetences(target).values()) {
-    const weight = Math.round(mcWeight(ref.mcIdf(m.code), m.coeur, coeurBoost) * 1000) / 1000;
+  for (const m of targetMacroCompetences(ref, target, coeurBoost)) {
+    const { weight } = m;
     const covered = sMcs.has(m.code);
     const comps = m.competences
-      .filter((c) => !sComps.has(c))
+      .filter((c) => !sComps.has(c.code))
       .map((c) => ({
-        code: c,
-        libelle: lab(c),
-        coeurMetier: tCoeur.has(c),
+        code: c.code,
+        libelle: c.libelle,
+        coeurMetier: c.coeurMetier,
         macroCompetence: m.code,
         macroCompetenceCovered: covered,
       }));
@@ -274,16 +305,18 @@ export function explainGap(
     if (covered) {
       shared.push({
         code: m.code,
-        libelle: lab(m.code),
+        libelle: m.libelle,
         weight,
         coeurMetierInTarget: m.coeur,
-        sharedCompetences: m.competences.filter((c) => sComps.has(c)).map((c) => ({ code: c, libelle: lab(c) })),
+        sharedCompetences: m.competences
+          .filter((c) => sComps.has(c.code))
+          .map((c) => ({ code: c.code, libelle: c.libelle })),
         targetOnlyCompetences: comps.map(({ code, libelle, coeurMetier }) => ({ code, libelle, coeurMetier })),
       });
     } else {
       missing.push({
         code: m.code,
-        libelle: lab(m.code),
+        libelle: m.libelle,
         weight,
         coeurMetier: m.coeur,
         competences: comps.map(({ code, libelle, coeurMetier }) => ({ code, libelle, coeurMetier })),

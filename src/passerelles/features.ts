@@ -7,16 +7,22 @@ import type { Fiche } from "../rome/index.js";
  * graph they are counted on. Every feature is 0 when its data is missing, so a referential without the orientation
  * files (RIASEC, secteurs, centres d'intérêt) or without mobilités still ranks on the rest.
  */
-export const PAIR_FEATURES = [
-  // skill overlap (ProximityIndex)
+/** Shares (0..1) of one fiche's macro-compétences, coeur de métier, compétences and savoirs the other holds. */
+export const COVERAGE_FEATURES = [
   "mcCoverage",
   "coreCoverage",
   "reverseMcCoverage",
   "reverseCoreCoverage",
   "competenceCoverage",
   "savoirCoverage",
-  "titleSim",
-  "definitionSim",
+] as const;
+/** Skill overlap as the fixed blend reads it: coverage, and the similarity of titles and definitions. */
+export const SKILL_FEATURES = [...COVERAGE_FEATURES, "titleSim", "definitionSim"] as const;
+
+export const PAIR_FEATURES = [
+  // skill overlap (ProximityIndex)
+  ...SKILL_FEATURES,
+  "appellationMaxSim",
   // same place in ROME's trees
   "sameGrandDomaine",
   "sameDomainePro",
@@ -48,6 +54,9 @@ export const PAIR_FEATURES = [
   "inNeighboursGo",
   "coCitedAdamicAdar",
   "reverseNeighboursGo",
+  "domaineFlow",
+  "neighboursGoNear",
+  "neighboursWalk",
   "ownTargetsGo",
   "ownTargetsShared",
 ] as const;
@@ -183,6 +192,8 @@ export class MobiliteGraph {
 
 /** How many of the source's most similar fiches `neighboursGo` asks (item-based collaborative filtering). */
 export const NEIGHBOURS = 20;
+/** How many nearest fiches of each neighbour's target `neighboursGoNear` spreads its vote to. */
+export const NEAR = 10;
 
 /** log(1 + x): counts (in-degree, co-citations) have a long tail. */
 export const log1p = (x: number): number => Math.log1p(Math.max(0, x));

@@ -4,5 +4,7 @@ export * from "./blend.js";
 export * from "./explain.js";
 export * from "./proximity.js";
 export * from "./profile.js";
+export * from "./profile-types.js";
+export * from "./profile-resolve.js";
 export * from "./features.js";
 export * from "./model.js";

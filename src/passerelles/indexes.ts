@@ -137,3 +137,58 @@ export class SetOverlapIndex {
     for (let i = 0; i < out.length; i++) if (out[i]! > 0) out[i] = out[i]! / (a + this.sizes[i]! - out[i]!);
   }
 }
+
+/**
+ * Appellation-level similarity of two fiches: the best TF-IDF cosine over pairs of their appellations (and titles).
+ * A fiche's title bag mixes all its appellations; the max over pairs says that one of the jobs a fiche covers is
+ * close to one the other covers, which a broad fiche (before a split) otherwise dilutes.
+ */
+export class AppellationMaxIndex {
+  private readonly vecs: SparseVec[];
+  private readonly postings: Map<string, Postings>;
+  private readonly ficheOf: Int32Array;
+  private readonly docsOf: Int32Array[];
+  private readonly buf: Float64Array;
+  private readonly touched: Int32Array;
+
+  /** `labels[i]`: the stems of each appellation (and title) of fiche i. */
+  constructor(labels: readonly (readonly string[][])[]) {
+    const docs: string[][] = [];
+    const ficheOf: number[] = [];
+    this.docsOf = labels.map((ls, i) =>
+      Int32Array.from(ls, (stems) => {
+        docs.push(stems);
+        ficheOf.push(i);
+        return docs.length - 1;
+      }),
+    );
+    this.vecs = tfidfVectors(docs);
+    this.postings = buildPostings(this.vecs);
+    this.ficheOf = Int32Array.from(ficheOf);
+    this.buf = new Float64Array(docs.length);
+    this.touched = new Int32Array(docs.length);
+  }
+
+  /** Writes max over appellation pairs of the cosine, source `s` → every fiche, into `out` (filled, not added). */
+  maxInto(s: number, out: Float64Array): void {
+    out.fill(0);
+    const { buf, touched, ficheOf } = this;
+    for (const a of this.docsOf[s]!) {
+      let k = 0;
+      for (const [t, w] of this.vecs[a]!) {
+        const p = this.postings.get(t)!;
+        for (let i = 0; i < p.docs.length; i++) {
+          const d = p.docs[i]!;
+          if (buf[d] === 0) touched[k++] = d;
+          buf[d]! += w * p.ws[i]!;
+        }
+      }
+      for (let j = 0; j < k; j++) {
+        const d = touched[j]!;
+        const f = ficheOf[d]!;
+        if (buf[d]! > out[f]!) out[f] = buf[d]!;
+        buf[d] = 0;
+      }
+    }
+  }
+}

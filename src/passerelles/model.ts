@@ -15,12 +15,21 @@ const finite = z.number().refine(Number.isFinite, "must be a finite number");
 
 const CvFigures = z.object({ recallAt5: z.number(), recallAt10: z.number(), mrr: z.number() }).catchall(z.number());
 
+const Terms = {
+  weights: z.partialRecord(Feature, finite),
+  interactions: z.array(z.tuple([Feature, Feature, finite])).default([]),
+};
+
 export const PasserellesModelSchema = z
   .object({
     kind: z.literal("passerelles-ranker"),
     formatVersion: z.literal(1),
-    weights: z.partialRecord(Feature, finite),
-    interactions: z.array(z.tuple([Feature, Feature, finite])).default([]),
+    ...Terms,
+    /** Second stage: reorders the first stage's top `depth` fiches (fitted on those shortlists). */
+    rerank: z
+      .object({ depth: z.number().int().positive(), ...Terms })
+      .strict()
+      .optional(),
     fit: z.object({
       date: z.string(),
       commit: z.string(),
@@ -37,8 +46,10 @@ export const PasserellesModelSchema = z
   })
   .strict();
 export type PasserellesModel = z.infer<typeof PasserellesModelSchema>;
-/** What scoring needs: the weights (a fit in progress has no metadata yet). */
-export type PasserellesWeights = Pick<PasserellesModel, "weights" | "interactions">;
+/** One linear stage: weights of features and of products of two. */
+export type StageWeights = Pick<PasserellesModel, "weights" | "interactions">;
+/** What scoring needs: the weights and the optional second stage (a fit in progress has no metadata yet). */
+export type PasserellesWeights = StageWeights & { rerank?: StageWeights & { depth: number } };
 
 export const DEFAULT_MODEL_FILE = path.join(REPO_ROOT, "models", "passerelles.json");
 
@@ -78,8 +89,8 @@ interface CompiledModel {
   linear: { col: number; w: number }[];
   products: { a: number; b: number; w: number }[];
 }
-const compiled = new WeakMap<PasserellesWeights, CompiledModel>();
-function compile(model: PasserellesWeights): CompiledModel {
+const compiled = new WeakMap<StageWeights, CompiledModel>();
+function compile(model: StageWeights): CompiledModel {
   let c = compiled.get(model);
   if (!c) {
     c = {
@@ -98,7 +109,7 @@ function compile(model: PasserellesWeights): CompiledModel {
 /** Feature columns (index-aligned with PAIR_FEATURES, one value per target) → the model's score per target. */
 export function scoreColumns(
   cols: readonly Float64Array[],
-  model: PasserellesWeights,
+  model: StageWeights,
   out = new Float64Array(cols[0]!.length),
 ): Float64Array {
   out.fill(0);
@@ -117,7 +128,7 @@ export function scoreColumns(
 }
 
 /** The model's score of one row of features (index-aligned with PAIR_FEATURES). */
-export function scoreRow(x: ArrayLike<number>, model: PasserellesWeights): number {
+export function scoreRow(x: ArrayLike<number>, model: StageWeights): number {
   const { linear, products } = compile(model);
   let s = 0;
   for (const { col, w } of linear) s += w * x[col]!;
@@ -126,10 +137,7 @@ export function scoreRow(x: ArrayLike<number>, model: PasserellesWeights): numbe
 }
 
 /** Each feature's share of one target's score (weight × value, products split evenly between their two features). */
-export function contributions(
-  x: ReadonlyMap<PairFeature, number>,
-  model: PasserellesWeights,
-): Map<PairFeature, number> {
+export function contributions(x: ReadonlyMap<PairFeature, number>, model: StageWeights): Map<PairFeature, number> {
   const c = new Map<PairFeature, number>();
   const add = (k: PairFeature, v: number) => v && c.set(k, (c.get(k) ?? 0) + v);
   const { linear, products } = compile(model);
@@ -142,4 +150,59 @@ export function contributions(
     add(kb, v / 2);
   }
   return c;
+}
+
+/**
+ * Ranking keys of the two-stage model: its first stage's top `depth` fiches (`skip`, the source, left out) get the
+ * second stage's score plus RERANK_OFFSET, so they come first in its order; the rest keep the first stage's score.
+ * A model without a second stage: the first stage's scores.
+ */
+export function rankingScores(
+  cols: readonly Float64Array[],
+  model: PasserellesWeights,
+  skip: number,
+  out?: Float64Array<ArrayBuffer>,
+): Float64Array {
+  const first = scoreColumns(cols, model, out);
+  const r = model.rerank;
+  if (!r) return first;
+  const { linear, products } = compile(r);
+  for (const i of topPositions(first, r.depth, skip)) {
+    let x = 0;
+    for (const { col, w } of linear) x += w * cols[col]![i]!;
+    for (const { a, b, w } of products) x += w * cols[a]![i]! * cols[b]![i]!;
+    first[i] = RERANK_OFFSET + x;
+  }
+  return first;
+}
+
+/** Added to the second stage's scores so that its shortlist ranks above the rest (scores are a few log-odds). */
+export const RERANK_OFFSET = 1e6;
+
+/** A ranking key back to the model's score (the second stage's for a shortlisted fiche). */
+export const stageScore = (key: number): number => (key >= RERANK_OFFSET / 2 ? key - RERANK_OFFSET : key);
+
+/** The `k` best positions of `scores` (`skip` left out), best first; ties keep position order. */
+export function topPositions(scores: Float64Array, k: number, skip = -1): number[] {
+  const best: number[] = [];
+  for (let i = 0; i < scores.length; i++) {
+    if (i === skip) continue;
+    const x = scores[i]!;
+    if (best.length === k && x <= scores[best[best.length - 1]!]!) continue;
+    let j = best.length;
+    while (j > 0 && scores[best[j - 1]!]! < x) j--;
+    best.splice(j, 0, i);
+    if (best.length > k) best.pop();
+  }
+  return best;
+}
+
+/** The features a model reads (linear terms and products, both stages). */
+export function modelFeatures(model: PasserellesWeights): Set<PairFeature> {
+  const out = new Set<PairFeature>();
+  for (const stage of [model, ...(model.rerank ? [model.rerank] : [])]) {
+    for (const [k, w] of Object.entries(stage.weights) as [PairFeature, number][]) if (w) out.add(k);
+    for (const [a, b, w] of stage.interactions) if (w) (out.add(a), out.add(b));
+  }
+  return out;
 }

@@ -1,150 +1,28 @@
 import type { Referential } from "../rome/index.js";
-import { romeSearch, type RomeSearch, type SearchKind } from "../rome/index.js";
-import { SkillLabelResolver } from "../skills/index.js";
 import { type FicheFilter, matchesFilter } from "./filters.js";
-import { DEFAULT_PROXIMITY_WEIGHTS, VIABILITY, mcWeight } from "./blend.js";
+import { DEFAULT_PROXIMITY_WEIGHTS, mcWeight } from "./blend.js";
+import { explainGap, type Ranker } from "./explain.js";
+import { ProfileResolver } from "./profile-resolve.js";
 import {
-  explainGap,
-  type MacroCompetenceToAcquire,
-  type Passerelle,
-  type Ranker,
-  type SharedMacroCompetence,
-} from "./explain.js";
+  ACCESS_RULE,
+  accessOf,
+  ProfileError,
+  SAVOIR_SHARE,
+  type Access,
+  type ProfileInput,
+  type ProfileMatch,
+  type ProfileMetier,
+  type ProfileScore,
+  type ResolvedItem,
+  type UnresolvedLabel,
+} from "./profile-types.js";
 import { cadre, log1p, openEntry, PAIR_FEATURES, reglemente, type PairFeature } from "./features.js";
 import { loadPasserellesModel, scoreRow, type PasserellesWeights } from "./model.js";
 import { round } from "../numbers.js";
-import { CodedError } from "../errors.js";
-
-/** Documented limits of one profile. */
-export const PROFILE_LIMITS = { maxCodes: 200, maxLabels: 50, maxLabelChars: 200 } as const;
-
-/** A free-text label resolves to a ROME item when its best keyword hit scores at least this (0..1, see RomeSearch). */
-export const RESOLVE_MIN_SCORE = 0.6;
-
-/**
- * Access rule (documented in the API):
- * - accessible now: the profile covers ≥ 80 % (IDF-weighted) of the fiche's coeur-de-métier MCs and ≥ 60 % of
- *   all its MCs, and the fiche is not an emploi réglementé (those need a diploma or licence whatever the skills);
- * - accessible with training: ≥ 25 % of all MCs (the passerelle "viable" floor, VIABILITY.viable) or ≥ 50 % of the coeur MCs,
- *   or a regulated fiche that meets the "now" bar, or (a profile that lists savoirs) ≥ 10 % of the fiche's savoirs (IDF-weighted);
- * - below both: not listed (counted in `belowThreshold`).
- */
-export const ACCESS_RULE = {
-  now: { coreCoverage: 0.8, mcCoverage: 0.6 },
-  training: { mcCoverage: VIABILITY.viable.mcCoverage, coreCoverage: 0.5, savoirCoverage: 0.1 },
-} as const;
-
-/** Weight of savoir coverage in the ranking score, applied only when the profile lists savoirs. */
-export const SAVOIR_SHARE = 0.2;
-
-export type ProfileItemKind = "competence" | "macro-competence" | "savoir";
-
-export interface ProfileInput {
-  /** ROME code_ogr of compétences, macro-compétences or savoirs. */
-  codes: readonly string[];
-  /** Free-text skill labels, resolved to codes by keyword search. */
-  labels: readonly string[];
-}
-
-export interface ResolvedItem {
-  input: string;
-  via: "code" | "exact-label" | "search";
-  code: string;
-  kind: ProfileItemKind;
-  libelle: string;
-  score: number;
-  macroCompetence: string | null;
-}
-
-export interface UnresolvedLabel {
-  input: string;
-  reason: string;
-  suggestions: { code: string; kind: ProfileItemKind; libelle: string; score: number }[];
-}
-
-export type Access = "now" | "training";
-
-/** A fiche's coverage by a profile, part by part, and the ranking score (`total`). */
-export interface ProfileScore {
-  coverage: number;
-  mcCoverage: number;
-  coreCoverage: number;
-  savoirCoverage: number | null;
-  competenceCoverage: number;
-  reverseMcCoverage: number;
-  total: number;
-}
-
-export interface ProfileMetier {
-  code: string;
-  libelle: string;
-  rank: number;
-  access: Access;
-  reason: string;
-  emploiReglemente: boolean;
-  /** `total`: the ranking score (the learned ranker's features that apply to a profile, or `coverage` when fixed). */
-  score: ProfileScore;
-  shared: SharedMacroCompetence[];
-  gap: {
-    macroCompetences: MacroCompetenceToAcquire[];
-    competences: Passerelle["toAcquire"]["competences"];
-    /** The fiche's savoirs the profile does not list (coeur de métier first); only when the profile lists savoirs. */
-    savoirs: { code: string; libelle: string; coeurMetier: boolean }[];
-  };
-}
-
-export interface ProfileMatch {
-  status: "ok" | "nothing_to_match";
-  message?: string;
-  resolution: { resolved: ResolvedItem[]; unresolved: UnresolvedLabel[] };
-  profile: { macroCompetences: number; competences: number; savoirs: number };
-  accessibleNow: ProfileMetier[];
-  accessibleWithTraining: ProfileMetier[];
-  /** Fiches (after filters) with some overlap but below the "with training" bar. */
-  belowThreshold: number;
-}
-
-/** Bad profile input: empty_profile, invalid_request (wrong kind of code) or not_found (codes unknown to ROME). */
-export class ProfileError extends CodedError {
-  constructor(code: "empty_profile" | "invalid_request" | "not_found", message: string, details?: unknown) {
-    super(code, message, { details });
-  }
-}
-
-export function accessOf(
-  mcCoverage: number,
-  coreCoverage: number,
-  reglemente: boolean,
-): { access: Access; reason: string } | null {
-  const meetsNow = coreCoverage >= ACCESS_RULE.now.coreCoverage && mcCoverage >= ACCESS_RULE.now.mcCoverage;
-  if (meetsNow && !reglemente)
-    return { access: "now", reason: "covers the coeur de métier and most of the fiche's macro-compétences" };
-  if (meetsNow)
-    return {
-      access: "training",
-      reason: "skills suffice but this is an emploi réglementé: a diploma, licence or authorisation is required",
-    };
-  if (mcCoverage >= ACCESS_RULE.training.mcCoverage || coreCoverage >= ACCESS_RULE.training.coreCoverage)
-    return {
-      access: "training",
-      reason:
-        coreCoverage < ACCESS_RULE.now.coreCoverage
-          ? "part of the coeur de métier is missing"
-          : "the coeur de métier is covered but many other macro-compétences are missing",
-    };
-  return null;
-}
-
-const ITEM_KINDS: readonly SearchKind[] = ["competence", "macro-competence", "savoir"];
 
 /** Profile → métiers. Build once per referential; a match takes ~1 ms. */
 export class ProfileMatcher {
-  private readonly search: RomeSearch;
-  private labelResolver: SkillLabelResolver | null = null;
-  /** Built on first use (~1 s): most profiles give codes. */
-  private get labels(): SkillLabelResolver {
-    return (this.labelResolver ??= new SkillLabelResolver(this.ref));
-  }
+  private readonly resolver: ProfileResolver;
   private readonly savoirIdf = new Map<string, number>();
   /** Fiche codes in order: the positions of the arrays below. */
   private readonly codes: string[];
@@ -180,7 +58,7 @@ export class ProfileMatcher {
     model?: PasserellesWeights | null,
   ) {
     this.model = model === undefined ? loadPasserellesModel() : model;
-    this.search = romeSearch(ref);
+    this.resolver = new ProfileResolver(ref);
     const n = ref.fiches.size;
     this.codes = [...ref.fiches.keys()].sort();
     const zeros = () => new Float64Array(n);
@@ -245,87 +123,7 @@ export class ProfileMatcher {
 
   /** Codes checked against the referential; labels resolved by exact label, else keyword search. */
   resolve(input: ProfileInput): { resolved: ResolvedItem[]; unresolved: UnresolvedLabel[] } {
-    const resolved: ResolvedItem[] = [];
-    const unknown: string[] = [];
-    const wrongKind: { code: string; kind: string }[] = [];
-    for (const raw of input.codes) {
-      const code = raw.trim();
-      const kind = this.ref.itemKind(code);
-      if (kind === undefined) unknown.push(code);
-      else if (kind === "contexte" || kind === "appellation") wrongKind.push({ code, kind });
-      else resolved.push(this.item(code, kind, raw, "code", 1));
-    }
-    if (unknown.length)
-      throw new ProfileError(
-        "not_found",
-        `unknown code${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}: not a compétence, macro-compétence or savoir of ROME ${this.ref.version}`,
-        { unknown },
-      );
-    if (wrongKind.length)
-      throw new ProfileError(
-        "invalid_request",
-        `a profile lists compétences, macro-compétences or savoirs; got ${wrongKind.map((w) => `${w.code} (${w.kind})`).join(", ")}`,
-        { wrongKind },
-      );
-    const unresolved: UnresolvedLabel[] = [];
-    for (const label of input.labels) {
-      const exact = this.search
-        .exactLabel(label, ITEM_KINDS)
-        .sort((a, b) => ITEM_KINDS.indexOf(a.kind) - ITEM_KINDS.indexOf(b.kind))[0];
-      if (exact) {
-        resolved.push(this.item(exact.code, exact.kind as ProfileItemKind, label, "exact-label", 1));
-        continue;
-      }
-      const hits = this.search.search(label, ITEM_KINDS, 3).hits;
-      const best = hits[0];
-      // What people write is read as extraction reads a statement: short forms first ("permis B", "rigoureux"), then
-      // the keyword search, then the label's word families ("souder à l'arc") when the search finds nothing close.
-      const read = this.labels.resolve(label);
-      if (read?.via === "name") resolved.push(this.item(read.code, read.kind, label, "search", read.score));
-      else if (best && best.score >= RESOLVE_MIN_SCORE)
-        resolved.push(this.item(best.code, best.kind as ProfileItemKind, label, "search", best.score));
-      else if (read) resolved.push(this.item(read.code, read.kind, label, "search", read.score));
-      else
-        unresolved.push({
-          input: label,
-          reason: best
-            ? `best match scores ${best.score.toFixed(2)} < ${RESOLVE_MIN_SCORE}`
-            : "no ROME label shares a word with it",
-          suggestions: hits.map((h) => ({
-            code: h.code,
-            kind: h.kind as ProfileItemKind,
-            libelle: h.libelle,
-            score: round(h.score, 3),
-          })),
-        });
-    }
-    // One entry per code (the first way it was given).
-    const seen = new Set<string>();
-    return { resolved: resolved.filter((r) => !seen.has(r.code) && seen.add(r.code)), unresolved };
-  }
-
-  private item(
-    code: string,
-    kind: ProfileItemKind,
-    input: string,
-    via: ResolvedItem["via"],
-    score: number,
-  ): ResolvedItem {
-    const macroCompetence =
-      kind === "competence"
-        ? this.ref.competences.get(code)!.macroCompetence
-        : kind === "macro-competence"
-          ? code
-          : null;
-    return {
-      input,
-      via,
-      code,
-      kind,
-      libelle: this.ref.itemLabel(code) ?? code,
-      score: round(score, 3),
-      macroCompetence,
-    };
+    return this.resolver.resolve(input);
   }
 
   /** The ranker used when none is asked for: the learned one when the matcher has a model. */

@@ -4,18 +4,27 @@ import { contentStems } from "../text/index.js";
 import { type FicheFilter, matchesFilter } from "./filters.js";
 import * as pf from "./features.js";
 import { MobiliteGraph, PAIR_FEATURES, type PairFeature } from "./features.js";
-import { contributions, loadPasserellesModel, scoreColumns, type PasserellesWeights } from "./model.js";
+import {
+  contributions,
+  loadPasserellesModel,
+  modelFeatures,
+  rankingScores,
+  RERANK_OFFSET,
+  stageScore,
+  topPositions,
+  type PasserellesWeights,
+} from "./model.js";
 import {
   DEFAULT_PROXIMITY_WEIGHTS,
   FIXED_BLEND_MODEL,
-  mcWeight,
   viabilityOf,
   type ProximityScore,
   type ProximityWeights,
 } from "./blend.js";
-import { CosineIndex, ItemCoverageIndex, SetOverlapIndex, tfidfVectors } from "./indexes.js";
+import { AppellationMaxIndex, SetOverlapIndex } from "./indexes.js";
+import { breakdownOf, SkillOverlap, type SkillParts } from "./skill-overlap.js";
 import { explainGap, explainReasons, heldBy, type Passerelle, type ReasonContext, type Ranker } from "./explain.js";
-import { graphColumns } from "./graph-features.js";
+import { graphColumns, type GraphContext } from "./graph-features.js";
 import { FicheTable, PAIR_COLUMNS, type PairColumns } from "./fiche-table.js";
 
 /** Precomputed proximity structures for one referential (build once, ~1 s; a query takes a few ms). */
@@ -23,17 +32,18 @@ export class ProximityIndex {
   readonly codes: string[];
   private readonly pos = new Map<string, number>();
   private readonly fiches: Fiche[];
-  private readonly mc: ItemCoverageIndex;
-  private readonly core: ItemCoverageIndex;
-  private readonly competence: ItemCoverageIndex;
-  private readonly savoir: ItemCoverageIndex;
-  private readonly title: CosineIndex;
-  private readonly definition: CosineIndex;
-  private readonly tmp: Float64Array;
+  private readonly skills: SkillOverlap;
+  private appellationIndex: AppellationMaxIndex | undefined;
+  private nearIndex: { at: Int32Array[]; sim: Float64Array[] } | undefined;
+  /** What the graph features read besides the graph (families, domaines, nearest fiches). */
+  private readonly graphContext: GraphContext;
   private readonly level: (number | null)[];
   private readonly table: FicheTable;
   private buffers: Float64Array[] | undefined;
   private simBuffer: Float64Array | undefined;
+  /** The columns the served answer reads (the model's features and the score breakdown's), computed once. */
+  private needed: Uint8Array | undefined;
+  private scoreBuffer: Float64Array<ArrayBuffer> | undefined;
   private readonly contextes: SetOverlapIndex;
   /** Per fiche: the other fiches of its split family (same pre-split parent, the parent, its children). */
   readonly family: Int32Array[];
@@ -60,7 +70,6 @@ export class ProximityIndex {
     this.codes = [...ref.fiches.keys()].sort();
     this.codes.forEach((c, i) => this.pos.set(c, i));
     this.fiches = this.codes.map((c) => ref.fiches.get(c)!);
-    this.tmp = new Float64Array(this.codes.length);
     this.level = this.fiches.map((f) => pf.entryLevel(f.accesMetier));
     this.table = new FicheTable(this.fiches, (c) => this.pos.get(c));
     // Split families: the fiches sharing a pre-split parent, and the parent itself.
@@ -77,42 +86,16 @@ export class ProximityIndex {
     this.secteurs = new SetOverlapIndex(this.fiches.map((f) => new Set(f.secteursActivite)));
     this.centres = new SetOverlapIndex(this.fiches.map((f) => new Set(f.centresInteret)));
     this.graph = this.graphOf(this.fiches.flatMap((f) => f.mobilites.map((m) => [f.code, m.cible] as const)));
-    const n = this.codes.length;
-    const itemIdf = (code: string) => Math.log((n + 1) / (ref.fichesForItem(code).length + 0.5));
-    const boost = weights.coeurBoost;
-    const mcMaps = this.codes.map(
-      (c) =>
-        new Map(
-          [...ref.ficheMacroCompetences(c).values()].map((m) => [m.code, mcWeight(ref.mcIdf(m.code), m.coeur, boost)]),
-        ),
-    );
-    this.mc = new ItemCoverageIndex(mcMaps);
-    // Core: the target's coeur-de-métier MCs only; the source side is all its MCs (this.mc.items).
-    this.core = new ItemCoverageIndex(
-      this.codes.map(
-        (c) =>
-          new Map(
-            [...ref.ficheMacroCompetences(c).values()].filter((m) => m.coeur).map((m) => [m.code, ref.mcIdf(m.code)]),
-          ),
-      ),
-    );
-    this.competence = new ItemCoverageIndex(
-      this.fiches.map(
-        (f) =>
-          new Map(f.competences.map((l) => [l.code, mcWeight(itemIdf(l.code), l.coeurMetier === "principale", boost)])),
-      ),
-    );
-    this.savoir = new ItemCoverageIndex(
-      this.fiches.map(
-        (f) =>
-          new Map(f.savoirs.map((l) => [l.code, mcWeight(itemIdf(l.code), l.coeurMetier === "principale", boost)])),
-      ),
-    );
-    const appLabel = (a: string) => ref.appellations.get(a)?.libelle ?? "";
-    this.title = new CosineIndex(
-      tfidfVectors(this.fiches.map((f) => contentStems([f.libelle, ...f.appellations.map(appLabel)].join(" ")))),
-    );
-    this.definition = new CosineIndex(tfidfVectors(this.fiches.map((f) => contentStems(f.definition))));
+    this.skills = new SkillOverlap(ref, this.codes, this.fiches, weights.coeurBoost);
+    const domaineIds = new Map<string, number>();
+    this.graphContext = {
+      family: this.family,
+      domaine: Int32Array.from(this.fiches, (f) => {
+        const k = f.domaineProfessionnel.code;
+        return domaineIds.get(k) ?? (domaineIds.set(k, domaineIds.size), domaineIds.size - 1);
+      }),
+      nearest: () => this.nearest(),
+    };
     this.reasonContext = {
       codes: this.codes,
       fiches: this.fiches,
@@ -120,6 +103,9 @@ export class ProximityIndex {
       family: this.family,
       graph: this.graph,
     };
+    const read = this.model ? modelFeatures(this.model) : new Set<PairFeature>();
+    if (read.has("appellationMaxSim")) this.appellations();
+    if (read.has("neighboursGoNear")) this.nearest();
   }
 
   /** A mobilité graph over this index's fiches from (source, target) codes; pairs naming unknown fiches are dropped. */
@@ -131,6 +117,33 @@ export class ProximityIndex {
       if (i !== undefined && j !== undefined) pairs.push([i, j]);
     }
     return new MobiliteGraph(this.codes.length, pairs);
+  }
+
+  /**
+   * The appellation-pair index and each fiche's nearest fiches: read only by features the served model may not use
+   * (appellationMaxSim, neighboursGoNear), so built on first use, or in the constructor when the model reads them.
+   */
+  private appellations(): AppellationMaxIndex {
+    const label = (a: string) => this.ref.appellations.get(a)?.libelle ?? "";
+    return (this.appellationIndex ??= new AppellationMaxIndex(
+      this.fiches.map((f) => [f.libelle, ...f.appellations.map(label)].map((l) => contentStems(l))),
+    ));
+  }
+
+  /** Each fiche's NEAR nearest fiches by the fixed blend, and their similarity (see `appellations`). */
+  private nearest(): { at: Int32Array[]; sim: Float64Array[] } {
+    if (!this.nearIndex) {
+      const at: Int32Array[] = [];
+      const sim: Float64Array[] = [];
+      this.codes.forEach((c, i) => {
+        const all = this.scoreAll(c, DEFAULT_PROXIMITY_WEIGHTS);
+        const top = topPositions(all, pf.NEAR, i);
+        at.push(Int32Array.from(top));
+        sim.push(Float64Array.from(top, (j) => all[j]!));
+      });
+      this.nearIndex = { at, sim };
+    }
+    return this.nearIndex;
   }
 
   position(code: string): number | undefined {
@@ -146,6 +159,7 @@ export class ProximityIndex {
     graph: MobiliteGraph = this.graph,
     known: readonly number[] = [],
     reuse = false,
+    need?: Uint8Array,
   ): Float64Array[] {
     const s = this.pos.get(source)!;
     const n = this.codes.length;
@@ -155,20 +169,8 @@ export class ProximityIndex {
       : PAIR_FEATURES.map(() => new Float64Array(n));
     if (reuse) for (const x of cols) x.fill(0);
     const c = (k: PairFeature) => cols[PAIR_FEATURES.indexOf(k)]!;
-    const mcItems = this.mc.items[s]!;
-    this.mc.accumulate(s, 1, c("mcCoverage"), this.tmp);
-    this.core.accumulateFrom(mcItems.keys(), 1, c("coreCoverage"), this.tmp);
-    this.mc.accumulateReverse(mcItems, c("reverseMcCoverage"));
-    this.mc.accumulateReverse(this.core.items[s]!, c("reverseCoreCoverage"));
-    this.competence.accumulate(s, 1, c("competenceCoverage"), this.tmp);
-    this.savoir.accumulate(s, 1, c("savoirCoverage"), this.tmp);
-    this.title.accumulate(s, 1, c("titleSim"));
-    this.definition.accumulate(s, 1, c("definitionSim"));
-    const core = c("coreCoverage");
+    this.skills.columns(s, c);
     const mc = c("mcCoverage");
-    // A fiche without coeur-de-métier MCs has no separate core: its core coverage is its MC coverage (as in `score`).
-    for (let i = 0; i < n; i++) if (!(this.core.total(i) > 0)) core[i] = mc[i]!;
-    if (!(this.core.total(s) > 0)) c("reverseCoreCoverage").set(c("reverseMcCoverage"));
     this.table.pairColumns(s, this.pairCols(cols));
     this.secteurs.jaccardInto(s, c("secteursShared"));
     this.centres.jaccardInto(s, c("centresInteretShared"));
@@ -178,7 +180,9 @@ export class ProximityIndex {
     const [sav, tit, def] = [c("savoirCoverage"), c("titleSim"), c("definitionSim")];
     for (let i = 0; i < n; i++)
       sim[i] = w.mc * mc[i]! + w.savoir * sav[i]! + w.title * tit[i]! + w.definition * def[i]!;
-    graphColumns(this.family, s, graph, sim, cols, known);
+    if (!need || need[PAIR_FEATURES.indexOf("appellationMaxSim")])
+      this.appellations().maxInto(s, c("appellationMaxSim"));
+    graphColumns(this.graphContext, s, graph, sim, cols, known, need);
     for (const col of cols) col[s] = 0;
     return cols;
   }
@@ -196,7 +200,7 @@ export class ProximityIndex {
     cols: Float64Array[],
     known: readonly number[] = [],
   ): void {
-    graphColumns(this.family, s, graph, sim, cols, known);
+    graphColumns(this.graphContext, s, graph, sim, cols, known);
   }
 
   has(code: string): boolean {
@@ -205,80 +209,29 @@ export class ProximityIndex {
 
   /** Total score of source → every fiche (index-aligned with `codes`). */
   scoreAll(source: string, w: ProximityWeights = this.weights): Float64Array {
-    const s = this.pos.get(source)!;
-    const total = new Float64Array(this.codes.length);
-    if (w.mc) this.mc.accumulate(s, w.mc, total, this.tmp);
-    if (w.competence) this.competence.accumulate(s, w.competence, total, this.tmp);
-    if (w.savoir) this.savoir.accumulate(s, w.savoir, total, this.tmp);
-    if (w.title) this.title.accumulate(s, w.title, total);
-    if (w.definition) this.definition.accumulate(s, w.definition, total);
-    return total;
+    return this.skills.scoreAll(this.pos.get(source)!, w);
   }
 
   /** The score breakdown of target position `t` read from feature columns (the fixed blend's total). */
   private breakdown(cols: readonly Float64Array[], t: number): ProximityScore {
-    const v = (k: PairFeature) => cols[PAIR_FEATURES.indexOf(k)]![t]!;
-    const w = this.weights;
-    const total =
-      w.mc * v("mcCoverage") +
-      w.competence * v("competenceCoverage") +
-      w.savoir * v("savoirCoverage") +
-      w.title * v("titleSim") +
-      w.definition * v("definitionSim");
-    const r = (x: number) => Math.round(x * 1000) / 1000;
-    return {
-      mcCoverage: r(v("mcCoverage")),
-      coreCoverage: r(v("coreCoverage")),
-      competenceCoverage: r(v("competenceCoverage")),
-      savoirCoverage: r(v("savoirCoverage")),
-      titleSim: r(v("titleSim")),
-      definitionSim: r(v("definitionSim")),
-      total: r(total),
-    };
+    return breakdownOf(
+      Object.fromEntries(BREAKDOWN.map((k) => [k, cols[PAIR_FEATURES.indexOf(k)]![t]!])) as SkillParts,
+      this.weights,
+    );
   }
 
   /** Full score breakdown for one pair. */
   score(source: string, target: string): ProximityScore {
-    const s = this.pos.get(source)!;
-    const t = this.pos.get(target)!;
-    const w = this.weights;
-    const mcCoverage = this.mc.coverage(s, t);
-    const coreItems = this.core.items[t]!;
-    let core = 0;
-    let coreTotal = 0;
-    for (const [mc, x] of coreItems) {
-      coreTotal += x;
-      if (this.mc.items[s]!.has(mc)) core += x;
-    }
-    // A fiche without coeur-de-métier MCs has no separate core: its core coverage is its MC coverage.
-    const coreCoverage = coreTotal > 0 ? core / coreTotal : mcCoverage;
-    const competenceCoverage = this.competence.coverage(s, t);
-    const savoirCoverage = this.savoir.coverage(s, t);
-    const titleSim = this.title.cosine(s, t);
-    const definitionSim = this.definition.cosine(s, t);
-    const total =
-      w.mc * mcCoverage +
-      w.competence * competenceCoverage +
-      w.savoir * savoirCoverage +
-      w.title * titleSim +
-      w.definition * definitionSim;
-    const r = (x: number) => Math.round(x * 1000) / 1000;
-    return {
-      mcCoverage: r(mcCoverage),
-      coreCoverage: r(coreCoverage),
-      competenceCoverage: r(competenceCoverage),
-      savoirCoverage: r(savoirCoverage),
-      titleSim: r(titleSim),
-      definitionSim: r(definitionSim),
-      total: r(total),
-    };
+    return this.skills.score(this.pos.get(source)!, this.pos.get(target)!, this.weights);
   }
 
   /** Scores of source → every fiche under a ranker (index-aligned with `codes`), and the feature columns if used. */
   private scores(source: string, ranker: Ranker): { total: Float64Array; cols: Float64Array[] | null } {
     if (ranker === "learned" && this.model) {
-      const cols = this.featureColumns(source, this.graph, [], true);
-      return { total: scoreColumns(cols, this.model), cols };
+      const cols = this.featureColumns(source, this.graph, [], true, (this.needed ??= neededColumns(this.model)));
+      const n = this.codes.length;
+      this.scoreBuffer ??= new Float64Array(n);
+      return { total: rankingScores(cols, this.model, this.pos.get(source)!, this.scoreBuffer), cols };
     }
     return { total: this.scoreAll(source, this.weights), cols: null };
   }
@@ -297,7 +250,10 @@ export class ProximityIndex {
   ): { code: string; total: number }[] {
     const src = source.toUpperCase();
     const { total } = this.scores(src, ranker);
-    return this.top(total, this.pos.get(src), topK, filter).map((i) => ({ code: this.codes[i]!, total: total[i]! }));
+    return this.top(total, this.pos.get(src), topK, filter).map((i) => ({
+      code: this.codes[i]!,
+      total: stageScore(total[i]!),
+    }));
   }
 
   /** Top-k positions of `total` (source excluded) passing the filter, best first. */
@@ -327,6 +283,8 @@ export class ProximityIndex {
     const { total, cols: learnedCols } = this.scores(src, ranker);
     // The fixed ranker's reasons: its own features (skill overlap only) under its weights, from the pair's breakdown.
     const model = learnedCols ? this.model! : FIXED_BLEND_MODEL;
+    // A shortlisted fiche of a two-stage model is ranked, and so explained, by the second stage.
+    const stageOf = (t: number) => (model.rerank && total[t]! >= RERANK_OFFSET / 2 ? model.rerank : model);
     const w = DEFAULT_PROXIMITY_WEIGHTS;
     const [mc, sav, tit, def] = (["mcCoverage", "savoirCoverage", "titleSim", "definitionSim"] as const).map(
       (k) => learnedCols?.[PAIR_FEATURES.indexOf(k)],
@@ -335,32 +293,37 @@ export class ProximityIndex {
     return this.top(total, s, topK, filter).map((t, i) => {
       // The learned path has the pair's breakdown in its columns already (same sums, another order).
       const pair = learnedCols ? this.breakdown(learnedCols, t) : this.score(src, this.codes[t]!);
-      const score = { ...pair, total: Math.round(total[t]! * 1000) / 1000 };
+      const score = { ...pair, total: Math.round(stageScore(total[t]!) * 1000) / 1000 };
       const official = sourceFiche.mobilites.find((m) => m.cible === this.codes[t]);
       const x = learnedCols
         ? new Map(PAIR_FEATURES.map((k, j) => [k, learnedCols[j]![t]!]))
-        : new Map<PairFeature, number>(
-            (
-              [
-                "mcCoverage",
-                "coreCoverage",
-                "competenceCoverage",
-                "savoirCoverage",
-                "titleSim",
-                "definitionSim",
-              ] as const
-            ).map((k) => [k, pair[k]]),
-          );
+        : new Map<PairFeature, number>(BREAKDOWN.map((k) => [k, pair[k]]));
       return {
         code: this.codes[t]!,
         libelle: this.fiches[t]!.libelle,
         rank: i + 1,
         score,
-        reasons: explainReasons(this.reasonContext, s, t, x, contributions(x, model), sim),
+        reasons: explainReasons(this.reasonContext, s, t, x, contributions(x, stageOf(t)), sim),
         viability: viabilityOf(score.mcCoverage, score.coreCoverage),
         officialMobilite: { listed: official !== undefined, rang: official?.rang ?? null },
         ...explainGap(this.ref, held, this.codes[t]!, this.weights.coeurBoost),
       };
     });
   }
+}
+
+/** The pair features a passerelle's score breakdown shows (and the fixed ranker's reasons read). */
+const BREAKDOWN = [
+  "mcCoverage",
+  "coreCoverage",
+  "competenceCoverage",
+  "savoirCoverage",
+  "titleSim",
+  "definitionSim",
+] as const satisfies readonly PairFeature[];
+
+/** 1 for each PAIR_FEATURES column a learned answer reads: the model's terms and the score breakdown's parts. */
+function neededColumns(model: PasserellesWeights): Uint8Array {
+  const need = new Set<PairFeature>([...modelFeatures(model), ...BREAKDOWN]);
+  return Uint8Array.from(PAIR_FEATURES, (k) => Number(need.has(k)));
 }

@@ -123,6 +123,9 @@ interface TokenHits {
   idf: number;
 }
 
+/** How much a typo reading of a token counts when the token is a label word as typed (see `tokenHits`). */
+const TYPO_WHEN_EXACT = 0.4;
+
 /** Per index, what each typed token gives (see `tokenHits`). */
 const hitsCache = new WeakMap<AppellationSearchIndex, Map<string, TokenHits | null>>();
 
@@ -144,11 +147,14 @@ function tokenHits(s: AppellationSearchIndex, token: string, isLast: boolean): T
   const wordMasks = vocabMasks(s, 0);
   const prefixMasks = vocabMasks(s, token.length);
   const masks = { token: charMask(token, token.length), word: 0, prefix: 0 };
+  // A token that is itself a word of the labels was most likely meant as typed: its typo readings ("full" read as
+  // "fuel") rank below any exact one, as search engines rank fewer typos first.
+  const typoWeight = s.postings.has(token) ? TYPO_WHEN_EXACT : 1;
   for (let k = 0; k < s.vocab.length; k++) {
     masks.word = wordMasks[k]!;
     masks.prefix = prefixMasks[k]!;
     const sim = similarity(token, s.vocab[k]!, isLast, masks);
-    if (sim > 0) matched.push([s.vocab[k]!, sim]);
+    if (sim > 0) matched.push([s.vocab[k]!, sim < 0.8 ? sim * typoWeight : sim]);
   }
   hits = null;
   if (matched.length) {

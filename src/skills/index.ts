@@ -13,14 +13,11 @@ export {
   type SkillCandidate,
 } from "./extract.js";
 export type * from "./types.js";
-export {
-  createStatedExtractor,
-  diplomaLevelOf,
-  extractStated,
-  scoreStatement,
-  STATED,
-  type StatedExtractor,
-} from "./stated.js";
+export { createStatedExtractor, type StatedExtractor } from "./label-index.js";
+export { diplomaLevelOf } from "./stems.js";
+export { extractStated } from "./stated.js";
+export { scoreStatement } from "./scoring.js";
+export { STATED } from "./thresholds.js";
 export { statementUnits, DATE_RANGE, fold, type StatementUnit } from "./units.js";
 export { headingSection, sectionUnits, SKIPPED_SECTIONS, type Section, type SectionedUnit } from "./sections.js";
 export { buildSavoirLexicon, namedSavoirs, type NamedSavoir, type SavoirLexicon } from "./savoir-lexicon.js";

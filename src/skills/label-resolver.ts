@@ -4,14 +4,10 @@ import { createExtractionContext } from "./extract.js";
 import { buildSkillLexicon } from "./lexicon.js";
 import { namedSavoirs } from "./savoir-lexicon.js";
 import { softSkillsIn } from "./soft-skills.js";
-import {
-  createStatedExtractor,
-  diplomaLevelOf,
-  scoreStatement,
-  STATED,
-  statedStems,
-  type StatedExtractor,
-} from "./stated.js";
+import { createStatedExtractor, type StatedExtractor } from "./label-index.js";
+import { scoreStatement } from "./scoring.js";
+import { diplomaLevelOf, statedStems } from "./stems.js";
+import { STATED } from "./thresholds.js";
 import type { ExtractedSkill } from "./types.js";
 import { fold } from "./units.js";
 

@@ -13,10 +13,16 @@ export interface SavoirLexicon {
   permis: Map<string, string>;
   /** "r489" or "r489-1a" → savoir. */
   caces: Map<string, string>;
+  /** The electrical habilitation savoir ("Habilitation électrique"), named with or without its levels ("B1V, BR"). */
+  habilitationElectrique: string | null;
   /** Normalised language name → savoir. */
   langues: Map<string, string>;
-  /** Normalised short name (acronym, software) → savoir; `caseSensitive` names must be written in capitals. */
-  names: Map<string, { code: string; caseSensitive: boolean }>;
+  /**
+   * Normalised short name (acronym, software) → savoir; `caseSensitive` names must be written in capitals,
+   * `capitalised` ones with a capital first letter ("Docker", "Jira", "Excel"); "mixed" ones not in capitals throughout
+   * (a CV's "SOUDEUR ASSEMBLEUR" heading names no "Assembleur" language).
+   */
+  names: Map<string, { code: string; caseSensitive: boolean; capitalised?: "any" | "mixed" }>;
 }
 
 /** A savoir a text names, with the span that names it. */
@@ -26,20 +32,42 @@ export interface NamedSavoir {
   end: number;
 }
 
-/** Everyday names → words of the savoir label they stand for (the shortest label holding all the words wins). */
-const ALIASES: Record<string, string[]> = {
-  excel: ["logiciels", "tableur"],
-  word: ["logiciel", "traitement", "texte"],
-  powerpoint: ["logiciels", "presentation"],
-  "pack office": ["logiciels", "bureautiques"],
-  "microsoft office": ["logiciels", "bureautiques"],
-  "suite office": ["logiciels", "bureautiques"],
-  bureautique: ["logiciels", "bureautiques"],
-  deas: ["diplome", "etat", "aide", "soignant"],
-  deap: ["diplome", "etat", "auxiliaire", "puericulture"],
-  deaes: ["diplome", "etat", "accompagnant", "educatif", "social"],
-  ssiap: ["ssiap"],
-  sst: ["sauveteur", "secouriste", "travail"],
+/**
+ * Everyday names → words of the savoir label they stand for, most precise first (the shortest label holding all the
+ * words of the first set some label holds wins): the product's own label ("Microsoft Excel") before the kind of
+ * software ("Utilisation de logiciels de tableur").
+ */
+const ALIASES: Record<string, string[][]> = {
+  excel: [
+    ["microsoft", "excel"],
+    ["logiciels", "tableur"],
+  ],
+  word: [
+    ["microsoft", "word"],
+    ["logiciel", "traitement", "texte"],
+  ],
+  powerpoint: [
+    ["microsoft", "powerpoint"],
+    ["logiciels", "presentation"],
+  ],
+  "pack office": [
+    ["pack", "office"],
+    ["logiciels", "bureautiques"],
+  ],
+  "microsoft office": [
+    ["pack", "office"],
+    ["logiciels", "bureautiques"],
+  ],
+  "suite office": [
+    ["pack", "office"],
+    ["logiciels", "bureautiques"],
+  ],
+  bureautique: [["logiciels", "bureautiques"]],
+  deas: [["diplome", "etat", "aide", "soignant"]],
+  deap: [["diplome", "etat", "auxiliaire", "puericulture"]],
+  deaes: [["diplome", "etat", "accompagnant", "educatif", "social"]],
+  ssiap: [["ssiap"]],
+  sst: [["sauveteur", "secouriste", "travail"]],
 };
 
 /** Licence categories in the order a text may write them; "VL"/"PL"/"SPL" are the trade's names of B, C and CE. */
@@ -47,8 +75,10 @@ const PERMIS_ALIASES: Record<string, string> = { vl: "b", pl: "c", spl: "ce" };
 
 /** Words whose capitalised form in a label is a proper name worth matching alone (SAP, AutoCAD, Revit). */
 const PROPER = /^(?:[A-Z][A-Z0-9+#]{1,}|[A-Z][a-z]+[A-Z][A-Za-z]*)$/;
-/** Acronyms too ambiguous alone (roman numerals, common abbreviations, units). */
-const COMMON_ACRONYMS = new Set("II III IV VI XX UE EU CE BE DE ET OU NF EN ISO H F HF TP CV RH IT BTP".split(" "));
+/** Acronyms too ambiguous alone (roman numerals, common abbreviations, units, company sizes, a BTS's initials). */
+const COMMON_ACRONYMS = new Set(
+  "II III IV VI XX UE EU CE BE DE ET OU NF EN ISO H F HF TP CV RH IT BTP PME PMI TPE ETI MCO".split(" "),
+);
 
 const LANGUAGE_CATEGORY = "Langues";
 /** Where capitalised words inside a label are product names (SAP, AutoCAD, Revit). */
@@ -60,13 +90,14 @@ const NAMING_CATEGORIES = new Set([
   "Méthodes, procédés, procédures",
   "Outils, machines, équipement matériel",
   "Expertises techniques",
+  "Habilitations",
 ]);
 
 export function buildSavoirLexicon(ref: Referential): SavoirLexicon {
   const permis = new Map<string, string>();
   const caces = new Map<string, string>();
   const langues = new Map<string, string>();
-  const names = new Map<string, { code: string; caseSensitive: boolean; len: number }>();
+  const names = new Map<string, { code: string; caseSensitive: boolean; capitalised?: "any" | "mixed"; len: number }>();
   const byLength = [...ref.savoirs.values()].sort(
     (a, b) => a.libelle.length - b.libelle.length || (a.code < b.code ? -1 : 1),
   );
@@ -98,14 +129,28 @@ export function buildSavoirLexicon(ref: Referential): SavoirLexicon {
       if (i === 0 || !PROPER.test(t) || COMMON_ACRONYMS.has(t) || /^CACES$/.test(t)) return;
       addName(names, t, s.code, l.length, /^[A-Z0-9+#]+$/.test(t));
     });
+    // A label that is a product's name ("Docker", "Salesforce", "React.js", "Microsoft Visio"): that name, written
+    // with a capital.
+    const product = /^(?:Microsoft\s+)?([A-Z][A-Za-z0-9+#]*)(?:\.js)?$/.exec(l);
+    if (product && !COMMON_ACRONYMS.has(product[1]!)) {
+      const key = normalizeText(product[1]!);
+      const capitalised = /^[A-Z0-9+#]+$/.test(product[1]!) ? "any" : "mixed";
+      if (key.length >= 3 && !names.has(key))
+        names.set(key, { code: s.code, caseSensitive: false, capitalised, len: l.length });
+    }
   }
-  for (const [alias, words] of Object.entries(ALIASES)) {
-    const hit = byLength.find((s) => {
-      const w = new Set(normalizeText(s.libelle).split(" "));
-      return words.every((x) => w.has(x));
-    });
-    if (hit) names.set(alias, { code: hit.code, caseSensitive: false, len: hit.libelle.length });
+  for (const [alias, choices] of Object.entries(ALIASES)) {
+    for (const words of choices) {
+      const hit = byLength.find((s) => {
+        const w = new Set(normalizeText(s.libelle).split(" "));
+        return words.every((x) => w.has(x));
+      });
+      if (!hit) continue;
+      names.set(alias, { code: hit.code, caseSensitive: false, len: hit.libelle.length });
+      break;
+    }
   }
+  const habilitation = byLength.find((s) => /^habilitations? electriques?$/.test(normalizeText(s.libelle)));
   for (const [alias, cat] of Object.entries(PERMIS_ALIASES)) {
     const code = permis.get(cat);
     if (code) permis.set(alias, code);
@@ -113,13 +158,16 @@ export function buildSavoirLexicon(ref: Referential): SavoirLexicon {
   return {
     permis,
     caces,
+    habilitationElectrique: habilitation?.code ?? null,
     langues,
-    names: new Map([...names].map(([k, v]) => [k, { code: v.code, caseSensitive: v.caseSensitive }])),
+    names: new Map(
+      [...names].map(([k, v]) => [k, { code: v.code, caseSensitive: v.caseSensitive, capitalised: v.capitalised }]),
+    ),
   };
 }
 
 function addName(
-  names: Map<string, { code: string; caseSensitive: boolean; len: number }>,
+  names: Map<string, { code: string; caseSensitive: boolean; capitalised?: "any" | "mixed"; len: number }>,
   token: string,
   code: string,
   len: number,
@@ -164,6 +212,11 @@ export function namedSavoirs(lex: SavoirLexicon, text: string, offset: number): 
         m.index + m[0].length,
       );
     }
+  if (lex.habilitationElectrique && /habilitation/i.test(text))
+    for (const m of text.matchAll(
+      /\bhabilitations?\s+[ée]lectriques?(?:\s+[A-Z0-9]{1,4}(?:\s*[,/]\s*[A-Z0-9]{1,4})*)?/gi,
+    ))
+      push(lex.habilitationElectrique, m.index, m.index + m[0].length);
   // Languages: positions found on the accent-free lower-case text, which keeps the original's length here (NFD
   // accents removed one for one would not: so the search runs on a same-length fold).
   const fold = foldSameLength(text);
@@ -171,11 +224,16 @@ export function namedSavoirs(lex: SavoirLexicon, text: string, offset: number): 
     for (const m of fold.matchAll(LANG_WORDS)) push(lex.langues.get(m[1]!), m.index, m.index + m[0].length);
   for (const m of text.matchAll(/[\p{L}\p{N}+#]+(?:\s+(?:office|Office))?/gu)) {
     const raw = m[0];
-    const key = keyOf(raw);
+    let key = keyOf(raw);
+    // A version number after a name ("HTML5", "CSS3") names the same savoir.
+    if (!lex.names.has(key) && /[a-z]\d{1,2}$/.test(key)) key = key.replace(/\d+$/, "");
     if (!raw.includes(" ") && !lex.names.has(key)) continue;
     const hit = lex.names.get(key) ?? (raw.includes(" ") ? lex.names.get(keyOf(raw.split(/\s+/)[0]!)) : undefined);
     if (!hit) continue;
-    if (hit.caseSensitive && !/^[A-Z0-9+#]+$/.test(raw.split(/\s+/)[0]!)) continue;
+    const first = raw.split(/\s+/)[0]!;
+    if (hit.caseSensitive && !/^[A-Z0-9+#]+$/.test(first)) continue;
+    if (hit.capitalised && (!/^[A-Z]/.test(first) || (hit.capitalised === "mixed" && /^[A-Z0-9]+$/.test(first))))
+      continue;
     push(hit.code, m.index, m.index + raw.length);
   }
   return out;

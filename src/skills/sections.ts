@@ -48,6 +48,13 @@ const HEADINGS: Record<Exclude<Section, "none">, string[]> = {
     "descriptif",
     "detail du poste",
     "vos principales missions",
+    "mission principale",
+    "votre mission principale",
+    "missions cles",
+    "vos missions cles",
+    "ta mission",
+    "tes missions",
+    "vos missions et responsabilites",
   ],
   profil: [
     "profil",
@@ -75,6 +82,9 @@ const HEADINGS: Record<Exclude<Section, "none">, string[]> = {
     "mes qualites",
     "qualites personnelles",
     "savoir etre professionnels",
+    "ton profil",
+    "vos qualites",
+    "qualites recherchees",
   ],
   avantages: [
     "avantages",
@@ -105,6 +115,7 @@ const HEADINGS: Record<Exclude<Section, "none">, string[]> = {
     "les plus du poste",
     "remuneration et avantages",
     "processus de recrutement",
+    "lieu du poste",
   ],
   entreprise: [
     "entreprise",
@@ -198,8 +209,12 @@ for (const [section, keys] of Object.entries(HEADINGS) as [Exclude<Section, "non
   for (const k of keys) HEADING_OF.set(normalizeText(k), section);
 }
 
+/** Longer than any heading with its bullets and colon: not one (skips normalising every line). */
+const HEADING_MAX = Math.max(...[...HEADING_OF.keys()].map((k) => k.length)) + 16;
+
 /** The section a heading names, or null when the text is not a heading. */
 export function headingSection(raw: string): Exclude<Section, "none"> | null {
+  if (raw.length > HEADING_MAX) return null;
   const key = normalizeText(raw.replace(/^[\s\d.)\-–—•*#]+/, "").replace(/[:：\s]+$/, ""));
   return key ? (HEADING_OF.get(key) ?? null) : null;
 }
@@ -230,7 +245,12 @@ export function sectionUnits(
       const next = units[i + 1];
       // The segmenter cuts "Rémunération : Selon profil" at the colon: a key and its value, not a section.
       if (text !== undefined && next && /^[ \t]*[:：][ \t]*$/.test(text.slice(u.end, next.start))) only = whole;
-      else current = whole;
+      else {
+        // An offer's lines before its first heading, when that heading opens the missions, present the company.
+        if (current === "none" && whole === "missions")
+          for (const o of out) if (o.section === "none") o.section = "entreprise";
+        current = whole;
+      }
       continue;
     }
     if (only !== null) {

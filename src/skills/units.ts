@@ -11,15 +11,26 @@ export interface StatementUnit extends TextUnit {
    * section) but may name a savoir by its short form ("Permis B requis", "Annecy – 06… – permis B et BE").
    */
   namedOnly?: boolean;
+  /** A frame clause ("Sous la responsabilité du…", "expérience significative exigée"): short forms and savoir-être only. */
+  frame?: boolean;
+  /** A statement of the company's presentation: read for the text's domain only, never extracted. */
+  voteOnly?: boolean;
 }
 
 /** Contract, pay, hours, place and application lines: they state no skill (guide rule 3). */
 const BOILERPLATE =
-  /\b(cdi|cdd|interim|salaire|remuneration|euros?|brut|mensuel|annuel|heures? (par|hebdo)|h ?\/ ?semaine|temps (plein|partiel)|poste a pourvoir|prise de poste|mutuelle|tickets? (resto|restaurant)|date de (debut|demarrage)|type de contrat|horaires?|postulez|postuler|candidature|envoyez|cv et lettre|rejoignez|rejoindre|n hesitez|primes?|13e mois|conges|rtt|teletravail|avantages?|vous interesse|a pourvoir|smic|panier|frais de deplacements?|deplacements?|vehicule de (service|fonction)|(la|notre|une) (societe|entreprise|agence)|nous sommes|handicap|beneficiez|contactez|questions?|niveau d etudes?)\b|@|\b0\d(?:[ .]?\d{2}){4}\b|\bne le\b|\b\d+,? (rue|avenue|bd|boulevard|chemin|place)\b/;
+  /\b(cdi|cdd|interim|salaire|remuneration|euros?|brut|mensuel|annuel|heures? (par|hebdo)|h ?\/ ?semaine|temps (plein|partiel)|poste a pourvoir|prise de poste|mutuelle|tickets? (resto|restaurant)|date de (debut|demarrage)|type de contrat|horaires?|postulez|postuler|candidature|envoyez|cv et lettre|rejoignez|rejoindre|n hesitez|primes?|13e mois|conges|rtt|teletravail|avantages?|vous interesse|a pourvoir|smic|panier|frais de deplacements?|deplacements?|vehicule de (service|fonction)|(la|notre|une) (societe|entreprise|agence)|nous sommes|handicap|beneficiez|contactez|questions?|niveau d etudes?|temps de travail|duree (du|de) travail|lieu (du poste|de travail))\b|@|\b0\d(?:[ .]?\d{2}){4}\b|\bne le\b|\b\d+,? (rue|avenue|bd|boulevard|chemin|place)\b/;
 
 /** "pas de diplôme exigé", "débutant accepté", "sans expérience": what a text says it does not ask. */
 const NEGATION =
   /\b(pas d[eu]?|aucune?|sans|non)\b[^.;,]{0,40}\b(exige|requis|necessaire|demande|obligatoire|indispensable)|\b(debutants?|debutantes?) (acceptes?|bienvenu)|\bsans (diplome|experience|qualification)|\b(pas|aucun) de diplome|\baucune experience\b/;
+
+/**
+ * Frame phrases of an offer: who the job reports to, who is recruiting, the experience asked for, a job title line
+ * ("Gestionnaire sinistres H/F"). A clause with one states no task; read for short forms only.
+ */
+const FRAME =
+  /\b(rattache(e|s|es)? (a|au|aux)\b|sous la (responsabilite|direction|supervision|houlette)|dans le cadre d (un|une|son|sa|leur|notre)\b|recrut(e|ons|ez|ent)\b|recrutement|(re)?cherch(e|ons|ent) (un|une|son|sa|ses|pour|actuellement|activement|notre|nos|un e)\b|[hf] ?\/ ?[hf]\b|experiences? (significative|confirmee|reussie|similaire|exigee|souhaitee|requise|minimum|de \d|d au moins|d \d|dans (le|la|un|une) (poste|domaine|secteur|fonction))|premiere experience|ans? d experience|(ce|un) type de poste|(un )?poste similaire|interet (certain )?pour)/;
 
 const HEDGE = /\bun plus\b|\bserait un (plus|atout)|\bapprecie|\bsouhaite|\bidealement|\bde preference|\bun atout\b/;
 
@@ -147,6 +158,18 @@ export function statementUnits(
     const f = fold(u.text);
     if (NEGATION.test(f)) continue;
     const header = headers.some((h) => h.start <= u.start && u.end <= h.end);
+    if (u.section === "entreprise" && !header && !BOILERPLATE.test(f)) {
+      // The company's presentation states no skill of the person, but tells the trade: it votes for the domain. A
+      // clause that speaks to the reader ("vous coordonnez les équipes") is the job's.
+      for (const c of clauses(u)) {
+        if (contentStems(c.text).length === 0) continue;
+        const cf = fold(c.text);
+        if (/\b(vous|tu)\b/.test(cf) && !FRAME.test(cf))
+          out.push({ ...c, section: "missions", hedged: HEDGE.test(cf) });
+        else out.push({ ...c, section: u.section, hedged: false, voteOnly: true });
+      }
+      continue;
+    }
     if (SKIPPED_SECTIONS.has(u.section) || header || BOILERPLATE.test(f)) {
       out.push({ ...u, hedged: false, namedOnly: true });
       continue;
@@ -172,6 +195,10 @@ export function statementUnits(
     const hedged = HEDGE.test(f);
     for (const c of clauses(unit)) {
       if (contentStems(c.text).length === 0) continue;
+      if (FRAME.test(fold(c.text))) {
+        out.push({ ...c, section: u.section, hedged, frame: true });
+        continue;
+      }
       out.push({ ...c, section: u.section, hedged });
     }
   }

@@ -12,7 +12,7 @@ import { CodedError } from "../../errors.js";
 import { admissionOf } from "../context.js";
 import { clientGone } from "../admission.js";
 import { issuesOf } from "../errors.js";
-import { queryInt, romeCode } from "../input.js";
+import { batchBody, queryInt, romeCode } from "../input.js";
 import { defineRoute, reply, routes } from "../route.js";
 import { DocumentBody, isoDate, toInput } from "../../lake/index.js";
 import {
@@ -23,16 +23,9 @@ import {
   type StoredDocument,
 } from "../../lake/index.js";
 import { endOfDay, lakeOf } from "../lake.js";
-import { MissingMacroCompetence, SharedMacroCompetence } from "./match.js";
+import { MissingMacroCompetence, SharedMacroCompetence } from "./match-schemas.js";
 
-const BatchBody = z
-  .object({
-    documents: z
-      .array(z.unknown())
-      .min(1, "documents must not be empty")
-      .max(LAKE_LIMITS.maxBatch, `at most ${LAKE_LIMITS.maxBatch} documents per batch`),
-  })
-  .strict();
+const BatchBody = batchBody("documents", LAKE_LIMITS.maxBatch, "documents");
 
 const IdParams = z.object({ id: z.uuid("a document id is a UUID") });
 const GetQuery = z.object({ includeText: z.enum(["true", "false"]).optional().describe("admin only for CVs") });
@@ -102,7 +95,14 @@ const SimilarResponse = z.object({
       documentDate: true,
       metiers: true,
     }).extend({
-      score: z.object({ vector: z.number(), mcOverlap: z.number(), total: z.number() }),
+      score: z
+        .object({ vector: z.number(), mcOverlap: z.number(), metiers: z.number(), total: z.number() })
+        .describe(
+          "0..1 parts: text vectors, IDF-weighted shared macro-compétences, agreement of the two documents' predicted métiers; total = 0.3 vector + 0.2 mcOverlap + 0.5 metiers",
+        ),
+      sharedMetiers: z
+        .array(z.object({ code: z.string(), libelle: z.string(), confidence: z.number() }))
+        .describe("métiers both documents were matched to, most agreed first (confidence: the smaller of the two)"),
       sharedMacroCompetences: z.array(SharedMacroCompetence),
       missingMacroCompetences: z.array(MissingMacroCompetence),
     }),

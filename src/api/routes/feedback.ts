@@ -11,7 +11,7 @@ import { CodedError, type ErrorCode } from "../../errors.js";
 import type { AppContext } from "../context.js";
 import type { Role } from "../auth.js";
 import { ErrorBody, parseOr400 } from "../errors.js";
-import { romeCode } from "../input.js";
+import { batchBody, romeCode } from "../input.js";
 import { endOfDay, lakeOf } from "../lake.js";
 import { defineRoute, routes } from "../route.js";
 import { isoDate } from "../../lake/index.js";
@@ -73,14 +73,7 @@ const FeedbackResponse = z.object({
   createdAt: z.string(),
 });
 
-const BatchBody = z
-  .object({
-    items: z
-      .array(z.unknown())
-      .min(1, "items must not be empty")
-      .max(LAKE_LIMITS.maxFeedbackBatch, `at most ${LAKE_LIMITS.maxFeedbackBatch} verdicts per batch`),
-  })
-  .strict();
+const BatchBody = batchBody("items", LAKE_LIMITS.maxFeedbackBatch, "verdicts");
 const BatchItem = z.object({
   index: z.number().int(),
   status: z.enum(["created", "error"]),

@@ -241,7 +241,8 @@ export interface SimilarResponse {
   query: { id: string; kind: string };
   kind: string;
   results: (Pick<StoredDocument, "id" | "kind" | "source" | "externalId" | "title" | "documentDate" | "metiers"> & {
-    score: { vector: number; mcOverlap: number; total: number };
+    score: { vector: number; mcOverlap: number; metiers?: number; total: number };
+    sharedMetiers?: { code: string; libelle: string; confidence: number }[];
     sharedMacroCompetences: SharedMc[];
     missingMacroCompetences: MissingMc[];
   })[];

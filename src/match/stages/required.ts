@@ -2,9 +2,8 @@ import type { CoeurMetier } from "../../rome/index.js";
 import { cmpCode } from "../../skills/index.js";
 import type { EngineContext } from "../context.js";
 import { NO_ITEM_CHOICES, type ExemplarMemory } from "../exemplars.js";
+import { REQUIRED_MODEL, REQUIRED_MODEL_UNCODED } from "../required-model.js";
 import {
-  REQUIRED_MODEL,
-  REQUIRED_MODEL_UNCODED,
   requiredFeatures,
   requiredProbability,
   type CodedNeighbour,

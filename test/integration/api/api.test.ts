@@ -4,7 +4,7 @@ import type { Express } from "express";
 import { createApp } from "../../../src/api/app.js";
 import { createAuth } from "../../../src/api/auth.js";
 import { LIMITS } from "../../../src/api/limits.js";
-import { MatchResponse } from "../../../src/api/routes/match.js";
+import { MatchResponse } from "../../../src/api/routes/match-schemas.js";
 import { REQUIRED_MODEL } from "../../../src/match/index.js";
 import { loadConfig } from "../../../src/config.js";
 import { testEngine } from "../../helpers.js";

@@ -4,9 +4,18 @@ import { describe, expect, it } from "vitest";
 import { documentRoutes } from "../../../src/api/routes/documents.js";
 import { loadConfig } from "../../../src/config.js";
 import { LAKE_LIMITS, type Lake } from "../../../src/lake/index.js";
-import { KEYS, lakeContext, routesApp } from "../../api-helpers.js";
+import { KEYS, lakeContext, postNotJson, routesApp } from "../../api-helpers.js";
 import { fakeEngine, useBackend, type Backend } from "../../lake-helpers.js";
 
+/** The offer the tests post first and re-post (single and in a batch) to see it unchanged. */
+const OFFER_A1 = {
+  kind: "offer",
+  source: "ft",
+  externalId: "A1",
+  title: "Dev",
+  text: "java sql python",
+  documentDate: "2025-05-31T14:14:44.737Z",
+};
 const CV_TEXT = "Jeanne Dupont, 12 rue des Lilas, java et sql depuis 2015";
 
 const appWith = (lake: Lake | undefined): express.Express =>
@@ -29,16 +38,8 @@ describe.each(["pglite", "postgres"] as const)("lake API on %s", (name) => {
     key ? request(app).get(path).set("x-api-key", key) : request(app).get(path);
 
   it("creates once and is idempotent on re-post", async () => {
-    const doc = {
-      kind: "offer",
-      source: "ft",
-      externalId: "A1",
-      title: "Dev",
-      text: "java sql python",
-      documentDate: "2025-05-31T14:14:44.737Z",
-    };
-    const a = await post("/v1/documents", KEYS.ingest, doc).expect(201);
-    const again = await post("/v1/documents", KEYS.ingest, doc).expect(200);
+    const a = await post("/v1/documents", KEYS.ingest, OFFER_A1).expect(201);
+    const again = await post("/v1/documents", KEYS.ingest, OFFER_A1).expect(200);
     expect(again.body).toEqual({ ...a.body, status: "unchanged" });
     offerId = a.body.id;
     const cv = await post("/v1/documents", `${KEYS.ingest}`, {
@@ -105,45 +106,23 @@ describe.each(["pglite", "postgres"] as const)("lake API on %s", (name) => {
 
   it("answers bad payloads with a 4xx JSON error and stores nothing", async () => {
     const before = (await get("/v1/lake/stats", KEYS.admin).expect(200)).body.documents;
-    const bad = await request(app)
-      .post("/v1/documents")
-      .set("x-api-key", KEYS.ingest)
-      .set("content-type", "application/json")
-      .send("{not json")
-      .expect(400);
+    const bad = await postNotJson(app, "/v1/documents", KEYS.ingest).expect(400);
     expect(bad.body.error.code).toBe("invalid_json");
     const missing = await post("/v1/documents", KEYS.ingest, { kind: "offer", source: "ft", externalId: "x" }).expect(
       400,
     );
     expect(missing.body.error.details.map((d: { path: string }) => d.path)).toContain("text");
-    await post("/v1/documents", KEYS.ingest, { kind: "job", source: "ft", externalId: "x", text: "java" }).expect(400);
-    await post("/v1/documents", KEYS.ingest, { kind: "offer", source: "ft", externalId: "x", text: "   " }).expect(400);
-    await post("/v1/documents", KEYS.ingest, {
-      kind: "offer",
-      source: "ft",
-      externalId: "x",
-      text: "a".repeat(LAKE_LIMITS.maxTextChars + 1),
-    }).expect(400);
-    await post("/v1/documents", KEYS.ingest, {
-      kind: "offer",
-      source: "ft",
-      externalId: "x",
-      text: "java",
-      extra: 1,
-    }).expect(400);
-    await post("/v1/documents", KEYS.ingest, {
-      kind: "offer",
-      source: "ft",
-      externalId: "x",
-      text: "java",
-      documentDate: "yesterday",
-    }).expect(400);
-    await post("/v1/documents", KEYS.ingest, {
-      kind: "offer",
-      source: "ft",
-      externalId: "x",
-      text: "\u0000\u0001\u0002\u0003binary",
-    }).expect(400);
+    // One field broken at a time on an otherwise valid offer.
+    const valid = { kind: "offer", source: "ft", externalId: "x", text: "java" };
+    for (const broken of [
+      { kind: "job" },
+      { text: "   " },
+      { text: "a".repeat(LAKE_LIMITS.maxTextChars + 1) },
+      { extra: 1 },
+      { documentDate: "yesterday" },
+      { text: "\u0000\u0001\u0002\u0003binary" },
+    ])
+      await post("/v1/documents", KEYS.ingest, { ...valid, ...broken }).expect(400);
     await post("/v1/documents", KEYS.ingest, [1, 2]).expect(400);
     await post("/v1/documents/batch", KEYS.ingest, { documents: [] }).expect(400);
     const tooMany = Array.from({ length: LAKE_LIMITS.maxBatch + 1 }, (_, i) => ({
@@ -165,14 +144,7 @@ describe.each(["pglite", "postgres"] as const)("lake API on %s", (name) => {
       documents: [
         { kind: "offer", source: "ft", externalId: "B1", text: "encaissement rayon" },
         { kind: "offer", source: "ft", externalId: "B2" },
-        {
-          kind: "offer",
-          source: "ft",
-          externalId: "A1",
-          title: "Dev",
-          text: "java sql python",
-          documentDate: "2025-05-31T14:14:44.737Z",
-        },
+        OFFER_A1,
         "garbage",
       ],
     }).expect(200);

@@ -4,7 +4,7 @@ import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { documentRoutes } from "../../../src/api/routes/documents.js";
 import { feedbackRoutes } from "../../../src/api/routes/feedback.js";
-import { KEYS, lakeContext, routesApp } from "../../api-helpers.js";
+import { KEYS, lakeContext, postNotJson, routesApp } from "../../api-helpers.js";
 import { rankAgreement, type LabelledOffer, type Lake } from "../../../src/lake/index.js";
 import type { Engine } from "../../../src/match/index.js";
 import { fakeEngine, useBackend, type Backend } from "../../lake-helpers.js";
@@ -241,12 +241,7 @@ describe.each(["pglite", "postgres"] as const)("feedback on %s", (name) => {
     ];
     for (const body of cases)
       expect((await post(KEYS.advisor, body).expect(400)).body.error.status, JSON.stringify(body)).toBe(400);
-    const bad = await request(app)
-      .post("/v1/feedback")
-      .set("x-api-key", KEYS.advisor)
-      .set("content-type", "application/json")
-      .send("{not json")
-      .expect(400);
+    const bad = await postNotJson(app, "/v1/feedback", KEYS.advisor).expect(400);
     expect(bad.body.error.code).toBe("invalid_json");
     await post(KEYS.advisor, {
       documentId: "00000000-0000-4000-8000-000000000000",

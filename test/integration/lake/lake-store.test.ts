@@ -152,6 +152,10 @@ describe.each(["pglite", "postgres"] as const)("lake store on %s", (name) => {
     expect(top.sharedMacroCompetences.map((m) => m.code).sort()).toEqual(["MC-DATA", "MC-DEV"]);
     expect(top.sharedMacroCompetences[0]!.code).toBe("MC-DEV"); // rarer MC first
     expect(top.score.mcOverlap).toBe(1);
+    // Both were matched to the developer fiche: that agreement is part of the score and is named.
+    expect(top.sharedMetiers.map((m) => m.code)).toEqual(["M1805"]);
+    expect(top.score.metiers).toBeGreaterThan(0);
+    expect(r!.results.slice(1).every((x) => x.sharedMetiers.every((m) => m.code !== "M1805"))).toBe(true);
     expect(top.score.total).toBeGreaterThan(r!.results[1]?.score.total ?? 0);
     expect((await lake.similar(cv!, { metier: "D1214" }))!.results.map((x) => x.externalId)).toEqual(["o-shop"]);
     const dated = await lake.similar(cv!, { from: new Date("2025-01-01"), to: new Date("2025-02-01") });

@@ -94,7 +94,7 @@ describe("offer coding model (requiredSkills)", () => {
     expect(requiredFeatures(item, [], total, neighbours).neighbours).toBeCloseTo(0.8, 12);
     expect(requiredFeatures({ ...item, code: "C3", macroCompetence: null }, [], total, neighbours).neighbours).toBe(0);
     expect(requiredFeatures(item, [], total, []).neighbours).toBe(0);
-    const p = (n: typeof neighbours) => requiredProbability(requiredFeatures(item, [], total, n));
+    const p = (n: typeof neighbours) => requiredProbability(requiredFeatures(item, [], total, n), REQUIRED_MODEL);
     expect(p(neighbours)).toBeGreaterThan(p([{ items: new Set(["C2"]), weight: 1 }]));
   });
 
@@ -106,10 +106,10 @@ describe("offer coding model (requiredSkills)", () => {
       coeurMetier: null,
       choices: { offers: 4, chosen: new Map([["C1", n]]) },
     });
-    const rarely = requiredProbability(requiredFeatures(item, [holder(1)], total));
-    const often = requiredProbability(requiredFeatures(item, [holder(4)], total));
-    const shown = requiredProbability(requiredFeatures({ ...item, evidence: 0.9 }, [holder(1)], total));
-    const shared = requiredProbability(requiredFeatures(item, [holder(1), holder(1)], total));
+    const rarely = requiredProbability(requiredFeatures(item, [holder(1)], total), REQUIRED_MODEL);
+    const often = requiredProbability(requiredFeatures(item, [holder(4)], total), REQUIRED_MODEL);
+    const shown = requiredProbability(requiredFeatures({ ...item, evidence: 0.9 }, [holder(1)], total), REQUIRED_MODEL);
+    const shared = requiredProbability(requiredFeatures(item, [holder(1), holder(1)], total), REQUIRED_MODEL);
     expect(often).toBeGreaterThan(rarely);
     expect(shown).toBeGreaterThan(rarely);
     expect(shared).toBeGreaterThan(rarely);

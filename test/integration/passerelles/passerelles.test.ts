@@ -11,21 +11,27 @@ import { ACCESS_RULE } from "../../../src/passerelles/index.js";
 import { VIABILITY } from "../../../src/passerelles/index.js";
 import {
   entryLevel,
+  FIXED_BLEND_MODEL,
   jaccard,
   levelGap,
   loadPasserellesModel,
   MobiliteGraph,
   ModelFileError,
   openEntry,
+  COVERAGE_FEATURES,
   PAIR_FEATURES,
   parentOrChild,
   parseModel,
   ProximityIndex,
+  rankingScores,
   riasecShared,
+  scoreColumns,
   splitSibling,
+  stageScore,
+  topPositions,
   type PairFeature,
 } from "../../../src/passerelles/index.js";
-import { FEATURE_SETS, fitPasserelles, officialEdges, rerankCodes, sourceFolds } from "../../../src/tuning/index.js";
+import { FEATURE_SETS, fitPasserelles, officialEdges, sourceFolds } from "../../../src/tuning/index.js";
 import { fitListwiseSets } from "../../../src/tuning/index.js";
 
 let ref: Referential;
@@ -373,15 +379,7 @@ describe("pair features", () => {
         expect(c.every(Number.isFinite)).toBe(true);
         expect(c[s]).toBe(0);
       }
-      for (const k of [
-        "mcCoverage",
-        "coreCoverage",
-        "reverseMcCoverage",
-        "reverseCoreCoverage",
-        "competenceCoverage",
-        "savoirCoverage",
-        "contextesShared",
-      ] as const)
+      for (const k of [...COVERAGE_FEATURES, "contextesShared"] as const)
         expect(col(cols, k).every((x) => x >= 0 && x <= 1 + 1e-9)).toBe(true);
       for (const target of idx.rank(source, 5, undefined, "fixed").map((r) => r.code)) {
         const t = idx.position(target)!;
@@ -445,6 +443,9 @@ describe("pair features", () => {
       "reverseNeighboursGo",
       "inNeighboursGo",
       "familyGo",
+      "domaineFlow",
+      "neighboursGoNear",
+      "neighboursWalk",
     ];
     for (const source of ["H2913", "M1805", "K2111"]) {
       expect(ref.fiche(source)!.mobilites.length).toBeGreaterThan(0);
@@ -466,14 +467,30 @@ describe("pair features", () => {
 
   it("reranks a shortlist by the second-stage model, keeping exactly the shortlisted fiches", () => {
     const idx = new ProximityIndex(ref, undefined, null);
-    const shortlist = idx.rank("M1805", 20, undefined, "fixed").map((r) => r.code);
+    const s = idx.position("M1805")!;
     const cols = idx.featureColumns("M1805");
+    const first = scoreColumns(cols, FIXED_BLEND_MODEL);
+    const shortlist = topPositions(first, 20, s);
+    const model = { ...FIXED_BLEND_MODEL, rerank: { depth: 20, weights: { titleSim: 1 }, interactions: [] } };
+    const keys = rankingScores(cols, model, s);
+    const ranked = topPositions(keys, 30, s);
+    expect([...ranked.slice(0, 20)].sort()).toEqual([...shortlist].sort());
     const title = cols[PAIR_FEATURES.indexOf("titleSim")]!;
-    const reranked = rerankCodes(idx, cols, { weights: { titleSim: 1 }, interactions: [] }, shortlist);
-    expect([...reranked].sort()).toEqual([...shortlist].sort());
-    const t = reranked.map((c) => title[idx.position(c)!]!);
-    for (let i = 1; i < t.length; i++) expect(t[i - 1]).toBeGreaterThanOrEqual(t[i]!);
-    expect(reranked).not.toEqual(shortlist);
+    for (let i = 1; i < 20; i++) expect(title[ranked[i - 1]!]).toBeGreaterThanOrEqual(title[ranked[i]!]!);
+    expect(ranked.slice(0, 20)).not.toEqual(shortlist);
+    // Below the shortlist, the first stage's order; the key maps back to the stage's score.
+    expect(ranked.slice(20)).toEqual(topPositions(first, 30, s).slice(20));
+    expect(stageScore(keys[ranked[0]!]!)).toBeCloseTo(title[ranked[0]!]!, 9);
+  });
+
+  it("serves the same ranking from the columns its model reads as from every column", () => {
+    const model = loadPasserellesModel();
+    const idx = new ProximityIndex(ref, undefined, model);
+    for (const source of idx.codes.filter((_, i) => i % 40 === 0)) {
+      const s = idx.position(source)!;
+      const full = topPositions(rankingScores(idx.featureColumns(source), model, s), 10, s);
+      expect(idx.rank(source, 10).map((r) => r.code)).toEqual(full.map((i) => idx.codes[i]));
+    }
   });
 
   it("counts the graph on the edges it is given only", () => {
@@ -523,6 +540,13 @@ describe("learned ranker", () => {
       ModelFileError,
     );
     expect(() => loadPasserellesModel("/nonexistent/passerelles.json")).toThrow(/missing/);
+    // The second stage: validated like the first, with a positive shortlist depth.
+    const second = { depth: 50, weights: { titleSim: 1 }, interactions: [] };
+    expect(parseModel(JSON.stringify({ ...m, rerank: second })).rerank).toEqual(second);
+    expect(() => parseModel(JSON.stringify({ ...m, rerank: { ...second, depth: 0 } }), "x.json")).toThrow(/rerank/);
+    expect(() => parseModel(JSON.stringify({ ...m, rerank: { ...second, weights: { nope: 1 } } }))).toThrow(
+      ModelFileError,
+    );
   });
 
   it("explains each passerelle: reasons with their kind (career patterns apart from shared skills), coeur first in the gap", async () => {

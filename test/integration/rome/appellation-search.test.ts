@@ -50,4 +50,13 @@ describe("appellation search (autocomplete, a title's appellation)", () => {
     expect(searchAppellations(index, "infirmeir", 3)[0]!.libelle).toMatch(/^Infirmier/);
     expect(searchAppellations(index, "boulnager", 3)[0]!.libelle).toMatch(/^Boulanger/);
   });
+
+  it("ranks a typo reading below exact words when the typed word is a label word ('full' is not 'fuel')", () => {
+    const results = searchAppellations(index, "developpeur full stack", 5);
+    expect(results[0]!.libelle).toMatch(/full-stack/i);
+    // Every result reads "développeur" or "full stack" as typed; none comes from "full" read as "fuel".
+    for (const r of results) expect(r.libelle).toMatch(/d[ée]veloppeu|full|stack/i);
+    // A typo still finds the word when the typed token is not a label word.
+    expect(searchAppellations(index, "developeur full stack", 1)[0]!.libelle).toMatch(/full-stack/i);
+  });
 });

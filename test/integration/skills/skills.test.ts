@@ -186,9 +186,23 @@ describe("savoirs named by their short forms", () => {
     expect(label("CACES R489 cat. 3")[0]![0]).toMatch(/R 489-3|R489/);
     expect(label("anglais courant")).toEqual([["Pratique de l'anglais", "anglais"]]);
     expect(label("Maîtrise d'Excel et de SAP")).toEqual([
-      ["Utilisation de logiciels de tableur", "Excel"],
+      ["Microsoft Excel", "Excel"],
       ["Progiciel de gestion SAP", "SAP"],
     ]);
+    // A product whose label is its name, with a version number; an abilitation by its acronym.
+    expect(label("Docker, HTML5, Jira ; FIMO et FCO à jour")).toEqual([
+      ["Docker", "Docker"],
+      ["HTML", "HTML5"],
+      ["JIRA", "Jira"],
+      ["Formation Initiale Minimum Obligatoire (FIMO)", "FIMO"],
+      ["Formation Continue Obligatoire (FCO)", "FCO"],
+    ]);
+    // Not in lower case, and a capitalised name not in a heading's capitals ("SOUDEUR ASSEMBLEUR").
+    expect(label("docker")).toEqual([]);
+    expect(label("Habilitations électriques B1V, BR à jour")).toEqual([
+      ["Habilitation électrique", "Habilitations électriques B1V, BR"],
+    ]);
+    expect(label("SOUDEUR ASSEMBLEUR")).toEqual([]);
     expect(label("Respect des normes HACCP")).toEqual([
       ["Système Hazard Analysis Critical Control Point (HACCP)", "HACCP"],
     ]);

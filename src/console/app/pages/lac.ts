@@ -147,16 +147,24 @@ function show(region: HTMLElement, doc: StoredDocument, s: SimilarResponse): voi
                   "p",
                   { class: "small muted" },
                   `${r.source} · ${r.documentDate.slice(0, 10)} · similarité ${decimal(r.score.vector)} · ` +
-                    `macro-compétences ${percent(r.score.mcOverlap)}`,
+                    `macro-compétences ${percent(r.score.mcOverlap)}` +
+                    (r.score.metiers === undefined ? "" : ` · métiers ${percent(r.score.metiers)}`),
                 ),
-                r.metiers.length
+                r.sharedMetiers?.length
                   ? h(
                       "p",
                       { class: "small" },
-                      "Métiers : ",
-                      r.metiers.slice(0, 3).flatMap((m, i) => [i ? ", " : "", ficheLink(m.code)]),
+                      "Métiers en commun : ",
+                      r.sharedMetiers.slice(0, 3).flatMap((m, i) => [i ? ", " : "", ficheLink(m.code)]),
                     )
-                  : null,
+                  : r.metiers.length
+                    ? h(
+                        "p",
+                        { class: "small" },
+                        "Métiers : ",
+                        r.metiers.slice(0, 3).flatMap((m, i) => [i ? ", " : "", ficheLink(m.code)]),
+                      )
+                    : null,
                 h(
                   "details",
                   null,

@@ -1,12 +1,12 @@
 /**
- * Fitting and measuring the passerelles ranker on ROME's official mobilités (scripts/tune-passerelles.ts,
- * benchmarks/proximity.ts). Grouped cross-validation by source fiche: a fold's sources are ranked by a model fitted
- * on the other folds' sources, with graph features (in-degree, co-citation, where similar fiches go) counted on the
- * other folds' edges only, so a held-out fiche's mobilités are never seen, not even through its targets' in-degree.
+ * Fitting the passerelles ranker (scripts/tune-passerelles.ts, benchmarks/proximity.ts): candidate lists per source
+ * (its official targets, the fixed blend's hardest other fiches, random ones), design rows of a feature set, the
+ * listwise fit, the two-stage reranker's lists, and rankings of a fitted model.
  */
 import {
   FIXED_BLEND_MODEL,
   PAIR_FEATURES,
+  rankingScores,
   scoreColumns,
   type MobiliteGraph,
   type PairFeature,
@@ -15,94 +15,18 @@ import {
 } from "../passerelles/index.js";
 import { fitListwiseSets, type MultiRankingList } from "./learn.js";
 import { seededRandom } from "./random.js";
-import { sha256 } from "./fit-meta.js";
 
 /** Which features a model uses: linear terms and products of two. */
 export interface PasserellesFeatureSet {
   name: string;
   features: readonly PairFeature[];
   interactions: readonly (readonly [PairFeature, PairFeature])[];
+  /** The second stage's own features (a two-stage fit); absent, the same as the first stage's. */
+  second?: PasserellesFeatureSet;
 }
 
 /** The fixed blend (DEFAULT_PROXIMITY_WEIGHTS) as a model over pair features: the baseline in every comparison. */
 export const FIXED_BLEND: PasserellesWeights = FIXED_BLEND_MODEL;
-
-export interface PasserelleMetrics {
-  recallAt5: number;
-  recallAt10: number;
-  mrr: number;
-  recallAt50: number;
-  edges: number;
-  sources: number;
-}
-
-/** Counts for micro-averaged recall over edges and MRR over sources; add them up across folds, then `finish`. */
-export interface MetricCounts {
-  edges: number;
-  sources: number;
-  hit5: number;
-  hit10: number;
-  hit50: number;
-  rr: number;
-}
-
-export const emptyCounts = (): MetricCounts => ({ edges: 0, sources: 0, hit5: 0, hit10: 0, hit50: 0, rr: 0 });
-
-/** Adds one source's ranking (best first, at least its top 100) against its right targets. */
-export function countRanking(c: MetricCounts, ranked: readonly string[], targets: ReadonlySet<string>): void {
-  if (!targets.size) return;
-  c.sources++;
-  c.edges += targets.size;
-  ranked.slice(0, 5).forEach((x) => (c.hit5 += Number(targets.has(x))));
-  ranked.slice(0, 10).forEach((x) => (c.hit10 += Number(targets.has(x))));
-  ranked.slice(0, 50).forEach((x) => (c.hit50 += Number(targets.has(x))));
-  const first = ranked.slice(0, 100).findIndex((x) => targets.has(x));
-  if (first >= 0) c.rr += 1 / (first + 1);
-}
-
-export function finish(c: MetricCounts): PasserelleMetrics {
-  const r = (x: number) => Math.round(x * 1000) / 1000;
-  const e = Math.max(1, c.edges);
-  return {
-    recallAt5: r(c.hit5 / e),
-    recallAt10: r(c.hit10 / e),
-    mrr: r(c.rr / Math.max(1, c.sources)),
-    recallAt50: r(c.hit50 / e),
-    edges: c.edges,
-    sources: c.sources,
-  };
-}
-
-/** Each source fiche's fold (0..k-1), by a seeded shuffle of the sorted codes: balanced and repeatable. */
-export function sourceFolds(codes: readonly string[], k: number, seed = 17): Map<string, number> {
-  const rnd = seededRandom(seed);
-  const order = [...codes].sort();
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  return new Map(order.map((c, i) => [c, i % k]));
-}
-
-/** The official mobilités of a referential as [source, target] codes (self-loops and unknown targets dropped). */
-export function officialEdges(index: ProximityIndex): [string, string][] {
-  return index.codes.flatMap((s) =>
-    index.ref.fiches
-      .get(s)!
-      .mobilites.filter((m) => m.cible !== s && index.has(m.cible))
-      .map((m) => [s, m.cible] as [string, string]),
-  );
-}
-
-/** sha256 of sorted "source>target" lines: the fit's data fingerprint. */
-export function edgesHash(edges: readonly (readonly [string, string])[]): string {
-  return sha256(
-    edges
-      .map(([a, b]) => `${a}>${b}`)
-      .sort()
-      .join("\n"),
-  );
-}
 
 /** Number of design columns of a feature set (linear terms, then products). */
 export const widthOf = (set: PasserellesFeatureSet): number => set.features.length + set.interactions.length;
@@ -117,6 +41,8 @@ export interface ListOptions {
   hard: number;
   /** Random other fiches, so that the fit also sees the easy majority. */
   random: number;
+  /** Random fiches of the source's own domaine professionnel (a stratum of their own; 0: none). */
+  sameDomaine?: number;
   seed: number;
 }
 export const DEFAULT_LIST_OPTIONS: ListOptions = { hard: 60, random: 60, seed: 5 };
@@ -161,14 +87,32 @@ export function candidateCache(
       .filter((i) => i !== self && !pick.has(i) && !knownSet.has(i))
       .sort((a, b) => blend[b]! - blend[a]!);
     order.slice(0, opts.hard).forEach((i) => pick.add(i));
-    const rest = order.slice(opts.hard);
+    let rest = order.slice(opts.hard);
+    // Same-domaine negatives drawn as their own stratum, each stratum with its own sampled-softmax offset.
+    const domSampled = new Set<number>();
+    let domCount = 0;
+    if (opts.sameDomaine) {
+      const sd = cols[PAIR_FEATURES.indexOf("sameDomainePro")]!;
+      const dom = rest.filter((i) => sd[i] === 1);
+      rest = rest.filter((i) => sd[i] !== 1);
+      domCount = dom.length;
+      for (let k = 0; k < opts.sameDomaine && dom.length; k++)
+        domSampled.add(dom.splice(Math.floor(rnd() * dom.length), 1)[0]!);
+      for (const i of domSampled) pick.add(i);
+    }
     const restCount = rest.length;
     const sampled = new Set<number>();
     for (let k = 0; k < opts.random && rest.length; k++)
       sampled.add(rest.splice(Math.floor(rnd() * rest.length), 1)[0]!);
     for (const i of sampled) pick.add(i);
     const rows = Int32Array.from(pick);
-    const offsets = Float32Array.from(rows, (i) => (sampled.has(i) ? Math.log(restCount / sampled.size) : 0));
+    const offsets = Float32Array.from(rows, (i) =>
+      sampled.has(i)
+        ? Math.log(restCount / sampled.size)
+        : domSampled.has(i)
+          ? Math.log(domCount / domSampled.size)
+          : 0,
+    );
     const x = new Float32Array(rows.length * P);
     rows.forEach((i, r) => cols.forEach((c, f) => (x[r * P + f] = c[i]!)));
     out.push({
@@ -262,82 +206,8 @@ export function rankCodes(
   known?: ReadonlySet<string>,
 ): string[] {
   const kn = [...(known ?? [])].map((c) => index.position(c)!).filter((x) => x !== undefined);
-  return topCodes(index, scoreColumns(index.featureColumns(source, graph, kn), model), source, k, exclude);
-}
-
-export interface CvResult {
-  learned: PasserelleMetrics;
-  fixedBlend: PasserelleMetrics;
-  perFold: { fold: number; learned: PasserelleMetrics; fixedBlend: PasserelleMetrics; weights: PasserellesWeights }[];
-}
-
-/** Grouped k-fold cross-validation by source fiche of one feature set on `edges`. */
-export function groupedCv(
-  index: ProximityIndex,
-  edges: readonly (readonly [string, string])[],
-  set: PasserellesFeatureSet,
-  opts: {
-    folds?: number;
-    seed?: number;
-    fit?: FitSettings;
-    lists?: ListOptions;
-    log?: (m: string) => void;
-    onlyFold?: number;
-    rerank?: number;
-  } = {},
-): CvResult {
-  const k = opts.folds ?? 5;
-  const targets = new Map<string, Set<string>>();
-  for (const [a, b] of edges) (targets.get(a) ?? targets.set(a, new Set()).get(a)!).add(b);
-  const sources = [...targets.keys()].sort();
-  const fold = sourceFolds(sources, k, opts.seed);
-  const cache = candidateCache(index, sources, (s) => targets.get(s)!, opts.lists);
-  const total = { learned: emptyCounts(), fixedBlend: emptyCounts() };
-  const perFold: CvResult["perFold"] = [];
-  for (let f = 0; f < k; f++) {
-    if (opts.onlyFold !== undefined && f !== opts.onlyFold) continue;
-    const test = sources.filter((s) => fold.get(s) === f);
-    const graph = index.graphOf(edges.filter(([a]) => fold.get(a) !== f));
-    const lists = listsFromCache(
-      index,
-      cache.filter((c) => fold.get(c.source) !== f),
-      graph,
-      set,
-    );
-    const model = fitPasserelles(lists, set, opts.fit);
-    const second = opts.rerank
-      ? fitPasserelles(
-          rerankLists(
-            index,
-            cache.filter((c) => fold.get(c.source) !== f),
-            graph,
-            set,
-            model,
-            opts.rerank,
-          ),
-          set,
-          opts.fit,
-        )
-      : null;
-    const c = { learned: emptyCounts(), fixedBlend: emptyCounts() };
-    for (const s of test) {
-      const cols = index.featureColumns(s, graph);
-      const first = topCodes(index, scoreColumns(cols, model), s, Math.max(100, opts.rerank ?? 0));
-      countRanking(
-        c.learned,
-        second ? rerankCodes(index, cols, second, first.slice(0, opts.rerank)) : first,
-        targets.get(s)!,
-      );
-      countRanking(c.fixedBlend, topCodes(index, scoreColumns(cols, FIXED_BLEND), s), targets.get(s)!);
-    }
-    for (const key of ["learned", "fixedBlend"] as const)
-      for (const [m, v] of Object.entries(c[key])) total[key][m as keyof MetricCounts] += v;
-    perFold.push({ fold: f, learned: finish(c.learned), fixedBlend: finish(c.fixedBlend), weights: model });
-    opts.log?.(
-      `  ${set.name} fold ${f}: recall@10 ${finish(c.learned).recallAt10} (fixed blend ${finish(c.fixedBlend).recallAt10})`,
-    );
-  }
-  return { learned: finish(total.learned), fixedBlend: finish(total.fixedBlend), perFold };
+  const cols = index.featureColumns(source, graph, kn);
+  return topCodes(index, rankingScores(cols, model, index.position(source)!), source, k, exclude);
 }
 
 /** One design row per position of `rows` from feature columns: a set's linear terms, then its products. */
@@ -379,32 +249,34 @@ export function rerankLists(
   });
 }
 
-/** The shortlist (codes) reordered by the second-stage model, best first. */
-export function rerankCodes(
+/** `first` with a second stage fitted on its top `depth` fiches of each source in `cache`. */
+export function withRerank(
   index: ProximityIndex,
-  cols: readonly Float64Array[],
-  second: PasserellesWeights,
-  shortlist: readonly string[],
-): string[] {
-  const score = scoreColumns(cols, second);
-  return shortlist
-    .map((code) => ({ code, s: score[index.position(code)!]! }))
-    .sort((a, b) => b.s - a.s)
-    .map((x) => x.code);
+  cache: readonly SourceCandidates[],
+  graph: MobiliteGraph,
+  set: PasserellesFeatureSet,
+  first: PasserellesWeights,
+  depth: number,
+  fit?: FitSettings,
+): PasserellesWeights {
+  const s2 = set.second ?? set;
+  const second = fitPasserelles(rerankLists(index, cache, graph, s2, first, depth), s2, fit);
+  return { ...first, rerank: { depth, ...second } };
 }
 
-/** A model fitted on every source's edges (the graph features on all of them). */
+/** A model fitted on every source's edges (the graph features on all of them); `rerank`: with a second stage. */
 export function fitAll(
   index: ProximityIndex,
   edges: readonly (readonly [string, string])[],
   set: PasserellesFeatureSet,
-  opts: { fit?: FitSettings; lists?: ListOptions } = {},
+  opts: { fit?: FitSettings; lists?: ListOptions; rerank?: number } = {},
 ): PasserellesWeights {
   const targets = new Map<string, Set<string>>();
   for (const [a, b] of edges) (targets.get(a) ?? targets.set(a, new Set()).get(a)!).add(b);
   const graph = index.graphOf(edges);
   const cache = candidateCache(index, [...targets.keys()].sort(), (s) => targets.get(s)!, opts.lists);
-  return fitPasserelles(listsFromCache(index, cache, graph, set), set, opts.fit);
+  const first = fitPasserelles(listsFromCache(index, cache, graph, set), set, opts.fit);
+  return opts.rerank ? withRerank(index, cache, graph, set, first, opts.rerank, opts.fit) : first;
 }
 
 /**
@@ -439,66 +311,3 @@ export function fitAllWarm(
   );
   return fitPasserelles(listsFromCache(index, cache, graph, set), set, opts.fit);
 }
-
-/** Features only a warm setting has (the source's own current mobilités known): the forward test's. */
-export const WARM_FEATURES: readonly PairFeature[] = ["ownTargetsGo", "ownTargetsShared"];
-/** Graph features added after allX was first served (Adamic-Adar co-citation, the target leading near the source). */
-const LATER: readonly PairFeature[] = ["coCitedAdamicAdar", "reverseNeighboursGo"];
-const BASE = PAIR_FEATURES.filter((k) => !WARM_FEATURES.includes(k) && !LATER.includes(k));
-
-/** The products of two features allX adds to its linear terms. */
-const ALLX_PRODUCTS: readonly (readonly [PairFeature, PairFeature])[] = [
-  ["mcCoverage", "sameDomainePro"],
-  ["titleSim", "sameDomainePro"],
-  ["targetInDegree", "sameGrandDomaine"],
-  ["targetInDegree", "mcCoverage"],
-  ["neighboursGo", "targetInDegree"],
-  ["neighboursGo", "mcCoverage"],
-  ["coCited", "mcCoverage"],
-  ["reverseMobilite", "mcCoverage"],
-  ["splitSibling", "titleSim"],
-  ["mcCoverage", "reverseMcCoverage"],
-  ["inNeighboursGo", "mcCoverage"],
-  ["inNeighboursGo", "neighboursGo"],
-  ["neighboursGo", "sameDomainePro"],
-];
-
-/** Feature sets tried (scripts/tune-passerelles.ts --sets; allX is the default): see docs/passerelles.md. */
-export const FEATURE_SETS: Record<string, PasserellesFeatureSet> = {
-  all: { name: "all", features: BASE, interactions: [] },
-  skills: {
-    name: "skills",
-    features: [
-      "mcCoverage",
-      "coreCoverage",
-      "reverseMcCoverage",
-      "reverseCoreCoverage",
-      "competenceCoverage",
-      "savoirCoverage",
-      "titleSim",
-      "definitionSim",
-    ],
-    interactions: [],
-  },
-  allX: {
-    name: "allX",
-    features: BASE,
-    interactions: ALLX_PRODUCTS,
-  },
-  allX2: {
-    name: "allX2",
-    features: [...BASE, ...LATER],
-    interactions: [
-      ...ALLX_PRODUCTS,
-      ["reverseNeighboursGo", "mcCoverage"],
-      ["coCitedAdamicAdar", "mcCoverage"],
-      ["reverseNeighboursGo", "neighboursGo"],
-    ],
-  },
-  noFamily: {
-    name: "noFamily",
-    features: PAIR_FEATURES.filter((k) => k !== "familyGo" && k !== "familyGoFamily"),
-    interactions: [],
-  },
-  noGraph: { name: "noGraph", features: PAIR_FEATURES.filter((k) => !GRAPH_FEATURES.has(k)), interactions: [] },
-};

@@ -1,0 +1,185 @@
+import { normalizeVector } from "../embed/index.js";
+import type { Referential } from "../rome/index.js";
+import { Bm25Index, contentStems, CoverageIndex, isStopword, normalizeText, titleKey } from "../text/index.js";
+import type { ExtractionContext } from "./extract.js";
+import { StemFamilies } from "./families.js";
+import { labelHeads } from "./heads.js";
+import { buildSavoirLexicon, type SavoirLexicon } from "./savoir-lexicon.js";
+import { buildSoftSkills, type SoftSkillRule } from "./soft-skills.js";
+import { diplomaLevelOf, LIGHT_VERB, singular, statedStems } from "./stems.js";
+import type { ExtractedSkill } from "./types.js";
+
+/** What stated-skill extraction needs, built once per referential (~0.5 s). */
+export interface StatedExtractor {
+  ref: Referential;
+  ctx: ExtractionContext;
+  families: StemFamilies;
+  /** The labels of `rows` by word family. */
+  labels: CoverageIndex;
+  /** Weight of a family key absent from every label (a statement's own words: "EHPAD", "Netsoins"). */
+  unknownWeight: number;
+  savoirs: SavoirLexicon;
+  soft: SoftSkillRule[];
+  /** Row → diploma level of a savoir label ("cap", "bts"…); absent when the label names none. */
+  diplomaLevel: Map<number, string>;
+  /** Row of a one-word label → that word (normalised, singular). */
+  oneWord: Map<number, string>;
+  /** The labels extraction matches (rows of `labels`): compétences, savoirs, macro-compétences. */
+  rows: Row[];
+  /** Rows of savoirs whose label is a job title. */
+  jobTitles: Set<number>;
+  /**
+   * Rows whose label lists alternatives ("Accueillir, orienter, renseigner un public", "Conditionner, emballer") →
+   * the family keys of each alternative with the label's last part: a statement that states one of them covers it.
+   */
+  alternatives: ReadonlyMap<number, readonly (readonly string[])[]>;
+  /** Code of a row of `rows` → its row. */
+  rowOf: ReadonlyMap<string, number>;
+  /** Codes of the savoirs that name a language. */
+  languageCodes: ReadonlySet<string>;
+  /** Row → the family keys of its label's head words (see `labelHeads`). */
+  heads: readonly (readonly string[])[];
+}
+
+export interface Row {
+  code: string;
+  kind: ExtractedSkill["kind"];
+  /** A compétence's macro-compétence. */
+  mc: string | null;
+  libelle: string;
+  vec: Float32Array | null;
+}
+
+/** Savoir categories whose labels name products by their proper names ("Sage 100", "SAP"): kept as words there. */
+const NAMED_PRODUCTS = new Set([
+  "Logiciels, progiciels",
+  "Langages informatiques",
+  "Outils, machines, équipement matériel",
+]);
+
+/**
+ * A label's words as stated extraction matches them: capitalised words inside a label (places, schools, brands:
+ * "école de design Nantes - Atlantique", "Le Robert") are left out except in software and tool labels, so that a
+ * CV's address or employer does not state a diploma.
+ */
+function labelWords(libelle: string, keepNames: boolean): string {
+  if (keepNames) return libelle;
+  return libelle
+    .split(/\s+/)
+    .map((w, i) => (i > 0 && /^[A-Z][a-zà-ÿ]/.test(w) ? "" : w))
+    .join(" ");
+}
+
+export function createStatedExtractor(ref: Referential, ctx: ExtractionContext): StatedExtractor {
+  // Rows: the lexicon's compétences and savoirs, then the macro-compétences (many a text states at that level:
+  // "négocier les contrats", "gérer les plannings"), each MC's vector the mean direction of its compétences'.
+  const mcs = [...ref.macroCompetences.values()];
+  const rows: Row[] = ctx.lex.skillIds.map((code, row) => {
+    if (row < ctx.lex.competenceCount) {
+      const c = ref.competences.get(code)!;
+      return {
+        code,
+        kind: "competence",
+        mc: c.macroCompetence,
+        libelle: c.libelle,
+        vec: ctx.skillVectors[row] ?? null,
+      };
+    }
+    return {
+      code,
+      kind: "savoir",
+      mc: null,
+      libelle: ref.savoirs.get(code)!.libelle,
+      vec: ctx.skillVectors[row] ?? null,
+    };
+  });
+  for (const m of mcs)
+    rows.push({
+      code: m.code,
+      kind: "macro-competence",
+      mc: null,
+      libelle: m.libelle,
+      vec: meanVector(m.competences.map((c) => ctx.skillVectors[ctx.skillRow.get(c) ?? -1] ?? null)),
+    });
+  const stems = rows.map((r) => {
+    if (r.kind === "competence") return [...new Set(statedStems(r.libelle))];
+    const keepNames = r.kind === "savoir" && NAMED_PRODUCTS.has(ref.savoirs.get(r.code)!.sousCategorie);
+    return [...new Set(statedStems(labelWords(r.libelle, keepNames)))];
+  });
+  const families = new StemFamilies(stems.flat());
+  const keyed = stems.map((s) => [...new Set(s.map((x) => families.key(x)))]);
+  // One-word labels ("Opéras", "Assurances", "Meubles") are met by that very word, not by another of its stem
+  // ("opérateur", "assure").
+  // Savoirs that are job titles ("Data engineer", "Conducteur de travaux - travaux publics"): a title states no skill.
+  const titles = new Set([...ref.appellations.values()].map((a) => titleKey(contentStems(a.libelle))));
+  const jobTitles = new Set<number>();
+  rows.forEach((r, row) => {
+    if (r.kind === "savoir" && titles.has(titleKey(contentStems(r.libelle)))) jobTitles.add(row);
+  });
+  const oneWord = new Map<number, string>();
+  rows.forEach((r, row) => {
+    const w = normalizeText(r.libelle)
+      .split(" ")
+      .filter((x) => x.length > 1 && !isStopword(x));
+    if (w.length === 1) oneWord.set(row, singular(w[0]!));
+  });
+  const idf = new Bm25Index(keyed);
+  const labels = new CoverageIndex(keyed, (t) => idf.idf(t) || 0.1);
+  const diplomaLevel = new Map<number, string>();
+  rows.forEach((r, row) => {
+    if (r.kind !== "savoir") return;
+    const level = diplomaLevelOf(r.libelle);
+    if (level) diplomaLevel.set(row, level);
+  });
+  // An unknown word weighs as a rare label word (a brand or place name says more about the statement than "de").
+  const unknownWeight = labels.weightOf(families.key("pluridisciplinair")) || 65536 * 5;
+  const alternatives = new Map<number, string[][]>();
+  rows.forEach((r, row) => {
+    if (r.kind === "savoir") return;
+    const parts = r.libelle
+      .replace(/\(.*?\)/g, " ")
+      .split(/\s*,\s*/)
+      .filter((p) => p.trim());
+    if (parts.length < 2 || parts.slice(0, -1).some((p) => p.split(/\s+/).length > 2)) return;
+    const keysOf = (t: string) => [...new Set(statedStems(t).map((x) => families.key(x)))];
+    const last = keysOf(parts.at(-1)!);
+    const alternative = (p: string) => [...new Set([...keysOf(p), ...last.slice(1)])];
+    alternatives.set(
+      row,
+      parts.map((p, i) => (i === parts.length - 1 ? last : alternative(p))),
+    );
+  });
+  const savoirs = buildSavoirLexicon(ref);
+  const languageCodes = new Set(savoirs.langues.values());
+  const rowOf = new Map(rows.map((r, i) => [r.code, i]));
+  const headKey = (w: string) => {
+    const s = statedStems(w)[0];
+    return s === undefined || s === LIGHT_VERB ? null : families.key(s);
+  };
+  const heads = rows.map((r) => labelHeads(r.libelle, headKey));
+  return {
+    heads,
+    ref,
+    ctx,
+    families,
+    labels,
+    unknownWeight,
+    savoirs,
+    languageCodes,
+    alternatives,
+    rowOf,
+    soft: buildSoftSkills(ref),
+    diplomaLevel,
+    oneWord,
+    rows,
+    jobTitles,
+  };
+}
+
+function meanVector(vs: readonly (Float32Array | null)[]): Float32Array | null {
+  const have = vs.filter((v): v is Float32Array => v !== null);
+  if (have.length === 0) return null;
+  const out = new Float32Array(have[0]!.length);
+  for (const v of have) for (let j = 0; j < out.length; j++) out[j]! += v[j]!;
+  return normalizeVector(out);
+}

@@ -1,0 +1,142 @@
+import { dot } from "../embed/index.js";
+import { cmpCode } from "./extract.js";
+import type { StatedExtractor } from "./label-index.js";
+import { STATED } from "./thresholds.js";
+import type { ExtractedSkill } from "./types.js";
+
+/** A statement's readings: its best-scoring labels, those within `coherenceMargin` of the best. */
+export function scoreStatement(
+  x: StatedExtractor,
+  stems: readonly string[],
+  vec: Float32Array | null,
+  level: string | null,
+  words: ReadonlySet<string>,
+  minScore: number = STATED.minScore,
+): Candidate[] {
+  const { keys, unitMass } = statementQuery(x, stems, vec, level, words);
+  // A statement of one common word ("Entretien", "la réparation", "contrôle") names no item by itself: only the
+  // text's domain may read it (see `extractStated`).
+  if (keys.size === 1 && x.labels.docFrequency([...keys][0]!) > STATED.genericWord) return [];
+  // The search walks the rarer words' postings only (a budget of postings, the two rarest always): a label met by
+  // common words alone ("gestion", "client") is rarely the one a statement means, and their postings are long.
+  // Coverage is then recomputed on all the words.
+  const byRarity: { k: string; df: number }[] = [];
+  for (const k of keys) {
+    const df = x.labels.docFrequency(k);
+    if (df > 0) byRarity.push({ k, df });
+  }
+  byRarity.sort((a, b) => a.df - b.df);
+  const probe = new Set<string>();
+  let walked = 0;
+  for (const { k, df } of byRarity) {
+    if (probe.size >= 2 && walked + df > STATED.postingBudget) break;
+    probe.add(k);
+    walked += df;
+  }
+  const hits = x.labels
+    .search(probe, STATED.candidates, STATED.minCoverage / 2)
+    .map((h) => (probe.size === byRarity.length ? h : { doc: h.doc, coverage: x.labels.coverageOf(h.doc, keys) }))
+    .filter((h) => h.coverage >= STATED.minCoverage);
+  const scored: Candidate[] = [];
+  const q: StatementQuery = { keys, unitMass, vec, level, words };
+  for (const h of hits) {
+    const c = scoreRow(x, q, h.doc, h.coverage, 2);
+    if (c && c.score >= minScore) scored.push(c);
+  }
+  scored.sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
+  const best = scored[0];
+  if (!best) return [];
+  return scored.filter((c) => c.score >= best.score - STATED.coherenceMargin).slice(0, 6);
+}
+
+/** A statement as `scoreRow` reads it. */
+export interface StatementQuery {
+  keys: ReadonlySet<string>;
+  /** Σ weight of `keys` (unknown words weigh `unknownWeight`). */
+  unitMass: number;
+  vec: Float32Array | null;
+  /** The diploma level the statement names, if any. */
+  level: string | null;
+  /** The statement's words, singular (one-word labels need their very word). */
+  words: ReadonlySet<string>;
+}
+
+export function statementQuery(
+  x: StatedExtractor,
+  stems: readonly string[],
+  vec: Float32Array | null,
+  level: string | null,
+  words: ReadonlySet<string>,
+): StatementQuery {
+  const keys = new Set(stems.map((s) => x.families.key(s)));
+  let unitMass = 0;
+  for (const k of keys) unitMass += x.labels.weightOf(k) || x.unknownWeight;
+  return { keys, unitMass, vec, level, words };
+}
+
+/**
+ * One label's score for a statement, or null when the label cannot be what it states: another diploma level, a
+ * one-word label without its word, a job title, or (for a sentence) fewer than `minShared` shared words.
+ */
+export function scoreRow(
+  x: StatedExtractor,
+  q: StatementQuery,
+  doc: number,
+  coverage: number,
+  minShared: number,
+): Candidate | null {
+  const labelLevel = x.diplomaLevel.get(doc);
+  if (labelLevel && q.level && labelLevel !== q.level) return null; // a CAP is not a BTS
+  const word = x.oneWord.get(doc);
+  if (word !== undefined && !q.words.has(word)) return null;
+  if (x.jobTitles.has(doc)) return null;
+  // One shared word is enough only for a one-word label, or a short statement against a short label ("Accueil",
+  // "Encaissement" in a list); a sentence must share two words with the label it states.
+  const labelTerms = x.labels.termsOf(doc);
+  let sharedTerms = 0;
+  let shared = 0;
+  for (const t of labelTerms) {
+    if (!q.keys.has(t)) continue;
+    sharedTerms++;
+    shared += x.labels.weightOf(t);
+  }
+  if (sharedTerms === 0) return null;
+  if (sharedTerms < minShared && labelTerms.length > 1 && !(q.keys.size <= 2 && labelTerms.length <= 3)) return null;
+  const unitCoverage = q.unitMass > 0 ? shared / q.unitMass : 0;
+  // F-measure of the label's coverage (weighing β² times more) and the statement's: a one-word label met by one
+  // word of a long sentence is weak evidence, a short statement inside a long label fair evidence.
+  const alts = x.alternatives.get(doc);
+  if (alts && STATED.alternatives) {
+    // One alternative of the label stated is the label stated: its coverage is the best alternative's.
+    for (const alt of alts) {
+      let have = 0;
+      let mass = 0;
+      for (const t of alt) {
+        const w = x.labels.weightOf(t);
+        mass += w;
+        if (q.keys.has(t)) have += w;
+      }
+      if (mass > 0) coverage = Math.max(coverage, have / mass);
+    }
+  }
+  const b2 = STATED.labelBeta ** 2;
+  const lexical =
+    coverage > 0 && unitCoverage > 0 ? ((1 + b2) * coverage * unitCoverage) / (b2 * unitCoverage + coverage) : 0;
+  const r = x.rows[doc]!;
+  const cos = q.vec && r.vec ? dot(q.vec, r.vec) : 0;
+  let penalty = r.kind === "savoir" ? STATED.savoirPenalty : 0;
+  // A short statement that meets none of the label's head words names its topic, not its action ("les espaces
+  // communs" is not "Optimiser la gestion des espaces communs"); the domain pass reads paraphrases and does not pay.
+  const heads = x.heads[doc]!;
+  if (minShared > 1 && q.keys.size <= STATED.headWords && heads.length > 0 && !heads.some((h) => q.keys.has(h)))
+    penalty += STATED.headPenalty;
+  const score = STATED.vectorWeight * cos + (1 - STATED.vectorWeight) * lexical - penalty;
+  return { code: r.code, kind: r.kind, score, mc: r.kind === "macro-competence" ? r.code : r.mc };
+}
+
+export interface Candidate {
+  code: string;
+  kind: ExtractedSkill["kind"];
+  score: number;
+  mc: string | null;
+}

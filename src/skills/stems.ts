@@ -1,0 +1,68 @@
+import { lemmas, stem } from "../text/index.js";
+import { fold } from "./units.js";
+
+const DIPLOMA_LEVELS: readonly [string, RegExp][] = [
+  ["cap", /\bcap\b/],
+  ["bep", /\bbep\b/],
+  ["bac pro", /\bbac(?:calaureat)? pro(?:fessionnel)?\b/],
+  ["bp", /\bbp\b|\bbrevet professionnel\b/],
+  ["bts", /\bbts\b|\bbrevet de technicien superieur\b/],
+  ["but", /\bbut\b|\bdut\b/],
+  ["licence", /\blicence\b/],
+  ["master", /\bmaster\b|\bmastere\b/],
+  ["titre pro", /\btitre pro(?:fessionnel)?\b/],
+  ["cqp", /\bcqp\b/],
+  ["de", /\bdiplome d etat\b|\bde [a-z]/],
+];
+
+const ANY_DIPLOMA = new RegExp(DIPLOMA_LEVELS.map(([, re]) => `(?:${re.source})`).join("|"));
+
+export function diplomaLevelOf(text: string): string | null {
+  const f = fold(text);
+  if (!ANY_DIPLOMA.test(f)) return null;
+  for (const [level, re] of DIPLOMA_LEVELS) if (re.test(f)) return level;
+  return null;
+}
+
+/**
+ * The stems stated extraction compares: each content word's lemma, stemmed. The stemmer alone leaves a verb's forms
+ * apart from its infinitive ("négociez" / "négocier", "pilotez"), and ROME's compétences are infinitives.
+ */
+export function statedStems(text: string): string[] {
+  const out: string[] = [];
+  // Words never span whitespace, so a text's stems are its chunks' stems in order: memoised per chunk (the 33k
+  // labels are read by every extractor, statements repeat across texts).
+  for (const chunk of text.split(/\s+/)) {
+    if (!chunk) continue;
+    let stems = chunkStems.get(chunk);
+    if (stems === undefined) {
+      stems = lemmas(chunk).map((l) => (LIGHT_VERBS.has(l) ? LIGHT_VERB : stem(l)));
+      if (chunkStems.size >= 300_000) chunkStems.clear();
+      chunkStems.set(chunk, stems);
+    }
+    out.push(...stems);
+  }
+  return out;
+}
+
+const chunkStems = new Map<string, string[]>();
+
+/**
+ * Support verbs that carry little of their own ("assurer la facturation", "effectuer la traite", "procéder au
+ * coulage"): one word for extraction, so that a statement and a label that use different ones still share it.
+ */
+const LIGHT_VERBS = new Set([
+  "assurer",
+  "effectuer",
+  "realiser",
+  "proceder",
+  "faire",
+  "executer",
+  "accomplir",
+  "mener",
+  "pratiquer",
+  "participer",
+]);
+export const LIGHT_VERB = "realis";
+
+export const singular = (w: string) => (w.length > 3 && /[sx]$/.test(w) ? w.slice(0, -1) : w);

@@ -1,0 +1,54 @@
+/** Thresholds of stated-skill extraction (`POST /v1/skills/extract`), set on the dev half of the gold set. */
+export const STATED = {
+  /** Labels re-scored per statement (best label coverage first). */
+  candidates: 12,
+  /** Labels less covered than this are not candidates. */
+  minCoverage: 0.2,
+  /** Weight of the vector cosine; the rest is lexical (label coverage, lifted by how much of the statement it explains). */
+  vectorWeight: 0.4,
+  /** Weight of label coverage over statement coverage in the lexical evidence (an F-measure's β). */
+  labelBeta: 2.5,
+  /** Postings the label search walks per statement (rarest words first; see `scoreStatement`). */
+  postingBudget: 2500,
+  /** Taken off a reading whose fiches (when it tells any) are none of the text's domain. */
+  offDomainPenalty: 0.05,
+  /** Whether a label listing alternatives is covered by its best alternative. */
+  alternatives: true,
+  /** A one-word statement whose word is in more labels than this gets no reading from the open search. */
+  genericWord: 50,
+  /** Minimum score of a stated item. */
+  minScore: 0.56,
+  /** A second item from one statement only when it scores within this of the first (and has another MC). */
+  secondWithin: 0.04,
+  /** Statements of more content words than this may give a second item. */
+  longStatement: 8,
+  /** Items listed by more fiches than this do not vote in the coherence pass. */
+  tellingFiches: 60,
+  /** Candidates kept per statement for the coherence pass: those within this of the statement's best… */
+  coherenceMargin: 0.2,
+  /** …re-scored with this bonus × how much the text's other statements point at a fiche that lists them. */
+  coherenceBonus: 0.12,
+  /** …and this bonus × the weight of a fiche the text is known to be about (`context`) that lists them. */
+  contextBonus: 0.15,
+  /**
+   * Taken off a savoir's score when its label is met by words (not a short form): a statement of a task is more
+   * often its compétence than the savoir of the same words ("Contrôle qualité des pièces").
+   */
+  savoirPenalty: 0.12,
+  /** Weight of the other candidates of one macro-compétence when a statement's reading is chosen (label families). */
+  familyWeight: 0.2,
+  /** The text's domain: its most voted fiches, at most this many, each with at least this share of the top vote… */
+  domainFiches: 3,
+  domainShare: 0.6,
+  /** …whose items are read against every statement down to this score (see `extractStated`). */
+  domainMin: 0.4,
+  /**
+   * Taken off a label whose head words (see `labelHeads`) a statement of at most `headWords` words does not meet, in
+   * the open search (the domain pass reads paraphrases).
+   */
+  headPenalty: 0.15,
+  headWords: 2,
+  /** Score of a savoir named by its short form ("permis B", "SAP") and of a savoir-être ("rigoureux"). */
+  namedScore: 0.95,
+  softScore: 0.85,
+} as const;

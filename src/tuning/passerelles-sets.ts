@@ -1,0 +1,105 @@
+/** The feature sets of the passerelles ranker tried so far (docs/passerelles.md, "what was tried"). */
+import { PAIR_FEATURES, SKILL_FEATURES, type PairFeature } from "../passerelles/index.js";
+import { GRAPH_FEATURES, type PasserellesFeatureSet } from "./passerelles-fit.js";
+
+/** Features only a warm setting has (the source's own current mobilités known): the forward test's. */
+export const WARM_FEATURES: readonly PairFeature[] = ["ownTargetsGo", "ownTargetsShared"];
+/** Graph features added after allX was first served (Adamic-Adar co-citation, the target leading near the source). */
+const LATER: readonly PairFeature[] = ["coCitedAdamicAdar", "reverseNeighboursGo"];
+/** Session 21: appellation-level similarity, the domaine-to-domaine flow, neighbours' targets spread to look-alikes. */
+const STRUCTURE: readonly PairFeature[] = ["appellationMaxSim", "domaineFlow", "neighboursGoNear"];
+/** Session 21: personalised PageRank from the source's neighbours. */
+const WALK: readonly PairFeature[] = ["neighboursWalk"];
+const BASE = PAIR_FEATURES.filter(
+  (k) => !WARM_FEATURES.includes(k) && !LATER.includes(k) && !STRUCTURE.includes(k) && !WALK.includes(k),
+);
+
+/** The products of two features allX adds to its linear terms. */
+const ALLX_PRODUCTS: readonly (readonly [PairFeature, PairFeature])[] = [
+  ["mcCoverage", "sameDomainePro"],
+  ["titleSim", "sameDomainePro"],
+  ["targetInDegree", "sameGrandDomaine"],
+  ["targetInDegree", "mcCoverage"],
+  ["neighboursGo", "targetInDegree"],
+  ["neighboursGo", "mcCoverage"],
+  ["coCited", "mcCoverage"],
+  ["reverseMobilite", "mcCoverage"],
+  ["splitSibling", "titleSim"],
+  ["mcCoverage", "reverseMcCoverage"],
+  ["inNeighboursGo", "mcCoverage"],
+  ["inNeighboursGo", "neighboursGo"],
+  ["neighboursGo", "sameDomainePro"],
+];
+
+/** The second stage of allXR crosses these pairwise (the shortlist is where skills and patterns trade off). */
+const RERANK_CROSSED: readonly PairFeature[] = [
+  "mcCoverage",
+  "titleSim",
+  "definitionSim",
+  "sameDomainePro",
+  "targetInDegree",
+  "neighboursGo",
+  "coCited",
+  "reverseMobilite",
+];
+function pairsOf(ks: readonly PairFeature[]): [PairFeature, PairFeature][] {
+  const have = new Set(ALLX_PRODUCTS.map(([a, b]) => `${a}*${b}`));
+  return ks.flatMap((a, i) =>
+    ks
+      .slice(i + 1)
+      .flatMap((b) => (have.has(`${a}*${b}`) || have.has(`${b}*${a}`) ? [] : [[a, b] as [PairFeature, PairFeature]])),
+  );
+}
+
+/** Feature sets tried (scripts/tune-passerelles.ts --sets; allX is the default): see docs/passerelles.md. */
+export const FEATURE_SETS: Record<string, PasserellesFeatureSet> = {
+  all: { name: "all", features: BASE, interactions: [] },
+  skills: {
+    name: "skills",
+    features: [...SKILL_FEATURES],
+    interactions: [],
+  },
+  allX: {
+    name: "allX",
+    features: BASE,
+    interactions: ALLX_PRODUCTS,
+  },
+  allX2: {
+    name: "allX2",
+    features: [...BASE, ...LATER],
+    interactions: [
+      ...ALLX_PRODUCTS,
+      ["reverseNeighboursGo", "mcCoverage"],
+      ["coCitedAdamicAdar", "mcCoverage"],
+      ["reverseNeighboursGo", "neighboursGo"],
+    ],
+  },
+  allX3: {
+    name: "allX3",
+    features: [...BASE, ...STRUCTURE],
+    interactions: [
+      ...ALLX_PRODUCTS,
+      ["appellationMaxSim", "sameDomainePro"],
+      ["domaineFlow", "mcCoverage"],
+      ["neighboursGoNear", "mcCoverage"],
+      ["neighboursGoNear", "targetInDegree"],
+    ],
+  },
+  allXW: {
+    name: "allXW",
+    features: [...BASE, ...WALK],
+    interactions: [...ALLX_PRODUCTS, ["neighboursWalk", "mcCoverage"], ["neighboursWalk", "targetInDegree"]],
+  },
+  allXR: {
+    name: "allXR",
+    features: BASE,
+    interactions: ALLX_PRODUCTS,
+    second: { name: "allXR-second", features: BASE, interactions: [...ALLX_PRODUCTS, ...pairsOf(RERANK_CROSSED)] },
+  },
+  noFamily: {
+    name: "noFamily",
+    features: PAIR_FEATURES.filter((k) => k !== "familyGo" && k !== "familyGoFamily"),
+    interactions: [],
+  },
+  noGraph: { name: "noGraph", features: PAIR_FEATURES.filter((k) => !GRAPH_FEATURES.has(k)), interactions: [] },
+};

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { labelHeads } from "../../../src/skills/heads.js";
+import { statementUnits } from "../../../src/skills/units.js";
+import { segment } from "../../../src/text/index.js";
+
+const statements = (text: string) => statementUnits(segment(text), [], text);
+
+describe("offer frames and the company's presentation", () => {
+  it("reads a frame clause (reporting line, recruiting, experience asked, title line) for short forms only", () => {
+    const text = [
+      "Rattaché au Directeur technique, vous négociez les contrats.",
+      "Gestionnaire sinistres H/F",
+      "Une expérience significative sur un poste similaire est exigée.",
+      "Vous assurez la facturation mensuelle.",
+    ].join("\n");
+    const st = statements(text);
+    const frame = st.filter((s) => s.frame).map((s) => s.text);
+    expect(frame).toEqual([
+      "Rattaché au Directeur technique",
+      "Gestionnaire sinistres H/F",
+      "Une expérience significative sur un poste similaire est exigée.",
+    ]);
+    const open = st.filter((s) => !s.frame && !s.namedOnly).map((s) => s.text);
+    expect(open).toEqual(["vous négociez les contrats", "Vous assurez la facturation mensuelle."]);
+  });
+
+  it("reads the lines before a missions heading as the company's (votes only), but a clause to 'vous' as the job's", () => {
+    const text = [
+      "Adopt', une marque de parfums et de cosmétiques.",
+      "Vous coordonnez les équipes du magasin.",
+      "",
+      "Missions",
+      "Accueil des clients",
+    ].join("\n");
+    const st = statements(text);
+    expect(st.filter((s) => s.voteOnly).map((s) => s.text)).toEqual([
+      "Adopt'",
+      "une marque de parfums et de cosmétiques",
+    ]);
+    const job = st.filter((s) => !s.voteOnly);
+    expect(job.map((s) => [s.text, s.section])).toEqual([
+      ["Vous coordonnez les équipes du magasin.", "missions"],
+      ["Accueil des clients", "missions"],
+    ]);
+  });
+
+  it("keeps the lines before a profile heading (no missions heading: they may be the missions)", () => {
+    const st = statements("Vous effectuerez la traite.\n\nProfil\nAutonome");
+    expect(st.some((s) => s.voteOnly)).toBe(false);
+    expect(st[0]!.section).toBe("none");
+  });
+});
+
+describe("label heads", () => {
+  // Stand-in for the stem family key: the word itself, support verbs none.
+  const key = (w: string) => (w === "realiser" || w === "effectuer" ? null : w);
+  it("are a label's leading words, past support verbs and generic savoir heads", () => {
+    expect(labelHeads("Eplucher des légumes et des fruits", key)).toEqual(["eplucher"]);
+    expect(labelHeads("Accueillir, orienter, renseigner un public", key)).toEqual([
+      "accueillir",
+      "orienter",
+      "renseigner",
+    ]);
+    expect(labelHeads("Développer et fidéliser la relation client", key)).toEqual(["developper", "fideliser"]);
+    expect(labelHeads("Réaliser des agencements de chambres froides", key)).toEqual(["agencements"]);
+    expect(labelHeads("Techniques de coulage du béton", key)).toEqual(["coulage"]);
+    expect(labelHeads("Avoir le sens du service", key)).toEqual(["service"]);
+    expect(labelHeads("Faire preuve de rigueur et de précision", key)).toEqual(["rigueur"]);
+  });
+});
