@@ -1,10 +1,11 @@
 /**
  * Accuracy on an offers file beside two baselines measured in the same run:
- *   npm run bench:accuracy -- [--offers FILE.jsonl] [--limit N] [--only source]
+ *   npm run bench:accuracy -- [--offers FILE.jsonl] [--limit N] [--only source] [--dates none]
  * The headline is leave-one-source-out (each `source_dataset` matched with a labelled-offer memory holding only the
  * other sources: what a new user's offers meet), with its figures by source; beside it the grouped 5-fold CV
  * (in-collection) and no memory at all (`LABELLED_OFFERS=none`, as CVs). `--only source` skips the other two.
- * Prints one JSON object on the last line of stdout.
+ * Each offer is matched with its creation date (`codedAt`: the codes in force then, as France Travail coded it);
+ * `--dates none`: today's codes for every offer. Prints one JSON object on the last line of stdout.
  */
 import "../src/text/quiet.js";
 import path from "node:path";
@@ -20,14 +21,16 @@ const limit = flags.has("limit") ? Number(flags.get("limit")) : undefined;
 const engine = await createEngine(loadConfig());
 const offers = readOffers(file, limit);
 const started = Date.now();
+const dates = flags.get("dates") !== "none";
 const progress = (label: string) => (n: number) => n % 500 === 0 && console.error(`  ${label} ${n}/${offers.length}`);
 const figures = await evaluateOffers(engine, offers, {
   cv: "source",
   baselines: true,
+  dates,
   onProgress: progress("leave-one-source-out"),
 });
 const brief = async (cv: "text" | "none") => {
-  const f = await evaluateOffers(engine, offers, { cv, onProgress: progress(cv) });
+  const f = await evaluateOffers(engine, offers, { cv, dates, onProgress: progress(cv) });
   return {
     top1: f.top1,
     top3: f.top3,

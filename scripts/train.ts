@@ -2,7 +2,7 @@
  * Trains the ranking model for texts with a title (models/rank-model.json, `title`) so that it holds on sources the
  * labelled-offer memory has never seen:
  *   npm run train -- [--offers FILE.jsonl] [--features CACHE.jsonl] [--candidates 40] [--l2 0.0003] [--alpha 0.2]
- *                    [--epochs 300] [--pin a,b] [--cv-weight 1] [--no-folds] [--dry]
+ *                    [--epochs 300] [--pin a,b] [--cv-weight 1] [--dates none] [--pairs none] [--no-folds] [--dry]
  * Each offer's features are computed under the three ways an offer can meet the memory (src/tuning `crossValidation`):
  * leave-one-source-out (a memory without its source), grouped 5-fold CV (a memory without its fold: in-collection)
  * and no memory. The model is fitted (listwise, src/tuning/learn.ts, prior GRID_WEIGHTS) on all three lists of
@@ -13,6 +13,10 @@
  * all. Deterministic (full-batch Adam from the prior: no random draw). Writes models/rank-model.json (the no-title
  * model kept as it is) with `fitted`: date, command, the offers file's and ROME's hashes, the figures; `--dry`
  * prints only. Last stdout line: one JSON object.
+ * Dates: an offer created before the earlier referential's end (ROME_EARLIER, ROME_EARLIER_UNTIL) carries a code of
+ * that referential, so its right candidates are that code and the fiches created from it since (the likelihood of
+ * the merged code, `golds`), and the figures score its list as the engine lists it with `codedAt` (merged);
+ * figures without dates are printed beside them. `--dates none`: one right candidate, today's codes (as before).
  */
 import "../src/text/quiet.js";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -26,12 +30,13 @@ import {
   FEATURE_NAMES,
   GRID_WEIGHTS,
   rankScores,
+  mergeInForce,
   withParents,
   type RankWeights,
 } from "../src/match/fitting.js";
 import { RANK_MODEL_FILE, readRankModelFile } from "../src/match/rank.js";
 import { classifierFeature, readClassifier } from "../src/match/fitting.js";
-import { loadReferential } from "../src/rome/index.js";
+import { loadFicheCodes, loadReferential } from "../src/rome/index.js";
 import {
   crossValidation,
   dotw,
@@ -63,6 +68,8 @@ const MODES = ["leave_one_source_out", "grouped_cv", "no_memory"] as const;
 const offersHash = sha256(readFileSync(file));
 const config = loadConfig();
 const romeHash = romeDirHash(config.romeDir);
+
+const useDates = flags.get("dates") !== "none";
 
 /** One offer's candidates (codes) and their features under each mode (rows × FEATURE_NAMES). */
 interface Cached {
@@ -154,7 +161,9 @@ if (cache && existsSync(cache)) {
 const F = FEATURE_NAMES.length;
 const idx = (k: string) => FEATURE_NAMES.indexOf(k as (typeof FEATURE_NAMES)[number]);
 const pinned = pinnedNames.map(idx);
-const pairs = featurePairs(FEATURE_NAMES.filter((k) => !pinnedNames.includes(k)));
+/** `--pairs none`: a linear model, no products of two features. */
+const noPairs = flags.get("pairs") === "none";
+const pairs = noPairs ? [] : featurePairs(FEATURE_NAMES.filter((k) => !pinnedNames.includes(k)));
 const pairIdx = pairs.map(([a, b]) => [idx(a), idx(b)] as const);
 const expand = (x: readonly number[]) => [...x, ...pairIdx.map(([a, b]) => x[a]! * x[b]!)];
 const current = (x: readonly number[]) =>
@@ -168,6 +177,19 @@ interface Item extends RankingList {
   goldCode: string;
   modeWeight: number;
 }
+
+const parentOf = new Map<string, string>();
+for (const f of loadReferential(config.romeDir).fiches.values()) parentOf.set(f.code, f.parent);
+/** Offers coded before the earlier referential's end (ROME_EARLIER): id → true. */
+const earlier = config.romeEarlier ? loadFicheCodes(config.romeEarlier.dir) : null;
+const dateOf = new Map(readOffers(file).map((o) => [o.id, o.dateCreation ?? ""]));
+const codedThen = (d: Cached) =>
+  earlier !== null &&
+  config.romeEarlier !== undefined &&
+  (dateOf.get(d.id) ?? "") !== "" &&
+  dateOf.get(d.id)!.slice(0, 10) < config.romeEarlier.until;
+/** The code in force then of today's `code`: itself, or its parent for a fiche created since. */
+const thenOf = (code: string) => (earlier!.codes.has(code) ? code : (parentOf.get(code) ?? code));
 /** Each offer's three lists: its best `candidates` under the current model's linear score, products appended. */
 const items: Item[] = data.flatMap((d) =>
   d.x.map((xs, m) => {
@@ -177,12 +199,17 @@ const items: Item[] = data.flatMap((d) =>
       .sort((a, b) => b[1] - a[1])
       .slice(0, candidates)
       .map(([i]) => i);
+    const gold = order.findIndex((i) => d.rows[i] === d.gold);
+    // Coded then: every candidate whose code then is the label is right (the merged code's likelihood).
+    const golds =
+      useDates && codedThen(d) ? order.flatMap((i, k) => (thenOf(d.rows[i]!) === d.gold ? [k] : [])) : undefined;
     return {
       source: d.source,
       goldCode: d.gold,
       modeWeight: m === 1 ? cvWeight : 1,
       x: order.map((i) => expand(xs[i]!)),
-      gold: order.findIndex((i) => d.rows[i] === d.gold),
+      gold: golds?.length ? golds[0]! : gold,
+      ...(golds?.length ? { golds } : {}),
     };
   }),
 );
@@ -194,33 +221,37 @@ function balanced(set: readonly Item[]): Item[] {
 const prior = [...FEATURE_NAMES.map((k) => GRID_WEIGHTS[k] * 20), ...pairs.map(() => 0)];
 const fit = (set: readonly Item[]) => fitListwise(balanced(set), prior, { l2, pinned, epochs });
 
-const parentOf = new Map<string, string>();
-{
-  const engineFree = await import("../src/rome/index.js");
-  const ref = engineFree.loadReferential(config.romeDir);
-  for (const f of ref.fiches.values()) parentOf.set(f.code, f.parent);
-}
-/** The engine's top-10 for one offer's mode under weights `w` (log-odds units), split fiches lifting their parent. */
-function rankOfGold(d: Cached, mode: number, w: readonly number[]): number | null {
+/**
+ * The engine's top-10 for one offer's mode under weights `w` (log-odds units), split fiches lifting their parent;
+ * `dated`: as the engine lists it with the offer's date (`codedAt`), fiches created since merged when coded then.
+ */
+function rankOfGold(d: Cached, mode: number, w: readonly number[], dated = false): number | null {
   const codes = [...d.rows];
   const totals = d.x[mode]!.map((x) => {
     const lin = dotw(x, w.slice(0, F));
     return lin > 0 ? dotw(expand(x), w) : -Infinity;
   });
   const row = new Map(codes.map((c, i) => [c, i]));
-  const parentRow = (i: number) => {
-    const p = parentOf.get(codes[i]!);
-    if (!p || p === codes[i]) return i;
-    let j = row.get(p);
-    if (j === undefined) ((j = codes.length), codes.push(p), totals.push(-Infinity), row.set(p, j));
+  const rowOf = (c: string) => {
+    let j = row.get(c);
+    if (j === undefined) ((j = codes.length), codes.push(c), totals.push(-Infinity), row.set(c, j));
     return j;
   };
+  const parentRow = (i: number) => rowOf(parentOf.get(codes[i]!) ?? codes[i]!);
   const order = totals
     .map((_, i) => i)
     .filter((i) => totals[i]! > -Infinity)
     .sort((a, b) => totals[b]! - totals[a]! || a - b)
     .slice(0, 20);
-  const list = withParents(order, totals, parentRow, Math.log(5))
+  let pool: { order: readonly number[]; scores: ArrayLike<number> } = { order, scores: totals };
+  if (dated && codedThen(d)) {
+    const then = order.map((i) => rowOf(thenOf(codes[i]!)));
+    for (const i of [...order, ...then]) parentRow(i); // every row the lift may read exists before the copy
+    const rowThen = Int32Array.from(codes, (_, i) => i);
+    order.forEach((i, k) => (rowThen[i] = then[k]!));
+    pool = mergeInForce(order, totals, rowThen, 1);
+  }
+  const list = withParents(pool.order, pool.scores, parentRow, Math.log(5))
     .slice(0, 10)
     .map((e) => codes[e.row]);
   const r = list.indexOf(d.gold);
@@ -233,21 +264,28 @@ function figuresOf(records: RankRecord[]) {
 }
 
 const sources = [...new Set(data.map((d) => d.source))].sort();
+/** Figures of each mode, lists as undated (today's codes) and, with `_dated`, as the engine lists them with dates. */
+const LISTS = [
+  ...MODES.map((m, k) => [m, k, false] as const),
+  ...MODES.map((m, k) => [`${m}_dated`, k, true] as const),
+];
 let heldOut: Record<string, unknown> | undefined;
 if (!flags.has("no-folds")) {
-  const records: RankRecord[][] = MODES.map(() => []);
+  const records: RankRecord[][] = LISTS.map(() => []);
   for (const s of sources) {
     console.error(`  fitting without ${s}`);
     const w = fit(items.filter((it) => it.source !== s));
     for (const d of data.filter((d) => d.source === s))
-      MODES.forEach((_, m) => records[m]!.push({ gold: d.gold, rank: rankOfGold(d, m, w), origin: s }));
+      LISTS.forEach(([, m, dated], j) =>
+        records[j]!.push({ gold: d.gold, rank: rankOfGold(d, m, w, dated), origin: s }),
+      );
   }
   heldOut = Object.fromEntries(
-    MODES.map((m, k) => [
-      m,
+    LISTS.map(([name], j) => [
+      name,
       {
-        ...figuresOf(records[k]!),
-        by_source: Object.fromEntries(sources.map((s) => [s, figuresOf(records[k]!.filter((r) => r.origin === s))])),
+        ...figuresOf(records[j]!),
+        by_source: Object.fromEntries(sources.map((s) => [s, figuresOf(records[j]!.filter((r) => r.origin === s))])),
       },
     ]),
   );
@@ -255,7 +293,10 @@ if (!flags.has("no-folds")) {
 console.error("  final fit");
 const w = fit(items);
 const inSample = Object.fromEntries(
-  MODES.map((m, k) => [m, figuresOf(data.map((d) => ({ gold: d.gold, rank: rankOfGold(d, k, w), origin: d.source })))]),
+  LISTS.map(([name, m, dated]) => [
+    name,
+    figuresOf(data.map((d) => ({ gold: d.gold, rank: rankOfGold(d, m, w, dated), origin: d.source }))),
+  ]),
 );
 const sum = w.slice(0, F).reduce((a, b) => a + b, 0);
 const title: RankModel = {
@@ -268,7 +309,17 @@ const fitted = {
   command: `npm run train -- ${process.argv.slice(2).join(" ")}`.trim(),
   offers: { file: path.basename(file), sha256: offersHash, n: data.length, sources },
   rome: { dir: path.basename(config.romeDir), sha256: romeHash },
-  settings: { candidates, l2, alpha, epochs, pinned: pinnedNames, modes: MODES, cvWeight },
+  settings: {
+    candidates,
+    l2,
+    alpha,
+    epochs,
+    pinned: pinnedNames,
+    modes: MODES,
+    cvWeight,
+    dates: useDates,
+    pairs: !noPairs,
+  },
   // Each source held out of the fit (weights never saw it), then the final weights on all offers (in-sample).
   figures: { held_out_source: heldOut ?? null, in_sample: inSample },
 };

@@ -43,6 +43,14 @@ const ConfigSchema = z.object({
   escoCrosswalk: z.string().min(1).optional(),
   /** The fiche classifier's manifest (models/fiche-classifier.json, docs/matching.md); unset when absent or "none". */
   ficheClassifier: z.string().min(1).optional(),
+  /**
+   * An earlier ROME export (ROME_EARLIER) and the first day its successor's codes were in force (ROME_EARLIER_UNTIL):
+   * a match of a text coded before that day (`codedAt`, or `romeVersion` naming it) lists the codes of its day
+   * (src/match/coded.ts). Unset: lists are always today's codes.
+   */
+  romeEarlier: z
+    .object({ dir: z.string().min(1), until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD") })
+    .optional(),
   /** Engines in worker threads per process (0: match in the event-loop thread). */
   matchThreads: z.coerce.number().int().min(0).max(64),
   /** Old-generation heap of each match thread (MB): an engine's live heap is ~0.3 GB; the cap makes V8 collect. */
@@ -85,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // files, comma-separated, make one memory (e.g. an export of the lake's feedback beside the coded offers).
     labelledOffers: labelledFiles(env.LABELLED_OFFERS),
     escoCrosswalk: optionalFile(env.ESCO_CROSSWALK, "rome/correspondences/FR_20230607_mapping_esco_rome.csv"),
+    romeEarlier: earlierReferential(env),
     ficheClassifier:
       env.FICHE_CLASSIFIER === undefined
         ? repoFile("models/fiche-classifier.json")
@@ -92,6 +101,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           ? undefined
           : env.FICHE_CLASSIFIER || undefined,
   });
+}
+
+/**
+ * ROME_EARLIER: the referential in force before today's (default: v458 beside the checkout, the 1,056 fiches
+ * before the split of June 2025); "none" turns it off. ROME_EARLIER_UNTIL: when its successor came into force.
+ */
+function earlierReferential(env: NodeJS.ProcessEnv): { dir: string; until: string } | undefined {
+  const dir = optionalFile(env.ROME_EARLIER, "rome/v458");
+  return dir ? { dir, until: env.ROME_EARLIER_UNTIL ?? "2025-06-01" } : undefined;
 }
 
 /** An optional data file: unset → the shared default when present; "none" or empty → none. */

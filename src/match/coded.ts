@@ -1,3 +1,5 @@
+import { CodedError } from "../errors.js";
+
 /**
  * Codes in force when an offer was coded. France Travail codes an offer with the ROME of its day: before the split of
  * June 2025 (1,056 fiches to 1,584) the children of a split fiche did not exist, and offers of that time carry the
@@ -16,4 +18,89 @@ export function inForce(
     if (!out.includes(x)) out.push(x);
   }
   return out;
+}
+
+/**
+ * What the engine knows of the referential in force before today's (ROME_EARLIER): its version, the first day of its
+ * successor (ROME_EARLIER_UNTIL), and for each of today's fiche rows the row of the code in force then (the fiche
+ * itself, or its code_rome_parent for a fiche created since).
+ */
+export interface EarlierCodes {
+  version: string;
+  until: string;
+  rowThen: Int32Array;
+  /** How many of today's fiches did not exist then. */
+  created: number;
+}
+
+/** `EarlierCodes` from the earlier referential's codes and today's fiche rows and parent rows (built once at load). */
+export function earlierCodes(
+  earlier: { version: string; until: string; codes: ReadonlySet<string> },
+  ficheCodes: readonly string[],
+  parentRow: Int32Array,
+): EarlierCodes {
+  let created = 0;
+  const rowThen = Int32Array.from(ficheCodes, (code, row) => {
+    if (earlier.codes.has(code)) return row;
+    created++;
+    const p = parentRow[row]!;
+    // A fiche whose parent is not an earlier code either has no code of that time to go to: it stays itself.
+    return earlier.codes.has(ficheCodes[p]!) ? p : row;
+  });
+  return { version: earlier.version, until: earlier.until, rowThen, created };
+}
+
+/** When a text was coded: an ISO date (`codedAt`) or the ROME version its codes are of (`romeVersion`). */
+export interface CodedWhen {
+  codedAt?: string;
+  romeVersion?: string;
+}
+
+/**
+ * The earlier referential whose codes a match lists, or null for today's: `romeVersion` naming it, or `codedAt`
+ * before its successor came into force. A version the engine does not know is a caller error; a date with no earlier
+ * referential configured lists today's codes (nothing older is known).
+ */
+export function codesFor(when: CodedWhen, today: string, earlier: EarlierCodes | null): EarlierCodes | null {
+  if (when.romeVersion !== undefined && when.romeVersion !== today) {
+    if (when.romeVersion === earlier?.version) return earlier;
+    const known = [today, ...(earlier ? [earlier.version] : [])].join(", ");
+    throw new CodedError("invalid_request", `romeVersion: this server lists the codes of ${known}`);
+  }
+  if (when.romeVersion === today || when.codedAt === undefined || !earlier) return null;
+  return when.codedAt.slice(0, 10) < earlier.until ? earlier : null;
+}
+
+/**
+ * The candidates of a ranked list (`order`, best first, today's rows) as the codes in force then: each row goes to
+ * `rowThen`, the rows that meet there merged into one candidate whose score is T·log Σ exp(score/T) over them (the
+ * softmax at temperature T then gives it their confidences summed), in order of merged score, ties by row. `scores`:
+ * `totals` with the merged scores written in (a copy); `members`: for each code that absorbed fiches created since,
+ * those fiches' rows, best first.
+ */
+export function mergeInForce(
+  order: readonly number[],
+  totals: ArrayLike<number>,
+  rowThen: Int32Array,
+  temperature: number,
+): { order: number[]; scores: Float64Array; members: Map<number, number[]> } {
+  const groups = new Map<number, number[]>();
+  for (const i of order) {
+    const r = rowThen[i]!;
+    const g = groups.get(r);
+    if (g) g.push(i);
+    else groups.set(r, [i]);
+  }
+  const scores = Float64Array.from(totals);
+  const members = new Map<number, number[]>();
+  for (const [r, rows] of groups) {
+    const max = Math.max(...rows.map((i) => totals[i]!));
+    let z = 0;
+    for (const i of rows) z += Math.exp((totals[i]! - max) / temperature);
+    scores[r] = max + temperature * Math.log(z);
+    const created = rows.filter((i) => i !== r);
+    if (created.length) members.set(r, created);
+  }
+  const merged = [...groups.keys()].sort((a, b) => scores[b]! - scores[a]! || a - b);
+  return { order: merged, scores, members };
 }

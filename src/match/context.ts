@@ -5,6 +5,7 @@ import type { RomeIndexes } from "../vectors/index.js";
 import type { Lexicon } from "./lexicon.js";
 import type { createCoverageChecker } from "./uncovered.js";
 import type { ClassifierFeature } from "./classifier.js";
+import type { EarlierCodes } from "./coded.js";
 
 /**
  * What every stage of a match reads: the referential, embedder, indexes and the tables derived from them, built
@@ -38,6 +39,8 @@ export interface EngineContext {
   readonly topFiche: Map<string, TopFiche>;
   /** The fiche classifier's feature (FICHE_CLASSIFIER); null: the `classifier` feature stays 0. */
   readonly classify: ClassifierFeature | null;
+  /** The referential in force before today's (ROME_EARLIER), for texts coded then; null: none configured. */
+  readonly earlier: EarlierCodes | null;
 }
 
 /** A ranked-first fiche: its items' rows (targeted pass) and the codes of its compétences, savoirs and MCs. */

@@ -1,7 +1,13 @@
 import type { Config } from "../config.js";
 import { normalizeVector, TransformersEmbedder, type Embedder } from "../embed/index.js";
 import { openIndexes, type ProgressFn, type RomeIndexes } from "../vectors/index.js";
-import { buildAppellationSearch, loadEscoCrosswalk, loadReferential, type Referential } from "../rome/index.js";
+import {
+  buildAppellationSearch,
+  loadEscoCrosswalk,
+  loadFicheCodes,
+  loadReferential,
+  type Referential,
+} from "../rome/index.js";
 import { contentStems, titleKey } from "../text/index.js";
 import { readLabelledOffers } from "../sources/index.js";
 import { createExtractionContext, createStatedExtractor } from "../skills/index.js";
@@ -11,6 +17,7 @@ import { ExemplarMemory } from "./exemplars.js";
 import { buildLexicon, type Lexicon } from "./lexicon.js";
 import { createCoverageChecker } from "./uncovered.js";
 import { classifierFeature, readClassifier, type ClassifierFeature } from "./classifier.js";
+import { earlierCodes } from "./coded.js";
 
 export interface EngineOptions {
   rebuildIndexes?: boolean;
@@ -44,7 +51,10 @@ export async function createEngine(config: Config, opts: EngineOptions = {}): Pr
   const classify = config.ficheClassifier
     ? classifierFeature(readClassifier(config.ficheClassifier).model, lexicon.ficheRow)
     : null;
-  return new Engine(loadContext(referential, embedder, indexes, lexicon, classify), exemplars, esco);
+  const earlier = config.romeEarlier
+    ? { ...loadFicheCodes(config.romeEarlier.dir), until: config.romeEarlier.until }
+    : null;
+  return new Engine(loadContext(referential, embedder, indexes, lexicon, classify, earlier), exemplars, esco);
 }
 
 /** The tables every match reads, derived once from the referential, indexes and lexicon. */
@@ -54,8 +64,14 @@ export function loadContext(
   indexes: RomeIndexes,
   lexicon: Lexicon,
   classify: ClassifierFeature | null = null,
+  /** The referential in force before today's: its version, its codes, its successor's first day. */
+  earlier: { version: string; until: string; codes: ReadonlySet<string> } | null = null,
 ): EngineContext {
   const ficheRow = lexicon.ficheRow;
+  const parentRow = Int32Array.from(
+    lexicon.ficheCodes,
+    (code) => ficheRow.get(referential.fiches.get(code)!.parent) ?? ficheRow.get(code)!,
+  );
   const extraction = createExtractionContext(lexicon, indexes);
   const appellationKeyRows = new Map<string, number[]>();
   for (const a of referential.appellations.values()) {
@@ -88,12 +104,10 @@ export function loadContext(
     ficheMcMass: Float64Array.from(lexicon.ficheCodes, (code) =>
       [...referential.ficheMacroCompetences(code).keys()].reduce((s, mc) => s + referential.mcIdf(mc), 0),
     ),
-    parentRow: Int32Array.from(
-      lexicon.ficheCodes,
-      (code) => ficheRow.get(referential.fiches.get(code)!.parent) ?? ficheRow.get(code)!,
-    ),
+    parentRow,
     topFiche: new Map(),
     classify,
+    earlier: earlier ? earlierCodes(earlier, lexicon.ficheCodes, parentRow) : null,
   };
 }
 

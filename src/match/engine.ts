@@ -4,6 +4,7 @@ import type { AppellationSearchIndex, EscoCrosswalk, Referential } from "../rome
 import type { RomeIndexes } from "../vectors/index.js";
 import { round } from "../numbers.js";
 import type { ClassifierFeature } from "./classifier.js";
+import { codesFor, type EarlierCodes } from "./coded.js";
 import type { EngineContext } from "./context.js";
 import type { ExemplarMemory } from "./exemplars.js";
 import type { Lexicon } from "./lexicon.js";
@@ -36,6 +37,8 @@ export class Engine {
   readonly indexes: RomeIndexes;
   readonly lexicon: Lexicon;
   readonly appellationSearch: AppellationSearchIndex;
+  /** The referential in force before today's (ROME_EARLIER), for texts coded then; null: none configured. */
+  readonly earlier: EarlierCodes | null;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -46,6 +49,7 @@ export class Engine {
   ) {
     ({ referential: this.referential, embedder: this.embedder, indexes: this.indexes, lexicon: this.lexicon } = ctx);
     this.appellationSearch = ctx.appellationSearch;
+    this.earlier = ctx.earlier;
     this.modelId = ctx.embedder.id;
   }
 
@@ -65,7 +69,7 @@ export class Engine {
     const t2 = performance.now();
     const model = modelFor(p.title);
     const features = computeFeatures(ctx, p, stated, featuresUsedBy(model), memory, true);
-    const ranking = rank(ctx, p, features, model, topK);
+    const ranking = rank(ctx, p, features, model, topK, codesFor(input, ctx.referential.version, ctx.earlier));
     const t3 = performance.now();
     // The MC part of the score and the explanations read the stated skills, all reported; the best fiche's own
     // items that the text shows (targeted pass) are reported after them.

@@ -18,6 +18,7 @@ export {
   type RankWeights,
 } from "./rank.js";
 export { parentLift, PARENT_ODDS, withParents } from "./stages/rank.js";
+export { earlierCodes, mergeInForce } from "./coded.js";
 export type { RequiredCandidate } from "./stages/required.js";
 export {
   REQUIRED_FEATURES,

@@ -5,6 +5,7 @@
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Config } from "../config.js";
+import { CodedError } from "../errors.js";
 import type { EmbedRole } from "../embed/index.js";
 import { createEngine } from "./create.js";
 import type { MatchInput } from "./types.js";
@@ -37,7 +38,8 @@ port.on("message", (req: Request) => {
         port.postMessage({ id: req.id, ok: true, result });
       }
     } catch (e) {
-      port.postMessage({ id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) });
+      const code = e instanceof CodedError ? e.code : undefined;
+      port.postMessage({ id: req.id, ok: false, error: e instanceof Error ? e.message : String(e), code });
     }
   })();
 });

@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { Config } from "../config.js";
 import type { EmbedRole } from "../embed/index.js";
+import { CodedError, type ErrorCode } from "../errors.js";
 import type { Engine } from "./engine.js";
 import type { ExtractedSkill, MatchInput, MatchResult } from "./types.js";
 
@@ -76,7 +77,8 @@ export class MatchPool implements Matcher {
     const slot: Slot = { worker, pending: new Map() };
     return new Promise<void>((resolve, reject) => {
       let ready = false;
-      worker.on("message", (m: { ready?: boolean; id?: number; ok?: boolean; result?: unknown; error?: string }) => {
+      type Reply = { ready?: boolean; id?: number; ok?: boolean; result?: unknown; error?: string; code?: ErrorCode };
+      worker.on("message", (m: Reply) => {
         if (m.ready) {
           ready = true;
           this.slots.push(slot);
@@ -87,7 +89,8 @@ export class MatchPool implements Matcher {
         if (!p) return;
         slot.pending.delete(m.id!);
         if (m.ok) p.resolve(m.result as never);
-        else p.reject(new Error(m.error));
+        // A caller's error (e.g. an unknown romeVersion) keeps its catalogue code across the thread.
+        else p.reject(m.code ? new CodedError(m.code, m.error) : new Error(m.error));
       });
       let dead = false;
       const fail = (err: Error) => {

@@ -31,7 +31,7 @@ export interface Found {
 export function present(ctx: EngineContext, modelId: string, x: Found): MatchResult {
   const codes = ctx.lexicon.ficheCodes;
   const { pool, conf, totals, interactions } = x.ranking;
-  const metiers: MetierMatch[] = pool.slice(0, x.topK).map(({ row, parentOf }, rank) => {
+  const metiers: MetierMatch[] = pool.slice(0, x.topK).map(({ row, parentOf, merged }, rank) => {
     const code = codes[row]!;
     const { exemplars, ...explanation } = x.explained.metiers[rank]!;
     const evidence = x.explained.evidence[rank]!;
@@ -48,11 +48,13 @@ export function present(ctx: EngineContext, modelId: string, x: Found): MatchRes
         interactions: round(interactions[row]!, 3),
         total: round(totals[row]!, 3),
       },
+      ...(x.ranking.then ? { mergedFrom: (merged ?? []).map((r) => codes[r]!) } : {}),
       ...explanation,
     };
   });
   return {
     romeVersion: ctx.referential.version,
+    ...(x.ranking.then ? { codedWith: x.ranking.then.version } : {}),
     model: modelId,
     kind: x.kind,
     status: x.status.status,

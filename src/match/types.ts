@@ -60,8 +60,16 @@ export interface ScoreBreakdown {
 export interface MetierMatch {
   code: string;
   libelle: string;
-  /** Set when this fiche is listed as the code_rome_parent of a better-ranked split fiche (code of that child). */
+  /**
+   * Set when this fiche is listed as the code_rome_parent of a better-ranked split fiche (code of that child); in a
+   * list of earlier codes (`codedWith`), also the best of the fiches it absorbed when it outscores the code's own.
+   */
   parentOf: string | null;
+  /**
+   * Lists of an earlier referential's codes only (`codedWith`): today's fiches created since that this code stood
+   * for then, whose confidences its own includes (empty when none).
+   */
+  mergedFrom?: string[];
   /** Calibrated-looking 0..1 confidence for this code (softmax over the candidate list). */
   confidence: number;
   score: ScoreBreakdown;
@@ -83,6 +91,12 @@ export interface CvExperienceMatch extends Omit<CvExperience, "tasks"> {
 
 export interface MatchResult {
   romeVersion: string;
+  /**
+   * Set when the text was coded before `romeVersion` (MatchInput `codedAt`, `romeVersion`): the earlier version whose
+   * codes `metiers` lists (fiches created since are merged into the code they came from). Labels and explanations
+   * stay those of `romeVersion`.
+   */
+  codedWith?: string;
   model: string;
   kind: DocumentKind;
   /** "confident" when the top score and its margin clear the calibrated thresholds, else "uncertain"; "empty" when nothing matched. */
@@ -107,6 +121,13 @@ export interface MatchResult {
 export interface MatchInput {
   text: string;
   title?: string;
+  /**
+   * When the text was coded or posted (ISO date): before the configured earlier referential's end (ROME_EARLIER,
+   * ROME_EARLIER_UNTIL) the métiers are the codes in force then, as France Travail coded its offers.
+   */
+  codedAt?: string;
+  /** The ROME version the caller codes with: today's (the default) or the configured earlier one. */
+  romeVersion?: string;
   kind: DocumentKind;
   topK?: number;
   /**

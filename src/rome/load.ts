@@ -110,6 +110,17 @@ function readVersion(dir: string): string {
   return "unknown";
 }
 
+/**
+ * The fiche codes of a ROME export (its code_rome file only): what an earlier referential contributes to matching
+ * against the codes in force when an offer was coded (src/match/coded.ts).
+ */
+export function loadFicheCodes(dir: string): { version: string; codes: Set<string> } {
+  if (!existsSync(dir)) throw new RomeLoadError(dir, null, "ROME folder not found");
+  const version = readVersion(dir);
+  const rows = readRomeCsv(dir, F(`referentiel_code_rome_${version}`), z.object({ code_rome: codeRome }));
+  return { version, codes: new Set(rows.map((r) => r.code_rome)) };
+}
+
 /** Loads and validates the official ROME 4.0 CSV export from `dir` into an in-memory referential. */
 export function loadReferential(dir: string): Referential {
   if (!existsSync(dir)) throw new RomeLoadError(dir, null, "ROME folder not found; set ROME_DIR (see README)");

@@ -1,6 +1,6 @@
 import type { FranceTravailOffer } from "../sources/index.js";
 import type { Engine } from "../match/index.js";
-import { exemplarGroup, inForce, type ExemplarMemory } from "../match/index.js";
+import { codesFor, exemplarGroup, inForce, type ExemplarMemory } from "../match/index.js";
 import type { ExtractedSkill } from "../match/index.js";
 import { round } from "../numbers.js";
 
@@ -111,6 +111,8 @@ export interface EvalOptions {
    * (`codes`): today's list mapped by `inForce` (figures under `coded_in_force`).
    */
   codedWith?: { codes: ReadonlySet<string>; before: string };
+  /** Match each offer with its `dateCreation` as `codedAt` (the engine's codes in force then); default false. */
+  dates?: boolean;
 }
 
 /**
@@ -212,11 +214,19 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
   const times: number[] = [];
   const byStatus = new Map<string, { n: number; hit: number }>();
   const required = agreementSum();
+  const version = engine.referential.version;
+  const ficheCodes = engine.lexicon.ficheCodes;
   const shown = agreementSum();
   for (const [n, o] of offers.entries()) {
     const t = performance.now();
     const r = await engine.match(
-      { text: o.description ?? "", title: o.intitule ?? undefined, kind: "offer", topK: 10 },
+      {
+        text: o.description ?? "",
+        title: o.intitule ?? undefined,
+        kind: "offer",
+        topK: 10,
+        ...(opts.dates && o.dateCreation ? { codedAt: o.dateCreation } : {}),
+      },
       { exemplars: memoryFor(o) },
     );
     times.push(performance.now() - t);
@@ -243,6 +253,10 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
     if (records[records.length - 1]!.rank === 1) st.hit++;
     byStatus.set(r.status, st);
     if (opts.baselines) {
+      // Dated offers: the baselines' lists in the same codes as the engine's (fiches created since → parent).
+      const then = opts.dates ? codesFor({ codedAt: o.dateCreation ?? undefined }, version, engine.earlier) : null;
+      const codesThen = (list: string[]) =>
+        then ? [...new Set(list.map((c) => ficheCodes[then.rowThen[engine.lexicon.ficheRow.get(c)!]!]!))] : list;
       const f = await engine.featuresFor(o.description ?? "", o.intitule ?? undefined);
       const top = (a: Float64Array) =>
         [...a.keys()]
@@ -250,10 +264,10 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
           .sort((x, y) => a[y]! - a[x]!)
           .slice(0, 10)
           .map((i) => engine.lexicon.ficheCodes[i]!);
-      bm25.push({ gold: o.romeCode, rank: rankOf(top(f.titleLex), o.romeCode), origin });
+      bm25.push({ gold: o.romeCode, rank: rankOf(codesThen(top(f.titleLex)), o.romeCode), origin });
       nearest.push({
         gold: o.romeCode,
-        rank: rankOf(await nearestAppellationFiches(engine, o.intitule ?? ""), o.romeCode),
+        rank: rankOf(codesThen(await nearestAppellationFiches(engine, o.intitule ?? "")), o.romeCode),
         origin,
       });
     }
@@ -297,6 +311,8 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
           },
         }
       : {}),
+    // Whether offers were matched with their date (`codedAt`), and the referential of the codes before the split.
+    coded_at: opts.dates && engine.earlier ? { earlier: engine.earlier.version, until: engine.earlier.until } : null,
     labelled_offers: {
       cv,
       size: cv === "none" ? 0 : (memory?.size ?? 0),

@@ -12,6 +12,11 @@
 export interface RankingList {
   x: readonly (readonly number[])[];
   gold: number;
+  /**
+   * Every right candidate, `gold` among them, when several are (a text coded before a split: the code of its day and
+   * the fiches created from it since): the likelihood is then that of any of them, i.e. of the merged code.
+   */
+  golds?: readonly number[];
   /** Weight of the text in the fit (class balance); 1 when absent. */
   weight?: number;
 }
@@ -33,7 +38,10 @@ export function listLoss(lists: readonly RankingList[], w: readonly number[]): n
     if (l.gold < 0) continue;
     const s = l.x.map((x) => dotw(x, w));
     const m = Math.max(...s);
-    loss += m + Math.log(s.reduce((a, v) => a + Math.exp(v - m), 0)) - s[l.gold]!;
+    const right = l.golds ?? [l.gold];
+    const r = Math.max(...right.map((g) => s[g]!));
+    loss += m + Math.log(s.reduce((a, v) => a + Math.exp(v - m), 0));
+    loss -= r + Math.log(right.reduce((a, g) => a + Math.exp(s[g]! - r), 0));
     n++;
   }
   return n ? loss / n : 0;
@@ -88,8 +96,13 @@ export function fitListwise(lists: readonly RankingList[], prior: readonly numbe
       let z = 0;
       for (let r = a; r < b; r++) z += s[r] = Math.exp(s[r]! - mx); // scores become their exponentials
       const lw = l.weight ?? 1;
+      // ∂(−log Σ_right p)/∂s_r = p_r − [r right]·p_r / Σ_right p (one right candidate: p_r − [r = gold]).
+      let zRight = 0;
+      for (const g of l.golds ?? [l.gold]) zRight += s[a + g]!;
+      const right = l.golds ? new Set(l.golds) : null;
       for (let r = a; r < b; r++) {
-        const p = lw * (s[r]! / z - (r - a === l.gold ? 1 : 0));
+        const isRight = right ? right.has(r - a) : r - a === l.gold;
+        const p = lw * (s[r]! / z - (isRight ? s[r]! / zRight : 0));
         if (Math.abs(p) < 1e-12) continue;
         for (let q = rs[r]!; q < rs[r + 1]!; q++) g[cols[q]!]! += p * vals[q]!;
       }

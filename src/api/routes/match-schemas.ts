@@ -19,6 +19,18 @@ export const MatchRequest = z
     title: z.string().max(LIMITS.maxTitleChars, `at most ${LIMITS.maxTitleChars} characters`).optional(),
     kind: z.enum(["offer", "cv"]).default("offer"),
     topK: z.number().int().min(1).max(LIMITS.maxTopK).default(10),
+    codedAt: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, "an ISO date, YYYY-MM-DD[THH:MM:SSZ]")
+      .optional()
+      .describe(
+        "when the text was coded or posted: before the earlier referential's end (ROME_EARLIER_UNTIL, June 2025 for v458) the métiers are the codes in force then, fiches created since merged into the code they came from (codedWith, mergedFrom)",
+      ),
+    romeVersion: z
+      .string()
+      .regex(/^v\d+$/, "a ROME version such as v458")
+      .optional()
+      .describe("the ROME version whose codes to list: the server's (romeVersion of the answer) or its earlier one"),
     explain: z
       .boolean()
       .default(true)
@@ -73,7 +85,13 @@ const Metier = z.object({
     .string()
     .nullable()
     .describe(
-      "set when a better-ranked split fiche lifted this fiche, its code_rome_parent, into the list (to at least a fifth of the child's confidence): that child's code",
+      "set when a better-ranked split fiche lifted this fiche, its code_rome_parent, into the list (to at least a fifth of the child's confidence): that child's code; with codedWith, also the best fiche it absorbed (mergedFrom) when that one outscores its own",
+    ),
+  mergedFrom: z
+    .array(z.string())
+    .optional()
+    .describe(
+      "lists of earlier codes only (codedWith): today's fiches created since that this code stood for, whose confidences its own includes",
     ),
   confidence: z.number(),
   score: z.object({
@@ -99,6 +117,12 @@ const Metier = z.object({
 });
 export const MatchResponse = z.object({
   romeVersion: z.string(),
+  codedWith: z
+    .string()
+    .optional()
+    .describe(
+      "set when codedAt or romeVersion asked for an earlier referential: the version whose codes metiers lists",
+    ),
   model: z.string(),
   kind: z.enum(["offer", "cv"]),
   status: z.enum(["confident", "uncertain", "empty"]),

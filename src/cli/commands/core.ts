@@ -121,13 +121,20 @@ export const serveCommand = defineCommand({
 export const matchCommand = defineCommand({
   name: "match",
   summary: "match a text file (or stdin) and print the JSON result",
-  usage: "match [FILE|-] [--title T] [--kind offer|cv] [--topK N]",
+  usage: "match [FILE|-] [--title T] [--kind offer|cv] [--topK N] [--coded-at YYYY-MM-DD] [--rome-version v458]",
   async run({ flags, positional }) {
     const file = positional[0] ?? "-";
     const text = readFileSync(file === "-" ? 0 : file, "utf8");
     const kind = flags.get("kind") === "cv" ? "cv" : "offer";
     const engine = await engineWithProgress();
-    const r = await engine.match({ text, title: flags.get("title"), kind, topK: Number(flags.get("topK") ?? 5) });
+    const r = await engine.match({
+      text,
+      title: flags.get("title"),
+      kind,
+      topK: Number(flags.get("topK") ?? 5),
+      codedAt: flags.get("coded-at"),
+      romeVersion: flags.get("rome-version"),
+    });
     console.log(JSON.stringify(r, null, 2));
   },
 });
@@ -136,7 +143,7 @@ export const evalCommand = defineCommand({
   name: "eval",
   summary: "accuracy on a JSONL offers file; last stdout line is one JSON object",
   usage:
-    "eval --offers FILE.jsonl [--limit N] [--cv text|source] [--memory none] [--coded-with ROME_DIR --before YYYY-MM-DD]",
+    "eval --offers FILE.jsonl [--limit N] [--cv text|source] [--memory none] [--dates none] [--coded-with ROME_DIR --before YYYY-MM-DD]",
   async run({ flags, required }) {
     const file = required("offers", "--offers FILE.jsonl is required");
     const limit = flags.has("limit") ? Number(flags.get("limit")) : undefined;
@@ -157,7 +164,16 @@ export const evalCommand = defineCommand({
     const codedWith = earlier
       ? { codes: new Set(loadReferential(earlier).fiches.keys()), before: flags.get("before") ?? "2025-06-01" }
       : undefined;
-    const figures = await evaluateOffers(engine, offers, { cv, codedWith, onProgress: (done) => bar.update(done) });
+    // Each offer is matched with its creation date as `codedAt` (the codes in force then, ROME_EARLIER), as a caller
+    // who knows when its offers were coded would; --dates none: undated, today's codes for every offer.
+    if (flags.has("dates") && flags.get("dates") !== "none") throw new UsageError("--dates none");
+    const dates = flags.get("dates") !== "none";
+    const figures = await evaluateOffers(engine, offers, {
+      cv,
+      codedWith,
+      dates,
+      onProgress: (done) => bar.update(done),
+    });
     bar.stop();
     console.log(JSON.stringify(figures));
   },

@@ -51,10 +51,15 @@ export function explain(
 ): Explained {
   const { weights } = ranking.model;
   const codes = ctx.lexicon.ficheCodes;
-  const evidence = ranking.pool.map(({ row }) => ({
-    title: partScore(features, weights, TITLE_FEATURES, row),
-    body: partScore(features, weights, BODY_FEATURES, row),
-  }));
+  // A code of an earlier referential stands for the fiches it absorbed too: its evidence is the best of theirs.
+  const evidence = ranking.pool.map(({ row, merged }) =>
+    [row, ...(merged ?? [])]
+      .map((r) => ({
+        title: partScore(features, weights, TITLE_FEATURES, r),
+        body: partScore(features, weights, BODY_FEATURES, r),
+      }))
+      .reduce((a, b) => (b.title + b.body > a.title + a.body ? b : a)),
+  );
   const metiers = ranking.pool.slice(0, topK).map(({ row }): Explanation => {
     const exemplars = partScore(features, weights, EXEMPLAR_FEATURES, row);
     const code = codes[row]!;

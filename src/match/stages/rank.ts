@@ -1,4 +1,5 @@
 import { topK as topKRows } from "../../text/index.js";
+import { mergeInForce, type EarlierCodes } from "../coded.js";
 import type { EngineContext } from "../context.js";
 import {
   featuresUsed,
@@ -11,17 +12,24 @@ import {
 } from "../rank.js";
 import type { Prepared } from "./prepare.js";
 
-/** A fiche of the ranked pool: its row, the child that placed it when it is a lifted parent, its ranking score. */
+/**
+ * A fiche of the ranked pool: its row, the child that placed it when it is a lifted parent (or the best of the fiches
+ * it absorbed when the list is of earlier codes), its ranking score; `merged`: the fiches created since the earlier
+ * referential whose confidences its own includes (lists of earlier codes only).
+ */
 export interface Pooled {
   row: number;
   parentOf: number | null;
   rankScore: number;
+  merged?: number[];
 }
 
 /** What ranking gives the later stages: at least ten fiches (more with a larger topK), their confidences and scores. */
 export interface Ranking {
   model: RankModel;
   pool: Pooled[];
+  /** The earlier referential whose codes the pool lists (`codedAt`, `romeVersion`); null: today's. */
+  then: EarlierCodes | null;
   /** Softmax confidence of each pooled fiche, in pool order. */
   conf: number[];
   /** Per fiche row: the model's score (linear part + interactions) and its interactions part. */
@@ -43,13 +51,18 @@ export function featuresUsedBy(model: RankModel): ReadonlySet<keyof FicheFeature
   return used;
 }
 
-/** Stage 4: the model's scores, the best fiches with the parents their children lift, and their confidences. */
+/**
+ * Stage 4: the model's scores, the best fiches with the parents their children lift, and their confidences. With
+ * `then`, the list is of the codes in force then: fiches created since merge into the code they came from
+ * (`mergeInForce`) before parents are lifted.
+ */
 export function rank(
   ctx: EngineContext,
   p: Prepared,
   features: FicheFeatures,
   model: RankModel,
   topK: number,
+  then: EarlierCodes | null = null,
 ): Ranking {
   const { ranked, totals, interactions, productsOf } = rankScores(features, model);
   // A text of stopwords only states nothing: "empty", not métiers from the priors and the labelled offers.
@@ -58,7 +71,18 @@ export function rank(
   const size = Math.max(topK, 10);
   const parentOf = (i: number) => ctx.parentRow[i]!;
   const lift = parentLift(model.temperature);
-  const pool = withParents(topKRows(positive, totals, size * 2), totals, parentOf, lift).slice(0, size);
+  const candidates = topKRows(positive, totals, size * 2);
+  const merged = then ? mergeInForce(candidates, totals, then.rowThen, model.temperature) : null;
+  const pool = withParents(merged?.order ?? candidates, merged?.scores ?? totals, parentOf, lift).slice(0, size);
+  if (merged) {
+    for (const x of pool) {
+      const rows = merged.members.get(x.row);
+      if (!rows) continue;
+      x.merged = rows;
+      // The fiche that placed the code: the best of those it absorbed, when one outscores its own fiche.
+      if (totals[rows[0]!]! > totals[x.row]!) x.parentOf = rows[0]!;
+    }
+  }
   const conf = softmax(
     pool.map((x) => x.rankScore),
     model.temperature,
@@ -67,7 +91,7 @@ export function rank(
   // every shown total is the model's score (its place, and so its confidence, come from the lift).
   const reranked = new Set(ranked);
   for (const { row } of pool) if (!reranked.has(row)) totals[row]! += interactions[row] = productsOf(row);
-  return { model, pool, conf, totals, interactions };
+  return { model, pool, then, conf, totals, interactions };
 }
 
 /**

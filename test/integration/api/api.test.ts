@@ -141,6 +141,44 @@ describe("POST /v1/match with explain: false", () => {
   });
 });
 
+describe("POST /v1/match with codedAt / romeVersion (codes in force when the text was coded)", () => {
+  const offer = {
+    title: "Data analyst",
+    text: "Analyse des données clients, tableaux de bord Power BI, requêtes SQL.",
+  };
+  it("lists v458's codes for a text coded before June 2025, per item in a batch too", async () => {
+    const res = await request(app)
+      .post("/v1/match")
+      .send({ ...offer, codedAt: "2024-11-05" });
+    expect(res.status).toBe(200);
+    expect(MatchResponse.safeParse(res.body).success).toBe(true);
+    expect(res.body.codedWith).toBe("v458");
+    expect(res.body.metiers[0].code).toBe("M1403");
+    expect(res.body.metiers[0].mergedFrom).toContain("M1419");
+    const batch = await request(app)
+      .post("/v1/match/batch")
+      .send({ items: [offer, { ...offer, romeVersion: "v458" }] });
+    expect(batch.status).toBe(200);
+    expect(batch.body.results[0].codedWith).toBeUndefined();
+    expect(batch.body.results[0].metiers[0].code).toBe("M1419");
+    expect(batch.body.results[1].codedWith).toBe("v458");
+  });
+  it("refuses a date that is not ISO and a version the server does not know", async () => {
+    expectError(
+      await request(app)
+        .post("/v1/match")
+        .send({ ...offer, codedAt: "05/11/2024" }),
+      400,
+      "invalid_request",
+    );
+    const res = await request(app)
+      .post("/v1/match")
+      .send({ ...offer, romeVersion: "v451" });
+    expectError(res, 400, "invalid_request");
+    expect(res.body.error.message).toContain("v458");
+  });
+});
+
 describe("POST /v1/match/batch", () => {
   it("answers each item in order", async () => {
     const res = await request(app)

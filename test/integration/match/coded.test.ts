@@ -1,8 +1,9 @@
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, REPO_ROOT } from "../../../src/config.js";
-import { inForce } from "../../../src/match/index.js";
+import { inForce, type Engine } from "../../../src/match/index.js";
 import { loadReferential } from "../../../src/rome/index.js";
+import { testEngine } from "../../helpers.js";
 
 describe("codes in force when an offer was coded", () => {
   it("maps fiches the earlier referential lacks to their parent, repeats merged, order kept", () => {
@@ -20,5 +21,62 @@ describe("codes in force when an offer was coded", () => {
     // Children that existed before the split keep their code.
     expect(before.has("M1854")).toBe(true);
     expect(inForce(["M1854"], before, parent)).toEqual(["M1854"]);
+  });
+});
+
+describe("a match of a text coded before the split (codedAt, romeVersion)", () => {
+  let engine: Engine;
+  let before: Set<string>;
+  beforeAll(async () => {
+    engine = await testEngine();
+    before = new Set(loadReferential(path.resolve(REPO_ROOT, "..", "shared", "rome", "v458")).fiches.keys());
+  });
+  const offer = {
+    title: "Data analyst H/F",
+    text: "Nous recherchons un data analyst pour analyser les données clients, construire des tableaux de bord Power BI et écrire des requêtes SQL.",
+    kind: "offer" as const,
+    topK: 10,
+  };
+
+  it("lists v458's codes: a June 2025 child merged into its parent, confidences summed, explained", async () => {
+    const today = await engine.match(offer);
+    const then = await engine.match({ ...offer, codedAt: "2024-03-01T10:00:00Z" });
+    expect(today.codedWith).toBeUndefined();
+    expect(today.metiers[0]!.mergedFrom).toBeUndefined();
+    expect(today.metiers[0]!.code).toBe("M1419");
+    expect(then.codedWith).toBe("v458");
+    expect(then.romeVersion).toBe("v460");
+    for (const m of then.metiers) expect(before.has(m.code)).toBe(true);
+    const first = then.metiers[0]!;
+    expect(first.code).toBe("M1403");
+    expect(first.mergedFrom).toContain("M1419");
+    expect(first.parentOf).toBe("M1419");
+    // Its confidence holds its children's: at least what they had in today's list (where the parent, lifted by its
+    // child, had its own share too).
+    const had = today.metiers.filter((m) => first.mergedFrom!.includes(m.code));
+    expect(first.confidence).toBeGreaterThanOrEqual(had.reduce((s, m) => s + m.confidence, 0) - 0.01);
+    expect(first.confidence).toBeGreaterThan(today.metiers.find((m) => m.code === "M1403")!.confidence);
+    // Explanations are those of the code listed, and the list sums to about what today's did.
+    expect(first.libelle).toBe(engine.referential.fiches.get("M1403")!.libelle);
+    expect(then.metiers.reduce((s, m) => s + m.confidence, 0)).toBeLessThanOrEqual(1.001);
+    expect(then.status).toBe("confident");
+    // Same list whether the caller says the date or the version; from the split's month on, today's codes.
+    const byVersion = await engine.match({ ...offer, romeVersion: "v458" });
+    expect(byVersion.metiers.map((m) => m.code)).toEqual(then.metiers.map((m) => m.code));
+    const after = await engine.match({ ...offer, codedAt: "2025-09-15" });
+    expect(after.metiers.map((m) => [m.code, m.confidence])).toEqual(today.metiers.map((m) => [m.code, m.confidence]));
+  });
+
+  it("leaves a list without created fiches as it was, with empty mergedFrom", async () => {
+    const sale = {
+      title: "Vendeuse en prêt-à-porter",
+      text: "Accueil et conseil des clientes, encaissement, mise en rayon et tenue du magasin de vêtements.",
+      kind: "offer" as const,
+      topK: 3,
+    };
+    const today = await engine.match(sale);
+    const then = await engine.match({ ...sale, codedAt: "2023-01-10" });
+    expect(then.metiers[0]!.code).toBe(today.metiers[0]!.code);
+    expect(then.metiers[0]!.mergedFrom).toEqual([]);
   });
 });

@@ -38,6 +38,12 @@ describe("match pool (engines in worker threads)", () => {
     expect(pool.size).toBe(2);
   });
 
+  it("lists the codes in force at codedAt as the engine does, and keeps a caller error's code across the thread", async () => {
+    const dated = { ...TEXTS[1]!, codedAt: "2024-05-02" };
+    expect(withoutTimings(await pool.match(dated))).toEqual(withoutTimings(await engine.match(dated)));
+    await expect(pool.match({ ...TEXTS[0]!, romeVersion: "v451" })).rejects.toMatchObject({ code: "invalid_request" });
+  });
+
   it("extracts skills and embeds like the engine", async () => {
     expect(await pool.extractSkills(TEXTS[0]!.text)).toEqual(await engine.extractSkills(TEXTS[0]!.text));
     const [a] = await pool.embed(["chef de rang"], "query");

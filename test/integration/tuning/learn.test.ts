@@ -153,3 +153,24 @@ describe("pairwise products in the ranking model", () => {
     expect(withPairs[2]!).toBeLessThan(0);
   });
 });
+
+describe("listwise fitting with several right candidates (a code that merges fiches)", () => {
+  it("scores the likelihood of any right candidate, and its gradient raises their summed probability", () => {
+    const x = [
+      [1, 0],
+      [0, 1],
+      [0.5, 0.5],
+      [0, 0],
+    ];
+    const w = [0.3, -0.2];
+    const s = x.map((r) => r[0]! * w[0]! + r[1]! * w[1]!);
+    const z = s.reduce((a, v) => a + Math.exp(v), 0);
+    const merged: RankingList = { x, gold: 1, golds: [1, 2] };
+    expect(listLoss([merged], w)).toBeCloseTo(-Math.log((Math.exp(s[1]!) + Math.exp(s[2]!)) / z), 10);
+    expect(listLoss([{ x, gold: 1 }], w)).toBeCloseTo(-Math.log(Math.exp(s[1]!) / z), 10);
+    // Candidates 1 and 2 are right: the fit moves weight to the second feature, which both carry.
+    const fitted = fitListwise([merged], w, { l2: 1e-4, epochs: 200 });
+    expect(listLoss([merged], fitted)).toBeLessThan(listLoss([merged], w));
+    expect(fitted[1]!).toBeGreaterThan(w[1]!);
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { CodedError } from "../../../src/errors.js";
+import { codesFor, earlierCodes, mergeInForce } from "../../../src/match/coded.js";
+import { softmax } from "../../../src/match/rank.js";
+
+// Today's fiches: A1 (not split), B1 with B2 (created since) and B3 (older child), C1 with C2 (created since).
+const codes = ["A1", "B1", "B2", "B3", "C1", "C2"];
+const parentRow = Int32Array.from([0, 1, 1, 1, 4, 4]);
+const earlier = earlierCodes(
+  { version: "v1", until: "2025-06-01", codes: new Set(["A1", "B1", "B3", "C1"]) },
+  codes,
+  parentRow,
+);
+
+describe("codes in force: the rows of the earlier referential", () => {
+  it("sends fiches created since to their parent and keeps the others, older children included", () => {
+    expect([...earlier.rowThen]).toEqual([0, 1, 1, 3, 4, 4]);
+    expect(earlier.created).toBe(2);
+  });
+
+  it("keeps a created fiche whose parent was not a code then either", () => {
+    const e = earlierCodes(
+      { version: "v1", until: "2025-06-01", codes: new Set(["A1"]) },
+      ["A1", "X2", "X1"],
+      Int32Array.from([0, 2, 2]),
+    );
+    expect([...e.rowThen]).toEqual([0, 1, 2]);
+  });
+});
+
+describe("mergeInForce", () => {
+  const totals = Float64Array.from([1.0, 0.2, 2.0, 0.5, -1, 1.5]);
+
+  it("merges a created fiche into its code, the merged confidence the sum of theirs", () => {
+    const order = [2, 5, 0, 3, 1];
+    const m = mergeInForce(order, totals, earlier.rowThen, 0.5);
+    expect(m.order).toEqual([1, 4, 0, 3]);
+    expect(m.members.get(1)).toEqual([2]);
+    expect(m.members.get(4)).toEqual([5]);
+    expect(m.members.has(0)).toBe(false);
+    // Softmax over the merged list = the undated softmax with each code's members' probabilities summed.
+    const before = softmax(
+      order.map((i) => totals[i]!),
+      0.5,
+    );
+    const after = softmax(
+      m.order.map((i) => m.scores[i]!),
+      0.5,
+    );
+    expect(after[0]).toBeCloseTo(before[0]! + before[4]!, 10);
+    expect(after[1]).toBeCloseTo(before[1]!, 10); // C1 itself was not listed: C2's probability alone
+    expect(after[2]).toBeCloseTo(before[2]!, 10);
+    // The input scores are left as they were.
+    expect(totals[1]).toBe(0.2);
+  });
+
+  it("changes nothing when no listed fiche was created since", () => {
+    const m = mergeInForce([0, 3, 1], totals, earlier.rowThen, 1);
+    expect(m.order).toEqual([0, 3, 1]);
+    expect(m.members.size).toBe(0);
+    expect([...m.scores]).toEqual([...totals]);
+  });
+});
+
+describe("codesFor", () => {
+  it("lists the earlier codes for a date before its end, today's from that day on", () => {
+    expect(codesFor({ codedAt: "2024-03-01" }, "v2", earlier)).toBe(earlier);
+    expect(codesFor({ codedAt: "2025-05-31T23:10:00Z" }, "v2", earlier)).toBe(earlier);
+    expect(codesFor({ codedAt: "2025-06-01" }, "v2", earlier)).toBeNull();
+    expect(codesFor({}, "v2", earlier)).toBeNull();
+    expect(codesFor({ codedAt: "2024-03-01" }, "v2", null)).toBeNull();
+  });
+
+  it("follows romeVersion over the date, and refuses a version it does not know", () => {
+    expect(codesFor({ romeVersion: "v1" }, "v2", earlier)).toBe(earlier);
+    expect(codesFor({ romeVersion: "v2", codedAt: "2020-01-01" }, "v2", earlier)).toBeNull();
+    expect(() => codesFor({ romeVersion: "v0" }, "v2", earlier)).toThrow(CodedError);
+    expect(() => codesFor({ romeVersion: "v1" }, "v2", null)).toThrow(/v2/);
+  });
+});
