@@ -327,7 +327,7 @@ if (!flags.has("dry")) {
   const previous = readRankModelFile(RANK_MODEL_FILE);
   writeFileSync(
     RANK_MODEL_FILE,
-    JSON.stringify({ format: "rome-match/rank-model@1", fitted, title, noTitle: previous.noTitle }, null, 1) + "\n",
+    JSON.stringify({ ...previous, format: "rome-match/rank-model@1", fitted, title }, null, 1) + "\n",
   );
   readRankModelFile(RANK_MODEL_FILE);
 }

@@ -1,6 +1,6 @@
 /**
  * Fits the ranking model (RANK_MODEL in src/match/rank.ts) on labelled offers:
- *   npm run tune -- [--offers FILE.jsonl] [--limit N] [--no-title] [--candidates 60] [--from model|grid] [--l2 0.0003[,0.001,...]] [--alpha 0.2] [--pin a,b] [--no-interactions] [--epochs 600]
+ *   npm run tune -- [--write] [--offers FILE.jsonl] [--limit N] [--no-title] [--candidates 60] [--from model|grid] [--l2 0.0003[,0.001,...]] [--alpha 0.2] [--pin a,b] [--no-interactions] [--epochs 600]
  * For each offer, the features of its `--candidates` best fiches as the engine ranks them (`--from model`, the
  * default: the current RANK_MODEL, so that each fit learns from the lists the last one ranks; `--from grid`: under
  * GRID_WEIGHTS) are computed with the labelled-offer memory of its cross-validation fold (as `npm run eval` does),
@@ -10,9 +10,13 @@
  * `--no-title` drops the offers' titles (texts without one, such as CVs, use RANK_MODEL_NO_TITLE). Prints one
  * JSON object on the last line: cross-validated figures of the grid and the fitted model over the candidates
  * (macro top-1 averaged over folds), the fitted weights and products normalised so that the weights sum to 1, and
- * the softmax temperature that gives back their fitted probabilities: the three fields of a RankModel.
+ * the softmax temperature that gives back their fitted probabilities: the three fields of a RankModel. `--write`
+ * puts them in models/rank-model.json (`noTitle` with --no-title, else `title`) with how they were fitted (date,
+ * command, the offers' and ROME's hashes, the cross-validated figures); `npm run train` fits `title` for
+ * leave-one-source-out and is the usual way for it.
  */
 import "../src/text/quiet.js";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseFlags } from "../src/cli/command.js";
 import { DEV_OFFERS, loadConfig } from "../src/config.js";
@@ -26,6 +30,8 @@ import {
   rankScores,
   withParents,
   parentLift,
+  RANK_MODEL_FILE,
+  readRankModelFile,
   type RankWeights,
 } from "../src/match/fitting.js";
 import {
@@ -37,6 +43,8 @@ import {
   macroTop1,
   rankFigures,
   rankOf,
+  romeDirHash,
+  sha256,
   type RankingList,
   type RankRecord,
 } from "../src/tuning/index.js";
@@ -83,7 +91,8 @@ const epochs = Number(flags.get("epochs") ?? 600);
 /** GRID_WEIGHTS in log-odds units: the scale at which the likelihood fit starts and is pulled back to. */
 const PRIOR_SCALE = 20;
 
-const engine = await createEngine(loadConfig());
+const config = loadConfig();
+const engine = await createEngine(config);
 const offers = readOffers(file, limit);
 const { crossValidated, foldOf, memoryFor } = crossValidation(engine.exemplars, offers);
 if (!crossValidated) console.error("the offers are not in the labelled-offer memory: folds split the offers only");
@@ -189,6 +198,29 @@ const sweep = l2s.map((l2) => {
 const best = sweep.reduce((a, b) => (b.fitted.loss! < a.fitted.loss! ? b : a));
 const fitted = fitListwise(balanced(items), prior, { l2: best.l2, pinned, epochs });
 const sum = fitted.slice(0, FEATURE_NAMES.length).reduce((a, b) => a + b, 0);
+const model: RankModel = {
+  weights: Object.fromEntries(FEATURE_NAMES.map((k, j) => [k, r4(fitted[j]! / sum)])) as RankWeights,
+  interactions: pairs
+    .map(([a, b], p) => [a, b, r4(fitted[FEATURE_NAMES.length + p]! / sum)] as const)
+    .filter((x) => x[2] !== 0),
+  temperature: r4(1 / sum),
+};
+if (flags.has("write")) {
+  const previous = readRankModelFile(RANK_MODEL_FILE);
+  const fit = {
+    date: new Date().toISOString().slice(0, 10),
+    command: `npm run tune -- ${process.argv.slice(2).join(" ")}`.trim(),
+    offers: { file: path.basename(file), sha256: sha256(readFileSync(file)), n: items.length },
+    rome: { dir: path.basename(config.romeDir), sha256: romeDirHash(config.romeDir) },
+    settings: { candidates, l2: best.l2, alpha, epochs, pinned: pinned.map((j) => FEATURE_NAMES[j]) },
+    figures: { cross_validated: best.fitted },
+  };
+  const next = noTitle
+    ? { ...previous, noTitle: model, noTitleFitted: fit }
+    : { ...previous, title: model, fitted: fit };
+  writeFileSync(RANK_MODEL_FILE, JSON.stringify(next, null, 1) + "\n");
+  readRankModelFile(RANK_MODEL_FILE);
+}
 console.log(
   JSON.stringify({
     script: "tune-weights",
@@ -203,10 +235,6 @@ console.log(
     l2: best.l2,
     alpha,
     pinned: pinned.map((j) => FEATURE_NAMES[j]),
-    weights: Object.fromEntries(FEATURE_NAMES.map((k, j) => [k, r4(fitted[j]! / sum)])),
-    interactions: pairs
-      .map(([a, b], p) => [a, b, r4(fitted[FEATURE_NAMES.length + p]! / sum)])
-      .filter((x) => x[2] !== 0),
-    temperature: r4(1 / sum),
+    ...model,
   }),
 );

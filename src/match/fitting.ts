@@ -14,6 +14,8 @@ export {
   GRID_WEIGHTS,
   GRID_WEIGHTS_NO_TITLE,
   RERANK_DEPTH,
+  RANK_MODEL_FILE,
+  readRankModelFile,
   type Interaction,
   type RankWeights,
 } from "./rank.js";

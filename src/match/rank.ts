@@ -245,6 +245,8 @@ const RankModelSchema = z.object({
 export const RankModelFile = z.object({
   format: z.literal("rome-match/rank-model@1"),
   fitted: z.looseObject({ date: z.string(), command: z.string() }),
+  /** How the model for texts without a title was fitted (`npm run tune -- --no-title --write`). */
+  noTitleFitted: z.looseObject({ date: z.string(), command: z.string() }).optional(),
   title: RankModelSchema,
   noTitle: RankModelSchema,
 });

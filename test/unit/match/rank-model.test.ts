@@ -21,6 +21,7 @@ describe("ranking-model file", () => {
     expect(file.noTitle).toEqual(RANK_MODEL_NO_TITLE);
     expect(Object.keys(RANK_MODEL.weights).sort()).toEqual([...FEATURE_NAMES].sort());
     expect(file.fitted.date).toMatch(/^\d{4}-\d{2}-\d{2}/);
+    expect(file.noTitleFitted?.command).toMatch(/--no-title/);
   });
   it("is refused with the file and the field named when invalid", () => {
     const { titleFiche: _, ...missing } = good.title.weights;
