@@ -5,6 +5,7 @@ import path from "node:path";
 import { z } from "zod";
 import { REPO_ROOT } from "../config.js";
 import { cleanTitle, contentStems, normalizeText } from "../text/index.js";
+import { readModelFile } from "./model-file.js";
 
 /**
  * A trained domain model of French job text (fastText-style): hashed features of the title (stems, stem bigrams,
@@ -222,16 +223,7 @@ export const CLASSIFIER_FILE = path.join(REPO_ROOT, "models", "fiche-classifier.
 
 /** Reads and validates a classifier (manifest + weights); errors name the file and the problem. */
 export function readClassifier(file: string): { model: FicheClassifier; manifest: ClassifierManifest } {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`);
-  }
-  const r = ClassifierManifest.safeParse(json);
-  if (!r.success)
-    throw new Error(`${file}: ${r.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ")}`);
-  const m = r.data;
+  const m = readModelFile(file, ClassifierManifest);
   const weightsFile = path.resolve(path.dirname(file), m.weights);
   const gz = readFileSync(weightsFile);
   if (createHash("sha256").update(gz).digest("hex") !== m.sha256)

@@ -225,31 +225,10 @@ function designRows(cols: readonly Float64Array[], rows: readonly number[], set:
 }
 
 /**
- * Second-stage training lists (candidate generation, then rerank): each source's top `depth` fiches under the
- * first-stage model plus its targets, so that the second model learns to order what the first one shortlists.
+ * `first` with a second stage fitted on its top `depth` fiches of each source in `cache`: each source's list is its
+ * shortlist under the first-stage model plus its targets, so that the second model learns to order what the first
+ * one shortlists (candidate generation, then rerank).
  */
-export function rerankLists(
-  index: ProximityIndex,
-  cache: readonly SourceCandidates[],
-  graph: MobiliteGraph,
-  set: PasserellesFeatureSet,
-  first: PasserellesWeights,
-  depth: number,
-): MultiRankingList[] {
-  return cache.map((c) => {
-    const cols = index.featureColumns(c.source, graph);
-    const golds = new Set(c.golds.map((r) => c.rows[r]!));
-    const top = topCodes(index, scoreColumns(cols, first), c.source, depth).map((code) => index.position(code)!);
-    const rows = [...new Set([...golds, ...top])];
-    return {
-      x: designRows(cols, rows, set),
-      rows: rows.length,
-      golds: rows.flatMap((i, r) => (golds.has(i) ? [r] : [])),
-    };
-  });
-}
-
-/** `first` with a second stage fitted on its top `depth` fiches of each source in `cache`. */
 export function withRerank(
   index: ProximityIndex,
   cache: readonly SourceCandidates[],
@@ -260,8 +239,18 @@ export function withRerank(
   fit?: FitSettings,
 ): PasserellesWeights {
   const s2 = set.second ?? set;
-  const second = fitPasserelles(rerankLists(index, cache, graph, s2, first, depth), s2, fit);
-  return { ...first, rerank: { depth, ...second } };
+  const lists: MultiRankingList[] = cache.map((c) => {
+    const cols = index.featureColumns(c.source, graph);
+    const golds = new Set(c.golds.map((r) => c.rows[r]!));
+    const top = topCodes(index, scoreColumns(cols, first), c.source, depth).map((code) => index.position(code)!);
+    const rows = [...new Set([...golds, ...top])];
+    return {
+      x: designRows(cols, rows, s2),
+      rows: rows.length,
+      golds: rows.flatMap((i, r) => (golds.has(i) ? [r] : [])),
+    };
+  });
+  return { ...first, rerank: { depth, ...fitPasserelles(lists, s2, fit) } };
 }
 
 /** A model fitted on every source's edges (the graph features on all of them); `rerank`: with a second stage. */
