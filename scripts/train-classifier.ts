@@ -20,14 +20,14 @@ import { loadReferential } from "../src/rome/index.js";
 import { readOffers } from "../src/sources/index.js";
 import {
   CLASSIFIER_DEFAULTS,
-  romeDirHash,
+  type ClassifierSettings,
+  offersFileMeta,
+  romeDirMeta,
   romeExamples,
   seededRandom,
-  sha256,
   sourceOf,
   trainClassifier,
   writeClassifier,
-  type ClassifierSettings,
 } from "../src/tuning/index.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
@@ -47,7 +47,7 @@ const holdOut = flags.get("hold-out");
 
 const config = loadConfig();
 const ref = loadReferential(config.romeDir);
-const romeHash = romeDirHash(config.romeDir);
+const rome = romeDirMeta(config.romeDir);
 const codes = [...ref.fiches.keys()].sort();
 const offers = existsSync(offersFile) ? readOffers(offersFile) : [];
 const extra = flags.has("with-offers")
@@ -107,11 +107,10 @@ const alone = offers.length ? figures() : null;
 const trained = {
   date: new Date().toISOString().slice(0, 10),
   command: `npm run train:classifier -- ${process.argv.slice(2).join(" ")}`.trim(),
-  rome: { dir: path.basename(config.romeDir), sha256: romeHash },
+  rome,
   offers: extra.length
     ? {
-        file: path.basename(offersFile),
-        sha256: sha256(readFileSync(offersFile)),
+        ...offersFileMeta(offersFile),
         used: extra.length,
         heldOut: holdOut ?? null,
       }

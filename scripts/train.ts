@@ -43,11 +43,11 @@ import {
   fitListwise,
   macroTop1,
   rankFigures,
-  romeDirHash,
-  sha256,
-  sourceOf,
   type RankingList,
   type RankRecord,
+  romeDirMeta,
+  sha256,
+  sourceOf,
 } from "../src/tuning/index.js";
 import { readOffers } from "../src/sources/index.js";
 
@@ -67,7 +67,7 @@ const MODES = ["leave_one_source_out", "grouped_cv", "no_memory"] as const;
 
 const offersHash = sha256(readFileSync(file));
 const config = loadConfig();
-const romeHash = romeDirHash(config.romeDir);
+const rome = romeDirMeta(config.romeDir);
 
 const useDates = flags.get("dates") !== "none";
 
@@ -308,7 +308,7 @@ const fitted = {
   date: new Date().toISOString().slice(0, 10),
   command: `npm run train -- ${process.argv.slice(2).join(" ")}`.trim(),
   offers: { file: path.basename(file), sha256: offersHash, n: data.length, sources },
-  rome: { dir: path.basename(config.romeDir), sha256: romeHash },
+  rome,
   settings: {
     candidates,
     l2,

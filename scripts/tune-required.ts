@@ -10,7 +10,7 @@
  * in models/required-model.json with its fit metadata (date, command, data hashes, the figures at its threshold).
  */
 import "../src/text/quiet.js";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseFlags } from "../src/cli/command.js";
 import { DEV_OFFERS, loadConfig } from "../src/config.js";
@@ -23,7 +23,14 @@ import {
   type RequiredCandidate,
   type RequiredFeatures,
 } from "../src/match/fitting.js";
-import { crossValidation, CV_FOLDS, fitLogistic, romeDirHash, sha256, skillAgreement } from "../src/tuning/index.js";
+import {
+  crossValidation,
+  CV_FOLDS,
+  fitLogistic,
+  offersFileMeta,
+  romeDirMeta,
+  skillAgreement,
+} from "../src/tuning/index.js";
 import { readOffers } from "../src/sources/index.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
@@ -129,8 +136,8 @@ if (flags.has("write")) {
     fitted: {
       date: new Date().toISOString().slice(0, 10),
       command: `npm run tune:required -- ${process.argv.slice(2).join(" ")}`.trim(),
-      offers: { file: path.basename(file), sha256: sha256(readFileSync(file)), with_items: examples.length },
-      rome: { dir: path.basename(config.romeDir), sha256: romeDirHash(config.romeDir) },
+      offers: { ...offersFileMeta(file), with_items: examples.length },
+      rome: romeDirMeta(config.romeDir),
       settings: { l2, folds: CV_FOLDS },
       figures: { cross_validated: crossValidated.find((f) => f.threshold === base.minProbability) ?? null },
     },

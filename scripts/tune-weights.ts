@@ -16,7 +16,7 @@
  * leave-one-source-out and is the usual way for it.
  */
 import "../src/text/quiet.js";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseFlags } from "../src/cli/command.js";
 import { DEV_OFFERS, loadConfig } from "../src/config.js";
@@ -35,18 +35,18 @@ import {
   type RankWeights,
 } from "../src/match/fitting.js";
 import {
-  dotw,
   crossValidation,
   CV_FOLDS,
+  dotw,
   fitListwise,
   listLoss,
   macroTop1,
+  offersFileMeta,
   rankFigures,
-  rankOf,
-  romeDirHash,
-  sha256,
   type RankingList,
+  rankOf,
   type RankRecord,
+  romeDirMeta,
 } from "../src/tuning/index.js";
 import { readOffers } from "../src/sources/index.js";
 
@@ -210,8 +210,8 @@ if (flags.has("write")) {
   const fit = {
     date: new Date().toISOString().slice(0, 10),
     command: `npm run tune -- ${process.argv.slice(2).join(" ")}`.trim(),
-    offers: { file: path.basename(file), sha256: sha256(readFileSync(file)), n: items.length },
-    rome: { dir: path.basename(config.romeDir), sha256: romeDirHash(config.romeDir) },
+    offers: { ...offersFileMeta(file), n: items.length },
+    rome: romeDirMeta(config.romeDir),
     settings: { candidates, l2: best.l2, alpha, epochs, pinned: pinned.map((j) => FEATURE_NAMES[j]) },
     figures: { cross_validated: best.fitted },
   };

@@ -15,3 +15,9 @@ export function romeDirHash(dir: string): string {
       .join(""),
   );
 }
+
+/** What a fitted model records of its offers file: its name and hash. */
+export const offersFileMeta = (file: string) => ({ file: path.basename(file), sha256: sha256(readFileSync(file)) });
+
+/** What a fitted model records of the ROME export it was fitted with: the folder's name and `romeDirHash`. */
+export const romeDirMeta = (dir: string) => ({ dir: path.basename(dir), sha256: romeDirHash(dir) });

@@ -9,4 +9,4 @@ export * from "./passerelles-cv.js";
 export * from "./passerelles-sets.js";
 export * from "./train-classifier.js";
 export { seededRandom } from "./random.js";
-export { romeDirHash, sha256 } from "./fit-meta.js";
+export { offersFileMeta, romeDirHash, romeDirMeta, sha256 } from "./fit-meta.js";
