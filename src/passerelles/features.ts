@@ -19,19 +19,13 @@ export const COVERAGE_FEATURES = [
 /** Skill overlap as the fixed blend reads it: coverage, and the similarity of titles and definitions. */
 export const SKILL_FEATURES = [...COVERAGE_FEATURES, "titleSim", "definitionSim"] as const;
 
-export const PAIR_FEATURES = [
-  // skill overlap (ProximityIndex)
-  ...SKILL_FEATURES,
-  "appellationMaxSim",
-  // same place in ROME's trees
-  "sameGrandDomaine",
-  "sameDomainePro",
-  "secteursShared",
-  "centresInteretShared",
-  "contextesShared",
-  "riasecMajeur",
-  "riasecShared",
-  // status and level
+/** Same grand domaine / domaine professionnel. */
+const SAME_DOMAINE = ["sameGrandDomaine", "sameDomainePro"] as const;
+/** Shares of secteurs, centres d'intérêt and contextes the two fiches have in common. */
+const SHARED_TAGS = ["secteursShared", "centresInteretShared", "contextesShared"] as const;
+const RIASEC = ["riasecMajeur", "riasecShared"] as const;
+/** Status and level. */
+const STATUS = [
   "targetCadre",
   "cadreUp",
   "targetReglemente",
@@ -39,9 +33,23 @@ export const PAIR_FEATURES = [
   "levelUp",
   "levelDown",
   "targetOpenEntry",
-  // hierarchy after the June 2025 split
-  "splitSibling",
-  "parentOrChild",
+] as const;
+/** Hierarchy after the June 2025 split. */
+const HIERARCHY = ["splitSibling", "parentOrChild"] as const;
+
+/** The pair features a FicheTable computes from the two fiches' own rows (FicheTable.pairColumns writes them). */
+export const PAIR_COLUMNS = [...SAME_DOMAINE, ...RIASEC, ...STATUS, ...HIERARCHY] as const;
+
+export const PAIR_FEATURES = [
+  // skill overlap (ProximityIndex)
+  ...SKILL_FEATURES,
+  "appellationMaxSim",
+  // same place in ROME's trees
+  ...SAME_DOMAINE,
+  ...SHARED_TAGS,
+  ...RIASEC,
+  ...STATUS,
+  ...HIERARCHY,
   // the mobilité graph (training edges only; never the source's own out-edges)
   "targetInDegree",
   "reverseMobilite",

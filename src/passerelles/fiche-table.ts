@@ -84,20 +84,5 @@ export class FicheTable {
   }
 }
 
-/** The columns FicheTable.pairColumns writes (names of PAIR_FEATURES). */
-export const PAIR_COLUMNS = [
-  "sameGrandDomaine",
-  "sameDomainePro",
-  "riasecMajeur",
-  "riasecShared",
-  "targetCadre",
-  "cadreUp",
-  "targetReglemente",
-  "reglementeUp",
-  "levelUp",
-  "levelDown",
-  "targetOpenEntry",
-  "splitSibling",
-  "parentOrChild",
-] as const;
-export type PairColumns = Record<(typeof PAIR_COLUMNS)[number], Float64Array>;
+export { PAIR_COLUMNS } from "./features.js";
+export type PairColumns = Record<(typeof pf.PAIR_COLUMNS)[number], Float64Array>;
