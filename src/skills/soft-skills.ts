@@ -20,7 +20,7 @@ const RULES: readonly [RegExp, string[]][] = [
     ["ecoute", "empathie"],
   ],
   [/\bcuriosite|\bcurieu\w*|\bouverture d esprit/, ["curiosite"]],
-  [/\bcreativ\w*|\bcreatif\w*|\binventiv\w*/, ["creativite"]],
+  [/\bcreativ\w*|\bcreatif\w*|\binventiv\w*/, ["preuve", "creativite"]],
   [/\bsens du service|\bsens client|\borientation client/, ["sens", "service"]],
   [
     /\bsens de l organisation|\borganise(?:e|s|es)?\b|\bpriorites\b|\bprioris\w*|\bsens de l organisation/,
@@ -38,7 +38,7 @@ const RULES: readonly [RegExp, string[]][] = [
   ],
   [
     /\brespect\w* (?:des |les )?(?:consignes|regles|normes|procedures) (?:de |d )?(?:qualite|securite|hygiene)|\bqsse\b|\bqhse\b|\bqhsse\b|\bhse\b/,
-    ["qualite", "hygiene", "securite"],
+    ["respecter", "qualite", "hygiene", "securite"],
   ],
 ];
 
