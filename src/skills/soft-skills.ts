@@ -8,7 +8,10 @@ import { normalizeText } from "../text/index.js";
  * referential, so a renamed label fails the tests, not silently).
  */
 const RULES: readonly [RegExp, string[]][] = [
-  [/\brigueu\w*|\brigoureu\w*|\bminutie\w*|\bmeticuleu\w*/, ["rigueur", "precision"]],
+  [
+    /\brigueu\w*|\brigoureu\w*|\bminutie\w*|\bmeticuleu\w*|\bsens du detail|\bsouci du detail|\bsoucieu\w* du detail/,
+    ["rigueur", "precision"],
+  ],
   [/\bautonom\w*/, ["faire", "preuve", "autonomie"]],
   [
     /\besprit d equipe|\btravail(?:ler)? en equipe|\btravail d equipe|\besprit collaboratif|\bteam ?work|\bsens du collectif/,
@@ -21,19 +24,26 @@ const RULES: readonly [RegExp, string[]][] = [
   ],
   [/\bcuriosite|\bcurieu\w*|\bouverture d esprit/, ["curiosite"]],
   [/\bcreativ\w*|\bcreatif\w*|\binventiv\w*/, ["preuve", "creativite"]],
-  [/\bsens du service|\bsens client|\borientation client/, ["sens", "service"]],
   [
-    /\bsens de l organisation|\borganise(?:e|s|es)?\b|\bpriorites\b|\bprioris\w*|\bsens de l organisation/,
+    /\bsens du service|\bsens client|\borientation client|\besprit (?:de |du )service|\bsens du client|\bculture (?:du )?service/,
+    ["sens", "service"],
+  ],
+  [
+    /\bsens de l organisation|\borganise(?:e|s|es)?\b|\bpriorites\b|\bprioris\w*|\b(?:capacite|qualite|esprit)s? d organisation|\borganisationnel\w*|\bmethodique\w*/,
     ["organiser", "priorites"],
   ],
-  [/\badaptabilit\w*|\bcapacite d adaptation|\bouvert aux changements/, ["ouvert", "changements"]],
+  [
+    /\badaptabilit\w*|\bcapacite d adaptation|\bouvert aux changements|\badaptable\w*|\bfaculte d adaptation|\bcapacites? a s adapter/,
+    ["ouvert", "changements"],
+  ],
   [/\bperseveran\w*|\btenac\w*/, ["perseverance"]],
   [/\bleadership\b/, ["leadership"]],
   [/\bforce de proposition/, ["force", "proposition"]],
   [/\bsens des responsabilites|\bresponsabilis\w*/, ["sens", "responsabilites"]],
   [/\bmaitrise de soi|\bsang.froid|\bgestion du stress|\bresistance au stress/, ["controle", "soi"]],
+  [/\bpatience\b/, ["patience", "sang"]],
   [
-    /\bsens du relationnel|\bqualites relationnelles|\baisance relationnelle|\brelationnel\b|\bsens commercial/,
+    /\bsens du relationnel|\bqualites relationnelles|\baisance relationnelle|\brelationnel\b|\bsens commercial|\bsens du contact|\bbon contact/,
     ["aisance", "relationnelle"],
   ],
   [

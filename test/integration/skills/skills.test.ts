@@ -174,6 +174,31 @@ describe("statements: sections, boilerplate, negations, enumerations", () => {
   });
 });
 
+describe("savoir-être", () => {
+  it("names the macro-compétence a short phrase asks for, the one that says the person does it", async () => {
+    const text = `Profil recherché
+Respect des règles d'hygiène et de sécurité.
+Créatif, doté d'un esprit de service et d'une bonne capacité d'organisation.
+Patience et sens du détail.`;
+    const libelles = (await engine.extractSkills(text)).map((s) => s.libelle);
+    expect(libelles).toEqual(
+      expect.arrayContaining([
+        "Respecter les règles de Qualité, Hygiène, Sécurité, Santé et Environnement (QHSSE)",
+        "Faire preuve de créativité, d'inventivité",
+        "Avoir le sens du service",
+        "Organiser son travail selon les priorités et les objectifs",
+        "Faire preuve de patience et garder son sang-froid",
+        "Faire preuve de rigueur et de précision",
+      ]),
+    );
+    // Not the manager's or the inspector's items of the same words.
+    expect(libelles).not.toContain(
+      "Contrôler les règles de Qualité, Hygiène, Sécurité, Santé et Environnement (QHSSE)",
+    );
+    expect(libelles).not.toContain("Encourager la créativité et l'innovation dans son équipe");
+  });
+});
+
 describe("savoirs named by their short forms", () => {
   it("reads licences, CACES, languages, software and acronyms, with spans", () => {
     const lex = buildSavoirLexicon(engine.referential);
