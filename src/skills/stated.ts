@@ -31,7 +31,14 @@ export function extractStated(
   context: ReadonlyMap<string, number> = new Map(),
 ): ExtractedSkill[] {
   const found: Found[] = [];
-  const open: { unit: StatementUnit; long: boolean; cands: Candidate[]; q: StatementQuery }[] = [];
+  const open: {
+    unit: StatementUnit;
+    long: boolean;
+    cands: Candidate[];
+    low: Candidate[];
+    q: StatementQuery;
+    stems: string[];
+  }[] = [];
   units.forEach((u, i) => {
     let named = namedSavoirs(x.savoirs, u.text, u.start);
     // Outside statements, a language name is mostly the company's or a place's ("leader français du…").
@@ -51,13 +58,19 @@ export function extractStated(
       const b = n.end - u.start;
       rest = rest.slice(0, a) + " ".repeat(b - a) + rest.slice(b);
     }
-    const stems = statedStems(rest);
+    const stems = u.verb ? [...statedStems(u.verb), ...statedStems(rest)] : statedStems(rest);
     if (stems.length === 0 || ((named.length || soft.length) && stems.length < 2)) return;
     const level = diplomaLevelOf(u.text);
-    const words = new Set(normalizeText(rest).split(" ").map(singular));
-    const cands = scoreStatement(x, stems, vecs[i] ?? null, level, words);
+    const words = new Set(
+      normalizeText(u.verb ? `${u.verb} ${rest}` : rest)
+        .split(" ")
+        .map(singular),
+    );
+    const all = scoreStatement(x, stems, vecs[i] ?? null, level, words, STATED.mcFloor);
+    const cands = all.filter((c) => c.score >= STATED.minScore);
+    const low = all.filter((c) => c.score < STATED.minScore);
     const q = statementQuery(x, stems, vecs[i] ?? null, level, words);
-    open.push({ unit: u, long: stems.length > STATED.longStatement, cands, q });
+    open.push({ unit: u, long: stems.length > STATED.longStatement, cands, low, q, stems });
   });
   // Coherence: a statement's near-equal readings are decided by the fiches the whole text points at ("soins
   // d'hygiène et de confort" in a CV of care work: the patients' care, not the animals').
@@ -103,7 +116,12 @@ export function extractStated(
     }
   }
   for (const o of open) {
-    if (o.cands.length === 0 || o.unit.voteOnly) continue;
+    if (o.unit.voteOnly) continue;
+    if (o.cands.length === 0) {
+      const m = familyReading(o.low);
+      if (m) found.push({ code: m.code, kind: m.kind, score: m.score, span: spanOf(text, o.unit.start, o.unit.end) });
+      continue;
+    }
     const rescored = o.cands
       .map((c) => {
         let best = 0;
@@ -128,12 +146,63 @@ export function extractStated(
     const picked = [best];
     const second = rescored.find((c) => c.code !== best.code && (c.mc === null || c.mc !== best.mc));
     if (second && o.long && second.final >= best.final - STATED.secondWithin) picked.push(second);
+    if (picked.length === 1) {
+      const other = residualReading(x, o.q, o.stems, best);
+      if (other) picked.push({ ...other, final: other.score, offDomain: 0 });
+    }
     const span = spanOf(text, o.unit.start, o.unit.end);
     for (const c of picked)
       if (c.score - c.offDomain >= STATED.minScore || c.offDomain === 0)
         found.push({ code: c.code, kind: c.kind, score: c.score, span });
   }
   return aggregate(x.ref, found);
+}
+
+/**
+ * What the best reading leaves of a statement may state another item ("Assurer le décoffrage et l'entretien des
+ * équipements"): its words, read again without the first label's, give a second item when they state its label's
+ * head words (not only its topic) and it scores `residualMargin` above the minimum.
+ */
+function residualReading(
+  x: StatedExtractor,
+  q: StatementQuery,
+  stems: readonly string[],
+  best: Candidate,
+): Candidate | null {
+  if (q.keys.size < STATED.residual) return null;
+  const bestTerms = new Set(x.labels.termsOf(x.rowOf.get(best.code)!));
+  const rest = stems.filter((st) => !bestTerms.has(x.families.key(st)));
+  const restKeys = new Set(rest.map((st) => x.families.key(st)));
+  if (restKeys.size < 2) return null;
+  const min = STATED.minScore + STATED.residualMargin;
+  const cands = scoreStatement(x, rest, q.vec, q.level, q.words, min);
+  const heads = (c: Candidate) => x.heads[x.rowOf.get(c.code)!]!;
+  return (
+    cands.find(
+      (c) => c.code !== best.code && (c.mc === null || c.mc !== best.mc) && heads(c).some((h) => restKeys.has(h)),
+    ) ?? null
+  );
+}
+
+/**
+ * A statement no single label states well enough may still clearly belong to one macro-compétence: several of its
+ * near readings are that MC's compétences. The best of them is its reading then.
+ */
+function familyReading(low: readonly Candidate[]): Candidate | null {
+  let out: Candidate | null = null;
+  for (const c of low) {
+    if (c.mc === null) continue;
+    let family = 0;
+    let members = 0;
+    for (const d of low)
+      if (d !== c && d.mc === c.mc) {
+        family += d.score;
+        members++;
+      }
+    if (members < STATED.mcMembers - 1) continue;
+    if (c.score + STATED.mcFamilyWeight * family >= STATED.minScore && (!out || c.score > out.score)) out = c;
+  }
+  return out;
 }
 
 const NO_FICHES: readonly string[] = [];

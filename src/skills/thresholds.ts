@@ -18,6 +18,21 @@ export const STATED = {
   genericWord: 50,
   /** Minimum score of a stated item. */
   minScore: 0.56,
+  /**
+   * A statement of at least this many words whose best reading leaves words of its own is read again without that
+   * reading's words…
+   */
+  residual: 4,
+  /** …and gives a second item scoring at least `minScore` + this, whose label's head words it states. */
+  residualMargin: 0.05,
+  /**
+   * A statement with no reading at `minScore`: its readings down to this score that are compétences of one
+   * macro-compétence (at least `mcMembers`) give that MC's best one, when its score + `mcFamilyWeight` × the others'
+   * reaches `minScore`.
+   */
+  mcFloor: 0.45,
+  mcMembers: 2,
+  mcFamilyWeight: 0.2,
   /** A second item from one statement only when it scores within this of the first (and has another MC). */
   secondWithin: 0.04,
   /** Statements of more content words than this may give a second item. */

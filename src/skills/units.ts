@@ -15,11 +15,16 @@ export interface StatementUnit extends TextUnit {
   frame?: boolean;
   /** A statement of the company's presentation: read for the text's domain only, never extracted. */
   voteOnly?: boolean;
+  /**
+   * The verb of an enumeration's first clause, for a later clause that has none ("Saisir des devis, des commandes":
+   * "des commandes" is read as "Saisir des commandes"); its words join the statement's, not its span.
+   */
+  verb?: string;
 }
 
 /** Contract, pay, hours, place and application lines: they state no skill (guide rule 3). */
 const BOILERPLATE =
-  /\b(cdi|cdd|interim|salaire|remuneration|euros?|brut|mensuel|annuel|heures? (par|hebdo)|h ?\/ ?semaine|temps (plein|partiel)|poste a pourvoir|prise de poste|mutuelle|tickets? (resto|restaurant)|date de (debut|demarrage)|type de contrat|horaires?|postulez|postuler|candidature|envoyez|cv et lettre|rejoignez|rejoindre|n hesitez|primes?|13e mois|conges|rtt|teletravail|avantages?|vous interesse|a pourvoir|smic|panier|frais de deplacements?|deplacements?|vehicule de (service|fonction)|(la|notre|une) (societe|entreprise|agence)|nous sommes|handicap|beneficiez|contactez|questions?|niveau d etudes?|temps de travail|duree (du|de) travail|lieu (du poste|de travail))\b|@|\b0\d(?:[ .]?\d{2}){4}\b|\bne le\b|\b\d+,? (rue|avenue|bd|boulevard|chemin|place)\b/;
+  /\b(cdi|cdd|interim|salaire|remuneration|euros?|brut|mensuel|annuel|heures? (par|hebdo)|h ?\/ ?semaine|temps (plein|partiel)|poste a pourvoir|prise de poste|mutuelle|tickets? (resto|restaurant)|date de (debut|demarrage)|type de contrat|horaires?|postulez|postuler|candidature|envoyez|cv et lettre|rejoignez|rejoindre|n hesitez|primes?|13e mois|conges|rtt|teletravail|avantages?|vous interesse|a pourvoir|smic|panier|frais de deplacements?|deplacements?|vehicule de (service|fonction)|(la|notre|une) (societe|entreprise|agence)|nous sommes|handicap|beneficiez|contactez|questions?|niveau d etudes?|temps de travail|duree (du|de) travail|lieu (du poste|de travail)|(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)s?|week ?ends?)\b|@|\b0\d(?:[ .]?\d{2}){4}\b|\bne le\b|\b\d+,? (rue|avenue|bd|boulevard|chemin|place)\b/;
 
 /** "pas de diplôme exigé", "débutant accepté", "sans expérience": what a text says it does not ask. */
 const NEGATION =
@@ -62,7 +67,7 @@ const INFINITIVE = /^[\p{L}-]+(er|ir|re)$/u;
  * the verbs share the object), or with clauses of one word next to longer ones (a single list item may be one word:
  * "Accueil, Encaissement" splits).
  */
-function clauses(u: TextUnit): TextUnit[] {
+function clauses(u: TextUnit): (TextUnit & { verb?: string })[] {
   const parts: TextUnit[] = [];
   const re = /\s*(?:[,;]|\s\/\s|\s\|\s)\s*/g;
   let p = 0;
@@ -80,7 +85,21 @@ function clauses(u: TextUnit): TextUnit[] {
   if (kept.length < 2) return [u];
   const first = kept[0]!.text.trim();
   if (!first.includes(" ") && INFINITIVE.test(first.toLowerCase())) return [u];
-  return kept;
+  const verb = leadingVerb(first);
+  if (!verb) return kept;
+  return kept.map((c, i) => (i > 0 && OBJECT_ONLY.test(fold(c.text)) ? { ...c, verb } : c));
+}
+
+/** A clause that starts with its object's determiner: it has no verb of its own ("des commandes", "la plantation"). */
+const OBJECT_ONLY = /^(?:des|les|la|le|l |du|de la|de l |d |aux|au|un|une|leurs?|ses|son|sa)\b/;
+
+/** The verb a clause starts with: an infinitive ("Saisir des devis") or a verb after "vous"/"tu" ("vous utilisez…"). */
+function leadingVerb(clause: string): string | null {
+  const m = /^(?:(?:vous|tu)\s+)?([\p{L}-]+)(?:\s+(?:et|ou)\s+([\p{L}-]+))?\s/u.exec(clause.toLowerCase());
+  if (!m) return null;
+  const conjugated = /^(?:vous|tu)\s/.test(m[0]);
+  if (!conjugated && !INFINITIVE.test(m[1]!)) return null;
+  return m[2] && (conjugated || INFINITIVE.test(m[2])) ? `${m[1]} ${m[2]}` : m[1]!;
 }
 
 function trimUnit(u: TextUnit): TextUnit | null {

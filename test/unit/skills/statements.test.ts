@@ -68,3 +68,33 @@ describe("label heads", () => {
     expect(labelHeads("Faire preuve de rigueur et de précision", key)).toEqual(["rigueur"]);
   });
 });
+
+describe("enumerations sharing a verb", () => {
+  it("gives the first clause's verb to the clauses that start with their object, not to those with a verb", () => {
+    const st = statements(
+      [
+        "Saisir des devis, des commandes, des factures",
+        "Vous utilisez la pioche, le treuil",
+        "Nettoyer et entretenir les bureaux, les sanitaires, vider les poubelles",
+        "Boulangerie, pâtisserie, viennoiserie",
+        "Le lundi est travaillé en rotation",
+      ].join("\n"),
+    );
+    expect(st.map((s) => [s.text, s.verb])).toEqual([
+      ["Saisir des devis", undefined],
+      ["des commandes", "saisir"],
+      ["des factures", "saisir"],
+      ["Vous utilisez la pioche", undefined],
+      ["le treuil", "utilisez"],
+      ["Nettoyer et entretenir les bureaux", undefined],
+      ["les sanitaires", "nettoyer entretenir"],
+      ["vider les poubelles", undefined],
+      ["Boulangerie", undefined],
+      ["pâtisserie", undefined],
+      ["viennoiserie", undefined],
+      ["Le lundi est travaillé en rotation", undefined],
+    ]);
+    // Working days are boilerplate: read for short forms only.
+    expect(st.at(-1)!.namedOnly).toBe(true);
+  });
+});
