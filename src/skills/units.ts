@@ -59,6 +59,10 @@ export function fold(s: string): string {
   return out.replace(/[’']/g, " ");
 }
 
+/** The company speaking of itself: "nous…", "Nos valeurs…", "notre ambition". */
+const COMPANY =
+  /\bnous\b|^\W*(notre|nos)\b|\bvaleurs\b|\bnotre (ambition|mission|entreprise|groupe|societe|histoire|raison)\b/;
+
 const INFINITIVE = /^[\p{L}-]+(er|ir|re)$/u;
 
 /**
@@ -177,7 +181,15 @@ export function statementUnits(
     const f = fold(u.text);
     if (NEGATION.test(f)) continue;
     const header = headers.some((h) => h.start <= u.start && u.end <= h.end);
-    if (u.section === "entreprise" && !header && !BOILERPLATE.test(f)) {
+    // Without a company heading, a line where the company speaks of itself ("Nos valeurs… sont les fondations de la
+    // relation de confiance que nous entretenons avec nos clients") is its presentation, unless it speaks to the
+    // reader or states a task (an infinitive).
+    const company =
+      (u.section === "none" || u.section === "missions") &&
+      COMPANY.test(f) &&
+      !/\b(vous|votre|vos|tu|ton|ta|tes|toi)\b/.test(f) &&
+      !INFINITIVE.test(f.trimStart().split(/\s/)[0] ?? "");
+    if ((u.section === "entreprise" || company) && !header && !BOILERPLATE.test(f)) {
       // The company's presentation states no skill of the person, but tells the trade: it votes for the domain. A
       // clause that speaks to the reader ("vous coordonnez les équipes") is the job's.
       for (const c of clauses(u)) {

@@ -98,3 +98,23 @@ describe("enumerations sharing a verb", () => {
     expect(st.at(-1)!.namedOnly).toBe(true);
   });
 });
+
+describe("the company speaking of itself", () => {
+  it("reads a line of 'nous' / 'nos valeurs' without a heading as the company's, not one to 'vous' or a task", () => {
+    const st = statements(
+      [
+        "Nos valeurs de partage, d'écoute et de respect sont les fondations de la relation que nous entretenons avec nos clients.",
+        "Vous accueillez nos clients en magasin.",
+        "Conseiller nos clients sur les produits.",
+      ].join("\n"),
+    );
+    expect(st.filter((s) => s.voteOnly).map((s) => s.text)).toEqual([
+      "Nos valeurs de partage",
+      "d'écoute et de respect sont les fondations de la relation que nous entretenons avec nos clients",
+    ]);
+    expect(st.filter((s) => !s.voteOnly).map((s) => s.text)).toEqual([
+      "Vous accueillez nos clients en magasin.",
+      "Conseiller nos clients sur les produits.",
+    ]);
+  });
+});
