@@ -35,7 +35,7 @@ const NEGATION =
  * ("Gestionnaire sinistres H/F"). A clause with one states no task; read for short forms only.
  */
 const FRAME =
-  /\b(rattache(e|s|es)? (a|au|aux)\b|sous la (responsabilite|direction|supervision|houlette)|dans le cadre d (un|une|son|sa|leur|notre)\b|recrut(e|ons|ez|ent)\b|recrutement|(re)?cherch(e|ons|ent) (un|une|son|sa|ses|pour|actuellement|activement|notre|nos|un e)\b|[hf] ?\/ ?[hf]\b|experiences? (significative|confirmee|reussie|similaire|exigee|souhaitee|requise|minimum|de \d|d au moins|d \d|dans (le|la|un|une) (poste|domaine|secteur|fonction))|premiere experience|ans? d experience|(ce|un) type de poste|(un )?poste similaire|interet (certain )?pour)/;
+  /\b(rattache(e|s|es)? (a|au|aux)\b|sous la (responsabilite|direction|supervision|houlette)|dans le cadre d (un|une|son|sa|leur|notre)\b|recrut(e|ons|ez|ent)\b|recrutement|(re)?cherch(e|ons|ent) (un|une|son|sa|ses|pour|actuellement|activement|notre|nos|un e)\b|[hf] ?\/ ?[hf]\b|experiences? (significative|confirmee|reussie|similaire|exigee|souhaitee|requise|minimum|de \d|d au moins|d \d|dans (le|la|un|une) (poste|domaine|secteur|fonction))|premiere experience|ans? d experience|(ce|un) type de poste|(un )?poste similaire|interet (certain )?pour|passion\w*|motive(e|s|es)?\b|envie (de|d)\b|gout (pour|du|de la|des|d))/;
 
 const HEDGE = /\bun plus\b|\bserait un (plus|atout)|\bapprecie|\bsouhaite|\bidealement|\bde preference|\bun atout\b/;
 

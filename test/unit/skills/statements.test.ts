@@ -99,6 +99,13 @@ describe("enumerations sharing a verb", () => {
   });
 });
 
+describe("interest and motivation", () => {
+  it("are frames: 'passion pour…', 'motivé', 'goût pour…' state no skill", () => {
+    const st = statements("Passion pour la cuisine traditionnelle\nMotivé et curieux\nGoût pour le travail manuel");
+    expect(st.map((s) => s.frame)).toEqual([true, true, true]);
+  });
+});
+
 describe("the company speaking of itself", () => {
   it("reads a line of 'nous' / 'nos valeurs' without a heading as the company's, not one to 'vous' or a task", () => {
     const st = statements(
