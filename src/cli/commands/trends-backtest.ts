@@ -234,7 +234,8 @@ export const trendsBacktestCommand = defineCommand({
         phrase_base_rate: said.base_rate,
         phrase_lift_at_20: said.lift_at_20,
         // The best any order could reach: covered findings among the candidates, at most 20, over 20.
-        ceiling_precision_at_20: round(Math.min(20, main.allFindings.filter((f) => f.coveredBy).length) / 20, 4),
+        ceiling_precision_at_20: ceiling(main.allFindings),
+        phrase_ceiling_precision_at_20: ceiling(said.allFindings),
         heldout_halves: { a: half("a"), b: half("b") },
       },
       examples: main.findings.slice(0, 20).map((f) => ({
@@ -263,6 +264,11 @@ export const trendsBacktestCommand = defineCommand({
     console.log(JSON.stringify(out));
   },
 });
+
+/** The best precision@20 any order could reach: covered findings among all candidates, at most 20, over 20. */
+function ceiling(all: readonly { coveredBy: Covering | null }[]): number {
+  return round(Math.min(20, all.filter((f) => f.coveredBy).length) / 20, 4);
+}
 
 async function attachAll(a: PhraseAttacher, labels: string[]) {
   const out = [];
