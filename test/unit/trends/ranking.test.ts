@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { countCells, rankScore, termhoodOf, type StatedTrendDocument } from "../../../src/trends/index.js";
+import {
+  analyzeTrends,
+  countCells,
+  rankScore,
+  termhoodOf,
+  trendOptions,
+  type AttachResult,
+  type PhraseAttacher,
+  type StatedTrendDocument,
+} from "../../../src/trends/index.js";
 
 const doc = (id: string, source: string, phrases: string[], statedPhrases?: string[]): StatedTrendDocument => ({
   id,
@@ -40,5 +49,44 @@ describe("stated beside ROME items", () => {
     expect(rankScore(s, t, 0)).toBeCloseTo(1.6, 9);
     expect(rankScore(s, t, 0.5)).toBeCloseTo(2.4, 9);
     expect(rankScore(s, t, 0.9)).toBeGreaterThan(rankScore(s, t, 0.1));
+  });
+});
+
+/** Two phrases of the same spread (3 domaines, 2 sources, 2 months); `listed` is said among ROME items. */
+function spreadDocs(listed: string): StatedTrendDocument[] {
+  const out: StatedTrendDocument[] = [];
+  let n = 0;
+  for (const source of ["a", "b"])
+    for (const metier of ["A1101", "D1202", "M1203"])
+      for (const month of [0, 1, 2, 3])
+        for (let i = 0; i < 2; i++)
+          out.push({
+            ...doc(`d${n++}`, source, ["alpha beta", "gamma delta"], [listed]),
+            metiers: [metier],
+            documentDate: new Date(Date.UTC(2025, month, 5 + i)),
+          });
+  return out;
+}
+
+const attacher: PhraseAttacher = {
+  attach: async (labels) =>
+    labels.map((): AttachResult => ({
+      macroCompetence: null,
+      competences: [],
+      attachedBy: "vector",
+      nearestSimilarity: 0.8,
+      covered: false,
+      coveredBy: null,
+    })),
+};
+
+describe("the analysis's order", () => {
+  it("puts the phrase said among ROME items first, whichever it is", async () => {
+    const o = trendOptions({ minSupport: 5, limit: 5 });
+    for (const listed of ["alpha beta", "gamma delta"]) {
+      const r = await analyzeTrends(() => spreadDocs(listed), o, { attacher });
+      expect(r.emerging.map((e) => e.key)).toEqual([listed, listed === "alpha beta" ? "gamma delta" : "alpha beta"]);
+      expect(r.emerging[0]!.score).toBeCloseTo(2 * r.emerging[1]!.score, 6);
+    }
   });
 });
