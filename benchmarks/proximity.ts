@@ -32,6 +32,7 @@ import {
 } from "../src/passerelles/index.js";
 import { ProfileMatcher } from "../src/passerelles/index.js";
 import {
+  addedMobilites,
   countRanking,
   emptyCounts,
   FEATURE_SETS,
@@ -215,12 +216,10 @@ function forwardTest(oldDir: string) {
   // strict: the added edges between fiches that already existed (same codes). descendants: every v460 edge mapped to
   // the v458 fiches covering its ends (olderFiche), when v458 did not list that move: a split child's mobilités
   // count for the v458 fiche it came from, and a move to a new child counts as one to its parent.
-  const added = { strict: new Map<string, Set<string>>(), descendants: new Map<string, Set<string>>() };
+  const added = { strict: addedMobilites(old, ref), descendants: new Map<string, Set<string>>() };
   const add = (m: Map<string, Set<string>>, a: string, b: string) => (m.get(a) ?? m.set(a, new Set()).get(a)!).add(b);
   for (const f of ref.fiches.values())
     for (const m of f.mobilites) {
-      if (old.fiches.has(f.code) && old.fiches.has(m.cible) && f.code !== m.cible && !known.has(`${f.code}>${m.cible}`))
-        add(added.strict, f.code, m.cible);
       const a = olderFiche(old, f.code);
       const b = olderFiche(old, m.cible);
       if (a && b && a !== b && !known.has(`${a}>${b}`)) add(added.descendants, a, b);

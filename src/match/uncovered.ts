@@ -78,16 +78,47 @@ export function createCoverageChecker(
     for (const unit of units) {
       // A unit inside an evidence span (extraction quotes whole units) has nothing uncovered: skip its n-grams.
       if (inside(unit.start, unit.end)) continue;
-      for (const p of candidatePhrases(unit)) {
-        if (!p.key || seen.has(p.key)) continue;
-        if (inside(p.start, p.end)) continue;
-        if (keyCovered(p.key)) continue;
+      const phrases = candidatePhrases(unit);
+      const covered = coveredFlags(phrases, keyCovered);
+      for (let j = 0; j < phrases.length; j++) {
+        const p = phrases[j]!;
+        if (!p.key || covered[j] || seen.has(p.key) || inside(p.start, p.end)) continue;
         seen.add(p.key);
         out.push({ key: p.key, text: p.text });
       }
     }
     return out;
   };
+}
+
+/**
+ * Which of a unit's phrases (`candidatePhrases` order: by first word, then by length) are covered, testing few of
+ * them: a phrase holds the stems of every phrase nested in it, so once one is uncovered (a stem no label shares with
+ * the others, not noise) so is every phrase around it. Starts are read from the last, so that each start knows the
+ * shortest uncovered phrase that begins after it; only phrases shorter than that are tested.
+ */
+export function coveredFlags(
+  phrases: readonly { key: string; first: number; last: number }[],
+  keyCovered: (key: string) => boolean,
+): Uint8Array {
+  const covered = new Uint8Array(phrases.length);
+  // The smallest last word of an uncovered phrase starting after the current start.
+  let laterBound = Infinity;
+  let end = phrases.length;
+  while (end > 0) {
+    let begin = end - 1;
+    while (begin > 0 && phrases[begin - 1]!.first === phrases[end - 1]!.first) begin--;
+    let bound = laterBound;
+    for (let j = begin; j < end; j++) {
+      const p = phrases[j]!;
+      const ok = p.last < bound && keyCovered(p.key);
+      covered[j] = ok ? 1 : 0;
+      if (!ok && p.last < bound) bound = p.last;
+    }
+    laterBound = bound;
+    end = begin;
+  }
+  return covered;
 }
 
 /**

@@ -8,6 +8,9 @@ export interface CandidatePhrase {
   text: string;
   start: number;
   end: number;
+  /** Index of its first and last word among the unit's words: phrases nest by these (`[first, last]` ranges). */
+  first: number;
+  last: number;
 }
 
 /**
@@ -82,7 +85,7 @@ export function candidatePhrases(unit: TextUnit, maxWords = 4): CandidatePhrase[
       text = n === 1 ? last.w : `${text} ${last.w}`;
       if (!last.stop) key = key ? `${key} ${last.s}` : last.s;
       if (last.edge) continue;
-      out.push({ key, text, start: tokens[i]!.start, end: last.end });
+      out.push({ key, text, start: tokens[i]!.start, end: last.end, first: i, last: i + n - 1 });
     }
   }
   return out;

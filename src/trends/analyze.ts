@@ -73,6 +73,8 @@ export interface TrendCounts {
    * series come with their details).
    */
   sums?: readonly PhraseSums[];
+  /** Documents that say each phrase in a statement naming a ROME item (JSONL path; the lake keeps no statements). */
+  stated?: ReadonlyMap<string, number>;
 }
 
 /** Default split (items and the report's window): the first period starting at or after the time midpoint. */
@@ -184,8 +186,10 @@ export async function analyzeCounts(
     );
   const docsWithItems = Math.max(1, counts.documentsWithItems);
 
+  const statedShare = (s: PhraseSignal) =>
+    counts.stated ? (counts.stated.get(s.key) ?? 0) / Math.max(1, s.support) : undefined;
   // Every candidate is attached (the vector scan is a fraction of a millisecond a phrase), then ranked by
-  // termhood × (salience + trend): the final order needs each one's nearest-label similarity.
+  // termhood × (salience + trend) × stated (ranking.ts): the final order needs each one's nearest-label similarity.
   const atts: (AttachResult | undefined)[] = [];
   for (let c0 = 0; ctx.attacher && c0 < candidates.length; c0 += 200) {
     const part = candidates.slice(c0, c0 + 200);
@@ -198,7 +202,10 @@ export async function analyzeCounts(
   }
   const order = candidates
     .map((s, i) => ({
-      s: { ...s, score: ctx.attacher ? rankScore(s, termhoodOf(atts[i]?.nearestSimilarity)) : s.score },
+      s: {
+        ...s,
+        score: ctx.attacher ? rankScore(s, termhoodOf(atts[i]?.nearestSimilarity), statedShare(s)) : s.score,
+      },
       att: atts[i],
     }))
     .sort((a, b) => byDetectorRank(a.s, b.s));

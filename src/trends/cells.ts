@@ -3,7 +3,7 @@
  * detector (detector.ts) reads, built here from documents the way the lake's SQL aggregates hold them.
  */
 import { periodOf } from "./periods.js";
-import type { PeriodUnit, TrendDocument } from "./types.js";
+import type { PeriodUnit, StatedTrendDocument } from "./types.js";
 
 export interface CountCell {
   /** Period label ("2025-03" or "2025-W09"). */
@@ -37,7 +37,7 @@ export function domaineOf(metiers: readonly string[]): string {
  * phrases that can reach `minSupport` get cells.
  */
 export function countCells(
-  docs: Iterable<TrendDocument>,
+  docs: Iterable<StatedTrendDocument>,
   period: PeriodUnit,
   minSupport: number,
 ): {
@@ -48,12 +48,16 @@ export function countCells(
   cvs: number;
   sources: number;
   documentsWithItems: number;
+  /** Documents that say the phrase in a statement naming a ROME item; absent when no document tells. */
+  stated?: Map<string, number>;
 } {
   const support = new Map<string, number>();
   for (const d of docs) for (const k of new Set(d.phrases)) support.set(k, (support.get(k) ?? 0) + 1);
   const totals = new Map<string, number>();
   const phrases = new Map<string, Map<string, number>>();
   const items = new Map<string, Map<string, number>>();
+  const stated = new Map<string, number>();
+  let anyStated = false;
   const sources = new Set<string>();
   let offers = 0;
   let cvs = 0;
@@ -70,6 +74,11 @@ export function countCells(
     if (d.kind === "offer") offers++;
     else cvs++;
     for (const k of new Set(d.phrases)) if (support.get(k)! >= minSupport) bump(phrases, k, cell);
+    if (d.statedPhrases) {
+      anyStated = true;
+      for (const k of new Set(d.statedPhrases))
+        if ((support.get(k) ?? 0) >= minSupport) stated.set(k, (stated.get(k) ?? 0) + 1);
+    }
     for (const c of new Set(d.competences)) bump(items, c, cell);
     if (d.competences.length > 0) documentsWithItems++;
   }
@@ -82,5 +91,6 @@ export function countCells(
     cvs,
     sources: sources.size,
     documentsWithItems,
+    ...(anyStated ? { stated } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import type { UncoveredPhrase } from "../match/index.js";
 import { sectionUnits, SKIPPED_SECTIONS } from "../skills/index.js";
 import { normalizeText, segment, type TextUnit } from "../text/index.js";
-import type { TrendDocument } from "./types.js";
+import type { StatedTrendDocument } from "./types.js";
 
 export type CoverageChecker = (units: TextUnit[], coveredSpans: { start: number; end: number }[]) => UncoveredPhrase[];
 
@@ -51,12 +51,15 @@ export function offerText(o: Pick<OfferInput, "title" | "description">): string 
   return `${o.title}\n${o.description}`;
 }
 
-/** Turns an offer into a TrendDocument: uncovered phrase keys outside skill evidence and boilerplate units. */
+/**
+ * Turns an offer into a TrendDocument: the uncovered phrase keys of the units that state something (outside
+ * boilerplate), and with skills, those said in a statement that also names a ROME item.
+ */
 export function offerToTrendDocument(
   o: OfferInput,
   checker: CoverageChecker,
   boilerplate: ReadonlySet<string> = new Set(),
-): TrendDocument {
+): StatedTrendDocument {
   const text = offerText(o);
   const units = segment(text);
   const covered = (o.skills ?? []).flatMap((s) => s.evidence);
@@ -68,6 +71,13 @@ export function offerToTrendDocument(
     (u) => !SKIPPED_SECTIONS.has(u.section) && !/^[^\S\n]*:/.test(text.slice(u.end, u.end + 4)),
   );
   const kept = boilerplate.size > 0 ? stated.filter((u) => !boilerplate.has(unitSignature(u) ?? "")) : stated;
+  // Whether ROME says a phrase is the referential's word test (the checker), not whether skill extraction read it
+  // as an item by meaning: "sens de l'organisation", read as an item no label words so, is a rewording ROME may
+  // adopt. So skill evidence does not hide phrases, and the candidates do not move when extraction changes.
+  const phrases = checker(kept, []).map((p) => p.key);
+  // Statements that also name a ROME item (an extracted skill's evidence overlaps the unit): a phrase said there
+  // sits among compétences ("rigueur, sens des responsabilités"), not in recruiting prose ("nouveau challenge").
+  const withItems = o.skills ? kept.filter((u) => covered.some((e) => e.start < u.end && e.end > u.start)) : null;
   return {
     id: o.id,
     kind: "offer",
@@ -75,7 +85,8 @@ export function offerToTrendDocument(
     documentDate: o.date,
     metiers: o.metiers,
     competences: [...new Set((o.skills ?? []).map((s) => s.code))],
-    phrases: checker(kept, covered).map((p) => p.key),
+    phrases,
+    ...(withItems ? { statedPhrases: checker(withItems, []).map((p) => p.key) } : {}),
     text,
   };
 }

@@ -6,7 +6,7 @@ import {
   type CoverageChecker,
   type OfferInput,
 } from "./documents.js";
-import type { TrendDocument } from "./types.js";
+import type { StatedTrendDocument } from "./types.js";
 
 export interface OffersToDocumentsOptions {
   checker: CoverageChecker;
@@ -23,7 +23,7 @@ export interface OffersToDocumentsOptions {
 export async function offersToTrendDocuments(
   offers: readonly FranceTravailOffer[],
   opts: OffersToDocumentsOptions,
-): Promise<TrendDocument[]> {
+): Promise<StatedTrendDocument[]> {
   const dated = offers.filter((o) => o.dateCreation && !Number.isNaN(Date.parse(o.dateCreation)));
   const inputs: OfferInput[] = dated.map((o) => ({
     id: o.id,
@@ -34,7 +34,7 @@ export async function offersToTrendDocuments(
     metiers: [o.romeCode.toUpperCase()],
   }));
   const boilerplate = findBoilerplate(inputs.map(offerText));
-  const out: TrendDocument[] = [];
+  const out: StatedTrendDocument[] = [];
   for (const [i, input] of inputs.entries()) {
     const skills = opts.extractSkills ? await opts.extractSkills(offerText(input)) : undefined;
     out.push(offerToTrendDocument({ ...input, ...(skills ? { skills } : {}) }, opts.checker, boilerplate));

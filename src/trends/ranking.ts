@@ -4,10 +4,14 @@
 import { round } from "../numbers.js";
 
 /**
- * The final order of flagged phrases (analysis and backtest alike): rank = termhood × (salience + trendScore).
+ * The final order of flagged phrases (analysis and backtest alike):
+ * rank = termhood × (salience + trendScore) × stated.
  * Termhood is the phrase's cosine to the nearest label of the referential it was read with: among phrases no
  * label says, those worded like ROME items ("sens du service client") are the candidates for a new item, market
- * wording ("poste à pourvoir", "équipe dynamique") is not. Salience and trend as below.
+ * wording ("poste à pourvoir", "équipe dynamique") is not. `stated` = (1 + share) / 2, where share is the part of
+ * the phrase's documents that say it in a statement also naming a ROME item: a compétence is listed among
+ * compétences ("rigueur, sens des responsabilités, esprit d'initiative"), recruiting prose is not ("relever un
+ * nouveau challenge", "poste à pourvoir immédiatement"). Salience and trend as in detector.ts.
  */
 export const RANKING = {
   /** Termhood of a phrase whose words the model does not know (a new tool's name): neutral, neither kept nor buried. */
@@ -23,9 +27,13 @@ export function termhoodOf(nearestSimilarity: number | undefined): number {
     : Math.min(1, nearestSimilarity);
 }
 
-/** The ranking score of a flagged phrase: termhood × (salience + trend). */
-export function rankScore(s: { salience: number; trendScore: number }, termhood: number): number {
-  return round(termhood * (s.salience + s.trendScore), 4);
+/**
+ * The ranking score of a flagged phrase: termhood × (salience + trend) × (1 + statedShare) / 2. Without a stated
+ * share (the lake keeps no statements) the factor is 1: the order is then termhood × (salience + trend).
+ */
+export function rankScore(s: { salience: number; trendScore: number }, termhood: number, statedShare?: number): number {
+  const stated = statedShare === undefined ? 1 : (1 + Math.min(1, Math.max(0, statedShare))) / 2;
+  return round(termhood * (s.salience + s.trendScore) * stated, 4);
 }
 
 /**

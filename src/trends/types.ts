@@ -7,6 +7,12 @@ import { z } from "zod";
 import type { TrendDocument } from "../lake/index.js";
 export type { TrendDocument };
 
+/**
+ * A document read from an offer's text (the JSONL path): `statedPhrases` are those of its phrases said in a
+ * statement that also names a ROME item. The lake does not keep them; the ranking is then neutral on that count.
+ */
+export type StatedTrendDocument = TrendDocument & { statedPhrases?: readonly string[] };
+
 /** A source of documents that can be read more than once (the analysis makes two passes). */
 export type TrendDocumentSource = () => AsyncIterable<TrendDocument> | Iterable<TrendDocument>;
 
@@ -144,7 +150,7 @@ export interface EmergingPhrase {
   key: string;
   label: string;
   variants: string[];
-  /** The detector's ranking score: salience.score + figures.growthScore. */
+  /** The ranking score: termhood × (salience.score + figures.growthScore) × stated (ranking.ts rankScore). */
   score: number;
   /** Within-source growth: each source split at its own median date, compared within (source, domaine). */
   figures: GrowthFigures;

@@ -3,6 +3,7 @@
  * grouped folds by source fiche, and the edges' fingerprint for a fit's metadata.
  */
 import type { ProximityIndex } from "../passerelles/index.js";
+import type { Referential } from "../rome/index.js";
 import { seededRandom } from "./random.js";
 import { sha256 } from "./fit-meta.js";
 
@@ -71,6 +72,23 @@ export function officialEdges(index: ProximityIndex): [string, string][] {
       .mobilites.filter((m) => m.cible !== s && index.has(m.cible))
       .map((m) => [s, m.cible] as [string, string]),
   );
+}
+
+/**
+ * The mobilités `newer` lists and `older` did not, between fiches both versions have (same codes), by source: the
+ * forward test's strict right answers.
+ */
+export function addedMobilites(older: Referential, newer: Referential): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const f of newer.fiches.values()) {
+    const before = older.fiches.get(f.code);
+    if (!before) continue;
+    const listed = new Set(before.mobilites.map((m) => m.cible));
+    for (const { cible } of f.mobilites)
+      if (cible !== f.code && older.fiches.has(cible) && !listed.has(cible))
+        (out.get(f.code) ?? out.set(f.code, new Set()).get(f.code)!).add(cible);
+  }
+  return out;
 }
 
 /** sha256 of sorted "source>target" lines: the fit's data fingerprint. */

@@ -96,6 +96,12 @@ export const FEATURE_SETS: Record<string, PasserellesFeatureSet> = {
     interactions: ALLX_PRODUCTS,
     second: { name: "allXR-second", features: BASE, interactions: [...ALLX_PRODUCTS, ...pairsOf(RERANK_CROSSED)] },
   },
+  // Session 22: without the level and status steps (v460's added mobilités go up more often than v458's).
+  allXnoDir: {
+    name: "allXnoDir",
+    features: BASE.filter((k) => !["levelUp", "levelDown", "cadreUp", "reglementeUp"].includes(k)),
+    interactions: ALLX_PRODUCTS,
+  },
   noFamily: {
     name: "noFamily",
     features: PAIR_FEATURES.filter((k) => k !== "familyGo" && k !== "familyGoFamily"),

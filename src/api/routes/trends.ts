@@ -59,7 +59,11 @@ const Emerging = z.object({
   key: z.string(),
   label: z.string(),
   variants: z.array(z.string()),
-  score: z.number().describe("ranking score: salience.score + figures.growthScore (rising phrases come first)"),
+  score: z
+    .number()
+    .describe(
+      "ranking score: termhood × (salience.score + figures.growthScore) × (1 + share stated beside a ROME item) / 2; the lake keeps no statements, so there the last factor is 1 (rising phrases come first)",
+    ),
   figures: Figures.describe(
     "within-source growth: each source split at its own median date, halves compared within (source, domaine)",
   ),

@@ -199,6 +199,8 @@ export const trendsBacktestCommand = defineCommand({
             nearOld: oldAtt[supported.findIndex(([k]) => k === key)]!.nearestSimilarity,
             said: saidBy.get(key),
             rank: rankOf.get(key) ?? null,
+            score: ranked[i]!.score,
+            flagged: ranked[i]!.flagged,
           })),
         }),
       );
@@ -232,7 +234,8 @@ export const trendsBacktestCommand = defineCommand({
         phrase_base_rate: said.base_rate,
         phrase_lift_at_20: said.lift_at_20,
         // The best any order could reach: covered findings among the candidates, at most 20, over 20.
-        ceiling_precision_at_20: round(Math.min(20, main.allFindings.filter((f) => f.coveredBy).length) / 20, 4),
+        ceiling_precision_at_20: ceiling(main.allFindings),
+        phrase_ceiling_precision_at_20: ceiling(said.allFindings),
         heldout_halves: { a: half("a"), b: half("b") },
       },
       examples: main.findings.slice(0, 20).map((f) => ({
@@ -262,6 +265,11 @@ export const trendsBacktestCommand = defineCommand({
   },
 });
 
+/** The best precision@20 any order could reach: covered findings among all candidates, at most 20, over 20. */
+function ceiling(all: readonly { coveredBy: Covering | null }[]): number {
+  return round(Math.min(20, all.filter((f) => f.coveredBy).length) / 20, 4);
+}
+
 async function attachAll(a: PhraseAttacher, labels: string[]) {
   const out = [];
   for (let i = 0; i < labels.length; i += 200)
@@ -285,11 +293,13 @@ function countsDetector(
     const o = trendOptions({ minSupport, minSources });
     const c = countCells(docs, o.period, o.minSupport);
     const signals = detectEmerging(c.phrases, c.totals, o);
+    const statedShare = (s: (typeof signals)[number]) =>
+      c.stated ? (c.stated.get(s.key) ?? 0) / Math.max(1, s.support) : undefined;
     const tier = (s: (typeof signals)[number]) => (RANKING.risingFirst ? { tier: s.rising ? 1 : 0 } : {});
     const pick = (s: (typeof signals)[number]) =>
-      // "both" ranks as the analysis does: termhood × (salience + trend); "counts" without termhood.
+      // "both" ranks as the analysis does: termhood × (salience + trend) × stated; "counts" without either.
       part === "both"
-        ? { score: rankScore(s, termhood(s.key)), flagged: s.flagged, ...tier(s) }
+        ? { score: rankScore(s, termhood(s.key), statedShare(s)), flagged: s.flagged, ...tier(s) }
         : part === "counts"
           ? { score: s.score, flagged: s.flagged, ...tier(s) }
           : part === "trend"

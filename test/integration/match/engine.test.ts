@@ -289,6 +289,9 @@ describe("embedder", () => {
       "🙂 émoji — « guillemets »",
       "x".repeat(300),
       "Ⅻ ﬁnance ＡＢＣ",
+      // Words cached by their punctuation-separated pieces: marks inside, around, repeated, on long words.
+      "(H/F), l’équipe… «voir» a.b.c; C++/C# ; 3,5€/h ¿qué? ‐tiret‐ ".repeat(3),
+      `${"y".repeat(120)}, (${"z".repeat(99)}).`,
     );
     const [a, b] = [await fast.embed(texts), await onnx.embed(texts)];
     let worst = 0;

@@ -252,6 +252,26 @@ describe("emerging compétences on synthetic dated offers", () => {
     expect(d.phrases.some((k) => /vacanc|mutuel|taill|human|profil/.test(k))).toBe(false);
   });
 
+  it("keeps phrases inside skill evidence and marks those said in a statement naming a ROME item", () => {
+    const checker = createCoverageChecker(ref);
+    const description = "Gestion de projet, comptabilité carbone.\nRelever un nouveau challenge zorglub.";
+    const title = "Comptable";
+    const start = title.length + 1;
+    const input = { id: "x", source: "s", date: new Date("2025-01-01"), title, description, metiers: ["M1203"] };
+    // Extraction read the whole first line as an item: its unread words are still phrases ROME does not say.
+    const d = offerToTrendDocument(
+      { ...input, skills: [{ code: "100000", evidence: [{ start, end: start + description.indexOf("\n") }] }] },
+      checker,
+    );
+    expect(d.phrases).toContain(injectedKey);
+    expect(d.statedPhrases).toContain(injectedKey);
+    const challenge = d.phrases.filter((k) => /zorglub/.test(k));
+    expect(challenge.length).toBeGreaterThan(0);
+    expect(d.statedPhrases!.some((k) => /zorglub/.test(k))).toBe(false);
+    // Without skills the document tells nothing of statements.
+    expect(offerToTrendDocument(input, checker).statedPhrases).toBeUndefined();
+  });
+
   it("coverage checker keeps new phrases, drops ROME wording, evidence spans and noise", () => {
     const checker = createCoverageChecker(ref);
     const text = "Maîtrise de la comptabilité carbone.\nGestion de projet.\nTickets restaurant et RTT.";
