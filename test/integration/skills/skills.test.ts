@@ -174,6 +174,18 @@ describe("statements: sections, boilerplate, negations, enumerations", () => {
   });
 });
 
+describe("second and MC-level readings", () => {
+  it("reads what a statement's best label leaves, and a statement no label reaches at its MC", async () => {
+    const libelles = async (t: string) => (await engine.extractSkills(t)).map((s) => s.libelle);
+    // Two items in one sentence: the rest of the words ("réalisez les enduits") give the second.
+    expect(await libelles("Vous montez les murs en briques et réalisez les enduits intérieurs.")).toEqual(
+      expect.arrayContaining(["Monter des parpaings ou des briques", "Réaliser des enduits"]),
+    );
+    // No label at the minimum score, but the macro-compétence and its compétences agree.
+    expect(await libelles("Vous préparez les chantiers.")).toEqual(["Préparer l'exécution du chantier"]);
+  });
+});
+
 describe("savoir-être", () => {
   it("names the macro-compétence a short phrase asks for, the one that says the person does it", async () => {
     const text = `Profil recherché
