@@ -2,17 +2,19 @@
  * Trains the ranking model for texts with a title (models/rank-model.json, `title`) so that it holds on sources the
  * labelled-offer memory has never seen:
  *   npm run train -- [--offers FILE.jsonl] [--features CACHE.jsonl] [--candidates 40] [--l2 0.0003] [--alpha 0.2]
- *                    [--epochs 300] [--pin a,b] [--linear a,b] [--cv-weight 1] [--dates none] [--pairs none] [--no-folds] [--dry]
+ *                    [--epochs 300] [--pin a,b] [--linear a,b] [--cv-weight 1] [--dates none] [--pairs none]
+ *                    [--no-folds] [--dry]
  * Each offer's features are computed under the three ways an offer can meet the memory (src/tuning `crossValidation`):
  * leave-one-source-out (a memory without its source), grouped 5-fold CV (a memory without its fold: in-collection)
  * and no memory. The model is fitted (listwise, src/tuning/learn.ts, prior GRID_WEIGHTS) on all three lists of
  * every offer, so that it learns how far to trust the memory's votes when they come from other collections, and
  * what the text's own ROME evidence is worth without them. `--features` caches the features (computing them takes
- * most of the time; the cache is reused when it exists and names the same offers file hash). Figures: each source
- * held out of the fit in turn (its three lists scored by a model fitted on the other sources), then the final fit on
- * all. Deterministic (full-batch Adam from the prior: no random draw). Writes models/rank-model.json (the no-title
- * model kept as it is) with `fitted`: date, command, the offers file's and ROME's hashes, the figures; `--dry`
- * prints only. Last stdout line: one JSON object.
+ * most of the time; the cache is reused when it exists and names the same offers file hash; features added since it
+ * was made are computed and added to it). `--linear a,b`: those features get a weight and no products. Figures: each
+ * source held out of the fit in turn (its three lists scored by a model fitted on the other sources), then the final
+ * fit on all. Deterministic (full-batch Adam from the prior: no random draw). Writes models/rank-model.json (the
+ * no-title model kept as it is) with `fitted`: date, command, the offers file's and ROME's hashes, the figures;
+ * `--dry` prints only. Last stdout line: one JSON object.
  * Dates: an offer created before the earlier referential's end (ROME_EARLIER, ROME_EARLIER_UNTIL) carries a code of
  * that referential, so its right candidates are that code and the fiches created from it since (the likelihood of
  * the merged code, `golds`), and the figures score its list as the engine lists it with `codedAt` (merged);
@@ -147,9 +149,9 @@ async function addColumns(data: Cached[], had: readonly string[], missing: reado
   const all = [...offers.values()];
   const loso = crossValidation(engine.exemplars, all, "source");
   const cv = crossValidation(engine.exemplars, all, "text");
-  // The missing features and what they read (votesAgreed: the votes and the title and body evidence).
+  // The missing features and what they read (the memory's votes: the title and body evidence their discount reads).
   const reads = new Set<string>(missing);
-  if (missing.some((k) => k === "votesAgreed" || k.startsWith("exemplar")))
+  if (missing.some((k) => k.startsWith("exemplar")))
     for (const k of FEATURE_NAMES)
       if (k.startsWith("exemplar") || k.startsWith("title") || k === "bodyTitle") reads.add(k);
   const only: RankModel = {

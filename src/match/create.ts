@@ -18,7 +18,6 @@ import { buildLexicon, type Lexicon } from "./lexicon.js";
 import { createCoverageChecker } from "./uncovered.js";
 import { classifierFeature, readClassifier, type ClassifierFeature } from "./classifier.js";
 import { earlierCodes } from "./coded.js";
-import { buildSiblingTerms } from "./siblings.js";
 
 export interface EngineOptions {
   rebuildIndexes?: boolean;
@@ -109,7 +108,6 @@ export function loadContext(
     topFiche: new Map(),
     classify,
     earlier: earlier ? earlierCodes(earlier, lexicon.ficheCodes, parentRow) : null,
-    siblingTerms: buildSiblingTerms(referential, lexicon.ficheCodes),
   };
 }
 

@@ -38,13 +38,6 @@ export interface FicheFeatures {
    * fiche's: what the text's words say of each fiche as a whole, learnt rather than counted.
    */
   classifier: Float64Array;
-  /**
-   * What tells the fiche from its siblings (same `code_rome_parent`): its own words that they lack, found in the text,
-   * over the best sibling's (src/match/siblings.ts); 0 for a fiche without siblings.
-   */
-  siblings: Float64Array;
-  /** The strongest labelled-offer vote for a fiche the text's own ROME evidence ranks among its best (agreement.ts). */
-  votesAgreed: Float64Array;
 }
 
 export type RankWeights = Record<keyof FicheFeatures, number>;
@@ -72,8 +65,6 @@ export const GRID_WEIGHTS: RankWeights = {
   exemplarCodeBody: 0,
   titleFiche: 0.1,
   classifier: 0,
-  siblings: 0,
-  votesAgreed: 0,
 };
 
 /** Hand-set weights for texts without a title (no labelled CVs to tune them on): the prior of RANK_MODEL_NO_TITLE. */
@@ -93,8 +84,6 @@ export const GRID_WEIGHTS_NO_TITLE: RankWeights = {
   exemplarCodeBody: 0,
   titleFiche: 0,
   classifier: 0,
-  siblings: 0,
-  votesAgreed: 0,
 };
 
 /** The feature names, in a fixed order (weight tuning works on vectors in this order). */
@@ -114,8 +103,6 @@ export const FEATURE_NAMES = [
   "exemplarCodeBody",
   "titleFiche",
   "classifier",
-  "siblings",
-  "votesAgreed",
 ] as const satisfies readonly (keyof FicheFeatures)[];
 
 /** A pairwise term of the score: weight × feature a × feature b (a = b: the feature's square). */
@@ -181,9 +168,7 @@ export function combine(f: FicheFeatures, w: RankWeights, i: number): number {
     w.exemplarCodeTitle * f.exemplarCodeTitle[i]! +
     w.exemplarCodeBody * f.exemplarCodeBody[i]! +
     w.titleFiche * f.titleFiche[i]! +
-    w.classifier * f.classifier[i]! +
-    w.siblings * f.siblings[i]! +
-    w.votesAgreed * f.votesAgreed[i]!
+    w.classifier * f.classifier[i]!
   );
 }
 

@@ -3,8 +3,6 @@ import type { TermCounts } from "../../text/index.js";
 import type { EngineContext } from "../context.js";
 import type { ExemplarMemory } from "../exemplars.js";
 import { FEATURE_NAMES, scaleToMax, type FicheFeatures } from "../rank.js";
-import { siblingEvidence } from "../siblings.js";
-import { votesAgreed } from "./agreement.js";
 import type { ExtractedSkill } from "../types.js";
 import { titleAndBodyCounts, type Prepared } from "./prepare.js";
 
@@ -189,27 +187,15 @@ const classifier: FeatureStep = (ctx, { p, need }, f) => {
   if (need("classifier") && ctx.classify) ctx.classify(p.title, p.text, f.classifier);
 };
 
-/** What tells each fiche from its siblings, read in the title's job words and the body. */
-const siblings: FeatureStep = (ctx, { p, need }, f) => {
-  if (need("siblings")) siblingEvidence(ctx.siblingTerms, p.romeStems, p.stems.flat(), f.siblings);
-};
-
-/** The votes the text's own ROME evidence agrees with (read after the discount of unsupported votes). */
-const agreedVotes: FeatureStep = (_ctx, { exemplars, need }, f) => {
-  if (exemplars && need("votesAgreed")) votesAgreed(f);
-};
-
 /** The steps of `computeFeatures`, in order. */
 const STEPS: readonly FeatureStep[] = [
   titleEvidence,
   classifier,
-  siblings,
   exemplarVotes,
   bodyLex,
   bodyTitle,
   items,
   discountUnsupportedVotes,
-  agreedVotes,
   bodyVec,
   mcCoverage,
 ];
