@@ -2,17 +2,19 @@
  * Trains the ranking model for texts with a title (models/rank-model.json, `title`) so that it holds on sources the
  * labelled-offer memory has never seen:
  *   npm run train -- [--offers FILE.jsonl] [--features CACHE.jsonl] [--candidates 40] [--l2 0.0003] [--alpha 0.2]
- *                    [--epochs 300] [--pin a,b] [--cv-weight 1] [--dates none] [--pairs none] [--no-folds] [--dry]
+ *                    [--epochs 300] [--pin a,b] [--linear a,b] [--cv-weight 1] [--dates none] [--pairs none]
+ *                    [--no-folds] [--dry]
  * Each offer's features are computed under the three ways an offer can meet the memory (src/tuning `crossValidation`):
  * leave-one-source-out (a memory without its source), grouped 5-fold CV (a memory without its fold: in-collection)
  * and no memory. The model is fitted (listwise, src/tuning/learn.ts, prior GRID_WEIGHTS) on all three lists of
  * every offer, so that it learns how far to trust the memory's votes when they come from other collections, and
  * what the text's own ROME evidence is worth without them. `--features` caches the features (computing them takes
- * most of the time; the cache is reused when it exists and names the same offers file hash). Figures: each source
- * held out of the fit in turn (its three lists scored by a model fitted on the other sources), then the final fit on
- * all. Deterministic (full-batch Adam from the prior: no random draw). Writes models/rank-model.json (the no-title
- * model kept as it is) with `fitted`: date, command, the offers file's and ROME's hashes, the figures; `--dry`
- * prints only. Last stdout line: one JSON object.
+ * most of the time; the cache is reused when it exists and names the same offers file hash; features added since it
+ * was made are computed and added to it). `--linear a,b`: those features get a weight and no products. Figures: each
+ * source held out of the fit in turn (its three lists scored by a model fitted on the other sources), then the final
+ * fit on all. Deterministic (full-batch Adam from the prior: no random draw). Writes models/rank-model.json (the
+ * no-title model kept as it is) with `fitted`: date, command, the offers file's and ROME's hashes, the figures;
+ * `--dry` prints only. Last stdout line: one JSON object.
  * Dates: an offer created before the earlier referential's end (ROME_EARLIER, ROME_EARLIER_UNTIL) carries a code of
  * that referential, so its right candidates are that code and the fiches created from it since (the likelihood of
  * the merged code, `golds`), and the figures score its list as the engine lists it with `codedAt` (merged);
@@ -137,25 +139,68 @@ function addClassifierColumn(data: Cached[]): void {
   }
 }
 
+/**
+ * Computes the features a cache lacks (`missing`) with the engine, under the same three memories, and puts every
+ * row's columns in FEATURE_NAMES order: a new feature is measured without recomputing the others.
+ */
+async function addColumns(data: Cached[], had: readonly string[], missing: readonly string[]): Promise<void> {
+  const engine = await createEngine(config);
+  const offers = new Map(readOffers(file).map((o) => [o.id, o]));
+  const all = [...offers.values()];
+  const loso = crossValidation(engine.exemplars, all, "source");
+  const cv = crossValidation(engine.exemplars, all, "text");
+  // The missing features and what they read (the memory's votes: the title and body evidence their discount reads).
+  const reads = new Set<string>(missing);
+  if (missing.some((k) => k.startsWith("exemplar")))
+    for (const k of FEATURE_NAMES)
+      if (k.startsWith("exemplar") || k.startsWith("title") || k === "bodyTitle") reads.add(k);
+  const only: RankModel = {
+    weights: Object.fromEntries(FEATURE_NAMES.map((k) => [k, reads.has(k) ? 1 : 0])) as RankWeights,
+    interactions: [],
+    temperature: 1,
+  };
+  const row = engine.lexicon.ficheRow;
+  for (const d of data) {
+    const o = offers.get(d.id)!;
+    const memories = [loso.memoryFor(o) ?? engine.exemplars, cv.memoryFor(o) ?? engine.exemplars, null];
+    const fs = await engine.featuresForMemories(o.description ?? "", o.intitule ?? undefined, memories, only);
+    d.x = d.x.map((xs, m) =>
+      xs.map((x, i) =>
+        FEATURE_NAMES.map((k) =>
+          missing.includes(k) ? Math.round(fs[m]![k][row.get(d.rows[i]!)!]! * 1e4) / 1e4 : x[had.indexOf(k)]!,
+        ),
+      ),
+    );
+  }
+}
+
 let data: Cached[];
 if (cache && existsSync(cache)) {
   const [head, ...lines] = readFileSync(cache, "utf8").split("\n").filter(Boolean);
   const meta = JSON.parse(head!) as { offersHash: string; features: string[] };
   // A cache made before the classifier feature gets its column here (the classifier reads only the offer's text).
-  const beforeClassifier = meta.features.join() === FEATURE_NAMES.filter((k) => k !== "classifier").join();
-  if (meta.offersHash !== offersHash || (meta.features.join() !== FEATURE_NAMES.join() && !beforeClassifier))
+  let had = meta.features;
+  const beforeClassifier = !had.includes("classifier");
+  if (meta.offersHash !== offersHash || had.some((k) => !FEATURE_NAMES.includes(k as (typeof FEATURE_NAMES)[number])))
     throw new Error(`${cache}: made from another offers file or feature set; delete it`);
   data = lines.map((l) => JSON.parse(l) as Cached);
-  if (beforeClassifier) addClassifierColumn(data);
+  if (beforeClassifier) (addClassifierColumn(data), (had = [...had, "classifier"]));
+  // Features added since the cache was made are computed now and the cache rewritten with them.
+  const missing = FEATURE_NAMES.filter((k) => !had.includes(k));
+  if (missing.length) {
+    console.error(`${cache}: computing ${missing.join(", ")}`);
+    await addColumns(data, had, missing);
+    writeCache(cache, data);
+  }
   console.error(`features from ${cache} (${data.length} offers${beforeClassifier ? ", classifier column added" : ""})`);
 } else {
   data = await computeFeatures();
-  if (cache)
-    writeFileSync(
-      cache,
-      [JSON.stringify({ offersHash, features: FEATURE_NAMES }), ...data.map((d) => JSON.stringify(d))].join("\n") +
-        "\n",
-    );
+  if (cache) writeCache(cache, data);
+}
+
+function writeCache(to: string, rows: readonly Cached[]): void {
+  const head = JSON.stringify({ offersHash, features: FEATURE_NAMES });
+  writeFileSync(to, [head, ...rows.map((d) => JSON.stringify(d))].join("\n") + "\n");
 }
 
 const F = FEATURE_NAMES.length;
@@ -163,7 +208,11 @@ const idx = (k: string) => FEATURE_NAMES.indexOf(k as (typeof FEATURE_NAMES)[num
 const pinned = pinnedNames.map(idx);
 /** `--pairs none`: a linear model, no products of two features. */
 const noPairs = flags.get("pairs") === "none";
-const pairs = noPairs ? [] : featurePairs(FEATURE_NAMES.filter((k) => !pinnedNames.includes(k)));
+/** `--linear a,b`: features fitted with a weight but in no product (fewer parameters for a new feature). */
+const linearNames = (flags.get("linear") ?? "").split(",").filter(Boolean);
+const pairs = noPairs
+  ? []
+  : featurePairs(FEATURE_NAMES.filter((k) => !pinnedNames.includes(k) && !linearNames.includes(k)));
 const pairIdx = pairs.map(([a, b]) => [idx(a), idx(b)] as const);
 const expand = (x: readonly number[]) => [...x, ...pairIdx.map(([a, b]) => x[a]! * x[b]!)];
 const current = (x: readonly number[]) =>
@@ -315,6 +364,7 @@ const fitted = {
     alpha,
     epochs,
     pinned: pinnedNames,
+    linear: linearNames,
     modes: MODES,
     cvWeight,
     dates: useDates,
