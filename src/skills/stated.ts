@@ -138,7 +138,11 @@ export function extractStated(
         let family = 0;
         if (c.mc !== null) for (const d of o.cands) if (d !== c && d.mc === c.mc) family += d.score;
         const coherence = top > 0 ? (STATED.coherenceBonus * best) / top : 0;
-        const final = c.score + coherence + STATED.contextBonus * known + STATED.familyWeight * family - offDomain;
+        // Near-equal readings of different MCs ("Assurer l'accueil"): the one the domain's fiches hold as their
+        // coeur de métier breaks the tie.
+        const core = c.mc !== null && coreOfDomain(x, domain, c.mc) ? STATED.coreBonus : 0;
+        const final =
+          c.score + coherence + STATED.contextBonus * known + STATED.familyWeight * family + core - offDomain;
         return { ...c, final, offDomain };
       })
       .sort((a, b) => b.final - a.final || cmpCode(a.code, b.code));
@@ -203,6 +207,12 @@ function familyReading(low: readonly Candidate[]): Candidate | null {
     if (c.score + STATED.mcFamilyWeight * family >= STATED.minScore && (!out || c.score > out.score)) out = c;
   }
   return out;
+}
+
+/** Whether one of the domain's fiches marks this macro-compétence (or one of its compétences) coeur de métier. */
+function coreOfDomain(x: StatedExtractor, domain: ReadonlySet<string>, mc: string): boolean {
+  for (const f of domain) if (x.ref.ficheMacroCompetences(f).get(mc)?.coeur) return true;
+  return false;
 }
 
 const NO_FICHES: readonly string[] = [];

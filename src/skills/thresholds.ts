@@ -45,6 +45,8 @@ export const STATED = {
   coherenceBonus: 0.12,
   /** …and this bonus × the weight of a fiche the text is known to be about (`context`) that lists them. */
   contextBonus: 0.15,
+  /** …and this bonus when a fiche of the text's domain holds their macro-compétence as coeur de métier (a tie-break). */
+  coreBonus: 0.01,
   /**
    * Taken off a savoir's score when its label is met by words (not a short form): a statement of a task is more
    * often its compétence than the savoir of the same words ("Contrôle qualité des pièces").
