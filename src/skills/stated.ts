@@ -140,7 +140,7 @@ export function extractStated(
         const coherence = top > 0 ? (STATED.coherenceBonus * best) / top : 0;
         // Near-equal readings of different MCs ("Assurer l'accueil"): the one the domain's fiches hold as their
         // coeur de métier breaks the tie.
-        const core = c.mc !== null && coreOfDomain(x, domain, c.mc) ? STATED.coreBonus : 0;
+        const core = c.mc !== null && coreOfDomain(x.ref, domain, c.mc) ? STATED.coreBonus : 0;
         const final =
           c.score + coherence + STATED.contextBonus * known + STATED.familyWeight * family + core - offDomain;
         return { ...c, final, offDomain };
@@ -210,8 +210,8 @@ function familyReading(low: readonly Candidate[]): Candidate | null {
 }
 
 /** Whether one of the domain's fiches marks this macro-compétence (or one of its compétences) coeur de métier. */
-function coreOfDomain(x: StatedExtractor, domain: ReadonlySet<string>, mc: string): boolean {
-  for (const f of domain) if (x.ref.ficheMacroCompetences(f).get(mc)?.coeur) return true;
+export function coreOfDomain(ref: Referential, domain: ReadonlySet<string>, mc: string): boolean {
+  for (const f of domain) if (ref.ficheMacroCompetences(f).get(mc)?.coeur) return true;
   return false;
 }
 

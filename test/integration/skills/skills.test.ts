@@ -11,6 +11,7 @@ import {
   StemFamilies,
 } from "../../../src/skills/index.js";
 import { related } from "../../../src/skills/families.js";
+import { coreOfDomain } from "../../../src/skills/stated.js";
 import { segment } from "../../../src/text/index.js";
 import { testEngine } from "../../helpers.js";
 
@@ -183,6 +184,21 @@ describe("second and MC-level readings", () => {
     );
     // No label at the minimum score, but the macro-compétence and its compétences agree.
     expect(await libelles("Vous préparez les chantiers.")).toEqual(["Préparer l'exécution du chantier"]);
+  });
+});
+
+describe("coeur de métier of the text's domain", () => {
+  it("is the MC a domain fiche holds as principale, not one it holds aside nor one it lacks", () => {
+    const ref = engine.referential;
+    const mcOf = (label: string) => [...ref.competences.values()].find((c) => c.libelle === label)!.macroCompetence;
+    const care = new Set(["J1501"]);
+    const hygiene = mcOf("Réaliser des soins d'hygiène corporelle, de confort et de prévention");
+    expect(coreOfDomain(ref, care, hygiene)).toBe(true);
+    expect(coreOfDomain(ref, new Set(), hygiene)).toBe(false);
+    expect(coreOfDomain(ref, care, mcOf("Conduire des engins agricoles"))).toBe(false);
+    const aside = [...ref.ficheMacroCompetences("J1501").values()].filter((m) => !m.coeur);
+    expect(aside.length).toBeGreaterThan(0);
+    for (const m of aside) expect(coreOfDomain(ref, care, m.code)).toBe(false);
   });
 });
 
