@@ -14,6 +14,7 @@ import { createEngine, type MatchResult } from "../src/match/index.js";
 import { readOffers } from "../src/sources/index.js";
 import { parseFlags } from "../src/cli/command.js";
 import { quantile } from "./quantile.js";
+import { round } from "../src/numbers.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const file = flags.get("offers") ?? DEV_OFFERS;
@@ -21,7 +22,7 @@ const limit = Number(flags.get("limit") ?? 1500);
 const kind = flags.get("kind") === "cv" ? "cv" : "offer";
 
 /** Numbers to 4 decimals: answers round to 3, and a float printed twice must hash the same. */
-const r = (x: number) => Math.round(x * 1e4) / 1e4;
+const r = (x: number) => round(x, 4);
 
 /** The parts of an answer that must not move when only the code's shape or speed changes. */
 function stable(a: MatchResult) {

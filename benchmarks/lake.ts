@@ -38,6 +38,7 @@ import { EF_SEARCH } from "../src/lake/store.js";
 import { nearestIds } from "../src/lake/documents-read.js";
 import { openLake } from "../src/ingest/index.js";
 import { createEngine, MatchPool, pooled, type MatchResult } from "../src/match/index.js";
+import { round } from "../src/numbers.js";
 
 const OFFERS = Number(process.env.LAKE_BENCH_OFFERS ?? 1200);
 const DOCS = Number(process.env.LAKE_BENCH_DOCS ?? 100_000);
@@ -64,7 +65,7 @@ function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
   }
   return m;
 }
-const r2 = (x: number) => Math.round(x * 100) / 100;
+const r2 = (x: number) => round(x, 2);
 
 /** Seeded random numbers so that runs are comparable: uniform, Gaussian (Box–Muller), integers below n. */
 function rng(seed: string) {

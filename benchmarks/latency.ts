@@ -20,6 +20,7 @@ import { REPO_ROOT } from "../src/config.js";
 import { offersOf300Words } from "./corpus.js";
 import { parseFlags } from "../src/cli/command.js";
 import { freePort, waitReady } from "./server.js";
+import { round } from "../src/numbers.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const seconds = Number(flags.get("seconds") ?? 10);
@@ -81,7 +82,7 @@ async function engineShare(base: string) {
     roundTrip.push(performance.now() - t);
     engine.push(j.timings.totalMs);
   }
-  const median = (xs: number[]) => Math.round([...xs].sort((a, b) => a - b)[xs.length >> 1]! * 100) / 100;
+  const median = (xs: number[]) => round([...xs].sort((a, b) => a - b)[xs.length >> 1]!, 2);
   return { requests: bodies.length, engineMsP50: median(engine), roundTripMsP50: median(roundTrip) };
 }
 

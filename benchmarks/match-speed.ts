@@ -13,6 +13,7 @@ import { createEngine } from "../src/match/index.js";
 import { offersOf300Words } from "./corpus.js";
 import { parseFlags } from "../src/cli/command.js";
 import { quantile } from "./quantile.js";
+import { round } from "../src/numbers.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const n = Number(flags.get("n") ?? 150);
@@ -43,7 +44,7 @@ for (let r = 0; r < rounds; r++)
     cpu.push((c.user + c.system) / 1000);
     for (const [k, v] of Object.entries(m.timings)) (stages[k] ??= []).push(v);
   }
-const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const r3 = (x: number) => round(x, 3);
 const p = (xs: number[]) => ({ p50: r3(quantile(xs, 0.5)), p90: r3(quantile(xs, 0.9)) });
 console.log(
   JSON.stringify({

@@ -22,6 +22,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import { quantile } from "./quantile.js";
 import { freePort, waitReady } from "./server.js";
+import { round } from "../src/numbers.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const clients = Number(flags.get("clients") ?? 64);
@@ -113,7 +114,7 @@ async function load(base: string, pid: number | undefined) {
   }
   clearInterval(sampler);
   const total = Object.values(statuses).reduce((a, b) => a + b, 0);
-  const r1 = (x: number) => Math.round(x * 10) / 10;
+  const r1 = (x: number) => round(x, 1);
   const out = {
     clients,
     seconds,
@@ -130,7 +131,7 @@ async function load(base: string, pid: number | undefined) {
     },
     requests: total,
     statuses,
-    refusedShare: Math.round((((statuses[429] ?? 0) + (statuses[503] ?? 0)) / Math.max(1, total)) * 1000) / 1000,
+    refusedShare: round(((statuses[429] ?? 0) + (statuses[503] ?? 0)) / Math.max(1, total), 3),
     accepted: {
       count: accepted.length,
       p50Ms: accepted.length ? r1(quantile(accepted, 0.5)) : null,

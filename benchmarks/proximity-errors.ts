@@ -31,6 +31,7 @@ import {
   topCodes,
 } from "../src/tuning/index.js";
 import { parseFlags } from "../src/cli/command.js";
+import { round } from "../src/numbers.js";
 
 type Row = Record<PairFeature, number> & { rank: number; inDegree: number; listedBefore: boolean };
 const col = (k: PairFeature) => PAIR_FEATURES.indexOf(k);
@@ -90,7 +91,7 @@ function record(
   for (const c of ranked.slice(0, 10)) if (!targets.has(c)) falsePositives.push(row(c));
 }
 
-const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const r3 = (x: number) => round(x, 3);
 const share = (rows: readonly Row[], f: (r: Row) => boolean) => r3(rows.filter(f).length / Math.max(1, rows.length));
 function summary() {
   const groups: Record<string, Row[]> = {

@@ -46,6 +46,7 @@ import {
 } from "../src/tuning/index.js";
 import { parseFlags } from "../src/cli/command.js";
 import { quantile } from "./quantile.js";
+import { round } from "../src/numbers.js";
 
 interface Metrics {
   recallAt5: number;
@@ -74,7 +75,7 @@ function evaluate(ref: Referential, rankFor: (source: string) => string[]): Metr
     const first = ranked.slice(0, 100).findIndex((c) => targets.has(c));
     if (first >= 0) rr += 1 / (first + 1);
   }
-  const r = (x: number) => Math.round(x * 1000) / 1000;
+  const r = (x: number) => round(x, 3);
   return {
     recallAt5: r(hit5 / edges),
     recallAt10: r(hit10 / edges),
@@ -91,7 +92,7 @@ function jaccardRank(ref: Referential, codes: string[], source: string): string[
     .map((x) => x.c);
 }
 
-const percentile = (xs: number[], p: number) => Math.round(quantile(xs, p / 100) * 1000) / 1000;
+const percentile = (xs: number[], p: number) => round(quantile(xs, p / 100), 3);
 
 const { flags } = parseFlags(process.argv.slice(2));
 const ref = await loadReferential(loadConfig().romeDir);
@@ -350,7 +351,7 @@ for (const pass of ["warm-up", "timed"])
     }
     profileQuality.edges += targets.size;
   });
-const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const r3 = (x: number) => round(x, 3);
 const profileFigures = Object.fromEntries(
   (["learned", "fixed"] as const).map((k) => [
     k,
@@ -375,7 +376,7 @@ for (const f of ref.fiches.values())
     if (!t.competences.some((c) => fc.has(c.code))) noSharedCompetence++;
   }
 const hubs = [...inDegree].sort((a, b) => b[1] - a[1]).slice(0, 10);
-const share = (x: number) => Math.round((x / edges) * 1000) / 1000;
+const share = (x: number) => round(x / edges, 3);
 
 console.log(
   JSON.stringify({
@@ -395,8 +396,8 @@ console.log(
     fixedBlend: ours,
     baselineMcJaccard: baseline,
     ceiling: {
-      recallAt5: Math.round((ceil5 / edges) * 1000) / 1000,
-      recallAt10: Math.round((ceil10 / edges) * 1000) / 1000,
+      recallAt5: round(ceil5 / edges, 3),
+      recallAt10: round(ceil10 / edges, 3),
       mrr: 1,
     },
     profileRanking: {
@@ -421,10 +422,10 @@ console.log(
         p50: percentile(proxMs, 50),
         p95: percentile(proxMs, 95),
         n: proxMs.length,
-        cpuMeanMs: Math.round(proxCpuMs * 1000) / 1000,
+        cpuMeanMs: round(proxCpuMs, 3),
       },
       proximityTop10ExplainedFixedRanker: { p50: percentile(fixedMs, 50), p95: percentile(fixedMs, 95) },
-      loadAverage1m: Math.round(os.loadavg()[0]! * 10) / 10,
+      loadAverage1m: round(os.loadavg()[0]!, 1),
       profileMatchTop10: {
         p50: percentile(profMs, 50),
         p95: percentile(profMs, 95),

@@ -9,6 +9,7 @@ import { createEngine } from "../src/match/index.js";
 import { readOffers } from "../src/sources/index.js";
 import { segment } from "../src/text/index.js";
 import { parseFlags } from "../src/cli/command.js";
+import { round } from "../src/numbers.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const n = Number(flags.get("queries") ?? 1000);
@@ -45,8 +46,8 @@ for (const [name, idx] of Object.entries(engine.indexes)) {
   }
   out[name] = {
     size: idx.size,
-    recallAt10: Math.round((hits / (vecs.length * 10)) * 10000) / 10000,
-    recallAt10IdsOnly: Math.round((strict / (vecs.length * 10)) * 10000) / 10000,
+    recallAt10: round(hits / (vecs.length * 10), 4),
+    recallAt10IdsOnly: round(strict / (vecs.length * 10), 4),
     hnswMsP50: +median(tH).toFixed(4),
     exactMsP50: +median(tE).toFixed(4),
     params: idx.params,

@@ -25,6 +25,7 @@ import { createEngine } from "../src/match/index.js";
 import { readOffers } from "../src/sources/index.js";
 import { parseFlags } from "../src/cli/command.js";
 import { seededRandom } from "../src/tuning/index.js";
+import { round } from "../src/numbers.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const file = flags.get("offers") ?? DEV_OFFERS;
@@ -125,7 +126,7 @@ for (const key of keys.slice(0, queries)) {
   }
 }
 await lake.close();
-const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const r3 = (x: number) => round(x, 3);
 console.log(
   JSON.stringify({
     benchmark: "lake-similar-offers",

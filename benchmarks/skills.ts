@@ -11,6 +11,7 @@ import { createEngine } from "../src/match/index.js";
 import { offersOf300Words } from "./corpus.js";
 import { parseFlags } from "../src/cli/command.js";
 import { quantile } from "./quantile.js";
+import { round } from "../src/numbers.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const n = Number(flags.get("n") ?? 300);
@@ -45,7 +46,7 @@ for (let r = 0; r < rounds; r++) {
     inMatch.push(m.timings.extractMs);
   }
 }
-const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const r3 = (x: number) => round(x, 3);
 console.log(
   JSON.stringify({
     benchmark: "skills-extraction",

@@ -33,6 +33,7 @@ import {
   type TrendDocument,
   type TrendReport,
 } from "../src/trends/index.js";
+import { round } from "../src/numbers.js";
 
 const config = loadConfig();
 const offersFile = process.env.OFFERS ?? path.resolve(config.romeDir, "..", "..", "eval", "offers-dev.jsonl");
@@ -165,7 +166,7 @@ async function main(): Promise<void> {
       benchmark: "trends",
       offersFile: path.basename(offersFile),
       documents: docs.length,
-      extraction: { ms: Math.round(extractMs), msPerOffer: Math.round((extractMs / docs.length) * 100) / 100 },
+      extraction: { ms: Math.round(extractMs), msPerOffer: round(extractMs / docs.length, 2) },
       perYear,
       romeEmergente: emergente,
       synthetic: runtime,
@@ -183,7 +184,7 @@ function summarise(r: TrendReport) {
       phrase: e.label,
       baseline: e.figures.baseline,
       recent: e.figures.recent,
-      rrLower: Math.round(e.figures.rateRatioBound * 10) / 10,
+      rrLower: round(e.figures.rateRatioBound, 1),
       q: Number(e.figures.qValue.toExponential(1)),
       sources: e.figures.sources,
       mc: e.attachment.macroCompetence?.libelle ?? null,
@@ -401,7 +402,7 @@ async function analysisAndApi(
   console.log(JSON.stringify(out));
 }
 
-const round2 = (x: number) => Math.round(x * 100) / 100;
+const round2 = (x: number) => round(x, 2);
 
 main().catch((e: unknown) => {
   console.error(e);

@@ -29,6 +29,7 @@ import {
   trainClassifier,
   writeClassifier,
 } from "../src/tuning/index.js";
+import { round } from "../src/numbers.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const num = (k: string, d: number) => (flags.has(k) ? Number(flags.get(k)) : d);
@@ -98,8 +99,8 @@ function figures() {
   }
   const f = (x: { n: number; top1: number; top5: number }) => ({
     n: x.n,
-    top1: Math.round((x.top1 / x.n) * 1e4) / 1e4,
-    top5: Math.round((x.top5 / x.n) * 1e4) / 1e4,
+    top1: round(x.top1 / x.n, 4),
+    top5: round(x.top5 / x.n, 4),
   });
   return { ...f(all), by_source: Object.fromEntries([...per].sort().map(([s, x]) => [s, f(x)])) };
 }

@@ -52,6 +52,7 @@ import {
   sourceOf,
 } from "../src/tuning/index.js";
 import { readOffers } from "../src/sources/index.js";
+import { round } from "../src/numbers.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const file = flags.get("offers") ?? path.resolve(REPO_ROOT, "..", "shared", "eval", "offers-dev.jsonl");
@@ -114,7 +115,7 @@ async function computeFeatures(): Promise<Cached[]> {
       gold: o.romeCode,
       source: sourceOf(o),
       rows: r.map((i) => codes[i]!),
-      x: fs.map((f) => r.map((i) => FEATURE_NAMES.map((k) => Math.round(f[k][i]! * 1e4) / 1e4))),
+      x: fs.map((f) => r.map((i) => FEATURE_NAMES.map((k) => round(f[k][i]!, 4)))),
     });
     bar.increment();
   }
@@ -134,7 +135,7 @@ function addClassifierColumn(data: Cached[]): void {
     const o = byId.get(d.id)!;
     const out = new Float64Array(ficheRow.size);
     classify?.(o.intitule ?? "", o.description ?? "", out);
-    const col = d.rows.map((c) => Math.round(out[ficheRow.get(c)!]! * 1e4) / 1e4);
+    const col = d.rows.map((c) => round(out[ficheRow.get(c)!]!, 4));
     for (const x of d.x) x.forEach((row, i) => row.push(col[i]!));
   }
 }
@@ -167,7 +168,7 @@ async function addColumns(data: Cached[], had: readonly string[], missing: reado
     d.x = d.x.map((xs, m) =>
       xs.map((x, i) =>
         FEATURE_NAMES.map((k) =>
-          missing.includes(k) ? Math.round(fs[m]![k][row.get(d.rows[i]!)!]! * 1e4) / 1e4 : x[had.indexOf(k)]!,
+          missing.includes(k) ? round(fs[m]![k][row.get(d.rows[i]!)!]!, 4) : x[had.indexOf(k)]!,
         ),
       ),
     );
@@ -306,7 +307,6 @@ function rankOfGold(d: Cached, mode: number, w: readonly number[], dated = false
   const r = list.indexOf(d.gold);
   return r < 0 ? null : r + 1;
 }
-const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 function figuresOf(records: RankRecord[]) {
   const f = rankFigures(records);
   return { n: f.n, top1: f.top1, top5: f.top5, macro_top1: macroTop1(records) };
@@ -349,9 +349,9 @@ const inSample = Object.fromEntries(
 );
 const sum = w.slice(0, F).reduce((a, b) => a + b, 0);
 const title: RankModel = {
-  weights: Object.fromEntries(FEATURE_NAMES.map((k, j) => [k, r4(w[j]! / sum)])) as RankWeights,
-  interactions: pairs.map(([a, b], p) => [a, b, r4(w[F + p]! / sum)] as const).filter((x) => x[2] !== 0),
-  temperature: r4(1 / sum),
+  weights: Object.fromEntries(FEATURE_NAMES.map((k, j) => [k, round(w[j]! / sum, 4)])) as RankWeights,
+  interactions: pairs.map(([a, b], p) => [a, b, round(w[F + p]! / sum, 4)] as const).filter((x) => x[2] !== 0),
+  temperature: round(1 / sum, 4),
 };
 const fitted = {
   date: new Date().toISOString().slice(0, 10),

@@ -32,6 +32,7 @@ import {
   skillAgreement,
 } from "../src/tuning/index.js";
 import { readOffers } from "../src/sources/index.js";
+import { round } from "../src/numbers.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const file = flags.get("offers") ?? DEV_OFFERS;
@@ -94,7 +95,7 @@ for (let k = 0; k < CV_FOLDS; k++) {
   for (const e of examples)
     if (e.fold === k) for (const c of e.candidates) held.set(c, requiredProbability(c.features, m));
 }
-const r4 = (x: number) => Math.round(x * 10000) / 10000;
+const r4 = (x: number) => round(x, 4);
 const atThreshold = (t: number) => {
   let tp = 0,
     predicted = 0,

@@ -49,6 +49,7 @@ import {
   romeDirMeta,
 } from "../src/tuning/index.js";
 import { readOffers } from "../src/sources/index.js";
+import { round } from "../src/numbers.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
 const file = flags.get("offers") ?? DEV_OFFERS;
@@ -169,7 +170,7 @@ function balanced(set: readonly Item[]): Item[] {
   for (const it of set) perCode.set(it.goldCode, (perCode.get(it.goldCode) ?? 0) + 1);
   return set.map((it) => ({ ...it, weight: perCode.get(it.goldCode)! ** -alpha }));
 }
-const r4 = (x: number) => Math.round(x * 10000) / 10000;
+const r4 = (x: number) => round(x, 4);
 const mean = (rows: { n: number; f: Record<string, number> }[]) => {
   const total = rows.reduce((s, r) => s + r.n, 0);
   return Object.fromEntries(

@@ -13,6 +13,7 @@ import {
   type LabelledOffer,
   type RankAgreement,
 } from "./feedback-types.js";
+import { round } from "../numbers.js";
 
 interface FeedbackRow {
   id: string | number;
@@ -159,7 +160,7 @@ export function rankAgreement(groups: readonly { rank: number | null; documents:
   return { documents, top1: within(1), top3: within(3), top5: within(5), top10: within(10) };
 }
 
-const ratio = (a: number, b: number): number => (b > 0 ? Math.round((a / b) * 10000) / 10000 : 0);
+const ratio = (a: number, b: number): number => (b > 0 ? round(a / b, 4) : 0);
 
 /** Pages of `labelledOffers`, in (document date, id) order: constant memory however large the lake. */
 export async function* labelledOffers(db: Queryable): AsyncIterable<LabelledOffer> {

@@ -1,6 +1,7 @@
 import type { Fiche, Referential } from "../rome/index.js";
 import { mcWeight, type ProximityScore, type Viability } from "./blend.js";
 import type { MobiliteGraph, PairFeature } from "./features.js";
+import { round } from "../numbers.js";
 
 /**
  * What a passerelle says about itself: the reasons it ranks where it does (feature groups of the ranker, worded),
@@ -183,7 +184,7 @@ export function explainReasons(
         text = `similar work context (${pct("contextesShared")} of contextes de travail in common)`;
         break;
     }
-    out.push({ kind: group.kind, reason: group.reason, contribution: Math.round(c * 1000) / 1000, text });
+    out.push({ kind: group.kind, reason: group.reason, contribution: round(c, 3), text });
   }
   return out.sort((a, b) => b.contribution - a.contribution);
 }
@@ -264,7 +265,7 @@ function targetMacroCompetences(ref: Referential, target: string, coeurBoost: nu
     mcs = [...ref.ficheMacroCompetences(target).values()].map((m) => ({
       code: m.code,
       libelle: lab(m.code),
-      weight: Math.round(mcWeight(ref.mcIdf(m.code), m.coeur, coeurBoost) * 1000) / 1000,
+      weight: round(mcWeight(ref.mcIdf(m.code), m.coeur, coeurBoost), 3),
       coeur: m.coeur,
       competences: m.competences.map((c) => ({ code: c, libelle: lab(c), coeurMetier: tCoeur.has(c) })),
     }));

@@ -26,6 +26,7 @@ import { breakdownOf, SkillOverlap, type SkillParts } from "./skill-overlap.js";
 import { explainGap, explainReasons, heldBy, type Passerelle, type ReasonContext, type Ranker } from "./explain.js";
 import { graphColumns, type GraphContext } from "./graph-features.js";
 import { FicheTable, PAIR_COLUMNS, type PairColumns } from "./fiche-table.js";
+import { round } from "../numbers.js";
 
 /** Precomputed proximity structures for one referential (build once, ~1 s; a query takes a few ms). */
 export class ProximityIndex {
@@ -293,7 +294,7 @@ export class ProximityIndex {
     return this.top(total, s, topK, filter).map((t, i) => {
       // The learned path has the pair's breakdown in its columns already (same sums, another order).
       const pair = learnedCols ? this.breakdown(learnedCols, t) : this.score(src, this.codes[t]!);
-      const score = { ...pair, total: Math.round(stageScore(total[t]!) * 1000) / 1000 };
+      const score = { ...pair, total: round(stageScore(total[t]!), 3) };
       const official = sourceFiche.mobilites.find((m) => m.cible === this.codes[t]);
       const x = learnedCols
         ? new Map(PAIR_FEATURES.map((k, j) => [k, learnedCols[j]![t]!]))

@@ -3,6 +3,7 @@ import { contentStems } from "../text/index.js";
 import { mcWeight, type ProximityScore, type ProximityWeights } from "./blend.js";
 import type { PairFeature } from "./features.js";
 import { CosineIndex, ItemCoverageIndex, tfidfVectors } from "./indexes.js";
+import { round } from "../numbers.js";
 
 /** The skill-overlap parts of a pair's score breakdown. */
 export type SkillParts = Omit<ProximityScore, "total">;
@@ -127,7 +128,7 @@ export function breakdownOf(p: SkillParts, w: ProximityWeights): ProximityScore 
     w.savoir * p.savoirCoverage +
     w.title * p.titleSim +
     w.definition * p.definitionSim;
-  const r = (x: number) => Math.round(x * 1000) / 1000;
+  const r = (x: number) => round(x, 3);
   return {
     mcCoverage: r(p.mcCoverage),
     coreCoverage: r(p.coreCoverage),

@@ -1,6 +1,7 @@
 import { distance } from "fastest-levenshtein";
 import type { Referential } from "./referential.js";
 import { isStopword, normalizeText, writtenOut } from "../text/index.js";
+import { round } from "../numbers.js";
 
 /** Word-level index of appellation labels for autocomplete (prefixes and typos, not stems). */
 export interface AppellationSearchIndex {
@@ -233,7 +234,7 @@ export function searchAppellations(s: AppellationSearchIndex, query: string, lim
     libelle: s.labels[row]!,
     ficheCode: s.fiches[row]!,
     ficheLibelle: s.ficheLabels[row]!,
-    score: Math.round(score * 1000) / 1000,
+    score: round(score, 3),
   }));
 }
 

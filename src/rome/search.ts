@@ -1,6 +1,7 @@
 import { distance } from "fastest-levenshtein";
 import { Bm25Index, contentStems, normalizeText, stem, isStopword } from "../text/index.js";
 import type { Referential } from "./referential.js";
+import { round } from "../numbers.js";
 
 /** What keyword search can return. A fiche is found through its libellé or any of its appellations. */
 export type SearchKind = "fiche" | "competence" | "macro-competence" | "savoir";
@@ -142,7 +143,7 @@ export class RomeSearch {
           kind,
           code: d.code,
           libelle,
-          score: Math.round(Math.min(1, h.score / self) * known * 1000) / 1000,
+          score: round(Math.min(1, h.score / self) * known, 3),
           ...(kind === "fiche" ? { matched: d.label } : {}),
         });
       }

@@ -1,4 +1,5 @@
 import type { Referential } from "./referential.js";
+import { round } from "../numbers.js";
 
 /** How deep the compétences tree goes in one response (the full tree with 17,810 compétences is ~2 MB). */
 export type TreeDepth = "domaine" | "enjeu" | "objectif" | "macro-competence" | "competence";
@@ -145,7 +146,7 @@ export function macroCompetenceDetail(ref: Referential, code: string): MacroComp
     codeArbo: m.codeArbo,
     libelle: m.libelle,
     categorie: m.categorie,
-    idf: Math.round(ref.mcIdf(code) * 1000) / 1000,
+    idf: round(ref.mcIdf(code), 3),
     path: { domaine: m.domaine, enjeu: m.enjeu, objectif: m.objectif },
     competences: m.competences.map((c) => ({ code: c, libelle: ref.competences.get(c)?.libelle ?? c })),
     fiches,

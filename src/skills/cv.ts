@@ -1,5 +1,6 @@
 import { headingSection, type Section } from "./sections.js";
 import type { Span } from "./types.js";
+import { round } from "../numbers.js";
 
 /** One job of a CV: its header line's title, employer and dates, and the lines that describe it. */
 export interface CvExperience {
@@ -252,5 +253,5 @@ export function experienceWeights(
     return Math.sqrt(years + 0.5) * 0.8 ** since;
   });
   const top = Math.max(0, ...raw);
-  return raw.map((w) => (top > 0 ? Math.round((w / top) * 1000) / 1000 : 0));
+  return raw.map((w) => (top > 0 ? round(w / top, 3) : 0));
 }

@@ -10,6 +10,7 @@ import { diplomaLevelOf, statedStems } from "./stems.js";
 import { STATED } from "./thresholds.js";
 import type { ExtractedSkill } from "./types.js";
 import { fold } from "./units.js";
+import { round } from "../numbers.js";
 
 /** A free-text skill label read as one statement. */
 export interface ResolvedLabel {
@@ -55,7 +56,7 @@ export class SkillLabelResolver {
 
   private out(code: string, kind: ExtractedSkill["kind"], score: number, via: ResolvedLabel["via"]): ResolvedLabel {
     const libelle = this.ref.itemLabel(code) ?? code;
-    return { code, kind, libelle, score: Math.round(Math.min(1, score) * 1000) / 1000, via };
+    return { code, kind, libelle, score: round(Math.min(1, score), 3), via };
   }
 }
 

@@ -9,6 +9,7 @@ import { diplomaLevelOf, singular, statedStems } from "./stems.js";
 import { STATED } from "./thresholds.js";
 import type { ExtractedSkill, Span } from "./types.js";
 import { fold, type StatementUnit } from "./units.js";
+import { round } from "../numbers.js";
 
 interface Found {
   code: string;
@@ -284,6 +285,6 @@ function aggregate(ref: Referential, found: readonly Found[]): ExtractedSkill[] 
     });
   }
   return [...byCode.values()]
-    .map((s) => ({ ...s, score: Math.round(s.score * 1000) / 1000 }))
+    .map((s) => ({ ...s, score: round(s.score, 3) }))
     .sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
 }

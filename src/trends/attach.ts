@@ -3,6 +3,7 @@ import type { Referential } from "../rome/index.js";
 import { contentStems } from "../text/index.js";
 import type { PhraseAttacher } from "./analyze.js";
 import type { Attachment } from "./types.js";
+import { round } from "../numbers.js";
 
 /**
  * Coverage by vector and words, checked once per aggregated candidate (not per document): a phrase is
@@ -78,7 +79,7 @@ export async function createPhraseAttacher(ref: Referential, embedder: Embedder)
 
   const mcOut = (code: string, score: number): Attachment["macroCompetence"] => {
     const m = ref.macroCompetences.get(code);
-    return m ? { code, libelle: m.libelle, codeArbo: m.codeArbo, score: Math.round(score * 1000) / 1000 } : null;
+    return m ? { code, libelle: m.libelle, codeArbo: m.codeArbo, score: round(score, 3) } : null;
   };
 
   return {
@@ -148,10 +149,10 @@ export async function createPhraseAttacher(ref: Referential, embedder: Embedder)
             code: rows[j]!.code,
             libelle: rows[j]!.libelle,
             kind: rows[j]!.kind,
-            similarity: Math.round(s * 1000) / 1000,
+            similarity: round(s, 3),
           })),
           attachedBy: "vector",
-          nearestSimilarity: Math.round(bestSim * 1000) / 1000,
+          nearestSimilarity: round(bestSim, 3),
         };
       });
     },

@@ -15,6 +15,7 @@ import {
 } from "../passerelles/index.js";
 import { fitListwiseSets, type MultiRankingList } from "./learn.js";
 import { seededRandom } from "./random.js";
+import { round } from "../numbers.js";
 
 /** Which features a model uses: linear terms and products of two. */
 export interface PasserellesFeatureSet {
@@ -170,7 +171,7 @@ export function fitPasserelles(
   fit: FitSettings = DEFAULT_FIT,
 ): PasserellesWeights {
   const w = fitListwiseSets(lists, widthOf(set), fit);
-  const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
+  const r6 = (x: number) => round(x, 6);
   return {
     weights: Object.fromEntries(set.features.map((k, j) => [k, r6(w[j]!)])),
     interactions: set.interactions.map(

@@ -6,6 +6,7 @@ import type { ProximityIndex } from "../passerelles/index.js";
 import type { Referential } from "../rome/index.js";
 import { seededRandom } from "./random.js";
 import { sha256 } from "./fit-meta.js";
+import { round } from "../numbers.js";
 
 export interface PasserelleMetrics {
   recallAt5: number;
@@ -41,7 +42,7 @@ export function countRanking(c: MetricCounts, ranked: readonly string[], targets
 }
 
 export function finish(c: MetricCounts): PasserelleMetrics {
-  const r = (x: number) => Math.round(x * 1000) / 1000;
+  const r = (x: number) => round(x, 3);
   const e = Math.max(1, c.edges);
   return {
     recallAt5: r(c.hit5 / e),

@@ -5,6 +5,7 @@ import { CodeParams, queryInt } from "../input.js";
 import { defineRoute, routes } from "../route.js";
 import { ESCO_RELATIONS, ESCO_URI, escoOfFiche, fichesOfEsco, searchAppellations } from "../../rome/index.js";
 import { chosenItems, NO_ITEM_CHOICES } from "../../match/index.js";
+import { round } from "../../numbers.js";
 
 /** A fiche as advisors read it, ESCO ↔ ROME, and appellation autocomplete: lookups that run no match. */
 const EscoRelationSchema = z.enum(ESCO_RELATIONS);
@@ -128,7 +129,7 @@ export const ficheRoutes = routes(
           code: m.code,
           libelle: m.libelle,
           coeurMetier: mc.coeur,
-          weight: Math.round(ref.mcIdf(m.code) * 1000) / 1000,
+          weight: round(ref.mcIdf(m.code), 3),
           competences: mc.competences.map((c) => ({ code: c, libelle: ref.competences.get(c)!.libelle })),
         });
       }
@@ -163,7 +164,7 @@ export const ficheRoutes = routes(
         mobilites: f.mobilites.map((m) => ({ code: m.cible, libelle: ref.fiches.get(m.cible)!.libelle, rang: m.rang })),
         recruiterChoices: {
           offers: choices.offers,
-          items: chosenItems(ref, f, choices).map((i) => ({ ...i, share: Math.round(i.share * 1000) / 1000 })),
+          items: chosenItems(ref, f, choices).map((i) => ({ ...i, share: round(i.share, 3) })),
         },
         esco: engine.esco
           ? {

@@ -14,6 +14,7 @@ import { notFound } from "../errors.js";
 import { queryInt } from "../input.js";
 import { defineRoute, routes } from "../route.js";
 import type { ReferentialContext } from "./passerelles.js";
+import { round } from "../../numbers.js";
 
 /** Documented limits of keyword search. */
 export const SEARCH_LIMITS = { maxQueryChars: 200, maxLimit: 50 } as const;
@@ -218,7 +219,7 @@ export const referentialRoutes = routes(
         romeVersion: ref.version,
         query: out.query,
         corrections: out.corrections,
-        hits: out.hits.map((h) => ({ ...h, score: Math.round(h.score * 1000) / 1000 })),
+        hits: out.hits.map((h) => ({ ...h, score: round(h.score, 3) })),
       };
     },
   ),

@@ -22,6 +22,7 @@ import {
 import { defineCommand, UsageError } from "../command.js";
 import { MatchPool, pooled } from "../../match/index.js";
 import { engineWithProgress } from "./core.js";
+import { round } from "../../numbers.js";
 
 const positiveInt = (v: string | undefined, def: number, max: number, what: string): number => {
   if (v === undefined) return def;
@@ -174,8 +175,8 @@ export const ingestCommand = defineCommand({
         backend: sink.backend,
         lines: done,
         ...counts,
-        seconds: Math.round(seconds * 10) / 10,
-        docsPerSecond: Math.round((done / seconds) * 10) / 10,
+        seconds: round(seconds, 1),
+        docsPerSecond: round(done / seconds, 1),
       }),
     );
     return code || (counts.errors > 0 ? 1 : 0);

@@ -240,7 +240,7 @@ export const trendsBacktestCommand = defineCommand({
       },
       examples: main.findings.slice(0, 20).map((f) => ({
         phrase: f.head.label,
-        score: Math.round(f.head.score * 1000) / 1000,
+        score: round(f.head.score, 3),
         support: f.head.support,
         sources: f.head.sources,
         covered_by: f.coveredBy,
