@@ -1,5 +1,5 @@
 import type { Referential } from "../rome/index.js";
-import { countCells, domaineOf, type CountCell } from "./cells.js";
+import { countCells, domaineOf, type CellCounts } from "./cells.js";
 import { detailsFromDocuments, inWindow, pickEvidence, seriesOf, top, type PhraseDetails } from "./details.js";
 import {
   byDetectorRank,
@@ -11,7 +11,7 @@ import {
 } from "./detector.js";
 import { testItems, type TestedItem } from "./items.js";
 import { periodOf, periodStart } from "./periods.js";
-import { rankScore, termhoodOf } from "./ranking.js";
+import { rankScore, statedShare, termhoodOf } from "./ranking.js";
 import { createLexicalCoverage } from "./backtest.js";
 import { nestedFragments, praiseOnly, proseVocabulary, sameFinding, termLike } from "./terms.js";
 import {
@@ -59,22 +59,12 @@ export function stratumOf(d: TrendDocument): string {
  * enough support and for every ROME item. The lake keeps them up to date in SQL (src/lake/trend-counts.ts);
  * countCells builds the same from documents.
  */
-export interface TrendCounts {
-  totals: CountCell[];
-  phrases: ReadonlyMap<string, readonly CountCell[]>;
-  items: ReadonlyMap<string, readonly CountCell[]>;
-  offers: number;
-  cvs: number;
-  sources: number;
-  /** Documents with at least one ROME item (the denominator of a co-occurrence lift). */
-  documentsWithItems: number;
+export interface TrendCounts extends CellCounts {
   /**
    * The detector's per-phrase sums when computed in SQL (then `phrases` may be empty and the final phrases'
    * series come with their details).
    */
   sums?: readonly PhraseSums[];
-  /** Documents that say each phrase in a statement naming a ROME item (JSONL path; the lake keeps no statements). */
-  stated?: ReadonlyMap<string, number>;
 }
 
 /** Default split (items and the report's window): the first period starting at or after the time midpoint. */
@@ -186,8 +176,6 @@ export async function analyzeCounts(
     );
   const docsWithItems = Math.max(1, counts.documentsWithItems);
 
-  const statedShare = (s: PhraseSignal) =>
-    counts.stated ? (counts.stated.get(s.key) ?? 0) / Math.max(1, s.support) : undefined;
   // Every candidate is attached (the vector scan is a fraction of a millisecond a phrase), then ranked by
   // termhood × (salience + trend) × stated (ranking.ts): the final order needs each one's nearest-label similarity.
   const atts: (AttachResult | undefined)[] = [];
@@ -204,7 +192,9 @@ export async function analyzeCounts(
     .map((s, i) => ({
       s: {
         ...s,
-        score: ctx.attacher ? rankScore(s, termhoodOf(atts[i]?.nearestSimilarity), statedShare(s)) : s.score,
+        score: ctx.attacher
+          ? rankScore(s, termhoodOf(atts[i]?.nearestSimilarity), statedShare(counts.stated, s))
+          : s.score,
       },
       att: atts[i],
     }))

@@ -14,6 +14,20 @@ export interface CountCell {
   documents: number;
 }
 
+/** Documents per cell, in total and for every phrase and ROME item: what `countCells` gives and the lake's SQL holds. */
+export interface CellCounts {
+  totals: readonly CountCell[];
+  phrases: ReadonlyMap<string, readonly CountCell[]>;
+  items: ReadonlyMap<string, readonly CountCell[]>;
+  offers: number;
+  cvs: number;
+  sources: number;
+  /** Documents with at least one ROME item (the denominator of a co-occurrence lift). */
+  documentsWithItems: number;
+  /** Documents that say each phrase in a statement naming a ROME item (JSONL path; the lake keeps no statements). */
+  stated?: ReadonlyMap<string, number>;
+}
+
 /** Adds one document's cell to a phrase's cells (a small map from cell key to count while counting). */
 export function cellKey(period: string, domaine: string, source: string): string {
   return `${period}\u0000${domaine}\u0000${source}`;
@@ -36,21 +50,7 @@ export function domaineOf(metiers: readonly string[]): string {
  * lake's aggregates hold them (a document counts once per phrase). Two passes: supports first, so that only
  * phrases that can reach `minSupport` get cells.
  */
-export function countCells(
-  docs: Iterable<StatedTrendDocument>,
-  period: PeriodUnit,
-  minSupport: number,
-): {
-  totals: CountCell[];
-  phrases: Map<string, CountCell[]>;
-  items: Map<string, CountCell[]>;
-  offers: number;
-  cvs: number;
-  sources: number;
-  documentsWithItems: number;
-  /** Documents that say the phrase in a statement naming a ROME item; absent when no document tells. */
-  stated?: Map<string, number>;
-} {
+export function countCells(docs: Iterable<StatedTrendDocument>, period: PeriodUnit, minSupport: number): CellCounts {
   const support = new Map<string, number>();
   for (const d of docs) for (const k of new Set(d.phrases)) support.set(k, (support.get(k) ?? 0) + 1);
   const totals = new Map<string, number>();

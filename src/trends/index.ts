@@ -53,6 +53,6 @@ export {
   type PhraseSignal,
   type PhraseSums,
 } from "./detector.js";
-export { cellKey, cellsOf, countCells, domaineOf, type CountCell } from "./cells.js";
-export { containsPhrase, RANKING, rankScore, termhoodOf, wellFormedPhrase } from "./ranking.js";
+export { cellKey, cellsOf, countCells, domaineOf, type CellCounts, type CountCell } from "./cells.js";
+export { containsPhrase, RANKING, rankScore, statedShare, termhoodOf, wellFormedPhrase } from "./ranking.js";
 export { bagOf, nestedFragments, praiseOnly, proseVocabulary, sameFinding, termLike, TERMS } from "./terms.js";

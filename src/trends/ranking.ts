@@ -28,6 +28,17 @@ export function termhoodOf(nearestSimilarity: number | undefined): number {
 }
 
 /**
+ * The share of a phrase's documents that say it in a statement also naming a ROME item; undefined when the counts
+ * hold no statements (the lake), which makes the ranking neutral on it.
+ */
+export function statedShare(
+  stated: ReadonlyMap<string, number> | undefined,
+  s: { key: string; support: number },
+): number | undefined {
+  return stated ? (stated.get(s.key) ?? 0) / Math.max(1, s.support) : undefined;
+}
+
+/**
  * The ranking score of a flagged phrase: termhood × (salience + trend) × (1 + statedShare) / 2. Without a stated
  * share (the lake keeps no statements) the factor is 1: the order is then termhood × (salience + trend).
  */

@@ -27,6 +27,7 @@ import {
   phraseStats,
   rankScore,
   RANKING,
+  statedShare,
   restrictToFichesOf,
   termhoodOf,
   shuffleDatesWithinSource,
@@ -293,13 +294,11 @@ function countsDetector(
     const o = trendOptions({ minSupport, minSources });
     const c = countCells(docs, o.period, o.minSupport);
     const signals = detectEmerging(c.phrases, c.totals, o);
-    const statedShare = (s: (typeof signals)[number]) =>
-      c.stated ? (c.stated.get(s.key) ?? 0) / Math.max(1, s.support) : undefined;
     const tier = (s: (typeof signals)[number]) => (RANKING.risingFirst ? { tier: s.rising ? 1 : 0 } : {});
     const pick = (s: (typeof signals)[number]) =>
       // "both" ranks as the analysis does: termhood × (salience + trend) × stated; "counts" without either.
       part === "both"
-        ? { score: rankScore(s, termhood(s.key), statedShare(s)), flagged: s.flagged, ...tier(s) }
+        ? { score: rankScore(s, termhood(s.key), statedShare(c.stated, s)), flagged: s.flagged, ...tier(s) }
         : part === "counts"
           ? { score: s.score, flagged: s.flagged, ...tier(s) }
           : part === "trend"

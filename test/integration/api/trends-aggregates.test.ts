@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { OverloadedError } from "../../../src/api/admission.js";
 import { TrendAnalyses, paramsKey } from "../../../src/api/trends-analyses.js";
 import { loadConfig } from "../../../src/config.js";
-import type { Lake, TrendCounts, TrendDocument } from "../../../src/lake/index.js";
+import type { Lake, TrendDocument } from "../../../src/lake/index.js";
 import {
   countCells,
   DETECTOR,
+  type CellCounts,
   sourceSplits,
   strataOf,
   sumsOfCells,
@@ -14,7 +15,7 @@ import {
 import { useBackend, type Backend } from "../../lake-helpers.js";
 
 /** Every non-zero cell of the counts as sorted lines, so two ways of counting can be compared whole. */
-function canonical(c: Pick<TrendCounts, "totals" | "phrases" | "items">): string[] {
+function canonical(c: Pick<CellCounts, "totals" | "phrases" | "items">): string[] {
   const out: string[] = [];
   for (const t of c.totals) if (t.documents) out.push(`T ${t.period} ${t.domaine} ${t.source} ${t.documents}`);
   for (const [k, cells] of c.phrases)
