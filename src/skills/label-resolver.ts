@@ -5,7 +5,7 @@ import { buildSkillLexicon } from "./lexicon.js";
 import { namedSavoirs } from "./savoir-lexicon.js";
 import { softSkillsIn } from "./soft-skills.js";
 import { createStatedExtractor, type StatedExtractor } from "./label-index.js";
-import { scoreStatement } from "./scoring.js";
+import { scoreStatement, statementQuery } from "./scoring.js";
 import { diplomaLevelOf, statedStems } from "./stems.js";
 import { STATED } from "./thresholds.js";
 import type { ExtractedSkill } from "./types.js";
@@ -50,7 +50,11 @@ export class SkillLabelResolver {
         .map((w) => (w.length > 3 && /[sx]$/.test(w) ? w.slice(0, -1) : w)),
     );
     // Without vectors the score is the lexical part only: rescaled to the with-vector scale's minimum.
-    const best = scoreStatement(this.x, stems, null, diplomaLevelOf(label), words, LEXICAL_ONLY_MIN)[0];
+    const best = scoreStatement(
+      this.x,
+      statementQuery(this.x, stems, null, diplomaLevelOf(label), words),
+      LEXICAL_ONLY_MIN,
+    )[0];
     return best ? this.out(best.code, best.kind, best.score / (1 - STATED.vectorWeight), "words") : null;
   }
 

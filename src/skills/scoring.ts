@@ -5,15 +5,8 @@ import { STATED } from "./thresholds.js";
 import type { ExtractedSkill } from "./types.js";
 
 /** A statement's readings: its best-scoring labels, those within `coherenceMargin` of the best. */
-export function scoreStatement(
-  x: StatedExtractor,
-  stems: readonly string[],
-  vec: Float32Array | null,
-  level: string | null,
-  words: ReadonlySet<string>,
-  minScore: number = STATED.minScore,
-): Candidate[] {
-  const { keys, unitMass } = statementQuery(x, stems, vec, level, words);
+export function scoreStatement(x: StatedExtractor, q: StatementQuery, minScore: number = STATED.minScore): Candidate[] {
+  const { keys } = q;
   // A statement of one common word ("Entretien", "la réparation", "contrôle") names no item by itself: only the
   // text's domain may read it (see `extractStated`).
   if (keys.size === 1 && x.labels.docFrequency([...keys][0]!) > STATED.genericWord) return [];
@@ -38,7 +31,6 @@ export function scoreStatement(
     .map((h) => (probe.size === byRarity.length ? h : { doc: h.doc, coverage: x.labels.coverageOf(h.doc, keys) }))
     .filter((h) => h.coverage >= STATED.minCoverage);
   const scored: Candidate[] = [];
-  const q: StatementQuery = { keys, unitMass, vec, level, words };
   for (const h of hits) {
     const c = scoreRow(x, q, h.doc, h.coverage, 2);
     if (c && c.score >= minScore) scored.push(c);

@@ -67,10 +67,10 @@ export function extractStated(
         .split(" ")
         .map(singular),
     );
-    const all = scoreStatement(x, stems, vecs[i] ?? null, level, words, STATED.mcFloor);
+    const q = statementQuery(x, stems, vecs[i] ?? null, level, words);
+    const all = scoreStatement(x, q, STATED.mcFloor);
     const cands = all.filter((c) => c.score >= STATED.minScore);
     const low = all.filter((c) => c.score < STATED.minScore);
-    const q = statementQuery(x, stems, vecs[i] ?? null, level, words);
     open.push({ unit: u, long: stems.length > STATED.longStatement, cands, low, q, stems });
   });
   // Coherence: a statement's near-equal readings are decided by the fiches the whole text points at ("soins
@@ -180,7 +180,7 @@ function residualReading(
   const restKeys = new Set(rest.map((st) => x.families.key(st)));
   if (restKeys.size < 2) return null;
   const min = STATED.minScore + STATED.residualMargin;
-  const cands = scoreStatement(x, rest, q.vec, q.level, q.words, min);
+  const cands = scoreStatement(x, statementQuery(x, rest, q.vec, q.level, q.words), min);
   const heads = (c: Candidate) => x.heads[x.rowOf.get(c.code)!]!;
   return (
     cands.find(
