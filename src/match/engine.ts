@@ -79,7 +79,8 @@ export class Engine {
       const { targeted, reported } = targetedPass(ctx, p, stated, ctx.lexicon.ficheCodes[ranking.pool[0]!.row]!);
       skills = reported;
       if (input.kind === "offer") {
-        requiredSkills = required(ctx, p, ranking, [...unitSkills(ctx, p), ...targeted], memory, options);
+        const shown = (codes: ReadonlySet<string>) => [...unitSkills(ctx, p, codes), ...targeted];
+        requiredSkills = required(ctx, p, ranking, shown, memory, options);
       }
     }
     const explained = explain(ctx, p, stated, features, ranking, topK, input.explain !== false);

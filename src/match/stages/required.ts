@@ -36,13 +36,14 @@ export interface RequiredOptions {
 
 /**
  * Stage 5 (offers): the items of the best fiches a recruiter would attach, most probable first, with the model's
- * probability. `shown`: the skills of the per-unit search and the targeted pass (their scores and spans).
+ * probability. `shown`: the skills of the per-unit search and the targeted pass (their scores and spans) among the
+ * given candidate items (asked once the candidates are known: most of a text's units cannot show any of them).
  */
 export function required(
   ctx: EngineContext,
   p: Prepared,
   ranking: Ranking,
-  shown: readonly ExtractedSkill[],
+  shown: (candidates: ReadonlySet<string>) => readonly ExtractedSkill[],
   memory: ExemplarMemory | null,
   options: RequiredOptions,
 ): RequiredSkill[] {
@@ -62,21 +63,19 @@ export function required(
 
 /**
  * Every compétence and savoir the best-ranked `fiches` list or their labelled offers chose, with the offer-coding
- * model's features and probability, most probable first (ties by code). `shown`: the text's extracted skills,
- * targeted pass included (their raw scores and spans); `memory`: the labelled offers whose choices of items count;
+ * model's features and probability, most probable first (ties by code). `shown`: the text's extracted skills among
+ * the candidates, targeted pass included (their raw scores and spans); `memory`: the labelled offers whose choices of items count;
  * `neighbours`: the labelled offers with items most like the text.
  */
 function requiredCandidates(
   ctx: EngineContext,
   fiches: readonly { code: string; row: number; confidence: number }[],
-  shown: readonly ExtractedSkill[],
+  shown: (candidates: ReadonlySet<string>) => readonly ExtractedSkill[],
   memory: ExemplarMemory | null,
   model: RequiredModel,
   neighbours: readonly CodedNeighbour[],
 ): RequiredCandidate[] {
   const ref = ctx.referential;
-  const best = new Map<string, ExtractedSkill>();
-  for (const s of shown) if ((best.get(s.code)?.score ?? -1) < s.score) best.set(s.code, s);
   const total = (c: string) => memory?.itemTotal(c) ?? 0;
   const holders = new Map<string, { kind: "competence" | "savoir"; list: ItemHolder[] }>();
   for (const { code, row, confidence } of fiches) {
@@ -100,6 +99,8 @@ function requiredCandidates(
       if (kind === "competence" || kind === "savoir") hold(item, kind, false, null);
     }
   }
+  const best = new Map<string, ExtractedSkill>();
+  for (const s of shown(new Set(holders.keys()))) if ((best.get(s.code)?.score ?? -1) < s.score) best.set(s.code, s);
   const candidates: RequiredCandidate[] = [];
   for (const [code, { kind, list }] of holders) {
     const comp = kind === "competence" ? ref.competences.get(code) : undefined;
