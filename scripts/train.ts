@@ -3,7 +3,7 @@
  * labelled-offer memory has never seen:
  *   npm run train -- [--offers FILE.jsonl] [--features CACHE.jsonl] [--candidates 40] [--l2 0.0003] [--alpha 0.2]
  *                    [--epochs 300] [--pin a,b] [--linear a,b] [--cv-weight 1] [--dates none] [--pairs none]
- *                    [--no-folds] [--dry]
+ *                    [--modes leave_one_source_out,grouped_cv,no_memory] [--no-folds] [--dry]
  * Each offer's features are computed under the three ways an offer can meet the memory (src/tuning `crossValidation`):
  * leave-one-source-out (a memory without its source), grouped 5-fold CV (a memory without its fold: in-collection)
  * and no memory. The model is fitted (listwise, src/tuning/learn.ts, prior GRID_WEIGHTS) on all three lists of
@@ -67,6 +67,9 @@ const cvWeight = Number(flags.get("cv-weight") ?? 1);
 if (pinnedNames.some((k) => !FEATURE_NAMES.includes(k as (typeof FEATURE_NAMES)[number])))
   throw new Error(`--pin: features are ${FEATURE_NAMES.join(", ")}`);
 const MODES = ["leave_one_source_out", "grouped_cv", "no_memory"] as const;
+/** `--modes a,b`: the lists the fit reads (all three by default; figures are printed for every mode). */
+const fitModes = (flags.get("modes") ?? MODES.join(",")).split(",").filter(Boolean);
+if (fitModes.some((m) => !MODES.includes(m as (typeof MODES)[number]))) throw new Error(`--modes: ${MODES.join(", ")}`);
 
 const offersHash = sha256(readFileSync(file));
 const config = loadConfig();
@@ -224,6 +227,7 @@ const current = (x: readonly number[]) =>
 
 interface Item extends RankingList {
   source: string;
+  mode: (typeof MODES)[number];
   goldCode: string;
   modeWeight: number;
 }
@@ -255,6 +259,7 @@ const items: Item[] = data.flatMap((d) =>
       useDates && codedThen(d) ? order.flatMap((i, k) => (thenOf(d.rows[i]!) === d.gold ? [k] : [])) : undefined;
     return {
       source: d.source,
+      mode: MODES[m]!,
       goldCode: d.gold,
       modeWeight: m === 1 ? cvWeight : 1,
       x: order.map((i) => expand(xs[i]!)),
@@ -269,7 +274,8 @@ function balanced(set: readonly Item[]): Item[] {
   return set.map((it) => ({ ...it, weight: it.modeWeight * per.get(it.goldCode)! ** -alpha }));
 }
 const prior = [...FEATURE_NAMES.map((k) => GRID_WEIGHTS[k] * 20), ...pairs.map(() => 0)];
-const fit = (set: readonly Item[]) => fitListwise(balanced(set), prior, { l2, pinned, epochs });
+const fit = (set: readonly Item[]) =>
+  fitListwise(balanced(set.filter((it) => fitModes.includes(it.mode))), prior, { l2, pinned, epochs });
 
 /**
  * The engine's top-10 for one offer's mode under weights `w` (log-odds units), split fiches lifting their parent;
@@ -365,7 +371,7 @@ const fitted = {
     epochs,
     pinned: pinnedNames,
     linear: linearNames,
-    modes: MODES,
+    modes: fitModes,
     cvWeight,
     dates: useDates,
     pairs: !noPairs,

@@ -1,5 +1,5 @@
 import type { Referential } from "../rome/index.js";
-import { candidatePhrases, contentStems, postingLists, type TextUnit } from "../text/index.js";
+import { AllTermsIndex, candidatePhrases, contentStems, type TextUnit } from "../text/index.js";
 
 export interface UncoveredPhrase {
   /** Stemmed content words in order: the grouping key for trends ("gestion des donnees" → "gestion don"). */
@@ -44,10 +44,10 @@ const NOISE_STEMS = new Set(
 export function createCoverageChecker(
   referential: Referential,
 ): (units: TextUnit[], coveredSpans: { start: number; end: number }[]) => UncoveredPhrase[] {
-  const labelStemSets: Set<string>[] = [];
+  const labelStems: string[][] = [];
   const addLabel = (label: string) => {
-    const s = new Set(contentStems(label));
-    if (s.size > 0) labelStemSets.push(s);
+    const s = contentStems(label);
+    if (s.length > 0) labelStems.push(s);
   };
   for (const c of referential.competences.values()) addLabel(c.libelle);
   for (const s of referential.savoirs.values()) addLabel(s.libelle);
@@ -55,8 +55,7 @@ export function createCoverageChecker(
   for (const a of referential.appellations.values()) addLabel(a.libelle);
   for (const c of referential.contextes.values()) addLabel(c.libelle);
 
-  // stem → indices of labels containing it: lets a multi-word check intersect small posting lists.
-  const postings = postingLists(labelStemSets);
+  const labels = new AllTermsIndex(labelStems);
 
   const memo = new Map<string, boolean>();
   /** True when the key is covered by words or is noise only; memoised because keys recur across documents. */
@@ -64,9 +63,7 @@ export function createCoverageChecker(
     let v = memo.get(key);
     if (v !== undefined) return v;
     const stems = key.split(" ");
-    v =
-      stems.every((s) => NOISE_STEMS.has(s) || /^[0-9]+$/.test(s) || s.length < 2) ||
-      lexicallyCovered(stems, postings, labelStemSets);
+    v = stems.every((s) => NOISE_STEMS.has(s) || /^[0-9]+$/.test(s) || s.length < 2) || labels.anyHoldsAll(stems);
     if (memo.size < 500_000) memo.set(key, v);
     return v;
   };
@@ -143,16 +140,4 @@ function insideAnyOf(spans: readonly { start: number; end: number }[]): (start: 
     }
     return lo > 0 && reach[lo - 1]! >= end;
   };
-}
-
-/** True when one ROME label contains every stem of the phrase. */
-function lexicallyCovered(stems: string[], postings: Map<string, number[]>, labels: Set<string>[]): boolean {
-  let smallest: number[] | undefined;
-  for (const s of stems) {
-    const p = postings.get(s);
-    if (!p) return false;
-    if (!smallest || p.length < smallest.length) smallest = p;
-  }
-  if (!smallest) return false;
-  return smallest.some((i) => stems.every((s) => labels[i]!.has(s)));
 }
