@@ -186,6 +186,28 @@ export function scoreItemsAgainstUnits(
   return out;
 }
 
+/**
+ * The units whose open search (`scoreUnit`) may read one of the labels `rows`: those that cover one of them at the
+ * search's floor with a pair score at `minScore`. Any other unit's readings hold none of them, so a caller that needs
+ * only those labels skips its search (it walks every posting of every stem; this walks the labels' few terms).
+ */
+export function unitsThatMayRead(
+  ctx: ExtractionContext,
+  rows: Iterable<number>,
+  stems: readonly ReadonlySet<string>[],
+  vecs: readonly (Float32Array | null)[],
+): Uint8Array {
+  const floor = Math.max(EXTRACTION.minCoverage, coverageFloor(EXTRACTION.minScore));
+  const unitsWith = postingLists(stems);
+  const may = new Uint8Array(stems.length);
+  for (const row of rows)
+    for (const { set: u, coverage } of ctx.lex.skills.coverageAcross(row, unitsWith))
+      // 1e-6: the search's cosines are summed in another order (`dotEach`), a last bit apart.
+      if (!may[u] && coverage >= floor && rowScore(ctx, row, coverage, vecs[u] ?? null) >= EXTRACTION.minScore - 1e-6)
+        may[u] = 1;
+  return may;
+}
+
 /** Merges per-unit candidates into one list of skills with all their evidence spans, best first. */
 export function aggregateSkills(
   ref: Referential,

@@ -9,6 +9,7 @@ export {
   rescoreInContext,
   scoreItemsAgainstUnits,
   scoreUnit,
+  unitsThatMayRead,
   type ExtractionContext,
   type SkillCandidate,
 } from "./extract.js";

@@ -6,6 +6,7 @@ import {
   rescoreInContext,
   scoreItemsAgainstUnits,
   scoreUnit,
+  unitsThatMayRead,
 } from "../../skills/index.js";
 import type { EngineContext, TopFiche } from "../context.js";
 import type { ExtractedSkill } from "../types.js";
@@ -48,27 +49,18 @@ export function targetedPass(
 /**
  * The open per-unit search of earlier versions (every label a unit covers, up to three a unit): what the
  * offer-coding model (`requiredSkills`) was fitted on, kept for it; only what it says of the items `codes` (the
- * model's candidates). A unit sharing no stem with their labels cannot rank one of them (a label it covers shares a
- * stem), so it is not searched: the answer for those items is the same as from every unit.
+ * model's candidates). A unit that cannot read one of them (`unitsThatMayRead`) is not searched: the answer for those
+ * items is the same as from every unit.
  */
 export function unitSkills(ctx: EngineContext, p: Prepared, codes: ReadonlySet<string>): ExtractedSkill[] {
-  const may = unitsThatMayShow(ctx, p, codes);
+  const rows: number[] = [];
+  for (const code of codes) {
+    const row = ctx.extraction.skillRow.get(code);
+    if (row !== undefined) rows.push(row);
+  }
+  const may = unitsThatMayRead(ctx.extraction, rows, p.stemSets, p.unitVecs);
   const perUnit = p.units.map((_, i) => (may[i] ? scoreUnit(ctx.extraction, i, p.stemSets[i]!, p.unitVecs[i]!) : []));
   return aggregateSkills(ctx.referential, p.units, perUnit).filter((s) => codes.has(s.code));
-}
-
-/** Per unit, whether it shares a stem with the label of one of `codes`. */
-function unitsThatMayShow(ctx: EngineContext, p: Prepared, codes: ReadonlySet<string>): Uint8Array {
-  const { lex, skillRow } = ctx.extraction;
-  const stems = new Set<string>();
-  for (const code of codes) {
-    const row = skillRow.get(code);
-    if (row !== undefined) for (const t of lex.skills.termsOf(row)) stems.add(t);
-  }
-  return Uint8Array.from(p.stemSets, (unit) => {
-    for (const t of unit) if (stems.has(t)) return 1;
-    return 0;
-  });
 }
 
 /** A ranked-first fiche's items' rows and item codes, once per fiche. */
