@@ -66,7 +66,9 @@ const titleEvidence: FeatureStep = (ctx, { p, need }, f) => {
   if (!p.title) return;
   titleFeatures(ctx, f, p.romeStems, p.romeKey, p.titleVec, 1);
   if (need("titleFiche") && p.romeStems.length) {
-    for (const h of ctx.lexicon.fiches.search(p.romeStems, f.titleFiche.length)) f.titleFiche[h.doc] = h.score;
+    // Every fiche's score is kept: no ranking of them is needed (`search` for all fiches would sort them).
+    const out = f.titleFiche;
+    ctx.lexicon.fiches.forEachScore(p.romeStems, (doc, score) => (out[doc] = score));
     scaleToMax(f.titleFiche);
   }
   for (const e of p.extraTitles) titleFeatures(ctx, f, e.stems, e.key, e.vec, e.weight);
