@@ -20,6 +20,11 @@ export interface ClassifierExample {
   code: string;
   title: string;
   body: string;
+  /**
+   * Every fiche that is a right answer, when more than `code` is (an offer coded before a split: its code then meant
+   * the fiches created from it since as well): the example's loss is the likelihood of their merged probability.
+   */
+  golds?: readonly string[];
 }
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -249,7 +254,17 @@ export function trainClassifier(
   };
   const extraInputs = extra
     .filter((e) => row.has(e.code))
-    .map((e) => ({ y: row.get(e.code)!, x: classifierInput(e.title, e.body, s.buckets) }));
+    .map((e) => ({
+      y: row.get(e.code)!,
+      ys:
+        e.golds && e.golds.length > 1
+          ? Int32Array.from(
+              e.golds.filter((c) => row.has(c)),
+              (c) => row.get(c)!,
+            )
+          : null,
+      x: classifierInput(e.title, e.body, s.buckets),
+    }));
   const firstEpoch = examples(0);
   const total = (firstEpoch.length + extraInputs.length) * s.epochs;
   const h = new Float32Array(d2);
@@ -259,25 +274,33 @@ export function trainClassifier(
   let loss = 0;
   for (let e = 0; e < s.epochs; e++) {
     const ex = e === 0 ? firstEpoch : examples(e);
-    const items: { y: number; x: ClassifierInput }[] = [
+    const items: { y: number; ys: Int32Array | null; x: ClassifierInput }[] = [
       ...ex
         .filter((x) => row.has(x.code))
-        .map((x) => ({ y: row.get(x.code)!, x: classifierInput(x.title, x.body, s.buckets) })),
+        .map((x) => ({ y: row.get(x.code)!, ys: null, x: classifierInput(x.title, x.body, s.buckets) })),
       ...extraInputs,
     ];
     for (let i = items.length - 1; i > 0; i--) {
       const j = Math.floor(r() * (i + 1));
       [items[i], items[j]] = [items[j]!, items[i]!];
     }
-    for (const { y, x } of items) {
+    for (const { y, ys, x } of items) {
       const lr = s.learningRate * (1 - done / total);
       done++;
       if (x.title.length + x.body.length === 0) continue;
       (touch(x.title), touch(x.body));
       hiddenOf(model, x, h);
       softmaxInPlace(logitsOf(model, h, p));
-      loss += -Math.log(Math.max(p[y]!, 1e-12));
-      p[y]! -= 1;
+      if (ys) {
+        // Merged golds: the gradient of −log Σ p over them is p minus p renormalised on them.
+        let z = 0;
+        for (const g of ys) z += p[g]!;
+        loss += -Math.log(Math.max(z, 1e-12));
+        for (const g of ys) p[g]! -= p[g]! / Math.max(z, 1e-12);
+      } else {
+        loss += -Math.log(Math.max(p[y]!, 1e-12));
+        p[y]! -= 1;
+      }
       gh.fill(0);
       for (let c = 0; c < C; c++) {
         const g = p[c]!;

@@ -111,6 +111,29 @@ describe("fiche classifier", () => {
     expect(back.bias).toEqual(model.bias);
   });
 
+  it("learns from examples with several right fiches the likelihood of their merged probability", () => {
+    // "Zorglub" texts: half labelled N4101 alone, half J1506 with N4101 also right (an offer coded before a split).
+    // One label each would split the mass; merged golds let N4101 take it, since it is right for both halves.
+    const extra = Array.from({ length: 40 }, (_, i) =>
+      i % 2
+        ? { code: "N4101", title: "Zorglub", body: "" }
+        : { code: "J1506", title: "Zorglub", body: "", golds: ["J1506", "N4101"] },
+    );
+    const rome = () => [];
+    const p = (golds: boolean) => {
+      const m = trainClassifier(
+        CODES,
+        rome,
+        small,
+        golds ? extra : extra.map(({ code, title, body }) => ({ code, title, body })),
+      );
+      const q = ficheProbabilities(m, "Zorglub", "");
+      return q[CODES.indexOf("N4101")]!;
+    };
+    expect(p(true)).toBeGreaterThan(0.8);
+    expect(p(false)).toBeLessThan(0.7);
+  });
+
   it("draws each epoch's examples for every fiche", () => {
     const ex = romeExamples(ref, { ...small, minPerFiche: 1, perAppellation: 0 }, seededRandom(1));
     expect(new Set(ex.map((e) => e.code)).size).toBe(ref.fiches.size);
