@@ -44,6 +44,11 @@ const ConfigSchema = z.object({
   /** The fiche classifier's manifest (models/fiche-classifier.json, docs/matching.md); unset when absent or "none". */
   ficheClassifier: z.string().min(1).optional(),
   /**
+   * Domain word vectors for stated skills' paraphrase readings (WORD_VECTORS: a manifest written by `npm run
+   * train:word-vectors`, docs/skills.md "Session 23"); unset by default: they cost matching a little.
+   */
+  wordVectors: z.string().min(1).optional(),
+  /**
    * An earlier ROME export (ROME_EARLIER) and the first day its successor's codes were in force (ROME_EARLIER_UNTIL):
    * a match of a text coded before that day (`codedAt`, or `romeVersion` naming it) lists the codes of its day
    * (src/match/coded.ts). Unset: lists are always today's codes.
@@ -100,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : env.FICHE_CLASSIFIER === "none"
           ? undefined
           : env.FICHE_CLASSIFIER || undefined,
+    wordVectors: env.WORD_VECTORS === "none" ? undefined : env.WORD_VECTORS || undefined,
   });
 }
 

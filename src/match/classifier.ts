@@ -5,7 +5,7 @@ import path from "node:path";
 import { z } from "zod";
 import { REPO_ROOT } from "../config.js";
 import { cleanTitle, contentStems, normalizeText } from "../text/index.js";
-import { readModelFile } from "./model-file.js";
+import { readModelFile } from "../model-file.js";
 
 /**
  * A trained domain model of French job text (fastText-style): hashed features of the title (stems, stem bigrams,

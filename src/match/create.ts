@@ -1,5 +1,11 @@
 import type { Config } from "../config.js";
-import { normalizeVector, TransformersEmbedder, type Embedder } from "../embed/index.js";
+import {
+  normalizeVector,
+  readWordVectors,
+  TransformersEmbedder,
+  type Embedder,
+  type WordVectors,
+} from "../embed/index.js";
 import { openIndexes, type ProgressFn, type RomeIndexes } from "../vectors/index.js";
 import {
   buildAppellationSearch,
@@ -54,7 +60,8 @@ export async function createEngine(config: Config, opts: EngineOptions = {}): Pr
   const earlier = config.romeEarlier
     ? { ...loadFicheCodes(config.romeEarlier.dir), until: config.romeEarlier.until }
     : null;
-  return new Engine(loadContext(referential, embedder, indexes, lexicon, classify, earlier), exemplars, esco);
+  const words = config.wordVectors ? readWordVectors(config.wordVectors) : null;
+  return new Engine(loadContext(referential, embedder, indexes, lexicon, classify, earlier, words), exemplars, esco);
 }
 
 /** The tables every match reads, derived once from the referential, indexes and lexicon. */
@@ -66,6 +73,8 @@ export function loadContext(
   classify: ClassifierFeature | null = null,
   /** The referential in force before today's: its version, its codes, its successor's first day. */
   earlier: { version: string; until: string; codes: ReadonlySet<string> } | null = null,
+  /** Domain word vectors for stated skills' paraphrase readings (null: none). */
+  words: WordVectors | null = null,
 ): EngineContext {
   const ficheRow = lexicon.ficheRow;
   const parentRow = Int32Array.from(
@@ -93,7 +102,7 @@ export function loadContext(
     indexes,
     lexicon,
     extraction,
-    stated: createStatedExtractor(referential, extraction),
+    stated: createStatedExtractor(referential, extraction, words),
     appellationSearch: buildAppellationSearch(referential),
     coverage: createCoverageChecker(referential),
     ficheCentroids: computeFicheCentroids(referential, lexicon, indexes),

@@ -2,7 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 import { REPO_ROOT } from "../config.js";
 import { topK } from "../text/index.js";
-import { readModelFile } from "./model-file.js";
+import { readModelFile } from "../model-file.js";
 
 /** Per-fiche features, each in 0..1, as dense arrays aligned with the lexicon's fiche order. */
 export interface FicheFeatures {

@@ -7,7 +7,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { REPO_ROOT } from "../config.js";
-import { readModelFile } from "./model-file.js";
+import { readModelFile } from "../model-file.js";
 import { REQUIRED_FEATURES, type RequiredFeatures, type RequiredModel } from "./required.js";
 
 const Weights = z.strictObject(

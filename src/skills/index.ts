@@ -15,7 +15,7 @@ export {
 } from "./extract.js";
 export type * from "./types.js";
 export { createStatedExtractor, type StatedExtractor } from "./label-index.js";
-export { diplomaLevelOf } from "./stems.js";
+export { diplomaLevelOf, statedStems } from "./stems.js";
 export { extractStated } from "./stated.js";
 export { scoreStatement } from "./scoring.js";
 export { STATED } from "./thresholds.js";

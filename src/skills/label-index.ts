@@ -1,4 +1,4 @@
-import { normalizeVector } from "../embed/index.js";
+import { dot, normalizeVector, type WordVectors } from "../embed/index.js";
 import type { Referential } from "../rome/index.js";
 import { Bm25Index, contentStems, CoverageIndex, isStopword, normalizeText, titleKey } from "../text/index.js";
 import type { ExtractionContext } from "./extract.js";
@@ -7,6 +7,7 @@ import { labelHeads } from "./heads.js";
 import { buildSavoirLexicon, type SavoirLexicon } from "./savoir-lexicon.js";
 import { buildSoftSkills, type SoftSkillRule } from "./soft-skills.js";
 import { diplomaLevelOf, LIGHT_VERB, singular, statedStems } from "./stems.js";
+import { STATED } from "./thresholds.js";
 import type { ExtractedSkill } from "./types.js";
 
 /** What stated-skill extraction needs, built once per referential (~0.5 s). */
@@ -39,6 +40,8 @@ export interface StatedExtractor {
   languageCodes: ReadonlySet<string>;
   /** Row → the family keys of its label's head words (see `labelHeads`). */
   heads: readonly (readonly string[])[];
+  /** Family keys' neighbours in the domain word vectors (see `KeyNeighbours`); null when no model is loaded. */
+  wordVectors: KeyNeighbours | null;
 }
 
 export interface Row {
@@ -70,7 +73,12 @@ function labelWords(libelle: string, keepNames: boolean): string {
     .join(" ");
 }
 
-export function createStatedExtractor(ref: Referential, ctx: ExtractionContext): StatedExtractor {
+export function createStatedExtractor(
+  ref: Referential,
+  ctx: ExtractionContext,
+  /** Domain word vectors (`npm run train:word-vectors`) for paraphrase readings; null: none. */
+  words: WordVectors | null = null,
+): StatedExtractor {
   // Rows: the lexicon's compétences and savoirs, then the macro-compétences (many a text states at that level:
   // "négocier les contrats", "gérer les plannings"), each MC's vector the mean direction of its compétences'.
   const mcs = [...ref.macroCompetences.values()];
@@ -158,6 +166,7 @@ export function createStatedExtractor(ref: Referential, ctx: ExtractionContext):
   };
   const heads = rows.map((r) => labelHeads(r.libelle, headKey));
   return {
+    wordVectors: words ? new KeyNeighbours(words, families, STATED.softCosine) : null,
     heads,
     ref,
     ctx,
@@ -182,4 +191,58 @@ function meanVector(vs: readonly (Float32Array | null)[]): Float32Array | null {
   const out = new Float32Array(have[0]!.length);
   for (const v of have) for (let j = 0; j < out.length; j++) out[j]! += v[j]!;
   return normalizeVector(out);
+}
+
+/**
+ * Family keys' near words in the domain word vectors: each key's vector is the mean direction of its stems' (a noun
+ * and its verb); a key's neighbours are the keys at cosine `floor` or more, found by one scan of the model the first
+ * time the key is asked for, then cached (statements repeat their words across texts).
+ */
+export class KeyNeighbours {
+  private readonly keys: string[] = [];
+  private readonly index = new Map<string, number>();
+  private readonly matrix: Float32Array;
+  private readonly dim: number;
+  private readonly cache = new Map<string, ReadonlyMap<string, number>>();
+
+  constructor(
+    words: WordVectors,
+    families: StemFamilies,
+    private readonly floor: number,
+  ) {
+    this.dim = words.dim;
+    const sums = new Map<string, Float32Array>();
+    for (const w of words.vocabulary) {
+      const k = families.key(w);
+      const v = words.vector(w)!;
+      const s = sums.get(k);
+      if (s) for (let j = 0; j < v.length; j++) s[j]! += v[j]!;
+      else sums.set(k, Float32Array.from(v));
+    }
+    this.matrix = new Float32Array(sums.size * this.dim);
+    for (const [k, v] of sums) {
+      this.index.set(k, this.keys.length);
+      this.matrix.set(normalizeVector(v), this.keys.length * this.dim);
+      this.keys.push(k);
+    }
+  }
+
+  /** Keys at cosine `floor` or more from `key` (not itself); empty when the model does not know it. */
+  neighbours(key: string): ReadonlyMap<string, number> {
+    let out = this.cache.get(key);
+    if (out) return out;
+    const i = this.index.get(key);
+    const near = new Map<string, number>();
+    if (i !== undefined) {
+      const v = this.matrix.subarray(i * this.dim, (i + 1) * this.dim);
+      for (let j = 0; j < this.keys.length; j++) {
+        if (j === i) continue;
+        const c = dot(v, this.matrix.subarray(j * this.dim, (j + 1) * this.dim));
+        if (c >= this.floor) near.set(this.keys[j]!, c);
+      }
+    }
+    if (this.cache.size >= 50_000) this.cache.clear();
+    this.cache.set(key, (out = near));
+    return out;
+  }
 }

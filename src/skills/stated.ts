@@ -5,6 +5,7 @@ import type { StatedExtractor } from "./label-index.js";
 import { namedSavoirs } from "./savoir-lexicon.js";
 import { scoreRow, scoreStatement, statementQuery, type Candidate, type StatementQuery } from "./scoring.js";
 import { softSkillsIn } from "./soft-skills.js";
+import { softReading } from "./soft.js";
 import { diplomaLevelOf, singular, statedStems } from "./stems.js";
 import { STATED } from "./thresholds.js";
 import type { ExtractedSkill, Span } from "./types.js";
@@ -116,10 +117,13 @@ export function extractStated(
       }
     }
   }
+  // The domain's items, read softly (domain word vectors) by the statements no label reads.
+  const domainKeys = x.wordVectors ? [...domain].map((f) => ficheRowsByKey(x, f)) : [];
   for (const o of open) {
     if (o.unit.voteOnly) continue;
     if (o.cands.length === 0) {
-      const m = familyReading(o.low);
+      // A diploma line names its diploma: no paraphrase of a task.
+      const m = familyReading(o.low) ?? (o.unit.section !== "formation" ? softReading(x, o.q, domainKeys) : null);
       if (m) found.push({ code: m.code, kind: m.kind, score: m.score, span: spanOf(text, o.unit.start, o.unit.end) });
       continue;
     }

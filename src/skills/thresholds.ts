@@ -68,4 +68,14 @@ export const STATED = {
   /** Score of a savoir named by its short form ("permis B", "SAP") and of a savoir-être ("rigoureux"). */
   namedScore: 0.95,
   softScore: 0.85,
+  /**
+   * Soft readings (`softReading`, domain word vectors) of statements with no other reading: word cosines under
+   * `softCosine` count 0, statements of more than `softWords` content words are not read, labels sharing
+   * `softShared` words or more with the statement are left to the lexical search, and a reading scores at least
+   * `softMin`.
+   */
+  softCosine: 0.5,
+  softWords: 6,
+  softShared: 2,
+  softMin: 0.4,
 } as const;

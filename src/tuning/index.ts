@@ -10,3 +10,4 @@ export * from "./passerelles-sets.js";
 export * from "./train-classifier.js";
 export { seededRandom } from "./random.js";
 export { offersFileMeta, romeDirHash, romeDirMeta, sha256 } from "./fit-meta.js";
+export * from "./word-vectors.js";

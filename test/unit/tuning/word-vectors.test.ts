@@ -1,0 +1,80 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { readWordVectors } from "../../../src/embed/index.js";
+import { jacobiEigen, trainWordVectors, WORD_VECTOR_DEFAULTS, writeWordVectors } from "../../../src/tuning/index.js";
+
+/** Two families of words that share their contexts within a family and never across. */
+function corpus(): string[][] {
+  const lines: string[][] = [];
+  const animals = ["chat", "chien", "lapin"];
+  const vehicles = ["voiture", "camion", "moto"];
+  for (let i = 0; i < 40; i++) {
+    const a = animals[i % 3]!;
+    const v = vehicles[(i + 1) % 3]!;
+    lines.push(["le", a, "mange", "croquette", "gamelle"]);
+    lines.push([a, "dort", "panier", "maison"]);
+    lines.push(["la", v, "roule", "route", "vite"]);
+    lines.push([v, "garage", "moteur", "essence"]);
+  }
+  return lines;
+}
+
+const settings = { ...WORD_VECTOR_DEFAULTS, dim: 4, oversample: 4, minCount: 2 };
+
+function cos(m: ReturnType<typeof trainWordVectors>, a: string, b: string): number {
+  const d = settings.dim;
+  const i = m.vocabulary.indexOf(a);
+  const j = m.vocabulary.indexOf(b);
+  let s = 0;
+  for (let k = 0; k < d; k++) s += m.vectors[i * d + k]! * m.vectors[j * d + k]!;
+  return s;
+}
+
+describe("jacobiEigen", () => {
+  it("decomposes a symmetric matrix: A·v = λ·v for each eigenpair", () => {
+    const a = [
+      [4, 1, 2],
+      [1, 3, 0.5],
+      [2, 0.5, 5],
+    ].map((r) => Float64Array.from(r));
+    const { values, vectors } = jacobiEigen(a);
+    for (let e = 0; e < 3; e++)
+      for (let i = 0; i < 3; i++) {
+        let av = 0;
+        for (let j = 0; j < 3; j++) av += a[i]![j]! * vectors[j]![e]!;
+        expect(av).toBeCloseTo(values[e]! * vectors[i]![e]!, 9);
+      }
+    expect(values.reduce((s, v) => s + v, 0)).toBeCloseTo(12, 9);
+  });
+});
+
+describe("trainWordVectors", () => {
+  it("puts words that share contexts closer than words that do not, with unit rows, the same run to run", () => {
+    const m = trainWordVectors(corpus(), settings);
+    expect(cos(m, "chat", "chien")).toBeGreaterThan(cos(m, "chat", "voiture") + 0.5);
+    expect(cos(m, "camion", "moto")).toBeGreaterThan(cos(m, "camion", "lapin") + 0.5);
+    for (const w of ["chat", "moteur"]) expect(cos(m, w, w)).toBeCloseTo(1, 5);
+    expect(Array.from(trainWordVectors(corpus(), settings).vectors)).toEqual(Array.from(m.vectors));
+    expect(m.singularValues[0]).toBeGreaterThanOrEqual(m.singularValues[1]!);
+  });
+
+  it("round-trips through the manifest and int8 rows, and refuses a file whose rows changed", () => {
+    const m = trainWordVectors(corpus(), settings);
+    const dir = mkdtempSync(path.join(tmpdir(), "wv-"));
+    const file = path.join(dir, "wv.json");
+    writeWordVectors(file, m, { fitted: { date: "2026-12-02", command: "test" }, settings: { ...settings } });
+    const wv = readWordVectors(file);
+    expect(wv.dim).toBe(settings.dim);
+    const v = wv.vector("chat")!;
+    const i = m.vocabulary.indexOf("chat");
+    for (let k = 0; k < settings.dim; k++) expect(v[k]!).toBeCloseTo(m.vectors[i * settings.dim + k]!, 1);
+    expect(wv.vector("absent")).toBeNull();
+    const bin = path.join(dir, "wv.bin");
+    const bytes = readFileSync(bin);
+    bytes[0] = (bytes[0]! + 1) % 128;
+    writeFileSync(bin, bytes);
+    expect(() => readWordVectors(file)).toThrow(/wv\.bin: sha256/);
+  });
+});
