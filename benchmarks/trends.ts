@@ -295,17 +295,19 @@ async function fill(admin: pg.Client, f: number): Promise<void> {
       SELECT (date '2023-01-01' + make_interval(months => m))::date, 'D' || lpad(d::text, 2, '0'), 'src' || s, 'offer', w, (w * 0.9)::int
       FROM (SELECT m, d, s, greatest(1, round(CASE WHEN s < 4 THEN ${600_000 * f} / 8640.0 ELSE ${400_000 * f} / 1440.0 END * (0.5 + random())))::int AS w FROM cells) t`);
   const cellCount = 10080;
-  await admin.query(`INSERT INTO trend_phrase_counts (phrase, period, domaine, source, kind, documents)
-      SELECT phrase, (date '2023-01-01' + make_interval(months => c.m))::date, 'D' || lpad(((c.d % spread) + home) % 60 || '', 2, '0'), 'src' || c.s, 'offer', sum(per)::int
-      FROM (SELECT 'p' || r AS phrase, r % 60 AS home, 1 + r % 25 AS spread, greatest(1, (fr / k))::int AS per, k
+  // A phrase is said beside ROME items in 0, ¼, ½, ¾ or all of its documents (the stated count of each cell).
+  await admin.query(`INSERT INTO trend_phrase_counts (phrase, period, domaine, source, kind, documents, stated)
+      SELECT phrase, (date '2023-01-01' + make_interval(months => c.m))::date, 'D' || lpad(((c.d % spread) + home) % 60 || '', 2, '0'), 'src' || c.s, 'offer', sum(per)::int, floor(sum(per * share))::int
+      FROM (SELECT 'p' || r AS phrase, r % 60 AS home, 1 + r % 25 AS spread, greatest(1, (fr / k))::int AS per, k, (r % 5) * 0.25 AS share
             FROM (SELECT r, ${200_000 * f} / power(r, 0.8) AS fr, least(200, greatest(1, (${200_000 * f} / power(r, 0.8))::int)) AS k FROM generate_series(1, 60000) r) a) p
       CROSS JOIN LATERAL (SELECT floor(random() * ${cellCount})::int + 0 * k AS i FROM generate_series(1, p.k)) pick
       JOIN cells c ON c.i = pick.i
       GROUP BY 1, 2, 3, 4, 5`);
   // One phrase rising inside the spanning sources, in three domaines.
-  await admin.query(`INSERT INTO trend_phrase_counts (phrase, period, domaine, source, kind, documents)
-      SELECT 'zorblax agentiqu', (date '2023-01-01' + make_interval(months => m))::date, 'D0' || d, 'src' || s, 'offer', greatest(1, round(${f} * (1 + m * 1.5)))::int
-      FROM generate_series(0, 35) m, generate_series(5, 7) d, generate_series(0, 3) s`);
+  await admin.query(`INSERT INTO trend_phrase_counts (phrase, period, domaine, source, kind, documents, stated)
+      SELECT 'zorblax agentiqu', (date '2023-01-01' + make_interval(months => m))::date, 'D0' || d, 'src' || s, 'offer', n, n
+      FROM (SELECT m, d, s, greatest(1, round(${f} * (1 + m * 1.5)))::int AS n
+            FROM generate_series(0, 35) m, generate_series(5, 7) d, generate_series(0, 3) s) x`);
   await admin.query(`INSERT INTO trend_item_counts (code, period, domaine, source, kind, documents)
       SELECT code, (date '2023-01-01' + make_interval(months => c.m))::date, 'D' || lpad(c.d::text, 2, '0'), 'src' || c.s, 'offer', sum(per)::int
       FROM (SELECT 'I' || r AS code, greatest(1, (${50_000 * f} / power(r, 0.7) / 100))::int AS per FROM generate_series(1, 2000) r) p

@@ -49,6 +49,8 @@ export function fakeEngine(dimension = 32, opts: { failOn?: string; badRowOn?: s
       ),
       competences: new Map(),
       savoirs: new Map(),
+      appellations: new Map(),
+      contextes: new Map(),
     },
     embedder: {
       dimension,
@@ -68,13 +70,15 @@ export function fakeEngine(dimension = 32, opts: { failOn?: string; badRowOn?: s
     async match(input: MatchInput): Promise<MatchResult> {
       if (opts.failOn && input.text.includes(opts.failOn)) throw new Error("engine failure for this text");
       const ws = words(`${input.title ?? ""} ${input.text}`);
+      // Evidence: the word where the body first says it (the engine's spans are in the body, not the title).
+      const at = (w: string) => input.text.toLowerCase().indexOf(w);
       const skills: ExtractedSkill[] = [...new Set(ws.filter((w) => SKILLS[w]))].map((w) => ({
         code: SKILLS[w]!.code,
         kind: "competence" as const,
         libelle: w,
         macroCompetence: SKILLS[w]!.mc,
         score: 0.9,
-        evidence: [],
+        evidence: at(w) >= 0 ? [{ start: at(w), end: at(w) + w.length, text: w }] : [],
       }));
       // A row the database refuses (CHECK on kind), to exercise the per-document savepoint.
       if (opts.badRowOn && input.text.includes(opts.badRowOn))

@@ -21,7 +21,15 @@ import {
   type OpenLakeOptions,
   type PreparedDocument,
 } from "../lake/index.js";
+import { createCoverageChecker } from "../match/index.js";
 import { redactPersonalData } from "../text/index.js";
+import { documentPhrases, type CoverageChecker } from "../trends/index.js";
+
+/**
+ * Version of the rule that gives a stored document its trend phrases (src/trends `documentPhrases`): part of the
+ * content hash, so that a re-post of a document stored under an earlier rule is read again.
+ */
+const PHRASE_RULE = 2;
 
 /**
  * Opens the lake with its ingest service: PostgreSQL when `config.databaseUrl` is set, else the embedded PGlite store
@@ -42,6 +50,8 @@ export async function openLake(
 }
 
 export class IngestService {
+  private checker: CoverageChecker | null = null;
+
   constructor(
     private readonly store: LakeStore,
     private readonly engine: LakeEngine | undefined,
@@ -66,6 +76,7 @@ export class IngestService {
           storeText,
           e.modelId,
           e.referential.version,
+          PHRASE_RULE,
         ]),
       )
       .digest("hex")
@@ -159,12 +170,32 @@ export class IngestService {
           const text = redactPersonalData(doc.text);
           const title = doc.title === undefined ? undefined : redactPersonalData(doc.title);
           const match = await e.match({ text, title, kind: doc.kind, topK: LAKE_LIMITS.maxMetiers, explain: false });
-          return { doc, hash: this.hashOf(doc), embedding: isZero(v) ? null : v, match };
+          const trend = this.trendPhrases(title, text, match.skills);
+          return { doc, hash: this.hashOf(doc), embedding: isZero(v) ? null : v, match, trend };
         } catch (err) {
           return err instanceof Error ? err : new Error(String(err));
         }
       }),
     );
+  }
+
+  /**
+   * The candidate phrases the trend analysis counts, by the JSONL path's rule (`documentPhrases`) on the text as
+   * it reads it: the title line, then the body. The match's skills (evidence spans in the body) mark the statements
+   * that name a ROME item; its own uncovered phrases leave out skill evidence, which the trends' candidates keep.
+   */
+  private trendPhrases(
+    title: string | undefined,
+    text: string,
+    skills: readonly { evidence: readonly { start: number; end: number }[] }[],
+  ): PreparedDocument["trend"] {
+    this.checker ??= createCoverageChecker(this.needEngine().referential);
+    const shift = title ? title.length + 1 : 0;
+    const moved = skills.map((s) => ({
+      evidence: s.evidence.map((x) => ({ start: x.start + shift, end: x.end + shift })),
+    }));
+    const r = documentPhrases(title ? `${title}\n${text}` : text, moved, this.checker);
+    return { phrases: r.phrases, statedPhrases: r.statedPhrases ?? [] };
   }
 }
 

@@ -1,6 +1,7 @@
 /** Reading documents: one by id, by (source, externalId), the lake's nearest neighbours, the trend documents. */
 import { round } from "../numbers.js";
 import { vectorParam, type Db } from "./db.js";
+import { TREND_TEXT_SQL } from "./trend-counts.js";
 import {
   combinedScore,
   explain,
@@ -119,9 +120,9 @@ async function competencesOf(db: Db, ids: string[]): Promise<Map<string, StoredC
   );
 }
 
-async function phrasesOf(db: Db, ids: string[]): Promise<Map<string, string[]>> {
+async function phrasesOf(db: Db, ids: string[], stated = false): Promise<Map<string, string[]>> {
   const r = await db.query<{ document_id: string; phrase: string }>(
-    "SELECT document_id, phrase FROM document_phrases WHERE document_id = ANY($1::uuid[]) ORDER BY document_id, phrase",
+    `SELECT document_id, phrase FROM document_phrases WHERE document_id = ANY($1::uuid[])${stated ? " AND stated" : ""} ORDER BY document_id, phrase`,
     [ids],
   );
   return groupBy(
@@ -231,7 +232,7 @@ export async function* trendDocuments(db: Db, filter: TrendFilter = {}): AsyncIt
   for (;;) {
     // Keyset pagination: constant memory however large the lake, no long-held transaction.
     const r: { rows: (DocRow & { text: string | null })[] } = await db.query<DocRow & { text: string | null }>(
-      `SELECT d.id, d.kind, d.source, d.document_date, CASE WHEN d.kind = 'offer' THEN d.raw_text END AS text
+      `SELECT d.id, d.kind, d.source, d.document_date, ${TREND_TEXT_SQL} AS text
        FROM documents d
        WHERE d.kind = ANY($1::text[])
          AND ($2::timestamptz IS NULL OR d.document_date >= $2::timestamptz)
@@ -244,10 +245,11 @@ export async function* trendDocuments(db: Db, filter: TrendFilter = {}): AsyncIt
     );
     if (r.rows.length === 0) return;
     const ids = r.rows.map((x) => x.id);
-    const [metiers, comps, phrases] = await Promise.all([
+    const [metiers, comps, phrases, stated] = await Promise.all([
       metiersOf(db, ids),
       competencesOf(db, ids),
       phrasesOf(db, ids),
+      phrasesOf(db, ids, true),
     ]);
     for (const row of r.rows) {
       yield {
@@ -258,6 +260,7 @@ export async function* trendDocuments(db: Db, filter: TrendFilter = {}): AsyncIt
         metiers: (metiers.get(row.id) ?? []).map((m) => m.code),
         competences: (comps.get(row.id) ?? []).map((c) => c.code),
         phrases: phrases.get(row.id) ?? [],
+        statedPhrases: stated.get(row.id) ?? [],
         text: row.kind === "offer" ? row.text : null,
       };
     }

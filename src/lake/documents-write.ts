@@ -111,9 +111,8 @@ async function writeMany(
           .sort((x, y) => y.score - x.score),
         (x) => x.code,
       ).slice(0, LAKE_LIMITS.maxCompetences),
-      phrases: keepText
-        ? [...new Set(match.uncoveredPhrases)].filter(keepablePhrase).slice(0, LAKE_LIMITS.maxPhrases)
-        : [],
+      phrases: keepText ? [...new Set(p.trend.phrases)].filter(keepablePhrase).slice(0, LAKE_LIMITS.maxPhrases) : [],
+      stated: new Set(p.trend.statedPhrases),
     };
   });
   // A re-post without a date keeps the stored one; a new document without a date gets the ingest time.
@@ -186,7 +185,7 @@ async function writeMany(
     m: [],
     s: [],
   };
-  const ph: { d: string[]; p: string[] } = { d: [], p: [] };
+  const ph: { d: string[]; p: string[]; s: boolean[] } = { d: [], p: [], s: [] };
   rows.forEach((r, i) => {
     const id = out[i]!.id;
     r.metiers.forEach(
@@ -200,7 +199,7 @@ async function writeMany(
     );
     for (const x of r.skills)
       (c.d.push(id), c.c.push(x.code), c.k.push(x.kind), c.m.push(x.macroCompetence), c.s.push(finite(x.score)));
-    for (const x of r.phrases) (ph.d.push(id), ph.p.push(x));
+    for (const x of r.phrases) (ph.d.push(id), ph.p.push(x), ph.s.push(r.stated.has(x)));
   });
   if (m.d.length > 0)
     await tx.query(
@@ -213,10 +212,10 @@ async function writeMany(
       [c.d, c.c, c.k, c.m, c.s],
     );
   if (ph.d.length > 0)
-    await tx.query("INSERT INTO document_phrases (document_id, phrase) SELECT * FROM unnest($1::uuid[], $2::text[])", [
-      ph.d,
-      ph.p,
-    ]);
+    await tx.query(
+      "INSERT INTO document_phrases (document_id, phrase, stated) SELECT * FROM unnest($1::uuid[], $2::text[], $3::boolean[])",
+      [ph.d, ph.p, ph.s],
+    );
   await bumpTrendCounts(
     tx,
     out.map((o) => o.id),

@@ -2,7 +2,8 @@
  * Aggregated counts for the trend analysis, kept up to date by SQL at ingest and erasure (same transaction as
  * the documents), so that an analysis reads aggregates instead of documents:
  *   trend_totals         documents per (month, domaine, source, kind)
- *   trend_phrase_counts  documents containing an uncovered phrase, per (phrase, month, domaine, source, kind)
+ *   trend_phrase_counts  documents containing a candidate phrase, per (phrase, month, domaine, source, kind), and
+ *                        how many of them say it in a statement also naming a ROME item (`stated`, migration 5)
  *   trend_item_counts    documents carrying a ROME item, per (code, month, domaine, source, kind)
  *   trend_analyses       the latest analysis per parameter set (report JSON and its timestamp)
  * Domaine = the first three characters of the document's rank-1 métier ("?" when none), as src/trends does.
@@ -51,7 +52,17 @@ CREATE TABLE trend_analyses (
   documents   bigint NOT NULL,
   report      jsonb NOT NULL
 );
-${bumpSql("", 1)}
+${bumpSql("", 1, false)}
+`;
+
+/**
+ * Migration 5: whether a document says a phrase beside ROME items, and the count of such documents per cell (the
+ * ranking's stated share, src/trends/ranking.ts). Documents stored before it count as not stating their phrases
+ * until they are ingested again (their content hash changes with the candidate rule: src/ingest).
+ */
+export const TREND_STATED_MIGRATION = `
+ALTER TABLE document_phrases ADD COLUMN stated boolean NOT NULL DEFAULT false;
+ALTER TABLE trend_phrase_counts ADD COLUMN stated integer NOT NULL DEFAULT 0;
 `;
 
 /** The documents' (month, domaine, source, kind) cells, for all documents or those of $1. */
@@ -66,20 +77,24 @@ function docsCte(filtered: boolean): string {
 /**
  * Adds (sign 1) or removes (sign −1) documents' contributions. `ids` "" means every document (the migration's
  * backfill); otherwise $1 holds the ids. Rows are upserted in key order so concurrent batches lock alike.
+ * `stated` false: the statements of migration 4, before the stated column existed (a migration never changes).
  */
-function bumpSql(ids: "" | "$1", sign: 1 | -1): string {
+function bumpSql(ids: "" | "$1", sign: 1 | -1, stated = true): string {
   const filtered = ids !== "";
   const s = sign === 1 ? "" : "-";
+  const col = stated ? ", stated" : "";
+  const count = stated ? `, ${s}count(*) FILTER (WHERE p.stated)` : "";
+  const set = stated ? ", stated = t.stated + EXCLUDED.stated" : "";
   return `
 WITH ${docsCte(filtered)}
 INSERT INTO trend_totals AS t (period, domaine, source, kind, documents, with_items)
 SELECT period, domaine, source, kind, ${s}count(*), ${s}count(*) FILTER (WHERE with_items) FROM d GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
 ON CONFLICT (period, domaine, source, kind) DO UPDATE SET documents = t.documents + EXCLUDED.documents, with_items = t.with_items + EXCLUDED.with_items;
 WITH ${docsCte(filtered)}
-INSERT INTO trend_phrase_counts AS t (phrase, period, domaine, source, kind, documents)
-SELECT p.phrase, d.period, d.domaine, d.source, d.kind, ${s}count(*) FROM d JOIN document_phrases p ON p.document_id = d.id
+INSERT INTO trend_phrase_counts AS t (phrase, period, domaine, source, kind, documents${col})
+SELECT p.phrase, d.period, d.domaine, d.source, d.kind, ${s}count(*)${count} FROM d JOIN document_phrases p ON p.document_id = d.id
 GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
-ON CONFLICT (phrase, period, domaine, source, kind) DO UPDATE SET documents = t.documents + EXCLUDED.documents;
+ON CONFLICT (phrase, period, domaine, source, kind) DO UPDATE SET documents = t.documents + EXCLUDED.documents${set};
 WITH ${docsCte(filtered)}
 INSERT INTO trend_item_counts AS t (code, period, domaine, source, kind, documents)
 SELECT c.code, d.period, d.domaine, d.source, d.kind, ${s}count(*) FROM d JOIN document_competences c ON c.document_id = d.id
@@ -104,6 +119,12 @@ export async function bumpTrendCounts(tx: Queryable, ids: readonly string[], sig
   if (ids.length === 0) return;
   for (const sql of sign === 1 ? BUMP.add : BUMP.remove) await tx.query(sql, [ids]);
 }
+
+/**
+ * An offer's text as the trend phrases were read from it (src/ingest): the title line, then the body, so that
+ * the details of a phrase of the title find it too. Null for CVs: a CV's text never leaves the lake.
+ */
+export const TREND_TEXT_SQL = "CASE WHEN d.kind = 'offer' THEN concat_ws(E'\\n', NULLIF(d.title, ''), d.raw_text) END";
 
 /** Month starts only: the aggregates cannot cut a month. */
 export function monthAligned(d: Date | undefined): boolean {
@@ -139,7 +160,8 @@ export async function readTrendCounts(
     f.withPhrases === false
       ? { rows: [] as PhraseRow[] }
       : db.query<PhraseRow>(
-          `SELECT phrase, to_char(period, 'YYYY-MM') AS period, domaine, source, sum(documents)::int AS documents
+          `SELECT phrase, to_char(period, 'YYYY-MM') AS period, domaine, source, sum(documents)::int AS documents,
+              sum(stated)::int AS stated
        FROM trend_phrase_counts
        WHERE ${WINDOW} AND phrase IN (
          SELECT phrase FROM trend_phrase_counts WHERE ${WINDOW} AND documents > 0
@@ -164,7 +186,14 @@ type TotalRow = {
   documents: number;
   with_items: number;
 };
-type PhraseRow = { phrase: string; period: string; domaine: string; source: string; documents: number };
+type PhraseRow = {
+  phrase: string;
+  period: string;
+  domaine: string;
+  source: string;
+  documents: number;
+  stated?: number;
+};
 type ItemRow = { code: string; period: string; domaine: string; source: string; documents: number };
 
 function assemble(totalRows: TotalRow[], phraseRows: PhraseRow[], itemRows: ItemRow[]): TrendCounts {
@@ -193,9 +222,12 @@ function assemble(totalRows: TotalRow[], phraseRows: PhraseRow[], itemRows: Item
     }
     return out;
   };
+  const stated = new Map<string, number>();
+  for (const r of phraseRows) stated.set(r.phrase, (stated.get(r.phrase) ?? 0) + Number(r.stated ?? 0));
   return {
     totals: [...totalCells.values()],
     phrases: group(phraseRows.map((r) => ({ ...r, key: r.phrase }))),
+    stated,
     items: group(itemRows.map((r) => ({ ...r, key: r.code }))),
     offers,
     cvs,
@@ -233,8 +265,8 @@ export async function readTrendCountsFromDocuments(
       args,
     ),
     db.query<PhraseRow>(
-      `${cte}, dp AS (SELECT p.phrase, d.period, d.domaine, d.source FROM d JOIN document_phrases p ON p.document_id = d.id)
-       SELECT phrase, period, domaine, source, count(*)::int AS documents FROM dp
+      `${cte}, dp AS (SELECT p.phrase, p.stated, d.period, d.domaine, d.source FROM d JOIN document_phrases p ON p.document_id = d.id)
+       SELECT phrase, period, domaine, source, count(*)::int AS documents, (count(*) FILTER (WHERE stated))::int AS stated FROM dp
        WHERE phrase IN (SELECT phrase FROM dp GROUP BY phrase HAVING count(*) >= $5 AND count(DISTINCT source) >= $6)
        GROUP BY 1, 2, 3, 4`,
       [...args, f.minSupport, f.minSources],
@@ -265,7 +297,7 @@ export async function readPhraseDocuments(
     metiers: string[] | null;
     competences: string[] | null;
   }>(
-    `SELECT d.id, d.kind, d.source, d.document_date, CASE WHEN d.kind = 'offer' THEN d.raw_text END AS text,
+    `SELECT d.id, d.kind, d.source, d.document_date, ${TREND_TEXT_SQL} AS text,
             (SELECT array_agg(m.code ORDER BY m.rank) FROM document_metiers m WHERE m.document_id = d.id) AS metiers,
             (SELECT array_agg(c.code) FROM document_competences c WHERE c.document_id = d.id) AS competences
      FROM document_phrases p JOIN documents d ON d.id = p.document_id

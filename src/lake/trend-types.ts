@@ -27,6 +27,8 @@ export interface TrendCounts {
   cvs: number;
   sources: number;
   documentsWithItems: number;
+  /** Documents that say each phrase in a statement also naming a ROME item (the phrases read, or all with sums). */
+  stated: Map<string, number>;
 }
 
 /** A window of whole months (from/to on month starts) and the phrase guards applied in SQL. */
@@ -66,6 +68,8 @@ export interface TrendSumsRow {
   domNlnN: number;
   srcW: number;
   srcWlnW: number;
+  /** Documents that say the phrase in a statement also naming a ROME item (SQL only: cells do not carry it). */
+  stated?: number;
 }
 
 /** A document that uses a phrase, as the report's details read it (text only for offers). */
@@ -89,8 +93,10 @@ export interface TrendDocument {
   metiers: string[];
   /** Extracted compétence / savoir codes (code_ogr). */
   competences: string[];
-  /** Phrases no ROME item covers (stemmed keys, as MatchResult.uncoveredPhrases). */
+  /** Candidate phrases no ROME label says (stemmed keys; src/trends `documentPhrases`). */
   phrases: string[];
+  /** Those of `phrases` said in a statement that also names a ROME item; absent when unknown. */
+  statedPhrases?: string[];
   /** Raw text for offers; always null for CVs. */
   text: string | null;
 }

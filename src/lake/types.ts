@@ -38,7 +38,8 @@ export const LAKE_LIMITS = {
   /** Predicted métiers and extracted compétences kept per document. */
   maxMetiers: 10,
   maxCompetences: 200,
-  maxPhrases: 100,
+  /** Candidate phrases for trends kept per document (in text order): the JSONL path keeps all of a document's. */
+  maxPhrases: 600,
   /** Confusion pairs in GET /v1/feedback/stats. */
   maxConfusions: 20,
   /** Verdicts per POST /v1/feedback/batch. */
@@ -48,7 +49,10 @@ export const LAKE_LIMITS = {
 /** What the lake needs from the match engine (a structural subset of `Engine`, so tests can pass a small fake). */
 export interface LakeEngine {
   readonly modelId: string;
-  readonly referential: Pick<Referential, "version" | "mcIdf" | "macroCompetences" | "competences" | "savoirs"> &
+  readonly referential: Pick<
+    Referential,
+    "version" | "mcIdf" | "macroCompetences" | "competences" | "savoirs" | "appellations" | "contextes"
+  > &
     Partial<Pick<Referential, "ficheMacroCompetences" | "fiches">>;
   readonly embedder: {
     readonly dimension: number;
@@ -165,7 +169,12 @@ export interface PreparedDocument {
   hash: string;
   /** Null when no token of the text is known (the zero vector). */
   embedding: Float32Array | null;
-  match: Pick<MatchResult, "metiers" | "skills" | "uncoveredPhrases" | "model" | "romeVersion">;
+  match: Pick<MatchResult, "metiers" | "skills" | "model" | "romeVersion">;
+  /**
+   * The document's candidate phrases for trends (src/trends `documentPhrases`, the JSONL path's rule) and those of
+   * them said in a statement that also names a ROME item.
+   */
+  trend: { phrases: readonly string[]; statedPhrases: readonly string[] };
 }
 
 /** The stored version of a (source, externalId). */

@@ -42,7 +42,7 @@ const NOISE_STEMS = new Set(
  * because doing it per phrase per document would cost an embedding call on the match path.
  */
 export function createCoverageChecker(
-  referential: Referential,
+  referential: Pick<Referential, "competences" | "savoirs" | "macroCompetences" | "appellations" | "contextes">,
 ): (units: TextUnit[], coveredSpans: { start: number; end: number }[]) => UncoveredPhrase[] {
   const labelStems: string[][] = [];
   const addLabel = (label: string) => {

@@ -188,13 +188,15 @@ export async function analyzeCounts(
       )),
     );
   }
+  // With sums (the lake's SQL), each phrase's stated count comes with its sums; from cells, with the counts.
+  const stated = counts.sums?.every((x) => x.stated !== undefined)
+    ? new Map(counts.sums.map((x) => [x.key, x.stated!]))
+    : counts.stated;
   const order = candidates
     .map((s, i) => ({
       s: {
         ...s,
-        score: ctx.attacher
-          ? rankScore(s, termhoodOf(atts[i]?.nearestSimilarity), statedShare(counts.stated, s))
-          : s.score,
+        score: ctx.attacher ? rankScore(s, termhoodOf(atts[i]?.nearestSimilarity), statedShare(stated, s)) : s.score,
       },
       att: atts[i],
     }))

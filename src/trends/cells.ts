@@ -24,7 +24,7 @@ export interface CellCounts {
   sources: number;
   /** Documents with at least one ROME item (the denominator of a co-occurrence lift). */
   documentsWithItems: number;
-  /** Documents that say each phrase in a statement naming a ROME item (JSONL path; the lake keeps no statements). */
+  /** Documents that say each phrase in a statement naming a ROME item (absent when no document carries skills). */
   stated?: ReadonlyMap<string, number>;
 }
 

@@ -52,17 +52,18 @@ export function offerText(o: Pick<OfferInput, "title" | "description">): string 
 }
 
 /**
- * Turns an offer into a TrendDocument: the uncovered phrase keys of the units that state something (outside
- * boilerplate), and with skills, those said in a statement that also names a ROME item.
+ * The candidate phrases of a document's text (analysis, backtest and the lake's ingest alike): the uncovered phrase
+ * keys of the units that state something (outside boilerplate) and, with skills (evidence spans in `text`), those
+ * said in a statement that also names a ROME item.
  */
-export function offerToTrendDocument(
-  o: OfferInput,
+export function documentPhrases(
+  text: string,
+  skills: readonly { evidence: readonly { start: number; end: number }[] }[] | undefined,
   checker: CoverageChecker,
   boilerplate: ReadonlySet<string> = new Set(),
-): StatedTrendDocument {
-  const text = offerText(o);
+): { phrases: string[]; statedPhrases?: string[] } {
   const units = segment(text);
-  const covered = (o.skills ?? []).flatMap((s) => s.evidence);
+  const covered = (skills ?? []).flatMap((s) => s.evidence);
   // Units that state something of the job or the person: headings and the sections skill extraction skips too
   // (benefits, the company, contact) say "brut mensuel", "type de contrat", "entreprise à taille humaine".
   // A lead-in line (followed by a colon: "L'entreprise X recherche actuellement des profils :") introduces what
@@ -77,7 +78,17 @@ export function offerToTrendDocument(
   const phrases = checker(kept, []).map((p) => p.key);
   // Statements that also name a ROME item (an extracted skill's evidence overlaps the unit): a phrase said there
   // sits among compétences ("rigueur, sens des responsabilités"), not in recruiting prose ("nouveau challenge").
-  const withItems = o.skills ? kept.filter((u) => covered.some((e) => e.start < u.end && e.end > u.start)) : null;
+  const withItems = skills ? kept.filter((u) => covered.some((e) => e.start < u.end && e.end > u.start)) : null;
+  return { phrases, ...(withItems ? { statedPhrases: checker(withItems, []).map((p) => p.key) } : {}) };
+}
+
+/** Turns an offer into a TrendDocument: its candidate phrases (`documentPhrases`) and codes. */
+export function offerToTrendDocument(
+  o: OfferInput,
+  checker: CoverageChecker,
+  boilerplate: ReadonlySet<string> = new Set(),
+): StatedTrendDocument {
+  const text = offerText(o);
   return {
     id: o.id,
     kind: "offer",
@@ -85,8 +96,7 @@ export function offerToTrendDocument(
     documentDate: o.date,
     metiers: o.metiers,
     competences: [...new Set((o.skills ?? []).map((s) => s.code))],
-    phrases,
-    ...(withItems ? { statedPhrases: checker(withItems, []).map((p) => p.key) } : {}),
+    ...documentPhrases(text, o.skills, checker, boilerplate),
     text,
   };
 }

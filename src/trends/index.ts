@@ -11,6 +11,7 @@ export { detailsFromDocuments, snippetAround, type PhraseDetails } from "./detai
 export { createPhraseAttacher, ATTACH } from "./attach.js";
 export {
   BOILERPLATE,
+  documentPhrases,
   findBoilerplate,
   offerText,
   offerToTrendDocument,

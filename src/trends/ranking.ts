@@ -29,7 +29,7 @@ export function termhoodOf(nearestSimilarity: number | undefined): number {
 
 /**
  * The share of a phrase's documents that say it in a statement also naming a ROME item; undefined when the counts
- * hold no statements (the lake), which makes the ranking neutral on it.
+ * hold no statements (offers read without skills: `--no-skills`), which makes the ranking neutral on it.
  */
 export function statedShare(
   stated: ReadonlyMap<string, number> | undefined,
@@ -40,7 +40,7 @@ export function statedShare(
 
 /**
  * The ranking score of a flagged phrase: termhood × (salience + trend) × (1 + statedShare) / 2. Without a stated
- * share (the lake keeps no statements) the factor is 1: the order is then termhood × (salience + trend).
+ * share (no skills were read) the factor is 1: the order is then termhood × (salience + trend).
  */
 export function rankScore(s: { salience: number; trendScore: number }, termhood: number, statedShare?: number): number {
   const stated = statedShare === undefined ? 1 : (1 + Math.min(1, Math.max(0, statedShare))) / 2;

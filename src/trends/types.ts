@@ -8,10 +8,10 @@ import type { TrendDocument } from "../lake/index.js";
 export type { TrendDocument };
 
 /**
- * A document read from an offer's text (the JSONL path): `statedPhrases` are those of its phrases said in a
- * statement that also names a ROME item. The lake does not keep them; the ranking is then neutral on that count.
+ * A document with `statedPhrases`, those of its phrases said in a statement that also names a ROME item (the lake
+ * keeps them too, migration 5); without them the ranking is neutral on that count.
  */
-export type StatedTrendDocument = TrendDocument & { statedPhrases?: readonly string[] };
+export type StatedTrendDocument = TrendDocument;
 
 /** A source of documents that can be read more than once (the analysis makes two passes). */
 export type TrendDocumentSource = () => AsyncIterable<TrendDocument> | Iterable<TrendDocument>;

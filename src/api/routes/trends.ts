@@ -62,7 +62,7 @@ const Emerging = z.object({
   score: z
     .number()
     .describe(
-      "ranking score: termhood × (salience.score + figures.growthScore) × (1 + share stated beside a ROME item) / 2; the lake keeps no statements, so there the last factor is 1 (rising phrases come first)",
+      "ranking score: termhood × (salience.score + figures.growthScore) × (1 + share of its documents that state it beside a ROME item) / 2, as the backtest ranks (rising phrases come first)",
     ),
   figures: Figures.describe(
     "within-source growth: each source split at its own median date, halves compared within (source, domaine)",

@@ -190,6 +190,7 @@ export const trendsBacktestCommand = defineCommand({
             t: d.documentDate.toISOString().slice(0, 10),
             m: d.metiers[0] ?? "",
             p: d.phrases,
+            sp: d.statedPhrases ?? [],
             c: d.competences.length,
           })),
           pool: pool.map(([key, st], i) => ({

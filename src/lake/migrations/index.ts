@@ -3,7 +3,7 @@
  * lake_migrations). Never edit a released migration: add the next one.
  */
 import type { Db } from "../db.js";
-import { TREND_COUNTS_MIGRATION } from "../trend-counts.js";
+import { TREND_COUNTS_MIGRATION, TREND_STATED_MIGRATION } from "../trend-counts.js";
 import { LakeInputError } from "../types.js";
 
 export interface Migration {
@@ -116,6 +116,12 @@ DELETE FROM document_phrases WHERE phrase ~ '[0-9]{5}' OR phrase ~ '([0-9]+ ){3}
     name: "trend-counts",
     // Aggregates for trends (src/lake/trend-counts.ts), backfilled from the documents already stored.
     sql: () => TREND_COUNTS_MIGRATION,
+  },
+  {
+    version: 5,
+    name: "trend-stated",
+    // Phrases said beside ROME items, per document and counted per cell (src/lake/trend-counts.ts).
+    sql: () => TREND_STATED_MIGRATION,
   },
 ];
 
