@@ -64,8 +64,8 @@ export function required(
 /**
  * Every compétence and savoir the best-ranked `fiches` list or their labelled offers chose, with the offer-coding
  * model's features and probability, most probable first (ties by code). `shown`: the text's extracted skills among
- * the candidates, targeted pass included (their raw scores and spans); `memory`: the labelled offers whose choices of items count;
- * `neighbours`: the labelled offers with items most like the text.
+ * the candidates, targeted pass included (their raw scores and spans); `memory`: the labelled offers whose choices of
+ * items count; `neighbours`: the labelled offers with items most like the text.
  */
 function requiredCandidates(
   ctx: EngineContext,
