@@ -84,7 +84,7 @@ export async function getDocument(
     text: row.raw_text,
     metiers: metiers.get(id) ?? [],
     competences: competences.get(id) ?? [],
-    phrases: phrases.get(id) ?? [],
+    phrases: phrases.all.get(id) ?? [],
   };
 }
 
@@ -120,16 +120,22 @@ async function competencesOf(db: Db, ids: string[]): Promise<Map<string, StoredC
   );
 }
 
-async function phrasesOf(db: Db, ids: string[], stated = false): Promise<Map<string, string[]>> {
-  const r = await db.query<{ document_id: string; phrase: string }>(
-    `SELECT document_id, phrase FROM document_phrases WHERE document_id = ANY($1::uuid[])${stated ? " AND stated" : ""} ORDER BY document_id, phrase`,
+/** Each document's phrases, and those of them it says beside ROME items (`stated`), from one read. */
+async function phrasesOf(
+  db: Db,
+  ids: string[],
+): Promise<{ all: Map<string, string[]>; stated: Map<string, string[]> }> {
+  const r = await db.query<{ document_id: string; phrase: string; stated: boolean }>(
+    "SELECT document_id, phrase, stated FROM document_phrases WHERE document_id = ANY($1::uuid[]) ORDER BY document_id, phrase",
     [ids],
   );
-  return groupBy(
-    r.rows,
-    (x) => x.document_id,
-    (x) => x.phrase,
-  );
+  const byDocument = (rows: typeof r.rows) =>
+    groupBy(
+      rows,
+      (x) => x.document_id,
+      (x) => x.phrase,
+    );
+  return { all: byDocument(r.rows), stated: byDocument(r.rows.filter((x) => x.stated)) };
 }
 
 /** Documents of the other kind (or `q.kind`) nearest to document `id`: by vector, re-ranked by shared MCs. */
@@ -245,11 +251,10 @@ export async function* trendDocuments(db: Db, filter: TrendFilter = {}): AsyncIt
     );
     if (r.rows.length === 0) return;
     const ids = r.rows.map((x) => x.id);
-    const [metiers, comps, phrases, stated] = await Promise.all([
+    const [metiers, comps, phrases] = await Promise.all([
       metiersOf(db, ids),
       competencesOf(db, ids),
       phrasesOf(db, ids),
-      phrasesOf(db, ids, true),
     ]);
     for (const row of r.rows) {
       yield {
@@ -259,8 +264,8 @@ export async function* trendDocuments(db: Db, filter: TrendFilter = {}): AsyncIt
         documentDate: row.document_date,
         metiers: (metiers.get(row.id) ?? []).map((m) => m.code),
         competences: (comps.get(row.id) ?? []).map((c) => c.code),
-        phrases: phrases.get(row.id) ?? [],
-        statedPhrases: stated.get(row.id) ?? [],
+        phrases: phrases.all.get(row.id) ?? [],
+        statedPhrases: phrases.stated.get(row.id) ?? [],
         text: row.kind === "offer" ? row.text : null,
       };
     }
