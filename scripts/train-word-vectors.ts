@@ -12,7 +12,7 @@ import "../src/text/quiet.js";
 import { existsSync, readFileSync } from "node:fs";
 import { parseFlags } from "../src/cli/command.js";
 import { DEV_OFFERS, loadConfig } from "../src/config.js";
-import { readWordVectors, WORD_VECTORS_FILE } from "../src/embed/index.js";
+import { dot, readWordVectors, WORD_VECTORS_FILE } from "../src/embed/index.js";
 import { loadReferential } from "../src/rome/index.js";
 import { statedStems } from "../src/skills/index.js";
 import { readOffers } from "../src/sources/index.js";
@@ -115,8 +115,6 @@ const cosines: Record<string, number | null> = {};
 for (const [a, b] of CHECK_PAIRS) {
   const x = vectorOf(statedStems(a)[0]!);
   const y = vectorOf(statedStems(b)[0]!);
-  let d = 0;
-  if (x && y) for (let i = 0; i < x.length; i++) d += x[i]! * y[i]!;
-  cosines[`${a}~${b}`] = x && y ? round(d, 2) : null;
+  cosines[`${a}~${b}`] = x && y ? round(dot(x, y), 2) : null;
 }
 console.log(JSON.stringify({ vocabulary: model.vocabulary.length, dim: settings.dim, ...manifest.fitted, cosines }));

@@ -1,4 +1,5 @@
 import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { WordVectorManifest, wordVectorsBinFile } from "../embed/index.js";
 import { seededRandom } from "./random.js";
 import { sha256 } from "./fit-meta.js";
@@ -272,7 +273,7 @@ export function writeWordVectors(
   const manifest: WordVectorManifest = {
     ...meta,
     dim,
-    bin: { file: wordVectorsBinFile(file).split("/").pop()!, sha256: sha256(buf), scale: 127 },
+    bin: { file: path.basename(wordVectorsBinFile(file)), sha256: sha256(buf), scale: 127 },
     vocabulary: model.vocabulary,
   };
   writeFileSync(wordVectorsBinFile(file), buf);
