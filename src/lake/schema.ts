@@ -1,9 +1,8 @@
 /** zod schemas at the lake's boundaries (HTTP body, JSONL lines), shared by the API and the CLI. */
 import { z } from "zod";
+import { readableTextField } from "../text/index.js";
 import { LAKE_LIMITS, type DocumentInput } from "./types.js";
 
-// eslint-disable-next-line no-control-regex
-const BINARY = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFD]/g;
 /** Dates the lake accepts (docs/operations.md): PostgreSQL and the trend periods take every one of them. */
 export const DATE_RANGE = { from: "1970-01-01", to: "2100-12-31" } as const;
 const inRange = (s: string) => {
@@ -27,14 +26,7 @@ export const DocumentBody = z
       .regex(/^[\p{L}\p{N}_.:@/ -]+$/u, "letters, digits, spaces and _ . : @ / - only"),
     externalId: z.string().trim().min(1).max(LAKE_LIMITS.maxExternalIdChars),
     title: z.string().max(LAKE_LIMITS.maxTitleChars, `at most ${LAKE_LIMITS.maxTitleChars} characters`).optional(),
-    text: z
-      .string()
-      .max(LAKE_LIMITS.maxTextChars, `at most ${LAKE_LIMITS.maxTextChars} characters`)
-      .refine((s) => s.trim().length > 0, "must not be empty")
-      .refine(
-        (s) => (s.match(BINARY)?.length ?? 0) <= Math.max(2, s.length * 0.01),
-        "looks like binary data, not text",
-      ),
+    text: readableTextField(LAKE_LIMITS.maxTextChars),
     documentDate: isoDate.optional(),
     storeText: z
       .boolean()

@@ -8,3 +8,4 @@ export { topK } from "./top-k.js";
 export { lemma, lemmas, isKnownWord } from "./lemma.js";
 export { cleanTitle, titleParts, leadingTitleLine, writtenOut } from "./title.js";
 export { redactPersonalData, hasPersonalData } from "./redact.js";
+export { knownWordShare, looksBinary, readableTextField, unreadableReason, READABLE } from "./readable.js";

@@ -1,17 +1,10 @@
 /** Wire schemas of the match routes: what a caller sends and gets back (validated, and listed in OpenAPI). */
 import { z } from "zod";
 import { LIMITS } from "../limits.js";
+import { readableTextField } from "../../text/index.js";
 import { CONFIDENCE, EVIDENCE_CONFLICT, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED } from "../../match/index.js";
 
-// Control characters other than tab/newline, and U+FFFD from undecodable bytes, mark binary garbage.
-// eslint-disable-next-line no-control-regex
-const BINARY = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFD]/g;
-const textField = (max: number) =>
-  z
-    .string()
-    .max(max, `at most ${max} characters`)
-    .refine((s) => s.trim().length > 0, "must not be empty")
-    .refine((s) => (s.match(BINARY)?.length ?? 0) <= Math.max(2, s.length * 0.01), "looks like binary data, not text");
+const textField = readableTextField;
 
 export const MatchRequest = z
   .object({

@@ -103,6 +103,21 @@ describe("POST /v1/match", () => {
       "payload_too_large",
     );
   });
+
+  it("refuses text with almost no recognisable words (base64 of bytes) on match and extraction, not métiers from noise", async () => {
+    const base64 = Buffer.from(Array.from({ length: 1500 }, (_, i) => (i * 7919 + 13) % 256)).toString("base64");
+    for (const path of ["/v1/match", "/v1/skills/extract"]) {
+      const res = await request(app).post(path).send({ text: base64 });
+      expectError(res, 400, "invalid_request");
+      expect(JSON.stringify(res.body.error.details)).toMatch(/almost no recognisable words/);
+    }
+    // An English job text is text: matched.
+    const english = await request(app).post("/v1/match").send({
+      text: "We are looking for a Data Engineer to join our team in Paris. You will design and build data pipelines, work with data scientists and product owners.",
+    });
+    expect(english.status).toBe(200);
+    expect(english.body.metiers.length).toBeGreaterThan(0);
+  });
 });
 
 describe("POST /v1/match with explain: false", () => {

@@ -121,6 +121,8 @@ describe.each(["pglite", "postgres"] as const)("lake API on %s", (name) => {
       { extra: 1 },
       { documentDate: "yesterday" },
       { text: "\u0000\u0001\u0002\u0003binary" },
+      // Bytes in base64: no recognisable words, refused before anything is stored.
+      { text: Buffer.from(Array.from({ length: 600 }, (_, i) => (i * 7919 + 13) % 256)).toString("base64") },
     ])
       await post("/v1/documents", KEYS.ingest, { ...valid, ...broken }).expect(400);
     await post("/v1/documents", KEYS.ingest, [1, 2]).expect(400);
