@@ -29,7 +29,7 @@ export function softReading(
   let best: Candidate | null = null;
   for (const row of rows) {
     const r = x.rows[row]!;
-    if (r.kind === "savoir" || x.oneWord.has(row)) continue;
+    if (r.kind === "savoir" || x.oneWord[row] !== null) continue;
     const terms = x.labels.termsOf(row);
     if (terms.length === 0 || terms.filter((t) => q.keys.has(t)).length >= STATED.softShared) continue;
     let mass = 0;

@@ -110,7 +110,7 @@ export function extractStated(
       for (const k of o.q.keys) for (const m of byKey) for (const row of m.get(k) ?? NO_ROWS) rows.add(row);
       for (const row of rows) {
         if (have.has(x.rows[row]!.code)) continue;
-        const coverage = x.labels.coverageOf(row, o.q.keys);
+        const coverage = x.labels.coverageOfIds(row, o.q.ids);
         if (coverage < STATED.minCoverage) continue;
         const c = scoreRow(x, o.q, row, coverage, 1);
         if (c && c.score >= STATED.domainMin) o.cands.push(c);
