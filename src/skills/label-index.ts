@@ -35,6 +35,8 @@ export interface StatedExtractor {
    * By row (null: none); keys as `labels` ids with their weights (keys no label holds weigh 0 and are left out).
    */
   alternatives: readonly (readonly LabelAlternative[] | null)[];
+  /** Row → the fiches that list its item (`Referential.fichesForItem`). */
+  itemFiches: readonly (readonly string[])[];
   /** Code of a row of `rows` → its row. */
   rowOf: ReadonlyMap<string, number>;
   /** Codes of the savoirs that name a language. */
@@ -179,6 +181,7 @@ export function createStatedExtractor(
     savoirs,
     languageCodes,
     alternatives,
+    itemFiches: rows.map((r) => ref.fichesForItem(r.code)),
     rowOf,
     soft: buildSoftSkills(ref),
     diplomaLevel,

@@ -125,11 +125,13 @@ export function scoreRow(
   if (minShared > 1 && q.keys.size <= STATED.headWords && heads.length > 0 && !heads.some((h) => q.keys.has(h)))
     penalty += STATED.headPenalty;
   const score = STATED.vectorWeight * cos + (1 - STATED.vectorWeight) * lexical - penalty;
-  return { code: r.code, kind: r.kind, score, mc: r.kind === "macro-competence" ? r.code : r.mc };
+  return { code: r.code, row: doc, kind: r.kind, score, mc: r.kind === "macro-competence" ? r.code : r.mc };
 }
 
 export interface Candidate {
   code: string;
+  /** Its row of `StatedExtractor.rows`. */
+  row: number;
   kind: ExtractedSkill["kind"];
   score: number;
   mc: string | null;

@@ -1,4 +1,13 @@
-export { normalizeText, stem, words, contentStems, isStopword, foldGender, titleKey } from "./normalize.js";
+export {
+  normalizeText,
+  stem,
+  words,
+  contentStems,
+  hasContentStems,
+  isStopword,
+  foldGender,
+  titleKey,
+} from "./normalize.js";
 export { segment, type TextUnit } from "./segment.js";
 export { Bm25Index, termCounts, type Bm25Hit, type TermCounts } from "./bm25.js";
 export { candidatePhrases, type CandidatePhrase } from "./phrases.js";
