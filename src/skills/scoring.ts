@@ -48,8 +48,8 @@ export interface StatementQuery {
   vec: Float32Array | null;
   /** The diploma level the statement names, if any. */
   level: string | null;
-  /** The statement's words, singular (one-word labels need their very word). */
-  words: ReadonlySet<string>;
+  /** The statement's words, singular (one-word labels need their very word): read only when one such label is met. */
+  readonly words: ReadonlySet<string>;
 }
 
 export function statementQuery(
@@ -57,7 +57,8 @@ export function statementQuery(
   stems: readonly string[],
   vec: Float32Array | null,
   level: string | null,
-  words: ReadonlySet<string>,
+  /** Or a function that gives them, called when they are first read (most statements meet no one-word label). */
+  words: ReadonlySet<string> | (() => ReadonlySet<string>),
 ): StatementQuery {
   const keys = new Set(stems.map((s) => x.families.key(s)));
   const known: number[] = [];
@@ -67,7 +68,17 @@ export function statementQuery(
     if (id >= 0) known.push(id);
     unitMass += (id >= 0 ? x.labels.weightOfId(id) : 0) || x.unknownWeight;
   }
-  return { keys, ids: Int32Array.from(known), unitMass, vec, level, words };
+  let read = typeof words === "function" ? null : words;
+  return {
+    keys,
+    ids: Int32Array.from(known),
+    unitMass,
+    vec,
+    level,
+    get words() {
+      return (read ??= (words as () => ReadonlySet<string>)());
+    },
+  };
 }
 
 /**

@@ -63,11 +63,12 @@ export function extractStated(
     const stems = u.verb ? [...statedStems(u.verb), ...statedStems(rest)] : statedStems(rest);
     if (stems.length === 0 || ((named.length || soft.length) && stems.length < 2)) return;
     const level = diplomaLevelOfFolded(f);
-    const words = new Set(
-      normalizeText(u.verb ? `${u.verb} ${rest}` : rest)
-        .split(" ")
-        .map(singular),
-    );
+    const words = () =>
+      new Set(
+        normalizeText(u.verb ? `${u.verb} ${rest}` : rest)
+          .split(" ")
+          .map(singular),
+      );
     const q = statementQuery(x, stems, vecs[i] ?? null, level, words);
     const all = scoreStatement(x, q, STATED.mcFloor);
     const cands = all.filter((c) => c.score >= STATED.minScore);
@@ -184,7 +185,11 @@ function residualReading(
   const restKeys = new Set(rest.map((st) => x.families.key(st)));
   if (restKeys.size < 2) return null;
   const min = STATED.minScore + STATED.residualMargin;
-  const cands = scoreStatement(x, statementQuery(x, rest, q.vec, q.level, q.words), min);
+  const cands = scoreStatement(
+    x,
+    statementQuery(x, rest, q.vec, q.level, () => q.words),
+    min,
+  );
   const heads = (c: Candidate) => x.heads[x.rowOf.get(c.code)!]!;
   return (
     cands.find(
