@@ -66,8 +66,11 @@ export function unitSkills(ctx: EngineContext, p: Prepared, codes: ReadonlySet<s
     if (row !== undefined) rows.push(row);
   }
   const may = unitsThatMayRead(ctx.extraction, rows, p.stemSets, p.unitVecs, unitPostings(p));
-  const perUnit = p.units.map((_, i) => (may[i] ? scoreUnit(ctx.extraction, i, p.stemSets[i]!, p.unitVecs[i]!) : []));
-  return aggregateSkills(ctx.referential, p.units, perUnit).filter((s) => codes.has(s.code));
+  // Readings of other items are dropped before the merge: a skill's score and spans come from its own readings only.
+  const perUnit = p.units.map((_, i) =>
+    may[i] ? scoreUnit(ctx.extraction, i, p.stemSets[i]!, p.unitVecs[i]!).filter((c) => codes.has(c.code)) : [],
+  );
+  return aggregateSkills(ctx.referential, p.units, perUnit);
 }
 
 /** A ranked-first fiche's items' rows and item codes, once per fiche. */
