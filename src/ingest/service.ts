@@ -189,7 +189,9 @@ export class IngestService {
     text: string,
     skills: readonly { evidence: readonly { start: number; end: number }[] }[],
   ): PreparedDocument["trend"] {
-    this.checker ??= createCoverageChecker(this.needEngine().referential);
+    // The engine's checker when it shares one (building another reads every ROME label again).
+    const e = this.needEngine();
+    this.checker ??= e.coverage ?? createCoverageChecker(e.referential);
     const shift = title ? title.length + 1 : 0;
     const moved = skills.map((s) => ({
       evidence: s.evidence.map((x) => ({ start: x.start + shift, end: x.end + shift })),

@@ -8,6 +8,7 @@ import type {
   MissingMacroCompetence,
 } from "../match/index.js";
 import type { Referential } from "../rome/index.js";
+import type { TextUnit } from "../text/index.js";
 import { CodedError } from "../errors.js";
 import type { FeedbackInput, FeedbackQuery, FeedbackRecord, FeedbackStats, LabelledOffer } from "./feedback-types.js";
 
@@ -59,6 +60,11 @@ export interface LakeEngine {
     embed(texts: readonly string[], role?: EmbedRole): Promise<Float32Array[]>;
   };
   match(input: MatchInput): Promise<MatchResult>;
+  /** The engine's uncovered-phrase checker (`createCoverageChecker` of its referential), when it has one to share. */
+  readonly coverage?: (
+    units: TextUnit[],
+    coveredSpans: { start: number; end: number }[],
+  ) => { key: string; text: string }[];
 }
 
 /** One document to ingest. `externalId` is unique within `source`: re-posting it updates the document. */

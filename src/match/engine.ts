@@ -39,6 +39,8 @@ export class Engine {
   readonly appellationSearch: AppellationSearchIndex;
   /** The referential in force before today's (ROME_EARLIER), for texts coded then; null: none configured. */
   readonly earlier: EarlierCodes | null;
+  /** The uncovered-phrase checker every match uses, shared with the lake's ingestion. */
+  readonly coverage: EngineContext["coverage"];
 
   constructor(
     private readonly ctx: EngineContext,
@@ -50,6 +52,7 @@ export class Engine {
     ({ referential: this.referential, embedder: this.embedder, indexes: this.indexes, lexicon: this.lexicon } = ctx);
     this.appellationSearch = ctx.appellationSearch;
     this.earlier = ctx.earlier;
+    this.coverage = ctx.coverage;
     this.modelId = ctx.embedder.id;
   }
 

@@ -53,7 +53,7 @@ export function buildAppellationSearch(ref: Referential): AppellationSearchIndex
 export function tokenSimilarity(token: string, word: string, isLast: boolean): number {
   const masks = { token: charMask(token, token.length), word: charMask(word, word.length), prefix: 0 };
   masks.prefix = charMask(word, Math.min(token.length, word.length));
-  return similarity(token, word, isLast, masks);
+  return similarity(token, word, isLast, masks, word.charCodeAt(0) === token.charCodeAt(0));
 }
 
 /**
@@ -65,11 +65,15 @@ function similarity(
   word: string,
   isLast: boolean,
   masks: { token: number; word: number; prefix: number },
+  /** Whether the two start with the same character: else neither is equal to nor a completion of the other. */
+  sameFirst: boolean,
 ): number {
-  if (word === token) return 1;
-  const minPrefix = isLast ? 2 : 3;
-  if (token.length >= minPrefix && word.startsWith(token))
-    return (isLast ? 0.8 : 0.75) + 0.1 * (token.length / word.length);
+  if (sameFirst) {
+    if (word === token) return 1;
+    const minPrefix = isLast ? 2 : 3;
+    if (token.length >= minPrefix && word.startsWith(token))
+      return (isLast ? 0.8 : 0.75) + 0.1 * (token.length / word.length);
+  }
   const maxEdits = token.length >= 8 ? 2 : token.length >= 4 ? 1 : 0;
   if (maxEdits === 0) return 0;
   if (Math.abs(word.length - token.length) <= maxEdits && fewEdits(masks.token, masks.word, maxEdits)) {
@@ -111,10 +115,20 @@ function vocabMasks(s: AppellationSearchIndex, n: number): Int32Array {
   return masks;
 }
 
-function bitCount(x: number): number {
-  let n = 0;
-  for (let v = x >>> 0; v; v &= v - 1) n++;
-  return n;
+/** Set bits of a 32-bit mask (the classic SWAR count: constant time, where a loop per bit was a search's hot spot). */
+export function bitCount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/** Per index, the first character code of each vocabulary word (a token's exact and completion readings need it). */
+const firstCache = new WeakMap<AppellationSearchIndex, Int32Array>();
+
+function vocabFirsts(s: AppellationSearchIndex): Int32Array {
+  let firsts = firstCache.get(s);
+  if (!firsts) firstCache.set(s, (firsts = Int32Array.from(s.vocab, (w) => w.charCodeAt(0))));
+  return firsts;
 }
 
 /** What a typed token gives every appellation: its rows and best weights, in first-reached order; its IDF. */
@@ -148,13 +162,15 @@ function tokenHits(s: AppellationSearchIndex, token: string, isLast: boolean): T
   const wordMasks = vocabMasks(s, 0);
   const prefixMasks = vocabMasks(s, token.length);
   const masks = { token: charMask(token, token.length), word: 0, prefix: 0 };
+  const firsts = vocabFirsts(s);
+  const first = token.charCodeAt(0);
   // A token that is itself a word of the labels was most likely meant as typed: its typo readings ("full" read as
   // "fuel") rank below any exact one, as search engines rank fewer typos first.
   const typoWeight = s.postings.has(token) ? TYPO_WHEN_EXACT : 1;
   for (let k = 0; k < s.vocab.length; k++) {
     masks.word = wordMasks[k]!;
     masks.prefix = prefixMasks[k]!;
-    const sim = similarity(token, s.vocab[k]!, isLast, masks);
+    const sim = similarity(token, s.vocab[k]!, isLast, masks, firsts[k] === first);
     if (sim > 0) matched.push([s.vocab[k]!, sim < 0.8 ? sim * typoWeight : sim]);
   }
   hits = null;

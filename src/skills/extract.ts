@@ -163,9 +163,10 @@ export function scoreItemsAgainstUnits(
   stems: readonly ReadonlySet<string>[],
   vecs: readonly (Float32Array | null)[],
   minScore: number,
+  /** `postingLists(stems)`, when the caller has it already (a match reads it twice). */
+  unitsWith: ReadonlyMap<string, readonly number[]> = postingLists(stems),
 ): SkillCandidate[] {
   const floor = coverageFloor(minScore);
-  const unitsWith = postingLists(stems);
   const out: SkillCandidate[] = [];
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
@@ -196,9 +197,10 @@ export function unitsThatMayRead(
   rows: Iterable<number>,
   stems: readonly ReadonlySet<string>[],
   vecs: readonly (Float32Array | null)[],
+  /** `postingLists(stems)`, when the caller has it already. */
+  unitsWith: ReadonlyMap<string, readonly number[]> = postingLists(stems),
 ): Uint8Array {
   const floor = Math.max(EXTRACTION.minCoverage, coverageFloor(EXTRACTION.minScore));
-  const unitsWith = postingLists(stems);
   const may = new Uint8Array(stems.length);
   for (const row of rows)
     for (const { set: u, coverage } of ctx.lex.skills.coverageAcross(row, unitsWith))

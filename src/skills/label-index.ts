@@ -21,19 +21,22 @@ export interface StatedExtractor {
   unknownWeight: number;
   savoirs: SavoirLexicon;
   soft: SoftSkillRule[];
-  /** Row → diploma level of a savoir label ("cap", "bts"…); absent when the label names none. */
-  diplomaLevel: Map<number, string>;
-  /** Row of a one-word label → that word (normalised, singular). */
-  oneWord: Map<number, string>;
+  /** Row → diploma level of a savoir label ("cap", "bts"…); null when the label names none. */
+  diplomaLevel: readonly (string | null)[];
+  /** Row of a one-word label → that word (normalised, singular); null for the others. */
+  oneWord: readonly (string | null)[];
   /** The labels extraction matches (rows of `labels`): compétences, savoirs, macro-compétences. */
   rows: Row[];
-  /** Rows of savoirs whose label is a job title. */
-  jobTitles: Set<number>;
+  /** Row → 1 for the savoirs whose label is a job title. */
+  jobTitles: Uint8Array;
   /**
    * Rows whose label lists alternatives ("Accueillir, orienter, renseigner un public", "Conditionner, emballer") →
    * the family keys of each alternative with the label's last part: a statement that states one of them covers it.
+   * By row (null: none); keys as `labels` ids with their weights (keys no label holds weigh 0 and are left out).
    */
-  alternatives: ReadonlyMap<number, readonly (readonly string[])[]>;
+  alternatives: readonly (readonly LabelAlternative[] | null)[];
+  /** Row → the fiches that list its item (`Referential.fichesForItem`). */
+  itemFiches: readonly (readonly string[])[];
   /** Code of a row of `rows` → its row. */
   rowOf: ReadonlyMap<string, number>;
   /** Codes of the savoirs that name a language. */
@@ -42,6 +45,13 @@ export interface StatedExtractor {
   heads: readonly (readonly string[])[];
   /** Family keys' neighbours in the domain word vectors (see `KeyNeighbours`); null when no model is loaded. */
   wordVectors: KeyNeighbours | null;
+}
+
+/** One alternative of a label (see `StatedExtractor.alternatives`): its keys' ids and weights, and their sum. */
+export interface LabelAlternative {
+  ids: Int32Array;
+  weights: Int32Array;
+  mass: number;
 }
 
 export interface Row {
@@ -120,28 +130,22 @@ export function createStatedExtractor(
   // ("opérateur", "assure").
   // Savoirs that are job titles ("Data engineer", "Conducteur de travaux - travaux publics"): a title states no skill.
   const titles = new Set([...ref.appellations.values()].map((a) => titleKey(contentStems(a.libelle))));
-  const jobTitles = new Set<number>();
+  const jobTitles = new Uint8Array(rows.length);
   rows.forEach((r, row) => {
-    if (r.kind === "savoir" && titles.has(titleKey(contentStems(r.libelle)))) jobTitles.add(row);
+    if (r.kind === "savoir" && titles.has(titleKey(contentStems(r.libelle)))) jobTitles[row] = 1;
   });
-  const oneWord = new Map<number, string>();
-  rows.forEach((r, row) => {
+  const oneWord = rows.map((r) => {
     const w = normalizeText(r.libelle)
       .split(" ")
       .filter((x) => x.length > 1 && !isStopword(x));
-    if (w.length === 1) oneWord.set(row, singular(w[0]!));
+    return w.length === 1 ? singular(w[0]!) : null;
   });
   const idf = new Bm25Index(keyed);
   const labels = new CoverageIndex(keyed, (t) => idf.idf(t) || 0.1);
-  const diplomaLevel = new Map<number, string>();
-  rows.forEach((r, row) => {
-    if (r.kind !== "savoir") return;
-    const level = diplomaLevelOf(r.libelle);
-    if (level) diplomaLevel.set(row, level);
-  });
+  const diplomaLevel = rows.map((r) => (r.kind === "savoir" ? diplomaLevelOf(r.libelle) : null));
   // An unknown word weighs as a rare label word (a brand or place name says more about the statement than "de").
   const unknownWeight = labels.weightOf(families.key("pluridisciplinair")) || 65536 * 5;
-  const alternatives = new Map<number, string[][]>();
+  const alternatives = rows.map((): LabelAlternative[] | null => null);
   rows.forEach((r, row) => {
     if (r.kind === "savoir") return;
     const parts = r.libelle
@@ -152,10 +156,11 @@ export function createStatedExtractor(
     const keysOf = (t: string) => [...new Set(statedStems(t).map((x) => families.key(x)))];
     const last = keysOf(parts.at(-1)!);
     const alternative = (p: string) => [...new Set([...keysOf(p), ...last.slice(1)])];
-    alternatives.set(
-      row,
-      parts.map((p, i) => (i === parts.length - 1 ? last : alternative(p))),
-    );
+    alternatives[row] = parts.map((p, i) => {
+      const ids = (i === parts.length - 1 ? last : alternative(p)).map((k) => labels.idOf(k)).filter((id) => id >= 0);
+      const weights = ids.map((id) => labels.weightOfId(id));
+      return { ids: Int32Array.from(ids), weights: Int32Array.from(weights), mass: weights.reduce((a, b) => a + b, 0) };
+    });
   });
   const savoirs = buildSavoirLexicon(ref);
   const languageCodes = new Set(savoirs.langues.values());
@@ -176,6 +181,7 @@ export function createStatedExtractor(
     savoirs,
     languageCodes,
     alternatives,
+    itemFiches: rows.map((r) => ref.fichesForItem(r.code)),
     rowOf,
     soft: buildSoftSkills(ref),
     diplomaLevel,

@@ -222,8 +222,21 @@ export function namedSavoirs(lex: SavoirLexicon, text: string, offset: number): 
   const fold = foldSameLength(text);
   if (ANY_LANG.test(fold))
     for (const m of fold.matchAll(LANG_WORDS)) push(lex.langues.get(m[1]!), m.index, m.index + m[0].length);
+  const single = singleNames(lex);
   for (const m of text.matchAll(/[\p{L}\p{N}+#]+(?:\s+(?:office|Office))?/gu)) {
     const raw = m[0];
+    if (!/\s/.test(raw)) {
+      // One word: what it names depends on the word alone (memoised), and an ASCII word shorter than every name
+      // names none (its key has its length).
+      if (raw.length < single.minLength && isAscii(raw)) continue;
+      let code = single.codes.get(raw);
+      if (code === undefined) {
+        code = nameOf(lex, raw);
+        if (single.codes.size < 200_000) single.codes.set(raw, code);
+      }
+      if (code) push(code, m.index, m.index + raw.length);
+      continue;
+    }
     let key = keyOf(raw);
     // A version number after a name ("HTML5", "CSS3") names the same savoir.
     if (!lex.names.has(key) && /[a-z]\d{1,2}$/.test(key)) key = key.replace(/\d+$/, "");
@@ -237,6 +250,34 @@ export function namedSavoirs(lex: SavoirLexicon, text: string, offset: number): 
     push(hit.code, m.index, m.index + raw.length);
   }
   return out;
+}
+
+/** The savoir one word (no blank) names by a short form, or null: `namedSavoirs`' reading of a single word. */
+function nameOf(lex: SavoirLexicon, raw: string): string | null {
+  let key = keyOf(raw);
+  if (!lex.names.has(key) && /[a-z]\d{1,2}$/.test(key)) key = key.replace(/\d+$/, "");
+  const hit = lex.names.get(key);
+  if (!hit) return null;
+  if (hit.caseSensitive && !/^[A-Z0-9+#]+$/.test(raw)) return null;
+  if (hit.capitalised && (!/^[A-Z]/.test(raw) || (hit.capitalised === "mixed" && /^[A-Z0-9]+$/.test(raw)))) return null;
+  return hit.code;
+}
+
+const singles = new WeakMap<SavoirLexicon, { codes: Map<string, string | null>; minLength: number }>();
+/** Per lexicon: single words → what they name (memoised), and the shortest name's length. */
+function singleNames(lex: SavoirLexicon): { codes: Map<string, string | null>; minLength: number } {
+  let x = singles.get(lex);
+  if (!x) {
+    let minLength = Infinity;
+    for (const k of lex.names.keys()) minLength = Math.min(minLength, k.length);
+    singles.set(lex, (x = { codes: new Map(), minLength }));
+  }
+  return x;
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return false;
+  return true;
 }
 
 const keys = new Map<string, string>();

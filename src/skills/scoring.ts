@@ -1,4 +1,5 @@
 import { dot } from "../embed/index.js";
+import { holdsId } from "../text/index.js";
 import { cmpCode } from "./extract.js";
 import type { StatedExtractor } from "./label-index.js";
 import { STATED } from "./thresholds.js";
@@ -6,33 +7,29 @@ import type { ExtractedSkill } from "./types.js";
 
 /** A statement's readings: its best-scoring labels, those within `coherenceMargin` of the best. */
 export function scoreStatement(x: StatedExtractor, q: StatementQuery, minScore: number = STATED.minScore): Candidate[] {
-  const { keys } = q;
+  const { keys, ids } = q;
   // A statement of one common word ("Entretien", "la réparation", "contrôle") names no item by itself: only the
   // text's domain may read it (see `extractStated`).
-  if (keys.size === 1 && x.labels.docFrequency([...keys][0]!) > STATED.genericWord) return [];
+  if (keys.size === 1 && ids.length === 1 && x.labels.docFrequencyOfId(ids[0]!) > STATED.genericWord) return [];
   // The search walks the rarer words' postings only (a budget of postings, the two rarest always): a label met by
   // common words alone ("gestion", "client") is rarely the one a statement means, and their postings are long.
-  // Coverage is then recomputed on all the words.
-  const byRarity: { k: string; df: number }[] = [];
-  for (const k of keys) {
-    const df = x.labels.docFrequency(k);
-    if (df > 0) byRarity.push({ k, df });
-  }
+  // Coverage is then recomputed on all the words. (Words by id: the labels' terms, the statement's known keys.)
+  const byRarity: { id: number; df: number }[] = [];
+  for (let i = 0; i < ids.length; i++) byRarity.push({ id: ids[i]!, df: x.labels.docFrequencyOfId(ids[i]!) });
   byRarity.sort((a, b) => a.df - b.df);
-  const probe = new Set<string>();
+  const probe: number[] = [];
   let walked = 0;
-  for (const { k, df } of byRarity) {
-    if (probe.size >= 2 && walked + df > STATED.postingBudget) break;
-    probe.add(k);
+  for (const { id, df } of byRarity) {
+    if (probe.length >= 2 && walked + df > STATED.postingBudget) break;
+    probe.push(id);
     walked += df;
   }
-  const hits = x.labels
-    .search(probe, STATED.candidates, STATED.minCoverage / 2)
-    .map((h) => (probe.size === byRarity.length ? h : { doc: h.doc, coverage: x.labels.coverageOf(h.doc, keys) }))
-    .filter((h) => h.coverage >= STATED.minCoverage);
+  const all = probe.length === byRarity.length;
   const scored: Candidate[] = [];
-  for (const h of hits) {
-    const c = scoreRow(x, q, h.doc, h.coverage, 2);
+  for (const h of x.labels.searchIds(probe, STATED.candidates, STATED.minCoverage / 2)) {
+    const coverage = all ? h.coverage : x.labels.coverageOfIds(h.doc, ids);
+    if (coverage < STATED.minCoverage) continue;
+    const c = scoreRow(x, q, h.doc, coverage, 2);
     if (c && c.score >= minScore) scored.push(c);
   }
   scored.sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
@@ -44,13 +41,15 @@ export function scoreStatement(x: StatedExtractor, q: StatementQuery, minScore: 
 /** A statement as `scoreRow` reads it. */
 export interface StatementQuery {
   keys: ReadonlySet<string>;
+  /** The ids (`CoverageIndex.idOf`) of the keys some label holds, in `keys` order. */
+  ids: Int32Array;
   /** Σ weight of `keys` (unknown words weigh `unknownWeight`). */
   unitMass: number;
   vec: Float32Array | null;
   /** The diploma level the statement names, if any. */
   level: string | null;
-  /** The statement's words, singular (one-word labels need their very word). */
-  words: ReadonlySet<string>;
+  /** The statement's words, singular (one-word labels need their very word): read only when one such label is met. */
+  readonly words: ReadonlySet<string>;
 }
 
 export function statementQuery(
@@ -58,12 +57,28 @@ export function statementQuery(
   stems: readonly string[],
   vec: Float32Array | null,
   level: string | null,
-  words: ReadonlySet<string>,
+  /** Or a function that gives them, called when they are first read (most statements meet no one-word label). */
+  words: ReadonlySet<string> | (() => ReadonlySet<string>),
 ): StatementQuery {
   const keys = new Set(stems.map((s) => x.families.key(s)));
+  const known: number[] = [];
   let unitMass = 0;
-  for (const k of keys) unitMass += x.labels.weightOf(k) || x.unknownWeight;
-  return { keys, unitMass, vec, level, words };
+  for (const k of keys) {
+    const id = x.labels.idOf(k);
+    if (id >= 0) known.push(id);
+    unitMass += (id >= 0 ? x.labels.weightOfId(id) : 0) || x.unknownWeight;
+  }
+  let read = typeof words === "function" ? null : words;
+  return {
+    keys,
+    ids: Int32Array.from(known),
+    unitMass,
+    vec,
+    level,
+    get words() {
+      return (read ??= (words as () => ReadonlySet<string>)());
+    },
+  };
 }
 
 /**
@@ -77,38 +92,36 @@ export function scoreRow(
   coverage: number,
   minShared: number,
 ): Candidate | null {
-  const labelLevel = x.diplomaLevel.get(doc);
+  const labelLevel = x.diplomaLevel[doc];
   if (labelLevel && q.level && labelLevel !== q.level) return null; // a CAP is not a BTS
-  const word = x.oneWord.get(doc);
-  if (word !== undefined && !q.words.has(word)) return null;
-  if (x.jobTitles.has(doc)) return null;
+  const word = x.oneWord[doc];
+  if (word !== null && !q.words.has(word!)) return null;
+  if (x.jobTitles[doc]) return null;
   // One shared word is enough only for a one-word label, or a short statement against a short label ("Accueil",
   // "Encaissement" in a list); a sentence must share two words with the label it states.
-  const labelTerms = x.labels.termsOf(doc);
+  // The label's terms by id and weight (typed arrays: no string lookups per label).
+  const { termIds, termWeight, termStart } = x.labels;
+  const end = termStart[doc + 1]!;
+  const labelTerms = end - termStart[doc]!;
   let sharedTerms = 0;
   let shared = 0;
-  for (const t of labelTerms) {
-    if (!q.keys.has(t)) continue;
+  for (let j = termStart[doc]!; j < end; j++) {
+    if (!holdsId(q.ids, termIds[j]!)) continue;
     sharedTerms++;
-    shared += x.labels.weightOf(t);
+    shared += termWeight[j]!;
   }
   if (sharedTerms === 0) return null;
-  if (sharedTerms < minShared && labelTerms.length > 1 && !(q.keys.size <= 2 && labelTerms.length <= 3)) return null;
+  if (sharedTerms < minShared && labelTerms > 1 && !(q.keys.size <= 2 && labelTerms <= 3)) return null;
   const unitCoverage = q.unitMass > 0 ? shared / q.unitMass : 0;
   // F-measure of the label's coverage (weighing β² times more) and the statement's: a one-word label met by one
   // word of a long sentence is weak evidence, a short statement inside a long label fair evidence.
-  const alts = x.alternatives.get(doc);
+  const alts = x.alternatives[doc];
   if (alts && STATED.alternatives) {
     // One alternative of the label stated is the label stated: its coverage is the best alternative's.
     for (const alt of alts) {
       let have = 0;
-      let mass = 0;
-      for (const t of alt) {
-        const w = x.labels.weightOf(t);
-        mass += w;
-        if (q.keys.has(t)) have += w;
-      }
-      if (mass > 0) coverage = Math.max(coverage, have / mass);
+      for (let j = 0; j < alt.ids.length; j++) if (holdsId(q.ids, alt.ids[j]!)) have += alt.weights[j]!;
+      if (alt.mass > 0) coverage = Math.max(coverage, have / alt.mass);
     }
   }
   const b2 = STATED.labelBeta ** 2;
@@ -123,11 +136,13 @@ export function scoreRow(
   if (minShared > 1 && q.keys.size <= STATED.headWords && heads.length > 0 && !heads.some((h) => q.keys.has(h)))
     penalty += STATED.headPenalty;
   const score = STATED.vectorWeight * cos + (1 - STATED.vectorWeight) * lexical - penalty;
-  return { code: r.code, kind: r.kind, score, mc: r.kind === "macro-competence" ? r.code : r.mc };
+  return { code: r.code, row: doc, kind: r.kind, score, mc: r.kind === "macro-competence" ? r.code : r.mc };
 }
 
 export interface Candidate {
   code: string;
+  /** Its row of `StatedExtractor.rows`. */
+  row: number;
   kind: ExtractedSkill["kind"];
   score: number;
   mc: string | null;

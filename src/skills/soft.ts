@@ -15,7 +15,8 @@ import { STATED } from "./thresholds.js";
 export function softReading(
   x: StatedExtractor,
   q: StatementQuery,
-  byKey: readonly ReadonlyMap<string, readonly number[]>[],
+  /** Each domain fiche's item rows by label key, the keys as `labels` ids. */
+  byKey: readonly ReadonlyMap<number, readonly number[]>[],
 ): Candidate | null {
   const wv = x.wordVectors;
   if (!wv || q.keys.size > STATED.softWords) return null;
@@ -23,13 +24,16 @@ export function softReading(
   // Only rows holding a statement word or one of its neighbours can be covered at all.
   const rows = new Set<number>();
   for (const s of stmt)
-    for (const t of [s.k, ...s.near.keys()]) for (const m of byKey) for (const row of m.get(t) ?? []) rows.add(row);
+    for (const t of [s.k, ...s.near.keys()]) {
+      const id = x.labels.idOf(t);
+      if (id >= 0) for (const m of byKey) for (const row of m.get(id) ?? []) rows.add(row);
+    }
   const sim = (t: string, s: (typeof stmt)[number]) => (t === s.k ? 1 : (s.near.get(t) ?? 0));
   const b2 = STATED.labelBeta ** 2;
   let best: Candidate | null = null;
   for (const row of rows) {
     const r = x.rows[row]!;
-    if (r.kind === "savoir" || x.oneWord.has(row)) continue;
+    if (r.kind === "savoir" || x.oneWord[row] !== null) continue;
     const terms = x.labels.termsOf(row);
     if (terms.length === 0 || terms.filter((t) => q.keys.has(t)).length >= STATED.softShared) continue;
     let mass = 0;
@@ -54,7 +58,7 @@ export function softReading(
     const cos = q.vec && r.vec ? dot(q.vec, r.vec) : 0;
     const score = STATED.vectorWeight * cos + (1 - STATED.vectorWeight) * lexical;
     if (!best || score > best.score || (score === best.score && r.code < best.code))
-      best = { code: r.code, kind: r.kind, score, mc: r.kind === "macro-competence" ? r.code : r.mc };
+      best = { code: r.code, row, kind: r.kind, score, mc: r.kind === "macro-competence" ? r.code : r.mc };
   }
   return best && best.score >= STATED.softMin ? best : null;
 }

@@ -6,7 +6,7 @@ import { namedSavoirs } from "./savoir-lexicon.js";
 import { scoreRow, scoreStatement, statementQuery, type Candidate, type StatementQuery } from "./scoring.js";
 import { softSkillsIn } from "./soft-skills.js";
 import { softReading } from "./soft.js";
-import { diplomaLevelOf, singular, statedStems } from "./stems.js";
+import { diplomaLevelOfFolded, singular, statedStems } from "./stems.js";
 import { STATED } from "./thresholds.js";
 import type { ExtractedSkill, Span } from "./types.js";
 import { fold, type StatementUnit } from "./units.js";
@@ -62,12 +62,13 @@ export function extractStated(
     }
     const stems = u.verb ? [...statedStems(u.verb), ...statedStems(rest)] : statedStems(rest);
     if (stems.length === 0 || ((named.length || soft.length) && stems.length < 2)) return;
-    const level = diplomaLevelOf(u.text);
-    const words = new Set(
-      normalizeText(u.verb ? `${u.verb} ${rest}` : rest)
-        .split(" ")
-        .map(singular),
-    );
+    const level = diplomaLevelOfFolded(f);
+    const words = () =>
+      new Set(
+        normalizeText(u.verb ? `${u.verb} ${rest}` : rest)
+          .split(" ")
+          .map(singular),
+      );
     const q = statementQuery(x, stems, vecs[i] ?? null, level, words);
     const all = scoreStatement(x, q, STATED.mcFloor);
     const cands = all.filter((c) => c.score >= STATED.minScore);
@@ -79,13 +80,12 @@ export function extractStated(
   // Items of many fiches (most macro-compétences) say nothing of which fiche the text is about: they neither vote
   // nor gain.
   const votes = new Map<string, number>();
-  const telling = (code: string) => {
-    const f = x.ref.fichesForItem(code);
+  const telling = (c: Candidate) => {
+    const f = x.itemFiches[c.row]!;
     return f.length <= STATED.tellingFiches ? f : NO_FICHES;
   };
   for (const o of open) {
-    for (const c of o.cands)
-      for (const f of telling(c.code)) votes.set(f, (votes.get(f) ?? 0) + c.score / o.cands.length);
+    for (const c of o.cands) for (const f of telling(c)) votes.set(f, (votes.get(f) ?? 0) + c.score / o.cands.length);
   }
   let top = 0;
   for (const v of votes.values()) top = Math.max(top, v);
@@ -105,12 +105,12 @@ export function extractStated(
     // A statement reads only the domain's rows it shares a word with.
     const byKey = [...domain].map((f) => ficheRowsByKey(x, f));
     for (const o of open) {
-      const have = new Set(o.cands.map((c) => c.code));
+      const have = new Set(o.cands.map((c) => c.row));
       const rows = new Set<number>();
-      for (const k of o.q.keys) for (const m of byKey) for (const row of m.get(k) ?? NO_ROWS) rows.add(row);
+      for (const k of o.q.ids) for (const m of byKey) for (const row of m.get(k) ?? NO_ROWS) rows.add(row);
       for (const row of rows) {
-        if (have.has(x.rows[row]!.code)) continue;
-        const coverage = x.labels.coverageOf(row, o.q.keys);
+        if (have.has(row)) continue;
+        const coverage = x.labels.coverageOfIds(row, o.q.ids);
         if (coverage < STATED.minCoverage) continue;
         const c = scoreRow(x, o.q, row, coverage, 1);
         if (c && c.score >= STATED.domainMin) o.cands.push(c);
@@ -131,12 +131,13 @@ export function extractStated(
       .map((c) => {
         let best = 0;
         let inDomain = false;
-        for (const f of telling(c.code)) {
+        const fiches = telling(c);
+        for (const f of fiches) {
           best = Math.max(best, votes.get(f) ?? 0);
           if (domain.has(f)) inDomain = true;
         }
         // A reading of the text's fiches' items comes first; one that only another trade lists falls back.
-        const offDomain = telling(c.code).length > 0 && !inDomain ? STATED.offDomainPenalty : 0;
+        const offDomain = fiches.length > 0 && !inDomain ? STATED.offDomainPenalty : 0;
         let known = 0;
         for (const k of contextItems) if (k.items.has(c.code)) known = Math.max(known, k.w);
         // Label families: other readings of the statement in the same macro-compétence back this one.
@@ -148,7 +149,7 @@ export function extractStated(
         const core = c.mc !== null && coreOfDomain(x.ref, domain, c.mc) ? STATED.coreBonus : 0;
         const final =
           c.score + coherence + STATED.contextBonus * known + STATED.familyWeight * family + core - offDomain;
-        return { ...c, final, offDomain };
+        return { code: c.code, row: c.row, kind: c.kind, score: c.score, mc: c.mc, final, offDomain };
       })
       .sort((a, b) => b.final - a.final || cmpCode(a.code, b.code));
     const best = rescored[0]!;
@@ -184,7 +185,11 @@ function residualReading(
   const restKeys = new Set(rest.map((st) => x.families.key(st)));
   if (restKeys.size < 2) return null;
   const min = STATED.minScore + STATED.residualMargin;
-  const cands = scoreStatement(x, statementQuery(x, rest, q.vec, q.level, q.words), min);
+  const cands = scoreStatement(
+    x,
+    statementQuery(x, rest, q.vec, q.level, () => q.words),
+    min,
+  );
   const heads = (c: Candidate) => x.heads[x.rowOf.get(c.code)!]!;
   return (
     cands.find(
@@ -224,9 +229,9 @@ const NO_FICHES: readonly string[] = [];
 
 const NO_ROWS: readonly number[] = [];
 
-const ficheKeyRows = new WeakMap<StatedExtractor, Map<string, Map<string, number[]>>>();
-/** A fiche's item rows by the family keys of their labels, once per fiche. */
-function ficheRowsByKey(x: StatedExtractor, code: string): ReadonlyMap<string, readonly number[]> {
+const ficheKeyRows = new WeakMap<StatedExtractor, Map<string, Map<number, number[]>>>();
+/** A fiche's item rows by the family keys of their labels (as `labels` ids), once per fiche. */
+function ficheRowsByKey(x: StatedExtractor, code: string): ReadonlyMap<number, readonly number[]> {
   let m = ficheKeyRows.get(x);
   if (!m) ficheKeyRows.set(x, (m = new Map()));
   let byKey = m.get(code);
@@ -235,7 +240,9 @@ function ficheRowsByKey(x: StatedExtractor, code: string): ReadonlyMap<string, r
     for (const item of ficheItems(x, code)) {
       const row = x.rowOf.get(item);
       if (row === undefined) continue;
-      for (const t of x.labels.termsOf(row)) {
+      const { termIds, termStart } = x.labels;
+      for (let j = termStart[row]!; j < termStart[row + 1]!; j++) {
+        const t = termIds[j]!;
         const list = byKey.get(t);
         if (list) list.push(row);
         else byKey.set(t, [row]);

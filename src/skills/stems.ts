@@ -18,7 +18,11 @@ const DIPLOMA_LEVELS: readonly [string, RegExp][] = [
 const ANY_DIPLOMA = new RegExp(DIPLOMA_LEVELS.map(([, re]) => `(?:${re.source})`).join("|"));
 
 export function diplomaLevelOf(text: string): string | null {
-  const f = fold(text);
+  return diplomaLevelOfFolded(fold(text));
+}
+
+/** `diplomaLevelOf` for a text already folded (`fold`): extraction folds each statement once. */
+export function diplomaLevelOfFolded(f: string): string | null {
   if (!ANY_DIPLOMA.test(f)) return null;
   for (const [level, re] of DIPLOMA_LEVELS) if (re.test(f)) return level;
   return null;

@@ -1,4 +1,4 @@
-import { contentStems, type TextUnit } from "../text/index.js";
+import { hasContentStems, type TextUnit } from "../text/index.js";
 import { sectionUnits, SKIPPED_SECTIONS, type Section } from "./sections.js";
 
 /** A piece of text extraction scores: one statement (a clause of an enumeration, a line, a sentence) in its section. */
@@ -193,7 +193,7 @@ export function statementUnits(
       // The company's presentation states no skill of the person, but tells the trade: it votes for the domain. A
       // clause that speaks to the reader ("vous coordonnez les équipes") is the job's.
       for (const c of clauses(u)) {
-        if (contentStems(c.text).length === 0) continue;
+        if (!hasContentStems(c.text)) continue;
         const cf = fold(c.text);
         if (/\b(vous|tu)\b/.test(cf) && !FRAME.test(cf))
           out.push({ ...c, section: "missions", hedged: HEDGE.test(cf) });
@@ -225,7 +225,7 @@ export function statementUnits(
     }
     const hedged = HEDGE.test(f);
     for (const c of clauses(unit)) {
-      if (contentStems(c.text).length === 0) continue;
+      if (!hasContentStems(c.text)) continue;
       if (FRAME.test(fold(c.text))) {
         out.push({ ...c, section: u.section, hedged, frame: true });
         continue;

@@ -138,15 +138,25 @@ export class Bm25Index {
    * The query comes as its `termCounts`, counted once when several indexes pick from one text.
    */
   salientTerms(query: TermCounts, max: number): string[] {
-    const weighted: { t: string; w: number }[] = [];
+    // The best `max` kept in order while the terms are read (a text has ~200 distinct terms, a query takes 25: no
+    // sort of them all). Terms are distinct, so the order (weight, then term) is total: the same as sort and slice.
+    const ts: string[] = [];
+    const ws: number[] = [];
     for (const [t, n] of query) {
       const w = n * this.idf(t);
-      if (w > 0) weighted.push({ t, w });
+      if (w <= 0 || max <= 0) continue;
+      if (ts.length === max && (w < ws[max - 1]! || (w === ws[max - 1] && t > ts[max - 1]!))) continue;
+      let i = ts.length < max ? ts.length : max - 1;
+      if (ts.length < max) (ts.push(t), ws.push(w));
+      while (i > 0 && (ws[i - 1]! < w || (ws[i - 1] === w && ts[i - 1]! > t))) {
+        ts[i] = ts[i - 1]!;
+        ws[i] = ws[i - 1]!;
+        i--;
+      }
+      ts[i] = t;
+      ws[i] = w;
     }
-    return weighted
-      .sort((a, b) => b.w - a.w || (a.t < b.t ? -1 : a.t > b.t ? 1 : 0))
-      .slice(0, max)
-      .map((x) => x.t);
+    return ts;
   }
 
   /** The best score a document could get for this query: the score of a document equal to the query. */

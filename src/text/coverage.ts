@@ -39,8 +39,10 @@ export class CoverageIndex {
   private readonly postings: Int32Array[];
   private readonly mass: Int32Array;
   /** Weight of each document's terms, in `docTerms` order: document d's are `termWeight[termStart[d] ..]`. */
-  private readonly termWeight: Int32Array;
-  private readonly termStart: Int32Array;
+  readonly termWeight: Int32Array;
+  /** Id of each document's terms, in the same order as `termWeight` (callers that test terms by id read both). */
+  readonly termIds: Int32Array;
+  readonly termStart: Int32Array;
   private readonly acc: Int32Array;
   /** Documents touched by the current search (a reused buffer: the search allocates only its results). */
   private readonly touched: Int32Array;
@@ -71,19 +73,29 @@ export class CoverageIndex {
     this.mass = Int32Array.from(docs, (terms) => terms.reduce((sum, t) => sum + this.weight[this.termId.get(t)!]!, 0));
     this.termStart = new Int32Array(docs.length + 1);
     docs.forEach((terms, d) => (this.termStart[d + 1] = this.termStart[d]! + terms.length));
-    this.termWeight = Int32Array.from(docs.flat(), (t) => this.weight[this.termId.get(t)!]!);
+    this.termIds = Int32Array.from(docs.flat(), (t) => this.termId.get(t)!);
+    this.termWeight = Int32Array.from(this.termIds, (id) => this.weight[id]!);
     this.acc = new Int32Array(docs.length);
     this.touched = new Int32Array(docs.length);
   }
 
   /** The `k` (a few) documents the query covers best (coverage ≥ `minCoverage`), best first, ties by document order. */
   search(query: ReadonlySet<string>, k: number, minCoverage = 0): CoverageHit[] {
+    const ids: number[] = [];
+    for (const t of query) {
+      const id = this.termId.get(t);
+      if (id !== undefined) ids.push(id);
+    }
+    return this.searchIds(ids, k, minCoverage);
+  }
+
+  /** `search` for query terms given by id (`idOf`; distinct, each one known). */
+  searchIds(ids: ArrayLike<number>, k: number, minCoverage = 0): CoverageHit[] {
     const acc = this.acc;
     const touched = this.touched;
     let n = 0;
-    for (const t of query) {
-      const id = this.termId.get(t);
-      if (id === undefined) continue;
+    for (let q = 0; q < ids.length; q++) {
+      const id = ids[q]!;
       const docs = this.postings[id]!;
       const w = this.weight[id]!;
       for (let i = 0; i < docs.length; i++) {
@@ -156,6 +168,31 @@ export class CoverageIndex {
     }
     return out;
   }
+  /** A term's id (−1 when no document holds it): the id-based reads skip the string lookups. */
+  idOf(term: string): number {
+    return this.termId.get(term) ?? -1;
+  }
+
+  /** The weight of a term by id (`idOf`). */
+  weightOfId(id: number): number {
+    return this.weight[id]!;
+  }
+
+  /** How many documents hold a term, by id (`idOf`). */
+  docFrequencyOfId(id: number): number {
+    return this.postings[id]!.length;
+  }
+
+  /** `coverageOf` for a query given by the ids of its known terms (a query's unknown terms cover nothing). */
+  coverageOfIds(doc: number, ids: ArrayLike<number>): number {
+    const mass = this.mass[doc]!;
+    if (mass === 0) return 0;
+    let have = 0;
+    const end = this.termStart[doc + 1]!;
+    for (let j = this.termStart[doc]!; j < end; j++) if (holdsId(ids, this.termIds[j]!)) have += this.termWeight[j]!;
+    return have / mass;
+  }
+
   /** A term's weight on the scale of `weightOf`'s sums (0 when no document holds it). */
   weightOf(term: string): number {
     const id = this.termId.get(term);
@@ -183,4 +220,10 @@ export class CoverageIndex {
     for (let j = 0; j < terms.length; j++) if (query.has(terms[j]!)) have += this.termWeight[at + j]!;
     return have / mass;
   }
+}
+
+/** Whether a query's few term ids hold `id` (a linear scan: queries have a few terms, a Set would cost more). */
+export function holdsId(ids: ArrayLike<number>, id: number): boolean {
+  for (let i = 0; i < ids.length; i++) if (ids[i] === id) return true;
+  return false;
 }

@@ -1,9 +1,18 @@
-export { normalizeText, stem, words, contentStems, isStopword, foldGender, titleKey } from "./normalize.js";
+export {
+  normalizeText,
+  stem,
+  words,
+  contentStems,
+  hasContentStems,
+  isStopword,
+  foldGender,
+  titleKey,
+} from "./normalize.js";
 export { segment, type TextUnit } from "./segment.js";
 export { Bm25Index, termCounts, type Bm25Hit, type TermCounts } from "./bm25.js";
 export { candidatePhrases, type CandidatePhrase } from "./phrases.js";
 export { AllTermsIndex } from "./all-terms.js";
-export { CoverageIndex, postingLists, type CoverageHit } from "./coverage.js";
+export { CoverageIndex, holdsId, postingLists, type CoverageHit } from "./coverage.js";
 export { topK } from "./top-k.js";
 export { lemma, lemmas, isKnownWord } from "./lemma.js";
 export { cleanTitle, titleParts, leadingTitleLine, writtenOut } from "./title.js";

@@ -71,21 +71,31 @@ export function contentStems(s: string): string[] {
   // whitespace-delimited chunks' stems in order: memoised per chunk, which skips the regex passes for known words.
   for (const chunk of s.split(/\s+/)) {
     if (!chunk) continue;
-    let stems = chunkStems.get(chunk);
-    if (stems === undefined) {
-      const fresh: string[] = [];
-      for (const w of words(chunk)) {
-        if (w.length < 2 && !/[0-9]/.test(w)) continue;
-        if (STOP.has(w)) continue;
-        fresh.push(stem(w));
-      }
-      stems = fresh;
-      if (chunkStems.size >= 300_000) chunkStems.clear();
-      chunkStems.set(chunk, stems);
-    }
-    for (const st of stems) out.push(st);
+    for (const st of chunkContentStems(chunk)) out.push(st);
   }
   return out;
+}
+
+/** Whether a text has a content token (`contentStems(s).length > 0`, read chunk by chunk up to the first one). */
+export function hasContentStems(s: string): boolean {
+  for (const chunk of s.split(/\s+/)) if (chunk && chunkContentStems(chunk).length > 0) return true;
+  return false;
+}
+
+function chunkContentStems(chunk: string): readonly string[] {
+  let stems = chunkStems.get(chunk);
+  if (stems === undefined) {
+    const fresh: string[] = [];
+    for (const w of words(chunk)) {
+      if (w.length < 2 && !/[0-9]/.test(w)) continue;
+      if (STOP.has(w)) continue;
+      fresh.push(stem(w));
+    }
+    stems = fresh;
+    if (chunkStems.size >= 300_000) chunkStems.clear();
+    chunkStems.set(chunk, stems);
+  }
+  return stems;
 }
 const chunkStems = new Map<string, readonly string[]>();
 

@@ -3,14 +3,14 @@ import type { TextUnit } from "./segment.js";
 
 export interface CandidatePhrase {
   /** Stemmed key that groups variants ("gestion de projets agiles" and "gérer projet agile" may meet). */
-  key: string;
+  readonly key: string;
   /** The surface form as normalised words. */
-  text: string;
-  start: number;
-  end: number;
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
   /** Index of its first and last word among the unit's words: phrases nest by these (`[first, last]` ranges). */
-  first: number;
-  last: number;
+  readonly first: number;
+  readonly last: number;
 }
 
 /**
@@ -60,13 +60,67 @@ function wordsOf(raw: string): readonly WordInfo[] {
   return infos;
 }
 
+/** One normalised word of a unit, with the raw token's offsets. */
+interface PhraseToken extends WordInfo {
+  start: number;
+  end: number;
+}
+
+/**
+ * A phrase of `candidatePhrases`: its key and text are joined from the unit's tokens when first read (a match reads
+ * the keys of a few phrases and the texts of fewer still, of the ~4 per word built).
+ */
+class Phrase implements CandidatePhrase {
+  private k: string | undefined;
+  private t: string | undefined;
+
+  constructor(
+    private readonly tokens: readonly PhraseToken[],
+    readonly first: number,
+    readonly last: number,
+  ) {}
+
+  get start(): number {
+    return this.tokens[this.first]!.start;
+  }
+
+  get end(): number {
+    return this.tokens[this.last]!.end;
+  }
+
+  get key(): string {
+    if (this.k === undefined) {
+      let key = "";
+      for (let i = this.first; i <= this.last; i++) {
+        const x = this.tokens[i]!;
+        if (!x.stop) key = key ? `${key} ${x.s}` : x.s;
+      }
+      this.k = key;
+    }
+    return this.k;
+  }
+
+  get text(): string {
+    if (this.t === undefined) {
+      let text = this.tokens[this.first]!.w;
+      for (let i = this.first + 1; i <= this.last; i++) text = `${text} ${this.tokens[i]!.w}`;
+      this.t = text;
+    }
+    return this.t;
+  }
+
+  toJSON(): CandidatePhrase {
+    return { key: this.key, text: this.text, start: this.start, end: this.end, first: this.first, last: this.last };
+  }
+}
+
 /**
  * Candidate skill phrases: runs of 1–4 content words inside a unit, not crossing stopwords at the edges.
  * Offsets are in the original text. Used for uncovered-skill detection and trends.
  * Each token is normalised and stemmed once (n-grams reuse them), which keeps a 300-word offer well under 1 ms.
  */
 export function candidatePhrases(unit: TextUnit, maxWords = 4): CandidatePhrase[] {
-  const tokens: { w: string; s: string; stop: boolean; edge: boolean; start: number; end: number }[] = [];
+  const tokens: PhraseToken[] = [];
   const re = /[\p{L}\p{N}+#]+/gu;
   let m: RegExpExecArray | null;
   while ((m = re.exec(unit.text))) {
@@ -78,14 +132,9 @@ export function candidatePhrases(unit: TextUnit, maxWords = 4): CandidatePhrase[
   const out: CandidatePhrase[] = [];
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i]!.edge) continue;
-    let key = "";
-    let text = "";
     for (let n = 1; n <= maxWords && i + n <= tokens.length; n++) {
-      const last = tokens[i + n - 1]!;
-      text = n === 1 ? last.w : `${text} ${last.w}`;
-      if (!last.stop) key = key ? `${key} ${last.s}` : last.s;
-      if (last.edge) continue;
-      out.push({ key, text, start: tokens[i]!.start, end: last.end, first: i, last: i + n - 1 });
+      if (tokens[i + n - 1]!.edge) continue;
+      out.push(new Phrase(tokens, i, i + n - 1));
     }
   }
   return out;

@@ -10,7 +10,7 @@ import {
 } from "../../skills/index.js";
 import type { EngineContext, TopFiche } from "../context.js";
 import type { ExtractedSkill } from "../types.js";
-import type { Prepared } from "./prepare.js";
+import { unitPostings, type Prepared } from "./prepare.js";
 
 /**
  * Stage 2: the ROME items the text states (`extractStated`): what /v1/skills/extract returns, features and explanations
@@ -31,7 +31,14 @@ export function targetedPass(
   ficheCode: string,
 ): { targeted: ExtractedSkill[]; reported: ExtractedSkill[] } {
   const { rows, items } = topFicheOf(ctx, ficheCode);
-  const found = scoreItemsAgainstUnits(ctx.extraction, rows, p.stemSets, p.unitVecs, EXTRACTION.ficheItemMin);
+  const found = scoreItemsAgainstUnits(
+    ctx.extraction,
+    rows,
+    p.stemSets,
+    p.unitVecs,
+    EXTRACTION.ficheItemMin,
+    unitPostings(p),
+  );
   const targeted = aggregateSkills(ctx.referential, p.units, [found]);
   const known = new Set(skills.map((s) => s.code));
   return {
@@ -58,9 +65,12 @@ export function unitSkills(ctx: EngineContext, p: Prepared, codes: ReadonlySet<s
     const row = ctx.extraction.skillRow.get(code);
     if (row !== undefined) rows.push(row);
   }
-  const may = unitsThatMayRead(ctx.extraction, rows, p.stemSets, p.unitVecs);
-  const perUnit = p.units.map((_, i) => (may[i] ? scoreUnit(ctx.extraction, i, p.stemSets[i]!, p.unitVecs[i]!) : []));
-  return aggregateSkills(ctx.referential, p.units, perUnit).filter((s) => codes.has(s.code));
+  const may = unitsThatMayRead(ctx.extraction, rows, p.stemSets, p.unitVecs, unitPostings(p));
+  // Readings of other items are dropped before the merge: a skill's score and spans come from its own readings only.
+  const perUnit = p.units.map((_, i) =>
+    may[i] ? scoreUnit(ctx.extraction, i, p.stemSets[i]!, p.unitVecs[i]!).filter((c) => codes.has(c.code)) : [],
+  );
+  return aggregateSkills(ctx.referential, p.units, perUnit);
 }
 
 /** A ranked-first fiche's items' rows and item codes, once per fiche. */

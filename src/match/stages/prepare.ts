@@ -13,6 +13,7 @@ import {
   cleanTitle,
   contentStems,
   leadingTitleLine,
+  postingLists,
   segment,
   termCounts,
   titleKey,
@@ -62,6 +63,13 @@ export interface Prepared {
    * `titleAndBodyCounts`.
    */
   titleAndBody?: TermCounts;
+  /** Stem → the units holding it (`postingLists` of `stemSets`), built on first use: see `unitPostings`. */
+  unitsWith?: Map<string, number[]>;
+}
+
+/** The units' stem posting lists, built once per text for the targeted pass and the per-unit search. */
+export function unitPostings(p: Prepared): ReadonlyMap<string, readonly number[]> {
+  return (p.unitsWith ??= postingLists(p.stemSets));
 }
 
 /** The text's title + body term counts, counted once per text for every labelled-offer query that reads them. */
