@@ -16,6 +16,11 @@ export const STATED = {
   alternatives: true,
   /** A one-word statement whose word is in more labels than this gets no reading from the open search. */
   genericWord: 50,
+  /**
+   * Whether a statement's head clause, before an adjunct ("…dans une zone géographique", "…pour préparer votre
+   * zone"), is read too (see `headClause`): each label keeps the better of the two scores.
+   */
+  headClause: true,
   /** Minimum score of a stated item. */
   minScore: 0.56,
   /**
