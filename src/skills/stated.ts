@@ -66,8 +66,8 @@ export function extractStated(
     const q = statementQuery(x, stems, vecs[i] ?? null, level, wordsOf(u.verb, rest));
     const all = scoreStatement(x, q, STATED.mcFloor);
     // The head clause, without its adjuncts ("vous gérez les plannings des techniciens dans une zone…"), is read
-    // too: each label keeps the better of its two scores.
-    const head = STATED.headClause ? headClause(u) : null;
+    // too when the whole statement has no clear reading: each label keeps the better of its two scores.
+    const head = STATED.headClause && (all[0]?.score ?? 0) < STATED.headClauseBelow ? headClause(u) : null;
     if (head) {
       const piece = rest.slice(0, head.end - u.start);
       const headStems = u.verb ? [...statedStems(u.verb), ...statedStems(piece)] : statedStems(piece);

@@ -18,9 +18,11 @@ export const STATED = {
   genericWord: 50,
   /**
    * Whether a statement's head clause, before an adjunct ("…dans une zone géographique", "…pour préparer votre
-   * zone"), is read too (see `headClause`): each label keeps the better of the two scores.
+   * zone"), is read too (see `headClause`) when the statement's best reading scores under `headClauseBelow`: each
+   * label keeps the better of the two scores.
    */
   headClause: true,
+  headClauseBelow: 0.7,
   /** Minimum score of a stated item. */
   minScore: 0.56,
   /**
