@@ -63,7 +63,7 @@ export const STATED = {
   familyWeight: 0.2,
   /** The text's domain: its most voted fiches, at most this many, each with at least this share of the top vote… */
   domainFiches: 3,
-  domainShare: 0.6,
+  domainShare: 0.4,
   /** …whose items are read against every statement down to this score (see `extractStated`). */
   domainMin: 0.4,
   /**
