@@ -9,7 +9,7 @@ import { softReading } from "./soft.js";
 import { diplomaLevelOfFolded, singular, statedStems } from "./stems.js";
 import { STATED } from "./thresholds.js";
 import type { ExtractedSkill, Span } from "./types.js";
-import { fold, type StatementUnit } from "./units.js";
+import { fold, headClause, type StatementUnit } from "./units.js";
 import { round } from "../numbers.js";
 
 interface Found {
@@ -63,14 +63,22 @@ export function extractStated(
     const stems = u.verb ? [...statedStems(u.verb), ...statedStems(rest)] : statedStems(rest);
     if (stems.length === 0 || ((named.length || soft.length) && stems.length < 2)) return;
     const level = diplomaLevelOfFolded(f);
-    const words = () =>
-      new Set(
-        normalizeText(u.verb ? `${u.verb} ${rest}` : rest)
-          .split(" ")
-          .map(singular),
-      );
-    const q = statementQuery(x, stems, vecs[i] ?? null, level, words);
+    const q = statementQuery(x, stems, vecs[i] ?? null, level, () => wordsOf(u.verb, rest));
     const all = scoreStatement(x, q, STATED.mcFloor);
+    // The head clause, without its adjuncts ("vous gérez les plannings des techniciens dans une zone…"), is read
+    // too when the whole statement has no clear reading: each label keeps the better of its two scores.
+    const head = STATED.headClause && (all[0]?.score ?? 0) < STATED.headClauseBelow ? headClause(u) : null;
+    if (head) {
+      const piece = rest.slice(0, head.end - u.start);
+      const headStems = u.verb ? [...statedStems(u.verb), ...statedStems(piece)] : statedStems(piece);
+      const hq = statementQuery(x, headStems, vecs[i] ?? null, level, () => wordsOf(u.verb, piece));
+      for (const c of scoreStatement(x, hq, STATED.mcFloor)) {
+        const k = all.findIndex((a) => a.code === c.code);
+        if (k < 0) all.push(c);
+        else if (all[k]!.score < c.score) all[k] = c;
+      }
+      all.sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
+    }
     const cands = all.filter((c) => c.score >= STATED.minScore);
     const low = all.filter((c) => c.score < STATED.minScore);
     open.push({ unit: u, long: stems.length > STATED.longStatement, cands, low, q, stems });
@@ -265,6 +273,15 @@ function ficheItems(x: StatedExtractor, code: string): ReadonlySet<string> {
     m.set(code, set);
   }
   return set;
+}
+
+/** A statement's words, singular (one-word labels need their very word). */
+function wordsOf(verb: string | undefined, text: string): Set<string> {
+  return new Set(
+    normalizeText(verb ? `${verb} ${text}` : text)
+      .split(" ")
+      .map(singular),
+  );
 }
 
 function spanOf(text: string, start: number, end: number): Span {

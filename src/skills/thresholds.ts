@@ -16,6 +16,13 @@ export const STATED = {
   alternatives: true,
   /** A one-word statement whose word is in more labels than this gets no reading from the open search. */
   genericWord: 50,
+  /**
+   * Whether a statement's head clause, before an adjunct ("…dans une zone géographique", "…pour préparer votre
+   * zone"), is read too (see `headClause`) when the statement's best reading scores under `headClauseBelow`: each
+   * label keeps the better of the two scores.
+   */
+  headClause: true,
+  headClauseBelow: 0.7,
   /** Minimum score of a stated item. */
   minScore: 0.56,
   /**
@@ -56,7 +63,7 @@ export const STATED = {
   familyWeight: 0.2,
   /** The text's domain: its most voted fiches, at most this many, each with at least this share of the top vote… */
   domainFiches: 3,
-  domainShare: 0.6,
+  domainShare: 0.4,
   /** …whose items are read against every statement down to this score (see `extractStated`). */
   domainMin: 0.4,
   /**

@@ -1,4 +1,4 @@
-import { hasContentStems, type TextUnit } from "../text/index.js";
+import { contentStems, hasContentStems, type TextUnit } from "../text/index.js";
 import { sectionUnits, SKIPPED_SECTIONS, type Section } from "./sections.js";
 
 /** A piece of text extraction scores: one statement (a clause of an enumeration, a line, a sentence) in its section. */
@@ -234,4 +234,26 @@ export function statementUnits(
     }
   }
   return out;
+}
+
+/**
+ * A preposition opening an adjunct of a statement's head clause ("…les plannings des techniciens dans une zone
+ * géographique…", "…les plans de coffrage pour préparer votre zone"). Not "en" and "sur": they open fixed phrases
+ * ("mise en œuvre") and objects ("sur logiciel WMS") as often as adjuncts.
+ */
+const ADJUNCT = /\s(?:pour|afin|avec|selon|dans|lors|aupres|chez|suite|tout au long)\s/g;
+
+/**
+ * The head clause of a statement with adjuncts: its text up to the first adjunct that follows two content words or
+ * more (and leaves some), or null. A long sentence covers little of the label its head clause states, so the head
+ * clause is read too (see `extractStated`).
+ */
+export function headClause(u: TextUnit): TextUnit | null {
+  const f = fold(u.text);
+  for (const m of f.matchAll(ADJUNCT)) {
+    if (contentStems(u.text.slice(0, m.index)).length < 2) continue;
+    if (contentStems(u.text.slice(m.index)).length === 0) return null;
+    return trimUnit({ text: u.text.slice(0, m.index), start: u.start, end: u.start + m.index });
+  }
+  return null;
 }

@@ -187,6 +187,19 @@ describe("second and MC-level readings", () => {
   });
 });
 
+describe("head clauses", () => {
+  it("reads a sentence's head clause without its adjuncts, so that the label it states is not diluted", async () => {
+    const read = async (t: string) => (await engine.extractSkills(t)).map((s) => s.libelle);
+    // Read whole, the sentence gives "Gérer les plannings d'utilisation des équipements": the adjuncts' words dilute
+    // the exact label.
+    expect(
+      await read(
+        "Vous gérez les plannings des techniciens dans une zone géographique définie avec les chefs d'équipe.",
+      ),
+    ).toEqual(["Gérer un planning"]);
+  });
+});
+
 describe("coeur de métier of the text's domain", () => {
   it("is the MC a domain fiche holds as principale, not one it holds aside nor one it lacks", () => {
     const ref = engine.referential;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { labelHeads } from "../../../src/skills/heads.js";
-import { statementUnits } from "../../../src/skills/units.js";
+import { headClause, statementUnits } from "../../../src/skills/units.js";
 import { segment } from "../../../src/text/index.js";
 
 const statements = (text: string) => statementUnits(segment(text), [], text);
@@ -123,5 +123,24 @@ describe("the company speaking of itself", () => {
       "Vous accueillez nos clients en magasin.",
       "Conseiller nos clients sur les produits.",
     ]);
+  });
+});
+
+describe("head clauses", () => {
+  const head = (text: string) => headClause({ text, start: 10, end: 10 + text.length });
+
+  it("cuts a statement at its first adjunct after two content words, offsets kept", () => {
+    const text = "Vous gérez les plannings des techniciens dans une zone géographique définie";
+    expect(head(text)).toEqual({ text: "Vous gérez les plannings des techniciens", start: 10, end: 50 });
+    expect(head("Lire les plans de coffrage pour préparer votre zone d'intervention")?.text).toBe(
+      "Lire les plans de coffrage",
+    );
+  });
+
+  it("needs two content words before the adjunct and some after it; 'en' and 'sur' open no adjunct", () => {
+    expect(head("Travailler avec les équipes")).toBeNull();
+    expect(head("Vous préparez les commandes pour")).toBeNull();
+    expect(head("Gestion des stocks sur logiciel WMS")).toBeNull();
+    expect(head("Assurer la mise en œuvre des projets")).toBeNull();
   });
 });
