@@ -8,6 +8,13 @@ import { normalizeText } from "../text/index.js";
  * referential's savoir labels; the few everyday names ROME does not spell (Excel, Word…) point at a label found by
  * its words, never at a fixed code.
  */
+/** A short name's entry: its savoir and how it must be written to name it. */
+interface SavoirName {
+  code: string;
+  caseSensitive: boolean;
+  capitalised?: "any" | "mixed";
+}
+
 export interface SavoirLexicon {
   /** Licence category ("b", "ce") → savoir. */
   permis: Map<string, string>;
@@ -22,7 +29,7 @@ export interface SavoirLexicon {
    * `capitalised` ones with a capital first letter ("Docker", "Jira", "Excel"); "mixed" ones not in capitals throughout
    * (a CV's "SOUDEUR ASSEMBLEUR" heading names no "Assembleur" language).
    */
-  names: Map<string, { code: string; caseSensitive: boolean; capitalised?: "any" | "mixed" }>;
+  names: Map<string, SavoirName>;
 }
 
 /** A savoir a text names, with the span that names it. */
@@ -237,30 +244,30 @@ export function namedSavoirs(lex: SavoirLexicon, text: string, offset: number): 
       if (code) push(code, m.index, m.index + raw.length);
       continue;
     }
-    let key = keyOf(raw);
-    // A version number after a name ("HTML5", "CSS3") names the same savoir.
-    if (!lex.names.has(key) && /[a-z]\d{1,2}$/.test(key)) key = key.replace(/\d+$/, "");
+    const key = nameKey(lex, raw);
     if (!raw.includes(" ") && !lex.names.has(key)) continue;
     const hit = lex.names.get(key) ?? (raw.includes(" ") ? lex.names.get(keyOf(raw.split(/\s+/)[0]!)) : undefined);
-    if (!hit) continue;
-    const first = raw.split(/\s+/)[0]!;
-    if (hit.caseSensitive && !/^[A-Z0-9+#]+$/.test(first)) continue;
-    if (hit.capitalised && (!/^[A-Z]/.test(first) || (hit.capitalised === "mixed" && /^[A-Z0-9]+$/.test(first))))
-      continue;
-    push(hit.code, m.index, m.index + raw.length);
+    if (hit && writtenAsNamed(hit, raw.split(/\s+/)[0]!)) push(hit.code, m.index, m.index + raw.length);
   }
   return out;
 }
 
 /** The savoir one word (no blank) names by a short form, or null: `namedSavoirs`' reading of a single word. */
 function nameOf(lex: SavoirLexicon, raw: string): string | null {
-  let key = keyOf(raw);
-  if (!lex.names.has(key) && /[a-z]\d{1,2}$/.test(key)) key = key.replace(/\d+$/, "");
-  const hit = lex.names.get(key);
-  if (!hit) return null;
-  if (hit.caseSensitive && !/^[A-Z0-9+#]+$/.test(raw)) return null;
-  if (hit.capitalised && (!/^[A-Z]/.test(raw) || (hit.capitalised === "mixed" && /^[A-Z0-9]+$/.test(raw)))) return null;
-  return hit.code;
+  const hit = lex.names.get(nameKey(lex, raw));
+  return hit && writtenAsNamed(hit, raw) ? hit.code : null;
+}
+
+/** A token's key in `names`; a version number after a name ("HTML5", "CSS3") names the same savoir. */
+function nameKey(lex: SavoirLexicon, raw: string): string {
+  const key = keyOf(raw);
+  return !lex.names.has(key) && /[a-z]\d{1,2}$/.test(key) ? key.replace(/\d+$/, "") : key;
+}
+
+/** Whether a name's first word is written as its entry requires (upper case, capitalised). */
+function writtenAsNamed(hit: SavoirName, word: string): boolean {
+  if (hit.caseSensitive && !/^[A-Z0-9+#]+$/.test(word)) return false;
+  return !(hit.capitalised && (!/^[A-Z]/.test(word) || (hit.capitalised === "mixed" && /^[A-Z0-9]+$/.test(word))));
 }
 
 const singles = new WeakMap<SavoirLexicon, { codes: Map<string, string | null>; minLength: number }>();

@@ -188,7 +188,7 @@ function residualReading(
   best: Candidate,
 ): Candidate | null {
   if (q.keys.size < STATED.residual) return null;
-  const bestTerms = new Set(x.labels.termsOf(x.rowOf.get(best.code)!));
+  const bestTerms = new Set(x.labels.termsOf(best.row));
   const rest = stems.filter((st) => !bestTerms.has(x.families.key(st)));
   const restKeys = new Set(rest.map((st) => x.families.key(st)));
   if (restKeys.size < 2) return null;
@@ -198,10 +198,10 @@ function residualReading(
     statementQuery(x, rest, q.vec, q.level, () => q.words),
     min,
   );
-  const heads = (c: Candidate) => x.heads[x.rowOf.get(c.code)!]!;
   return (
     cands.find(
-      (c) => c.code !== best.code && (c.mc === null || c.mc !== best.mc) && heads(c).some((h) => restKeys.has(h)),
+      (c) =>
+        c.code !== best.code && (c.mc === null || c.mc !== best.mc) && x.heads[c.row]!.some((h) => restKeys.has(h)),
     ) ?? null
   );
 }
