@@ -39,6 +39,14 @@ export class AllTermsIndex {
 
   /** True when one document holds every term (false for no terms or an unknown term). */
   anyHoldsAll(terms: readonly string[]): boolean {
+    return this.forEachHoldingAll(terms, () => true);
+  }
+
+  /**
+   * Calls `visit` with each document that holds every term, in ascending order, until it returns true; whether one
+   * did. None for no terms or an unknown term.
+   */
+  forEachHoldingAll(terms: readonly string[], visit: (doc: number) => boolean | void): boolean {
     if (terms.length === 0) return false;
     const ids: number[] = [];
     for (const t of terms) {
@@ -48,12 +56,11 @@ export class AllTermsIndex {
     }
     ids.sort((a, b) => this.postings[a]!.length - this.postings[b]!.length);
     const first = this.postings[ids[0]!]!;
-    if (ids.length === 1) return first.length > 0;
     for (let i = 0; i < first.length; i++) {
       const d = first[i]!;
       let all = true;
       for (let j = 1; j < ids.length && all; j++) all = this.holds(ids[j]!, d);
-      if (all) return true;
+      if (all && visit(d) === true) return true;
     }
     return false;
   }

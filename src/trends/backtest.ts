@@ -4,7 +4,7 @@
  * Pure scoring and bookkeeping here; reading offers, engines and referentials is the CLI's job.
  */
 import { Referential } from "../rome/index.js";
-import { candidatePhrases, contentStems, postingLists, segment } from "../text/index.js";
+import { AllTermsIndex, candidatePhrases, contentStems, segment } from "../text/index.js";
 import { bagOf, sameFinding } from "./terms.js";
 import type { TrendDocument } from "./types.js";
 import { round } from "../numbers.js";
@@ -85,20 +85,13 @@ export function createLexicalCoverage(ref: LabelSource): (key: string) => Coveri
     stemSets.push(s);
   };
   for (const l of labelsOf(ref)) add(l.code, l.libelle);
-  const postings = postingLists(stemSets);
+  const index = new AllTermsIndex(stemSets);
   return (key) => {
-    const stems = key.split(" ").filter(Boolean);
-    let smallest: number[] | undefined;
-    for (const s of stems) {
-      const p = postings.get(s);
-      if (!p) return null;
-      if (!smallest || p.length < smallest.length) smallest = p;
-    }
-    // The shortest label that holds them all: the closest wording.
+    // The shortest label that holds them all: the closest wording (the first of equal ones).
     let best: number | null = null;
-    for (const i of smallest ?? [])
-      if (stems.every((s) => stemSets[i]!.has(s)) && (best === null || stemSets[i]!.size < stemSets[best]!.size))
-        best = i;
+    index.forEachHoldingAll(key.split(" ").filter(Boolean), (i) => {
+      if (best === null || stemSets[i]!.size < stemSets[best]!.size) best = i;
+    });
     return best === null ? null : labels[best]!;
   };
 }

@@ -18,6 +18,13 @@ describe("AllTermsIndex", () => {
     expect(idx.anyHoldsAll([])).toBe(false);
   });
 
+  it("visits the holders until the visitor says stop", () => {
+    const seen: number[] = [];
+    expect(idx.forEachHoldingAll(["projet"], (d) => (seen.push(d), true))).toBe(true);
+    expect(seen).toEqual([0]); // stopped at the first holder
+    expect(idx.forEachHoldingAll(["projet"], () => false)).toBe(false);
+  });
+
   it("agrees with a brute-force check when frequent terms use bitsets", () => {
     // 500 documents over a small vocabulary: the common terms pass the bitset threshold, the rare ones do not.
     let seed = 7;
@@ -32,6 +39,10 @@ describe("AllTermsIndex", () => {
       const terms = Array.from({ length: 1 + Math.floor(rnd() * 3) }, pick);
       const expected = sets.some((s) => terms.every((t) => s.has(t)));
       expect(index.anyHoldsAll(terms)).toBe(expected);
+      // Every holder, in ascending order (the trends' coverage test picks the shortest of them).
+      const visited: number[] = [];
+      index.forEachHoldingAll(terms, (d) => void visited.push(d));
+      expect(visited).toEqual(sets.flatMap((s, d) => (terms.every((t) => s.has(t)) ? [d] : [])));
       if (expected) holds++;
     }
     expect(holds).toBeGreaterThan(100); // both answers are exercised
