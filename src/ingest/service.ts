@@ -23,7 +23,7 @@ import {
 } from "../lake/index.js";
 import { createCoverageChecker } from "../match/index.js";
 import { redactPersonalData } from "../text/index.js";
-import { documentPhrases, type CoverageChecker } from "../trends/index.js";
+import { documentPhrases, titledText, type CoverageChecker } from "../trends/index.js";
 
 /**
  * Version of the rule that gives a stored document its trend phrases (src/trends `documentPhrases`): part of the
@@ -157,7 +157,7 @@ export class IngestService {
   private async prepare(docs: DocumentInput[]): Promise<(PreparedDocument | Error)[]> {
     const e = this.needEngine();
     const vectors = await e.embedder.embed(
-      docs.map((d) => redactPersonalData(d.title ? `${d.title}\n${d.text}` : d.text)),
+      docs.map((d) => redactPersonalData(titledText(d.title, d.text))),
       "passage",
     );
     // All documents at once: with a MatchPool the engine threads work in parallel (a plain engine runs them in turn).
@@ -192,11 +192,11 @@ export class IngestService {
     // The engine's checker when it shares one (building another reads every ROME label again).
     const e = this.needEngine();
     this.checker ??= e.coverage ?? createCoverageChecker(e.referential);
-    const shift = title ? title.length + 1 : 0;
+    const shift = title ? title.length + 1 : 0; // the title line `titledText` puts first
     const moved = skills.map((s) => ({
       evidence: s.evidence.map((x) => ({ start: x.start + shift, end: x.end + shift })),
     }));
-    const r = documentPhrases(title ? `${title}\n${text}` : text, moved, this.checker);
+    const r = documentPhrases(titledText(title, text), moved, this.checker);
     return { phrases: r.phrases, statedPhrases: r.statedPhrases ?? [] };
   }
 }

@@ -46,9 +46,17 @@ export interface OfferInput {
   skills?: { code: string; evidence: { start: number; end: number }[] }[];
 }
 
-/** Offer text as the pipeline reads it: title line, then the description (offsets refer to this string). */
+/**
+ * A document's text as the pipeline reads it: the title line, then the body; no title, the body alone (the lake's
+ * ingest and the JSONL path read the same string, so an untitled document gives the same phrases on both).
+ */
+export function titledText(title: string | undefined, body: string): string {
+  return title ? `${title}\n${body}` : body;
+}
+
+/** Offer text as the pipeline reads it (`titledText`; skill offsets refer to this string). */
 export function offerText(o: Pick<OfferInput, "title" | "description">): string {
-  return `${o.title}\n${o.description}`;
+  return titledText(o.title, o.description);
 }
 
 /**

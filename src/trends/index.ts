@@ -14,6 +14,7 @@ export {
   documentPhrases,
   findBoilerplate,
   offerText,
+  titledText,
   offerToTrendDocument,
   type CoverageChecker,
   type OfferInput,

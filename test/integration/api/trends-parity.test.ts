@@ -37,14 +37,15 @@ const PROSE = [
   "Poste à pourvoir immédiatement, belles perspectives d'évolution.",
   "Vous faites preuve d'aisance relationnelle et d'esprit de synthèse.",
 ];
-// The title's skill word gives the métier, hence the domaine (the fourth names none: domaine "?").
+// The title's skill word gives the métier, hence the domaine (the fourth names none: domaine "?"). Three offers have
+// no title: both paths then read the body alone.
 const TITLES = ["Développeur java", "Vendeur encaissement", "Infirmier soins", "Assistant administratif"];
 
 const OFFERS = Array.from({ length: 72 }, (_, i) => ({
   kind: "offer" as const,
   source: `board-${i % 3}`,
   externalId: `o${i}`,
-  title: TITLES[Math.floor(i / 3) % 4]!,
+  title: i % 24 === 12 ? undefined : TITLES[Math.floor(i / 3) % 4]!,
   text: [STATED[i % 4]!, PROSE[(i * 7) % 4]!, ...(i % 5 < 2 ? [PROSE[(i + 1) % 4]!] : [])].join("\n"),
   documentDate: new Date(Date.UTC(2025, i % 6, 2 + (i % 25))),
 }));
@@ -56,13 +57,19 @@ async function inMemoryDocuments(): Promise<TrendDocument[]> {
   const out: TrendDocument[] = [];
   for (const o of OFFERS) {
     const m = await engine.match({ text: o.text, title: o.title, kind: o.kind });
-    // The engine's evidence is in the body; offerText puts the title line before it.
-    const shift = o.title.length + 1;
+    // The engine's evidence is in the body; offerText puts the title line, if any, before it.
+    const shift = o.title ? o.title.length + 1 : 0;
     const skills = m.skills.map((s) => ({
       code: s.code,
       evidence: s.evidence.map((e) => ({ start: e.start + shift, end: e.end + shift })),
     }));
-    const input = { id: o.externalId, source: o.source, date: o.documentDate, title: o.title, description: o.text };
+    const input = {
+      id: o.externalId,
+      source: o.source,
+      date: o.documentDate,
+      title: o.title ?? "",
+      description: o.text,
+    };
     out.push(offerToTrendDocument({ ...input, metiers: m.metiers.map((x) => x.code), skills }, checker));
   }
   return out;
