@@ -58,8 +58,8 @@ export const HISTORICAL_VERSION = "v3";
 /**
  * The codes in force before ROME 4.0 published its first fiches beyond the 532 historical ones (ROME v3's codes, kept
  * by ROME 4.0 when it came into service in March 2023): every fiche of today goes to its `code_rome_parent`, the
- * historical fiche it was split from (the split has one level: a parent is its own parent). Of the dev offers created
- * before 2024, 604 of DlDI's 614 carry such a code where the engine, reading today's fiches, named a child.
+ * historical fiche it was split from (the split has one level: a parent is its own parent). The dev offers created
+ * before 2024 carry such codes (604 of DlDI's 614, 2020–2023), children of v458 only from March 2024.
  */
 export function historicalCodes(until: string, parentRow: Int32Array): EarlierCodes {
   let created = 0;
@@ -85,8 +85,9 @@ export interface CodedWhen {
 
 /**
  * The earlier referential whose codes a match lists, or null for today's: `romeVersion` naming it (the earlier one or
- * one older than it), or `codedAt` before its successor came into force (the oldest such). A version the engine does not know is a caller error; a date with no earlier
- * referential configured lists today's codes (nothing older is known).
+ * one older than it), or `codedAt` before its successor came into force (the oldest such). A version the engine does
+ * not know is a caller error; a date with no earlier referential configured lists today's codes (nothing older is
+ * known).
  */
 export function codesFor(when: CodedWhen, today: string, earlier: EarlierCodes | null): EarlierCodes | null {
   const chain: EarlierCodes[] = [];
