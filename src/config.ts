@@ -56,6 +56,14 @@ const ConfigSchema = z.object({
   romeEarlier: z
     .object({ dir: z.string().min(1), until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD") })
     .optional(),
+  /**
+   * The first day of codes beyond ROME's 532 historical fiches (ROME_HISTORICAL_UNTIL): a text coded before it lists
+   * each fiche's `code_rome_parent` (src/match/coded.ts `historicalCodes`). Unset ("none"): no such era.
+   */
+  romeHistoricalUntil: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD")
+    .optional(),
   /** Engines in worker threads per process (0: match in the event-loop thread). */
   matchThreads: z.coerce.number().int().min(0).max(64),
   /** Old-generation heap of each match thread (MB): an engine's live heap is ~0.3 GB; the cap makes V8 collect. */
@@ -99,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     labelledOffers: labelledFiles(env.LABELLED_OFFERS),
     escoCrosswalk: optionalFile(env.ESCO_CROSSWALK, "rome/correspondences/FR_20230607_mapping_esco_rome.csv"),
     romeEarlier: earlierReferential(env),
+    romeHistoricalUntil: historicalUntil(env),
     ficheClassifier:
       env.FICHE_CLASSIFIER === undefined
         ? repoFile("models/fiche-classifier.json")
@@ -116,6 +125,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function earlierReferential(env: NodeJS.ProcessEnv): { dir: string; until: string } | undefined {
   const dir = optionalFile(env.ROME_EARLIER, "rome/v458");
   return dir ? { dir, until: env.ROME_EARLIER_UNTIL ?? "2025-06-01" } : undefined;
+}
+
+/**
+ * ROME_HISTORICAL_UNTIL: until when France Travail coded offers with the 532 historical codes. ROME 4.0 came into
+ * service on 20 March 2023 with them and published new fiches from a later release; the dev offers bracket that
+ * release between December 2023 (the last offer with only historical codes) and March 2024 (the first child code).
+ * Default 2024-01-01; "none" turns it off.
+ */
+function historicalUntil(env: NodeJS.ProcessEnv): string | undefined {
+  const v = env.ROME_HISTORICAL_UNTIL;
+  if (v === undefined) return "2024-01-01";
+  return v === "none" || v === "" ? undefined : v;
 }
 
 /** An optional data file: unset → the shared default when present; "none" or empty → none. */

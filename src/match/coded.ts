@@ -31,6 +31,8 @@ export interface EarlierCodes {
   rowThen: Int32Array;
   /** How many of today's fiches did not exist then. */
   created: number;
+  /** The referential in force before this one (its `until` earlier), or null when none is known. */
+  older: EarlierCodes | null;
 }
 
 /** `EarlierCodes` from the earlier referential's codes and today's fiche rows and parent rows (built once at load). */
@@ -47,7 +49,32 @@ export function earlierCodes(
     // A fiche whose parent is not an earlier code either has no code of that time to go to: it stays itself.
     return earlier.codes.has(ficheCodes[p]!) ? p : row;
   });
-  return { version: earlier.version, until: earlier.until, rowThen, created };
+  return { version: earlier.version, until: earlier.until, rowThen, created, older: null };
+}
+
+/** The version name of the historical codes (`historicalCodes`): ROME v3's 532 fiches, whose codes ROME 4.0 kept. */
+export const HISTORICAL_VERSION = "v3";
+
+/**
+ * The codes in force before ROME 4.0 published its first fiches beyond the 532 historical ones (ROME v3's codes, kept
+ * by ROME 4.0 when it came into service in March 2023): every fiche of today goes to its `code_rome_parent`, the
+ * historical fiche it was split from (the split has one level: a parent is its own parent). The dev offers created
+ * before 2024 carry such codes (604 of DlDI's 614, 2020–2023), children of v458 only from March 2024.
+ */
+export function historicalCodes(until: string, parentRow: Int32Array): EarlierCodes {
+  let created = 0;
+  const rowThen = Int32Array.from(parentRow, (p, row) => {
+    if (p !== row) created++;
+    return p;
+  });
+  return { version: HISTORICAL_VERSION, until, rowThen, created, older: null };
+}
+
+/** `newer` with `older` as the referential before it (a copy; `older` must end no later than `newer`). */
+export function withOlder(newer: EarlierCodes, older: EarlierCodes | null): EarlierCodes {
+  if (older && older.until > newer.until)
+    throw new Error(`${older.version} ends after ${newer.version} (${older.until} > ${newer.until})`);
+  return { ...newer, older };
 }
 
 /** When a text was coded: an ISO date (`codedAt`) or the ROME version its codes are of (`romeVersion`). */
@@ -57,18 +84,26 @@ export interface CodedWhen {
 }
 
 /**
- * The earlier referential whose codes a match lists, or null for today's: `romeVersion` naming it, or `codedAt`
- * before its successor came into force. A version the engine does not know is a caller error; a date with no earlier
- * referential configured lists today's codes (nothing older is known).
+ * The earlier referential whose codes a match lists, or null for today's: `romeVersion` naming it (the earlier one or
+ * one older than it), or `codedAt` before its successor came into force (the oldest such). A version the engine does
+ * not know is a caller error; a date with no earlier referential configured lists today's codes (nothing older is
+ * known).
  */
 export function codesFor(when: CodedWhen, today: string, earlier: EarlierCodes | null): EarlierCodes | null {
+  const chain: EarlierCodes[] = [];
+  for (let e = earlier; e; e = e.older) chain.push(e);
   if (when.romeVersion !== undefined && when.romeVersion !== today) {
-    if (when.romeVersion === earlier?.version) return earlier;
-    const known = [today, ...(earlier ? [earlier.version] : [])].join(", ");
+    const named = chain.find((e) => e.version === when.romeVersion);
+    if (named) return named;
+    const known = [today, ...chain.map((e) => e.version)].join(", ");
     throw new CodedError("invalid_request", `romeVersion: this server lists the codes of ${known}`);
   }
-  if (when.romeVersion === today || when.codedAt === undefined || !earlier) return null;
-  return when.codedAt.slice(0, 10) < earlier.until ? earlier : null;
+  if (when.romeVersion === today || when.codedAt === undefined) return null;
+  // The oldest referential still in force on that day: the chain runs from the newest to the oldest.
+  const day = when.codedAt.slice(0, 10);
+  let found: EarlierCodes | null = null;
+  for (const e of chain) if (day < e.until) found = e;
+  return found;
 }
 
 /**

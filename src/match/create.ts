@@ -23,7 +23,7 @@ import { ExemplarMemory } from "./exemplars.js";
 import { buildLexicon, type Lexicon } from "./lexicon.js";
 import { createCoverageChecker } from "./uncovered.js";
 import { classifierFeature, readClassifier, type ClassifierFeature } from "./classifier.js";
-import { earlierCodes } from "./coded.js";
+import { earlierCodes, historicalCodes, withOlder, type EarlierCodes } from "./coded.js";
 
 export interface EngineOptions {
   rebuildIndexes?: boolean;
@@ -61,7 +61,17 @@ export async function createEngine(config: Config, opts: EngineOptions = {}): Pr
     ? { ...loadFicheCodes(config.romeEarlier.dir), until: config.romeEarlier.until }
     : null;
   const words = config.wordVectors ? readWordVectors(config.wordVectors) : null;
-  return new Engine(loadContext(referential, embedder, indexes, lexicon, classify, earlier, words), exemplars, esco);
+  const context = loadContext(
+    referential,
+    embedder,
+    indexes,
+    lexicon,
+    classify,
+    earlier,
+    words,
+    config.romeHistoricalUntil,
+  );
+  return new Engine(context, exemplars, esco);
 }
 
 /** The tables every match reads, derived once from the referential, indexes and lexicon. */
@@ -75,6 +85,8 @@ export function loadContext(
   earlier: { version: string; until: string; codes: ReadonlySet<string> } | null = null,
   /** Domain word vectors for stated skills' paraphrase readings (null: none). */
   words: WordVectors | null = null,
+  /** The first day of codes beyond the 532 historical fiches (`historicalCodes`); undefined: no such era. */
+  historicalUntil?: string,
 ): EngineContext {
   const ficheRow = lexicon.ficheRow;
   const parentRow = Int32Array.from(
@@ -116,8 +128,18 @@ export function loadContext(
     parentRow,
     topFiche: new Map(),
     classify,
-    earlier: earlier ? earlierCodes(earlier, lexicon.ficheCodes, parentRow) : null,
+    earlier: codesThen(
+      earlier ? earlierCodes(earlier, lexicon.ficheCodes, parentRow) : null,
+      historicalUntil,
+      parentRow,
+    ),
   };
+}
+
+/** The referentials before today's, newest first: the earlier one, then the historical codes before it. */
+function codesThen(earlier: EarlierCodes | null, historicalUntil: string | undefined, parentRow: Int32Array) {
+  const historical = historicalUntil ? historicalCodes(historicalUntil, parentRow) : null;
+  return earlier ? withOlder(earlier, historical) : historical;
 }
 
 /** A fiche's vector: its appellations' mean direction plus its compétences' mean direction (rows of one matrix). */

@@ -123,7 +123,8 @@ export interface MatchInput {
   title?: string;
   /**
    * When the text was coded or posted (ISO date): before the configured earlier referential's end (ROME_EARLIER,
-   * ROME_EARLIER_UNTIL) the métiers are the codes in force then, as France Travail coded its offers.
+   * ROME_EARLIER_UNTIL; before ROME_HISTORICAL_UNTIL, the 532 historical codes) the métiers are the codes in force
+   * then, as France Travail coded its offers.
    */
   codedAt?: string;
   /** The ROME version the caller codes with: today's (the default) or the configured earlier one. */

@@ -312,7 +312,16 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
         }
       : {}),
     // Whether offers were matched with their date (`codedAt`), and the referential of the codes before the split.
-    coded_at: opts.dates && engine.earlier ? { earlier: engine.earlier.version, until: engine.earlier.until } : null,
+    coded_at:
+      opts.dates && engine.earlier
+        ? {
+            earlier: engine.earlier.version,
+            until: engine.earlier.until,
+            ...(engine.earlier.older
+              ? { older: engine.earlier.older.version, older_until: engine.earlier.older.until }
+              : {}),
+          }
+        : null,
     labelled_offers: {
       cv,
       size: cv === "none" ? 0 : (memory?.size ?? 0),

@@ -17,13 +17,15 @@ export const MatchRequest = z
       .regex(/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, "an ISO date, YYYY-MM-DD[THH:MM:SSZ]")
       .optional()
       .describe(
-        "when the text was coded or posted: before the earlier referential's end (ROME_EARLIER_UNTIL, June 2025 for v458) the métiers are the codes in force then, fiches created since merged into the code they came from (codedWith, mergedFrom)",
+        "when the text was coded or posted: before the earlier referential's end (ROME_EARLIER_UNTIL, June 2025 for v458; ROME_HISTORICAL_UNTIL, 2024, for the 532 historical codes, v3) the métiers are the codes in force then, fiches created since merged into the code they came from (codedWith, mergedFrom)",
       ),
     romeVersion: z
       .string()
       .regex(/^v\d+$/, "a ROME version such as v458")
       .optional()
-      .describe("the ROME version whose codes to list: the server's (romeVersion of the answer) or its earlier one"),
+      .describe(
+        "the ROME version whose codes to list: the server's (romeVersion of the answer), its earlier one, or v3 (the 532 historical codes)",
+      ),
     explain: z
       .boolean()
       .default(true)

@@ -75,8 +75,28 @@ describe("a match of a text coded before the split (codedAt, romeVersion)", () =
       topK: 3,
     };
     const today = await engine.match(sale);
-    const then = await engine.match({ ...sale, codedAt: "2023-01-10" });
+    const then = await engine.match({ ...sale, codedAt: "2024-06-10" });
     expect(then.metiers[0]!.code).toBe(today.metiers[0]!.code);
     expect(then.metiers[0]!.mergedFrom).toEqual([]);
+  });
+
+  it("lists ROME's 532 historical codes before 2024 (v3): an older child merged into the code it was split from", async () => {
+    const roof = {
+      title: "Couvreur / Couvreuse (H/F)",
+      text: "Nous recherchons un couvreur pour des travaux de toiture et de zinguerie sur nos chantiers.",
+      kind: "offer" as const,
+      topK: 5,
+    };
+    const v458 = await engine.match({ ...roof, codedAt: "2024-06-10" });
+    const v3 = await engine.match({ ...roof, codedAt: "2022-05-01" });
+    // F1619 "Couvreur / Couvreuse" already existed in v458 (a child of F1610); France Travail coded roofers F1610 then.
+    expect(v458.codedWith).toBe("v458");
+    expect(v458.metiers[0]!.code).toBe("F1619");
+    expect(v3.codedWith).toBe("v3");
+    expect(v3.metiers[0]!.code).toBe("F1610");
+    expect(v3.metiers[0]!.mergedFrom).toContain("F1619");
+    for (const m of v3.metiers) expect(engine.referential.fiches.get(m.code)!.parent).toBe(m.code);
+    const byVersion = await engine.match({ ...roof, romeVersion: "v3" });
+    expect(byVersion.metiers.map((m) => m.code)).toEqual(v3.metiers.map((m) => m.code));
   });
 });

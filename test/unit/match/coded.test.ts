@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CodedError } from "../../../src/errors.js";
-import { codesFor, earlierCodes, mergeInForce } from "../../../src/match/coded.js";
+import { codesFor, earlierCodes, historicalCodes, mergeInForce, withOlder } from "../../../src/match/coded.js";
 import { softmax } from "../../../src/match/rank.js";
 
 // Today's fiches: A1 (not split), B1 with B2 (created since) and B3 (older child), C1 with C2 (created since).
@@ -76,5 +76,33 @@ describe("codesFor", () => {
     expect(codesFor({ romeVersion: "v2", codedAt: "2020-01-01" }, "v2", earlier)).toBeNull();
     expect(() => codesFor({ romeVersion: "v0" }, "v2", earlier)).toThrow(CodedError);
     expect(() => codesFor({ romeVersion: "v1" }, "v2", null)).toThrow(/v2/);
+  });
+});
+
+describe("historical codes before the earlier referential", () => {
+  const historical = historicalCodes("2024-01-01", parentRow);
+  const chain = withOlder(earlier, historical);
+
+  it("sends every fiche to its code_rome_parent, older children included", () => {
+    expect([...historical.rowThen]).toEqual([0, 1, 1, 1, 4, 4]);
+    expect(historical.created).toBe(3);
+    expect(historical.version).toBe("v3");
+  });
+
+  it("lists the oldest referential in force on the day", () => {
+    expect(codesFor({ codedAt: "2023-11-29" }, "v2", chain)).toBe(historical);
+    expect(codesFor({ codedAt: "2024-01-01" }, "v2", chain)).toBe(chain);
+    expect(codesFor({ codedAt: "2025-06-01" }, "v2", chain)).toBeNull();
+    expect(codesFor({ codedAt: "2023-11-29" }, "v2", earlier)).toBe(earlier);
+  });
+
+  it("names each referential by its version, and lists them when refusing one", () => {
+    expect(codesFor({ romeVersion: "v3", codedAt: "2025-01-01" }, "v2", chain)).toBe(historical);
+    expect(codesFor({ romeVersion: "v1", codedAt: "2020-01-01" }, "v2", chain)).toBe(chain);
+    expect(() => codesFor({ romeVersion: "v0" }, "v2", chain)).toThrow(/v2, v1, v3/);
+  });
+
+  it("refuses an older referential that ends after the newer one", () => {
+    expect(() => withOlder(historicalCodes("2024-01-01", parentRow), earlier)).toThrow(/ends after/);
   });
 });
