@@ -16,7 +16,12 @@ import {
 } from "../rome/index.js";
 import { contentStems, titleKey } from "../text/index.js";
 import { readLabelledOffers } from "../sources/index.js";
-import { createExtractionContext, createStatedExtractor } from "../skills/index.js";
+import {
+  createExtractionContext,
+  createStatedExtractor,
+  readParaphrases,
+  type ParaphraseModel,
+} from "../skills/index.js";
 import type { EngineContext } from "./context.js";
 import { Engine } from "./engine.js";
 import { ExemplarMemory } from "./exemplars.js";
@@ -61,7 +66,12 @@ export async function createEngine(config: Config, opts: EngineOptions = {}): Pr
     ? { ...loadFicheCodes(config.romeEarlier.dir), until: config.romeEarlier.until }
     : null;
   const words = config.wordVectors ? readWordVectors(config.wordVectors) : null;
-  return new Engine(loadContext(referential, embedder, indexes, lexicon, classify, earlier, words), exemplars, esco);
+  const paraphrases = config.paraphrases ? readParaphrases(config.paraphrases) : null;
+  return new Engine(
+    loadContext(referential, embedder, indexes, lexicon, classify, earlier, words, paraphrases),
+    exemplars,
+    esco,
+  );
 }
 
 /** The tables every match reads, derived once from the referential, indexes and lexicon. */
@@ -75,6 +85,8 @@ export function loadContext(
   earlier: { version: string; until: string; codes: ReadonlySet<string> } | null = null,
   /** Domain word vectors for stated skills' paraphrase readings (null: none). */
   words: WordVectors | null = null,
+  /** Paraphrase evidence learned from recruiters' items for stated skills (null: none). */
+  paraphrases: ParaphraseModel | null = null,
 ): EngineContext {
   const ficheRow = lexicon.ficheRow;
   const parentRow = Int32Array.from(
@@ -102,7 +114,7 @@ export function loadContext(
     indexes,
     lexicon,
     extraction,
-    stated: createStatedExtractor(referential, extraction, words),
+    stated: createStatedExtractor(referential, extraction, words, paraphrases),
     appellationSearch: buildAppellationSearch(referential),
     coverage: createCoverageChecker(referential),
     ficheCentroids: computeFicheCentroids(referential, lexicon, indexes),
