@@ -88,8 +88,22 @@ describe("the paraphrase model's training set", () => {
       expect(goldKeys.has(repostKey(o.intitule, o.description))).toBe(false);
     }
     const manifest = ParaphraseModelFile.parse(JSON.parse(readFileSync(MODEL, "utf8"))).fitted;
-    expect(manifest.trainIds).toBe(sha256(offers.map((o) => o.id).sort().join("\n")));
-    expect(manifest.excludedIds).toBe(sha256(gold.map((g) => g.id).sort().join("\n")));
+    expect(manifest.trainIds).toBe(
+      sha256(
+        offers
+          .map((o) => o.id)
+          .sort()
+          .join("\n"),
+      ),
+    );
+    expect(manifest.excludedIds).toBe(
+      sha256(
+        gold
+          .map((g) => g.id)
+          .sort()
+          .join("\n"),
+      ),
+    );
   });
 
   it("leaves out a repost of a gold offer under another id (case and punctuation aside)", () => {
