@@ -49,6 +49,11 @@ const ConfigSchema = z.object({
    */
   wordVectors: z.string().min(1).optional(),
   /**
+   * Paraphrase evidence for stated skills learned from recruiters' items (PARAPHRASES: a file written by `npm run
+   * train:paraphrases`, docs/skills.md "Session 25"); models/paraphrases.json by default, "none" turns it off.
+   */
+  paraphrases: z.string().min(1).optional(),
+  /**
    * An earlier ROME export (ROME_EARLIER) and the first day its successor's codes were in force (ROME_EARLIER_UNTIL):
    * a match of a text coded before that day (`codedAt`, or `romeVersion` naming it) lists the codes of its day
    * (src/match/coded.ts). Unset: lists are always today's codes.
@@ -115,6 +120,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           ? undefined
           : env.FICHE_CLASSIFIER || undefined,
     wordVectors: env.WORD_VECTORS === "none" ? undefined : env.WORD_VECTORS || undefined,
+    paraphrases:
+      env.PARAPHRASES === undefined
+        ? repoFile("models/paraphrases.json")
+        : env.PARAPHRASES === "none"
+          ? undefined
+          : env.PARAPHRASES || undefined,
   });
 }
 

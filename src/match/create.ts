@@ -16,7 +16,12 @@ import {
 } from "../rome/index.js";
 import { contentStems, titleKey } from "../text/index.js";
 import { readLabelledOffers } from "../sources/index.js";
-import { createExtractionContext, createStatedExtractor } from "../skills/index.js";
+import {
+  createExtractionContext,
+  createStatedExtractor,
+  readParaphrases,
+  type ParaphraseModel,
+} from "../skills/index.js";
 import type { EngineContext } from "./context.js";
 import { Engine } from "./engine.js";
 import { ExemplarMemory } from "./exemplars.js";
@@ -61,17 +66,28 @@ export async function createEngine(config: Config, opts: EngineOptions = {}): Pr
     ? { ...loadFicheCodes(config.romeEarlier.dir), until: config.romeEarlier.until }
     : null;
   const words = config.wordVectors ? readWordVectors(config.wordVectors) : null;
-  const context = loadContext(
-    referential,
-    embedder,
-    indexes,
-    lexicon,
+  const paraphrases = config.paraphrases ? readParaphrases(config.paraphrases) : null;
+  const context = loadContext(referential, embedder, indexes, lexicon, {
     classify,
     earlier,
     words,
-    config.romeHistoricalUntil,
-  );
+    paraphrases,
+    historicalUntil: config.romeHistoricalUntil,
+  });
   return new Engine(context, exemplars, esco);
+}
+
+/** What a match may read beside the referential, indexes and lexicon (each absent: not used). */
+export interface ContextTables {
+  classify?: ClassifierFeature | null;
+  /** The referential in force before today's: its version, its codes, its successor's first day. */
+  earlier?: { version: string; until: string; codes: ReadonlySet<string> } | null;
+  /** Domain word vectors for stated skills' paraphrase readings. */
+  words?: WordVectors | null;
+  /** Paraphrase evidence learned from recruiters' items for stated skills. */
+  paraphrases?: ParaphraseModel | null;
+  /** The first day of codes beyond the 532 historical fiches (`historicalCodes`); undefined: no such era. */
+  historicalUntil?: string;
 }
 
 /** The tables every match reads, derived once from the referential, indexes and lexicon. */
@@ -80,14 +96,9 @@ export function loadContext(
   embedder: Embedder,
   indexes: RomeIndexes,
   lexicon: Lexicon,
-  classify: ClassifierFeature | null = null,
-  /** The referential in force before today's: its version, its codes, its successor's first day. */
-  earlier: { version: string; until: string; codes: ReadonlySet<string> } | null = null,
-  /** Domain word vectors for stated skills' paraphrase readings (null: none). */
-  words: WordVectors | null = null,
-  /** The first day of codes beyond the 532 historical fiches (`historicalCodes`); undefined: no such era. */
-  historicalUntil?: string,
+  tables: ContextTables = {},
 ): EngineContext {
+  const { classify = null, earlier = null, words = null, paraphrases = null, historicalUntil } = tables;
   const ficheRow = lexicon.ficheRow;
   const parentRow = Int32Array.from(
     lexicon.ficheCodes,
@@ -114,7 +125,7 @@ export function loadContext(
     indexes,
     lexicon,
     extraction,
-    stated: createStatedExtractor(referential, extraction, words),
+    stated: createStatedExtractor(referential, extraction, words, paraphrases),
     appellationSearch: buildAppellationSearch(referential),
     coverage: createCoverageChecker(referential),
     ficheCentroids: computeFicheCentroids(referential, lexicon, indexes),

@@ -25,3 +25,10 @@ export { buildSavoirLexicon, namedSavoirs, type NamedSavoir, type SavoirLexicon 
 export { StemFamilies } from "./families.js";
 export { cleanJobTitle, experienceWeights, parseCv, type CvEducation, type CvExperience, type ParsedCv } from "./cv.js";
 export { SkillLabelResolver, type ResolvedLabel } from "./label-resolver.js";
+export {
+  paraphraseFeatures,
+  paraphraseReading,
+  ParaphraseModelFile,
+  readParaphrases,
+  type ParaphraseModel,
+} from "./paraphrases.js";

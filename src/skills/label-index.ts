@@ -4,6 +4,7 @@ import { Bm25Index, contentStems, CoverageIndex, isStopword, normalizeText, titl
 import type { ExtractionContext } from "./extract.js";
 import { StemFamilies } from "./families.js";
 import { labelHeads } from "./heads.js";
+import type { ParaphraseModel } from "./paraphrases.js";
 import { buildSavoirLexicon, type SavoirLexicon } from "./savoir-lexicon.js";
 import { buildSoftSkills, type SoftSkillRule } from "./soft-skills.js";
 import { diplomaLevelOf, LIGHT_VERB, singular, statedStems } from "./stems.js";
@@ -45,6 +46,8 @@ export interface StatedExtractor {
   heads: readonly (readonly string[])[];
   /** Family keys' neighbours in the domain word vectors (see `KeyNeighbours`); null when no model is loaded. */
   wordVectors: KeyNeighbours | null;
+  /** Paraphrase evidence learned from recruiters' items (`npm run train:paraphrases`); null when none is loaded. */
+  paraphrases: ParaphraseModel | null;
 }
 
 /** One alternative of a label (see `StatedExtractor.alternatives`): its keys' ids and weights, and their sum. */
@@ -88,6 +91,8 @@ export function createStatedExtractor(
   ctx: ExtractionContext,
   /** Domain word vectors (`npm run train:word-vectors`) for paraphrase readings; null: none. */
   words: WordVectors | null = null,
+  /** Paraphrase evidence (`npm run train:paraphrases`); null: none. */
+  paraphrases: ParaphraseModel | null = null,
 ): StatedExtractor {
   // Rows: the lexicon's compétences and savoirs, then the macro-compétences (many a text states at that level:
   // "négocier les contrats", "gérer les plannings"), each MC's vector the mean direction of its compétences'.
@@ -172,6 +177,7 @@ export function createStatedExtractor(
   const heads = rows.map((r) => labelHeads(r.libelle, headKey));
   return {
     wordVectors: words ? new KeyNeighbours(words, families, STATED.softCosine) : null,
+    paraphrases,
     heads,
     ref,
     ctx,

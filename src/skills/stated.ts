@@ -6,6 +6,7 @@ import { namedSavoirs } from "./savoir-lexicon.js";
 import { scoreRow, scoreStatement, statementQuery, type Candidate, type StatementQuery } from "./scoring.js";
 import { softSkillsIn } from "./soft-skills.js";
 import { softReading } from "./soft.js";
+import { paraphraseReading } from "./paraphrases.js";
 import { diplomaLevelOfFolded, singular, statedStems } from "./stems.js";
 import { STATED } from "./thresholds.js";
 import type { ExtractedSkill, Span } from "./types.js";
@@ -131,7 +132,10 @@ export function extractStated(
     if (o.unit.voteOnly) continue;
     if (o.cands.length === 0) {
       // A diploma line names its diploma: no paraphrase of a task.
-      const m = familyReading(o.low) ?? (o.unit.section !== "formation" ? softReading(x, o.q, domainKeys) : null);
+      const m =
+        familyReading(o.low) ??
+        (o.unit.section !== "formation" ? softReading(x, o.q, domainKeys) : null) ??
+        learnedReading(x, o.stems, o.unit, domain);
       if (m) found.push({ code: m.code, kind: m.kind, score: m.score, span: spanOf(text, o.unit.start, o.unit.end) });
       continue;
     }
@@ -174,6 +178,28 @@ export function extractStated(
         found.push({ code: c.code, kind: c.kind, score: c.score, span });
   }
   return aggregate(x.ref, found);
+}
+
+/**
+ * A statement no label reads, read through the paraphrase evidence learned from recruiters' items (see
+ * `paraphraseReading`), only for items of the text's domain.
+ */
+function learnedReading(
+  x: StatedExtractor,
+  stems: readonly string[],
+  unit: StatementUnit,
+  domain: ReadonlySet<string>,
+): Candidate | null {
+  if (!x.paraphrases || unit.section === "formation") return null;
+  // Out of the domain, a recruiter's item is a guess about another trade (every item: half A's offers fall).
+  const inDomain = (row: number) => x.itemFiches[row]!.some((f) => domain.has(f));
+  return paraphraseReading(
+    x,
+    x.paraphrases,
+    stems.map((st) => x.families.key(st)),
+    STATED.paraphraseMin,
+    inDomain,
+  );
 }
 
 /**

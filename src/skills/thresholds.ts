@@ -85,4 +85,9 @@ export const STATED = {
   softWords: 6,
   softShared: 2,
   softMin: 0.4,
+  /**
+   * Learned paraphrase readings (`paraphraseReading`, `npm run train:paraphrases`) of statements with no other
+   * reading, items of the text's domain only: the noisy-or of P(item | statement word or word pair) at least this.
+   */
+  paraphraseMin: 0.4,
 } as const;

@@ -11,3 +11,4 @@ export * from "./train-classifier.js";
 export { seededRandom } from "./random.js";
 export { offersFileMeta, romeDirHash, romeDirMeta, sha256 } from "./fit-meta.js";
 export * from "./word-vectors.js";
+export * from "./paraphrases.js";
