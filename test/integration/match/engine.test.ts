@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { env, pipeline } from "@huggingface/transformers";
 import { dot, dotEach, dotPair, dotRows, TransformersEmbedder } from "../../../src/embed/index.js";
+import { WordPieceIds } from "../../../src/embed/static-table.js";
 import { indexDir, indexesAreCurrent, openIndexes, VectorIndex } from "../../../src/vectors/index.js";
 import {
   CONFIDENCE,
@@ -299,6 +301,28 @@ describe("embedder", () => {
     expect(texts.length).toBeGreaterThan(400);
     expect(worst).toBeLessThan(1e-5);
   }, 60_000);
+
+  it("reads plain words' WordPiece ids as the tokenizer does (the static table's fast path for new words)", async () => {
+    const config = loadConfig();
+    env.allowRemoteModels = false;
+    env.localModelPath = path.dirname(path.resolve(config.modelDir)) + path.sep;
+    const pipe = await pipeline("feature-extraction", path.basename(path.resolve(config.modelDir)), { dtype: "fp32" });
+    const wordPiece = WordPieceIds.of(pipe.tokenizer)!;
+    expect(wordPiece).not.toBeNull();
+    const offers = readOffers(path.join(config.romeDir, "..", "..", "eval", "offers-dev.jsonl"), 300);
+    const words = new Set(offers.flatMap((o) => `${o.intitule} ${o.description}`.split(/[^\p{L}\p{N}]+/u)));
+    for (const w of ["Œuvre", "ÇA", "x".repeat(100), "y".repeat(101), "Ÿves", "ß", "1er", "A320"]) words.add(w);
+    let plain = 0;
+    for (const w of words) {
+      const ids = wordPiece.ids(w);
+      if (ids === null) continue;
+      plain++;
+      expect([w, ids]).toEqual([w, pipe.tokenizer.encode(w, { add_special_tokens: false })]);
+    }
+    expect(plain).toBeGreaterThan(5_000);
+    // Pieces with punctuation, other scripts or spaces are left to the tokenizer.
+    for (const w of ["l'équipe", "C++", "Ⅻ", "ＡＢＣ", "a\u00a0b", "", "α"]) expect(wordPiece.ids(w)).toBeNull();
+  }, 120_000);
 
   it("scores every fiche row like dot() does", () => {
     const m = Float32Array.from({ length: 7 * 5 }, (_, i) => Math.sin(i));
