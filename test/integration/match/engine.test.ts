@@ -19,6 +19,9 @@ import { readOffers } from "../../../src/sources/index.js";
 import { segment } from "../../../src/text/index.js";
 import { loadConfig } from "../../../src/config.js";
 import { testEngine } from "../../helpers.js";
+import type { EngineContext } from "../../../src/match/context.js";
+import { extract } from "../../../src/match/stages/extract.js";
+import { prepare, prepareStatements } from "../../../src/match/stages/prepare.js";
 
 let engine: Engine;
 beforeAll(async () => {
@@ -270,6 +273,30 @@ describe("skill extraction", () => {
       else expect(engine.referential.savoirs.has(s.code)).toBe(true);
     }
   });
+
+  it("reads the same statements, vectors and context alone (extractSkills) as a match's preparation", async () => {
+    // The engine's tables (a test reads its stages with them).
+    const ctx = (engine as unknown as { ctx: EngineContext }).ctx;
+    const config = loadConfig();
+    const offers = readOffers(path.join(config.romeDir, "..", "..", "eval", "offers-dev.jsonl"), 80);
+    const texts = offers.map((o) => o.description ?? "");
+    // A leading title line (the context), a layout's broken lines and columns (statements that are not units).
+    texts.push(
+      ...offers.slice(0, 10).map((o) => `${o.intitule}\n${o.description}`),
+      "Aide-soignant H/F\nVous assurez les soins d'hygiène et\nde confort des résidents, l'aide aux repas, les transmissions.",
+      "COMPÉTENCES      FORMATION\nGestion des stocks      CAP cuisine 2015\nPermis B",
+    );
+    let contexts = 0;
+    for (const text of texts) {
+      const [alone, full] = [await prepareStatements(ctx, text), await prepare(ctx, text, undefined)];
+      expect(alone.statements).toEqual(full.statements);
+      expect(alone.statementVecs).toEqual(full.statementVecs);
+      expect(alone.context).toEqual(full.context);
+      expect(await engine.extractSkills(text)).toEqual(extract(ctx, full));
+      if (alone.context.size > 0) contexts++;
+    }
+    expect(contexts).toBeGreaterThan(3);
+  }, 120_000);
 });
 
 describe("embedder", () => {
