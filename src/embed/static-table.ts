@@ -6,6 +6,94 @@ const PUNCTUATION = "\\p{P}\\u0021-\\u002F\\u003A-\\u0040\\u005B-\\u0060\\u007B-
 const PIECES = new RegExp(`[^${PUNCTUATION}]+|[${PUNCTUATION}]`, "gu");
 
 /**
+ * Pieces the tokenizer's BERT normaliser and pre-tokeniser leave as one word, lower-cased and without accents: Latin
+ * letters (ASCII, Latin-1, œ) and digits. `WordPieceIds` reads them without the tokenizer's generic pipeline.
+ */
+const PLAIN = /^[0-9A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u00FF\u0152\u0153]+$/;
+
+/** Words `WordPieceIds` must encode as the tokenizer does before it is used: accents, ligatures, digits, OOV, long. */
+const WORD_PROBES = [
+  "développeuse",
+  "Cœur",
+  "ÉTÉ",
+  "naïve",
+  "Straße",
+  "ÿ",
+  "R489",
+  "caces",
+  "zzqxwv",
+  "metier",
+  "x".repeat(101),
+  "anticonstitutionnellement",
+];
+
+/**
+ * WordPiece (greedy longest match first, `##` continuations) of one `PLAIN` piece, as the tokenizer reads it after
+ * its normaliser (lower case, accents stripped). New words cost ~20 µs each through `tokenizer.encode` (added-token
+ * splits, normaliser, pre-tokeniser, post-processor for one word): the first match of an offer meets dozens.
+ */
+export class WordPieceIds {
+  constructor(
+    private readonly vocab: ReadonlyMap<string, number>,
+    private readonly prefix: string,
+    private readonly unk: number,
+    private readonly maxChars: number,
+  ) {}
+
+  /** The tokenizer's WordPiece model, when it has the shape this reads (else null: the tokenizer is used). */
+  static of(tokenizer: unknown): WordPieceIds | null {
+    // transformers.js 4 keeps the tokenizer proper (normaliser, pre-tokeniser, model) behind `_tokenizer`.
+    const inner = (tokenizer as { _tokenizer?: { model?: unknown } })._tokenizer;
+    const model = (inner ?? (tokenizer as { model?: unknown })).model as
+      | {
+          tokens_to_ids?: unknown;
+          unk_token_id?: unknown;
+          max_input_chars_per_word?: unknown;
+          config?: { type?: unknown; continuing_subword_prefix?: unknown };
+        }
+      | undefined;
+    if (
+      !model ||
+      model.config?.type !== "WordPiece" ||
+      !(model.tokens_to_ids instanceof Map) ||
+      typeof model.unk_token_id !== "number" ||
+      typeof model.max_input_chars_per_word !== "number" ||
+      typeof model.config.continuing_subword_prefix !== "string"
+    )
+      return null;
+    return new WordPieceIds(
+      model.tokens_to_ids as Map<string, number>,
+      model.config.continuing_subword_prefix,
+      model.unk_token_id,
+      model.max_input_chars_per_word,
+    );
+  }
+
+  /** Token ids of a `PLAIN` piece; null for any other (the caller asks the tokenizer). */
+  ids(piece: string): number[] | null {
+    if (!PLAIN.test(piece)) return null;
+    const lower = piece.toLowerCase();
+    // Only letters beyond ASCII have accents to strip.
+    const word = /^[0-9a-z]+$/.test(lower) ? lower : lower.normalize("NFD").replace(/\p{Mn}/gu, "");
+    if (word.length > this.maxChars) return [this.unk];
+    const out: number[] = [];
+    let start = 0;
+    while (start < word.length) {
+      let end = word.length;
+      let id: number | undefined;
+      for (; end > start; end--) {
+        id = this.vocab.get(start > 0 ? this.prefix + word.slice(start, end) : word.slice(start, end));
+        if (id !== undefined) break;
+      }
+      if (id === undefined) return [this.unk];
+      out.push(id);
+      start = end;
+    }
+    return out;
+  }
+}
+
+/**
  * Fast path for static (zero-layer) embedding models such as the bundled rome-fr-static-256, whose ONNX graph
  * is `E[input_ids] · attention_mask`: the sentence vector is the normalised sum of the token rows. Running that
  * lookup through onnxruntime costs tensors, padding and a generic mean-pooling loop (~0.5 ms per short unit);
@@ -39,7 +127,18 @@ export class StaticTable {
     const joined = pipe.tokenizer.encode(probe, { add_special_tokens: false });
     const pieces = (probe.match(PIECES) ?? []).flatMap((x) => pipe.tokenizer.encode(x, { add_special_tokens: false }));
     this.byPieces = joined.length === pieces.length && joined.every((id, i) => id === pieces[i]);
+    const wordPiece = WordPieceIds.of(pipe.tokenizer);
+    const same = (a: readonly number[] | null, b: readonly number[]) =>
+      a !== null && a.length === b.length && a.every((id, i) => id === b[i]);
+    this.wordPiece =
+      wordPiece &&
+      WORD_PROBES.every((w) => same(wordPiece.ids(w), pipe.tokenizer.encode(w, { add_special_tokens: false })))
+        ? wordPiece
+        : null;
   }
+
+  /** The tokenizer's WordPiece read directly for plain pieces (null: the tokenizer reads every word). */
+  private readonly wordPiece: WordPieceIds | null;
 
   /** Whether `tokens` may look words up by their punctuation-separated pieces (see the constructor). */
   private readonly byPieces: boolean;
@@ -160,7 +259,7 @@ export class StaticTable {
       ids =
         pieces && pieces.length > 1
           ? pieces.flatMap((x) => this.tokens(x))
-          : this.pipe.tokenizer.encode(word, { add_special_tokens: false });
+          : (this.wordPiece?.ids(word) ?? this.pipe.tokenizer.encode(word, { add_special_tokens: false }));
       if (this.wordCache.size >= 500_000) this.wordCache.clear();
       this.wordCache.set(word, ids);
     }

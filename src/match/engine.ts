@@ -13,7 +13,7 @@ import { FEATURE_NAMES, featuresUsed, type FicheFeatures, type RankModel } from 
 import { explain } from "./stages/explain.js";
 import { extract, targetedPass, unitSkills } from "./stages/extract.js";
 import { computeFeatures } from "./stages/features.js";
-import { prepare } from "./stages/prepare.js";
+import { prepare, prepareStatements } from "./stages/prepare.js";
 import { featuresUsedBy, modelFor, rank } from "./stages/rank.js";
 import { required, type RequiredOptions } from "./stages/required.js";
 import { status } from "./stages/status.js";
@@ -102,7 +102,7 @@ export class Engine {
 
   /** Extracted ROME compétences and savoirs with evidence spans. */
   async extractSkills(text: string): Promise<ExtractedSkill[]> {
-    return extract(this.ctx, await prepare(this.ctx, text, undefined));
+    return extract(this.ctx, await prepareStatements(this.ctx, text));
   }
 
   /**

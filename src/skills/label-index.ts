@@ -3,6 +3,7 @@ import type { Referential } from "../rome/index.js";
 import { Bm25Index, contentStems, CoverageIndex, isStopword, normalizeText, titleKey } from "../text/index.js";
 import type { ExtractionContext } from "./extract.js";
 import { StemFamilies } from "./families.js";
+import { FicheTermRows } from "./fiche-terms.js";
 import { labelHeads } from "./heads.js";
 import type { ParaphraseModel } from "./paraphrases.js";
 import { buildSavoirLexicon, type SavoirLexicon } from "./savoir-lexicon.js";
@@ -40,6 +41,8 @@ export interface StatedExtractor {
   itemFiches: readonly (readonly string[])[];
   /** Code of a row of `rows` → its row. */
   rowOf: ReadonlyMap<string, number>;
+  /** Fiche code → its compétences', savoirs' and macro-compétences' rows by label term (the domain pass reads them). */
+  ficheTerms: ReadonlyMap<string, FicheTermRows>;
   /** Codes of the savoirs that name a language. */
   languageCodes: ReadonlySet<string>;
   /** Row → the family keys of its label's head words (see `labelHeads`). */
@@ -170,6 +173,16 @@ export function createStatedExtractor(
   const savoirs = buildSavoirLexicon(ref);
   const languageCodes = new Set(savoirs.langues.values());
   const rowOf = new Map(rows.map((r, i) => [r.code, i]));
+  const ficheTerms = new Map<string, FicheTermRows>();
+  for (const [code, f] of ref.fiches) {
+    const items = new Set([...f.competences, ...f.savoirs, ...f.macroCompetences].map((l) => l.code));
+    const itemRows: number[] = [];
+    for (const item of items) {
+      const row = rowOf.get(item);
+      if (row !== undefined) itemRows.push(row);
+    }
+    ficheTerms.set(code, FicheTermRows.of(labels, itemRows));
+  }
   const headKey = (w: string) => {
     const s = statedStems(w)[0];
     return s === undefined || s === LIGHT_VERB ? null : families.key(s);
@@ -189,6 +202,7 @@ export function createStatedExtractor(
     alternatives,
     itemFiches: rows.map((r) => ref.fichesForItem(r.code)),
     rowOf,
+    ficheTerms,
     soft: buildSoftSkills(ref),
     diplomaLevel,
     oneWord,

@@ -1,4 +1,5 @@
 import { dot } from "../embed/index.js";
+import type { FicheTermRows } from "./fiche-terms.js";
 import type { StatedExtractor } from "./label-index.js";
 import type { Candidate, StatementQuery } from "./scoring.js";
 import { STATED } from "./thresholds.js";
@@ -16,7 +17,7 @@ export function softReading(
   x: StatedExtractor,
   q: StatementQuery,
   /** Each domain fiche's item rows by label key, the keys as `labels` ids. */
-  byKey: readonly ReadonlyMap<number, readonly number[]>[],
+  byKey: readonly FicheTermRows[],
 ): Candidate | null {
   const wv = x.wordVectors;
   if (!wv || q.keys.size > STATED.softWords) return null;
@@ -26,7 +27,7 @@ export function softReading(
   for (const s of stmt)
     for (const t of [s.k, ...s.near.keys()]) {
       const id = x.labels.idOf(t);
-      if (id >= 0) for (const m of byKey) for (const row of m.get(id) ?? []) rows.add(row);
+      if (id >= 0) for (const m of byKey) m.addRows(id, rows);
     }
   const sim = (t: string, s: (typeof stmt)[number]) => (t === s.k ? 1 : (s.near.get(t) ?? 0));
   const b2 = STATED.labelBeta ** 2;

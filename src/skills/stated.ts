@@ -2,6 +2,7 @@ import type { Referential } from "../rome/index.js";
 import { normalizeText } from "../text/index.js";
 import { cmpCode } from "./extract.js";
 import type { StatedExtractor } from "./label-index.js";
+import { FicheTermRows } from "./fiche-terms.js";
 import { namedSavoirs } from "./savoir-lexicon.js";
 import { scoreRow, scoreStatement, statementQuery, type Candidate, type StatementQuery } from "./scoring.js";
 import { softSkillsIn } from "./soft-skills.js";
@@ -116,7 +117,7 @@ export function extractStated(
     for (const o of open) {
       const have = new Set(o.cands.map((c) => c.row));
       const rows = new Set<number>();
-      for (const k of o.q.ids) for (const m of byKey) for (const row of m.get(k) ?? NO_ROWS) rows.add(row);
+      for (const k of o.q.ids) for (const m of byKey) m.addRows(k, rows);
       for (const row of rows) {
         if (have.has(row)) continue;
         const coverage = x.labels.coverageOfIds(row, o.q.ids);
@@ -261,30 +262,9 @@ export function coreOfDomain(ref: Referential, domain: ReadonlySet<string>, mc: 
 
 const NO_FICHES: readonly string[] = [];
 
-const NO_ROWS: readonly number[] = [];
-
-const ficheKeyRows = new WeakMap<StatedExtractor, Map<string, Map<number, number[]>>>();
-/** A fiche's item rows by the family keys of their labels (as `labels` ids), once per fiche. */
-function ficheRowsByKey(x: StatedExtractor, code: string): ReadonlyMap<number, readonly number[]> {
-  let m = ficheKeyRows.get(x);
-  if (!m) ficheKeyRows.set(x, (m = new Map()));
-  let byKey = m.get(code);
-  if (!byKey) {
-    byKey = new Map();
-    for (const item of ficheItems(x, code)) {
-      const row = x.rowOf.get(item);
-      if (row === undefined) continue;
-      const { termIds, termStart } = x.labels;
-      for (let j = termStart[row]!; j < termStart[row + 1]!; j++) {
-        const t = termIds[j]!;
-        const list = byKey.get(t);
-        if (list) list.push(row);
-        else byKey.set(t, [row]);
-      }
-    }
-    m.set(code, byKey);
-  }
-  return byKey;
+/** A fiche's item rows by label term (`StatedExtractor.ficheTerms`); none for a code the referential lacks. */
+function ficheRowsByKey(x: StatedExtractor, code: string): FicheTermRows {
+  return x.ficheTerms.get(code) ?? FicheTermRows.EMPTY;
 }
 
 const ficheItemSets = new WeakMap<StatedExtractor, Map<string, Set<string>>>();

@@ -91,7 +91,11 @@ const FEMININE: readonly [string, string][] = [
  * for the same word.
  */
 export function lemma(word: string): string {
-  const w = normalizeText(word);
+  return lemmaOf(word, normalizeText(word));
+}
+
+/** `lemma` of a word whose `normalizeText` form `w` the caller has. */
+function lemmaOf(word: string, w: string): string {
   if (!w || w.includes(" ") || /[0-9]/.test(w)) return w;
   const t = lemmaTables();
   const l = t.exact.get(word.toLowerCase().replace(/’/g, "'")) ?? t.lemmaOf.get(w) ?? w;
@@ -126,7 +130,7 @@ export function lemmas(text: string): string[] {
           .filter((x) => !isStopword(x))
           .map(lemma),
       );
-    else out.push(lemma(raw));
+    else out.push(lemmaOf(raw, w));
   }
   return out;
 }

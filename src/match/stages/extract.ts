@@ -10,13 +10,13 @@ import {
 } from "../../skills/index.js";
 import type { EngineContext, TopFiche } from "../context.js";
 import type { ExtractedSkill } from "../types.js";
-import { unitPostings, type Prepared } from "./prepare.js";
+import { unitPostings, type Prepared, type Statements } from "./prepare.js";
 
 /**
  * Stage 2: the ROME items the text states (`extractStated`): what /v1/skills/extract returns, features and explanations
  * read.
  */
-export function extract(ctx: EngineContext, p: Prepared): ExtractedSkill[] {
+export function extract(ctx: EngineContext, p: Statements): ExtractedSkill[] {
   return extractStated(ctx.stated, p.text, p.statements, p.statementVecs, p.context);
 }
 

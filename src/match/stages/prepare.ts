@@ -98,13 +98,7 @@ export async function prepare(
   // add their title evidence weighted (see `experienceWeights`).
   const main = experiences.reduce<CvExperienceMatch | null>((b, e) => (!b || e.weight > b.weight ? e : b), null);
   const given = (title ?? "").trim();
-  let t = given || (main ? cleanJobTitle(main.title) : "");
-  if (!t) {
-    // A text sent without a title often starts with one ("Technicien de maintenance H/F\n…"): used as one when it
-    // names a ROME job.
-    const line = leadingTitleLine(text);
-    if (line && namesAJob(ctx, line)) t = line;
-  }
+  const t = given || (main ? cleanJobTitle(main.title) : "") || titleLine(ctx, text);
   // ROME's side of the title reads its job words (noise out, abbreviations written out); its vector reads the title
   // as written (the one the ranking model was fitted on).
   const rome = t ? romeTitle(ctx, t) : "";
@@ -118,10 +112,9 @@ export async function prepare(
   const head = t ? [t] : [];
   const texts = [...head, ...units.map((u) => u.text), ...fresh.map((st) => st.text), ...extraTitles];
   const vecs = await ctx.embedder.embed(texts, "query");
-  const nz = (v: Float32Array | undefined) => (v && !isZero(v) ? v : null);
-  const unitVecs = vecs.slice(head.length, head.length + units.length).map(nz);
-  const freshVecs = vecs.slice(head.length + units.length, head.length + units.length + fresh.length).map(nz);
-  const extraVecs = vecs.slice(head.length + units.length + fresh.length).map(nz);
+  const unitVecs = vecs.slice(head.length, head.length + units.length).map(nonZero);
+  const freshVecs = vecs.slice(head.length + units.length, head.length + units.length + fresh.length).map(nonZero);
+  const extraVecs = vecs.slice(head.length + units.length + fresh.length).map(nonZero);
   let k = 0;
   const statementVecs = statements.map((st) => {
     const i = unitAt.get(`${st.start}:${st.end}`);
@@ -144,8 +137,8 @@ export async function prepare(
     units,
     stems,
     stemSets: stems.map((x) => new Set(x)),
-    titleVec: t ? nz(vecs[0]) : null,
-    bodyVec: nz(normalizeVector(sum)),
+    titleVec: t ? nonZero(vecs[0]) : null,
+    bodyVec: nonZero(normalizeVector(sum)),
     unitVecs,
     statements,
     statementVecs,
@@ -157,6 +150,40 @@ export async function prepare(
       return { stems: st, key: titleKey(st), vec: extraVecs[i] ?? null, weight: extra[i]!.weight };
     }),
   };
+}
+
+/** What stated extraction (`extract`) reads of a text: its statements, their vectors, the fiches it is about. */
+export type Statements = Pick<Prepared, "text" | "statements" | "statementVecs" | "context">;
+
+/**
+ * `prepare`'s statements, vectors and context of an offer sent without a title, alone (POST /v1/skills/extract):
+ * neither the units' stems nor the vectors of units split into clauses, which only a match reads. The same vectors:
+ * a statement that is a whole unit is embedded as that unit's text, as `prepare` embeds it.
+ */
+export async function prepareStatements(ctx: EngineContext, text: string): Promise<Statements> {
+  const units = segment(text).slice(0, EXTRACTION.maxUnits);
+  const cv = parseCv(text);
+  const statements = statementUnits(units, cv.headerSpans, text);
+  const unitText = new Map(units.map((u) => [`${u.start}:${u.end}`, u.text]));
+  const vecs = await ctx.embedder.embed(
+    statements.map((st) => unitText.get(`${st.start}:${st.end}`) ?? st.text),
+    "query",
+  );
+  return { text, statements, statementVecs: vecs.map(nonZero), context: contextOf(ctx, titleLine(ctx, text), []) };
+}
+
+/** A vector, or null for the zero vector (no known word) and a missing one. */
+function nonZero(v: Float32Array | undefined): Float32Array | null {
+  return v && !isZero(v) ? v : null;
+}
+
+/**
+ * The title a text sent without one starts with ("Technicien de maintenance H/F\n…"), when that line names a ROME
+ * job; "" otherwise.
+ */
+function titleLine(ctx: EngineContext, text: string): string {
+  const line = leadingTitleLine(text);
+  return line && namesAJob(ctx, line) ? line : "";
 }
 
 /**

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { env, pipeline } from "@huggingface/transformers";
 import { dot, dotEach, dotPair, dotRows, TransformersEmbedder } from "../../../src/embed/index.js";
+import { WordPieceIds } from "../../../src/embed/static-table.js";
 import { indexDir, indexesAreCurrent, openIndexes, VectorIndex } from "../../../src/vectors/index.js";
 import {
   CONFIDENCE,
@@ -17,6 +19,9 @@ import { readOffers } from "../../../src/sources/index.js";
 import { segment } from "../../../src/text/index.js";
 import { loadConfig } from "../../../src/config.js";
 import { testEngine } from "../../helpers.js";
+import type { EngineContext } from "../../../src/match/context.js";
+import { extract } from "../../../src/match/stages/extract.js";
+import { prepare, prepareStatements } from "../../../src/match/stages/prepare.js";
 
 let engine: Engine;
 beforeAll(async () => {
@@ -268,6 +273,30 @@ describe("skill extraction", () => {
       else expect(engine.referential.savoirs.has(s.code)).toBe(true);
     }
   });
+
+  it("reads the same statements, vectors and context alone (extractSkills) as a match's preparation", async () => {
+    // The engine's tables (a test reads its stages with them).
+    const ctx = (engine as unknown as { ctx: EngineContext }).ctx;
+    const config = loadConfig();
+    const offers = readOffers(path.join(config.romeDir, "..", "..", "eval", "offers-dev.jsonl"), 80);
+    const texts = offers.map((o) => o.description ?? "");
+    // A leading title line (the context), a layout's broken lines and columns (statements that are not units).
+    texts.push(
+      ...offers.slice(0, 10).map((o) => `${o.intitule}\n${o.description}`),
+      "Aide-soignant H/F\nVous assurez les soins d'hygiène et\nde confort des résidents, l'aide aux repas, les transmissions.",
+      "COMPÉTENCES      FORMATION\nGestion des stocks      CAP cuisine 2015\nPermis B",
+    );
+    let contexts = 0;
+    for (const text of texts) {
+      const [alone, full] = [await prepareStatements(ctx, text), await prepare(ctx, text, undefined)];
+      expect(alone.statements).toEqual(full.statements);
+      expect(alone.statementVecs).toEqual(full.statementVecs);
+      expect(alone.context).toEqual(full.context);
+      expect(await engine.extractSkills(text)).toEqual(extract(ctx, full));
+      if (alone.context.size > 0) contexts++;
+    }
+    expect(contexts).toBeGreaterThan(3);
+  }, 120_000);
 });
 
 describe("embedder", () => {
@@ -299,6 +328,28 @@ describe("embedder", () => {
     expect(texts.length).toBeGreaterThan(400);
     expect(worst).toBeLessThan(1e-5);
   }, 60_000);
+
+  it("reads plain words' WordPiece ids as the tokenizer does (the static table's fast path for new words)", async () => {
+    const config = loadConfig();
+    env.allowRemoteModels = false;
+    env.localModelPath = path.dirname(path.resolve(config.modelDir)) + path.sep;
+    const pipe = await pipeline("feature-extraction", path.basename(path.resolve(config.modelDir)), { dtype: "fp32" });
+    const wordPiece = WordPieceIds.of(pipe.tokenizer)!;
+    expect(wordPiece).not.toBeNull();
+    const offers = readOffers(path.join(config.romeDir, "..", "..", "eval", "offers-dev.jsonl"), 300);
+    const words = new Set(offers.flatMap((o) => `${o.intitule} ${o.description}`.split(/[^\p{L}\p{N}]+/u)));
+    for (const w of ["Œuvre", "ÇA", "x".repeat(100), "y".repeat(101), "Ÿves", "ß", "1er", "A320"]) words.add(w);
+    let plain = 0;
+    for (const w of words) {
+      const ids = wordPiece.ids(w);
+      if (ids === null) continue;
+      plain++;
+      expect([w, ids]).toEqual([w, pipe.tokenizer.encode(w, { add_special_tokens: false })]);
+    }
+    expect(plain).toBeGreaterThan(5_000);
+    // Pieces with punctuation, other scripts or spaces are left to the tokenizer.
+    for (const w of ["l'équipe", "C++", "Ⅻ", "ＡＢＣ", "a\u00a0b", "", "α"]) expect(wordPiece.ids(w)).toBeNull();
+  }, 120_000);
 
   it("scores every fiche row like dot() does", () => {
     const m = Float32Array.from({ length: 7 * 5 }, (_, i) => Math.sin(i));

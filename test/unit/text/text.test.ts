@@ -21,6 +21,21 @@ describe("French normalisation", () => {
       "chef fe de coeur eleve ingenieur e c++ c#",
     );
   });
+  it("gives plain ASCII text (its shortcut) what the full normalisation gives", () => {
+    const full = (x: string) =>
+      x
+        .toLowerCase()
+        .replace(/œ/g, "oe")
+        .replace(/æ/g, "ae")
+        .normalize("NFD")
+        .replace(/[\u0300-\u036f]/g, "")
+        .replace(/[’']/g, " ")
+        .replace(/[^a-z0-9+#]+/g, " ")
+        .trim();
+    const texts = ["gestion", "CACES R489", "c++ c#", "a  b", " chef", "chef ", "l'equipe", "élève", "İstanbul", "K"];
+    texts.push("Soins d'hygiène et de confort", "ADMINISTRATEUR SYSTEMES", "bac+2", "x-y", "œuvre", "", " ", "ß");
+    for (const t of texts) expect([t, normalizeText(t)]).toEqual([t, full(t)]);
+  });
   it("folds feminine job titles onto the masculine stem", () => {
     expect(stem("developpeuse")).toBe(stem("developpeur"));
     expect(stem("conseillere")).toBe(stem("conseiller"));
