@@ -557,6 +557,13 @@ describe("learned ranker", () => {
     );
     expect(() => parseModel(JSON.stringify({ ...m, weights: { mcCoverage: "high" } }))).toThrow(ModelFileError);
     expect(() => parseModel(JSON.stringify({ ...m, fit: undefined }))).toThrow(/fit/);
+    // The learned similarity weighs pair parts only: a graph feature in it would read the graph to find neighbours.
+    expect(parseModel(JSON.stringify({ ...m, neighbourMetric: { mcCoverage: 2 } })).neighbourMetric).toEqual({
+      mcCoverage: 2,
+    });
+    expect(() => parseModel(JSON.stringify({ ...m, neighbourMetric: { targetInDegree: 1 } }))).toThrow(
+      /neighbourMetric/,
+    );
     expect(() => parseModel(JSON.stringify({ ...m, interactions: [["mcCoverage", "nope", 1]] }))).toThrow(
       ModelFileError,
     );
