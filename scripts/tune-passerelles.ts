@@ -1,6 +1,6 @@
 /**
  * Fits the passerelles ranker (models/passerelles.json) on a referential's official mobilités:
- *   npm run tune:passerelles -- [--rome DIR] [--sets allX,all,noFamily,noGraph,skills] [--only-fold K] [--folds 5] [--epochs 300] [--l2 1e-4] [--out FILE] [--dry]
+ *   npm run tune:passerelles -- [--rome DIR] [--sets allX,allXM,all,noFamily,noGraph,skills] [--only-fold K] [--folds 5] [--epochs 300] [--l2 1e-4] [--out FILE] [--dry]
  *     [--rerank 100]   (a second stage reorders the first one's top 100: cross-validated, and written in the model)
  *     [--hard 60] [--random 60] [--same-domaine 0]   (negatives per training list: the fixed blend's best
  *     non-targets, random others, random others of the source's domaine professionnel)

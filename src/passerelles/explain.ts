@@ -215,7 +215,14 @@ const REASON_GROUPS: { reason: string; kind: PasserelleReason["kind"]; features:
   {
     reason: "similar_sources",
     kind: "career_pattern",
-    features: ["similarSourcesGo", "similarSourcesGoMax", "neighboursGo", "neighboursGoNear", "neighboursWalk"],
+    features: [
+      "similarSourcesGo",
+      "similarSourcesGoMax",
+      "neighboursGo",
+      "neighboursGoNear",
+      "neighboursWalk",
+      "neighboursGoLearned",
+    ],
   },
   { reason: "contextes", kind: "work_context", features: ["contextesShared"] },
 ];

@@ -65,6 +65,7 @@ export const PAIR_FEATURES = [
   "domaineFlow",
   "neighboursGoNear",
   "neighboursWalk",
+  "neighboursGoLearned",
   "ownTargetsGo",
   "ownTargetsShared",
 ] as const;
@@ -197,6 +198,25 @@ export class MobiliteGraph {
     return this.out[a]!.includes(b);
   }
 }
+
+/**
+ * The pair features a learned source–source similarity weighs (`neighboursGoLearned`): skill overlap, place in
+ * ROME's trees, RIASEC, status and level, hierarchy. All are columns the serving path computes anyway (no
+ * appellation pairs, no graph), so the learned similarity adds no index.
+ */
+export const SIMILARITY_PARTS = [
+  ...COVERAGE_FEATURES,
+  "titleSim",
+  "definitionSim",
+  ...SAME_DOMAINE,
+  ...SHARED_TAGS,
+  "riasecShared",
+  ...HIERARCHY,
+  "levelUp",
+  "levelDown",
+  "cadreUp",
+  "targetCadre",
+] as const satisfies readonly PairFeature[];
 
 /** How many of the source's most similar fiches `neighboursGo` asks (item-based collaborative filtering). */
 export const NEIGHBOURS = 20;

@@ -36,7 +36,8 @@ function domaineFlow(graph: MobiliteGraph, domaine: Int32Array): DomaineFlow {
 /**
  * The graph features of source position `s` → every fiche, written into `cols` (PAIR_FEATURES order): in-degree
  * without the source's own edge, edges back to the source, co-citation by the fiches that lead to the source, and
- * where the fiches most like the source lead (`sim`: the fixed blend's similarity of the source to each fiche).
+ * where the fiches most like the source lead (`sim`: the fixed blend's similarity of the source to each fiche;
+ * `learnedSim`: the model's learned similarity logits, for `neighboursGoLearned`).
  */
 export function graphColumns(
   ctx: GraphContext,
@@ -46,6 +47,7 @@ export function graphColumns(
   cols: Float64Array[],
   known: readonly number[] = [],
   need?: Uint8Array,
+  learnedSim?: ArrayLike<number>,
 ): void {
   const n = graph.inDegree.length;
   const c = (k: PairFeature) => cols[PAIR_FEATURES.indexOf(k)]!;
@@ -168,6 +170,8 @@ export function graphColumns(
     }
     for (let u = 0; u < n; u++) walk[u] = p[u]! - 0.3 * start[u]!;
   }
+  const learned = c("neighboursGoLearned").fill(0);
+  if (learnedSim && want("neighboursGoLearned")) learnedNeighboursVote(graph, s, learnedSim, learned);
   const go = c("similarSourcesGo").fill(0);
   const goMax = c("similarSourcesGoMax").fill(0);
   if (want("similarSourcesGo", "similarSourcesGoMax"))
@@ -180,4 +184,31 @@ export function graphColumns(
         if (x > goMax[t]!) goMax[t] = x;
       }
     }
+}
+
+/**
+ * Where fiches like the source lead, with a learned likeness: every fiche u that lists mobilités (the source
+ * itself left out, so its own edges are never read) votes softmax(learnedSim)[u] for each of its targets (as
+ * `neighboursGo`, a share of the neighbours' mass). `learnedSim` holds logits fitted so that fiches with overlapping mobilités are near
+ * (tuning/passerelles-metric.ts): the softmax's temperature replaces a fixed number of neighbours.
+ */
+export function learnedNeighboursVote(
+  graph: MobiliteGraph,
+  s: number,
+  learnedSim: ArrayLike<number>,
+  out: Float64Array,
+): void {
+  const n = graph.inDegree.length;
+  let mx = -Infinity;
+  for (let u = 0; u < n; u++) if (u !== s && graph.out[u]!.length && learnedSim[u]! > mx) mx = learnedSim[u]!;
+  if (mx === -Infinity) return;
+  let z = 0;
+  for (let u = 0; u < n; u++) if (u !== s && graph.out[u]!.length) z += Math.exp(learnedSim[u]! - mx);
+  for (let u = 0; u < n; u++) {
+    const outs = graph.out[u]!;
+    if (u === s || !outs.length) continue;
+    const a = Math.exp(learnedSim[u]! - mx) / z;
+    if (a < 1e-9) continue;
+    for (const t of outs) out[t]! += a;
+  }
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { REPO_ROOT } from "../config.js";
-import { PAIR_FEATURES, type PairFeature } from "./features.js";
+import { PAIR_FEATURES, SIMILARITY_PARTS, type PairFeature } from "./features.js";
 
 /**
  * The learned passerelles ranker: a linear score over pair features plus products of two features, fitted listwise on
@@ -25,6 +25,8 @@ export const PasserellesModelSchema = z
     kind: z.literal("passerelles-ranker"),
     formatVersion: z.literal(1),
     ...Terms,
+    /** The learned source–source similarity `neighboursGoLearned` reads (logit weights over SIMILARITY_PARTS). */
+    neighbourMetric: z.partialRecord(z.enum(SIMILARITY_PARTS), finite).optional(),
     /** Second stage: reorders the first stage's top `depth` fiches (fitted on those shortlists). */
     rerank: z
       .object({ depth: z.number().int().positive(), ...Terms })
@@ -49,7 +51,27 @@ export type PasserellesModel = z.infer<typeof PasserellesModelSchema>;
 /** One linear stage: weights of features and of products of two. */
 export type StageWeights = Pick<PasserellesModel, "weights" | "interactions">;
 /** What scoring needs: the weights and the optional second stage (a fit in progress has no metadata yet). */
-export type PasserellesWeights = StageWeights & { rerank?: StageWeights & { depth: number } };
+export type PasserellesWeights = StageWeights & {
+  rerank?: StageWeights & { depth: number };
+  neighbourMetric?: NeighbourMetric;
+};
+/** Weights of the learned source–source similarity (logits): the fiches that vote in `neighboursGoLearned`. */
+export type NeighbourMetric = Partial<Record<(typeof SIMILARITY_PARTS)[number], number>>;
+
+/** The learned similarity of source → every fiche from its feature columns (PAIR_FEATURES order) into `out`. */
+export function learnedSimilarity(
+  cols: readonly Float64Array[],
+  metric: NeighbourMetric,
+  out: Float64Array,
+): Float64Array {
+  out.fill(0);
+  for (const [k, w] of Object.entries(metric) as [PairFeature, number][]) {
+    if (!w) continue;
+    const c = cols[PAIR_FEATURES.indexOf(k)]!;
+    for (let i = 0; i < out.length; i++) out[i]! += w * c[i]!;
+  }
+  return out;
+}
 
 export const DEFAULT_MODEL_FILE = path.join(REPO_ROOT, "models", "passerelles.json");
 
@@ -204,5 +226,8 @@ export function modelFeatures(model: PasserellesWeights): Set<PairFeature> {
     for (const [k, w] of Object.entries(stage.weights) as [PairFeature, number][]) if (w) out.add(k);
     for (const [a, b, w] of stage.interactions) if (w) (out.add(a), out.add(b));
   }
+  // The learned vote reads its similarity's parts.
+  if (out.has("neighboursGoLearned") && model.neighbourMetric)
+    for (const [k, w] of Object.entries(model.neighbourMetric) as [PairFeature, number][]) if (w) out.add(k);
   return out;
 }

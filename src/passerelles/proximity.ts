@@ -6,8 +6,10 @@ import * as pf from "./features.js";
 import { MobiliteGraph, PAIR_FEATURES, type PairFeature } from "./features.js";
 import {
   contributions,
+  learnedSimilarity,
   loadPasserellesModel,
   modelFeatures,
+  type NeighbourMetric,
   rankingScores,
   RERANK_OFFSET,
   stageScore,
@@ -42,6 +44,7 @@ export class ProximityIndex {
   private readonly table: FicheTable;
   private buffers: Float64Array[] | undefined;
   private simBuffer: Float64Array | undefined;
+  private learnedSimBuffer: Float64Array | undefined;
   /** The columns the served answer reads (the model's features and the score breakdown's), computed once. */
   private needed: Uint8Array | undefined;
   private scoreBuffer: Float64Array<ArrayBuffer> | undefined;
@@ -153,7 +156,9 @@ export class ProximityIndex {
 
   /**
    * Every pair feature of source → each fiche: one column per PAIR_FEATURES entry, index-aligned with `codes`.
-   * Graph features read `graph` without the source's own out-edges (see MobiliteGraph).
+   * Graph features read `graph` without the source's own out-edges (see MobiliteGraph). `metric`: the learned
+   * similarity `neighboursGoLearned` reads (a model's `neighbourMetric`; by default the served model's; none, that
+   * column is 0).
    */
   featureColumns(
     source: string,
@@ -161,6 +166,7 @@ export class ProximityIndex {
     known: readonly number[] = [],
     reuse = false,
     need?: Uint8Array,
+    metric: NeighbourMetric | undefined = this.model?.neighbourMetric,
   ): Float64Array[] {
     const s = this.pos.get(source)!;
     const n = this.codes.length;
@@ -183,7 +189,10 @@ export class ProximityIndex {
       sim[i] = w.mc * mc[i]! + w.savoir * sav[i]! + w.title * tit[i]! + w.definition * def[i]!;
     if (!need || need[PAIR_FEATURES.indexOf("appellationMaxSim")])
       this.appellations().maxInto(s, c("appellationMaxSim"));
-    graphColumns(this.graphContext, s, graph, sim, cols, known, need);
+    const learned = metric
+      ? learnedSimilarity(cols, metric, reuse ? (this.learnedSimBuffer ??= new Float64Array(n)) : new Float64Array(n))
+      : undefined;
+    graphColumns(this.graphContext, s, graph, sim, cols, known, need, learned);
     for (const col of cols) col[s] = 0;
     return cols;
   }
@@ -200,8 +209,9 @@ export class ProximityIndex {
     sim: ArrayLike<number>,
     cols: Float64Array[],
     known: readonly number[] = [],
+    learnedSim?: ArrayLike<number>,
   ): void {
-    graphColumns(this.graphContext, s, graph, sim, cols, known);
+    graphColumns(this.graphContext, s, graph, sim, cols, known, undefined, learnedSim);
   }
 
   has(code: string): boolean {
@@ -229,7 +239,8 @@ export class ProximityIndex {
   /** Scores of source → every fiche under a ranker (index-aligned with `codes`), and the feature columns if used. */
   private scores(source: string, ranker: Ranker): { total: Float64Array; cols: Float64Array[] | null } {
     if (ranker === "learned" && this.model) {
-      const cols = this.featureColumns(source, this.graph, [], true, (this.needed ??= neededColumns(this.model)));
+      const need = (this.needed ??= neededColumns(this.model));
+      const cols = this.featureColumns(source, this.graph, [], true, need, this.model.neighbourMetric);
       const n = this.codes.length;
       this.scoreBuffer ??= new Float64Array(n);
       return { total: rankingScores(cols, this.model, this.pos.get(source)!, this.scoreBuffer), cols };

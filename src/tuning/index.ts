@@ -6,6 +6,7 @@ export * from "./skills-eval.js";
 export * from "./passerelles-metrics.js";
 export * from "./passerelles-fit.js";
 export * from "./passerelles-cv.js";
+export * from "./passerelles-metric.js";
 export * from "./passerelles-sets.js";
 export * from "./train-classifier.js";
 export { seededRandom } from "./random.js";

@@ -18,6 +18,8 @@ import {
   FIXED_BLEND,
   fitPasserelles,
   listsFromCache,
+  metricFor,
+  withMetric,
   withRerank,
   topCodes,
   type FitSettings,
@@ -60,11 +62,12 @@ export function groupedCv(
     const test = sources.filter((s) => fold.get(s) === f);
     const graph = index.graphOf(edges.filter(([a]) => fold.get(a) !== f));
     const train = cache.filter((c) => fold.get(c.source) !== f);
-    const first = fitPasserelles(listsFromCache(index, train, graph, set), set, opts.fit);
+    const metric = metricFor(index, graph, set);
+    const first = withMetric(fitPasserelles(listsFromCache(index, train, graph, set, metric), set, opts.fit), metric);
     const model = opts.rerank ? withRerank(index, train, graph, set, first, opts.rerank, opts.fit) : first;
     const c = { learned: emptyCounts(), fixedBlend: emptyCounts() };
     for (const s of test) {
-      const cols = index.featureColumns(s, graph);
+      const cols = index.featureColumns(s, graph, [], false, undefined, model.neighbourMetric);
       countRanking(c.learned, topCodes(index, rankingScores(cols, model, index.position(s)!), s), targets.get(s)!);
       countRanking(c.fixedBlend, topCodes(index, scoreColumns(cols, FIXED_BLEND), s), targets.get(s)!);
     }

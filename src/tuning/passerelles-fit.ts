@@ -5,15 +5,18 @@
  */
 import {
   FIXED_BLEND_MODEL,
+  learnedSimilarity,
   PAIR_FEATURES,
   rankingScores,
   scoreColumns,
   type MobiliteGraph,
+  type NeighbourMetric,
   type PairFeature,
   type PasserellesWeights,
   type ProximityIndex,
 } from "../passerelles/index.js";
 import { fitListwiseSets, type MultiRankingList } from "./learn.js";
+import { fitNeighbourMetric } from "./passerelles-metric.js";
 import { seededRandom } from "./random.js";
 import { round } from "../numbers.js";
 
@@ -130,12 +133,32 @@ export function candidateCache(
   return out;
 }
 
-/** Training lists of a feature set from cached candidates, graph features counted on `graph`. */
+/** Whether a feature set (either stage) reads a feature. */
+export function setReads(set: PasserellesFeatureSet, k: PairFeature): boolean {
+  return [set, ...(set.second ? [set.second] : [])].some(
+    (x) => x.features.includes(k) || x.interactions.some(([a, b]) => a === k || b === k),
+  );
+}
+
+/** The learned similarity a set needs (`neighboursGoLearned`), fitted on `graph`'s sources; undefined otherwise. */
+export function metricFor(
+  index: ProximityIndex,
+  graph: MobiliteGraph,
+  set: PasserellesFeatureSet,
+): NeighbourMetric | undefined {
+  return setReads(set, "neighboursGoLearned") ? fitNeighbourMetric(index, graph) : undefined;
+}
+
+/**
+ * Training lists of a feature set from cached candidates, graph features counted on `graph` (`metric`: the learned
+ * similarity `neighboursGoLearned` reads, fitted on the same graph).
+ */
 export function listsFromCache(
   index: ProximityIndex,
   cache: readonly SourceCandidates[],
   graph: MobiliteGraph,
   set: PasserellesFeatureSet,
+  metric?: NeighbourMetric,
 ): MultiRankingList[] {
   const n = index.codes.length;
   const P = PAIR_FEATURES.length;
@@ -144,8 +167,12 @@ export function listsFromCache(
   const fi = set.features.map((k) => PAIR_FEATURES.indexOf(k));
   const pi = set.interactions.map(([a, b]) => [PAIR_FEATURES.indexOf(a), PAIR_FEATURES.indexOf(b)] as const);
   const isGraph = PAIR_FEATURES.map((k) => GRAPH_FEATURES.has(k));
+  const learnedSim = new Float64Array(n);
+  const none = index.graphOf([]);
   return cache.map((c) => {
-    index.graphColumns(c.pos, graph, c.sim, scratch, c.known);
+    // The learned similarity reads every fiche's parts: the cache holds them for the sampled rows only.
+    if (metric) learnedSimilarity(index.featureColumns(c.source, none), metric, learnedSim);
+    index.graphColumns(c.pos, graph, c.sim, scratch, c.known, metric ? learnedSim : undefined);
     const x = new Float32Array(c.rows.length * d);
     const v = (r: number, f: number) => (isGraph[f] ? scratch[f]![c.rows[r]!]! : c.x[r * P + f]!);
     for (let r = 0; r < c.rows.length; r++) {
@@ -180,6 +207,11 @@ export function fitPasserelles(
   };
 }
 
+/** A fitted model with the learned similarity its `neighboursGoLearned` reads (none: unchanged). */
+export function withMetric(model: PasserellesWeights, metric: NeighbourMetric | undefined): PasserellesWeights {
+  return metric ? { ...model, neighbourMetric: metric } : model;
+}
+
 /** The top `k` codes of a score vector (source and `exclude` left out), best first; ties in code order. */
 export function topCodes(
   index: ProximityIndex,
@@ -207,7 +239,7 @@ export function rankCodes(
   known?: ReadonlySet<string>,
 ): string[] {
   const kn = [...(known ?? [])].map((c) => index.position(c)!).filter((x) => x !== undefined);
-  const cols = index.featureColumns(source, graph, kn);
+  const cols = index.featureColumns(source, graph, kn, false, undefined, model.neighbourMetric);
   return topCodes(index, rankingScores(cols, model, index.position(source)!), source, k, exclude);
 }
 
@@ -241,7 +273,7 @@ export function withRerank(
 ): PasserellesWeights {
   const s2 = set.second ?? set;
   const lists: MultiRankingList[] = cache.map((c) => {
-    const cols = index.featureColumns(c.source, graph);
+    const cols = index.featureColumns(c.source, graph, [], false, undefined, first.neighbourMetric);
     const golds = new Set(c.golds.map((r) => c.rows[r]!));
     const top = topCodes(index, scoreColumns(cols, first), c.source, depth).map((code) => index.position(code)!);
     const rows = [...new Set([...golds, ...top])];
@@ -265,7 +297,8 @@ export function fitAll(
   for (const [a, b] of edges) (targets.get(a) ?? targets.set(a, new Set()).get(a)!).add(b);
   const graph = index.graphOf(edges);
   const cache = candidateCache(index, [...targets.keys()].sort(), (s) => targets.get(s)!, opts.lists);
-  const first = fitPasserelles(listsFromCache(index, cache, graph, set), set, opts.fit);
+  const metric = metricFor(index, graph, set);
+  const first = withMetric(fitPasserelles(listsFromCache(index, cache, graph, set, metric), set, opts.fit), metric);
   return opts.rerank ? withRerank(index, cache, graph, set, first, opts.rerank, opts.fit) : first;
 }
 
@@ -299,5 +332,6 @@ export function fitAllWarm(
     opts.lists,
     (s) => known.get(s)!,
   );
-  return fitPasserelles(listsFromCache(index, cache, graph, set), set, opts.fit);
+  const metric = metricFor(index, graph, set);
+  return withMetric(fitPasserelles(listsFromCache(index, cache, graph, set, metric), set, opts.fit), metric);
 }

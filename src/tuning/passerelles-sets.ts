@@ -10,8 +10,15 @@ const LATER: readonly PairFeature[] = ["coCitedAdamicAdar", "reverseNeighboursGo
 const STRUCTURE: readonly PairFeature[] = ["appellationMaxSim", "domaineFlow", "neighboursGoNear"];
 /** Session 21: personalised PageRank from the source's neighbours. */
 const WALK: readonly PairFeature[] = ["neighboursWalk"];
+/** Session 25: where fiches like the source lead, with a learned likeness (tuning/passerelles-metric.ts). */
+const LEARNED: readonly PairFeature[] = ["neighboursGoLearned"];
 const BASE = PAIR_FEATURES.filter(
-  (k) => !WARM_FEATURES.includes(k) && !LATER.includes(k) && !STRUCTURE.includes(k) && !WALK.includes(k),
+  (k) =>
+    !WARM_FEATURES.includes(k) &&
+    !LATER.includes(k) &&
+    !STRUCTURE.includes(k) &&
+    !WALK.includes(k) &&
+    !LEARNED.includes(k),
 );
 
 /** The products of two features allX adds to its linear terms. */
@@ -89,6 +96,12 @@ export const FEATURE_SETS: Record<string, PasserellesFeatureSet> = {
     name: "allXW",
     features: [...BASE, ...WALK],
     interactions: [...ALLX_PRODUCTS, ["neighboursWalk", "mcCoverage"], ["neighboursWalk", "targetInDegree"]],
+  },
+  // Session 25: + where the source's look-alikes lead under a learned similarity.
+  allXM: {
+    name: "allXM",
+    features: [...BASE, ...LEARNED],
+    interactions: [...ALLX_PRODUCTS, ["neighboursGoLearned", "mcCoverage"], ["neighboursGoLearned", "targetInDegree"]],
   },
   allXR: {
     name: "allXR",

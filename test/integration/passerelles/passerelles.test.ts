@@ -31,7 +31,14 @@ import {
   topPositions,
   type PairFeature,
 } from "../../../src/passerelles/index.js";
-import { FEATURE_SETS, fitPasserelles, officialEdges, sourceFolds } from "../../../src/tuning/index.js";
+import {
+  DEFAULT_METRIC_FIT,
+  FEATURE_SETS,
+  fitNeighbourMetric,
+  fitPasserelles,
+  officialEdges,
+  sourceFolds,
+} from "../../../src/tuning/index.js";
 import { fitListwiseSets } from "../../../src/tuning/index.js";
 
 let ref: Referential;
@@ -446,11 +453,25 @@ describe("pair features", () => {
       "domaineFlow",
       "neighboursGoNear",
       "neighboursWalk",
+      "neighboursGoLearned",
     ];
+    // The learned similarity of neighboursGoLearned, as fitted on these edges (a model's `neighbourMetric`).
+    const metric = fitNeighbourMetric(idx, idx.graphOf(edges), { ...DEFAULT_METRIC_FIT, epochs: 20 });
     for (const source of ["H2913", "M1805", "K2111"]) {
       expect(ref.fiche(source)!.mobilites.length).toBeGreaterThan(0);
-      const withOwn = idx.featureColumns(source, idx.graphOf(edges));
-      const without = idx.featureColumns(source, idx.graphOf(edges.filter(([a]) => a !== source)));
+      const withOwn = idx.featureColumns(source, idx.graphOf(edges), [], false, undefined, metric);
+      const without = idx.featureColumns(
+        source,
+        idx.graphOf(edges.filter(([a]) => a !== source)),
+        [],
+        false,
+        undefined,
+        metric,
+      );
+      // The learned vote is a share of the look-alikes' mass: some fiche gets it, none more than all of it.
+      const learned = withOwn[PAIR_FEATURES.indexOf("neighboursGoLearned")]!;
+      expect(Math.max(...learned)).toBeGreaterThan(0);
+      expect(Math.max(...learned)).toBeLessThanOrEqual(1 + 1e-9);
       for (const k of graphFeatures)
         expect([...withOwn[PAIR_FEATURES.indexOf(k)]!]).toEqual([...without[PAIR_FEATURES.indexOf(k)]!]);
       // …and the graph does matter: the in-degree is ROME's, minus the source's own edge.
@@ -536,6 +557,13 @@ describe("learned ranker", () => {
     );
     expect(() => parseModel(JSON.stringify({ ...m, weights: { mcCoverage: "high" } }))).toThrow(ModelFileError);
     expect(() => parseModel(JSON.stringify({ ...m, fit: undefined }))).toThrow(/fit/);
+    // The learned similarity weighs pair parts only: a graph feature in it would read the graph to find neighbours.
+    expect(parseModel(JSON.stringify({ ...m, neighbourMetric: { mcCoverage: 2 } })).neighbourMetric).toEqual({
+      mcCoverage: 2,
+    });
+    expect(() => parseModel(JSON.stringify({ ...m, neighbourMetric: { targetInDegree: 1 } }))).toThrow(
+      /neighbourMetric/,
+    );
     expect(() => parseModel(JSON.stringify({ ...m, interactions: [["mcCoverage", "nope", 1]] }))).toThrow(
       ModelFileError,
     );
