@@ -15,8 +15,8 @@
  * fit on all. Deterministic (full-batch Adam from the prior: no random draw). Writes models/rank-model.json (the
  * no-title model kept as it is) with `fitted`: date, command, the offers file's and ROME's hashes, the figures;
  * `--dry` prints only. Last stdout line: one JSON object.
- * Dates: an offer created before the earlier referential's end (ROME_EARLIER, ROME_EARLIER_UNTIL) carries a code of
- * that referential, so its right candidates are that code and the fiches created from it since (the likelihood of
+ * Dates: an offer created before the earlier referential's end (ROME_EARLIER, ROME_EARLIER_UNTIL; before
+ * ROME_HISTORICAL_UNTIL, the 532 historical codes) carries a code of that referential, so its right candidates are that code and the fiches created from it since (the likelihood of
  * the merged code, `golds`), and the figures score its list as the engine lists it with `codedAt` (merged);
  * figures without dates are printed beside them. `--dates none`: one right candidate, today's codes (as before).
  */
@@ -234,16 +234,23 @@ interface Item extends RankingList {
 
 const parentOf = new Map<string, string>();
 for (const f of loadReferential(config.romeDir).fiches.values()) parentOf.set(f.code, f.parent);
-/** Offers coded before the earlier referential's end (ROME_EARLIER): id → true. */
 const earlier = config.romeEarlier ? loadFicheCodes(config.romeEarlier.dir) : null;
-const dateOf = new Map(readOffers(file).map((o) => [o.id, o.dateCreation ?? ""]));
-const codedThen = (d: Cached) =>
-  earlier !== null &&
-  config.romeEarlier !== undefined &&
-  (dateOf.get(d.id) ?? "") !== "" &&
-  dateOf.get(d.id)!.slice(0, 10) < config.romeEarlier.until;
-/** The code in force then of today's `code`: itself, or its parent for a fiche created since. */
-const thenOf = (code: string) => (earlier!.codes.has(code) ? code : (parentOf.get(code) ?? code));
+const dateOf = new Map(readOffers(file).map((o) => [o.id, (o.dateCreation ?? "").slice(0, 10)]));
+/**
+ * How the codes in force on an offer's day read today's `code`, as the engine's `codesFor` picks them (the oldest
+ * referential still in force that day): before ROME_HISTORICAL_UNTIL the historical fiche it comes from
+ * (`code_rome_parent`), before ROME_EARLIER_UNTIL its v458 code (itself, or its parent for a fiche created since);
+ * null when today's codes were in force (or the offer has no date).
+ */
+function codeThen(d: Cached): ((code: string) => string) | null {
+  const day = dateOf.get(d.id) ?? "";
+  if (day === "") return null;
+  if (config.romeHistoricalUntil !== undefined && day < config.romeHistoricalUntil)
+    return (code) => parentOf.get(code) ?? code;
+  if (earlier !== null && config.romeEarlier !== undefined && day < config.romeEarlier.until)
+    return (code) => (earlier.codes.has(code) ? code : (parentOf.get(code) ?? code));
+  return null;
+}
 /** Each offer's three lists: its best `candidates` under the current model's linear score, products appended. */
 const items: Item[] = data.flatMap((d) =>
   d.x.map((xs, m) => {
@@ -255,8 +262,8 @@ const items: Item[] = data.flatMap((d) =>
       .map(([i]) => i);
     const gold = order.findIndex((i) => d.rows[i] === d.gold);
     // Coded then: every candidate whose code then is the label is right (the merged code's likelihood).
-    const golds =
-      useDates && codedThen(d) ? order.flatMap((i, k) => (thenOf(d.rows[i]!) === d.gold ? [k] : [])) : undefined;
+    const then = useDates ? codeThen(d) : null;
+    const golds = then ? order.flatMap((i, k) => (then(d.rows[i]!) === d.gold ? [k] : [])) : undefined;
     return {
       source: d.source,
       mode: MODES[m]!,
@@ -300,8 +307,9 @@ function rankOfGold(d: Cached, mode: number, w: readonly number[], dated = false
     .sort((a, b) => totals[b]! - totals[a]! || a - b)
     .slice(0, 20);
   let pool: { order: readonly number[]; scores: ArrayLike<number> } = { order, scores: totals };
-  if (dated && codedThen(d)) {
-    const then = order.map((i) => rowOf(thenOf(codes[i]!)));
+  const codeOf = dated ? codeThen(d) : null;
+  if (codeOf) {
+    const then = order.map((i) => rowOf(codeOf(codes[i]!)));
     for (const i of [...order, ...then]) parentRow(i); // every row the lift may read exists before the copy
     const rowThen = Int32Array.from(codes, (_, i) => i);
     order.forEach((i, k) => (rowThen[i] = then[k]!));
