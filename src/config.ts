@@ -113,19 +113,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     escoCrosswalk: optionalFile(env.ESCO_CROSSWALK, "rome/correspondences/FR_20230607_mapping_esco_rome.csv"),
     romeEarlier: earlierReferential(env),
     romeHistoricalUntil: historicalUntil(env),
-    ficheClassifier:
-      env.FICHE_CLASSIFIER === undefined
-        ? repoFile("models/fiche-classifier.json")
-        : env.FICHE_CLASSIFIER === "none"
-          ? undefined
-          : env.FICHE_CLASSIFIER || undefined,
+    ficheClassifier: optionalModel(env.FICHE_CLASSIFIER, "models/fiche-classifier.json"),
     wordVectors: env.WORD_VECTORS === "none" ? undefined : env.WORD_VECTORS || undefined,
-    paraphrases:
-      env.PARAPHRASES === undefined
-        ? repoFile("models/paraphrases.json")
-        : env.PARAPHRASES === "none"
-          ? undefined
-          : env.PARAPHRASES || undefined,
+    paraphrases: optionalModel(env.PARAPHRASES, "models/paraphrases.json"),
   });
 }
 
@@ -148,6 +138,12 @@ function historicalUntil(env: NodeJS.ProcessEnv): string | undefined {
   const v = env.ROME_HISTORICAL_UNTIL;
   if (v === undefined) return "2024-01-01";
   return v === "none" || v === "" ? undefined : v;
+}
+
+/** An optional model file of the repository: unset → `file` when present; "none" or empty → none; else that path. */
+function optionalModel(v: string | undefined, file: string): string | undefined {
+  if (v === undefined) return repoFile(file);
+  return v === "none" ? undefined : v || undefined;
 }
 
 /** An optional data file: unset → the shared default when present; "none" or empty → none. */
