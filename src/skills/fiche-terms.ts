@@ -1,4 +1,4 @@
-import type { CoverageIndex } from "../text/index.js";
+import { lowerBound, type CoverageIndex } from "../text/index.js";
 
 /**
  * A fiche's item rows by the terms of their labels (as `CoverageIndex` ids), in typed arrays: the term ids sorted,
@@ -50,13 +50,7 @@ export class FicheTermRows {
   /** Adds to `into` the rows holding term `id`, in the fiche's item order. */
   addRows(id: number, into: Set<number>): void {
     const terms = this.terms;
-    let lo = 0;
-    let hi = terms.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (terms[mid]! < id) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(terms, id);
     if (lo === terms.length || terms[lo] !== id) return;
     for (let j = this.start[lo]!; j < this.start[lo + 1]!; j++) into.add(this.rows[j]!);
   }

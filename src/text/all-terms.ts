@@ -1,3 +1,5 @@
+import { lowerBound } from "./sorted.js";
+
 /** Terms held by at least this many documents get a bitset over the documents (one bit each). */
 const BITSET_MIN_DF = 64;
 
@@ -69,13 +71,7 @@ export class AllTermsIndex {
     const b = this.bits[id];
     if (b) return (b[doc >>> 5]! & (1 << (doc & 31))) !== 0;
     const l = this.postings[id]!;
-    let lo = 0;
-    let hi = l.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (l[mid]! < doc) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < l.length && l[lo] === doc;
+    const at = lowerBound(l, doc);
+    return at < l.length && l[at] === doc;
   }
 }

@@ -14,6 +14,7 @@ export { candidatePhrases, type CandidatePhrase } from "./phrases.js";
 export { AllTermsIndex } from "./all-terms.js";
 export { CoverageIndex, holdsId, postingLists, type CoverageHit } from "./coverage.js";
 export { topK } from "./top-k.js";
+export { lowerBound } from "./sorted.js";
 export { lemma, lemmas, isKnownWord } from "./lemma.js";
 export { cleanTitle, titleParts, leadingTitleLine, writtenOut } from "./title.js";
 export { redactPersonalData, hasPersonalData } from "./redact.js";
