@@ -51,7 +51,7 @@ import {
   sha256,
   sourceOf,
 } from "../src/tuning/index.js";
-import { readOffers } from "../src/sources/index.js";
+import { readOffers, type FranceTravailOffer } from "../src/sources/index.js";
 import { round } from "../src/numbers.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
@@ -86,6 +86,9 @@ interface Cached {
   x: number[][][];
 }
 
+/** When an offer was coded, for its features (the appellations' places then), as `eval` matches it; `--dates none`: today. */
+const when = (o: FranceTravailOffer) => (useDates && o.dateCreation ? { codedAt: o.dateCreation } : {});
+
 async function computeFeatures(): Promise<Cached[]> {
   const engine = await createEngine(config);
   const offers = readOffers(file);
@@ -105,7 +108,7 @@ async function computeFeatures(): Promise<Cached[]> {
   const out: Cached[] = [];
   for (const o of offers) {
     const memories = [loso.memoryFor(o) ?? engine.exemplars, cv.memoryFor(o) ?? engine.exemplars, null];
-    const fs = await engine.featuresForMemories(o.description ?? "", o.intitule ?? undefined, memories, all);
+    const fs = await engine.featuresForMemories(o.description ?? "", o.intitule ?? undefined, memories, all, when(o));
     // Candidates: the union of each mode's best 60 under the current model (the lists the engine shows).
     const rows = new Set<number>();
     for (const f of fs) {
@@ -167,7 +170,7 @@ async function addColumns(data: Cached[], had: readonly string[], missing: reado
   for (const d of data) {
     const o = offers.get(d.id)!;
     const memories = [loso.memoryFor(o) ?? engine.exemplars, cv.memoryFor(o) ?? engine.exemplars, null];
-    const fs = await engine.featuresForMemories(o.description ?? "", o.intitule ?? undefined, memories, only);
+    const fs = await engine.featuresForMemories(o.description ?? "", o.intitule ?? undefined, memories, only, when(o));
     d.x = d.x.map((xs, m) =>
       xs.map((x, i) =>
         FEATURE_NAMES.map((k) =>

@@ -33,6 +33,24 @@ export interface EarlierCodes {
   created: number;
   /** The referential in force before this one (its `until` earlier), or null when none is known. */
   older: EarlierCodes | null;
+  /**
+   * Where the appellations were then (`appellationsThen`): ROME moves appellations between fiches from one release to
+   * the next ("Directeur de magasin de détail" was D1301 in v458, is D1302 in v460), so a title read against
+   * today's appellations names a fiche the coder of the day did not; null: today's places.
+   */
+  appellations?: AppellationsThen | null;
+}
+
+/** The fiche rows of today's appellations as the earlier referential placed them (only where it differs). */
+export interface AppellationsThen {
+  /** Row of the appellation index (`Lexicon.appellationFicheRow`'s rows) → fiche row then. */
+  docRow: Int32Array;
+  /** Appellation code → fiche row then. */
+  byCode: ReadonlyMap<string, number>;
+  /** `titleKey` of an appellation → rows of the fiches that listed an appellation with that key then. */
+  keyRows: ReadonlyMap<string, readonly number[]>;
+  /** How many appellations sit elsewhere then. */
+  moved: number;
 }
 
 /** `EarlierCodes` from the earlier referential's codes and today's fiche rows and parent rows (built once at load). */
@@ -68,6 +86,52 @@ export function historicalCodes(until: string, parentRow: Int32Array): EarlierCo
     return p;
   });
   return { version: HISTORICAL_VERSION, until, rowThen, created, older: null };
+}
+
+/** One of today's appellations: its code, its fiche's row, its `titleKey` (empty: none). */
+export interface TodayAppellation {
+  code: string;
+  row: number;
+  key: string;
+}
+
+/**
+ * Today's appellations placed where an earlier referential had them (`codesThen`: appellation code → its code then;
+ * `rowOf`: a code's fiche row today) when that is another code of the era (`rowThen`: a fiche created since goes to
+ * its code then anyway, so only real moves count); `docs`: the appellation index's codes, row by row. Null when none
+ * moved. An appellation unknown then, or whose code then is no fiche today, stays where it is.
+ */
+export function appellationsThen(
+  today: readonly TodayAppellation[],
+  docs: readonly string[],
+  rowOf: (code: string) => number | undefined,
+  codesThen: ReadonlyMap<string, string>,
+  rowThen: Int32Array,
+): AppellationsThen | null {
+  let moved = 0;
+  const byCode = new Map<string, number>();
+  for (const a of today) {
+    const c = codesThen.get(a.code);
+    const then = c === undefined ? undefined : rowOf(c);
+    const elsewhere = then !== undefined && rowThen[then] !== rowThen[a.row];
+    if (elsewhere) moved++;
+    byCode.set(a.code, elsewhere ? then : a.row);
+  }
+  if (moved === 0) return null;
+  const keyRows = new Map<string, number[]>();
+  for (const a of today) {
+    if (!a.key) continue;
+    const row = byCode.get(a.code)!;
+    const rows = keyRows.get(a.key);
+    if (!rows) keyRows.set(a.key, [row]);
+    else if (!rows.includes(row)) rows.push(row);
+  }
+  const docRow = Int32Array.from(docs, (code) => {
+    const row = byCode.get(code);
+    if (row === undefined) throw new Error(`appellation index row ${code} is not an appellation`);
+    return row;
+  });
+  return { docRow, byCode, keyRows, moved };
 }
 
 /** `newer` with `older` as the referential before it (a copy; `older` must end no later than `newer`). */

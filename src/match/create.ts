@@ -28,7 +28,14 @@ import { ExemplarMemory } from "./exemplars.js";
 import { buildLexicon, type Lexicon } from "./lexicon.js";
 import { createCoverageChecker } from "./uncovered.js";
 import { classifierFeature, readClassifier, type ClassifierFeature } from "./classifier.js";
-import { earlierCodes, historicalCodes, withOlder, type EarlierCodes } from "./coded.js";
+import {
+  appellationsThen,
+  earlierCodes,
+  historicalCodes,
+  withOlder,
+  type EarlierCodes,
+  type TodayAppellation,
+} from "./coded.js";
 
 export interface EngineOptions {
   rebuildIndexes?: boolean;
@@ -81,7 +88,12 @@ export async function createEngine(config: Config, opts: EngineOptions = {}): Pr
 export interface ContextTables {
   classify?: ClassifierFeature | null;
   /** The referential in force before today's: its version, its codes, its successor's first day. */
-  earlier?: { version: string; until: string; codes: ReadonlySet<string> } | null;
+  earlier?: {
+    version: string;
+    until: string;
+    codes: ReadonlySet<string>;
+    appellations?: ReadonlyMap<string, string>;
+  } | null;
   /** Domain word vectors for stated skills' paraphrase readings. */
   words?: WordVectors | null;
   /** Paraphrase evidence learned from recruiters' items for stated skills. */
@@ -139,12 +151,44 @@ export function loadContext(
     parentRow,
     topFiche: new Map(),
     classify,
-    earlier: codesThen(
-      earlier ? earlierCodes(earlier, lexicon.ficheCodes, parentRow) : null,
-      historicalUntil,
-      parentRow,
+    earlier: withAppellationsThen(
+      codesThen(earlier ? earlierCodes(earlier, lexicon.ficheCodes, parentRow) : null, historicalUntil, parentRow),
+      earlier?.appellations,
+      referential,
+      lexicon,
     ),
   };
+}
+
+/** Today's appellations as `appellationsThen` reads them: code, fiche row, `titleKey`. */
+function appellationRows(referential: Referential, lexicon: Lexicon): TodayAppellation[] {
+  return [...referential.appellations.values()].map((a) => ({
+    code: a.code,
+    row: lexicon.ficheRow.get(a.ficheCode)!,
+    key: titleKey(contentStems(a.libelle)),
+  }));
+}
+
+/**
+ * `codes` and each referential older than it with the appellations' places then (`placed`: appellation code → code,
+ * from the earlier referential, the nearest known for the older ones).
+ */
+function withAppellationsThen(
+  codes: EarlierCodes | null,
+  placed: ReadonlyMap<string, string> | undefined,
+  referential: Referential,
+  lexicon: Lexicon,
+): EarlierCodes | null {
+  if (!codes || !placed?.size) return codes;
+  const today = appellationRows(referential, lexicon);
+  const ficheRow = (code: string) => lexicon.ficheRow.get(code);
+  const place = (era: EarlierCodes | null): EarlierCodes | null =>
+    era && {
+      ...era,
+      appellations: appellationsThen(today, lexicon.appellationIds, ficheRow, placed, era.rowThen),
+      older: place(era.older),
+    };
+  return place(codes);
 }
 
 /** The referentials before today's, newest first: the earlier one, then the historical codes before it. */

@@ -4,7 +4,7 @@ import type { AppellationSearchIndex, EscoCrosswalk, Referential } from "../rome
 import type { RomeIndexes } from "../vectors/index.js";
 import { round } from "../numbers.js";
 import type { ClassifierFeature } from "./classifier.js";
-import { codesFor, type EarlierCodes } from "./coded.js";
+import { codesFor, type CodedWhen, type EarlierCodes } from "./coded.js";
 import type { EngineContext } from "./context.js";
 import type { ExemplarMemory } from "./exemplars.js";
 import type { Lexicon } from "./lexicon.js";
@@ -71,8 +71,9 @@ export class Engine {
     const stated = extract(ctx, p);
     const t2 = performance.now();
     const model = modelFor(p.title);
-    const features = computeFeatures(ctx, p, stated, featuresUsedBy(model), memory, true);
-    const ranking = rank(ctx, p, features, model, topK, codesFor(input, ctx.referential.version, ctx.earlier));
+    const then = codesFor(input, ctx.referential.version, ctx.earlier);
+    const features = computeFeatures(ctx, p, stated, featuresUsedBy(model), memory, true, then);
+    const ranking = rank(ctx, p, features, model, topK, then);
     const t3 = performance.now();
     // The MC part of the score and the explanations read the stated skills, all reported; the best fiche's own
     // items that the text shows (targeted pass) are reported after them.
@@ -114,25 +115,29 @@ export class Engine {
     title?: string,
     options: MatchOptions = {},
     model?: RankModel,
+    when: CodedWhen = {},
   ): Promise<FicheFeatures> {
-    const [f] = await this.featuresForMemories(text, title, [this.memoryOf(options)], model);
+    const [f] = await this.featuresForMemories(text, title, [this.memoryOf(options)], model, when);
     return f!;
   }
 
   /**
    * `featuresFor` under several labelled-offer memories at once (null: none), the text prepared and its skills
-   * extracted once: tuning compares how the offers meet a memory (grouped CV, leave-one-source-out, none).
+   * extracted once: tuning compares how the offers meet a memory (grouped CV, leave-one-source-out, none). `when`:
+   * as `match`'s `codedAt` / `romeVersion` (the appellations' places then).
    */
   async featuresForMemories(
     text: string,
     title: string | undefined,
     memories: readonly (ExemplarMemory | null)[],
     model?: RankModel,
+    when: CodedWhen = {},
   ): Promise<FicheFeatures[]> {
     const p = await prepare(this.ctx, text, title);
     const need = model ? featuresUsed(model) : new Set(FEATURE_NAMES);
     const skills = extract(this.ctx, p);
-    return memories.map((m) => computeFeatures(this.ctx, p, skills, need, m, model !== undefined));
+    const then = codesFor(when, this.ctx.referential.version, this.ctx.earlier);
+    return memories.map((m) => computeFeatures(this.ctx, p, skills, need, m, model !== undefined, then));
   }
 
   /** The ranking model `match` uses for a text with or without a title. */

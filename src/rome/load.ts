@@ -114,11 +114,22 @@ function readVersion(dir: string): string {
  * The fiche codes of a ROME export (its code_rome file only): what an earlier referential contributes to matching
  * against the codes in force when an offer was coded (src/match/coded.ts).
  */
-export function loadFicheCodes(dir: string): { version: string; codes: Set<string> } {
+export function loadFicheCodes(dir: string): {
+  version: string;
+  codes: Set<string>;
+  appellations: Map<string, string>;
+} {
   if (!existsSync(dir)) throw new RomeLoadError(dir, null, "ROME folder not found");
   const version = readVersion(dir);
   const rows = readRomeCsv(dir, F(`referentiel_code_rome_${version}`), z.object({ code_rome: codeRome }));
-  return { version, codes: new Set(rows.map((r) => r.code_rome)) };
+  // Each appellation's code then: ROME moves some appellations between fiches from one release to the next.
+  const file = F(`referentiel_appellation_${version}`);
+  const appellations = existsSync(path.join(dir, file))
+    ? new Map(
+        readRomeCsv(dir, file, z.object({ code_ogr: ogr, code_rome: codeRome })).map((r) => [r.code_ogr, r.code_rome]),
+      )
+    : new Map<string, string>();
+  return { version, codes: new Set(rows.map((r) => r.code_rome)), appellations };
 }
 
 /** Loads and validates the official ROME 4.0 CSV export from `dir` into an in-memory referential. */

@@ -1,5 +1,6 @@
 import { dot, dotRows } from "../../embed/index.js";
 import type { TermCounts } from "../../text/index.js";
+import type { AppellationsThen, EarlierCodes } from "../coded.js";
 import type { EngineContext } from "../context.js";
 import type { ExemplarMemory } from "../exemplars.js";
 import { FEATURE_NAMES, scaleToMax, type FicheFeatures } from "../rank.js";
@@ -35,6 +36,8 @@ export interface FeatureInput {
   need: (k: keyof FicheFeatures) => boolean;
   /** Computed to rank (not to inspect every feature), which lets the body vector skip fiches nothing names. */
   ranking: boolean;
+  /** The appellations' places when the text was coded (`EarlierCodes.appellations`); null: today's. */
+  then: AppellationsThen | null;
 }
 
 /**
@@ -50,11 +53,12 @@ export function computeFeatures(
   used: ReadonlySet<keyof FicheFeatures>,
   exemplars: ExemplarMemory | null,
   ranking: boolean,
+  then: EarlierCodes | null = null,
 ): FicheFeatures {
   const n = ctx.lexicon.ficheCodes.length;
   const z = () => new Float64Array(n);
   const f = Object.fromEntries(FEATURE_NAMES.map((k) => [k, z()])) as unknown as FicheFeatures;
-  const x: FeatureInput = { p, skills, exemplars, need: (k) => used.has(k), ranking };
+  const x: FeatureInput = { p, skills, exemplars, need: (k) => used.has(k), ranking, then: then?.appellations ?? null };
   for (const step of STEPS) step(ctx, x, f);
   return f;
 }
@@ -62,16 +66,16 @@ export function computeFeatures(
 type FeatureStep = (ctx: EngineContext, x: FeatureInput, f: FicheFeatures) => void;
 
 /** Title evidence: words, appellation named, vector (and the CV's other job titles at their weight), fiche titles. */
-const titleEvidence: FeatureStep = (ctx, { p, need }, f) => {
+const titleEvidence: FeatureStep = (ctx, { p, need, then }, f) => {
   if (!p.title) return;
-  titleFeatures(ctx, f, p.romeStems, p.romeKey, p.titleVec, 1);
+  titleFeatures(ctx, f, p.romeStems, p.romeKey, p.titleVec, 1, then);
   if (need("titleFiche") && p.romeStems.length) {
     // Every fiche's score is kept: no ranking of them is needed (`search` for all fiches would sort them).
     const out = f.titleFiche;
     ctx.lexicon.fiches.forEachScore(p.romeStems, (doc, score) => (out[doc] = score));
     scaleToMax(f.titleFiche);
   }
-  for (const e of p.extraTitles) titleFeatures(ctx, f, e.stems, e.key, e.vec, e.weight);
+  for (const e of p.extraTitles) titleFeatures(ctx, f, e.stems, e.key, e.vec, e.weight, then);
 };
 
 /** The labelled offers' votes. Their body queries (nearest offers, pooled codes) read the title and body together. */
@@ -108,11 +112,11 @@ const bodyLex: FeatureStep = (ctx, { p, need }, f) => {
 };
 
 /** Appellations the body names: each fiche's best appellation score against the body's words. */
-const bodyTitle: FeatureStep = (ctx, { p, need }, f) => {
+const bodyTitle: FeatureStep = (ctx, { p, need, then }, f) => {
   if (!need("bodyTitle")) return;
   const bodyStems = p.stems.flat();
   if (!bodyStems.length) return;
-  const ficheOf = ctx.lexicon.appellationFicheRow;
+  const ficheOf = then?.docRow ?? ctx.lexicon.appellationFicheRow;
   ctx.lexicon.appellations.forEachScore(bodyStems, (doc, score) => {
     const i = ficheOf[doc]!;
     if (score > f.bodyTitle[i]!) f.bodyTitle[i] = score;
@@ -210,18 +214,21 @@ function titleFeatures(
   key: string,
   vec: Float32Array | null,
   weight: number,
+  then: AppellationsThen | null,
 ): void {
   const hits = ctx.lexicon.appellations.search(stems as string[], 300);
   const best = hits[0]?.score ?? 0;
+  const docRow = then?.docRow ?? ctx.lexicon.appellationFicheRow;
   for (const h of hits) {
-    const i = ctx.lexicon.appellationFicheRow[h.doc]!;
+    const i = docRow[h.doc]!;
     f.titleLex[i] = Math.max(f.titleLex[i]!, (weight * h.score) / best);
   }
-  const named = ctx.appellationKeyRows.get(key) ?? [];
+  const named = (then?.keyRows ?? ctx.appellationKeyRows).get(key) ?? [];
   for (const i of named) f.titleAppellation[i] = Math.max(f.titleAppellation[i]!, weight / named.length);
   if (vec) {
+    const byCode = then?.byCode ?? ctx.appFicheRow;
     for (const h of ctx.indexes.appellations.search(vec, TITLE_VECTOR_K, TITLE_VECTOR_K)) {
-      const i = ctx.appFicheRow.get(h.id)!;
+      const i = byCode.get(h.id)!;
       f.titleVec[i] = Math.max(f.titleVec[i]!, weight * Math.max(0, h.score));
     }
   }

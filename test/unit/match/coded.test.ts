@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { CodedError } from "../../../src/errors.js";
-import { codesFor, earlierCodes, historicalCodes, mergeInForce, withOlder } from "../../../src/match/coded.js";
+import {
+  appellationsThen,
+  codesFor,
+  earlierCodes,
+  historicalCodes,
+  mergeInForce,
+  withOlder,
+} from "../../../src/match/coded.js";
 import { softmax } from "../../../src/match/rank.js";
 
 // Today's fiches: A1 (not split), B1 with B2 (created since) and B3 (older child), C1 with C2 (created since).
@@ -104,5 +111,35 @@ describe("historical codes before the earlier referential", () => {
 
   it("refuses an older referential that ends after the newer one", () => {
     expect(() => withOlder(historicalCodes("2024-01-01", parentRow), earlier)).toThrow(/ends after/);
+  });
+});
+
+describe("appellations where the earlier referential had them", () => {
+  // Today: a1 under A1, b2 under B2 (created since; under B1 then), c1 under C1 but under A1 then, "x" unknown then.
+  const today = [
+    { code: "a1", row: 0, key: "a" },
+    { code: "b2", row: 2, key: "b" },
+    { code: "c1", row: 4, key: "c" },
+    { code: "x", row: 5, key: "c" },
+  ];
+  const then = new Map([
+    ["a1", "A1"],
+    ["b2", "B1"],
+    ["c1", "A1"],
+  ]);
+  const rowOf = (c: string) => codes.indexOf(c);
+
+  it("moves only an appellation whose code then is another code of the era", () => {
+    const placed = appellationsThen(today, ["x", "c1", "b2", "a1"], rowOf, then, earlier.rowThen)!;
+    expect(placed.moved).toBe(1);
+    expect([...placed.docRow]).toEqual([5, 0, 2, 0]);
+    expect(placed.byCode.get("c1")).toBe(0);
+    expect(placed.keyRows.get("c")).toEqual([0, 5]);
+    expect(placed.keyRows.get("b")).toEqual([2]);
+  });
+
+  it("gives null when nothing moved, and refuses an index row that is no appellation", () => {
+    expect(appellationsThen(today, ["a1"], rowOf, new Map([["b2", "B1"]]), earlier.rowThen)).toBeNull();
+    expect(() => appellationsThen(today, ["zz"], rowOf, then, earlier.rowThen)).toThrow(/not an appellation/);
   });
 });
