@@ -31,6 +31,7 @@ const ABBREVIATIONS: Record<string, string> = {
   frontend: "front end",
   backend: "back end",
   devops: "devops",
+  plsql: "pl sql",
   ing: "ingenieur",
   inge: "ingenieur",
   admin: "administrateur",
@@ -192,13 +193,23 @@ const AMOUNTS =
   /\d[\d\s.,]*\s*(?:k\s*€|k€|€|euros?|k\b|h\b|heures?\b|%)(?:\s*(?:brut|net|\/\s*(?:an|mois|h|heure)))*/gi;
 
 /**
+ * Names of IT stacks whose parts an abbreviation would take ("PL/SQL" is no "poids lourd", "AS/400" no "aide
+ * soignant"): joined into one word first. ".NET" stays a noise word: as "net" it reads ROME's "Internet" (Documentaliste).
+ */
+const STACKS: readonly [RegExp, string][] = [
+  [/\bpl\s*\/\s*sql\b/gi, " plsql "],
+  [/\bas\s*\/\s*400\b/gi, " as400 "],
+];
+
+/**
  * The job words of a title, normalised: gender marks, amounts and noise words out, abbreviations written out,
  * English job words with their French beside them. Parts a separator sets apart (" - ", "|", ":", ",") that keep
  * no word after cleaning go with it ("ALTERNANCE - Data Scientist", "Serveur - Lyon 3e": see `titleParts`).
  */
 export function cleanTitle(title: string): string {
-  const capitals = new Set((title.match(/\b[A-Z]{2,}\b/g) ?? []).map((w) => w.toLowerCase()));
-  const text = title.replace(GENDER, " ").replace(AMOUNTS, " ");
+  const stacks = STACKS.reduce((t, [re, to]) => t.replace(re, to), title);
+  const capitals = new Set((stacks.match(/\b[A-Z]{2,}\b/g) ?? []).map((w) => w.toLowerCase()));
+  const text = stacks.replace(GENDER, " ").replace(AMOUNTS, " ");
   const out: string[] = [];
   for (const w of normalizeText(text).split(" ")) {
     if (!w) continue;

@@ -17,6 +17,12 @@ describe("job titles", () => {
     expect(cleanTitle("AS de nuit")).toBe("aide soignant de nuit");
     expect(cleanTitle("Scrum Master")).toBe("scrum master");
   });
+  it("keep IT stacks whole that an abbreviation or a noise word would take", () => {
+    expect(cleanTitle("Développeur PL/SQL - (H/F)")).toBe("developpeur pl sql");
+    expect(cleanTitle("Chauffeur PL H/F")).toBe("chauffeur poids lourd");
+    expect(cleanTitle("Responsable AS/400")).toBe("responsable as400");
+    expect(cleanTitle("Comptable 2500 € net")).toBe("comptable");
+  });
   it("give English job words their French beside them", () => {
     expect(cleanTitle("Sales manager")).toBe("sales commercial manager responsable");
     expect(cleanTitle("Full stack developer")).toBe("full stack developer developpeur");
