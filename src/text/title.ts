@@ -203,10 +203,10 @@ const STACKS: readonly [RegExp, string][] = [
 
 /**
  * The job words of a title, normalised: gender marks, amounts and noise words out, abbreviations written out,
- * English job words with their French beside them. Parts a separator sets apart (" - ", "|", ":", ",") that keep
+ * English job words with their French beside them (`english` false: left alone). Parts a separator sets apart (" - ", "|", ":", ",") that keep
  * no word after cleaning go with it ("ALTERNANCE - Data Scientist", "Serveur - Lyon 3e": see `titleParts`).
  */
-export function cleanTitle(title: string): string {
+export function cleanTitle(title: string, english = true): string {
   const stacks = STACKS.reduce((t, [re, to]) => t.replace(re, to), title);
   const capitals = new Set((stacks.match(/\b[A-Z]{2,}\b/g) ?? []).map((w) => w.toLowerCase()));
   const text = stacks.replace(GENDER, " ").replace(AMOUNTS, " ");
@@ -228,7 +228,7 @@ export function cleanTitle(title: string): string {
       continue;
     }
     out.push(w);
-    const en = ENGLISH[w];
+    const en = english ? ENGLISH[w] : undefined;
     if (en) out.push(en);
   }
   return out.join(" ");
@@ -238,10 +238,10 @@ export function cleanTitle(title: string): string {
  * A title's parts, split on the separators recruiters put between the job and the rest (" - ", " – ", " | ", " : ",
  * " / " is not one: "Vendeur / Vendeuse"), each cleaned (`cleanTitle`); parts left empty are dropped.
  */
-export function titleParts(title: string): string[] {
+export function titleParts(title: string, english = true): string[] {
   return title
     .split(/\s[-–—|:]\s|\s*\|\s*|\s*:\s+|,\s+|\s+-{2,}\s+/)
-    .map(cleanTitle)
+    .map((x) => cleanTitle(x, english))
     .filter((p) => p.length > 0);
 }
 

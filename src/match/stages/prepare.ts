@@ -126,7 +126,7 @@ export async function prepare(
   for (const v of unitVecs) if (v) for (let j = 0; j < sum.length; j++) sum[j]! += v[j]!;
   const stems = units.map((u) => contentStems(u.text));
   const titleStems = contentStems(t);
-  const romeStems = rome ? contentStems(rome) : titleStems;
+  const romeStems = englishAppellation(ctx, t, rome) ?? (rome ? contentStems(rome) : titleStems);
   return {
     text,
     title: t,
@@ -191,12 +191,26 @@ function titleLine(ctx: EngineContext, text: string): string {
  * that best reads as an appellation and those that read as one nearly as well ("Tech Lead Java - Services
  * Financiers - Ile-De-France" keeps its first part, "ALTERNANCE - Data Scientist" its second).
  */
-function romeTitle(ctx: EngineContext, title: string): string {
-  const parts = titleParts(title);
+function romeTitle(ctx: EngineContext, title: string, english = true): string {
+  const parts = titleParts(title, english);
   if (parts.length <= 1) return parts[0] ?? title;
   const fit = parts.map((x) => appellationFit(ctx, contentStems(x)));
   const best = Math.max(...fit);
   return parts.filter((_, k) => fit[k]! >= best * TITLE_PART_FIT).join(" ");
+}
+
+/**
+ * The title's job words without the French words `cleanTitle` puts beside English ones, when they are one of ROME's
+ * appellations as they stand ("Data engineer", "Product owner": the French beside them would hide the exact
+ * appellation and dilute its words); else undefined.
+ */
+function englishAppellation(ctx: EngineContext, title: string, rome: string): string[] | undefined {
+  // Most titles have no English job word: one cleaning each way costs less than reading the parts again.
+  if (!title || cleanTitle(title) === cleanTitle(title, false)) return undefined;
+  const plain = romeTitle(ctx, title, false);
+  if (plain === rome) return undefined;
+  const stems = contentStems(plain);
+  return ctx.appellationKeyRows.has(titleKey(stems)) ? stems : undefined;
 }
 
 /**

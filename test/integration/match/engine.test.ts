@@ -161,6 +161,14 @@ describe("matching a job offer", () => {
     expect(r.metiers[0]!.code).toBe("D1214");
   });
 
+  it("reads an English title that is a ROME appellation as written, not with the French put beside its words", async () => {
+    const row = engine.lexicon.ficheRow.get("M1811")!; // Data engineer
+    const text = "Vous concevez les pipelines de données et administrez l'entrepôt de données.";
+    const f = await engine.featuresFor(text, "Data Engineer (H/F)", { exemplars: null });
+    expect(f.titleAppellation[row]).toBe(1);
+    expect(f.titleLex[row]).toBe(1);
+  });
+
   it("says there is nothing to match for text without a known word", async () => {
     const r = await engine.match({ text: "zzqx wwvk ppfl", kind: "cv" });
     expect(r.status).toBe("empty");

@@ -26,6 +26,9 @@ describe("job titles", () => {
   it("give English job words their French beside them", () => {
     expect(cleanTitle("Sales manager")).toBe("sales commercial manager responsable");
     expect(cleanTitle("Full stack developer")).toBe("full stack developer developpeur");
+    // Without them, for titles that are ROME appellations as written ("Data engineer").
+    expect(cleanTitle("Data engineer (H/F)", false)).toBe("data engineer");
+    expect(titleParts("ALTERNANCE - Data Engineer - Lyon", false)).toEqual(["data engineer", "lyon"]);
   });
   it("split parts on separators, dropping parts with no job word", () => {
     expect(titleParts("ALTERNANCE - Data Scientist H/F")).toEqual(["data donnees scientist scientifique"]);
