@@ -38,6 +38,18 @@ describe("a match of a text coded before the split (codedAt, romeVersion)", () =
     topK: 10,
   };
 
+  it("reads the appellations where v458 placed them: 'Directeur de magasin de détail' was D1301's, is D1302's", async () => {
+    const [d1301, d1302] = ["D1301", "D1302"].map((c) => engine.lexicon.ficheRow.get(c)!);
+    const title = "Directeur / Directrice de magasin de détail (H/F)";
+    const text = "Vous dirigez le magasin, son équipe et ses résultats.";
+    const today = await engine.featuresFor(text, title, { exemplars: null });
+    const then = await engine.featuresFor(text, title, { exemplars: null }, undefined, { codedAt: "2024-11-04" });
+    expect([today.titleAppellation[d1301], today.titleAppellation[d1302]]).toEqual([0, 1]);
+    expect([then.titleAppellation[d1301], then.titleAppellation[d1302]]).toEqual([1, 0]);
+    expect(then.titleLex[d1301]).toBe(1);
+    expect(engine.earlier!.appellations!.moved).toBeGreaterThan(300);
+  });
+
   it("lists v458's codes: a June 2025 child merged into its parent, confidences summed, explained", async () => {
     const today = await engine.match(offer);
     const then = await engine.match({ ...offer, codedAt: "2024-03-01T10:00:00Z" });
