@@ -35,7 +35,14 @@ const NEGATION =
  * ("Gestionnaire sinistres H/F"). A clause with one states no task; read for short forms only.
  */
 const FRAME =
-  /\b(rattache(e|s|es)? (a|au|aux)\b|sous la (responsabilite|direction|supervision|houlette)|dans le cadre d (un|une|son|sa|leur|notre)\b|recrut(e|ons|ez|ent)\b|recrutement|(re)?cherch(e|ons|ent) (un|une|son|sa|ses|pour|actuellement|activement|notre|nos|un e)\b|[hf] ?\/ ?[hf]\b|experiences? (significative|confirmee|reussie|similaire|exigee|souhaitee|requise|minimum|de \d|d au moins|d \d|dans (le|la|un|une) (poste|domaine|secteur|fonction))|premiere experience|ans? d experience|(ce|un) type de poste|(un )?poste similaire|interet (certain )?pour|passion\w*|motive(e|s|es)?\b|envie (de|d)\b|gout (pour|du|de la|des|d))/;
+  /\b(rattache(e|s|es)? (a|au|aux)\b|sous (la (responsabilite|direction|supervision|houlette)|l autorite|le controle (de|du|des|d))\b|dans le cadre d (un|une|son|sa|leur|notre)\b|recrut(e|ons|ez|ent)\b|recrutement|(re)?cherch(e|ons|ent) (un|une|son|sa|ses|pour|actuellement|activement|notre|nos|un e)\b|[hf] ?\/ ?[hf]\b|experiences? (significative|confirmee|reussie|similaire|exigee|souhaitee|requise|minimum|de \d|d au moins|d \d|dans (le|la|un|une) (poste|domaine|secteur|fonction))|premiere experience|ans? d experience|(ce|un) type de poste|(un )?poste similaire|interet (certain )?pour|passion\w*|motive(e|s|es)?\b|envie (de|d)\b|gout (pour|du|de la|des|d))/;
+
+/**
+ * A clause that is only the setting of the work, opening with who it is done with or within ("en collaboration avec
+ * votre manager", "au sein du DataLab"): a frame too. Anchored: the same words later in a clause follow its task.
+ */
+const FRAME_LEAD =
+  /^\W*(en (collaboration|lien|binome|relation|liaison|coordination) (etroite )?avec|au sein (de|du|des|d))\b/;
 
 const HEDGE = /\bun plus\b|\bserait un (plus|atout)|\bapprecie|\bsouhaite|\bidealement|\bde preference|\bun atout\b/;
 
@@ -226,7 +233,8 @@ export function statementUnits(
     const hedged = HEDGE.test(f);
     for (const c of clauses(unit)) {
       if (!hasContentStems(c.text)) continue;
-      if (FRAME.test(fold(c.text))) {
+      const cf = fold(c.text);
+      if (FRAME.test(cf) || FRAME_LEAD.test(cf)) {
         out.push({ ...c, section: u.section, hedged, frame: true });
         continue;
       }

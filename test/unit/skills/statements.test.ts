@@ -99,6 +99,29 @@ describe("enumerations sharing a verb", () => {
   });
 });
 
+describe("the setting of the work", () => {
+  it("is a frame when a clause opens with it ('en collaboration avec…', 'au sein de…') or names the control over it", () => {
+    const st = statements(
+      [
+        "Vous disposez les produits dans les rayons, en collaboration avec votre manager.",
+        "Au sein du DataLab, vous produisez des tableaux de bord.",
+        "Vous assurez le suivi du stock, sous le contrôle du magasin.",
+        "Vous travaillez en collaboration avec les équipes de production.",
+      ].join("\n"),
+    );
+    expect(st.map((s) => [s.text, s.frame ?? false])).toEqual([
+      ["Vous disposez les produits dans les rayons", false],
+      ["en collaboration avec votre manager", true],
+      ["Au sein du DataLab", true],
+      ["vous produisez des tableaux de bord", false],
+      ["Vous assurez le suivi du stock", false],
+      ["sous le contrôle du magasin", true],
+      // The same words after a clause's task are part of it.
+      ["Vous travaillez en collaboration avec les équipes de production.", false],
+    ]);
+  });
+});
+
 describe("interest and motivation", () => {
   it("are frames: 'passion pour…', 'motivé', 'goût pour…' state no skill", () => {
     const st = statements("Passion pour la cuisine traditionnelle\nMotivé et curieux\nGoût pour le travail manuel");
