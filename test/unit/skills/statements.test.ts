@@ -122,6 +122,23 @@ describe("the setting of the work", () => {
   });
 });
 
+describe("who is sought and who may apply", () => {
+  it("a profile said to be sought is a frame; a post open to beginners is a negation, not a skill", () => {
+    const st = statements(
+      [
+        "Profil de charcutier traiteur ou cuisinier recherché.",
+        "Poste ouvert aux débutants avec ou sans formation agricole.",
+        "Vous assurez la gestion et la diffusion des données de recherche.",
+      ].join("\n"),
+    );
+    expect(st.map((s) => [s.text, s.frame ?? false])).toEqual([
+      ["Profil de charcutier traiteur ou cuisinier recherché.", true],
+      // "recherche" the noun (research) is no frame.
+      ["Vous assurez la gestion et la diffusion des données de recherche.", false],
+    ]);
+  });
+});
+
 describe("interest and motivation", () => {
   it("are frames: 'passion pour…', 'motivé', 'goût pour…' state no skill", () => {
     const st = statements("Passion pour la cuisine traditionnelle\nMotivé et curieux\nGoût pour le travail manuel");
