@@ -122,6 +122,13 @@ describe("the setting of the work", () => {
   });
 });
 
+describe("pay", () => {
+  it("a bonus line is boilerplate: read for short forms only", () => {
+    const st = statements("Bonus en fonction des performances à en discuter.\nVous réalisez les retouches.");
+    expect(st.map((s) => s.namedOnly ?? false)).toEqual([true, false]);
+  });
+});
+
 describe("who is sought and who may apply", () => {
   it("a profile said to be sought is a frame; a post open to beginners is a negation, not a skill", () => {
     const st = statements(
