@@ -122,6 +122,21 @@ describe("the setting of the work", () => {
   });
 });
 
+describe("a key heading on its own line ('Contrat :')", () => {
+  it("is the next line's section only: the requirements after it are read", () => {
+    const st = statements(
+      ["Contrat :", "Intérim", "- Détenir un Diplôme d'État de Docteur en Médecine", "Avantages :", "Mutuelle"].join(
+        "\n",
+      ),
+    );
+    expect(st.map((s) => [s.text, s.section, s.namedOnly ?? false])).toEqual([
+      ["Intérim", "avantages", true],
+      ["Détenir un Diplôme d'État de Docteur en Médecine", "none", false],
+      ["Mutuelle", "avantages", true],
+    ]);
+  });
+});
+
 describe("pay", () => {
   it("a bonus line is boilerplate: read for short forms only", () => {
     const st = statements("Bonus en fonction des performances à en discuter.\nVous réalisez les retouches.");
