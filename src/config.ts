@@ -45,7 +45,8 @@ const ConfigSchema = z.object({
   ficheClassifier: z.string().min(1).optional(),
   /**
    * Domain word vectors for stated skills' paraphrase readings (WORD_VECTORS: a manifest written by `npm run
-   * train:word-vectors`, docs/skills.md "Session 23"); unset by default: they cost matching a little.
+   * train:word-vectors`, docs/skills.md "Session 23"), read by /v1/skills/extract only (a match's ranking leaves them
+   * out: they cost it a little); unset by default.
    */
   wordVectors: z.string().min(1).optional(),
   /**

@@ -68,7 +68,7 @@ export class Engine {
     const memory = this.memoryOf(options);
     const p = await prepare(ctx, input.text, input.title, input.kind);
     const t1 = performance.now();
-    const stated = extract(ctx, p);
+    const stated = extract(ctx, p, false);
     const t2 = performance.now();
     const model = modelFor(p.title);
     const then = codesFor(input, ctx.referential.version, ctx.earlier);
@@ -135,7 +135,7 @@ export class Engine {
   ): Promise<FicheFeatures[]> {
     const p = await prepare(this.ctx, text, title);
     const need = model ? featuresUsed(model) : new Set(FEATURE_NAMES);
-    const skills = extract(this.ctx, p);
+    const skills = extract(this.ctx, p, false);
     const then = codesFor(when, this.ctx.referential.version, this.ctx.earlier);
     return memories.map((m) => computeFeatures(this.ctx, p, skills, need, m, model !== undefined, then));
   }

@@ -224,6 +224,19 @@ export interface SectionedUnit extends TextUnit {
   section: Section;
 }
 
+/** Headings that name one value ("Contrat :", "Lieu :"): the next line's section only, on its own line too. */
+const KEYS = new Set([
+  "contrat",
+  "type de contrat",
+  "lieu",
+  "localisation",
+  "lieu de travail",
+  "lieu du poste",
+  "horaires",
+  "salaire",
+  "remuneration",
+]);
+
 /**
  * Assigns each unit its section and drops headings: a unit that is a heading ("Formation", "VOTRE PROFIL :") sets
  * the section of the units after it; a unit that starts with one ("Compétences : gestes et postures…") loses the
@@ -245,6 +258,7 @@ export function sectionUnits(
       const next = units[i + 1];
       // The segmenter cuts "Rémunération : Selon profil" at the colon: a key and its value, not a section.
       if (text !== undefined && next && /^[ \t]*[:：][ \t]*$/.test(text.slice(u.end, next.start))) only = whole;
+      else if (KEYS.has(normalizeText(u.text))) only = whole;
       else {
         // An offer's lines before its first heading, when that heading opens the missions, present the company.
         if (current === "none" && whole === "missions")

@@ -35,6 +35,9 @@ export function softReading(
   for (const row of rows) {
     const r = x.rows[row]!;
     if (r.kind === "savoir" || x.oneWord[row] !== null) continue;
+    // One word read as a savoir-être is a quality the soft-skill rules name or not ("Sérieux"): its neighbours in
+    // the vectors are other qualities ("autonomie"), not paraphrases.
+    if (q.keys.size === 1 && r.kind === "macro-competence") continue;
     const terms = x.labels.termsOf(row);
     if (terms.length === 0 || terms.filter((t) => q.keys.has(t)).length >= STATED.softShared) continue;
     let mass = 0;

@@ -33,6 +33,11 @@ export function extractStated(
   vecs: readonly (Float32Array | null)[],
   /** Fiches the text is known to be about (a CV's jobs, an offer's title) → 0..1: their items are preferred. */
   context: ReadonlyMap<string, number> = new Map(),
+  /**
+   * Whether statements no label reads are read softly through the domain word vectors (when a model is loaded):
+   * `/v1/skills/extract` does, a match's ranking does not (its MC feature was fitted without them).
+   */
+  softReadings = true,
 ): ExtractedSkill[] {
   const found: Found[] = [];
   const open: {
@@ -128,15 +133,16 @@ export function extractStated(
     }
   }
   // The domain's items, read softly (domain word vectors) by the statements no label reads.
-  const domainKeys = x.wordVectors ? [...domain].map((f) => ficheRowsByKey(x, f)) : [];
+  const soft = softReadings && x.wordVectors !== null;
+  const domainKeys = soft ? [...domain].map((f) => ficheRowsByKey(x, f)) : [];
   for (const o of open) {
     if (o.unit.voteOnly) continue;
     if (o.cands.length === 0) {
       // A diploma line names its diploma: no paraphrase of a task.
       const m =
         familyReading(o.low) ??
-        (o.unit.section !== "formation" ? softReading(x, o.q, domainKeys) : null) ??
-        learnedReading(x, o.stems, o.unit, domain);
+        learnedReading(x, o.stems, o.unit, domain) ??
+        (soft && o.unit.section !== "formation" ? softReading(x, o.q, domainKeys) : null);
       if (m) found.push({ code: m.code, kind: m.kind, score: m.score, span: spanOf(text, o.unit.start, o.unit.end) });
       continue;
     }

@@ -24,18 +24,25 @@ export interface StatementUnit extends TextUnit {
 
 /** Contract, pay, hours, place and application lines: they state no skill (guide rule 3). */
 const BOILERPLATE =
-  /\b(cdi|cdd|interim|salaire|remuneration|euros?|brut|mensuel|annuel|heures? (par|hebdo)|h ?\/ ?semaine|temps (plein|partiel)|poste a pourvoir|prise de poste|mutuelle|tickets? (resto|restaurant)|date de (debut|demarrage)|type de contrat|horaires?|postulez|postuler|candidature|envoyez|cv et lettre|rejoignez|rejoindre|n hesitez|primes?|13e mois|conges|rtt|teletravail|avantages?|vous interesse|a pourvoir|smic|panier|frais de deplacements?|deplacements?|vehicule de (service|fonction)|(la|notre|une) (societe|entreprise|agence)|nous sommes|handicap|beneficiez|contactez|questions?|niveau d etudes?|temps de travail|duree (du|de) travail|lieu (du poste|de travail)|(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)s?|week ?ends?)\b|@|\b0\d(?:[ .]?\d{2}){4}\b|\bne le\b|\b\d+,? (rue|avenue|bd|boulevard|chemin|place)\b/;
+  /\b(cdi|cdd|interim|salaire|remuneration|euros?|brut|mensuel|annuel|heures? (par|hebdo)|h ?\/ ?semaine|temps (plein|partiel)|poste a pourvoir|prise de poste|mutuelle|tickets? (resto|restaurant)|date de (debut|demarrage)|type de contrat|horaires?|postulez|postuler|candidature|envoyez|cv et lettre|rejoignez|rejoindre|n hesitez|primes?|bonus|13e mois|conges|rtt|teletravail|avantages?|vous interesse|a pourvoir|smic|panier|frais de deplacements?|deplacements?|vehicule de (service|fonction)|(la|notre|une) (societe|entreprise|agence)|nous sommes|handicap|beneficiez|contactez|questions?|niveau d etudes?|temps de travail|duree (du|de) travail|lieu (du poste|de travail)|(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)s?|week ?ends?)\b|@|\b0\d(?:[ .]?\d{2}){4}\b|\bne le\b|\b\d+,? (rue|avenue|bd|boulevard|chemin|place)\b/;
 
 /** "pas de diplôme exigé", "débutant accepté", "sans expérience": what a text says it does not ask. */
 const NEGATION =
-  /\b(pas d[eu]?|aucune?|sans|non)\b[^.;,]{0,40}\b(exige|requis|necessaire|demande|obligatoire|indispensable)|\b(debutants?|debutantes?) (acceptes?|bienvenu)|\bsans (diplome|experience|qualification)|\b(pas|aucun) de diplome|\baucune experience\b/;
+  /\b(pas d[eu]?|aucune?|sans|non)\b[^.;,]{0,40}\b(exige|requis|necessaire|demande|obligatoire|indispensable)|\b(debutants?|debutantes?) (acceptes?|bienvenu)|\bouverte? (aux|a des|a un|a une) debutant|\bsans (diplome|experience|qualification)|\b(pas|aucun) de diplome|\baucune experience\b/;
 
 /**
  * Frame phrases of an offer: who the job reports to, who is recruiting, the experience asked for, a job title line
  * ("Gestionnaire sinistres H/F"). A clause with one states no task; read for short forms only.
  */
 const FRAME =
-  /\b(rattache(e|s|es)? (a|au|aux)\b|sous la (responsabilite|direction|supervision|houlette)|dans le cadre d (un|une|son|sa|leur|notre)\b|recrut(e|ons|ez|ent)\b|recrutement|(re)?cherch(e|ons|ent) (un|une|son|sa|ses|pour|actuellement|activement|notre|nos|un e)\b|[hf] ?\/ ?[hf]\b|experiences? (significative|confirmee|reussie|similaire|exigee|souhaitee|requise|minimum|de \d|d au moins|d \d|dans (le|la|un|une) (poste|domaine|secteur|fonction))|premiere experience|ans? d experience|(ce|un) type de poste|(un )?poste similaire|interet (certain )?pour|passion\w*|motive(e|s|es)?\b|envie (de|d)\b|gout (pour|du|de la|des|d))/;
+  /\b(rattache(e|s|es)? (a|au|aux)\b|sous (la (responsabilite|direction|supervision|houlette)|l autorite|le controle (de|du|des|d))\b|dans le cadre d (un|une|son|sa|leur|notre)\b|recrut(e|ons|ez|ent)\b|\b(profil|poste|personne|candidat|candidate)\b.*\brecherche(e|s|es)?\W*$|recrutement|(re)?cherch(e|ons|ent) (un|une|son|sa|ses|pour|actuellement|activement|notre|nos|un e)\b|[hf] ?\/ ?[hf]\b|experiences? (significative|confirmee|reussie|similaire|exigee|souhaitee|requise|minimum|de \d|d au moins|d \d|dans (le|la|un|une) (poste|domaine|secteur|fonction))|premiere experience|ans? d experience|(ce|un) type de poste|(un )?poste similaire|interet (certain )?pour|passion\w*|motive(e|s|es)?\b|envie (de|d)\b|gout (pour|du|de la|des|d))/;
+
+/**
+ * A clause that is only the setting of the work, opening with who it is done with or within ("en collaboration avec
+ * votre manager", "au sein du DataLab"): a frame too. Anchored: the same words later in a clause follow its task.
+ */
+const FRAME_LEAD =
+  /^\W*(en (collaboration|lien|binome|relation|liaison|coordination) (etroite )?avec|au sein (de|du|des|d))\b/;
 
 const HEDGE = /\bun plus\b|\bserait un (plus|atout)|\bapprecie|\bsouhaite|\bidealement|\bde preference|\bun atout\b/;
 
@@ -226,7 +233,8 @@ export function statementUnits(
     const hedged = HEDGE.test(f);
     for (const c of clauses(unit)) {
       if (!hasContentStems(c.text)) continue;
-      if (FRAME.test(fold(c.text))) {
+      const cf = fold(c.text);
+      if (FRAME.test(cf) || FRAME_LEAD.test(cf)) {
         out.push({ ...c, section: u.section, hedged, frame: true });
         continue;
       }

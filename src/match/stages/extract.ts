@@ -14,10 +14,11 @@ import { unitPostings, type Prepared, type Statements } from "./prepare.js";
 
 /**
  * Stage 2: the ROME items the text states (`extractStated`): what /v1/skills/extract returns, features and explanations
- * read.
+ * read. A match reads them without the soft readings of the domain word vectors (`softReadings` false): they cost
+ * its ranking (docs/skills.md, sessions 23 and 26), while the extraction itself gains from them.
  */
-export function extract(ctx: EngineContext, p: Statements): ExtractedSkill[] {
-  return extractStated(ctx.stated, p.text, p.statements, p.statementVecs, p.context);
+export function extract(ctx: EngineContext, p: Statements, softReadings = true): ExtractedSkill[] {
+  return extractStated(ctx.stated, p.text, p.statements, p.statementVecs, p.context, softReadings);
 }
 
 /**

@@ -99,6 +99,68 @@ describe("enumerations sharing a verb", () => {
   });
 });
 
+describe("the setting of the work", () => {
+  it("is a frame when a clause opens with it ('en collaboration avec…', 'au sein de…') or names the control over it", () => {
+    const st = statements(
+      [
+        "Vous disposez les produits dans les rayons, en collaboration avec votre manager.",
+        "Au sein du DataLab, vous produisez des tableaux de bord.",
+        "Vous assurez le suivi du stock, sous le contrôle du magasin.",
+        "Vous travaillez en collaboration avec les équipes de production.",
+      ].join("\n"),
+    );
+    expect(st.map((s) => [s.text, s.frame ?? false])).toEqual([
+      ["Vous disposez les produits dans les rayons", false],
+      ["en collaboration avec votre manager", true],
+      ["Au sein du DataLab", true],
+      ["vous produisez des tableaux de bord", false],
+      ["Vous assurez le suivi du stock", false],
+      ["sous le contrôle du magasin", true],
+      // The same words after a clause's task are part of it.
+      ["Vous travaillez en collaboration avec les équipes de production.", false],
+    ]);
+  });
+});
+
+describe("a key heading on its own line ('Contrat :')", () => {
+  it("is the next line's section only: the requirements after it are read", () => {
+    const st = statements(
+      ["Contrat :", "Intérim", "- Détenir un Diplôme d'État de Docteur en Médecine", "Avantages :", "Mutuelle"].join(
+        "\n",
+      ),
+    );
+    expect(st.map((s) => [s.text, s.section, s.namedOnly ?? false])).toEqual([
+      ["Intérim", "avantages", true],
+      ["Détenir un Diplôme d'État de Docteur en Médecine", "none", false],
+      ["Mutuelle", "avantages", true],
+    ]);
+  });
+});
+
+describe("pay", () => {
+  it("a bonus line is boilerplate: read for short forms only", () => {
+    const st = statements("Bonus en fonction des performances à en discuter.\nVous réalisez les retouches.");
+    expect(st.map((s) => s.namedOnly ?? false)).toEqual([true, false]);
+  });
+});
+
+describe("who is sought and who may apply", () => {
+  it("a profile said to be sought is a frame; a post open to beginners is a negation, not a skill", () => {
+    const st = statements(
+      [
+        "Profil de charcutier traiteur ou cuisinier recherché.",
+        "Poste ouvert aux débutants avec ou sans formation agricole.",
+        "Vous assurez la gestion et la diffusion des données de recherche.",
+      ].join("\n"),
+    );
+    expect(st.map((s) => [s.text, s.frame ?? false])).toEqual([
+      ["Profil de charcutier traiteur ou cuisinier recherché.", true],
+      // "recherche" the noun (research) is no frame.
+      ["Vous assurez la gestion et la diffusion des données de recherche.", false],
+    ]);
+  });
+});
+
 describe("interest and motivation", () => {
   it("are frames: 'passion pour…', 'motivé', 'goût pour…' state no skill", () => {
     const st = statements("Passion pour la cuisine traditionnelle\nMotivé et curieux\nGoût pour le travail manuel");
