@@ -171,11 +171,17 @@ export const trendsBacktestCommand = defineCommand({
         ranked.filter((c) => keyHalf(c.key) === h),
         coveredBy,
       );
+      const phrase = backtestFigures(
+        docs.length,
+        ranked.filter((c) => keyHalf(c.key) === h),
+        saidBy,
+      );
       return {
         candidates: f.candidates,
         base_rate: f.base_rate,
         precision_at_20: f.precision_at_20,
         lift_at_20: f.lift_at_20,
+        phrase_precision_at_20: phrase.precision_at_20,
       };
     };
     const dump = flags.get("dump");
