@@ -28,6 +28,7 @@ import {
   rankScore,
   RANKING,
   statedShare,
+  wholeShare as wholeShareOf,
   restrictToFichesOf,
   termhoodOf,
   shuffleDatesWithinSource,
@@ -197,6 +198,7 @@ export const trendsBacktestCommand = defineCommand({
             m: d.metiers[0] ?? "",
             p: d.phrases,
             sp: d.statedPhrases ?? [],
+            wp: d.wholePhrases ?? [],
             c: d.competences.length,
           })),
           pool: pool.map(([key, st], i) => ({
@@ -303,9 +305,13 @@ function countsDetector(
     const signals = detectEmerging(c.phrases, c.totals, o);
     const tier = (s: (typeof signals)[number]) => (RANKING.risingFirst ? { tier: s.rising ? 1 : 0 } : {});
     const pick = (s: (typeof signals)[number]) =>
-      // "both" ranks as the analysis does: termhood × (salience + trend) × stated; "counts" without either.
+      // "both" ranks as the analysis does: termhood × (salience + trend) × stated × whole; "counts" without them.
       part === "both"
-        ? { score: rankScore(s, termhood(s.key), statedShare(c.stated, s)), flagged: s.flagged, ...tier(s) }
+        ? {
+            score: rankScore(s, termhood(s.key), statedShare(c.stated, s), wholeShareOf(c.whole, s)),
+            flagged: s.flagged,
+            ...tier(s),
+          }
         : part === "counts"
           ? { score: s.score, flagged: s.flagged, ...tier(s) }
           : part === "trend"
