@@ -29,7 +29,7 @@ import { documentPhrases, titledText, type CoverageChecker } from "../trends/ind
  * Version of the rule that gives a stored document its trend phrases (src/trends `documentPhrases`): part of the
  * content hash, so that a re-post of a document stored under an earlier rule is read again.
  */
-const PHRASE_RULE = 2;
+const PHRASE_RULE = 3;
 
 /**
  * Opens the lake with its ingest service: PostgreSQL when `config.databaseUrl` is set, else the embedded PGlite store
@@ -197,7 +197,7 @@ export class IngestService {
       evidence: s.evidence.map((x) => ({ start: x.start + shift, end: x.end + shift })),
     }));
     const r = documentPhrases(titledText(title, text), moved, this.checker);
-    return { phrases: r.phrases, statedPhrases: r.statedPhrases ?? [] };
+    return { phrases: r.phrases, statedPhrases: r.statedPhrases ?? [], wholePhrases: r.wholePhrases };
   }
 }
 

@@ -120,13 +120,16 @@ async function competencesOf(db: Db, ids: string[]): Promise<Map<string, StoredC
   );
 }
 
-/** Each document's phrases, and those of them it says beside ROME items (`stated`), from one read. */
+/**
+ * Each document's phrases, those of them it says beside ROME items (`stated`) and those it says whole in their
+ * statement (`whole`), from one read.
+ */
 async function phrasesOf(
   db: Db,
   ids: string[],
-): Promise<{ all: Map<string, string[]>; stated: Map<string, string[]> }> {
-  const r = await db.query<{ document_id: string; phrase: string; stated: boolean }>(
-    "SELECT document_id, phrase, stated FROM document_phrases WHERE document_id = ANY($1::uuid[]) ORDER BY document_id, phrase",
+): Promise<{ all: Map<string, string[]>; stated: Map<string, string[]>; whole: Map<string, string[]> }> {
+  const r = await db.query<{ document_id: string; phrase: string; stated: boolean; whole: boolean }>(
+    "SELECT document_id, phrase, stated, whole FROM document_phrases WHERE document_id = ANY($1::uuid[]) ORDER BY document_id, phrase",
     [ids],
   );
   const byDocument = (rows: typeof r.rows) =>
@@ -135,7 +138,11 @@ async function phrasesOf(
       (x) => x.document_id,
       (x) => x.phrase,
     );
-  return { all: byDocument(r.rows), stated: byDocument(r.rows.filter((x) => x.stated)) };
+  return {
+    all: byDocument(r.rows),
+    stated: byDocument(r.rows.filter((x) => x.stated)),
+    whole: byDocument(r.rows.filter((x) => x.whole)),
+  };
 }
 
 /** Documents of the other kind (or `q.kind`) nearest to document `id`: by vector, re-ranked by shared MCs. */
@@ -266,6 +273,7 @@ export async function* trendDocuments(db: Db, filter: TrendFilter = {}): AsyncIt
         competences: (comps.get(row.id) ?? []).map((c) => c.code),
         phrases: phrases.all.get(row.id) ?? [],
         statedPhrases: phrases.stated.get(row.id) ?? [],
+        wholePhrases: phrases.whole.get(row.id) ?? [],
         text: row.kind === "offer" ? row.text : null,
       };
     }

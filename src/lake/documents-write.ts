@@ -113,6 +113,7 @@ async function writeMany(
       ).slice(0, LAKE_LIMITS.maxCompetences),
       phrases: keepText ? [...new Set(p.trend.phrases)].filter(keepablePhrase).slice(0, LAKE_LIMITS.maxPhrases) : [],
       stated: new Set(p.trend.statedPhrases),
+      whole: new Set(p.trend.wholePhrases),
     };
   });
   // A re-post without a date keeps the stored one; a new document without a date gets the ingest time.
@@ -185,7 +186,7 @@ async function writeMany(
     m: [],
     s: [],
   };
-  const ph: { d: string[]; p: string[]; s: boolean[] } = { d: [], p: [], s: [] };
+  const ph: { d: string[]; p: string[]; s: boolean[]; w: boolean[] } = { d: [], p: [], s: [], w: [] };
   rows.forEach((r, i) => {
     const id = out[i]!.id;
     r.metiers.forEach(
@@ -199,7 +200,7 @@ async function writeMany(
     );
     for (const x of r.skills)
       (c.d.push(id), c.c.push(x.code), c.k.push(x.kind), c.m.push(x.macroCompetence), c.s.push(finite(x.score)));
-    for (const x of r.phrases) (ph.d.push(id), ph.p.push(x), ph.s.push(r.stated.has(x)));
+    for (const x of r.phrases) (ph.d.push(id), ph.p.push(x), ph.s.push(r.stated.has(x)), ph.w.push(r.whole.has(x)));
   });
   if (m.d.length > 0)
     await tx.query(
@@ -213,8 +214,8 @@ async function writeMany(
     );
   if (ph.d.length > 0)
     await tx.query(
-      "INSERT INTO document_phrases (document_id, phrase, stated) SELECT * FROM unnest($1::uuid[], $2::text[], $3::boolean[])",
-      [ph.d, ph.p, ph.s],
+      "INSERT INTO document_phrases (document_id, phrase, stated, whole) SELECT * FROM unnest($1::uuid[], $2::text[], $3::boolean[], $4::boolean[])",
+      [ph.d, ph.p, ph.s, ph.w],
     );
   await bumpTrendCounts(
     tx,

@@ -4,6 +4,7 @@
  *   trend_totals         documents per (month, domaine, source, kind)
  *   trend_phrase_counts  documents containing a candidate phrase, per (phrase, month, domaine, source, kind), and
  *                        how many of them say it in a statement also naming a ROME item (`stated`, migration 5)
+ *                        and where it stands whole in its statement (`whole`, migration 6)
  *   trend_item_counts    documents carrying a ROME item, per (code, month, domaine, source, kind)
  *   trend_analyses       the latest analysis per parameter set (report JSON and its timestamp)
  * Domaine = the first three characters of the document's rank-1 métier ("?" when none), as src/trends does.
@@ -52,7 +53,7 @@ CREATE TABLE trend_analyses (
   documents   bigint NOT NULL,
   report      jsonb NOT NULL
 );
-${bumpSql("", 1, false)}
+${bumpSql("", 1, [])}
 `;
 
 /**
@@ -64,6 +65,19 @@ export const TREND_STATED_MIGRATION = `
 ALTER TABLE document_phrases ADD COLUMN stated boolean NOT NULL DEFAULT false;
 ALTER TABLE trend_phrase_counts ADD COLUMN stated integer NOT NULL DEFAULT 0;
 `;
+
+/**
+ * Migration 6: whether a phrase stands whole in a statement of the document, and the count of such documents per
+ * cell (the ranking's whole share, src/trends/ranking.ts). Documents stored before it count as never saying their
+ * phrases whole until they are ingested again (their content hash changes with the candidate rule: src/ingest).
+ */
+export const TREND_WHOLE_MIGRATION = `
+ALTER TABLE document_phrases ADD COLUMN whole boolean NOT NULL DEFAULT false;
+ALTER TABLE trend_phrase_counts ADD COLUMN whole integer NOT NULL DEFAULT 0;
+`;
+
+/** The per-document flags of `document_phrases` counted per cell beside `documents` (migrations 5 and 6). */
+const PHRASE_FLAGS = ["stated", "whole"] as const;
 
 /** The documents' (month, domaine, source, kind) cells, for all documents or those of $1. */
 function docsCte(filtered: boolean): string {
@@ -77,14 +91,14 @@ function docsCte(filtered: boolean): string {
 /**
  * Adds (sign 1) or removes (sign −1) documents' contributions. `ids` "" means every document (the migration's
  * backfill); otherwise $1 holds the ids. Rows are upserted in key order so concurrent batches lock alike.
- * `stated` false: the statements of migration 4, before the stated column existed (a migration never changes).
+ * `flags` []: the statements of migration 4, before the flag columns existed (a migration never changes).
  */
-function bumpSql(ids: "" | "$1", sign: 1 | -1, stated = true): string {
+function bumpSql(ids: "" | "$1", sign: 1 | -1, flags: readonly (typeof PHRASE_FLAGS)[number][] = PHRASE_FLAGS): string {
   const filtered = ids !== "";
   const s = sign === 1 ? "" : "-";
-  const col = stated ? ", stated" : "";
-  const count = stated ? `, ${s}count(*) FILTER (WHERE p.stated)` : "";
-  const set = stated ? ", stated = t.stated + EXCLUDED.stated" : "";
+  const col = flags.map((f) => `, ${f}`).join("");
+  const count = flags.map((f) => `, ${s}count(*) FILTER (WHERE p.${f})`).join("");
+  const set = flags.map((f) => `, ${f} = t.${f} + EXCLUDED.${f}`).join("");
   return `
 WITH ${docsCte(filtered)}
 INSERT INTO trend_totals AS t (period, domaine, source, kind, documents, with_items)
@@ -161,7 +175,7 @@ export async function readTrendCounts(
       ? { rows: [] as PhraseRow[] }
       : db.query<PhraseRow>(
           `SELECT phrase, to_char(period, 'YYYY-MM') AS period, domaine, source, sum(documents)::int AS documents,
-              sum(stated)::int AS stated
+              sum(stated)::int AS stated, sum(whole)::int AS whole
        FROM trend_phrase_counts
        WHERE ${WINDOW} AND phrase IN (
          SELECT phrase FROM trend_phrase_counts WHERE ${WINDOW} AND documents > 0
@@ -193,6 +207,7 @@ type PhraseRow = {
   source: string;
   documents: number;
   stated?: number;
+  whole?: number;
 };
 type ItemRow = { code: string; period: string; domaine: string; source: string; documents: number };
 
@@ -223,11 +238,16 @@ function assemble(totalRows: TotalRow[], phraseRows: PhraseRow[], itemRows: Item
     return out;
   };
   const stated = new Map<string, number>();
-  for (const r of phraseRows) stated.set(r.phrase, (stated.get(r.phrase) ?? 0) + Number(r.stated ?? 0));
+  const whole = new Map<string, number>();
+  for (const r of phraseRows) {
+    stated.set(r.phrase, (stated.get(r.phrase) ?? 0) + Number(r.stated ?? 0));
+    whole.set(r.phrase, (whole.get(r.phrase) ?? 0) + Number(r.whole ?? 0));
+  }
   return {
     totals: [...totalCells.values()],
     phrases: group(phraseRows.map((r) => ({ ...r, key: r.phrase }))),
     stated,
+    whole,
     items: group(itemRows.map((r) => ({ ...r, key: r.code }))),
     offers,
     cvs,
@@ -265,8 +285,9 @@ export async function readTrendCountsFromDocuments(
       args,
     ),
     db.query<PhraseRow>(
-      `${cte}, dp AS (SELECT p.phrase, p.stated, d.period, d.domaine, d.source FROM d JOIN document_phrases p ON p.document_id = d.id)
-       SELECT phrase, period, domaine, source, count(*)::int AS documents, (count(*) FILTER (WHERE stated))::int AS stated FROM dp
+      `${cte}, dp AS (SELECT p.phrase, p.stated, p.whole, d.period, d.domaine, d.source FROM d JOIN document_phrases p ON p.document_id = d.id)
+       SELECT phrase, period, domaine, source, count(*)::int AS documents, (count(*) FILTER (WHERE stated))::int AS stated,
+              (count(*) FILTER (WHERE whole))::int AS whole FROM dp
        WHERE phrase IN (SELECT phrase FROM dp GROUP BY phrase HAVING count(*) >= $5 AND count(DISTINCT source) >= $6)
        GROUP BY 1, 2, 3, 4`,
       [...args, f.minSupport, f.minSources],

@@ -36,7 +36,7 @@ export async function readTrendSums(
        GROUP BY t.phrase HAVING sum(t.documents) >= $6),
      g AS (
        SELECT t.phrase, t.source, t.domaine, GROUPING(t.source, t.domaine) AS gs, sum(t.documents)::float8 AS m,
-              sum(t.stated)::float8 AS sd,
+              sum(t.stated)::float8 AS sd, sum(t.whole)::float8 AS wd,
               COALESCE(sum(t.documents) FILTER (WHERE t.period >= s.split), 0)::float8 AS x,
               COALESCE(sum(t.documents) FILTER (WHERE t.period < s.split), 0)::float8 AS y
        FROM trend_phrase_counts t JOIN cand ON cand.phrase = t.phrase LEFT JOIN splits s ON s.source = t.source
@@ -44,7 +44,7 @@ export async function readTrendSums(
        GROUP BY GROUPING SETS ((t.phrase, t.source, t.domaine), (t.phrase, t.domaine), (t.phrase, t.source))
        HAVING sum(t.documents) > 0),
      k AS (
-       SELECT g.phrase, g.gs, g.m, g.sd, g.x, g.y, g.m / (src.docs + $8) AS w, st.n1, st.n0, st.n1 + st.n0 AS n, g.x + g.y AS mm,
+       SELECT g.phrase, g.gs, g.m, g.sd, g.wd, g.x, g.y, g.m / (src.docs + $8) AS w, st.n1, st.n0, st.n1 + st.n0 AS n, g.x + g.y AS mm,
               (g.gs = 0 AND st.n1 > 0 AND st.n0 > 0 AND g.x + g.y > 0) AS inf
        FROM g LEFT JOIN src ON g.gs = 1 AND src.source = g.source
        LEFT JOIN st ON g.gs = 0 AND st.source = g.source AND st.domaine = g.domaine)
@@ -61,7 +61,7 @@ export async function readTrendSums(
             COALESCE(sum((n1 * n0 * (x + y + 1) - (x + 0.5) * (y + 0.5) * n) / (n * n)) FILTER (WHERE inf), 0) AS grc,
             sum(m) FILTER (WHERE gs = 2) AS dom_n, sum(m * ln(m)) FILTER (WHERE gs = 2) AS dom_nlnn,
             sum(w) FILTER (WHERE gs = 1) AS src_w, sum(w * ln(w)) FILTER (WHERE gs = 1) AS src_wlnw,
-            sum(sd) FILTER (WHERE gs = 1) AS stated
+            sum(sd) FILTER (WHERE gs = 1) AS stated, sum(wd) FILTER (WHERE gs = 1) AS whole
      FROM k GROUP BY phrase HAVING count(*) FILTER (WHERE gs = 1) >= $7`;
   const args = [
     kinds,
@@ -110,5 +110,6 @@ export async function readTrendSums(
     srcW: n(x.src_w),
     srcWlnW: n(x.src_wlnw),
     stated: n(x.stated),
+    whole: n(x.whole),
   }));
 }

@@ -29,6 +29,8 @@ export interface TrendCounts {
   documentsWithItems: number;
   /** Documents that say each phrase in a statement also naming a ROME item (the phrases read, or all with sums). */
   stated: Map<string, number>;
+  /** Documents where each phrase stands whole in its statement (migration 6). */
+  whole: Map<string, number>;
 }
 
 /** A window of whole months (from/to on month starts) and the phrase guards applied in SQL. */
@@ -70,6 +72,8 @@ export interface TrendSumsRow {
   srcWlnW: number;
   /** Documents that say the phrase in a statement also naming a ROME item (SQL only: cells do not carry it). */
   stated?: number;
+  /** Documents where the phrase stands whole in its statement (SQL only, like `stated`). */
+  whole?: number;
 }
 
 /** A document that uses a phrase, as the report's details read it (text only for offers). */
@@ -97,6 +101,8 @@ export interface TrendDocument {
   phrases: string[];
   /** Those of `phrases` said in a statement that also names a ROME item; absent when unknown. */
   statedPhrases?: string[];
+  /** Those of `phrases` that stand whole in their statement at least once (src/trends `wholeKeys`); absent when unknown. */
+  wholePhrases?: string[];
   /** Raw text for offers; always null for CVs. */
   text: string | null;
 }

@@ -178,9 +178,9 @@ export interface PreparedDocument {
   match: Pick<MatchResult, "metiers" | "skills" | "model" | "romeVersion">;
   /**
    * The document's candidate phrases for trends (src/trends `documentPhrases`, the JSONL path's rule) and those of
-   * them said in a statement that also names a ROME item.
+   * them said in a statement that also names a ROME item, and those that stand whole in their statement.
    */
-  trend: { phrases: readonly string[]; statedPhrases: readonly string[] };
+  trend: { phrases: readonly string[]; statedPhrases: readonly string[]; wholePhrases: readonly string[] };
 }
 
 /** The stored version of a (source, externalId). */

@@ -11,7 +11,7 @@ import {
 } from "./detector.js";
 import { testItems, type TestedItem } from "./items.js";
 import { periodOf, periodStart } from "./periods.js";
-import { rankScore, statedShare, termhoodOf } from "./ranking.js";
+import { rankScore, statedShare, termhoodOf, wholeShare } from "./ranking.js";
 import { createLexicalCoverage } from "./backtest.js";
 import { nestedFragments, praiseOnly, proseVocabulary, sameFinding, termLike } from "./terms.js";
 import {
@@ -177,7 +177,7 @@ export async function analyzeCounts(
   const docsWithItems = Math.max(1, counts.documentsWithItems);
 
   // Every candidate is attached (the vector scan is a fraction of a millisecond a phrase), then ranked by
-  // termhood × (salience + trend) × stated (ranking.ts): the final order needs each one's nearest-label similarity.
+  // termhood × (salience + trend) × stated × whole (ranking.ts): the final order needs each one's nearest-label similarity.
   const atts: (AttachResult | undefined)[] = [];
   for (let c0 = 0; ctx.attacher && c0 < candidates.length; c0 += 200) {
     const part = candidates.slice(c0, c0 + 200);
@@ -188,15 +188,20 @@ export async function analyzeCounts(
       )),
     );
   }
-  // With sums (the lake's SQL), each phrase's stated count comes with its sums; from cells, with the counts.
+  // With sums (the lake's SQL), each phrase's stated and whole counts come with its sums; from cells, with the counts.
   const stated = counts.sums?.every((x) => x.stated !== undefined)
     ? new Map(counts.sums.map((x) => [x.key, x.stated!]))
     : counts.stated;
+  const whole = counts.sums?.every((x) => x.whole !== undefined)
+    ? new Map(counts.sums.map((x) => [x.key, x.whole!]))
+    : counts.whole;
   const order = candidates
     .map((s, i) => ({
       s: {
         ...s,
-        score: ctx.attacher ? rankScore(s, termhoodOf(atts[i]?.nearestSimilarity), statedShare(stated, s)) : s.score,
+        score: ctx.attacher
+          ? rankScore(s, termhoodOf(atts[i]?.nearestSimilarity), statedShare(stated, s), wholeShare(whole, s))
+          : s.score,
       },
       att: atts[i],
     }))

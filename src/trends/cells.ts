@@ -26,6 +26,8 @@ export interface CellCounts {
   documentsWithItems: number;
   /** Documents that say each phrase in a statement naming a ROME item (absent when no document carries skills). */
   stated?: ReadonlyMap<string, number>;
+  /** Documents where each phrase stands whole in its statement (absent when no document carries the list). */
+  whole?: ReadonlyMap<string, number>;
 }
 
 /** Adds one document's cell to a phrase's cells (a small map from cell key to count while counting). */
@@ -58,6 +60,8 @@ export function countCells(docs: Iterable<StatedTrendDocument>, period: PeriodUn
   const items = new Map<string, Map<string, number>>();
   const stated = new Map<string, number>();
   let anyStated = false;
+  const whole = new Map<string, number>();
+  let anyWhole = false;
   const sources = new Set<string>();
   let offers = 0;
   let cvs = 0;
@@ -79,6 +83,11 @@ export function countCells(docs: Iterable<StatedTrendDocument>, period: PeriodUn
       for (const k of new Set(d.statedPhrases))
         if ((support.get(k) ?? 0) >= minSupport) stated.set(k, (stated.get(k) ?? 0) + 1);
     }
+    if (d.wholePhrases) {
+      anyWhole = true;
+      for (const k of new Set(d.wholePhrases))
+        if ((support.get(k) ?? 0) >= minSupport) whole.set(k, (whole.get(k) ?? 0) + 1);
+    }
     for (const c of new Set(d.competences)) bump(items, c, cell);
     if (d.competences.length > 0) documentsWithItems++;
   }
@@ -92,5 +101,6 @@ export function countCells(docs: Iterable<StatedTrendDocument>, period: PeriodUn
     sources: sources.size,
     documentsWithItems,
     ...(anyStated ? { stated } : {}),
+    ...(anyWhole ? { whole } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import type { UncoveredPhrase } from "../match/index.js";
 import { sectionUnits, SKIPPED_SECTIONS } from "../skills/index.js";
-import { normalizeText, segment, type TextUnit } from "../text/index.js";
+import { candidatePhrases, normalizeText, segment, type TextUnit } from "../text/index.js";
 import type { StatedTrendDocument } from "./types.js";
 
 export type CoverageChecker = (units: TextUnit[], coveredSpans: { start: number; end: number }[]) => UncoveredPhrase[];
@@ -61,15 +61,16 @@ export function offerText(o: Pick<OfferInput, "title" | "description">): string 
 
 /**
  * The candidate phrases of a document's text (analysis, backtest and the lake's ingest alike): the uncovered phrase
- * keys of the units that state something (outside boilerplate) and, with skills (evidence spans in `text`), those
- * said in a statement that also names a ROME item.
+ * keys of the units that state something (outside boilerplate), those of them that stand whole in their statement at
+ * least once (`wholeKeys`) and, with skills (evidence spans in `text`), those said in a statement that also names a
+ * ROME item.
  */
 export function documentPhrases(
   text: string,
   skills: readonly { evidence: readonly { start: number; end: number }[] }[] | undefined,
   checker: CoverageChecker,
   boilerplate: ReadonlySet<string> = new Set(),
-): { phrases: string[]; statedPhrases?: string[] } {
+): { phrases: string[]; statedPhrases?: string[]; wholePhrases: string[] } {
   const units = segment(text);
   const covered = (skills ?? []).flatMap((s) => s.evidence);
   // Units that state something of the job or the person: headings and the sections skill extraction skips too
@@ -87,7 +88,51 @@ export function documentPhrases(
   // Statements that also name a ROME item (an extracted skill's evidence overlaps the unit): a phrase said there
   // sits among compétences ("rigueur, sens des responsabilités"), not in recruiting prose ("nouveau challenge").
   const withItems = skills ? kept.filter((u) => covered.some((e) => e.start < u.end && e.end > u.start)) : null;
-  return { phrases, ...(withItems ? { statedPhrases: checker(withItems, []).map((p) => p.key) } : {}) };
+  const whole = wholeKeys(kept);
+  return {
+    phrases,
+    ...(withItems ? { statedPhrases: checker(withItems, []).map((p) => p.key) } : {}),
+    wholePhrases: phrases.filter((k) => whole.has(k)),
+  };
+}
+
+const ITEM_PUNCTUATION_BEFORE = new Set([...",;:/("]);
+const ITEM_PUNCTUATION_AFTER = new Set([...",;:.!?/)"]);
+const isSpace = (c: string | undefined) => c !== undefined && /\s/u.test(c);
+const isConjunction = (w: string) => w === "et" || w === "ou";
+
+/**
+ * Whether text[at] (going back when `back`) begins a boundary of an item of the statement: the unit's edge, list
+ * punctuation, a dash between spaces, or the conjunctions "et" / "ou".
+ */
+function itemBoundary(text: string, at: number, back: boolean): boolean {
+  const step = back ? -1 : 1;
+  let k = back ? at - 1 : at;
+  while (k >= 0 && k < text.length && isSpace(text[k])) k += step;
+  if (k < 0 || k >= text.length) return true;
+  const c = text[k]!;
+  if ((back ? ITEM_PUNCTUATION_BEFORE : ITEM_PUNCTUATION_AFTER).has(c)) return true;
+  if ("-–—".includes(c)) return k + step < 0 || k + step >= text.length || isSpace(text[k + step]);
+  const w = back ? text.slice(Math.max(0, k - 1), k + 1) : text.slice(k, k + 2);
+  const beyond = back ? k - 2 : k + 2;
+  return isConjunction(w.toLowerCase()) && (beyond < 0 || beyond >= text.length || isSpace(text[beyond]));
+}
+
+/**
+ * Keys of the units' phrases that stand whole in their statement at least once: the occurrence starts and ends at
+ * a boundary of an item ("Rigueur, sens des responsabilités, esprit d'initiative"), rather than inside a frame
+ * that goes on ("avoir le goût du travail bien fait", "être doté d'un bon relationnel"): a compétence is named as an
+ * item, a window cut out of prose is not (ranking.ts).
+ */
+export function wholeKeys(units: readonly TextUnit[]): Set<string> {
+  const out = new Set<string>();
+  for (const u of units)
+    for (const p of candidatePhrases(u)) {
+      const key = p.key;
+      if (!key || out.has(key)) continue;
+      if (itemBoundary(u.text, p.start - u.start, true) && itemBoundary(u.text, p.end - u.start, false)) out.add(key);
+    }
+  return out;
 }
 
 /** Turns an offer into a TrendDocument: its candidate phrases (`documentPhrases`) and codes. */

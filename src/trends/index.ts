@@ -16,6 +16,7 @@ export {
   offerText,
   titledText,
   offerToTrendDocument,
+  wholeKeys,
   type CoverageChecker,
   type OfferInput,
 } from "./documents.js";
@@ -56,5 +57,13 @@ export {
   type PhraseSums,
 } from "./detector.js";
 export { cellKey, cellsOf, countCells, domaineOf, type CellCounts, type CountCell } from "./cells.js";
-export { containsPhrase, RANKING, rankScore, statedShare, termhoodOf, wellFormedPhrase } from "./ranking.js";
+export {
+  containsPhrase,
+  RANKING,
+  rankScore,
+  statedShare,
+  termhoodOf,
+  wellFormedPhrase,
+  wholeShare,
+} from "./ranking.js";
 export { bagOf, nestedFragments, praiseOnly, proseVocabulary, sameFinding, termLike, TERMS } from "./terms.js";

@@ -150,7 +150,7 @@ export interface EmergingPhrase {
   key: string;
   label: string;
   variants: string[];
-  /** The ranking score: termhood × (salience.score + figures.growthScore) × stated (ranking.ts rankScore). */
+  /** The ranking score: termhood × (salience.score + figures.growthScore) × stated × whole (ranking.ts rankScore). */
   score: number;
   /** Within-source growth: each source split at its own median date, compared within (source, domaine). */
   figures: GrowthFigures;

@@ -28,6 +28,7 @@ import {
   rankScore,
   RANKING,
   statedShare,
+  wholeShare as wholeShareOf,
   restrictToFichesOf,
   termhoodOf,
   shuffleDatesWithinSource,
@@ -171,11 +172,17 @@ export const trendsBacktestCommand = defineCommand({
         ranked.filter((c) => keyHalf(c.key) === h),
         coveredBy,
       );
+      const phrase = backtestFigures(
+        docs.length,
+        ranked.filter((c) => keyHalf(c.key) === h),
+        saidBy,
+      );
       return {
         candidates: f.candidates,
         base_rate: f.base_rate,
         precision_at_20: f.precision_at_20,
         lift_at_20: f.lift_at_20,
+        phrase_precision_at_20: phrase.precision_at_20,
       };
     };
     const dump = flags.get("dump");
@@ -191,6 +198,7 @@ export const trendsBacktestCommand = defineCommand({
             m: d.metiers[0] ?? "",
             p: d.phrases,
             sp: d.statedPhrases ?? [],
+            wp: d.wholePhrases ?? [],
             c: d.competences.length,
           })),
           pool: pool.map(([key, st], i) => ({
@@ -297,9 +305,13 @@ function countsDetector(
     const signals = detectEmerging(c.phrases, c.totals, o);
     const tier = (s: (typeof signals)[number]) => (RANKING.risingFirst ? { tier: s.rising ? 1 : 0 } : {});
     const pick = (s: (typeof signals)[number]) =>
-      // "both" ranks as the analysis does: termhood × (salience + trend) × stated; "counts" without either.
+      // "both" ranks as the analysis does: termhood × (salience + trend) × stated × whole; "counts" without them.
       part === "both"
-        ? { score: rankScore(s, termhood(s.key), statedShare(c.stated, s)), flagged: s.flagged, ...tier(s) }
+        ? {
+            score: rankScore(s, termhood(s.key), statedShare(c.stated, s), wholeShareOf(c.whole, s)),
+            flagged: s.flagged,
+            ...tier(s),
+          }
         : part === "counts"
           ? { score: s.score, flagged: s.flagged, ...tier(s) }
           : part === "trend"

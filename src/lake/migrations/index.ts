@@ -3,7 +3,7 @@
  * lake_migrations). Never edit a released migration: add the next one.
  */
 import type { Db } from "../db.js";
-import { TREND_COUNTS_MIGRATION, TREND_STATED_MIGRATION } from "../trend-counts.js";
+import { TREND_COUNTS_MIGRATION, TREND_STATED_MIGRATION, TREND_WHOLE_MIGRATION } from "../trend-counts.js";
 import { LakeInputError } from "../types.js";
 
 export interface Migration {
@@ -122,6 +122,12 @@ DELETE FROM document_phrases WHERE phrase ~ '[0-9]{5}' OR phrase ~ '([0-9]+ ){3}
     name: "trend-stated",
     // Phrases said beside ROME items, per document and counted per cell (src/lake/trend-counts.ts).
     sql: () => TREND_STATED_MIGRATION,
+  },
+  {
+    version: 6,
+    name: "trend-whole",
+    // Phrases that stand whole in their statement, per document and counted per cell (src/lake/trend-counts.ts).
+    sql: () => TREND_WHOLE_MIGRATION,
   },
 ];
 

@@ -1,9 +1,10 @@
 /**
  * The lake path ranks like the analysis of the same documents in memory (the JSONL path the backtest measures):
- * the same candidate phrases per document, the same stated counts, the same emerging phrases with the same scores,
+ * the same candidate phrases per document, the same stated and whole counts, the same emerging phrases with the same
+ * scores,
  * served from the aggregates (SQL sums, worker thread) and from the documents' SQL pass (weeks).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TrendAnalyses } from "../../../src/api/trends-analyses.js";
 import { loadConfig } from "../../../src/config.js";
 import { TransformersEmbedder } from "../../../src/embed/index.js";
@@ -22,6 +23,12 @@ import {
   type TrendReport,
 } from "../../../src/trends/index.js";
 import { fakeEngine, useBackend } from "../../lake-helpers.js";
+
+// The whole-phrase factor is off by default (src/trends/ranking.ts); on here, before any import reads it (the
+// analyses' worker thread inherits the environment), so that both paths are seen to rank with it.
+vi.hoisted(() => {
+  process.env.TRENDS_WHOLE_FACTOR = "1";
+});
 
 // java, python, sql, encaissement, rayon, soins are the fake engine's skills (evidence: where the body says them):
 // a sentence holding one states its other phrases beside a ROME item; the prose states nothing.
@@ -77,7 +84,11 @@ async function inMemoryDocuments(): Promise<TrendDocument[]> {
 
 const ranked = (r: TrendReport) => r.emerging.map((e) => [e.key, e.score] as const);
 const perDocument = (docs: TrendDocument[]) =>
-  docs.map((d) => JSON.stringify([[...d.phrases].sort(), [...(d.statedPhrases ?? [])].sort()])).sort();
+  docs
+    .map((d) =>
+      JSON.stringify([[...d.phrases].sort(), [...(d.statedPhrases ?? [])].sort(), [...(d.wholePhrases ?? [])].sort()]),
+    )
+    .sort();
 
 let referential: Referential;
 let attacher: PhraseAttacher;
@@ -100,7 +111,7 @@ describe.each(["pglite", "postgres"] as const)("lake and in-memory trends on %s"
   });
   afterAll(async () => analyses?.close());
 
-  it("stores the JSONL path's candidate phrases and stated phrases of every document", async () => {
+  it("stores the JSONL path's candidate phrases, stated phrases and whole phrases of every document", async () => {
     const stored: TrendDocument[] = [];
     for await (const d of lake.trendDocuments()) stored.push(d);
     expect(perDocument(stored)).toEqual(perDocument(docs));
@@ -114,6 +125,12 @@ describe.each(["pglite", "postgres"] as const)("lake and in-memory trends on %s"
       ([k, cells]) => mem.stated!.get(k)! / cells.reduce((a, c) => a + c.documents, 0),
     );
     expect(shares.some((s) => s > 0.2 && s < 0.8)).toBe(true);
+    // Phrases said whole in a list ("…, bonne humeur et …") and inside a frame ("la bonne humeur"): the same counts.
+    expect(new Map([...sql.whole].filter(([, n]) => n > 0))).toEqual(new Map([...mem.whole!].filter(([, n]) => n > 0)));
+    const wholeShares = [...mem.phrases].map(
+      ([k, cells]) => (mem.whole!.get(k) ?? 0) / cells.reduce((a, c) => a + c.documents, 0),
+    );
+    expect(wholeShares.some((s) => s > 0.2 && s < 0.8)).toBe(true);
   });
 
   it.each([
@@ -129,10 +146,11 @@ describe.each(["pglite", "postgres"] as const)("lake and in-memory trends on %s"
       expect(mem.emerging.length).toBeGreaterThanOrEqual(3);
       expect(ranked(report).map(([k]) => k)).toEqual(ranked(mem).map(([k]) => k));
       ranked(report).forEach(([, score], i) => expect(score).toBeCloseTo(ranked(mem)[i]![1], 4));
-      // The stated factor is at work: without the statements the same documents score otherwise.
-      const bare = docs.map(({ statedPhrases: _s, ...d }) => d);
-      const neutral = await analyzeTrends(() => bare, trendOptions(q), { referential, attacher });
-      expect(ranked(neutral)).not.toEqual(ranked(mem));
+      // The stated and whole factors are at work: without either list the same documents score otherwise.
+      for (const bare of [docs.map(({ statedPhrases: _s, ...d }) => d), docs.map(({ wholePhrases: _w, ...d }) => d)]) {
+        const neutral = await analyzeTrends(() => bare, trendOptions(q), { referential, attacher });
+        expect(ranked(neutral)).not.toEqual(ranked(mem));
+      }
     },
     300_000,
   );

@@ -316,7 +316,7 @@ describe.each(["pglite", "postgres"] as const)("feedback on %s", (name) => {
     const docs = (await lake.stats()).documents;
     if (name === "pglite") await lake.close(); // one process per folder
     const again = await b.open();
-    expect(await again.stats()).toMatchObject({ schemaVersion: 5, documents: docs });
+    expect(await again.stats()).toMatchObject({ schemaVersion: 6, documents: docs });
     expect(await again.addFeedback({ documentId: ids.A2!, code: "J1506", verdict: "right" })).toMatchObject({
       answer: "J1506",
       answerRank: 2,

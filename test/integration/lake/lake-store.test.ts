@@ -213,7 +213,7 @@ describe.each(["pglite", "postgres"] as const)("lake store on %s", (name) => {
   it("re-opens with migrations already applied and refuses another embedding dimension", async () => {
     if (name === "pglite") await lake.close(); // one process per folder
     let again = await b.open();
-    expect((await again.stats()).schemaVersion).toBe(5);
+    expect((await again.stats()).schemaVersion).toBe(6);
     if (name === "pglite") await again.close(); // one process (and one instance) per folder
     await expect(b.open(fakeEngine(64))).rejects.toThrow(/32-dimensional/);
     if (name === "pglite") again = await b.open();
