@@ -172,7 +172,7 @@ console.log(
     setting: flags.has("forward")
       ? `forward from ${flags.get("forward")}`
       : `grouped CV fold ${flags.get("fold") ?? 0}`,
-    model: { featureSet: set.name, rerank: rerank ?? null },
+    model: { featureSet: set.name, rerank: rerank ?? null, rerankRefine: (rerank && refineOf(served)) || null },
     ...summary(),
     ...extra,
   }),
