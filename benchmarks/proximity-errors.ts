@@ -27,6 +27,7 @@ import {
   fitAll,
   groupedCv,
   officialEdges,
+  refineOf,
   sourceFolds,
   topCodes,
 } from "../src/tuning/index.js";
@@ -137,13 +138,15 @@ const ref = loadReferential(loadConfig().romeDir);
 const served = loadPasserellesModel();
 const set = FEATURE_SETS[served.fit.featureSet]!;
 const rerank = served.rerank?.depth;
+// The served kind: its second stage, refined for recall@10 if it was.
+const stage2 = rerank ? { rerank, ...(refineOf(served) ? { refine: refineOf(served) } : {}) } : {};
 let extra = {};
 if (flags.has("forward")) {
   const old = loadReferential(flags.get("forward")!);
   const index = new ProximityIndex(old, DEFAULT_PROXIMITY_WEIGHTS, null);
   const edges = officialEdges(index);
   const added = addedMobilites(old, ref);
-  const model = fitAll(index, edges, set, rerank ? { rerank } : {});
+  const model = fitAll(index, edges, set, stage2);
   for (const [s, ts] of added)
     record(index, index.graph, model, s, ts, new Set(old.fiches.get(s)!.mobilites.map((m) => m.cible)));
   const addedList = [...added].flatMap(([s, ts]) => [...ts].map((t) => [s, t] as const));
@@ -155,7 +158,7 @@ if (flags.has("forward")) {
   const fold = Number(flags.get("fold") ?? 0);
   const index = new ProximityIndex(ref, undefined, null);
   const edges = officialEdges(index);
-  const cv = groupedCv(index, edges, set, { onlyFold: fold, ...(rerank ? { rerank } : {}) });
+  const cv = groupedCv(index, edges, set, { onlyFold: fold, ...stage2 });
   const targets = new Map<string, Set<string>>();
   for (const [a, b] of edges) (targets.get(a) ?? targets.set(a, new Set()).get(a)!).add(b);
   const folds = sourceFolds([...targets.keys()], 5);
@@ -169,7 +172,7 @@ console.log(
     setting: flags.has("forward")
       ? `forward from ${flags.get("forward")}`
       : `grouped CV fold ${flags.get("fold") ?? 0}`,
-    model: { featureSet: set.name, rerank: rerank ?? null },
+    model: { featureSet: set.name, rerank: rerank ?? null, rerankRefine: (rerank && refineOf(served)) || null },
     ...summary(),
     ...extra,
   }),

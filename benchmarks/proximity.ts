@@ -14,7 +14,8 @@
  * older version's fiches that it did not list yet. Right answers, two ways: `strict`, the mobilités the current
  * version added between fiches that already existed then (same codes); `descendants`, every current mobilité mapped
  * to the older fiches covering its ends (a split child to the fiche it came from), when the older list lacks it.
- * The forward model is the served one's kind (feature set, second stage); `--set NAME` / `--rerank N|0` change it,
+ * The forward model is the served one's kind (feature set, second stage and its refinement); `--set NAME` /
+ * `--rerank N|0` / `--rerank-refine EPOCHS|0` change it,
  * `--no-warm` skips the warm model, `--forward-only` prints the forward figures alone.
  */
 import os from "node:os";
@@ -42,6 +43,8 @@ import {
   groupedCv,
   officialEdges,
   rankCodes,
+  RERANK_REFINE,
+  refineOf,
   WARM_FEATURES,
 } from "../src/tuning/index.js";
 import { parseFlags } from "../src/cli/command.js";
@@ -103,6 +106,13 @@ if (!featureSet) throw new Error(`models/passerelles.json: unknown feature set $
 const forwardSet = FEATURE_SETS[flags.get("set") ?? bundled.fit.featureSet];
 if (!forwardSet) throw new Error(`--set: one of ${Object.keys(FEATURE_SETS).join(", ")}`);
 const rerankDepth = flags.has("rerank") ? Number(flags.get("rerank")) || undefined : bundled.rerank?.depth;
+const refineEpochs = flags.has("rerank-refine") ? Number(flags.get("rerank-refine")) : undefined;
+const refine =
+  refineEpochs === undefined
+    ? refineOf(bundled)
+    : refineEpochs
+      ? { ...RERANK_REFINE, epochs: refineEpochs }
+      : undefined;
 const codes = [...ref.fiches.keys()].sort();
 let edges = 0;
 let ceil5 = 0;
@@ -188,6 +198,7 @@ const cv =
     : groupedCv(index, edgeList, featureSet, {
         log: (m) => process.stderr.write(m + "\n"),
         ...(bundled.rerank ? { rerank: bundled.rerank.depth } : {}),
+        ...(refineOf(bundled) ? { refine: refineOf(bundled) } : {}),
       });
 
 /** Reciprocal rank fusion (k = 60) of rankings, best first. */
@@ -226,7 +237,10 @@ function forwardTest(oldDir: string) {
       if (a && b && a !== b && !known.has(`${a}>${b}`)) add(added.descendants, a, b);
     }
   const t = performance.now();
-  const model = fitAll(oldIndex, oldEdges, forwardSet, { ...(rerankDepth ? { rerank: rerankDepth } : {}) });
+  const model = fitAll(oldIndex, oldEdges, forwardSet, {
+    ...(rerankDepth ? { rerank: rerankDepth } : {}),
+    ...(rerankDepth && refine ? { refine } : {}),
+  });
   const fitSeconds = Math.round((performance.now() - t) / 1000);
   // The same features plus where the source's current targets lead, fitted to find hidden parts of v458's lists.
   const warmSet = {
@@ -270,6 +284,7 @@ function forwardTest(oldDir: string) {
       edges: oldEdges.length,
       featureSet: forwardSet.name,
       rerank: rerankDepth ?? null,
+      rerankRefine: (rerankDepth && refine) || null,
       fitSeconds,
     },
     scoredOn: { romeVersion: ref.version },

@@ -2,6 +2,7 @@
  * Fits the passerelles ranker (models/passerelles.json) on a referential's official mobilités:
  *   npm run tune:passerelles -- [--rome DIR] [--sets allX,allXM,all,noFamily,noGraph,skills] [--only-fold K] [--folds 5] [--epochs 300] [--l2 1e-4] [--out FILE] [--dry]
  *     [--rerank 100]   (a second stage reorders the first one's top 100: cross-validated, and written in the model)
+ *     [--rerank-refine 150]   (the second stage's softmax fit then refined for recall@10, LambdaRank-style, 150 epochs)
  *     [--hard 60] [--random 60] [--same-domaine 0]   (negatives per training list: the fixed blend's best
  *     non-targets, random others, random others of the source's domaine professionnel)
  * Each feature set is cross-validated by source fiche (grouped k-fold, graph features on the training folds' edges
@@ -21,6 +22,7 @@ import {
   DEFAULT_FIT,
   DEFAULT_LIST_OPTIONS,
   FEATURE_SETS,
+  RERANK_REFINE,
   edgesHash,
   fitAll,
   groupedCv,
@@ -46,6 +48,10 @@ const lists = {
   ...(flags.has("same-domaine") ? { sameDomaine: Number(flags.get("same-domaine")) } : {}),
 };
 const rerank = flags.has("rerank") ? Number(flags.get("rerank")) : undefined;
+const refine = flags.has("rerank-refine")
+  ? { ...RERANK_REFINE, epochs: Number(flags.get("rerank-refine")) }
+  : undefined;
+if (refine && !rerank) throw new Error("--rerank-refine refines the second stage: give --rerank too");
 const log = (m: string) => console.error(m);
 
 const t0 = performance.now();
@@ -62,6 +68,7 @@ const results = setNames.map((name) => {
     ...(flags.has("only-fold") ? { onlyFold: Number(flags.get("only-fold")) } : {}),
     lists,
     ...(rerank ? { rerank } : {}),
+    ...(refine ? { refine } : {}),
   });
   log(`${name}: ${JSON.stringify({ learned: cv.learned, fixedBlend: cv.fixedBlend })}`);
   return { set, cv };
@@ -71,7 +78,7 @@ const best = results[0]!;
 const explore = flags.has("only-fold");
 const weights = explore
   ? { weights: {}, interactions: [] }
-  : fitAll(index, edges, best.set, { fit, lists, ...(rerank ? { rerank } : {}) });
+  : fitAll(index, edges, best.set, { fit, lists, ...(rerank ? { rerank } : {}), ...(refine ? { refine } : {}) });
 const commit = (() => {
   try {
     return execSync("git rev-parse --short HEAD", { encoding: "utf8" }).trim();
@@ -93,7 +100,7 @@ const model: PasserellesModel = parseModel(
       sources: new Set(edges.map(([a]) => a)).size,
       folds,
       featureSet: best.set.name,
-      options: { ...fit, ...lists, ...(rerank ? { rerank } : {}) },
+      options: { ...fit, ...lists, ...(rerank ? { rerank } : {}), ...(refine ? { rerankRefine: refine } : {}) },
       crossValidated: { learned: best.cv.learned, fixedBlend: best.cv.fixedBlend },
     },
   }),

@@ -250,3 +250,80 @@ export function listSetsLoss(lists: readonly MultiRankingList[], d: number, w: r
   }
   return n ? loss / n : 0;
 }
+
+export interface TopKRefineOptions {
+  /** The cut whose recall the refinement aims at (recall@10: 10). */
+  k: number;
+  epochs: number;
+  learningRate: number;
+  l2?: number;
+}
+
+/**
+ * LambdaRank-style refinement of listwise weights for recall@k: from `w0` (a `fitListwiseSets` fit), full-batch Adam
+ * on the pairwise logistic loss log(1 + exp(−(s_g − s_n))) of the (right, wrong) pairs whose swap would change recall@k
+ * under the current weights (one of the two in the top k, the other not). Each list weighs 1 whatever its size
+ * (1 / (golds × k) per pair); pairs that cannot change recall@k (both in, both out) do not pull. Offsets are added to
+ * the scores like in the softmax fit.
+ */
+export function refineForTopK(
+  lists: readonly MultiRankingList[],
+  d: number,
+  w0: readonly number[],
+  opts: TopKRefineOptions,
+): number[] {
+  const { k, epochs, learningRate, l2 = 1e-4 } = opts;
+  const used = lists.filter((l) => l.golds.length > 0);
+  const w = Float64Array.from(w0);
+  if (!used.length) return [...w];
+  const m = new Float64Array(d);
+  const v = new Float64Array(d);
+  const g = new Float64Array(d);
+  const maxRows = Math.max(...used.map((l) => l.rows));
+  const s = new Float64Array(maxRows);
+  const coef = new Float64Array(maxRows);
+  const rank = new Int32Array(maxRows);
+  const isGold = new Uint8Array(maxRows);
+  for (let t = 1; t <= epochs; t++) {
+    g.fill(0);
+    for (const l of used) {
+      const { x, rows } = l;
+      for (let r = 0; r < rows; r++) {
+        let acc = l.offsets ? l.offsets[r]! : 0;
+        const o = r * d;
+        for (let j = 0; j < d; j++) acc += x[o + j]! * w[j]!;
+        s[r] = acc;
+      }
+      Array.from({ length: rows }, (_, r) => r)
+        .sort((a, b) => s[b]! - s[a]! || a - b)
+        .forEach((r, i) => (rank[r] = i));
+      isGold.fill(0, 0, rows);
+      for (const gr of l.golds) isGold[gr] = 1;
+      coef.fill(0, 0, rows);
+      for (const gr of l.golds) {
+        const gIn = rank[gr]! < k;
+        for (let r = 0; r < rows; r++) {
+          if (isGold[r] || rank[r]! < k === gIn) continue;
+          // d/dΔ log(1 + e^−Δ) = −σ(−Δ), Δ = s_g − s_n
+          const sig = 1 / (1 + Math.exp(s[gr]! - s[r]!));
+          coef[gr]! -= sig;
+          coef[r]! += sig;
+        }
+      }
+      const scale = 1 / (Math.max(1, l.golds.length * k) * used.length);
+      for (let r = 0; r < rows; r++) {
+        const c = coef[r]! * scale;
+        if (!c) continue;
+        const o = r * d;
+        for (let j = 0; j < d; j++) g[j]! += c * x[o + j]!;
+      }
+    }
+    for (let j = 0; j < d; j++) {
+      const gj = g[j]! + l2 * w[j]!;
+      m[j] = 0.9 * m[j]! + 0.1 * gj;
+      v[j] = 0.999 * v[j]! + 0.001 * gj * gj;
+      w[j]! -= (learningRate * (m[j]! / (1 - 0.9 ** t))) / (Math.sqrt(v[j]! / (1 - 0.999 ** t)) + 1e-8);
+    }
+  }
+  return [...w];
+}

@@ -27,6 +27,7 @@ import {
   type PasserellesFeatureSet,
 } from "./passerelles-fit.js";
 import type { PasserellesWeights } from "../passerelles/index.js";
+import type { TopKRefineOptions } from "./learn.js";
 
 export interface CvResult {
   learned: PasserelleMetrics;
@@ -47,6 +48,8 @@ export function groupedCv(
     log?: (m: string) => void;
     onlyFold?: number;
     rerank?: number;
+    /** The second stage refined for recall@k after its softmax fit (refineForTopK). */
+    refine?: TopKRefineOptions;
   } = {},
 ): CvResult {
   const k = opts.folds ?? 5;
@@ -64,7 +67,7 @@ export function groupedCv(
     const train = cache.filter((c) => fold.get(c.source) !== f);
     const metric = metricFor(index, graph, set);
     const first = withMetric(fitPasserelles(listsFromCache(index, train, graph, set, metric), set, opts.fit), metric);
-    const model = opts.rerank ? withRerank(index, train, graph, set, first, opts.rerank, opts.fit) : first;
+    const model = opts.rerank ? withRerank(index, train, graph, set, first, opts.rerank, opts.fit, opts.refine) : first;
     const c = { learned: emptyCounts(), fixedBlend: emptyCounts() };
     for (const s of test) {
       const cols = index.featureColumns(s, graph, [], false, undefined, model.neighbourMetric);

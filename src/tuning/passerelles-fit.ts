@@ -15,10 +15,12 @@ import {
   type PasserellesWeights,
   type ProximityIndex,
 } from "../passerelles/index.js";
-import { fitListwiseSets, type MultiRankingList } from "./learn.js";
+import { fitListwiseSets, refineForTopK, type MultiRankingList, type TopKRefineOptions } from "./learn.js";
 import { fitNeighbourMetric } from "./passerelles-metric.js";
 import { seededRandom } from "./random.js";
 import { round } from "../numbers.js";
+import { z } from "zod";
+import type { PasserellesModel } from "../passerelles/index.js";
 
 /** Which features a model uses: linear terms and products of two. */
 export interface PasserellesFeatureSet {
@@ -191,13 +193,18 @@ export interface FitSettings {
 }
 export const DEFAULT_FIT: FitSettings = { epochs: 300, learningRate: 0.08, l2: 1e-4 };
 
-/** Fits a feature set's weights on lists made by `listsFromCache` with the same set. */
+/**
+ * Fits a feature set's weights on lists made by `listsFromCache` with the same set (`refine`: then refined for
+ * recall@k on the same lists, see refineForTopK).
+ */
 export function fitPasserelles(
   lists: readonly MultiRankingList[],
   set: PasserellesFeatureSet,
   fit: FitSettings = DEFAULT_FIT,
+  refine?: TopKRefineOptions,
 ): PasserellesWeights {
-  const w = fitListwiseSets(lists, widthOf(set), fit);
+  const soft = fitListwiseSets(lists, widthOf(set), fit);
+  const w = refine ? refineForTopK(lists, widthOf(set), soft, { l2: fit.l2, ...refine }) : soft;
   const r6 = (x: number) => round(x, 6);
   return {
     weights: Object.fromEntries(set.features.map((k, j) => [k, r6(w[j]!)])),
@@ -257,10 +264,26 @@ function designRows(cols: readonly Float64Array[], rows: readonly number[], set:
   return x;
 }
 
+/** The second stage's recall@10 refinement (session 26: `--rerank-refine 150`). */
+export const RERANK_REFINE: TopKRefineOptions = { k: 10, epochs: 150, learningRate: 0.01 };
+
+const RefineSchema = z.object({
+  k: z.number().int().positive(),
+  epochs: z.number().int().nonnegative(),
+  learningRate: z.number().positive(),
+  l2: z.number().nonnegative().optional(),
+});
+
+/** The refinement a model file's second stage was fitted with (`fit.options.rerankRefine`; none: softmax only). */
+export function refineOf(model: PasserellesModel): TopKRefineOptions | undefined {
+  const r = model.fit.options["rerankRefine"];
+  return r === undefined ? undefined : RefineSchema.parse(r);
+}
+
 /**
  * `first` with a second stage fitted on its top `depth` fiches of each source in `cache`: each source's list is its
  * shortlist under the first-stage model plus its targets, so that the second model learns to order what the first
- * one shortlists (candidate generation, then rerank).
+ * one shortlists (candidate generation, then rerank). `refine`: the softmax fit then refined for recall@k.
  */
 export function withRerank(
   index: ProximityIndex,
@@ -270,6 +293,7 @@ export function withRerank(
   first: PasserellesWeights,
   depth: number,
   fit?: FitSettings,
+  refine?: TopKRefineOptions,
 ): PasserellesWeights {
   const s2 = set.second ?? set;
   const lists: MultiRankingList[] = cache.map((c) => {
@@ -283,7 +307,7 @@ export function withRerank(
       golds: rows.flatMap((i, r) => (golds.has(i) ? [r] : [])),
     };
   });
-  return { ...first, rerank: { depth, ...fitPasserelles(lists, s2, fit) } };
+  return { ...first, rerank: { depth, ...fitPasserelles(lists, s2, fit, refine) } };
 }
 
 /** A model fitted on every source's edges (the graph features on all of them); `rerank`: with a second stage. */
@@ -291,7 +315,7 @@ export function fitAll(
   index: ProximityIndex,
   edges: readonly (readonly [string, string])[],
   set: PasserellesFeatureSet,
-  opts: { fit?: FitSettings; lists?: ListOptions; rerank?: number } = {},
+  opts: { fit?: FitSettings; lists?: ListOptions; rerank?: number; refine?: TopKRefineOptions } = {},
 ): PasserellesWeights {
   const targets = new Map<string, Set<string>>();
   for (const [a, b] of edges) (targets.get(a) ?? targets.set(a, new Set()).get(a)!).add(b);
@@ -299,7 +323,7 @@ export function fitAll(
   const cache = candidateCache(index, [...targets.keys()].sort(), (s) => targets.get(s)!, opts.lists);
   const metric = metricFor(index, graph, set);
   const first = withMetric(fitPasserelles(listsFromCache(index, cache, graph, set, metric), set, opts.fit), metric);
-  return opts.rerank ? withRerank(index, cache, graph, set, first, opts.rerank, opts.fit) : first;
+  return opts.rerank ? withRerank(index, cache, graph, set, first, opts.rerank, opts.fit, opts.refine) : first;
 }
 
 /**
