@@ -222,14 +222,27 @@ export function fitListwiseSets(
         for (let j = 0; j < d; j++) g[j]! += p * x[o + j]!;
       }
     }
-    for (let j = 0; j < d; j++) {
-      const gj = g[j]! + l2 * w[j]!;
-      m[j] = 0.9 * m[j]! + 0.1 * gj;
-      v[j] = 0.999 * v[j]! + 0.001 * gj * gj;
-      w[j]! -= (learningRate * (m[j]! / (1 - 0.9 ** t))) / (Math.sqrt(v[j]! / (1 - 0.999 ** t)) + 1e-8);
-    }
+    adamStep(w, g, m, v, t, learningRate, l2);
   }
   return [...w];
+}
+
+/** One Adam step (β 0.9 / 0.999) on `w` with gradient `g` plus the L2 term `l2 · w`, at step `t` (from 1). */
+function adamStep(
+  w: Float64Array | number[],
+  g: Float64Array | number[],
+  m: Float64Array | number[],
+  v: Float64Array | number[],
+  t: number,
+  learningRate: number,
+  l2: number,
+): void {
+  for (let j = 0; j < w.length; j++) {
+    const gj = g[j]! + l2 * w[j]!;
+    m[j] = 0.9 * m[j]! + 0.1 * gj;
+    v[j] = 0.999 * v[j]! + 0.001 * gj * gj;
+    w[j]! -= (learningRate * (m[j]! / (1 - 0.9 ** t))) / (Math.sqrt(v[j]! / (1 - 0.999 ** t)) + 1e-8);
+  }
 }
 
 /** Mean over lists of −(1/|golds|) Σ log softmax(w·x)[g]: the loss fitListwiseSets minimises (without the L2 term). */
@@ -318,12 +331,7 @@ export function refineForTopK(
         for (let j = 0; j < d; j++) g[j]! += c * x[o + j]!;
       }
     }
-    for (let j = 0; j < d; j++) {
-      const gj = g[j]! + l2 * w[j]!;
-      m[j] = 0.9 * m[j]! + 0.1 * gj;
-      v[j] = 0.999 * v[j]! + 0.001 * gj * gj;
-      w[j]! -= (learningRate * (m[j]! / (1 - 0.9 ** t))) / (Math.sqrt(v[j]! / (1 - 0.999 ** t)) + 1e-8);
-    }
+    adamStep(w, g, m, v, t, learningRate, l2);
   }
   return [...w];
 }
