@@ -118,20 +118,29 @@ export function appellationsThen(
     byCode.set(a.code, elsewhere ? then : a.row);
   }
   if (moved === 0) return null;
-  const keyRows = new Map<string, number[]>();
-  for (const a of today) {
-    if (!a.key) continue;
-    const row = byCode.get(a.code)!;
-    const rows = keyRows.get(a.key);
-    if (!rows) keyRows.set(a.key, [row]);
-    else if (!rows.includes(row)) rows.push(row);
-  }
+  const keyRows = appellationKeyRows(today, (a) => byCode.get(a.code)!);
   const docRow = Int32Array.from(docs, (code) => {
     const row = byCode.get(code);
     if (row === undefined) throw new Error(`appellation index row ${code} is not an appellation`);
     return row;
   });
   return { docRow, byCode, keyRows, moved };
+}
+
+/** `titleKey` of appellations → the fiche rows (`rowOf`) of those with that key; appellations without a key left out. */
+export function appellationKeyRows(
+  appellations: readonly TodayAppellation[],
+  rowOf: (a: TodayAppellation) => number,
+): Map<string, number[]> {
+  const keyRows = new Map<string, number[]>();
+  for (const a of appellations) {
+    if (!a.key) continue;
+    const row = rowOf(a);
+    const rows = keyRows.get(a.key);
+    if (!rows) keyRows.set(a.key, [row]);
+    else if (!rows.includes(row)) rows.push(row);
+  }
+  return keyRows;
 }
 
 /** `newer` with `older` as the referential before it (a copy; `older` must end no later than `newer`). */

@@ -29,6 +29,7 @@ import { buildLexicon, type Lexicon } from "./lexicon.js";
 import { createCoverageChecker } from "./uncovered.js";
 import { classifierFeature, readClassifier, type ClassifierFeature } from "./classifier.js";
 import {
+  appellationKeyRows,
   appellationsThen,
   earlierCodes,
   historicalCodes,
@@ -117,15 +118,7 @@ export function loadContext(
     (code) => ficheRow.get(referential.fiches.get(code)!.parent) ?? ficheRow.get(code)!,
   );
   const extraction = createExtractionContext(lexicon, indexes);
-  const appellationKeyRows = new Map<string, number[]>();
-  for (const a of referential.appellations.values()) {
-    const key = titleKey(contentStems(a.libelle));
-    const row = ficheRow.get(a.ficheCode);
-    if (!key || row === undefined) continue;
-    const rows = appellationKeyRows.get(key);
-    if (!rows) appellationKeyRows.set(key, [row]);
-    else if (!rows.includes(row)) rows.push(row);
-  }
+  const today = appellationRows(referential, lexicon);
   const mcFicheRows = new Map(
     [...referential.macroCompetences.keys()].map((mc) => {
       return [mc, Int32Array.from(referential.fichesForMacroCompetence(mc), (c) => ficheRow.get(c)!)] as const;
@@ -143,7 +136,7 @@ export function loadContext(
     ficheCentroids: computeFicheCentroids(referential, lexicon, indexes),
     appRow: new Map(indexes.appellations.ids.map((id, i) => [id, i])),
     appFicheRow: new Map([...referential.appellations.values()].map((a) => [a.code, ficheRow.get(a.ficheCode)!])),
-    appellationKeyRows,
+    appellationKeyRows: appellationKeyRows(today, (a) => a.row),
     mcFicheRows,
     ficheMcMass: Float64Array.from(lexicon.ficheCodes, (code) =>
       [...referential.ficheMacroCompetences(code).keys()].reduce((s, mc) => s + referential.mcIdf(mc), 0),
@@ -154,19 +147,20 @@ export function loadContext(
     earlier: withAppellationsThen(
       codesThen(earlier ? earlierCodes(earlier, lexicon.ficheCodes, parentRow) : null, historicalUntil, parentRow),
       earlier?.appellations,
-      referential,
+      today,
       lexicon,
     ),
   };
 }
 
-/** Today's appellations as `appellationsThen` reads them: code, fiche row, `titleKey`. */
+/** Today's appellations with a fiche row: code, fiche row, `titleKey` (each key computed once, at start). */
 function appellationRows(referential: Referential, lexicon: Lexicon): TodayAppellation[] {
-  return [...referential.appellations.values()].map((a) => ({
-    code: a.code,
-    row: lexicon.ficheRow.get(a.ficheCode)!,
-    key: titleKey(contentStems(a.libelle)),
-  }));
+  const out: TodayAppellation[] = [];
+  for (const a of referential.appellations.values()) {
+    const row = lexicon.ficheRow.get(a.ficheCode);
+    if (row !== undefined) out.push({ code: a.code, row, key: titleKey(contentStems(a.libelle)) });
+  }
+  return out;
 }
 
 /**
@@ -176,11 +170,10 @@ function appellationRows(referential: Referential, lexicon: Lexicon): TodayAppel
 function withAppellationsThen(
   codes: EarlierCodes | null,
   placed: ReadonlyMap<string, string> | undefined,
-  referential: Referential,
+  today: readonly TodayAppellation[],
   lexicon: Lexicon,
 ): EarlierCodes | null {
   if (!codes || !placed?.size) return codes;
-  const today = appellationRows(referential, lexicon);
   const ficheRow = (code: string) => lexicon.ficheRow.get(code);
   const place = (era: EarlierCodes | null): EarlierCodes | null =>
     era && {
