@@ -57,7 +57,8 @@ export function wholeShare(
   whole: ReadonlyMap<string, number> | undefined,
   s: { key: string; support: number },
 ): number | undefined {
-  return whole && RANKING.wholeFactor ? (whole.get(s.key) ?? 0) / Math.max(1, s.support) : undefined;
+  // The same share of a phrase's documents as statedShare, over the documents where it stands whole.
+  return RANKING.wholeFactor ? statedShare(whole, s) : undefined;
 }
 
 /** (1 + share) / 2: ½ is the floor (a phrase never said so is halved, not dropped); 1 when the share is unknown. */
