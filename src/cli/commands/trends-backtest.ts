@@ -141,7 +141,13 @@ export const trendsBacktestCommand = defineCommand({
 
     // Termhood: the candidate's nearest-label similarity in the OLD referential (what the analysis computes).
     const nearOld = new Map(supported.map(([k], i) => [k, oldAtt[i]!.nearestSimilarity]));
-    const detector: Detector = countsDetector(minSupport, minSources, detectorName, (k) => termhoodOf(nearOld.get(k)));
+    const detector: Detector = countsDetector(
+      minSupport,
+      minSources,
+      detectorName,
+      (k) => termhoodOf(nearOld.get(k)),
+      config.trendsWholeFactor,
+    );
     // trendOnly: the trend part alone (score = within-source trend score, flagged = significant rise).
     const scored = async (ds: readonly TrendDocument[], trendOnly = false): Promise<ScoredPhrase[]> => {
       const s = await detector(ds);
@@ -298,6 +304,7 @@ function countsDetector(
   minSources: number,
   part: Part,
   termhood: (key: string) => number,
+  wholeFactor: boolean,
 ): Detector {
   return async (docs) => {
     const o = trendOptions({ minSupport, minSources });
@@ -308,7 +315,7 @@ function countsDetector(
       // "both" ranks as the analysis does: termhood × (salience + trend) × stated × whole; "counts" without them.
       part === "both"
         ? {
-            score: rankScore(s, termhood(s.key), statedShare(c.stated, s), wholeShareOf(c.whole, s)),
+            score: rankScore(s, termhood(s.key), statedShare(c.stated, s), wholeShareOf(c.whole, s, wholeFactor)),
             flagged: s.flagged,
             ...tier(s),
           }
