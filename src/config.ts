@@ -77,6 +77,11 @@ const ConfigSchema = z.object({
   /** Admission (docs/operations.md): longest expected wait accepted for matching work (ms), and queued jobs at most. */
   matchQueueMs: z.coerce.number().int().min(100).max(600_000),
   matchQueueMax: z.coerce.number().int().min(1).max(100_000),
+  /**
+   * TRENDS_WHOLE_FACTOR=1: emerging phrases are also ranked by the whole-phrase factor (src/trends/ranking.ts), in the
+   * analysis, the lake's worker and the backtest alike; off by default (docs/trends.md, session 26). "0" or unset: off.
+   */
+  trendsWholeFactor: z.enum(["0", "1"]).transform((v) => v === "1"),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -117,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ficheClassifier: optionalModel(env.FICHE_CLASSIFIER, "models/fiche-classifier.json"),
     wordVectors: env.WORD_VECTORS === "none" ? undefined : env.WORD_VECTORS || undefined,
     paraphrases: optionalModel(env.PARAPHRASES, "models/paraphrases.json"),
+    trendsWholeFactor: env.TRENDS_WHOLE_FACTOR || "0",
   });
 }
 

@@ -65,7 +65,7 @@ port.on("message", (m: In) => {
           return got.series ? { ...details, series: got.series } : details;
         },
         o,
-        { referential, attacher },
+        { referential, attacher, wholeFactor: config.trendsWholeFactor },
       );
       port.postMessage({ id: m.id, ok: true, report });
     } catch (e) {

@@ -39,6 +39,8 @@ export type AttachResult = Attachment & { covered: boolean; coveredBy: { code: s
 export interface TrendContext {
   referential?: Referential;
   attacher?: PhraseAttacher;
+  /** The whole-phrase factor in the order (config `trendsWholeFactor`, ranking.ts `wholeShare`); off when unset. */
+  wholeFactor?: boolean;
 }
 
 /** Statistical candidates carried into the details step, per requested result (surface forms, vector check, merges). */
@@ -200,7 +202,12 @@ export async function analyzeCounts(
       s: {
         ...s,
         score: ctx.attacher
-          ? rankScore(s, termhoodOf(atts[i]?.nearestSimilarity), statedShare(stated, s), wholeShare(whole, s))
+          ? rankScore(
+              s,
+              termhoodOf(atts[i]?.nearestSimilarity),
+              statedShare(stated, s),
+              wholeShare(whole, s, ctx.wholeFactor ?? false),
+            )
           : s.score,
       },
       att: atts[i],

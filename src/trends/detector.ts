@@ -38,6 +38,11 @@ export interface DetectorOptions {
   minRecentSupport: number;
   alpha: number;
   minRateRatio: number;
+  /**
+   * Effective sources a widespread phrase needs; DETECTOR.minEffectiveSources (2) when unset. The backtest's
+   * `--min-effective-sources` sets it (docs/trends.md, session 27: tried, not the default).
+   */
+  minEffectiveSources?: number;
 }
 
 export interface PhraseSignal {
@@ -266,7 +271,7 @@ export function signalsFromSums(
     // Compared with a margin: the SQL and JS sums of the entropies differ in the last bits.
     const widespread =
       p.effectiveDomaines >= DETECTOR.minEffectiveDomaines - 1e-9 &&
-      p.effectiveSources >= DETECTOR.minEffectiveSources - 1e-9;
+      p.effectiveSources >= (o.minEffectiveSources ?? DETECTOR.minEffectiveSources) - 1e-9;
     return {
       ...p,
       qValue: q[i]!,

@@ -22,13 +22,6 @@ export const RANKING = {
   unknownTermhood: 0.5,
   /** Rising phrases (a significant within-source rise) before widespread ones: what "emerging" means when time can be measured. */
   risingFirst: true,
-  /**
-   * The whole-phrase factor (× (1 + whole share) / 2): off unless TRENDS_WHOLE_FACTOR=1 (analysis, the lake's worker
-   * and the backtest alike; the lake counts the share either way). Session 26 measured it: it raises p@10 and, at
-   * support 10, adds adoptions, but at the default support it moves no p@20 and lowers a held-out half by one of the
-   * engine yardstick's artefacts (docs/trends.md), so it is not the default.
-   */
-  wholeFactor: process.env.TRENDS_WHOLE_FACTOR === "1",
 } as const;
 
 /** Termhood from the attacher's nearest-label similarity (0 when the model knows none of the words). */
@@ -51,14 +44,18 @@ export function statedShare(
 
 /**
  * The share of a phrase's documents where it stands whole in its statement; undefined (a neutral factor) when unknown
- * or when the factor is off (`RANKING.wholeFactor`).
+ * or when the factor is off. The factor is the config's `trendsWholeFactor` (TRENDS_WHOLE_FACTOR=1), passed by the
+ * analysis, the lake's worker and the backtest alike (the lake counts the share either way). Session 26 measured it:
+ * it raises p@10 and, at support 10, adds adoptions, but at the default support it moves no p@20 and lowers a
+ * held-out half by one of the engine yardstick's artefacts (docs/trends.md), so it is off by default.
  */
 export function wholeShare(
   whole: ReadonlyMap<string, number> | undefined,
   s: { key: string; support: number },
+  on: boolean,
 ): number | undefined {
   // The same share of a phrase's documents as statedShare, over the documents where it stands whole.
-  return RANKING.wholeFactor ? statedShare(whole, s) : undefined;
+  return on ? statedShare(whole, s) : undefined;
 }
 
 /** (1 + share) / 2: ½ is the floor (a phrase never said so is halved, not dropped); 1 when the share is unknown. */

@@ -195,7 +195,11 @@ async function run(ctx: AppContext, q: TrendQuery): Promise<Served> {
       ...(q.to ? { to: q.to } : {}),
       ...(q.metier ? { metier: q.metier } : {}),
     });
-  return analyzeTrends(source, trendOptions(q), { referential: ref, attacher: await attacher });
+  return analyzeTrends(source, trendOptions(q), {
+    referential: ref,
+    attacher: await attacher,
+    wholeFactor: ctx.config.trendsWholeFactor,
+  });
 }
 
 export const trendsRoutes = routes(

@@ -43,7 +43,7 @@ import {
 import { defineCommand, UsageError } from "../command.js";
 
 const USAGE = `trends-backtest --old DIR --new DIR --offers FILE[,FILE…] [--json] [--detector both|counts|trend|salience] [--seed S]
-        [--min-support N] [--min-sources N] [--candidates terms|all] [--sources NAME,…] [--dump FILE]`;
+        [--min-support N] [--min-sources N] [--min-effective-sources X] [--candidates terms|all] [--sources NAME,…] [--dump FILE]`;
 
 type Part = "both" | "counts" | "trend" | "salience";
 type Detector = (
@@ -67,6 +67,12 @@ export const trendsBacktestCommand = defineCommand({
     const minSources = Number(flags.get("min-sources") ?? TREND_DEFAULTS.minSources);
     if (!Number.isInteger(minSupport) || minSupport < 2 || !Number.isInteger(minSources) || minSources < 1)
       throw new UsageError("--min-support must be an integer ≥ 2 and --min-sources ≥ 1", true);
+    // Effective sources a widespread phrase needs (the detector's 2 when unset): an exploration knob, not a default.
+    const minEffectiveSources = flags.has("min-effective-sources")
+      ? Number(flags.get("min-effective-sources"))
+      : undefined;
+    if (minEffectiveSources !== undefined && !(minEffectiveSources >= 1))
+      throw new UsageError("--min-effective-sources must be a number ≥ 1", true);
     const detectorName = flags.get("detector") ?? "both";
     if (detectorName !== "both" && detectorName !== "counts" && detectorName !== "trend" && detectorName !== "salience")
       throw new UsageError("--detector must be both, counts, trend or salience", true);
@@ -141,7 +147,12 @@ export const trendsBacktestCommand = defineCommand({
 
     // Termhood: the candidate's nearest-label similarity in the OLD referential (what the analysis computes).
     const nearOld = new Map(supported.map(([k], i) => [k, oldAtt[i]!.nearestSimilarity]));
-    const detector: Detector = countsDetector(minSupport, minSources, detectorName, (k) => termhoodOf(nearOld.get(k)));
+    const detector: Detector = countsDetector(
+      { minSupport, minSources, ...(minEffectiveSources !== undefined ? { minEffectiveSources } : {}) },
+      detectorName,
+      (k) => termhoodOf(nearOld.get(k)),
+      config.trendsWholeFactor,
+    );
     // trendOnly: the trend part alone (score = within-source trend score, flagged = significant rise).
     const scored = async (ds: readonly TrendDocument[], trendOnly = false): Promise<ScoredPhrase[]> => {
       const s = await detector(ds);
@@ -294,13 +305,14 @@ async function attachAll(a: PhraseAttacher, labels: string[]) {
 
 /** The detector of src/trends/detector.ts on the documents' aggregated counts. */
 function countsDetector(
-  minSupport: number,
-  minSources: number,
+  guard: { minSupport: number; minSources: number; minEffectiveSources?: number },
   part: Part,
   termhood: (key: string) => number,
+  wholeFactor: boolean,
 ): Detector {
   return async (docs) => {
-    const o = trendOptions({ minSupport, minSources });
+    const { minEffectiveSources, ...support } = guard;
+    const o = { ...trendOptions(support), ...(minEffectiveSources !== undefined ? { minEffectiveSources } : {}) };
     const c = countCells(docs, o.period, o.minSupport);
     const signals = detectEmerging(c.phrases, c.totals, o);
     const tier = (s: (typeof signals)[number]) => (RANKING.risingFirst ? { tier: s.rising ? 1 : 0 } : {});
@@ -308,7 +320,7 @@ function countsDetector(
       // "both" ranks as the analysis does: termhood × (salience + trend) × stated × whole; "counts" without them.
       part === "both"
         ? {
-            score: rankScore(s, termhood(s.key), statedShare(c.stated, s), wholeShareOf(c.whole, s)),
+            score: rankScore(s, termhood(s.key), statedShare(c.stated, s), wholeShareOf(c.whole, s, wholeFactor)),
             flagged: s.flagged,
             ...tier(s),
           }

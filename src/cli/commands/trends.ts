@@ -72,6 +72,7 @@ export const trendsCommand = defineCommand({
       const report = await analyzeTrends(source, trendOptions(propose ? { ...q, limit: 200 } : q), {
         referential: ref,
         attacher,
+        wholeFactor: config.trendsWholeFactor,
       });
       if (propose) {
         const p = buildProposal(report, propose, ref);

@@ -4,9 +4,9 @@
  * scores,
  * served from the aggregates (SQL sums, worker thread) and from the documents' SQL pass (weeks).
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TrendAnalyses } from "../../../src/api/trends-analyses.js";
-import { loadConfig } from "../../../src/config.js";
+import { loadConfig, type Config } from "../../../src/config.js";
 import { TransformersEmbedder } from "../../../src/embed/index.js";
 import type { Lake, TrendDocument } from "../../../src/lake/index.js";
 import { createCoverageChecker } from "../../../src/match/index.js";
@@ -24,11 +24,9 @@ import {
 } from "../../../src/trends/index.js";
 import { fakeEngine, useBackend } from "../../lake-helpers.js";
 
-// The whole-phrase factor is off by default (src/trends/ranking.ts); on here, before any import reads it (the
-// analyses' worker thread inherits the environment), so that both paths are seen to rank with it.
-vi.hoisted(() => {
-  process.env.TRENDS_WHOLE_FACTOR = "1";
-});
+// The whole-phrase factor is off by default (config `trendsWholeFactor`); on here, for the worker (its config) and the
+// in-memory analysis alike, so that both paths are seen to rank with it.
+const config = (): Config => ({ ...loadConfig(), trendsWholeFactor: true });
 
 // java, python, sql, encaissement, rayon, soins are the fake engine's skills (evidence: where the body says them):
 // a sentence holding one states its other phrases beside a ROME item; the prose states nothing.
@@ -107,7 +105,7 @@ describe.each(["pglite", "postgres"] as const)("lake and in-memory trends on %s"
   useBackend(name, async (x) => {
     lake = x.lake;
     await lake.ingestBatch(OFFERS);
-    analyses = new TrendAnalyses(lake, loadConfig());
+    analyses = new TrendAnalyses(lake, config());
   });
   afterAll(async () => analyses?.close());
 
@@ -140,7 +138,7 @@ describe.each(["pglite", "postgres"] as const)("lake and in-memory trends on %s"
     "ranks the same phrases with the same scores as the in-memory analysis: %s",
     async (_, params) => {
       const q: TrendQuery = TrendQuerySchema.parse(params);
-      const mem = await analyzeTrends(() => docs, trendOptions(q), { referential, attacher });
+      const mem = await analyzeTrends(() => docs, trendOptions(q), { referential, attacher, wholeFactor: true });
       const { report } = await analyses!.refresh(q);
       expect(report.tested).toBe(mem.tested);
       expect(mem.emerging.length).toBeGreaterThanOrEqual(3);
@@ -148,9 +146,12 @@ describe.each(["pglite", "postgres"] as const)("lake and in-memory trends on %s"
       ranked(report).forEach(([, score], i) => expect(score).toBeCloseTo(ranked(mem)[i]![1], 4));
       // The stated and whole factors are at work: without either list the same documents score otherwise.
       for (const bare of [docs.map(({ statedPhrases: _s, ...d }) => d), docs.map(({ wholePhrases: _w, ...d }) => d)]) {
-        const neutral = await analyzeTrends(() => bare, trendOptions(q), { referential, attacher });
+        const neutral = await analyzeTrends(() => bare, trendOptions(q), { referential, attacher, wholeFactor: true });
         expect(ranked(neutral)).not.toEqual(ranked(mem));
       }
+      // The factor is the context's: left unset (the default config), the same documents score otherwise.
+      const off = await analyzeTrends(() => docs, trendOptions(q), { referential, attacher });
+      expect(ranked(off)).not.toEqual(ranked(mem));
     },
     300_000,
   );

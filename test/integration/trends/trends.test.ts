@@ -315,7 +315,9 @@ describe("emerging compétences on synthetic dated offers", () => {
     };
     const app = (withLake: boolean) =>
       express()
-        .use(trendsRoutes({ engine, auth, ...(withLake ? { lake } : {}) } as unknown as AppContext))
+        .use(
+          trendsRoutes({ config: loadConfig(), engine, auth, ...(withLake ? { lake } : {}) } as unknown as AppContext),
+        )
         .use(errorHandler);
     const ok = await request(app(true))
       .get("/v1/trends/emerging?limit=5&minSupport=15")

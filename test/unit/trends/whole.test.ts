@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { segment } from "../../../src/text/index.js";
-import { countCells, rankScore, termhoodOf, wholeKeys, type StatedTrendDocument } from "../../../src/trends/index.js";
+import { loadConfig } from "../../../src/config.js";
+import {
+  countCells,
+  rankScore,
+  termhoodOf,
+  wholeKeys,
+  wholeShare,
+  type StatedTrendDocument,
+} from "../../../src/trends/index.js";
 
 const keys = (text: string) => [...wholeKeys(segment(text))];
 
@@ -59,5 +67,18 @@ describe("the whole share", () => {
     expect(rankScore(s, t, undefined, 0)).toBeCloseTo(1.6, 9);
     expect(rankScore(s, t, 1, 0.5)).toBeCloseTo(2.4, 9);
     expect(rankScore(s, t, 0, 0)).toBeCloseTo(0.8, 9);
+  });
+
+  it("is off unless the config turns it on (TRENDS_WHOLE_FACTOR=1); other values are refused", () => {
+    const whole = new Map([["sen respons", 3]]);
+    const s = { key: "sen respons", support: 4 };
+    expect(wholeShare(whole, s, true)).toBe(0.75);
+    expect(wholeShare(whole, s, false)).toBeUndefined();
+    const env = { ...process.env };
+    delete env.TRENDS_WHOLE_FACTOR;
+    expect(loadConfig(env).trendsWholeFactor).toBe(false);
+    expect(loadConfig({ ...env, TRENDS_WHOLE_FACTOR: "0" }).trendsWholeFactor).toBe(false);
+    expect(loadConfig({ ...env, TRENDS_WHOLE_FACTOR: "1" }).trendsWholeFactor).toBe(true);
+    expect(() => loadConfig({ ...env, TRENDS_WHOLE_FACTOR: "yes" })).toThrow();
   });
 });
