@@ -16,6 +16,6 @@ export { CoverageIndex, holdsId, postingLists, type CoverageHit } from "./covera
 export { topK } from "./top-k.js";
 export { lowerBound } from "./sorted.js";
 export { lemma, lemmas, isKnownWord } from "./lemma.js";
-export { cleanTitle, titleParts, leadingTitleLine, writtenOut } from "./title.js";
+export { cleanTitle, cleanTitleWords, titleParts, leadingTitleLine, writtenOut } from "./title.js";
 export { redactPersonalData, hasPersonalData } from "./redact.js";
 export { knownWordShare, looksBinary, readableTextField, unreadableReason, READABLE } from "./readable.js";

@@ -207,10 +207,19 @@ const STACKS: readonly [RegExp, string][] = [
  * no word after cleaning go with it ("ALTERNANCE - Data Scientist", "Serveur - Lyon 3e": see `titleParts`).
  */
 export function cleanTitle(title: string, english = true): string {
+  return cleanTitleWords(title, english).text;
+}
+
+/**
+ * `cleanTitle` and whether it put French beside an English job word (`english`: the words differ from those of
+ * `cleanTitle(title, false)`), from one cleaning.
+ */
+export function cleanTitleWords(title: string, english = true): { text: string; english: boolean } {
   const stacks = STACKS.reduce((t, [re, to]) => t.replace(re, to), title);
   const capitals = new Set((stacks.match(/\b[A-Z]{2,}\b/g) ?? []).map((w) => w.toLowerCase()));
   const text = stacks.replace(GENDER, " ").replace(AMOUNTS, " ");
   const out: string[] = [];
+  let added = false;
   for (const w of normalizeText(text).split(" ")) {
     if (!w) continue;
     if (/^\d+$/.test(w)) continue;
@@ -229,9 +238,9 @@ export function cleanTitle(title: string, english = true): string {
     }
     out.push(w);
     const en = english ? ENGLISH[w] : undefined;
-    if (en) out.push(en);
+    if (en) (out.push(en), (added = true));
   }
-  return out.join(" ");
+  return { text: out.join(" "), english: added };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
 } from "../../skills/index.js";
 import {
   cleanTitle,
+  cleanTitleWords,
   contentStems,
   leadingTitleLine,
   postingLists,
@@ -205,8 +206,8 @@ function romeTitle(ctx: EngineContext, title: string, english = true): string {
  * appellation and dilute its words); else undefined.
  */
 function englishAppellation(ctx: EngineContext, title: string, rome: string): string[] | undefined {
-  // Most titles have no English job word: one cleaning each way costs less than reading the parts again.
-  if (!title || cleanTitle(title) === cleanTitle(title, false)) return undefined;
+  // Most titles have no English job word: one cleaning says so at less cost than reading the parts again.
+  if (!title || !cleanTitleWords(title).english) return undefined;
   const plain = romeTitle(ctx, title, false);
   if (plain === rome) return undefined;
   const stems = contentStems(plain);

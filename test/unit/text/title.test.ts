@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cleanTitle, leadingTitleLine, titleParts } from "../../../src/text/index.js";
+import { cleanTitle, cleanTitleWords, leadingTitleLine, titleParts } from "../../../src/text/index.js";
 
 describe("job titles", () => {
   it("drop gender marks, contract words, amounts and urgency", () => {
@@ -29,6 +29,14 @@ describe("job titles", () => {
     // Without them, for titles that are ROME appellations as written ("Data engineer").
     expect(cleanTitle("Data engineer (H/F)", false)).toBe("data engineer");
     expect(titleParts("ALTERNANCE - Data Engineer - Lyon", false)).toEqual(["data engineer", "lyon"]);
+    // One cleaning says whether French was put beside an English word, as comparing both cleanings would.
+    for (const t of ["Data engineer (H/F)", "Sales manager", "Infirmier de nuit", "dev fullstack js", "AS de nuit"]) {
+      const w = cleanTitleWords(t);
+      expect(w.text).toBe(cleanTitle(t));
+      expect(w.english).toBe(cleanTitle(t) !== cleanTitle(t, false));
+    }
+    expect(cleanTitleWords("Data engineer (H/F)").english).toBe(true);
+    expect(cleanTitleWords("Infirmier de nuit").english).toBe(false);
   });
   it("split parts on separators, dropping parts with no job word", () => {
     expect(titleParts("ALTERNANCE - Data Scientist H/F")).toEqual(["data donnees scientist scientifique"]);
