@@ -29,7 +29,7 @@ export function scoreStatement(x: StatedExtractor, q: StatementQuery, minScore: 
   for (const h of x.labels.searchIds(probe, STATED.candidates, STATED.minCoverage / 2)) {
     const coverage = all ? h.coverage : x.labels.coverageOfIds(h.doc, ids);
     if (coverage < STATED.minCoverage) continue;
-    const c = scoreRow(x, q, h.doc, coverage, 2);
+    const c = scoreRow(x, q, h.doc, coverage, 2, minScore);
     if (c && c.score >= minScore) scored.push(c);
   }
   scored.sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
@@ -91,6 +91,8 @@ export function scoreRow(
   doc: number,
   coverage: number,
   minShared: number,
+  /** The score the caller keeps a label at: one that cannot reach it is null. */
+  atLeast = -Infinity,
 ): Candidate | null {
   const labelLevel = x.diplomaLevel[doc];
   if (labelLevel && q.level && labelLevel !== q.level) return null; // a CAP is not a BTS
@@ -128,13 +130,16 @@ export function scoreRow(
   const lexical =
     coverage > 0 && unitCoverage > 0 ? ((1 + b2) * coverage * unitCoverage) / (b2 * unitCoverage + coverage) : 0;
   const r = x.rows[doc]!;
-  const cos = q.vec && r.vec ? dot(q.vec, r.vec) : 0;
   let penalty = r.kind === "savoir" ? STATED.savoirPenalty : 0;
   // A short statement that meets none of the label's head words names its topic, not its action ("les espaces
   // communs" is not "Optimiser la gestion des espaces communs"); the domain pass reads paraphrases and does not pay.
   const heads = x.heads[doc]!;
   if (minShared > 1 && q.keys.size <= STATED.headWords && heads.length > 0 && !heads.some((h) => q.keys.has(h)))
     penalty += STATED.headPenalty;
+  // A label that could not reach `atLeast` even with a cosine of 1 is dropped before its cosine (a 256-dimension dot
+  // product, most of this function's time): the caller would drop it. 1e-5: a float32 cosine can pass 1 by ~1e-7.
+  if (STATED.vectorWeight * (1 + 1e-5) + (1 - STATED.vectorWeight) * lexical - penalty < atLeast) return null;
+  const cos = q.vec && r.vec ? dot(q.vec, r.vec) : 0;
   const score = STATED.vectorWeight * cos + (1 - STATED.vectorWeight) * lexical - penalty;
   return { code: r.code, row: doc, kind: r.kind, score, mc: r.kind === "macro-competence" ? r.code : r.mc };
 }

@@ -127,7 +127,7 @@ export function extractStated(
         if (have.has(row)) continue;
         const coverage = x.labels.coverageOfIds(row, o.q.ids);
         if (coverage < STATED.minCoverage) continue;
-        const c = scoreRow(x, o.q, row, coverage, 1);
+        const c = scoreRow(x, o.q, row, coverage, 1, STATED.domainMin);
         if (c && c.score >= STATED.domainMin) o.cands.push(c);
       }
     }

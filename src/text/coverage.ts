@@ -48,6 +48,12 @@ export class CoverageIndex {
   private readonly touched: Int32Array;
   /** Per-set sums of `coverageAcross` (a reused buffer, grown to the largest set index seen). */
   private setSums = new Int32Array(64);
+  /**
+   * The best k of a search (reused buffers, grown to the largest k asked): a typed array of more than 64 bytes is
+   * allocated outside the heap, which cost more than the search of a short statement.
+   */
+  private bestDoc = new Int32Array(16);
+  private bestCov = new Float64Array(16);
   private readonly docTerms: readonly (readonly string[])[];
 
   /** `docs` hold unique terms; `weight` gives each term's weight (e.g. its IDF), > 0. */
@@ -109,8 +115,12 @@ export class CoverageIndex {
     const floor = Math.max(minCoverage, Number.MIN_VALUE);
     const mass = this.mass;
     const cap = Math.max(0, Math.min(k, n));
-    const bestDoc = new Int32Array(cap);
-    const bestCov = new Float64Array(cap);
+    if (cap > this.bestDoc.length) {
+      this.bestDoc = new Int32Array(cap);
+      this.bestCov = new Float64Array(cap);
+    }
+    const bestDoc = this.bestDoc;
+    const bestCov = this.bestCov;
     let m = 0;
     for (let i = 0; i < n; i++) {
       const d = touched[i]!;

@@ -127,16 +127,32 @@ const bodyTitle: FeatureStep = (ctx, { p, need, then }, f) => {
 /** The stated items each fiche lists, weighted by their score and rarity across fiches. */
 const items: FeatureStep = (ctx, { skills, need }, f) => {
   if (!skills.length || !need("items")) return;
-  const row = ctx.lexicon.ficheRow;
   const nf = ctx.referential.fiches.size;
   for (const s of skills) {
-    const fiches = ctx.referential.fichesForItem(s.code);
-    if (fiches.length === 0) continue;
-    const w = s.score * Math.log(1 + nf / fiches.length);
-    for (const code of fiches) f.items[row.get(code)!]! += w;
+    const rows = itemFicheRows(ctx, s.code);
+    if (rows.length === 0) continue;
+    const w = s.score * Math.log(1 + nf / rows.length);
+    for (let j = 0; j < rows.length; j++) f.items[rows[j]!]! += w;
   }
   scaleToMax(f.items);
 };
+
+const itemRowTables = new WeakMap<EngineContext["lexicon"], Map<string, Int32Array>>();
+/**
+ * The rows of the fiches that list an item (`fichesForItem` order), once per item: a macro-compétence is listed by
+ * hundreds of fiches, each a code looked up per match otherwise.
+ */
+function itemFicheRows(ctx: EngineContext, code: string): Int32Array {
+  let table = itemRowTables.get(ctx.lexicon);
+  if (!table) itemRowTables.set(ctx.lexicon, (table = new Map()));
+  let rows = table.get(code);
+  if (!rows) {
+    const row = ctx.lexicon.ficheRow;
+    rows = Int32Array.from(ctx.referential.fichesForItem(code), (c) => row.get(c)!);
+    table.set(code, rows);
+  }
+  return rows;
+}
 
 /**
  * Votes for a fiche the text gives no ROME evidence for (title words or vector, appellations named in the body)
