@@ -208,7 +208,7 @@ export function statementUnits(
       }
       continue;
     }
-    if (SKIPPED_SECTIONS.has(u.section) || header || BOILERPLATE.test(f)) {
+    if (SKIPPED_SECTIONS.has(u.section) || header || u.heading || BOILERPLATE.test(f)) {
       out.push({ ...u, hedged: false, namedOnly: true });
       continue;
     }

@@ -206,3 +206,24 @@ describe("head clauses", () => {
     expect(head("Assurer la mise en œuvre des projets")).toBeNull();
   });
 });
+
+describe("headings the section list does not know", () => {
+  it("drops a short line whose colon the segmenter cut off, and reads a line in capitals for short forms only", () => {
+    const text = [
+      "Vos missions principales seront :",
+      "- Prise de rendez-vous",
+      "MAINTENANCE ET SÉCURITÉ",
+      "- Contrôler les extincteurs",
+      "PERMIS B",
+      "Gestion des stocks : réception et rangement",
+    ].join("\n");
+    const st = statements(text);
+    expect(st.map((s) => s.text)).not.toContain("Vos missions principales seront");
+    expect(st.filter((s) => s.namedOnly).map((s) => s.text)).toEqual(["MAINTENANCE ET SÉCURITÉ", "PERMIS B"]);
+    const read = st.filter((s) => !s.namedOnly).map((s) => s.text);
+    expect(read).toContain("Prise de rendez-vous");
+    expect(read).toContain("Contrôler les extincteurs");
+    expect(read.some((t) => t.includes("réception"))).toBe(true);
+    expect(st.find((s) => s.text === "Prise de rendez-vous")?.section).toBe("missions");
+  });
+});
