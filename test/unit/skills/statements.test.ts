@@ -227,3 +227,21 @@ describe("headings the section list does not know", () => {
     expect(st.find((s) => s.text === "Prise de rendez-vous")?.section).toBe("missions");
   });
 });
+
+describe("dated lines", () => {
+  it("reads a dated line that names a diploma whole, and a job header for short forms only", () => {
+    const text = [
+      "2016-2019 Agent de service hospitalier, Clinique du Parc",
+      "Titre professionnel Agent de propreté et d'hygiène (2019)",
+      "Formation",
+      "2000 Diplôme d'État d'infirmier – IFSI de Lyon",
+    ].join("\n");
+    const st = statements(text);
+    expect(st.filter((s) => s.namedOnly).map((s) => s.text)).toEqual([
+      "2016-2019 Agent de service hospitalier, Clinique du Parc",
+    ]);
+    const read = st.filter((s) => !s.namedOnly).map((s) => s.text);
+    expect(read).toContain("Titre professionnel Agent de propreté et d'hygiène (2019)");
+    expect(read.some((t) => t.includes("Diplôme d'État d'infirmier"))).toBe(true);
+  });
+});
