@@ -9,18 +9,13 @@
  * vocabulary) and models/word-vectors.bin (int8 rows); `--dry` writes nothing. Last stdout line: one JSON object.
  */
 import "../src/text/quiet.js";
-import { existsSync, readFileSync } from "node:fs";
 import { parseFlags } from "../src/cli/command.js";
 import { DEV_OFFERS, loadConfig } from "../src/config.js";
-import { dot, readWordVectors, WORD_VECTORS_FILE } from "../src/embed/index.js";
+import { dot, jsonlIds, readWordVectors, WORD_VECTORS_FILE } from "../src/embed/index.js";
 import { loadReferential } from "../src/rome/index.js";
 import { statedStems } from "../src/skills/index.js";
-import { readOffers } from "../src/sources/index.js";
 import {
-  offersFileMeta,
-  romeDirMeta,
-  sha256,
-  trainWordVectors,
+  trainWordVectorsOn,
   WORD_VECTOR_DEFAULTS,
   writeWordVectors,
   type WordVectorSettings,
@@ -43,49 +38,11 @@ const offersFile = flags.has("no-offers") ? null : (flags.get("offers") ?? DEV_O
 const out = flags.get("out") ?? WORD_VECTORS_FILE;
 
 const config = loadConfig();
-const ref = loadReferential(config.romeDir);
-const started = Date.now();
-
-/** A text's lines and sentences: co-occurrence never crosses them. */
-const sentences = (text: string) => text.split(/\n+|(?<=[.!?;:])\s+|\s[•·▪►*–-]\s|^[•·▪►*–-]\s/m).filter(Boolean);
-const lines: string[] = [];
-for (const f of ref.fiches.values()) lines.push(f.libelle, ...sentences(f.definition), ...sentences(f.accesMetier));
-for (const a of ref.appellations.values()) lines.push(a.libelle);
-for (const c of ref.competences.values()) lines.push(c.libelle, ...sentences(c.definition));
-for (const s of ref.savoirs.values()) lines.push(s.libelle);
-for (const m of ref.macroCompetences.values()) lines.push(m.libelle);
-const romeLines = lines.length;
-const excluded = new Set<string>();
-if (flags.has("exclude-gold"))
-  for (const l of readFileSync(flags.get("exclude-gold")!, "utf8").split("\n"))
-    if (l.trim()) excluded.add(String((JSON.parse(l) as { id: string | number }).id));
-let offerCount = 0;
-if (offersFile && existsSync(offersFile))
-  for (const o of readOffers(offersFile)) {
-    if (excluded.has(o.id)) continue;
-    offerCount++;
-    lines.push(...sentences(o.description ?? ""));
-  }
-
-const model = trainWordVectors(
-  lines.map((l) => statedStems(l)),
-  settings,
-);
-const manifest = {
-  fitted: {
-    date: new Date().toISOString(),
-    command: `npm run train:word-vectors -- ${process.argv.slice(2).join(" ")}`.trim(),
-    rome: romeDirMeta(config.romeDir),
-    offers: offersFile && existsSync(offersFile) ? { ...offersFileMeta(offersFile), used: offerCount } : null,
-    excludedIds: excluded.size ? sha256([...excluded].sort().join("\n")) : null,
-    lines: { rome: romeLines, offers: lines.length - romeLines },
-    tokens: model.tokens,
-    pairs: model.pairs,
-    topSingularValues: model.singularValues.slice(0, 5).map((s) => round(s, 2)),
-    seconds: round((Date.now() - started) / 1000, 1),
-  },
-  settings: { ...settings },
-};
+const excluded = new Set(flags.has("exclude-gold") ? jsonlIds(flags.get("exclude-gold")!) : []);
+const src = { romeDir: config.romeDir, ref: loadReferential(config.romeDir), offersFile, excluded, settings };
+const command = `npm run train:word-vectors -- ${process.argv.slice(2).join(" ")}`.trim();
+const { model, fitted } = trainWordVectorsOn(src, command);
+const manifest = { fitted, settings: { ...settings } };
 // The paraphrases docs/skills.md names as missed, and two unrelated pairs for scale: their cosines, read back from
 // the written (int8) file when there is one.
 const CHECK_PAIRS = [

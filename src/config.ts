@@ -44,11 +44,14 @@ const ConfigSchema = z.object({
   /** The fiche classifier's manifest (models/fiche-classifier.json, docs/matching.md); unset when absent or "none". */
   ficheClassifier: z.string().min(1).optional(),
   /**
-   * Domain word vectors for stated skills' paraphrase readings (WORD_VECTORS: a manifest written by `npm run
-   * train:word-vectors`, docs/skills.md "Session 23"), read by /v1/skills/extract only (a match's ranking leaves them
-   * out: they cost it a little); unset by default.
+   * Domain word vectors for stated skills' paraphrase readings, read by /v1/skills/extract only (a match's ranking
+   * leaves them out: they cost it a little; docs/skills.md "Session 23", "Session 27"). `wordVectors`: a manifest
+   * written by `npm run train:word-vectors` (WORD_VECTORS=FILE). `wordVectorsBuilt` (WORD_VECTORS unset): the model
+   * built at set-up into the index folder (build-indexes, first start) is read when it is current; WORD_VECTORS=none
+   * turns both off.
    */
   wordVectors: z.string().min(1).optional(),
+  wordVectorsBuilt: z.boolean(),
   /**
    * Paraphrase evidence for stated skills learned from recruiters' items (PARAPHRASES: a file written by `npm run
    * train:paraphrases`, docs/skills.md "Session 25"); models/paraphrases.json by default, "none" turns it off.
@@ -121,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     romeHistoricalUntil: historicalUntil(env),
     ficheClassifier: optionalModel(env.FICHE_CLASSIFIER, "models/fiche-classifier.json"),
     wordVectors: env.WORD_VECTORS === "none" ? undefined : env.WORD_VECTORS || undefined,
+    wordVectorsBuilt: !env.WORD_VECTORS,
     paraphrases: optionalModel(env.PARAPHRASES, "models/paraphrases.json"),
     trendsWholeFactor: env.TRENDS_WHOLE_FACTOR || "0",
   });

@@ -1,7 +1,11 @@
+import { existsSync } from "node:fs";
 import type { Config } from "../config.js";
 import {
+  builtWordVectorsFile,
+  defaultWordVectorBuild,
   normalizeVector,
   readWordVectors,
+  wordVectorsAreCurrent,
   TransformersEmbedder,
   type Embedder,
   type WordVectors,
@@ -73,7 +77,7 @@ export async function createEngine(config: Config, opts: EngineOptions = {}): Pr
   const earlier = config.romeEarlier
     ? { ...loadFicheCodes(config.romeEarlier.dir), until: config.romeEarlier.until }
     : null;
-  const words = config.wordVectors ? readWordVectors(config.wordVectors) : null;
+  const words = wordVectorsFor(config, referential.version);
   const paraphrases = config.paraphrases ? readParaphrases(config.paraphrases) : null;
   const context = loadContext(referential, embedder, indexes, lexicon, {
     classify,
@@ -83,6 +87,19 @@ export async function createEngine(config: Config, opts: EngineOptions = {}): Pr
     historicalUntil: config.romeHistoricalUntil,
   });
   return new Engine(context, exemplars, esco);
+}
+
+/**
+ * The word vectors `/v1/skills/extract` reads: the file WORD_VECTORS names, else the model built at set-up into the
+ * index folder when its manifest says it is current (a stale one is said on stderr and left out), else none.
+ */
+function wordVectorsFor(config: Config, romeVersion: string): WordVectors | null {
+  if (config.wordVectors) return readWordVectors(config.wordVectors);
+  if (!config.wordVectorsBuilt) return null;
+  const file = builtWordVectorsFile(config.indexRoot, romeVersion);
+  if (wordVectorsAreCurrent(file, defaultWordVectorBuild(romeVersion))) return readWordVectors(file);
+  if (existsSync(file)) console.error(`${file}: built from other data; left out (npm run build-indexes rebuilds it)`);
+  return null;
 }
 
 /** What a match may read beside the referential, indexes and lexicon (each absent: not used). */

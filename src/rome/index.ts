@@ -1,4 +1,4 @@
-export { loadFicheCodes, loadReferential, ROME_CODE } from "./load.js";
+export { loadFicheCodes, loadReferential, readRomeVersion, ROME_CODE } from "./load.js";
 export { Referential } from "./referential.js";
 export type { FicheMacroCompetence, ItemKind } from "./referential.js";
 export { RomeLoadError } from "./csv.js";

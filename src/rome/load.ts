@@ -99,7 +99,7 @@ const coeur = (v: string): CoeurMetier =>
   v === "Principale" ? "principale" : v.startsWith("É") || v.startsWith("E") ? "emergente" : null;
 
 /** `v460` from the folder name, else from version.txt ("Numero de version : 60" → v460). */
-function readVersion(dir: string): string {
+export function readRomeVersion(dir: string): string {
   const base = path.basename(path.resolve(dir));
   if (/^v\d+$/.test(base)) return base;
   const vt = path.join(dir, "version.txt");
@@ -120,7 +120,7 @@ export function loadFicheCodes(dir: string): {
   appellations: Map<string, string>;
 } {
   if (!existsSync(dir)) throw new RomeLoadError(dir, null, "ROME folder not found");
-  const version = readVersion(dir);
+  const version = readRomeVersion(dir);
   const rows = readRomeCsv(dir, F(`referentiel_code_rome_${version}`), z.object({ code_rome: codeRome }));
   // Each appellation's code then: ROME moves some appellations between fiches from one release to the next.
   const file = F(`referentiel_appellation_${version}`);
@@ -135,7 +135,7 @@ export function loadFicheCodes(dir: string): {
 /** Loads and validates the official ROME 4.0 CSV export from `dir` into an in-memory referential. */
 export function loadReferential(dir: string): Referential {
   if (!existsSync(dir)) throw new RomeLoadError(dir, null, "ROME folder not found; set ROME_DIR (see README)");
-  const v = readVersion(dir);
+  const v = readRomeVersion(dir);
   const niveaux = readRomeCsv(dir, `competences_arbo_niveaux_${v}.csv`, NiveauRow);
   const levels = new Map<string, TreeLevel>(niveaux.map((n) => [n.code, { code: n.code, libelle: n.libelle }]));
   const level = (code: string, file: string): TreeLevel => {

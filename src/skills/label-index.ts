@@ -137,10 +137,12 @@ export function createStatedExtractor(
   // One-word labels ("Opéras", "Assurances", "Meubles") are met by that very word, not by another of its stem
   // ("opérateur", "assure").
   // Savoirs that are job titles ("Data engineer", "Conducteur de travaux - travaux publics"): a title states no skill.
+  // A diploma named after its trade ("CAP maçon", "BP boulanger", whose key drops the level) is not one.
   const titles = new Set([...ref.appellations.values()].map((a) => titleKey(contentStems(a.libelle))));
   const jobTitles = new Uint8Array(rows.length);
   rows.forEach((r, row) => {
-    if (r.kind === "savoir" && titles.has(titleKey(contentStems(r.libelle)))) jobTitles[row] = 1;
+    if (r.kind === "savoir" && !diplomaLevelOf(r.libelle) && titles.has(titleKey(contentStems(r.libelle))))
+      jobTitles[row] = 1;
   });
   const oneWord = rows.map((r) => {
     const w = normalizeText(r.libelle)

@@ -130,7 +130,7 @@ export function scoreRow(
   const lexical =
     coverage > 0 && unitCoverage > 0 ? ((1 + b2) * coverage * unitCoverage) / (b2 * unitCoverage + coverage) : 0;
   const r = x.rows[doc]!;
-  let penalty = r.kind === "savoir" ? STATED.savoirPenalty : 0;
+  let penalty = r.kind === "savoir" && !statesDiploma(q, x.diplomaLevel[doc]!, r.libelle) ? STATED.savoirPenalty : 0;
   // A short statement that meets none of the label's head words names its topic, not its action ("les espaces
   // communs" is not "Optimiser la gestion des espaces communs"); the domain pass reads paraphrases and does not pay.
   const heads = x.heads[doc]!;
@@ -142,6 +142,16 @@ export function scoreRow(
   const cos = q.vec && r.vec ? dot(q.vec, r.vec) : 0;
   const score = STATED.vectorWeight * cos + (1 - STATED.vectorWeight) * lexical - penalty;
   return { code: r.code, row: doc, kind: r.kind, score, mc: r.kind === "macro-competence" ? r.code : r.mc };
+}
+
+/**
+ * A statement that names a diploma's level and a diploma label of that level (matched above): it states that
+ * diploma, not a task, so the savoir pays no penalty. "de" is the level of any "… de x" once folded: only a label
+ * that is a "Diplôme d'État" counts for it.
+ */
+function statesDiploma(q: StatementQuery, labelLevel: string | null, libelle: string): boolean {
+  if (!q.level || !labelLevel) return false;
+  return labelLevel !== "de" || /^dipl[oô]me d.[eé]tat/i.test(libelle);
 }
 
 export interface Candidate {

@@ -222,6 +222,8 @@ export function headingSection(raw: string): Exclude<Section, "none"> | null {
 /** A unit as extraction reads it: its section, and whether it only announces a section or states nothing. */
 export interface SectionedUnit extends TextUnit {
   section: Section;
+  /** A line in capitals that names a topic (`capitalHeading`): read for short forms only. */
+  heading?: boolean;
 }
 
 /** Headings that name one value ("Contrat :", "Lieu :"): the next line's section only, on its own line too. */
@@ -285,14 +287,33 @@ export function sectionUnits(
         continue;
       }
     }
-    if (/[:：]\s*$/.test(u.text) && u.text.split(/\s+/).length <= 8) {
+    // The segmenter may have cut the colon from the line it ends ("Vos missions seront :" then a list): the same.
+    const colonEnds = /[:：]\s*$/.test(u.text) || (text !== undefined && colonEndsLine(text, u.end));
+    if (colonEnds && u.text.split(/\s+/).length <= 8) {
       const n = normalizeText(u.text);
       if (/\bmissions?\b|\btaches\b|\bactivites\b|\bresponsabilites\b/.test(n)) current = "missions";
       else if (/\bprofil\b|\bcompetences\b|\bqualites\b/.test(n)) current = "profil";
       else if (/\boffrons\b|\bavantages\b/.test(n)) current = "avantages";
       continue;
     }
-    out.push({ ...u, section: current });
+    out.push(capitalHeading(u, text) ? { ...u, section: current, heading: true } : { ...u, section: current });
   }
   return out;
+}
+
+/** Whether the text after `end` is a colon and the end of its line. */
+const colonEndsLine = (text: string, end: number) => /^[ \t]*[:：][ \t]*(?:\r?\n|$)/.test(text.slice(end, end + 40));
+
+/**
+ * A line of at most five words in capitals ("MAINTENANCE ET SÉCURITÉ", "LE PROCESSUS D'ADMISSION") is a heading
+ * this list does not know: it names a topic, it states nothing (licences and software names are still read).
+ */
+function capitalHeading(u: TextUnit, text: string | undefined): boolean {
+  if (/[a-zß-ÿ]/.test(u.text) || (u.text.match(/[A-ZÀ-Þ]/g)?.length ?? 0) < 4 || u.text.split(/\s+/).length > 5)
+    return false;
+  if (text === undefined) return true;
+  const lineStart = text.lastIndexOf("\n", u.start - 1) + 1;
+  const lineEnd = text.indexOf("\n", u.end);
+  const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+  return normalizeText(line) === normalizeText(u.text);
 }

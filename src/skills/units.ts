@@ -223,12 +223,15 @@ export function statementUnits(
       }
       continue;
     }
-    if (SKIPPED_SECTIONS.has(u.section) || header || BOILERPLATE.test(f)) {
+    if (SKIPPED_SECTIONS.has(u.section) || header || u.heading || BOILERPLATE.test(f)) {
       out.push({ ...u, hedged: false, namedOnly: true });
       continue;
     }
     let unit: TextUnit = u;
-    if (DATE_RANGE.test(u.text) && u.section !== "missions" && u.section !== "profil" && u.section !== "competences") {
+    const dated = DATE_RANGE.test(u.text) && u.section !== "missions" && u.section !== "profil";
+    // A dated line that names a diploma ("2000 Diplôme d'État d'infirmier – IFSI de Lyon", "J'ai le CAP Maçon
+    // (2006)", "Titre professionnel Agent de propreté (2019)") states it, before the school as well as anywhere.
+    if (dated && u.section !== "competences" && !namesDiploma(f)) {
       // "2019-2024 Aide-soignante, EHPAD Les Tilleuls : soins…": the tasks follow the colon (or a dash); a header
       // alone names a job, not a skill (diploma headers are the exception: the diploma is a savoir).
       const cut = /\s[:–—-]\s|:\s/.exec(u.text.replace(DATE_RANGE, (d) => " ".repeat(d.length)));
@@ -258,6 +261,11 @@ export function statementUnits(
   }
   return out;
 }
+
+/** A folded line that names a diploma by its level or kind ("agent de service" names none). */
+const DIPLOMA =
+  /\b(?:cap|bep|bac pro|bp|brevet professionnel|bts|dut|licence|master|mastere|titre pro(?:fessionnel)?|cqp|diplome)\b/;
+const namesDiploma = (f: string) => DIPLOMA.test(f);
 
 /**
  * A preposition opening an adjunct of a statement's head clause ("…les plannings des techniciens dans une zone

@@ -1,38 +1,10 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { WordVectorManifest, wordVectorsBinFile } from "../embed/index.js";
+import { WordVectorManifest, wordVectorsBinFile, type WordVectorSettings } from "../embed/index.js";
 import { seededRandom } from "./random.js";
 import { sha256 } from "./fit-meta.js";
 
-/** How domain word vectors are trained (`npm run train:word-vectors`). */
-export interface WordVectorSettings {
-  /** Dimensions kept from the SVD. */
-  dim: number;
-  /** Words on each side counted as context, within a line or sentence. */
-  window: number;
-  /** Words seen fewer times are left out. */
-  minCount: number;
-  /** Context-distribution smoothing of PPMI (Levy, Goldberg & Dagan 2015): context counts raised to this power. */
-  alpha: number;
-  /** Power iterations of the randomized SVD (Halko, Martinsson & Tropp 2011). */
-  power: number;
-  /** Extra random directions beyond `dim`. */
-  oversample: number;
-  /** A word's vector is U·Σ^eigenPower (0.5: the symmetric split; 0: U alone). */
-  eigenPower: number;
-  seed: number;
-}
-
-export const WORD_VECTOR_DEFAULTS: WordVectorSettings = {
-  dim: 128,
-  window: 5,
-  minCount: 5,
-  alpha: 0.75,
-  power: 3,
-  oversample: 16,
-  eigenPower: 0.5,
-  seed: 23,
-};
+export { WORD_VECTOR_DEFAULTS, type WordVectorSettings } from "../embed/index.js";
 
 export interface TrainedWordVectors {
   vocabulary: string[];

@@ -3,18 +3,23 @@ import { readFileSync } from "node:fs";
 import cliProgress from "cli-progress";
 import { loadConfig } from "../../config.js";
 import { createEngine, MatchPool, pooled, type Engine } from "../../match/index.js";
-import { CV_MODES, evaluateOffers, type CvMode } from "../../tuning/index.js";
+import { CV_MODES, ensureWordVectors, evaluateOffers, type CvMode } from "../../tuning/index.js";
 import { readOffers } from "../../sources/index.js";
 import { loadReferential } from "../../rome/index.js";
 import { startServer } from "../../api/index.js";
 import { openLake } from "../../ingest/index.js";
 import { defineCommand, UsageError } from "../command.js";
 
+/** What the last `engineWithProgress` did with the built word vectors ("off": WORD_VECTORS names a file or none). */
+let wordVectorsState: ReturnType<typeof ensureWordVectors> = "off";
+
 /**
  * Engine with progress on stderr while indexes are (re)built: a bar on a terminal, a line every tenth otherwise
- * (container logs), so that a first start never looks stuck.
+ * (container logs), so that a first start never looks stuck. The word vectors of `/v1/skills/extract` are built
+ * first when missing or stale (`ensureWordVectors`; WORD_VECTORS=none skips them).
  */
 export async function engineWithProgress(rebuild = false): Promise<Engine> {
+  wordVectorsState = ensureWordVectors(loadConfig(), { force: rebuild, log: (l) => console.error(l) });
   const tty = process.stderr.isTTY === true;
   const bar = new cliProgress.SingleBar(
     { format: "  {phase} [{bar}] {value}/{total}", stream: process.stderr, hideCursor: true },
@@ -46,7 +51,7 @@ export async function engineWithProgress(rebuild = false): Promise<Engine> {
 
 export const buildIndexesCommand = defineCommand({
   name: "build-indexes",
-  summary: "embed ROME labels and (re)build the HNSW indexes",
+  summary: "embed ROME labels and (re)build the HNSW indexes and the word vectors of stated skills",
   usage: "build-indexes [--force]",
   async run({ flags }) {
     const t = Date.now();
@@ -56,6 +61,7 @@ export const buildIndexesCommand = defineCommand({
         romeVersion: engine.referential.version,
         model: engine.modelId,
         indexes: Object.fromEntries(Object.entries(engine.indexes).map(([k, v]) => [k, v.size])),
+        wordVectors: wordVectorsState,
         seconds: (Date.now() - t) / 1000,
       }),
     );

@@ -187,6 +187,21 @@ describe("second and MC-level readings", () => {
   });
 });
 
+describe("diplomas", () => {
+  it("reads a dated line that names a diploma, before its school too, and a diploma without the savoirs' penalty", async () => {
+    const read = async (t: string) => (await engine.extractSkills(t)).map((s) => s.libelle);
+    // Dated: once read as a job header (short forms only), or cut at its dash (the school's name left).
+    expect(await read("J'ai le CAP Maçon (2006) et le permis B.")).toContain("CAP maçon");
+    expect(await read("DIPLÔMES\n2000 Diplôme d'État d'infirmier – IFSI de Lyon")).toEqual([
+      expect.stringMatching(/^Diplôme d'[eé]tat d'infirmier/i),
+    ]);
+    // Words met, not a short form: a savoir would pay 0.12 and fall under the minimum.
+    expect(await read("Formation\nBTS Négociation et relation client (2015)")).toEqual([
+      "BTS négociation et digitalisation de la relation client",
+    ]);
+  });
+});
+
 describe("head clauses", () => {
   it("reads a sentence's head clause without its adjuncts, so that the label it states is not diluted", async () => {
     const read = async (t: string) => (await engine.extractSkills(t)).map((s) => s.libelle);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -14,8 +14,7 @@ import {
 } from "../../../src/skills/index.js";
 import { statementQuery } from "../../../src/skills/scoring.js";
 import { softReading } from "../../../src/skills/soft.js";
-import { WordVectors } from "../../../src/embed/index.js";
-import { testEngine } from "../../helpers.js";
+import { builtWordVectorsFile, defaultWordVectorBuild, WordVectors } from "../../../src/embed/index.js";
 
 /** "Récolter un produit à maturité et selon les consignes de calibrage": no word of it in "le glanage". */
 const HARVEST = "122853";
@@ -45,10 +44,20 @@ function modelRows(): [string, number[]][] {
   ];
 }
 
-/** `modelRows` in the format `npm run train:word-vectors` writes (manifest and int8 rows). */
+/**
+ * `modelRows` in the format `npm run build-indexes` writes (manifest with today's `build`, int8 rows) where it writes
+ * it: an index folder of its own, the real HNSW indexes linked into it.
+ */
 function writeModel(): string {
   const rows = modelRows();
-  const dir = mkdtempSync(path.join(os.tmpdir(), "word-vectors-"));
+  const config = loadConfig();
+  const root = mkdtempSync(path.join(os.tmpdir(), "indexes-"));
+  for (const d of readdirSync(config.indexRoot))
+    if (!d.endsWith("-word-vectors")) symlinkSync(path.join(config.indexRoot, d), path.join(root, d));
+  const version = loadReferential(config.romeDir).version;
+  const file = builtWordVectorsFile(root, version);
+  const dir = path.dirname(file);
+  mkdirSync(dir);
   const bin = Buffer.from(Int8Array.from(rows.flatMap(([, v]) => v.map((x) => Math.round(x * 127)))).buffer);
   writeFileSync(path.join(dir, "word-vectors.bin"), bin);
   const manifest = {
@@ -57,16 +66,19 @@ function writeModel(): string {
     dim: 3,
     bin: { file: "word-vectors.bin", sha256: createHash("sha256").update(bin).digest("hex"), scale: 127 },
     vocabulary: rows.map(([w]) => w),
+    build: defaultWordVectorBuild(version),
   };
-  writeFileSync(path.join(dir, "word-vectors.json"), JSON.stringify(manifest));
-  return path.join(dir, "word-vectors.json");
+  writeFileSync(file, JSON.stringify(manifest));
+  return root;
 }
 
 let withVectors: Engine;
 let without: Engine;
 beforeAll(async () => {
-  withVectors = await createEngine({ ...loadConfig(), wordVectors: writeModel() });
-  without = await testEngine();
+  // The default configuration (WORD_VECTORS unset) reads the model it finds current in the index folder.
+  const config = { ...loadConfig({ ...process.env, WORD_VECTORS: undefined }), indexRoot: writeModel() };
+  withVectors = await createEngine(config);
+  without = await createEngine(loadConfig({ ...process.env, WORD_VECTORS: "none" }));
 }, 120_000);
 
 describe("a soft reading (softReading)", () => {
@@ -90,7 +102,7 @@ describe("a soft reading (softReading)", () => {
   });
 });
 
-describe("soft readings through domain word vectors (WORD_VECTORS)", () => {
+describe("soft readings through domain word vectors (built at set-up, read by default)", () => {
   it("read, in /v1/skills/extract, a statement no label reads: 'le glanage' in an orchard offer is harvesting", async () => {
     const skills = await withVectors.extractSkills(TEXT);
     expect(skills.find((s) => s.code === HARVEST)?.evidence.map((e) => e.text)).toEqual(["le glanage"]);

@@ -206,3 +206,42 @@ describe("head clauses", () => {
     expect(head("Assurer la mise en œuvre des projets")).toBeNull();
   });
 });
+
+describe("headings the section list does not know", () => {
+  it("drops a short line whose colon the segmenter cut off, and reads a line in capitals for short forms only", () => {
+    const text = [
+      "Vos missions principales seront :",
+      "- Prise de rendez-vous",
+      "MAINTENANCE ET SÉCURITÉ",
+      "- Contrôler les extincteurs",
+      "PERMIS B",
+      "Gestion des stocks : réception et rangement",
+    ].join("\n");
+    const st = statements(text);
+    expect(st.map((s) => s.text)).not.toContain("Vos missions principales seront");
+    expect(st.filter((s) => s.namedOnly).map((s) => s.text)).toEqual(["MAINTENANCE ET SÉCURITÉ", "PERMIS B"]);
+    const read = st.filter((s) => !s.namedOnly).map((s) => s.text);
+    expect(read).toContain("Prise de rendez-vous");
+    expect(read).toContain("Contrôler les extincteurs");
+    expect(read.some((t) => t.includes("réception"))).toBe(true);
+    expect(st.find((s) => s.text === "Prise de rendez-vous")?.section).toBe("missions");
+  });
+});
+
+describe("dated lines", () => {
+  it("reads a dated line that names a diploma whole, and a job header for short forms only", () => {
+    const text = [
+      "2016-2019 Agent de service hospitalier, Clinique du Parc",
+      "Titre professionnel Agent de propreté et d'hygiène (2019)",
+      "Formation",
+      "2000 Diplôme d'État d'infirmier – IFSI de Lyon",
+    ].join("\n");
+    const st = statements(text);
+    expect(st.filter((s) => s.namedOnly).map((s) => s.text)).toEqual([
+      "2016-2019 Agent de service hospitalier, Clinique du Parc",
+    ]);
+    const read = st.filter((s) => !s.namedOnly).map((s) => s.text);
+    expect(read).toContain("Titre professionnel Agent de propreté et d'hygiène (2019)");
+    expect(read.some((t) => t.includes("Diplôme d'État d'infirmier"))).toBe(true);
+  });
+});

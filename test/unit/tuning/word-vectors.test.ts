@@ -1,8 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readWordVectors } from "../../../src/embed/index.js";
+import {
+  builtWordVectorsFile,
+  defaultWordVectorBuild,
+  readWordVectors,
+  wordVectorsAreCurrent,
+} from "../../../src/embed/index.js";
+import { loadConfig } from "../../../src/config.js";
 import { jacobiEigen, trainWordVectors, WORD_VECTOR_DEFAULTS, writeWordVectors } from "../../../src/tuning/index.js";
 
 /** Two families of words that share their contexts within a family and never across. */
@@ -76,5 +82,45 @@ describe("trainWordVectors", () => {
     bytes[0] = (bytes[0]! + 1) % 128;
     writeFileSync(bin, bytes);
     expect(() => readWordVectors(file)).toThrow(/wv\.bin: sha256/);
+  });
+});
+
+describe("the model built at set-up (wordVectorsAreCurrent, WORD_VECTORS)", () => {
+  const build = defaultWordVectorBuild("v460");
+
+  it("is current only when its manifest's build equals today's, whatever the keys' order", () => {
+    const m = trainWordVectors(corpus(), settings);
+    const file = builtWordVectorsFile(mkdtempSync(path.join(tmpdir(), "wv-")), "v460");
+    expect(file).toMatch(/v460-word-vectors\/word-vectors\.json$/);
+    expect(wordVectorsAreCurrent(file, build)).toBe(false);
+    mkdirSync(path.dirname(file));
+    const meta = { fitted: { date: "2026-12-03", command: "test" }, settings: { ...settings } };
+    writeWordVectors(file, m, meta);
+    expect(wordVectorsAreCurrent(file, build)).toBe(false); // no build recorded: a hand-trained model
+    const reversed = Object.fromEntries(Object.entries(build).reverse()) as typeof build;
+    writeWordVectors(file, m, { ...meta, build: reversed });
+    expect(wordVectorsAreCurrent(file, build)).toBe(true);
+    for (const stale of [
+      { ...build, romeVersion: "v458" },
+      { ...build, trainer: build.trainer + 1 },
+      { ...build, settings: { ...build.settings, dim: 64 } },
+      { ...build, excludedIds: null },
+    ]) {
+      writeWordVectors(file, m, { ...meta, build: stale });
+      expect(wordVectorsAreCurrent(file, build)).toBe(false);
+    }
+  });
+
+  it("is read by default; WORD_VECTORS=none turns it off, WORD_VECTORS=FILE names another model", () => {
+    const env = { ...process.env, WORD_VECTORS: undefined };
+    expect(loadConfig(env)).toMatchObject({ wordVectors: undefined, wordVectorsBuilt: true });
+    expect(loadConfig({ ...env, WORD_VECTORS: "none" })).toMatchObject({
+      wordVectors: undefined,
+      wordVectorsBuilt: false,
+    });
+    expect(loadConfig({ ...env, WORD_VECTORS: "/m/wv.json" })).toMatchObject({
+      wordVectors: "/m/wv.json",
+      wordVectorsBuilt: false,
+    });
   });
 });
