@@ -52,10 +52,12 @@ export const DATE_RANGE =
 
 /**
  * Accent-free lower case, one character per character (offsets of a fold are the original's). Memoised (a bounded
- * table): a match folds each statement three or four times (statement units, extraction, head clause), and the NFD
- * normalisation costs far more than hashing the text.
+ * table of units up to 1,000 characters): a match folds each statement three or four times (statement units,
+ * extraction, head clause), and the NFD normalisation costs far more than hashing the text.
  */
 export function fold(s: string): string {
+  // Long units (a text with no line break or sentence end) are folded each time: the table stays small.
+  if (s.length > 1_000) return foldText(s);
   let f = folded.get(s);
   if (f === undefined) {
     f = foldText(s);
