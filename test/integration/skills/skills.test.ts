@@ -188,6 +188,12 @@ describe("second and MC-level readings", () => {
 });
 
 describe("diplomas", () => {
+  it("leaves out savoirs that are job titles, and only diplomas escape that rule", async () => {
+    const read = async (t: string) => (await engine.extractSkills(t)).map((s) => s.libelle);
+    // "de" is the level of any folded "… de x": only a "Diplôme d'État" label counts as a diploma by it.
+    expect(await read("Agent de sûreté aéroportuaire")).not.toContain("Agent de sûreté aéroportuaire");
+    expect(await read("CAP maçon")).toContain("CAP maçon");
+  });
   it("reads a dated line that names a diploma, before its school too, and a diploma without the savoirs' penalty", async () => {
     const read = async (t: string) => (await engine.extractSkills(t)).map((s) => s.libelle);
     // Dated: once read as a job header (short forms only), or cut at its dash (the school's name left).
