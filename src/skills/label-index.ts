@@ -1,4 +1,4 @@
-import { dot, normalizeVector, type WordVectors } from "../embed/index.js";
+import { dotRows, normalizeVector, type WordVectors } from "../embed/index.js";
 import type { Referential } from "../rome/index.js";
 import { Bm25Index, contentStems, CoverageIndex, isStopword, normalizeText, titleKey } from "../text/index.js";
 import type { ExtractionContext } from "./extract.js";
@@ -237,6 +237,8 @@ export class KeyNeighbours {
   private readonly matrix: Float32Array;
   private readonly dim: number;
   private readonly cache = new Map<string, ReadonlyMap<string, number>>();
+  /** A key's cosines to every key (a reused buffer). */
+  private cosines: Float64Array | undefined;
 
   constructor(
     words: WordVectors,
@@ -267,10 +269,12 @@ export class KeyNeighbours {
     const i = this.index.get(key);
     const near = new Map<string, number>();
     if (i !== undefined) {
-      const v = this.matrix.subarray(i * this.dim, (i + 1) * this.dim);
+      // One pass over the matrix (`dotRows`: the sums of `dot`, no subarray a row).
+      const cos = (this.cosines ??= new Float64Array(this.keys.length));
+      dotRows(this.matrix, this.matrix.subarray(i * this.dim, (i + 1) * this.dim), cos);
       for (let j = 0; j < this.keys.length; j++) {
         if (j === i) continue;
-        const c = dot(v, this.matrix.subarray(j * this.dim, (j + 1) * this.dim));
+        const c = cos[j]!;
         if (c >= this.floor) near.set(this.keys[j]!, c);
       }
     }
