@@ -238,7 +238,10 @@ export function cleanTitleWords(title: string, english = true): { text: string; 
     }
     out.push(w);
     const en = english ? ENGLISH[w] : undefined;
-    if (en) (out.push(en), (added = true));
+    if (en) {
+      out.push(en);
+      added = true;
+    }
   }
   return { text: out.join(" "), english: added };
 }
