@@ -13,6 +13,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseFlags } from "../src/cli/command.js";
 import { DEV_OFFERS, loadConfig, REPO_ROOT } from "../src/config.js";
+import { SKILLS_GOLD } from "../src/embed/index.js";
 import { loadReferential } from "../src/rome/index.js";
 import {
   buildSkillLexicon,
@@ -44,7 +45,7 @@ const settings: ParaphraseSettings = {
   minProbability: num("min-probability", PARAPHRASE_DEFAULTS.minProbability),
 };
 const offersFile = flags.get("offers") ?? DEV_OFFERS;
-const goldFile = flags.get("gold") ?? path.join(REPO_ROOT, "eval", "skills-gold-dev.jsonl");
+const goldFile = flags.get("gold") ?? SKILLS_GOLD;
 const out = flags.get("out") ?? path.join(REPO_ROOT, "models", "paraphrases.json");
 
 const started = Date.now();

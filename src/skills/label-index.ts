@@ -8,7 +8,7 @@ import { labelHeads } from "./heads.js";
 import type { ParaphraseModel } from "./paraphrases.js";
 import { buildSavoirLexicon, type SavoirLexicon } from "./savoir-lexicon.js";
 import { buildSoftSkills, type SoftSkillRule } from "./soft-skills.js";
-import { diplomaLevelOf, LIGHT_VERB, singular, statedStems } from "./stems.js";
+import { diplomaLevelOf, isDiplomaLabel, LIGHT_VERB, singular, statedStems } from "./stems.js";
 import { STATED } from "./thresholds.js";
 import type { ExtractedSkill } from "./types.js";
 
@@ -139,14 +139,9 @@ export function createStatedExtractor(
   // Savoirs that are job titles ("Data engineer", "Conducteur de travaux - travaux publics"): a title states no skill.
   // A diploma named after its trade ("CAP maçon", "BP boulanger", whose key drops the level) is not one.
   const titles = new Set([...ref.appellations.values()].map((a) => titleKey(contentStems(a.libelle))));
-  // ("de" is the level of any folded "… de x": only a "Diplôme d'État" label is a diploma by it.)
-  const diplomaLabel = (libelle: string) => {
-    const level = diplomaLevelOf(libelle);
-    return level !== null && (level !== "de" || /^dipl[oô]me d.[eé]tat/i.test(libelle));
-  };
   const jobTitles = new Uint8Array(rows.length);
   rows.forEach((r, row) => {
-    if (r.kind === "savoir" && !diplomaLabel(r.libelle) && titles.has(titleKey(contentStems(r.libelle))))
+    if (r.kind === "savoir" && !isDiplomaLabel(r.libelle) && titles.has(titleKey(contentStems(r.libelle))))
       jobTitles[row] = 1;
   });
   const oneWord = rows.map((r) => {

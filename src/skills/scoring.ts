@@ -1,6 +1,7 @@
 import { dot } from "../embed/index.js";
 import { holdsId } from "../text/index.js";
 import { cmpCode } from "./extract.js";
+import { isDiplomaLabel } from "./stems.js";
 import type { StatedExtractor } from "./label-index.js";
 import { STATED } from "./thresholds.js";
 import type { ExtractedSkill } from "./types.js";
@@ -146,13 +147,10 @@ export function scoreRow(
 
 /**
  * A statement that names a diploma's level and a diploma label of that level (matched above): it states that
- * diploma, not a task, so the savoir pays no penalty. "de" is the level of any "… de x" once folded: only a label
- * that is a "Diplôme d'État" counts for it.
+ * diploma, not a task, so the savoir pays no penalty.
  */
-function statesDiploma(q: StatementQuery, labelLevel: string | null, libelle: string): boolean {
-  if (!q.level || !labelLevel) return false;
-  return labelLevel !== "de" || /^dipl[oô]me d.[eé]tat/i.test(libelle);
-}
+const statesDiploma = (q: StatementQuery, labelLevel: string | null, libelle: string): boolean =>
+  Boolean(q.level) && isDiplomaLabel(libelle, labelLevel);
 
 export interface Candidate {
   code: string;

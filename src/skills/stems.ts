@@ -21,6 +21,14 @@ export function diplomaLevelOf(text: string): string | null {
   return diplomaLevelOfFolded(fold(text));
 }
 
+/**
+ * Whether a ROME label is a diploma, given its `diplomaLevelOf` level: "de" is the level of any folded "… de x", so
+ * only a "Diplôme d'État" label is a diploma by it.
+ */
+export function isDiplomaLabel(libelle: string, level: string | null = diplomaLevelOf(libelle)): boolean {
+  return level !== null && (level !== "de" || /^dipl[oô]me d.[eé]tat/i.test(libelle));
+}
+
 /** `diplomaLevelOf` for a text already folded (`fold`): extraction folds each statement once. */
 export function diplomaLevelOfFolded(f: string): string | null {
   if (!ANY_DIPLOMA.test(f)) return null;
