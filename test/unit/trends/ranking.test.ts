@@ -9,18 +9,10 @@ import {
   type PhraseAttacher,
   type StatedTrendDocument,
 } from "../../../src/trends/index.js";
+import { trendDoc } from "./fixtures.js";
 
-const doc = (id: string, source: string, phrases: string[], statedPhrases?: string[]): StatedTrendDocument => ({
-  id,
-  kind: "offer",
-  source,
-  documentDate: new Date("2025-03-10"),
-  metiers: ["M1203"],
-  competences: [],
-  phrases,
-  text: "",
-  ...(statedPhrases ? { statedPhrases } : {}),
-});
+const doc = (id: string, source: string, phrases: string[], statedPhrases?: string[]) =>
+  trendDoc(id, source, phrases, statedPhrases ? { statedPhrases } : {});
 
 describe("stated beside ROME items", () => {
   it("counts the documents that say a supported phrase in a statement naming an item", () => {

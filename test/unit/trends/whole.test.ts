@@ -7,8 +7,8 @@ import {
   termhoodOf,
   wholeKeys,
   wholeShare,
-  type StatedTrendDocument,
 } from "../../../src/trends/index.js";
+import { trendDoc } from "./fixtures.js";
 
 const keys = (text: string) => [...wholeKeys(segment(text))];
 
@@ -36,17 +36,8 @@ describe("a phrase that stands whole in its statement", () => {
   });
 });
 
-const doc = (id: string, source: string, phrases: string[], wholePhrases?: string[]): StatedTrendDocument => ({
-  id,
-  kind: "offer",
-  source,
-  documentDate: new Date("2025-03-10"),
-  metiers: ["M1203"],
-  competences: [],
-  phrases,
-  text: "",
-  ...(wholePhrases ? { wholePhrases } : {}),
-});
+const doc = (id: string, source: string, phrases: string[], wholePhrases?: string[]) =>
+  trendDoc(id, source, phrases, wholePhrases ? { wholePhrases } : {});
 
 describe("the whole share", () => {
   it("counts the documents where a supported phrase stands whole, nothing without the lists", () => {
