@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { z } from "zod";
 
@@ -17,3 +18,6 @@ export function readModelFile<S extends z.ZodType>(file: string, schema: S): z.i
     throw new Error(`${file}: ${r.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ")}`);
   return r.data;
 }
+
+/** Hex SHA-256 of a buffer or string: the data hashes a fitted model's metadata records. */
+export const sha256 = (buf: Buffer | string): string => createHash("sha256").update(buf).digest("hex");

@@ -3,6 +3,7 @@ export { dot, dotEach, dotPair, dotRows, isZero, normalizeVector } from "./embed
 export { TransformersEmbedder, type TransformersEmbedderOptions } from "./transformers.js";
 export {
   builtWordVectorsFile,
+  currentWordVectorManifest,
   defaultWordVectorBuild,
   excludedIdsHash,
   jsonlIds,

@@ -1,9 +1,8 @@
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { DEV_OFFERS, REPO_ROOT } from "../config.js";
-import { readModelFile } from "../model-file.js";
+import { readModelFile, sha256 } from "../model-file.js";
 
 /** Domain word vectors (`npm run train:word-vectors`): a manifest with the vocabulary, int8 rows beside it. */
 export const WORD_VECTORS_FILE = path.join(REPO_ROOT, "models", "word-vectors.json");
@@ -91,13 +90,18 @@ export class WordVectors {
   }
 }
 
-/** Reads and validates word vectors; errors name the file and the problem. */
-export function readWordVectors(file: string): WordVectors {
-  const m = readModelFile(file, WordVectorManifest);
+/**
+ * Reads and validates word vectors; errors name the file and the problem. `manifest`: the file's, when the caller
+ * has already read it (`currentWordVectorManifest`), so that it is parsed once.
+ */
+export function readWordVectors(
+  file: string,
+  manifest: WordVectorManifest = readModelFile(file, WordVectorManifest),
+): WordVectors {
+  const m = manifest;
   const binFile = path.resolve(path.dirname(file), m.bin.file);
   const buf = readFileSync(binFile);
-  if (createHash("sha256").update(buf).digest("hex") !== m.bin.sha256)
-    throw new Error(`${binFile}: sha256 differs from ${file}'s`);
+  if (sha256(buf) !== m.bin.sha256) throw new Error(`${binFile}: sha256 differs from ${file}'s`);
   if (buf.length !== m.vocabulary.length * m.dim)
     throw new Error(`${binFile}: ${buf.length} bytes, expected ${m.vocabulary.length} words × ${m.dim}`);
   const rows = new Float32Array(buf.length);
@@ -116,37 +120,48 @@ export function jsonlIds(file: string): string[] {
 }
 
 /** The hash a manifest records of the ids left out of training (sorted, one a line). */
-export const excludedIdsHash = (ids: Iterable<string>): string =>
-  createHash("sha256")
-    .update([...new Set(ids)].sort().join("\n"))
-    .digest("hex");
+export const excludedIdsHash = (ids: Iterable<string>): string => sha256([...new Set(ids)].sort().join("\n"));
 
 /** Where the model built at set-up lives: beside the HNSW indexes of the same referential. */
 export const builtWordVectorsFile = (indexRoot: string, romeVersion: string) =>
   path.join(indexRoot, `${romeVersion}-word-vectors`, "word-vectors.json");
 
-/** What the model built at set-up is trained from: default settings, the dev offers and the gold left out when present. */
-export function defaultWordVectorBuild(romeVersion: string): WordVectorBuild {
-  const offers = existsSync(DEV_OFFERS) ? DEV_OFFERS : null;
-  return {
-    trainer: WORD_VECTORS_TRAINER,
-    romeVersion,
-    settings: { ...WORD_VECTOR_DEFAULTS },
-    offers: offers ? { file: path.basename(offers), bytes: statSync(offers).size } : null,
-    excludedIds: existsSync(SKILLS_GOLD) ? excludedIdsHash(jsonlIds(SKILLS_GOLD)) : null,
-  };
+const defaultBuilds = new Map<string, Readonly<WordVectorBuild>>();
+
+/**
+ * What the model built at set-up is trained from: default settings, the dev offers and the gold left out when
+ * present. Computed once a process and ROME version (it reads and hashes the gold's ids; every engine asks).
+ */
+export function defaultWordVectorBuild(romeVersion: string): Readonly<WordVectorBuild> {
+  let build = defaultBuilds.get(romeVersion);
+  if (!build) {
+    const offers = existsSync(DEV_OFFERS) ? DEV_OFFERS : null;
+    build = Object.freeze({
+      trainer: WORD_VECTORS_TRAINER,
+      romeVersion,
+      settings: Object.freeze({ ...WORD_VECTOR_DEFAULTS }),
+      offers: offers ? { file: path.basename(offers), bytes: statSync(offers).size } : null,
+      excludedIds: existsSync(SKILLS_GOLD) ? excludedIdsHash(jsonlIds(SKILLS_GOLD)) : null,
+    });
+    defaultBuilds.set(romeVersion, build);
+  }
+  return build;
+}
+
+/** The manifest of `file` when it holds a model built as `build` says; null for a missing, unreadable or other one. */
+export function currentWordVectorManifest(file: string, build: WordVectorBuild): WordVectorManifest | null {
+  if (!existsSync(file)) return null;
+  try {
+    const m = WordVectorManifest.safeParse(JSON.parse(readFileSync(file, "utf8")));
+    return m.success && m.data.build !== undefined && sameBuild(m.data.build, build) ? m.data : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Whether `file` holds a model built as `build` says (a missing or unreadable manifest is not current). */
-export function wordVectorsAreCurrent(file: string, build: WordVectorBuild): boolean {
-  if (!existsSync(file)) return false;
-  try {
-    const m = WordVectorManifest.safeParse(JSON.parse(readFileSync(file, "utf8")));
-    return m.success && m.data.build !== undefined && sameBuild(m.data.build, build);
-  } catch {
-    return false;
-  }
-}
+export const wordVectorsAreCurrent = (file: string, build: WordVectorBuild): boolean =>
+  currentWordVectorManifest(file, build) !== null;
 
 const sameBuild = (a: WordVectorBuild, b: WordVectorBuild) =>
   JSON.stringify(WordVectorBuild.parse(a), sortedKeys) === JSON.stringify(WordVectorBuild.parse(b), sortedKeys);

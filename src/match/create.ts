@@ -2,10 +2,10 @@ import { existsSync } from "node:fs";
 import type { Config } from "../config.js";
 import {
   builtWordVectorsFile,
+  currentWordVectorManifest,
   defaultWordVectorBuild,
   normalizeVector,
   readWordVectors,
-  wordVectorsAreCurrent,
   TransformersEmbedder,
   type Embedder,
   type WordVectors,
@@ -97,7 +97,8 @@ function wordVectorsFor(config: Config, romeVersion: string): WordVectors | null
   if (config.wordVectors) return readWordVectors(config.wordVectors);
   if (!config.wordVectorsBuilt) return null;
   const file = builtWordVectorsFile(config.indexRoot, romeVersion);
-  if (wordVectorsAreCurrent(file, defaultWordVectorBuild(romeVersion))) return readWordVectors(file);
+  const manifest = currentWordVectorManifest(file, defaultWordVectorBuild(romeVersion));
+  if (manifest) return readWordVectors(file, manifest);
   if (existsSync(file)) console.error(`${file}: built from other data; left out (npm run build-indexes rebuilds it)`);
   return null;
 }

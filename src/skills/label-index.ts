@@ -191,7 +191,7 @@ export function createStatedExtractor(
   };
   const heads = rows.map((r) => labelHeads(r.libelle, headKey));
   return {
-    wordVectors: words ? new KeyNeighbours(words, families, STATED.softCosine) : null,
+    wordVectors: words ? new KeyNeighbours(words, families, STATED.softCosine, (k) => labels.idOf(k)) : null,
     paraphrases,
     heads,
     ref,
@@ -221,24 +221,39 @@ function meanVector(vs: readonly (Float32Array | null)[]): Float32Array | null {
   return normalizeVector(out);
 }
 
+/** A key's neighbours among the label terms: their ids (`CoverageIndex` ids, in the model's key order) and cosines. */
+export interface NearTerms {
+  ids: Int32Array;
+  cos: Float64Array;
+}
+
+const NO_NEAR: NearTerms = { ids: new Int32Array(0), cos: new Float64Array(0) };
+
 /**
  * Family keys' near words in the domain word vectors: each key's vector is the mean direction of its stems' (a noun
- * and its verb); a key's neighbours are the keys at cosine `floor` or more, found by one scan of the model the first
- * time the key is asked for, then cached (statements repeat their words across texts).
+ * and its verb); a key's neighbours are the label terms (`termOf`: a key's term id, −1 for none) at cosine `floor` or
+ * more. Only label terms are scanned (soft readings compare a statement's words with labels' words only), once per
+ * key the first time it is asked for, then cached (statements repeat their words across texts).
  */
 export class KeyNeighbours {
-  private readonly keys: string[] = [];
+  /** Key → its row of `matrix`. */
   private readonly index = new Map<string, number>();
   private readonly matrix: Float32Array;
+  /** The rows of `matrix` whose key is a label term, and their term ids. */
+  private readonly terms: Float32Array;
+  private readonly termIds: Int32Array;
+  /** Row of `matrix` → its row of `terms` (−1: not a term), so that a key is not its own neighbour. */
+  private readonly termRow: Int32Array;
   private readonly dim: number;
-  private readonly cache = new Map<string, ReadonlyMap<string, number>>();
-  /** A key's cosines to every key (a reused buffer). */
-  private cosines: Float64Array | undefined;
+  private readonly cache = new Map<string, NearTerms>();
+  /** A key's cosines to every term (a reused buffer). */
+  private readonly cosines: Float64Array;
 
   constructor(
     words: WordVectors,
     families: StemFamilies,
     private readonly floor: number,
+    termOf: (key: string) => number,
   ) {
     this.dim = words.dim;
     const sums = new Map<string, Float32Array>();
@@ -250,31 +265,45 @@ export class KeyNeighbours {
       else sums.set(k, Float32Array.from(v));
     }
     this.matrix = new Float32Array(sums.size * this.dim);
+    this.termRow = new Int32Array(sums.size).fill(-1);
+    const ids: number[] = [];
     for (const [k, v] of sums) {
-      this.index.set(k, this.keys.length);
-      this.matrix.set(normalizeVector(v), this.keys.length * this.dim);
-      this.keys.push(k);
+      const row = this.index.size;
+      this.index.set(k, row);
+      this.matrix.set(normalizeVector(v), row * this.dim);
+      const id = termOf(k);
+      if (id >= 0) ((this.termRow[row] = ids.length), ids.push(id));
     }
+    this.termIds = Int32Array.from(ids);
+    this.terms = new Float32Array(ids.length * this.dim);
+    for (let row = 0; row < sums.size; row++)
+      if (this.termRow[row]! >= 0)
+        this.terms.set(this.matrix.subarray(row * this.dim, (row + 1) * this.dim), this.termRow[row]! * this.dim);
+    this.cosines = new Float64Array(ids.length);
   }
 
-  /** Keys at cosine `floor` or more from `key` (not itself); empty when the model does not know it. */
-  neighbours(key: string): ReadonlyMap<string, number> {
+  /** Label terms at cosine `floor` or more from `key` (not itself); none when the model does not know it. */
+  near(key: string): NearTerms {
     let out = this.cache.get(key);
     if (out) return out;
     const i = this.index.get(key);
-    const near = new Map<string, number>();
+    out = NO_NEAR;
     if (i !== undefined) {
-      // One pass over the matrix (`dotRows`: the sums of `dot`, no subarray a row).
-      const cos = (this.cosines ??= new Float64Array(this.keys.length));
-      dotRows(this.matrix, this.matrix.subarray(i * this.dim, (i + 1) * this.dim), cos);
-      for (let j = 0; j < this.keys.length; j++) {
-        if (j === i) continue;
-        const c = cos[j]!;
-        if (c >= this.floor) near.set(this.keys[j]!, c);
-      }
+      // One pass over the terms' rows (`dotRows`: the sums of `dot`, no subarray a row).
+      const cos = this.cosines;
+      dotRows(this.terms, this.matrix.subarray(i * this.dim, (i + 1) * this.dim), cos);
+      const self = this.termRow[i]!;
+      let n = 0;
+      for (let j = 0; j < cos.length; j++) if (j !== self && cos[j]! >= this.floor) n++;
+      out = { ids: new Int32Array(n), cos: new Float64Array(n) };
+      for (let j = 0, k = 0; j < cos.length; j++)
+        if (j !== self && cos[j]! >= this.floor) {
+          out.ids[k] = this.termIds[j]!;
+          out.cos[k++] = cos[j]!;
+        }
     }
     if (this.cache.size >= 50_000) this.cache.clear();
-    this.cache.set(key, (out = near));
+    this.cache.set(key, out);
     return out;
   }
 }

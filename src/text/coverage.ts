@@ -178,6 +178,11 @@ export class CoverageIndex {
     }
     return out;
   }
+  /** How many distinct terms the documents hold (ids are 0 .. termCount − 1). */
+  get termCount(): number {
+    return this.weight.length;
+  }
+
   /** A term's id (−1 when no document holds it): the id-based reads skip the string lookups. */
   idOf(term: string): number {
     return this.termId.get(term) ?? -1;

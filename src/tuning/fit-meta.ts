@@ -1,9 +1,8 @@
-import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { sha256 } from "../model-file.js";
 
-/** Hex SHA-256 of a buffer or string: the data hashes a fitted model's metadata records. */
-export const sha256 = (buf: Buffer | string): string => createHash("sha256").update(buf).digest("hex");
+export { sha256 };
 
 /** One hash of a ROME export: its CSV files' hashes in name order (a model says which referential it was fitted on). */
 export function romeDirHash(dir: string): string {

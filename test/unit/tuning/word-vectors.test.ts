@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   builtWordVectorsFile,
+  currentWordVectorManifest,
   defaultWordVectorBuild,
   readWordVectors,
   wordVectorsAreCurrent,
@@ -100,6 +101,12 @@ describe("the model built at set-up (wordVectorsAreCurrent, WORD_VECTORS)", () =
     const reversed = Object.fromEntries(Object.entries(build).reverse()) as typeof build;
     writeWordVectors(file, m, { ...meta, build: reversed });
     expect(wordVectorsAreCurrent(file, build)).toBe(true);
+    // The manifest read for the check is the one the vectors are read with (parsed once at start).
+    const manifest = currentWordVectorManifest(file, build)!;
+    expect(manifest.vocabulary).toEqual(m.vocabulary);
+    expect(readWordVectors(file, manifest).vector(m.vocabulary[0]!)).toEqual(
+      readWordVectors(file).vector(m.vocabulary[0]!),
+    );
     for (const stale of [
       { ...build, romeVersion: "v458" },
       { ...build, trainer: build.trainer + 1 },
@@ -109,6 +116,12 @@ describe("the model built at set-up (wordVectorsAreCurrent, WORD_VECTORS)", () =
       writeWordVectors(file, m, { ...meta, build: stale });
       expect(wordVectorsAreCurrent(file, build)).toBe(false);
     }
+  });
+
+  it("is described once a process and ROME version", () => {
+    expect(defaultWordVectorBuild("v460")).toBe(build);
+    expect(defaultWordVectorBuild("v458")).not.toBe(build);
+    expect(defaultWordVectorBuild("v458").romeVersion).toBe("v458");
   });
 
   it("is read by default; WORD_VECTORS=none turns it off, WORD_VECTORS=FILE names another model", () => {
