@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { segment } from "../../../src/text/index.js";
 import { loadConfig } from "../../../src/config.js";
-import {
-  countCells,
-  rankScore,
-  termhoodOf,
-  wholeKeys,
-  wholeShare,
-} from "../../../src/trends/index.js";
+import { countCells, rankScore, termhoodOf, wholeKeys, wholeShare } from "../../../src/trends/index.js";
 import { trendDoc } from "./fixtures.js";
 
 const keys = (text: string) => [...wholeKeys(segment(text))];
