@@ -69,7 +69,7 @@ export function extractStated(
     }
     const stems = u.verb ? [...statedStems(u.verb), ...statedStems(rest)] : statedStems(rest);
     if (stems.length === 0 || ((named.length || soft.length) && stems.length < 2)) return;
-    const level = diplomaLevelOfFolded(f);
+    const level = diplomaLevelOfFolded(f, u.text);
     const q = statementQuery(x, stems, vecs[i] ?? null, level, () => wordsOf(u.verb, rest));
     const all = scoreStatement(x, q, STATED.mcFloor);
     // The head clause, without its adjuncts ("vous gérez les plannings des techniciens dans une zone…"), is read
