@@ -2,7 +2,7 @@ import { lemmas, stem } from "../text/index.js";
 import { fold } from "./units.js";
 
 const DIPLOMA_LEVELS: readonly [string, RegExp][] = [
-  ["cap", /\bcap\b/],
+  ["cap", /\bcapa?\b/], // CAPa: CAP agricole
   ["bep", /\bbep\b/],
   ["bac pro", /\bbac(?:calaureat)? pro(?:fessionnel)?\b/],
   ["bp", /\bbp\b|\bbrevet professionnel\b/],
@@ -13,8 +13,9 @@ const DIPLOMA_LEVELS: readonly [string, RegExp][] = [
   ["master", /\bmaster\b|\bmastere\b/],
   ["titre pro", /\btitre pro(?:fessionnel)?\b/],
   ["cqp", /\bcqp\b/],
-  // Only a Diplôme d'État: any folded "… de x" ("Agent de service", "Techniques de vente") names no level.
-  ["de", /\bdiplome d etat\b/],
+  // Only a Diplôme d'État (or a person "diplômé(e) d'État"): any folded "… de x" ("Agent de service", "Techniques
+  // de vente") names no level.
+  ["de", /\bdiplome(?:e|es|s|\(e\)|\(e\)s|\(es\))? d etat\b/],
 ];
 
 const ANY_DIPLOMA = new RegExp(DIPLOMA_LEVELS.map(([, re]) => `(?:${re.source})`).join("|"));

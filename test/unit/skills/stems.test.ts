@@ -10,6 +10,9 @@ describe("diplomaLevelOf", () => {
     expect(diplomaLevelOf("DUT Carrières juridiques")).toBe("but");
     expect(diplomaLevelOf("Titulaire d'un BUT Informatique")).toBe("but");
     expect(diplomaLevelOf("Diplôme d'État d'infirmier")).toBe("de");
+    expect(diplomaLevelOf("Vous êtes Infirmier/ière diplômé(e) d'Etat")).toBe("de");
+    expect(diplomaLevelOf("infirmières diplômées d'État")).toBe("de");
+    expect(diplomaLevelOf("CAPa Jardinier paysagiste")).toBe("cap");
   });
 
   it("reads no level in a plain 'de x' or the noun 'but'", () => {
