@@ -297,6 +297,14 @@ describe("savoirs named by their short forms", () => {
     expect(label("Nathalie Robert, Nantes")).toEqual([]);
   });
 
+  it("reads the licence categories a list goes on with after a comma ('Permis B, C et FIMO')", async () => {
+    const text = "Votre profil :\n* Titulaire du Permis B, C et FIMO\n* Ponctualité";
+    const skills = await engine.extractSkills(text);
+    const c = skills.find((s) => s.libelle === "Permis de conduire catégorie C");
+    expect(c?.evidence.map((e) => e.text)).toEqual(["C"]);
+    expect(skills.map((s) => s.libelle)).toContain("Permis de conduire catégorie B");
+  });
+
   it("reads the field of a training, not after a diploma's name nor inside a longer phrase", () => {
     const lex = buildSavoirLexicon(engine.referential);
     const label = (text: string) =>
