@@ -30,6 +30,12 @@ export interface SavoirLexicon {
    * (a CV's "SOUDEUR ASSEMBLEUR" heading names no "Assembleur" language).
    */
   names: Map<string, SavoirName>;
+  /**
+   * A field of knowledge (normalised word) → its savoir, from the labels that are that one word ("Electrotechnique")
+   * or its techniques ("Techniques de maçonnerie"): a training or diploma in it names it ("formation en
+   * électrotechnique", "niveau N3P2 en maçonnerie").
+   */
+  fields: Map<string, string>;
 }
 
 /** A savoir a text names, with the span that names it. */
@@ -157,6 +163,13 @@ export function buildSavoirLexicon(ref: Referential): SavoirLexicon {
       break;
     }
   }
+  const fields = new Map<string, string>();
+  for (const s of byLength) {
+    const f = FIELD_LABEL.exec(normalizeText(s.libelle));
+    const key = f?.[1] ?? f?.[2];
+    // The field's own label ("Electrotechnique") before its techniques: the shorter label comes first.
+    if (key && !fields.has(key)) fields.set(key, s.code);
+  }
   const habilitation = byLength.find((s) => /^habilitations? electriques?$/.test(normalizeText(s.libelle)));
   for (const [alias, cat] of Object.entries(PERMIS_ALIASES)) {
     const code = permis.get(cat);
@@ -167,6 +180,7 @@ export function buildSavoirLexicon(ref: Referential): SavoirLexicon {
     caces,
     habilitationElectrique: habilitation?.code ?? null,
     langues,
+    fields,
     names: new Map(
       [...names].map(([k, v]) => [k, { code: v.code, caseSensitive: v.caseSensitive, capitalised: v.capitalised }]),
     ),
@@ -184,6 +198,19 @@ function addName(
   if (key.length < 3 || names.has(key)) return; // labels come shortest first: the most generic label keeps the name
   names.set(key, { code, caseSensitive, len });
 }
+
+/** A savoir label that is one field of knowledge, or its techniques (normalised). */
+const FIELD_LABEL = /^(?:([a-z]{4,})|techniques? de (?:la |l )?([a-z]{4,}))$/;
+
+/**
+ * A training and its field, on the same-length fold: "formation en électrotechnique", "Bac+2 en comptabilité",
+ * "niveau N3P2 en maçonnerie". Not after a diploma's name ("Licence en informatique", "BEP en restauration": the
+ * diploma's label says more), nor a field that a longer phrase goes on ("bac+5 en histoire de l'art").
+ */
+const FIELD_OF =
+  /\b(?:formations?|diplomes?|etudes|cursus|specialisation|bac\s*\+\s*\d|niveau [a-z0-9]+)\s+(?:en|de|d['’]|de la|de l['’])\s*([a-z]{4,})\b(?!\s+(?:de|d['’]|des|du)\b)/g;
+
+const FIELD_HINT = /\b(?:formation|diplome|etudes|cursus|specialisation|bac|niveau)/;
 
 const ANY_LANG =
   /\b(anglais|espagnol|allemand|italien|portugais|arabe|chinois|russe|japonais|neerlandais|polonais|turc|roumain|francais)\b/;
@@ -229,6 +256,8 @@ export function namedSavoirs(lex: SavoirLexicon, text: string, offset: number): 
   const fold = foldSameLength(text);
   if (ANY_LANG.test(fold))
     for (const m of fold.matchAll(LANG_WORDS)) push(lex.langues.get(m[1]!), m.index, m.index + m[0].length);
+  if (FIELD_HINT.test(fold))
+    for (const m of fold.matchAll(FIELD_OF)) push(lex.fields.get(m[1]!), m.index, m.index + m[0].length);
   const single = singleNames(lex);
   for (const m of text.matchAll(/[\p{L}\p{N}+#]+(?:\s+(?:office|Office))?/gu)) {
     const raw = m[0];

@@ -50,6 +50,7 @@ export function extractStated(
   }[] = [];
   units.forEach((u, i) => {
     let named = namedSavoirs(x.savoirs, u.text, u.start);
+    named.push(...permisListTail(x, text, u));
     // Outside statements, a language name is mostly the company's or a place's ("leader français du…").
     if (u.namedOnly) named = named.filter((n) => !x.languageCodes.has(n.code));
     for (const n of named)
@@ -69,7 +70,7 @@ export function extractStated(
     }
     const stems = u.verb ? [...statedStems(u.verb), ...statedStems(rest)] : statedStems(rest);
     if (stems.length === 0 || ((named.length || soft.length) && stems.length < 2)) return;
-    const level = diplomaLevelOfFolded(f);
+    const level = diplomaLevelOfFolded(f, u.text);
     const q = statementQuery(x, stems, vecs[i] ?? null, level, () => wordsOf(u.verb, rest));
     const all = scoreStatement(x, q, STATED.mcFloor);
     // The head clause, without its adjuncts ("vous gérez les plannings des techniciens dans une zone…"), is read
@@ -238,6 +239,29 @@ function residualReading(
     ) ?? null
   );
 }
+
+/**
+ * The licence categories a clause continues a list of ("Titulaire du Permis B, C et FIMO": the clause "C et FIMO"
+ * after "Permis B,"), read when the same line's text before the clause ends with such a list.
+ */
+function permisListTail(
+  x: StatedExtractor,
+  text: string,
+  u: StatementUnit,
+): { code: string; start: number; end: number }[] {
+  const line = text.lastIndexOf("\n", u.start - 1) + 1;
+  if (!PERMIS_LIST.test(text.slice(Math.max(line, u.start - 60), u.start))) return [];
+  const out: { code: string; start: number; end: number }[] = [];
+  for (const m of u.text.matchAll(/[\p{L}\d]+/gu)) {
+    const w = m[0].toLowerCase();
+    if (w === "et" || w === "ou") continue;
+    const code = x.savoirs.permis.get(w);
+    if (!code || w.length > 3) break;
+    out.push({ code, start: u.start + m.index, end: u.start + m.index + m[0].length });
+  }
+  return out;
+}
+const PERMIS_LIST = /\bpermis\s+(?:de\s+conduire\s+)?(?:[A-Za-z]{1,3}\d?\s*(?:,|\/|\bet\b|\bou\b)\s*)+$/i;
 
 /**
  * A statement no single label states well enough may still clearly belong to one macro-compétence: several of its

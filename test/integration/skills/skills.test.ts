@@ -296,6 +296,33 @@ describe("savoirs named by their short forms", () => {
     // Capitals that are no product: a surname, a school's town.
     expect(label("Nathalie Robert, Nantes")).toEqual([]);
   });
+
+  it("reads the licence categories a list goes on with after a comma ('Permis B, C et FIMO')", async () => {
+    const text = "Votre profil :\n* Titulaire du Permis B, C et FIMO\n* Ponctualité";
+    const skills = await engine.extractSkills(text);
+    const c = skills.find((s) => s.libelle === "Permis de conduire catégorie C");
+    expect(c?.evidence.map((e) => e.text)).toEqual(["C"]);
+    expect(skills.map((s) => s.libelle)).toContain("Permis de conduire catégorie B");
+  });
+
+  it("reads the field of a training, not after a diploma's name nor inside a longer phrase", () => {
+    const lex = buildSavoirLexicon(engine.referential);
+    const label = (text: string) =>
+      namedSavoirs(lex, text, 0).map((n) => [
+        engine.referential.savoirs.get(n.code)!.libelle,
+        text.slice(n.start, n.end),
+      ]);
+    expect(label("Vous êtes issu.e d'une formation en électrotechnique")).toEqual([
+      ["Electrotechnique", "formation en électrotechnique"],
+    ]);
+    // The field's techniques when ROME has no label of the field alone.
+    expect(label("titulaire d'un niveau N3P2 en maçonnerie")).toEqual([
+      ["Techniques de maçonnerie", "niveau N3P2 en maçonnerie"],
+    ]);
+    expect(label("Licence en informatique")).toEqual([]);
+    expect(label("Bac+5 en histoire de l'art")).toEqual([]);
+    expect(label("formation en alternance")).toEqual([]);
+  });
 });
 
 describe("word families", () => {
