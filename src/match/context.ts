@@ -6,7 +6,6 @@ import type { Lexicon } from "./lexicon.js";
 import type { createCoverageChecker } from "./uncovered.js";
 import type { ClassifierFeature } from "./classifier.js";
 import type { EarlierCodes } from "./coded.js";
-import type { DomainVectors } from "./domain-vectors.js";
 
 /**
  * What every stage of a match reads: the referential, embedder, indexes and the tables derived from them, built
@@ -42,8 +41,6 @@ export interface EngineContext {
   readonly classify: ClassifierFeature | null;
   /** The referential in force before today's (ROME_EARLIER), for texts coded then; null: none configured. */
   readonly earlier: EarlierCodes | null;
-  /** The domain word vectors read as text vectors (the `wv…` features); null without word vectors. */
-  readonly domain: DomainVectors | null;
 }
 
 /** A ranked-first fiche: its items' rows (targeted pass) and the codes of its compétences, savoirs and MCs. */

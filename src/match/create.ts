@@ -26,7 +26,6 @@ import {
   readParaphrases,
   type ParaphraseModel,
 } from "../skills/index.js";
-import { buildDomainVectors } from "./domain-vectors.js";
 import type { EngineContext } from "./context.js";
 import { Engine } from "./engine.js";
 import { ExemplarMemory } from "./exemplars.js";
@@ -162,7 +161,6 @@ export function loadContext(
     parentRow,
     topFiche: new Map(),
     classify,
-    domain: words ? buildDomainVectors(words, referential, lexicon.ficheCodes) : null,
     earlier: withAppellationsThen(
       codesThen(earlier ? earlierCodes(earlier, lexicon.ficheCodes, parentRow) : null, historicalUntil, parentRow),
       earlier?.appellations,

@@ -38,15 +38,6 @@ export interface FicheFeatures {
    * fiche's: what the text's words say of each fiche as a whole, learnt rather than counted.
    */
   classifier: Float64Array;
-  /**
-   * The domain word vectors (src/match/domain-vectors.ts: trained on ROME's texts and job offers, no code read): the
-   * title's vector against the fiche's appellations (the best one)…
-   */
-  wvTitleApp: Float64Array;
-  /** …the title's vector against the fiche's own words (labels, appellations, items, definition)… */
-  wvTitleFiche: Float64Array;
-  /** …and the body's vector against them. */
-  wvBody: Float64Array;
 }
 
 export type RankWeights = Record<keyof FicheFeatures, number>;
@@ -74,9 +65,6 @@ export const GRID_WEIGHTS: RankWeights = {
   exemplarCodeBody: 0,
   titleFiche: 0.1,
   classifier: 0,
-  wvTitleApp: 0,
-  wvTitleFiche: 0,
-  wvBody: 0,
 };
 
 /** Hand-set weights for texts without a title (no labelled CVs to tune them on): the prior of RANK_MODEL_NO_TITLE. */
@@ -96,9 +84,6 @@ export const GRID_WEIGHTS_NO_TITLE: RankWeights = {
   exemplarCodeBody: 0,
   titleFiche: 0,
   classifier: 0,
-  wvTitleApp: 0,
-  wvTitleFiche: 0,
-  wvBody: 0,
 };
 
 /** The feature names, in a fixed order (weight tuning works on vectors in this order). */
@@ -118,9 +103,6 @@ export const FEATURE_NAMES = [
   "exemplarCodeBody",
   "titleFiche",
   "classifier",
-  "wvTitleApp",
-  "wvTitleFiche",
-  "wvBody",
 ] as const satisfies readonly (keyof FicheFeatures)[];
 
 /** A pairwise term of the score: weight × feature a × feature b (a = b: the feature's square). */
@@ -186,10 +168,7 @@ export function combine(f: FicheFeatures, w: RankWeights, i: number): number {
     w.exemplarCodeTitle * f.exemplarCodeTitle[i]! +
     w.exemplarCodeBody * f.exemplarCodeBody[i]! +
     w.titleFiche * f.titleFiche[i]! +
-    w.classifier * f.classifier[i]! +
-    w.wvTitleApp * f.wvTitleApp[i]! +
-    w.wvTitleFiche * f.wvTitleFiche[i]! +
-    w.wvBody * f.wvBody[i]!
+    w.classifier * f.classifier[i]!
   );
 }
 

@@ -1,6 +1,5 @@
 import { dot, dotRows } from "../../embed/index.js";
-import { statedStems } from "../../skills/index.js";
-import { cleanTitle, type TermCounts } from "../../text/index.js";
+import type { TermCounts } from "../../text/index.js";
 import type { AppellationsThen, EarlierCodes } from "../coded.js";
 import type { EngineContext } from "../context.js";
 import type { ExemplarMemory } from "../exemplars.js";
@@ -210,35 +209,6 @@ const classifier: FeatureStep = (ctx, { p, need }, f) => {
   if (need("classifier") && ctx.classify) ctx.classify(p.title, p.text, f.classifier);
 };
 
-/**
- * The domain word vectors' view (src/match/domain-vectors.ts): the cleaned title's vector against each fiche's best
- * appellation and its centroid, the body's against the centroid. Negative cosines count 0.
- */
-const domainVectors: FeatureStep = (ctx, { p, need }, f) => {
-  const dv = ctx.domain;
-  if (!dv) return;
-  const title = p.title && (need("wvTitleApp") || need("wvTitleFiche"));
-  const tv = title ? dv.embed(statedStems(cleanTitle(p.title))) : null;
-  if (tv && need("wvTitleApp")) {
-    // Every appellation's cosine in one pass over the matrix, then each fiche's best.
-    const cos = new Float64Array(dv.appellationFiche.length);
-    dotRows(dv.appellationVecs, tv, cos);
-    for (let a = 0; a < cos.length; a++) {
-      const i = dv.appellationFiche[a]!;
-      if (cos[a]! > f.wvTitleApp[i]!) f.wvTitleApp[i] = cos[a]!;
-    }
-  }
-  if (tv && need("wvTitleFiche")) positiveCosines(dv.ficheCentroids, tv, f.wvTitleFiche);
-  const bv = need("wvBody") ? dv.embed(statedStems(p.text)) : null;
-  if (bv) positiveCosines(dv.ficheCentroids, bv, f.wvBody);
-};
-
-/** Cosines of `v` with every row of `rows` (unit vectors), negative ones as 0. */
-function positiveCosines(rows: Float32Array, v: Float32Array, out: Float64Array): void {
-  dotRows(rows, v, out);
-  for (let i = 0; i < out.length; i++) if (out[i]! < 0) out[i] = 0;
-}
-
 /** The steps of `computeFeatures`, in order. */
 const STEPS: readonly FeatureStep[] = [
   titleEvidence,
@@ -250,7 +220,6 @@ const STEPS: readonly FeatureStep[] = [
   discountUnsupportedVotes,
   bodyVec,
   mcCoverage,
-  domainVectors,
 ];
 
 /** Title evidence (words, appellation named, vector) of one title at `weight`, kept where it beats what is there. */
