@@ -29,6 +29,8 @@ import {
   type ProximityWeights,
   loadPasserellesModel,
   mcJaccard,
+  passerellesWordVectorsFile,
+  TEXT_VECTOR_FEATURES,
   viabilityOf,
 } from "../src/passerelles/index.js";
 import { ProfileMatcher } from "../src/passerelles/index.js";
@@ -45,6 +47,7 @@ import {
   rankCodes,
   RERANK_REFINE,
   refineOf,
+  setReads,
   WARM_FEATURES,
 } from "../src/tuning/index.js";
 import { parseFlags } from "../src/cli/command.js";
@@ -222,6 +225,12 @@ function olderFiche(old: Referential, code: string): string | undefined {
 /** The forward test (see the header): fit on the older version, score the newer version's added mobilités. */
 function forwardTest(oldDir: string) {
   const old = loadReferential(oldDir);
+  // Text-vector features read word vectors of the older version's own texts (PASSERELLES_WORD_VECTORS with {version}).
+  if (TEXT_VECTOR_FEATURES.some((k) => setReads(forwardSet!, k)) && !passerellesWordVectorsFile(old.version))
+    process.stderr.write(
+      `no word vectors for ${old.version}: its text features count 0 (train them on its texts, then ` +
+        `PASSERELLES_WORD_VECTORS='DIR/{version}/word-vectors.json'; docs/passerelles.md, session 28)\n`,
+    );
   const oldIndex = new ProximityIndex(old, DEFAULT_PROXIMITY_WEIGHTS, null);
   const oldEdges = officialEdges(oldIndex);
   const known = new Set(oldEdges.map(([a, b]) => `${a}>${b}`));

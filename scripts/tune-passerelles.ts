@@ -17,7 +17,16 @@ import path from "node:path";
 import { parseFlags } from "../src/cli/command.js";
 import { loadConfig } from "../src/config.js";
 import { loadReferential } from "../src/rome/index.js";
-import { DEFAULT_MODEL_FILE, ProximityIndex, parseModel, type PasserellesModel } from "../src/passerelles/index.js";
+import {
+  DEFAULT_MODEL_FILE,
+  ProximityIndex,
+  parseModel,
+  passerellesWordVectorsFile,
+  wordVectorsSha,
+  TEXT_VECTOR_FEATURES,
+  type PasserellesModel,
+} from "../src/passerelles/index.js";
+
 import {
   DEFAULT_FIT,
   DEFAULT_LIST_OPTIONS,
@@ -27,6 +36,7 @@ import {
   fitAll,
   groupedCv,
   officialEdges,
+  setReads,
 } from "../src/tuning/index.js";
 
 const { flags } = parseFlags(process.argv.slice(2));
@@ -79,6 +89,14 @@ const explore = flags.has("only-fold");
 const weights = explore
   ? { weights: {}, interactions: [] }
   : fitAll(index, edges, best.set, { fit, lists, ...(rerank ? { rerank } : {}), ...(refine ? { refine } : {}) });
+// A model reading text similarities records the word vectors they came from (file and the rows' sha256).
+const readsText = TEXT_VECTOR_FEATURES.some((k) => setReads(best.set, k));
+function wordVectorsMeta(version: string) {
+  const file = passerellesWordVectorsFile(version);
+  return file
+    ? { file: path.basename(path.dirname(file)) + "/" + path.basename(file), sha256: wordVectorsSha(file) }
+    : null;
+}
 const commit = (() => {
   try {
     return execSync("git rev-parse --short HEAD", { encoding: "utf8" }).trim();
@@ -100,7 +118,13 @@ const model: PasserellesModel = parseModel(
       sources: new Set(edges.map(([a]) => a)).size,
       folds,
       featureSet: best.set.name,
-      options: { ...fit, ...lists, ...(rerank ? { rerank } : {}), ...(refine ? { rerankRefine: refine } : {}) },
+      options: {
+        ...fit,
+        ...lists,
+        ...(rerank ? { rerank } : {}),
+        ...(refine ? { rerankRefine: refine } : {}),
+        ...(readsText ? { wordVectors: wordVectorsMeta(ref.version) } : {}),
+      },
       crossValidated: { learned: best.cv.learned, fixedBlend: best.cv.fixedBlend },
     },
   }),

@@ -1,6 +1,6 @@
 import type { Fiche, Referential } from "../rome/index.js";
 import { mcWeight, type ProximityScore, type Viability } from "./blend.js";
-import type { MobiliteGraph, PairFeature } from "./features.js";
+import { TEXT_VECTOR_FEATURES, type MobiliteGraph, type PairFeature } from "./features.js";
 import { round } from "../numbers.js";
 
 /**
@@ -194,7 +194,11 @@ const REASON_GROUPS: { reason: string; kind: PasserelleReason["kind"]; features:
   { reason: "macro_competences", kind: "shared_skills", features: ["mcCoverage", "coreCoverage"] },
   { reason: "reverse_coverage", kind: "shared_skills", features: ["reverseMcCoverage", "reverseCoreCoverage"] },
   { reason: "competences_savoirs", kind: "shared_skills", features: ["competenceCoverage", "savoirCoverage"] },
-  { reason: "text", kind: "shared_skills", features: ["titleSim", "definitionSim", "appellationMaxSim"] },
+  {
+    reason: "text",
+    kind: "shared_skills",
+    features: ["titleSim", "definitionSim", "appellationMaxSim", ...TEXT_VECTOR_FEATURES],
+  },
   { reason: "same_domaine", kind: "career_pattern", features: ["sameGrandDomaine", "sameDomainePro"] },
   { reason: "domaine_flow", kind: "career_pattern", features: ["domaineFlow"] },
   { reason: "secteurs_interets", kind: "career_pattern", features: ["secteursShared", "centresInteretShared"] },

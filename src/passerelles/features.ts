@@ -19,6 +19,20 @@ export const COVERAGE_FEATURES = [
 /** Skill overlap as the fixed blend reads it: coverage, and the similarity of titles and definitions. */
 export const SKILL_FEATURES = [...COVERAGE_FEATURES, "titleSim", "definitionSim"] as const;
 
+/**
+ * Session 28: cosines of SIF-weighted mean word vectors (the project's domain word vectors) of two fiches' texts:
+ * all fields, titles, compétences, savoirs, definitions, and the source's texts against the target's "accès au
+ * métier" (an entry route). Read with `TEXT_VECTOR_PAIRS` (source field, target field).
+ */
+export const TEXT_VECTOR_FEATURES = [
+  "textAll",
+  "textTitle",
+  "textCompetences",
+  "textSavoirs",
+  "textDefinition",
+  "textToAcces",
+] as const;
+
 /** Same grand domaine / domaine professionnel. */
 const SAME_DOMAINE = ["sameGrandDomaine", "sameDomainePro"] as const;
 /** Shares of secteurs, centres d'intérêt and contextes the two fiches have in common. */
@@ -44,6 +58,8 @@ export const PAIR_FEATURES = [
   // skill overlap (ProximityIndex)
   ...SKILL_FEATURES,
   "appellationMaxSim",
+  // text similarity through domain word vectors (text-vectors.ts; 0 without word vectors)
+  ...TEXT_VECTOR_FEATURES,
   // same place in ROME's trees
   ...SAME_DOMAINE,
   ...SHARED_TAGS,

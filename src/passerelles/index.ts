@@ -8,3 +8,10 @@ export * from "./profile-types.js";
 export * from "./profile-resolve.js";
 export * from "./features.js";
 export * from "./model.js";
+export {
+  FicheTextVectors,
+  passerellesWordVectors,
+  passerellesWordVectorsFile,
+  wordVectorsSha,
+  TEXT_VECTOR_PAIRS,
+} from "./text-vectors.js";

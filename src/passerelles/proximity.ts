@@ -29,6 +29,7 @@ import { explainGap, explainReasons, heldBy, type Passerelle, type ReasonContext
 import { graphColumns, type GraphContext } from "./graph-features.js";
 import { FicheTable, PAIR_COLUMNS, type PairColumns } from "./fiche-table.js";
 import { round } from "../numbers.js";
+import { checkedWordVectors, FicheTextVectors, passerellesWordVectors, TEXT_VECTOR_PAIRS } from "./text-vectors.js";
 
 /** Precomputed proximity structures for one referential (build once, ~1 s; a query takes a few ms). */
 export class ProximityIndex {
@@ -38,6 +39,8 @@ export class ProximityIndex {
   private readonly skills: SkillOverlap;
   private appellationIndex: AppellationMaxIndex | undefined;
   private nearIndex: { at: Int32Array[]; sim: Float64Array[] } | undefined;
+  /** Per-fiche text vectors (null: no word vectors for this referential); built on first use. */
+  private textVectorIndex: FicheTextVectors | null | undefined;
   /** What the graph features read besides the graph (families, domaines, nearest fiches). */
   private readonly graphContext: GraphContext;
   private readonly level: (number | null)[];
@@ -110,6 +113,21 @@ export class ProximityIndex {
     const read = this.model ? modelFeatures(this.model) : new Set<PairFeature>();
     if (read.has("appellationMaxSim")) this.appellations();
     if (read.has("neighboursGoNear")) this.nearest();
+    // A served model that reads text similarities gets them precomputed (a row copy per answer).
+    for (const k of pf.TEXT_VECTOR_FEATURES) if (read.has(k)) this.textVectors()?.precompute(...TEXT_VECTOR_PAIRS[k]);
+  }
+
+  /** The fiches' text vectors from the referential's word vectors (passerellesWordVectors), or null without them. */
+  private textVectors(): FicheTextVectors | null {
+    if (this.textVectorIndex === undefined) {
+      // A served model that reads them says on stderr when the vectors are missing or not the fit's.
+      const reads = this.model && pf.TEXT_VECTOR_FEATURES.some((k) => modelFeatures(this.model!).has(k));
+      const wv = reads
+        ? checkedWordVectors(this.ref.version, fittedWordVectorsSha(this.model))
+        : passerellesWordVectors(this.ref.version);
+      this.textVectorIndex = wv ? new FicheTextVectors(this.ref, this.fiches, wv) : null;
+    }
+    return this.textVectorIndex;
   }
 
   /** A mobilité graph over this index's fiches from (source, target) codes; pairs naming unknown fiches are dropped. */
@@ -189,6 +207,8 @@ export class ProximityIndex {
       sim[i] = w.mc * mc[i]! + w.savoir * sav[i]! + w.title * tit[i]! + w.definition * def[i]!;
     if (!need || need[PAIR_FEATURES.indexOf("appellationMaxSim")])
       this.appellations().maxInto(s, c("appellationMaxSim"));
+    for (const k of pf.TEXT_VECTOR_FEATURES)
+      if (!need || need[PAIR_FEATURES.indexOf(k)]) this.textVectors()?.similarityInto(s, ...TEXT_VECTOR_PAIRS[k], c(k));
     const learned = metric
       ? learnedSimilarity(cols, metric, reuse ? (this.learnedSimBuffer ??= new Float64Array(n)) : new Float64Array(n))
       : undefined;
@@ -322,6 +342,13 @@ export class ProximityIndex {
       };
     });
   }
+}
+
+/** The word vectors' sha256 a model file's fit recorded (`fit.options.wordVectors`), if any. */
+function fittedWordVectorsSha(model: PasserellesWeights | null): string | undefined {
+  const options = model && "fit" in model ? (model as { fit: { options?: Record<string, unknown> } }).fit.options : {};
+  const wv = options?.wordVectors;
+  return wv && typeof wv === "object" && "sha256" in wv && typeof wv.sha256 === "string" ? wv.sha256 : undefined;
 }
 
 /** The pair features a passerelle's score breakdown shows (and the fixed ranker's reasons read). */

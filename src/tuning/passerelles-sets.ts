@@ -1,5 +1,5 @@
 /** The feature sets of the passerelles ranker tried so far (docs/passerelles.md, "what was tried"). */
-import { PAIR_FEATURES, SKILL_FEATURES, type PairFeature } from "../passerelles/index.js";
+import { PAIR_FEATURES, SKILL_FEATURES, TEXT_VECTOR_FEATURES, type PairFeature } from "../passerelles/index.js";
 import { GRAPH_FEATURES, type PasserellesFeatureSet } from "./passerelles-fit.js";
 
 /** Features only a warm setting has (the source's own current mobilités known): the forward test's. */
@@ -12,9 +12,12 @@ const STRUCTURE: readonly PairFeature[] = ["appellationMaxSim", "domaineFlow", "
 const WALK: readonly PairFeature[] = ["neighboursWalk"];
 /** Session 25: where fiches like the source lead, with a learned likeness (tuning/passerelles-metric.ts). */
 const LEARNED: readonly PairFeature[] = ["neighboursGoLearned"];
+/** Session 28: text similarity through the domain word vectors (passerelles/text-vectors.ts). */
+const TEXT: readonly PairFeature[] = TEXT_VECTOR_FEATURES;
 const BASE = PAIR_FEATURES.filter(
   (k) =>
     !WARM_FEATURES.includes(k) &&
+    !TEXT.includes(k) &&
     !LATER.includes(k) &&
     !STRUCTURE.includes(k) &&
     !WALK.includes(k) &&
@@ -102,6 +105,39 @@ export const FEATURE_SETS: Record<string, PasserellesFeatureSet> = {
     name: "allXM",
     features: [...BASE, ...LEARNED],
     interactions: [...ALLX_PRODUCTS, ["neighboursGoLearned", "mcCoverage"], ["neighboursGoLearned", "targetInDegree"]],
+  },
+  // Session 28: + text similarity through the domain word vectors, with three products.
+  allXT: {
+    name: "allXT",
+    features: [...BASE, ...TEXT],
+    interactions: [
+      ...ALLX_PRODUCTS,
+      ["textAll", "sameDomainePro"],
+      ["textAll", "targetInDegree"],
+      ["textAll", "neighboursGo"],
+    ],
+  },
+  // Session 28: the text similarities in the second stage only (a served answer would compute them for 100 fiches).
+  allXTs: {
+    name: "allXTs",
+    features: BASE,
+    interactions: ALLX_PRODUCTS,
+    second: {
+      name: "allXTs-second",
+      features: [...BASE, ...TEXT],
+      interactions: [
+        ...ALLX_PRODUCTS,
+        ["textAll", "sameDomainePro"],
+        ["textAll", "targetInDegree"],
+        ["textAll", "neighboursGo"],
+      ],
+    },
+  },
+  // Session 28: only the all-fields text similarity and the entry route (source's texts → target's accès).
+  allXT2: {
+    name: "allXT2",
+    features: [...BASE, "textAll", "textToAcces"],
+    interactions: [...ALLX_PRODUCTS, ["textAll", "sameDomainePro"], ["textAll", "targetInDegree"]],
   },
   allXR: {
     name: "allXR",

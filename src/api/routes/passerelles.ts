@@ -199,7 +199,7 @@ export const VIABILITY_RULE = `highly_viable: the source covers ≥ ${VIABILITY.
 export const ACCESS_RULE_TEXT = `now: ≥ ${ACCESS_RULE.now.coreCoverage * 100} % of the coeur-de-métier macro-compétences and ≥ ${ACCESS_RULE.now.mcCoverage * 100} % of all (IDF-weighted), and not an emploi réglementé; training: ≥ ${ACCESS_RULE.training.mcCoverage * 100} % of all or ≥ ${ACCESS_RULE.training.coreCoverage * 100} % of the coeur, or a regulated fiche meeting the "now" bar; below: not listed`;
 
 const indexes = new WeakMap<Referential, { proximity: ProximityIndex; profile: ProfileMatcher }>();
-/** Built on first use per referential (~2 s), then shared by every request. */
+/** Built on first use per referential (~2 s, ~5 s with the text similarities), then shared by every request. */
 export function passerellesIndexes(ref: Referential): { proximity: ProximityIndex; profile: ProfileMatcher } {
   let x = indexes.get(ref);
   if (!x) indexes.set(ref, (x = { proximity: new ProximityIndex(ref), profile: new ProfileMatcher(ref) }));
