@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Referential } from "../rome/index.js";
 import type { Fiche } from "../rome/index.js";
 import { contentStems } from "../text/index.js";
@@ -344,11 +345,15 @@ export class ProximityIndex {
   }
 }
 
-/** The word vectors' sha256 a model file's fit recorded (`fit.options.wordVectors`), if any. */
+/** Where a model file's fit records the word vectors it read (`tune:passerelles` writes `fit.options.wordVectors`). */
+const FittedWordVectors = z.object({
+  fit: z.object({ options: z.object({ wordVectors: z.object({ sha256: z.string() }) }) }),
+});
+
+/** The word vectors' sha256 a model file's fit recorded, if any (a fit in progress has no metadata). */
 function fittedWordVectorsSha(model: PasserellesWeights | null): string | undefined {
-  const options = model && "fit" in model ? (model as { fit: { options?: Record<string, unknown> } }).fit.options : {};
-  const wv = options?.wordVectors;
-  return wv && typeof wv === "object" && "sha256" in wv && typeof wv.sha256 === "string" ? wv.sha256 : undefined;
+  const parsed = FittedWordVectors.safeParse(model);
+  return parsed.success ? parsed.data.fit.options.wordVectors.sha256 : undefined;
 }
 
 /** The pair features a passerelle's score breakdown shows (and the fixed ranker's reasons read). */
