@@ -41,6 +41,13 @@ const ALLX_PRODUCTS: readonly (readonly [PairFeature, PairFeature])[] = [
   ["neighboursGo", "sameDomainePro"],
 ];
 
+/** The products the text-similarity sets allXT and allXTs add (session 28). */
+const TEXT_PRODUCTS: readonly (readonly [PairFeature, PairFeature])[] = [
+  ["textAll", "sameDomainePro"],
+  ["textAll", "targetInDegree"],
+  ["textAll", "neighboursGo"],
+];
+
 /** The second stage of allXR crosses these pairwise (the shortlist is where skills and patterns trade off). */
 const RERANK_CROSSED: readonly PairFeature[] = [
   "mcCoverage",
@@ -110,12 +117,7 @@ export const FEATURE_SETS: Record<string, PasserellesFeatureSet> = {
   allXT: {
     name: "allXT",
     features: [...BASE, ...TEXT],
-    interactions: [
-      ...ALLX_PRODUCTS,
-      ["textAll", "sameDomainePro"],
-      ["textAll", "targetInDegree"],
-      ["textAll", "neighboursGo"],
-    ],
+    interactions: [...ALLX_PRODUCTS, ...TEXT_PRODUCTS],
   },
   // Session 28: the text similarities in the second stage only (a served answer would compute them for 100 fiches).
   allXTs: {
@@ -125,12 +127,7 @@ export const FEATURE_SETS: Record<string, PasserellesFeatureSet> = {
     second: {
       name: "allXTs-second",
       features: [...BASE, ...TEXT],
-      interactions: [
-        ...ALLX_PRODUCTS,
-        ["textAll", "sameDomainePro"],
-        ["textAll", "targetInDegree"],
-        ["textAll", "neighboursGo"],
-      ],
+      interactions: [...ALLX_PRODUCTS, ...TEXT_PRODUCTS],
     },
   },
   // Session 28: only the all-fields text similarity and the entry route (source's texts → target's accès).
