@@ -26,7 +26,11 @@ export function softReading(
   // Each label term met by a statement word (itself, similarity 1) or one of its neighbours (their cosine): its
   // similarity to each statement word, in a table by term id reused across calls (no string lookups a label).
   const t = tableFor(x);
-  if (t.epoch === 2 ** 31 - 1) (t.stamp.fill(0), (t.epoch = 0));
+  if (t.epoch === 2 ** 31 - 1) {
+    // The stamps wrap: clear them so that no old stamp equals a new epoch.
+    t.stamp.fill(0);
+    t.epoch = 0;
+  }
   const epoch = ++t.epoch;
   const { stamp, sims, terms } = t;
   let touched = 0;
