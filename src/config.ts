@@ -88,6 +88,10 @@ const ConfigSchema = z.object({
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
+/** Where the built indexes live (INDEX_DIR, else `indexes/` in the repository): `Config.indexRoot`. */
+export const indexRootOf = (env: NodeJS.ProcessEnv = process.env): string =>
+  env.INDEX_DIR ?? path.join(REPO_ROOT, "indexes");
+
 /**
  * Reads the documented environment variables (see README "Configuration").
  * Throws a readable error when the ROME folder or model folder cannot be found.
@@ -102,7 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     modelDtype: env.MODEL_DTYPE ?? "fp32",
     queryPrefix: env.EMBED_QUERY_PREFIX ?? "",
     passagePrefix: env.EMBED_PASSAGE_PREFIX ?? "",
-    indexRoot: env.INDEX_DIR ?? path.join(REPO_ROOT, "indexes"),
+    indexRoot: indexRootOf(env),
     port: env.PORT ?? 3000,
     host: env.HOST ?? "127.0.0.1",
     databaseUrl: env.DATABASE_URL || undefined,

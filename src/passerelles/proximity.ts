@@ -122,7 +122,8 @@ export class ProximityIndex {
   private textVectors(): FicheTextVectors | null {
     if (this.textVectorIndex === undefined) {
       // A served model that reads them says on stderr when the vectors are missing or not the fit's.
-      const reads = this.model && pf.TEXT_VECTOR_FEATURES.some((k) => modelFeatures(this.model!).has(k));
+      const read = this.model ? modelFeatures(this.model) : null;
+      const reads = read !== null && pf.TEXT_VECTOR_FEATURES.some((k) => read.has(k));
       const wv = reads
         ? checkedWordVectors(this.ref.version, fittedWordVectorsSha(this.model))
         : passerellesWordVectors(this.ref.version);

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
-import path from "node:path";
-import { REPO_ROOT } from "../config.js";
+import { indexRootOf } from "../config.js";
 import { builtWordVectorsFile, readWordVectors, WordVectorManifest, type WordVectors } from "../embed/index.js";
 import { readModelFile } from "../model-file.js";
 import type { Fiche, Referential } from "../rome/index.js";
@@ -153,9 +152,7 @@ export const TEXT_VECTOR_PAIRS: Record<TextVectorFeature, readonly [TextField, T
 export function passerellesWordVectorsFile(romeVersion: string): string | null {
   const env = process.env.PASSERELLES_WORD_VECTORS;
   if (env === "none") return null;
-  const file = env
-    ? env.replaceAll("{version}", romeVersion)
-    : builtWordVectorsFile(process.env.INDEX_DIR ?? path.join(REPO_ROOT, "indexes"), romeVersion);
+  const file = env ? env.replaceAll("{version}", romeVersion) : builtWordVectorsFile(indexRootOf(), romeVersion);
   return existsSync(file) ? file : null;
 }
 
