@@ -222,6 +222,17 @@ export function softmax(scores: readonly number[], temperature: number): number[
   return e.map((x) => x / z);
 }
 
+/**
+ * Each of `scores`' share of a softmax at `temperature` over the scores `over` (`softmax` when they are the same):
+ * confidences of a list that leaves out some of the candidates it is normalised over.
+ */
+export function sharesOf(scores: readonly number[], over: readonly number[], temperature: number): number[] {
+  if (scores.length === 0) return [];
+  const m = Math.max(...scores, ...over);
+  const z = over.reduce((a, s) => a + Math.exp((s - m) / temperature), 0);
+  return scores.map((s) => Math.exp((s - m) / temperature) / z);
+}
+
 /** Scales an array so its maximum is 1 (all zeros stay zeros). */
 export function scaleToMax(a: Float64Array): Float64Array {
   let m = 0;

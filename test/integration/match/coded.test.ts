@@ -85,10 +85,14 @@ describe("a match of a text coded before the split (codedAt, romeVersion)", () =
       const after = await engine.match({ ...offer, ...when });
       expect(after.codedWith).toBeUndefined();
       expect(after.metiers.every((m) => m.parentOf === null)).toBe(true);
-      // The fiches listed on their own score keep their order; a parent only its child placed is gone.
-      const own = today.metiers.filter((m) => m.parentOf === null).map((m) => m.code);
-      expect(after.metiers.map((m) => m.code).filter((c) => own.includes(c))).toEqual(own);
+      // The fiches listed on their own score keep their order and their confidence (shares of the list with the
+      // parents, so that the status reads as for any text); a parent only its child placed is gone.
+      const own = today.metiers.filter((m) => m.parentOf === null);
+      const kept = after.metiers.filter((m) => own.some((o) => o.code === m.code));
+      expect(kept.map((m) => [m.code, m.confidence])).toEqual(own.map((m) => [m.code, m.confidence]));
       expect(after.metiers.length).toBe(today.metiers.length);
+      expect(after.metiers.reduce((s, m) => s + m.confidence, 0)).toBeLessThan(1);
+      expect(after.status).toBe(today.status);
     }
   });
 
