@@ -213,7 +213,7 @@ export function rankScores(
   return { ranked, totals, interactions, productsOf: interactionScorer(f, model.interactions) };
 }
 
-/** Softmax with temperature over scores, for a confidence per candidate that sums to 1 over the list. */
+/** Softmax with temperature over scores, for a confidence per candidate that sums to 1 over the list (see `sharesOf`). */
 export function softmax(scores: readonly number[], temperature: number): number[] {
   if (scores.length === 0) return [];
   const m = Math.max(...scores);
