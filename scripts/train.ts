@@ -289,7 +289,8 @@ const fit = (set: readonly Item[]) =>
 
 /**
  * The engine's top-10 for one offer's mode under weights `w` (log-odds units), split fiches lifting their parent;
- * `dated`: as the engine lists it with the offer's date (`codedAt`), fiches created since merged when coded then.
+ * `dated`: as the engine lists it with the offer's date (`codedAt`), fiches created since merged when coded then, no
+ * parent lifted when coded since.
  */
 function rankOfGold(d: Cached, mode: number, w: readonly number[], dated = false): number | null {
   const codes = [...d.rows];
@@ -318,7 +319,9 @@ function rankOfGold(d: Cached, mode: number, w: readonly number[], dated = false
     order.forEach((i, k) => (rowThen[i] = then[k]!));
     pool = mergeInForce(order, totals, rowThen, 1);
   }
-  const list = withParents(pool.order, pool.scores, parentRow, Math.log(5))
+  // Coded with today's codes (dated on or after ROME_EARLIER_UNTIL): no parent lifted, as the engine (`codedToday`).
+  const today = dated && config.romeEarlier !== undefined && (dateOf.get(d.id) ?? "") >= config.romeEarlier.until;
+  const list = withParents(pool.order, pool.scores, today ? (i: number) => i : parentRow, Math.log(5))
     .slice(0, 10)
     .map((e) => codes[e.row]);
   const r = list.indexOf(d.gold);

@@ -180,6 +180,16 @@ export function codesFor(when: CodedWhen, today: string, earlier: EarlierCodes |
 }
 
 /**
+ * Whether a text was coded while today's referential was in force: `romeVersion` naming it, or `codedAt` on or after
+ * the first day of its codes (the earlier referential's `until`). False when that is not known (undated, or no earlier
+ * referential configured): such a text may carry a code given before the split.
+ */
+export function codedToday(when: CodedWhen, today: string, earlier: EarlierCodes | null): boolean {
+  if (when.romeVersion !== undefined) return when.romeVersion === today;
+  return when.codedAt !== undefined && earlier !== null && when.codedAt.slice(0, 10) >= earlier.until;
+}
+
+/**
  * The candidates of a ranked list (`order`, best first, today's rows) as the codes in force then: each row goes to
  * `rowThen`, the rows that meet there merged into one candidate whose score is T·log Σ exp(score/T) over them (the
  * softmax at temperature T then gives it their confidences summed), in order of merged score, ties by row. `scores`:

@@ -4,7 +4,7 @@ import type { AppellationSearchIndex, EscoCrosswalk, Referential } from "../rome
 import type { RomeIndexes } from "../vectors/index.js";
 import { round } from "../numbers.js";
 import type { ClassifierFeature } from "./classifier.js";
-import { codesFor, type CodedWhen, type EarlierCodes } from "./coded.js";
+import { codedToday, codesFor, type CodedWhen, type EarlierCodes } from "./coded.js";
 import type { EngineContext } from "./context.js";
 import type { ExemplarMemory } from "./exemplars.js";
 import type { Lexicon } from "./lexicon.js";
@@ -73,7 +73,8 @@ export class Engine {
     const model = modelFor(p.title);
     const then = codesFor(input, ctx.referential.version, ctx.earlier);
     const features = computeFeatures(ctx, p, stated, featuresUsedBy(model), memory, true, then);
-    const ranking = rank(ctx, p, features, model, topK, then);
+    const lift = !codedToday(input, ctx.referential.version, ctx.earlier);
+    const ranking = rank(ctx, p, features, model, topK, then, lift);
     const t3 = performance.now();
     // The MC part of the score and the explanations read the stated skills, all reported; the best fiche's own
     // items that the text shows (targeted pass) are reported after them.

@@ -9,4 +9,4 @@ export { chosenItems, type ChosenItem, type RequiredModel } from "./required.js"
 export { REQUIRED_MODEL, REQUIRED_MODEL_UNCODED } from "./required-model.js";
 export { CONFIDENCE, EVIDENCE_CONFLICT, matchStatus, type MatchStatus, type StatusReason } from "./status.js";
 export { createCoverageChecker, type UncoveredPhrase } from "./uncovered.js";
-export { codesFor, inForce, type CodedWhen, type EarlierCodes } from "./coded.js";
+export { codedToday, codesFor, inForce, type CodedWhen, type EarlierCodes } from "./coded.js";

@@ -72,11 +72,28 @@ describe("a match of a text coded before the split (codedAt, romeVersion)", () =
     expect(first.libelle).toBe(engine.referential.fiches.get("M1403")!.libelle);
     expect(then.metiers.reduce((s, m) => s + m.confidence, 0)).toBeLessThanOrEqual(1.001);
     expect(then.status).toBe("confident");
-    // Same list whether the caller says the date or the version; from the split's month on, today's codes.
+    // Same list whether the caller says the date or the version.
     const byVersion = await engine.match({ ...offer, romeVersion: "v458" });
     expect(byVersion.metiers.map((m) => m.code)).toEqual(then.metiers.map((m) => m.code));
-    const after = await engine.match({ ...offer, codedAt: "2025-09-15" });
-    expect(after.metiers.map((m) => [m.code, m.confidence])).toEqual(today.metiers.map((m) => [m.code, m.confidence]));
+  });
+
+  it("from the split's month on, lists today's codes with no parent lifted by its child (its coder had the children)", async () => {
+    const today = await engine.match(offer);
+    const lifted = today.metiers.filter((m) => m.parentOf !== null).map((m) => m.code);
+    expect(lifted.length).toBeGreaterThan(0);
+    for (const when of [{ codedAt: "2025-09-15" }, { romeVersion: "v460" }]) {
+      const after = await engine.match({ ...offer, ...when });
+      expect(after.codedWith).toBeUndefined();
+      expect(after.metiers.every((m) => m.parentOf === null)).toBe(true);
+      // The fiches listed on their own score keep their order and their confidence (shares of the list with the
+      // parents, so that the status reads as for any text); a parent only its child placed is gone.
+      const own = today.metiers.filter((m) => m.parentOf === null);
+      const kept = after.metiers.filter((m) => own.some((o) => o.code === m.code));
+      expect(kept.map((m) => [m.code, m.confidence])).toEqual(own.map((m) => [m.code, m.confidence]));
+      expect(after.metiers.length).toBe(today.metiers.length);
+      expect(after.metiers.reduce((s, m) => s + m.confidence, 0)).toBeLessThan(1);
+      expect(after.status).toBe(today.status);
+    }
   });
 
   it("leaves a list without created fiches as it was, with empty mergedFrom", async () => {

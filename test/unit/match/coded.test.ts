@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CodedError } from "../../../src/errors.js";
 import {
   appellationsThen,
+  codedToday,
   codesFor,
   earlierCodes,
   historicalCodes,
@@ -66,6 +67,22 @@ describe("mergeInForce", () => {
     expect(m.order).toEqual([0, 3, 1]);
     expect(m.members.size).toBe(0);
     expect([...m.scores]).toEqual([...totals]);
+  });
+});
+
+describe("codedToday", () => {
+  it("says a text was coded with today's codes from the earlier referential's end on, or when its version is named", () => {
+    expect(codedToday({ codedAt: "2025-06-01" }, "v2", earlier)).toBe(true);
+    expect(codedToday({ codedAt: "2026-01-15T08:00:00Z" }, "v2", earlier)).toBe(true);
+    expect(codedToday({ codedAt: "2025-05-31T23:10:00Z" }, "v2", earlier)).toBe(false);
+    expect(codedToday({ romeVersion: "v2", codedAt: "2020-01-01" }, "v2", earlier)).toBe(true);
+    expect(codedToday({ romeVersion: "v1", codedAt: "2026-01-01" }, "v2", earlier)).toBe(false);
+  });
+
+  it("does not know it for an undated text, nor for a date when no earlier referential says where today's began", () => {
+    expect(codedToday({}, "v2", earlier)).toBe(false);
+    expect(codedToday({ codedAt: "2026-01-15" }, "v2", null)).toBe(false);
+    expect(codedToday({ romeVersion: "v2" }, "v2", null)).toBe(true);
   });
 });
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { RANK_MODEL, RANK_MODEL_NO_TITLE } from "../../../src/match/index.js";
 import { FEATURE_NAMES } from "../../../src/match/fitting.js";
-import { RANK_MODEL_FILE, readRankModelFile } from "../../../src/match/rank.js";
+import { RANK_MODEL_FILE, readRankModelFile, sharesOf, softmax } from "../../../src/match/rank.js";
 
 describe("ranking-model file", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "rank-model-"));
@@ -38,5 +38,21 @@ describe("ranking-model file", () => {
     ).toThrow(/temp\.json: noTitle\.temperature/);
     expect(() => readRankModelFile(write("format.json", { ...good, format: "other" }))).toThrow(/format\.json: format/);
     expect(() => readRankModelFile(write("broken.json", "{"))).toThrow(/broken\.json/);
+  });
+});
+
+describe("sharesOf", () => {
+  it("is the softmax when a list is normalised over itself", () => {
+    const s = [0.31, 0.2, 0.27, -0.05];
+    expect(sharesOf(s, s, 0.023)).toEqual(softmax(s, 0.023));
+    expect(sharesOf([], [1], 1)).toEqual([]);
+  });
+  it("gives each listed score its share of a softmax over another list (the one with lifted parents)", () => {
+    // Listed: a child and a fiche after it; normalised over the child, its lifted parent (ln 5 below) and that fiche.
+    const shares = sharesOf([1, 0], [1, 1 - Math.log(5), 0], 1);
+    const z = Math.E + Math.E / 5 + 1;
+    expect(shares[0]).toBeCloseTo(Math.E / z, 12);
+    expect(shares[1]).toBeCloseTo(1 / z, 12);
+    expect(shares[0]! + shares[1]!).toBeLessThan(1);
   });
 });
