@@ -22,6 +22,12 @@ function repoFile(rel: string): string | undefined {
   return existsSync(p) ? p : undefined;
 }
 
+/** The passerelles ranker's model file, where `npm run tune:passerelles` writes it (PASSERELLES_MODEL's default). */
+export const DEFAULT_PASSERELLES_MODEL = path.join(REPO_ROOT, "models", "passerelles.json");
+
+/** A path naming a JSON file (model files and manifests). */
+const JSON_FILE = /\.json$/i;
+
 const ConfigSchema = z.object({
   romeDir: z.string().min(1),
   modelDir: z.string().min(1),
@@ -85,8 +91,34 @@ const ConfigSchema = z.object({
    * analysis, the lake's worker and the backtest alike; off by default (docs/trends.md, session 26). "0" or unset: off.
    */
   trendsWholeFactor: z.enum(["0", "1"]).transform((v) => v === "1"),
+  /** The passerelles ranker's model file (PASSERELLES_MODEL; unset or empty: models/passerelles.json; docs/passerelles.md). */
+  passerellesModel: z.string().min(1).regex(JSON_FILE, "expected a .json model file"),
+  /**
+   * The word vectors the passerelles model's text similarities read (PASSERELLES_WORD_VECTORS): a manifest file,
+   * "{version}" replaced by the referential's version; "none": none; unset or empty: the ones built at set-up in the
+   * index folder for that version (src/passerelles/text-vectors.ts).
+   */
+  passerellesWordVectors: z
+    .string()
+    .refine((v) => v === "none" || JSON_FILE.test(v), 'expected a .json manifest or "none"')
+    .optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** The passerelles settings alone, parsed by the same schema: what src/passerelles reads when no caller passes them. */
+export type PasserellesConfig = Pick<Config, "passerellesModel" | "passerellesWordVectors">;
+const PasserellesConfigSchema = ConfigSchema.pick({ passerellesModel: true, passerellesWordVectors: true });
+
+function passerellesSettings(env: NodeJS.ProcessEnv) {
+  return {
+    passerellesModel: env.PASSERELLES_MODEL || DEFAULT_PASSERELLES_MODEL,
+    passerellesWordVectors: env.PASSERELLES_WORD_VECTORS || undefined,
+  };
+}
+
+/** PASSERELLES_MODEL and PASSERELLES_WORD_VECTORS, validated (throws on a bad value, as `loadConfig` does). */
+export const passerellesConfigOf = (env: NodeJS.ProcessEnv = process.env): PasserellesConfig =>
+  PasserellesConfigSchema.parse(passerellesSettings(env));
 
 /** Where the built indexes live (INDEX_DIR, else `indexes/` in the repository): `Config.indexRoot`. */
 export const indexRootOf = (env: NodeJS.ProcessEnv = process.env): string =>
@@ -131,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wordVectorsBuilt: !env.WORD_VECTORS,
     paraphrases: optionalModel(env.PARAPHRASES, "models/paraphrases.json"),
     trendsWholeFactor: env.TRENDS_WHOLE_FACTOR || "0",
+    ...passerellesSettings(env),
   });
 }
 

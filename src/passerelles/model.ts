@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { REPO_ROOT } from "../config.js";
+import { DEFAULT_PASSERELLES_MODEL, passerellesConfigOf } from "../config.js";
 import { PAIR_FEATURES, SIMILARITY_PARTS, type PairFeature } from "./features.js";
 
 /**
@@ -73,7 +73,8 @@ export function learnedSimilarity(
   return out;
 }
 
-export const DEFAULT_MODEL_FILE = path.join(REPO_ROOT, "models", "passerelles.json");
+/** Where `npm run tune:passerelles` writes the model (the config's default `passerellesModel`). */
+export const DEFAULT_MODEL_FILE = DEFAULT_PASSERELLES_MODEL;
 
 export class ModelFileError extends Error {}
 
@@ -94,8 +95,8 @@ export function parseModel(text: string, file = "passerelles model"): Passerelle
 }
 
 const cache = new Map<string, PasserellesModel>();
-/** Reads a model file once per path (PASSERELLES_MODEL overrides the default path). */
-export function loadPasserellesModel(file = process.env.PASSERELLES_MODEL || DEFAULT_MODEL_FILE): PasserellesModel {
+/** Reads a model file once per path (default: the config's `passerellesModel`, PASSERELLES_MODEL). */
+export function loadPasserellesModel(file = passerellesConfigOf().passerellesModel): PasserellesModel {
   const full = path.resolve(file);
   let m = cache.get(full);
   if (!m) {

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { indexRootOf } from "../config.js";
+import { indexRootOf, passerellesConfigOf } from "../config.js";
 import { builtWordVectorsFile, readWordVectors, WordVectorManifest, type WordVectors } from "../embed/index.js";
 import { readModelFile } from "../model-file.js";
 import type { Fiche, Referential } from "../rome/index.js";
@@ -145,14 +145,18 @@ export const TEXT_VECTOR_PAIRS: Record<TextVectorFeature, readonly [TextField, T
 };
 
 /**
- * The word vectors file the text-vector features read for a referential: PASSERELLES_WORD_VECTORS names it
- * ("{version}" is replaced by the referential's version; "none": no vectors), else the model built at set-up for that
- * version in the index folder. Null when there is none.
+ * The word vectors file the text-vector features read for a referential: the config's `passerellesWordVectors`
+ * (PASSERELLES_WORD_VECTORS) names it ("{version}" is replaced by the referential's version; "none": no vectors),
+ * else the model built at set-up for that version in the index folder. Null when there is none.
  */
-export function passerellesWordVectorsFile(romeVersion: string): string | null {
-  const env = process.env.PASSERELLES_WORD_VECTORS;
-  if (env === "none") return null;
-  const file = env ? env.replaceAll("{version}", romeVersion) : builtWordVectorsFile(indexRootOf(), romeVersion);
+export function passerellesWordVectorsFile(
+  romeVersion: string,
+  setting = passerellesConfigOf().passerellesWordVectors,
+): string | null {
+  if (setting === "none") return null;
+  const file = setting
+    ? setting.replaceAll("{version}", romeVersion)
+    : builtWordVectorsFile(indexRootOf(), romeVersion);
   return existsSync(file) ? file : null;
 }
 
