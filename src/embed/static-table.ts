@@ -1,5 +1,5 @@
 import { Tensor, type FeatureExtractionPipeline } from "@huggingface/transformers";
-import { normalizeVector } from "./embedder.js";
+import { normalizeInPlace } from "./embedder.js";
 
 /** A word's pieces as BERT's pre-tokeniser cuts them: runs without punctuation, and each punctuation mark alone. */
 const PUNCTUATION = "\\p{P}\\u0021-\\u002F\\u003A-\\u0040\\u005B-\\u0060\\u007B-\\u007E";
@@ -187,7 +187,7 @@ export class StaticTable {
       }
     }
     if (!truncated) for (const id of this.suffix) if (room-- > 0) n = this.put(n, id);
-    return normalizeVector(this.sumRows(this.ids, n));
+    return normalizeInPlace(this.sumRows(this.ids, n));
   }
 
   /** Writes token id `id` at position `n` of the buffer (doubling it when full); returns the next position. */

@@ -150,14 +150,35 @@ export function defaultWordVectorBuild(romeVersion: string): Readonly<WordVector
 
 /** The manifest of `file` when it holds a model built as `build` says; null for a missing, unreadable or other one. */
 export function currentWordVectorManifest(file: string, build: WordVectorBuild): WordVectorManifest | null {
-  if (!existsSync(file)) return null;
+  const m = parsedManifest(file);
+  return m !== null && m.build !== undefined && sameBuild(m.build, build) ? m : null;
+}
+
+/**
+ * A manifest file parsed and validated (null: missing or invalid), once per content: `npm start` reads it twice
+ * (`ensureWordVectors`, then `createEngine`), and the second read compares its text with the first's instead of
+ * parsing and validating it again.
+ */
+function parsedManifest(file: string): WordVectorManifest | null {
+  let text: string;
   try {
-    const m = WordVectorManifest.safeParse(JSON.parse(readFileSync(file, "utf8")));
-    return m.success && m.data.build !== undefined && sameBuild(m.data.build, build) ? m.data : null;
+    text = readFileSync(file, "utf8");
   } catch {
     return null;
   }
+  const known = manifests.get(file);
+  if (known?.text === text) return known.manifest;
+  let manifest: WordVectorManifest | null = null;
+  try {
+    const m = WordVectorManifest.safeParse(JSON.parse(text));
+    if (m.success) manifest = m.data;
+  } catch {
+    manifest = null;
+  }
+  manifests.set(file, { text, manifest });
+  return manifest;
 }
+const manifests = new Map<string, { text: string; manifest: WordVectorManifest | null }>();
 
 /** Whether `file` holds a model built as `build` says (a missing or unreadable manifest is not current). */
 export const wordVectorsAreCurrent = (file: string, build: WordVectorBuild): boolean =>

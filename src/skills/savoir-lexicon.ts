@@ -259,9 +259,13 @@ export function namedSavoirs(lex: SavoirLexicon, text: string, offset: number): 
   if (FIELD_HINT.test(fold))
     for (const m of fold.matchAll(FIELD_OF)) push(lex.fields.get(m[1]!), m.index, m.index + m[0].length);
   const single = singleNames(lex);
-  for (const m of text.matchAll(/[\p{L}\p{N}+#]+(?:\s+(?:office|Office))?/gu)) {
+  // One regex object read with `exec` (no iterator, no new regex a statement); a token holds a blank only when it
+  // ends with "office" (the group), so a blank is not searched for in each word.
+  const words = NAME_TOKEN;
+  words.lastIndex = 0;
+  for (let m = words.exec(text); m !== null; m = words.exec(text)) {
     const raw = m[0];
-    if (!/\s/.test(raw)) {
+    if (m[1] === undefined) {
       // One word: what it names depends on the word alone (memoised), and an ASCII word shorter than every name
       // names none (its key has its length).
       if (raw.length < single.minLength && isAscii(raw)) continue;
@@ -280,6 +284,9 @@ export function namedSavoirs(lex: SavoirLexicon, text: string, offset: number): 
   }
   return out;
 }
+
+/** A word, or a word and "office" ("Pack Office"): the tokens `namedSavoirs` reads. */
+const NAME_TOKEN = /[\p{L}\p{N}+#]+(\s+(?:office|Office))?/gu;
 
 /** The savoir one word (no blank) names by a short form, or null: `namedSavoirs`' reading of a single word. */
 function nameOf(lex: SavoirLexicon, raw: string): string | null {

@@ -95,11 +95,12 @@ export function scoreRow(
   /** The score the caller keeps a label at: one that cannot reach it is null. */
   atLeast = -Infinity,
 ): Candidate | null {
-  const labelLevel = x.diplomaLevel[doc];
-  if (labelLevel && q.level && labelLevel !== q.level) return null; // a CAP is not a BTS
-  const word = x.oneWord[doc];
-  if (word !== null && !q.words.has(word!)) return null;
-  if (x.jobTitles[doc]) return null;
+  // The row's tests read one byte first (`rowFlags`): most rows have no level, word, title or alternatives, and
+  // each of those per-row arrays read at a random row was a cache miss.
+  const flags = rowFlags(x)[doc]!;
+  if (flags & JOB_TITLE) return null;
+  if (flags & LEVEL && q.level && x.diplomaLevel[doc] !== q.level) return null; // a CAP is not a BTS
+  if (flags & ONE_WORD && !q.words.has(x.oneWord[doc]!)) return null;
   // One shared word is enough only for a one-word label, or a short statement against a short label ("Accueil",
   // "Encaissement" in a list); a sentence must share two words with the label it states.
   // The label's terms by id and weight (typed arrays: no string lookups per label).
@@ -118,7 +119,7 @@ export function scoreRow(
   const unitCoverage = q.unitMass > 0 ? shared / q.unitMass : 0;
   // F-measure of the label's coverage (weighing β² times more) and the statement's: a one-word label met by one
   // word of a long sentence is weak evidence, a short statement inside a long label fair evidence.
-  const alts = x.alternatives[doc];
+  const alts = flags & ALTERNATIVES ? x.alternatives[doc] : null;
   if (alts && STATED.alternatives) {
     // One alternative of the label stated is the label stated: its coverage is the best alternative's.
     for (const alt of alts) {
@@ -130,19 +131,47 @@ export function scoreRow(
   const b2 = STATED.labelBeta ** 2;
   const lexical =
     coverage > 0 && unitCoverage > 0 ? ((1 + b2) * coverage * unitCoverage) / (b2 * unitCoverage + coverage) : 0;
-  const r = x.rows[doc]!;
-  let penalty = r.kind === "savoir" && !statesDiploma(q, x.diplomaLevel[doc]!, r.libelle) ? STATED.savoirPenalty : 0;
+  let penalty =
+    flags & SAVOIR && !statesDiploma(q, x.diplomaLevel[doc]!, x.rows[doc]!.libelle) ? STATED.savoirPenalty : 0;
   // A short statement that meets none of the label's head words names its topic, not its action ("les espaces
   // communs" is not "Optimiser la gestion des espaces communs"); the domain pass reads paraphrases and does not pay.
-  const heads = x.heads[doc]!;
-  if (minShared > 1 && q.keys.size <= STATED.headWords && heads.length > 0 && !heads.some((h) => q.keys.has(h)))
+  if (minShared > 1 && q.keys.size <= STATED.headWords && flags & HEADS && !x.heads[doc]!.some((h) => q.keys.has(h)))
     penalty += STATED.headPenalty;
   // A label that could not reach `atLeast` even with a cosine of 1 is dropped before its cosine (a 256-dimension dot
   // product, most of this function's time): the caller would drop it. 1e-5: a float32 cosine can pass 1 by ~1e-7.
   if (STATED.vectorWeight * (1 + 1e-5) + (1 - STATED.vectorWeight) * lexical - penalty < atLeast) return null;
+  const r = x.rows[doc]!;
   const cos = q.vec && r.vec ? dot(q.vec, r.vec) : 0;
   const score = STATED.vectorWeight * cos + (1 - STATED.vectorWeight) * lexical - penalty;
   return { code: r.code, row: doc, kind: r.kind, score, mc: r.kind === "macro-competence" ? r.code : r.mc };
+}
+
+/** `rowFlags` bits: what a row's label is or has, for `scoreRow`'s first tests. */
+const JOB_TITLE = 1;
+const LEVEL = 2;
+const ONE_WORD = 4;
+const ALTERNATIVES = 8;
+const SAVOIR = 16;
+const HEADS = 32;
+
+const rowFlagTables = new WeakMap<StatedExtractor, Uint8Array>();
+
+/** Per row of an extractor, its `scoreRow` flags in one byte (built once per extractor: its rows do not change). */
+function rowFlags(x: StatedExtractor): Uint8Array {
+  let flags = rowFlagTables.get(x);
+  if (!flags) {
+    flags = new Uint8Array(x.rows.length);
+    for (let doc = 0; doc < flags.length; doc++)
+      flags[doc] =
+        (x.jobTitles[doc] ? JOB_TITLE : 0) |
+        (x.diplomaLevel[doc] ? LEVEL : 0) |
+        (x.oneWord[doc] !== null ? ONE_WORD : 0) |
+        (x.alternatives[doc] ? ALTERNATIVES : 0) |
+        (x.rows[doc]!.kind === "savoir" ? SAVOIR : 0) |
+        (x.heads[doc]!.length > 0 ? HEADS : 0);
+    rowFlagTables.set(x, flags);
+  }
+  return flags;
 }
 
 /**

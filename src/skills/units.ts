@@ -1,4 +1,4 @@
-import { contentStems, hasContentStems, type TextUnit } from "../text/index.js";
+import { hasContentStems, hasContentStemsAtLeast, type TextUnit } from "../text/index.js";
 import { sectionUnits, SKIPPED_SECTIONS, type Section } from "./sections.js";
 
 /** A piece of text extraction scores: one statement (a clause of an enumeration, a line, a sentence) in its section. */
@@ -284,8 +284,8 @@ const ADJUNCT = /\s(?:pour|afin|avec|selon|dans|lors|aupres|chez|suite|tout au l
 export function headClause(u: TextUnit): TextUnit | null {
   const f = fold(u.text);
   for (const m of f.matchAll(ADJUNCT)) {
-    if (contentStems(u.text.slice(0, m.index)).length < 2) continue;
-    if (contentStems(u.text.slice(m.index)).length === 0) return null;
+    if (!hasContentStemsAtLeast(u.text.slice(0, m.index), 2)) continue;
+    if (!hasContentStems(u.text.slice(m.index))) return null;
     return trimUnit({ text: u.text.slice(0, m.index), start: u.start, end: u.start + m.index });
   }
   return null;

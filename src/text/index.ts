@@ -4,6 +4,7 @@ export {
   words,
   contentStems,
   hasContentStems,
+  hasContentStemsAtLeast,
   isStopword,
   foldGender,
   titleKey,

@@ -84,7 +84,17 @@ export function contentStems(s: string): string[] {
 
 /** Whether a text has a content token (`contentStems(s).length > 0`, read chunk by chunk up to the first one). */
 export function hasContentStems(s: string): boolean {
-  for (const chunk of s.split(/\s+/)) if (chunk && chunkContentStems(chunk).length > 0) return true;
+  return hasContentStemsAtLeast(s, 1);
+}
+
+/**
+ * Whether a text has `n` content tokens or more (`contentStems(s).length >= n`), read chunk by chunk up to the
+ * n-th: a test of the first words need not stem the whole text nor build its list.
+ */
+export function hasContentStemsAtLeast(s: string, n: number): boolean {
+  if (n <= 0) return true;
+  let seen = 0;
+  for (const chunk of s.split(/\s+/)) if (chunk && (seen += chunkContentStems(chunk).length) >= n) return true;
   return false;
 }
 

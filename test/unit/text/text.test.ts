@@ -4,6 +4,8 @@ import {
   candidatePhrases,
   contentStems,
   CoverageIndex,
+  hasContentStems,
+  hasContentStemsAtLeast,
   isStopword,
   normalizeText,
   postingLists,
@@ -14,6 +16,16 @@ import {
   topK,
   words,
 } from "../../../src/text/index.js";
+
+describe("hasContentStemsAtLeast", () => {
+  it("says what contentStems' length says, for every count", () => {
+    for (const t of ["", "  de la  ", "gérer les plannings des techniciens", "l'aujourd’hui C++ 35h", "et\n\tou  x"])
+      for (let n = 0; n <= 6; n++) {
+        expect(hasContentStemsAtLeast(t, n)).toBe(contentStems(t).length >= n);
+        if (n === 1) expect(hasContentStems(t)).toBe(contentStems(t).length >= 1);
+      }
+  });
+});
 
 describe("French normalisation", () => {
   it("strips accents, ligatures and punctuation", () => {

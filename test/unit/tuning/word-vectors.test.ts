@@ -104,6 +104,8 @@ describe("the model built at set-up (wordVectorsAreCurrent, WORD_VECTORS)", () =
     // The manifest read for the check is the one the vectors are read with (parsed once at start).
     const manifest = currentWordVectorManifest(file, build)!;
     expect(manifest.vocabulary).toEqual(m.vocabulary);
+    // Asked again (createEngine after ensureWordVectors), the same file is not parsed again.
+    expect(currentWordVectorManifest(file, build)).toBe(manifest);
     expect(readWordVectors(file, manifest).vector(m.vocabulary[0]!)).toEqual(
       readWordVectors(file).vector(m.vocabulary[0]!),
     );
