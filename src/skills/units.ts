@@ -1,4 +1,5 @@
 import { contentStems, hasContentStems, type TextUnit } from "../text/index.js";
+import { NAMES_DIPLOMA } from "./diplomas.js";
 import { sectionUnits, SKIPPED_SECTIONS, type Section } from "./sections.js";
 
 /** A piece of text extraction scores: one statement (a clause of an enumeration, a line, a sentence) in its section. */
@@ -265,9 +266,7 @@ export function statementUnits(
 }
 
 /** A folded line that names a diploma by its level or kind ("agent de service" names none). */
-const DIPLOMA =
-  /\b(?:cap|bep|bac pro|bp|brevet professionnel|bts|dut|licence|master|mastere|titre pro(?:fessionnel)?|cqp|diplome)\b/;
-const namesDiploma = (f: string) => DIPLOMA.test(f);
+const namesDiploma = (f: string) => NAMES_DIPLOMA.test(f);
 
 /**
  * A preposition opening an adjunct of a statement's head clause ("…les plannings des techniciens dans une zone

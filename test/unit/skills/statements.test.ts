@@ -244,4 +244,17 @@ describe("dated lines", () => {
     expect(read).toContain("Titre professionnel Agent de propreté et d'hygiène (2019)");
     expect(read.some((t) => t.includes("Diplôme d'État d'infirmier"))).toBe(true);
   });
+
+  it("knows the diplomas the level list knows: a BTS written out, a CAPa, a BUT written out", () => {
+    const text = [
+      "Formation",
+      "2015 Brevet de technicien supérieur Assistant de manager – Lycée Ampère",
+      "2012 CAPa Jardinier paysagiste – Lycée agricole de Montravel",
+      "2020 Bachelor universitaire de technologie GEA – IUT de Lyon",
+    ].join("\n");
+    const read = statements(text).map((s) => s.text);
+    expect(read.some((t) => t.startsWith("2015 Brevet de technicien supérieur"))).toBe(true);
+    expect(read.some((t) => t.startsWith("2012 CAPa Jardinier"))).toBe(true);
+    expect(read.some((t) => t.startsWith("2020 Bachelor universitaire de technologie"))).toBe(true);
+  });
 });
