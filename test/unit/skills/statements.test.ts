@@ -120,6 +120,28 @@ describe("the setting of the work", () => {
       ["Vous travaillez en collaboration avec les équipes de production.", false],
     ]);
   });
+
+  it("is a frame when a clause opens with an adjunct (manner, purpose, occasion), unless it speaks to the reader", () => {
+    const st = statements(
+      [
+        "Vous préparez les commandes, selon les règles d'hygiène.",
+        "Vous coordonnez les études, afin d'élaborer les budgets prévisionnels.",
+        "En fonction des besoins clients, vous installez les équipements.",
+        "Afin de garantir la qualité vous contrôlez les pièces.",
+        "Vous intervenez sur les chantiers.",
+      ].join("\n"),
+    );
+    expect(st.map((s) => [s.text, s.frame ?? false])).toEqual([
+      ["Vous préparez les commandes", false],
+      ["selon les règles d'hygiène", true],
+      ["Vous coordonnez les études", false],
+      ["afin d'élaborer les budgets prévisionnels", true],
+      ["En fonction des besoins clients", true],
+      ["vous installez les équipements", false],
+      ["Afin de garantir la qualité vous contrôlez les pièces.", false],
+      ["Vous intervenez sur les chantiers.", false],
+    ]);
+  });
 });
 
 describe("a key heading on its own line ('Contrat :')", () => {
