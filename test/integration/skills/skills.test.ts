@@ -259,6 +259,17 @@ Patience et sens du détail.`;
     );
     expect(libelles).not.toContain("Encourager la créativité et l'innovation dans son équipe");
   });
+
+  it("reads adaptability in its usual phrasings (plural capacities, 'sens de l'adaptation', 'qualités d'adaptation')", async () => {
+    for (const text of [
+      "Vous avez de bonnes capacités d'adaptation.",
+      "Reconnu pour votre sens de l'adaptation.",
+      "Vous avez des qualités d'autonomie et d'adaptation à des situations diverses.",
+    ]) {
+      const libelles = (await engine.extractSkills(text)).map((s) => s.libelle);
+      expect(libelles, text).toContain("Etre ouvert aux changements");
+    }
+  });
 });
 
 describe("savoirs named by their short forms", () => {
