@@ -33,7 +33,7 @@ const RULES: readonly [RegExp, string[]][] = [
     ["organiser", "priorites"],
   ],
   [
-    /\badaptabilit\w*|\bcapacite d adaptation|\bouvert aux changements|\badaptable\w*|\bfaculte d adaptation|\bcapacites? a s adapter/,
+    /\badaptabilit\w*|\b(?:capacites?|faculte|qualites?|sens|esprit|aptitudes?) d adaptation|\bet d adaptation\b|\bsens de l adaptation|\badaptation a (?:des|toutes?|differentes|diverses|tout|de nouvelles|de nouveaux) (?:situations?|environnements?|contextes?|changements?)|\bouvert aux changements|\badaptable\w*|\bcapacites? a s adapter/,
     ["ouvert", "changements"],
   ],
   [/\bperseveran\w*|\btenac\w*/, ["perseverance"]],

@@ -87,6 +87,20 @@ export function extractStated(
       }
       all.sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
     }
+    // A list of examples in parentheses ("Collecte des déchets ménagers (ordures ménagères, tri sélectif, verre)…")
+    // crowds the label search out of the task's label: the statement is read without it too, each label keeping
+    // the better of its scores.
+    const bare = withoutExamples(rest);
+    if (bare !== null) {
+      const bareStems = u.verb ? [...statedStems(u.verb), ...statedStems(bare)] : statedStems(bare);
+      const bq = statementQuery(x, bareStems, vecs[i] ?? null, level, () => wordsOf(u.verb, bare));
+      for (const c of scoreStatement(x, bq, STATED.mcFloor)) {
+        const k = all.findIndex((a) => a.code === c.code);
+        if (k < 0) all.push(c);
+        else if (all[k]!.score < c.score) all[k] = c;
+      }
+      all.sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
+    }
     const cands = all.filter((c) => c.score >= STATED.minScore);
     const low = all.filter((c) => c.score < STATED.minScore);
     open.push({ unit: u, long: stems.length > STATED.longStatement, cands, low, q, stems });
@@ -352,3 +366,15 @@ function aggregate(ref: Referential, found: readonly Found[]): ExtractedSkill[] 
     .map((s) => ({ ...s, score: round(s.score, 3) }))
     .sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
 }
+
+/**
+ * A statement without its lists in parentheses ("(ordures ménagères, tri sélectif, verre)", "(Réglage, enfilage)"),
+ * blanked (offsets kept), or null when it has none or nothing is left. A parenthesis without a comma ("(Juki)",
+ * "(H/F)", "(DEAS)") is not a list of examples.
+ */
+export function withoutExamples(text: string): string | null {
+  if (!text.includes("(")) return null;
+  const bare = text.replace(EXAMPLES, (m) => " ".repeat(m.length));
+  return bare === text || statedStems(bare).length === 0 ? null : bare;
+}
+const EXAMPLES = /\([^()]*,[^()]*\)/g;

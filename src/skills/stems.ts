@@ -1,24 +1,6 @@
 import { lemmas, stem } from "../text/index.js";
+import { ANY_DIPLOMA_LEVEL, DIPLOMA_LEVELS } from "./diplomas.js";
 import { fold } from "./units.js";
-
-const DIPLOMA_LEVELS: readonly [string, RegExp][] = [
-  ["cap", /\bcapa?\b/], // CAPa: CAP agricole
-  ["bep", /\bbep\b/],
-  ["bac pro", /\bbac(?:calaureat)? pro(?:fessionnel)?\b/],
-  ["bp", /\bbp\b|\bbrevet professionnel\b/],
-  ["bts", /\bbts\b|\bbrevet de technicien superieur\b/],
-  // "but" folded is mostly the noun ("dans le but de"): the BUT is read from the unfolded text (`diplomaLevelOf`).
-  ["but", /\bdut\b|\bbachelor universitaire de technologie\b/],
-  ["licence", /\blicence\b/],
-  ["master", /\bmaster\b|\bmastere\b/],
-  ["titre pro", /\btitre pro(?:fessionnel)?\b/],
-  ["cqp", /\bcqp\b/],
-  // Only a Diplôme d'État (or a person "diplômé(e) d'État"): any folded "… de x" ("Agent de service", "Techniques
-  // de vente") names no level.
-  ["de", /\bdiplome(?:e|es|s|\(e\)|\(e\)s|\(es\))? d etat\b/],
-];
-
-const ANY_DIPLOMA = new RegExp(DIPLOMA_LEVELS.map(([, re]) => `(?:${re.source})`).join("|"));
 
 export function diplomaLevelOf(text: string): string | null {
   return diplomaLevelOfFolded(fold(text), text);
@@ -37,7 +19,7 @@ export function isDiplomaLabel(libelle: string, level: string | null = diplomaLe
  * text for the capitals of "BUT".
  */
 export function diplomaLevelOfFolded(f: string, text: string): string | null {
-  if (ANY_DIPLOMA.test(f)) for (const [level, re] of DIPLOMA_LEVELS) if (re.test(f)) return level;
+  if (ANY_DIPLOMA_LEVEL.test(f)) for (const [level, re] of DIPLOMA_LEVELS) if (re.test(f)) return level;
   // In capitals inside a text with lower case: a line all in capitals ("LE BUT DE…") says the noun.
   return /\bBUT\b/.test(text) && /\p{Ll}/u.test(text) ? "but" : null;
 }

@@ -1,4 +1,5 @@
 import { hasContentStems, hasContentStemsAtLeast, type TextUnit } from "../text/index.js";
+import { NAMES_DIPLOMA } from "./diplomas.js";
 import { sectionUnits, SKIPPED_SECTIONS, type Section } from "./sections.js";
 
 /** A piece of text extraction scores: one statement (a clause of an enumeration, a line, a sentence) in its section. */
@@ -43,6 +44,15 @@ const FRAME =
  */
 const FRAME_LEAD =
   /^\W*(en (collaboration|lien|binome|relation|liaison|coordination) (etroite )?avec|au sein (de|du|des|d))\b/;
+
+/**
+ * A clause that opens with an adjunct ("selon les règles d'hygiène", "afin d'élaborer les budgets prévisionnels",
+ * "en fonction des besoins clients", "lors de la livraison", "sur la base des analyses") is the manner, purpose or
+ * occasion of a task stated before it, not a task: a frame, unless it goes on to speak to the reader ("Afin de
+ * garantir la qualité vous contrôlez…").
+ */
+const ADJUNCT_LEAD =
+  /^\W*(?:selon|sur|en fonction (?:de|des|du|d)|en respect|afin (?:de|d)|lors (?:de|des|du|d))\b(?!.*\b(?:vous|tu)\b)/;
 
 const HEDGE = /\bun plus\b|\bserait un (plus|atout)|\bapprecie|\bsouhaite|\bidealement|\bde preference|\bun atout\b/;
 
@@ -254,7 +264,7 @@ export function statementUnits(
     for (const c of clauses(unit)) {
       if (!hasContentStems(c.text)) continue;
       const cf = fold(c.text);
-      if (FRAME.test(cf) || FRAME_LEAD.test(cf)) {
+      if (FRAME.test(cf) || FRAME_LEAD.test(cf) || ADJUNCT_LEAD.test(cf)) {
         out.push({ ...c, section: u.section, hedged, frame: true });
         continue;
       }
@@ -265,9 +275,7 @@ export function statementUnits(
 }
 
 /** A folded line that names a diploma by its level or kind ("agent de service" names none). */
-const DIPLOMA =
-  /\b(?:cap|bep|bac pro|bp|brevet professionnel|bts|dut|licence|master|mastere|titre pro(?:fessionnel)?|cqp|diplome)\b/;
-const namesDiploma = (f: string) => DIPLOMA.test(f);
+const namesDiploma = (f: string) => NAMES_DIPLOMA.test(f);
 
 /**
  * A preposition opening an adjunct of a statement's head clause ("…les plannings des techniciens dans une zone

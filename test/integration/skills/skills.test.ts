@@ -11,7 +11,7 @@ import {
   StemFamilies,
 } from "../../../src/skills/index.js";
 import { related } from "../../../src/skills/families.js";
-import { coreOfDomain } from "../../../src/skills/stated.js";
+import { coreOfDomain, withoutExamples } from "../../../src/skills/stated.js";
 import { segment } from "../../../src/text/index.js";
 import { testEngine } from "../../helpers.js";
 
@@ -259,6 +259,17 @@ Patience et sens du détail.`;
     );
     expect(libelles).not.toContain("Encourager la créativité et l'innovation dans son équipe");
   });
+
+  it("reads adaptability in its usual phrasings (plural capacities, 'sens de l'adaptation', 'qualités d'adaptation')", async () => {
+    for (const text of [
+      "Vous avez de bonnes capacités d'adaptation.",
+      "Reconnu pour votre sens de l'adaptation.",
+      "Vous avez des qualités d'autonomie et d'adaptation à des situations diverses.",
+    ]) {
+      const libelles = (await engine.extractSkills(text)).map((s) => s.libelle);
+      expect(libelles, text).toContain("Etre ouvert aux changements");
+    }
+  });
 });
 
 describe("savoirs named by their short forms", () => {
@@ -303,6 +314,28 @@ describe("savoirs named by their short forms", () => {
     const c = skills.find((s) => s.libelle === "Permis de conduire catégorie C");
     expect(c?.evidence.map((e) => e.text)).toEqual(["C"]);
     expect(skills.map((s) => s.libelle)).toContain("Permis de conduire catégorie B");
+  });
+
+  it("reads a statement without its list of examples in parentheses too", async () => {
+    const text = [
+      "Vos missions :",
+      "- Collecte des déchets ménagers (ordures ménagères, tri sélectif, verre) à l'aide d'un camion-grue.",
+      "- Savoir utiliser une machine à coudre industrielle (réglage, enfilage, sens de la cannette).",
+    ].join("\n");
+    const skills = await engine.extractSkills(text);
+    const score = (l: string) => skills.find((s) => s.libelle === l)?.score ?? 0;
+    // The task outside the parentheses is read clearly; the examples' words no longer make a sibling its equal.
+    expect(score("Collecter des déchets ménagers ou industriels")).toBeGreaterThan(
+      score("Organiser le tri sélectif des déchets") + 0.05,
+    );
+    expect(skills.map((s) => s.libelle)).toContain("Utilisation de machines à coudre industrielles");
+    expect(skills.map((s) => s.libelle)).not.toContain("Techniques de réglages de machines à coudre industrielles");
+    expect(withoutExamples("Collecte des déchets (ordures, verre) en camion")).toBe(
+      "Collecte des déchets                  en camion",
+    );
+    // Not a list: a name, an acronym, a gender mark.
+    expect(withoutExamples("Machine à coudre (Juki)")).toBeNull();
+    expect(withoutExamples("(a, b)")).toBeNull();
   });
 
   it("reads the field of a training, not after a diploma's name nor inside a longer phrase", () => {

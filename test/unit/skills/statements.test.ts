@@ -120,6 +120,28 @@ describe("the setting of the work", () => {
       ["Vous travaillez en collaboration avec les équipes de production.", false],
     ]);
   });
+
+  it("is a frame when a clause opens with an adjunct (manner, purpose, occasion), unless it speaks to the reader", () => {
+    const st = statements(
+      [
+        "Vous préparez les commandes, selon les règles d'hygiène.",
+        "Vous coordonnez les études, afin d'élaborer les budgets prévisionnels.",
+        "En fonction des besoins clients, vous installez les équipements.",
+        "Afin de garantir la qualité vous contrôlez les pièces.",
+        "Vous intervenez sur les chantiers.",
+      ].join("\n"),
+    );
+    expect(st.map((s) => [s.text, s.frame ?? false])).toEqual([
+      ["Vous préparez les commandes", false],
+      ["selon les règles d'hygiène", true],
+      ["Vous coordonnez les études", false],
+      ["afin d'élaborer les budgets prévisionnels", true],
+      ["En fonction des besoins clients", true],
+      ["vous installez les équipements", false],
+      ["Afin de garantir la qualité vous contrôlez les pièces.", false],
+      ["Vous intervenez sur les chantiers.", false],
+    ]);
+  });
 });
 
 describe("a key heading on its own line ('Contrat :')", () => {
@@ -243,5 +265,18 @@ describe("dated lines", () => {
     const read = st.filter((s) => !s.namedOnly).map((s) => s.text);
     expect(read).toContain("Titre professionnel Agent de propreté et d'hygiène (2019)");
     expect(read.some((t) => t.includes("Diplôme d'État d'infirmier"))).toBe(true);
+  });
+
+  it("knows the diplomas the level list knows: a BTS written out, a CAPa, a BUT written out", () => {
+    const text = [
+      "Formation",
+      "2015 Brevet de technicien supérieur Assistant de manager – Lycée Ampère",
+      "2012 CAPa Jardinier paysagiste – Lycée agricole de Montravel",
+      "2020 Bachelor universitaire de technologie GEA – IUT de Lyon",
+    ].join("\n");
+    const read = statements(text).map((s) => s.text);
+    expect(read.some((t) => t.startsWith("2015 Brevet de technicien supérieur"))).toBe(true);
+    expect(read.some((t) => t.startsWith("2012 CAPa Jardinier"))).toBe(true);
+    expect(read.some((t) => t.startsWith("2020 Bachelor universitaire de technologie"))).toBe(true);
   });
 });
