@@ -57,7 +57,7 @@ export function extractStated(
       found.push({ code: n.code, kind: "savoir", score: STATED.namedScore, span: spanOf(text, n.start, n.end) });
     if (u.namedOnly) return;
     const f = fold(u.text);
-    const soft = softSkillsIn(x.soft, f, u.start);
+    const soft = softSkillsIn(x.soft, f, u.start, () => sentenceAround(text, u.start, u.end));
     for (const s of soft)
       found.push({ code: s.code, kind: s.kind, score: STATED.softScore, span: spanOf(text, s.start, s.end) });
     if (u.frame) return;
@@ -378,3 +378,12 @@ export function withoutExamples(text: string): string | null {
   return bare === text || statedStems(bare).length === 0 ? null : bare;
 }
 const EXAMPLES = /\([^()]*,[^()]*\)/g;
+
+/** The sentence (or line) a statement lies in: a clause cut at a comma keeps its sentence's subject here. */
+export function sentenceAround(text: string, start: number, end: number): string {
+  let a = start;
+  while (a > 0 && !/[.!?\n;•]/.test(text[a - 1]!)) a--;
+  let b = end;
+  while (b < text.length && !/[.!?\n;•]/.test(text[b]!)) b++;
+  return text.slice(a, b);
+}

@@ -270,6 +270,27 @@ Patience et sens du détail.`;
       expect(libelles, text).toContain("Etre ouvert aux changements");
     }
   });
+
+  it("reads advice given to the person served, not a company's trade or 'Conseil' as a name", async () => {
+    const mc = "Conseiller, accompagner une personne";
+    for (const text of [
+      "Vos missions : l'accueil, le conseil et la fidélisation de vos clients.",
+      "Vous savez créer avec vos clients des liens de confiance pour toujours leur apporter conseils et valeur ajoutée.",
+      "Missions :\n- Accueil\n- Conseils Clients\n- Encaissement",
+    ]) {
+      const libelles = (await engine.extractSkills(text)).map((s) => s.libelle);
+      expect(libelles, text).toContain(mc);
+    }
+    for (const text of [
+      "Sopra Steria, leader européen du conseil, des services numériques et du développement logiciel.",
+      "Nous intervenons au niveau de la collecte, de l'approvisionnement et du conseil.",
+      "Axians accompagne ses clients sur leurs enjeux IT via l'AT, le Conseil, l'Audit et l'Infogérance.",
+      "Vous présentez les dossiers devant le conseil municipal.",
+    ]) {
+      const libelles = (await engine.extractSkills(text)).map((s) => s.libelle);
+      expect(libelles, text).not.toContain(mc);
+    }
+  });
 });
 
 describe("savoirs named by their short forms", () => {
