@@ -385,6 +385,10 @@ describe("word families", () => {
     expect(related("soud", "soudag")).toBe(true);
     expect(related("conduit", "conduir")).toBe(true);
     expect(related("encaiss", "encaissement")).toBe(true);
+    // "-ification" / "-ifier": "vérification des livraisons" meets "vérifier la conformité d'une livraison".
+    expect(related("verif", "verifi")).toBe(true);
+    expect(related("planif", "planifi")).toBe(true);
+    expect(related("part", "parti")).toBe(false);
     expect(related("confort", "conform")).toBe(false);
     expect(related("contrat", "control")).toBe(false);
     const f = new StemFamilies(["soud", "soudag", "soudur", "inter", "internet"]);
