@@ -271,6 +271,16 @@ Patience et sens du détail.`;
     }
   });
 
+  it("reads no task in the name of a service or an establishment ('Centre de Soins Infirmiers')", async () => {
+    for (const text of ["Centre de Soins Infirmiers", "Service de Soins Infirmiers à Domicile"]) {
+      const libelles = (await engine.extractSkills(text)).map((s) => s.libelle);
+      expect(libelles, text).not.toContain("Réaliser des soins infirmiers");
+    }
+    // The same words as a task are read.
+    const task = (await engine.extractSkills("Vous réalisez les soins infirmiers.")).map((s) => s.libelle);
+    expect(task).toContain("Réaliser des soins infirmiers");
+  });
+
   it("reads advice given to the person served, not a company's trade or 'Conseil' as a name", async () => {
     const mc = "Conseiller, accompagner une personne";
     for (const text of [
