@@ -93,7 +93,9 @@ const SUFFIXES = new Set(["ag", "ur", "eur", "e", "ement", "ment", "l", "ion", "
 export function related(a: string, b: string): boolean {
   const [s, l] = a.length <= b.length ? [a, b] : [b, a];
   if (s.length < 4) return false;
-  if (l.startsWith(s)) return SUFFIXES.has(l.slice(s.length));
+  // "-ification" / "-ifier": the stemmer cuts the noun to "verif", "planif", the verb to "verifi", "planifi".
+  if (l.startsWith(s))
+    return SUFFIXES.has(l.slice(s.length)) || (s.endsWith("if") && l.length === s.length + 1 && l.endsWith("i"));
   if (s.length < 5) return false;
   const stem = s.slice(0, -1);
   if (!l.startsWith(stem)) return false;

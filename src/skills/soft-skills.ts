@@ -7,7 +7,7 @@ import { normalizeText } from "../text/index.js";
  * a pattern over the accent-free lower-case text and the words of the MC label it stands for (looked up in the
  * referential, so a renamed label fails the tests, not silently).
  */
-const RULES: readonly [RegExp, string[]][] = [
+const RULES: readonly [RegExp, string[], ((sentence: string) => boolean)?][] = [
   [
     /\brigueu\w*|\brigoureu\w*|\bminutie\w*|\bmeticuleu\w*|\bsens du detail|\bsouci du detail|\bsoucieu\w* du detail/,
     ["rigueur", "precision"],
@@ -36,6 +36,18 @@ const RULES: readonly [RegExp, string[]][] = [
     /\badaptabilit\w*|\b(?:capacites?|faculte|qualites?|sens|esprit|aptitudes?) d adaptation|\bet d adaptation\b|\bsens de l adaptation|\badaptation a (?:des|toutes?|differentes|diverses|tout|de nouvelles|de nouveaux) (?:situations?|environnements?|contextes?|changements?)|\bouvert aux changements|\badaptable\w*|\bcapacites? a s adapter/,
     ["ouvert", "changements"],
   ],
+  [
+    // Advice to the person served, as a task of its own ("l'accueil et le conseil", "conseils clients", "apporter
+    // des conseils"); not an institution ("le conseil municipal") nor a trade ("le conseil en gestion").
+    /\b(?:le|du|au) conseil\b(?! (?:d administration|municipal|departemental|regional|de surveillance|syndical|general|de l ordre|communautaire|social|economique|en|et l ingenierie|et l expertise|informatique|it)\b)|\bconseils? (?:aux |a la |au |des |a nos |a notre |a vos )?(?:clients?|clientele|patients?|usagers|adherents|voyageurs)\b|\b(?:apporter|apportez|apportes?|donner|donnez|prodiguer|prodiguez|delivrer) (?:des |vos |ses |de |les |tes |nos )?(?:bons |precieux )?conseils\b/,
+    ["conseiller", "accompagner", "personne"],
+    // A company telling its own trade ("leader européen du conseil", "nous intervenons au niveau du conseil"), or
+    // "Conseil" written as a name (a service line, an institution: "via l'AT, le Conseil, l'Audit").
+    (sentence) =>
+      /\b(?:nous|notre|nos|leader|groupe|filiale|societe|cabinet|entreprise|acteur|specialiste)\b/.test(
+        foldSentence(sentence),
+      ) || /(?<!\p{L})(?:le|du|au) Conseil(?!\p{L})/u.test(sentence),
+  ],
   [/\bperseveran\w*|\btenac\w*/, ["perseverance"]],
   [/\bleadership\b/, ["leadership"]],
   [/\bforce de proposition/, ["force", "proposition"]],
@@ -52,8 +64,13 @@ const RULES: readonly [RegExp, string[]][] = [
   ],
 ];
 
+/** Accent-free lower case, words only (the form the patterns read). */
+const foldSentence = (s: string): string => normalizeText(s);
+
 export interface SoftSkillRule {
   pattern: RegExp;
+  /** Whether a statement's sentence, as written, does not ask for the skill, whatever the pattern meets in it. */
+  unless?: ((sentence: string) => boolean) | undefined;
   code: string;
   kind: "macro-competence" | "competence";
 }
@@ -72,12 +89,12 @@ export function buildSoftSkills(ref: Referential): SoftSkillRule[] {
     words: words(c.libelle),
   }));
   const out: SoftSkillRule[] = [];
-  for (const [pattern, want] of RULES) {
+  for (const [pattern, want, unless] of RULES) {
     const hit =
       mcs.find((m) => want.every((w) => m.words.has(w))) ?? comps.find((m) => want.every((w) => m.words.has(w)));
     // An older version may lack the label (v458 has no "ouvert aux changements"): that rule is left out, said once.
     if (!hit) console.error(`soft skill rule ${pattern}: no ${ref.version} label holds ${want.join(", ")}; left out`);
-    else out.push({ pattern: new RegExp(pattern.source, "g"), code: hit.code, kind: hit.kind });
+    else out.push({ pattern: new RegExp(pattern.source, "g"), code: hit.code, kind: hit.kind, unless });
   }
   return out;
 }
@@ -89,6 +106,8 @@ export function softSkillsIn(
   rules: readonly SoftSkillRule[],
   fold: string,
   offset: number,
+  /** The sentence around the statement as written (a clause cut at a comma loses who speaks), for `unless`. */
+  sentence: () => string = () => fold,
 ): { code: string; kind: SoftSkillRule["kind"]; start: number; end: number }[] {
   const out: { code: string; kind: SoftSkillRule["kind"]; start: number; end: number }[] = [];
   // One pass of all the patterns together first: most statements ask for no savoir-être.
@@ -98,7 +117,7 @@ export function softSkillsIn(
   for (const r of rules) {
     r.pattern.lastIndex = 0;
     const m = r.pattern.exec(fold);
-    if (m && !out.some((o) => o.code === r.code))
+    if (m && !out.some((o) => o.code === r.code) && !r.unless?.(sentence()))
       out.push({ code: r.code, kind: r.kind, start: offset + m.index, end: offset + m.index + m[0].length });
   }
   return out;

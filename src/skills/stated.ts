@@ -57,7 +57,7 @@ export function extractStated(
       found.push({ code: n.code, kind: "savoir", score: STATED.namedScore, span: spanOf(text, n.start, n.end) });
     if (u.namedOnly) return;
     const f = fold(u.text);
-    const soft = softSkillsIn(x.soft, f, u.start);
+    const soft = softSkillsIn(x.soft, f, u.start, () => sentenceAround(text, u.start, u.end));
     for (const s of soft)
       found.push({ code: s.code, kind: s.kind, score: STATED.softScore, span: spanOf(text, s.start, s.end) });
     if (u.frame) return;
@@ -68,8 +68,12 @@ export function extractStated(
       const b = n.end - u.start;
       rest = rest.slice(0, a) + " ".repeat(b - a) + rest.slice(b);
     }
+    // The name of a service or an establishment ("Centre de Soins Infirmiers", "la Direction des Systèmes
+    // d'Information") names where the work is, not a task: blanked, like named items.
+    const before = rest;
+    rest = rest.replace(UNIT_NAME, (m) => " ".repeat(m.length));
     const stems = u.verb ? [...statedStems(u.verb), ...statedStems(rest)] : statedStems(rest);
-    if (stems.length === 0 || ((named.length || soft.length) && stems.length < 2)) return;
+    if (stems.length === 0 || ((named.length || soft.length || rest !== before) && stems.length < 2)) return;
     const level = diplomaLevelOfFolded(f, u.text);
     const q = statementQuery(x, stems, vecs[i] ?? null, level, () => wordsOf(u.verb, rest));
     const all = scoreStatement(x, q, STATED.mcFloor);
@@ -378,3 +382,16 @@ export function withoutExamples(text: string): string | null {
   return bare === text || statedStems(bare).length === 0 ? null : bare;
 }
 const EXAMPLES = /\([^()]*,[^()]*\)/g;
+
+/** A service's or establishment's name: its kind, then two capitalised words or more (small words between). */
+const UNIT_NAME =
+  /(?<!\p{L})(?:Centre|Service|P[ôo]le|Institut|Maison|Unit[ée]|[ÉE]tablissement|H[ôo]pital|Clinique|Foyer|R[ée]sidence|Association|Direction|D[ée]partement)(?:\s+(?:(?:de|des|du|d'|d’|à|la|le|l'|l’|pour|et|en)\s*)?\p{Lu}[\p{L}’'-]*){2,}/gu;
+
+/** The sentence (or line) a statement lies in: a clause cut at a comma keeps its sentence's subject here. */
+export function sentenceAround(text: string, start: number, end: number): string {
+  let a = start;
+  while (a > 0 && !/[.!?\n;•]/.test(text[a - 1]!)) a--;
+  let b = end;
+  while (b < text.length && !/[.!?\n;•]/.test(text[b]!)) b++;
+  return text.slice(a, b);
+}

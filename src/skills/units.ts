@@ -32,11 +32,12 @@ const NEGATION =
   /\b(pas d[eu]?|aucune?|sans|non)\b[^.;,]{0,40}\b(exige|requis|necessaire|demande|obligatoire|indispensable)|\b(debutants?|debutantes?) (acceptes?|bienvenu)|\bouverte? (aux|a des|a un|a une) debutant|\bsans (diplome|experience|qualification)|\b(pas|aucun) de diplome|\baucune experience\b/;
 
 /**
- * Frame phrases of an offer: who the job reports to, who is recruiting, the experience asked for, a job title line
- * ("Gestionnaire sinistres H/F"). A clause with one states no task; read for short forms only.
+ * Frame phrases of an offer: who the job reports to (in inclusive writing too: "Rattaché(e) au", "rattaché-e à"),
+ * who is recruiting, the experience asked for, a job title line ("Gestionnaire sinistres H/F"). A clause with one
+ * states no task; read for short forms only.
  */
 const FRAME =
-  /\b(rattache(e|s|es)? (a|au|aux)\b|sous (la (responsabilite|direction|supervision|houlette)|l autorite|le controle (de|du|des|d))\b|dans le cadre d (un|une|son|sa|leur|notre)\b|recrut(e|ons|ez|ent)\b|\b(profil|poste|personne|candidat|candidate)\b.*\brecherche(e|s|es)?\W*$|recrutement|(re)?cherch(e|ons|ent) (un|une|son|sa|ses|pour|actuellement|activement|notre|nos|un e)\b|[hf] ?\/ ?[hf]\b|experiences? (significative|confirmee|reussie|similaire|exigee|souhaitee|requise|minimum|de \d|d au moins|d \d|dans (le|la|un|une) (poste|domaine|secteur|fonction))|premiere experience|ans? d experience|(ce|un) type de poste|(un )?poste similaire|interet (certain )?pour|passion\w*|motive(e|s|es)?\b|envie (de|d)\b|gout (pour|du|de la|des|d))/;
+  /\b(rattache(e|s|es|\(e\)s?|\(es\)|[-.·]e|[-.·]es)? (a|au|aux)\b|sous (la (responsabilite|direction|supervision|houlette)|l autorite|le controle (de|du|des|d))\b|dans le cadre d (un|une|son|sa|leur|notre)\b|recrut(e|ons|ez|ent)\b|\b(profil|poste|personne|candidat|candidate)\b.*\brecherche(e|s|es)?\W*$|recrutement|(re)?cherch(e|ons|ent) (un|une|son|sa|ses|pour|actuellement|activement|notre|nos|un e)\b|[hf] ?\/ ?[hf]\b|experiences? (significative|confirmee|reussie|similaire|exigee|souhaitee|requise|minimum|de \d|d au moins|d \d|dans (le|la|un|une) (poste|domaine|secteur|fonction))|premiere experience|ans? d experience|(ce|un) type de poste|(un )?poste similaire|interet (certain )?pour|passion\w*|motive(e|s|es)?\b|envie (de|d)\b|gout (pour|du|de la|des|d))/;
 
 /**
  * A clause that is only the setting of the work, opening with who it is done with or within ("en collaboration avec

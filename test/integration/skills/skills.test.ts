@@ -270,6 +270,37 @@ Patience et sens du détail.`;
       expect(libelles, text).toContain("Etre ouvert aux changements");
     }
   });
+
+  it("reads no task in the name of a service or an establishment ('Centre de Soins Infirmiers')", async () => {
+    for (const text of ["Centre de Soins Infirmiers", "Service de Soins Infirmiers à Domicile"]) {
+      const libelles = (await engine.extractSkills(text)).map((s) => s.libelle);
+      expect(libelles, text).not.toContain("Réaliser des soins infirmiers");
+    }
+    // The same words as a task are read.
+    const task = (await engine.extractSkills("Vous réalisez les soins infirmiers.")).map((s) => s.libelle);
+    expect(task).toContain("Réaliser des soins infirmiers");
+  });
+
+  it("reads advice given to the person served, not a company's trade or 'Conseil' as a name", async () => {
+    const mc = "Conseiller, accompagner une personne";
+    for (const text of [
+      "Vos missions : l'accueil, le conseil et la fidélisation de vos clients.",
+      "Vous savez créer avec vos clients des liens de confiance pour toujours leur apporter conseils et valeur ajoutée.",
+      "Missions :\n- Accueil\n- Conseils Clients\n- Encaissement",
+    ]) {
+      const libelles = (await engine.extractSkills(text)).map((s) => s.libelle);
+      expect(libelles, text).toContain(mc);
+    }
+    for (const text of [
+      "Sopra Steria, leader européen du conseil, des services numériques et du développement logiciel.",
+      "Nous intervenons au niveau de la collecte, de l'approvisionnement et du conseil.",
+      "Axians accompagne ses clients sur leurs enjeux IT via l'AT, le Conseil, l'Audit et l'Infogérance.",
+      "Vous présentez les dossiers devant le conseil municipal.",
+    ]) {
+      const libelles = (await engine.extractSkills(text)).map((s) => s.libelle);
+      expect(libelles, text).not.toContain(mc);
+    }
+  });
 });
 
 describe("savoirs named by their short forms", () => {
@@ -364,6 +395,10 @@ describe("word families", () => {
     expect(related("soud", "soudag")).toBe(true);
     expect(related("conduit", "conduir")).toBe(true);
     expect(related("encaiss", "encaissement")).toBe(true);
+    // "-ification" / "-ifier": "vérification des livraisons" meets "vérifier la conformité d'une livraison".
+    expect(related("verif", "verifi")).toBe(true);
+    expect(related("planif", "planifi")).toBe(true);
+    expect(related("part", "parti")).toBe(false);
     expect(related("confort", "conform")).toBe(false);
     expect(related("contrat", "control")).toBe(false);
     const f = new StemFamilies(["soud", "soudag", "soudur", "inter", "internet"]);

@@ -142,6 +142,17 @@ describe("the setting of the work", () => {
       ["Vous intervenez sur les chantiers.", false],
     ]);
   });
+
+  it("is a frame when it names the reporting line in inclusive writing ('Rattaché(e) à', 'rattaché-e au')", () => {
+    const st = statements(
+      [
+        "Rattaché(e) au référent caisse",
+        "Rattaché-e à la Direction des Systèmes d'Information",
+        "Rattachée au chef",
+      ].join("\n"),
+    );
+    expect(st.map((s) => s.frame ?? false)).toEqual([true, true, true]);
+  });
 });
 
 describe("a key heading on its own line ('Contrat :')", () => {
