@@ -77,34 +77,26 @@ export function extractStated(
     const level = diplomaLevelOfFolded(f, u.text);
     const q = statementQuery(x, stems, vecs[i] ?? null, level, () => wordsOf(u.verb, rest));
     const all = scoreStatement(x, q, STATED.mcFloor);
-    // The head clause, without its adjuncts ("vous gérez les plannings des techniciens dans une zone…"), is read
-    // too when the whole statement has no clear reading: each label keeps the better of its two scores.
-    const head = STATED.headClause && (all[0]?.score ?? 0) < STATED.headClauseBelow ? headClause(u) : null;
-    if (head) {
-      const piece = rest.slice(0, head.end - u.start);
-      const headStems = u.verb ? [...statedStems(u.verb), ...statedStems(piece)] : statedStems(piece);
-      const hq = statementQuery(x, headStems, vecs[i] ?? null, level, () => wordsOf(u.verb, piece));
-      for (const c of scoreStatement(x, hq, STATED.mcFloor)) {
+    // Reads a piece of the statement as well (with the statement's verb), each label keeping the better of its scores.
+    const readAlso = (piece: string): void => {
+      const pieceStems = u.verb ? [...statedStems(u.verb), ...statedStems(piece)] : statedStems(piece);
+      const pq = statementQuery(x, pieceStems, vecs[i] ?? null, level, () => wordsOf(u.verb, piece));
+      for (const c of scoreStatement(x, pq, STATED.mcFloor)) {
         const k = all.findIndex((a) => a.code === c.code);
         if (k < 0) all.push(c);
         else if (all[k]!.score < c.score) all[k] = c;
       }
       all.sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
-    }
+    };
+    // The head clause, without its adjuncts ("vous gérez les plannings des techniciens dans une zone…"), is read
+    // too when the whole statement has no clear reading: each label keeps the better of its two scores.
+    const head = STATED.headClause && (all[0]?.score ?? 0) < STATED.headClauseBelow ? headClause(u) : null;
+    if (head) readAlso(rest.slice(0, head.end - u.start));
     // A list of examples in parentheses ("Collecte des déchets ménagers (ordures ménagères, tri sélectif, verre)…")
     // crowds the label search out of the task's label: the statement is read without it too, each label keeping
     // the better of its scores.
     const bare = withoutExamples(rest);
-    if (bare !== null) {
-      const bareStems = u.verb ? [...statedStems(u.verb), ...statedStems(bare)] : statedStems(bare);
-      const bq = statementQuery(x, bareStems, vecs[i] ?? null, level, () => wordsOf(u.verb, bare));
-      for (const c of scoreStatement(x, bq, STATED.mcFloor)) {
-        const k = all.findIndex((a) => a.code === c.code);
-        if (k < 0) all.push(c);
-        else if (all[k]!.score < c.score) all[k] = c;
-      }
-      all.sort((a, b) => b.score - a.score || cmpCode(a.code, b.code));
-    }
+    if (bare !== null) readAlso(bare);
     const cands = all.filter((c) => c.score >= STATED.minScore);
     const low = all.filter((c) => c.score < STATED.minScore);
     open.push({ unit: u, long: stems.length > STATED.longStatement, cands, low, q, stems });
