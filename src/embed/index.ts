@@ -1,5 +1,5 @@
 export type { Embedder, EmbedRole } from "./embedder.js";
-export { dot, dotEach, dotPair, dotRows, isZero, normalizeVector } from "./embedder.js";
+export { dot, dotEach, dotPair, dotRows, isZero, normalizeInPlace, normalizeVector } from "./embedder.js";
 export { TransformersEmbedder, type TransformersEmbedderOptions } from "./transformers.js";
 export {
   builtWordVectorsFile,

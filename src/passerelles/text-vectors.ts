@@ -1,6 +1,12 @@
 import { existsSync } from "node:fs";
 import { indexRootOf, passerellesConfigOf } from "../config.js";
-import { builtWordVectorsFile, readWordVectors, WordVectorManifest, type WordVectors } from "../embed/index.js";
+import {
+  builtWordVectorsFile,
+  normalizeInPlace,
+  readWordVectors,
+  WordVectorManifest,
+  type WordVectors,
+} from "../embed/index.js";
 import { readModelFile } from "../model-file.js";
 import type { Fiche, Referential } from "../rome/index.js";
 import { statedStems } from "../skills/index.js";
@@ -71,7 +77,7 @@ export class FicheTextVectors {
           const a = weight(w);
           for (let k = 0; k < d; k++) row[k]! += a * v[k]!;
         }
-        normalise(row);
+        normalizeInPlace(row);
       });
       // Remove the direction common to all fiches' texts of this field (SIF's common component, as a mean).
       const mean = new Float32Array(d);
@@ -80,7 +86,7 @@ export class FicheTextVectors {
         const row = m.subarray(i * d, (i + 1) * d);
         if (!row.some((x) => x !== 0)) continue;
         for (let k = 0; k < d; k++) row[k]! -= mean[k]!;
-        normalise(row);
+        normalizeInPlace(row);
       }
       this.rows.set(field, m);
     }
@@ -122,15 +128,6 @@ export class FicheTextVectors {
       m.set(row, s * n);
     }
     this.matrices.set(key, m);
-  }
-}
-
-function normalise(row: Float32Array): void {
-  let s = 0;
-  for (const x of row) s += x * x;
-  if (s > 0) {
-    const r = 1 / Math.sqrt(s);
-    for (let k = 0; k < row.length; k++) row[k]! *= r;
   }
 }
 
