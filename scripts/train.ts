@@ -26,7 +26,7 @@ import path from "node:path";
 import cliProgress from "cli-progress";
 import { parseFlags } from "../src/cli/command.js";
 import { loadConfig, REPO_ROOT } from "../src/config.js";
-import { createEngine, RANK_MODEL, type RankModel } from "../src/match/index.js";
+import { codedToday, createEngine, RANK_MODEL, type RankModel } from "../src/match/index.js";
 import {
   featurePairs,
   FEATURE_NAMES,
@@ -319,8 +319,8 @@ function rankOfGold(d: Cached, mode: number, w: readonly number[], dated = false
     order.forEach((i, k) => (rowThen[i] = then[k]!));
     pool = mergeInForce(order, totals, rowThen, 1);
   }
-  // Coded with today's codes (dated on or after ROME_EARLIER_UNTIL): no parent lifted, as the engine (`codedToday`).
-  const today = dated && config.romeEarlier !== undefined && (dateOf.get(d.id) ?? "") >= config.romeEarlier.until;
+  // Coded with today's codes (dated on or after ROME_EARLIER_UNTIL): no parent lifted, as the engine.
+  const today = dated && codedToday({ codedAt: dateOf.get(d.id) || undefined }, "", config.romeEarlier ?? null);
   const list = withParents(pool.order, pool.scores, today ? (i: number) => i : parentRow, Math.log(5))
     .slice(0, 10)
     .map((e) => codes[e.row]);

@@ -184,7 +184,7 @@ export function codesFor(when: CodedWhen, today: string, earlier: EarlierCodes |
  * the first day of its codes (the earlier referential's `until`). False when that is not known (undated, or no earlier
  * referential configured): such a text may carry a code given before the split.
  */
-export function codedToday(when: CodedWhen, today: string, earlier: EarlierCodes | null): boolean {
+export function codedToday(when: CodedWhen, today: string, earlier: Pick<EarlierCodes, "until"> | null): boolean {
   if (when.romeVersion !== undefined) return when.romeVersion === today;
   return when.codedAt !== undefined && earlier !== null && when.codedAt.slice(0, 10) >= earlier.until;
 }
