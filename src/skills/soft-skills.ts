@@ -45,7 +45,7 @@ const RULES: readonly [RegExp, string[], ((sentence: string) => boolean)?][] = [
     // "Conseil" written as a name (a service line, an institution: "via l'AT, le Conseil, l'Audit").
     (sentence) =>
       /\b(?:nous|notre|nos|leader|groupe|filiale|societe|cabinet|entreprise|acteur|specialiste)\b/.test(
-        foldSentence(sentence),
+        normalizeText(sentence),
       ) || /(?<!\p{L})(?:le|du|au) Conseil(?!\p{L})/u.test(sentence),
   ],
   [/\bperseveran\w*|\btenac\w*/, ["perseverance"]],
@@ -63,9 +63,6 @@ const RULES: readonly [RegExp, string[], ((sentence: string) => boolean)?][] = [
     ["respecter", "qualite", "hygiene", "securite"],
   ],
 ];
-
-/** Accent-free lower case, words only (the form the patterns read). */
-const foldSentence = (s: string): string => normalizeText(s);
 
 export interface SoftSkillRule {
   pattern: RegExp;
