@@ -7,6 +7,7 @@ import { FicheTermRows } from "./fiche-terms.js";
 import { labelHeads } from "./heads.js";
 import type { ParaphraseModel } from "./paraphrases.js";
 import { buildSavoirLexicon, type SavoirLexicon } from "./savoir-lexicon.js";
+import { scoreRowFlags } from "./scoring.js";
 import { buildSoftSkills, type SoftSkillRule } from "./soft-skills.js";
 import { diplomaLevelOf, isDiplomaLabel, LIGHT_VERB, singular, statedStems } from "./stems.js";
 import { STATED } from "./thresholds.js";
@@ -47,6 +48,8 @@ export interface StatedExtractor {
   languageCodes: ReadonlySet<string>;
   /** Row → the family keys of its label's head words (see `labelHeads`). */
   heads: readonly (readonly string[])[];
+  /** Row → `scoreRow`'s flags (`scoreRowFlags`): what its label is or has, in one byte. */
+  rowFlags: Uint8Array;
   /** Family keys' neighbours in the domain word vectors (see `KeyNeighbours`); null when no model is loaded. */
   wordVectors: KeyNeighbours | null;
   /** Paraphrase evidence learned from recruiters' items (`npm run train:paraphrases`); null when none is loaded. */
@@ -190,10 +193,12 @@ export function createStatedExtractor(
     return s === undefined || s === LIGHT_VERB ? null : families.key(s);
   };
   const heads = rows.map((r) => labelHeads(r.libelle, headKey));
+  const rowFlags = scoreRowFlags({ rows, jobTitles, diplomaLevel, oneWord, alternatives, heads });
   return {
     wordVectors: words ? new KeyNeighbours(words, families, STATED.softCosine, (k) => labels.idOf(k)) : null,
     paraphrases,
     heads,
+    rowFlags,
     ref,
     ctx,
     families,

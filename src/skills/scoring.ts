@@ -95,9 +95,9 @@ export function scoreRow(
   /** The score the caller keeps a label at: one that cannot reach it is null. */
   atLeast = -Infinity,
 ): Candidate | null {
-  // The row's tests read one byte first (`rowFlags`): most rows have no level, word, title or alternatives, and
-  // each of those per-row arrays read at a random row was a cache miss.
-  const flags = rowFlags(x)[doc]!;
+  // The row's tests read one byte first (`StatedExtractor.rowFlags`): most rows have no level, word, title or
+  // alternatives, and each of those per-row arrays read at a random row was a cache miss.
+  const flags = x.rowFlags[doc]!;
   if (flags & JOB_TITLE) return null;
   if (flags & LEVEL && q.level && x.diplomaLevel[doc] !== q.level) return null; // a CAP is not a BTS
   if (flags & ONE_WORD && !q.words.has(x.oneWord[doc]!)) return null;
@@ -146,7 +146,7 @@ export function scoreRow(
   return { code: r.code, row: doc, kind: r.kind, score, mc: r.kind === "macro-competence" ? r.code : r.mc };
 }
 
-/** `rowFlags` bits: what a row's label is or has, for `scoreRow`'s first tests. */
+/** `StatedExtractor.rowFlags` bits: what a row's label is or has, for `scoreRow`'s first tests. */
 const JOB_TITLE = 1;
 const LEVEL = 2;
 const ONE_WORD = 4;
@@ -154,23 +154,19 @@ const ALTERNATIVES = 8;
 const SAVOIR = 16;
 const HEADS = 32;
 
-const rowFlagTables = new WeakMap<StatedExtractor, Uint8Array>();
-
-/** Per row of an extractor, its `scoreRow` flags in one byte (built once per extractor: its rows do not change). */
-function rowFlags(x: StatedExtractor): Uint8Array {
-  let flags = rowFlagTables.get(x);
-  if (!flags) {
-    flags = new Uint8Array(x.rows.length);
-    for (let doc = 0; doc < flags.length; doc++)
-      flags[doc] =
-        (x.jobTitles[doc] ? JOB_TITLE : 0) |
-        (x.diplomaLevel[doc] ? LEVEL : 0) |
-        (x.oneWord[doc] !== null ? ONE_WORD : 0) |
-        (x.alternatives[doc] ? ALTERNATIVES : 0) |
-        (x.rows[doc]!.kind === "savoir" ? SAVOIR : 0) |
-        (x.heads[doc]!.length > 0 ? HEADS : 0);
-    rowFlagTables.set(x, flags);
-  }
+/** Per row of an extractor, its `scoreRow` flags in one byte (built with the extractor: its rows do not change). */
+export function scoreRowFlags(
+  x: Pick<StatedExtractor, "rows" | "jobTitles" | "diplomaLevel" | "oneWord" | "alternatives" | "heads">,
+): Uint8Array {
+  const flags = new Uint8Array(x.rows.length);
+  for (let doc = 0; doc < flags.length; doc++)
+    flags[doc] =
+      (x.jobTitles[doc] ? JOB_TITLE : 0) |
+      (x.diplomaLevel[doc] ? LEVEL : 0) |
+      (x.oneWord[doc] !== null ? ONE_WORD : 0) |
+      (x.alternatives[doc] ? ALTERNATIVES : 0) |
+      (x.rows[doc]!.kind === "savoir" ? SAVOIR : 0) |
+      (x.heads[doc]!.length > 0 ? HEADS : 0);
   return flags;
 }
 
