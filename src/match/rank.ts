@@ -213,18 +213,9 @@ export function rankScores(
   return { ranked, totals, interactions, productsOf: interactionScorer(f, model.interactions) };
 }
 
-/** Softmax with temperature over scores, for a confidence per candidate that sums to 1 over the list (see `sharesOf`). */
-export function softmax(scores: readonly number[], temperature: number): number[] {
-  if (scores.length === 0) return [];
-  const m = Math.max(...scores);
-  const e = scores.map((s) => Math.exp((s - m) / temperature));
-  const z = e.reduce((a, b) => a + b, 0);
-  return e.map((x) => x / z);
-}
-
 /**
- * Each of `scores`' share of a softmax at `temperature` over the scores `over` (`softmax` when they are the same):
- * confidences of a list that leaves out some of the candidates it is normalised over.
+ * Each of `scores`' share of a softmax at `temperature` over the scores `over` (the softmax of `scores` when they are
+ * the same): confidences of a list that leaves out some of the candidates it is normalised over.
  */
 export function sharesOf(scores: readonly number[], over: readonly number[], temperature: number): number[] {
   if (scores.length === 0) return [];

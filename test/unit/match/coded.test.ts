@@ -9,7 +9,7 @@ import {
   mergeInForce,
   withOlder,
 } from "../../../src/match/coded.js";
-import { softmax } from "../../../src/match/rank.js";
+import { sharesOf } from "../../../src/match/rank.js";
 
 // Today's fiches: A1 (not split), B1 with B2 (created since) and B3 (older child), C1 with C2 (created since).
 const codes = ["A1", "B1", "B2", "B3", "C1", "C2"];
@@ -47,14 +47,9 @@ describe("mergeInForce", () => {
     expect(m.members.get(4)).toEqual([5]);
     expect(m.members.has(0)).toBe(false);
     // Softmax over the merged list = the undated softmax with each code's members' probabilities summed.
-    const before = softmax(
-      order.map((i) => totals[i]!),
-      0.5,
-    );
-    const after = softmax(
-      m.order.map((i) => m.scores[i]!),
-      0.5,
-    );
+    const softmax = (s: number[]) => sharesOf(s, s, 0.5);
+    const before = softmax(order.map((i) => totals[i]!));
+    const after = softmax(m.order.map((i) => m.scores[i]!));
     expect(after[0]).toBeCloseTo(before[0]! + before[4]!, 10);
     expect(after[1]).toBeCloseTo(before[1]!, 10); // C1 itself was not listed: C2's probability alone
     expect(after[2]).toBeCloseTo(before[2]!, 10);

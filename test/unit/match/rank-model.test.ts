@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { RANK_MODEL, RANK_MODEL_NO_TITLE } from "../../../src/match/index.js";
 import { FEATURE_NAMES } from "../../../src/match/fitting.js";
-import { RANK_MODEL_FILE, readRankModelFile, sharesOf, softmax } from "../../../src/match/rank.js";
+import { RANK_MODEL_FILE, readRankModelFile, sharesOf } from "../../../src/match/rank.js";
 
 describe("ranking-model file", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "rank-model-"));
@@ -44,7 +44,15 @@ describe("ranking-model file", () => {
 describe("sharesOf", () => {
   it("is the softmax when a list is normalised over itself", () => {
     const s = [0.31, 0.2, 0.27, -0.05];
-    expect(sharesOf(s, s, 0.023)).toEqual(softmax(s, 0.023));
+    const e = s.map((x) => Math.exp(x / 0.023));
+    const z = e.reduce((a, b) => a + b, 0);
+    const shares = sharesOf(s, s, 0.023);
+    shares.forEach((p, i) => expect(p).toBeCloseTo(e[i]! / z, 12));
+    expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    // Scores far beyond exp's range are shifted by their maximum first.
+    const far = sharesOf([1000, 999], [1000, 999], 1);
+    expect(far[0]).toBeCloseTo(Math.E / (Math.E + 1), 12);
+    expect(far[1]).toBeCloseTo(1 / (Math.E + 1), 12);
     expect(sharesOf([], [1], 1)).toEqual([]);
   });
   it("gives each listed score its share of a softmax over another list (the one with lifted parents)", () => {
