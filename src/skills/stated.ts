@@ -78,8 +78,8 @@ export function extractStated(
     const q = statementQuery(x, stems, vecs[i] ?? null, level, () => wordsOf(u.verb, rest));
     const all = scoreStatement(x, q, STATED.mcFloor);
     // Reads a piece of the statement as well (with the statement's verb), each label keeping the better of its scores.
-    const readAlso = (piece: string): void => {
-      const pieceStems = u.verb ? [...statedStems(u.verb), ...statedStems(piece)] : statedStems(piece);
+    const readAlso = (piece: string, stemsOfPiece = statedStems(piece)): void => {
+      const pieceStems = u.verb ? [...statedStems(u.verb), ...stemsOfPiece] : stemsOfPiece;
       const pq = statementQuery(x, pieceStems, vecs[i] ?? null, level, () => wordsOf(u.verb, piece));
       for (const c of scoreStatement(x, pq, STATED.mcFloor)) {
         const k = all.findIndex((a) => a.code === c.code);
@@ -96,7 +96,7 @@ export function extractStated(
     // crowds the label search out of the task's label: the statement is read without it too, each label keeping
     // the better of its scores.
     const bare = withoutExamples(rest);
-    if (bare !== null) readAlso(bare);
+    if (bare !== null) readAlso(bare.text, bare.stems);
     const cands = all.filter((c) => c.score >= STATED.minScore);
     const low = all.filter((c) => c.score < STATED.minScore);
     open.push({ unit: u, long: stems.length > STATED.longStatement, cands, low, q, stems });
@@ -365,13 +365,15 @@ function aggregate(ref: Referential, found: readonly Found[]): ExtractedSkill[] 
 
 /**
  * A statement without its lists in parentheses ("(ordures ménagères, tri sélectif, verre)", "(Réglage, enfilage)"),
- * blanked (offsets kept), or null when it has none or nothing is left. A parenthesis without a comma ("(Juki)",
- * "(H/F)", "(DEAS)") is not a list of examples.
+ * blanked (offsets kept), with its stems (read to see that something is left), or null when it has none or nothing
+ * is left. A parenthesis without a comma ("(Juki)", "(H/F)", "(DEAS)") is not a list of examples.
  */
-export function withoutExamples(text: string): string | null {
+export function withoutExamples(text: string): { text: string; stems: string[] } | null {
   if (!text.includes("(")) return null;
   const bare = text.replace(EXAMPLES, (m) => " ".repeat(m.length));
-  return bare === text || statedStems(bare).length === 0 ? null : bare;
+  if (bare === text) return null;
+  const stems = statedStems(bare);
+  return stems.length === 0 ? null : { text: bare, stems };
 }
 const EXAMPLES = /\([^()]*,[^()]*\)/g;
 

@@ -8,6 +8,7 @@ import {
   parseCv,
   sectionUnits,
   statementUnits,
+  statedStems,
   StemFamilies,
 } from "../../../src/skills/index.js";
 import { related } from "../../../src/skills/families.js";
@@ -361,9 +362,10 @@ describe("savoirs named by their short forms", () => {
     );
     expect(skills.map((s) => s.libelle)).toContain("Utilisation de machines à coudre industrielles");
     expect(skills.map((s) => s.libelle)).not.toContain("Techniques de réglages de machines à coudre industrielles");
-    expect(withoutExamples("Collecte des déchets (ordures, verre) en camion")).toBe(
-      "Collecte des déchets                  en camion",
-    );
+    expect(withoutExamples("Collecte des déchets (ordures, verre) en camion")).toEqual({
+      text: "Collecte des déchets                  en camion",
+      stems: statedStems("Collecte des déchets en camion"),
+    });
     // Not a list: a name, an acronym, a gender mark.
     expect(withoutExamples("Machine à coudre (Juki)")).toBeNull();
     expect(withoutExamples("(a, b)")).toBeNull();
