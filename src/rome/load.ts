@@ -22,6 +22,29 @@ export const ROME_CODE = /^[A-N]\d{4}$/;
 const codeRome = z.string().regex(ROME_CODE, "expected a ROME code such as M1805");
 const ogr = z.string().regex(/^\d+$/, "expected a numeric code_ogr");
 
+/**
+ * A fiche with its identity and no texts, items, links or profile yet: the loader fills them file by file (tests
+ * build fiches from it too). Not in the `rome` index: only the loader and tests make fiches.
+ */
+export function emptyFiche(
+  head: Pick<Fiche, "code" | "codeOgr" | "libelle" | "parent" | "grandDomaine" | "domaineProfessionnel" | "tags">,
+): Fiche {
+  return {
+    ...head,
+    definition: "",
+    accesMetier: "",
+    appellations: [],
+    competences: [],
+    macroCompetences: [],
+    savoirs: [],
+    contextes: [],
+    mobilites: [],
+    riasec: null,
+    secteursActivite: [],
+    centresInteret: [],
+  };
+}
+
 const FicheRow = z.object({
   code_rome: codeRome,
   code_ogr: ogr,
@@ -223,29 +246,21 @@ export function loadReferential(dir: string): Referential {
       emploiReglemente: yesNo(r.emploi_reglemente),
       emploiCadre: yesNo(r.emploi_cadre),
     };
-    fiches.set(r.code_rome, {
-      code: r.code_rome,
-      codeOgr: r.code_ogr,
-      libelle: r.libelle_rome,
-      parent: ROME_CODE.test(r.code_rome_parent) ? r.code_rome_parent : r.code_rome,
-      grandDomaine: { code: d?.code_grand_domaine ?? r.code_rome[0], libelle: d?.libelle_grand_domaine ?? "" },
-      domaineProfessionnel: {
-        code: d?.code_domaine_professionel ?? r.code_rome.slice(0, 3),
-        libelle: d?.libelle_domaine_professionel ?? "",
-      },
-      tags,
-      definition: "",
-      accesMetier: "",
-      appellations: [],
-      competences: [],
-      macroCompetences: [],
-      savoirs: [],
-      contextes: [],
-      mobilites: [],
-      riasec: null,
-      secteursActivite: [],
-      centresInteret: [],
-    });
+    fiches.set(
+      r.code_rome,
+      emptyFiche({
+        code: r.code_rome,
+        codeOgr: r.code_ogr,
+        libelle: r.libelle_rome,
+        parent: ROME_CODE.test(r.code_rome_parent) ? r.code_rome_parent : r.code_rome,
+        grandDomaine: { code: d?.code_grand_domaine ?? r.code_rome[0], libelle: d?.libelle_grand_domaine ?? "" },
+        domaineProfessionnel: {
+          code: d?.code_domaine_professionel ?? r.code_rome.slice(0, 3),
+          libelle: d?.libelle_domaine_professionel ?? "",
+        },
+        tags,
+      }),
+    );
   }
   const fiche = (code: string, file: string, line: number | null = null): Fiche => {
     const f = fiches.get(code);

@@ -2,33 +2,27 @@ import { describe, expect, it } from "vitest";
 import { WordVectors } from "../../../src/embed/index.js";
 import { FicheTextVectors, type TextLabels } from "../../../src/passerelles/text-vectors.js";
 import type { Fiche } from "../../../src/rome/index.js";
+import { emptyFiche } from "../../../src/rome/load.js";
 import { statedStems } from "../../../src/skills/index.js";
 
 const fiche = (code: string, libelle: string, definition: string, accesMetier = ""): Fiche => ({
-  code,
-  codeOgr: code,
-  libelle,
-  parent: code,
-  grandDomaine: { code: "H", libelle: "" },
-  domaineProfessionnel: { code: "H29", libelle: "" },
-  tags: {
-    transitionEcologique: null,
-    transitionNumerique: null,
-    transitionDemographique: null,
-    emploiReglemente: null,
-    emploiCadre: null,
-  },
+  ...emptyFiche({
+    code,
+    codeOgr: code,
+    libelle,
+    parent: code,
+    grandDomaine: { code: "H", libelle: "" },
+    domaineProfessionnel: { code: "H29", libelle: "" },
+    tags: {
+      transitionEcologique: null,
+      transitionNumerique: null,
+      transitionDemographique: null,
+      emploiReglemente: null,
+      emploiCadre: null,
+    },
+  }),
   definition,
   accesMetier,
-  appellations: [],
-  competences: [],
-  macroCompetences: [],
-  savoirs: [],
-  contextes: [],
-  mobilites: [],
-  riasec: null,
-  secteursActivite: [],
-  centresInteret: [],
 });
 
 const fiches = [
