@@ -64,6 +64,8 @@ export class ProximityIndex {
 
   /** The learned ranker (null: the fixed blend only). */
   readonly model: PasserellesWeights | null;
+  /** The pair features the learned ranker reads (`modelFeatures`; none without one). */
+  private readonly modelReads: ReadonlySet<PairFeature>;
 
   /**
    * `model`: the learned ranker's weights; omitted, the bundled models/passerelles.json (PASSERELLES_MODEL);
@@ -75,6 +77,7 @@ export class ProximityIndex {
     model?: PasserellesWeights | null,
   ) {
     this.model = model === undefined ? loadPasserellesModel() : model;
+    this.modelReads = this.model ? modelFeatures(this.model) : new Set<PairFeature>();
     this.codes = [...ref.fiches.keys()].sort();
     this.codes.forEach((c, i) => this.pos.set(c, i));
     this.fiches = this.codes.map((c) => ref.fiches.get(c)!);
@@ -111,19 +114,18 @@ export class ProximityIndex {
       family: this.family,
       graph: this.graph,
     };
-    const read = this.model ? modelFeatures(this.model) : new Set<PairFeature>();
-    if (read.has("appellationMaxSim")) this.appellations();
-    if (read.has("neighboursGoNear")) this.nearest();
+    if (this.modelReads.has("appellationMaxSim")) this.appellations();
+    if (this.modelReads.has("neighboursGoNear")) this.nearest();
     // A served model that reads text similarities gets them precomputed (a row copy per answer).
-    for (const k of pf.TEXT_VECTOR_FEATURES) if (read.has(k)) this.textVectors()?.precompute(...TEXT_VECTOR_PAIRS[k]);
+    for (const k of pf.TEXT_VECTOR_FEATURES)
+      if (this.modelReads.has(k)) this.textVectors()?.precompute(...TEXT_VECTOR_PAIRS[k]);
   }
 
   /** The fiches' text vectors from the referential's word vectors (passerellesWordVectors), or null without them. */
   private textVectors(): FicheTextVectors | null {
     if (this.textVectorIndex === undefined) {
       // A served model that reads them says on stderr when the vectors are missing or not the fit's.
-      const read = this.model ? modelFeatures(this.model) : null;
-      const reads = read !== null && pf.TEXT_VECTOR_FEATURES.some((k) => read.has(k));
+      const reads = pf.TEXT_VECTOR_FEATURES.some((k) => this.modelReads.has(k));
       const wv = reads
         ? checkedWordVectors(this.ref.version, fittedWordVectorsSha(this.model))
         : passerellesWordVectors(this.ref.version);
@@ -261,7 +263,7 @@ export class ProximityIndex {
   /** Scores of source → every fiche under a ranker (index-aligned with `codes`), and the feature columns if used. */
   private scores(source: string, ranker: Ranker): { total: Float64Array; cols: Float64Array[] | null } {
     if (ranker === "learned" && this.model) {
-      const need = (this.needed ??= neededColumns(this.model));
+      const need = (this.needed ??= neededColumns(this.modelReads));
       const cols = this.featureColumns(source, this.graph, [], true, need, this.model.neighbourMetric);
       const n = this.codes.length;
       this.scoreBuffer ??= new Float64Array(n);
@@ -367,8 +369,8 @@ const BREAKDOWN = [
   "definitionSim",
 ] as const satisfies readonly PairFeature[];
 
-/** 1 for each PAIR_FEATURES column a learned answer reads: the model's terms and the score breakdown's parts. */
-function neededColumns(model: PasserellesWeights): Uint8Array {
-  const need = new Set<PairFeature>([...modelFeatures(model), ...BREAKDOWN]);
+/** 1 for each PAIR_FEATURES column a learned answer reads: the model's terms (`read`) and the score breakdown's parts. */
+function neededColumns(read: ReadonlySet<PairFeature>): Uint8Array {
+  const need = new Set<PairFeature>([...read, ...BREAKDOWN]);
   return Uint8Array.from(PAIR_FEATURES, (k) => Number(need.has(k)));
 }
