@@ -52,6 +52,7 @@ import {
 } from "../src/tuning/index.js";
 import { parseFlags } from "../src/cli/command.js";
 import { quantile } from "./quantile.js";
+import { benchProfile, profileHits } from "./profile-sample.js";
 import { round } from "../src/numbers.js";
 
 interface Metrics {
@@ -353,10 +354,7 @@ for (const pass of ["warm-up", "timed"])
   codes.forEach((c, i) => {
     const f = ref.fiches.get(c)!;
     // Half the fiche's compétences plus two of a neighbour's: a realistic, imperfect profile.
-    const other = ref.fiches.get(codes[(i + 7) % codes.length]!)!;
-    const profile = [...f.competences.filter((_, j) => j % 2 === 0), ...other.competences.slice(0, 2)].map(
-      (x) => x.code,
-    );
+    const profile = benchProfile(ref, codes, i);
     const c0 = process.cpuUsage();
     const t = performance.now();
     const m = matcher.match({ codes: profile, labels: [] }, { topK: 10 });
@@ -369,9 +367,13 @@ for (const pass of ["warm-up", "timed"])
       ["learned", m],
       ["fixed", matcher.match({ codes: profile, labels: [] }, { topK: 10, ranker: "fixed" })],
     ] as const) {
-      const shown = [...out.accessibleNow, ...out.accessibleWithTraining].map((x) => x.code);
-      profileQuality[ranker].self += Number(shown.includes(c));
-      profileQuality[ranker].mobilites += shown.filter((x) => targets.has(x)).length;
+      const hits = profileHits(
+        [...out.accessibleNow, ...out.accessibleWithTraining].map((x) => x.code),
+        c,
+        targets,
+      );
+      profileQuality[ranker].self += hits.self;
+      profileQuality[ranker].mobilites += hits.mobilites;
     }
     profileQuality.edges += targets.size;
   });

@@ -20,6 +20,18 @@ import { cadre, log1p, openEntry, PAIR_FEATURES, reglemente, type PairFeature } 
 import { loadPasserellesModel, scoreRow, type PasserellesWeights } from "./model.js";
 import { round } from "../numbers.js";
 
+/**
+ * Weight, in the learned score's log-odds, of the share of a fiche's own compétences the profile holds. The fiche →
+ * fiche fit never sees a fiche as its own candidate, so it has no term saying "this profile is this métier": between two
+ * different fiches, shared compétences beyond the shared MCs mean near-duplicates, which ROME seldom lists as moves
+ * (weight −0.17), and the target in-degree (0.69 per log unit, kept in check there by text and domaine terms a profile
+ * lacks) lifts hubs above the profile's own fiche. Fitted in session 30 on the bench's fiche-derived profiles
+ * (`benchmarks/profile-fit.ts`: disjoint halves of the fiches, seeded split): 6 is the best on either half, and on the
+ * other half the fiche itself is then shown for 95.8–96.1 % of profiles (90–91 % at 0) and 12.5–12.9 % of its
+ * mobilités (12.3 %); 3 to 10 give within 0.2 point of that.
+ */
+export const PROFILE_COMPETENCE_WEIGHT = 6;
+
 /** Profile → métiers. Build once per referential; a match takes ~1 ms. */
 export class ProfileMatcher {
   private readonly resolver: ProfileResolver;
@@ -51,11 +63,13 @@ export class ProfileMatcher {
   /**
    * `model`: the learned passerelles ranker, whose features that apply to a profile (coverage, target-only
    * signals) rank the métiers; omitted, the bundled models/passerelles.json; null, coverage only.
+   * `competenceWeight`: see PROFILE_COMPETENCE_WEIGHT (another value for its fit only).
    */
   constructor(
     readonly ref: Referential,
     readonly coeurBoost = DEFAULT_PROXIMITY_WEIGHTS.coeurBoost,
     model?: PasserellesWeights | null,
+    readonly competenceWeight = PROFILE_COMPETENCE_WEIGHT,
   ) {
     this.model = model === undefined ? loadPasserellesModel() : model;
     this.resolver = new ProfileResolver(ref);
@@ -223,7 +237,7 @@ export class ProfileMatcher {
         row[F.savoir] = savoirCoverage ?? 0;
         row[F.competence] = competenceCoverage;
         row[F.reverse] = accRev[i]!;
-        total = scoreRow(row, model);
+        total = scoreRow(row, model) + this.competenceWeight * competenceCoverage;
         for (const k of Object.values(F)) row[k] = 0;
       }
       scored.push({
@@ -304,11 +318,15 @@ export class ProfileMatcher {
 /**
  * The learned ranker's score over the features a profile has (coverage of the target by the profile, the share of the
  * profile the target uses, and the target's own signals); the pair features of two fiches (same domaine, text
- * similarity, where similar fiches lead…) do not apply to a list of skills and count 0.
+ * similarity, where similar fiches lead…) do not apply to a list of skills and count 0; the profile's share of the
+ * fiche's own compétences adds PROFILE_COMPETENCE_WEIGHT (the fiche itself first, see there).
  */
 export function profileScore(model: PasserellesWeights, x: Partial<Record<PairFeature, number>>): number {
-  return scoreRow(
-    PAIR_FEATURES.map((k) => x[k] ?? 0),
-    model,
+  return (
+    scoreRow(
+      PAIR_FEATURES.map((k) => x[k] ?? 0),
+      model,
+    ) +
+    PROFILE_COMPETENCE_WEIGHT * (x.competenceCoverage ?? 0)
   );
 }

@@ -22,6 +22,7 @@ import {
   PAIR_FEATURES,
   parentOrChild,
   parseModel,
+  ProfileMatcher,
   ProximityIndex,
   rankingScores,
   riasecShared,
@@ -263,6 +264,35 @@ describe("POST /v1/profile/match", () => {
     ]);
     for (const m of [...res.body.accessibleNow, ...res.body.accessibleWithTraining] as GapResult[])
       checkGap(m, heldMcs, heldComps);
+  });
+
+  it("shows the profile's own fiche under the learned ranker, as often as by coverage only (fiche-derived profiles)", () => {
+    // Half a fiche's compétences: a worker of that fiche. The fiche → fiche model alone ranked hubs (high in-degree)
+    // above a little-linked fiche such as these split children, e.g. A1441 at 19th of its list.
+    const matcher = new ProfileMatcher(ref);
+    expect(matcher.defaultRanker).toBe("learned");
+    const half = (code: string) =>
+      ref
+        .fiche(code)!
+        .competences.filter((_, j) => j % 2 === 0)
+        .map((c) => c.code);
+    const shown = (code: string, ranker: "learned" | "fixed", extra: string[] = []) => {
+      const m = matcher.match({ codes: [...half(code), ...extra], labels: [] }, { topK: 10, ranker });
+      return [...m.accessibleNow, ...m.accessibleWithTraining].some((x) => x.code === code);
+    };
+    for (const code of ["A1311", "A1441", "A1442", "A1212"]) expect(shown(code, "learned"), code).toBe(true);
+    // Every fiche, with two compétences of another as noise (the bench's profiles): not fewer than by coverage.
+    const codes = [...ref.fiches.keys()].sort();
+    const count = (ranker: "learned" | "fixed") =>
+      codes.filter((c, i) => {
+        const other = ref.fiche(codes[(i + 7) % codes.length]!)!.competences.slice(0, 2);
+        return shown(
+          c,
+          ranker,
+          other.map((x) => x.code),
+        );
+      }).length;
+    expect(count("learned")).toBeGreaterThanOrEqual(count("fixed"));
   });
 
   it("never calls an emploi réglementé accessible now", async () => {
