@@ -1,7 +1,7 @@
 import type { FranceTravailOffer } from "../sources/index.js";
 import type { Engine } from "../match/index.js";
-import { codesFor, exemplarGroup, inForce, type ExemplarMemory } from "../match/index.js";
-import type { ExtractedSkill } from "../match/index.js";
+import { codesFor, exemplarGroup, inForce, ExemplarMemory, type Exemplar } from "../match/index.js";
+import type { ExtractedSkill, MatchResult } from "../match/index.js";
 import { round } from "../numbers.js";
 
 export interface RankRecord {
@@ -113,6 +113,80 @@ export interface EvalOptions {
   codedWith?: { codes: ReadonlySet<string>; before: string };
   /** Match each offer with its `dateCreation` as `codedAt` (the engine's codes in force then); default false. */
   dates?: boolean;
+  /** Transductive self-training (`--self-train`, see `SelfTrain`); off by default. */
+  selfTrain?: SelfTrain;
+}
+
+/**
+ * Transductive self-training (session 30; off by default): a batch's own offers, matched confidently, become
+ * labelled-offer memory for its other offers, as a caller's earlier posted offers could. The batch is the unit the
+ * memory leaves out: a source under `--cv source` and `--memory none`, a fold under `--cv text`. First pass as
+ * always; the answers `accept` takes become exemplars labelled with their first code (in the codes in force at the
+ * offer's date, as the labels of the memory are); each offer is then matched again with its memory plus those
+ * exemplars, never its own text's, and the new answer replaces the first when `adopt` says so.
+ */
+export interface SelfTrain {
+  /** First-pass answers that become exemplars: status "confident", or a first confidence at least this number. */
+  accept: "confident" | number;
+  /** Re-matched answers that replace the first: "confident" ones only (default; the rest keep the first), or all. */
+  adopt: "confident" | "all";
+}
+
+/** Id prefix of the self-training exemplars (the offer's own id follows). */
+export const SELF_TRAIN_ID = "self:";
+
+/**
+ * Chunks of a batch's texts: an offer is re-matched without the self-training exemplars of its chunk (its own text,
+ * its copies and ~5 % of the others), because rebuilding a memory costs ~0.8 s and one per text would cost an hour.
+ * Not `group % CV_FOLDS`: within one grouped-CV fold that would leave CHUNKS / 5 chunks.
+ */
+export const SELF_TRAIN_CHUNKS = 20;
+export const selfTrainChunk = (group: number): number => (group >>> 8) % SELF_TRAIN_CHUNKS;
+
+/** Whether a first-pass answer becomes a self-training exemplar. */
+export function acceptsAsExemplar(r: Pick<MatchResult, "status" | "metiers">, accept: SelfTrain["accept"]): boolean {
+  if (!r.metiers.length) return false;
+  return accept === "confident" ? r.status === "confident" : r.metiers[0]!.confidence >= accept;
+}
+
+/** The self-training exemplars of a batch: each accepted answer's offer, labelled with its first code. */
+export function selfTrainExemplars(
+  offers: readonly FranceTravailOffer[],
+  results: readonly Pick<MatchResult, "status" | "metiers">[],
+  accept: SelfTrain["accept"],
+): Exemplar[] {
+  return offers.flatMap((o, i) =>
+    acceptsAsExemplar(results[i]!, accept)
+      ? [
+          {
+            id: `${SELF_TRAIN_ID}${o.id}`,
+            title: o.intitule ?? "",
+            text: o.description ?? "",
+            romeCode: results[i]!.metiers[0]!.code,
+          },
+        ]
+      : [],
+  );
+}
+
+/**
+ * The memory each offer of a batch is re-matched with: `base` (null: none) plus the batch's `exemplars`, less those
+ * of the offer's chunk (`selfTrainChunk` of its text's `exemplarGroup`); built once, one `without` per change of chunk.
+ */
+export function selfTrainMemory(
+  base: ExemplarMemory | null,
+  exemplars: readonly Exemplar[],
+  ficheRow: ReadonlyMap<string, number>,
+): (text: string) => ExemplarMemory {
+  const all = ExemplarMemory.build([...(base?.exemplars ?? []), ...exemplars], ficheRow).memory;
+  // The last chunk's memory only (each is as large as the whole): callers go through a batch chunk by chunk.
+  let last: { k: number; m: ExemplarMemory } | null = null;
+  return (text) => {
+    const k = selfTrainChunk(exemplarGroup(text));
+    if (last?.k !== k)
+      last = { k, m: all.without((e, group) => e.id.startsWith(SELF_TRAIN_ID) && selfTrainChunk(group) === k) };
+    return last.m;
+  };
 }
 
 /**
@@ -205,7 +279,7 @@ export function crossValidation(
 export async function evaluateOffers(engine: Engine, offers: readonly FranceTravailOffer[], opts: EvalOptions = {}) {
   const memory = engine.exemplars;
   const cv = opts.cv ?? "text";
-  const { crossValidated, folds, memoryFor } = crossValidation(memory, offers, cv);
+  const { crossValidated, folds, foldOf, memoryFor } = crossValidation(memory, offers, cv);
   const records: RankRecord[] = [];
   const bm25: RankRecord[] = [];
   const nearest: RankRecord[] = [];
@@ -217,9 +291,8 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
   const version = engine.referential.version;
   const ficheCodes = engine.lexicon.ficheCodes;
   const shown = agreementSum();
-  for (const [n, o] of offers.entries()) {
-    const t = performance.now();
-    const r = await engine.match(
+  const matchOffer = (o: FranceTravailOffer, exemplars: ExemplarMemory | null | undefined) =>
+    engine.match(
       {
         text: o.description ?? "",
         title: o.intitule ?? undefined,
@@ -227,9 +300,51 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
         topK: 10,
         ...(opts.dates && o.dateCreation ? { codedAt: o.dateCreation } : {}),
       },
-      { exemplars: memoryFor(o) },
+      { exemplars },
     );
+  let results: MatchResult[] = [];
+  for (const [n, o] of offers.entries()) {
+    const t = performance.now();
+    results.push(await matchOffer(o, memoryFor(o)));
     times.push(performance.now() - t);
+    opts.onProgress?.(n + 1);
+  }
+  let selfTrained: { exemplars: number; adopted: number } | null = null;
+  if (opts.selfTrain) {
+    const { accept, adopt } = opts.selfTrain;
+    // The batch a caller would post: a source (leave-one-source-out, no memory) or a grouped-CV fold.
+    const batchOf = (o: FranceTravailOffer) => (cv === "text" ? `fold ${foldOf(o)}` : sourceOf(o));
+    const second = [...results];
+    selfTrained = { exemplars: 0, adopted: 0 };
+    let done = offers.length;
+    for (const batch of [...new Set(offers.map(batchOf))].sort()) {
+      const at = [...offers.keys()].filter((i) => batchOf(offers[i]!) === batch);
+      const exemplars = selfTrainExemplars(
+        at.map((i) => offers[i]!),
+        at.map((i) => results[i]!),
+        accept,
+      );
+      // Matched chunk by chunk (`selfTrainMemory` keeps one chunk's memory); the exemplars stay in the offers' order
+      // (the order of the memory's documents breaks ties between equal neighbours).
+      const chunkOf = (i: number) => selfTrainChunk(exemplarGroup(offers[i]!.description ?? ""));
+      at.sort((x, y) => chunkOf(x) - chunkOf(y));
+      selfTrained.exemplars += exemplars.length;
+      const base = memoryFor(offers[at[0]!]!);
+      const memoryOf = selfTrainMemory(base === undefined ? memory : base, exemplars, engine.lexicon.ficheRow);
+      for (const i of at) {
+        const o = offers[i]!;
+        const r = await matchOffer(o, memoryOf(o.description ?? ""));
+        if (adopt === "all" || r.status === "confident") {
+          second[i] = r;
+          selfTrained.adopted++;
+        }
+        opts.onProgress?.(++done);
+      }
+    }
+    results = second;
+  }
+  for (const [n, o] of offers.entries()) {
+    const r = results[n]!;
     const origin = o.origineOffre_origine ?? "unknown";
     records.push({
       gold: o.romeCode,
@@ -276,7 +391,6 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
       required.add(skillAgreement(r.requiredSkills, codes));
       shown.add(skillAgreement(r.skills, codes));
     }
-    opts.onProgress?.(n + 1);
   }
   times.sort((a, b) => a - b);
   const figures = {
@@ -327,6 +441,8 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
       size: cv === "none" ? 0 : (memory?.size ?? 0),
       cross_validated: crossValidated,
       folds: crossValidated ? folds : 0,
+      // `--self-train`: exemplars made from the batches' own answers, and re-matched answers adopted.
+      ...(opts.selfTrain && selfTrained ? { self_train: { ...opts.selfTrain, ...selfTrained } } : {}),
     },
   };
   if (!opts.baselines) return figures;

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import cliProgress from "cli-progress";
 import { loadConfig } from "../../config.js";
 import { createEngine, MatchPool, pooled, type Engine } from "../../match/index.js";
-import { CV_MODES, ensureWordVectors, evaluateOffers, type CvMode } from "../../tuning/index.js";
+import { CV_MODES, ensureWordVectors, evaluateOffers, type CvMode, type SelfTrain } from "../../tuning/index.js";
 import { readOffers } from "../../sources/index.js";
 import { loadReferential } from "../../rome/index.js";
 import { startServer } from "../../api/index.js";
@@ -145,11 +145,30 @@ export const matchCommand = defineCommand({
   },
 });
 
+/**
+ * --self-train confident|MIN_CONFIDENCE: each batch's (source's, fold's) own confident answers become labelled-offer
+ * memory for its other offers, a second pass (docs/matching.md "Session 30"); --self-train-adopt all: every
+ * re-matched answer replaces the first, not only the confident ones.
+ */
+function selfTrainFlags(flags: ReadonlyMap<string, string>): SelfTrain | undefined {
+  const accept = flags.get("self-train");
+  const adopt = flags.get("self-train-adopt") ?? "confident";
+  if (accept === undefined) {
+    if (flags.has("self-train-adopt")) throw new UsageError("--self-train-adopt needs --self-train");
+    return undefined;
+  }
+  const min = Number(accept);
+  if (accept !== "confident" && !(accept.trim() !== "" && min > 0 && min <= 1))
+    throw new UsageError("--self-train confident|MIN_CONFIDENCE (a number in (0, 1])");
+  if (adopt !== "confident" && adopt !== "all") throw new UsageError("--self-train-adopt confident|all");
+  return { accept: accept === "confident" ? "confident" : min, adopt };
+}
+
 export const evalCommand = defineCommand({
   name: "eval",
   summary: "accuracy on a JSONL offers file; last stdout line is one JSON object",
   usage:
-    "eval --offers FILE.jsonl [--limit N] [--cv text|source] [--memory none] [--dates none] [--coded-with ROME_DIR --before YYYY-MM-DD]",
+    "eval --offers FILE.jsonl [--limit N] [--cv text|source] [--memory none] [--dates none] [--coded-with ROME_DIR --before YYYY-MM-DD] [--self-train confident|MIN_CONFIDENCE [--self-train-adopt confident|all]]",
   async run({ flags, required }) {
     const file = required("offers", "--offers FILE.jsonl is required");
     const limit = flags.has("limit") ? Number(flags.get("limit")) : undefined;
@@ -157,13 +176,14 @@ export const evalCommand = defineCommand({
     const cv = (flags.get("memory") === "none" ? "none" : (flags.get("cv") ?? "text")) as CvMode;
     if (!CV_MODES.includes(cv) || (flags.has("memory") && flags.get("memory") !== "none"))
       throw new UsageError("--cv text|source, --memory none");
+    const selfTrain = selfTrainFlags(flags);
     const offers = readOffers(file, limit);
     const engine = await engineWithProgress();
     const bar = new cliProgress.SingleBar(
       { format: "  eval [{bar}] {value}/{total}", stream: process.stderr },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(offers.length, 0);
+    bar.start(offers.length * (selfTrain ? 2 : 1), 0);
     // --coded-with: offers created before --before (default: June 2025, ROME's split to 1,584 fiches) are also scored
     // against that earlier referential's codes (figures under coded_in_force).
     const earlier = flags.get("coded-with");
@@ -178,6 +198,7 @@ export const evalCommand = defineCommand({
       cv,
       codedWith,
       dates,
+      selfTrain,
       onProgress: (done) => bar.update(done),
     });
     bar.stop();

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { ExemplarMemory } from "../../../src/match/index.js";
-import { crossValidation } from "../../../src/tuning/index.js";
+import {
+  acceptsAsExemplar,
+  crossValidation,
+  SELF_TRAIN_ID,
+  selfTrainChunk,
+  selfTrainExemplars,
+  selfTrainMemory,
+} from "../../../src/tuning/index.js";
+import { exemplarGroup } from "../../../src/match/index.js";
 import type { FranceTravailOffer } from "../../../src/sources/index.js";
 
 const offer = (id: string, source: string, text: string, romeCode = "G1803"): FranceTravailOffer => ({
@@ -42,5 +50,75 @@ describe("leave-one-source-out", () => {
     const outside = [offer("z1", "Z", "Texte inconnu de la mémoire.")];
     expect(crossValidation(memory, outside, "text").memoryFor(outside[0]!)).toBeUndefined();
     expect(ids(crossValidation(memory, offers, "text").memoryFor(offers[0]!))).not.toContain("a1");
+  });
+});
+
+describe("self-training (--self-train)", () => {
+  const offers = [
+    offer("a1", "A", "Service en salle, débarrassage des tables."),
+    offer("a2", "A", "Service en salle, débarrassage  des tables."), // a repost of a1's text
+    offer("a3", "A", "Plonge et entretien de la cuisine."),
+    offer("a4", "A", "Accueil des clients et prise de commandes."),
+  ];
+  const answer = (code: string, confidence: number, status: "confident" | "uncertain") => ({
+    status,
+    metiers: [
+      { code, confidence },
+      { code: "K1304", confidence: 0.01 },
+    ] as never,
+  });
+  const results = [
+    answer("G1803", 0.9, "confident"),
+    answer("G1803", 0.9, "confident"),
+    answer("G1605", 0.55, "uncertain"),
+    answer("D1401", 0.3, "uncertain"),
+  ];
+  const ficheRow = new Map([
+    ["G1803", 0],
+    ["G1605", 1],
+    ["D1401", 2],
+    ["M1805", 3],
+  ]);
+
+  it("labels the accepted answers' offers with their first code", () => {
+    expect(acceptsAsExemplar(results[2]!, "confident")).toBe(false);
+    expect(acceptsAsExemplar(results[2]!, 0.5)).toBe(true);
+    expect(acceptsAsExemplar({ status: "empty", metiers: [] }, 0.1)).toBe(false);
+    const confident = selfTrainExemplars(offers, results, "confident");
+    expect(confident.map((e) => [e.id, e.romeCode])).toEqual([
+      [`${SELF_TRAIN_ID}a1`, "G1803"],
+      [`${SELF_TRAIN_ID}a2`, "G1803"],
+    ]);
+    expect(selfTrainExemplars(offers, results, 0.5).map((e) => e.romeCode)).toEqual(["G1803", "G1803", "G1605"]);
+  });
+
+  it("re-matches an offer without its own text's exemplars (copies included), keeping the base memory whole", () => {
+    const { memory: base } = ExemplarMemory.build(
+      [{ id: "b1", title: "Développeur", text: "Développement Java.", romeCode: "M1805" }],
+      ficheRow,
+    );
+    const memoryOf = selfTrainMemory(base, selfTrainExemplars(offers, results, 0.5), ficheRow);
+    const ids = (text: string) => memoryOf(text).exemplars.map((e) => e.id);
+    const own = ids(offers[0]!.description!);
+    expect(own).toContain("b1");
+    expect(own).not.toContain(`${SELF_TRAIN_ID}a1`);
+    expect(own).not.toContain(`${SELF_TRAIN_ID}a2`); // a copy of a1's text
+    const kitchen = ids(offers[2]!.description!);
+    expect(kitchen).not.toContain(`${SELF_TRAIN_ID}a3`);
+    // a1's exemplars are in a3's memory unless the two texts fall in one chunk.
+    const sameChunk =
+      selfTrainChunk(exemplarGroup(offers[0]!.description!)) === selfTrainChunk(exemplarGroup(offers[2]!.description!));
+    expect(kitchen.includes(`${SELF_TRAIN_ID}a1`)).toBe(!sameChunk);
+    // Any text: the exemplars of every other chunk, and no others.
+    const other = "Texte sans exemplaire.";
+    const chunk = selfTrainChunk(exemplarGroup(other));
+    const expected = offers
+      .slice(0, 3)
+      .filter((o) => selfTrainChunk(exemplarGroup(o.description!)) !== chunk)
+      .map((o) => `${SELF_TRAIN_ID}${o.id}`);
+    expect(ids(other).filter((id) => id.startsWith(SELF_TRAIN_ID))).toEqual(expected);
+    // No base (--memory none): the batch's own exemplars only.
+    const alone = selfTrainMemory(null, selfTrainExemplars(offers, results, 0.5), ficheRow);
+    expect(alone(offers[2]!.description!).exemplars.every((e) => e.id.startsWith(SELF_TRAIN_ID))).toBe(true);
   });
 });
