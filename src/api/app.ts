@@ -5,6 +5,7 @@ import { consoleRoutes } from "../console/index.js";
 import { admissionOf, type AppContext } from "./context.js";
 import { admitBeforeBody } from "./admission.js";
 import { jsonBody, rejectInvalidStrings } from "./input.js";
+import { refuseUnknownQuery } from "./route.js";
 
 export type { AppContext } from "./context.js";
 export { LIMITS } from "./limits.js";
@@ -21,7 +22,7 @@ export function createApp(ctx: AppContext): express.Express {
   // Each route validates its own path, query and body, and needs its roles (route.ts).
   for (const mount of routeModules) app.use(mount(ctx));
   app.use(consoleRoutes()); // the console's pages at / (src/console)
-  app.get("/openapi.json", (_req, res) => {
+  app.get("/openapi.json", refuseUnknownQuery(new Set()), (_req, res) => {
     res.json(openApiDocument(ctx.engine.referential.version));
   });
   app.use(unknownRoute);
