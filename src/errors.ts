@@ -12,6 +12,8 @@ export const ERRORS = {
   unknown_code: { status: 400, message: "a ROME code that is not a fiche of the version that answers" },
   empty_profile: { status: 400, message: "a profile with neither codes nor labels" },
   bad_request: { status: 400, message: "a malformed HTTP request" },
+  request_timeout: { status: 408, message: "the request's headers or body took too long to arrive" },
+  headers_too_large: { status: 431, message: "the request line and headers exceed 16 KB (a URL too long)" },
   unauthorized: { status: 401, message: "no API key, or an unknown one" },
   forbidden: { status: 403, message: "the API key lacks the role the route needs" },
   not_found: { status: 404, message: "no such route, code or document" },

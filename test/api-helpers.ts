@@ -4,6 +4,7 @@ import request from "supertest";
 import type { AppContext } from "../src/api/app.js";
 import { createAuth, type Role } from "../src/api/auth.js";
 import { errorHandler, unknownRoute } from "../src/api/errors.js";
+import { jsonBody } from "../src/api/input.js";
 import { loadConfig } from "../src/config.js";
 import type { Lake, LakeEngine } from "../src/lake/index.js";
 import type { Engine } from "../src/match/index.js";
@@ -36,7 +37,7 @@ export const lakeContext = (
 /** An app of route modules with the real app's JSON parser, 404 and error envelope (src/api/app.ts). */
 export function routesApp(...routers: express.Router[]): express.Express {
   const app = express();
-  app.use(express.json({ limit: 2 * 1024 * 1024 }));
+  app.use(jsonBody());
   for (const r of routers) app.use(r);
   app.use(unknownRoute);
   app.use(errorHandler);

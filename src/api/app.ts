@@ -4,11 +4,11 @@ import { openApiDocument } from "./openapi.js";
 import { consoleRoutes } from "../console/index.js";
 import { admissionOf, type AppContext } from "./context.js";
 import { admitBeforeBody } from "./admission.js";
-import { rejectInvalidStrings } from "./input.js";
+import { jsonBody, rejectInvalidStrings } from "./input.js";
+import { refuseUnknownQuery } from "./route.js";
 
 export type { AppContext } from "./context.js";
 export { LIMITS } from "./limits.js";
-import { LIMITS } from "./limits.js";
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -17,12 +17,12 @@ export function createApp(ctx: AppContext): express.Express {
   // Over budget: refused before the body is read and parsed (its size in bytes stands for its characters).
   const admission = admissionOf(ctx);
   app.use(["/v1/match", "/v1/skills/extract", "/v1/documents"], admitBeforeBody(admission));
-  app.use(express.json({ limit: LIMITS.maxBodyBytes, strict: true }));
+  app.use(jsonBody());
   app.use(rejectInvalidStrings);
   // Each route validates its own path, query and body, and needs its roles (route.ts).
   for (const mount of routeModules) app.use(mount(ctx));
   app.use(consoleRoutes()); // the console's pages at / (src/console)
-  app.get("/openapi.json", (_req, res) => {
+  app.get("/openapi.json", refuseUnknownQuery(new Set()), (_req, res) => {
     res.json(openApiDocument(ctx.engine.referential.version));
   });
   app.use(unknownRoute);

@@ -1,6 +1,8 @@
+import type { Server } from "node:http";
+import type { Duplex } from "node:stream";
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { z } from "zod";
-import { CodedError, ERROR_CODES } from "../errors.js";
+import { CodedError, ERROR_CODES, ERRORS } from "../errors.js";
 import { ClientGoneError, OverloadedError } from "./admission.js";
 
 /** The one error shape every endpoint returns: `{ error: { status, code, message, details? } }`. */
@@ -69,3 +71,36 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   const body = { status: e.status, code: e.code, message: e.message };
   res.status(e.status).json({ error: e.details !== undefined ? { ...body, details: e.details } : body });
 };
+
+/**
+ * Errors Node's HTTP parser meets before any route (malformed request, headers over 16 KB, a request that did not
+ * arrive in time), answered in the error envelope: Node's own answer is a bare status line without a body.
+ */
+export function clientErrorCode(err: { code?: unknown }): "bad_request" | "request_timeout" | "headers_too_large" {
+  if (err.code === "HPE_HEADER_OVERFLOW") return "headers_too_large";
+  if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") return "request_timeout";
+  return "bad_request";
+}
+
+/** The raw HTTP answer to a client error: the error envelope, then the connection closed. */
+export function clientErrorResponse(code: ReturnType<typeof clientErrorCode>): string {
+  const { status, message } = ERRORS[code];
+  const body = JSON.stringify({ error: { status, code, message } });
+  const reason = { 400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large" }[status];
+  return (
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  );
+}
+
+/**
+ * Answers the HTTP parser's client errors with the error envelope, as Node would (only when no answer to this socket
+ * has started: a half-sent answer must not be followed by another), then closes the socket.
+ */
+export function answerClientErrors(server: Server): void {
+  server.on("clientError", (err: Error & { code?: unknown }, socket: Duplex & { _httpMessage?: unknown }) => {
+    const inFlight = socket._httpMessage as { headersSent?: boolean } | null | undefined;
+    if (err.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) return void socket.destroy();
+    socket.end(clientErrorResponse(clientErrorCode(err)), () => socket.destroy());
+  });
+}

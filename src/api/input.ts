@@ -1,8 +1,28 @@
 /** Checks every route shares: strings the store cannot keep as sent, and numbers in query strings. */
-import type { RequestHandler } from "express";
+import { isUtf8 } from "node:buffer";
+import express, { type RequestHandler } from "express";
 import { z } from "zod";
 import { CodedError } from "../errors.js";
 import { ROME_CODE } from "../rome/index.js";
+import { LIMITS } from "./limits.js";
+
+/**
+ * The JSON body parser of every route: at most LIMITS.maxBodyBytes, objects or arrays only, and UTF-8 that decodes.
+ * Without the check, bytes that are not UTF-8 (a Latin-1 or Windows-1252 export sent as JSON) became U+FFFD one by
+ * one: "pr\uFFFDparation" matched and stored as sent, or refused as "binary data" when accents were many.
+ */
+export const jsonBody = (): RequestHandler =>
+  express.json({
+    limit: LIMITS.maxBodyBytes,
+    strict: true,
+    verify: (_req, _res, buf, encoding) => {
+      if (encoding === "utf-8" && !isUtf8(buf))
+        throw new CodedError(
+          "unsupported_encoding",
+          "request body is not valid UTF-8 (JSON is UTF-8: convert a Latin-1 or Windows-1252 text before sending it)",
+        );
+    },
+  });
 
 // NUL (PostgreSQL text cannot hold it) and lone surrogates (not Unicode: UTF-8 turns them into U+FFFD).
 // eslint-disable-next-line no-control-regex

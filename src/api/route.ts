@@ -98,12 +98,7 @@ export function defineRoute<
   });
   const known = new Set(Object.keys(queryObject(spec.query)?.shape ?? {}));
   const status = Number(Object.keys(spec.responses)[0] ?? 200) as SuccessStatus;
-  const unknownQuery: RequestHandler = (req, _res, next) => {
-    const unknown = Object.keys(req.query as object).filter((k) => !known.has(k));
-    if (unknown.length === 0) return next();
-    const s = unknown.length > 1 ? "s" : "";
-    next(new CodedError("invalid_request", `unknown query parameter${s}: ${unknown.join(", ")}`));
-  };
+  const unknownQuery = refuseUnknownQuery(known);
   return {
     method: spec.method,
     path: spec.path,
@@ -154,4 +149,14 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: string): un
   const r = schema.safeParse(value);
   if (!r.success) throw new CodedError("invalid_request", `invalid ${where}`, { details: issuesOf(r.error) });
   return r.data;
+}
+
+/** 400 naming the query parameters outside `known` (a misspelt filter is never silently ignored). */
+export function refuseUnknownQuery(known: ReadonlySet<string>): RequestHandler {
+  return (req, _res, next) => {
+    const unknown = Object.keys(req.query as object).filter((k) => !known.has(k));
+    if (unknown.length === 0) return next();
+    const s = unknown.length > 1 ? "s" : "";
+    next(new CodedError("invalid_request", `unknown query parameter${s}: ${unknown.join(", ")}`));
+  };
 }

@@ -3,6 +3,7 @@ import type { Config } from "../config.js";
 import type { Engine } from "../match/index.js";
 import { createApp, type AppContext } from "./app.js";
 import { createAuth, parseApiKeys } from "./auth.js";
+import { answerClientErrors } from "./errors.js";
 import { passerellesIndexes } from "./routes/passerelles.js";
 
 /** Starts the HTTP server; resolves once it listens. Closes cleanly on SIGTERM/SIGINT. */
@@ -20,6 +21,7 @@ export async function startServer(config: Config, engine: Engine, extra: Partial
   server.requestTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
   server.setTimeout(120_000);
+  answerClientErrors(server);
   const addr = server.address();
   console.error(
     `rome-match listening on ${typeof addr === "object" && addr ? `http://${addr.address}:${addr.port}` : addr} (ROME ${engine.referential.version}, model ${engine.modelId})`,

@@ -4,7 +4,7 @@ export { isConnectionError } from "./db.js";
 export { SIMILAR_WEIGHTS } from "./score.js";
 export * from "./types.js";
 export * from "./feedback-types.js";
-export { DocumentBody, isoDate, lineToBody, toInput } from "./schema.js";
+export { DATE_RANGE, DocumentBody, inDateRange, isoDate, lineToBody, toInput } from "./schema.js";
 export { rankAgreement } from "./feedback.js";
 export { assertLakeFree, LakeLockedError } from "./lock.js";
 export { kindConflict } from "./documents-write.js";

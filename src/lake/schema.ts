@@ -5,7 +5,7 @@ import { LAKE_LIMITS, type DocumentInput } from "./types.js";
 
 /** Dates the lake accepts (docs/operations.md): PostgreSQL and the trend periods take every one of them. */
 export const DATE_RANGE = { from: "1970-01-01", to: "2100-12-31" } as const;
-const inRange = (s: string) => {
+export const inDateRange = (s: string) => {
   const t = new Date(s).getTime();
   return t >= Date.parse(`${DATE_RANGE.from}T00:00:00Z`) && t <= Date.parse(`${DATE_RANGE.to}T23:59:59.999Z`);
 };
@@ -13,7 +13,7 @@ export const isoDate = z
   .union([z.iso.datetime({ offset: true }), z.iso.date()], {
     error: "an ISO 8601 date, e.g. 2025-05-31 or 2025-05-31T14:14:44Z",
   })
-  .refine(inRange, `a date from ${DATE_RANGE.from} to ${DATE_RANGE.to}`);
+  .refine(inDateRange, `a date from ${DATE_RANGE.from} to ${DATE_RANGE.to}`);
 
 export const DocumentBody = z
   .object({

@@ -88,7 +88,7 @@ export class Engine {
         requiredSkills = required(ctx, p, ranking, shown, memory, options);
       }
     }
-    const explained = explain(ctx, p, stated, features, ranking, topK, input.explain !== false);
+    const explained = explain(ctx, p, stated, features, ranking, topK, input.explain !== false, skills);
     const verdict = status(ctx, ranking, explained.evidence);
     const timings = {
       totalMs: round(performance.now() - t0, 3),

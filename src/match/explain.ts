@@ -8,12 +8,14 @@ export const MAX_MISSING = 8;
 
 /**
  * Why a fiche matches: the MCs it shares with the text (with the compétences and spans behind them),
- * its most important MCs the text does not show, and the text's skills this fiche does not use.
+ * its most important MCs the text does not show, and the text's skills this fiche does not use. `shown`: MCs the
+ * answer's other skills show (the targeted pass's), never listed as missing though not shared.
  */
 export function explainFiche(
   ref: Referential,
   ficheCode: string,
   skills: readonly ExtractedSkill[],
+  shown: ReadonlySet<string> = new Set(),
 ): Pick<MetierMatch, "sharedMacroCompetences" | "missingMacroCompetences" | "unusedSkills"> {
   const ficheMcs = ref.ficheMacroCompetences(ficheCode);
   const { items: ficheItems, byImportance } = ficheIndex(ref, ficheCode);
@@ -45,7 +47,7 @@ export function explainFiche(
   const missing: MissingMacroCompetence[] = [];
   for (const mc of byImportance) {
     if (missing.length === MAX_MISSING) break;
-    if (!shared.has(mc.code)) missing.push({ ...mc });
+    if (!shared.has(mc.code) && !shown.has(mc.code)) missing.push({ ...mc });
   }
   return {
     sharedMacroCompetences: [...shared.values()].sort(

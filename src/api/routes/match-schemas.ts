@@ -2,9 +2,16 @@
 import { z } from "zod";
 import { LIMITS } from "../limits.js";
 import { readableTextField } from "../../text/index.js";
+import { DATE_RANGE, inDateRange } from "../../lake/index.js";
 import { CONFIDENCE, EVIDENCE_CONFLICT, REQUIRED_MODEL, REQUIRED_MODEL_UNCODED } from "../../match/index.js";
 
 const textField = readableTextField;
+
+/** A day that exists (zod's ISO date checks the calendar), a time that parses, within the lake's date range. */
+const realDate = (s: string) =>
+  z.iso.date().safeParse(s.slice(0, 10)).success &&
+  !Number.isNaN(Date.parse(s.replace(" ", "T"))) &&
+  inDateRange(s.slice(0, 10));
 
 export const MatchRequest = z
   .object({
@@ -15,6 +22,8 @@ export const MatchRequest = z
     codedAt: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, "an ISO date, YYYY-MM-DD[THH:MM:SSZ]")
+      // The pattern alone let 2024-02-30, 2024-13-01, T25:00 and year 0001 through (read as some other day).
+      .refine(realDate, `a calendar date from ${DATE_RANGE.from} to ${DATE_RANGE.to}`)
       .optional()
       .describe(
         "when the text was coded or posted: before the earlier referential's end (ROME_EARLIER_UNTIL, June 2025 for v458; ROME_HISTORICAL_UNTIL, 2024, for the 532 historical codes, v3) the métiers are the codes in force then, fiches created since merged into the code they came from (codedWith, mergedFrom)",

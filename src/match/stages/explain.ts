@@ -38,7 +38,10 @@ export interface Explained {
 
 /**
  * Stage 6: the breakdown's parts of the pooled fiches and, for the shown ones, the best appellation, the MCs shared
- * and missing and the unused skills (`full` false: codes and scores only, as the lake asks).
+ * and missing and the unused skills (`full` false: codes and scores only, as the lake asks). Shared MCs read the
+ * stated `skills` (as the MC part of the score); `reported` (the answer's skills, the targeted pass's included) keep
+ * an MC they show out of the missing ones: a bakery offer's answer listed "Défourner des pains" among its skills and
+ * the bakery MC as missing.
  */
 export function explain(
   ctx: EngineContext,
@@ -48,6 +51,7 @@ export function explain(
   ranking: Ranking,
   topK: number,
   full: boolean,
+  reported: readonly ExtractedSkill[] = skills,
 ): Explained {
   const { weights } = ranking.model;
   const codes = ctx.lexicon.ficheCodes;
@@ -60,11 +64,20 @@ export function explain(
       }))
       .reduce((a, b) => (b.title + b.body > a.title + a.body ? b : a)),
   );
+  const shown = new Set<string>();
+  for (const s of reported) {
+    const mc = s.kind === "macro-competence" ? s.code : s.macroCompetence;
+    if (mc) shown.add(mc);
+  }
   const metiers = ranking.pool.slice(0, topK).map(({ row }): Explanation => {
     const exemplars = partScore(features, weights, EXEMPLAR_FEATURES, row);
     const code = codes[row]!;
     if (full) {
-      return { exemplars, appellation: bestAppellation(ctx, code, p), ...explainFiche(ctx.referential, code, skills) };
+      return {
+        exemplars,
+        appellation: bestAppellation(ctx, code, p),
+        ...explainFiche(ctx.referential, code, skills, shown),
+      };
     }
     return { exemplars, appellation: null, sharedMacroCompetences: [], missingMacroCompetences: [], unusedSkills: [] };
   });

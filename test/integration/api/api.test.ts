@@ -378,6 +378,8 @@ describe("service endpoints", () => {
       res.body.paths["/v1/match"].post.responses["200"].content["application/json"].schema.properties.requiredSkills
         .type,
     ).toBe("array");
+    // As every route (docs/api.md): an unknown query parameter is a 400, not ignored.
+    expectError(await request(app).get("/openapi.json?format=yaml"), 400, "invalid_request");
   });
   it("answers unknown routes with a JSON 404", async () => {
     expectError(await request(app).get("/v2/nothing"), 404, "not_found");

@@ -86,6 +86,17 @@ describe("matching a job offer", () => {
     }
   });
 
+  it("never lists as missing an MC that a skill of the answer shows (README's first request)", async () => {
+    const r = await engine.match({
+      kind: "offer",
+      title: "Boulanger H/F",
+      text: "Nous recherchons un boulanger H/F pour la fabrication du pain et des viennoiseries, pétrissage, façonnage et cuisson. CAP boulanger exigé.",
+    });
+    const shown = new Set(r.skills.map((s) => s.macroCompetence).filter((mc) => mc !== null));
+    expect(shown.has("300089")).toBe(true); // "Défourner des pains et viennoiseries" and others
+    for (const m of r.metiers) for (const x of m.missingMacroCompetences) expect(shown.has(x.code), m.code).toBe(false);
+  });
+
   it("ranks other métiers for clearly different texts", async () => {
     const cases: [string, string, string][] = [
       ["Boulanger H/F", "Fabrication du pain et des viennoiseries, pétrissage, façonnage et cuisson au four.", "D1102"],
