@@ -26,7 +26,7 @@ const halves = [order.slice(0, codes.length >> 1), order.slice(codes.length >> 1
 
 /** Per half: profiles whose fiche is shown, mobilités shown, mobilités in all. */
 function measure(weight: number): { self: number; mobilites: number; edges: number; profiles: number }[] {
-  const matcher = new ProfileMatcher(ref, undefined, model, weight);
+  const matcher = new ProfileMatcher(ref, { model, competenceWeight: weight });
   return halves.map((h) => {
     const sum = { self: 0, mobilites: 0, edges: 0, profiles: h.length };
     for (const i of h) {

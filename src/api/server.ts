@@ -10,8 +10,9 @@ import { passerellesIndexes } from "./routes/passerelles.js";
 export async function startServer(config: Config, engine: Engine, extra: Partial<AppContext> = {}): Promise<Server> {
   const ctx: AppContext = { config, engine, auth: createAuth(parseApiKeys(config.apiKeys)), ...extra };
   const app = createApp(ctx);
-  // Built now (~2–6 s of CPU with the text similarities) rather than by the first passerelles request, which would hold every other one.
-  passerellesIndexes(engine.referential);
+  // Built now (~2–6 s of CPU with the text similarities) rather than by the first passerelles request, which would hold
+  // every other one; profile labels are read with the engine's own stated extractor (no second one, ~5 s and ~90 MB).
+  passerellesIndexes(engine.referential, engine.stated);
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });

@@ -41,6 +41,8 @@ export class Engine {
   readonly earlier: EarlierCodes | null;
   /** The uncovered-phrase checker every match uses, shared with the lake's ingestion. */
   readonly coverage: EngineContext["coverage"];
+  /** The stated-skills extractor every match reads; the profile route reads labels with it too (see `SkillLabelResolver`). */
+  readonly stated: EngineContext["stated"];
 
   constructor(
     private readonly ctx: EngineContext,
@@ -53,6 +55,7 @@ export class Engine {
     this.appellationSearch = ctx.appellationSearch;
     this.earlier = ctx.earlier;
     this.coverage = ctx.coverage;
+    this.stated = ctx.stated;
     this.modelId = ctx.embedder.id;
   }
 

@@ -1,6 +1,6 @@
 import type { Referential } from "../rome/index.js";
 import { romeSearch, type RomeSearch, type SearchKind } from "../rome/index.js";
-import { SkillLabelResolver } from "../skills/index.js";
+import { SkillLabelResolver, type StatedExtractor } from "../skills/index.js";
 import { round } from "../numbers.js";
 import {
   ProfileError,
@@ -18,14 +18,19 @@ const ITEM_KINDS: readonly SearchKind[] = ["competence", "macro-competence", "sa
 /** A profile's inputs to ROME items: codes checked against the referential, free-text labels read. */
 export class ProfileResolver {
   private readonly search: RomeSearch;
-  private labelResolver: SkillLabelResolver | null = null;
-  /** Built on first use (~1 s): most profiles give codes. */
+  private labelResolver: SkillLabelResolver | null;
+  /** Without an extractor to share, built on first use (~5 s, ~90 MB): most profiles give codes. */
   private get labels(): SkillLabelResolver {
     return (this.labelResolver ??= new SkillLabelResolver(this.ref));
   }
 
-  constructor(readonly ref: Referential) {
+  /** `stated`: the engine's stated-skills extractor, to read labels with (the server passes it; see `SkillLabelResolver`). */
+  constructor(
+    readonly ref: Referential,
+    stated?: StatedExtractor,
+  ) {
     this.search = romeSearch(ref);
+    this.labelResolver = stated ? new SkillLabelResolver(ref, stated) : null;
   }
 
   /** Codes checked against the referential; labels resolved by exact label, else keyword search. */

@@ -1,4 +1,5 @@
 import type { Referential } from "../rome/index.js";
+import type { StatedExtractor } from "../skills/index.js";
 import { type FicheFilter, matchesFilter } from "./filters.js";
 import { DEFAULT_PROXIMITY_WEIGHTS, mcWeight } from "./blend.js";
 import { explainGap, type Ranker } from "./explain.js";
@@ -32,6 +33,22 @@ import { round } from "../numbers.js";
  */
 export const PROFILE_COMPETENCE_WEIGHT = 6;
 
+export interface ProfileMatcherOptions {
+  coeurBoost?: number;
+  /**
+   * The learned passerelles ranker, whose features that apply to a profile (coverage, target-only signals) rank the
+   * métiers; omitted, the bundled models/passerelles.json; null, coverage only.
+   */
+  model?: PasserellesWeights | null;
+  /** See PROFILE_COMPETENCE_WEIGHT (another value for its fit only). */
+  competenceWeight?: number;
+  /**
+   * The engine's stated-skills extractor, which free-text labels are read with (the server passes it). Omitted, the
+   * first labels build their own (~5 s, ~90 MB): fine for the CLI and benchmarks, not in a server's request path.
+   */
+  stated?: StatedExtractor;
+}
+
 /** Profile → métiers. Build once per referential; a match takes ~1 ms. */
 export class ProfileMatcher {
   private readonly resolver: ProfileResolver;
@@ -60,19 +77,24 @@ export class ProfileMatcher {
   /** The learned ranker's weights (null: rank by coverage only). */
   readonly model: PasserellesWeights | null;
 
-  /**
-   * `model`: the learned passerelles ranker, whose features that apply to a profile (coverage, target-only
-   * signals) rank the métiers; omitted, the bundled models/passerelles.json; null, coverage only.
-   * `competenceWeight`: see PROFILE_COMPETENCE_WEIGHT (another value for its fit only).
-   */
+  readonly coeurBoost: number;
+  /** See PROFILE_COMPETENCE_WEIGHT. */
+  readonly competenceWeight: number;
+
   constructor(
     readonly ref: Referential,
-    readonly coeurBoost = DEFAULT_PROXIMITY_WEIGHTS.coeurBoost,
-    model?: PasserellesWeights | null,
-    readonly competenceWeight = PROFILE_COMPETENCE_WEIGHT,
+    opts: ProfileMatcherOptions = {},
   ) {
+    const {
+      model,
+      stated,
+      coeurBoost = DEFAULT_PROXIMITY_WEIGHTS.coeurBoost,
+      competenceWeight = PROFILE_COMPETENCE_WEIGHT,
+    } = opts;
+    this.coeurBoost = coeurBoost;
+    this.competenceWeight = competenceWeight;
     this.model = model === undefined ? loadPasserellesModel() : model;
-    this.resolver = new ProfileResolver(ref);
+    this.resolver = new ProfileResolver(ref, stated);
     const n = ref.fiches.size;
     this.codes = [...ref.fiches.keys()].sort();
     const zeros = () => new Float64Array(n);

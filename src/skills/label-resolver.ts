@@ -31,10 +31,18 @@ export interface ResolvedLabel {
 export class SkillLabelResolver {
   private readonly x: StatedExtractor;
 
-  constructor(readonly ref: Referential) {
-    const lex = buildSkillLexicon(ref);
-    const ctx = createExtractionContext(lex, null);
-    this.x = createStatedExtractor(ref, ctx);
+  /**
+   * `stated`: an extractor already built on `ref` (the engine's), read here without vectors: a label's reading is the
+   * same whether the extractor has word vectors and paraphrases or not, and building another costs ~5 s and ~90 MB.
+   * Omitted, one is built without vectors.
+   */
+  constructor(
+    readonly ref: Referential,
+    stated?: StatedExtractor,
+  ) {
+    if (stated && stated.ref !== ref)
+      throw new Error("SkillLabelResolver: the extractor was built on another referential");
+    this.x = stated ?? createStatedExtractor(ref, createExtractionContext(buildSkillLexicon(ref), null));
   }
 
   resolve(label: string): ResolvedLabel | null {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Referential } from "../../rome/index.js";
+import type { StatedExtractor } from "../../skills/index.js";
 import { TRANSITIONS, validateFilter } from "../../passerelles/index.js";
 import { ProximityIndex, RANKERS, VIABILITY } from "../../passerelles/index.js";
 import { ACCESS_RULE, PROFILE_LIMITS, ProfileMatcher } from "../../passerelles/index.js";
@@ -10,7 +11,8 @@ import { defineRoute, routes } from "../route.js";
 
 /** What these routes need from the app context (AppContext satisfies it; tests pass just a referential). */
 export interface ReferentialContext {
-  engine: { referential: Referential };
+  /** `stated`: the engine's stated-skills extractor, which profile labels are read with (absent: see `ProfileMatcher`). */
+  engine: { referential: Referential; stated?: StatedExtractor };
 }
 
 // ---- filters, shared by GET (comma-separated query values) and POST (JSON arrays) ----
@@ -199,10 +201,17 @@ export const VIABILITY_RULE = `highly_viable: the source covers ≥ ${VIABILITY.
 export const ACCESS_RULE_TEXT = `now: ≥ ${ACCESS_RULE.now.coreCoverage * 100} % of the coeur-de-métier macro-compétences and ≥ ${ACCESS_RULE.now.mcCoverage * 100} % of all (IDF-weighted), and not an emploi réglementé; training: ≥ ${ACCESS_RULE.training.mcCoverage * 100} % of all or ≥ ${ACCESS_RULE.training.coreCoverage * 100} % of the coeur, or a regulated fiche meeting the "now" bar; below: not listed`;
 
 const indexes = new WeakMap<Referential, { proximity: ProximityIndex; profile: ProfileMatcher }>();
-/** Built on first use per referential (~2 s, ~5 s with the text similarities), then shared by every request. */
-export function passerellesIndexes(ref: Referential): { proximity: ProximityIndex; profile: ProfileMatcher } {
+/**
+ * Built on first use per referential (~2 s, ~5 s with the text similarities), then shared by every request; the
+ * server builds them at start. `stated`: the engine's stated-skills extractor, for profile labels (the first call's is
+ * kept); without it, the first profile with labels builds one (~5 s, ~90 MB).
+ */
+export function passerellesIndexes(
+  ref: Referential,
+  stated?: StatedExtractor,
+): { proximity: ProximityIndex; profile: ProfileMatcher } {
   let x = indexes.get(ref);
-  if (!x) indexes.set(ref, (x = { proximity: new ProximityIndex(ref), profile: new ProfileMatcher(ref) }));
+  if (!x) indexes.set(ref, (x = { proximity: new ProximityIndex(ref), profile: new ProfileMatcher(ref, { stated }) }));
   return x;
 }
 
@@ -254,7 +263,7 @@ export const passerellesRoutes = routes(
     ({ body: p }, ctx: ReferentialContext) => {
       const ref = ctx.engine.referential;
       const filter = validateFilter(ref, p.filters);
-      const out = passerellesIndexes(ref).profile.match(
+      const out = passerellesIndexes(ref, ctx.engine.stated).profile.match(
         { codes: p.competences, labels: p.labels },
         { topK: p.topK, filter, ranker: p.ranker },
       );
