@@ -36,7 +36,7 @@ export function statedStems(text: string): string[] {
     if (!chunk) continue;
     let stems = chunkStems.get(chunk);
     if (stems === undefined) {
-      stems = lemmas(chunk).map((l) => (LIGHT_VERBS.has(l) ? LIGHT_VERB : stem(l)));
+      stems = lemmas(chunk).map((l) => (LIGHT_VERBS.has(l) ? LIGHT_VERB : stem(NOUN_OF.get(l) ?? l)));
       if (chunkStems.size >= 300_000) chunkStems.clear();
       chunkStems.set(chunk, stems);
     }
@@ -46,6 +46,9 @@ export function statedStems(text: string): string[] {
 }
 
 const chunkStems = new Map<string, string[]>();
+
+/** Verbs whose stem is another word's: "cuire" stems to "cuir" (leather); read as its noun "cuisson". */
+const NOUN_OF = new Map([["cuire", "cuisson"]]);
 
 /**
  * Support verbs that carry little of their own ("assurer la facturation", "effectuer la traite", "procéder au

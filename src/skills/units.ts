@@ -98,6 +98,27 @@ function foldText(s: string): string {
 const COMPANY =
   /\bnous\b|^\W*(notre|nos)\b|\bvaleurs\b|\bnotre (ambition|mission|entreprise|groupe|societe|histoire|raison)\b/;
 
+/**
+ * "Nous recherchons / recrutons un(e) …": the company speaks only to offer the job, whose tasks the sentence goes on
+ * to list ("… pour la fabrication du pain, pétrissage, façonnage et cuisson"): not its presentation.
+ */
+const RECRUITING = /\bnous (re)?(cherchons|recrutons)\b/;
+
+/**
+ * A short item of the enumeration that follows "nous recherchons / recrutons …" in its sentence ("Nous recherchons un
+ * boulanger H/F pour la fabrication du pain et des viennoiseries, pétrissage, façonnage et cuisson"): the job's
+ * tasks, not the company's presentation. Only list items of ≤ 3 words: the sentence's longer clauses are the setting
+ * ("pour notre client basé à …", "pour travailler entre Aix-en-Provence et Marseille").
+ */
+function listedAfterRecruiting(u: TextUnit, c: TextUnit): boolean {
+  if (c.text.trim().split(/\s+/).length > 3) return false;
+  const before = u.text.slice(0, c.start - u.start);
+  const sentence = before.slice(
+    Math.max(before.lastIndexOf(". "), before.lastIndexOf("\n"), before.lastIndexOf("!")) + 1,
+  );
+  return RECRUITING.test(fold(sentence));
+}
+
 const INFINITIVE = /^[\p{L}-]+(er|ir|re)$/u;
 
 /**
@@ -230,7 +251,7 @@ export function statementUnits(
       for (const c of clauses(u)) {
         if (!hasContentStems(c.text)) continue;
         const cf = fold(c.text);
-        if (/\b(vous|tu)\b/.test(cf) && !FRAME.test(cf))
+        if ((/\b(vous|tu)\b/.test(cf) || listedAfterRecruiting(u, c)) && !FRAME.test(cf))
           out.push({ ...c, section: "missions", hedged: HEDGE.test(cf) });
         else out.push({ ...c, section: u.section, hedged: false, voteOnly: true });
       }

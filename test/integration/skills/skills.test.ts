@@ -188,6 +188,21 @@ describe("second and MC-level readings", () => {
   });
 });
 
+describe("nominal task lists", () => {
+  it("reads the README's boulanger offer: the tasks listed after 'Nous recherchons …', cuisson as 'Cuire'", async () => {
+    const text =
+      "Nous recherchons un boulanger H/F pour la fabrication du pain et des viennoiseries, pétrissage, façonnage et cuisson. CAP boulanger exigé.";
+    const read = (await engine.extractSkills(text)).map((s) => [s.libelle, s.evidence.map((e) => e.text)]);
+    expect(read).toEqual(
+      expect.arrayContaining([
+        ["CAP boulanger", ["CAP boulanger exigé."]],
+        ["Techniques de pétrissage manuel", ["pétrissage"]],
+        ["Cuire des pâtons", ["façonnage et cuisson"]],
+      ]),
+    );
+  });
+});
+
 describe("diplomas", () => {
   it("leaves out savoirs that are job titles, and only diplomas escape that rule", async () => {
     const read = async (t: string) => (await engine.extractSkills(t)).map((s) => s.libelle);

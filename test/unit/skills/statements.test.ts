@@ -44,6 +44,21 @@ describe("offer frames and the company's presentation", () => {
     ]);
   });
 
+  it("reads the short items listed after 'nous recherchons …' in its sentence as the job's tasks", () => {
+    const text =
+      "Nous recherchons un boulanger H/F pour la fabrication du pain et des viennoiseries, pétrissage, façonnage et cuisson.\nNos boulangeries fabriquent du pain, des viennoiseries, pâtisseries.";
+    const st = statements(text);
+    expect(st.filter((s) => !s.voteOnly).map((s) => [s.text, s.section])).toEqual([
+      ["pétrissage", "missions"],
+      ["façonnage et cuisson", "missions"],
+    ]);
+    // The recruiting clause itself and the next sentence's items stay the company's.
+    expect(st.filter((s) => s.voteOnly).map((s) => s.text)).toContain(
+      "Nous recherchons un boulanger H/F pour la fabrication du pain et des viennoiseries",
+    );
+    expect(st.filter((s) => s.voteOnly).map((s) => s.text)).toContain("pâtisseries");
+  });
+
   it("keeps the lines before a profile heading (no missions heading: they may be the missions)", () => {
     const st = statements("Vous effectuerez la traite.\n\nProfil\nAutonome");
     expect(st.some((s) => s.voteOnly)).toBe(false);

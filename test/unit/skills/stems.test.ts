@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diplomaLevelOf, isDiplomaLabel } from "../../../src/skills/stems.js";
+import { diplomaLevelOf, isDiplomaLabel, statedStems } from "../../../src/skills/stems.js";
 
 describe("diplomaLevelOf", () => {
   it("reads the level tokens of diplomas", () => {
@@ -31,5 +31,13 @@ describe("diplomaLevelOf", () => {
     expect(isDiplomaLabel("Habilitation de l'architecte diplômé d'Etat à l'exercice de la maîtrise d'oeuvre")).toBe(
       false,
     );
+  });
+});
+
+describe("statedStems", () => {
+  it("reads 'cuire' as its noun 'cuisson', not as the stem of 'cuir' (leather)", () => {
+    expect(statedStems("Cuire des pâtons")).toEqual(statedStems("cuisson pâtons"));
+    expect(statedStems("cuisez")).toEqual(statedStems("cuisson"));
+    expect(statedStems("cuir")).not.toEqual(statedStems("cuisson"));
   });
 });
