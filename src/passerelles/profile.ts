@@ -336,19 +336,3 @@ export class ProfileMatcher {
     };
   }
 }
-
-/**
- * The learned ranker's score over the features a profile has (coverage of the target by the profile, the share of the
- * profile the target uses, and the target's own signals); the pair features of two fiches (same domaine, text
- * similarity, where similar fiches lead…) do not apply to a list of skills and count 0; the profile's share of the
- * fiche's own compétences adds PROFILE_COMPETENCE_WEIGHT (the fiche itself first, see there).
- */
-export function profileScore(model: PasserellesWeights, x: Partial<Record<PairFeature, number>>): number {
-  return (
-    scoreRow(
-      PAIR_FEATURES.map((k) => x[k] ?? 0),
-      model,
-    ) +
-    PROFILE_COMPETENCE_WEIGHT * (x.competenceCoverage ?? 0)
-  );
-}
