@@ -10,6 +10,7 @@ export {
   LiveEngine,
   countsOf,
   type FeedbackOffer,
+  type FeedbackSource,
   type LearningStatus,
   type MemoryCounts,
   type MemoryTarget,

@@ -104,10 +104,19 @@ export interface LearningStatus extends MemoryCounts {
   refreshedAt: Date | null;
 }
 
+/** The lake as the learning reads it (`Lake` is one). */
+export interface FeedbackSource {
+  /** The offers feedback labels (`feedback-export`'s set). */
+  labelledOffers(): AsyncIterable<FeedbackOffer>;
+  /** The latest verdict's id: whether another process stored verdicts since the memory was learned. */
+  lastFeedbackId(): Promise<number>;
+}
+
 /**
  * Reads the lake's feedback-labelled offers and has the target learn them: at start (`refresh`), then after new
- * verdicts (`noteVerdict`), at most once every `intervalMs`. A refresh that fails (lake down) keeps the memory
- * served and says so on stderr; verdicts noted meanwhile are read by the next one.
+ * verdicts, at most once every `intervalMs`: those this process stores (`noteVerdict`) and, once `watch` is called,
+ * those another process stored (the latest verdict's id, read every `intervalMs`). A refresh that fails (lake down)
+ * keeps the memory served and says so on stderr; the next verdict, or the next look, tries again.
  */
 export class FeedbackLearning {
   private counts: MemoryCounts;
@@ -115,12 +124,16 @@ export class FeedbackLearning {
   private refreshedAt: Date | null = null;
   private lastStart: number | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private poll: NodeJS.Timeout | null = null;
   private running: Promise<boolean> | null = null;
   /** A verdict came after the running refresh read the lake. */
   private dirty = false;
+  /** The latest verdict's id when the memory served was read; null: not read yet (or the refresh failed). */
+  private learnedId: number | null = null;
+  private pollFailing = false;
 
   constructor(
-    private readonly offers: () => AsyncIterable<FeedbackOffer>,
+    private readonly source: FeedbackSource,
     private readonly target: MemoryTarget,
     private readonly intervalMs: number,
     /** The memory served before any refresh (the files'). */
@@ -140,6 +153,12 @@ export class FeedbackLearning {
     else this.schedule();
   }
 
+  /** Looks every `intervalMs` whether verdicts came from elsewhere (another process, another instance). */
+  watch(): void {
+    this.poll ??= setInterval(() => void this.look(), this.intervalMs);
+    this.poll.unref();
+  }
+
   /** Rebuilds the memory now (after the running refresh, if any); false when it failed and the old one is kept. */
   async refresh(): Promise<boolean> {
     while (this.running) await this.running;
@@ -157,7 +176,21 @@ export class FeedbackLearning {
 
   close(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    if (this.poll) clearInterval(this.poll);
+    this.timer = this.poll = null;
+  }
+
+  /** Schedules a refresh when the latest verdict is not the one the memory was read with. */
+  async look(): Promise<void> {
+    if (this.running || this.timer) return;
+    try {
+      const id = await this.source.lastFeedbackId();
+      this.pollFailing = false;
+      if (id !== this.learnedId) this.noteVerdict();
+    } catch (e) {
+      if (!this.pollFailing) this.log(`feedback learning: cannot read the lake's verdicts (${(e as Error).message})`);
+      this.pollFailing = true;
+    }
   }
 
   private schedule(): void {
@@ -173,13 +206,16 @@ export class FeedbackLearning {
   private async rebuild(): Promise<boolean> {
     this.lastStart = Date.now();
     try {
+      // Read before the offers: a verdict stored meanwhile is read again by the next refresh.
+      const id = await this.source.lastFeedbackId();
       const feedback: Exemplar[] = [];
-      for await (const o of this.offers()) feedback.push(feedbackExemplar(o));
-      // The build is synchronous (~1 s for ~4,000 offers): it runs after the lake's reads have been answered.
+      for await (const o of this.source.labelledOffers()) feedback.push(feedbackExemplar(o));
+      // The build is synchronous (~1–2 s for ~4,000 offers in this thread): after the lake's reads are answered.
       await new Promise((resolve) => setImmediate(resolve));
       this.counts = await this.target.learn(feedback);
       this.feedbackOffers = feedback.length;
       this.refreshedAt = new Date();
+      this.learnedId = id;
       return true;
     } catch (e) {
       this.log(`feedback learning: memory not refreshed, the previous one kept (${(e as Error).message})`);

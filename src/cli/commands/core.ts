@@ -129,9 +129,9 @@ export const serveCommand = defineCommand({
     const lake = await openLake(config, matcher instanceof MatchPool ? pooled(engine, matcher) : matcher);
     let learning: FeedbackLearning | undefined;
     if (config.feedbackRefreshSeconds > 0) {
-      const offers = () => lake.labelledOffers();
-      learning = new FeedbackLearning(offers, matcher, config.feedbackRefreshSeconds * 1000, countsOf(engine));
+      learning = new FeedbackLearning(lake, matcher, config.feedbackRefreshSeconds * 1000, countsOf(engine));
       await learning.refresh();
+      learning.watch();
     }
     await startServer(config, engine, { matcher, lake, learning });
     return new Promise<number>(() => {}); // runs until killed

@@ -45,7 +45,7 @@ describe("feedback learned live (PostgreSQL lake, real engine)", () => {
     live = new LiveEngine(engine);
     b = makeBackend("postgres");
     lake = await b.open(live);
-    learning = new FeedbackLearning(() => lake.labelledOffers(), live, 3_600_000, countsOf(engine));
+    learning = new FeedbackLearning(lake, live, 3_600_000, countsOf(engine));
     app = createApp({ config, engine, auth: roleAuth(), lake, matcher: live, learning });
   }, 180_000);
   afterAll(async () => {

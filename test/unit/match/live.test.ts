@@ -52,7 +52,7 @@ describe("FeedbackLearning", () => {
 
   /** A lake whose labelled offers are `rows` (throws while `down`), a target that records what it learned. */
   function setup() {
-    const state = { rows: [] as FeedbackOffer[], down: false, reads: 0 };
+    const state = { rows: [] as FeedbackOffer[], down: false, reads: 0, lastId: 0 };
     const learned: string[][] = [];
     async function* offers(): AsyncIterable<FeedbackOffer> {
       state.reads++;
@@ -67,8 +67,14 @@ describe("FeedbackLearning", () => {
       },
     };
     const logs: string[] = [];
-    const learning = new FeedbackLearning(offers, target, 30_000, { labelledOffers: 10, codedOffers: 3 }, (m) =>
-      logs.push(m),
+    const lastFeedbackId = () =>
+      state.down ? Promise.reject(new Error("connection refused")) : Promise.resolve(state.lastId);
+    const learning = new FeedbackLearning(
+      { labelledOffers: offers, lastFeedbackId },
+      target,
+      30_000,
+      { labelledOffers: 10, codedOffers: 3 },
+      (m) => logs.push(m),
     );
     return { state, learned, learning, logs };
   }
@@ -111,6 +117,24 @@ describe("FeedbackLearning", () => {
     expect(state.reads).toBe(2); // the five verdicts, read together
     await vi.advanceTimersByTimeAsync(60_000);
     expect(state.reads).toBe(2); // no verdict since: nothing read
+    learning.close();
+  });
+
+  it("watching, refreshes when another process stored a verdict, and only then", async () => {
+    const { state, learning, logs } = setup();
+    state.lastId = 7;
+    await learning.refresh();
+    vi.useFakeTimers();
+    learning.watch();
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(state.reads).toBe(1); // the latest verdict is the one learned
+    state.lastId = 8;
+    await vi.advanceTimersByTimeAsync(31_000); // the next look, then the refresh it schedules
+    expect(state.reads).toBe(2);
+    state.down = true;
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(state.reads).toBe(2);
+    expect(logs).toEqual([expect.stringMatching(/cannot read the lake's verdicts/)]); // said once, not every look
     learning.close();
   });
 });
