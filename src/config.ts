@@ -87,6 +87,12 @@ const ConfigSchema = z.object({
   matchQueueMs: z.coerce.number().int().min(100).max(600_000),
   matchQueueMax: z.coerce.number().int().min(1).max(100_000),
   /**
+   * Feedback learned live (docs/lake.md "Feedback"): the memory is rebuilt with the lake's verdict-labelled offers at
+   * start and at most once every so many seconds after new verdicts; 0 (FEEDBACK_REFRESH_SECONDS=off): not learned
+   * before a restart with `feedback-export`'s file.
+   */
+  feedbackRefreshSeconds: z.coerce.number().min(0).max(86_400),
+  /**
    * TRENDS_WHOLE_FACTOR=1: emerging phrases are also ranked by the whole-phrase factor (src/trends/ranking.ts), in the
    * analysis, the lake's worker and the backtest alike; off by default (docs/trends.md, session 26). "0" or unset: off.
    */
@@ -152,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     matchHeapMb: env.MATCH_HEAP_MB ?? 1_024,
     matchQueueMs: env.MATCH_QUEUE_MS ?? 3_000,
     matchQueueMax: env.MATCH_QUEUE_MAX ?? 256,
+    feedbackRefreshSeconds: env.FEEDBACK_REFRESH_SECONDS === "off" ? 0 : (env.FEEDBACK_REFRESH_SECONDS ?? 30),
     // "none" (or an empty value) turns the memory off; the dev offers beside the checkout are the default. Several
     // files, comma-separated, make one memory (e.g. an export of the lake's feedback beside the coded offers).
     labelledOffers: labelledFiles(env.LABELLED_OFFERS),

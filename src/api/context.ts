@@ -1,6 +1,6 @@
 import type { Config } from "../config.js";
 import type { Lake } from "../lake/index.js";
-import type { Matcher, Engine } from "../match/index.js";
+import type { Matcher, Engine, FeedbackLearning } from "../match/index.js";
 import { Admission } from "./admission.js";
 import type { Auth } from "./auth.js";
 
@@ -13,6 +13,8 @@ export interface AppContext {
   auth: Auth;
   /** The document lake (offers, CVs); absent when the service runs without it (lake routes answer 503). */
   lake?: Lake;
+  /** Feedback learned live (FEEDBACK_REFRESH_SECONDS): verdicts schedule a memory refresh; absent: off. */
+  learning?: FeedbackLearning;
   /** Bounded queue of the compute-heavy routes (match, extract, ingest); made from the config when absent. */
   admission?: Admission;
 }

@@ -162,6 +162,12 @@ export function rankAgreement(groups: readonly { rank: number | null; documents:
 
 const ratio = (a: number, b: number): number => (b > 0 ? round(a / b, 4) : 0);
 
+/** The latest verdict's id (0: none yet): one index probe, so that a service sees verdicts another process stored. */
+export async function lastFeedbackId(db: Queryable): Promise<number> {
+  const r = await db.query<{ id: string | number | null }>("SELECT max(id) AS id FROM document_feedback");
+  return Number(r.rows[0]?.id ?? 0);
+}
+
 /** Pages of `labelledOffers`, in (document date, id) order: constant memory however large the lake. */
 export async function* labelledOffers(db: Queryable): AsyncIterable<LabelledOffer> {
   let after: { date: Date; id: string } | null = null;

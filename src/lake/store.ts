@@ -2,7 +2,7 @@
 import type { Config } from "../config.js";
 import { openDb, type Db } from "./db.js";
 import { migrate } from "./migrations/index.js";
-import { addFeedback, feedbackStats, labelledOffers } from "./feedback.js";
+import { addFeedback, feedbackStats, labelledOffers, lastFeedbackId } from "./feedback.js";
 import {
   latestTrendAnalysis,
   monthAligned,
@@ -209,6 +209,10 @@ class Store implements LakeStore {
 
   labelledOffers(): AsyncIterable<LabelledOffer> {
     return labelledOffers(this.db);
+  }
+
+  lastFeedbackId(): Promise<number> {
+    return lastFeedbackId(this.db);
   }
 
   async stats() {

@@ -250,6 +250,8 @@ export interface LakeStore {
    * on the text the lake holds now), oldest first: labelled offers for the engine's memory (`feedback-export`).
    */
   labelledOffers(): AsyncIterable<LabelledOffer>;
+  /** The latest verdict's id, 0 without any: whether verdicts came since a memory was learned (any process's). */
+  lastFeedbackId(): Promise<number>;
   stats(): Promise<LakeStats>;
   close(): Promise<void>;
 }

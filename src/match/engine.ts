@@ -64,6 +64,11 @@ export class Engine {
     return new Engine({ ...this.ctx, classify }, this.exemplars, this.esco);
   }
 
+  /** The same engine (shared tables) with another labelled-offer memory (feedback learned live, src/match/live.ts). */
+  withExemplars(exemplars: ExemplarMemory | null): Engine {
+    return new Engine(this.ctx, exemplars, this.esco);
+  }
+
   async match(input: MatchInput, options: MatchOptions = {}): Promise<MatchResult> {
     const ctx = this.ctx;
     const t0 = performance.now();

@@ -5,6 +5,16 @@ export { ExemplarMemory, exemplarGroup, NO_ITEM_CHOICES, type Exemplar, type Ite
 export { RANK_MODEL, RANK_MODEL_NO_TITLE, type FicheFeatures, type RankModel } from "./rank.js";
 export type * from "./types.js";
 export { MatchPool, pooled, type Matcher } from "./pool.js";
+export {
+  FeedbackLearning,
+  LiveEngine,
+  countsOf,
+  type FeedbackOffer,
+  type FeedbackSource,
+  type LearningStatus,
+  type MemoryCounts,
+  type MemoryTarget,
+} from "./live.js";
 export { chosenItems, type ChosenItem, type RequiredModel } from "./required.js";
 export { REQUIRED_MODEL, REQUIRED_MODEL_UNCODED } from "./required-model.js";
 export { CONFIDENCE, EVIDENCE_CONFLICT, matchStatus, type MatchStatus, type StatusReason } from "./status.js";

@@ -3,6 +3,8 @@ import type { Config } from "../config.js";
 import type { EmbedRole } from "../embed/index.js";
 import { CodedError, type ErrorCode } from "../errors.js";
 import type { Engine } from "./engine.js";
+import type { Exemplar } from "./exemplars.js";
+import type { MemoryCounts, MemoryTarget } from "./live.js";
 import type { ExtractedSkill, MatchInput, MatchResult } from "./types.js";
 
 /** What callers of the matching need; `Engine` and `MatchPool` both provide it. */
@@ -10,6 +12,12 @@ export interface Matcher {
   match(input: MatchInput): Promise<MatchResult>;
   extractSkills(text: string): Promise<ExtractedSkill[]>;
 }
+
+type Message =
+  | { op: "match"; input: MatchInput }
+  | { op: "extract"; text: string }
+  | { op: "embed"; texts: string[]; role: EmbedRole }
+  | { op: "learn"; feedback: Exemplar[] };
 
 interface Slot {
   worker: Worker;
@@ -22,10 +30,12 @@ interface Slot {
  * (referential, indexes: ~5 s and a few hundred MB each); requests go to the least busy thread. A thread that dies
  * fails its pending requests and is replaced.
  */
-export class MatchPool implements Matcher {
+export class MatchPool implements Matcher, MemoryTarget {
   private readonly slots: Slot[] = [];
   private nextId = 1;
   private closed = false;
+  /** The feedback offers learned last: a thread that replaces a dead one learns them before its first match. */
+  private feedback: Exemplar[] | null = null;
 
   private constructor(private readonly config: Config) {}
 
@@ -58,6 +68,14 @@ export class MatchPool implements Matcher {
     return this.call({ op: "embed", texts: [...texts], role });
   }
 
+  /** Every thread rebuilds its memory with the lake's labelled offers (live.ts); the counts of the first. */
+  async learn(feedback: readonly Exemplar[]): Promise<MemoryCounts> {
+    this.feedback = [...feedback];
+    const all = this.slots.map((s) => this.send<MemoryCounts>(s, { op: "learn", feedback: this.feedback! }));
+    if (all.length === 0) throw new Error("no match thread available");
+    return (await Promise.all(all))[0]!;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.slots.splice(0).map((s) => s.worker.terminate()));
@@ -81,6 +99,11 @@ export class MatchPool implements Matcher {
       worker.on("message", (m: Reply) => {
         if (m.ready) {
           ready = true;
+          // Sent before any match: the thread reads its messages in order.
+          if (this.feedback)
+            this.send(slot, { op: "learn", feedback: this.feedback }).catch((e: unknown) =>
+              console.error("match pool: a new thread did not learn the feedback:", (e as Error).message),
+            );
           this.slots.push(slot);
           resolve();
           return;
@@ -111,16 +134,15 @@ export class MatchPool implements Matcher {
     });
   }
 
-  private call<T>(
-    msg:
-      | { op: "match"; input: MatchInput }
-      | { op: "extract"; text: string }
-      | { op: "embed"; texts: string[]; role: EmbedRole },
-  ): Promise<T> {
+  private call<T>(msg: Message): Promise<T> {
     if (this.slots.length === 0)
       return Promise.reject(new Error(this.closed ? "match pool closed" : "no match thread available"));
     let slot = this.slots[0]!;
     for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
+    return this.send(slot, msg);
+  }
+
+  private send<T>(slot: Slot, msg: Message): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       slot.pending.set(id, { resolve: resolve as (v: never) => void, reject });

@@ -173,6 +173,7 @@ export const feedbackRoutes = routes(
       const { body, input } = await verdictOf(ctx, req.body);
       const out = input ? await lakeOf(ctx).addFeedback(input) : null;
       if (!out) throw missing(body);
+      ctx.learning?.noteVerdict();
       return serialize(out, roles);
     },
   ),
@@ -208,6 +209,7 @@ export const feedbackRoutes = routes(
         }
       }
       const stored = valid.length ? await lakeOf(ctx).addFeedbackBatch(valid.map((v) => v.input)) : [];
+      if (stored.some(Boolean)) ctx.learning?.noteVerdict();
       valid.forEach(({ index }, j) => {
         const rec = stored[j];
         // Erased between the check and the write: said as such, nothing stored for it.

@@ -6,7 +6,18 @@ const Health = z.object({
   status: z.literal("ok"),
   romeVersion: z.string(),
   model: z.string(),
-  labelledOffers: z.number().int().describe("offers in the labelled-offer memory (LABELLED_OFFERS); 0 without"),
+  labelledOffers: z
+    .number()
+    .int()
+    .describe("offers in the labelled-offer memory (LABELLED_OFFERS and the lake's feedback); 0 without"),
+  feedbackOffers: z
+    .number()
+    .int()
+    .describe("of those, offers the lake's verdicts label, learned live (FEEDBACK_REFRESH_SECONDS); 0 when off"),
+  memoryRefreshedAt: z
+    .string()
+    .nullable()
+    .describe("when the memory was last rebuilt from the lake's feedback; null: not yet, or learning off"),
   codedOffers: z
     .number()
     .int()
@@ -24,13 +35,18 @@ export const serviceRoutes = routes(
       summary: "Liveness, and the ROME version, model and labelled-offer memory that answer",
       responses: { 200: Health },
     },
-    (_input, { engine }) => ({
-      status: "ok" as const,
-      romeVersion: engine.referential.version,
-      model: engine.modelId,
-      labelledOffers: engine.exemplars?.size ?? 0,
-      codedOffers: engine.exemplars?.codedOffers ?? 0,
-      esco: engine.esco?.version ?? null,
-    }),
+    (_input, { engine, learning }) => {
+      const memory = learning?.status;
+      return {
+        status: "ok" as const,
+        romeVersion: engine.referential.version,
+        model: engine.modelId,
+        labelledOffers: memory?.labelledOffers ?? engine.exemplars?.size ?? 0,
+        codedOffers: memory?.codedOffers ?? engine.exemplars?.codedOffers ?? 0,
+        feedbackOffers: memory?.feedbackOffers ?? 0,
+        memoryRefreshedAt: memory?.refreshedAt?.toISOString() ?? null,
+        esco: engine.esco?.version ?? null,
+      };
+    },
   ),
 );

@@ -2,7 +2,15 @@ import cluster from "node:cluster";
 import { readFileSync } from "node:fs";
 import cliProgress from "cli-progress";
 import { loadConfig } from "../../config.js";
-import { createEngine, MatchPool, pooled, type Engine } from "../../match/index.js";
+import {
+  countsOf,
+  createEngine,
+  FeedbackLearning,
+  LiveEngine,
+  MatchPool,
+  pooled,
+  type Engine,
+} from "../../match/index.js";
 import { CV_MODES, ensureWordVectors, evaluateOffers, type CvMode, type SelfTrain } from "../../tuning/index.js";
 import { readOffers } from "../../sources/index.js";
 import { loadReferential } from "../../rome/index.js";
@@ -114,12 +122,18 @@ export const serveCommand = defineCommand({
       return new Promise<number>(() => {});
     }
     const engine = await engineWithProgress();
-    if (config.matchThreads > 0) {
-      const pool = await MatchPool.start(config, config.matchThreads);
-      await startServer(config, engine, { matcher: pool, lake: await openLake(config, pooled(engine, pool)) });
-    } else {
-      await startServer(config, engine, { lake: await openLake(config, engine) });
+    // Matching (the API's and the ingest's) goes through the match threads or the live engine of this thread: both
+    // learn the lake's verdicts without a restart (FEEDBACK_REFRESH_SECONDS).
+    const matcher =
+      config.matchThreads > 0 ? await MatchPool.start(config, config.matchThreads) : new LiveEngine(engine);
+    const lake = await openLake(config, matcher instanceof MatchPool ? pooled(engine, matcher) : matcher);
+    let learning: FeedbackLearning | undefined;
+    if (config.feedbackRefreshSeconds > 0) {
+      learning = new FeedbackLearning(lake, matcher, config.feedbackRefreshSeconds * 1000, countsOf(engine));
+      await learning.refresh();
+      learning.watch();
     }
+    await startServer(config, engine, { matcher, lake, learning });
     return new Promise<number>(() => {}); // runs until killed
   },
 });
