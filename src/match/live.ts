@@ -210,6 +210,13 @@ export class FeedbackLearning {
       const id = await this.source.lastFeedbackId();
       const feedback: Exemplar[] = [];
       for await (const o of this.source.labelledOffers()) feedback.push(feedbackExemplar(o));
+      // Nothing learned and nothing to learn (a lake without verdicts): the files' memory is already the one served,
+      // and a rebuild would cost each match thread ~1–2 s of CPU at start for the same memory.
+      if (feedback.length === 0 && this.feedbackOffers === 0) {
+        this.refreshedAt = new Date();
+        this.learnedId = id;
+        return true;
+      }
       // The build is synchronous (~1–2 s for ~4,000 offers in this thread): after the lake's reads are answered.
       await new Promise((resolve) => setImmediate(resolve));
       this.counts = await this.target.learn(feedback);

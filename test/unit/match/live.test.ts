@@ -90,6 +90,19 @@ describe("FeedbackLearning", () => {
     expect(learning.status.refreshedAt).toBeInstanceOf(Date);
   });
 
+  it("rebuilds nothing while the lake has no verdicts, and goes back to the files' memory once they are erased", async () => {
+    const { state, learned, learning } = setup();
+    expect(await learning.refresh()).toBe(true);
+    expect(learned).toEqual([]); // the files' memory is the one served: no rebuild in each match thread
+    expect(learning.status).toMatchObject({ labelledOffers: 10, feedbackOffers: 0 });
+    state.rows = [row("s:1")];
+    await learning.refresh();
+    state.rows = [];
+    await learning.refresh();
+    expect(learned).toEqual([["s:1"], []]);
+    expect(learning.status).toMatchObject({ labelledOffers: 10, feedbackOffers: 0 });
+  });
+
   it("keeps the previous memory when the lake is down, and logs", async () => {
     const { state, learned, learning, logs } = setup();
     state.rows = [row("s:1")];
