@@ -71,8 +71,7 @@ export function labelledOfferLine(o: FranceTravailOffer): LabelledOfferLine {
 export function readLabelledOffers(files: readonly string[]): LabelledOfferLine[] {
   const byId = new Map<string, LabelledOfferLine>();
   for (const file of files) {
-    for (const o of readOffers(file))
-      byId.set(o.id, labelledOfferLine(o));
+    for (const o of readOffers(file)) byId.set(o.id, labelledOfferLine(o));
   }
   return [...byId.values()];
 }
