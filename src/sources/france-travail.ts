@@ -53,6 +53,17 @@ export function readOffers(file: string, limit?: number): FranceTravailOffer[] {
   return out;
 }
 
+/** One offer as a memory exemplar: its own code (the one in force when it was coded) and its ROME items. */
+export function labelledOfferLine(o: FranceTravailOffer): LabelledOfferLine {
+  return {
+    id: o.id,
+    title: o.intitule ?? "",
+    text: o.description ?? "",
+    romeCode: o.romeCode,
+    competences: (o.competences ?? []).flatMap((c) => (c.code ? [c.code] : [])),
+  };
+}
+
 /**
  * The labelled-offer memory's exemplars from one or more offers files (LABELLED_OFFERS). Several files make one
  * memory; an id found again (an offer re-coded, e.g. by feedback) keeps its last line.
@@ -60,14 +71,7 @@ export function readOffers(file: string, limit?: number): FranceTravailOffer[] {
 export function readLabelledOffers(files: readonly string[]): LabelledOfferLine[] {
   const byId = new Map<string, LabelledOfferLine>();
   for (const file of files) {
-    for (const o of readOffers(file))
-      byId.set(o.id, {
-        id: o.id,
-        title: o.intitule ?? "",
-        text: o.description ?? "",
-        romeCode: o.romeCode,
-        competences: (o.competences ?? []).flatMap((c) => (c.code ? [c.code] : [])),
-      });
+    for (const o of readOffers(file)) byId.set(o.id, labelledOfferLine(o));
   }
   return [...byId.values()];
 }

@@ -1,1 +1,7 @@
-export { FranceTravailOffer, readLabelledOffers, readOffers, type LabelledOfferLine } from "./france-travail.js";
+export {
+  FranceTravailOffer,
+  labelledOfferLine,
+  readLabelledOffers,
+  readOffers,
+  type LabelledOfferLine,
+} from "./france-travail.js";

@@ -1,4 +1,4 @@
-import type { FranceTravailOffer } from "../sources/index.js";
+import { labelledOfferLine, type FranceTravailOffer } from "../sources/index.js";
 import type { Engine } from "../match/index.js";
 import { codesFor, exemplarGroup, inForce, ExemplarMemory, type Exemplar } from "../match/index.js";
 import type { ExtractedSkill, MatchResult } from "../match/index.js";
@@ -115,6 +115,56 @@ export interface EvalOptions {
   dates?: boolean;
   /** Transductive self-training (`--self-train`, see `SelfTrain`); off by default. */
   selfTrain?: SelfTrain;
+  /** `--own-labels N` (see `ownLabelSelection`): each source's N earliest offers join its memory; off by default. */
+  ownLabels?: number;
+}
+
+/**
+ * `--own-labels N` (session 31): how much a new source gains from labelling some of its own offers (feedback
+ * corrections in production). Each source's N earliest offers by `dateCreation` (ties: file order; at most half the
+ * source, so that something is left to score) join its fold's memory with their own codes, as LABELLED_OFFERS
+ * lines; its other offers are scored, less copies of those N texts (same `exemplarGroup`), which would find their
+ * own label. Offers without a date come last.
+ */
+export interface OwnLabelSelection {
+  /** Source → its offers whose labels join its memory. */
+  own: ReadonlyMap<string, readonly FranceTravailOffer[]>;
+  /** The offers scored, in file order. */
+  scored: readonly FranceTravailOffer[];
+  /** Source → own-labelled offers, offers scored, and copies of own-labelled texts left out of both. */
+  perSource: Record<string, { n: number; scored: number; copies: number }>;
+}
+
+export function ownLabelSelection(offers: readonly FranceTravailOffer[], n: number): OwnLabelSelection {
+  const own = new Map<string, FranceTravailOffer[]>();
+  const perSource: OwnLabelSelection["perSource"] = {};
+  const out = new Set<FranceTravailOffer>();
+  const dateOf = (o: FranceTravailOffer) => o.dateCreation || "\uffff";
+  for (const s of [...new Set(offers.map(sourceOf))].sort()) {
+    const at = [...offers.keys()].filter((i) => sourceOf(offers[i]!) === s);
+    const k = Math.min(n, Math.floor(at.length / 2));
+    // `at` is in file order and the sort is stable: equal dates keep it.
+    const first = [...at]
+      .sort((x, y) => (dateOf(offers[x]!) < dateOf(offers[y]!) ? -1 : dateOf(offers[x]!) > dateOf(offers[y]!) ? 1 : 0))
+      .slice(0, k)
+      .map((i) => offers[i]!);
+    own.set(s, first);
+    const groups = new Set(first.map((o) => exemplarGroup(o.description ?? "")));
+    const left = at.map((i) => offers[i]!).filter((o) => !first.includes(o));
+    const copies = left.filter((o) => groups.has(exemplarGroup(o.description ?? "")));
+    for (const o of [...first, ...copies]) out.add(o);
+    perSource[s] = { n: k, scored: left.length - copies.length, copies: copies.length };
+  }
+  return { own, scored: offers.filter((o) => !out.has(o)), perSource };
+}
+
+/** A source's memory with its own-labelled offers: `base` (null: none) plus them, after it (its order kept). */
+export function ownLabelMemory(
+  base: ExemplarMemory | null,
+  own: readonly FranceTravailOffer[],
+  ficheRow: ReadonlyMap<string, number>,
+): ExemplarMemory {
+  return ExemplarMemory.build([...(base?.exemplars ?? []), ...own.map(labelledOfferLine)], ficheRow).memory;
 }
 
 /**
@@ -276,10 +326,15 @@ export function crossValidation(
 }
 
 /** The figures `npm run eval` prints (README "Figures"), and the baselines measured on the same offers. */
-export async function evaluateOffers(engine: Engine, offers: readonly FranceTravailOffer[], opts: EvalOptions = {}) {
+export async function evaluateOffers(engine: Engine, all: readonly FranceTravailOffer[], opts: EvalOptions = {}) {
   const memory = engine.exemplars;
   const cv = opts.cv ?? "text";
-  const { crossValidated, folds, foldOf, memoryFor } = crossValidation(memory, offers, cv);
+  const { crossValidated, folds, foldOf, memoryFor } = crossValidation(memory, all, cv);
+  // `--own-labels`: the batch is a source (leave-one-source-out, no memory); the figures are on the offers left.
+  if (opts.ownLabels !== undefined && (cv === "text" || opts.selfTrain))
+    throw new Error("own labels need --cv source or --memory none, and no self-training");
+  const own = opts.ownLabels !== undefined ? ownLabelSelection(all, opts.ownLabels) : null;
+  const offers = own ? own.scored : all;
   const records: RankRecord[] = [];
   const bm25: RankRecord[] = [];
   const nearest: RankRecord[] = [];
@@ -308,6 +363,29 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
     results.push(await matchOffer(o, memoryFor(o)));
     times.push(performance.now() - t);
     opts.onProgress?.(n + 1);
+  }
+  // Own labels: the first pass (the fold's memory alone) is the baseline on the same offers; then each source again.
+  let baseline: RankRecord[] = [];
+  if (own) {
+    baseline = offers.map((o, i) => ({
+      gold: o.romeCode,
+      rank: rankOf(
+        results[i]!.metiers.map((m) => m.code),
+        o.romeCode,
+      ),
+      origin: sourceOf(o),
+    }));
+    let done = offers.length;
+    for (const [source, first] of own.own) {
+      const at = [...offers.keys()].filter((i) => sourceOf(offers[i]!) === source);
+      if (!at.length) continue;
+      const base = memoryFor(offers[at[0]!]!);
+      const withOwn = ownLabelMemory(base === undefined ? memory : base, first, engine.lexicon.ficheRow);
+      for (const i of at) {
+        results[i] = await matchOffer(offers[i]!, withOwn);
+        opts.onProgress?.(++done);
+      }
+    }
   }
   let selfTrained: { exemplars: number; adopted: number } | null = null;
   if (opts.selfTrain) {
@@ -444,6 +522,29 @@ export async function evaluateOffers(engine: Engine, offers: readonly FranceTrav
       // `--self-train`: exemplars made from the batches' own answers, and re-matched answers adopted.
       ...(opts.selfTrain && selfTrained ? { self_train: { ...opts.selfTrain, ...selfTrained } } : {}),
     },
+    // `--own-labels N`: the figures above are on `scored` offers, with each source's own labels; `baseline`, the same
+    // offers with the fold's memory alone (a source's N is capped at half its offers).
+    ...(own
+      ? {
+          own_labels: {
+            n: opts.ownLabels,
+            cap: "half of a source's offers",
+            per_source_n: Object.fromEntries(Object.entries(own.perSource).map(([k, v]) => [k, v.n])),
+            scored: offers.length,
+            copies_left_out: Object.fromEntries(Object.entries(own.perSource).map(([k, v]) => [k, v.copies])),
+            baseline: {
+              ...rankFigures(baseline),
+              macro_top1: macroTop1(baseline),
+              by_source: Object.fromEntries(
+                Object.entries(byOrigin(baseline)).map(([k, v]) => [
+                  k,
+                  { ...v, macro_top1: macroTop1(baseline.filter((r) => r.origin === k)) },
+                ]),
+              ),
+            },
+          },
+        }
+      : {}),
   };
   if (!opts.baselines) return figures;
   return {

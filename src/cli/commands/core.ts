@@ -11,7 +11,14 @@ import {
   pooled,
   type Engine,
 } from "../../match/index.js";
-import { CV_MODES, ensureWordVectors, evaluateOffers, type CvMode, type SelfTrain } from "../../tuning/index.js";
+import {
+  CV_MODES,
+  ensureWordVectors,
+  evaluateOffers,
+  ownLabelSelection,
+  type CvMode,
+  type SelfTrain,
+} from "../../tuning/index.js";
 import { readOffers } from "../../sources/index.js";
 import { loadReferential } from "../../rome/index.js";
 import { startServer } from "../../api/index.js";
@@ -182,7 +189,7 @@ export const evalCommand = defineCommand({
   name: "eval",
   summary: "accuracy on a JSONL offers file; last stdout line is one JSON object",
   usage:
-    "eval --offers FILE.jsonl [--limit N] [--cv text|source] [--memory none] [--dates none] [--coded-with ROME_DIR --before YYYY-MM-DD] [--self-train confident|MIN_CONFIDENCE [--self-train-adopt confident|all]]",
+    "eval --offers FILE.jsonl [--limit N] [--cv text|source] [--memory none] [--dates none] [--coded-with ROME_DIR --before YYYY-MM-DD] [--self-train confident|MIN_CONFIDENCE [--self-train-adopt confident|all]] [--own-labels N]",
   async run({ flags, required }) {
     const file = required("offers", "--offers FILE.jsonl is required");
     const limit = flags.has("limit") ? Number(flags.get("limit")) : undefined;
@@ -191,13 +198,19 @@ export const evalCommand = defineCommand({
     if (!CV_MODES.includes(cv) || (flags.has("memory") && flags.get("memory") !== "none"))
       throw new UsageError("--cv text|source, --memory none");
     const selfTrain = selfTrainFlags(flags);
+    // --own-labels N: each source's N earliest offers join its memory, the others are scored, with and without them
+    // (figures, and own_labels.baseline; docs/matching.md "Session 31").
+    const ownLabels = flags.has("own-labels") ? Number(flags.get("own-labels")) : undefined;
+    if (ownLabels !== undefined && (!Number.isInteger(ownLabels) || ownLabels < 0 || cv === "text" || selfTrain))
+      throw new UsageError("--own-labels N (an integer >= 0) needs --cv source or --memory none, without --self-train");
     const offers = readOffers(file, limit);
     const engine = await engineWithProgress();
     const bar = new cliProgress.SingleBar(
       { format: "  eval [{bar}] {value}/{total}", stream: process.stderr },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(offers.length * (selfTrain ? 2 : 1), 0);
+    const scored = ownLabels !== undefined ? ownLabelSelection(offers, ownLabels).scored.length : 0;
+    bar.start(ownLabels !== undefined ? 2 * scored : offers.length * (selfTrain ? 2 : 1), 0);
     // --coded-with: offers created before --before (default: June 2025, ROME's split to 1,584 fiches) are also scored
     // against that earlier referential's codes (figures under coded_in_force).
     const earlier = flags.get("coded-with");
@@ -213,6 +226,7 @@ export const evalCommand = defineCommand({
       codedWith,
       dates,
       selfTrain,
+      ownLabels,
       onProgress: (done) => bar.update(done),
     });
     bar.stop();

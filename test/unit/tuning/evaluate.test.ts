@@ -3,6 +3,8 @@ import { ExemplarMemory } from "../../../src/match/index.js";
 import {
   acceptsAsExemplar,
   crossValidation,
+  ownLabelMemory,
+  ownLabelSelection,
   SELF_TRAIN_ID,
   selfTrainChunk,
   selfTrainExemplars,
@@ -120,5 +122,65 @@ describe("self-training (--self-train)", () => {
     // No base (--memory none): the batch's own exemplars only.
     const alone = selfTrainMemory(null, selfTrainExemplars(offers, results, 0.5), ficheRow);
     expect(alone(offers[2]!.description!).exemplars.every((e) => e.id.startsWith(SELF_TRAIN_ID))).toBe(true);
+  });
+});
+
+describe("own labels (--own-labels)", () => {
+  const dated = (id: string, source: string, text: string, date: string | null, romeCode = "G1803") => ({
+    ...offer(id, source, text, romeCode),
+    dateCreation: date,
+  });
+  // File order is not date order; a3 and a4 share a date (file order breaks the tie); a6 has no date.
+  const offers: FranceTravailOffer[] = [
+    dated("a1", "A", "Plonge et entretien de la cuisine.", "2024-03-01T09:00:00Z", "G1605"),
+    dated("a2", "A", "Service en salle, débarrassage des tables.", "2024-01-15T09:00:00Z"),
+    dated("a3", "A", "Accueil des clients et prise de commandes.", "2024-02-01T09:00:00Z"),
+    dated("a4", "A", "Mise en place et service du midi.", "2024-02-01T09:00:00Z"),
+    dated("a5", "A", "Service en salle,  débarrassage des tables.", "2024-05-01T09:00:00Z"), // a repost of a2's text
+    dated("a6", "A", "Préparation des entrées froides.", null, "G1602"),
+    dated("b1", "B", "Accueil des clients et prise de commandes.", "2023-01-01T09:00:00Z"), // a3's text
+    dated("b2", "B", "Ménage des chambres.", "2024-06-01T09:00:00Z", "G1501"),
+    dated("b3", "B", "Réception et check-in.", "2024-07-01T09:00:00Z", "G1703"),
+  ];
+  const ids = (os: readonly FranceTravailOffer[] | undefined) => (os ?? []).map((o) => o.id);
+
+  it("takes each source's N earliest offers (ties in file order), scores the others less copies of their texts", () => {
+    const sel = ownLabelSelection(offers, 2);
+    expect(ids(sel.own.get("A"))).toEqual(["a2", "a3"]);
+    expect(ids(sel.own.get("B"))).toEqual(["b1"]); // capped at half of 3
+    // a5 is a copy of a2's text; a3's text in B (b1) is B's own label, not scored either.
+    expect(ids(sel.scored)).toEqual(["a1", "a4", "a6", "b2", "b3"]);
+    expect(sel.perSource).toEqual({ A: { n: 2, scored: 3, copies: 1 }, B: { n: 1, scored: 2, copies: 0 } });
+    expect(ids(ownLabelSelection(offers, 3).own.get("A"))).toEqual(["a2", "a3", "a4"]);
+  });
+
+  it("caps N at half a source's offers, undated offers last, and N = 0 scores everything", () => {
+    const sel = ownLabelSelection(offers, 100);
+    expect(ids(sel.own.get("A"))).toEqual(["a2", "a3", "a4"]);
+    expect(sel.perSource.A!.n).toBe(3);
+    expect(ids(sel.scored)).toEqual(["a1", "a6", "b2", "b3"]);
+    const none = ownLabelSelection(offers, 0);
+    expect(ids(none.scored)).toEqual(ids(offers));
+    expect(Object.values(none.perSource).every((p) => p.n === 0 && p.copies === 0)).toBe(true);
+  });
+
+  it("adds the own-labelled offers, with their own codes, after the fold's memory", () => {
+    const ficheRow = new Map([
+      ["G1803", 0],
+      ["G1605", 1],
+      ["M1805", 2],
+    ]);
+    const { memory: base } = ExemplarMemory.build(
+      [{ id: "x1", title: "Développeur", text: "Développement Java.", romeCode: "M1805" }],
+      ficheRow,
+    );
+    const own = [offers[1]!, offers[0]!];
+    const m = ownLabelMemory(base, own, ficheRow);
+    expect(m.exemplars.map((e) => [e.id, e.romeCode])).toEqual([
+      ["x1", "M1805"],
+      ["a2", "G1803"],
+      ["a1", "G1605"],
+    ]);
+    expect(ownLabelMemory(null, own, ficheRow).exemplars.map((e) => e.id)).toEqual(["a2", "a1"]);
   });
 });
