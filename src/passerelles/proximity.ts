@@ -350,14 +350,18 @@ export class ProximityIndex {
 
 /** Where a model file's fit records the word vectors it read (`tune:passerelles` writes `fit.options.wordVectors`). */
 const FittedWordVectors = z.object({
-  fit: z.object({ options: z.object({ wordVectors: z.object({ sha256: z.string() }) }) }),
+  fit: z.object({ date: z.string(), options: z.object({ wordVectors: z.object({ sha256: z.string() }) }) }),
 });
 
-/** The word vectors' sha256 a model file's fit recorded, if any (a fit in progress has no metadata). */
-function fittedWordVectorsSha(model: PasserellesWeights | null): string | undefined {
+/** The word vectors a model file's fit recorded (rows' sha256, date of the fit), if any (a fit in progress has none). */
+export function fittedWordVectors(model: PasserellesWeights | null): { sha256: string; date: string } | undefined {
   const parsed = FittedWordVectors.safeParse(model);
-  return parsed.success ? parsed.data.fit.options.wordVectors.sha256 : undefined;
+  return parsed.success
+    ? { sha256: parsed.data.fit.options.wordVectors.sha256, date: parsed.data.fit.date }
+    : undefined;
 }
+
+const fittedWordVectorsSha = (model: PasserellesWeights | null): string | undefined => fittedWordVectors(model)?.sha256;
 
 /** The pair features a passerelle's score breakdown shows (and the fixed ranker's reasons read). */
 const BREAKDOWN = [

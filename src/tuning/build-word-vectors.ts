@@ -7,8 +7,9 @@ import {
   excludedIdsHash,
   jsonlIds,
   SKILLS_GOLD,
+  currentWordVectorManifest,
   WORD_VECTOR_DEFAULTS,
-  wordVectorsAreCurrent,
+  type WordVectorManifest,
   type WordVectorSettings,
 } from "../embed/index.js";
 import { loadReferential, readRomeVersion, type Referential } from "../rome/index.js";
@@ -70,6 +71,21 @@ export function trainWordVectorsOn(src: WordVectorSources, command: string) {
   return { model, fitted };
 }
 
+/** The word vectors a model was fitted with (its fit's record: rows' sha256, date of the fit). */
+export interface FittedVectors {
+  sha256: string;
+  date: string;
+}
+
+/**
+ * Vectors built before a model was fitted on other ones: stale. The vectors are trained on stemmed text, so a change
+ * of the text pipeline moves them while their build settings stay the same; a rebuild with today's code gives the
+ * fit's (the build is deterministic) and, being newer than the fit, is never rebuilt again for it.
+ */
+export function builtBeforeOtherFit(m: WordVectorManifest, fit: FittedVectors | undefined): boolean {
+  return fit !== undefined && m.bin.sha256 !== fit.sha256 && Date.parse(m.fitted.date) < Date.parse(fit.date);
+}
+
 /**
  * Builds the model `/v1/skills/extract` reads by default into the index folder (docs/skills.md "Session 27") when it
  * is missing or stale: ROME's texts and the dev offers, the gold set's texts left out, default settings;
@@ -78,14 +94,20 @@ export function trainWordVectorsOn(src: WordVectorSources, command: string) {
  */
 export function ensureWordVectors(
   config: Config,
-  opts: { force?: boolean; log?: (line: string) => void } = {},
+  opts: { force?: boolean; log?: (line: string) => void; fittedWith?: FittedVectors } = {},
 ): "off" | "current" | "built" {
   if (config.wordVectors || !config.wordVectorsBuilt) return "off";
   const version = readRomeVersion(config.romeDir);
   const build = defaultWordVectorBuild(version);
   const file = builtWordVectorsFile(config.indexRoot, version);
-  if (!opts.force && wordVectorsAreCurrent(file, build)) return "current";
-  opts.log?.(`building word vectors for stated skills (~1 min): ${file}`);
+  const manifest = currentWordVectorManifest(file, build);
+  const stale = manifest !== null && builtBeforeOtherFit(manifest, opts.fittedWith);
+  if (!opts.force && manifest && !stale) return "current";
+  opts.log?.(
+    stale
+      ? `rebuilding word vectors (~1 min): ${file} was built before a model was fitted on other ones`
+      : `building word vectors for stated skills (~1 min): ${file}`,
+  );
   const excluded = new Set(build.excludedIds ? jsonlIds(SKILLS_GOLD) : []);
   const offersFile = build.offers ? DEV_OFFERS : null;
   const src = { romeDir: config.romeDir, ref: loadReferential(config.romeDir), offersFile, excluded };

@@ -12,5 +12,11 @@ export * from "./train-classifier.js";
 export { seededRandom } from "./random.js";
 export { offersFileMeta, romeDirHash, romeDirMeta, sha256 } from "./fit-meta.js";
 export * from "./word-vectors.js";
-export { ensureWordVectors, trainWordVectorsOn, type WordVectorSources } from "./build-word-vectors.js";
+export {
+  builtBeforeOtherFit,
+  ensureWordVectors,
+  trainWordVectorsOn,
+  type FittedVectors,
+  type WordVectorSources,
+} from "./build-word-vectors.js";
 export * from "./paraphrases.js";

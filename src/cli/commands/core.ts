@@ -1,7 +1,8 @@
 import cluster from "node:cluster";
 import { readFileSync } from "node:fs";
 import cliProgress from "cli-progress";
-import { loadConfig } from "../../config.js";
+import { loadConfig, type Config } from "../../config.js";
+import { fittedWordVectors, loadPasserellesModel } from "../../passerelles/index.js";
 import {
   countsOf,
   createEngine,
@@ -17,6 +18,7 @@ import {
   evaluateOffers,
   ownLabelSelection,
   type CvMode,
+  type FittedVectors,
   type SelfTrain,
 } from "../../tuning/index.js";
 import { readOffers } from "../../sources/index.js";
@@ -28,13 +30,28 @@ import { defineCommand, UsageError } from "../command.js";
 /** What the last `engineWithProgress` did with the built word vectors ("off": WORD_VECTORS names a file or none). */
 let wordVectorsState: ReturnType<typeof ensureWordVectors> = "off";
 
+/** The word vectors the passerelles model was fitted with, when it reads the built ones (no PASSERELLES_WORD_VECTORS). */
+function passerellesFit(config: Config): FittedVectors | undefined {
+  if (config.passerellesWordVectors) return undefined;
+  try {
+    return fittedWordVectors(loadPasserellesModel(config.passerellesModel));
+  } catch {
+    return undefined; // an unreadable model is reported where the passerelles load it
+  }
+}
+
 /**
  * Engine with progress on stderr while indexes are (re)built: a bar on a terminal, a line every tenth otherwise
  * (container logs), so that a first start never looks stuck. The word vectors of `/v1/skills/extract` are built
  * first when missing or stale (`ensureWordVectors`; WORD_VECTORS=none skips them).
  */
 export async function engineWithProgress(rebuild = false): Promise<Engine> {
-  wordVectorsState = ensureWordVectors(loadConfig(), { force: rebuild, log: (l) => console.error(l) });
+  const config = loadConfig();
+  wordVectorsState = ensureWordVectors(config, {
+    force: rebuild,
+    log: (l) => console.error(l),
+    fittedWith: passerellesFit(config),
+  });
   const tty = process.stderr.isTTY === true;
   const bar = new cliProgress.SingleBar(
     { format: "  {phase} [{bar}] {value}/{total}", stream: process.stderr, hideCursor: true },

@@ -10,7 +10,13 @@ import {
   wordVectorsAreCurrent,
 } from "../../../src/embed/index.js";
 import { loadConfig } from "../../../src/config.js";
-import { jacobiEigen, trainWordVectors, WORD_VECTOR_DEFAULTS, writeWordVectors } from "../../../src/tuning/index.js";
+import {
+  builtBeforeOtherFit,
+  jacobiEigen,
+  trainWordVectors,
+  WORD_VECTOR_DEFAULTS,
+  writeWordVectors,
+} from "../../../src/tuning/index.js";
 
 /** Two families of words that share their contexts within a family and never across. */
 function corpus(): string[][] {
@@ -118,6 +124,22 @@ describe("the model built at set-up (wordVectorsAreCurrent, WORD_VECTORS)", () =
       writeWordVectors(file, m, { ...meta, build: stale });
       expect(wordVectorsAreCurrent(file, build)).toBe(false);
     }
+  });
+
+  it("is stale when built before a model was fitted on other vectors, and only then", () => {
+    const m = trainWordVectors(corpus(), settings);
+    const file = builtWordVectorsFile(mkdtempSync(path.join(tmpdir(), "wv-")), "v460");
+    mkdirSync(path.dirname(file));
+    writeWordVectors(file, m, { fitted: { date: "2026-12-03T05:57:34Z", command: "test" }, settings, build });
+    const manifest = currentWordVectorManifest(file, build)!;
+    const sha = manifest.bin.sha256;
+    const other = "0".repeat(64);
+    expect(builtBeforeOtherFit(manifest, undefined)).toBe(false); // no model reads them
+    expect(builtBeforeOtherFit(manifest, { sha256: sha, date: "2026-12-03T18:00:00Z" })).toBe(false); // the fit's
+    // Other vectors, fitted later: the text pipeline moved since these were built.
+    expect(builtBeforeOtherFit(manifest, { sha256: other, date: "2026-12-03T18:00:00Z" })).toBe(true);
+    // Other vectors, fitted before these were built (a rebuild that cannot give the fit's): no rebuild loop.
+    expect(builtBeforeOtherFit(manifest, { sha256: other, date: "2026-12-02T09:00:00Z" })).toBe(false);
   });
 
   it("is described once a process and ROME version", () => {
