@@ -19,6 +19,8 @@ const CV = [
   "Gestion de projets agiles Scrum, intégration continue, maintenance de serveurs Linux.",
 ].join("\n");
 /** Strings of the CV that name or identify the person, as written and as phrases would normalise them. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const PERSONAL = [
   "dupontel",
   "example",
@@ -83,7 +85,12 @@ describe("CVs on the embedded lake", () => {
       await request(app).get(`/v1/documents/${offerId}/similar`).set("x-api-key", KEYS.advisor).expect(200)
     ).body;
     expect(similar.results.map((r: { id: string }) => r.id)).toContain(cvId);
-    const answers = JSON.stringify([doc, similar]).toLowerCase();
+    // Every text of the answers; ids, timestamps and numbers left out (digits that may hold "116" by chance: a random
+    // document id "…-7f56980a1166" once failed this check).
+    const answers = JSON.stringify([doc, similar], (_k, v: unknown) =>
+      typeof v === "number" || (typeof v === "string" && (UUID.test(v) || TIMESTAMP.test(v))) ? null : v,
+    ).toLowerCase();
+    expect(answers).toContain("m1805"); // the texts are there: what is left out is only ids, dates and numbers
     for (const s of PERSONAL) expect(answers).not.toContain(s);
     // Every table, every column.
     // Every row of the CV, every text column (ids, hashes and embeddings are digits that may hold "116" by chance;
