@@ -2,6 +2,7 @@
  * Feedback learned live: the labelled-offer memory served = the LABELLED_OFFERS files' offers + the offers the lake's
  * verdicts label (`feedback-export`'s set), rebuilt in the background after new verdicts, without a restart.
  */
+import { labelledOfferLine, lastById } from "../sources/index.js";
 import type { Engine } from "./engine.js";
 import { ExemplarMemory, type Exemplar } from "./exemplars.js";
 import type { Matcher } from "./pool.js";
@@ -26,24 +27,12 @@ export interface MemoryTarget {
   learn(feedback: readonly Exemplar[]): Promise<MemoryCounts>;
 }
 
-/** A lake offer as an exemplar (the lake keeps no ROME items: none, as its export's line reads at start). */
-export const feedbackExemplar = (o: FeedbackOffer): Exemplar => ({
-  id: o.id,
-  title: o.intitule ?? "",
-  text: o.description,
-  romeCode: o.romeCode,
-  competences: [],
-});
-
 /**
  * The files' exemplars then the lake's, as `readLabelledOffers` reads the files then the export: an id found in
  * both keeps the lake's exemplar at the file's place.
  */
 export function withFeedback(base: readonly Exemplar[], feedback: readonly Exemplar[]): Exemplar[] {
-  const byId = new Map<string, Exemplar>();
-  for (const e of base) byId.set(e.id, e);
-  for (const e of feedback) byId.set(e.id, e);
-  return [...byId.values()];
+  return lastById([...base, ...feedback]);
 }
 
 /** `engine` (its memory from the files) with the lake's exemplars learned. */
@@ -209,7 +198,8 @@ export class FeedbackLearning {
       // Read before the offers: a verdict stored meanwhile is read again by the next refresh.
       const id = await this.source.lastFeedbackId();
       const feedback: Exemplar[] = [];
-      for await (const o of this.source.labelledOffers()) feedback.push(feedbackExemplar(o));
+      // Read as the export's lines are at a restart (no ROME items: the lake keeps none).
+      for await (const o of this.source.labelledOffers()) feedback.push(labelledOfferLine(o));
       // Nothing learned and nothing to learn (a lake without verdicts): the files' memory is already the one served,
       // and a rebuild would cost each match thread ~1–2 s of CPU at start for the same memory.
       if (feedback.length === 0 && this.feedbackOffers === 0) {

@@ -127,7 +127,7 @@ export class ProximityIndex {
       // A served model that reads them says on stderr when the vectors are missing or not the fit's.
       const reads = pf.TEXT_VECTOR_FEATURES.some((k) => this.modelReads.has(k));
       const wv = reads
-        ? checkedWordVectors(this.ref.version, fittedWordVectorsSha(this.model))
+        ? checkedWordVectors(this.ref.version, fittedWordVectors(this.model)?.sha256)
         : passerellesWordVectors(this.ref.version);
       this.textVectorIndex = wv ? new FicheTextVectors(this.ref, this.fiches, wv) : null;
     }
@@ -360,8 +360,6 @@ export function fittedWordVectors(model: PasserellesWeights | null): { sha256: s
     ? { sha256: parsed.data.fit.options.wordVectors.sha256, date: parsed.data.fit.date }
     : undefined;
 }
-
-const fittedWordVectorsSha = (model: PasserellesWeights | null): string | undefined => fittedWordVectors(model)?.sha256;
 
 /** The pair features a passerelle's score breakdown shows (and the fixed ranker's reasons read). */
 const BREAKDOWN = [

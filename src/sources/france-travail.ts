@@ -69,9 +69,12 @@ export function labelledOfferLine(o: FranceTravailOffer): LabelledOfferLine {
  * memory; an id found again (an offer re-coded, e.g. by feedback) keeps its last line.
  */
 export function readLabelledOffers(files: readonly string[]): LabelledOfferLine[] {
-  const byId = new Map<string, LabelledOfferLine>();
-  for (const file of files) {
-    for (const o of readOffers(file)) byId.set(o.id, labelledOfferLine(o));
-  }
+  return lastById(files.flatMap((file) => readOffers(file).map(labelledOfferLine)));
+}
+
+/** One line per id, the last one found, at the place of the first: how several labelled-offer sources make one memory. */
+export function lastById<T extends { id: string }>(lines: readonly T[]): T[] {
+  const byId = new Map<string, T>();
+  for (const l of lines) byId.set(l.id, l);
   return [...byId.values()];
 }

@@ -1,5 +1,6 @@
 export {
   FranceTravailOffer,
+  lastById,
   labelledOfferLine,
   readLabelledOffers,
   readOffers,

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Exemplar } from "../../../src/match/exemplars.js";
+import { labelledOfferLine } from "../../../src/sources/index.js";
 import {
   FeedbackLearning,
-  feedbackExemplar,
   refreshDelay,
   withFeedback,
   type FeedbackOffer,
@@ -32,7 +32,7 @@ describe("withFeedback", () => {
 
   it("reads a lake offer as its export's line is read at start (no title: empty, no items)", () => {
     const o: FeedbackOffer = { id: "s:1", intitule: null, description: "Texte", romeCode: "K1201" };
-    expect(feedbackExemplar(o)).toEqual({ id: "s:1", title: "", text: "Texte", romeCode: "K1201", competences: [] });
+    expect(labelledOfferLine(o)).toEqual({ id: "s:1", title: "", text: "Texte", romeCode: "K1201", competences: [] });
   });
 });
 
